@@ -1,0 +1,117 @@
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import type { Queue, Worker } from 'bullmq';
+import { sql as rawSql } from 'drizzle-orm';
+import type { UserFromGetMe } from 'grammy/types';
+import { createBot, type PatronazhBot } from './bot/create-bot.js';
+import type { Config } from './config.js';
+import { createContainer } from './container.js';
+import { runMigrations } from './db/migrate.js';
+import { createHttpServer, type HttpServer, type WebhookTarget } from './http/server.js';
+import type { Logger } from './logger.js';
+import { createWorkerConnection } from './queue/connections.js';
+import { startHousekeeping } from './workers/housekeeping.worker.js';
+
+export const roles = ['bot', 'worker', 'all'] as const;
+export type Role = (typeof roles)[number];
+
+export interface StartOptions {
+  role: Role;
+  logger?: Logger;
+  /** Skips getMe at start (tests that know the bot). */
+  botInfo?: UserFromGetMe;
+}
+
+export interface RunningApp {
+  httpPort: number;
+  bot: PatronazhBot | undefined;
+  stop(): Promise<void>;
+}
+
+const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/** The composition root's body: config → container → roles → a stop function that shuts down in order. */
+export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
+  const container = createContainer(config, { logger: options.logger });
+  const { logger, db } = container;
+  const runsBot = options.role === 'bot' || options.role === 'all';
+  const runsWorkers = options.role === 'worker' || options.role === 'all';
+
+  await runMigrations(config.databaseUrl);
+  await container.connect();
+
+  const workers: Worker[] = [];
+  const queues: Queue[] = [];
+  let workerConnection: ReturnType<typeof createWorkerConnection> | undefined;
+  if (runsWorkers) {
+    workerConnection = createWorkerConnection(config.redisUrl, 'patronazh-worker');
+    workerConnection.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'));
+    const housekeeping = await startHousekeeping({ db, logger, connection: workerConnection });
+    workers.push(housekeeping.worker);
+    queues.push(housekeeping.queue);
+  }
+
+  let bot: PatronazhBot | undefined;
+  let runner: RunnerHandle | undefined;
+  let webhook: WebhookTarget | undefined;
+  if (runsBot) {
+    bot = createBot(config, {
+      db,
+      logger,
+      i18n: container.i18n,
+      redis: container.redis,
+      botInfo: options.botInfo,
+    });
+    await bot.init();
+    const activeBot = bot;
+    if (config.webhook) {
+      await bot.api.setWebhook(config.webhook.url, {
+        secret_token: config.webhook.secret,
+        allowed_updates: [...allowedUpdates],
+      });
+      webhook = {
+        path: new URL(config.webhook.url).pathname,
+        secret: config.webhook.secret,
+        handleUpdate: (update) => activeBot.handleUpdate(update),
+      };
+    } else {
+      await bot.api.deleteWebhook();
+      // Updates of one chat are handled in order; different chats run concurrently.
+      bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+    }
+  }
+
+  const http: HttpServer = createHttpServer({
+    logger,
+    webhook,
+    healthChecks: [
+      { name: 'postgres', check: async () => void (await db.execute(rawSql`select 1`)) },
+      { name: 'redis', check: async () => void (await container.redis.ping()) },
+    ],
+  });
+  const httpPort = await http.listen(config.http.port, config.http.host);
+  logger.info(
+    { role: options.role, httpPort, mode: runsBot ? (config.webhook ? 'webhook' : 'polling') : undefined },
+    'started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      // 1. Stop taking updates.
+      if (runner?.isRunning()) await runner.stop();
+      await http.close();
+      // 2. Close workers (they finish the job in hand), 3. close queues.
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(queues.map((queue) => queue.close()));
+      // 4. Quit Redis, 5. end SQL.
+      workerConnection?.disconnect();
+      await container.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  return { httpPort, bot, stop };
+}

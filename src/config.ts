@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('ru-RU', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const urlWithProtocols = (protocols: string[]) =>
+  z.string().superRefine((value, ctx) => {
+    if (!URL.canParse(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      });
+    } else if (!protocols.includes(new URL(value).protocol)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      });
+    }
+  });
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/patronazh';
+
+const databaseUrlSchema = z.preprocess(
+  emptyAsUndefined,
+  urlWithProtocols(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
+);
+
+const envSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: 'is required (the token @BotFather gave you, like 123456:ABC-DEF…)' })
+      .min(1, { error: 'is empty (the token @BotFather gave you, like 123456:ABC-DEF…)' })
+      .regex(/^\d+:[A-Za-z0-9_-]{10,}$/, {
+        error: 'does not look like a bot token (digits, a colon, then the secret)',
+      }),
+    TELEGRAM_API_ROOT: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(['http:', 'https:']).default('https://api.telegram.org'),
+    ),
+    BOT_USERNAME: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, { error: 'must be the bot username without @' })
+        .optional(),
+    ),
+    DATABASE_URL: databaseUrlSchema,
+    REDIS_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
+    ),
+    WEBHOOK_URL: z.preprocess(emptyAsUndefined, urlWithProtocols(['http:', 'https:']).optional()),
+    WEBHOOK_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, {
+          error: 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram’s rule for secret_token)',
+        })
+        .optional(),
+    ),
+    TZ_REGION: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .refine(isTimeZone, { error: 'is not a known IANA time zone (for example Europe/Moscow)' })
+        .default('Europe/Moscow'),
+    ),
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(logLevels).default('info')),
+    HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+    HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    SHUTDOWN_TIMEOUT_MS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int().min(1000).max(120_000).default(10_000),
+    ),
+    INVITE_TTL_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(720).default(48)),
+    HOTLINE_PHONE: z.preprocess(emptyAsUndefined, z.string().max(64).default('122')),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message:
+          'is required when WEBHOOK_URL is set (Telegram sends it back so we can refuse forged updates)',
+      });
+    }
+  });
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  botToken: string;
+  telegramApiRoot: string;
+  botUsername: string | undefined;
+  databaseUrl: string;
+  redisUrl: string;
+  webhook: { url: string; secret: string } | undefined;
+  timeZone: string;
+  logLevel: (typeof logLevels)[number];
+  http: { host: string; port: number };
+  shutdownTimeoutMs: number;
+  inviteTtlHours: number;
+  hotlinePhone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into the service configuration. Pure: reads only its argument. */
+export function createConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw toConfigError(parsed.error);
+  const e = parsed.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    botUsername: e.BOT_USERNAME,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
+    timeZone: e.TZ_REGION,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    inviteTtlHours: e.INVITE_TTL_HOURS,
+    hotlinePhone: e.HOTLINE_PHONE,
+  };
+}
+
+function toConfigError(error: z.ZodError): ConfigError {
+  return new ConfigError(
+    error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+  );
+}
+
+/** Only the database URL, for tools that need nothing else (migrations, most admin commands). */
+export function createDatabaseConfig(env: Record<string, string | undefined>): { databaseUrl: string } {
+  const parsed = z.object({ DATABASE_URL: databaseUrlSchema }).safeParse(env);
+  if (!parsed.success) throw toConfigError(parsed.error);
+  return { databaseUrl: parsed.data.DATABASE_URL };
+}
+
+/** Reads `.env` from the working directory when present; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+}
+
+/** For entry points: parse or exit 1 with a message naming each bad variable, no stack trace. */
+export function loadConfigOrExit<T = Config>(
+  env: Record<string, string | undefined> = process.env,
+  parse: (env: Record<string, string | undefined>) => T = createConfig as (
+    env: Record<string, string | undefined>,
+  ) => T,
+): T {
+  try {
+    return parse(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { createdAt, telegramId, timestamptz } from '../columns.js';
+import { notificationStatus, outboxStatus } from './enums.js';
+import { familyMembers } from './families.js';
+import { requests } from './requests.js';
+import { staff } from './staff.js';
+
+/**
+ * Transactional outbox: written in the same transaction as the change that needs delivering.
+ * The payload carries ids only, never personal data.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: outboxStatus().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    createdAt: createdAt(),
+    dispatchedAt: timestamptz(),
+  },
+  (t) => [index().on(t.status, t.id)],
+);
+
+/** One message the system must send on its own to one chat, with its delivery state. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Makes producing the same notification twice a no-op (e.g. `request:12:card:staff:3`). */
+    dedupeKey: text().notNull().unique(),
+    kind: text().notNull(),
+    requestId: integer().references(() => requests.id),
+    recipientStaffId: integer().references(() => staff.id),
+    recipientMemberId: integer().references(() => familyMembers.id),
+    chatId: telegramId().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    status: notificationStatus().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    telegramMessageId: integer(),
+    lastError: text(),
+    createdAt: createdAt(),
+    sentAt: timestamptz(),
+  },
+  (t) => [index().on(t.status, t.id)],
+);

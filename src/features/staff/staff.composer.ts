@@ -1,0 +1,28 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../bot/context.js';
+import { isStaffInvitePayload, redeemStaffInvite } from './staff.usecases.js';
+
+export function createStaffInviteComposer() {
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType('private');
+
+  privateChat.command('start', async (ctx, next) => {
+    const payload = ctx.match.trim();
+    if (!isStaffInvitePayload(payload)) return next();
+    const from = ctx.from;
+    const telegramName = [from.first_name, from.last_name].filter(Boolean).join(' ');
+    const result = await redeemStaffInvite(
+      { db: ctx.deps.db },
+      { payload, telegramId: from.id, telegramName },
+    );
+    if (!result.ok) {
+      ctx.log.info({ reason: result.reason }, 'staff invite refused');
+      await ctx.reply(ctx.t(`staff-invite-${result.reason.replace('_', '-')}`));
+      return;
+    }
+    ctx.log.info({ staffId: result.staff.id, role: result.staff.role }, 'staff invite redeemed');
+    await ctx.reply(ctx.t('staff-invite-welcome', { role: result.staff.role, name: result.staff.fullName }));
+  });
+
+  return composer;
+}

@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { StaffRole } from '../../db/schema/enums.js';
+import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
+import { createStaffRepository } from './staff.repository.js';
+
+/** Deep-link payloads are at most 64 characters of A-Z a-z 0-9 _ -; ours is a prefix plus 32 random ones. */
+export const STAFF_INVITE_PREFIX = 'staff_';
+const PAYLOAD_PATTERN = /^staff_[A-Za-z0-9_-]{32}$/;
+
+export function hashInviteSecret(payload: string): string {
+  return createHash('sha256').update(payload).digest('hex');
+}
+
+export function isStaffInvitePayload(payload: string): boolean {
+  return payload.startsWith(STAFF_INVITE_PREFIX);
+}
+
+export class StaffInviteInputError extends Error {}
+
+export async function createStaffInvite(
+  { db, now = new Date(), ttlHours }: { db: Db; now?: Date; ttlHours: number },
+  input: { role: StaffRole; districtCodes: string[]; regional?: boolean; fullName?: string },
+) {
+  const repository = createStaffRepository({ db });
+  const codes = [...new Set(input.districtCodes.map((code) => code.trim()).filter(Boolean))];
+  const regional = input.regional ?? false;
+  if (codes.length === 0 && !regional) {
+    throw new StaffInviteInputError('give at least one district code (--district), or --regional');
+  }
+  if (input.role === 'curator' && regional) {
+    throw new StaffInviteInputError(
+      'a curator works in districts; use --district (on-call duty is set separately)',
+    );
+  }
+  const found = await repository.districtsByCodes(codes);
+  const unknown = codes.filter((code) => !found.some((district) => district.code === code));
+  if (unknown.length > 0) {
+    throw new StaffInviteInputError(`unknown district code(s): ${unknown.join(', ')} (see: districts list)`);
+  }
+  const payload = `${STAFF_INVITE_PREFIX}${randomBytes(24).toString('base64url')}`;
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  const invite = await repository.insertInvite({
+    tokenHash: hashInviteSecret(payload),
+    role: input.role,
+    districtIds: found.map((district) => district.id),
+    regional,
+    fullName: input.fullName?.trim() || null,
+    expiresAt,
+  });
+  return { invite, payload, expiresAt };
+}
+
+export type RedeemResult =
+  | { ok: true; staff: typeof staff.$inferSelect }
+  | { ok: false; reason: 'forged' | 'used' | 'expired' | 'already_staff' };
+
+/** Binds the Telegram account that opened the invite link to the invited role, once. */
+export async function redeemStaffInvite(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  input: { payload: string; telegramId: number; telegramName: string },
+): Promise<RedeemResult> {
+  if (!PAYLOAD_PATTERN.test(input.payload)) return { ok: false, reason: 'forged' };
+  const tokenHash = hashInviteSecret(input.payload);
+  return db.transaction(async (tx) => {
+    const repository = createStaffRepository({ db: tx });
+    const existing = await repository.findStaffByTelegramId(input.telegramId);
+    if (existing?.active) {
+      return { ok: false, reason: 'already_staff' } as const;
+    }
+    const invite = await repository.claimInvite(tokenHash, now);
+    if (!invite) {
+      const known = await repository.findInviteByHash(tokenHash);
+      if (!known) return { ok: false, reason: 'forged' } as const;
+      return { ok: false, reason: known.usedAt ? 'used' : 'expired' } as const;
+    }
+    const member = await repository.upsertStaff({
+      telegramId: input.telegramId,
+      role: invite.role,
+      fullName: invite.fullName ?? input.telegramName,
+      regional: invite.regional,
+      inviteId: invite.id,
+      districtIds: invite.districtIds,
+    });
+    return { ok: true, staff: member } as const;
+  });
+}
+
+/**
+ * Revokes a staff member's access at once and hands each of their families to the least-loaded active
+ * curator of the family's district (or leaves it unassigned for the supervisors when there is none).
+ */
+export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: Date }, staffId: number) {
+  return db.transaction(async (tx) => {
+    const repository = createStaffRepository({ db: tx });
+    const member = await repository.deactivateStaff(staffId, now);
+    if (!member) return undefined;
+    const orphaned = await tx
+      .select({ id: families.id, districtId: families.districtId })
+      .from(families)
+      .where(eq(families.curatorId, staffId));
+    const handedOver: { familyId: number; curatorId: number | null }[] = [];
+    for (const family of orphaned) {
+      const successor = await leastLoadedCurator(tx, family.districtId, { excludeStaffId: staffId });
+      await tx
+        .update(families)
+        .set({ curatorId: successor ?? null, updatedAt: now })
+        .where(eq(families.id, family.id));
+      handedOver.push({ familyId: family.id, curatorId: successor ?? null });
+    }
+    return { member, handedOver };
+  });
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The active, present curator of the district with the fewest open requests, ties by fewest families. */
+export async function leastLoadedCurator(
+  db: Db | Tx,
+  districtId: number,
+  options: { excludeStaffId?: number; now?: Date } = {},
+): Promise<number | undefined> {
+  const now = (options.now ?? new Date()).toISOString();
+  const openRequests = sql<number>`(select count(*) from ${requests} r where r.curator_id = ${staff.id}
+    and r.status in ('new', 'assigned', 'in_progress', 'waiting_family'))`;
+  const familyCount = sql<number>`(select count(*) from ${families} f where f.curator_id = ${staff.id})`;
+  const [row] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
+    .where(
+      and(
+        eq(staffDistricts.districtId, districtId),
+        eq(staff.role, 'curator'),
+        eq(staff.active, true),
+        eq(staff.botBlocked, false),
+        sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now})`,
+        options.excludeStaffId === undefined ? undefined : ne(staff.id, options.excludeStaffId),
+      ),
+    )
+    .orderBy(asc(openRequests), asc(familyCount), asc(staff.id))
+    .limit(1);
+  return row?.id;
+}

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../logger.js';
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface WebhookTarget {
+  path: string;
+  secret: string;
+  handleUpdate(update: Update): Promise<void>;
+}
+
+const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function isUpdate(value: unknown): value is Update {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Number.isSafeInteger((value as { update_id?: unknown }).update_id)
+  );
+}
+
+/**
+ * The process's HTTP face: `/healthz` for orchestrators, and the Telegram webhook when the bot role runs
+ * in webhook mode. Extra routes (metrics, the sandbox) can be added by later roles through `routes`.
+ */
+export function createHttpServer(options: {
+  logger: Logger;
+  healthChecks: HealthCheck[];
+  webhook?: WebhookTarget;
+  routes?: Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+}) {
+  const { logger, healthChecks, webhook } = options;
+
+  async function health(res: ServerResponse) {
+    const results = await Promise.all(
+      healthChecks.map(async ({ name, check }) => {
+        try {
+          await Promise.race([
+            check(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
+          ]);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
+        }
+      }),
+    );
+    const healthy = results.every(([, state]) => state === 'ok');
+    send(res, healthy ? 200 : 503, {
+      status: healthy ? 'ok' : 'unavailable',
+      checks: Object.fromEntries(results),
+    });
+  }
+
+  async function telegramWebhook(target: WebhookTarget, req: IncomingMessage, res: ServerResponse) {
+    if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+    if (req.headers['x-telegram-bot-api-secret-token'] !== target.secret) {
+      logger.warn('webhook call without the right secret refused');
+      return send(res, 401, { error: 'unauthorized' });
+    }
+    const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
+    if (body === 'too_large') return send(res, 413, { error: 'body too large' });
+    let update: unknown;
+    try {
+      update = JSON.parse(body.toString('utf8'));
+    } catch {
+      logger.warn('malformed webhook body refused');
+      return send(res, 400, { error: 'body is not JSON' });
+    }
+    if (!isUpdate(update)) {
+      logger.warn('webhook body without update_id refused');
+      return send(res, 400, { error: 'body is not a Telegram update' });
+    }
+    try {
+      await target.handleUpdate(update);
+      send(res, 200, { ok: true });
+    } catch (error) {
+      // A 500 makes Telegram deliver the update again later instead of it being lost.
+      logger.error({ err: error, updateId: update.update_id }, 'webhook update failed');
+      send(res, 500, { error: 'update failed' });
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const handle = async () => {
+      if (path === '/healthz') return health(res);
+      if (webhook && path === webhook.path) return telegramWebhook(webhook, req, res);
+      const route = options.routes?.get(path);
+      if (route) return route(req, res);
+      send(res, 404, { error: 'not found' });
+    };
+    handle().catch((error: unknown) => {
+      logger.error({ err: error, path }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    async listen(port: number, host: string): Promise<number> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    async close(): Promise<void> {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import { type Language, languages } from './db/schema/enums.js';
+
+export type TranslationArgs = Record<string, FluentVariable>;
+export type Translate = (key: string, args?: TranslationArgs) => string;
+
+export interface I18n {
+  t(language: Language, key: string, args?: TranslationArgs): string;
+  /** A translate function bound to one language, for handlers and notifications. */
+  forLanguage(language: Language): Translate;
+  has(language: Language, key: string): boolean;
+}
+
+const localesDir = new URL('./locales/', import.meta.url);
+
+/** Loads the Fluent files once; Russian is the primary language and the fallback for missing keys. */
+export function createI18n(): I18n {
+  const bundles = new Map<Language, FluentBundle>();
+  for (const language of languages) {
+    // Unicode isolation marks around placeables confuse Telegram clients and tests; plain text reads better.
+    const bundle = new FluentBundle(language, { useIsolating: false });
+    const resource = new FluentResource(readFileSync(new URL(`${language}.ftl`, localesDir), 'utf8'));
+    const errors = bundle.addResource(resource);
+    if (errors.length > 0) throw new Error(`${language}.ftl: ${errors.map((e) => e.message).join('; ')}`);
+    bundles.set(language, bundle);
+  }
+
+  const format = (language: Language, key: string, args?: TranslationArgs): string => {
+    for (const candidate of [language, 'ru'] as const) {
+      const bundle = bundles.get(candidate);
+      const message = bundle?.getMessage(key);
+      if (bundle && message?.value) {
+        const errors: Error[] = [];
+        const text = bundle.formatPattern(message.value, args ?? null, errors);
+        if (errors.length === 0) return text;
+        throw new Error(`Translation ${candidate}:${key} failed: ${errors.map((e) => e.message).join('; ')}`);
+      }
+    }
+    throw new Error(`Missing translation key: ${key}`);
+  };
+
+  return {
+    t: format,
+    forLanguage: (language) => (key, args) => format(language, key, args),
+    has: (language, key) => Boolean(bundles.get(language)?.getMessage(key)?.value),
+  };
+}

@@ -1,0 +1,22 @@
+import { type Config, createConfig } from '../../src/config.js';
+
+export const TEST_BOT_TOKEN = '7000000001:TEST-token-for-the-emulator';
+export const TEST_BOT_USERNAME = 'patronazh_test_bot';
+
+/** Environment for a service under test: the per-file database and Redis, the given API root. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    BOT_TOKEN: TEST_BOT_TOKEN,
+    DATABASE_URL: process.env.DATABASE_URL!,
+    REDIS_URL: process.env.REDIS_URL!,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return createConfig(testEnv(overrides));
+}
