@@ -29,6 +29,22 @@ export interface RunningApp {
 
 const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
+async function withTimeout(promise: Promise<unknown>, ms: number, onTimeout: () => unknown): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const result = await Promise.race([
+    promise.then(
+      () => 'done' as const,
+      () => 'done' as const,
+    ),
+    timedOut,
+  ]);
+  clearTimeout(timer);
+  if (result === 'timeout') await onTimeout();
+}
+
 /** The composition root's body: config → container → roles → a stop function that shuts down in order. */
 export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
   const container = createContainer(config, { logger: options.logger });
@@ -102,9 +118,18 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       // 1. Stop taking updates.
       if (runner?.isRunning()) await runner.stop();
       await http.close();
-      // 2. Close workers (they finish the job in hand), 3. close queues.
-      await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(queues.map((queue) => queue.close()));
+      // 2. Close workers (they finish the job in hand), 3. close queues. With Redis gone these would wait
+      // forever, so each step is bounded; an unfinished job stays in Redis/PostgreSQL and is picked up again.
+      const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
+      await Promise.all(
+        workers.map((worker) =>
+          withTimeout(worker.close(), step, () => {
+            logger.warn('worker did not finish in time, forcing close');
+            void worker.close(true).catch(() => undefined);
+          }),
+        ),
+      );
+      await Promise.all(queues.map((queue) => withTimeout(queue.close(), step, () => queue.disconnect())));
       // 4. Quit Redis, 5. end SQL.
       workerConnection?.disconnect();
       await container.close();

@@ -49,15 +49,13 @@ export function createLogger(options: {
       level: options.level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      hooks: token
-        ? {
-            // The token can hide inside error messages and URLs (grammY puts it in request URLs).
-            logMethod(args, method) {
-              const scrubbed = args.map((arg) => scrubToken(arg, token));
-              return method.apply(this, scrubbed as Parameters<typeof method>);
-            },
-          }
-        : undefined,
+      hooks: {
+        // The token can hide inside error messages and URLs (grammY puts it in request URLs).
+        logMethod(args, method) {
+          const scrubbed = token ? args.map((arg) => scrubToken(arg, token)) : args;
+          return method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
     },
     options.destination,
   );

@@ -14,6 +14,10 @@ loadDotEnv();
 const config = loadConfigOrExit(process.env);
 const logger = createLogger({ level: config.logLevel, botToken: config.botToken });
 
+// Some client libraries report a failed background reconnect as an unhandled rejection. Crashing would
+// take the health endpoint and every in-flight job down with it; log it, /healthz shows the outage.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
 let app: Awaited<ReturnType<typeof startApp>>;
 try {
   app = await startApp(config, { role: role as Role, logger });

@@ -29,6 +29,7 @@ export async function startHousekeeping(deps: {
   prefix?: string;
 }) {
   const queue = new Queue(queueNames.housekeeping, { connection: deps.connection, prefix: deps.prefix });
+  queue.on('error', (error) => deps.logger.warn({ err: error }, 'housekeeping queue error'));
   // A job scheduler is idempotent by id: every process may upsert it, one schedule exists.
   await queue.upsertJobScheduler(
     'purge-expired-invites',

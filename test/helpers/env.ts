@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { type Config, createConfig } from '../../src/config.js';
 
 export const TEST_BOT_TOKEN = '7000000001:TEST-token-for-the-emulator';
@@ -19,4 +20,15 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return createConfig(testEnv(overrides));
+}
+
+/**
+ * Empties this worker's Redis database. Each emulator numbers updates from 1, so two services started one
+ * after another in a file would otherwise take the second one's updates for duplicates.
+ */
+export async function flushTestRedis(): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
 }

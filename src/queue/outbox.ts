@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '../db/client.js';
+import { outbox } from '../db/schema/index.js';
+
+/**
+ * What the rest of the system must do because of a committed change. Written in the same transaction as
+ * the change (transactional outbox), then moved into BullMQ by the relay. Ids only, never personal data.
+ */
+export const outboxEventSchema = z.discriminatedUnion('kind', [
+  /** A family confirmed a request (or a curator created one for them): route it to a curator. */
+  z.object({
+    kind: z.literal('request_created'),
+    payload: z.object({ requestId: z.number().int().positive() }),
+  }),
+  /** A family registered in a district with no active curator: tell the district supervisors. */
+  z.object({
+    kind: z.literal('family_without_curator'),
+    payload: z.object({ familyId: z.number().int().positive() }),
+  }),
+]);
+
+export type OutboxEvent = z.infer<typeof outboxEventSchema>;
+export type OutboxKind = OutboxEvent['kind'];
+
+export const OUTBOX_CHANNEL = 'outbox';
+
+/** Records an outbox event inside the caller's transaction; NOTIFY fires only when it commits. */
+export async function writeOutbox(tx: DbOrTx, event: OutboxEvent): Promise<number> {
+  const parsed = outboxEventSchema.parse(event);
+  const [row] = await tx
+    .insert(outbox)
+    .values({ kind: parsed.kind, payload: parsed.payload })
+    .returning({ id: outbox.id });
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(row!.id)})`);
+  return row!.id;
+}

@@ -1,0 +1,203 @@
+/** Public types of the Bot API emulator (in-process API and JSON shapes of the HTTP control API). */
+import type {
+  BotCommand,
+  BotCommandScope,
+  ForceReply,
+  Message,
+  ReplyKeyboardMarkup,
+  ReplyKeyboardRemove,
+  Update,
+  User,
+  WebhookInfo,
+} from 'grammy/types';
+
+export interface RateLimits {
+  /** Most messages the bot may send in any 1000 ms, all chats together (Telegram: about 30). */
+  global: number;
+  /** Most messages the bot may send to one chat in any 1000 ms (Telegram: about 1). */
+  perChat: number;
+}
+
+export interface EmulatorOptions {
+  /** The bot token requests must carry. */
+  token: string;
+  /** Accept requests with any token (the standalone sandbox, where the bot brings its own). Default false. */
+  acceptAnyToken?: boolean;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Telegram's flood limits; off by default. */
+  limits?: RateLimits | false;
+  /** Default `emulator_bot`. */
+  botUsername?: string;
+  /** Default: the numeric part of the token before `:`. */
+  botId?: number;
+  /** Default `Emulated Bot`. */
+  botFirstName?: string;
+  /** The update_id of the first update. Default 1. */
+  firstUpdateId?: number;
+  /** How long an update is retried against a failing webhook before it is given up. Default 30 000 ms. */
+  webhookGiveUpMs?: number;
+}
+
+/** A message as the emulator keeps it: the Telegram message plus what happened to it. */
+export interface StoredMessage extends Message {
+  /** Set once the message was deleted (by the bot). */
+  deleted?: true;
+  /** The message as it was before each edit, oldest first. */
+  previous_versions?: Message[];
+  /** A reply keyboard, its removal or a force reply the bot sent with the message (Telegram does not echo those). */
+  reply_keyboard?: ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
+}
+
+export type MessageSender = 'bot' | 'user';
+
+export interface CallbackAnswer {
+  callback_query_id: string;
+  /** The user who pressed the button. */
+  user_id: number;
+  /** Chat and message the pressed button is on, when known. */
+  chat_id?: number;
+  message_id?: number;
+  data?: string;
+  text?: string;
+  show_alert?: boolean;
+  url?: string;
+  cache_time?: number;
+  /** Unix time in milliseconds. */
+  answered_at: number;
+}
+
+export type EmulatorEvent =
+  | { type: 'message' | 'edit' | 'delete'; chatId: number; message: StoredMessage }
+  | { type: 'callback_answer'; chatId: number; message: StoredMessage | undefined; answer: CallbackAnswer };
+
+export type EventListener = (event: EmulatorEvent) => void;
+
+/** What an injected update produced. */
+export interface InjectResult {
+  update_id: number;
+  message_id?: number;
+  callback_query_id?: string;
+}
+
+export interface NewUser {
+  id?: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  language_code?: string;
+}
+
+export interface ReplyOption {
+  /** Id of the message (in the same chat) this one replies to. */
+  replyTo?: number;
+}
+
+export interface ContactInput extends ReplyOption {
+  phone_number: string;
+  /** Whose contact it is; defaults to the sender (sharing one's own contact). */
+  user_id?: number;
+  first_name?: string;
+  last_name?: string;
+}
+
+export interface PhotoInput extends ReplyOption {
+  caption?: string;
+  mediaGroupId?: string;
+}
+
+export interface DocumentInput extends ReplyOption {
+  file_name: string;
+  mime_type?: string;
+  /** Declared size in bytes; the generated content has that length (up to 20 MB). */
+  size?: number;
+  /** UTF-8 content of the file; overrides `size`. */
+  content?: string;
+  caption?: string;
+  mediaGroupId?: string;
+}
+
+export interface StickerInput extends ReplyOption {
+  emoji?: string;
+}
+
+export interface VoiceInput extends ReplyOption {
+  duration?: number;
+  caption?: string;
+}
+
+export interface VideoInput extends ReplyOption {
+  duration?: number;
+  caption?: string;
+  mediaGroupId?: string;
+}
+
+export interface VideoNoteInput extends ReplyOption {
+  duration?: number;
+}
+
+export interface LocationInput extends ReplyOption {
+  latitude: number;
+  longitude: number;
+}
+
+/** An update to inject as is; a given `update_id` is kept (to deliver the same update twice). */
+export type RawUpdate = Omit<Update, 'update_id'> & { update_id?: number };
+
+export interface ChatSendStats {
+  acceptedSends: number;
+  tooManyRequests: number;
+  /** Most accepted sends to this chat in any 1000 ms window. */
+  maxSendsPerSecond: number;
+}
+
+export interface WebhookFailure {
+  update_id: number;
+  url: string;
+  attempts: number;
+  last_error: string;
+}
+
+export interface EmulatorStats {
+  /** Messages the bot got delivered (send*, copyMessage, forwardMessage; a media group counts each item). */
+  acceptedSends: number;
+  /** Sends refused with 429 Too Many Requests. */
+  tooManyRequests: number;
+  /** Most accepted sends in any 1000 ms sliding window, all chats together. */
+  maxSendsPerSecondGlobal: number;
+  /** Most accepted sends in any 1000 ms sliding window to a single chat (the busiest chat). */
+  maxSendsPerSecondPerChat: number;
+  perChat: Record<string, ChatSendStats>;
+  /** Bot API calls received, by method name. */
+  apiCalls: Record<string, number>;
+  /** Updates waiting for getUpdates or for webhook delivery. */
+  pendingUpdates: number;
+  webhook: { delivered: number; failures: WebhookFailure[] };
+}
+
+export interface CommandSet {
+  scope: BotCommandScope;
+  language_code: string;
+  commands: BotCommand[];
+}
+
+export interface WaitForMessageOptions {
+  /**
+   * Only messages with a greater id count. Default: the last bot message an earlier wait returned in this
+   * chat (each wait consumes messages in order, like reading a chat).
+   */
+  afterMessageId?: number;
+  /** Stops waiting (the promise rejects) when aborted. */
+  signal?: AbortSignal;
+}
+
+export interface WaitForEditOptions {
+  /** Resolve once the message has more than this many previous versions. Default: its count at call time. */
+  afterVersion?: number;
+  /** Stops waiting (the promise rejects) when aborted. */
+  signal?: AbortSignal;
+}
+
+export type { Message, Update, User, WebhookInfo };
