@@ -61,7 +61,12 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   if (runsWorkers) {
     workerConnection = createWorkerConnection(config.redisUrl, 'patronazh-worker');
     workerConnection.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'));
-    const housekeeping = await startHousekeeping({ db, logger, connection: workerConnection });
+    const housekeeping = await startHousekeeping({
+      db,
+      logger,
+      connection: workerConnection,
+      prefix: config.redisPrefix,
+    });
     workers.push(housekeeping.worker);
     queues.push(housekeeping.queue);
   }

@@ -59,6 +59,13 @@ const envSchema = z
       emptyAsUndefined,
       urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
     ),
+    REDIS_PREFIX: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'must be 1 to 40 of A-Z, a-z, 0-9, _ and -' })
+        .default('patronazh'),
+    ),
     WEBHOOK_URL: z.preprocess(emptyAsUndefined, urlWithProtocols(['http:', 'https:']).optional()),
     WEBHOOK_SECRET: z.preprocess(
       emptyAsUndefined,
@@ -105,6 +112,8 @@ export interface Config {
   botUsername: string | undefined;
   databaseUrl: string;
   redisUrl: string;
+  /** Prefix of every Redis key and BullMQ queue, so several deployments (or test runs) share one Redis. */
+  redisPrefix: string;
   webhook: { url: string; secret: string } | undefined;
   timeZone: string;
   logLevel: (typeof logLevels)[number];
@@ -132,6 +141,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     botUsername: e.BOT_USERNAME,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     timeZone: e.TZ_REGION,
     logLevel: e.LOG_LEVEL,

@@ -36,7 +36,11 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // Direct replies inside a dialogue may meet a 429 or a network blip; wait and retry rather than fail.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
-  const deduplicator = createUpdateDeduplicator({ redis: deps.redis, logger: deps.logger });
+  const deduplicator = createUpdateDeduplicator({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    logger: deps.logger,
+  });
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
     if (!(await deduplicator.claim(ctx.me.id, updateId))) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/sandbox/emulator.js';
-import { flushTestRedis, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
+import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 
@@ -45,10 +45,13 @@ describe('the service in long-polling mode', () => {
   let app: SpawnedProcess;
 
   beforeAll(async () => {
-    await flushTestRedis();
     emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
     await emulator.start();
-    app = spawnEntry('src/main.ts', ['--role=all'], testEnv({ TELEGRAM_API_ROOT: emulator.url }));
+    app = spawnEntry(
+      'src/main.ts',
+      ['--role=all'],
+      testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() }),
+    );
     await app.waitForLog(isStarted);
   });
 
@@ -85,7 +88,6 @@ describe('the service in webhook mode', () => {
   let healthUrl: string;
 
   beforeAll(async () => {
-    await flushTestRedis();
     emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
     await emulator.start();
     const port = await freePort();
@@ -96,6 +98,7 @@ describe('the service in webhook mode', () => {
       ['--role=bot'],
       testEnv({
         TELEGRAM_API_ROOT: emulator.url,
+        REDIS_PREFIX: freshRedisPrefix(),
         WEBHOOK_URL: webhookUrl,
         WEBHOOK_SECRET: secret,
         HTTP_PORT: String(port),

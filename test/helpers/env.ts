@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { type Config, createConfig } from '../../src/config.js';
 
 export const TEST_BOT_TOKEN = '7000000001:TEST-token-for-the-emulator';
@@ -10,6 +9,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     BOT_TOKEN: TEST_BOT_TOKEN,
     DATABASE_URL: process.env.DATABASE_URL!,
     REDIS_URL: process.env.REDIS_URL!,
+    REDIS_PREFIX: process.env.REDIS_PREFIX!,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: 'info',
@@ -22,13 +22,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return createConfig(testEnv(overrides));
 }
 
+let prefixSerial = 0;
+
 /**
- * Empties this worker's Redis database. Each emulator numbers updates from 1, so two services started one
- * after another in a file would otherwise take the second one's updates for duplicates.
+ * A Redis key prefix no other service in this test file has used. Each emulator numbers updates from 1, so
+ * two services started one after another would otherwise take the second one's updates for duplicates.
  */
-export async function flushTestRedis(): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
-  await redis.connect();
-  await redis.flushdb();
-  redis.disconnect();
+export function freshRedisPrefix(): string {
+  prefixSerial += 1;
+  return `${process.env.REDIS_PREFIX}_${prefixSerial}`;
 }

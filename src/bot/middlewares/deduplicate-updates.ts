@@ -8,8 +8,16 @@ const PROCESSED_TTL_SECONDS = 24 * 3600;
  * behind a balancer). The first process to claim the `update_id` in Redis handles it; others skip it.
  * If handling fails the claim is released so that Telegram's retry is handled.
  */
-export function createUpdateDeduplicator({ redis, logger }: { redis: Redis; logger: Logger }) {
-  const key = (botId: number, updateId: number) => `upd:${botId}:${updateId}`;
+export function createUpdateDeduplicator({
+  redis,
+  prefix,
+  logger,
+}: {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+}) {
+  const key = (botId: number, updateId: number) => `${prefix}:upd:${botId}:${updateId}`;
   return {
     async claim(botId: number, updateId: number): Promise<boolean> {
       try {
