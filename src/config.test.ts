@@ -79,3 +79,21 @@ describe('createConfig', () => {
     });
   });
 });
+
+describe('CRISIS_CONTACTS', () => {
+  it('defaults to 112 and a free helpline, one contact per line', () => {
+    const { crisisContacts } = createConfig(valid);
+    expect(crisisContacts).toHaveLength(2);
+    expect(crisisContacts[0]).toMatch(/^112 /);
+    expect(crisisContacts[1]).toContain('8-800-2000-122');
+  });
+
+  it('takes the region’s own lines separated by | and refuses a list without 112', () => {
+    expect(
+      createConfig({ ...valid, CRISIS_CONTACTS: '112 — экстренно | 8-800-100-00-00 — линия' }).crisisContacts,
+    ).toEqual(['112 — экстренно', '8-800-100-00-00 — линия']);
+    expect(problemsOf({ ...valid, CRISIS_CONTACTS: '8-800-100-00-00' })[0]).toMatch(
+      /^CRISIS_CONTACTS must name 112/,
+    );
+  });
+});

@@ -28,6 +28,10 @@ const urlWithProtocols = (protocols: string[]) =>
     }
   });
 
+/** Shown at once to a family asking for a psychologist «прямо сейчас»; lines separated by `|`. */
+export const DEFAULT_CRISIS_CONTACTS =
+  '112 — экстренные службы, если есть угроза жизни|8-800-2000-122 — телефон доверия для детей, подростков и родителей (бесплатно, круглосуточно)';
+
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/patronazh';
 
 const databaseUrlSchema = z.preprocess(
@@ -92,6 +96,16 @@ const envSchema = z
     ),
     INVITE_TTL_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(720).default(48)),
     HOTLINE_PHONE: z.preprocess(emptyAsUndefined, z.string().max(64).default('122')),
+    CRISIS_CONTACTS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .max(1000)
+        .refine((value) => value.includes('112'), {
+          error: 'must name 112 (the emergency number) among the crisis contacts',
+        })
+        .default(DEFAULT_CRISIS_CONTACTS),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -121,6 +135,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   inviteTtlHours: number;
   hotlinePhone: string;
+  /** Crisis contacts, one per line, shown at once on the crisis path (psychologist, «прямо сейчас»). */
+  crisisContacts: string[];
 }
 
 export class ConfigError extends Error {
@@ -149,6 +165,9 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     inviteTtlHours: e.INVITE_TTL_HOURS,
     hotlinePhone: e.HOTLINE_PHONE,
+    crisisContacts: e.CRISIS_CONTACTS.split('|')
+      .map((line) => line.trim())
+      .filter(Boolean),
   };
 }
 
