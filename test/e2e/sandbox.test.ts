@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../helpers/emulator-client.js';
+import { freePort } from '../helpers/ports.js';
+import { spawnEntry } from '../helpers/spawn.js';
+
+const sandboxEnv = (overrides: Record<string, string>) => ({
+  SANDBOX_DATABASE_URL: process.env.DATABASE_URL!,
+  SANDBOX_REDIS_URL: process.env.REDIS_URL!,
+  SANDBOX_REDIS_PREFIX: `${process.env.REDIS_PREFIX}_sandbox`,
+  ...overrides,
+});
+
+describe('npm run sandbox', () => {
+  it('runs the bot against the emulator, so anyone can talk to it over HTTP', async () => {
+    const port = await freePort();
+    const sandbox = spawnEntry('src/sandbox/run-sandbox.ts', ['--port', String(port)], sandboxEnv({}));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setInterval(() => {
+          if (sandbox.stdout().includes('sandbox is running')) {
+            clearInterval(timer);
+            resolve();
+          } else if (sandbox.child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(sandbox.stderr()));
+          }
+        }, 100);
+      });
+      const client = new EmulatorClient(`http://127.0.0.1:${port}`);
+      const user = await client.createUser({ first_name: 'Мария' });
+      await client.sendText(user.id, '/start');
+      const reply = await client.waitForMessage(user.id, { timeoutMs: 10_000 });
+      expect(reply.text).toContain('Патронаж');
+    } finally {
+      await sandbox.stop('SIGTERM');
+    }
+  });
+
+  it('names a missing Redis and how to start it, and exits 1', async () => {
+    const closed = await freePort();
+    const sandbox = spawnEntry(
+      'src/sandbox/run-sandbox.ts',
+      [],
+      sandboxEnv({ SANDBOX_REDIS_URL: `redis://127.0.0.1:${closed}/0` }),
+    );
+    expect((await sandbox.exited).code).toBe(1);
+    expect(sandbox.stderr()).toContain(`Redis is not reachable at 127.0.0.1:${closed}`);
+    expect(sandbox.stderr()).toContain('docker compose up -d redis');
+    expect(sandbox.stderr()).not.toContain('PostgreSQL');
+  });
+
+  it('names a missing PostgreSQL and how to start it, and exits 1', async () => {
+    const closed = await freePort();
+    const sandbox = spawnEntry(
+      'src/sandbox/run-sandbox.ts',
+      [],
+      sandboxEnv({ SANDBOX_DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/patronazh_sandbox` }),
+    );
+    expect((await sandbox.exited).code).toBe(1);
+    expect(sandbox.stderr()).toContain(`PostgreSQL is not reachable at 127.0.0.1:${closed}`);
+    expect(sandbox.stderr()).toContain('docker compose up -d postgres');
+  });
+});
