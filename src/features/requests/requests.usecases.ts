@@ -1,0 +1,241 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { RequestStatus } from '../../db/schema/enums.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { deadlinesFor } from '../deadlines/policies.js';
+import { createRequestsRepository } from './requests.repository.js';
+import {
+  type AttachmentInput,
+  attachmentInputSchema,
+  isCrisis,
+  MAX_ATTACHMENTS,
+  parseRequestDraft,
+  type RequestDraft,
+  todayIn,
+} from './requests.schemas.js';
+
+export interface RequestsDeps {
+  db: Db;
+  timeZone: string;
+  now?: Date;
+}
+
+// Advisory lock class for request submissions; the second key is the family id.
+const SUBMISSION_LOCK_CLASS = 731_001;
+
+export const submissionKeySchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+export type CreateRequestResult =
+  | {
+      ok: true;
+      request: { id: number; number: number; priority: 'normal' | 'urgent' };
+      curatorName: string | null;
+      /** False when this submission had been saved before (a second confirm press): nothing new was written. */
+      created: boolean;
+    }
+  | { ok: false; reason: 'invalid_details'; issues: string[] }
+  | { ok: false; reason: 'family_not_found' };
+
+/**
+ * Saves a confirmed request in one transaction: the request (number from the sequence, validated details,
+ * priority, deadlines, the family's curator), its `created` event, its attachments and the outbox row that
+ * routes it to a curator. The same `submissionKey` (one per dialogue) saves once: a second confirm returns
+ * the first request.
+ */
+export async function createRequest(
+  deps: RequestsDeps,
+  input: {
+    familyId: number;
+    memberId: number;
+    submissionKey: string;
+    draft: { category: unknown; details: unknown };
+    attachments: AttachmentInput[];
+  },
+): Promise<CreateRequestResult> {
+  const now = deps.now ?? new Date();
+  const submissionKey = submissionKeySchema.parse(input.submissionKey);
+  const parsed = parseRequestDraft(input.draft, todayIn(deps.timeZone, now));
+  if (!parsed.success) {
+    return {
+      ok: false,
+      reason: 'invalid_details',
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    };
+  }
+  const files = z.array(attachmentInputSchema).max(MAX_ATTACHMENTS).parse(input.attachments);
+  const draft: RequestDraft = parsed.data;
+
+  return deps.db.transaction(async (tx) => {
+    const repository = createRequestsRepository({ db: tx });
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${SUBMISSION_LOCK_CLASS}::int, ${input.familyId}::int)`,
+    );
+    const family = await repository.familyForRequest(input.familyId);
+    if (!family || family.erasedAt) return { ok: false, reason: 'family_not_found' } as const;
+
+    const earlier = await repository.findBySubmissionKey(input.familyId, submissionKey);
+    if (earlier) {
+      const request = await repository.familyRequest(input.familyId, earlier.id);
+      return {
+        ok: true,
+        request: { id: earlier.id, number: earlier.number, priority: request!.priority },
+        curatorName: family.curatorName,
+        created: false,
+      } as const;
+    }
+
+    const priority = isCrisis(draft) ? 'urgent' : 'normal';
+    const request = await repository.insertRequest({
+      familyId: input.familyId,
+      memberId: input.memberId,
+      category: draft.category,
+      details: draft.details as Record<string, unknown>,
+      priority,
+      status: 'new',
+      curatorId: family.curatorId,
+      createdAt: now,
+      ...deadlinesFor(draft.category, priority, now),
+    });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'created',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { submissionKey, priority, attachments: files.length },
+      createdAt: now,
+    });
+    await repository.insertAttachments(
+      files.map((file) => ({ ...file, requestId: request.id, createdAt: now })),
+    );
+    await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request.id } });
+    return {
+      ok: true,
+      request: { id: request.id, number: request.number, priority },
+      curatorName: family.curatorName,
+      created: true,
+    } as const;
+  });
+}
+
+/** Statuses a family may still cancel: nothing final has happened yet. */
+export const cancellableStatuses: readonly RequestStatus[] = [
+  'new',
+  'assigned',
+  'in_progress',
+  'waiting_family',
+];
+export const REOPEN_WINDOW_DAYS = 7;
+
+export function canReopen(request: { status: RequestStatus; resolvedAt: Date | null }, now: Date): boolean {
+  return (
+    request.status === 'resolved' &&
+    request.resolvedAt !== null &&
+    now.getTime() - request.resolvedAt.getTime() <= REOPEN_WINDOW_DAYS * 24 * 3_600_000
+  );
+}
+
+export type FamilyActionResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: 'not_found' | 'not_allowed' };
+
+/** The family cancels its open request; the change and the event are one transaction. */
+export async function cancelRequest(
+  deps: RequestsDeps,
+  input: { familyId: number; memberId: number; requestId: number },
+): Promise<FamilyActionResult<{ number: number }>> {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createRequestsRepository({ db: tx });
+    const request = await repository.lockFamilyRequest(input.familyId, input.requestId);
+    if (!request) return { ok: false, reason: 'not_found' } as const;
+    if (!cancellableStatuses.includes(request.status)) return { ok: false, reason: 'not_allowed' } as const;
+    await repository.updateRequest(request.id, { status: 'cancelled', closedAt: now });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'cancelled',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { from: request.status },
+      createdAt: now,
+    });
+    return { ok: true, number: request.number } as const;
+  });
+}
+
+/**
+ * «Проблема не решена»: a request resolved within the last 7 days goes back to `in_progress` with a fresh
+ * resolve deadline, and a `reopened` event. (Telling the curator at once needs an outbox kind that the
+ * delivery side handles; until then the curator sees it in the request's history and in /my.)
+ */
+export async function reopenRequest(
+  deps: RequestsDeps,
+  input: { familyId: number; memberId: number; requestId: number },
+): Promise<FamilyActionResult<{ number: number }>> {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createRequestsRepository({ db: tx });
+    const request = await repository.lockFamilyRequest(input.familyId, input.requestId);
+    if (!request) return { ok: false, reason: 'not_found' } as const;
+    if (!canReopen(request, now)) return { ok: false, reason: 'not_allowed' } as const;
+    await repository.updateRequest(request.id, {
+      status: 'in_progress',
+      resolvedAt: null,
+      closedAt: null,
+      resolveDeadlineAt: deadlinesFor(request.category, request.priority, now).resolveDeadlineAt,
+    });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'reopened',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { resolvedAt: request.resolvedAt?.toISOString() ?? null },
+      createdAt: now,
+    });
+    return { ok: true, number: request.number } as const;
+  });
+}
+
+export const ratingSchema = z.number().int().min(1).max(5);
+export const ratingCommentSchema = z.string().trim().pipe(z.string().min(1).max(1000));
+
+/** The family rates a resolved request 1–5; a later press changes the rating (each is an event). */
+export async function rateRequest(
+  deps: RequestsDeps,
+  input: { familyId: number; memberId: number; requestId: number; rating: number },
+): Promise<FamilyActionResult<{ number: number }>> {
+  const rating = ratingSchema.parse(input.rating);
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createRequestsRepository({ db: tx });
+    const request = await repository.lockFamilyRequest(input.familyId, input.requestId);
+    if (!request) return { ok: false, reason: 'not_found' } as const;
+    if (request.status !== 'resolved') return { ok: false, reason: 'not_allowed' } as const;
+    await repository.updateRequest(request.id, { rating });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'rated',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { rating },
+      createdAt: now,
+    });
+    return { ok: true, number: request.number } as const;
+  });
+}
+
+/** The optional words after a rating; kept on the request (free text never goes into events). */
+export async function saveRatingComment(
+  deps: RequestsDeps,
+  input: { familyId: number; requestId: number; comment: string },
+): Promise<FamilyActionResult> {
+  const comment = ratingCommentSchema.parse(input.comment);
+  return deps.db.transaction(async (tx) => {
+    const repository = createRequestsRepository({ db: tx });
+    const request = await repository.lockFamilyRequest(input.familyId, input.requestId);
+    if (!request) return { ok: false, reason: 'not_found' } as const;
+    if (request.rating === null) return { ok: false, reason: 'not_allowed' } as const;
+    await repository.updateRequest(request.id, { ratingComment: comment });
+    return { ok: true } as const;
+  });
+}
