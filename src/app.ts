@@ -1,17 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
-import type { Queue, Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { sql as rawSql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
-import { createBot, type PatronazhBot } from './bot/create-bot.js';
+import type { PatronazhBot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { runMigrations } from './db/migrate.js';
+import { createDeliveryMetrics } from './features/delivery/delivery.metrics.js';
+import { createOutboxRelay, type OutboxRelay } from './features/delivery/outbox-relay.js';
+import { createReconciler, type Reconciler } from './features/delivery/reconciler.js';
 import { createHttpServer, type HttpServer, type WebhookTarget } from './http/server.js';
 import type { Logger } from './logger.js';
-import { createWorkerConnection } from './queue/connections.js';
+import { createProducerConnection, createWorkerConnection } from './queue/connections.js';
+import { queueNames } from './queue/names.js';
+import { createSendSlots } from './telegram/send-slots.js';
+import { createTelegramSender } from './telegram/telegram-sender.js';
+import { startDeliveryWorker } from './workers/delivery.worker.js';
 import { startHousekeeping } from './workers/housekeeping.worker.js';
+import { startRoutingWorker } from './workers/routing.worker.js';
 
-export const roles = ['bot', 'worker', 'all'] as const;
+/**
+ * bot: receives updates (polling or webhook); worker: runs the queue workers (routing, delivery,
+ * housekeeping); relay: moves the outbox into BullMQ and reconciles jobs from PostgreSQL; all: everything.
+ */
+export const roles = ['bot', 'worker', 'relay', 'all'] as const;
 export type Role = (typeof roles)[number];
 
 export interface StartOptions {
@@ -19,6 +32,10 @@ export interface StartOptions {
   logger?: Logger;
   /** Skips getMe at start (tests that know the bot). */
   botInfo?: UserFromGetMe;
+  /** How often the relay polls the outbox besides LISTEN/NOTIFY. Default 5 s. */
+  relayPollIntervalMs?: number;
+  /** How often the reconciler rebuilds jobs from PostgreSQL. Default 30 s. */
+  reconcileIntervalMs?: number;
 }
 
 export interface RunningApp {
@@ -51,30 +68,96 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const { logger, db } = container;
   const runsBot = options.role === 'bot' || options.role === 'all';
   const runsWorkers = options.role === 'worker' || options.role === 'all';
+  const runsRelay = options.role === 'relay' || options.role === 'all';
 
   await runMigrations(config.databaseUrl);
   await container.connect();
 
+  const metrics = createDeliveryMetrics();
   const workers: Worker[] = [];
   const queues: Queue[] = [];
-  let workerConnection: ReturnType<typeof createWorkerConnection> | undefined;
-  if (runsWorkers) {
-    workerConnection = createWorkerConnection(config.redisUrl, 'patronazh-worker');
-    workerConnection.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'));
-    const housekeeping = await startHousekeeping({
-      db,
-      logger,
-      connection: workerConnection,
-      prefix: config.redisPrefix,
-    });
-    workers.push(housekeeping.worker);
-    queues.push(housekeeping.queue);
+  const redisConnections: Array<{ disconnect(): void }> = [];
+  let relay: OutboxRelay | undefined;
+  let reconciler: Reconciler | undefined;
+  if (runsWorkers || runsRelay) {
+    const producerConnection = createProducerConnection(config.redisUrl, 'patronazh-producer');
+    producerConnection.on('error', (error) => logger.warn({ err: error }, 'producer redis connection error'));
+    redisConnections.push(producerConnection);
+    const openQueue = (name: string) => {
+      const queue = new Queue(name, { connection: producerConnection, prefix: config.redisPrefix });
+      queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
+      queues.push(queue);
+      metrics.watchQueue(queue);
+      return queue;
+    };
+    const routingQueue = openQueue(queueNames.routing);
+    const deliveryQueue = openQueue(queueNames.delivery);
+    await Promise.all([routingQueue.waitUntilReady(), deliveryQueue.waitUntilReady()]);
+
+    if (runsWorkers) {
+      const workerConnection = createWorkerConnection(config.redisUrl, 'patronazh-worker');
+      workerConnection.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'));
+      redisConnections.push(workerConnection);
+      const housekeeping = await startHousekeeping({
+        db,
+        logger,
+        connection: workerConnection,
+        prefix: config.redisPrefix,
+      });
+      queues.push(housekeeping.queue);
+      const routing = startRoutingWorker({
+        db,
+        deliveryQueue,
+        logger,
+        connection: workerConnection,
+        prefix: config.redisPrefix,
+      });
+      const delivery = startDeliveryWorker({
+        db,
+        i18n: container.i18n,
+        timeZone: config.timeZone,
+        sender: createTelegramSender({ token: config.botToken, apiRoot: config.telegramApiRoot }),
+        slots: createSendSlots({ redis: producerConnection, prefix: config.redisPrefix }),
+        deliveryQueue,
+        metrics,
+        logger,
+        connection: workerConnection,
+        prefix: config.redisPrefix,
+      });
+      for (const worker of [housekeeping.worker, routing, delivery]) {
+        metrics.watchWorker(worker);
+        workers.push(worker);
+      }
+    }
+
+    if (runsRelay) {
+      relay = createOutboxRelay({
+        db,
+        sql: container.sql,
+        routingQueue,
+        logger,
+        metrics,
+        pollIntervalMs: options.relayPollIntervalMs,
+      });
+      await relay.start();
+      reconciler = createReconciler({
+        db,
+        relay,
+        routingQueue,
+        deliveryQueue,
+        logger,
+        intervalMs: options.reconcileIntervalMs,
+      });
+      await reconciler.start();
+    }
   }
 
   let bot: PatronazhBot | undefined;
   let runner: RunnerHandle | undefined;
   let webhook: WebhookTarget | undefined;
   if (runsBot) {
+    // Loaded only by processes that receive updates: workers and relays never need the dialogues.
+    const { createBot } = await import('./bot/create-bot.js');
     bot = createBot(config, {
       db,
       logger,
@@ -105,6 +188,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const http: HttpServer = createHttpServer({
     logger,
     webhook,
+    routes: new Map([['/metrics', (req: IncomingMessage, res: ServerResponse) => metrics.handle(req, res)]]),
     healthChecks: [
       { name: 'postgres', check: async () => void (await db.execute(rawSql`select 1`)) },
       { name: 'redis', check: async () => void (await container.redis.ping()) },
@@ -123,6 +207,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       // 1. Stop taking updates.
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      // The relay and the reconciler produce jobs: stop them before the queues close.
+      await reconciler?.stop();
+      await relay?.stop();
       // 2. Close workers (they finish the job in hand), 3. close queues. With Redis gone these would wait
       // forever, so each step is bounded; an unfinished job stays in Redis/PostgreSQL and is picked up again.
       const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
@@ -136,7 +223,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       );
       await Promise.all(queues.map((queue) => withTimeout(queue.close(), step, () => queue.disconnect())));
       // 4. Quit Redis, 5. end SQL.
-      workerConnection?.disconnect();
+      for (const connection of redisConnections) connection.disconnect();
       await container.close();
       logger.info('stopped');
     })();

@@ -18,3 +18,41 @@ staff-invite-forged = Эта ссылка-приглашение недейст�
 staff-invite-used = Эта ссылка уже использована. Каждое приглашение действует один раз — попросите администратора выдать новое.
 staff-invite-expired = Срок действия ссылки истёк. Попросите администратора выдать новое приглашение.
 staff-invite-already-staff = Этот аккаунт уже подключён как сотрудник. Если нужно сменить роль, обратитесь к администратору.
+
+## Доставка и маршрутизация
+delivery-request-card =
+    { $urgent ->
+        [yes] 🔴 Срочная заявка № { $number }
+       *[no] Новая заявка № { $number }
+    }
+    Категория: { delivery-category }
+    Срочность: { $urgent ->
+        [yes] срочно
+       *[no] в плановом порядке
+    }
+    Район: { $district }
+    Семья: { $family }
+    Взять в работу до: { $deadline } ({ $timeZone })
+delivery-request-card-rerouted = Заявка пришла вам, потому что предыдущий получатель недоступен.
+delivery-category = { $category ->
+        [nanny] Няня
+        [kindergarten_transfer] Перевод в детский сад ближе к дому
+        [school_meals] Бесплатное питание в школе
+        [psychologist] Помощь психолога
+        [elderly_care] Соцработник для пожилых родственников
+        [employment] Работа и обучение
+        [legal] Юридическая помощь
+        [medical] Медицинская помощь
+       *[other] Другое
+    }
+delivery-family-unknown = без имени
+delivery-family-without-curator =
+    Семья зарегистрировалась в районе «{ $district }», но там нет активного куратора.
+    Назначьте куратора семье (номер семьи в системе: { $familyId }).
+delivery-recipient-unreachable =
+    { $unreachable } заблокировал(а) бота и не получает уведомления по заявке № { $number }.
+    { $next ->
+        [none] Заявку некому передать автоматически — назначьте куратора.
+       *[other] Заявка передана: { $next }.
+    }
+delivery-supervisors = руководителям района

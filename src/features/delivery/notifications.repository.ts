@@ -1,0 +1,88 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { familyMembers, notifications, staff } from '../../db/schema/index.js';
+
+export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * Delivery state of notifications in PostgreSQL, the source of truth. Every change is conditional on the
+ * row still being `pending`, so a notification that is `sent` can never be changed back or sent again.
+ */
+export function createNotificationsRepository({ db }: { db: DbOrTx }) {
+  const stillPending = (id: number) => and(eq(notifications.id, id), eq(notifications.status, 'pending'));
+  return {
+    async find(id: number) {
+      const [row] = await db.select().from(notifications).where(eq(notifications.id, id));
+      return row;
+    },
+
+    /** Recorded in the same step that learns the Telegram message id. */
+    async markSent(id: number, telegramMessageId: number, now = new Date()) {
+      const rows = await db
+        .update(notifications)
+        .set({
+          status: 'sent',
+          telegramMessageId,
+          sentAt: now,
+          attempts: sql`${notifications.attempts} + 1`,
+          lastError: null,
+        })
+        .where(stillPending(id))
+        .returning({ id: notifications.id });
+      return rows.length > 0;
+    },
+
+    async markFailed(id: number, reason: string) {
+      const rows = await db
+        .update(notifications)
+        .set({ status: 'failed', lastError: reason, attempts: sql`${notifications.attempts} + 1` })
+        .where(stillPending(id))
+        .returning();
+      return rows[0];
+    },
+
+    async markUnreachable(id: number, reason: string) {
+      const rows = await db
+        .update(notifications)
+        .set({ status: 'unreachable', lastError: reason, attempts: sql`${notifications.attempts} + 1` })
+        .where(stillPending(id))
+        .returning();
+      return rows[0];
+    },
+
+    /** A failed attempt that will be retried; returns how many attempts have been made. */
+    async recordRetry(id: number, reason: string) {
+      const [row] = await db
+        .update(notifications)
+        .set({ lastError: reason, attempts: sql`${notifications.attempts} + 1` })
+        .where(stillPending(id))
+        .returning({ attempts: notifications.attempts });
+      return row?.attempts;
+    },
+
+    async recordWait(id: number, reason: string) {
+      await db.update(notifications).set({ lastError: reason }).where(stillPending(id));
+    },
+
+    async flagStaffBlocked(staffId: number) {
+      await db.update(staff).set({ botBlocked: true }).where(eq(staff.id, staffId));
+    },
+
+    async flagMemberBlocked(memberId: number) {
+      await db.update(familyMembers).set({ botBlocked: true }).where(eq(familyMembers.id, memberId));
+    },
+
+    /** Pending notification ids after `afterId`, oldest first (the reconciler pages through them). */
+    async pendingIds(afterId: number, limit: number) {
+      const rows = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.status, 'pending'), gt(notifications.id, afterId)))
+        .orderBy(asc(notifications.id))
+        .limit(limit);
+      return rows.map((row) => row.id);
+    },
+  };
+}
+
+export type NotificationsRepository = ReturnType<typeof createNotificationsRepository>;

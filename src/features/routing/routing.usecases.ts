@@ -1,0 +1,177 @@
+import type { Db, DbOrTx } from '../../db/client.js';
+import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { createRoutingRepository, type StaffRow } from './routing.repository.js';
+
+/** Why a curator got a request: the branch of the routing order (SPEC §4) that chose them. */
+export type RoutedVia = 'family_curator' | 'deputy' | 'least_loaded' | 'on_call';
+
+export type RoutingChoice =
+  | { kind: 'curator'; staffId: number; via: RoutedVia }
+  | { kind: 'supervisors'; staffIds: number[] }
+  | { kind: 'nobody' };
+
+/** Notification kinds produced by routing; their texts are in notification-content.ts. */
+export const notificationKinds = {
+  requestCard: 'request_card',
+  familyWithoutCurator: 'family_without_curator',
+  recipientUnreachable: 'recipient_unreachable',
+} as const;
+
+const isAway = (member: StaffRow, now: Date) => member.awayUntil !== null && member.awayUntil > now;
+
+function canTakeRequests(member: StaffRow, now: Date): boolean {
+  return member.role === 'curator' && member.active && !member.botBlocked && !isAway(member, now);
+}
+
+/**
+ * The routing order of SPEC §4: the family's curator if active and present → their deputy while they are
+ * away → the least-loaded active curator of the district → the region's on-call curator → the district
+ * supervisors. Someone who blocked the bot is never chosen (they are flagged when a send gets 403).
+ */
+export async function chooseRecipient(
+  db: DbOrTx,
+  family: { districtId: number; curatorId: number | null },
+  now: Date,
+): Promise<RoutingChoice> {
+  const repository = createRoutingRepository({ db });
+  const curator = family.curatorId === null ? undefined : await repository.findStaff(family.curatorId);
+  if (curator && canTakeRequests(curator, now)) {
+    return { kind: 'curator', staffId: curator.id, via: 'family_curator' };
+  }
+  if (curator?.active && isAway(curator, now) && curator.deputyId !== null) {
+    const deputy = await repository.findStaff(curator.deputyId);
+    if (deputy && canTakeRequests(deputy, now)) return { kind: 'curator', staffId: deputy.id, via: 'deputy' };
+  }
+  const leastLoaded = await leastLoadedCurator(db, family.districtId, { now });
+  if (leastLoaded !== undefined) return { kind: 'curator', staffId: leastLoaded, via: 'least_loaded' };
+  const onCall = await repository.onCallCurator(now);
+  if (onCall !== undefined) return { kind: 'curator', staffId: onCall, via: 'on_call' };
+  const supervisors = await repository.supervisorsFor(family.districtId, now);
+  if (supervisors.length > 0) return { kind: 'supervisors', staffIds: supervisors };
+  return { kind: 'nobody' };
+}
+
+const cardKey = (requestId: number, staffId: number) => `request:${requestId}:card:staff:${staffId}`;
+
+/** Records the choice on the request (status, curator, history) and produces the request cards. */
+async function assign(
+  tx: DbOrTx,
+  requestId: number,
+  choice: Exclude<RoutingChoice, { kind: 'nobody' }>,
+  now: Date,
+  extra: Record<string, unknown> = {},
+) {
+  const repository = createRoutingRepository({ db: tx });
+  const recipients = choice.kind === 'curator' ? [choice.staffId] : choice.staffIds;
+  await repository.assignRequest(requestId, choice.kind === 'curator' ? choice.staffId : null, now);
+  await repository.addSystemEvent(
+    requestId,
+    'assigned',
+    choice.kind === 'curator'
+      ? { staffId: choice.staffId, via: choice.via, ...extra }
+      : { supervisorIds: choice.staffIds, via: 'supervisors', ...extra },
+  );
+  return repository.notifyStaff(
+    recipients.map((staffId) => ({
+      staffId,
+      kind: notificationKinds.requestCard,
+      dedupeKey: cardKey(requestId, staffId),
+      requestId,
+      payload: extra.rerouted === true ? { rerouted: true } : {},
+    })),
+  );
+}
+
+export type RoutingOutcome =
+  | { routed: true; choice: Exclude<RoutingChoice, { kind: 'nobody' }>; notificationIds: number[] }
+  | { routed: false; reason: 'not_found' | 'nobody' | 'already_routed'; notificationIds: number[] };
+
+/**
+ * Routes a new request once: the request row is locked, so two workers running the same job serialise and
+ * the second finds it already routed (and only hands back the cards still to be sent).
+ */
+export async function routeRequest(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  requestId: number,
+): Promise<RoutingOutcome> {
+  return db.transaction(async (tx) => {
+    const repository = createRoutingRepository({ db: tx });
+    const locked = await repository.lockRequest(requestId);
+    if (!locked) return { routed: false, reason: 'not_found', notificationIds: [] } as const;
+    if (locked.request.status !== 'new') {
+      const pending = await repository.pendingNotificationsOfRequest(requestId);
+      return { routed: false, reason: 'already_routed', notificationIds: pending } as const;
+    }
+    const choice = await chooseRecipient(tx, locked.family, now);
+    // Nobody at all: the request stays `new`, and the reconciler routes it again on its next pass.
+    if (choice.kind === 'nobody') return { routed: false, reason: 'nobody', notificationIds: [] } as const;
+    const notificationIds = await assign(tx, requestId, choice, now);
+    return { routed: true, choice, notificationIds } as const;
+  });
+}
+
+/** Tells the district supervisors that a family registered where no curator is active. */
+export async function notifyFamilyWithoutCurator(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  familyId: number,
+): Promise<number[]> {
+  const repository = createRoutingRepository({ db });
+  const family = await repository.findFamily(familyId);
+  if (!family) return [];
+  const supervisors = await repository.supervisorsFor(family.districtId, now);
+  return repository.notifyStaff(
+    supervisors.map((staffId) => ({
+      staffId,
+      kind: notificationKinds.familyWithoutCurator,
+      dedupeKey: `family:${familyId}:without-curator:staff:${staffId}`,
+      payload: { familyId },
+    })),
+  );
+}
+
+/**
+ * A staff recipient turned out to have blocked the bot (already flagged by the caller, in `tx`). A request
+ * card they should have got goes to the next recipient in the routing order, and the supervisors are told.
+ */
+export async function rerouteAfterUnreachable(
+  tx: DbOrTx,
+  input: { notificationId: number; kind: string; requestId: number | null; staffId: number },
+  now = new Date(),
+): Promise<number[]> {
+  if (input.kind !== notificationKinds.requestCard || input.requestId === null) return [];
+  const repository = createRoutingRepository({ db: tx });
+  const locked = await repository.lockRequest(input.requestId);
+  if (!locked) return [];
+  const { request, family } = locked;
+  await repository.addSystemEvent(request.id, 'delivery_failed', {
+    staffId: input.staffId,
+    reason: 'bot_blocked',
+  });
+  const created: number[] = [];
+  let nextStaffId: number | null = null;
+  // Only a request still waiting for the unreachable person moves on; one taken meanwhile stays put.
+  const waitingForThem =
+    request.status === 'assigned' && (request.curatorId === input.staffId || request.curatorId === null);
+  if (waitingForThem) {
+    const choice = await chooseRecipient(tx, family, now);
+    if (choice.kind !== 'nobody') {
+      created.push(...(await assign(tx, request.id, choice, now, { rerouted: true })));
+      nextStaffId = choice.kind === 'curator' ? choice.staffId : null;
+    }
+  }
+  const supervisors = await repository.supervisorsFor(family.districtId, now, {
+    excludeStaffIds: [input.staffId],
+  });
+  created.push(
+    ...(await repository.notifyStaff(
+      supervisors.map((staffId) => ({
+        staffId,
+        kind: notificationKinds.recipientUnreachable,
+        dedupeKey: `notification:${input.notificationId}:unreachable:staff:${staffId}`,
+        requestId: request.id,
+        payload: { unreachableStaffId: input.staffId, nextStaffId },
+      })),
+    )),
+  );
+  return created;
+}

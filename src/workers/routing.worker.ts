@@ -1,0 +1,57 @@
+import { type Job, type Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/client.js';
+import { notifyFamilyWithoutCurator, routeRequest } from '../features/routing/routing.usecases.js';
+import type { Logger } from '../logger.js';
+import { deliveryJob, routingJobSchema } from '../queue/jobs.js';
+import { queueNames } from '../queue/names.js';
+
+/** Routes one outbox event and queues the notifications it produced. Idempotent: see routeRequest. */
+export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; logger: Logger }) {
+  return async (job: Job) => {
+    const event = routingJobSchema.parse(job.data);
+    let notificationIds: number[];
+    if (event.kind === 'request_created') {
+      const outcome = await routeRequest({ db: deps.db }, event.payload.requestId);
+      notificationIds = outcome.notificationIds;
+      deps.logger.info(
+        {
+          requestId: event.payload.requestId,
+          outboxId: event.outboxId,
+          routed: outcome.routed,
+          ...(outcome.routed
+            ? outcome.choice.kind === 'curator'
+              ? { staffId: outcome.choice.staffId, via: outcome.choice.via }
+              : { supervisorIds: outcome.choice.staffIds }
+            : { reason: outcome.reason }),
+        },
+        outcome.routed ? 'request routed' : 'request not routed',
+      );
+    } else {
+      notificationIds = await notifyFamilyWithoutCurator({ db: deps.db }, event.payload.familyId);
+    }
+    // If this process dies before the add, the notifications are pending in PostgreSQL: the reconciler
+    // queues them.
+    if (notificationIds.length > 0) await deps.deliveryQueue.addBulk(notificationIds.map(deliveryJob));
+    return { notifications: notificationIds.length };
+  };
+}
+
+export function startRoutingWorker(deps: {
+  db: Db;
+  deliveryQueue: Queue;
+  logger: Logger;
+  connection: Redis;
+  prefix: string;
+}) {
+  const worker = new Worker(queueNames.routing, createRoutingProcessor(deps), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: 8,
+  });
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'routing worker error'));
+  worker.on('failed', (job, error) =>
+    deps.logger.warn({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, 'routing job failed'),
+  );
+  return worker;
+}
