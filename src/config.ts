@@ -106,6 +106,10 @@ const envSchema = z
         })
         .default(DEFAULT_CRISIS_CONTACTS),
     ),
+    DIALOGUE_IDLE_HOURS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().positive({ error: 'must be a positive number of hours' }).max(720).default(24),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
@@ -137,6 +141,8 @@ export interface Config {
   hotlinePhone: string;
   /** Crisis contacts, one per line, shown at once on the crisis path (psychologist, «прямо сейчас»). */
   crisisContacts: string[];
+  /** A dialogue nobody answered for this long is closed with a message (fractions allowed, for tests). */
+  dialogueIdleHours: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +174,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     crisisContacts: e.CRISIS_CONTACTS.split('|')
       .map((line) => line.trim())
       .filter(Boolean),
+    dialogueIdleHours: e.DIALOGUE_IDLE_HOURS,
   };
 }
 

@@ -1,22 +1,44 @@
+import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context } from 'grammy';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Language } from '../db/schema/enums.js';
-import type { Translate } from '../i18n.js';
+import type { I18n, Translate } from '../i18n.js';
 import type { Logger } from '../logger.js';
 
 export interface BotDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  /** Both languages, for texts to other people and for matching menu buttons in either language. */
+  i18n: I18n;
+  redis: Redis;
+}
+
+/** The family member behind this update, when the sender is registered (not erased). */
+export interface CurrentMember {
+  id: number;
+  familyId: number;
+  language: Language;
 }
 
 export interface ContextExtras {
   deps: BotDeps;
   /** A child logger tagged with the update id. */
   log: Logger;
+  /** The person's language: family_members.language when registered, else Telegram's language_code. */
   language: Language;
   t: Translate;
+  /** Set when the sender is a registered family member; looked up once per update. */
+  member: CurrentMember | undefined;
 }
 
-export type BotContext = Context & ContextExtras;
+/** Context inside conversations: the same extras, installed by the conversation plugins (no ctx.conversation). */
+export type DialogueContext = Context & ContextExtras;
+
+/** Context of the outside middleware tree: the extras plus the conversation controls. */
+export type BotContext = ConversationFlavor<DialogueContext>;
+
+/** The conversation handle every dialogue and question helper receives. */
+export type DialogueConversation = Conversation<BotContext, DialogueContext>;

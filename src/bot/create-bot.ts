@@ -1,15 +1,26 @@
 import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations } from '@grammyjs/conversations';
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type Language, languages } from '../db/schema/enums.js';
+import { createFallbackComposer } from '../features/menu/fallback.composer.js';
+import { createMenuComposer } from '../features/menu/menu.composer.js';
+import { createOnboardingComposer } from '../features/onboarding/onboarding.composer.js';
+import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
+import { createPassportComposer } from '../features/passport/passport.composer.js';
+import { createRequestsComposer } from '../features/requests/requests.composer.js';
+import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
-import { createStartComposer } from '../features/start/start.composer.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
-import type { BotContext } from './context.js';
+import type { BotContext, ContextExtras, DialogueContext } from './context.js';
+import { leaveDialogueOnEscape } from './dialogue/escape.js';
+import { createDialogueExtras } from './dialogue/extras.js';
+import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
+import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
 
@@ -25,6 +36,11 @@ export interface CreateBotDeps {
 function pickLanguage(code: string | undefined): Language {
   const short = code?.slice(0, 2);
   return (languages as readonly string[]).includes(short ?? '') ? (short as Language) : 'ru';
+}
+
+/** How often each bot process looks for abandoned dialogues: a quarter of the idle time, 0.25–60 s. */
+function idleSweepIntervalMs(idleMs: number): number {
+  return Math.min(60_000, Math.max(250, Math.floor(idleMs / 4)));
 }
 
 /** Assembles the bot: dependencies first, features in a fixed order, the error boundary around all. */
@@ -55,17 +71,53 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     }
   });
 
+  const botDeps = { config, db: deps.db, logger: deps.logger, i18n: deps.i18n, redis: deps.redis };
+  const dialogueExtras = createDialogueExtras();
   bot.use(async (ctx, next) => {
-    ctx.deps = { config, db: deps.db, logger: deps.logger };
-    ctx.log = deps.logger.child({ updateId: ctx.update.update_id });
-    ctx.language = pickLanguage(ctx.from?.language_code);
-    ctx.t = deps.i18n.forLanguage(ctx.language);
-    await next();
+    const log = deps.logger.child({ updateId: ctx.update.update_id });
+    // The registered member's stored language wins over Telegram's, for every text to this person.
+    const member =
+      ctx.from && ctx.chat?.type === 'private' ? await findCurrentMember(deps.db, ctx.from.id) : undefined;
+    const language = member?.language ?? pickLanguage(ctx.from?.language_code);
+    const extras: ContextExtras = {
+      deps: botDeps,
+      log,
+      language,
+      t: deps.i18n.forLanguage(language),
+      member,
+    };
+    Object.assign(ctx, extras);
+    await dialogueExtras.provide(extras, next);
+  });
+
+  const idleMs = Math.round(config.dialogueIdleHours * 3_600_000);
+  startDialogueIdleCloser({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    api: bot.api,
+    db: deps.db,
+    i18n: deps.i18n,
+    logger: deps.logger,
+    intervalMs: idleSweepIntervalMs(idleMs),
   });
 
   const features = bot.errorBoundary(handleBotError);
+  features.use(
+    conversations<BotContext, DialogueContext>({
+      storage: createDialogueStorage({ redis: deps.redis, prefix: config.redisPrefix, idleMs }),
+      // Contexts made by the conversations plugin get the same deps, log, language, t and member.
+      plugins: [dialogueExtras.install],
+    }),
+  );
+  features.use(leaveDialogueOnEscape);
   features.use(createStaffInviteComposer());
-  features.use(createStartComposer());
+  // Dialogues (createConversation) are registered in these composers before their entry handlers.
+  features.use(createOnboardingComposer());
+  features.use(createPassportComposer());
+  features.use(createSettingsComposer());
+  features.use(createRequestsComposer());
+  features.use(createMenuComposer());
+  features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
   return bot;

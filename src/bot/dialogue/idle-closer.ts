@@ -1,0 +1,91 @@
+import { eq } from 'drizzle-orm';
+import type { Api } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Db } from '../../db/client.js';
+import type { Language } from '../../db/schema/enums.js';
+import { familyMembers } from '../../db/schema/index.js';
+import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
+import type { I18n } from '../../i18n.js';
+import type { Logger } from '../../logger.js';
+import { dialogueKeys } from './storage.js';
+
+// Takes the due chats and drops their dialogue state in one step, so of several bot processes exactly one
+// closes each dialogue, and a person's message that moved the deadline first keeps the dialogue alive.
+const CLAIM_DUE_SCRIPT = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, chat in ipairs(due) do
+  redis.call('ZREM', KEYS[1], chat)
+  redis.call('DEL', ARGV[2] .. chat)
+end
+return due`;
+
+export interface DialogueIdleCloserDeps {
+  redis: Redis;
+  prefix: string;
+  api: Api;
+  db: Db;
+  i18n: I18n;
+  logger: Logger;
+  /** How often to look for abandoned dialogues. */
+  intervalMs: number;
+}
+
+/**
+ * Closes dialogues nobody touched for the idle time, and tells the person so. The deadlines live in Redis
+ * next to the dialogue state (moved on every step), so a restart loses nothing: whichever bot process runs
+ * next closes what became due meanwhile. Runs in every bot process; stops when its Redis client ends.
+ */
+export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
+  const keys = dialogueKeys(deps.prefix);
+  let running = false;
+
+  async function languageOf(chatId: number): Promise<{ language: Language; registered: boolean }> {
+    const [member] = await deps.db
+      .select({ language: familyMembers.language, erasedAt: familyMembers.erasedAt })
+      .from(familyMembers)
+      .where(eq(familyMembers.telegramId, chatId));
+    if (!member || member.erasedAt) return { language: 'ru', registered: false };
+    return { language: member.language, registered: true };
+  }
+
+  async function closeDue(now = Date.now()): Promise<number> {
+    const due = (await deps.redis.eval(
+      CLAIM_DUE_SCRIPT,
+      1,
+      keys.idleIndex,
+      String(now),
+      keys.statePrefix,
+      '100',
+    )) as string[];
+    for (const chatKey of due) {
+      const chatId = Number(chatKey);
+      try {
+        const { language, registered } = await languageOf(chatId);
+        const t = deps.i18n.forLanguage(language);
+        await deps.api.sendMessage(
+          chatId,
+          t(registered ? 'dialogue-idle-closed' : 'dialogue-idle-closed-unregistered'),
+          { reply_markup: registered ? mainMenuKeyboard(t) : { remove_keyboard: true } },
+        );
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'could not tell about an idle dialogue closed');
+      }
+    }
+    if (due.length > 0) deps.logger.info({ closed: due.length }, 'idle dialogues closed');
+    return due.length;
+  }
+
+  const timer = setInterval(() => {
+    if (running || deps.redis.status !== 'ready') return;
+    running = true;
+    closeDue()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'idle dialogue sweep failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.intervalMs);
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  deps.redis.once('end', stop);
+  return { closeDue, stop };
+}

@@ -1,0 +1,430 @@
+import { InlineKeyboard, Keyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import { z } from 'zod';
+import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
+import type { DialogueContext, DialogueConversation } from '../context.js';
+
+/** After this many hints on one question the dialogue is left politely (the replay log must stay bounded). */
+export const MAX_HINTS = 5;
+/** Longest answer accepted in a short text field unless the field sets its own maximum. */
+export const SHORT_TEXT_MAX = 1000;
+/** Telegram lets bots download files up to 20 MB; larger ones could never reach the curator. */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 10;
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; hint: string };
+const accept = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const refuse = (hint: string): Outcome<never> => ({ ok: false, hint });
+
+const callbackSchema = z.object({
+  nonce: z.string().regex(/^[0-9a-z]{6}$/),
+  payload: z.string().regex(/^(\d{1,3}|skip|done|yes|no)$/),
+});
+
+/** Buttons of one question carry `dlg:<nonce>:<payload>`; the nonce ties a press to this very question. */
+function buttonData(nonce: string, payload: string): string {
+  return `dlg:${nonce}:${payload}`;
+}
+
+function parseButton(data: string | undefined) {
+  const [tag, nonce, payload] = (data ?? '').split(':');
+  if (tag !== 'dlg') return undefined;
+  const parsed = callbackSchema.safeParse({ nonce, payload });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A per-question random tag, taken through the replay engine so it is the same on every replay. */
+async function newNonce(conversation: DialogueConversation): Promise<string> {
+  const random = await conversation.random();
+  return Math.floor(random * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
+}
+
+/** Leaves the dialogue after too many hints, with a kind word and the way back. */
+async function leaveAfterTooManyHints(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+): Promise<never> {
+  await ctx.reply(ctx.t(ctx.member ? 'dialogue-too-many-hints' : 'dialogue-too-many-hints-unregistered'), {
+    reply_markup: ctx.member ? mainMenuKeyboard(ctx.t) : { remove_keyboard: true },
+  });
+  return conversation.halt();
+}
+
+/** What kind of wrong answer a message is, for a hint that says what we expected instead. */
+function wrongKindHint(ctx: DialogueContext, expected: 'text' | 'button' | 'contact' | 'file'): string {
+  return ctx.t(`dialogue-hint-expected-${expected}`);
+}
+
+/**
+ * The shared loop of every question: ask, wait, interpret; on a wrong answer a short hint and the same
+ * question again, at most MAX_HINTS times. A button press that is not this question's is answered with the
+ * hint in the button's pop-up too. Edits and other non-answers are skipped without costing a hint.
+ */
+async function askUntilValid<T>(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  ask: (ctx: DialogueContext) => Promise<unknown>,
+  interpret: (answer: DialogueContext) => Outcome<T>,
+): Promise<{ value: T; answer: DialogueContext }> {
+  await ask(ctx);
+  for (let hints = 0; ; hints++) {
+    const answer = await conversation.wait();
+    if (!answer.message && !answer.callbackQuery) await conversation.skip();
+    const outcome = interpret(answer);
+    if (outcome.ok) return { value: outcome.value, answer };
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
+    if (hints >= MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
+    await answer.reply(outcome.hint);
+    await ask(answer);
+  }
+}
+
+/** Acknowledges a valid button press and takes the keyboard off the question, so it cannot be pressed twice. */
+async function acknowledgeButton(answer: DialogueContext): Promise<void> {
+  if (!answer.callbackQuery) return;
+  await answer.answerCallbackQuery();
+  await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+}
+
+function interpretStrayButton(ctx: DialogueContext): Outcome<never> {
+  return refuse(ctx.t('dialogue-hint-stale-button'));
+}
+
+export interface AskTextOptions {
+  question: string;
+  /** Default SHORT_TEXT_MAX. */
+  maxLength?: number;
+  /** Extra validation of the trimmed text; its first issue message is a Fluent key of the hint. */
+  schema?: z.ZodType<string>;
+  /** Fluent key of the hint when the schema refuses the text. Default `dialogue-hint-invalid-text`. */
+  invalidHintKey?: string;
+  /** Adds a «Пропустить» button; skipping returns undefined. */
+  skippable?: boolean;
+}
+
+/** Asks for a line of text: trimmed, not empty, not longer than the field's maximum, valid by `schema`. */
+export async function askText(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskTextOptions & { skippable: true },
+): Promise<string | undefined>;
+export async function askText(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskTextOptions & { skippable?: false },
+): Promise<string>;
+export async function askText(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskTextOptions,
+): Promise<string | undefined> {
+  const maxLength = Math.min(options.maxLength ?? SHORT_TEXT_MAX, 4000);
+  const nonce = await newNonce(conversation);
+  const ask = (c: DialogueContext) =>
+    c.reply(options.question, {
+      reply_markup: options.skippable
+        ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
+        : undefined,
+    });
+  const { value, answer } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
+    if (a.callbackQuery) {
+      const button = parseButton(a.callbackQuery.data);
+      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
+      return interpretStrayButton(a);
+    }
+    const text = a.message?.text?.trim();
+    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+    if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
+    if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
+    if (options.schema && !options.schema.safeParse(text).success) {
+      return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
+    }
+    return accept(text);
+  });
+  await acknowledgeButton(answer);
+  return value;
+}
+
+export interface ChoiceOption<T extends string> {
+  value: T;
+  label: string;
+}
+
+export interface AskChoiceOptions<T extends string> {
+  question: string;
+  options: ChoiceOption<T>[];
+  /** Buttons per row. Default 1; long lists (districts) read better in 2. */
+  columns?: number;
+  skippable?: boolean;
+}
+
+/**
+ * Asks to pick one of the options by inline button (typing a label exactly also works). Buttons carry only
+ * the option's index and the question's nonce; a press of any other button gets a hint and the question again.
+ */
+export async function askChoice<T extends string>(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskChoiceOptions<T> & { skippable: true },
+): Promise<T | undefined>;
+export async function askChoice<T extends string>(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskChoiceOptions<T> & { skippable?: false },
+): Promise<T>;
+export async function askChoice<T extends string>(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskChoiceOptions<T>,
+): Promise<T | undefined> {
+  if (options.options.length === 0 || options.options.length > 90) {
+    throw new Error('askChoice needs 1 to 90 options');
+  }
+  const nonce = await newNonce(conversation);
+  const columns = Math.max(1, options.columns ?? 1);
+  const ask = (c: DialogueContext) => {
+    const keyboard = new InlineKeyboard();
+    options.options.forEach((option, index) => {
+      keyboard.text(option.label, buttonData(nonce, String(index)));
+      if ((index + 1) % columns === 0) keyboard.row();
+    });
+    if (options.skippable) keyboard.row().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'));
+    return c.reply(options.question, { reply_markup: keyboard });
+  };
+  const { value, answer } = await askUntilValid<T | undefined>(conversation, ctx, ask, (a) => {
+    if (a.callbackQuery) {
+      const button = parseButton(a.callbackQuery.data);
+      if (!button || button.nonce !== nonce) return interpretStrayButton(a);
+      if (button.payload === 'skip' && options.skippable) return accept(undefined);
+      const option = options.options[Number(button.payload)];
+      return option ? accept(option.value) : interpretStrayButton(a);
+    }
+    const text = a.message?.text?.trim().toLocaleLowerCase('ru');
+    const typed = options.options.find((option) => option.label.toLocaleLowerCase('ru') === text);
+    if (typed) return accept(typed.value);
+    return refuse(wrongKindHint(a, 'button'));
+  });
+  await acknowledgeButton(answer);
+  return value;
+}
+
+/** Yes / no question; returns true for yes. */
+export async function askConfirm(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: { question: string; yes: string; no: string },
+): Promise<boolean> {
+  const choice = await askChoice(conversation, ctx, {
+    question: options.question,
+    options: [
+      { value: 'yes', label: options.yes },
+      { value: 'no', label: options.no },
+    ],
+    columns: 2,
+  });
+  return choice === 'yes';
+}
+
+/** The calendar date (YYYY-MM-DD) of a moment in the region's time zone: «today» is the region's today. */
+export function regionDate(epochMs: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(epochMs));
+}
+
+/** Parses dd.mm.yyyy (also d.m.yyyy, with dots, slashes or dashes) into an ISO date, only if it exists. */
+export function parseRussianDate(text: string): string | undefined {
+  const match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined;
+  }
+  return date.toISOString().slice(0, 10);
+}
+
+export interface AskDateOptions {
+  question: string;
+  skippable?: boolean;
+  /** Default false: birth dates and «since when» cannot be in the future. */
+  allowFuture?: boolean;
+  /** Default false: a wanted date for a service cannot be in the past. */
+  forbidPast?: boolean;
+  /** Earliest year accepted. Default 1900. */
+  minYear?: number;
+}
+
+/** Asks for a date as dd.mm.yyyy; impossible dates (31.02) and dates on the wrong side of today are refused. */
+export async function askDate(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskDateOptions & { skippable: true },
+): Promise<string | undefined>;
+export async function askDate(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskDateOptions & { skippable?: false },
+): Promise<string>;
+export async function askDate(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskDateOptions,
+): Promise<string | undefined> {
+  const nonce = await newNonce(conversation);
+  const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
+  const minYear = options.minYear ?? 1900;
+  const ask = (c: DialogueContext) =>
+    c.reply(options.question, {
+      reply_markup: options.skippable
+        ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
+        : undefined,
+    });
+  const { value, answer } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
+    if (a.callbackQuery) {
+      const button = parseButton(a.callbackQuery.data);
+      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
+      return interpretStrayButton(a);
+    }
+    const text = a.message?.text;
+    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+    if (text.length > 40) return refuse(a.t('dialogue-hint-date-format'));
+    const date = parseRussianDate(text);
+    if (!date) return refuse(a.t('dialogue-hint-date-format'));
+    if (Number(date.slice(0, 4)) < minYear) return refuse(a.t('dialogue-hint-date-too-old'));
+    if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
+    if (options.forbidPast && date < today) return refuse(a.t('dialogue-hint-date-past'));
+    return accept(date);
+  });
+  await acknowledgeButton(answer);
+  return value;
+}
+
+/** A Russian phone in one shape: +7 and ten digits; other countries as + and their digits. */
+export function normalizePhone(raw: string): string {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length === 11 && (digits.startsWith('8') || digits.startsWith('7')))
+    return `+7${digits.slice(1)}`;
+  if (digits.length === 10 && digits.startsWith('9')) return `+7${digits}`;
+  return `+${digits}`;
+}
+
+/**
+ * Asks for the person's own phone through Telegram's share-contact button. Someone else's contact and a
+ * number typed as text are refused (only the button proves the number belongs to this account).
+ */
+export async function askContact(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: { question: string; buttonLabel: string },
+): Promise<string> {
+  const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
+  const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
+  const { value, answer } = await askUntilValid(conversation, ctx, ask, (a) => {
+    if (a.callbackQuery) return interpretStrayButton(a);
+    const contact = a.message?.contact;
+    if (!contact) {
+      const looksLikePhone = /^[\d\s()+-]{5,}$/.test(a.message?.text ?? '');
+      return refuse(a.t(looksLikePhone ? 'dialogue-hint-contact-typed' : 'dialogue-hint-expected-contact'));
+    }
+    if (contact.user_id !== a.from?.id) return refuse(a.t('dialogue-hint-contact-foreign'));
+    const phone = normalizePhone(contact.phone_number);
+    if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
+    return accept(phone);
+  });
+  await answer.reply(answer.t('dialogue-contact-thanks'), { reply_markup: { remove_keyboard: true } });
+  return value;
+}
+
+/** A file the person sent, as Telegram knows it (ids only; the file stays on Telegram's side). */
+export interface CollectedAttachment {
+  kind: 'photo' | 'document';
+  fileId: string;
+  fileUniqueId: string;
+  fileName?: string;
+  mimeType?: string;
+  fileSize?: number;
+}
+
+function attachmentOf(message: Message | undefined): CollectedAttachment | undefined {
+  const photo = message?.photo?.at(-1);
+  if (photo) {
+    return {
+      kind: 'photo',
+      fileId: photo.file_id,
+      fileUniqueId: photo.file_unique_id,
+      fileSize: photo.file_size,
+    };
+  }
+  const document = message?.document;
+  if (document) {
+    return {
+      kind: 'document',
+      fileId: document.file_id,
+      fileUniqueId: document.file_unique_id,
+      fileName: document.file_name,
+      mimeType: document.mime_type,
+      fileSize: document.file_size,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Collects photos and documents until «Готово» (or «Пропустить» before the first). Files over 20 MB and
+ * anything past `maxFiles` are refused with a hint; the same file sent twice gets a hint too.
+ */
+export async function askAttachments(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: { question: string; maxFiles?: number; maxBytes?: number },
+): Promise<CollectedAttachment[]> {
+  const maxFiles = Math.min(options.maxFiles ?? MAX_ATTACHMENTS, MAX_ATTACHMENTS);
+  const maxBytes = options.maxBytes ?? MAX_ATTACHMENT_BYTES;
+  const nonce = await newNonce(conversation);
+  const files: CollectedAttachment[] = [];
+  const keyboardFor = (c: DialogueContext) =>
+    new InlineKeyboard().text(
+      files.length > 0 ? c.t('dialogue-files-done', { count: files.length }) : c.t('dialogue-skip'),
+      buttonData(nonce, files.length > 0 ? 'done' : 'skip'),
+    );
+  await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) });
+  let hints = 0;
+  // Bounded: every turn either adds a file (at most maxFiles) or costs a hint (at most MAX_HINTS).
+  for (;;) {
+    const answer = await conversation.wait();
+    if (!answer.message && !answer.callbackQuery) await conversation.skip();
+    if (answer.callbackQuery) {
+      const button = parseButton(answer.callbackQuery.data);
+      if (button?.nonce === nonce && (button.payload === 'done' || button.payload === 'skip')) {
+        await acknowledgeButton(answer);
+        return files;
+      }
+    }
+    const file = attachmentOf(answer.message);
+    let hint: string | undefined;
+    if (answer.callbackQuery) hint = answer.t('dialogue-hint-stale-button');
+    else if (!file) hint = answer.t('dialogue-hint-expected-file');
+    else if ((file.fileSize ?? 0) > maxBytes)
+      hint = answer.t('dialogue-hint-file-too-big', { maxMb: Math.floor(maxBytes / 1048576) });
+    else if (files.length >= maxFiles) hint = answer.t('dialogue-hint-too-many-files', { max: maxFiles });
+    else if (files.some((known) => known.fileUniqueId === file.fileUniqueId))
+      hint = answer.t('dialogue-hint-file-repeated');
+    if (hint === undefined && file) {
+      files.push(file);
+      await answer.reply(answer.t('dialogue-file-received', { count: files.length }), {
+        reply_markup: keyboardFor(answer),
+      });
+      continue;
+    }
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
+    hints += 1;
+    if (hints > MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
+    await answer.reply(hint ?? '', { reply_markup: keyboardFor(answer) });
+  }
+}

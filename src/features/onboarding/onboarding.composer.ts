@@ -1,0 +1,34 @@
+import { createConversation } from '@grammyjs/conversations';
+import { Composer } from 'grammy';
+import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { loadConsentTexts } from './consent/consent.js';
+import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';
+import { isFamilyInvitePayload } from './onboarding.usecases.js';
+
+/** `/start` for families: registration (or joining by a family invite); a registered member gets the menu. */
+export function createOnboardingComposer() {
+  const composer = new Composer<BotContext>();
+  composer.use(
+    createConversation<BotContext, DialogueContext>(createOnboardingConversation(loadConsentTexts()), {
+      id: ONBOARDING_CONVERSATION,
+    }),
+  );
+  composer.chatType('private').command('start', async (ctx) => {
+    const payload = ctx.match.trim();
+    if (ctx.member) {
+      await ctx.reply(
+        ctx.t(isFamilyInvitePayload(payload) ? 'onboarding-invite-already-registered' : 'start-registered'),
+        {
+          reply_markup: mainMenuKeyboard(ctx.t),
+        },
+      );
+      return;
+    }
+    await ctx.conversation.enter(
+      ONBOARDING_CONVERSATION,
+      isFamilyInvitePayload(payload) ? payload : undefined,
+    );
+  });
+  return composer;
+}

@@ -1,0 +1,212 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { Language, Relationship } from '../../db/schema/enums.js';
+import {
+  consentEvents,
+  families,
+  familyInvites,
+  familyMembers,
+  servicemen,
+  staff,
+} from '../../db/schema/index.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { createPassportRepository } from '../passport/passport.repository.js';
+import { type PassportDraft, passportDraftSchema } from '../passport/passport.schemas.js';
+import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { findCurrentMember } from './onboarding.repository.js';
+
+export interface RegistrationInput {
+  telegramId: number;
+  phone: string;
+  language: Language;
+  consentVersion: string;
+  draft: PassportDraft;
+}
+
+export type RegistrationResult =
+  | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
+  | { ok: false; reason: 'already_registered' };
+
+async function curatorName(db: Db | Parameters<Parameters<Db['transaction']>[0]>[0], id: number | undefined) {
+  if (id === undefined) return undefined;
+  const [row] = await db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id));
+  return row?.fullName;
+}
+
+/**
+ * Saves a new family in one transaction: family, member with the consent version and time, the consent
+ * event, serviceman, household; assigns the least-loaded curator of the district, or — when the district
+ * has none — records that the supervisors must be told (outbox), and the family is registered anyway.
+ */
+export async function registerFamily(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  input: RegistrationInput,
+): Promise<RegistrationResult> {
+  const draft = passportDraftSchema.parse(input.draft);
+  return db.transaction(async (tx) => {
+    if (await findCurrentMember(tx, input.telegramId))
+      return { ok: false, reason: 'already_registered' } as const;
+    const curatorId = await leastLoadedCurator(tx, draft.districtId, { now });
+    const [family] = await tx
+      .insert(families)
+      .values({
+        districtId: draft.districtId,
+        locality: draft.locality,
+        address: draft.address ?? null,
+        curatorId: curatorId ?? null,
+        reachedBy: 'telegram',
+      })
+      .returning({ id: families.id });
+    const familyId = family!.id;
+    const [member] = await tx
+      .insert(familyMembers)
+      .values({
+        familyId,
+        telegramId: input.telegramId,
+        fullName: draft.applicantName,
+        relationship: draft.relationship,
+        phone: input.phone,
+        language: input.language,
+        consentVersion: input.consentVersion,
+        consentAt: now,
+      })
+      .returning({ id: familyMembers.id });
+    const memberId = member!.id;
+    await tx.insert(consentEvents).values({
+      telegramId: input.telegramId,
+      memberId,
+      decision: 'agreed',
+      consentVersion: input.consentVersion,
+      createdAt: now,
+    });
+    await tx.insert(servicemen).values({
+      familyId,
+      fullName: draft.servicemanName,
+      birthDate: draft.servicemanBirthDate ?? null,
+    });
+    const passport = createPassportRepository({ db: tx });
+    for (const child of draft.children) await passport.insertChild(familyId, child);
+    for (const relative of draft.relatives) await passport.insertRelative(familyId, relative);
+    if (curatorId === undefined) {
+      await writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId } });
+    }
+    return { ok: true, familyId, memberId, curatorName: await curatorName(tx, curatorId) } as const;
+  });
+}
+
+/** Deep-link payload of a family invite: a prefix and 32 random characters (Telegram allows 64). */
+export const FAMILY_INVITE_PREFIX = 'fam_';
+const FAMILY_INVITE_PATTERN = /^fam_[A-Za-z0-9_-]{32}$/;
+
+export function isFamilyInvitePayload(payload: string): boolean {
+  return payload.startsWith(FAMILY_INVITE_PREFIX);
+}
+
+function hashFamilyInvite(payload: string): string {
+  return createHash('sha256').update(payload).digest('hex');
+}
+
+/** A single-use, expiring invite for a second family member; only its hash is stored. */
+export async function createFamilyInvite(
+  { db, now = new Date(), ttlHours }: { db: Db; now?: Date; ttlHours: number },
+  input: { familyId: number; memberId: number },
+) {
+  const payload = `${FAMILY_INVITE_PREFIX}${randomBytes(24).toString('base64url')}`;
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  await db.insert(familyInvites).values({
+    tokenHash: hashFamilyInvite(payload),
+    familyId: input.familyId,
+    createdByMemberId: input.memberId,
+    expiresAt,
+  });
+  return { payload, expiresAt };
+}
+
+export type FamilyInviteState = 'valid' | 'used' | 'expired' | 'forged';
+
+/** Whether an invite can still be used (checked before consent, claimed again atomically when joining). */
+export async function checkFamilyInvite(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  payload: string,
+): Promise<FamilyInviteState> {
+  if (!FAMILY_INVITE_PATTERN.test(payload)) return 'forged';
+  const [invite] = await db
+    .select({ usedAt: familyInvites.usedAt, expiresAt: familyInvites.expiresAt })
+    .from(familyInvites)
+    .where(eq(familyInvites.tokenHash, hashFamilyInvite(payload)));
+  if (!invite) return 'forged';
+  if (invite.usedAt) return 'used';
+  return invite.expiresAt <= now ? 'expired' : 'valid';
+}
+
+export type JoinResult =
+  | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
+  | { ok: false; reason: Exclude<FamilyInviteState, 'valid'> | 'already_registered' };
+
+/** The invited person joins the family (no new passport): member with consent, consent event, invite used. */
+export async function joinFamilyByInvite(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  input: {
+    payload: string;
+    telegramId: number;
+    phone: string;
+    language: Language;
+    consentVersion: string;
+    fullName: string;
+    relationship: Relationship;
+  },
+): Promise<JoinResult> {
+  if (!FAMILY_INVITE_PATTERN.test(input.payload)) return { ok: false, reason: 'forged' };
+  return db.transaction(async (tx) => {
+    if (await findCurrentMember(tx, input.telegramId))
+      return { ok: false, reason: 'already_registered' } as const;
+    const [invite] = await tx
+      .update(familyInvites)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(familyInvites.tokenHash, hashFamilyInvite(input.payload)),
+          isNull(familyInvites.usedAt),
+          gt(familyInvites.expiresAt, now),
+        ),
+      )
+      .returning({ id: familyInvites.id, familyId: familyInvites.familyId });
+    if (!invite) {
+      const state = await checkFamilyInvite({ db, now }, input.payload);
+      return { ok: false, reason: state === 'valid' ? 'used' : state } as const;
+    }
+    const [family] = await tx
+      .select({ curatorId: families.curatorId, erasedAt: families.erasedAt })
+      .from(families)
+      .where(eq(families.id, invite.familyId));
+    if (!family || family.erasedAt) return { ok: false, reason: 'expired' } as const;
+    const [member] = await tx
+      .insert(familyMembers)
+      .values({
+        familyId: invite.familyId,
+        telegramId: input.telegramId,
+        fullName: input.fullName,
+        relationship: input.relationship,
+        phone: input.phone,
+        language: input.language,
+        consentVersion: input.consentVersion,
+        consentAt: now,
+      })
+      .returning({ id: familyMembers.id });
+    await tx.update(familyInvites).set({ usedByMemberId: member!.id }).where(eq(familyInvites.id, invite.id));
+    await tx.insert(consentEvents).values({
+      telegramId: input.telegramId,
+      memberId: member!.id,
+      decision: 'agreed',
+      consentVersion: input.consentVersion,
+      createdAt: now,
+    });
+    return {
+      ok: true,
+      familyId: invite.familyId,
+      memberId: member!.id,
+      curatorName: await curatorName(tx, family.curatorId ?? undefined),
+    } as const;
+  });
+}

@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  consentEvents,
+  districts,
+  families,
+  familyMembers,
+  householdMembers,
+  outbox,
+  servicemen,
+} from '../../src/db/schema/index.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createCuratorInDistrict } from '../helpers/factories.js';
+import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
+
+let bot: BotUnderTest;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+async function districtId(name: string) {
+  const [row] = await bot.db.select().from(districts).where(eq(districts.name, name));
+  return row!.id;
+}
+
+describe('onboarding of a new family', () => {
+  it('registers the family with consent, serviceman and household, and names the curator', async () => {
+    await createCuratorInDistrict(bot.db, {
+      districtId: await districtId('Грязинский район'),
+      fullName: 'Анна Петрова',
+    });
+    const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id);
+    const done = await registerThroughBot(chat, '+7 900 123-45-67', {
+      address: 'ул. Ленина, д. 5, кв. 12',
+      children: [
+        { name: 'Иванов Артём Петрович', birthDate: '12.04.2018', institution: 'Детский сад' },
+        { name: 'Иванова Ольга Петровна', birthDate: '01.09.2012', institution: 'Школа' },
+      ],
+      relatives: [{ name: 'Сидорова Анна Ивановна', careNeeds: 'Покупка продуктов и лекарств' }],
+    });
+    if (process.env.PRINT_TRANSCRIPT) console.log(chat.transcript());
+    expect(done.text).toContain('Ваш куратор — Анна Петрова');
+    expect(JSON.stringify(done.reply_keyboard)).toContain('Нужна помощь');
+
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
+    expect(member).toMatchObject({
+      fullName: 'Иванова Мария Петровна',
+      relationship: 'wife',
+      phone: '+79001234567',
+      consentVersion: 'v1',
+      language: 'ru',
+    });
+    expect(member!.consentAt).toBeInstanceOf(Date);
+    const [family] = await bot.db.select().from(families).where(eq(families.id, member!.familyId));
+    expect(family).toMatchObject({ locality: 'Грязи', address: 'ул. Ленина, д. 5, кв. 12' });
+    expect(family!.curatorId).not.toBeNull();
+    const household = await bot.db
+      .select()
+      .from(householdMembers)
+      .where(eq(householdMembers.familyId, family!.id))
+      .orderBy(householdMembers.id);
+    expect(household.map((h) => [h.kind, h.fullName, h.birthDate, h.institution, h.careNeeds])).toEqual([
+      ['child', 'Иванов Артём Петрович', '2018-04-12', 'kindergarten', null],
+      ['child', 'Иванова Ольга Петровна', '2012-09-01', 'school', null],
+      ['elderly', 'Сидорова Анна Ивановна', null, null, 'Покупка продуктов и лекарств'],
+    ]);
+    const [serviceman] = await bot.db.select().from(servicemen).where(eq(servicemen.familyId, family!.id));
+    expect(serviceman).toMatchObject({ fullName: 'Иванов Пётр Сергеевич', birthDate: null });
+    const consents = await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id));
+    expect(consents.map((c) => [c.decision, c.memberId])).toEqual([['agreed', member!.id]]);
+    expect(await bot.db.select().from(outbox)).toEqual([]);
+  });
+
+  it('registers a family in a district without a curator and records that the supervisors must be told', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id);
+    const done = await registerThroughBot(chat, '89005550011', { district: 'Данковский район' });
+    expect(done.text).toContain('Куратора назначат в ближайшее время');
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
+    const [family] = await bot.db.select().from(families).where(eq(families.id, member!.familyId));
+    expect(family!.curatorId).toBeNull();
+    const rows = await bot.db.select().from(outbox);
+    expect(rows.map((r) => [r.kind, r.payload])).toEqual([
+      ['family_without_curator', { familyId: family!.id }],
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import type { createEmulator } from '../../src/sandbox/emulator.js';
+
+type Emulator = ReturnType<typeof createEmulator>;
+
+/**
+ * A person talking to the bot through the emulator, reading its messages in order like a chat. Each
+ * action waits for the bot's next message (or the next one matching), so a test reads as a transcript.
+ */
+export function familyChat(emulator: Emulator, userId: number, timeoutMs = 10_000) {
+  const next = (contains?: string) =>
+    emulator.waitForMessage(
+      userId,
+      contains ? (m) => (m.text ?? '').includes(contains) : undefined,
+      timeoutMs,
+    );
+  return {
+    userId,
+    /** The bot's next message (containing the fragment, skipping others). */
+    next,
+    async say(text: string, expect?: string): Promise<StoredMessage> {
+      emulator.sendText(userId, text);
+      return next(expect);
+    },
+    async press(label: string, expect?: string): Promise<StoredMessage> {
+      emulator.pressButtonByText(userId, undefined, label);
+      return next(expect);
+    },
+    async shareOwnContact(phone: string, expect?: string): Promise<StoredMessage> {
+      emulator.sendContact(userId, { phone_number: phone });
+      return next(expect);
+    },
+    /** Every bot message in this chat so far, as text lines (for printing a transcript). */
+    transcript(): string {
+      return emulator
+        .messages(userId)
+        .map((m) => {
+          const who = m.from?.is_bot ? 'БОТ' : 'ЧЕЛ';
+          const body =
+            m.text ?? m.caption ?? (m.contact ? `[контакт ${m.contact.phone_number}]` : '[вложение]');
+          const buttons = m.reply_markup?.inline_keyboard
+            ?.flat()
+            .map((b) => `[${b.text}]`)
+            .join(' ');
+          return `${who}: ${body}${buttons ? `\n     ${buttons}` : ''}`;
+        })
+        .join('\n');
+    },
+  };
+}
+
+export type FamilyChat = ReturnType<typeof familyChat>;
+
+export interface PassportAnswers {
+  applicant?: string;
+  serviceman?: string;
+  district?: string;
+  locality?: string;
+  address?: string;
+  children?: { name: string; birthDate: string; institution: string }[];
+  relatives?: { name: string; careNeeds: string }[];
+}
+
+/** Walks the whole registration in Russian from /start to the main menu; returns the last message. */
+export async function registerThroughBot(chat: FamilyChat, phone: string, answers: PassportAnswers = {}) {
+  await chat.say('/start', 'Патронаж');
+  await chat.next('Согласие на обработку');
+  await chat.next('Вы согласны');
+  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.shareOwnContact(phone, 'номер получили');
+  await chat.next('Как вас зовут');
+  await chat.say(answers.applicant ?? 'Иванова Мария Петровна', 'Кем вы приходитесь');
+  await chat.press('Жена', 'Фамилия, имя и отчество военнослужащего');
+  await chat.say(answers.serviceman ?? 'Иванов Пётр Сергеевич', 'Дата рождения военнослужащего');
+  await chat.press('Пропустить', 'В каком районе');
+  await chat.press(answers.district ?? 'Грязинский район', 'Населённый пункт');
+  await chat.say(answers.locality ?? 'Грязи', 'Адрес');
+  if (answers.address) await chat.say(answers.address, 'Есть ли в семье дети');
+  else await chat.press('Пропустить', 'Есть ли в семье дети');
+  const children = answers.children ?? [];
+  for (const [index, child] of children.entries()) {
+    await chat.press(index === 0 ? 'Добавить ребёнка' : 'Добавить ещё', 'ФИО ребёнка');
+    await chat.say(child.name, 'Дата рождения ребёнка');
+    await chat.say(child.birthDate, 'детский сад или школу');
+    await chat.press(child.institution, 'Детей добавлено');
+  }
+  await chat.press(children.length > 0 ? 'Дальше' : 'Пропустить', 'пожилые родственники');
+  const relatives = answers.relatives ?? [];
+  for (const [index, relative] of relatives.entries()) {
+    await chat.press(index === 0 ? 'Добавить родственника' : 'Добавить ещё', 'ФИО родственника');
+    await chat.say(relative.name, 'Дата рождения родственника');
+    await chat.press('Пропустить', 'Какая помощь нужна');
+    await chat.say(relative.careNeeds, 'Родственников добавлено');
+  }
+  await chat.press(relatives.length > 0 ? 'Дальше' : 'Пропустить', 'Проверьте');
+  await chat.next('Сохранить?');
+  return chat.press('Всё верно, сохранить', 'зарегистрирована');
+}
