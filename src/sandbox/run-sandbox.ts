@@ -1,22 +1,32 @@
 /**
- * `npm run sandbox`: the whole service against the built-in Bot API emulator, no Telegram needed.
- * It uses its own database (`patronazh_sandbox`) and Redis key prefix so it never touches real data.
+ * `npm run sandbox`: the whole service against the built-in Bot API emulator, no Telegram needed, with a web
+ * page of side-by-side chats. It uses its own database (`patronazh_sandbox`) and Redis key prefix so it never
+ * touches real data, and starts from fresh demo data every time.
  */
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { startApp } from '../app.js';
 import { createConfig } from '../config.js';
+import { createDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { createEmulator } from './emulator.js';
 import { checkServices } from './preflight.js';
+import { clearSandboxData, sandboxPeople, seedSandbox } from './seed.js';
+import { createSandboxWebServer } from './web/web-server.js';
 
 const SANDBOX_TOKEN = '1000000001:sandbox-token-not-a-secret';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '8081' }, 'log-level': { type: 'string', default: 'warn' } },
+  options: {
+    port: { type: 'string', default: '8081' },
+    'web-port': { type: 'string', default: '8080' },
+    'log-level': { type: 'string', default: 'warn' },
+  },
 });
 const databaseUrl =
   process.env.SANDBOX_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/patronazh_sandbox';
 const redisUrl = process.env.SANDBOX_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const redisPrefix = process.env.SANDBOX_REDIS_PREFIX ?? 'sandbox';
 
 const problems = await checkServices(databaseUrl, redisUrl);
 if (problems.length > 0) {
@@ -41,7 +51,7 @@ const config = createConfig({
   TELEGRAM_API_ROOT: emulator.url,
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
-  REDIS_PREFIX: process.env.SANDBOX_REDIS_PREFIX ?? 'sandbox',
+  REDIS_PREFIX: redisPrefix,
   HTTP_HOST: '127.0.0.1',
   HTTP_PORT: '0',
   LOG_LEVEL: String(values['log-level']),
@@ -49,24 +59,59 @@ const config = createConfig({
 const logger = createLogger({ level: config.logLevel, botToken: config.botToken });
 const app = await startApp(config, { role: 'all', logger });
 
+// The sandbox's own connections for seeding and resetting (the app's are its own business).
+const { db, sql } = createDb(databaseUrl, { max: 2 });
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+redis.on('error', (error) => logger.warn({ err: error }, 'sandbox redis connection error'));
+
+const startOver = async () => {
+  // The emulator first: whatever the bot still sends to the old chats is refused, not shown.
+  emulator.reset();
+  await clearSandboxData({ db, redis, redisPrefix });
+  await seedSandbox({ db, emulator, onWarning: (message) => logger.warn(message) });
+};
+await startOver();
+
+const web = createSandboxWebServer({
+  emulator,
+  people: sandboxPeople.map((person) => ({
+    userId: person.telegramId,
+    title: person.title,
+    subtitle: person.subtitle,
+    shownByDefault: person.shownByDefault,
+  })),
+  reset: startOver,
+  notes: {
+    // Until escalation policies can be configured, the sandbox runs the SPEC's real deadlines.
+    deadlines:
+      'Сроки заявок здесь пока обычные (часы, как в настоящей службе); сокращённые сроки для песочницы появятся вместе с эскалациями.',
+  },
+  port: Number(values['web-port']),
+  onError: (error) => logger.error({ err: error }, 'sandbox page error'),
+});
+await web.start();
+
 const u = emulator.url;
 process.stdout.write(`Патронаж sandbox is running.
-  Bot API emulator: ${u}   (service health: http://127.0.0.1:${app.httpPort}/healthz)
 
-Talk to the bot as a new person:
-  curl -s ${u}/control/users -d '{"first_name":"Мария"}'                      # note the id (100000001…)
-  curl -s ${u}/control/updates/text -d '{"user_id":100000001,"text":"/start"}'
-  curl -s ${u}/control/chats/100000001/messages?from=bot
-  curl -s ${u}/control/updates/callback_by_text -d '{"user_id":100000001,"text":"<button text>"}'
-Make yourself a curator: npm run admin -- invite --role curator --district gryazi
-  (with DATABASE_URL=${databaseUrl} BOT_TOKEN=${SANDBOX_TOKEN} TELEGRAM_API_ROOT=${u}),
-  then send "/start <payload>" from another emulated user.
+  Open the page: ${web.url}
+    the chats of a new family member, two curators and a supervisor side by side (an observer and a
+    family with a resolved request one click away); write and click for each of them.
+
+  Bot API emulator: ${u}   (service health: http://127.0.0.1:${app.httpPort}/healthz)
+    the same through its control API, e.g.:
+    curl -s ${u}/control/updates/text -d '{"user_id":${sandboxPeople[0]?.telegramId},"text":"/start"}'
+    curl -s ${u}/control/chats/${sandboxPeople[0]?.telegramId}/messages?from=bot
+
 Stop with Ctrl+C.
 `);
 
 const shutdown = async () => {
+  await web.stop();
   await app.stop();
   await emulator.stop();
+  redis.disconnect();
+  await sql.end({ timeout: 2 });
   process.exit(0);
 };
 process.once('SIGINT', () => void shutdown());

@@ -1,0 +1,369 @@
+/**
+ * The sandbox's web page: the chats of several emulated people side by side, live. A thin layer over the
+ * in-process emulator: the page's clicks become the emulator's user actions, and the emulator's events are
+ * streamed to the browser (Server-Sent Events).
+ */
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Emulator, EmulatorEvent, InjectResult } from '../emulator.js';
+import { ControlError } from '../emulator.js';
+import { type PageNotes, renderPage, type WebPerson } from './page.js';
+
+export type { PageNotes, WebPerson } from './page.js';
+
+export interface SandboxWebServerOptions {
+  emulator: Emulator;
+  people: readonly WebPerson[];
+  /** Starts over with fresh demo data (the page's «Начать заново»). */
+  reset: () => Promise<void>;
+  notes: PageNotes;
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Default 127.0.0.1: the sandbox is for the person at this machine. */
+  host?: string;
+  onError?: (error: unknown) => void;
+}
+
+export interface SandboxWebServer {
+  /** `http://host:port`, once started. */
+  readonly url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the browser's SSE stream carries: the emulator's events plus the page's own reset notices. */
+type PageEvent = EmulatorEvent | { type: 'resetting' } | { type: 'reset' };
+
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Pictures people send are kept for showing them in the page; the oldest go first. */
+const MAX_KEPT_UPLOADS = 50;
+const HEARTBEAT_MS = 15_000;
+
+const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  '/sandbox.js': { file: 'sandbox.js', type: 'text/javascript; charset=utf-8' },
+  '/sandbox.css': { file: 'sandbox.css', type: 'text/css; charset=utf-8' },
+};
+
+// The page never runs or loads anything but its own files, whatever text a bot sends.
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+const textBody = z.object({
+  text: z.string().min(1).max(4096),
+  replyTo: z.number().int().positive().optional(),
+});
+const buttonBody = z.object({ messageId: z.number().int().positive(), data: z.string().max(64) });
+const replyButtonBody = z.object({ text: z.string().min(1) });
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createSandboxWebServer(options: SandboxWebServerOptions): SandboxWebServer {
+  const { emulator } = options;
+  const peopleIds = new Set(options.people.map((person) => person.userId));
+  const uploads = new Map<string, { bytes: Buffer; type: string }>();
+  const streams = new Set<ServerResponse>();
+  const staticContent = new Map<string, Buffer>();
+  let address: string | undefined;
+  let resetting: Promise<void> | undefined;
+
+  const broadcast = (event: PageEvent): void => {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const stream of streams) stream.write(frame);
+  };
+  let unsubscribe: (() => void) | undefined;
+
+  const keepUpload = (fileId: string, bytes: Buffer, type: string): void => {
+    uploads.set(fileId, { bytes, type });
+    for (const oldest of uploads.keys()) {
+      if (uploads.size <= MAX_KEPT_UPLOADS) break;
+      uploads.delete(oldest);
+    }
+  };
+
+  const chatOf = (raw: string | undefined): number => {
+    const userId = Number(raw);
+    if (!peopleIds.has(userId)) throw new HttpProblem(404, 'в песочнице нет такого чата');
+    return userId;
+  };
+
+  const routes: Array<{
+    method: 'GET' | 'POST';
+    path: RegExp;
+    handle: (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void> | void;
+  }> = [
+    {
+      method: 'GET',
+      path: /^\/$/,
+      handle: (_req, res) => {
+        send(res, 200, 'text/html; charset=utf-8', renderPage(options.people, options.notes));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/sandbox\.(js|css)$/,
+      handle: (req, res) => {
+        const name = new URL(req.url ?? '/', 'http://page').pathname;
+        const file = STATIC_FILES[name];
+        const content = staticContent.get(name);
+        if (!file || !content) throw new HttpProblem(404, 'нет такого файла');
+        send(res, 200, file.type, content);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/people$/,
+      handle: (_req, res) => sendJson(res, 200, options.people),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/chats\/(\d+)\/messages$/,
+      handle: (_req, res, match) => sendJson(res, 200, emulator.messages(chatOf(match[1]))),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/chats\/(\d+)\/text$/,
+      handle: async (req, res, match) => {
+        const userId = chatOf(match[1]);
+        const body = textBody.parse(await readJson(req));
+        sendJson(res, 200, emulator.sendText(userId, body.text, withReply(body.replyTo)));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/chats\/(\d+)\/button$/,
+      handle: async (req, res, match) => {
+        const userId = chatOf(match[1]);
+        const body = buttonBody.parse(await readJson(req));
+        sendJson(res, 200, emulator.pressButton(userId, body.messageId, body.data));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/chats\/(\d+)\/reply-button$/,
+      handle: async (req, res, match) => {
+        const userId = chatOf(match[1]);
+        const body = replyButtonBody.parse(await readJson(req));
+        sendJson(res, 200, emulator.pressReplyButton(userId, body.text));
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/chats\/(\d+)\/(photo|document)$/,
+      handle: async (req, res, match) => {
+        const userId = chatOf(match[1]);
+        const upload = await readUpload(req);
+        const replyTo = withReply(upload.replyTo);
+        const caption = upload.caption ? { caption: upload.caption } : {};
+        let result: InjectResult;
+        if (match[2] === 'photo') {
+          // The emulator hands the bot a small picture of its own; the page shows the real one it was given.
+          result = emulator.sendPhoto(userId, { ...caption, ...replyTo });
+          const sent = emulator.messages(userId).find((m) => m.message_id === result.message_id);
+          const fileId = sent?.photo?.at(-1)?.file_id;
+          if (fileId) keepUpload(fileId, upload.bytes, upload.type);
+        } else {
+          result = emulator.sendDocument(userId, {
+            file_name: upload.fileName,
+            size: upload.bytes.length,
+            ...(upload.type ? { mime_type: upload.type } : {}),
+            ...caption,
+            ...replyTo,
+          });
+        }
+        sendJson(res, 200, result);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/files\/([^/]+)$/,
+      handle: async (_req, res, match) => {
+        const fileId = decodeURIComponent(match[1] ?? '');
+        const kept = uploads.get(fileId);
+        if (kept) {
+          send(res, 200, kept.type || 'application/octet-stream', kept.bytes);
+          return;
+        }
+        const file = await downloadFromEmulator(emulator, fileId);
+        send(res, 200, file.type, file.bytes);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/events$/,
+      handle: (req, res) => {
+        req.resume();
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
+        res.write(': connected\n\n');
+        streams.add(res);
+        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+        res.on('close', () => {
+          clearInterval(heartbeat);
+          streams.delete(res);
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/reset$/,
+      handle: async (req, res) => {
+        req.resume();
+        // Two clicks (or two tabs) share one reset.
+        resetting ??= (async () => {
+          broadcast({ type: 'resetting' });
+          try {
+            uploads.clear();
+            await options.reset();
+          } finally {
+            broadcast({ type: 'reset' });
+            resetting = undefined;
+          }
+        })();
+        await resetting;
+        sendJson(res, 200, { ok: true });
+      },
+    },
+  ];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { pathname } = new URL(req.url ?? '/', 'http://page');
+    try {
+      const candidates = routes.filter((route) => route.path.test(pathname));
+      const route = candidates.find((candidate) => candidate.method === req.method);
+      const match = route?.path.exec(pathname);
+      if (!route || !match) {
+        req.resume();
+        throw new HttpProblem(candidates.length > 0 ? 405 : 404, 'нет такой страницы');
+      }
+      await route.handle(req, res, match);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpProblem) sendJson(res, error.status, { error: error.message });
+      else if (error instanceof ControlError) sendJson(res, error.status, { error: error.message });
+      else if (error instanceof z.ZodError) sendJson(res, 400, { error: z.prettifyError(error) });
+      else {
+        options.onError?.(error);
+        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  return {
+    get url() {
+      if (!address) throw new Error('the sandbox page is not started');
+      return address;
+    },
+    async start() {
+      if (address) return;
+      for (const [route, { file }] of Object.entries(STATIC_FILES)) {
+        staticContent.set(route, await readFile(new URL(`./static/${file}`, import.meta.url)));
+      }
+      unsubscribe = emulator.onEvent((event) => {
+        if (peopleIds.has(event.chatId)) broadcast(event);
+      });
+      const host = options.host ?? '127.0.0.1';
+      server.listen(options.port ?? 8080, host);
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      address = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    },
+    async stop() {
+      if (!address) return;
+      address = undefined;
+      unsubscribe?.();
+      for (const stream of streams) stream.end();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function withReply(replyTo: number | undefined): { replyTo?: number } {
+  return replyTo === undefined ? {} : { replyTo };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpProblem(413, `файл больше ${Math.round(limit / 1024 / 1024)} МБ`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = (await readBody(req, 64 * 1024)).toString('utf8');
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new HttpProblem(400, 'тело запроса — не JSON');
+  }
+}
+
+/** A file from the page: its bytes are the body; its name, caption and reply are in the query string. */
+async function readUpload(req: IncomingMessage) {
+  const query = new URL(req.url ?? '/', 'http://page').searchParams;
+  const fileName = query.get('name')?.trim() || 'file';
+  const replyTo = Number(query.get('reply_to'));
+  return {
+    bytes: await readBody(req, MAX_UPLOAD_BYTES),
+    fileName,
+    type: (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '',
+    caption: query.get('caption')?.trim() || undefined,
+    replyTo: Number.isSafeInteger(replyTo) && replyTo > 0 ? replyTo : undefined,
+  };
+}
+
+/** A file the bot sent, fetched the way a bot would: getFile, then the file download route. */
+async function downloadFromEmulator(emulator: Emulator, fileId: string) {
+  const api = `${emulator.url}/bot${emulator.token}`;
+  const info = (await (await fetch(`${api}/getFile?file_id=${encodeURIComponent(fileId)}`)).json()) as {
+    ok: boolean;
+    result?: { file_path?: string };
+  };
+  const filePath = info.ok ? info.result?.file_path : undefined;
+  if (!filePath) throw new HttpProblem(404, 'файл не найден');
+  const response = await fetch(`${emulator.url}/file/bot${emulator.token}/${filePath}`);
+  if (!response.ok) throw new HttpProblem(404, 'файл не найден');
+  return {
+    type: response.headers.get('content-type') ?? 'application/octet-stream',
+    bytes: Buffer.from(await response.arrayBuffer()),
+  };
+}
