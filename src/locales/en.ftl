@@ -225,3 +225,85 @@ passport-line-relative = { $index }. { $name }{ $date ->
         [none] { "" }
        *[other] , { $date }
     }. Help needed: { $needs }
+
+## Passport: view and edit; settings (B)
+passport-title = Your family's social passport:
+passport-curator = Your curator is { $curator }.
+passport-no-curator = No curator has been assigned yet — one will be soon.
+passport-what-next = You can change or add something here.
+passport-what-else = Anything else?
+passport-action-edit = Change details
+passport-action-remove = Remove from the list
+passport-action-invite = Invite a family member
+passport-action-close = Close
+passport-saved = Saved.
+passport-saved-district = Saved. The district has changed — your family will get a curator of that district.
+passport-which-remove = Whom should we remove from the passport?
+passport-remove-confirm = Remove from the passport: { $name }?
+passport-remove-yes = Yes, remove
+passport-remove-no = No, keep
+passport-removed = Removed from the passport.
+family-invite-link =
+    Forward this link to the relative who will also talk to the curator:
+    { $link }
+    The link works once, until { $until }. Your relative will not have to fill in the passport again.
+settings-title = Settings. What do you need?
+settings-language = Язык / Language
+settings-stored = What is stored about me
+settings-erase = Delete my data
+settings-language-question = Choose the language:
+settings-language-name = { $value ->
+        [en] English
+       *[ru] Русский
+    }
+settings-language-changed = Done, the bot now writes to you in English.
+settings-stored-title = Here is everything Patronazh keeps about you and your family.
+settings-stored-me = About you:
+settings-stored-name = Full name: { $value }
+settings-stored-phone = Phone: { $value }
+settings-stored-telegram = Telegram id: { $value }
+settings-stored-language = Language: { settings-language-name }
+settings-stored-consent = Consent to data processing: version { $version }, given { $at }
+settings-stored-family = About the family:
+settings-stored-members = Other family members in the bot: { $count ->
+        [0] none
+       *[other] { $count }
+    }
+settings-stored-member = • { $name } ({ passport-relationship })
+settings-stored-requests = Requests: { $count ->
+        [0] none
+       *[other] { $count }
+    }
+settings-stored-request = • № { $number }, { $at }: { $category ->
+        [nanny] nanny
+        [kindergarten_transfer] kindergarten transfer
+        [school_meals] school meals
+        [psychologist] psychologist
+        [elderly_care] social worker for the elderly
+        [employment] work and training
+        [legal] legal help
+        [medical] medical help
+       *[other] other
+    } — { $status ->
+        [new] new
+        [assigned] passed to the curator
+        [in_progress] in progress
+        [waiting_family] waiting for your answer
+        [resolved] resolved
+        [rejected] rejected
+       *[cancelled] cancelled
+    }
+settings-stored-messages = Messages with the curator: { $count }
+settings-stored-footer = You can change details in "Social passport" and delete them in "Settings" → "Delete my data".
+settings-erase-confirm =
+    Delete your data? We will erase your name, phone and messages and withdraw your consent to data processing.
+    If nobody else from your family uses the bot, the family's passport is erased too and open requests are cancelled. Requests remain only in anonymous statistics.
+settings-erase-yes = Yes, delete
+settings-erase-no = No, keep
+settings-erase-kept = All right, nothing is deleted.
+settings-erased =
+    Your data has been deleted and your consent withdrawn. { $family ->
+        [yes] The family's passport has been deleted too.
+       *[no] The family's passport stays with the other family members in the bot.
+    }
+    If you need help, call the hotline: { $hotline }. To register again, send /start.

@@ -225,3 +225,85 @@ passport-line-relative = { $index }. { $name }{ $date ->
         [none] { "" }
        *[other] , { $date }
     }. Нужна помощь: { $needs }
+
+## Паспорт: просмотр и изменение; настройки (B)
+passport-title = Социальный паспорт вашей семьи:
+passport-curator = Ваш куратор — { $curator }.
+passport-no-curator = Куратор пока не назначен — его назначат в ближайшее время.
+passport-what-next = Здесь можно что-то изменить или дополнить.
+passport-what-else = Что-нибудь ещё?
+passport-action-edit = Изменить сведения
+passport-action-remove = Убрать из списка
+passport-action-invite = Пригласить члена семьи
+passport-action-close = Закрыть
+passport-saved = Сохранили.
+passport-saved-district = Сохранили. Район изменился — за вашей семьёй закрепим куратора этого района.
+passport-which-remove = Кого убрать из паспорта?
+passport-remove-confirm = Убрать из паспорта: { $name }?
+passport-remove-yes = Да, убрать
+passport-remove-no = Нет, оставить
+passport-removed = Убрали из паспорта.
+family-invite-link =
+    Перешлите эту ссылку родственнику, который тоже будет общаться с куратором:
+    { $link }
+    Ссылка действует один раз, до { $until }. Родственнику не придётся заново заполнять паспорт.
+settings-title = Настройки. Что нужно?
+settings-language = Язык / Language
+settings-stored = Что хранится обо мне
+settings-erase = Удалить мои данные
+settings-language-question = Выберите язык:
+settings-language-name = { $value ->
+        [en] English
+       *[ru] Русский
+    }
+settings-language-changed = Готово, теперь бот пишет вам по-русски.
+settings-stored-title = Вот всё, что «Патронаж» хранит о вас и вашей семье.
+settings-stored-me = О вас:
+settings-stored-name = ФИО: { $value }
+settings-stored-phone = Телефон: { $value }
+settings-stored-telegram = Telegram id: { $value }
+settings-stored-language = Язык: { settings-language-name }
+settings-stored-consent = Согласие на обработку данных: версия { $version }, дано { $at }
+settings-stored-family = О семье:
+settings-stored-members = Другие члены семьи в боте: { $count ->
+        [0] нет
+       *[other] { $count }
+    }
+settings-stored-member = • { $name } ({ passport-relationship })
+settings-stored-requests = Заявки: { $count ->
+        [0] нет
+       *[other] { $count }
+    }
+settings-stored-request = • № { $number }, { $at }: { $category ->
+        [nanny] няня
+        [kindergarten_transfer] перевод в детский сад
+        [school_meals] питание в школе
+        [psychologist] психолог
+        [elderly_care] соцработник для пожилых
+        [employment] работа и обучение
+        [legal] юридическая помощь
+        [medical] медицинская помощь
+       *[other] другое
+    } — { $status ->
+        [new] новая
+        [assigned] передана куратору
+        [in_progress] в работе
+        [waiting_family] ждёт вашего ответа
+        [resolved] решена
+        [rejected] отклонена
+       *[cancelled] отменена
+    }
+settings-stored-messages = Сообщений в переписке с куратором: { $count }
+settings-stored-footer = Изменить сведения можно в «Социальном паспорте», удалить — в «Настройках» → «Удалить мои данные».
+settings-erase-confirm =
+    Удалить ваши данные? Мы удалим ваше имя, телефон и переписку и отзовём согласие на обработку данных.
+    Если в боте больше никого из вашей семьи нет, удалим и паспорт семьи; открытые заявки будут отменены. Заявки останутся только в обезличенной статистике.
+settings-erase-yes = Да, удалить
+settings-erase-no = Нет, оставить
+settings-erase-kept = Хорошо, ничего не удаляем.
+settings-erased =
+    Ваши данные удалены, согласие отозвано. { $family ->
+        [yes] Паспорт семьи тоже удалён.
+       *[no] Паспорт семьи остался у других членов семьи в боте.
+    }
+    Если понадобится помощь, звоните на горячую линию: { $hotline }. Чтобы зарегистрироваться заново, отправьте /start.

@@ -1,0 +1,67 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { families } from '../../db/schema/index.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { createPassportRepository } from './passport.repository.js';
+import {
+  type ChildDraft,
+  childSchema,
+  type PassportDraft,
+  passportDraftSchema,
+  type RelativeDraft,
+  relativeSchema,
+} from './passport.schemas.js';
+
+/** Whose passport: the member's own family, taken from the member row on the server, never from a button. */
+export interface PassportOwner {
+  familyId: number;
+  memberId: number;
+}
+
+export function loadPassport({ db }: { db: Db }, owner: PassportOwner) {
+  return createPassportRepository({ db }).load(owner.familyId, owner.memberId);
+}
+
+/**
+ * Saves changed passport fields. Moving to another district hands the family to the least-loaded curator
+ * there (or, with none, records that the supervisors must be told), in the same transaction.
+ */
+export async function savePassportFields(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  owner: PassportOwner,
+  input: PassportDraft,
+): Promise<{ curatorChanged: boolean }> {
+  const draft = passportDraftSchema.parse(input);
+  return db.transaction(async (tx) => {
+    const [family] = await tx
+      .select({ districtId: families.districtId })
+      .from(families)
+      .where(eq(families.id, owner.familyId));
+    if (!family) throw new Error('family not found');
+    await createPassportRepository({ db: tx }).updateFields(owner.familyId, owner.memberId, draft, now);
+    if (family.districtId === draft.districtId) return { curatorChanged: false };
+    const curatorId = await leastLoadedCurator(tx, draft.districtId, { now });
+    await tx
+      .update(families)
+      .set({ curatorId: curatorId ?? null, updatedAt: now })
+      .where(eq(families.id, owner.familyId));
+    if (curatorId === undefined) {
+      await writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId: owner.familyId } });
+    }
+    return { curatorChanged: true };
+  });
+}
+
+export async function addChild({ db }: { db: Db }, owner: PassportOwner, child: ChildDraft) {
+  await createPassportRepository({ db }).insertChild(owner.familyId, childSchema.parse(child));
+}
+
+export async function addRelative({ db }: { db: Db }, owner: PassportOwner, relative: RelativeDraft) {
+  await createPassportRepository({ db }).insertRelative(owner.familyId, relativeSchema.parse(relative));
+}
+
+/** Removes a household entry only if it belongs to the owner's family (ids from the dialogue are re-checked). */
+export function removeHouseholdMember({ db }: { db: Db }, owner: PassportOwner, householdId: number) {
+  return createPassportRepository({ db }).deleteHouseholdMember(owner.familyId, householdId);
+}

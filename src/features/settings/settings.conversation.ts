@@ -1,0 +1,97 @@
+import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
+import { formatDateTime } from '../../bot/format.js';
+import { type Language, languages } from '../../db/schema/enums.js';
+import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { createInviteLink } from '../onboarding/family-invite.link.js';
+import type { PassportOwner } from '../passport/passport.usecases.js';
+import { renderStoredData } from './settings.render.js';
+import { collectStoredData, setMemberLanguage, withdrawConsent } from './settings.usecases.js';
+
+export const SETTINGS_CONVERSATION = 'settings';
+
+type SettingsAction = 'language' | 'stored' | 'invite' | 'erase' | 'close';
+
+/**
+ * «Настройки»: language, what is stored about me, an invite link for a second family member, and
+ * «Удалить мои данные» (with a confirmation). One action per visit; the menu comes back after it.
+ */
+export async function settings(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  owner: PassportOwner,
+) {
+  const action = await askChoice<SettingsAction>(conversation, ctx, {
+    question: ctx.t('settings-title'),
+    options: [
+      { value: 'language', label: ctx.t('settings-language') },
+      { value: 'stored', label: ctx.t('settings-stored') },
+      { value: 'invite', label: ctx.t('passport-action-invite') },
+      { value: 'erase', label: ctx.t('settings-erase') },
+      { value: 'close', label: ctx.t('passport-action-close') },
+    ],
+  });
+  switch (action) {
+    case 'language': {
+      const language = await askChoice<Language>(conversation, ctx, {
+        question: ctx.t('settings-language-question'),
+        options: languages.map((value) => ({ value, label: ctx.t('settings-language-name', { value }) })),
+        columns: 2,
+      });
+      await conversation.external((outside) => setMemberLanguage({ db: outside.deps.db }, owner, language));
+      // From here on the person reads the new language; the keyboard is rebuilt in it too.
+      const t = ctx.deps.i18n.forLanguage(language);
+      await ctx.reply(t('settings-language-changed'), { reply_markup: mainMenuKeyboard(t) });
+      return;
+    }
+    case 'stored': {
+      const data = await conversation.external((outside) =>
+        collectStoredData({ db: outside.deps.db }, owner),
+      );
+      const formatMoment = (iso: string) =>
+        formatDateTime(new Date(iso), ctx.deps.config.timeZone, ctx.language);
+      const pieces = renderStoredData(ctx.t, data, formatMoment);
+      for (const [index, piece] of pieces.entries()) {
+        await ctx.reply(piece, index === pieces.length - 1 ? { reply_markup: mainMenuKeyboard(ctx.t) } : {});
+      }
+      return;
+    }
+    case 'invite': {
+      const link = await conversation.external((outside) => createInviteLink(outside, owner));
+      await ctx.reply(link.text, { reply_markup: mainMenuKeyboard(ctx.t) });
+      return;
+    }
+    case 'erase': {
+      const sure = await askConfirm(conversation, ctx, {
+        question: ctx.t('settings-erase-confirm'),
+        yes: ctx.t('settings-erase-yes'),
+        no: ctx.t('settings-erase-no'),
+      });
+      if (!sure) {
+        await ctx.reply(ctx.t('settings-erase-kept'), { reply_markup: mainMenuKeyboard(ctx.t) });
+        return;
+      }
+      const telegramId = ctx.from?.id;
+      if (telegramId === undefined) return;
+      const result = await conversation.external(async (outside) => {
+        const erased = await withdrawConsent({ db: outside.deps.db }, { ...owner, telegramId });
+        outside.log.info(
+          { familyId: owner.familyId, familyErased: erased.familyErased },
+          'consent withdrawn',
+        );
+        return erased;
+      });
+      await ctx.reply(
+        ctx.t('settings-erased', {
+          family: result.familyErased ? 'yes' : 'no',
+          hotline: ctx.deps.config.hotlinePhone,
+        }),
+        { reply_markup: { remove_keyboard: true } },
+      );
+      return;
+    }
+    case 'close':
+      await ctx.reply(ctx.t('menu-shown'), { reply_markup: mainMenuKeyboard(ctx.t) });
+      return;
+  }
+}

@@ -1,0 +1,170 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { Language } from '../../db/schema/enums.js';
+import {
+  attachments,
+  consentEvents,
+  families,
+  familyInvites,
+  familyMembers,
+  householdMembers,
+  messages,
+  requestEvents,
+  requests,
+  servicemen,
+} from '../../db/schema/index.js';
+import { loadPassport, type PassportOwner } from '../passport/passport.usecases.js';
+
+export async function setMemberLanguage({ db }: { db: Db }, owner: PassportOwner, language: Language) {
+  await db
+    .update(familyMembers)
+    .set({ language })
+    .where(and(eq(familyMembers.id, owner.memberId), eq(familyMembers.familyId, owner.familyId)));
+}
+
+/** Everything stored about this person and their family, for «Что хранится обо мне». */
+export async function collectStoredData({ db }: { db: Db }, owner: PassportOwner) {
+  const [member] = await db.select().from(familyMembers).where(eq(familyMembers.id, owner.memberId));
+  const passport = await loadPassport({ db }, owner);
+  const otherMembers = await db
+    .select({ fullName: familyMembers.fullName, relationship: familyMembers.relationship })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, owner.familyId), isNull(familyMembers.erasedAt)))
+    .orderBy(asc(familyMembers.id));
+  const familyRequests = await db
+    .select({
+      number: requests.number,
+      category: requests.category,
+      status: requests.status,
+      createdAt: requests.createdAt,
+    })
+    .from(requests)
+    .where(eq(requests.familyId, owner.familyId))
+    .orderBy(asc(requests.createdAt));
+  const [messageCount] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(eq(messages.familyId, owner.familyId));
+  const consents = await db
+    .select({
+      decision: consentEvents.decision,
+      version: consentEvents.consentVersion,
+      at: consentEvents.createdAt,
+    })
+    .from(consentEvents)
+    .where(eq(consentEvents.memberId, owner.memberId))
+    .orderBy(asc(consentEvents.id));
+  return {
+    member: member
+      ? {
+          fullName: member.fullName,
+          relationship: member.relationship,
+          phone: member.phone,
+          telegramId: member.telegramId,
+          language: member.language,
+          consentVersion: member.consentVersion,
+          consentAt: member.consentAt?.toISOString() ?? null,
+        }
+      : undefined,
+    passport: passport?.draft,
+    otherMembers: otherMembers.filter((row) => row.fullName !== member?.fullName),
+    requests: familyRequests.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+    messageCount: messageCount?.count ?? 0,
+    consents: consents.map((row) => ({ ...row, at: row.at.toISOString() })),
+  };
+}
+
+export type StoredData = Awaited<ReturnType<typeof collectStoredData>>;
+
+const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
+
+/**
+ * «Удалить мои данные» (SPEC §8): consent withdrawn, recorded as a consent event; the member's personal
+ * fields are erased at once (name, phone, relationship, Telegram id — so /start begins afresh) and so are
+ * the texts and files of messages they sent. When no registered member of the family remains, the family's
+ * personal data goes too (address, locality, serviceman, household names and dates, request details,
+ * message texts, attachments, rating comments); open requests are cancelled. What stays is anonymous
+ * statistics: district, categories, dates, statuses, ratings, the request history of ids and codes.
+ */
+export async function withdrawConsent(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  owner: PassportOwner & { telegramId: number },
+): Promise<{ familyErased: boolean }> {
+  return db.transaction(async (tx) => {
+    const [member] = await tx
+      .select({ consentVersion: familyMembers.consentVersion, erasedAt: familyMembers.erasedAt })
+      .from(familyMembers)
+      .where(and(eq(familyMembers.id, owner.memberId), eq(familyMembers.familyId, owner.familyId)))
+      .for('update');
+    if (!member || member.erasedAt) return { familyErased: false };
+    await tx.insert(consentEvents).values({
+      telegramId: owner.telegramId,
+      memberId: owner.memberId,
+      decision: 'withdrawn',
+      consentVersion: member.consentVersion ?? 'unknown',
+      createdAt: now,
+    });
+    await tx
+      .update(familyMembers)
+      .set({ fullName: null, phone: null, relationship: null, telegramId: null, erasedAt: now })
+      .where(eq(familyMembers.id, owner.memberId));
+    await tx
+      .update(messages)
+      .set({ text: null, fileId: null, familyChatId: null })
+      .where(eq(messages.senderMemberId, owner.memberId));
+
+    const remaining = await tx
+      .select({ id: familyMembers.id })
+      .from(familyMembers)
+      .where(and(eq(familyMembers.familyId, owner.familyId), isNull(familyMembers.erasedAt)));
+    if (remaining.length > 0) return { familyErased: false };
+
+    const familyId = owner.familyId;
+    await tx
+      .update(families)
+      .set({ address: null, locality: null, erasedAt: now, updatedAt: now })
+      .where(eq(families.id, familyId));
+    await tx
+      .update(servicemen)
+      .set({ fullName: null, birthDate: null })
+      .where(eq(servicemen.familyId, familyId));
+    await tx
+      .update(householdMembers)
+      .set({ fullName: null, birthDate: null, institutionName: null, careNeeds: null })
+      .where(eq(householdMembers.familyId, familyId));
+    await tx
+      .update(messages)
+      .set({ text: null, fileId: null, familyChatId: null })
+      .where(eq(messages.familyId, familyId));
+    await tx
+      .update(familyInvites)
+      .set({ expiresAt: now })
+      .where(and(eq(familyInvites.familyId, familyId), isNull(familyInvites.usedAt)));
+    const familyRequestIds = tx
+      .select({ id: requests.id })
+      .from(requests)
+      .where(eq(requests.familyId, familyId));
+    await tx.delete(attachments).where(inArray(attachments.requestId, familyRequestIds));
+    const cancelled = await tx
+      .update(requests)
+      .set({ status: 'cancelled', closedAt: now, updatedAt: now })
+      .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
+      .returning({ id: requests.id });
+    if (cancelled.length > 0) {
+      await tx.insert(requestEvents).values(
+        cancelled.map((row) => ({
+          requestId: row.id,
+          type: 'cancelled' as const,
+          actorKind: 'system' as const,
+          data: { reason: 'consent_withdrawn' },
+          createdAt: now,
+        })),
+      );
+    }
+    await tx
+      .update(requests)
+      .set({ details: {}, ratingComment: null, updatedAt: now })
+      .where(eq(requests.familyId, familyId));
+    return { familyErased: true };
+  });
+}
