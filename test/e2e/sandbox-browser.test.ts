@@ -44,7 +44,8 @@ async function waitForBubble(chat: Locator, text: string, from: 'bot' | 'user' =
 
 /** Clicks the inline button with this label on the latest bot message that has one. */
 async function clickButton(chat: Locator, label: string): Promise<void> {
-  const button = chat.locator('.message-row.from-bot .inline-button', { hasText: label }).last();
+  const exactly = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const button = chat.locator('.message-row.from-bot .inline-button', { hasText: exactly }).last();
   await button.click({ timeout: WAIT_MS });
 }
 
@@ -152,6 +153,17 @@ describe.skipIf(chromiumMissing)('the sandbox page in a browser', () => {
       await expect
         .poll(async () => JSON.stringify(await botActivity(family)), { timeout: WAIT_MS })
         .not.toBe(JSON.stringify(before));
+    }
+
+    // When the bot asks for the phone with a «share contact» keyboard, pressing it sends the person's contact.
+    const shareContact = family.locator('.reply-keyboard .reply-button[data-request="contact"]');
+    const asksForContact = await shareContact.waitFor({ state: 'visible', timeout: 2000 }).then(
+      () => true,
+      () => false,
+    );
+    if (asksForContact) {
+      await shareContact.click();
+      await waitForBubble(family, 'Контакт', 'user');
     }
   });
 

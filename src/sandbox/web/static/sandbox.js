@@ -276,7 +276,10 @@ function renderReplyKeyboard(pane) {
       const icon = button.request_contact ? '📱 ' : button.request_location ? '📍 ' : '';
       const node = el('button', 'reply-button', `${icon}${label}`);
       node.type = 'button';
-      if (button.request_contact) node.title = 'Отправит ваш номер телефона боту';
+      if (button.request_contact) {
+        node.title = 'Отправит ваш номер телефона боту';
+        node.dataset.request = 'contact';
+      }
       node.addEventListener('click', () => {
         postJson(`/api/chats/${pane.userId}/reply-button`, { text: label }).catch((error) =>
           reportFailure(pane, error),
