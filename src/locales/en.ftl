@@ -226,6 +226,239 @@ passport-line-relative = { $index }. { $name }{ $date ->
        *[other] , { $date }
     }. Help needed: { $needs }
 
+## Family requests: «Need help», «My requests», «Support measures» (requests, support-measures)
+req-category-nanny = Nanny
+req-category-kindergarten_transfer = Move to a kindergarten closer to home
+req-category-school_meals = Free school meals
+req-category-psychologist = Help from a psychologist
+req-category-elderly_care = Social worker for elderly relatives
+req-category-employment = Work and training
+req-category-legal = Legal help
+req-category-medical = Medical help
+req-category-other = Other
+
+req-field-children = Children
+req-field-schedule = Schedule
+req-field-date = Date
+req-field-days = Days
+req-field-hours = Hours
+req-field-address = Address
+req-field-child = Child
+req-field-current-kindergarten = Current kindergarten
+req-field-wanted-kindergarten = Wanted kindergarten or area
+req-field-wanted-date = Wanted date
+req-field-school = School
+req-field-school-class = Class
+req-field-problem = What is wrong
+req-field-urgency = Urgency
+req-field-for-whom = For whom
+req-field-format = Preferred way
+req-field-preferred-time = Preferred time
+req-field-relative = Relative
+req-field-help-kind = Kind of help
+req-field-frequency = How often
+req-field-occupation = Current work or qualification
+req-field-wanted-job = Wanted job or training
+req-field-topic = Topic
+req-field-description = The matter
+req-field-medical-need = What is needed
+req-field-text = Request
+req-field-comment = Comment
+req-field-attachments = Files
+
+req-choice-schedule-once = Once
+req-choice-schedule-regular = Regularly
+req-choice-weekday-mon = Mon
+req-choice-weekday-tue = Tue
+req-choice-weekday-wed = Wed
+req-choice-weekday-thu = Thu
+req-choice-weekday-fri = Fri
+req-choice-weekday-sat = Sat
+req-choice-weekday-sun = Sun
+req-choice-problem-not_granted = Meals not granted yet
+req-choice-problem-interrupted = Meals were stopped
+req-choice-problem-other = Something else
+req-choice-forWhom-self = For me
+req-choice-forWhom-child = For a child
+req-choice-forWhom-relative = For another relative
+req-choice-format-phone = By phone
+req-choice-format-video = By video call
+req-choice-format-in_person = In person
+req-choice-format-chat = In a chat
+req-choice-urgency-planned = Within the next few days
+req-choice-urgency-now = I need help right now
+req-choice-helpKind-products_medicines = Groceries and medicines
+req-choice-helpKind-household = Help around the house
+req-choice-helpKind-accompaniment = Accompaniment (doctor, errands)
+req-choice-helpKind-other = Something else
+req-choice-frequency-once = Once
+req-choice-frequency-weekly = Once a week
+req-choice-frequency-several_weekly = Several times a week
+req-choice-frequency-daily = Every day
+req-choice-topic-payments_benefits = Payments and benefits
+req-choice-topic-documents = Documents
+req-choice-topic-credits_debts = Loans and debts
+req-choice-topic-housing = Housing
+req-choice-topic-other = Something else
+
+req-not-registered = To make a request, please register first. Send /start — it takes a few minutes.
+req-ask-category = What do you need help with? Choose what fits best.
+req-category-intro = { $category }. I will ask a few short questions so that your curator understands right away what you need. You can leave at any time: /cancel.
+req-person-all = All children
+req-person-someone-else = Someone else — I will type the name
+req-ask-person-name = Please type the name.
+req-ask-child = Which child is it for?
+req-ask-child-name-none =
+    Your social passport has no children yet. Please type the child's name.
+    You can add children later under «Social passport».
+req-ask-relative = Which relative needs help?
+req-ask-relative-name-none =
+    Your social passport lists no relatives who need care yet. Please type who needs help (for example: “mother, Anna”).
+    You can add them later under «Social passport».
+req-ask-nanny-children = Which children is the nanny for?
+req-ask-nanny-schedule = Do you need a nanny once or regularly?
+req-ask-nanny-date = On which day? Type the date, for example 15.03.2026.
+req-ask-nanny-days = On which days? Tick the days and press «Done».
+req-weekdays-done = Done
+req-ask-nanny-hours = At what hours? For example: 8:00 to 13:00.
+req-ask-address-default =
+    The address in your passport: { $address }
+    Is the help needed at this address?
+req-address-passport = Yes, at this address
+req-address-other = No, somewhere else
+req-ask-address = Type the address: town, street, house, flat.
+req-ask-current-kindergarten = Which kindergarten does the child attend now? Number or name.
+req-ask-wanted-kindergarten = Which kindergarten would you like to move to? Type its number or the area that suits you.
+req-ask-wanted-date = From which date? Type it, for example 01.09.2026.
+req-ask-school = Which school does the child attend? Number or name.
+req-ask-school-class = Which class? For example: 3B.
+req-ask-school-problem = What is wrong with the meals?
+req-ask-urgency = How urgently do you need a psychologist?
+req-crisis-contacts =
+    You are not alone. If anyone is in danger, call now:
+    { $contacts }
+    The calls are free. We are passing your request to a curator right away — just a few short questions left.
+req-ask-for-whom-psychologist = Who needs the psychologist?
+req-ask-format = How would you like to talk to the psychologist?
+req-ask-preferred-time = When suits you? For example: weekdays after 18:00.
+req-ask-help-kind = What kind of help is needed?
+req-ask-frequency = How often is help needed?
+req-ask-for-whom = Who is it for?
+req-ask-occupation = What does the person do now? Work, profession, education — as it is.
+req-ask-wanted-job = What job or training would you like to find?
+req-ask-legal-topic = What is the legal question about?
+req-ask-legal-description = Briefly describe the situation: what happened and what you need.
+req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
+req-ask-other-text = Tell us in your own words what you need help with.
+req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+req-ask-attachments = If you have documents or photos about this, send them here. When you are done, press the button under the message. No files — press «Skip».
+req-hint-weekdays = Tick the days with the buttons under the message and press «Done».
+req-hint-weekdays-none = Tick at least one day.
+req-hint-date-too-far = That date is too far away — more than a year ahead. Please type a closer date.
+req-summary =
+    Please check your request:
+    { $category }
+    { $details }
+req-summary-files = Files: { $files }
+req-summary-invalid = Something in the request does not fit — for example, a date has passed. Press «Change» and correct it, please.
+req-summary-question = Is everything right?
+req-summary-send = ✅ Send to the curator
+req-summary-edit = ✏️ Change
+req-summary-cancel = Do not send
+req-which-field = What would you like to change?
+req-dialogue-cancelled = All right, the request is not sent. If you need help, press «Need help».
+req-created =
+    Request № { $number } received.
+    { $hasCurator ->
+        [yes] Your curator { $curator } gets it now and will contact you.
+       *[no] A curator of your district gets it and will contact you.
+    }
+    You can follow it under «My requests».
+req-created-urgent =
+    Urgent request № { $number } received.
+    { $hasCurator ->
+        [yes] Your curator { $curator } gets it right now and will contact you as soon as possible.
+       *[no] The curator on duty gets it right now and will contact you as soon as possible.
+    }
+    If it gets harder, do not wait — call:
+    { $contacts }
+
+req-status-new = received
+req-status-assigned = passed to a curator
+req-status-in_progress = in progress
+req-status-waiting_family = waiting for your answer
+req-status-resolved = resolved
+req-status-rejected = rejected
+req-status-cancelled = cancelled by you
+req-list-empty = You have no requests yet. If you need help, press «Need help».
+req-list-title = Your requests (page { $page } of { $pages }). Press a request to open it.
+req-list-line = № { $number } · { $category } — { $status }, { $date }
+req-list-button = № { $number } · { $category }
+req-list-previous = ← Back
+req-list-next = Next →
+req-card-title = { $urgent ->
+        [yes] 🔴 Urgent request № { $number }
+       *[no] Request № { $number }
+    } · { $category }
+req-card-status = Status: { $status }. Created { $created }.
+req-card-curator = Curator: { $curator }
+req-card-attachments = Files attached: { $count }
+req-card-rating = Your rating: { $rating } of 5
+req-card-history = History:
+req-card-messages = Messages from your curator:
+req-card-details-unreadable = The details of this request are not available now.
+req-history-line = { $when } — { $what }
+req-event-created = request created
+req-event-assigned = { $hasStaff ->
+        [yes] passed to curator { $staff }
+       *[no] passed to a curator
+    }
+req-event-taken = { $hasStaff ->
+        [yes] curator { $staff } took the request
+       *[no] the request was taken
+    }
+req-event-status_changed = status: { $status }
+req-event-message = message
+req-event-escalated = a supervisor is watching the request
+req-event-reassigned = the request was passed to another curator
+req-event-family_card_viewed = the curator opened the family card
+req-event-rated = you rated the help: { $rating } of 5
+req-event-reopened = you returned the request to work
+req-event-cancelled = you cancelled the request
+req-event-delivery_failed = a notification could not be delivered; the request was passed on
+req-message-line = { $when }, { $who }: { $body }
+req-message-curator = curator
+req-message-media = { $kind ->
+        [photo] [photo]
+        [document] [document]
+        [voice] [voice message]
+        [video] [video]
+        [video_note] [video message]
+        [audio] [audio]
+       *[other] [attachment]
+    }
+req-card-cancel = Cancel the request
+req-card-reopen = Problem not solved — return to work
+req-card-back = ← All requests
+req-cancel-question = Cancel request № { $number }? The curator will stop working on it.
+req-cancel-yes = Yes, cancel
+req-cancel-no = No, keep it
+req-cancelled = The request is cancelled.
+req-cannot-cancel = This request can no longer be cancelled.
+req-reopened = The request is back in work. The curator sees it in the request's history.
+req-cannot-reopen = Only a resolved request can be returned to work, within 7 days.
+req-not-found = There is no such request among yours.
+req-rating-question = Request № { $number } is resolved. Please rate the help: from 1 (poor) to 5 (excellent).
+req-rated = Thank you! Your rating: { $rating }.
+req-cannot-rate = Only a resolved request can be rated.
+req-rating-comment-question = Thank you for rating request № { $number } with { $rating }. Anything to add? Type it — or press «Skip».
+req-rating-thanks = Thank you! Your feedback on request № { $number } is saved.
+
+sm-title = Support measures for families of mobilized servicemen. Press a section to learn more.
+sm-how-to-get = How to get it: write to your curator through «Need help» — or press the button below and we will start the request right away.
+sm-start-request = Make a request
+sm-back = ← All support measures
+
 ## Passport: view and edit; settings (B)
 passport-title = Your family's social passport:
 passport-curator = Your curator is { $curator }.

@@ -226,6 +226,239 @@ passport-line-relative = { $index }. { $name }{ $date ->
        *[other] , { $date }
     }. Нужна помощь: { $needs }
 
+## Заявки семьи: «Нужна помощь», «Мои заявки», «Меры поддержки» (requests, support-measures)
+req-category-nanny = Няня
+req-category-kindergarten_transfer = Перевод в детский сад ближе к дому
+req-category-school_meals = Бесплатное питание в школе
+req-category-psychologist = Помощь психолога
+req-category-elderly_care = Соцработник для пожилых родственников
+req-category-employment = Работа и обучение
+req-category-legal = Юридическая помощь
+req-category-medical = Медицинская помощь
+req-category-other = Другое
+
+req-field-children = Дети
+req-field-schedule = График
+req-field-date = Дата
+req-field-days = Дни
+req-field-hours = Часы
+req-field-address = Адрес
+req-field-child = Ребёнок
+req-field-current-kindergarten = Сейчас ходит в сад
+req-field-wanted-kindergarten = Желаемый сад или район
+req-field-wanted-date = Желаемая дата
+req-field-school = Школа
+req-field-school-class = Класс
+req-field-problem = Что случилось
+req-field-urgency = Срочность
+req-field-for-whom = Для кого
+req-field-format = Как удобнее
+req-field-preferred-time = Удобное время
+req-field-relative = Родственник
+req-field-help-kind = Какая помощь
+req-field-frequency = Как часто
+req-field-occupation = Сейчас: работа, профессия
+req-field-wanted-job = Какая работа или обучение нужны
+req-field-topic = Тема
+req-field-description = Суть вопроса
+req-field-medical-need = Что нужно
+req-field-text = Запрос
+req-field-comment = Комментарий
+req-field-attachments = Файлы
+
+req-choice-schedule-once = Один раз
+req-choice-schedule-regular = Регулярно
+req-choice-weekday-mon = Пн
+req-choice-weekday-tue = Вт
+req-choice-weekday-wed = Ср
+req-choice-weekday-thu = Чт
+req-choice-weekday-fri = Пт
+req-choice-weekday-sat = Сб
+req-choice-weekday-sun = Вс
+req-choice-problem-not_granted = Питание ещё не назначили
+req-choice-problem-interrupted = Питание было, но прекратилось
+req-choice-problem-other = Другое
+req-choice-forWhom-self = Для меня
+req-choice-forWhom-child = Для ребёнка
+req-choice-forWhom-relative = Для другого родственника
+req-choice-format-phone = По телефону
+req-choice-format-video = По видеосвязи
+req-choice-format-in_person = Лично
+req-choice-format-chat = В чате
+req-choice-urgency-planned = Можно в ближайшие дни
+req-choice-urgency-now = Нужна помощь прямо сейчас
+req-choice-helpKind-products_medicines = Продукты и лекарства
+req-choice-helpKind-household = Помощь по дому
+req-choice-helpKind-accompaniment = Сопровождение (к врачу, по делам)
+req-choice-helpKind-other = Другое
+req-choice-frequency-once = Один раз
+req-choice-frequency-weekly = Раз в неделю
+req-choice-frequency-several_weekly = Несколько раз в неделю
+req-choice-frequency-daily = Каждый день
+req-choice-topic-payments_benefits = Выплаты и пособия
+req-choice-topic-documents = Документы
+req-choice-topic-credits_debts = Кредиты и долги
+req-choice-topic-housing = Жильё
+req-choice-topic-other = Другое
+
+req-not-registered = Чтобы оставить заявку, сначала нужно зарегистрироваться. Отправьте /start — это займёт несколько минут.
+req-ask-category = С чем нужна помощь? Выберите, что подходит больше всего.
+req-category-intro = { $category }. Задам несколько коротких вопросов, чтобы куратор сразу понял, что нужно. Выйти можно в любой момент: /cancel.
+req-person-all = Все дети
+req-person-someone-else = Другой человек — напишу имя
+req-ask-person-name = Напишите, пожалуйста, имя.
+req-ask-child = Для какого ребёнка?
+req-ask-child-name-none =
+    В социальном паспорте пока нет детей. Напишите имя ребёнка.
+    Потом детей можно добавить в разделе «Социальный паспорт».
+req-ask-relative = Кому из родственников нужна помощь?
+req-ask-relative-name-none =
+    В социальном паспорте пока нет родственников, которым нужен уход. Напишите, кому нужна помощь (например: «мама, Анна Петровна»).
+    Потом их можно добавить в разделе «Социальный паспорт».
+req-ask-nanny-children = С кем из детей нужна няня?
+req-ask-nanny-schedule = Няня нужна один раз или регулярно?
+req-ask-nanny-date = На какой день нужна няня? Напишите дату, например 15.03.2026.
+req-ask-nanny-days = По каким дням нужна няня? Отметьте дни и нажмите «Готово».
+req-weekdays-done = Готово
+req-ask-nanny-hours = В какие часы? Например: с 8:00 до 13:00.
+req-ask-address-default =
+    Адрес из вашего паспорта: { $address }
+    Помощь нужна по этому адресу?
+req-address-passport = Да, по этому адресу
+req-address-other = Нет, по другому
+req-ask-address = Напишите адрес: населённый пункт, улица, дом, квартира.
+req-ask-current-kindergarten = В какой детский сад ребёнок ходит сейчас? Номер или название.
+req-ask-wanted-kindergarten = В какой сад хотите перевести? Напишите номер сада или район, где удобно.
+req-ask-wanted-date = С какого числа нужен перевод? Напишите дату, например 01.09.2026.
+req-ask-school = В какой школе учится ребёнок? Номер или название.
+req-ask-school-class = В каком классе? Например: 3 «Б».
+req-ask-school-problem = Что случилось с питанием?
+req-ask-urgency = Как срочно нужна помощь психолога?
+req-crisis-contacts =
+    Вы не одни. Если кому-то грозит опасность — звоните сейчас:
+    { $contacts }
+    Звонок бесплатный. А мы сразу передадим вашу заявку куратору — осталось несколько коротких вопросов.
+req-ask-for-whom-psychologist = Для кого нужна помощь психолога?
+req-ask-format = Как удобнее поговорить с психологом?
+req-ask-preferred-time = Когда вам удобно? Например: в будни после 18:00.
+req-ask-help-kind = Какая помощь нужна?
+req-ask-frequency = Как часто нужна помощь?
+req-ask-for-whom = Для кого?
+req-ask-occupation = Чем занимается человек сейчас? Работа, профессия, образование — как есть.
+req-ask-wanted-job = Какую работу или обучение хотелось бы найти?
+req-ask-legal-topic = О чём вопрос к юристу?
+req-ask-legal-description = Коротко опишите ситуацию: что случилось и что нужно.
+req-ask-medical-need = Что нужно? Например: запись к врачу, лекарства, обследование.
+req-ask-other-text = Расскажите своими словами, с чем нужна помощь.
+req-ask-comment = Хотите что-то добавить для куратора? Напишите — или нажмите «Пропустить».
+req-ask-attachments = Если есть документы или фото по делу — пришлите их сюда. Когда закончите, нажмите кнопку под сообщением. Если файлов нет — «Пропустить».
+req-hint-weekdays = Отметьте дни кнопками под сообщением и нажмите «Готово».
+req-hint-weekdays-none = Отметьте хотя бы один день.
+req-hint-date-too-far = Эта дата слишком далеко — больше чем через год. Напишите дату поближе.
+req-summary =
+    Проверьте заявку:
+    { $category }
+    { $details }
+req-summary-files = Файлов: { $files }
+req-summary-invalid = В заявке что-то не сходится — например, дата уже прошла. Нажмите «Изменить» и поправьте, пожалуйста.
+req-summary-question = Всё верно?
+req-summary-send = ✅ Отправить куратору
+req-summary-edit = ✏️ Изменить
+req-summary-cancel = Не отправлять
+req-which-field = Что изменить?
+req-dialogue-cancelled = Хорошо, заявку не отправляем. Если понадобится помощь — нажмите «Нужна помощь».
+req-created =
+    Заявка № { $number } принята.
+    { $hasCurator ->
+        [yes] Куратор { $curator } получит её сейчас и свяжется с вами.
+       *[no] Её получит куратор вашего района и свяжется с вами.
+    }
+    Следить за заявкой можно в разделе «Мои заявки».
+req-created-urgent =
+    Срочная заявка № { $number } принята.
+    { $hasCurator ->
+        [yes] Куратор { $curator } получит её прямо сейчас и свяжется с вами как можно скорее.
+       *[no] Её прямо сейчас получит дежурный куратор и свяжется с вами как можно скорее.
+    }
+    Если станет тяжелее, не ждите — звоните:
+    { $contacts }
+
+req-status-new = принята
+req-status-assigned = передана куратору
+req-status-in_progress = в работе
+req-status-waiting_family = ждём вашего ответа
+req-status-resolved = решена
+req-status-rejected = отклонена
+req-status-cancelled = отменена вами
+req-list-empty = У вас пока нет заявок. Если нужна помощь — нажмите «Нужна помощь».
+req-list-title = Ваши заявки (страница { $page } из { $pages }). Нажмите на заявку, чтобы открыть её.
+req-list-line = № { $number } · { $category } — { $status }, { $date }
+req-list-button = № { $number } · { $category }
+req-list-previous = ← Назад
+req-list-next = Далее →
+req-card-title = { $urgent ->
+        [yes] 🔴 Срочная заявка № { $number }
+       *[no] Заявка № { $number }
+    } · { $category }
+req-card-status = Статус: { $status }. Создана { $created }.
+req-card-curator = Куратор: { $curator }
+req-card-attachments = Файлов приложено: { $count }
+req-card-rating = Ваша оценка: { $rating } из 5
+req-card-history = История:
+req-card-messages = Сообщения куратора:
+req-card-details-unreadable = Подробности заявки сейчас недоступны.
+req-history-line = { $when } — { $what }
+req-event-created = заявка создана
+req-event-assigned = { $hasStaff ->
+        [yes] передана куратору { $staff }
+       *[no] передана куратору
+    }
+req-event-taken = { $hasStaff ->
+        [yes] куратор { $staff } взял(а) заявку в работу
+       *[no] заявку взяли в работу
+    }
+req-event-status_changed = статус: { $status }
+req-event-message = сообщение
+req-event-escalated = заявку взял на контроль руководитель
+req-event-reassigned = заявку передали другому куратору
+req-event-family_card_viewed = куратор открыл карточку семьи
+req-event-rated = вы оценили работу: { $rating } из 5
+req-event-reopened = вы вернули заявку в работу
+req-event-cancelled = вы отменили заявку
+req-event-delivery_failed = не удалось доставить уведомление, заявку передали дальше
+req-message-line = { $when }, { $who }: { $body }
+req-message-curator = куратор
+req-message-media = { $kind ->
+        [photo] [фото]
+        [document] [документ]
+        [voice] [голосовое сообщение]
+        [video] [видео]
+        [video_note] [видеосообщение]
+        [audio] [аудио]
+       *[other] [вложение]
+    }
+req-card-cancel = Отменить заявку
+req-card-reopen = Проблема не решена — вернуть в работу
+req-card-back = ← Все заявки
+req-cancel-question = Отменить заявку № { $number }? Куратор перестанет ею заниматься.
+req-cancel-yes = Да, отменить
+req-cancel-no = Нет, оставить
+req-cancelled = Заявка отменена.
+req-cannot-cancel = Эту заявку уже нельзя отменить.
+req-reopened = Заявка снова в работе. Куратор увидит это в истории заявки.
+req-cannot-reopen = Вернуть в работу можно только решённую заявку и не позже чем через 7 дней.
+req-not-found = Такой заявки нет среди ваших.
+req-rating-question = Заявка № { $number } решена. Оцените, пожалуйста, как вам помогли: от 1 (плохо) до 5 (отлично).
+req-rated = Спасибо! Ваша оценка: { $rating }.
+req-cannot-rate = Оценить можно только решённую заявку.
+req-rating-comment-question = Спасибо за оценку { $rating } по заявке № { $number }. Хотите что-то добавить? Напишите — или нажмите «Пропустить».
+req-rating-thanks = Спасибо! Ваш отзыв по заявке № { $number } сохранён.
+
+sm-title = Меры поддержки для семей мобилизованных. Нажмите на раздел, чтобы узнать подробнее.
+sm-how-to-get = Как получить: напишите куратору через «Нужна помощь» — или нажмите кнопку ниже, и мы сразу начнём заявку.
+sm-start-request = Оформить заявку
+sm-back = ← Все меры поддержки
+
 ## Паспорт: просмотр и изменение; настройки (B)
 passport-title = Социальный паспорт вашей семьи:
 passport-curator = Ваш куратор — { $curator }.

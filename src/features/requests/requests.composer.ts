@@ -1,11 +1,275 @@
-import { Composer } from 'grammy';
-import type { BotContext } from '../../bot/context.js';
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { menuButton } from '../menu/menu.keyboards.js';
+import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
+import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
+import {
+  cancelConfirmKeyboard,
+  requestCallbackSchema,
+  requestCardKeyboard,
+  requestsListKeyboard,
+  requestsPageCallbackSchema,
+  supportMeasureCallbackSchema,
+} from './requests.keyboards.js';
+import { RATING_COMMENT_CONVERSATION, ratingCommentDialogue } from './requests.rating.js';
+import { createRequestsRepository } from './requests.repository.js';
+import {
+  cancellableStatuses,
+  cancelRequest,
+  canReopen,
+  rateRequest,
+  reopenRequest,
+} from './requests.usecases.js';
+import { cardText, formatDateTime, listText } from './requests.views.js';
+
+const PAGE_SIZE = 5;
+
+type Registered = BotContext & { member: NonNullable<BotContext['member']> };
+
+/** Sends a new message, or replaces the pressed one when the view is opened from a button. */
+async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
+  if (ctx.callbackQuery?.message) {
+    try {
+      await ctx.editMessageText(text, { reply_markup: keyboard });
+      return;
+    } catch (error) {
+      // Pressing a button that leads to the same view: nothing to change, and nothing to send again.
+      if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+      ctx.log.debug({ err: error }, 'could not edit the view in place; sending it anew');
+    }
+  }
+  await ctx.reply(text, { reply_markup: keyboard });
+}
+
+async function showRequestsPage(ctx: Registered, requestedPage: number) {
+  const repository = createRequestsRepository({ db: ctx.deps.db });
+  const total = await repository.countFamilyRequests(ctx.member.familyId);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(Math.max(0, requestedPage), pages - 1);
+  const items = await repository.familyRequestsPage(ctx.member.familyId, page * PAGE_SIZE, PAGE_SIZE);
+  const format = (date: Date) => formatDateTime(date, ctx.deps.config.timeZone, ctx.language);
+  await show(
+    ctx,
+    listText(ctx.t, items, page, pages, format),
+    requestsListKeyboard(ctx.t, items, page, pages),
+  );
+}
+
+async function showRequestCard(ctx: Registered, requestId: number) {
+  const repository = createRequestsRepository({ db: ctx.deps.db });
+  const request = await repository.familyRequest(ctx.member.familyId, requestId);
+  if (!request) return false;
+  const [events, messages, attachments] = await Promise.all([
+    repository.events(request.id),
+    repository.curatorMessages(request.id),
+    repository.attachmentCount(request.id),
+  ]);
+  const curatorName = request.curatorId ? await repository.staffName(request.curatorId) : undefined;
+  const text = cardText(ctx.t, ctx.language, ctx.deps.config.timeZone, request, {
+    events,
+    messages,
+    attachments,
+    curatorName,
+  });
+  const keyboard = requestCardKeyboard(ctx.t, request, {
+    cancel: cancellableStatuses.includes(request.status),
+    reopen: canReopen(request, new Date()),
+    rate: request.status === 'resolved' && request.rating === null,
+  });
+  await show(ctx, text, keyboard);
+  return true;
+}
+
+function noDialogueActive(ctx: BotContext): boolean {
+  return Object.keys(ctx.conversation.active()).length === 0;
+}
 
 /**
  * The family's requests: «Нужна помощь» (the nine request dialogues), «Мои заявки» (list, card, cancel,
  * reopen, rating) and «Меры поддержки». Mounted by create-bot.ts after the conversations plugin.
  */
 export function createRequestsComposer() {
+  const catalogues = loadSupportMeasuresCatalogues();
   const composer = new Composer<BotContext>();
+  composer.use(
+    createConversation<BotContext, DialogueContext>(requestDialogue, { id: REQUEST_CONVERSATION }),
+  );
+  composer.use(
+    createConversation<BotContext, DialogueContext>(ratingCommentDialogue, {
+      id: RATING_COMMENT_CONVERSATION,
+    }),
+  );
+  const privateChat = composer.chatType('private');
+
+  privateChat.filter(
+    (ctx) => menuButton(ctx) === 'need_help',
+    async (ctx) => {
+      if (!ctx.member) {
+        await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      await ctx.conversation.enter(REQUEST_CONVERSATION);
+    },
+  );
+
+  privateChat.filter(
+    (ctx) => menuButton(ctx) === 'my_requests',
+    async (ctx) => {
+      if (!ctx.member) {
+        await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      await showRequestsPage(ctx as Registered, 0);
+    },
+  );
+
+  const measuresList = (ctx: BotContext) => {
+    const catalogue = catalogues[ctx.language];
+    const keyboard = new InlineKeyboard();
+    for (const measure of catalogue.measures) keyboard.text(measure.title, `sm:${measure.code}`).row();
+    const lines = catalogue.measures.map((measure) => `• ${measure.title} — ${measure.summary}`);
+    return { text: `${ctx.t('sm-title')}\n\n${lines.join('\n')}\n\n${catalogue.note}`, keyboard };
+  };
+
+  privateChat.filter(
+    (ctx) => menuButton(ctx) === 'support_measures',
+    async (ctx) => {
+      const { text, keyboard } = measuresList(ctx);
+      await ctx.reply(text, { reply_markup: keyboard });
+    },
+  );
+
+  composer.callbackQuery(/^sm:/, async (ctx) => {
+    const parsed = supportMeasureCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
+      return;
+    }
+    if (parsed.data.kind === 'list') {
+      await ctx.answerCallbackQuery();
+      const { text, keyboard } = measuresList(ctx);
+      await show(ctx, text, keyboard);
+      return;
+    }
+    const { code, startRequest } = parsed.data;
+    const measure = catalogues[ctx.language].measures.find((candidate) => candidate.code === code);
+    if (!measure) {
+      await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    if (startRequest) {
+      if (!ctx.member) {
+        await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
+        return;
+      }
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      await ctx.conversation.enter(REQUEST_CONVERSATION, measure.requestCategory);
+      return;
+    }
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t('sm-start-request'), `sm:${measure.code}:req`)
+      .row()
+      .text(ctx.t('sm-back'), 'sm:list');
+    await show(ctx, `${measure.title}\n\n${measure.details}\n\n${ctx.t('sm-how-to-get')}`, keyboard);
+  });
+
+  composer.callbackQuery(/^reqs?:/, async (ctx) => {
+    const data = ctx.callbackQuery.data;
+    const member = ctx.member;
+    if (!member) {
+      await ctx.answerCallbackQuery({ text: ctx.t('menu-register-first') });
+      return;
+    }
+    const registered = ctx as Registered;
+    const page = requestsPageCallbackSchema.safeParse(data);
+    if (page.success) {
+      await ctx.answerCallbackQuery();
+      await showRequestsPage(registered, page.data);
+      return;
+    }
+    const parsed = requestCallbackSchema.safeParse(data);
+    if (!parsed.success) {
+      ctx.log.warn('malformed request button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
+      return;
+    }
+    const { requestId, action, rating } = parsed.data;
+    const deps = { db: ctx.deps.db, timeZone: ctx.deps.config.timeZone };
+    const ids = { familyId: member.familyId, memberId: member.id, requestId };
+    // Every action re-checks on the server that the request is this family's: a forged id finds nothing.
+    const refuseForeign = async () => {
+      ctx.log.warn({ requestId, action }, 'request button for a request outside the family refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('req-not-found') });
+    };
+
+    switch (action) {
+      case 'open': {
+        if (
+          !(await createRequestsRepository({ db: ctx.deps.db }).familyRequest(member.familyId, requestId))
+        ) {
+          return refuseForeign();
+        }
+        await ctx.answerCallbackQuery();
+        await showRequestCard(registered, requestId);
+        return;
+      }
+      case 'cancel': {
+        const request = await createRequestsRepository({ db: ctx.deps.db }).familyRequest(
+          member.familyId,
+          requestId,
+        );
+        if (!request) return refuseForeign();
+        await ctx.answerCallbackQuery();
+        if (!cancellableStatuses.includes(request.status)) {
+          await showRequestCard(registered, requestId);
+          return;
+        }
+        await show(
+          ctx,
+          ctx.t('req-cancel-question', { number: String(request.number) }),
+          cancelConfirmKeyboard(ctx.t, requestId),
+        );
+        return;
+      }
+      case 'cancel_yes': {
+        const result = await cancelRequest(deps, ids);
+        if (!result.ok && result.reason === 'not_found') return refuseForeign();
+        await ctx.answerCallbackQuery({ text: ctx.t(result.ok ? 'req-cancelled' : 'req-cannot-cancel') });
+        if (!result.ok) return;
+        ctx.log.info({ requestId }, 'request cancelled by family');
+        await showRequestCard(registered, requestId);
+        return;
+      }
+      case 'reopen': {
+        const result = await reopenRequest(deps, ids);
+        if (!result.ok && result.reason === 'not_found') return refuseForeign();
+        await ctx.answerCallbackQuery({ text: ctx.t(result.ok ? 'req-reopened' : 'req-cannot-reopen') });
+        if (!result.ok) return;
+        ctx.log.info({ requestId }, 'request reopened by family');
+        await showRequestCard(registered, requestId);
+        return;
+      }
+      case 'rate': {
+        const result = await rateRequest(deps, { ...ids, rating: rating ?? 0 });
+        if (!result.ok && result.reason === 'not_found') return refuseForeign();
+        if (!result.ok) {
+          await ctx.answerCallbackQuery({ text: ctx.t('req-cannot-rate') });
+          return;
+        }
+        ctx.log.info({ requestId, rating }, 'request rated by family');
+        await ctx.answerCallbackQuery({ text: ctx.t('req-rated', { rating: rating ?? 0 }) });
+        await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+        if (noDialogueActive(ctx)) {
+          await ctx.conversation.enter(RATING_COMMENT_CONVERSATION, requestId, result.number, rating);
+        } else {
+          await ctx.reply(ctx.t('req-rating-thanks', { number: String(result.number) }));
+        }
+        return;
+      }
+    }
+  });
+
   return composer;
 }
