@@ -18,6 +18,11 @@ import type { TelegramSender } from '../telegram/telegram-sender.js';
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
 
+/** How long a job may wait in hand for room in the global window before it is put back. */
+const MAX_IN_JOB_WAIT_MS = 3000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function retryDelayMs(attempts: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
   return base + Math.floor(Math.random() * 250);
@@ -81,10 +86,16 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       throw new UnrecoverableError('notification cannot be rendered');
     }
 
-    const slot = await deps.slots.acquire(notification.chatId);
+    let slot = await deps.slots.acquire(notification.chatId);
+    // The global window frees up within a second: wait for it in the job rather than bouncing the job
+    // through Redis, which would only burn job starts. A long wait hands the job back instead.
+    for (let waited = 0; slot.kind === 'global_full' && waited < MAX_IN_JOB_WAIT_MS; ) {
+      await sleep(slot.waitMs);
+      waited += slot.waitMs;
+      slot = await deps.slots.acquire(notification.chatId);
+    }
     if (slot.kind === 'chat_busy') return delay(job, token, slot.waitMs);
     if (slot.kind === 'global_full') {
-      // The whole queue waits (in every worker process), this job goes back to waiting without an attempt.
       await deps.deliveryQueue.rateLimit(slot.waitMs);
       throw new RateLimitError();
     }
@@ -138,7 +149,7 @@ export function startDeliveryWorker(
   const worker = new Worker(queueNames.delivery, createDeliveryProcessor(deps), {
     connection: deps.connection,
     prefix: deps.prefix,
-    concurrency: deps.concurrency ?? 20,
+    concurrency: deps.concurrency ?? 10,
     // A coarse bound on job starts; the exact limits are the Redis slots. Also what makes rateLimit() work.
     limiter: { max: deps.slots.limits.globalPerWindow, duration: 1000 },
     // A worker killed mid-job: its jobs come back within seconds rather than the default 30 s.

@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client.js';
+import { notifications } from '../../src/db/schema/index.js';
+import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { busiestWindow, startBotApiRecorder } from '../helpers/bot-api-recorder.js';
+import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import {
+  createConfirmedRequestsInBulk,
+  createFamilyWithMember,
+  createStaffMember,
+  districtByCode,
+  notificationStatusCounts,
+} from '../helpers/routing-factories.js';
+
+const CHATS = 50;
+const REQUESTS = 1000;
+
+/**
+ * 1,000 request cards to 50 curators' chats with the emulator enforcing Telegram's limits. Telegram allows
+ * 30/s in total, so this takes at least 34 s; it is the one test of that size.
+ */
+describe('1,000 notifications to 50 chats', () => {
+  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
+  let emulator: Emulator;
+  let recorder: Awaited<ReturnType<typeof startBotApiRecorder>>;
+  let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
+    await emulator.start();
+    // Some sends are answered with a 429 by the proxy, so honouring retry_after is always exercised.
+    recorder = await startBotApiRecorder(emulator.url, { floodOnSendNumbers: [40, 300, 301, 620, 900] });
+    pipeline = await startDeliveryPipeline({ apiRoot: recorder.url, redisPrefix: freshRedisPrefix() });
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await recorder?.close();
+    await emulator?.stop();
+    await sql.end();
+  });
+
+  it('delivers each once, never above 30/s in total nor 1/s per chat, honouring every 429', async () => {
+    const district = await districtByCode(db, 'lipetsk-city');
+    const chats: number[] = [];
+    const familyIds: number[] = [];
+    for (let i = 0; i < CHATS; i += 1) {
+      const chat = emulator.createUser({ first_name: `Куратор ${i}` }).id;
+      const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
+      const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: curator.id });
+      chats.push(chat);
+      familyIds.push(family.id);
+    }
+    const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
+
+    await eventually(
+      async () => (await notificationStatusCounts(db)).sent === REQUESTS,
+      110_000,
+      'all notifications sent',
+    );
+
+    // None lost, none twice: every chat holds exactly its 20 cards, each request number once.
+    const expectedNumbers = new Map<number, string[]>();
+    created.forEach((request, index) => {
+      const chat = chats[index % CHATS]!;
+      expectedNumbers.set(chat, [...(expectedNumbers.get(chat) ?? []), `№ ${request.number}`]);
+    });
+    for (const chat of chats) {
+      const received = emulator
+        .messages(chat, { from: 'bot' })
+        .map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
+      expect(received.sort()).toEqual(expectedNumbers.get(chat)!.sort());
+    }
+    const rows = await db.select().from(notifications).where(eq(notifications.status, 'sent'));
+    expect(rows).toHaveLength(REQUESTS);
+    expect(new Set(rows.map((row) => `${row.chatId}:${row.telegramMessageId}`)).size).toBe(REQUESTS);
+
+    // The emulator's own view of accepted sends.
+    const stats = emulator.stats();
+    expect(stats.acceptedSends).toBe(REQUESTS);
+    expect(stats.maxSendsPerSecondGlobal).toBeLessThanOrEqual(30);
+    expect(stats.maxSendsPerSecondPerChat).toBeLessThanOrEqual(1);
+
+    // Every attempt as it left the service, including refused ones: the rates were kept by the service
+    // itself, not only by the emulator refusing the excess.
+    const sends = recorder.sends();
+    expect(
+      busiestWindow(
+        sends.map((send) => send.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(30);
+    const byChat = new Map<number, typeof sends>();
+    for (const send of sends) byChat.set(send.chatId, [...(byChat.get(send.chatId) ?? []), send]);
+    for (const chatSends of byChat.values())
+      expect(
+        busiestWindow(
+          chatSends.map((send) => send.at),
+          1000,
+        ),
+      ).toBe(1);
+
+    // Every 429 honoured: the next attempt to that chat came no sooner than retry_after.
+    const refused = sends.filter((send) => send.status === 429);
+    expect(refused.filter((send) => send.injected)).toHaveLength(5);
+    for (const refusal of refused) {
+      const next = byChat.get(refusal.chatId)!.find((send) => send.at > refusal.at);
+      expect(next, 'the refused card is sent again').toBeDefined();
+      expect(next!.at - refusal.at).toBeGreaterThanOrEqual((refusal.retryAfter ?? 1) * 1000);
+    }
+  }, 120_000);
+});
