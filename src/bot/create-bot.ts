@@ -1,5 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
@@ -23,6 +24,7 @@ import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
+import { createChatSerializer } from './middlewares/serialize-chat.js';
 
 export interface CreateBotDeps {
   db: Db;
@@ -52,6 +54,9 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // Direct replies inside a dialogue may meet a 429 or a network blip; wait and retry rather than fail.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
+  // Updates of one chat in order within this process, then one at a time across processes (see
+  // serialize-chat.ts): a dialogue must never see two of its steps at once.
+  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   const deduplicator = createUpdateDeduplicator({
     redis: deps.redis,
     prefix: config.redisPrefix,
@@ -70,6 +75,13 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       throw error;
     }
   });
+
+  const runSerialized = createChatSerializer({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    logger: deps.logger,
+  });
+  bot.use((ctx, next) => (ctx.chat?.type === 'private' ? runSerialized(ctx.chat.id, next) : next()));
 
   const botDeps = { config, db: deps.db, logger: deps.logger, i18n: deps.i18n, redis: deps.redis };
   const dialogueExtras = createDialogueExtras();

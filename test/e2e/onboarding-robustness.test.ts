@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, families, familyMembers, servicemen } from '../../src/db/schema/index.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { familyChat } from '../helpers/family-dialogue.js';
+import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
 let bot: BotUnderTest;
 
@@ -150,6 +150,34 @@ describe('escape commands', () => {
       [],
     );
     await upToName(chat, '+79990000040');
-    expect(await bot.db.select().from(families)).toEqual([]);
+    expect(await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('summary', () => {
+  it('changes any field before saving, and a double press of «сохранить» saves once', async () => {
+    const { user, chat } = newPerson('Рита');
+    await registerThroughBot(chat, '+79990000050', { stopAtSummary: true });
+    await chat.press('Изменить', 'Что изменить?');
+    await chat.press('Ваше ФИО', 'Как вас зовут');
+    const summary = await chat.say('Смирнова Маргарита', 'Заявитель: Смирнова Маргарита');
+    expect(summary.text).toContain('Военнослужащий: Иванов Пётр Сергеевич');
+    const question = await chat.next('Сохранить?');
+    const save = question.reply_markup?.inline_keyboard.flat().find((b) => b.text === 'Всё верно, сохранить');
+    const data = (save as { callback_data: string }).callback_data;
+    bot.emulator.pressButton(user.id, question.message_id, data);
+    bot.emulator.pressButton(user.id, question.message_id, data);
+    await chat.next('зарегистрирована');
+    await chat.say('/menu', 'Главное меню');
+    const answers = bot.emulator.callbackAnswers().filter((a) => a.user_id === user.id);
+    expect(answers.at(-1)?.text).toContain('кнопка уже не действует');
+    const members = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
+    expect(members.map((m) => m.fullName)).toEqual(['Смирнова Маргарита']);
+    expect(await bot.db.select().from(families).where(eq(families.id, members[0]!.familyId))).toHaveLength(1);
+    expect(
+      await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id)),
+    ).toHaveLength(1);
   });
 });

@@ -59,6 +59,8 @@ export interface PassportAnswers {
   address?: string;
   children?: { name: string; birthDate: string; institution: string }[];
   relatives?: { name: string; careNeeds: string }[];
+  /** Stop at «Сохранить?» and return that message instead of saving. */
+  stopAtSummary?: boolean;
 }
 
 /** Walks the whole registration in Russian from /start to the main menu; returns the last message. */
@@ -93,6 +95,7 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
     await chat.say(relative.careNeeds, 'Родственников добавлено');
   }
   await chat.press(relatives.length > 0 ? 'Дальше' : 'Пропустить', 'Проверьте');
-  await chat.next('Сохранить?');
+  const summary = await chat.next('Сохранить?');
+  if (answers.stopAtSummary) return summary;
   return chat.press('Всё верно, сохранить', 'зарегистрирована');
 }

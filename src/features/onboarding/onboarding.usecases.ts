@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { Language, Relationship } from '../../db/schema/enums.js';
 import {
   consentEvents,
@@ -15,6 +15,11 @@ import { createPassportRepository } from '../passport/passport.repository.js';
 import { type PassportDraft, passportDraftSchema } from '../passport/passport.schemas.js';
 import { leastLoadedCurator } from '../staff/staff.usecases.js';
 import { findCurrentMember } from './onboarding.repository.js';
+
+/** Serializes registrations of one Telegram account (a double tap must not create two families). */
+async function lockTelegramAccount(tx: DbOrTx, telegramId: number) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`family-member:${telegramId}`}))`);
+}
 
 export interface RegistrationInput {
   telegramId: number;
@@ -45,6 +50,7 @@ export async function registerFamily(
 ): Promise<RegistrationResult> {
   const draft = passportDraftSchema.parse(input.draft);
   return db.transaction(async (tx) => {
+    await lockTelegramAccount(tx, input.telegramId);
     if (await findCurrentMember(tx, input.telegramId))
       return { ok: false, reason: 'already_registered' } as const;
     const curatorId = await leastLoadedCurator(tx, draft.districtId, { now });
@@ -159,6 +165,7 @@ export async function joinFamilyByInvite(
 ): Promise<JoinResult> {
   if (!FAMILY_INVITE_PATTERN.test(input.payload)) return { ok: false, reason: 'forged' };
   return db.transaction(async (tx) => {
+    await lockTelegramAccount(tx, input.telegramId);
     if (await findCurrentMember(tx, input.telegramId))
       return { ok: false, reason: 'already_registered' } as const;
     const [invite] = await tx
