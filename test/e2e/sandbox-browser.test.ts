@@ -1,53 +1,28 @@
 /**
  * The sandbox page in a real browser (Debian's Chromium, headless): a person types and clicks in the chats
- * the way a newcomer would, and sees the bot answer live. Extend the flow with the helpers below as the
- * family dialogues and the curator workspace grow.
+ * the way a newcomer would, and sees the bot answer live. Extend the flow with the helpers of
+ * test/helpers/sandbox-browser.ts (sendText, clickButton, clickReplyButton, waitForBubble) as the family
+ * dialogues and the curator workspace grow.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
+import {
+  appears,
+  chromiumMissing,
+  clickButton,
+  type LaunchedBrowser,
+  launchChromium,
+  pane,
+  sendText,
+  WAIT_MS,
+  waitForBubble,
+} from '../helpers/sandbox-browser.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FAMILY = 100_000_001;
 const CURATOR_ANNA = 100_000_002;
 const SUPERVISOR = 100_000_004;
-const WAIT_MS = 10_000;
-
-// CI installs Chromium (.ci/run); on a developer's machine without it the test says so and is skipped.
-const chromiumMissing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
-if (chromiumMissing) console.warn(`sandbox browser test skipped: no ${CHROMIUM} (apt-get install chromium)`);
-
-// --- what a person does in the page ---
-
-function pane(page: Page, userId: number): Locator {
-  return page.locator(`.pane[data-user-id="${userId}"]`);
-}
-
-/** Types a message into the chat's input and presses Enter. */
-async function sendText(chat: Locator, text: string): Promise<void> {
-  const input = chat.locator('.text-input');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
-/** Waits for a bubble containing `text` (from the bot unless `from` says otherwise) and returns it. */
-async function waitForBubble(chat: Locator, text: string, from: 'bot' | 'user' = 'bot'): Promise<Locator> {
-  const bubble = chat.locator(`.message-row.from-${from}`, { hasText: text }).last();
-  await bubble.waitFor({ state: 'visible', timeout: WAIT_MS });
-  return bubble;
-}
-
-/** Clicks the inline button with this label on the latest bot message that has one. */
-async function clickButton(chat: Locator, label: string): Promise<void> {
-  const exactly = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  const button = chat.locator('.message-row.from-bot .inline-button', { hasText: exactly }).last();
-  await button.click({ timeout: WAIT_MS });
-}
 
 /** How many bot messages the chat shows, and how many of them were edited (to see that a click did something). */
 async function botActivity(chat: Locator): Promise<{ messages: number; edited: number; toasts: number }> {
@@ -70,10 +45,9 @@ async function waitForPageUrl(sandbox: SpawnedProcess): Promise<string> {
   }
 }
 
-describe.skipIf(chromiumMissing)('the sandbox page in a browser', () => {
+describe.skipIf(chromiumMissing())('the sandbox page in a browser', () => {
   let sandbox: SpawnedProcess;
-  let browser: BrowserContext;
-  let profile: string;
+  let browser: LaunchedBrowser;
   let page: Page;
 
   beforeAll(async () => {
@@ -87,35 +61,15 @@ describe.skipIf(chromiumMissing)('the sandbox page in a browser', () => {
         SANDBOX_REDIS_PREFIX: `${process.env.REDIS_PREFIX}_browser`,
       },
     );
-    profile = await mkdtemp(join(tmpdir(), 'patronazh-chromium-'));
-    const [url, context] = await Promise.all([
-      waitForPageUrl(sandbox),
-      // A fresh profile every run: nothing cached from an earlier one.
-      chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-        viewport: { width: 1600, height: 900 },
-        locale: 'ru-RU',
-      }),
-    ]);
-    browser = context;
-    page = context.pages()[0] ?? (await context.newPage());
+    const [url, launched] = await Promise.all([waitForPageUrl(sandbox), launchChromium()]);
+    browser = launched;
+    page = browser.page;
     await page.goto(url);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await sandbox?.stop('SIGTERM');
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('says plainly that it is a sandbox, and shows the family, curators and supervisor', async () => {
@@ -143,11 +97,7 @@ describe.skipIf(chromiumMissing)('the sandbox page in a browser', () => {
 
     // When the bot offers buttons (the onboarding does), a click must reach it and change something.
     const firstButton = family.locator('.message-row.from-bot .inline-button:not([disabled])').first();
-    const offersButtons = await firstButton.waitFor({ state: 'visible', timeout: 2000 }).then(
-      () => true,
-      () => false,
-    );
-    if (offersButtons) {
+    if (await appears(firstButton)) {
       const before = await botActivity(family);
       await clickButton(family, (await firstButton.textContent()) ?? '');
       await expect
@@ -157,11 +107,7 @@ describe.skipIf(chromiumMissing)('the sandbox page in a browser', () => {
 
     // When the bot asks for the phone with a «share contact» keyboard, pressing it sends the person's contact.
     const shareContact = family.locator('.reply-keyboard .reply-button[data-request="contact"]');
-    const asksForContact = await shareContact.waitFor({ state: 'visible', timeout: 2000 }).then(
-      () => true,
-      () => false,
-    );
-    if (asksForContact) {
+    if (await appears(shareContact)) {
       await shareContact.click();
       await waitForBubble(family, 'Контакт', 'user');
     }

@@ -1,0 +1,197 @@
+/**
+ * The sandbox page against the emulator alone, with the test playing the bot through the Bot API: everything
+ * a bot can do in a chat (formatting, buttons, keyboards, photos, documents, edits, deletions, button notices)
+ * must show in the page the way Telegram shows it, and what the person does must reach the bot as Telegram
+ * would deliver it.
+ */
+import { Api, InputFile } from 'grammy';
+import type { Message, Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { createSandboxWebServer, type SandboxWebServer } from '../../src/sandbox/web/web-server.js';
+import {
+  appears,
+  chromiumMissing,
+  clickButton,
+  clickReplyButton,
+  type LaunchedBrowser,
+  launchChromium,
+  pane,
+  sendText,
+  WAIT_MS,
+  waitForBubble,
+} from '../helpers/sandbox-browser.js';
+
+const TOKEN = '4000000001:sandbox-page-test';
+const PERSON = { id: 100_000_001, first_name: 'Мария', phone_number: '+79001234567' };
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+describe.skipIf(chromiumMissing())('the sandbox page shows what a bot does, as Telegram would', () => {
+  let emulator: Emulator;
+  let web: SandboxWebServer;
+  let browser: LaunchedBrowser;
+  let bot: Api;
+  let resets = 0;
+  let updateOffset = 0;
+
+  /** The updates the person's actions produced, as the bot would fetch them. */
+  async function nextUpdates(): Promise<Update[]> {
+    const updates = await bot.getUpdates({ offset: updateOffset, timeout: 5 });
+    updateOffset = (updates.at(-1)?.update_id ?? updateOffset - 1) + 1;
+    return updates;
+  }
+
+  async function nextMessage(): Promise<Message> {
+    const [update] = await nextUpdates();
+    if (!update?.message) throw new Error(`expected a message, got ${JSON.stringify(update)}`);
+    return update.message;
+  }
+
+  beforeAll(async () => {
+    emulator = createEmulator({ token: TOKEN });
+    await emulator.start();
+    emulator.createUser(PERSON);
+    web = createSandboxWebServer({
+      emulator,
+      people: [{ userId: PERSON.id, title: 'Семья', subtitle: 'Мария — проверка', shownByDefault: true }],
+      reset: async () => {
+        resets += 1;
+        emulator.reset();
+        emulator.createUser(PERSON);
+      },
+      notes: { deadlines: 'Сроки — проверочные.' },
+      port: 0,
+    });
+    await web.start();
+    bot = new Api(TOKEN, { apiRoot: emulator.url });
+    browser = await launchChromium();
+    await browser.page.goto(web.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await emulator?.stop();
+  });
+
+  it('shows formatted text, keeps markup-looking text as text, and delivers button presses', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    await bot.sendMessage(PERSON.id, '<b>Здравствуйте!</b>\nВторая строка: &lt;i&gt;не тег&lt;/i&gt;', {
+      parse_mode: 'HTML',
+      reply_markup: { inline_keyboard: [[{ text: 'Согласен', callback_data: 'agree' }]] },
+    });
+    const greeting = await waitForBubble(chat, 'Здравствуйте!');
+    await expect(greeting.locator('strong').textContent()).resolves.toBe('Здравствуйте!');
+    await expect(greeting.locator('.text').textContent()).resolves.toBe(
+      'Здравствуйте!\nВторая строка: <i>не тег</i>',
+    );
+    await expect(greeting.locator('i').count()).resolves.toBe(0);
+
+    await clickButton(chat, 'Согласен');
+    const [press] = await nextUpdates();
+    expect(press?.callback_query?.data).toBe('agree');
+    await bot.answerCallbackQuery(press!.callback_query!.id, { text: 'Спасибо, записали' });
+    await chat.locator('.toast', { hasText: 'Спасибо, записали' }).waitFor({ timeout: WAIT_MS });
+  });
+
+  it('shows edits in place with «изменено», and removes deleted messages', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    const sent = await bot.sendMessage(PERSON.id, 'Заявка № 1001: новая');
+    await waitForBubble(chat, 'Заявка № 1001: новая');
+    await bot.editMessageText(PERSON.id, sent.message_id, 'Заявка № 1001: в работе');
+    const edited = await waitForBubble(chat, 'Заявка № 1001: в работе');
+    await expect(edited.locator('.edited').textContent()).resolves.toBe('изменено');
+    await expect(chat.locator('.message-row', { hasText: 'Заявка № 1001: новая' }).count()).resolves.toBe(0);
+
+    await bot.deleteMessage(PERSON.id, sent.message_id);
+    await chat
+      .locator('.message-row', { hasText: 'Заявка № 1001' })
+      .waitFor({ state: 'detached', timeout: WAIT_MS });
+  });
+
+  it('shows the photos and documents the bot sends', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    await bot.sendPhoto(PERSON.id, new InputFile(TINY_PNG, 'схема.png'), { caption: 'Схема проезда' });
+    const photo = (await waitForBubble(chat, 'Схема проезда')).locator('img.photo');
+    await expect
+      .poll(
+        () =>
+          photo.evaluate((img) => {
+            // The test's TypeScript has no DOM types; this runs in the page.
+            const image = img as unknown as { complete: boolean; naturalWidth: number };
+            return image.complete ? image.naturalWidth : 0;
+          }),
+        { timeout: WAIT_MS },
+      )
+      .toBe(1);
+    await bot.sendDocument(PERSON.id, new InputFile(Buffer.from('%PDF-1.4'), 'памятка.pdf'));
+    const document = await waitForBubble(chat, 'памятка.pdf');
+    await expect(document.locator('a.document').getAttribute('href')).resolves.toMatch(/^\/api\/files\//);
+  });
+
+  it('offers the reply keyboard under the input, sharing the contact from its contact button', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    await bot.sendMessage(PERSON.id, 'Поделитесь номером телефона', {
+      reply_markup: {
+        keyboard: [[{ text: 'Отправить мой номер', request_contact: true }], [{ text: 'Позже' }]],
+        resize_keyboard: true,
+      },
+    });
+    await clickReplyButton(chat, 'Отправить мой номер');
+    const contact = await nextMessage();
+    expect(contact.contact).toMatchObject({ phone_number: PERSON.phone_number, user_id: PERSON.id });
+    await waitForBubble(chat, PERSON.phone_number, 'user');
+
+    await clickReplyButton(chat, 'Позже');
+    expect((await nextMessage()).text).toBe('Позже');
+    await bot.sendMessage(PERSON.id, 'Хорошо', { reply_markup: { remove_keyboard: true } });
+    await chat.locator('.reply-keyboard').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  });
+
+  it('sends a Telegram reply to the chosen message, and photos and documents from the page', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    const question = await bot.sendMessage(PERSON.id, 'Когда вам удобно встретиться?');
+    const bubble = await waitForBubble(chat, 'Когда вам удобно встретиться?');
+    await bubble.hover();
+    await bubble.locator('.reply-action').click();
+    await expect(chat.locator('.reply-preview-quote').textContent()).resolves.toContain('Когда вам удобно');
+    await sendText(chat, 'Завтра после 17:00');
+    const reply = await nextMessage();
+    expect(reply.text).toBe('Завтра после 17:00');
+    expect(reply.reply_to_message?.message_id).toBe(question.message_id);
+    await expect(
+      (await waitForBubble(chat, 'Завтра после 17:00', 'user')).locator('.quote').textContent(),
+    ).resolves.toContain('Когда вам удобно');
+
+    const fileInput = chat.locator('.file-input');
+    await fileInput.setInputFiles({
+      name: 'справка.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.alloc(2048),
+    });
+    const document = await nextMessage();
+    expect(document.document).toMatchObject({ file_name: 'справка.pdf', file_size: 2048 });
+    await waitForBubble(chat, 'справка.pdf', 'user');
+
+    await chat.locator('.text-input').fill('Фото документа');
+    await fileInput.setInputFiles({ name: 'фото.png', mimeType: 'image/png', buffer: TINY_PNG });
+    const photo = await nextMessage();
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    expect(photo.caption).toBe('Фото документа');
+    await waitForBubble(chat, 'Фото документа', 'user');
+  });
+
+  it('starts over on «Начать заново»', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    const before = resets;
+    await browser.page.getByRole('button', { name: 'Начать заново' }).click();
+    await expect.poll(() => chat.locator('.message-row').count(), { timeout: WAIT_MS }).toBe(0);
+    expect(resets).toBe(before + 1);
+    await bot.sendMessage(PERSON.id, 'Снова здравствуйте');
+    await waitForBubble(chat, 'Снова здравствуйте');
+    expect(await appears(chat.locator('.reply-keyboard'), 300)).toBe(false);
+  });
+});

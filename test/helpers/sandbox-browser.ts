@@ -1,0 +1,103 @@
+/**
+ * Driving the sandbox page in Debian's Chromium (playwright-core, headless): launching it, and what a person
+ * does in a chat pane — type, click a button, wait for a bubble.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const WAIT_MS = 10_000;
+
+/** CI installs Chromium (.ci/run); on a developer's machine without it the browser tests are skipped. */
+export function chromiumMissing(): boolean {
+  const missing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+  if (missing) console.warn(`sandbox browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
+  return missing;
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a fresh profile, so nothing is cached from an earlier run. */
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'patronazh-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1600, height: 900 },
+    locale: 'ru-RU',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The chat pane of one emulated person. */
+export function pane(page: Page, userId: number): Locator {
+  return page.locator(`.pane[data-user-id="${userId}"]`);
+}
+
+/** Types a message into the chat's input and presses Enter. */
+export async function sendText(chat: Locator, text: string): Promise<void> {
+  const input = chat.locator('.text-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** Waits for a bubble containing `text` (from the bot unless `from` says otherwise) and returns its row. */
+export async function waitForBubble(
+  chat: Locator,
+  text: string,
+  from: 'bot' | 'user' = 'bot',
+): Promise<Locator> {
+  const bubble = chat.locator(`.message-row.from-${from}`, { hasText: text }).last();
+  await bubble.waitFor({ state: 'visible', timeout: WAIT_MS });
+  return bubble;
+}
+
+function exactly(label: string): RegExp {
+  return new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/** Clicks the inline button with exactly this label on the latest bot message that has one. */
+export async function clickButton(chat: Locator, label: string): Promise<void> {
+  const button = chat.locator('.message-row.from-bot .inline-button', { hasText: exactly(label) }).last();
+  await button.click({ timeout: WAIT_MS });
+}
+
+/** Clicks the button with exactly this label (icon aside) on the keyboard under the input. */
+export async function clickReplyButton(chat: Locator, label: string): Promise<void> {
+  const button = chat.locator('.reply-keyboard .reply-button', {
+    hasText: new RegExp(`${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
+  });
+  await button.first().click({ timeout: WAIT_MS });
+}
+
+/** Resolves whether `locator` shows up within `timeoutMs`: for steps the bot may or may not offer yet. */
+export async function appears(locator: Locator, timeoutMs = 2000): Promise<boolean> {
+  return locator.waitFor({ state: 'visible', timeout: timeoutMs }).then(
+    () => true,
+    () => false,
+  );
+}
