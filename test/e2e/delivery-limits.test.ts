@@ -57,7 +57,7 @@ describe('1,000 notifications to 50 chats', () => {
 
     await eventually(
       async () => (await notificationStatusCounts(db)).sent === REQUESTS,
-      110_000,
+      200_000,
       'all notifications sent',
     );
 
@@ -110,5 +110,5 @@ describe('1,000 notifications to 50 chats', () => {
       expect(next, 'the refused card is sent again').toBeDefined();
       expect(next!.at - refusal.at).toBeGreaterThanOrEqual((refusal.retryAfter ?? 1) * 1000);
     }
-  }, 120_000);
+  }, 240_000);
 });
