@@ -1,0 +1,190 @@
+import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, requests } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+
+let bot: BotUnderTest;
+let curatorId: number;
+let redis: Redis;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  redis = new Redis(process.env.REDIS_URL!);
+  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await bot?.stop();
+});
+
+async function registeredFamily(name: string) {
+  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
+  const family = await createRegisteredFamily(bot.db, {
+    telegramId: user.id,
+    curatorId,
+    children: [{ fullName: 'Оля Иванова' }],
+  });
+  const chat = familyChat(bot.emulator, user.id);
+  await chat.say('/menu', 'Главное меню');
+  return { user, chat, ...family };
+}
+
+async function startCategory(chat: FamilyChat, category: string, firstQuestion: string) {
+  bot.emulator.pressReplyButton(chat.userId, 'Нужна помощь');
+  const categories = await chat.next('С чем нужна помощь');
+  const question = await chat.press(category, firstQuestion);
+  return { categories, question };
+}
+
+/** The wrong answer gets the hint, then exactly the same question again. */
+async function expectHintThenSameQuestion(chat: FamilyChat, question: StoredMessage, hint: string) {
+  expect((await chat.next()).text).toContain(hint);
+  const again = await chat.next();
+  expect(again.text).toBe(question.text);
+  return again;
+}
+
+const requestsOf = (familyId: number) =>
+  bot.db.select().from(requests).where(eq(requests.familyId, familyId));
+
+describe('request dialogues never dead-end', () => {
+  it('a photo, sticker, voice or location where text is expected gets a hint and the same question', async () => {
+    const { user, chat, family } = await registeredFamily('Мария');
+    await startCategory(chat, 'Юридическая помощь', 'О чём вопрос');
+    const description = await chat.press('Документы', 'Коротко опишите');
+    let current = description;
+    for (const send of [
+      () => bot.emulator.sendPhoto(user.id),
+      () => bot.emulator.sendSticker(user.id),
+      () => bot.emulator.sendVoice(user.id),
+      () => bot.emulator.sendLocation(user.id, { latitude: 52.6, longitude: 39.6 }),
+    ]) {
+      send();
+      current = await expectHintThenSameQuestion(chat, current, 'ответьте текстом');
+    }
+    bot.emulator.sendText(user.id, 'x'.repeat(1001));
+    await expectHintThenSameQuestion(chat, current, 'уложитесь в 1\u00a0000 символов');
+    await chat.say('Не выдают свидетельство о рождении', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Всё верно?');
+    await chat.press('✅ Отправить куратору', 'принята');
+    const saved = await requestsOf(family.id);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]?.details).toEqual({
+      topic: 'documents',
+      description: 'Не выдают свидетельство о рождении',
+    });
+  });
+
+  it('an overlong short answer, a typed answer to buttons and a sticker there get hints', async () => {
+    const { user, chat } = await registeredFamily('Ирина');
+    const { question } = await startCategory(chat, 'Бесплатное питание в школе', 'Для какого ребёнка');
+    bot.emulator.sendSticker(user.id);
+    await expectHintThenSameQuestion(chat, question, 'выберите вариант кнопкой');
+    bot.emulator.sendText(user.id, 'Оля');
+    await expectHintThenSameQuestion(chat, question, 'выберите вариант кнопкой');
+    const school = await chat.press('Оля Иванова', 'В какой школе');
+    bot.emulator.sendText(user.id, 'Школа '.repeat(40));
+    await expectHintThenSameQuestion(chat, school, 'уложитесь в 200 символов');
+    const schoolClass = await chat.say('Школа № 3', 'В каком классе');
+    bot.emulator.sendText(user.id, '3 «Б» класс, классный руководитель Мария Ивановна');
+    await expectHintThenSameQuestion(chat, schoolClass, 'уложитесь в 20 символов');
+  });
+
+  it('an impossible date, a past date and a date over a year ahead get hints and the same question', async () => {
+    const { chat, family } = await registeredFamily('Ольга');
+    await startCategory(chat, 'Перевод в детский сад ближе к дому', 'Для какого ребёнка');
+    await chat.press('Оля Иванова', 'ходит сейчас');
+    await chat.say('Сад № 5', 'хотите перевести');
+    const date = await chat.say('Сад № 12', 'С какого числа');
+    bot.emulator.sendText(chat.userId, '31.02.2027');
+    await expectHintThenSameQuestion(chat, date, 'Напишите дату так');
+    bot.emulator.sendText(chat.userId, '01.09.2020');
+    await expectHintThenSameQuestion(chat, date, 'Эта дата уже прошла');
+    bot.emulator.sendText(chat.userId, '01.09.2099');
+    expect((await chat.next()).text).toContain('слишком далеко');
+    expect((await chat.next()).text).toBe(date.text);
+    expect(await requestsOf(family.id)).toEqual([]);
+  });
+
+  it('a stale button from an earlier question gets a hint and the current question again', async () => {
+    const { user, chat } = await registeredFamily('Елена');
+    const { categories, question } = await startCategory(chat, 'Медицинская помощь', 'Для кого');
+    // The category keyboard was taken off after the choice; an old client may still press its data.
+    const staleData = bot.emulator
+      .injectedUpdates()
+      .map((update) => update.callback_query)
+      .filter((query) => query?.message?.message_id === categories.message_id)
+      .at(-1)?.data;
+    expect(staleData).toBeDefined();
+    bot.emulator.pressButton(user.id, categories.message_id, staleData!);
+    await expectHintThenSameQuestion(chat, question, 'Эта кнопка уже не действует');
+    // A forged press of another request's button in the middle of a dialogue changes nothing either.
+    bot.emulator.pressButton(user.id, question.message_id, 'req:999999:cancel_yes');
+    await expectHintThenSameQuestion(chat, question, 'Эта кнопка уже не действует');
+    await chat.press('Для меня', 'Что нужно');
+  });
+
+  it('a double press of «Отправить» saves one request with one outbox row', async () => {
+    const { user, chat, family } = await registeredFamily('Татьяна');
+    await startCategory(chat, 'Другое', 'своими словами');
+    await chat.say('Нужна помощь с ремонтом крыльца', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const summary = await chat.press('Пропустить', 'Всё верно?');
+    const send = summary.reply_markup?.inline_keyboard.flat().find((b) => b.text === '✅ Отправить куратору');
+    const data = send && 'callback_data' in send ? send.callback_data : undefined;
+    expect(data).toBeDefined();
+    bot.emulator.pressButton(user.id, summary.message_id, data!);
+    bot.emulator.pressButton(user.id, summary.message_id, data!);
+    await chat.next('принята');
+    // Whatever the second press produced, it came before the answer to this later message.
+    await chat.say('/menu', 'Главное меню');
+    const saved = await requestsOf(family.id);
+    expect(saved).toHaveLength(1);
+    const rows = await bot.db.select().from(outbox).where(eq(outbox.kind, 'request_created'));
+    expect(rows.filter((row) => row.payload.requestId === saved[0]!.id)).toHaveLength(1);
+    const confirmations = bot.emulator
+      .messages(user.id, { from: 'bot' })
+      .filter((m) => m.text?.includes('принята'));
+    expect(confirmations).toHaveLength(1);
+  });
+
+  it('/cancel and a menu button leave the dialogue at any step, and nothing is saved', async () => {
+    const { chat, family } = await registeredFamily('Наталья');
+    await startCategory(chat, 'Работа и обучение', 'Для кого');
+    await chat.press('Для меня', 'Чем занимается');
+    await chat.say('/cancel', 'отменили');
+    // The next text is not taken as an answer to the old question.
+    await startCategory(chat, 'Другое', 'своими словами');
+    bot.emulator.pressReplyButton(chat.userId, 'Мои заявки');
+    await chat.next('У вас пока нет заявок');
+    expect(await requestsOf(family.id)).toEqual([]);
+  });
+
+  it('continues at the same step after a restart of the bot', async () => {
+    const { chat, family } = await registeredFamily('Вера');
+    await startCategory(chat, 'Юридическая помощь', 'О чём вопрос');
+    const stateKey = `${bot.config.redisPrefix}:dlg:${chat.userId}`;
+    const { update_id } = bot.emulator.pressButtonByText(chat.userId, undefined, 'Жильё');
+    await chat.next('Коротко опишите');
+    // The bot answers before it stores the step, and the stop below does not wait for an update in hand
+    // (see the report on app.ts): restart once this step is stored, as it is between two messages.
+    const stored = async () => (await redis.get(stateKey))?.includes(`"update_id":${update_id},`) ?? false;
+    for (let i = 0; i < 500 && !(await stored()); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await stored()).toBe(true);
+    await bot.restart();
+    await chat.say('Управляющая компания не делает ремонт', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Всё верно?');
+    await chat.press('✅ Отправить куратору', 'принята');
+    const saved = await requestsOf(family.id);
+    expect(saved.map((r) => r.details)).toEqual([
+      { topic: 'housing', description: 'Управляющая компания не делает ремонт' },
+    ]);
+  });
+});
