@@ -83,7 +83,36 @@ function exactly(label: string): RegExp {
 /** Clicks the inline button with exactly this label on the latest bot message that has one. */
 export async function clickButton(chat: Locator, label: string): Promise<void> {
   const button = chat.locator('.message-row.from-bot .inline-button', { hasText: exactly(label) }).last();
-  await button.click({ timeout: WAIT_MS });
+  await clickOrExplain(chat, button, label);
+}
+
+/** Waits for the bot's question containing `question`, then clicks its button with exactly this label. */
+export async function answerWithButton(chat: Locator, question: string, label: string): Promise<void> {
+  const row = await waitForBubble(chat, question);
+  await clickOrExplain(chat, row.locator('.inline-button', { hasText: exactly(label) }), label);
+}
+
+/** Waits for the bot's question containing `question`, then types the answer. */
+export async function answerWithText(chat: Locator, question: string, text: string): Promise<void> {
+  await waitForBubble(chat, question);
+  await sendText(chat, text);
+}
+
+/** A click that, when the button is not there, fails naming the buttons and the last bot message the chat shows. */
+async function clickOrExplain(chat: Locator, button: Locator, label: string): Promise<void> {
+  try {
+    await button.first().click({ timeout: WAIT_MS });
+  } catch (error) {
+    const offered = await chat.locator('.inline-button, .reply-button').allTextContents();
+    const lastBotText = await chat
+      .locator('.message-row.from-bot .text')
+      .last()
+      .textContent({ timeout: 1000 });
+    throw new Error(
+      `no button ${JSON.stringify(label)}; the chat offers ${JSON.stringify(offered)}; ` +
+        `the bot's last message: ${JSON.stringify(lastBotText)}\n${String(error)}`,
+    );
+  }
 }
 
 /** Clicks the button with exactly this label (icon aside) on the keyboard under the input. */
@@ -91,7 +120,7 @@ export async function clickReplyButton(chat: Locator, label: string): Promise<vo
   const button = chat.locator('.reply-keyboard .reply-button', {
     hasText: new RegExp(`${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
   });
-  await button.first().click({ timeout: WAIT_MS });
+  await clickOrExplain(chat, button, label);
 }
 
 /** Resolves whether `locator` shows up within `timeoutMs`: for steps the bot may or may not offer yet. */
