@@ -81,11 +81,18 @@ async function askUntilValid<T>(
   }
 }
 
-/** Acknowledges a valid button press and takes the keyboard off the question, so it cannot be pressed twice. */
-async function acknowledgeButton(answer: DialogueContext): Promise<void> {
+/**
+ * Acknowledges a valid button press and takes the keyboard off the question, so it cannot be pressed twice;
+ * with `chosen`, the question keeps the answer under it, so the chat reads back like a filled form.
+ */
+async function acknowledgeButton(answer: DialogueContext, question?: string, chosen?: string): Promise<void> {
   if (!answer.callbackQuery) return;
   await answer.answerCallbackQuery();
-  await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  const edit =
+    question !== undefined && chosen !== undefined && question.length + chosen.length < 4000
+      ? answer.editMessageText(`${question}\n\n✓ ${chosen}`)
+      : answer.editMessageReplyMarkup({ reply_markup: undefined });
+  await edit.catch(() => undefined);
 }
 
 function interpretStrayButton(ctx: DialogueContext): Outcome<never> {
@@ -143,7 +150,7 @@ export async function askText(
     }
     return accept(text);
   });
-  await acknowledgeButton(answer);
+  await acknowledgeButton(answer, options.question, answer.t('dialogue-skip'));
   return value;
 }
 
@@ -206,7 +213,8 @@ export async function askChoice<T extends string>(
     if (typed) return accept(typed.value);
     return refuse(wrongKindHint(a, 'button'));
   });
-  await acknowledgeButton(answer);
+  const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
+  await acknowledgeButton(answer, options.question, chosen);
   return value;
 }
 
@@ -301,7 +309,7 @@ export async function askDate(
     if (options.forbidPast && date < today) return refuse(a.t('dialogue-hint-date-past'));
     return accept(date);
   });
-  await acknowledgeButton(answer);
+  await acknowledgeButton(answer, options.question, answer.t('dialogue-skip'));
   return value;
 }
 
