@@ -226,7 +226,7 @@ passport-line-relative = { $index }. { $name }{ $date ->
        *[other] , { $date }
     }. Help needed: { $needs }
 
-## Family requests: «Need help», «My requests», «Support measures» (requests, support-measures)
+## Family requests: «I need help», «My requests», «Support measures» (requests, support-measures)
 req-category-nanny = Nanny
 req-category-kindergarten_transfer = Move to a kindergarten closer to home
 req-category-school_meals = Free school meals
@@ -366,7 +366,7 @@ req-summary-send = ✅ Send to the curator
 req-summary-edit = ✏️ Change
 req-summary-cancel = Do not send
 req-which-field = What would you like to change?
-req-dialogue-cancelled = All right, the request is not sent. If you need help, press «Need help».
+req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
 req-created =
     Request № { $number } received.
     { $hasCurator ->
@@ -390,7 +390,7 @@ req-status-waiting_family = waiting for your answer
 req-status-resolved = resolved
 req-status-rejected = rejected
 req-status-cancelled = cancelled by you
-req-list-empty = You have no requests yet. If you need help, press «Need help».
+req-list-empty = You have no requests yet. If you need help, press «I need help».
 req-list-title = Your requests (page { $page } of { $pages }). Press a request to open it.
 req-list-line = № { $number } · { $category } — { $status }, { $date }
 req-list-button = № { $number } · { $category }
@@ -455,7 +455,7 @@ req-rating-comment-question = Thank you for rating request № { $number } with 
 req-rating-thanks = Thank you! Your feedback on request № { $number } is saved.
 
 sm-title = Support measures for families of mobilized servicemen. Press a section to learn more.
-sm-how-to-get = How to get it: write to your curator through «Need help» — or press the button below and we will start the request right away.
+sm-how-to-get = How to get it: write to your curator through «I need help» — or press the button below and we will start the request right away.
 sm-start-request = Make a request
 sm-back = ← All support measures
 
