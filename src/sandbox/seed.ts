@@ -282,6 +282,9 @@ async function seedFamilyWithResolvedRequest(db: Db, person: SandboxPerson, cura
   });
 }
 
+/** Reference data a reset keeps (every other table of the app is demo data); add new reference tables here. */
+const TABLES_KEPT_ON_RESET = ['districts'];
+
 /**
  * Forgets everything the sandbox did: every app table but the districts, the request numbers, and the
  * dialogue state in Redis. Row ids are not restarted, so a job still queued for an old row finds nothing
@@ -297,7 +300,11 @@ export async function clearSandboxData({
   redisPrefix: string;
 }) {
   const rows = await db.execute<{ tablename: string }>(
-    sql`select tablename from pg_tables where schemaname = 'public' and tablename <> 'districts'`,
+    sql`select tablename from pg_tables where schemaname = 'public'
+      and tablename not in (${sql.join(
+        TABLES_KEPT_ON_RESET.map((name) => sql`${name}`),
+        sql`, `,
+      )})`,
   );
   const tables = [...rows].map((row) => `"public"."${row.tablename.replaceAll('"', '""')}"`);
   if (tables.length > 0) await db.execute(sql.raw(`truncate table ${tables.join(', ')} cascade`));
