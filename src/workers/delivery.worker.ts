@@ -18,6 +18,9 @@ import type { TelegramSender } from '../telegram/telegram-sender.js';
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
 
+/** Sends one worker process runs at once (and so the most it can have in flight when it dies). */
+export const DELIVERY_CONCURRENCY = 10;
+
 /** How long a job may wait in hand for room in the global window before it is put back. */
 const MAX_IN_JOB_WAIT_MS = 3000;
 
@@ -149,7 +152,7 @@ export function startDeliveryWorker(
   const worker = new Worker(queueNames.delivery, createDeliveryProcessor(deps), {
     connection: deps.connection,
     prefix: deps.prefix,
-    concurrency: deps.concurrency ?? 10,
+    concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
     // A coarse bound on job starts; the exact limits are the Redis slots. Also what makes rateLimit() work.
     limiter: { max: deps.slots.limits.globalPerWindow, duration: 1000 },
     // A worker killed mid-job: its jobs come back within seconds rather than the default 30 s.
