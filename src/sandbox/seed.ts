@@ -5,6 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { StaffRole } from '../db/schema/enums.js';
 import {
@@ -19,8 +20,11 @@ import {
   staff,
 } from '../db/schema/index.js';
 import { deadlinesFor } from '../features/deadlines/policies.js';
+import type { detailsSchemas } from '../features/requests/requests.schemas.js';
 import { createStaffInvite, redeemStaffInvite } from '../features/staff/staff.usecases.js';
 import type { Emulator } from './emulator.js';
+
+type NannyDetails = z.input<ReturnType<typeof detailsSchemas>['nanny']>;
 
 export type SandboxRole = 'new-family' | 'family' | StaffRole;
 
@@ -226,13 +230,22 @@ async function seedFamilyWithResolvedRequest(db: Db, person: SandboxPerson, cura
       createdAt,
     });
     await tx.insert(servicemen).values({ familyId: family!.id, fullName: 'Иванов Сергей Петрович' });
-    await tx.insert(householdMembers).values({
-      familyId: family!.id,
-      kind: 'child',
-      fullName: 'Иванова Дарья Сергеевна',
-      birthDate: '2021-03-14',
-      institution: 'kindergarten',
-    });
+    const [child] = await tx
+      .insert(householdMembers)
+      .values({
+        familyId: family!.id,
+        kind: 'child',
+        fullName: 'Иванова Дарья Сергеевна',
+        birthDate: '2021-03-14',
+        institution: 'kindergarten',
+      })
+      .returning();
+    // Typed against the request dialogue's schema, so the family's «Мои заявки» can show these details.
+    const details = {
+      children: [{ householdMemberId: child!.id, name: child!.fullName! }],
+      schedule: { kind: 'regular', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: 'с 8:00 до 18:00' },
+      address: 'г. Липецк, ул. Гагарина, д. 12, кв. 34',
+    } satisfies NannyDetails;
     const takenAt = new Date(createdAt.getTime() + 40 * 60_000);
     const resolvedAt = new Date(createdAt.getTime() + 2 * day);
     const [request] = await tx
@@ -241,7 +254,7 @@ async function seedFamilyWithResolvedRequest(db: Db, person: SandboxPerson, cura
         familyId: family!.id,
         memberId: member!.id,
         category: 'nanny',
-        details: { childName: 'Дарья', schedule: 'будни с 8:00 до 18:00', note: 'демонстрационная заявка' },
+        details,
         priority: 'normal',
         status: 'resolved',
         curatorId,

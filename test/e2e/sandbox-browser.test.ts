@@ -11,6 +11,7 @@ import {
   answerWithButton,
   answerWithText,
   chromiumMissing,
+  clickButton,
   clickReplyButton,
   type LaunchedBrowser,
   launchChromium,
@@ -25,6 +26,7 @@ const FAMILY = 100_000_001;
 const CURATOR_ANNA = 100_000_002;
 const CURATOR_OLEG = 100_000_003;
 const SUPERVISOR = 100_000_004;
+const RESOLVED_FAMILY = 100_000_006;
 
 async function waitForPageUrl(sandbox: SpawnedProcess): Promise<string> {
   const giveUpAt = Date.now() + 45_000;
@@ -81,6 +83,20 @@ describe.skipIf(chromiumMissing())('the sandbox page in a browser', () => {
     await waitForBubble(curator, 'добро пожаловать');
   });
 
+  it('seeds a registered family whose resolved request the bot shows in «Мои заявки»', async () => {
+    const chip = page.locator(`.chip[data-user-id="${RESOLVED_FAMILY}"]`);
+    await chip.click();
+    const family = pane(page, RESOLVED_FAMILY);
+    await family.waitFor({ state: 'visible', timeout: WAIT_MS });
+    // The chat is empty at first; a registered member gets the main menu with /start.
+    await sendText(family, '/start');
+    await clickReplyButton(family, 'Мои заявки');
+    await clickButton(family, '№ 1001 · Няня');
+    await waitForBubble(family, 'решена');
+    await chip.click();
+    await family.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  });
+
   it('lets a family member register and ask for a psychologist by clicking alone; the card reaches a curator', async () => {
     const family = pane(page, FAMILY);
     await sendText(family, '/start');
@@ -125,7 +141,7 @@ describe.skipIf(chromiumMissing())('the sandbox page in a browser', () => {
     await expect(card.first().textContent()).resolves.toContain('Помощь психолога');
     if (process.env.SANDBOX_SCREENSHOT) await page.screenshot({ path: process.env.SANDBOX_SCREENSHOT });
     // Next, when the curator workspace exists: the curator takes the card and replies, the family sees it.
-  }, 40_000);
+  }, 60_000);
 
   it('starts over with fresh demo data on «Начать заново»', async () => {
     const family = pane(page, FAMILY);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const WAIT_MS = 10_000;
+export const WAIT_MS = 15_000;
 
 /** CI installs Chromium (.ci/run); on a developer's machine without it the browser tests are skipped. */
 export function chromiumMissing(): boolean {
