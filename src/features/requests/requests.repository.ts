@@ -1,9 +1,8 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   attachments,
   families,
-  familyMembers,
   householdMembers,
   messages,
   requestEvents,
@@ -161,20 +160,6 @@ export function createRequestsRepository({ db }: { db: DbOrTx }) {
     async staffName(staffId: number) {
       const [row] = await db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, staffId));
       return row?.fullName;
-    },
-
-    /** Registered, not erased members of a family (to check a member still belongs to it). */
-    async activeMember(memberId: number) {
-      const [row] = await db
-        .select({ id: familyMembers.id, familyId: familyMembers.familyId })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.id, memberId), isNull(familyMembers.erasedAt)));
-      return row;
-    },
-
-    async requestsByIds(ids: number[]) {
-      if (ids.length === 0) return [];
-      return db.select().from(requests).where(inArray(requests.id, ids));
     },
   };
 }
