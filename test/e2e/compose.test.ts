@@ -17,8 +17,8 @@ describe('docker-compose.yml', () => {
   };
   const { services } = compose;
 
-  it('runs PostgreSQL 16, Redis 7, the bot and the workers, each with a health check', () => {
-    expect(Object.keys(services).sort()).toEqual(['bot', 'postgres', 'redis', 'worker']);
+  it('runs PostgreSQL 16, Redis 7, the bot, the workers and the relay, each with a health check', () => {
+    expect(Object.keys(services).sort()).toEqual(['bot', 'postgres', 'redis', 'relay', 'worker']);
     expect(services.postgres!.image).toMatch(/^postgres:16/);
     expect(services.redis!.image).toMatch(/^redis:7/);
     for (const service of Object.values(services))
@@ -34,7 +34,8 @@ describe('docker-compose.yml', () => {
   it('starts the app roles apart, after the databases are healthy', () => {
     expect(services.bot!.command).toEqual(['--role=bot']);
     expect(services.worker!.command).toEqual(['--role=worker']);
-    for (const name of ['bot', 'worker']) {
+    expect(services.relay!.command).toEqual(['--role=relay']);
+    for (const name of ['bot', 'worker', 'relay']) {
       expect(services[name]!.depends_on).toMatchObject({
         postgres: { condition: 'service_healthy' },
         redis: { condition: 'service_healthy' },
