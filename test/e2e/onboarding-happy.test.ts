@@ -46,6 +46,13 @@ describe('onboarding of a new family', () => {
     if (process.env.PRINT_TRANSCRIPT) console.log(chat.transcript());
     expect(done.text).toContain('Ваш куратор — Анна Петрова');
     expect(JSON.stringify(done.reply_keyboard)).toContain('Нужна помощь');
+    // Answered questions keep the answer and lose their buttons, also when the answer was typed.
+    const botMessages = bot.emulator.messages(user.id, { from: 'bot' });
+    const relationship = botMessages.find((m) => m.text?.startsWith('Кем вы приходитесь'));
+    expect(relationship?.text).toContain('✓ Жена');
+    expect(relationship?.reply_markup).toBeUndefined();
+    const address = botMessages.find((m) => m.text?.startsWith('Адрес: улица'));
+    expect(address?.reply_markup).toBeUndefined();
 
     const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
     expect(member).toMatchObject({

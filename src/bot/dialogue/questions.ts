@@ -65,33 +65,41 @@ function wrongKindHint(ctx: DialogueContext, expected: 'text' | 'button' | 'cont
 async function askUntilValid<T>(
   conversation: DialogueConversation,
   ctx: DialogueContext,
-  ask: (ctx: DialogueContext) => Promise<unknown>,
+  ask: (ctx: DialogueContext) => Promise<Message>,
   interpret: (answer: DialogueContext) => Outcome<T>,
-): Promise<{ value: T; answer: DialogueContext }> {
-  await ask(ctx);
+): Promise<{ value: T; answer: DialogueContext; question: Message }> {
+  let question = await ask(ctx);
   for (let hints = 0; ; hints++) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
     const outcome = interpret(answer);
-    if (outcome.ok) return { value: outcome.value, answer };
+    if (outcome.ok) return { value: outcome.value, answer, question };
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
     if (hints >= MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
     await answer.reply(outcome.hint);
-    await ask(answer);
+    question = await ask(answer);
   }
 }
 
 /**
- * Acknowledges a valid button press and takes the keyboard off the question, so it cannot be pressed twice;
- * with `chosen`, the question keeps the answer under it, so the chat reads back like a filled form.
+ * Settles an answered question: a pressed button is acknowledged, and the keyboard comes off the question
+ * so it cannot be pressed again (also when the answer was typed). With `chosen`, the question keeps the
+ * answer under it («✓ Жена»), so the chat reads back like a filled form.
  */
-async function acknowledgeButton(answer: DialogueContext, question?: string, chosen?: string): Promise<void> {
-  if (!answer.callbackQuery) return;
-  await answer.answerCallbackQuery();
+async function settleQuestion(
+  answer: DialogueContext,
+  question: Message,
+  options: { text: string; chosen?: string },
+): Promise<void> {
+  if (answer.callbackQuery) await answer.answerCallbackQuery();
+  if (!question.reply_markup && !answer.callbackQuery) return;
+  const chatId = question.chat.id;
+  // A press may come from an earlier copy of the same question; settle the message that was pressed.
+  const messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
   const edit =
-    question !== undefined && chosen !== undefined && question.length + chosen.length < 4000
-      ? answer.editMessageText(`${question}\n\n✓ ${chosen}`)
-      : answer.editMessageReplyMarkup({ reply_markup: undefined });
+    options.chosen !== undefined && options.text.length + options.chosen.length < 4000
+      ? answer.api.editMessageText(chatId, messageId, `${options.text}\n\n✓ ${options.chosen}`)
+      : answer.api.editMessageReplyMarkup(chatId, messageId, { reply_markup: undefined });
   await edit.catch(() => undefined);
 }
 
@@ -135,7 +143,7 @@ export async function askText(
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
+  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
     if (a.callbackQuery) {
       const button = parseButton(a.callbackQuery.data);
       if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
@@ -150,7 +158,10 @@ export async function askText(
     }
     return accept(text);
   });
-  await acknowledgeButton(answer, options.question, answer.t('dialogue-skip'));
+  await settleQuestion(answer, question, {
+    text: options.question,
+    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+  });
   return value;
 }
 
@@ -200,7 +211,7 @@ export async function askChoice<T extends string>(
     if (options.skippable) keyboard.row().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'));
     return c.reply(options.question, { reply_markup: keyboard });
   };
-  const { value, answer } = await askUntilValid<T | undefined>(conversation, ctx, ask, (a) => {
+  const { value, answer, question } = await askUntilValid<T | undefined>(conversation, ctx, ask, (a) => {
     if (a.callbackQuery) {
       const button = parseButton(a.callbackQuery.data);
       if (!button || button.nonce !== nonce) return interpretStrayButton(a);
@@ -214,7 +225,7 @@ export async function askChoice<T extends string>(
     return refuse(wrongKindHint(a, 'button'));
   });
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
-  await acknowledgeButton(answer, options.question, chosen);
+  await settleQuestion(answer, question, { text: options.question, chosen });
   return value;
 }
 
@@ -293,7 +304,7 @@ export async function askDate(
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
+  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
     if (a.callbackQuery) {
       const button = parseButton(a.callbackQuery.data);
       if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
@@ -309,7 +320,10 @@ export async function askDate(
     if (options.forbidPast && date < today) return refuse(a.t('dialogue-hint-date-past'));
     return accept(date);
   });
-  await acknowledgeButton(answer, options.question, answer.t('dialogue-skip'));
+  await settleQuestion(answer, question, {
+    text: options.question,
+    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+  });
   return value;
 }
 
@@ -410,7 +424,8 @@ export async function askAttachments(
     if (answer.callbackQuery) {
       const button = parseButton(answer.callbackQuery.data);
       if (button?.nonce === nonce && (button.payload === 'done' || button.payload === 'skip')) {
-        await acknowledgeButton(answer);
+        await answer.answerCallbackQuery();
+        await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
         return files;
       }
     }
