@@ -19,7 +19,7 @@ const SANDBOX_TOKEN = '1000000001:sandbox-token-not-a-secret';
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8081' },
-    'web-port': { type: 'string', default: '8080' },
+    'web-port': { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
   },
 });
@@ -45,7 +45,13 @@ const emulator = createEmulator({
   // Update ids keep growing across sandbox restarts, as Telegram's do, so none is mistaken for a duplicate.
   firstUpdateId: Math.floor(Date.now() / 1000),
 });
-await emulator.start();
+await emulator.start().catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  process.stderr.write(
+    `Port ${values.port} is taken (another sandbox or emulator running?). Choose another: npm run sandbox -- --port 8091\n`,
+  );
+  process.exit(1);
+});
 const config = createConfig({
   BOT_TOKEN: SANDBOX_TOKEN,
   TELEGRAM_API_ROOT: emulator.url,
@@ -86,7 +92,9 @@ const web = createSandboxWebServer({
     deadlines:
       'Сроки заявок здесь пока обычные (часы, как в настоящей службе); сокращённые сроки для песочницы появятся вместе с эскалациями.',
   },
-  port: Number(values['web-port']),
+  // 8080 unless told otherwise; when 8080 is taken the page goes elsewhere (the address is printed below).
+  port: values['web-port'] === undefined ? 8080 : Number(values['web-port']),
+  fallbackToFreePort: values['web-port'] === undefined,
   onError: (error) => logger.error({ err: error }, 'sandbox page error'),
 });
 await web.start();

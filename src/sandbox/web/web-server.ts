@@ -22,6 +22,8 @@ export interface SandboxWebServerOptions {
   notes: PageNotes;
   /** 0 picks a free port. Default 8080. */
   port?: number;
+  /** When the port is taken, take a free one instead of failing (the default port of `npm run sandbox`). */
+  fallbackToFreePort?: boolean;
   /** Default 127.0.0.1: the sandbox is for the person at this machine. */
   host?: string;
   onError?: (error: unknown) => void;
@@ -282,8 +284,15 @@ export function createSandboxWebServer(options: SandboxWebServerOptions): Sandbo
         if (peopleIds.has(event.chatId)) broadcast(event);
       });
       const host = options.host ?? '127.0.0.1';
-      server.listen(options.port ?? 8080, host);
-      await once(server, 'listening');
+      try {
+        server.listen(options.port ?? 8080, host);
+        await once(server, 'listening');
+      } catch (error) {
+        const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!taken || !options.fallbackToFreePort) throw error;
+        server.listen(0, host);
+        await once(server, 'listening');
+      }
       const { port } = server.address() as AddressInfo;
       address = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     },
