@@ -268,6 +268,7 @@ function renderReplyKeyboard(pane) {
   }
   pane.replyKeyboard.replaceChildren();
   pane.replyKeyboard.hidden = !keyboard;
+  pane.input.placeholder = keyboard?.input_field_placeholder || 'Сообщение';
   if (!keyboard) return;
   for (const row of keyboard.keyboard) {
     const line = el('div', 'keyboard-row');
@@ -484,6 +485,8 @@ function start() {
       });
   });
   followEvents();
+  // Also without the live stream (a proxy that buffers it), the chats are there on opening the page.
+  reloadAll().catch((error) => reportFailure(undefined, error));
 }
 
 start();
