@@ -129,6 +129,43 @@ describe('request dialogues never dead-end', () => {
     await chat.press('Для меня', 'Что нужно');
   });
 
+  it('the weekday keyboard wants at least one day, and a typed answer there gets a hint', async () => {
+    const { user, chat } = await registeredFamily('Алла');
+    await startCategory(chat, 'Няня', 'С кем из детей');
+    const days = await chat
+      .press('Оля Иванова', 'один раз или регулярно')
+      .then(() => chat.press('Регулярно', 'По каким дням'));
+    bot.emulator.sendText(user.id, 'пн и ср');
+    expect((await chat.next()).text).toContain('Отметьте дни кнопками');
+    const again = await chat.next();
+    expect(again.text).toBe(days.text);
+    expect(
+      bot.emulator.messages(user.id).find((m) => m.message_id === days.message_id)?.reply_markup,
+    ).toBeUndefined();
+    const answer = new Promise<string | undefined>((resolve) => {
+      const off = bot.emulator.onEvent((event) => {
+        if (event.type === 'callback_answer') {
+          off();
+          resolve(event.answer.text);
+        }
+      });
+    });
+    bot.emulator.pressButtonByText(user.id, again.message_id, 'Готово');
+    expect(await answer).toBe('Отметьте хотя бы один день.');
+    const edited = bot.emulator.waitForEdit(user.id, again.message_id);
+    bot.emulator.pressButtonByText(user.id, again.message_id, 'Вт');
+    expect(JSON.stringify((await edited).reply_markup)).toContain('✓ Вт');
+    bot.emulator.pressButtonByText(user.id, again.message_id, 'Готово');
+    await chat.next('В какие часы');
+  });
+
+  it('«Нужна помощь» typed by someone not registered points to /start and saves nothing', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Гость', language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id);
+    expect((await chat.say('Нужна помощь')).text).toContain('/start');
+    expect((await chat.say('Мои заявки')).text).toContain('/start');
+  });
+
   it('a double press of «Отправить» saves one request with one outbox row', async () => {
     const { user, chat, family } = await registeredFamily('Татьяна');
     await startCategory(chat, 'Другое', 'своими словами');

@@ -84,7 +84,7 @@ export async function askWeekdays(
     });
     return markup.row().text(c.t('req-weekdays-done'), `rqd:${nonce}:done`);
   };
-  const question = await ctx.reply(options.question, { reply_markup: keyboard(ctx) });
+  let question = await ctx.reply(options.question, { reply_markup: keyboard(ctx) });
   let hints = 0;
   for (let turn = 0; turn < MAX_WEEKDAY_TURNS; turn++) {
     const answer = await conversation.wait();
@@ -114,7 +114,12 @@ export async function askWeekdays(
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     hints += 1;
     if (hints > MAX_HINTS) break;
-    await answer.reply(hint, { reply_markup: keyboard(answer) });
+    // The hint, then the question again with its keyboard; the old keyboard goes, so only one is live.
+    await answer.api
+      .editMessageReplyMarkup(question.chat.id, question.message_id, { reply_markup: undefined })
+      .catch(() => undefined);
+    await answer.reply(hint);
+    question = await answer.reply(options.question, { reply_markup: keyboard(answer) });
   }
   await ctx.reply(ctx.t('dialogue-too-many-hints'), { reply_markup: mainMenuKeyboard(ctx.t) });
   return conversation.halt();
