@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentEvents, families, familyMembers, servicemen } from '../../src/db/schema/index.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createCuratorInDistrict } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
 let bot: BotUnderTest;
@@ -179,5 +180,16 @@ describe('summary', () => {
     expect(
       await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id)),
     ).toHaveLength(1);
+  });
+});
+
+describe('staff', () => {
+  it('an active curator’s own account is not registered as a family', async () => {
+    const { user, chat } = newPerson('Анна');
+    await createCuratorInDistrict(bot.db, { telegramId: user.id });
+    expect((await chat.say('/start')).text).toContain('подключён как сотрудник');
+    expect(await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id))).toEqual(
+      [],
+    );
   });
 });

@@ -2,6 +2,7 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { createStaffRepository } from '../staff/staff.repository.js';
 import { loadConsentTexts } from './consent/consent.js';
 import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';
 import { isFamilyInvitePayload } from './onboarding.usecases.js';
@@ -23,6 +24,12 @@ export function createOnboardingComposer() {
           reply_markup: mainMenuKeyboard(ctx.t),
         },
       );
+      return;
+    }
+    // A curator's own account is not a family: registering it as one would mix the two roles.
+    const staffMember = await createStaffRepository({ db: ctx.deps.db }).findStaffByTelegramId(ctx.from.id);
+    if (staffMember?.active) {
+      await ctx.reply(ctx.t('staff-invite-already-staff'));
       return;
     }
     await ctx.conversation.enter(
