@@ -24,6 +24,7 @@ import {
 
 const TOKEN = '4000000001:sandbox-page-test';
 const PERSON = { id: 100_000_001, first_name: 'Мария', phone_number: '+79001234567' };
+const CURATOR = { id: 100_000_002, first_name: 'Анна' };
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
@@ -54,13 +55,18 @@ describe.skipIf(chromiumMissing())('the sandbox page shows what a bot does, as T
     emulator = createEmulator({ token: TOKEN });
     await emulator.start();
     emulator.createUser(PERSON);
+    emulator.createUser(CURATOR);
     web = createSandboxWebServer({
       emulator,
-      people: [{ userId: PERSON.id, title: 'Семья', subtitle: 'Мария — проверка', shownByDefault: true }],
+      people: [
+        { userId: PERSON.id, title: 'Семья', subtitle: 'Мария — проверка', shownByDefault: true },
+        { userId: CURATOR.id, title: 'Куратор', subtitle: 'Анна — проверка', shownByDefault: true },
+      ],
       reset: async () => {
         resets += 1;
         emulator.reset();
         emulator.createUser(PERSON);
+        emulator.createUser(CURATOR);
       },
       notes: { deadlines: 'Сроки — проверочные.' },
       port: 0,
@@ -182,6 +188,23 @@ describe.skipIf(chromiumMissing())('the sandbox page shows what a bot does, as T
     expect(photo.photo?.length).toBeGreaterThan(0);
     expect(photo.caption).toBe('Фото документа');
     await waitForBubble(chat, 'Фото документа', 'user');
+  });
+
+  it('shows the chats side by side, and one at a time on a narrow screen, switched from the people bar', async () => {
+    const { page } = browser;
+    const shown = () => page.locator('.pane:not([hidden])').evaluateAll((panes) => panes.length);
+    await expect(shown()).resolves.toBe(2);
+    await page.setViewportSize({ width: 400, height: 800 });
+    await expect.poll(shown, { timeout: WAIT_MS }).toBe(1);
+    await page.locator(`.chip[data-user-id="${CURATOR.id}"]`).click();
+    await pane(page, CURATOR.id).waitFor({ state: 'visible', timeout: WAIT_MS });
+    await pane(page, PERSON.id).waitFor({ state: 'hidden', timeout: WAIT_MS });
+    // A message to a chat out of sight marks its chip.
+    await bot.sendMessage(PERSON.id, 'Новое сообщение');
+    await page.locator(`.chip.has-new[data-user-id="${PERSON.id}"]`).waitFor({ timeout: WAIT_MS });
+    await page.locator(`.chip[data-user-id="${PERSON.id}"]`).click();
+    await waitForBubble(pane(page, PERSON.id), 'Новое сообщение');
+    await page.setViewportSize({ width: 1600, height: 900 });
   });
 
   it('starts over on «Начать заново»', async () => {
