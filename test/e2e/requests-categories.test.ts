@@ -276,4 +276,29 @@ describe('crisis path', () => {
     const rows = await bot.db.select().from(outbox).where(eq(outbox.kind, 'request_created'));
     expect(rows.filter((row) => row.payload.requestId === saved!.id)).toHaveLength(1);
   });
+
+  it('changing «прямо сейчас» to planned in the summary asks the preferred time and saves it as normal', async () => {
+    const { chat, family } = await registeredFamily('Юлия');
+    bot.emulator.pressReplyButton(chat.userId, 'Нужна помощь');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Помощь психолога', 'Как срочно');
+    await chat.press('Нужна помощь прямо сейчас', 'Вы не одни');
+    await chat.next('Для кого нужна помощь психолога');
+    await chat.press('Для меня', 'Как удобнее');
+    await chat.press('В чате', 'добавить для куратора');
+    await chat.press('Пропустить', 'Всё верно?');
+    await chat.press('✏️ Изменить', 'Что изменить');
+    await chat.press('Срочность', 'Как срочно');
+    await chat.press('Можно в ближайшие дни', 'Когда вам удобно');
+    const summary = await chat.say('Завтра утром', 'Всё верно?');
+    expect(summary.text).toContain('Срочность: Можно в ближайшие дни');
+    expect(summary.text).toContain('Удобное время: Завтра утром');
+    const done = await chat.press('✅ Отправить куратору', 'принята');
+    expect(done.text).not.toContain('Срочная');
+    const [saved] = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));
+    expect(saved).toMatchObject({
+      priority: 'normal',
+      details: { urgency: 'planned', forWhom: 'self', format: 'chat', preferredTime: 'Завтра утром' },
+    });
+  });
 });
