@@ -11,7 +11,8 @@ export function isDialogueEscape(ctx: BotContext): boolean {
   if (!text) return false;
   const command = /^\/([a-z_]+)(?:@\w+)?(?:\s|$)/.exec(text)?.[1];
   if (command && (escapeCommands as readonly string[]).includes(command)) return true;
-  return menuButton(ctx) !== undefined;
+  // Only members have the menu keyboard; for anyone else «Настройки» typed into a name field is just text.
+  return ctx.member !== undefined && menuButton(ctx) !== undefined;
 }
 
 /**
