@@ -81,6 +81,12 @@ describe('onboarding of a new family', () => {
     const consents = await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id));
     expect(consents.map((c) => [c.decision, c.memberId])).toEqual([['agreed', member!.id]]);
     expect(await bot.db.select().from(outbox)).toEqual([]);
+
+    // Until the curator relay exists, «Написать куратору» names the curator and says how to reach them.
+    const curator = await chat.say('Написать куратору');
+    expect(curator.text).toContain('Ваш куратор — Анна Петрова');
+    expect(curator.text).toContain('«Нужна помощь»');
+    expect((await chat.say('/start')).text).toContain('Вы уже зарегистрированы');
   });
 
   it('registers a family in a district without a curator and records that the supervisors must be told', async () => {
