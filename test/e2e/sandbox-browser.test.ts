@@ -10,7 +10,6 @@ import { freePort } from '../helpers/ports.js';
 import {
   answerWithButton,
   answerWithText,
-  chromiumMissing,
   clickButton,
   clickReplyButton,
   type LaunchedBrowser,
@@ -40,7 +39,7 @@ async function waitForPageUrl(sandbox: SpawnedProcess): Promise<string> {
   }
 }
 
-describe.skipIf(chromiumMissing())('the sandbox page in a browser', () => {
+describe('the sandbox page in a browser', () => {
   let sandbox: SpawnedProcess;
   let browser: LaunchedBrowser;
   let page: Page;

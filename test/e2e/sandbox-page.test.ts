@@ -11,7 +11,6 @@ import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { createSandboxWebServer, type SandboxWebServer } from '../../src/sandbox/web/web-server.js';
 import {
   appears,
-  chromiumMissing,
   clickButton,
   clickReplyButton,
   type LaunchedBrowser,
@@ -30,7 +29,7 @@ const TINY_PNG = Buffer.from(
   'base64',
 );
 
-describe.skipIf(chromiumMissing())('the sandbox page shows what a bot does, as Telegram would', () => {
+describe('the sandbox page shows what a bot does, as Telegram would', () => {
   let emulator: Emulator;
   let web: SandboxWebServer;
   let browser: LaunchedBrowser;

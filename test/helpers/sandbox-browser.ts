@@ -11,11 +11,11 @@ import { type BrowserContext, chromium, type Locator, type Page } from 'playwrig
 export const CHROMIUM = '/usr/bin/chromium';
 export const WAIT_MS = 15_000;
 
-/** CI installs Chromium (.ci/run); on a developer's machine without it the browser tests are skipped. */
-export function chromiumMissing(): boolean {
-  const missing = !existsSync(CHROMIUM) && process.env.CI !== 'true';
-  if (missing) console.warn(`sandbox browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
-  return missing;
+/** .ci/run installs Chromium; elsewhere a missing browser fails the test with the way to install it. */
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  }
 }
 
 export interface LaunchedBrowser {
@@ -26,6 +26,7 @@ export interface LaunchedBrowser {
 
 /** Headless Chromium with a fresh profile, so nothing is cached from an earlier run. */
 export async function launchChromium(): Promise<LaunchedBrowser> {
+  requireChromium();
   const profile = await mkdtemp(join(tmpdir(), 'patronazh-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
