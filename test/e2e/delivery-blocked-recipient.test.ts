@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { notifications, requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { startBotApiRecorder } from '../helpers/bot-api-recorder.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import {
@@ -107,5 +108,53 @@ describe('a recipient Telegram refuses', () => {
     );
     expect(failed.lastError).toContain('chat not found');
     expect(failed.attempts).toBe(1);
+  });
+});
+
+describe('Telegram answering 5xx', () => {
+  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
+  let emulator: Emulator;
+  let recorder: Awaited<ReturnType<typeof startBotApiRecorder>>;
+  let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+  beforeAll(async () => {
+    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
+    await emulator.start();
+    // The first two sends get 502 Bad Gateway.
+    recorder = await startBotApiRecorder(emulator.url, { badGatewayOnSendNumbers: [1, 2] });
+    pipeline = await startDeliveryPipeline({ apiRoot: recorder.url, redisPrefix: freshRedisPrefix() });
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await recorder?.close();
+    await emulator?.stop();
+    await sql.end();
+  });
+
+  it('retries with growing pauses and delivers once', async () => {
+    const district = await districtByCode(db, 'khlevnoe');
+    const chat = emulator.createUser({ id: 300_000_001, first_name: 'Куратор' }).id;
+    const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
+    const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: curator.id });
+    const request = await createConfirmedRequest(db, { familyId: family.id });
+
+    const card = await emulator.waitForMessage(chat, undefined, 20_000);
+    expect(card.text).toContain(`№ ${request.number}`);
+    const sent = await eventually(
+      async () => {
+        const [row] = await db.select().from(notifications).where(eq(notifications.requestId, request.id));
+        return row?.status === 'sent' && row;
+      },
+      5000,
+      'the notification marked sent',
+    );
+    expect(sent.attempts).toBe(3);
+    const attempts = recorder.sends().map((send) => send.at);
+    expect(recorder.sends().map((send) => send.status)).toEqual([502, 502, 200]);
+    // Backoff: about 1 s, then about 2 s.
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1000);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(2000);
+    expect(emulator.messages(chat, { from: 'bot' })).toHaveLength(1);
   });
 });

@@ -13,12 +13,16 @@ export interface RecordedSend {
 
 /**
  * An HTTP proxy in front of the Bot API emulator that records every sendMessage (when it arrived, to which
- * chat, what came back) and can answer chosen sends with a 429 itself, so a test can check that the
+ * chat, what came back) and can answer chosen sends with a 429 or a 502 itself, so a test can check that the
  * service keeps its rates and honours every `retry_after` — independently of the emulator's own counters.
  */
-export async function startBotApiRecorder(target: string, options: { floodOnSendNumbers?: number[] } = {}) {
+export async function startBotApiRecorder(
+  target: string,
+  options: { floodOnSendNumbers?: number[]; badGatewayOnSendNumbers?: number[] } = {},
+) {
   const sends: RecordedSend[] = [];
   const floodOn = new Set(options.floodOnSendNumbers ?? []);
+  const badGatewayOn = new Set(options.badGatewayOnSendNumbers ?? []);
   const upstream = new URL(target);
   let sendCount = 0;
   const server = createServer((req, res) => {
@@ -41,6 +45,12 @@ export async function startBotApiRecorder(target: string, options: { floodOnSend
             parameters: { retry_after: 1 },
           });
           res.writeHead(429, { 'content-type': 'application/json' }).end(answer);
+          return;
+        }
+        if (badGatewayOn.has(sendCount)) {
+          sends.push({ at, chatId, status: 502, injected: true });
+          const answer = JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' });
+          res.writeHead(502, { 'content-type': 'application/json' }).end(answer);
           return;
         }
       }
