@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
-import { notifications, requestEvents, requests, staff } from '../../src/db/schema/index.js';
+import { notifications, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
@@ -27,7 +27,11 @@ describe('routing a confirmed request', () => {
   beforeAll(async () => {
     emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
     await emulator.start();
-    pipeline = await startDeliveryPipeline({ apiRoot: emulator.url, redisPrefix: freshRedisPrefix() });
+    pipeline = await startDeliveryPipeline({
+      apiRoot: emulator.url,
+      redisPrefix: freshRedisPrefix(),
+      reconcileIntervalMs: 1000,
+    });
   });
 
   afterAll(async () => {
@@ -197,5 +201,27 @@ describe('routing a confirmed request', () => {
     const message = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
     expect(message.text).toContain('Воловский район');
     expect(message.text).toContain('нет активного куратора');
+  });
+
+  it('waits as `new` while nobody at all can take it, and is routed once someone can', async () => {
+    const district = await districtByCode(db, 'stanovoe');
+    const { family } = await createFamilyWithMember(db, { districtId: district.id });
+    const request = await createConfirmedRequest(db, { familyId: family.id });
+    // Let the relay, the routing worker and a reconciler pass try it.
+    await eventually(
+      async () => (await db.select().from(outbox).where(eq(outbox.status, 'pending'))).length === 0,
+      5000,
+      'the outbox dispatched',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await assignmentOf(request.id)).request.status).toBe('new');
+
+    const chat = staffChat('Новая');
+    const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
+    const card = await emulator.waitForMessage(chat, undefined, 10_000);
+    expect(card.text).toContain(`№ ${request.number}`);
+    const { request: routed, events } = await assignmentOf(request.id);
+    expect(routed).toMatchObject({ status: 'assigned', curatorId: curator.id });
+    expect(events.map((event) => event.data)).toEqual([{ staffId: curator.id, via: 'least_loaded' }]);
   });
 });
