@@ -52,7 +52,8 @@ delivery-family-without-curator =
 delivery-recipient-unreachable =
     { $unreachable } has blocked the bot and gets no notifications about request № { $number }.
     { $next ->
-        [none] Nobody could take the request automatically — please assign a curator.
+        [nobody] Nobody could take the request automatically — please assign a curator.
+        [unchanged] The request is already with someone else.
        *[other] The request went to: { $next }.
     }
 delivery-supervisors = the district supervisors

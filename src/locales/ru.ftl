@@ -52,7 +52,8 @@ delivery-family-without-curator =
 delivery-recipient-unreachable =
     { $unreachable } заблокировал(а) бота и не получает уведомления по заявке № { $number }.
     { $next ->
-        [none] Заявку некому передать автоматически — назначьте куратора.
+        [nobody] Заявку некому передать автоматически — назначьте куратора.
+        [unchanged] Заявка уже у другого получателя.
        *[other] Заявка передана: { $next }.
     }
 delivery-supervisors = руководителям района

@@ -97,7 +97,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       waited += slot.waitMs;
       slot = await deps.slots.acquire(notification.chatId);
     }
-    if (slot.kind === 'chat_busy') return delay(job, token, slot.waitMs);
+    // A chat held for a send in flight frees up when that send ends, usually long before the hold runs
+    // out: look again after one gap rather than sleeping through the whole hold.
+    if (slot.kind === 'chat_busy')
+      return delay(job, token, Math.min(slot.waitMs, deps.slots.limits.perChatGapMs));
     if (slot.kind === 'global_full') {
       await deps.deliveryQueue.rateLimit(slot.waitMs);
       throw new RateLimitError();

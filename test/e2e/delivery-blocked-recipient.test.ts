@@ -92,6 +92,35 @@ describe('a recipient Telegram refuses', () => {
     expect(attemptsToBlocked).toHaveLength(1);
   });
 
+  it('the only curator of the district blocked the bot: the supervisor gets the card and the notice', async () => {
+    const district = await districtByCode(db, 'terbuny');
+    const blockedChat = emulator.createUser({ first_name: 'Единственная' }).id;
+    const supervisorChat = emulator.createUser({ first_name: 'Руководитель Тербунов' }).id;
+    const only = await createStaffMember(db, {
+      telegramId: blockedChat,
+      fullName: 'Вера Одна',
+      districtIds: [district.id],
+    });
+    const supervisor = await createStaffMember(db, {
+      role: 'supervisor',
+      telegramId: supervisorChat,
+      districtIds: [district.id],
+    });
+    emulator.setBlocked(blockedChat, true);
+    const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: only.id });
+    const request = await createConfirmedRequest(db, { familyId: family.id });
+
+    const first = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
+    const second = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
+    const texts = [first.text ?? '', second.text ?? ''];
+    expect(texts.some((text) => text.startsWith(`Новая заявка № ${request.number}`))).toBe(true);
+    expect(texts.some((text) => text.includes('Вера Одна заблокировал(а) бота'))).toBe(true);
+    expect(texts.some((text) => text.includes('Заявка передана: руководителям района'))).toBe(true);
+    const [routed] = await db.select().from(requests).where(eq(requests.id, request.id));
+    expect(routed).toMatchObject({ status: 'assigned', curatorId: null });
+    expect(supervisor.id).toBeGreaterThan(0);
+  });
+
   it('a message Telegram rejects (400) is recorded as failed with the reason, not retried', async () => {
     const district = await districtByCode(db, 'izmalkovo');
     // A Telegram account the bot has never talked to: "chat not found".
@@ -150,8 +179,9 @@ describe('Telegram answering 5xx', () => {
       'the notification marked sent',
     );
     expect(sent.attempts).toBe(3);
-    const attempts = recorder.sends().map((send) => send.at);
-    expect(recorder.sends().map((send) => send.status)).toEqual([502, 502, 200]);
+    const toChat = recorder.sends().filter((send) => send.chatId === chat);
+    const attempts = toChat.map((send) => send.at);
+    expect(toChat.map((send) => send.status)).toEqual([502, 502, 200]);
     // Backoff: about 1 s, then about 2 s.
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(1000);
     expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(2000);

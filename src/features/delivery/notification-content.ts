@@ -24,6 +24,7 @@ export function formatRegionTime(date: Date, timeZone: string): string {
 
 const unreachablePayload = z.object({
   unreachableStaffId: z.number().int(),
+  next: z.enum(['curator', 'supervisors', 'nobody', 'unchanged']),
   nextStaffId: z.number().int().nullable(),
 });
 const familyPayload = z.object({ familyId: z.number().int() });
@@ -96,16 +97,16 @@ export async function renderNotification(
       const payload = unreachablePayload.parse(notification.payload);
       if (notification.requestId === null) return undefined;
       const [request] = await deps.db
-        .select({ number: requests.number, status: requests.status })
+        .select({ number: requests.number })
         .from(requests)
         .where(eq(requests.id, notification.requestId));
       if (!request) return undefined;
       const next =
-        payload.nextStaffId !== null
+        payload.next === 'curator' && payload.nextStaffId !== null
           ? await staffName(payload.nextStaffId)
-          : request.status === 'assigned'
+          : payload.next === 'supervisors'
             ? t('delivery-supervisors')
-            : 'none';
+            : payload.next;
       return {
         text: t('delivery-recipient-unreachable', {
           unreachable: await staffName(payload.unreachableStaffId),

@@ -98,6 +98,13 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
         .where(eq(requests.id, requestId));
     },
 
+    async unassignRequest(requestId: number, now: Date) {
+      await db
+        .update(requests)
+        .set({ status: 'new', curatorId: null, assignedAt: null, updatedAt: now })
+        .where(eq(requests.id, requestId));
+    },
+
     async addSystemEvent(
       requestId: number,
       type: 'assigned' | 'delivery_failed',

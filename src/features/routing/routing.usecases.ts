@@ -148,15 +148,21 @@ export async function rerouteAfterUnreachable(
     reason: 'bot_blocked',
   });
   const created: number[] = [];
-  let nextStaffId: number | null = null;
-  // Only a request still waiting for the unreachable person moves on; one taken meanwhile stays put.
-  const waitingForThem =
-    request.status === 'assigned' && (request.curatorId === input.staffId || request.curatorId === null);
-  if (waitingForThem) {
+  // Where the request went, for the supervisors' message: a curator's id, the supervisors, nobody, or
+  // 'unchanged' when it was not waiting for this person (taken meanwhile, or supervisors already have it).
+  let next: { kind: 'curator'; staffId: number } | { kind: 'supervisors' | 'nobody' | 'unchanged' } = {
+    kind: 'unchanged',
+  };
+  if (request.status === 'assigned' && request.curatorId === input.staffId) {
     const choice = await chooseRecipient(tx, family, now);
-    if (choice.kind !== 'nobody') {
+    if (choice.kind === 'nobody') {
+      // Back to `new`: the reconciler routes it again as soon as someone can take it.
+      await repository.unassignRequest(request.id, now);
+      next = { kind: 'nobody' };
+    } else {
       created.push(...(await assign(tx, request.id, choice, now, { rerouted: true })));
-      nextStaffId = choice.kind === 'curator' ? choice.staffId : null;
+      next =
+        choice.kind === 'curator' ? { kind: 'curator', staffId: choice.staffId } : { kind: 'supervisors' };
     }
   }
   const supervisors = await repository.supervisorsFor(family.districtId, now, {
@@ -169,7 +175,11 @@ export async function rerouteAfterUnreachable(
         kind: notificationKinds.recipientUnreachable,
         dedupeKey: `notification:${input.notificationId}:unreachable:staff:${staffId}`,
         requestId: request.id,
-        payload: { unreachableStaffId: input.staffId, nextStaffId },
+        payload: {
+          unreachableStaffId: input.staffId,
+          next: next.kind,
+          nextStaffId: next.kind === 'curator' ? next.staffId : null,
+        },
       })),
     )),
   );
