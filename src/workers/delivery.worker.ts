@@ -1,6 +1,6 @@
 import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
 import { renderNotification } from '../features/delivery/notification-content.js';
 import {
@@ -55,27 +55,72 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     throw new DelayedError();
   }
 
-  async function handleBlocked(notification: Notification, reason: string) {
-    const rerouted = await deps.db.transaction(async (tx) => {
-      const repository = createNotificationsRepository({ db: tx });
-      const marked = await repository.markUnreachable(notification.id, reason);
-      if (!marked) return [];
-      if (marked.recipientMemberId !== null) await repository.flagMemberBlocked(marked.recipientMemberId);
-      if (marked.recipientStaffId === null) return [];
-      await repository.flagStaffBlocked(marked.recipientStaffId);
-      return rerouteAfterUnreachable(tx, {
-        notificationId: marked.id,
-        kind: marked.kind,
-        requestId: marked.requestId,
-        staffId: marked.recipientStaffId,
-      });
+  /** Flags the recipient and, for a request card, routes it on — in the sending transaction. */
+  async function markBlocked(tx: DbOrTx, notification: Notification, reason: string) {
+    const repository = createNotificationsRepository({ db: tx });
+    const marked = await repository.markUnreachable(notification.id, reason);
+    if (!marked) return [];
+    if (marked.recipientMemberId !== null) await repository.flagMemberBlocked(marked.recipientMemberId);
+    if (marked.recipientStaffId === null) return [];
+    await repository.flagStaffBlocked(marked.recipientStaffId);
+    return rerouteAfterUnreachable(tx, {
+      notificationId: marked.id,
+      kind: marked.kind,
+      requestId: marked.requestId,
+      staffId: marked.recipientStaffId,
     });
-    deps.metrics.notificationsFailed.inc({ reason: 'unreachable' });
-    deps.logger.warn(
-      { notificationId: notification.id, kind: notification.kind, produced: rerouted.length },
-      'recipient blocked the bot; notification unreachable',
-    );
-    if (rerouted.length > 0) await deps.deliveryQueue.addBulk(rerouted.map(deliveryJob));
+  }
+
+  /**
+   * Claims the notification row (FOR UPDATE SKIP LOCKED), takes a send slot, sends and records the outcome
+   * in one transaction. PostgreSQL, not Redis, decides who sends: a second job for the same notification
+   * (Redis wiped while this one was sending, or a job BullMQ thought stalled) finds the row locked and
+   * comes back later, by when it is `sent`.
+   */
+  async function sendClaimed(notification: Notification, text: string) {
+    return deps.db.transaction(async (tx) => {
+      const repository = createNotificationsRepository({ db: tx });
+      if (!(await repository.claimPending(notification.id))) return { step: 'not_ours' } as const;
+      let slot = await deps.slots.acquire(notification.chatId);
+      // The global window frees up within a second: wait for it in the job rather than bouncing the job
+      // through Redis, which would only burn job starts. A long wait hands the job back instead.
+      for (let waited = 0; slot.kind === 'global_full' && waited < MAX_IN_JOB_WAIT_MS; ) {
+        await sleep(slot.waitMs);
+        waited += slot.waitMs;
+        slot = await deps.slots.acquire(notification.chatId);
+      }
+      if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
+
+      const outcome = await deps.sender.sendText(notification.chatId, text);
+      await deps.slots
+        .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
+      switch (outcome.kind) {
+        case 'sent':
+          // Recorded in the step that learns the message id; only a crash before this commit can make
+          // the message go out again.
+          await repository.markSent(notification.id, outcome.messageId);
+          return { step: 'sent' } as const;
+        case 'flood':
+          await repository.recordWait(notification.id, outcome.reason);
+          return { step: 'flood', retryAfterMs: outcome.retryAfterMs } as const;
+        case 'blocked':
+          return { step: 'blocked', produced: await markBlocked(tx, notification, outcome.reason) } as const;
+        case 'rejected':
+          await repository.markFailed(notification.id, outcome.reason);
+          return { step: 'rejected', reason: outcome.reason } as const;
+        case 'transient': {
+          const attempts =
+            (await repository.recordRetry(notification.id, outcome.reason)) ?? MAX_SEND_ATTEMPTS;
+          if (attempts < MAX_SEND_ATTEMPTS) return { step: 'retry', attempts } as const;
+          await repository.markFailed(
+            notification.id,
+            `gave up after ${attempts} attempts: ${outcome.reason}`,
+          );
+          return { step: 'gave_up' } as const;
+        }
+      }
+    });
   }
 
   return async (job: Job, token?: string) => {
@@ -89,62 +134,46 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       throw new UnrecoverableError('notification cannot be rendered');
     }
 
-    let slot = await deps.slots.acquire(notification.chatId);
-    // The global window frees up within a second: wait for it in the job rather than bouncing the job
-    // through Redis, which would only burn job starts. A long wait hands the job back instead.
-    for (let waited = 0; slot.kind === 'global_full' && waited < MAX_IN_JOB_WAIT_MS; ) {
-      await sleep(slot.waitMs);
-      waited += slot.waitMs;
-      slot = await deps.slots.acquire(notification.chatId);
-    }
-    // A chat held for a send in flight frees up when that send ends, usually long before the hold runs
-    // out: look again after one gap rather than sleeping through the whole hold.
-    if (slot.kind === 'chat_busy')
-      return delay(job, token, Math.min(slot.waitMs, deps.slots.limits.perChatGapMs));
-    if (slot.kind === 'global_full') {
-      await deps.deliveryQueue.rateLimit(slot.waitMs);
-      throw new RateLimitError();
-    }
-
-    const outcome = await deps.sender.sendText(notification.chatId, content.text);
-    await deps.slots
-      .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
-
-    switch (outcome.kind) {
+    const result = await sendClaimed(notification, content.text);
+    switch (result.step) {
+      case 'not_ours':
+        // Being sent by another job right now, or finished meanwhile: look again in a moment.
+        return delay(job, token, deps.slots.limits.perChatGapMs);
+      case 'wait':
+        if (result.slot.kind === 'chat_busy') {
+          // A chat held for a send in flight frees up when that send ends, usually long before the hold
+          // runs out: look again after one gap rather than sleeping through the whole hold.
+          return delay(job, token, Math.min(result.slot.waitMs, deps.slots.limits.perChatGapMs));
+        }
+        await deps.deliveryQueue.rateLimit(result.slot.waitMs);
+        throw new RateLimitError();
       case 'sent':
-        await notifications.markSent(notificationId, outcome.messageId);
         deps.metrics.notificationsSent.inc({ kind: notification.kind });
         return 'sent';
       case 'flood':
-        // Honour retry_after: this chat is closed until then (release above), and so is the whole queue,
-        // since Telegram does not say whether the chat or the bot hit the limit.
+        // Honour retry_after: this chat is closed until then (the slot release), and so is the whole
+        // queue, since Telegram does not say whether the chat or the bot hit the limit.
         deps.metrics.telegramTooManyRequests.inc();
-        await notifications.recordWait(notificationId, outcome.reason);
-        await deps.deliveryQueue.rateLimit(outcome.retryAfterMs);
+        await deps.deliveryQueue.rateLimit(result.retryAfterMs);
         throw new RateLimitError();
       case 'blocked':
-        await handleBlocked(notification, outcome.reason);
+        deps.metrics.notificationsFailed.inc({ reason: 'unreachable' });
+        deps.logger.warn(
+          { notificationId, kind: notification.kind, produced: result.produced.length },
+          'recipient blocked the bot; notification unreachable',
+        );
+        if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
         return 'unreachable';
       case 'rejected':
-        await notifications.markFailed(notificationId, outcome.reason);
         deps.metrics.notificationsFailed.inc({ reason: 'rejected' });
-        deps.logger.warn({ notificationId, reason: outcome.reason }, 'Telegram refused a notification');
+        deps.logger.warn({ notificationId, reason: result.reason }, 'Telegram refused a notification');
         return 'failed';
-      case 'transient': {
-        const attempts =
-          (await notifications.recordRetry(notificationId, outcome.reason)) ?? MAX_SEND_ATTEMPTS;
-        if (attempts >= MAX_SEND_ATTEMPTS) {
-          await notifications.markFailed(
-            notificationId,
-            `gave up after ${attempts} attempts: ${outcome.reason}`,
-          );
-          deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
-          return 'failed';
-        }
+      case 'gave_up':
+        deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
+        return 'failed';
+      case 'retry':
         deps.metrics.telegramRetries.inc();
-        return delay(job, token, retryDelayMs(attempts));
-      }
+        return delay(job, token, retryDelayMs(result.attempts));
     }
   };
 }

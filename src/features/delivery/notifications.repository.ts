@@ -16,6 +16,19 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
       return row;
     },
 
+    /**
+     * Locks a pending notification for the caller's transaction; undefined when another transaction holds
+     * it (a send in progress elsewhere) or it is no longer pending.
+     */
+    async claimPending(id: number) {
+      const [row] = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(stillPending(id))
+        .for('update', { skipLocked: true });
+      return row;
+    },
+
     /** Recorded in the same step that learns the Telegram message id. */
     async markSent(id: number, telegramMessageId: number, now = new Date()) {
       const rows = await db
