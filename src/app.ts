@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Queue, type Worker } from 'bullmq';
 import { sql as rawSql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
@@ -179,8 +179,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       };
     } else {
       await bot.api.deleteWebhook();
-      // Updates of one chat are handled in order; different chats run concurrently.
-      bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+      // createBot already keeps the updates of one chat in order; different chats run concurrently.
       runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
     }
   }

@@ -13,7 +13,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: 'info',
-    SHUTDOWN_TIMEOUT_MS: '5000',
+    // Generous: test machines are shared and loaded; the tests check the order, not the speed.
+    SHUTDOWN_TIMEOUT_MS: '20000',
     ...overrides,
   };
 }
