@@ -1,6 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { formatDateTime } from '../../bot/format.js';
 import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
@@ -21,7 +22,7 @@ import {
   rateRequest,
   reopenRequest,
 } from './requests.usecases.js';
-import { cardText, formatDateTime, listText } from './requests.views.js';
+import { cardText, listText } from './requests.views.js';
 
 const PAGE_SIZE = 5;
 

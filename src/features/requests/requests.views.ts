@@ -1,3 +1,5 @@
+import { formatDateTime } from '../../bot/format.js';
+import type { Language } from '../../db/schema/enums.js';
 import type { Request } from '../../db/schema/requests.js';
 import type { Translate } from '../../i18n.js';
 import { categoryLabel, formatRequestDetails } from './requests.render.js';
@@ -11,17 +13,6 @@ const CARD_MAX = 3800;
 const HISTORY_SHOWN = 12;
 const MESSAGES_SHOWN = 5;
 const MESSAGE_PREVIEW = 300;
-
-export function formatDateTime(date: Date, timeZone: string, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
-}
 
 export function listText(
   t: Translate,
@@ -72,7 +63,7 @@ function messageLine(t: Translate, message: CuratorMessage, when: string): strin
 /** The card of one request, shown only after the request was checked to belong to the presser's family. */
 export function cardText(
   t: Translate,
-  language: string,
+  language: Language,
   timeZone: string,
   request: Request,
   extras: {
