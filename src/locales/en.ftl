@@ -541,3 +541,39 @@ settings-erased =
        *[no] The family's passport stays with the other family members in the bot.
     }
     If you need help, call the hotline: { $hotline }. To register again, send /start.
+
+## Curator
+cur-button-take = Take it
+cur-button-resolve = Resolved
+cur-button-reject = Reject
+cur-card-taken = Taken: { $name }, { $time }
+cur-card-status = Status: { $status ->
+        [waiting_family] waiting for the family
+        [resolved] resolved
+        [rejected] rejected
+        [cancelled] cancelled by the family
+        [new] new
+        [assigned] sent to a curator
+       *[in_progress] in progress
+    }
+cur-taken = The request is yours. The family has been told that you took it.
+cur-already-yours = You are already working on this request.
+cur-refused-not-staff = This button is for the service's staff. If you are on the staff, ask the administrator for an invite.
+cur-refused-not-found = There is no such request. Check the number in your list of requests.
+cur-refused-out-of-scope = This request is not from your districts, so this is not available. If that is a mistake, write to your supervisor.
+cur-refused-not-allowed = This is not available for the request in its current status — the card below shows where it stands.
+cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.
+cur-ask-reject-reason = Write the reason for the refusal — the family will see it. If you can, say where else they could turn.
+cur-done-resolved = Request No. { $number } is resolved. Your comment and a request to rate the help have been sent to the family.
+cur-done-rejected = Request No. { $number } is rejected. The reason has been sent to the family.
+cur-family-taken =
+    Curator { $curator } has taken your request No. { $number } ({ $time }).
+    The curator will get in touch with you. You can follow the request in "My requests".
+cur-family-resolved =
+    Curator { $curator } has marked your request No. { $number } as resolved.
+    The curator's comment: { $comment }
+    If the problem is not solved, open the request in "My requests" and press "Problem not solved — return to work".
+cur-family-rejected =
+    Unfortunately, curator { $curator } has rejected your request No. { $number }.
+    Reason: { $reason }
+    If you need other help, choose "I need help" — we will take a new request.

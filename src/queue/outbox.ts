@@ -3,6 +3,12 @@ import { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 
+const statusNoticePayload = z.object({
+  requestId: z.number().int().positive(),
+  staffId: z.number().int().positive(),
+  messageId: z.number().int().positive(),
+});
+
 /**
  * What the rest of the system must do because of a committed change. Written in the same transaction as
  * the change (transactional outbox), then moved into BullMQ by the relay. Ids only, never personal data.
@@ -18,6 +24,15 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('family_without_curator'),
     payload: z.object({ familyId: z.number().int().positive() }),
   }),
+  /** A curator took a request: tell the family who. */
+  z.object({
+    kind: z.literal('request_taken'),
+    payload: z.object({ requestId: z.number().int().positive(), staffId: z.number().int().positive() }),
+  }),
+  /** A curator resolved a request (the comment is a messages row): tell the family, ask for a rating. */
+  z.object({ kind: z.literal('request_resolved'), payload: statusNoticePayload }),
+  /** A curator rejected a request (the reason the family sees is a messages row). */
+  z.object({ kind: z.literal('request_rejected'), payload: statusNoticePayload }),
 ]);
 
 export type OutboxEvent = z.infer<typeof outboxEventSchema>;

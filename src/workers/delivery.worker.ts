@@ -2,7 +2,7 @@ import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError,
 import type { Redis } from 'ioredis';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
-import { renderNotification } from '../features/delivery/notification-content.js';
+import { type NotificationContent, renderNotification } from '../features/delivery/notification-content.js';
 import {
   createNotificationsRepository,
   type Notification,
@@ -77,7 +77,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
    * (Redis wiped while this one was sending, or a job BullMQ thought stalled) finds the row locked and
    * comes back later, by when it is `sent`.
    */
-  async function sendClaimed(notification: Notification, text: string) {
+  async function sendClaimed(notification: Notification, content: NotificationContent) {
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
       if (!(await repository.claimPending(notification.id))) return { step: 'not_ours' } as const;
@@ -91,7 +91,11 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       }
       if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
 
-      const outcome = await deps.sender.sendText(notification.chatId, text);
+      const outcome = await deps.sender.sendText(
+        notification.chatId,
+        content.text,
+        content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
+      );
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
@@ -134,7 +138,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       throw new UnrecoverableError('notification cannot be rendered');
     }
 
-    const result = await sendClaimed(notification, content.text);
+    const result = await sendClaimed(notification, content);
     switch (result.step) {
       case 'not_ours':
         // Being sent by another job right now, or finished meanwhile: look again in a moment.

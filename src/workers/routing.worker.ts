@@ -1,10 +1,20 @@
-import { type Job, type Queue, Worker } from 'bullmq';
+import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
-import { notifyFamilyWithoutCurator, routeRequest } from '../features/routing/routing.usecases.js';
+import {
+  notificationKinds,
+  notifyFamily,
+  notifyFamilyWithoutCurator,
+  routeRequest,
+} from '../features/routing/routing.usecases.js';
 import type { Logger } from '../logger.js';
 import { deliveryJob, routingJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
+
+const familyNoticeKinds = {
+  request_resolved: notificationKinds.familyRequestResolved,
+  request_rejected: notificationKinds.familyRequestRejected,
+} as const;
 
 /** Routes one outbox event and queues the notifications it produced. Idempotent: see routeRequest. */
 export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; logger: Logger }) {
@@ -27,8 +37,24 @@ export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; log
         },
         outcome.routed ? 'request routed' : 'request not routed',
       );
-    } else {
+    } else if (event.kind === 'family_without_curator') {
       notificationIds = await notifyFamilyWithoutCurator({ db: deps.db }, event.payload.familyId);
+    } else if (event.kind === 'request_taken') {
+      notificationIds = await notifyFamily({ db: deps.db }, event.outboxId, {
+        kind: notificationKinds.familyRequestTaken,
+        requestId: event.payload.requestId,
+        payload: { staffId: event.payload.staffId },
+      });
+    } else if (event.kind === 'request_resolved' || event.kind === 'request_rejected') {
+      notificationIds = await notifyFamily({ db: deps.db }, event.outboxId, {
+        kind: familyNoticeKinds[event.kind],
+        requestId: event.payload.requestId,
+        payload: { staffId: event.payload.staffId, messageId: event.payload.messageId },
+      });
+    } else {
+      // The schema knows every kind; one this switch does not is a programming error, never another branch.
+      const unknown: never = event;
+      throw new UnrecoverableError(`no handler for outbox kind ${(unknown as { kind: string }).kind}`);
     }
     // If this process dies before the add, the notifications are pending in PostgreSQL: the reconciler
     // queues them.

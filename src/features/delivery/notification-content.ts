@@ -1,13 +1,17 @@
 import { asc, eq } from 'drizzle-orm';
+import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
-import { districts, families, familyMembers, requests, staff } from '../../db/schema/index.js';
-import type { I18n } from '../../i18n.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
+import type { I18n, Translate } from '../../i18n.js';
+import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import type { Notification } from './notifications.repository.js';
 
 export interface NotificationContent {
   text: string;
+  replyMarkup?: InlineKeyboardMarkup;
 }
 
 /** A deadline as people in the region read it: `25.11.2026, 14:30`. */
@@ -29,6 +33,110 @@ const unreachablePayload = z.object({
 });
 const familyPayload = z.object({ familyId: z.number().int() });
 
+/** The request card as staff read it (number, category, urgency, district, family, take-by time). */
+export async function requestCardText(
+  deps: { db: DbOrTx; t: Translate; timeZone: string },
+  requestId: number,
+) {
+  const { t } = deps;
+  const [row] = await deps.db
+    .select({
+      number: requests.number,
+      category: requests.category,
+      priority: requests.priority,
+      status: requests.status,
+      memberId: requests.memberId,
+      familyId: requests.familyId,
+      takeDeadlineAt: requests.takeDeadlineAt,
+      district: districts.name,
+    })
+    .from(requests)
+    .innerJoin(families, eq(families.id, requests.familyId))
+    .innerJoin(districts, eq(districts.id, families.districtId))
+    .where(eq(requests.id, requestId));
+  if (!row) return undefined;
+  const [member] = await deps.db
+    .select({ fullName: familyMembers.fullName })
+    .from(familyMembers)
+    .where(
+      row.memberId === null ? eq(familyMembers.familyId, row.familyId) : eq(familyMembers.id, row.memberId),
+    )
+    .orderBy(asc(familyMembers.id))
+    .limit(1);
+  const text = t('delivery-request-card', {
+    number: String(row.number),
+    category: row.category,
+    urgent: row.priority === 'urgent' ? 'yes' : 'no',
+    district: row.district,
+    family: member?.fullName ?? t('delivery-family-unknown'),
+    deadline: formatRegionTime(row.takeDeadlineAt, deps.timeZone),
+    timeZone: deps.timeZone,
+  });
+  return { text, status: row.status, number: row.number };
+}
+
+const familyNoticePayload = z.object({
+  staffId: z.number().int().positive(),
+  messageId: z.number().int().positive().optional(),
+});
+
+/** What a family member is told about their request, in their own language (Russian unless they chose English). */
+async function renderFamilyNotice(
+  deps: { db: Db; i18n: I18n; timeZone: string },
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  if (notification.requestId === null || notification.recipientMemberId === null) return undefined;
+  const payload = familyNoticePayload.parse(notification.payload);
+  const [member] = await deps.db
+    .select({ language: familyMembers.language, erasedAt: familyMembers.erasedAt })
+    .from(familyMembers)
+    .where(eq(familyMembers.id, notification.recipientMemberId));
+  const [request] = await deps.db
+    .select({ id: requests.id, number: requests.number, takenAt: requests.takenAt })
+    .from(requests)
+    .where(eq(requests.id, notification.requestId));
+  const [curator] = await deps.db
+    .select({ fullName: staff.fullName })
+    .from(staff)
+    .where(eq(staff.id, payload.staffId));
+  if (!member || member.erasedAt || !request || !curator) return undefined;
+  const t = deps.i18n.forLanguage(member.language);
+  const number = String(request.number);
+  const note = async () => {
+    if (payload.messageId === undefined) return undefined;
+    const [row] = await deps.db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(eq(messages.id, payload.messageId));
+    return row?.text ?? undefined;
+  };
+  switch (notification.kind) {
+    case notificationKinds.familyRequestTaken:
+      return {
+        text: t('cur-family-taken', {
+          curator: curator.fullName,
+          number,
+          time: formatRegionTime(request.takenAt ?? notification.createdAt, deps.timeZone),
+        }),
+      };
+    case notificationKinds.familyRequestResolved: {
+      const prompt = ratingPrompt(t, request);
+      const told = t('cur-family-resolved', {
+        curator: curator.fullName,
+        number,
+        comment: (await note()) ?? '—',
+      });
+      return { text: `${told}\n\n${prompt.text}`, replyMarkup: prompt.reply_markup };
+    }
+    case notificationKinds.familyRequestRejected:
+      return {
+        text: t('cur-family-rejected', { curator: curator.fullName, number, reason: (await note()) ?? '—' }),
+      };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The text of a notification, built when it is sent: rows and job payloads keep ids only, and the card
  * shows the request as it is at that moment. Staff read Russian. Undefined for a kind this version
@@ -46,43 +154,20 @@ export async function renderNotification(
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;
-      const [row] = await deps.db
-        .select({
-          number: requests.number,
-          category: requests.category,
-          priority: requests.priority,
-          memberId: requests.memberId,
-          familyId: requests.familyId,
-          takeDeadlineAt: requests.takeDeadlineAt,
-          district: districts.name,
-        })
-        .from(requests)
-        .innerJoin(families, eq(families.id, requests.familyId))
-        .innerJoin(districts, eq(districts.id, families.districtId))
-        .where(eq(requests.id, notification.requestId));
-      if (!row) return undefined;
-      const [member] = await deps.db
-        .select({ fullName: familyMembers.fullName })
-        .from(familyMembers)
-        .where(
-          row.memberId === null
-            ? eq(familyMembers.familyId, row.familyId)
-            : eq(familyMembers.id, row.memberId),
-        )
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
-      const card = t('delivery-request-card', {
-        number: String(row.number),
-        category: row.category,
-        urgent: row.priority === 'urgent' ? 'yes' : 'no',
-        district: row.district,
-        family: member?.fullName ?? t('delivery-family-unknown'),
-        deadline: formatRegionTime(row.takeDeadlineAt, deps.timeZone),
-        timeZone: deps.timeZone,
-      });
+      const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, notification.requestId);
+      if (!card) return undefined;
       const rerouted = notification.payload.rerouted === true;
-      return { text: rerouted ? `${card}\n\n${t('delivery-request-card-rerouted')}` : card };
+      const text = rerouted ? `${card.text}\n\n${t('delivery-request-card-rerouted')}` : card.text;
+      // Only a request still waiting to be taken offers «Взять в работу»; a card sent late shows no dead button.
+      const takeable = card.status === 'assigned' || card.status === 'new';
+      return takeable
+        ? { text, replyMarkup: curatorCardKeyboard(t, notification.requestId, 'take') }
+        : { text };
     }
+    case notificationKinds.familyRequestTaken:
+    case notificationKinds.familyRequestResolved:
+    case notificationKinds.familyRequestRejected:
+      return renderFamilyNotice(deps, notification);
     case notificationKinds.familyWithoutCurator: {
       const { familyId } = familyPayload.parse(notification.payload);
       const [row] = await deps.db

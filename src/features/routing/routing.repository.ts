@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   families,
+  familyMembers,
   notifications,
   requestEvents,
   requests,
@@ -153,6 +154,65 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
             inArray(
               notifications.dedupeKey,
               rows.map((row) => row.dedupeKey),
+            ),
+            eq(notifications.status, 'pending'),
+          ),
+        );
+      return pending.map((row) => row.id);
+    },
+
+    /** Members of the request's family with a Telegram chat, not erased (blocked ones are left to delivery). */
+    async reachableFamilyMembersOfRequest(requestId: number) {
+      const rows = await db
+        .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
+        .from(requests)
+        .innerJoin(familyMembers, eq(familyMembers.familyId, requests.familyId))
+        .where(
+          and(
+            eq(requests.id, requestId),
+            isNotNull(familyMembers.telegramId),
+            isNull(familyMembers.erasedAt),
+          ),
+        )
+        .orderBy(asc(familyMembers.id));
+      return rows.flatMap((row) =>
+        row.telegramId === null ? [] : [{ id: row.id, telegramId: row.telegramId }],
+      );
+    },
+
+    /** Creates notifications to family members; one that already exists (same dedupe key) is left as it is. */
+    async notifyMembers(
+      items: Array<{
+        memberId: number;
+        chatId: number;
+        kind: string;
+        dedupeKey: string;
+        requestId: number;
+        payload: Record<string, unknown>;
+      }>,
+    ) {
+      if (items.length === 0) return [];
+      await db
+        .insert(notifications)
+        .values(
+          items.map((item) => ({
+            kind: item.kind,
+            dedupeKey: item.dedupeKey,
+            requestId: item.requestId,
+            recipientMemberId: item.memberId,
+            chatId: item.chatId,
+            payload: item.payload,
+          })),
+        )
+        .onConflictDoNothing({ target: notifications.dedupeKey });
+      const pending = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(
+          and(
+            inArray(
+              notifications.dedupeKey,
+              items.map((item) => item.dedupeKey),
             ),
             eq(notifications.status, 'pending'),
           ),

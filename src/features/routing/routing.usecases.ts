@@ -15,6 +15,10 @@ export const notificationKinds = {
   requestCard: 'request_card',
   familyWithoutCurator: 'family_without_curator',
   recipientUnreachable: 'recipient_unreachable',
+  /** To each family member: a curator took their request, resolved it, rejected it. */
+  familyRequestTaken: 'family_request_taken',
+  familyRequestResolved: 'family_request_resolved',
+  familyRequestRejected: 'family_request_rejected',
 } as const;
 
 const isAway = (member: StaffRow, now: Date) => member.awayUntil !== null && member.awayUntil > now;
@@ -184,4 +188,27 @@ export async function rerouteAfterUnreachable(
     )),
   );
   return created;
+}
+
+/**
+ * Tells every family member of the request's family who can be reached in Telegram (has a Telegram id, not
+ * erased) about the request. One notification per outbox row and member: a job run twice creates nothing new.
+ */
+export async function notifyFamily(
+  { db }: { db: Db },
+  outboxId: number,
+  notice: { kind: string; requestId: number; payload: Record<string, unknown> },
+): Promise<number[]> {
+  const repository = createRoutingRepository({ db });
+  const members = await repository.reachableFamilyMembersOfRequest(notice.requestId);
+  return repository.notifyMembers(
+    members.map((member) => ({
+      memberId: member.id,
+      chatId: member.telegramId,
+      kind: notice.kind,
+      dedupeKey: `outbox:${outboxId}:member:${member.id}`,
+      requestId: notice.requestId,
+      payload: notice.payload,
+    })),
+  );
 }

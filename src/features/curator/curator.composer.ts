@@ -1,0 +1,77 @@
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, GrammyError } from 'grammy';
+import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
+import { curatorCallbackSchema } from './curator.keyboards.js';
+import { checkStatusChange, curatorCardView, type RefusalReason, takeRequest } from './curator.usecases.js';
+
+const refusalKey = (reason: RefusalReason) => `cur-refused-${reason.replaceAll('_', '-')}`;
+
+/**
+ * The curator workspace in the staff member's private chat: the request card's buttons. Every press is
+ * checked on the server against the presser's role and scope; a forged, foreign or stale press is refused
+ * with a notice and a log line (ids only) and changes nothing.
+ */
+export function createCuratorComposer() {
+  const composer = new Composer<BotContext>();
+  composer.use(
+    createConversation<BotContext, DialogueContext>(curatorStatusDialogue, {
+      id: CURATOR_STATUS_CONVERSATION,
+    }),
+  );
+  const privateChat = composer.chatType('private');
+
+  privateChat.callbackQuery(/^cur:/, async (ctx) => {
+    const parsed = curatorCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      ctx.log.warn('malformed curator button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-not-allowed') });
+      return;
+    }
+    const { requestId, action } = parsed.data;
+    const deps = { db: ctx.deps.db };
+    const refuse = async (reason: RefusalReason) => {
+      ctx.log.warn({ requestId, action, reason }, 'curator button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+    };
+
+    if (action === 'take') {
+      const result = await takeRequest(deps, { telegramId: ctx.from.id, requestId });
+      if (!result.ok) return refuse(result.reason);
+      ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
+      await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
+      await showCard(ctx, requestId);
+      return;
+    }
+
+    const allowed = await checkStatusChange(deps, { telegramId: ctx.from.id, requestId });
+    if (!allowed.ok) return refuse(allowed.reason);
+    await ctx.answerCallbackQuery();
+    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    const message = ctx.callbackQuery.message;
+    await ctx.conversation.enter(
+      CURATOR_STATUS_CONVERSATION,
+      requestId,
+      action,
+      message ? { chatId: message.chat.id, messageId: message.message_id } : null,
+    );
+  });
+
+  return composer;
+}
+
+/** Replaces the pressed card with the request as it is now (status line, buttons its status allows). */
+async function showCard(ctx: BotContext, requestId: number) {
+  const view = await curatorCardView(
+    { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+    requestId,
+  );
+  if (!view || !ctx.callbackQuery?.message) return;
+  try {
+    await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
+  } catch (error) {
+    // A second press on a card already showing this: nothing to change.
+    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+import { InlineKeyboard } from 'grammy';
+import { z } from 'zod';
+import type { Translate } from '../../i18n.js';
+
+/**
+ * Buttons of the curator's request card. Callback data is opaque (`cur:<requestId>:<action>`, well under
+ * Telegram's 64 bytes) and every press is checked again on the server against the presser's role and scope.
+ */
+export const curatorActions = ['take', 'resolve', 'reject'] as const;
+export type CuratorAction = (typeof curatorActions)[number];
+
+export const curatorCallbackSchema = z
+  .string()
+  .regex(/^cur:\d{1,9}:[a-z]{2,12}$/)
+  .transform((data) => {
+    const [, id, action] = data.split(':');
+    return { requestId: Number(id), action };
+  })
+  .pipe(z.object({ requestId: z.number().int().positive(), action: z.enum(curatorActions) }));
+
+export const curatorCallback = (requestId: number, action: CuratorAction) => `cur:${requestId}:${action}`;
+
+/**
+ * `take`: the card of a request waiting to be taken. `work`: a request in work — its status buttons.
+ * `none`: a closed request, no buttons.
+ */
+export function curatorCardKeyboard(t: Translate, requestId: number, stage: 'take' | 'work' | 'none') {
+  const keyboard = new InlineKeyboard();
+  if (stage === 'take') keyboard.text(t('cur-button-take'), curatorCallback(requestId, 'take'));
+  if (stage === 'work') {
+    keyboard
+      .text(t('cur-button-resolve'), curatorCallback(requestId, 'resolve'))
+      .row()
+      .text(t('cur-button-reject'), curatorCallback(requestId, 'reject'));
+  }
+  return keyboard;
+}

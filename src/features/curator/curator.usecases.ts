@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { RequestStatus } from '../../db/schema/enums.js';
+import type { I18n } from '../../i18n.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { formatRegionTime, requestCardText } from '../delivery/notification-content.js';
+import { curatorCardKeyboard } from './curator.keyboards.js';
+import { type CuratorRepository, createCuratorRepository } from './curator.repository.js';
+
+export interface CuratorDeps {
+  db: Db;
+  now?: Date;
+}
+
+type Presser = NonNullable<Awaited<ReturnType<CuratorRepository['staffByTelegramId']>>>;
+
+export type RefusalReason = 'not_staff' | 'not_found' | 'out_of_scope' | 'not_allowed';
+
+/**
+ * Whether this staff member may act on a request of a family in `districtId`: an active curator or
+ * supervisor who is the request's curator, covers the family's district, or is a regional supervisor.
+ */
+export function coversRequest(presser: Presser, request: { curatorId: number | null }, districtId: number) {
+  if (!presser.active || (presser.role !== 'curator' && presser.role !== 'supervisor')) return false;
+  if (request.curatorId === presser.id) return true;
+  if (presser.districtIds.includes(districtId)) return true;
+  return presser.role === 'supervisor' && presser.regional;
+}
+
+/** Looks up the presser and the request (locked in `repository`'s transaction) and checks the scope. */
+async function authorise(repository: CuratorRepository, telegramId: number, requestId: number) {
+  const presser = await repository.staffByTelegramId(telegramId);
+  if (!presser?.active) return { ok: false, reason: 'not_staff' } as const;
+  const found = await repository.lockRequest(requestId);
+  if (!found) return { ok: false, reason: 'not_found' } as const;
+  if (!coversRequest(presser, found.request, found.districtId))
+    return { ok: false, reason: 'out_of_scope' } as const;
+  return { ok: true, presser, request: found.request } as const;
+}
+
+export type TakeResult =
+  | { ok: true; requestId: number; alreadyYours: boolean }
+  | { ok: false; reason: RefusalReason };
+
+/**
+ * «Взять в работу»: in one transaction the request becomes `in_progress` with who and when, the presser
+ * becomes its curator, a `taken` event is written and the family is to be told (outbox). A second press by
+ * the same person changes nothing.
+ */
+export async function takeRequest(
+  deps: CuratorDeps,
+  input: { telegramId: number; requestId: number },
+): Promise<TakeResult> {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createCuratorRepository({ db: tx });
+    const checked = await authorise(repository, input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    const { presser, request } = checked;
+    if (request.takenById === presser.id && request.status !== 'new' && request.status !== 'assigned') {
+      return { ok: true, requestId: request.id, alreadyYours: true } as const;
+    }
+    if (request.status !== 'assigned' && request.status !== 'new') {
+      return { ok: false, reason: 'not_allowed' } as const;
+    }
+    await repository.updateRequest(request.id, {
+      status: 'in_progress',
+      takenAt: now,
+      takenById: presser.id,
+      curatorId: presser.id,
+      updatedAt: now,
+    });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'taken',
+      actorKind: 'staff',
+      actorStaffId: presser.id,
+      data: { from: request.status },
+      createdAt: now,
+    });
+    await writeOutbox(tx, { kind: 'request_taken', payload: { requestId: request.id, staffId: presser.id } });
+    return { ok: true, requestId: request.id, alreadyYours: false } as const;
+  });
+}
+
+export const curatorNoteSchema = z.string().trim().pipe(z.string().min(1).max(2000));
+
+/**
+ * «Ждём ответа семьи» (waiting_family) comes with the relay of family messages (issue 5 item 2): until the
+ * family can answer in the chat, asking them a question would be a dead end.
+ */
+export type StatusAction = 'resolve' | 'reject';
+
+const transitions = {
+  resolve: { to: 'resolved', outbox: 'request_resolved' },
+  reject: { to: 'rejected', outbox: 'request_rejected' },
+} as const satisfies Record<StatusAction, { to: RequestStatus; outbox: string }>;
+
+/** Statuses from which a curator may resolve, ask the family or reject: the request is in work. */
+export const workStatuses: readonly RequestStatus[] = ['in_progress', 'waiting_family'];
+
+/** Checks, before asking for the words, that the presser may change this request's status now. */
+export async function checkStatusChange(
+  deps: CuratorDeps,
+  input: { telegramId: number; requestId: number },
+): Promise<{ ok: true } | { ok: false; reason: RefusalReason }> {
+  return deps.db.transaction(async (tx) => {
+    const checked = await authorise(createCuratorRepository({ db: tx }), input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    return workStatuses.includes(checked.request.status)
+      ? ({ ok: true } as const)
+      : ({ ok: false, reason: 'not_allowed' } as const);
+  });
+}
+
+/**
+ * Resolved (with a comment) or rejected (with a reason the family sees): the
+ * status, the curator's words as a message of the request, a `status_changed` event and the outbox row that
+ * tells the family — one transaction. The scope is checked again here, whatever was checked before.
+ */
+export async function changeStatus(
+  deps: CuratorDeps,
+  input: { telegramId: number; requestId: number; action: StatusAction; note: string },
+): Promise<{ ok: true; number: number } | { ok: false; reason: RefusalReason }> {
+  const now = deps.now ?? new Date();
+  const note = curatorNoteSchema.parse(input.note);
+  const transition = transitions[input.action];
+  return deps.db.transaction(async (tx) => {
+    const repository = createCuratorRepository({ db: tx });
+    const checked = await authorise(repository, input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    const { presser, request } = checked;
+    if (!workStatuses.includes(request.status)) return { ok: false, reason: 'not_allowed' } as const;
+    const closing = transition.to === 'resolved' || transition.to === 'rejected';
+    await repository.updateRequest(request.id, {
+      status: transition.to,
+      updatedAt: now,
+      ...(transition.to === 'resolved' ? { resolvedAt: now } : {}),
+      ...(closing ? { closedAt: now } : {}),
+    });
+    const messageId = await repository.insertStaffMessage({
+      requestId: request.id,
+      familyId: request.familyId,
+      staffId: presser.id,
+      text: note,
+      now,
+    });
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'status_changed',
+      actorKind: 'staff',
+      actorStaffId: presser.id,
+      data: { from: request.status, to: transition.to, messageId },
+      createdAt: now,
+    });
+    await writeOutbox(tx, {
+      kind: transition.outbox,
+      payload: { requestId: request.id, staffId: presser.id, messageId },
+    });
+    return { ok: true, number: request.number } as const;
+  });
+}
+
+/** The curator's card as it is now: the request, a status line, and the buttons its status allows. */
+export async function curatorCardView(deps: { db: Db; i18n: I18n; timeZone: string }, requestId: number) {
+  const t = deps.i18n.forLanguage('ru');
+  const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, requestId);
+  const found = await createCuratorRepository({ db: deps.db }).findRequest(requestId);
+  if (!card || !found) return undefined;
+  const { request } = found;
+  const lines = [card.text];
+  if (request.takenAt && request.takenById !== null) {
+    const name = (await createCuratorRepository({ db: deps.db }).staffName(request.takenById)) ?? '—';
+    lines.push(t('cur-card-taken', { name, time: formatRegionTime(request.takenAt, deps.timeZone) }));
+  }
+  if (request.status !== 'in_progress') lines.push(t('cur-card-status', { status: request.status }));
+  const stage =
+    request.status === 'new' || request.status === 'assigned'
+      ? 'take'
+      : workStatuses.includes(request.status)
+        ? 'work'
+        : 'none';
+  return { text: lines.join('\n\n'), keyboard: curatorCardKeyboard(t, requestId, stage) };
+}

@@ -1,0 +1,170 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox, requestEvents, requests } from '../../src/db/schema/index.js';
+import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/**
+ * «Взять в работу» on the curator's request card: the whole way through the emulator — the bot role takes
+ * the press, the relay and the workers deliver the card and the family's notice — with real PostgreSQL and
+ * Redis.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const buttonsOf = (message: StoredMessage) =>
+  message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+
+/** A curator of `districtCode` with a chat, a family of theirs with a chat, and a routed request's card. */
+async function routedRequest(districtCode: string, curatorName: string) {
+  const district = await districtByCode(bot.db, districtCode);
+  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
+  const curator = await createStaffMember(bot.db, {
+    telegramId: curatorUser.id,
+    fullName: curatorName,
+    districtIds: [district.id],
+  });
+  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+  const { family, member } = await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: curator.id,
+    districtId: district.id,
+  });
+  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+  const card = await bot.emulator.waitForMessage(
+    curatorUser.id,
+    (m) => m.text?.includes(`№ ${request.number}`) ?? false,
+    15_000,
+  );
+  return { district, curatorUser, curator, familyUser, family, member, request, card };
+}
+
+async function answerTo(callbackQueryId: string | undefined) {
+  return eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    10_000,
+    'the answer to a button press',
+  );
+}
+
+async function requestRow(requestId: number) {
+  const [row] = await bot.db.select().from(requests).where(eq(requests.id, requestId));
+  return row!;
+}
+
+const eventTypes = async (requestId: number) =>
+  (
+    await bot.db
+      .select()
+      .from(requestEvents)
+      .where(eq(requestEvents.requestId, requestId))
+      .orderBy(asc(requestEvents.id))
+  ).map((e) => e.type);
+
+describe('taking a request from its card', () => {
+  it('moves the request to in progress, updates the card and tells the family who took it', async () => {
+    const { curatorUser, curator, familyUser, request, card } = await routedRequest('gryazi', 'Анна Петрова');
+    expect(buttonsOf(card)).toEqual(['Взять в работу']);
+    expect(card.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({
+      callback_data: `cur:${request.id}:take`,
+    });
+
+    const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
+    const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
+    const answer = await answerTo(press.callback_query_id);
+    expect(answer.text).toBe('Заявка ваша. Семье сообщили, что вы взяли её в работу.');
+
+    const row = await requestRow(request.id);
+    expect(row.status).toBe('in_progress');
+    expect(row.takenById).toBe(curator.id);
+    expect(row.curatorId).toBe(curator.id);
+    expect(row.takenAt).toBeInstanceOf(Date);
+    const taken = await bot.db
+      .select()
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.type, 'taken')));
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatchObject({ actorKind: 'staff', actorStaffId: curator.id });
+
+    const card2 = await edited;
+    const time = formatRegionTime(row.takenAt!, 'Europe/Moscow');
+    expect(card2.text).toContain(`№ ${request.number}`);
+    expect(card2.text).toContain(`Взята в работу: Анна Петрова, ${time}`);
+    expect(buttonsOf(card2)).not.toContain('Взять в работу');
+    expect(buttonsOf(card2)).toEqual(['Решена', 'Отклонить']);
+
+    const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+    expect(notice.text).toContain(
+      `Куратор Анна Петрова взял(а) вашу заявку № ${request.number} в работу (${time})`,
+    );
+    expect(notice.text).toContain('«Мои заявки»');
+  });
+
+  it('a second press of take is harmless', async () => {
+    const { curatorUser, familyUser, request, card } = await routedRequest('gryazi', 'Ольга Седова');
+    const first = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
+    await answerTo(first.callback_query_id);
+    await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+    const takenAt = (await requestRow(request.id)).takenAt;
+
+    // The same press again (a double tap, or an old copy of the card).
+    const second = bot.emulator.pressButton(curatorUser.id, card.message_id, `cur:${request.id}:take`);
+    expect((await answerTo(second.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
+    const row = await requestRow(request.id);
+    expect(row.status).toBe('in_progress');
+    expect(row.takenAt).toEqual(takenAt);
+    expect((await eventTypes(request.id)).filter((type) => type === 'taken')).toHaveLength(1);
+    const notices = await bot.db.select().from(outbox).where(eq(outbox.kind, 'request_taken'));
+    expect(notices.filter((o) => o.payload.requestId === request.id)).toHaveLength(1);
+  });
+
+  it('a curator of another district pressing a forged take changes nothing and is refused', async () => {
+    const { request } = await routedRequest('gryazi', 'Светлана Орлова');
+    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
+    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      telegramId: strangerUser.id,
+      fullName: 'Игорь Чужой',
+      districtIds: [elsewhere.id],
+    });
+    // Any message in the stranger's own chat will do to carry the forged button data.
+    bot.emulator.sendText(strangerUser.id, '/start');
+    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, 10_000);
+    const before = await requestRow(request.id);
+
+    const forged = bot.emulator.pressButton(strangerUser.id, somewhere.message_id, `cur:${request.id}:take`);
+    const answer = await answerTo(forged.callback_query_id);
+    expect(answer.text).toContain('не из ваших районов');
+
+    const after = await requestRow(request.id);
+    expect(after.status).toBe('assigned');
+    expect(after.takenById).toBeNull();
+    expect(after.curatorId).toBe(before.curatorId);
+    expect(after.updatedAt).toEqual(before.updatedAt);
+    expect(await eventTypes(request.id)).toEqual(['created', 'assigned']);
+  });
+
+  it('a press that is not a staff member’s, or malformed, is refused', async () => {
+    const { request, familyUser } = await routedRequest('gryazi', 'Нина Котова');
+    bot.emulator.sendText(familyUser.id, '/menu');
+    const menu = await bot.emulator.waitForMessage(familyUser.id, undefined, 10_000);
+    const byFamily = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:take`);
+    expect((await answerTo(byFamily.callback_query_id)).text).toContain('для сотрудников службы');
+    const malformed = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:steal`);
+    expect((await answerTo(malformed.callback_query_id)).text).toContain('недоступно');
+    expect((await requestRow(request.id)).status).toBe('assigned');
+  });
+});
