@@ -1,0 +1,179 @@
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages, requestEvents, requests } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/**
+ * A taken request resolved (with a comment and the family's rating) or rejected (with a reason the family
+ * reads), from the buttons of the curator's card, through the emulator with real PostgreSQL and Redis.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const buttonsOf = (message: StoredMessage) =>
+  message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+
+async function answerTo(callbackQueryId: string | undefined) {
+  return eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    10_000,
+    'the answer to a button press',
+  );
+}
+
+async function requestRow(requestId: number) {
+  const [row] = await bot.db.select().from(requests).where(eq(requests.id, requestId));
+  return row!;
+}
+
+async function events(requestId: number) {
+  return bot.db
+    .select()
+    .from(requestEvents)
+    .where(eq(requestEvents.requestId, requestId))
+    .orderBy(asc(requestEvents.id));
+}
+
+/** A request of a gryazi family, routed to its curator and taken by them; the card and both chats. */
+async function takenRequest(curatorName: string) {
+  const district = await districtByCode(bot.db, 'gryazi');
+  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
+  const curator = await createStaffMember(bot.db, {
+    telegramId: curatorUser.id,
+    fullName: curatorName,
+    districtIds: [district.id],
+  });
+  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+  const { family, member } = await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: curator.id,
+    districtId: district.id,
+  });
+  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+  const card = await bot.emulator.waitForMessage(
+    curatorUser.id,
+    (m) => m.text?.includes(`№ ${request.number}`) ?? false,
+    15_000,
+  );
+  const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
+  bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
+  const takenCard = await edited;
+  const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+  expect(notice.text).toContain('взял(а) вашу заявку');
+  return { curatorUser, curator, familyUser, family, request, card: takenCard };
+}
+
+describe('statuses from the curator’s card', () => {
+  it('resolved: asks for a comment, closes the request, the family reads it and rates the help', async () => {
+    const { curatorUser, curator, familyUser, request, card } = await takenRequest('Анна Петрова');
+    expect(buttonsOf(card)).toEqual(['Решена', 'Отклонить']);
+
+    bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Решена');
+    const question = await bot.emulator.waitForMessage(curatorUser.id, undefined, 10_000);
+    expect(question.text).toContain('комментарий для семьи');
+    const cardEdited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
+    bot.emulator.sendText(curatorUser.id, 'Няня найдена, придёт в понедельник к 9:00.');
+    const done = await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => m.text?.includes('решена') ?? false,
+      10_000,
+    );
+    expect(done.text).toBe(
+      `Заявка № ${request.number} решена. Семье отправлен ваш комментарий и просьба оценить помощь.`,
+    );
+    const closedCard = await cardEdited;
+    expect(closedCard.text).toContain('Статус: решена');
+    expect(buttonsOf(closedCard)).toEqual([]);
+
+    const row = await requestRow(request.id);
+    expect(row.status).toBe('resolved');
+    expect(row.resolvedAt).toBeInstanceOf(Date);
+    const history = await events(request.id);
+    expect(history.map((e) => e.type)).toEqual(['created', 'assigned', 'taken', 'status_changed']);
+    expect(history[3]).toMatchObject({ actorKind: 'staff', actorStaffId: curator.id });
+    expect(history[3]!.data).toMatchObject({ from: 'in_progress', to: 'resolved' });
+    const [comment] = await bot.db.select().from(messages).where(eq(messages.requestId, request.id));
+    expect(comment).toMatchObject({
+      direction: 'staff_to_family',
+      senderStaffId: curator.id,
+      text: 'Няня найдена, придёт в понедельник к 9:00.',
+    });
+
+    const told = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+    expect(told.text).toContain(
+      `Куратор Анна Петрова отметил(а) вашу заявку № ${request.number} как решённую.`,
+    );
+    expect(told.text).toContain('Комментарий куратора: Няня найдена, придёт в понедельник к 9:00.');
+    expect(told.text).toContain(`Заявка № ${request.number} решена. Оцените, пожалуйста`);
+    expect(buttonsOf(told)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
+
+    const rate = bot.emulator.pressButtonByText(familyUser.id, told.message_id, '5 ⭐');
+    await answerTo(rate.callback_query_id);
+    await eventually(async () => (await requestRow(request.id)).rating === 5, 10_000, 'the rating');
+    expect((await events(request.id)).map((e) => e.type)).toContain('rated');
+  });
+
+  it('rejected: asks for a reason, and the family reads it with a next step', async () => {
+    const { curatorUser, familyUser, request, card } = await takenRequest('Ольга Седова');
+    bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Отклонить');
+    const question = await bot.emulator.waitForMessage(curatorUser.id, undefined, 10_000);
+    expect(question.text).toContain('причину отказа');
+    bot.emulator.sendText(curatorUser.id, 'Эта услуга оказывается через МФЦ по месту жительства.');
+    const done = await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => m.text?.includes('отклонена') ?? false,
+      10_000,
+    );
+    expect(done.text).toBe(`Заявка № ${request.number} отклонена. Семье отправлена причина.`);
+
+    const row = await requestRow(request.id);
+    expect(row.status).toBe('rejected');
+    expect(row.closedAt).toBeInstanceOf(Date);
+    const history = await events(request.id);
+    expect(history.at(-1)?.data).toMatchObject({ from: 'in_progress', to: 'rejected' });
+
+    const told = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+    expect(told.text).toContain(`куратор Ольга Седова отклонил(а) вашу заявку № ${request.number}`);
+    expect(told.text).toContain('Причина: Эта услуга оказывается через МФЦ по месту жительства.');
+    expect(told.text).toContain('«Нужна помощь»');
+    expect(buttonsOf(told)).toEqual([]);
+  });
+
+  it('a status press on a request not in work, or from another district, changes nothing', async () => {
+    const { curatorUser, request, card } = await takenRequest('Нина Котова');
+    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
+    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      telegramId: strangerUser.id,
+      fullName: 'Игорь Чужой',
+      districtIds: [elsewhere.id],
+    });
+    bot.emulator.sendText(strangerUser.id, '/start');
+    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, 10_000);
+    const forged = bot.emulator.pressButton(
+      strangerUser.id,
+      somewhere.message_id,
+      `cur:${request.id}:resolve`,
+    );
+    expect((await answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
+    expect((await requestRow(request.id)).status).toBe('in_progress');
+
+    // A take press on a request already in work is not a status change either.
+    const stale = bot.emulator.pressButton(curatorUser.id, card.message_id, `cur:${request.id}:take`);
+    expect((await answerTo(stale.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
+    expect((await events(request.id)).map((e) => e.type)).toEqual(['created', 'assigned', 'taken']);
+  });
+});
