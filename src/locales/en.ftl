@@ -577,3 +577,5 @@ cur-family-rejected =
     Unfortunately, curator { $curator } has rejected your request No. { $number }.
     Reason: { $reason }
     If you need other help, choose "I need help" — we will take a new request.
+cur-staff-cancelled = The family has cancelled request No. { $number }. You can stop working on it.
+cur-staff-reopened = The family has reopened request No. { $number }: the problem is not solved. Get in touch with the family and record the outcome with the buttons below.

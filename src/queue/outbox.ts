@@ -33,6 +33,16 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request_resolved'), payload: statusNoticePayload }),
   /** A curator rejected a request (the reason the family sees is a messages row). */
   z.object({ kind: z.literal('request_rejected'), payload: statusNoticePayload }),
+  /** The family cancelled a request a curator had already been given: tell whoever has it. */
+  z.object({
+    kind: z.literal('request_cancelled'),
+    payload: z.object({ requestId: z.number().int().positive() }),
+  }),
+  /** The family reopened a resolved request («проблема не решена»): tell its curator. */
+  z.object({
+    kind: z.literal('request_reopened'),
+    payload: z.object({ requestId: z.number().int().positive() }),
+  }),
 ]);
 
 export type OutboxEvent = z.infer<typeof outboxEventSchema>;

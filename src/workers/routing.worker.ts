@@ -5,6 +5,7 @@ import {
   notificationKinds,
   notifyFamily,
   notifyFamilyWithoutCurator,
+  notifyRequestCurator,
   routeRequest,
 } from '../features/routing/routing.usecases.js';
 import type { Logger } from '../logger.js';
@@ -50,6 +51,14 @@ export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; log
         kind: familyNoticeKinds[event.kind],
         requestId: event.payload.requestId,
         payload: { staffId: event.payload.staffId, messageId: event.payload.messageId },
+      });
+    } else if (event.kind === 'request_cancelled' || event.kind === 'request_reopened') {
+      notificationIds = await notifyRequestCurator({ db: deps.db }, event.outboxId, {
+        kind:
+          event.kind === 'request_cancelled'
+            ? notificationKinds.curatorRequestCancelled
+            : notificationKinds.curatorRequestReopened,
+        requestId: event.payload.requestId,
       });
     } else {
       // The schema knows every kind; one this switch does not is a programming error, never another branch.

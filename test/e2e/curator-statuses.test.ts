@@ -1,6 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages, requestEvents, requests } from '../../src/db/schema/index.js';
+import { changeStatus } from '../../src/features/curator/curator.usecases.js';
+import { cancelRequest, reopenRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
@@ -73,7 +75,7 @@ async function takenRequest(curatorName: string) {
   const takenCard = await edited;
   const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
   expect(notice.text).toContain('взял(а) вашу заявку');
-  return { curatorUser, curator, familyUser, family, request, card: takenCard };
+  return { curatorUser, curator, familyUser, family, member, request, card: takenCard };
 }
 
 describe('statuses from the curator’s card', () => {
@@ -175,5 +177,37 @@ describe('statuses from the curator’s card', () => {
     const stale = bot.emulator.pressButton(curatorUser.id, card.message_id, `cur:${request.id}:take`);
     expect((await answerTo(stale.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
     expect((await events(request.id)).map((e) => e.type)).toEqual(['created', 'assigned', 'taken']);
+  });
+
+  it('the family cancelling or reopening a request tells its curator', async () => {
+    const taken = await takenRequest('Вера Белова');
+    const deps = { db: bot.db, timeZone: 'Europe/Moscow' };
+    const ids = { familyId: taken.family.id, memberId: taken.member.id, requestId: taken.request.id };
+    const resolved = await changeStatus(
+      { db: bot.db },
+      { telegramId: taken.curatorUser.id, requestId: taken.request.id, action: 'resolve', note: 'Готово.' },
+    );
+    expect(resolved.ok).toBe(true);
+    expect((await reopenRequest(deps, ids)).ok).toBe(true);
+    const reopened = await bot.emulator.waitForMessage(
+      taken.curatorUser.id,
+      (m) => m.text?.includes('вернула в работу') ?? false,
+      15_000,
+    );
+    expect(reopened.text).toContain(
+      `Семья вернула в работу заявку № ${taken.request.number}: проблема не решена.`,
+    );
+    expect(buttonsOf(reopened)).toEqual(['Решена', 'Отклонить']);
+
+    expect((await cancelRequest(deps, ids)).ok).toBe(true);
+    const cancelled = await bot.emulator.waitForMessage(
+      taken.curatorUser.id,
+      (m) => m.text?.includes('отменила') ?? false,
+      15_000,
+    );
+    expect(cancelled.text).toBe(
+      `Семья отменила заявку № ${taken.request.number}. Работу по ней можно прекратить.`,
+    );
+    expect((await requestRow(taken.request.id)).status).toBe('cancelled');
   });
 });

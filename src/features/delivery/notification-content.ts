@@ -168,6 +168,20 @@ export async function renderNotification(
     case notificationKinds.familyRequestResolved:
     case notificationKinds.familyRequestRejected:
       return renderFamilyNotice(deps, notification);
+    case notificationKinds.curatorRequestCancelled:
+    case notificationKinds.curatorRequestReopened: {
+      if (notification.requestId === null) return undefined;
+      const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, notification.requestId);
+      if (!card) return undefined;
+      if (notification.kind === notificationKinds.curatorRequestCancelled) {
+        return { text: t('cur-staff-cancelled', { number: String(card.number) }) };
+      }
+      const inWork = card.status === 'in_progress' || card.status === 'waiting_family';
+      return {
+        text: `${t('cur-staff-reopened', { number: String(card.number) })}\n\n${card.text}`,
+        ...(inWork ? { replyMarkup: curatorCardKeyboard(t, notification.requestId, 'work') } : {}),
+      };
+    }
     case notificationKinds.familyWithoutCurator: {
       const { familyId } = familyPayload.parse(notification.payload);
       const [row] = await deps.db

@@ -159,14 +159,17 @@ export async function cancelRequest(
       data: { from: request.status },
       createdAt: now,
     });
+    // A request nobody has been given yet needs no notice; otherwise whoever has it stops working on it.
+    if (request.status !== 'new') {
+      await writeOutbox(tx, { kind: 'request_cancelled', payload: { requestId: request.id } });
+    }
     return { ok: true, number: request.number } as const;
   });
 }
 
 /**
  * «Проблема не решена»: a request resolved within the last 7 days goes back to `in_progress` with a fresh
- * resolve deadline, and a `reopened` event. (Telling the curator at once needs an outbox kind that the
- * delivery side handles; until then the curator sees it in the request's history and in /my.)
+ * resolve deadline, and a `reopened` event; the curator is told (outbox `request_reopened`).
  */
 export async function reopenRequest(
   deps: RequestsDeps,
@@ -192,6 +195,7 @@ export async function reopenRequest(
       data: { resolvedAt: request.resolvedAt?.toISOString() ?? null },
       createdAt: now,
     });
+    await writeOutbox(tx, { kind: 'request_reopened', payload: { requestId: request.id } });
     return { ok: true, number: request.number } as const;
   });
 }

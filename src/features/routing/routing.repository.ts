@@ -34,6 +34,14 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
       return family ? { request, family } : undefined;
     },
 
+    /** The request and its family, without a lock (for notices that change nothing). */
+    async findRequestWithFamily(requestId: number) {
+      const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
+      if (!request) return undefined;
+      const family = await this.findFamily(request.familyId);
+      return family ? { request, family } : undefined;
+    },
+
     async findFamily(familyId: number) {
       const [family] = await db
         .select({ id: families.id, districtId: families.districtId, curatorId: families.curatorId })

@@ -19,6 +19,9 @@ export const notificationKinds = {
   familyRequestTaken: 'family_request_taken',
   familyRequestResolved: 'family_request_resolved',
   familyRequestRejected: 'family_request_rejected',
+  /** To the request's curator (or the district supervisors when it has none): the family cancelled / reopened it. */
+  curatorRequestCancelled: 'curator_request_cancelled',
+  curatorRequestReopened: 'curator_request_reopened',
 } as const;
 
 const isAway = (member: StaffRow, now: Date) => member.awayUntil !== null && member.awayUntil > now;
@@ -209,6 +212,29 @@ export async function notifyFamily(
       dedupeKey: `outbox:${outboxId}:member:${member.id}`,
       requestId: notice.requestId,
       payload: notice.payload,
+    })),
+  );
+}
+
+/** Tells the request's curator — or, when it has none, the district supervisors — what the family did. */
+export async function notifyRequestCurator(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  outboxId: number,
+  notice: { kind: string; requestId: number },
+): Promise<number[]> {
+  const repository = createRoutingRepository({ db });
+  const locked = await repository.findRequestWithFamily(notice.requestId);
+  if (!locked) return [];
+  const recipients =
+    locked.request.curatorId !== null
+      ? [locked.request.curatorId]
+      : await repository.supervisorsFor(locked.family.districtId, now);
+  return repository.notifyStaff(
+    recipients.map((staffId) => ({
+      staffId,
+      kind: notice.kind,
+      dedupeKey: `outbox:${outboxId}:staff:${staffId}`,
+      requestId: notice.requestId,
     })),
   );
 }
