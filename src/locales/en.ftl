@@ -579,3 +579,17 @@ cur-family-rejected =
     If you need other help, choose "I need help" — we will take a new request.
 cur-staff-cancelled = The family has cancelled request No. { $number }. You can stop working on it.
 cur-staff-reopened = The family has reopened request No. { $number }: the problem is not solved. Get in touch with the family and record the outcome with the buttons below.
+cur-button-family = Family card
+cur-family-card-title = Family card (request No. { $number })
+cur-family-card-members = Family members in the bot:
+cur-family-card-member = • { $name }, phone { $phone }
+cur-family-card-requests = Latest requests:
+cur-family-card-request = • No. { $number } · { $category } — { $status ->
+        [new] new
+        [assigned] sent to a curator
+        [in_progress] in progress
+        [waiting_family] waiting for the family
+        [resolved] resolved
+        [rejected] rejected
+       *[cancelled] cancelled by the family
+    }

@@ -579,3 +579,17 @@ cur-family-rejected =
     Если нужна другая помощь, выберите «Нужна помощь» — мы примем новую заявку.
 cur-staff-cancelled = Семья отменила заявку № { $number }. Работу по ней можно прекратить.
 cur-staff-reopened = Семья вернула в работу заявку № { $number }: проблема не решена. Свяжитесь с семьёй и отметьте результат кнопками ниже.
+cur-button-family = Карточка семьи
+cur-family-card-title = Карточка семьи (по заявке № { $number })
+cur-family-card-members = Члены семьи в боте:
+cur-family-card-member = • { $name }, телефон { $phone }
+cur-family-card-requests = Последние заявки:
+cur-family-card-request = • № { $number } · { $category } — { $status ->
+        [new] новая
+        [assigned] передана куратору
+        [in_progress] в работе
+        [waiting_family] ждём ответа семьи
+        [resolved] решена
+        [rejected] отклонена
+       *[cancelled] отменена семьёй
+    }

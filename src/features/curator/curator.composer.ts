@@ -3,7 +3,13 @@ import { Composer, GrammyError } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorCallbackSchema } from './curator.keyboards.js';
-import { checkStatusChange, curatorCardView, type RefusalReason, takeRequest } from './curator.usecases.js';
+import {
+  checkStatusChange,
+  curatorCardView,
+  type RefusalReason,
+  takeRequest,
+  viewFamilyCard,
+} from './curator.usecases.js';
 
 const refusalKey = (reason: RefusalReason) => `cur-refused-${reason.replaceAll('_', '-')}`;
 
@@ -41,6 +47,18 @@ export function createCuratorComposer() {
       ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
       await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
       await showCard(ctx, requestId);
+      return;
+    }
+
+    if (action === 'family') {
+      const result = await viewFamilyCard(
+        { db: ctx.deps.db, i18n: ctx.deps.i18n },
+        { telegramId: ctx.from.id, requestId },
+      );
+      if (!result.ok) return refuse(result.reason);
+      ctx.log.info({ requestId }, 'family card viewed');
+      await ctx.answerCallbackQuery();
+      await ctx.reply(result.text);
       return;
     }
 

@@ -6,7 +6,7 @@ import type { Translate } from '../../i18n.js';
  * Buttons of the curator's request card. Callback data is opaque (`cur:<requestId>:<action>`, well under
  * Telegram's 64 bytes) and every press is checked again on the server against the presser's role and scope.
  */
-export const curatorActions = ['take', 'resolve', 'reject'] as const;
+export const curatorActions = ['take', 'resolve', 'reject', 'family'] as const;
 export type CuratorAction = (typeof curatorActions)[number];
 
 export const curatorCallbackSchema = z
@@ -26,12 +26,13 @@ export const curatorCallback = (requestId: number, action: CuratorAction) => `cu
  */
 export function curatorCardKeyboard(t: Translate, requestId: number, stage: 'take' | 'work' | 'none') {
   const keyboard = new InlineKeyboard();
-  if (stage === 'take') keyboard.text(t('cur-button-take'), curatorCallback(requestId, 'take'));
+  if (stage === 'take') keyboard.text(t('cur-button-take'), curatorCallback(requestId, 'take')).row();
   if (stage === 'work') {
     keyboard
       .text(t('cur-button-resolve'), curatorCallback(requestId, 'resolve'))
       .row()
-      .text(t('cur-button-reject'), curatorCallback(requestId, 'reject'));
+      .text(t('cur-button-reject'), curatorCallback(requestId, 'reject'))
+      .row();
   }
-  return keyboard;
+  return keyboard.text(t('cur-button-family'), curatorCallback(requestId, 'family'));
 }

@@ -1,6 +1,15 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { families, messages, requestEvents, requests, staff, staffDistricts } from '../../db/schema/index.js';
+import {
+  auditLog,
+  families,
+  familyMembers,
+  messages,
+  requestEvents,
+  requests,
+  staff,
+  staffDistricts,
+} from '../../db/schema/index.js';
 
 /** Reads and writes of the curator workspace. Accepts a transaction so a status change commits as one. */
 export function createCuratorRepository({ db }: { db: DbOrTx }) {
@@ -65,6 +74,42 @@ export function createCuratorRepository({ db }: { db: DbOrTx }) {
         })
         .returning({ id: messages.id });
       return row!.id;
+    },
+
+    /** The family's members as staff see them: names and phones (erased members are left out). */
+    async familyMembersOf(familyId: number) {
+      return db
+        .select({ fullName: familyMembers.fullName, phone: familyMembers.phone })
+        .from(familyMembers)
+        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+        .orderBy(asc(familyMembers.id));
+    },
+
+    async familyRequests(familyId: number) {
+      return db
+        .select({ number: requests.number, category: requests.category, status: requests.status })
+        .from(requests)
+        .where(eq(requests.familyId, familyId))
+        .orderBy(desc(requests.id))
+        .limit(10);
+    },
+
+    /** A staff read of a family's personal data (SPEC §8). */
+    async recordFamilyCardView(values: { staffId: number; familyId: number; requestId: number; now: Date }) {
+      await db.insert(auditLog).values({
+        staffId: values.staffId,
+        action: 'family_card_viewed',
+        familyId: values.familyId,
+        requestId: values.requestId,
+        createdAt: values.now,
+      });
+      await db.insert(requestEvents).values({
+        requestId: values.requestId,
+        type: 'family_card_viewed',
+        actorKind: 'staff',
+        actorStaffId: values.staffId,
+        createdAt: values.now,
+      });
     },
 
     async staffName(staffId: number) {

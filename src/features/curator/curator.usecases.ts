@@ -4,6 +4,8 @@ import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime, requestCardText } from '../delivery/notification-content.js';
+import { renderPassport } from '../passport/passport.render.js';
+import { createPassportRepository } from '../passport/passport.repository.js';
 import { curatorCardKeyboard } from './curator.keyboards.js';
 import { type CuratorRepository, createCuratorRepository } from './curator.repository.js';
 
@@ -181,4 +183,56 @@ export async function curatorCardView(deps: { db: Db; i18n: I18n; timeZone: stri
         ? 'work'
         : 'none';
   return { text: lines.join('\n\n'), keyboard: curatorCardKeyboard(t, requestId, stage) };
+}
+
+/**
+ * «Карточка семьи»: the passport, the members' phones and the family's latest requests, for staff whose
+ * scope covers the request. Every view is an audit-log row and a `family_card_viewed` event.
+ */
+export async function viewFamilyCard(
+  deps: { db: Db; i18n: I18n; now?: Date },
+  input: { telegramId: number; requestId: number },
+): Promise<{ ok: true; text: string } | { ok: false; reason: RefusalReason }> {
+  const now = deps.now ?? new Date();
+  const t = deps.i18n.forLanguage('ru');
+  return deps.db.transaction(async (tx) => {
+    const repository = createCuratorRepository({ db: tx });
+    const checked = await authorise(repository, input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    const { presser, request } = checked;
+    const members = await repository.familyMembersOf(request.familyId);
+    const passport =
+      request.memberId === null
+        ? undefined
+        : await createPassportRepository({ db: tx }).load(request.familyId, request.memberId);
+    if (!passport) return { ok: false, reason: 'not_found' } as const;
+    const history = await repository.familyRequests(request.familyId);
+    await repository.recordFamilyCardView({
+      staffId: presser.id,
+      familyId: request.familyId,
+      requestId: request.id,
+      now,
+    });
+    const text = [
+      t('cur-family-card-title', { number: String(request.number) }),
+      renderPassport(t, passport.draft),
+      [
+        t('cur-family-card-members'),
+        ...members.map((m) =>
+          t('cur-family-card-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
+        ),
+      ].join('\n'),
+      [
+        t('cur-family-card-requests'),
+        ...history.map((r) =>
+          t('cur-family-card-request', {
+            number: String(r.number),
+            category: t('delivery-category', { category: r.category }),
+            status: r.status,
+          }),
+        ),
+      ].join('\n'),
+    ].join('\n\n');
+    return { ok: true, text } as const;
+  });
 }
