@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, requestEvents, requests } from '../../src/db/schema/index.js';
 import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
+import { cancelRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
@@ -164,7 +165,27 @@ describe('taking a request from its card', () => {
     const byFamily = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:take`);
     expect((await answerTo(byFamily.callback_query_id)).text).toContain('для сотрудников службы');
     const malformed = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:steal`);
-    expect((await answerTo(malformed.callback_query_id)).text).toContain('недоступно');
+    expect((await answerTo(malformed.callback_query_id)).text).toBe(
+      'Эта кнопка не действует. Откройте заявку из её карточки.',
+    );
     expect((await requestRow(request.id)).status).toBe('assigned');
+  });
+
+  it('a take press on a request the family cancelled is refused and the card shows where it stands', async () => {
+    const { curatorUser, family, member, request, card } = await routedRequest('gryazi', 'Вера Белова');
+    const cancelled = await cancelRequest(
+      { db: bot.db, timeZone: 'Europe/Moscow' },
+      { familyId: family.id, memberId: member.id, requestId: request.id },
+    );
+    expect(cancelled.ok).toBe(true);
+    const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
+    const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
+    expect((await answerTo(press.callback_query_id)).text).toContain('действие недоступно');
+    const refreshed = await edited;
+    expect(refreshed.text).toContain('Статус: отменена семьёй');
+    expect(buttonsOf(refreshed)).toEqual(['Карточка семьи']);
+    const row = await requestRow(request.id);
+    expect(row.status).toBe('cancelled');
+    expect(row.takenById).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export function createCuratorComposer() {
     const parsed = curatorCallbackSchema.safeParse(ctx.callbackQuery.data);
     if (!parsed.success) {
       ctx.log.warn('malformed curator button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-not-allowed') });
+      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
       return;
     }
     const { requestId, action } = parsed.data;
@@ -39,6 +39,8 @@ export function createCuratorComposer() {
     const refuse = async (reason: RefusalReason) => {
       ctx.log.warn({ requestId, action, reason }, 'curator button refused');
       await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+      // In scope, but the request has moved on (taken, closed, cancelled): show the card as it is now.
+      if (reason === 'not_allowed') await showCard(ctx, requestId);
     };
 
     if (action === 'take') {
