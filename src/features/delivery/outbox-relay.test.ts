@@ -124,4 +124,52 @@ describe('outbox relay and reconciler', () => {
     expect(await deliveryQueue.getJob(`notification-${sent!.id}`)).toBeUndefined();
     expect(await deliveryQueue.count()).toBe(1);
   });
+
+  it('the reconciler replaces a job Redis kept only in part, which would never run', async () => {
+    const routingQueue = freshQueue('routing');
+    const deliveryQueue = freshQueue('delivery');
+    const [orphaned, bare] = await db
+      .insert(notifications)
+      .values(
+        ['orphaned', 'bare'].map((name) => ({
+          dedupeKey: `test:${serial}:${name}`,
+          kind: 'family_without_curator' as const,
+          chatId: 1,
+          payload: { familyId },
+        })),
+      )
+      .returning();
+    // Keys deleted one by one (not one FLUSHALL) while the queue runs: a job hash whose list is gone...
+    await deliveryQueue.add(
+      'deliver',
+      { notificationId: orphaned!.id },
+      { jobId: `notification-${orphaned!.id}` },
+    );
+    await connection.del(deliveryQueue.keys.wait!);
+    // ...and a bare hash a worker re-created from a wiped job's id, failed for want of data.
+    const bareId = `notification-${bare!.id}`;
+    await connection.hset(deliveryQueue.toKey(bareId), {
+      processedOn: Date.now(),
+      ats: 1,
+      failedReason: 'no data',
+    });
+    await connection.zadd(deliveryQueue.keys.failed!, Date.now(), bareId);
+    expect(await deliveryQueue.getJobState(`notification-${orphaned!.id}`)).toBe('unknown');
+    expect(await deliveryQueue.getJobState(bareId)).toBe('failed');
+
+    const relay = createOutboxRelay({
+      db,
+      sql,
+      routingQueue,
+      logger,
+      metrics: createDeliveryMetrics(),
+      pollIntervalMs: 600_000,
+    });
+    await createReconciler({ db, relay, routingQueue, deliveryQueue, logger }).reconcileOnce();
+    for (const notification of [orphaned!, bare!]) {
+      const job = await deliveryQueue.getJob(`notification-${notification.id}`);
+      expect(await job?.getState()).toBe('waiting');
+      expect(job?.data).toEqual({ notificationId: notification.id });
+    }
+  });
 });

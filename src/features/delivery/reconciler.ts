@@ -2,12 +2,32 @@ import type { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
-import { deliveryJob, routingJob } from '../../queue/jobs.js';
+import { deliveryJob, deliveryJobId, routingJob, routingJobId } from '../../queue/jobs.js';
 import { outboxEventSchema } from '../../queue/outbox.js';
 import { createNotificationsRepository } from './notifications.repository.js';
 import type { OutboxRelay } from './outbox-relay.js';
 
 const PAGE = 1000;
+
+/** Job states from which a job still runs by itself; any other job under a wanted id is a dead leftover. */
+const liveStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Removes jobs that exist under these ids but will never run, so the re-add that follows creates them
+ * anew. Adding an existing job id is a no-op, and Redis losing keys other than by an atomic FLUSHALL (a
+ * key-by-key wipe, eviction, a partial restore) leaves such jobs: a job hash re-created while its list
+ * was being deleted, in no list at all ('unknown'), or a bare hash a worker re-created by taking a
+ * wiped job's id from the wait list, which then failed with no data and stays in `failed`. Each would
+ * hold its notification or request `pending` for ever (seen in the Redis-wipe e2e test under load).
+ */
+async function dropDeadJobs(queue: Queue, jobIds: string[], logger: Logger): Promise<void> {
+  const states = await Promise.all(jobIds.map((id) => queue.getJobState(id)));
+  const dead = jobIds.filter((_, index) => !liveStates.has(states[index]!));
+  // getJobState says 'unknown' for a missing job too: remove() on it is a cheap no-op.
+  const removed = await Promise.all(dead.map((id) => queue.remove(id).catch(() => 0)));
+  const count = removed.filter((code) => code === 1).length;
+  if (count > 0) logger.warn({ queue: queue.name, count }, 'removed dead jobs before re-adding them');
+}
 
 /**
  * PostgreSQL is the truth, Redis may be wiped or lose jobs with a crash. At start-up and then periodically
@@ -42,7 +62,14 @@ export function createReconciler(deps: {
       const event = outboxEventSchema.safeParse({ kind: row.kind, payload: row.payload });
       return event.success ? [routingJob(Number(row.id), event.data)] : [];
     });
-    if (jobs.length > 0) await deps.routingQueue.addBulk(jobs);
+    if (jobs.length > 0) {
+      await dropDeadJobs(
+        deps.routingQueue,
+        jobs.map((job) => routingJobId(job.data.outboxId)),
+        deps.logger,
+      );
+      await deps.routingQueue.addBulk(jobs);
+    }
     return jobs.length;
   }
 
@@ -53,6 +80,7 @@ export function createReconciler(deps: {
     for (;;) {
       const ids = await repository.pendingIds(afterId, PAGE);
       if (ids.length === 0) return total;
+      await dropDeadJobs(deps.deliveryQueue, ids.map(deliveryJobId), deps.logger);
       await deps.deliveryQueue.addBulk(ids.map(deliveryJob));
       total += ids.length;
       afterId = ids[ids.length - 1] ?? afterId;
