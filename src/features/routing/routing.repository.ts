@@ -14,6 +14,28 @@ export type StaffRow = typeof staff.$inferSelect;
 
 /** Reads and writes of the routing slice. Accepts a transaction so a routing decision commits as one. */
 export function createRoutingRepository({ db }: { db: DbOrTx }) {
+  /**
+   * Creates notifications; one that already exists (same dedupe key) is left as it is. Returns the ids of
+   * those still to be sent, whether created now or by an earlier run.
+   */
+  async function insertNotifications(rows: Array<typeof notifications.$inferInsert>): Promise<number[]> {
+    if (rows.length === 0) return [];
+    await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
+    const pending = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          inArray(
+            notifications.dedupeKey,
+            rows.map((row) => row.dedupeKey),
+          ),
+          eq(notifications.status, 'pending'),
+        ),
+      );
+    return pending.map((row) => row.id);
+  }
+
   /** Active, not blocked, not away: someone a request can be sent to right now. */
   const reachableNow = (now: Date) =>
     and(
@@ -151,22 +173,7 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
               },
             ];
       });
-      if (rows.length === 0) return [];
-      await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
-      // Ids of the rows that are still to be sent, whether created now or by an earlier run.
-      const pending = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(
-          and(
-            inArray(
-              notifications.dedupeKey,
-              rows.map((row) => row.dedupeKey),
-            ),
-            eq(notifications.status, 'pending'),
-          ),
-        );
-      return pending.map((row) => row.id);
+      return insertNotifications(rows);
     },
 
     /** Members of the request's family with a Telegram chat, not erased (blocked ones are left to delivery). */
@@ -199,33 +206,16 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
         payload: Record<string, unknown>;
       }>,
     ) {
-      if (items.length === 0) return [];
-      await db
-        .insert(notifications)
-        .values(
-          items.map((item) => ({
-            kind: item.kind,
-            dedupeKey: item.dedupeKey,
-            requestId: item.requestId,
-            recipientMemberId: item.memberId,
-            chatId: item.chatId,
-            payload: item.payload,
-          })),
-        )
-        .onConflictDoNothing({ target: notifications.dedupeKey });
-      const pending = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(
-          and(
-            inArray(
-              notifications.dedupeKey,
-              items.map((item) => item.dedupeKey),
-            ),
-            eq(notifications.status, 'pending'),
-          ),
-        );
-      return pending.map((row) => row.id);
+      return insertNotifications(
+        items.map((item) => ({
+          kind: item.kind,
+          dedupeKey: item.dedupeKey,
+          requestId: item.requestId,
+          recipientMemberId: item.memberId,
+          chatId: item.chatId,
+          payload: item.payload,
+        })),
+      );
     },
 
     async pendingNotificationsOfRequest(requestId: number) {
