@@ -4,15 +4,10 @@ import { createDb } from '../../src/db/client.js';
 import { notifications } from '../../src/db/schema/index.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { busiestWindow, startBotApiRecorder } from '../helpers/bot-api-recorder.js';
+import { curatorsWithAFamilyEach, expectEachChatGotItsCards } from '../helpers/bulk-delivery.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import {
-  createConfirmedRequestsInBulk,
-  createFamilyWithMember,
-  createStaffMember,
-  districtByCode,
-  notificationStatusCounts,
-} from '../helpers/routing-factories.js';
+import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
 
 const CHATS = 50;
 const REQUESTS = 1000;
@@ -43,16 +38,7 @@ describe('1,000 notifications to 50 chats', () => {
   });
 
   it('delivers each once, never above 30/s in total nor 1/s per chat, honouring every 429', async () => {
-    const district = await districtByCode(db, 'lipetsk-city');
-    const chats: number[] = [];
-    const familyIds: number[] = [];
-    for (let i = 0; i < CHATS; i += 1) {
-      const chat = emulator.createUser({ first_name: `Куратор ${i}` }).id;
-      const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
-      const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: curator.id });
-      chats.push(chat);
-      familyIds.push(family.id);
-    }
+    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'lipetsk-city', CHATS);
     const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
 
     await eventually(
@@ -61,18 +47,7 @@ describe('1,000 notifications to 50 chats', () => {
       'all notifications sent',
     );
 
-    // None lost, none twice: every chat holds exactly its 20 cards, each request number once.
-    const expectedNumbers = new Map<number, string[]>();
-    created.forEach((request, index) => {
-      const chat = chats[index % CHATS]!;
-      expectedNumbers.set(chat, [...(expectedNumbers.get(chat) ?? []), `№ ${request.number}`]);
-    });
-    for (const chat of chats) {
-      const received = emulator
-        .messages(chat, { from: 'bot' })
-        .map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
-      expect(received.sort()).toEqual(expectedNumbers.get(chat)!.sort());
-    }
+    expectEachChatGotItsCards(emulator, chats, created);
     const rows = await db.select().from(notifications).where(eq(notifications.status, 'sent'));
     expect(rows).toHaveLength(REQUESTS);
     expect(new Set(rows.map((row) => `${row.chatId}:${row.telegramMessageId}`)).size).toBe(REQUESTS);

@@ -5,15 +5,10 @@ import { createDb } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { curatorsWithAFamilyEach, expectEachChatGotItsCards } from '../helpers/bulk-delivery.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, testConfig } from '../helpers/env.js';
 import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
-import {
-  createConfirmedRequestsInBulk,
-  createFamilyWithMember,
-  createStaffMember,
-  districtByCode,
-  notificationStatusCounts,
-} from '../helpers/routing-factories.js';
+import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
 
 const CHATS = 50;
 const REQUESTS = 500;
@@ -45,16 +40,7 @@ describe('Redis wiped while 500 notifications are pending', () => {
     const config = testConfig({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: prefix });
     apps.push(await startApp(config, { role: 'relay', logger: silent, reconcileIntervalMs: 1000 }));
 
-    const district = await districtByCode(db, 'lebedyan');
-    const chats: number[] = [];
-    const familyIds: number[] = [];
-    for (let i = 0; i < CHATS; i += 1) {
-      const chat = emulator.createUser({ first_name: `Куратор ${i}` }).id;
-      const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
-      const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: curator.id });
-      chats.push(chat);
-      familyIds.push(family.id);
-    }
+    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'lebedyan', CHATS);
     const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
     // The relay has queued all of them for routing; no worker runs yet.
     await eventually(
@@ -75,17 +61,7 @@ describe('Redis wiped while 500 notifications are pending', () => {
       150_000,
       'all notifications sent',
     );
-    const expected = new Map<number, string[]>();
-    created.forEach((request, index) => {
-      const chat = chats[index % CHATS]!;
-      expected.set(chat, [...(expected.get(chat) ?? []), `№ ${request.number}`]);
-    });
-    for (const chat of chats) {
-      const received = emulator
-        .messages(chat, { from: 'bot' })
-        .map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
-      expect(received.sort()).toEqual(expected.get(chat)!.sort());
-    }
+    expectEachChatGotItsCards(emulator, chats, created);
     expect(emulator.stats().acceptedSends).toBe(REQUESTS);
   }, 240_000);
 });

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { curatorsWithAFamilyEach, expectEachChatGotItsCards } from '../helpers/bulk-delivery.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, testEnv } from '../helpers/env.js';
 import { eventually } from '../helpers/pipeline.js';
-import {
-  createConfirmedRequestsInBulk,
-  createFamilyWithMember,
-  createStaffMember,
-  districtByCode,
-  notificationStatusCounts,
-} from '../helpers/routing-factories.js';
+import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 
 const CHATS = 30;
@@ -49,16 +44,7 @@ describe('two relay and two worker processes at once', () => {
     }
     await Promise.all(processes.map((process) => process.waitForLog(isStarted, 60_000)));
 
-    const district = await districtByCode(db, 'lev-tolstoy');
-    const chats: number[] = [];
-    const familyIds: number[] = [];
-    for (let i = 0; i < CHATS; i += 1) {
-      const chat = emulator.createUser({ first_name: `Куратор ${i}` }).id;
-      const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
-      const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: curator.id });
-      chats.push(chat);
-      familyIds.push(family.id);
-    }
+    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'lev-tolstoy', CHATS);
     const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
     await eventually(
       async () => (await notificationStatusCounts(db)).sent === REQUESTS,
@@ -66,17 +52,7 @@ describe('two relay and two worker processes at once', () => {
       'all notifications sent',
     );
 
-    const expected = new Map<number, string[]>();
-    created.forEach((request, index) => {
-      const chat = chats[index % CHATS]!;
-      expected.set(chat, [...(expected.get(chat) ?? []), `№ ${request.number}`]);
-    });
-    for (const chat of chats) {
-      const received = emulator
-        .messages(chat, { from: 'bot' })
-        .map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
-      expect(received.sort()).toEqual(expected.get(chat)!.sort());
-    }
+    expectEachChatGotItsCards(emulator, chats, created);
     const stats = emulator.stats();
     expect(stats.acceptedSends).toBe(REQUESTS);
     expect(stats.maxSendsPerSecondGlobal).toBeLessThanOrEqual(30);
