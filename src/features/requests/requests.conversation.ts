@@ -75,6 +75,20 @@ async function pick<S extends keyof typeof choiceSets>(
 const children = (io: DialogueIo) => io.household.filter((person) => person.kind === 'child');
 const relatives = (io: DialogueIo) => io.household.filter((person) => person.kind !== 'child');
 
+/** «Which child?» — one child from the passport, or a name when the passport has none. */
+function childStep(io: DialogueIo): Step {
+  return {
+    field: 'child',
+    ask: async (draft) => {
+      [draft.child] = await askPerson(io.conversation, io.ctx, {
+        question: io.ctx.t('req-ask-child'),
+        people: children(io),
+        noneKey: 'req-ask-child-name-none',
+      });
+    },
+  };
+}
+
 async function askAddress(io: DialogueIo): Promise<string> {
   const { conversation, ctx } = io;
   if (io.passportAddress) {
@@ -128,16 +142,7 @@ function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[
       ];
     case 'kindergarten_transfer':
       return [
-        {
-          field: 'child',
-          ask: async (d) => {
-            [d.child] = await askPerson(conversation, ctx, {
-              question: ctx.t('req-ask-child'),
-              people: children(io),
-              noneKey: 'req-ask-child-name-none',
-            });
-          },
-        },
+        childStep(io),
         answer('current-kindergarten', 'currentKindergarten', () =>
           askShortText(conversation, ctx, ctx.t('req-ask-current-kindergarten')),
         ),
@@ -150,16 +155,7 @@ function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[
       ];
     case 'school_meals':
       return [
-        {
-          field: 'child',
-          ask: async (d) => {
-            [d.child] = await askPerson(conversation, ctx, {
-              question: ctx.t('req-ask-child'),
-              people: children(io),
-              noneKey: 'req-ask-child-name-none',
-            });
-          },
-        },
+        childStep(io),
         answer('school', 'school', () => askShortText(conversation, ctx, ctx.t('req-ask-school'))),
         answer('school-class', 'schoolClass', () =>
           askShortText(conversation, ctx, ctx.t('req-ask-school-class'), 20),
