@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 import { type Language, languages } from './db/schema/enums.js';
 
@@ -14,15 +14,26 @@ export interface I18n {
 
 const localesDir = new URL('./locales/', import.meta.url);
 
+/** The Fluent files of one language: `src/locales/<language>/*.ftl`, one per feature, in name order. */
+export function localeFiles(language: Language): string[] {
+  return readdirSync(new URL(`${language}/`, localesDir))
+    .filter((file) => file.endsWith('.ftl'))
+    .sort();
+}
+
 /** Loads the Fluent files once; Russian is the primary language and the fallback for missing keys. */
 export function createI18n(): I18n {
   const bundles = new Map<Language, FluentBundle>();
   for (const language of languages) {
     // Unicode isolation marks around placeables confuse Telegram clients and tests; plain text reads better.
     const bundle = new FluentBundle(language, { useIsolating: false });
-    const resource = new FluentResource(readFileSync(new URL(`${language}.ftl`, localesDir), 'utf8'));
-    const errors = bundle.addResource(resource);
-    if (errors.length > 0) throw new Error(`${language}.ftl: ${errors.map((e) => e.message).join('; ')}`);
+    for (const file of localeFiles(language)) {
+      const resource = new FluentResource(readFileSync(new URL(`${language}/${file}`, localesDir), 'utf8'));
+      // A key defined twice (in one file or across files) is an error, not a silent override.
+      const errors = bundle.addResource(resource);
+      if (errors.length > 0)
+        throw new Error(`${language}/${file}: ${errors.map((e) => e.message).join('; ')}`);
+    }
     bundles.set(language, bundle);
   }
 

@@ -54,7 +54,7 @@ describe('readable request details', () => {
 
   it('en.ftl has every requests and support-measures key of ru.ftl', () => {
     const keys = (language: string) =>
-      readFileSync(new URL(`../../locales/${language}.ftl`, import.meta.url), 'utf8')
+      readFileSync(new URL(`../../locales/${language}/main.ftl`, import.meta.url), 'utf8')
         .split('\n')
         .map((line) => /^((?:req|sm)-[a-z0-9_-]+) =/.exec(line)?.[1])
         .filter(Boolean);

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createI18n, localeFiles } from './i18n.js';
+
+const keysOf = (language: 'ru' | 'en', file: string) =>
+  readFileSync(new URL(`./locales/${language}/${file}`, import.meta.url), 'utf8')
+    .split('\n')
+    .map((line) => /^([a-z][a-z0-9_-]*) =/.exec(line)?.[1])
+    .filter((key): key is string => Boolean(key));
+
+describe('locales', () => {
+  it('has the same files and the same keys in the same order in Russian and English', () => {
+    expect(localeFiles('en')).toEqual(localeFiles('ru'));
+    for (const file of localeFiles('ru')) expect(keysOf('en', file), file).toEqual(keysOf('ru', file));
+  });
+
+  it('loads every file and falls back to Russian for a key English lacks', () => {
+    const i18n = createI18n();
+    const key = keysOf('ru', 'main.ftl')[0] ?? '';
+    expect(i18n.has('ru', key)).toBe(true);
+    expect(() => i18n.t('en', 'no-such-key')).toThrow(/Missing translation key/);
+  });
+});
