@@ -130,6 +130,7 @@ class BotApiEmulator implements Emulator {
         await this.api.call(method, new ApiParams({ fields, files: new Map() }));
       },
       options.firstUpdateId ?? 1,
+      options.onWebhookAnswered,
     );
     this.api = new BotApi(this.world, this.updates, this.limiter);
     this.actions = new UserActions(this.world, this.updates);

@@ -39,6 +39,16 @@ export interface EmulatorOptions {
   firstUpdateId?: number;
   /** How long an update is retried against a failing webhook before it is given up. Default 30 000 ms. */
   webhookGiveUpMs?: number;
+  /** Called after each webhook POST with how long the bot took to answer it (benchmarks). */
+  onWebhookAnswered?: (answer: WebhookAnswer) => void;
+}
+
+/** One webhook POST as the emulator saw it: from sending the update to the bot's HTTP answer. */
+export interface WebhookAnswer {
+  update_id: number;
+  /** Milliseconds from the start of the POST to the end of the answer's body. */
+  ms: number;
+  ok: boolean;
 }
 
 /** A message as the emulator keeps it: the Telegram message plus what happened to it. */

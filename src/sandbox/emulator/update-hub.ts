@@ -2,11 +2,12 @@
  * Where updates wait for the bot: handed out by long-polling getUpdates, or pushed to a webhook one at a
  * time per chat, retried with backoff while the webhook fails (like Telegram) and given up after a while.
  */
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Update, WebhookInfo } from 'grammy/types';
 import { TelegramApiError } from './errors.js';
 import { isRecord } from './params.js';
-import type { RawUpdate, WebhookFailure } from './types.js';
+import type { RawUpdate, WebhookAnswer, WebhookFailure } from './types.js';
 import { unixTime } from './world.js';
 
 export type UpdateKind = Exclude<keyof Update, 'update_id'>;
@@ -69,6 +70,7 @@ export class UpdateHub {
     /** Runs a method call a webhook answered with (Telegram's "reply to webhook" feature). */
     private readonly onWebhookReply: WebhookReplyHandler,
     firstUpdateId = 1,
+    private readonly onWebhookAnswered?: (answer: WebhookAnswer) => void,
   ) {
     this.nextUpdateId = firstUpdateId;
   }
@@ -304,6 +306,7 @@ export class UpdateHub {
     cancel: AbortSignal,
     deadline: number,
   ): Promise<string | undefined> {
+    const startedAt = performance.now();
     try {
       const response = await fetch(webhook.url, {
         method: 'POST',
@@ -315,6 +318,11 @@ export class UpdateHub {
         signal: AbortSignal.any([cancel, AbortSignal.timeout(Math.max(1000, deadline - Date.now()))]),
       });
       const body = await response.text();
+      this.onWebhookAnswered?.({
+        update_id: update.update_id,
+        ms: performance.now() - startedAt,
+        ok: response.ok,
+      });
       if (!response.ok) return `Wrong response from the webhook: ${response.status} ${response.statusText}`;
       await this.runWebhookReply(body);
       return undefined;
