@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DeadlinePolicies, loadDeadlinePolicies } from './features/deadlines/policies.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -106,6 +107,18 @@ const envSchema = z
         })
         .default(DEFAULT_CRISIS_CONTACTS),
     ),
+    DEADLINE_POLICIES_FILE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((path, ctx) => {
+          const loaded = loadDeadlinePolicies(path);
+          if (loaded.ok) return loaded.policies;
+          for (const problem of loaded.problems) ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }),
+    ),
     DIALOGUE_IDLE_HOURS: z.preprocess(
       emptyAsUndefined,
       z.coerce.number().positive({ error: 'must be a positive number of hours' }).max(720).default(24),
@@ -143,6 +156,8 @@ export interface Config {
   crisisContacts: string[];
   /** A dialogue nobody answered for this long is closed with a message (fractions allowed, for tests). */
   dialogueIdleHours: number;
+  /** Take/resolve windows per category (DEADLINE_POLICIES_FILE, or the SPEC §5 defaults). */
+  deadlinePolicies: DeadlinePolicies;
 }
 
 export class ConfigError extends Error {
@@ -152,7 +167,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment into the service configuration. Pure: reads only its argument. */
+/**
+ * Parses the environment into the service configuration. Pure but for one read: the deadline policy file
+ * named by DEADLINE_POLICIES_FILE (or the default one), so a bad file stops the start like a bad variable.
+ */
 export function createConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw toConfigError(parsed.error);
@@ -175,6 +193,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
       .map((line) => line.trim())
       .filter(Boolean),
     dialogueIdleHours: e.DIALOGUE_IDLE_HOURS,
+    deadlinePolicies: e.DEADLINE_POLICIES_FILE,
   };
 }
 
