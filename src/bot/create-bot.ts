@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type Language, languages } from '../db/schema/enums.js';
 import { createCuratorComposer } from '../features/curator/curator.composer.js';
+import { createCuratorToolsComposer } from '../features/curator-tools/curator-tools.composer.js';
 import { createFallbackComposer } from '../features/menu/fallback.composer.js';
 import { createMenuComposer } from '../features/menu/menu.composer.js';
 import { createOnboardingComposer } from '../features/onboarding/onboarding.composer.js';
@@ -125,6 +126,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(leaveDialogueOnEscape);
   features.use(createStaffInviteComposer());
   features.use(createCuratorComposer());
+  features.use(createCuratorToolsComposer());
   // Dialogues (createConversation) are registered in these composers before their entry handlers.
   features.use(createOnboardingComposer());
   features.use(createPassportComposer());

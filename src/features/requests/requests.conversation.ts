@@ -30,9 +30,9 @@ export const REQUEST_CONVERSATION = 'request';
 /** Rounds of «Изменить» on the summary before we stop offering it (the replay log must stay bounded). */
 const MAX_SUMMARY_EDITS = 10;
 
-type Draft = Record<string, unknown>;
+export type Draft = Record<string, unknown>;
 
-interface DialogueIo {
+export interface DialogueIo {
   conversation: DialogueConversation;
   ctx: DialogueContext;
   household: HouseholdPerson[];
@@ -40,7 +40,7 @@ interface DialogueIo {
 }
 
 /** One question (or a small group that belongs together) of a category, and the summary's name for it. */
-interface Step {
+export interface Step {
   field: string;
   ask: (draft: Draft) => Promise<void>;
 }
@@ -105,7 +105,7 @@ async function askAddress(io: DialogueIo): Promise<string> {
 }
 
 /** The questions of each category, in SPEC §2's order (psychologist asks its urgency first: see below). */
-function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[] {
+export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[] {
   const { conversation, ctx } = io;
   switch (category) {
     case 'nanny':
@@ -236,7 +236,7 @@ function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[
 }
 
 /** The optional comment and files, asked after the category's questions (files not on the crisis path). */
-function closingSteps(io: DialogueIo, draft: Draft, files: { list: AttachmentInput[] }): Step[] {
+export function closingSteps(io: DialogueIo, draft: Draft, files: { list: AttachmentInput[] }): Step[] {
   const { conversation, ctx } = io;
   const steps: Step[] = [
     {
@@ -271,7 +271,7 @@ function closingSteps(io: DialogueIo, draft: Draft, files: { list: AttachmentInp
   return steps;
 }
 
-function summaryText(
+export function summaryText(
   ctx: DialogueContext,
   category: RequestCategory,
   details: unknown,

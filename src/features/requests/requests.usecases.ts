@@ -51,6 +51,8 @@ export async function createRequest(
     submissionKey: string;
     draft: { category: unknown; details: unknown };
     attachments: AttachmentInput[];
+    /** A curator creating the request on the family's behalf (phone intake): the `created` event names them. */
+    createdByStaffId?: number;
   },
 ): Promise<CreateRequestResult> {
   const now = deps.now ?? new Date();
@@ -100,8 +102,9 @@ export async function createRequest(
     await repository.insertEvent({
       requestId: request.id,
       type: 'created',
-      actorKind: 'family',
-      actorMemberId: input.memberId,
+      ...(input.createdByStaffId === undefined
+        ? { actorKind: 'family' as const, actorMemberId: input.memberId }
+        : { actorKind: 'staff' as const, actorStaffId: input.createdByStaffId }),
       data: { submissionKey, priority, attachments: files.length },
       createdAt: now,
     });

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { regionDate } from '../../bot/dialogue/questions.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { createCuratorToolsRepository } from './curator-tools.repository.js';
+import { activeStaff } from './curator-tools.usecases.js';
+
+/**
+ * Absence (SPEC §4): a curator is away until a date with a deputy of their district. Routing reads
+ * staff.away_until and staff.deputy_id at the moment it routes (src/features/routing), so a curator is back
+ * at the date by itself: no job has to run for it.
+ */
+
+/** The moment a date (yyyy-mm-dd) begins in the region's time zone. */
+export function startOfRegionDay(isoDate: string, timeZone: string): Date {
+  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(year, month - 1, day);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(guess))
+      .map((part) => [part.type, part.value]),
+  );
+  const shown = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return new Date(guess - (shown - guess));
+}
+
+/** Who an away curator's deputy can be: an active curator sharing a district with them. */
+export async function deputyCandidates(deps: { db: Db }, telegramId: number) {
+  const presser = await activeStaff(deps.db, telegramId);
+  if (presser?.role !== 'curator') return { ok: false, reason: 'wrong_role' } as const;
+  const candidates = await createCuratorToolsRepository({ db: deps.db }).deputyCandidates(
+    presser.id,
+    presser.districtIds,
+  );
+  return { ok: true, candidates } as const;
+}
+
+const absenceInputSchema = z.object({ until: z.iso.date(), deputyId: z.number().int().positive() });
+
+export type AbsenceResult =
+  | { ok: true; awayUntil: Date; deputyName: string }
+  | { ok: false; reason: 'wrong_role' | 'date_not_future' | 'deputy_not_allowed' };
+
+/** `/away`: away until the start of `until` (region time), with a deputy from the curator's districts. */
+export async function setAbsence(
+  deps: { db: Db; timeZone: string; now?: Date },
+  input: { telegramId: number; until: string; deputyId: number },
+): Promise<AbsenceResult> {
+  const now = deps.now ?? new Date();
+  const values = absenceInputSchema.parse({ until: input.until, deputyId: input.deputyId });
+  return deps.db.transaction(async (tx) => {
+    const presser = await activeStaff(tx, input.telegramId);
+    if (presser?.role !== 'curator') return { ok: false, reason: 'wrong_role' } as const;
+    if (values.until <= regionDate(now.getTime(), deps.timeZone))
+      return { ok: false, reason: 'date_not_future' } as const;
+    const repository = createCuratorToolsRepository({ db: tx });
+    const deputy = (await repository.deputyCandidates(presser.id, presser.districtIds)).find(
+      (candidate) => candidate.id === values.deputyId,
+    );
+    if (!deputy) return { ok: false, reason: 'deputy_not_allowed' } as const;
+    const awayUntil = startOfRegionDay(values.until, deps.timeZone);
+    await repository.setAbsence(presser.id, { awayUntil, deputyId: deputy.id });
+    return { ok: true, awayUntil, deputyName: deputy.fullName } as const;
+  });
+}
+
+/** `/back`: the absence ends now; new requests come to the curator again. */
+export async function endAbsence(deps: { db: Db }, input: { telegramId: number }) {
+  const presser = await activeStaff(deps.db, input.telegramId);
+  if (presser?.role !== 'curator') return { ok: false, reason: 'wrong_role' } as const;
+  const wasAway = presser.awayUntil !== null && presser.awayUntil > new Date();
+  await createCuratorToolsRepository({ db: deps.db }).setAbsence(presser.id, {
+    awayUntil: null,
+    deputyId: null,
+  });
+  return { ok: true, wasAway } as const;
+}
+
+/**
+ * Who handles a curator's work right now: their deputy while they are away (and the deputy is an active
+ * curator, present), otherwise the curator themselves. For reminders about open requests.
+ */
+export async function effectiveCuratorId(db: DbOrTx, staffId: number, now = new Date()): Promise<number> {
+  const repository = createCuratorToolsRepository({ db });
+  const member = await repository.findStaff(staffId);
+  if (!member?.awayUntil || member.awayUntil <= now || member.deputyId === null) return staffId;
+  const deputy = await repository.findStaff(member.deputyId);
+  const deputyPresent = deputy?.awayUntil == null || deputy.awayUntil <= now;
+  if (deputy?.active && deputy.role === 'curator' && !deputy.botBlocked && deputyPresent) return deputy.id;
+  return staffId;
+}

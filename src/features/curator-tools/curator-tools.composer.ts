@@ -1,0 +1,206 @@
+import { createConversation } from '@grammyjs/conversations';
+import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
+import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { formatDateTime } from '../../bot/format.js';
+import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
+import { endAbsence } from './curator-tools.absence.js';
+import {
+  AWAY_CONVERSATION,
+  awayDialogue,
+  createMeasureDialogue,
+  MEASURE_CONVERSATION,
+  refusalKey,
+} from './curator-tools.conversation.js';
+import { INTAKE_CONVERSATION, intakeDialogue } from './curator-tools.intake.js';
+import {
+  familyCallbackSchema,
+  familyCardKeyboard,
+  familyListKeyboard,
+  myCallbackSchema,
+  myListKeyboard,
+} from './curator-tools.keyboards.js';
+import {
+  activeStaff,
+  checkFamilyAccess,
+  findFamilies,
+  listMyRequests,
+  openRequestCard,
+  parseFamilyQuery,
+  type ToolsRefusal,
+  viewFamilyCardOf,
+} from './curator-tools.usecases.js';
+
+/** Sends a new message, or replaces the pressed one when the view is opened from a button. */
+async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
+  if (ctx.callbackQuery?.message) {
+    try {
+      await ctx.editMessageText(text, { reply_markup: keyboard });
+      return;
+    } catch (error) {
+      if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+      ctx.log.debug({ err: error }, 'could not edit the view in place; sending it anew');
+    }
+  }
+  await ctx.reply(text, { reply_markup: keyboard });
+}
+
+/** A refusal as a reply to a command, or as a button notice; logged with ids only. */
+async function refuse(ctx: BotContext, reason: ToolsRefusal, ids: Record<string, number> = {}) {
+  ctx.log.warn({ ...ids, reason }, 'curator tool refused');
+  const text = ctx.t(refusalKey(reason));
+  if (ctx.callbackQuery) {
+    await ctx.answerCallbackQuery({ text });
+    return;
+  }
+  await ctx.reply(text, ctx.member ? { reply_markup: mainMenuKeyboard(ctx.t) } : {});
+}
+
+async function showMyPage(ctx: BotContext, page: number) {
+  if (!ctx.from) return;
+  const result = await listMyRequests({ db: ctx.deps.db }, { telegramId: ctx.from.id, page });
+  if (!result.ok) return refuse(ctx, result.reason);
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+  const timeZone = ctx.deps.config.timeZone;
+  const items = result.items.map((item) => ({
+    id: item.id,
+    label: ctx.t('ct-my-item', {
+      number: String(item.number),
+      category: ctx.t('delivery-category', { category: item.category }),
+      urgent: item.priority === 'urgent' ? 'yes' : 'no',
+      deadline: formatDateTime(new Date(item.deadlineAt), timeZone, 'ru'),
+    }),
+  }));
+  const text =
+    result.total === 0
+      ? ctx.t('ct-my-empty')
+      : ctx.t('ct-my-title', {
+          total: result.total,
+          page: result.page + 1,
+          pages: result.pages,
+        });
+  await show(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
+}
+
+/**
+ * The curator's tools in the staff member's private chat: `/my`, `/family`, the family card with support
+ * measures, `/away` and `/back`, phone intake (`/intake`) and the staff `/help`. Mounted before the family
+ * features; commands of families pass through untouched.
+ */
+export function createCuratorToolsComposer() {
+  const catalogue = loadSupportMeasuresCatalogues().ru;
+  const composer = new Composer<BotContext>();
+  composer.use(
+    createConversation<BotContext, DialogueContext>(createMeasureDialogue(catalogue), {
+      id: MEASURE_CONVERSATION,
+    }),
+  );
+  composer.use(createConversation<BotContext, DialogueContext>(awayDialogue, { id: AWAY_CONVERSATION }));
+  composer.use(createConversation<BotContext, DialogueContext>(intakeDialogue, { id: INTAKE_CONVERSATION }));
+  const privateChat = composer.chatType('private');
+
+  // Staff get their own help; everyone else goes on to the family help (menu.composer.ts).
+  privateChat.command('help', async (ctx, next) => {
+    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+    if (!staff) return next();
+    await ctx.reply(ctx.t('ct-help', { role: staff.role }));
+  });
+
+  privateChat.command('my', (ctx) => showMyPage(ctx, 0));
+
+  privateChat.callbackQuery(/^my:/, async (ctx) => {
+    const parsed = myCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) return refuse(ctx, 'not_found');
+    if (parsed.data.kind === 'page') return showMyPage(ctx, parsed.data.page);
+    const requestId = parsed.data.requestId;
+    const result = await openRequestCard(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+      { telegramId: ctx.from.id, requestId },
+    );
+    if (!result.ok) return refuse(ctx, result.reason, { requestId });
+    await ctx.answerCallbackQuery();
+    await ctx.reply(result.text, { reply_markup: result.keyboard });
+  });
+
+  privateChat.command('family', async (ctx) => {
+    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+    if (!staff) return refuse(ctx, 'not_staff');
+    const query = parseFamilyQuery(ctx.match);
+    if (!query) {
+      await ctx.reply(ctx.t('ct-family-usage'));
+      return;
+    }
+    const found = await findFamilies({ db: ctx.deps.db }, { telegramId: ctx.from.id, query });
+    if (!found.ok) return refuse(ctx, found.reason);
+    if (found.families.length === 0) {
+      await ctx.reply(ctx.t('ct-family-none'));
+      return;
+    }
+    if (found.families.length === 1) {
+      const familyId = found.families[0]!.familyId;
+      const card = await viewFamilyCardOf(
+        { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+        { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
+      );
+      if (!card.ok) return refuse(ctx, card.reason, { familyId });
+      ctx.log.info({ familyId }, 'family card viewed');
+      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+      return;
+    }
+    await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
+      reply_markup: familyListKeyboard(
+        found.families.map((f) => ({
+          familyId: f.familyId,
+          label: ctx.t('ct-family-list-item', { name: f.name ?? '—', district: f.district }),
+        })),
+      ),
+    });
+  });
+
+  privateChat.callbackQuery(/^fam:/, async (ctx) => {
+    const parsed = familyCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) return refuse(ctx, 'not_found');
+    const { familyId, action } = parsed.data;
+    if (action === 'card') {
+      const card = await viewFamilyCardOf(
+        { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+        { telegramId: ctx.from.id, familyId, via: 'family_list' },
+      );
+      if (!card.ok) return refuse(ctx, card.reason, { familyId });
+      ctx.log.info({ familyId }, 'family card viewed');
+      await ctx.answerCallbackQuery();
+      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+      return;
+    }
+    const allowed = await checkFamilyAccess({ db: ctx.deps.db }, { telegramId: ctx.from.id, familyId });
+    if (!allowed.ok) return refuse(ctx, allowed.reason, { familyId });
+    await ctx.answerCallbackQuery();
+    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+    await ctx.conversation.enter(MEASURE_CONVERSATION, familyId);
+  });
+
+  privateChat.command('away', async (ctx) => {
+    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+    if (!staff) return refuse(ctx, 'not_staff');
+    if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
+    await ctx.conversation.enter(AWAY_CONVERSATION);
+  });
+
+  privateChat.command('back', async (ctx) => {
+    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+    if (!staff) return refuse(ctx, 'not_staff');
+    const result = await endAbsence({ db: ctx.deps.db }, { telegramId: ctx.from.id });
+    if (!result.ok) return refuse(ctx, result.reason);
+    ctx.log.info({ staffId: staff.id }, 'curator back from absence');
+    await ctx.reply(ctx.t(result.wasAway ? 'ct-back-done' : 'ct-back-not-away'));
+  });
+
+  privateChat.command('intake', async (ctx) => {
+    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+    if (!staff) return refuse(ctx, 'not_staff');
+    if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
+    await ctx.conversation.enter(INTAKE_CONVERSATION);
+  });
+
+  return composer;
+}

@@ -1,0 +1,108 @@
+import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { askChoice, askDate, askText } from '../../bot/dialogue/questions.js';
+import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
+import { deputyCandidates, setAbsence } from './curator-tools.absence.js';
+import { familyCardKeyboard } from './curator-tools.keyboards.js';
+import {
+  MEASURE_NOTE_MAX,
+  recordSupportMeasure,
+  type ToolsRefusal,
+  viewFamilyCardOf,
+} from './curator-tools.usecases.js';
+
+export const MEASURE_CONVERSATION = 'ct-measure';
+export const AWAY_CONVERSATION = 'ct-away';
+
+export const refusalKey = (reason: ToolsRefusal) => `ct-refused-${reason.replaceAll('_', '-')}`;
+
+/**
+ * «Записать меру поддержки» on the family card: which measure (the catalogue), since when, a note. The
+ * measure is saved with who recorded it — the scope is checked again when it is saved — and the card is
+ * shown again with it.
+ */
+export function createMeasureDialogue(catalogue: SupportMeasuresCatalogue) {
+  return async function measureDialogue(
+    conversation: DialogueConversation,
+    ctx: DialogueContext,
+    familyId: number,
+  ) {
+    const telegramId = ctx.from?.id;
+    if (telegramId === undefined) return;
+    const measure = await askChoice(conversation, ctx, {
+      question: ctx.t('ct-ask-measure'),
+      options: catalogue.measures.map((m) => ({ value: m.code, label: m.title })),
+    });
+    const since = await askDate(conversation, ctx, { question: ctx.t('ct-ask-measure-since') });
+    const note = await askText(conversation, ctx, {
+      question: ctx.t('ct-ask-measure-note'),
+      maxLength: MEASURE_NOTE_MAX,
+      skippable: true,
+    });
+    const saved = await conversation.external(async (outside) => {
+      const result = await recordSupportMeasure(
+        { db: outside.deps.db, catalogue },
+        { telegramId, familyId, measure, since, note: note ?? null },
+      );
+      if (result.ok) outside.log.info({ familyId, measure }, 'support measure recorded');
+      else outside.log.warn({ familyId, reason: result.reason }, 'support measure refused');
+      return result;
+    });
+    if (!saved.ok) {
+      await ctx.reply(ctx.t(refusalKey(saved.reason)));
+      return;
+    }
+    await ctx.reply(ctx.t('ct-measure-saved'));
+    const card = await conversation.external((outside) =>
+      viewFamilyCardOf(
+        { db: outside.deps.db, i18n: outside.deps.i18n, catalogue },
+        { telegramId, familyId, via: 'measure_recorded' },
+      ),
+    );
+    if (card.ok) await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+  };
+}
+
+/** Tries at a date the server refuses (today, or gone by at midnight) before the dialogue gives up. */
+const MAX_DATE_TRIES = 3;
+
+/** `/away`: until which date, and which curator of the district stands in meanwhile. */
+export async function awayDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  const telegramId = ctx.from?.id;
+  if (telegramId === undefined) return;
+  const found = await conversation.external((outside) =>
+    deputyCandidates({ db: outside.deps.db }, telegramId),
+  );
+  if (!found.ok) {
+    await ctx.reply(ctx.t(refusalKey(found.reason)));
+    return;
+  }
+  if (found.candidates.length === 0) {
+    await ctx.reply(ctx.t('ct-away-no-deputy'));
+    return;
+  }
+  for (let attempt = 0; attempt < MAX_DATE_TRIES; attempt++) {
+    const until = await askDate(conversation, ctx, {
+      question: ctx.t('ct-ask-away-until'),
+      allowFuture: true,
+      forbidPast: true,
+    });
+    const deputyId = await askChoice(conversation, ctx, {
+      question: ctx.t('ct-ask-deputy'),
+      options: found.candidates.map((c) => ({ value: String(c.id), label: c.fullName })),
+    });
+    const result = await conversation.external((outside) =>
+      setAbsence(
+        { db: outside.deps.db, timeZone: outside.deps.config.timeZone },
+        { telegramId, until, deputyId: Number(deputyId) },
+      ),
+    );
+    if (result.ok) {
+      await ctx.reply(
+        ctx.t('ct-away-set', { until: until.split('-').reverse().join('.'), deputy: result.deputyName }),
+      );
+      return;
+    }
+    await ctx.reply(ctx.t(`ct-away-${result.reason.replaceAll('_', '-')}`));
+    if (result.reason === 'wrong_role') return;
+  }
+}

@@ -1,0 +1,54 @@
+import { InlineKeyboard } from 'grammy';
+import { z } from 'zod';
+import type { Translate } from '../../i18n.js';
+
+/**
+ * Buttons of the curator's tools. Callback data is opaque and short (`my:p:<page>`, `my:r:<requestId>`,
+ * `fam:<familyId>:<action>`); every press is checked again on the server against the presser's role and scope.
+ */
+export const myCallbackSchema = z
+  .string()
+  .regex(/^my:[pr]:\d{1,9}$/)
+  .transform((data) => {
+    const [, kind, id] = data.split(':');
+    return kind === 'p'
+      ? ({ kind: 'page', page: Number(id) } as const)
+      : ({ kind: 'request', requestId: Number(id) } as const);
+  });
+
+export const familyActions = ['card', 'measure'] as const;
+export type FamilyAction = (typeof familyActions)[number];
+
+export const familyCallbackSchema = z
+  .string()
+  .regex(/^fam:\d{1,9}:[a-z]{2,12}$/)
+  .transform((data) => {
+    const [, id, action] = data.split(':');
+    return { familyId: Number(id), action };
+  })
+  .pipe(z.object({ familyId: z.number().int().positive(), action: z.enum(familyActions) }));
+
+export const familyCallback = (familyId: number, action: FamilyAction) => `fam:${familyId}:${action}`;
+
+export function myListKeyboard(
+  items: { id: number; label: string }[],
+  page: number,
+  pages: number,
+  t: Translate,
+) {
+  const keyboard = new InlineKeyboard();
+  for (const item of items) keyboard.text(item.label, `my:r:${item.id}`).row();
+  if (page > 0) keyboard.text(t('ct-page-previous'), `my:p:${page - 1}`);
+  if (page < pages - 1) keyboard.text(t('ct-page-next'), `my:p:${page + 1}`);
+  return keyboard;
+}
+
+export function familyListKeyboard(items: { familyId: number; label: string }[]) {
+  const keyboard = new InlineKeyboard();
+  for (const item of items) keyboard.text(item.label, familyCallback(item.familyId, 'card')).row();
+  return keyboard;
+}
+
+export function familyCardKeyboard(t: Translate, familyId: number) {
+  return new InlineKeyboard().text(t('ct-button-record-measure'), familyCallback(familyId, 'measure'));
+}
