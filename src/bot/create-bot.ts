@@ -14,6 +14,7 @@ import { createMenuComposer } from '../features/menu/menu.composer.js';
 import { createOnboardingComposer } from '../features/onboarding/onboarding.composer.js';
 import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
 import { createPassportComposer } from '../features/passport/passport.composer.js';
+import { createRelayButtonsComposer, createRelayComposer } from '../features/relay/relay.composer.js';
 import { createRequestsComposer } from '../features/requests/requests.composer.js';
 import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
@@ -125,6 +126,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   );
   features.use(leaveDialogueOnEscape);
   features.use(createStaffInviteComposer());
+  // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
+  features.use(createRelayButtonsComposer());
   features.use(createCuratorComposer());
   features.use(createCuratorToolsComposer());
   // Dialogues (createConversation) are registered in these composers before their entry handlers.
@@ -133,6 +136,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createSettingsComposer());
   features.use(createRequestsComposer());
   features.use(createMenuComposer());
+  // Replies to relayed messages and cards, and relay modes: after every dialogue, before the fallback.
+  features.use(createRelayComposer());
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));

@@ -43,6 +43,23 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('request_reopened'),
     payload: z.object({ requestId: z.number().int().positive() }),
   }),
+  /**
+   * A message between a family and a curator (a messages row): copy it to the other side. `replyToId`:
+   * the messages row it answers, so the copy threads under it; `question`: the curator asked the family.
+   */
+  z.object({
+    kind: z.literal('message_relayed'),
+    payload: z.object({
+      messageId: z.number().int().positive(),
+      replyToId: z.number().int().positive().optional(),
+      question: z.boolean().optional(),
+    }),
+  }),
+  /** A relayed message was edited by its sender: pass the edit on to the copies already sent. */
+  z.object({
+    kind: z.literal('message_edited'),
+    payload: z.object({ messageId: z.number().int().positive() }),
+  }),
 ]);
 
 export type OutboxEvent = z.infer<typeof outboxEventSchema>;

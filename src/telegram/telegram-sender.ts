@@ -3,7 +3,8 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 
 /** What became of one send, in the terms the delivery policy needs. */
 export type SendOutcome =
-  | { kind: 'sent'; messageId: number }
+  /** `messageIds`: every message sent, in order (an album, a long text in parts); `messageId` is the first. */
+  | { kind: 'sent'; messageId: number; messageIds?: number[] }
   /** 429: Telegram says when to come back. */
   | { kind: 'flood'; retryAfterMs: number; reason: string }
   /** 403: the user blocked the bot (or was deactivated); retrying cannot help. */
@@ -13,12 +14,50 @@ export type SendOutcome =
   /** 5xx, network trouble, a timeout: worth retrying later. */
   | { kind: 'transient'; reason: string };
 
+/**
+ * What a relayed message becomes in the other chat (issue 5): a text in parts (a long one split at
+ * Telegram's 4096), a copy of the original (copyMessage, with a labelled caption, or after a label message
+ * where a caption is impossible), an album by file ids, or an edit of an earlier copy that falls back to a
+ * marked correction when Telegram cannot edit it.
+ */
+export type OutgoingMessage =
+  | { type: 'text'; parts: string[]; replyMarkup?: InlineKeyboardMarkup; replyTo?: number }
+  | {
+      type: 'copy';
+      fromChatId: number;
+      messageId: number;
+      /** Replaces the caption; '' removes it. Undefined keeps the original's. */
+      caption?: string;
+      /** Sent as text messages before the copy (a label where no caption fits). */
+      before?: string[];
+      replyMarkup?: InlineKeyboardMarkup;
+      replyTo?: number;
+    }
+  | {
+      type: 'album';
+      media: Array<{ type: 'photo' | 'video' | 'document' | 'audio'; fileId: string; caption?: string }>;
+      /** Sent as text messages before the album (a label too long for a caption). */
+      before?: string[];
+      replyTo?: number;
+    }
+  | {
+      type: 'edit';
+      messageId: number;
+      field: 'text' | 'caption';
+      value: string;
+      replyMarkup?: InlineKeyboardMarkup;
+      /** Sent as a reply to the copy when Telegram refuses the edit. */
+      correction: string;
+    };
+
 export interface TelegramSender {
   sendText(
     chatId: number,
     text: string,
     options?: { replyMarkup?: InlineKeyboardMarkup },
   ): Promise<SendOutcome>;
+  /** Relayed messages (copies, albums, edits); optional so that a text-only fake sender stays enough. */
+  sendContent?(chatId: number, content: OutgoingMessage): Promise<SendOutcome>;
 }
 
 /**
@@ -46,7 +85,109 @@ export function createTelegramSender(options: {
         return classifySendError(error);
       }
     },
+    async sendContent(chatId, content) {
+      try {
+        return { kind: 'sent', ...(await sendOutgoing(api, chatId, content)) };
+      } catch (error) {
+        return classifySendError(error);
+      }
+    },
   };
+}
+
+const replyTo = (messageId: number | undefined) =>
+  messageId === undefined
+    ? {}
+    : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } };
+
+async function sendOutgoing(
+  api: Api,
+  chatId: number,
+  content: OutgoingMessage,
+): Promise<{ messageId: number; messageIds: number[] }> {
+  const ids: number[] = [];
+  const done = () => ({ messageId: ids[0]!, messageIds: ids });
+  switch (content.type) {
+    case 'text': {
+      for (const [index, part] of content.parts.entries()) {
+        const last = index === content.parts.length - 1;
+        const sent = await api.sendMessage(chatId, part, {
+          link_preview_options: { is_disabled: true },
+          ...(index === 0 ? replyTo(content.replyTo) : {}),
+          ...(last && content.replyMarkup ? { reply_markup: content.replyMarkup } : {}),
+        });
+        ids.push(sent.message_id);
+      }
+      return done();
+    }
+    case 'copy': {
+      let first: number | undefined;
+      for (const text of content.before ?? []) {
+        const sent = await api.sendMessage(chatId, text, {
+          link_preview_options: { is_disabled: true },
+          ...(first === undefined ? replyTo(content.replyTo) : {}),
+        });
+        first ??= sent.message_id;
+      }
+      const copy = await api.copyMessage(chatId, content.fromChatId, content.messageId, {
+        ...(content.caption !== undefined ? { caption: content.caption } : {}),
+        ...(content.replyMarkup ? { reply_markup: content.replyMarkup } : {}),
+        ...(first === undefined ? replyTo(content.replyTo) : {}),
+      });
+      // The copy itself is what a reply threads on; a label sent before it is only its heading.
+      ids.push(copy.message_id);
+      return done();
+    }
+    case 'album': {
+      let first: number | undefined;
+      for (const text of content.before ?? []) {
+        const label = await api.sendMessage(chatId, text, {
+          link_preview_options: { is_disabled: true },
+          ...(first === undefined ? replyTo(content.replyTo) : {}),
+        });
+        first ??= label.message_id;
+      }
+      const sent = await api.sendMediaGroup(
+        chatId,
+        content.media.map((item) => ({
+          type: item.type,
+          media: item.fileId,
+          ...(item.caption ? { caption: item.caption } : {}),
+        })) as Parameters<Api['sendMediaGroup']>[1],
+        first === undefined ? replyTo(content.replyTo) : {},
+      );
+      ids.push(...sent.map((message) => message.message_id));
+      return done();
+    }
+    case 'edit': {
+      try {
+        const markup = content.replyMarkup ? { reply_markup: content.replyMarkup } : {};
+        if (content.field === 'text') {
+          await api.editMessageText(chatId, content.messageId, content.value, {
+            link_preview_options: { is_disabled: true },
+            ...markup,
+          });
+        } else {
+          await api.editMessageCaption(chatId, content.messageId, { caption: content.value, ...markup });
+        }
+        ids.push(content.messageId);
+        return done();
+      } catch (error) {
+        if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+        if (error.description.includes('message is not modified')) {
+          ids.push(content.messageId);
+          return done();
+        }
+        // Too old to edit, deleted, or no such field: say it as a correction under the copy.
+        const sent = await api.sendMessage(chatId, content.correction, {
+          link_preview_options: { is_disabled: true },
+          ...replyTo(content.messageId),
+        });
+        ids.push(sent.message_id);
+        return done();
+      }
+    }
+  }
 }
 
 export function classifySendError(error: unknown): SendOutcome {

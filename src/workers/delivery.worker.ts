@@ -56,19 +56,27 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
   }
 
   /** Flags the recipient and, for a request card, routes it on — in the sending transaction. */
-  async function markBlocked(tx: DbOrTx, notification: Notification, reason: string) {
+  async function markBlocked(
+    tx: DbOrTx,
+    notification: Notification,
+    reason: string,
+    content?: NotificationContent,
+  ) {
     const repository = createNotificationsRepository({ db: tx });
     const marked = await repository.markUnreachable(notification.id, reason);
     if (!marked) return [];
+    // A relayed message that did not arrive: its sender is told (relay.content.ts).
+    const told = content?.onUnreachable ? await content.onUnreachable(tx) : [];
     if (marked.recipientMemberId !== null) await repository.flagMemberBlocked(marked.recipientMemberId);
-    if (marked.recipientStaffId === null) return [];
+    if (marked.recipientStaffId === null) return told;
     await repository.flagStaffBlocked(marked.recipientStaffId);
-    return rerouteAfterUnreachable(tx, {
+    const rerouted = await rerouteAfterUnreachable(tx, {
       notificationId: marked.id,
       kind: marked.kind,
       requestId: marked.requestId,
       staffId: marked.recipientStaffId,
     });
+    return [...told, ...rerouted];
   }
 
   /**
@@ -91,11 +99,15 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       }
       if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
 
-      const outcome = await deps.sender.sendText(
-        notification.chatId,
-        content.text,
-        content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
-      );
+      const outcome = content.outgoing
+        ? deps.sender.sendContent
+          ? await deps.sender.sendContent(notification.chatId, content.outgoing)
+          : ({ kind: 'rejected', reason: 'this sender cannot relay messages' } as const)
+        : await deps.sender.sendText(
+            notification.chatId,
+            content.text,
+            content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
+          );
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
@@ -104,12 +116,17 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           // Recorded in the step that learns the message id; only a crash before this commit can make
           // the message go out again.
           await repository.markSent(notification.id, outcome.messageId);
+          // A relayed message: its copy's message id goes onto the messages row, in the same commit.
+          if (content.afterSent) await content.afterSent(tx, outcome.messageIds ?? [outcome.messageId]);
           return { step: 'sent' } as const;
         case 'flood':
           await repository.recordWait(notification.id, outcome.reason);
           return { step: 'flood', retryAfterMs: outcome.retryAfterMs } as const;
         case 'blocked':
-          return { step: 'blocked', produced: await markBlocked(tx, notification, outcome.reason) } as const;
+          return {
+            step: 'blocked',
+            produced: await markBlocked(tx, notification, outcome.reason, content),
+          } as const;
         case 'rejected':
           await repository.markFailed(notification.id, outcome.reason);
           return { step: 'rejected', reason: outcome.reason } as const;
@@ -137,6 +154,9 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
       throw new UnrecoverableError('notification cannot be rendered');
     }
+    // An album waits a moment for its last items to arrive, then goes as one.
+    const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
+    if (settleMs > 0) return delay(job, token, settleMs);
 
     const result = await sendClaimed(notification, content);
     switch (result.step) {

@@ -1,6 +1,7 @@
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
+import { routeRelayedEdit, routeRelayedMessage } from '../features/relay/relay.routing.js';
 import {
   notificationKinds,
   notifyFamily,
@@ -60,6 +61,10 @@ export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; log
             : notificationKinds.curatorRequestReopened,
         requestId: event.payload.requestId,
       });
+    } else if (event.kind === 'message_relayed') {
+      notificationIds = await routeRelayedMessage({ db: deps.db }, event.payload);
+    } else if (event.kind === 'message_edited') {
+      notificationIds = await routeRelayedEdit({ db: deps.db }, event.outboxId, event.payload.messageId);
     } else {
       // The schema knows every kind; one this switch does not is a programming error, never another branch.
       const unknown: never = event;

@@ -81,7 +81,13 @@ async function takenRequest(curatorName: string) {
 describe('statuses from the curator’s card', () => {
   it('resolved: asks for a comment, closes the request, the family reads it and rates the help', async () => {
     const { curatorUser, curator, familyUser, request, card } = await takenRequest('Анна Петрова');
-    expect(buttonsOf(card)).toEqual(['Решена', 'Отклонить', 'Карточка семьи']);
+    expect(buttonsOf(card)).toEqual([
+      'Ответить',
+      'Ждём ответа семьи',
+      'Решена',
+      'Отклонить',
+      'Карточка семьи',
+    ]);
 
     bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Решена');
     const question = await bot.emulator.waitForMessage(curatorUser.id, undefined, 10_000);
@@ -197,7 +203,13 @@ describe('statuses from the curator’s card', () => {
     expect(reopened.text).toContain(
       `Семья вернула в работу заявку № ${taken.request.number}: проблема не решена.`,
     );
-    expect(buttonsOf(reopened)).toEqual(['Решена', 'Отклонить', 'Карточка семьи']);
+    expect(buttonsOf(reopened)).toEqual([
+      'Ответить',
+      'Ждём ответа семьи',
+      'Решена',
+      'Отклонить',
+      'Карточка семьи',
+    ]);
 
     expect((await cancelRequest(deps, ids)).ok).toBe(true);
     const cancelled = await bot.emulator.waitForMessage(

@@ -78,7 +78,7 @@ const eventTypes = async (requestId: number) =>
 describe('taking a request from its card', () => {
   it('moves the request to in progress, updates the card and tells the family who took it', async () => {
     const { curatorUser, curator, familyUser, request, card } = await routedRequest('gryazi', 'Анна Петрова');
-    expect(buttonsOf(card)).toEqual(['Взять в работу', 'Карточка семьи']);
+    expect(buttonsOf(card)).toEqual(['Взять в работу', 'Ответить', 'Карточка семьи']);
     expect(card.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({
       callback_data: `cur:${request.id}:take`,
     });
@@ -105,7 +105,13 @@ describe('taking a request from its card', () => {
     expect(card2.text).toContain(`№ ${request.number}`);
     expect(card2.text).toContain(`Взята в работу: Анна Петрова, ${time}`);
     expect(buttonsOf(card2)).not.toContain('Взять в работу');
-    expect(buttonsOf(card2)).toEqual(['Решена', 'Отклонить', 'Карточка семьи']);
+    expect(buttonsOf(card2)).toEqual([
+      'Ответить',
+      'Ждём ответа семьи',
+      'Решена',
+      'Отклонить',
+      'Карточка семьи',
+    ]);
 
     const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
     expect(notice.text).toContain(

@@ -28,8 +28,14 @@ describe('curator card buttons', () => {
       curatorCardKeyboard(t, 7, stage)
         .inline_keyboard.flat()
         .map((button) => button.text);
-    expect(labels('take')).toEqual(['Взять в работу', 'Карточка семьи']);
-    expect(labels('work')).toEqual(['Решена', 'Отклонить', 'Карточка семьи']);
+    expect(labels('take')).toEqual(['Взять в работу', 'Ответить', 'Карточка семьи']);
+    expect(labels('work')).toEqual([
+      'Ответить',
+      'Ждём ответа семьи',
+      'Решена',
+      'Отклонить',
+      'Карточка семьи',
+    ]);
     expect(labels('none')).toEqual(['Карточка семьи']);
   });
 });

@@ -6,7 +6,8 @@ import type { Translate } from '../../i18n.js';
  * Buttons of the curator's request card. Callback data is opaque (`cur:<requestId>:<action>`, well under
  * Telegram's 64 bytes) and every press is checked again on the server against the presser's role and scope.
  */
-export const curatorActions = ['take', 'resolve', 'reject', 'family'] as const;
+/** `reply` and `wait` (ask the family a question) are handled by the relay (features/relay). */
+export const curatorActions = ['take', 'reply', 'wait', 'resolve', 'reject', 'family'] as const;
 export type CuratorAction = (typeof curatorActions)[number];
 
 export const curatorCallbackSchema = z
@@ -27,8 +28,11 @@ export const curatorCallback = (requestId: number, action: CuratorAction) => `cu
 export function curatorCardKeyboard(t: Translate, requestId: number, stage: 'take' | 'work' | 'none') {
   const keyboard = new InlineKeyboard();
   if (stage === 'take') keyboard.text(t('cur-button-take'), curatorCallback(requestId, 'take')).row();
+  if (stage !== 'none') keyboard.text(t('relay-button-reply'), curatorCallback(requestId, 'reply')).row();
   if (stage === 'work') {
     keyboard
+      .text(t('relay-button-wait'), curatorCallback(requestId, 'wait'))
+      .row()
       .text(t('cur-button-resolve'), curatorCallback(requestId, 'resolve'))
       .row()
       .text(t('cur-button-reject'), curatorCallback(requestId, 'reject'))

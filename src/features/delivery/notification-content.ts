@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
+import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import type { Notification } from './notifications.repository.js';
@@ -12,6 +14,14 @@ import type { Notification } from './notifications.repository.js';
 export interface NotificationContent {
   text: string;
   replyMarkup?: InlineKeyboardMarkup;
+  /** Instead of a plain text: a relayed message (a copy, an album, an edit); see features/relay. */
+  outgoing?: OutgoingMessage;
+  /** Runs in the sending transaction with the ids Telegram gave the message(s). */
+  afterSent?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<void>;
+  /** Runs in the sending transaction when the recipient blocked the bot; returns notifications it made. */
+  onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
+  /** Not to be sent before this moment. */
+  notBefore?: Date;
 }
 
 /** A deadline as people in the region read it: `25.11.2026, 14:30`. */
@@ -151,6 +161,7 @@ export async function renderNotification(
     (await deps.db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id)))[0]?.fullName ??
     '—';
 
+  if (isRelayNotificationKind(notification.kind)) return renderRelayNotification(deps, notification);
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;

@@ -1,18 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { families, staff } from '../../db/schema/index.js';
+import { askWriteTopic } from '../relay/relay.composer.js';
 import { mainMenuKeyboard, menuButton } from './menu.keyboards.js';
-
-/** The curator's name for «Написать куратору», or undefined while none is assigned. */
-async function curatorNameOfFamily(ctx: BotContext, familyId: number): Promise<string | undefined> {
-  const [row] = await ctx.deps.db
-    .select({ name: staff.fullName })
-    .from(families)
-    .innerJoin(staff, eq(staff.id, families.curatorId))
-    .where(eq(families.id, familyId));
-  return row?.name;
-}
 
 /** `/help`, `/menu`, `/cancel` and «Написать куратору». Dialogues are left before these run (escape.ts). */
 export function createMenuComposer() {
@@ -36,7 +25,7 @@ export function createMenuComposer() {
     await ctx.reply(ctx.t('help-family'), { reply_markup: mainMenuKeyboard(ctx.t) });
   });
 
-  // Relay to the curator is the curator-workspace issue; until then say honestly how to reach them.
+  // «Написать куратору»: choose the request (or a general question), then write (features/relay).
   privateChat.filter(
     (ctx) => menuButton(ctx) === 'write_curator',
     async (ctx) => {
@@ -44,11 +33,7 @@ export function createMenuComposer() {
         await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
         return;
       }
-      const curator = await curatorNameOfFamily(ctx, ctx.member.familyId);
-      await ctx.reply(
-        curator ? ctx.t('menu-write-curator-named', { curator }) : ctx.t('menu-write-curator-none'),
-        { reply_markup: mainMenuKeyboard(ctx.t) },
-      );
+      await askWriteTopic(ctx);
     },
   );
 

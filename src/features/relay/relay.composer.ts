@@ -1,0 +1,363 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { BotContext } from '../../bot/context.js';
+import { isDialogueEscape } from '../../bot/dialogue/escape.js';
+import { families, requests, staff } from '../../db/schema/index.js';
+import { curatorCallbackSchema } from '../curator/curator.keyboards.js';
+import { curatorCardView, type RefusalReason } from '../curator/curator.usecases.js';
+import { cancelKeyboard, chooseTopicKeyboard, relayCallbackSchema } from './relay.keyboards.js';
+import { type AlbumTarget, createRelayModes } from './relay.mode.js';
+import { createRelayRepository } from './relay.repository.js';
+import {
+  checkStaffTarget,
+  findRelayStaff,
+  findThread,
+  recordEdit,
+  relayableContent,
+  relayFromFamily,
+  relayFromStaff,
+} from './relay.usecases.js';
+
+/** A curator's «Ответить» waits this long for the message. */
+const STAFF_MODE_TTL_SECONDS = 30 * 60;
+
+const refusalKey = (reason: RefusalReason) => `cur-refused-${reason.replaceAll('_', '-')}`;
+const modesOf = (ctx: BotContext) =>
+  createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
+const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
+
+/** Requests a family can still write about: not closed or cancelled. */
+const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
+
+/** «Написать куратору»: which request the message is about, or a general question. */
+export async function askWriteTopic(ctx: BotContext) {
+  if (!ctx.member) return;
+  const open = await ctx.deps.db
+    .select({ id: requests.id, number: requests.number, category: requests.category })
+    .from(requests)
+    .where(and(eq(requests.familyId, ctx.member.familyId), inArray(requests.status, [...openStatuses])))
+    .orderBy(asc(requests.id))
+    .limit(10);
+  const [curator] = await ctx.deps.db
+    .select({ name: staff.fullName })
+    .from(families)
+    .innerJoin(staff, eq(staff.id, families.curatorId))
+    .where(eq(families.id, ctx.member.familyId));
+  const intro = curator
+    ? ctx.t('relay-choose-topic-named', { curator: curator.name })
+    : ctx.t('relay-choose-topic-none');
+  await ctx.reply(intro, { reply_markup: chooseTopicKeyboard(ctx.t, open) });
+}
+
+/**
+ * Mounted before the curator composer: the card's «Ответить» and «Ждём ответа семьи», the relay's own
+ * buttons, and leaving a relay mode by /cancel, /menu, /start or a menu button.
+ */
+export function createRelayButtonsComposer() {
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType('private');
+
+  privateChat.use(async (ctx, next) => {
+    if (ctx.from && isDialogueEscape(ctx) && (await modesOf(ctx).clear(ctx.from.id))) {
+      ctx.log.info('relay mode left');
+      // Staff have no menu to show; a family's /cancel goes on to the menu composer.
+      if (!ctx.member && ctx.message?.text?.startsWith('/cancel')) {
+        await ctx.reply(ctx.t('relay-cancelled'));
+        return;
+      }
+    }
+    await next();
+  });
+
+  privateChat.callbackQuery(/^cur:\d{1,9}:(reply|wait)$/, async (ctx) => {
+    const parsed = curatorCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
+      return;
+    }
+    const { requestId, action } = parsed.data;
+    const question = action === 'wait';
+    const checked = await checkStaffTarget(ctx.deps.db, {
+      telegramId: ctx.from.id,
+      target: { requestId, familyId: 0 },
+      question,
+    });
+    if (!checked.ok) {
+      ctx.log.warn({ requestId, action, reason: checked.reason }, 'relay button refused');
+      const text =
+        checked.reason === 'not_allowed'
+          ? ctx.t('relay-refused-not-in-work')
+          : ctx.t(refusalKey(checked.reason));
+      await ctx.answerCallbackQuery({ text });
+      return;
+    }
+    const card = ctx.callbackQuery.message;
+    await modesOf(ctx).set(
+      ctx.from.id,
+      {
+        side: 'staff',
+        requestId,
+        familyId: checked.familyId,
+        ...(question ? { question: true } : {}),
+        ...(card ? { card: { chatId: card.chat.id, messageId: card.message_id } } : {}),
+      },
+      STAFF_MODE_TTL_SECONDS,
+    );
+    await ctx.answerCallbackQuery();
+    const number = String(checked.number);
+    await ctx.reply(ctx.t(question ? 'relay-staff-ask-question' : 'relay-staff-write', { number }), {
+      reply_markup: cancelKeyboard(ctx.t),
+    });
+  });
+
+  // Any other card button ends a pending «Ответить»: the curator has moved on to something else.
+  privateChat.callbackQuery(/^cur:/, async (ctx, next) => {
+    const mode = await modesOf(ctx).get(ctx.from.id);
+    if (mode?.side === 'staff') await modesOf(ctx).clear(ctx.from.id);
+    await next();
+  });
+
+  privateChat.callbackQuery(/^rly:/, async (ctx) => {
+    const parsed = relayCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      ctx.log.warn('malformed relay button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
+      return;
+    }
+    const { action, id } = parsed.data;
+    const modes = modesOf(ctx);
+
+    if (action === 'cancel') {
+      await modes.clear(ctx.from.id);
+      await ctx.answerCallbackQuery({ text: ctx.t('relay-cancelled') });
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      return;
+    }
+
+    if (action === 're') {
+      const row = await createRelayRepository({ db: ctx.deps.db }).findMessage(id);
+      const checked = row
+        ? await checkStaffTarget(ctx.deps.db, {
+            telegramId: ctx.from.id,
+            target: { requestId: row.requestId, familyId: row.familyId },
+          })
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!row || !checked.ok) {
+        const reason = checked.ok ? 'not_found' : checked.reason;
+        ctx.log.warn({ messageId: id, reason }, 'relay reply button refused');
+        await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+        return;
+      }
+      await modes.set(
+        ctx.from.id,
+        { side: 'staff', requestId: row.requestId, familyId: row.familyId, replyToId: row.id },
+        STAFF_MODE_TTL_SECONDS,
+      );
+      await ctx.answerCallbackQuery();
+      await ctx.reply(
+        row.requestId === null || checked.number === null
+          ? ctx.t('relay-staff-write-general')
+          : ctx.t('relay-staff-write', { number: String(checked.number) }),
+        { reply_markup: cancelKeyboard(ctx.t) },
+      );
+      return;
+    }
+
+    // `to`: a family member chose what to write about (0: a general question).
+    if (!ctx.member) {
+      ctx.log.warn('relay topic button from someone not in a family refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-family') });
+      return;
+    }
+    let number: number | undefined;
+    if (id !== 0) {
+      const [request] = await ctx.deps.db
+        .select({ number: requests.number })
+        .from(requests)
+        .where(and(eq(requests.id, id), eq(requests.familyId, ctx.member.familyId)));
+      if (!request) {
+        ctx.log.warn({ requestId: id }, 'relay topic button for another family refused');
+        await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-yours') });
+        return;
+      }
+      number = request.number;
+    }
+    await modes.set(
+      ctx.from.id,
+      { side: 'family', requestId: id === 0 ? null : id, familyId: ctx.member.familyId },
+      familyModeTtl(ctx),
+    );
+    await ctx.answerCallbackQuery();
+    const about =
+      number === undefined
+        ? ctx.t('relay-about-general')
+        : ctx.t('relay-about-request', { number: String(number) });
+    await ctx.reply(ctx.t('relay-family-write', { about }), { reply_markup: cancelKeyboard(ctx.t) });
+  });
+
+  return composer;
+}
+
+/**
+ * Mounted just before the fallback: a message that answers a relayed message or a card (Telegram reply), or
+ * comes while a relay mode is on, goes to the other side. Anything else goes on down the chain.
+ */
+export function createRelayComposer() {
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType('private');
+
+  privateChat.on('edited_message', async (ctx, next) => {
+    const edited = ctx.editedMessage;
+    const content = relayableContent(edited);
+    if (!content) return next();
+    const side = ctx.member
+      ? 'family'
+      : (await findRelayStaff(ctx.deps.db, ctx.from.id))
+        ? 'staff'
+        : undefined;
+    if (!side) return next();
+    const row = await recordEdit(
+      { db: ctx.deps.db },
+      { side, chatId: ctx.chat.id, messageId: edited.message_id, content },
+    );
+    if (!row) return next();
+    ctx.log.info({ messageId: row.id, side }, 'relayed message edited');
+  });
+
+  privateChat.on('message', async (ctx, next) => {
+    const message = ctx.msg;
+    if (message.text?.startsWith('/')) return next();
+    const presser = ctx.member ? undefined : await findRelayStaff(ctx.deps.db, ctx.from.id);
+    if (!ctx.member && !presser) return next();
+    const side = presser ? 'staff' : 'family';
+    const modes = modesOf(ctx);
+    const chatId = ctx.chat.id;
+    const groupId = message.media_group_id;
+
+    let target: AlbumTarget | undefined = groupId ? await modes.album(chatId, groupId) : undefined;
+    let card: { chatId: number; messageId: number } | undefined;
+    let fromMode = false;
+    if (!target && message.reply_to_message) {
+      const thread = await findThread(ctx.deps.db, side, chatId, message.reply_to_message.message_id);
+      if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) target = thread;
+    }
+    if (!target) {
+      const mode = await modes.get(ctx.from.id);
+      if (mode?.side === side) {
+        target = mode;
+        card = mode.card;
+        fromMode = true;
+      }
+    }
+    if (!target) return next();
+
+    const content = relayableContent(message);
+    if (!content) {
+      await ctx.reply(ctx.t(side === 'staff' ? 'relay-unsupported-staff' : 'relay-unsupported-family'));
+      return;
+    }
+    const firstOfAlbum = groupId ? await modes.rememberAlbum(chatId, groupId, target) : true;
+    if (side === 'staff') await relayStaffMessage(ctx, message, target, { fromMode, card, firstOfAlbum });
+    else await relayFamilyMessage(ctx, message, target, firstOfAlbum);
+  });
+
+  return composer;
+}
+
+async function relayStaffMessage(
+  ctx: BotContext,
+  message: Message,
+  target: AlbumTarget,
+  options: {
+    fromMode: boolean;
+    card: { chatId: number; messageId: number } | undefined;
+    firstOfAlbum: boolean;
+  },
+) {
+  const from = ctx.from!;
+  const result = await relayFromStaff(
+    { db: ctx.deps.db },
+    {
+      telegramId: from.id,
+      chatId: ctx.chat!.id,
+      messageId: message.message_id,
+      target: { requestId: target.requestId, familyId: target.familyId },
+      content: relayableContent(message)!,
+      ...(target.replyToId !== undefined ? { replyToId: target.replyToId } : {}),
+      ...(target.question ? { question: true } : {}),
+    },
+  );
+  if (options.fromMode) await modesOf(ctx).clear(from.id);
+  if (!result.ok) {
+    ctx.log.warn({ requestId: target.requestId, reason: result.reason }, 'relay to family refused');
+    await ctx.reply(
+      result.reason === 'not_allowed' ? ctx.t('relay-refused-not-in-work') : ctx.t(refusalKey(result.reason)),
+    );
+    return;
+  }
+  ctx.log.info({ requestId: target.requestId, messageId: result.messageId }, 'message relayed to the family');
+  if (!options.firstOfAlbum) return;
+  const number = result.number === null ? undefined : String(result.number);
+  await ctx.reply(
+    target.question
+      ? ctx.t('relay-staff-question-sent', { number: number ?? '—' })
+      : number
+        ? ctx.t('relay-staff-sent', { number })
+        : ctx.t('relay-staff-sent-general'),
+  );
+  if (target.question && options.card && target.requestId !== null) {
+    const view = await curatorCardView(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+      target.requestId,
+    );
+    if (view) {
+      await ctx.api
+        .editMessageText(options.card.chatId, options.card.messageId, view.text, {
+          reply_markup: view.keyboard,
+        })
+        .catch(() => undefined);
+    }
+  }
+}
+
+async function relayFamilyMessage(
+  ctx: BotContext,
+  message: Message,
+  target: AlbumTarget,
+  firstOfAlbum: boolean,
+) {
+  const member = ctx.member!;
+  const result = await relayFromFamily(
+    { db: ctx.deps.db },
+    {
+      memberId: member.id,
+      familyId: member.familyId,
+      chatId: ctx.chat!.id,
+      messageId: message.message_id,
+      requestId: target.requestId,
+      content: relayableContent(message)!,
+      ...(target.replyToId !== undefined ? { replyToId: target.replyToId } : {}),
+    },
+  );
+  if (!result.ok) {
+    ctx.log.warn({ requestId: target.requestId }, 'relay to curator refused: not this family’s request');
+    await modesOf(ctx).clear(ctx.from!.id);
+    await ctx.reply(ctx.t('relay-refused-not-yours'));
+    return;
+  }
+  ctx.log.info(
+    { requestId: target.requestId, messageId: result.messageId },
+    'message relayed to the curator',
+  );
+  if (!firstOfAlbum) return;
+  const about =
+    result.number === null
+      ? ctx.t('relay-about-general')
+      : ctx.t('relay-about-request', { number: String(result.number) });
+  await ctx.reply(
+    result.resumed
+      ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
+      : ctx.t('relay-family-sent', { about }),
+  );
+}

@@ -1,0 +1,274 @@
+import { asc, eq } from 'drizzle-orm';
+import { InlineKeyboard } from 'grammy';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { familyMembers, requests, staff } from '../../db/schema/index.js';
+import type { I18n, Translate } from '../../i18n.js';
+import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
+import type { NotificationContent } from '../delivery/notification-content.js';
+import type { Notification } from '../delivery/notifications.repository.js';
+import { relayCallback } from './relay.keyboards.js';
+import { relayNotificationKinds } from './relay.kinds.js';
+import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
+
+export { isRelayNotificationKind } from './relay.kinds.js';
+
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+/** How long an album's first item waits for the rest before the album is sent. */
+export const ALBUM_SETTLE_MS = 1500;
+
+const copyPayload = z.object({
+  messageId: z.number().int().positive(),
+  replyToId: z.number().int().positive().optional(),
+  question: z.boolean().optional(),
+  album: z.boolean().optional(),
+});
+const editPayload = z.object({ messageId: z.number().int().positive(), copyId: z.number().int().positive() });
+
+/** Splits a text into Telegram-sized parts, at a line break or a space where one is near the limit. */
+export function splitText(text: string, limit = TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit);
+    const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
+    const at = cut > limit / 2 ? cut : limit;
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^[\n ]/, '');
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}
+
+type Deps = { db: Db; i18n: I18n; timeZone: string };
+
+/** The recipient's language: a family member's own; staff read Russian. */
+async function recipientLanguage(db: Db, notification: Notification) {
+  if (notification.recipientMemberId === null) return 'ru' as const;
+  const [member] = await db
+    .select({ language: familyMembers.language })
+    .from(familyMembers)
+    .where(eq(familyMembers.id, notification.recipientMemberId));
+  return member?.language ?? 'ru';
+}
+
+/** The heading of a copy: who wrote and about which request (or «общий вопрос»). */
+async function labelOf(db: Db, t: Translate, row: RelayedMessage, question: boolean) {
+  const [request] =
+    row.requestId === null
+      ? []
+      : await db.select({ number: requests.number }).from(requests).where(eq(requests.id, row.requestId));
+  const about = request
+    ? t('relay-about-request', { number: String(request.number) })
+    : t('relay-about-general');
+  if (row.direction === 'staff_to_family') {
+    const [curator] =
+      row.senderStaffId === null
+        ? []
+        : await db.select({ name: staff.fullName }).from(staff).where(eq(staff.id, row.senderStaffId));
+    return t(question ? 'relay-label-question' : 'relay-label-curator', {
+      curator: curator?.name ?? '—',
+      about,
+    });
+  }
+  const [member] =
+    row.senderMemberId === null
+      ? []
+      : await db
+          .select({ name: familyMembers.fullName })
+          .from(familyMembers)
+          .where(eq(familyMembers.id, row.senderMemberId))
+          .orderBy(asc(familyMembers.id));
+  return t('relay-label-family', { family: member?.name ?? t('relay-family-unknown'), about });
+}
+
+/** The button under a copy: the family answers the curator; the curator answers this message. */
+function replyButton(t: Translate, row: RelayedMessage) {
+  return row.direction === 'staff_to_family'
+    ? new InlineKeyboard().text(t('relay-button-answer-curator'), relayCallback.toRequest(row.requestId ?? 0))
+    : new InlineKeyboard().text(t('relay-button-answer-family'), relayCallback.replyTo(row.id));
+}
+
+/** The message a copy answers, as it is in the recipient's chat (for reply threading). */
+async function replyToInChat(db: Db, replyToId: number | undefined, chatId: number) {
+  if (replyToId === undefined) return undefined;
+  const repository = createRelayRepository({ db });
+  const answered = await repository.findMessage(replyToId);
+  if (!answered) return undefined;
+  if (answered.staffChatId === chatId && answered.staffMessageId !== null) return answered.staffMessageId;
+  if (answered.familyChatId === chatId && answered.familyMessageId !== null) return answered.familyMessageId;
+  return repository.copyInChat(replyToId, chatId);
+}
+
+/** Where the original of a relayed message is, to copy it from. */
+const originOf = (row: RelayedMessage) =>
+  row.direction === 'staff_to_family'
+    ? { chatId: row.staffChatId, messageId: row.staffMessageId }
+    : { chatId: row.familyChatId, messageId: row.familyMessageId };
+
+const counterpartSide = (row: RelayedMessage) => (row.direction === 'staff_to_family' ? 'family' : 'staff');
+
+/** The words shown with a copy: heading, the text or caption, and for a question how to answer. */
+function compose(t: Translate, label: string, row: RelayedMessage, question: boolean) {
+  const pieces = [label];
+  if (row.text) pieces.push(row.text);
+  if (question) pieces.push(t('relay-question-footer'));
+  return pieces.join('\n\n');
+}
+
+const albumTypes = new Set(['photo', 'video', 'document', 'audio']);
+
+async function renderCopy(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {
+  const payload = copyPayload.parse(notification.payload);
+  const repository = createRelayRepository({ db: deps.db });
+  const row = await repository.findMessage(payload.messageId);
+  if (!row) return undefined;
+  const t = deps.i18n.forLanguage(await recipientLanguage(deps.db, notification));
+  const question = payload.question === true;
+  const label = await labelOf(deps.db, t, row, question);
+  const replyMarkup = replyButton(t, row);
+  const replyTo = await replyToInChat(deps.db, payload.replyToId, notification.chatId);
+  const side = counterpartSide(row);
+  const chatId = notification.chatId;
+
+  const onUnreachable = async (tx: DbOrTx) => {
+    if (row.direction !== 'staff_to_family' || row.senderStaffId === null) return [];
+    const [sender] = await tx
+      .select({ chatId: staff.telegramId })
+      .from(staff)
+      .where(eq(staff.id, row.senderStaffId));
+    if (!sender) return [];
+    return createRelayRepository({ db: tx }).insertNotifications([
+      {
+        kind: relayNotificationKinds.undelivered,
+        dedupeKey: `notification:${notification.id}:undelivered`,
+        requestId: row.requestId,
+        recipientStaffId: row.senderStaffId,
+        chatId: sender.chatId,
+        payload: { messageId: row.id },
+      },
+    ]);
+  };
+
+  const items = payload.album ? await repository.albumItems(row) : [row];
+  if (items.length > 1 && items.every((item) => albumTypes.has(item.kind) && item.fileId !== null)) {
+    const firstCaption = compose(t, label, items[0]!, question);
+    const fits = firstCaption.length <= CAPTION_LIMIT;
+    const outgoing: OutgoingMessage = {
+      type: 'album',
+      media: items.map((item, index) => ({
+        type: item.kind as 'photo' | 'video' | 'document' | 'audio',
+        fileId: item.fileId!,
+        ...(index === 0 && fits ? { caption: firstCaption } : item.text ? { caption: item.text } : {}),
+      })),
+      ...(fits ? {} : { before: splitText(label) }),
+      ...(replyTo !== undefined ? { replyTo } : {}),
+    };
+    return {
+      text: label,
+      outgoing,
+      notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS),
+      onUnreachable,
+      afterSent: async (tx, ids) => {
+        const relay = createRelayRepository({ db: tx });
+        for (const [index, item] of items.entries()) {
+          const copyId = ids[index];
+          if (copyId !== undefined) await relay.recordCopy(item.id, side, chatId, copyId);
+        }
+        await relay.mergeNotificationPayload(notification.id, { included: items.map((item) => item.id) });
+      },
+    };
+  }
+
+  const afterSent = async (tx: DbOrTx, ids: number[]) => {
+    const relay = createRelayRepository({ db: tx });
+    await relay.recordCopy(row.id, side, chatId, ids[0]!);
+    if (payload.album) await relay.mergeNotificationPayload(notification.id, { included: [row.id] });
+  };
+  const words = compose(t, label, row, question);
+  let outgoing: OutgoingMessage;
+  if (row.kind === 'text') {
+    outgoing = { type: 'text', parts: splitText(words), replyMarkup, ...(replyTo ? { replyTo } : {}) };
+  } else {
+    const origin = originOf(row);
+    if (origin.chatId === null || origin.messageId === null) return undefined;
+    // A video note has no caption, and a long caption does not fit: the words go first, then the copy.
+    const captionFits = row.kind !== 'video_note' && words.length <= CAPTION_LIMIT;
+    outgoing = {
+      type: 'copy',
+      fromChatId: origin.chatId,
+      messageId: origin.messageId,
+      ...(captionFits ? { caption: words } : { before: splitText(words) }),
+      replyMarkup,
+      ...(replyTo ? { replyTo } : {}),
+    };
+  }
+  return { text: label, outgoing, afterSent, onUnreachable };
+}
+
+async function renderEdit(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {
+  const payload = editPayload.parse(notification.payload);
+  const repository = createRelayRepository({ db: deps.db });
+  const row = await repository.findMessage(payload.messageId);
+  const copy = await repository.findNotification(payload.copyId);
+  if (!row || !copy || copy.telegramMessageId === null) return undefined;
+  const t = deps.i18n.forLanguage(await recipientLanguage(deps.db, notification));
+  const question = copyPayload.safeParse(copy.payload).data?.question === true;
+  const label = await labelOf(deps.db, t, row, question);
+  const words = compose(t, label, row, question);
+  const correction = t('relay-correction', { label, text: row.text ?? '—' });
+  const inAlbum = copy.payload.album === true;
+  const editable =
+    !inAlbum &&
+    (row.kind === 'text'
+      ? words.length <= TEXT_LIMIT
+      : row.kind !== 'video_note' && words.length <= CAPTION_LIMIT);
+  const outgoing: OutgoingMessage = editable
+    ? {
+        type: 'edit',
+        messageId: copy.telegramMessageId,
+        field: row.kind === 'text' ? 'text' : 'caption',
+        value: words,
+        replyMarkup: replyButton(t, row),
+        correction,
+      }
+    : { type: 'text', parts: splitText(correction), replyTo: copy.telegramMessageId };
+  return { text: correction, outgoing };
+}
+
+async function renderUndelivered(
+  deps: Deps,
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  const t = deps.i18n.forLanguage('ru');
+  const [request] =
+    notification.requestId === null
+      ? []
+      : await deps.db
+          .select({ number: requests.number })
+          .from(requests)
+          .where(eq(requests.id, notification.requestId));
+  const about = request
+    ? t('relay-about-request', { number: String(request.number) })
+    : t('relay-about-general');
+  return { text: t('relay-undelivered', { about }) };
+}
+
+/** The content of a relay notification, built when it is sent (rows and payloads hold ids only). */
+export async function renderRelayNotification(
+  deps: Deps,
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  switch (notification.kind) {
+    case relayNotificationKinds.toFamily:
+    case relayNotificationKinds.toStaff:
+      return renderCopy(deps, notification);
+    case relayNotificationKinds.edit:
+      return renderEdit(deps, notification);
+    case relayNotificationKinds.undelivered:
+      return renderUndelivered(deps, notification);
+    default:
+      return undefined;
+  }
+}

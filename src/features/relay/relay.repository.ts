@@ -1,0 +1,246 @@
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import type { MessageDirection, MessageKind } from '../../db/schema/enums.js';
+import {
+  families,
+  familyMembers,
+  messages,
+  notifications,
+  requestEvents,
+  requests,
+} from '../../db/schema/index.js';
+import { relayNotificationKinds } from './relay.kinds.js';
+
+export type RelayedMessage = typeof messages.$inferSelect;
+
+/** Reads and writes of the relay: the `messages` rows and the notifications that carry them. */
+export function createRelayRepository({ db }: { db: DbOrTx }) {
+  return {
+    async findMessage(id: number) {
+      const [row] = await db.select().from(messages).where(eq(messages.id, id));
+      return row;
+    },
+
+    /**
+     * The relayed message a reply in a staff chat answers: the staff side of a `messages` row (the
+     * curator's own message, or the copy of the family's they got).
+     */
+    async messageByStaffSide(chatId: number, messageId: number) {
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.staffChatId, chatId), eq(messages.staffMessageId, messageId)))
+        .orderBy(asc(messages.id))
+        .limit(1);
+      return row;
+    },
+
+    async messageByFamilySide(chatId: number, messageId: number) {
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.familyChatId, chatId), eq(messages.familyMessageId, messageId)))
+        .orderBy(asc(messages.id))
+        .limit(1);
+      return row;
+    },
+
+    /** A message the bot sent to this chat through delivery: a card, a notice or a relayed copy. */
+    async sentNotification(chatId: number, telegramMessageId: number) {
+      const [row] = await db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.chatId, chatId),
+            eq(notifications.telegramMessageId, telegramMessageId),
+            eq(notifications.status, 'sent'),
+          ),
+        )
+        .orderBy(asc(notifications.id))
+        .limit(1);
+      return row;
+    },
+
+    async findFamily(familyId: number) {
+      const [row] = await db
+        .select({ id: families.id, districtId: families.districtId, curatorId: families.curatorId })
+        .from(families)
+        .where(eq(families.id, familyId));
+      return row;
+    },
+
+    /** The request of this family (locked until the transaction ends), or undefined. */
+    async lockFamilyRequest(requestId: number, familyId: number) {
+      const [row] = await db
+        .select()
+        .from(requests)
+        .where(and(eq(requests.id, requestId), eq(requests.familyId, familyId)))
+        .for('update');
+      return row;
+    },
+
+    async insertMessage(values: {
+      requestId: number | null;
+      familyId: number;
+      direction: MessageDirection;
+      senderMemberId?: number;
+      senderStaffId?: number;
+      kind: MessageKind;
+      text: string | null;
+      fileId: string | null;
+      mediaGroupId: string | null;
+      familyChatId?: number;
+      familyMessageId?: number;
+      staffChatId?: number;
+      staffMessageId?: number;
+      now: Date;
+    }) {
+      const { now, ...row } = values;
+      const [inserted] = await db
+        .insert(messages)
+        .values({ ...row, createdAt: now })
+        .returning({ id: messages.id });
+      return inserted!.id;
+    },
+
+    async insertEvent(values: typeof requestEvents.$inferInsert) {
+      await db.insert(requestEvents).values(values);
+    },
+
+    async updateRequest(requestId: number, values: Partial<typeof requests.$inferInsert>) {
+      await db.update(requests).set(values).where(eq(requests.id, requestId));
+    },
+
+    async updateMessageText(id: number, text: string | null, now: Date) {
+      await db.update(messages).set({ text, editedAt: now }).where(eq(messages.id, id));
+    },
+
+    /** The copy's id on the other side, once (the first recipient's copy is the row's counterpart). */
+    async recordCopy(id: number, side: 'family' | 'staff', chatId: number, telegramMessageId: number) {
+      if (side === 'family') {
+        await db
+          .update(messages)
+          .set({ familyChatId: chatId, familyMessageId: telegramMessageId })
+          .where(and(eq(messages.id, id), isNull(messages.familyMessageId)));
+      } else {
+        await db
+          .update(messages)
+          .set({ staffChatId: chatId, staffMessageId: telegramMessageId })
+          .where(and(eq(messages.id, id), isNull(messages.staffMessageId)));
+      }
+    },
+
+    /** The items of an album sent from one chat, in the order they came. */
+    async albumItems(row: RelayedMessage) {
+      if (row.mediaGroupId === null) return [row];
+      const fromChat =
+        row.direction === 'family_to_staff'
+          ? eq(messages.familyChatId, row.familyChatId ?? -1)
+          : eq(messages.staffChatId, row.staffChatId ?? -1);
+      return db
+        .select()
+        .from(messages)
+        .where(
+          and(eq(messages.mediaGroupId, row.mediaGroupId), eq(messages.direction, row.direction), fromChat),
+        )
+        .orderBy(asc(messages.id));
+    },
+
+    /** Members of the family with a Telegram chat, not erased. */
+    async reachableMembers(familyId: number) {
+      const rows = await db
+        .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
+        .from(familyMembers)
+        .where(
+          and(
+            eq(familyMembers.familyId, familyId),
+            isNotNull(familyMembers.telegramId),
+            isNull(familyMembers.erasedAt),
+          ),
+        )
+        .orderBy(asc(familyMembers.id));
+      return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, chatId: row.telegramId }]));
+    },
+
+    /**
+     * Creates notifications; one that exists (same dedupe key) is left alone. Returns the ids of those
+     * still pending, whether made now or earlier.
+     */
+    async insertNotifications(rows: Array<typeof notifications.$inferInsert>) {
+      if (rows.length === 0) return [];
+      await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
+      const pending = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(
+          and(
+            inArray(
+              notifications.dedupeKey,
+              rows.map((row) => row.dedupeKey),
+            ),
+            eq(notifications.status, 'pending'),
+          ),
+        );
+      return pending.map((row) => row.id);
+    },
+
+    /** The notification with this dedupe key, locked: waits for a send of it in progress to finish. */
+    async lockNotificationByKey(dedupeKey: string) {
+      const [row] = await db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.dedupeKey, dedupeKey))
+        .for('update');
+      return row;
+    },
+
+    async findNotification(id: number) {
+      const [row] = await db.select().from(notifications).where(eq(notifications.id, id));
+      return row;
+    },
+
+    /** Adds to a notification's payload (which album items a send carried). */
+    async mergeNotificationPayload(id: number, extra: Record<string, unknown>) {
+      await db
+        .update(notifications)
+        .set({ payload: sql`${notifications.payload} || ${JSON.stringify(extra)}::jsonb` })
+        .where(eq(notifications.id, id));
+    },
+
+    /** Copies already delivered of a relayed message (the targets of an edit). */
+    async sentCopiesOf(messageId: number) {
+      return db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            inArray(notifications.kind, [relayNotificationKinds.toFamily, relayNotificationKinds.toStaff]),
+            eq(notifications.status, 'sent'),
+            sql`(${notifications.payload}->>'messageId')::bigint = ${messageId}
+              or ${notifications.payload}->'included' @> ${JSON.stringify([messageId])}::jsonb`,
+          ),
+        )
+        .orderBy(asc(notifications.id));
+    },
+
+    /** The copy of a relayed message in one chat, if delivery has sent it there. */
+    async copyInChat(messageId: number, chatId: number) {
+      const [row] = await db
+        .select({ telegramMessageId: notifications.telegramMessageId })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.chatId, chatId),
+            eq(notifications.status, 'sent'),
+            inArray(notifications.kind, [relayNotificationKinds.toFamily, relayNotificationKinds.toStaff]),
+            sql`(${notifications.payload}->>'messageId')::bigint = ${messageId}`,
+          ),
+        )
+        .limit(1);
+      return row?.telegramMessageId ?? undefined;
+    },
+  };
+}
+
+export type RelayRepository = ReturnType<typeof createRelayRepository>;

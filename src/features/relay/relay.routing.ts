@@ -1,0 +1,119 @@
+import type { Db, DbOrTx } from '../../db/client.js';
+import { createRoutingRepository } from '../routing/routing.repository.js';
+import { relayNotificationKinds } from './relay.kinds.js';
+import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
+
+interface Recipient {
+  chatId: number;
+  memberId?: number;
+  staffId?: number;
+}
+
+/**
+ * Who gets a copy: every reachable member of the family for a curator's message; for a family's message,
+ * the request's curator (the family's curator for a general question) or, when there is none, the
+ * district supervisors.
+ */
+async function recipientsOf(db: DbOrTx, row: RelayedMessage, now: Date): Promise<Recipient[]> {
+  const relay = createRelayRepository({ db });
+  if (row.direction === 'staff_to_family') {
+    const members = await relay.reachableMembers(row.familyId);
+    return members.map((member) => ({ chatId: member.chatId, memberId: member.id }));
+  }
+  const routing = createRoutingRepository({ db });
+  const family = await routing.findFamily(row.familyId);
+  if (!family) return [];
+  let curatorId: number | null = family.curatorId;
+  if (row.requestId !== null) {
+    const found = await routing.findRequestWithFamily(row.requestId);
+    curatorId = found?.request.curatorId ?? null;
+  }
+  const curator = curatorId === null ? undefined : await routing.findStaff(curatorId);
+  const staffIds =
+    curator?.active && !curator.botBlocked
+      ? [curator.id]
+      : await routing.supervisorsFor(family.districtId, now);
+  const chats = await routing.staffChats(staffIds);
+  return chats.map((chat) => ({ chatId: chat.telegramId, staffId: chat.id }));
+}
+
+const kindOf = (row: RelayedMessage) =>
+  row.direction === 'staff_to_family' ? relayNotificationKinds.toFamily : relayNotificationKinds.toStaff;
+
+const recipientColumns = (recipient: Recipient) => ({
+  chatId: recipient.chatId,
+  ...(recipient.memberId !== undefined ? { recipientMemberId: recipient.memberId } : {}),
+  ...(recipient.staffId !== undefined ? { recipientStaffId: recipient.staffId } : {}),
+});
+
+/** The chat an album came from (its items share a media group id only within one chat). */
+const fromChatOf = (row: RelayedMessage) =>
+  row.direction === 'family_to_staff' ? row.familyChatId : row.staffChatId;
+
+/**
+ * Produces the copies of a relayed message (one notification per recipient; a job run twice makes nothing
+ * new). Items of an album share one notification per recipient, sent once the album has settled; an item
+ * that comes after its album was sent gets a notification of its own.
+ */
+export async function routeRelayedMessage(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  payload: { messageId: number; replyToId?: number; question?: boolean },
+): Promise<number[]> {
+  const relay = createRelayRepository({ db });
+  const row = await relay.findMessage(payload.messageId);
+  if (!row) return [];
+  const recipients = await recipientsOf(db, row, now);
+  const extra = {
+    ...(payload.replyToId !== undefined ? { replyToId: payload.replyToId } : {}),
+    ...(payload.question ? { question: true } : {}),
+  };
+  const single = (recipient: Recipient) => ({
+    kind: kindOf(row),
+    dedupeKey: `message:${row.id}:chat:${recipient.chatId}`,
+    requestId: row.requestId,
+    ...recipientColumns(recipient),
+    payload: { messageId: row.id, ...extra },
+  });
+  if (row.mediaGroupId === null) {
+    return relay.insertNotifications(recipients.map(single));
+  }
+  const ids: number[] = [];
+  for (const recipient of recipients) {
+    const dedupeKey = `album:${fromChatOf(row)}:${row.mediaGroupId}:chat:${recipient.chatId}`;
+    const created = await db.transaction(async (tx) => {
+      const repository = createRelayRepository({ db: tx });
+      await repository.insertNotifications([
+        { ...single(recipient), dedupeKey, payload: { messageId: row.id, album: true, ...extra } },
+      ]);
+      // Waits for a send of this album in progress, so the answer below is final.
+      const album = await repository.lockNotificationByKey(dedupeKey);
+      if (!album) return [];
+      if (album.status === 'pending') return [album.id];
+      const included = Array.isArray(album.payload.included) ? (album.payload.included as number[]) : [];
+      if (included.includes(row.id)) return [];
+      return repository.insertNotifications([single(recipient)]);
+    });
+    ids.push(...created);
+  }
+  return ids;
+}
+
+/**
+ * An edited relayed message: one `relay_edit` notification per copy already sent (the copy is edited, or a
+ * marked correction is sent under it). Copies still pending go out with the new words anyway.
+ */
+export async function routeRelayedEdit({ db }: { db: Db }, outboxId: number, messageId: number) {
+  const relay = createRelayRepository({ db });
+  const copies = await relay.sentCopiesOf(messageId);
+  return relay.insertNotifications(
+    copies.map((copy) => ({
+      kind: relayNotificationKinds.edit,
+      dedupeKey: `outbox:${outboxId}:copy:${copy.id}`,
+      requestId: copy.requestId,
+      chatId: copy.chatId,
+      recipientMemberId: copy.recipientMemberId,
+      recipientStaffId: copy.recipientStaffId,
+      payload: { messageId, copyId: copy.id },
+    })),
+  );
+}

@@ -1,0 +1,318 @@
+import type { Message } from 'grammy/types';
+import type { Db } from '../../db/client.js';
+import type { MessageKind, RequestStatus } from '../../db/schema/enums.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { createCuratorRepository } from '../curator/curator.repository.js';
+import { coversRequest, type RefusalReason, workStatuses } from '../curator/curator.usecases.js';
+import { relayNotificationKinds } from './relay.kinds.js';
+import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
+
+/** What of a Telegram message is relayed and stored. */
+export interface RelayContent {
+  kind: MessageKind;
+  /** The text, or a media message's caption. */
+  text: string | null;
+  fileId: string | null;
+  mediaGroupId: string | null;
+}
+
+/**
+ * The part of a message that can pass between a family and a curator: text, photo, document, voice, video,
+ * video note, audio. Undefined for anything else (stickers, locations, contacts, polls…): the sender is told.
+ */
+export function relayableContent(message: Message): RelayContent | undefined {
+  const caption = message.caption ?? null;
+  const mediaGroupId = message.media_group_id ?? null;
+  if (message.text !== undefined) return { kind: 'text', text: message.text, fileId: null, mediaGroupId };
+  const photo = message.photo?.at(-1);
+  if (photo) return { kind: 'photo', text: caption, fileId: photo.file_id, mediaGroupId };
+  const media = (
+    [
+      ['document', message.document],
+      ['voice', message.voice],
+      ['video', message.video],
+      ['video_note', message.video_note],
+      ['audio', message.audio],
+    ] as const
+  ).find(([, file]) => file !== undefined);
+  if (!media) return undefined;
+  return { kind: media[0], text: caption, fileId: media[1]!.file_id, mediaGroupId };
+}
+
+/** Whom a message is about: a request, or the family's general question (requestId null). */
+export interface RelayTarget {
+  requestId: number | null;
+  familyId: number;
+}
+
+/** Statuses in which the family's message is an answer that puts the request back in work. */
+const waitingStatus: RequestStatus = 'waiting_family';
+
+type StaffPresser = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof createCuratorRepository>['staffByTelegramId']>>
+>;
+
+/** The staff member behind a Telegram account, when active and a curator or supervisor. */
+export async function findRelayStaff(db: Db, telegramId: number) {
+  const presser = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  if (!presser?.active || (presser.role !== 'curator' && presser.role !== 'supervisor')) return undefined;
+  return presser;
+}
+
+/** The request or the family a staff member may write to, checked against their role and scope. */
+async function authoriseStaffTarget(
+  db: Db | Parameters<Parameters<Db['transaction']>[0]>[0],
+  presser: StaffPresser,
+  target: RelayTarget,
+  lock: boolean,
+) {
+  const curators = createCuratorRepository({ db });
+  const relay = createRelayRepository({ db });
+  if (target.requestId !== null) {
+    const found = lock
+      ? await curators.lockRequest(target.requestId)
+      : await curators.findRequest(target.requestId);
+    if (!found) return { ok: false, reason: 'not_found' } as const;
+    if (!coversRequest(presser, found.request, found.districtId))
+      return { ok: false, reason: 'out_of_scope' } as const;
+    return { ok: true, request: found.request, familyId: found.request.familyId } as const;
+  }
+  const family = await relay.findFamily(target.familyId);
+  if (!family) return { ok: false, reason: 'not_found' } as const;
+  if (!coversRequest(presser, { curatorId: family.curatorId }, family.districtId))
+    return { ok: false, reason: 'out_of_scope' } as const;
+  return { ok: true, request: undefined, familyId: family.id } as const;
+}
+
+/**
+ * Whether this staff member may write to the family about this target now (before «Ответить» or «Ждём
+ * ответа семьи» puts them in the one-message mode). `question`: only a request in work can wait for the family.
+ */
+export async function checkStaffTarget(
+  db: Db,
+  input: { telegramId: number; target: RelayTarget; question?: boolean },
+): Promise<{ ok: true; number: number | null; familyId: number } | { ok: false; reason: RefusalReason }> {
+  const presser = await findRelayStaff(db, input.telegramId);
+  if (!presser) return { ok: false, reason: 'not_staff' };
+  const checked = await authoriseStaffTarget(db, presser, input.target, false);
+  if (!checked.ok) return checked;
+  if (input.question && !(checked.request && workStatuses.includes(checked.request.status))) {
+    return { ok: false, reason: 'not_allowed' };
+  }
+  return { ok: true, number: checked.request?.number ?? null, familyId: checked.familyId };
+}
+
+/**
+ * Where a reply in a chat points: the relayed message it answers (either side of a `messages` row), or a
+ * card or notice about a request that delivery sent there. Undefined when it answers nothing relayed.
+ */
+export async function findThread(
+  db: Db,
+  side: 'staff' | 'family',
+  chatId: number,
+  replyToMessageId: number,
+): Promise<(RelayTarget & { replyToId?: number }) | undefined> {
+  const repository = createRelayRepository({ db });
+  const row =
+    side === 'staff'
+      ? await repository.messageByStaffSide(chatId, replyToMessageId)
+      : await repository.messageByFamilySide(chatId, replyToMessageId);
+  if (row) return { requestId: row.requestId, familyId: row.familyId, replyToId: row.id };
+  const notification = await repository.sentNotification(chatId, replyToMessageId);
+  if (!notification) return undefined;
+  const relayedId = Number(notification.payload.messageId);
+  if (
+    (notification.kind === relayNotificationKinds.toFamily ||
+      notification.kind === relayNotificationKinds.toStaff) &&
+    Number.isInteger(relayedId)
+  ) {
+    const relayed = await repository.findMessage(relayedId);
+    if (relayed) return { requestId: relayed.requestId, familyId: relayed.familyId, replyToId: relayed.id };
+  }
+  if (notification.requestId === null) return undefined;
+  const request = await createCuratorRepository({ db }).findRequest(notification.requestId);
+  return request ? { requestId: request.request.id, familyId: request.request.familyId } : undefined;
+}
+
+export type StaffRelayResult =
+  | { ok: true; messageId: number; number: number | null }
+  | { ok: false; reason: RefusalReason };
+
+/**
+ * A curator's message to a family: checked against the sender's role and scope, stored as a `messages` row
+ * (with the curator's chat and message ids) with a `message` event and the outbox row that copies it to
+ * the family, in one transaction. `question`: «Ждём ответа семьи» — the request also becomes `waiting_family`.
+ */
+export async function relayFromStaff(
+  deps: { db: Db; now?: Date },
+  input: {
+    telegramId: number;
+    chatId: number;
+    messageId: number;
+    target: RelayTarget;
+    content: RelayContent;
+    replyToId?: number;
+    question?: boolean;
+  },
+): Promise<StaffRelayResult> {
+  const now = deps.now ?? new Date();
+  const presser = await findRelayStaff(deps.db, input.telegramId);
+  if (!presser) return { ok: false, reason: 'not_staff' };
+  return deps.db.transaction(async (tx) => {
+    const repository = createRelayRepository({ db: tx });
+    const checked = await authoriseStaffTarget(tx, presser, input.target, true);
+    if (!checked.ok) return checked;
+    const { request } = checked;
+    if (input.question && !(request && workStatuses.includes(request.status))) {
+      return { ok: false, reason: 'not_allowed' } as const;
+    }
+    const messageId = await repository.insertMessage({
+      requestId: request?.id ?? null,
+      familyId: checked.familyId,
+      direction: 'staff_to_family',
+      senderStaffId: presser.id,
+      ...input.content,
+      staffChatId: input.chatId,
+      staffMessageId: input.messageId,
+      now,
+    });
+    if (request) {
+      await repository.insertEvent({
+        requestId: request.id,
+        type: 'message',
+        actorKind: 'staff',
+        actorStaffId: presser.id,
+        data: { messageId, direction: 'staff_to_family', kind: input.content.kind },
+        createdAt: now,
+      });
+      if (input.question && request.status !== waitingStatus) {
+        await repository.updateRequest(request.id, { status: waitingStatus, updatedAt: now });
+        await repository.insertEvent({
+          requestId: request.id,
+          type: 'status_changed',
+          actorKind: 'staff',
+          actorStaffId: presser.id,
+          data: { from: request.status, to: waitingStatus, messageId },
+          createdAt: now,
+        });
+      }
+    }
+    await writeOutbox(tx, {
+      kind: 'message_relayed',
+      payload: {
+        messageId,
+        ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}),
+        ...(input.question ? { question: true } : {}),
+      },
+    });
+    return { ok: true, messageId, number: request?.number ?? null } as const;
+  });
+}
+
+export type FamilyRelayResult =
+  | { ok: true; messageId: number; number: number | null; resumed: boolean }
+  | { ok: false; reason: 'not_found' };
+
+/**
+ * A family member's message to the curator, about one of the family's requests or a general question:
+ * stored with the member's chat and message ids, a `message` event, and the outbox row that copies it to
+ * the curator. An answer on a request waiting for the family puts it back `in_progress`.
+ */
+export async function relayFromFamily(
+  deps: { db: Db; now?: Date },
+  input: {
+    memberId: number;
+    familyId: number;
+    chatId: number;
+    messageId: number;
+    requestId: number | null;
+    content: RelayContent;
+    replyToId?: number;
+  },
+): Promise<FamilyRelayResult> {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createRelayRepository({ db: tx });
+    const request =
+      input.requestId === null
+        ? undefined
+        : await repository.lockFamilyRequest(input.requestId, input.familyId);
+    if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
+    const messageId = await repository.insertMessage({
+      requestId: request?.id ?? null,
+      familyId: input.familyId,
+      direction: 'family_to_staff',
+      senderMemberId: input.memberId,
+      ...input.content,
+      familyChatId: input.chatId,
+      familyMessageId: input.messageId,
+      now,
+    });
+    let resumed = false;
+    if (request) {
+      await repository.insertEvent({
+        requestId: request.id,
+        type: 'message',
+        actorKind: 'family',
+        actorMemberId: input.memberId,
+        data: { messageId, direction: 'family_to_staff', kind: input.content.kind },
+        createdAt: now,
+      });
+      if (request.status === waitingStatus) {
+        resumed = true;
+        await repository.updateRequest(request.id, { status: 'in_progress', updatedAt: now });
+        await repository.insertEvent({
+          requestId: request.id,
+          type: 'status_changed',
+          actorKind: 'family',
+          actorMemberId: input.memberId,
+          data: { from: waitingStatus, to: 'in_progress', messageId },
+          createdAt: now,
+        });
+      }
+    }
+    await writeOutbox(tx, {
+      kind: 'message_relayed',
+      payload: { messageId, ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}) },
+    });
+    return { ok: true, messageId, number: request?.number ?? null, resumed } as const;
+  });
+}
+
+/**
+ * The sender edited a message that was relayed: the row takes the new words and the copies already sent are
+ * edited (or corrected) through delivery. A copy not yet sent simply goes out with the new words.
+ * Undefined when the edited message was never relayed.
+ */
+export async function recordEdit(
+  deps: { db: Db; now?: Date },
+  input: { side: 'staff' | 'family'; chatId: number; messageId: number; content: RelayContent },
+): Promise<RelayedMessage | undefined> {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createRelayRepository({ db: tx });
+    const row =
+      input.side === 'staff'
+        ? await repository.messageByStaffSide(input.chatId, input.messageId)
+        : await repository.messageByFamilySide(input.chatId, input.messageId);
+    const sentBySender =
+      row &&
+      (input.side === 'staff' ? row.direction === 'staff_to_family' : row.direction === 'family_to_staff');
+    if (!row || !sentBySender) return undefined;
+    await repository.updateMessageText(row.id, input.content.text, now);
+    if (row.requestId !== null) {
+      await repository.insertEvent({
+        requestId: row.requestId,
+        type: 'message',
+        actorKind: input.side,
+        ...(input.side === 'staff'
+          ? { actorStaffId: row.senderStaffId }
+          : { actorMemberId: row.senderMemberId }),
+        data: { messageId: row.id, edited: true },
+        createdAt: now,
+      });
+    }
+    await writeOutbox(tx, { kind: 'message_edited', payload: { messageId: row.id } });
+    return row;
+  });
+}

@@ -1,0 +1,45 @@
+# Messages between a family and its curator (relay). Keys are prefixed relay-.
+
+## Headings of relayed messages
+relay-about-request = request № { $number }
+relay-about-general = general question
+relay-label-curator = 💬 Curator { $curator } · { $about }
+relay-label-question = ❓ Curator { $curator } asks · { $about }
+relay-label-family = 💬 { $family } · { $about }
+relay-family-unknown = Family
+relay-question-footer = To answer, press «Answer the curator» below or reply to this message.
+relay-correction =
+    ✏️ A correction to the message above.
+    { $label }
+    { $text }
+relay-undelivered = Your message ({ $about }) did not reach a family member: they blocked the bot. Please call the family — the phone is on the «Family card».
+
+## Buttons
+relay-button-answer-curator = Answer the curator
+relay-button-answer-family = Reply
+relay-button-reply = Reply
+relay-button-wait = Waiting for the family
+relay-button-cancel = Cancel
+relay-topic-request = № { $number } · { $category }
+relay-topic-general = General question
+
+## Family
+relay-choose-topic-named = Your curator is { $curator }. What would you like to write about? Choose a request or «General question».
+relay-choose-topic-none = No curator is assigned yet; the head of the service will read your message. What would you like to write about?
+relay-family-write = Write your message to the curator ({ $about }). Text, a photo, a document, a voice or video message — I will pass it on as it is. To stop, press «Cancel» or any menu button.
+relay-family-sent = Passed on to the curator ({ $about }). The answer will come here, to this chat.
+relay-family-sent-resumed = Thank you! Your answer went to the curator; request № { $number } is in work again.
+relay-unsupported-family = I cannot pass this kind of message to the curator. Please write text or send a photo, a document, a voice or video message.
+relay-refused-not-yours = This is not your request. Press «Write to the curator» and choose a request from the list.
+relay-refused-not-family = This button is for families registered in the bot.
+
+## Curator
+relay-staff-write = Your next message goes to the family, request № { $number }. Text, photo, document, voice or video.
+relay-staff-write-general = Your next message goes to the family (general question).
+relay-staff-ask-question = Write your question for the family, request № { $number }. The request becomes «waiting for the family»; when the family answers, it is back in work.
+relay-staff-sent = Sent to the family · request № { $number }.
+relay-staff-sent-general = Sent to the family · general question.
+relay-staff-question-sent = The question went to the family. Request № { $number } is waiting for the family.
+relay-unsupported-staff = This kind of message cannot go to the family. Send text, a photo, a document, a voice or video message.
+relay-refused-not-in-work = The request is not in work: you can ask the family once it is taken.
+relay-cancelled = Cancelled. Nothing was sent.

@@ -1,0 +1,38 @@
+/**
+ * The framework floor: a bare grammY webhook bot that answers every message and every button press with
+ * one message carrying one inline button, and nothing else (no database, no Redis, no dialogues). Run as
+ * its own process by the intake scenario, with the same webhook settings as the real bot.
+ */
+import { createServer } from 'node:http';
+import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
+
+const token = process.env.BOT_TOKEN!;
+const apiRoot = process.env.TELEGRAM_API_ROOT!;
+const port = Number(process.env.HTTP_PORT);
+const webhookUrl = process.env.WEBHOOK_URL!;
+const secret = process.env.WEBHOOK_SECRET!;
+
+const bot = new Bot(token, { client: { apiRoot } });
+const next = new InlineKeyboard().text('Дальше', 'next');
+bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
+bot.on('callback_query', async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await ctx.reply('Ответ', { reply_markup: next });
+});
+
+await bot.init();
+const handle = webhookCallback(bot, 'http', { secretToken: secret });
+const server = createServer((req, res) => {
+  void handle(req, res).catch(() => {
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  });
+});
+await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+await bot.api.setWebhook(webhookUrl, { secret_token: secret });
+process.stdout.write(`${JSON.stringify({ msg: 'started', port })}\n`);
+
+process.once('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench [-- --quick] [-- --only intake,curator]`: runs the scenarios one after another against
+ * the real PostgreSQL and Redis and the built-in Bot API emulator, prints a markdown table and writes it
+ * with the machine's description into BENCHMARKS.md (between the result markers; the rest of the file is
+ * kept). Benchmarks are never tests: they print figures, nothing fails on a missed target.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchRedisUrl, cleanupRun, prepareRun, repoRoot } from './bench-env.js';
+import { type ResultRow, resultTable, type ScenarioResult } from './report.js';
+import { curatorScenario } from './scenario-curator.js';
+import { fanOutScenario } from './scenario-fanout.js';
+import { intakeScenario } from './scenario-intake.js';
+import { memoryScenario } from './scenario-memory.js';
+import { recoveryScenario } from './scenario-recovery.js';
+import { timersScenario } from './scenario-timers.js';
+import { describeMachine } from './stats.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick === true;
+
+/** Sizes: the issue's for a full run; smaller ones for --quick (the whole quick run stays under 3 minutes). */
+const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResult> }> = {
+  intake: { title: '1 intake', run: () => intakeScenario({ families: 200 }) },
+  curator: {
+    title: '2 time to the curator',
+    run: () => curatorScenario({ rates: [10, 50, 100], seconds: quick ? 2 : 5 }),
+  },
+  fanout: {
+    title: '3 fan-out',
+    run: () =>
+      fanOutScenario(quick ? { notifications: 600, chats: 200 } : { notifications: 3000, chats: 1000 }),
+  },
+  timers: {
+    title: '4 timers',
+    run: () => timersScenario(quick ? { pending: 20_000, firing: 300 } : { pending: 100_000, firing: 1000 }),
+  },
+  recovery: {
+    title: '5 recovery',
+    run: () =>
+      recoveryScenario(
+        quick ? { notifications: 2000, deadlines: 20_000 } : { notifications: 10_000, deadlines: 100_000 },
+      ),
+  },
+  memory: { title: '6 memory', run: () => memoryScenario({ dialogues: quick ? 2000 : 10_000 }) },
+};
+
+const selected = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(scenarios);
+for (const name of selected) {
+  if (!scenarios[name]) {
+    process.stderr.write(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+
+let cleaningUp: Promise<void> | undefined;
+const cleanup = () => {
+  cleaningUp ??= cleanupRun();
+  return cleaningUp;
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(
+      `\n${signal}: ending child processes, dropping the bench databases and Redis keys…\n`,
+    );
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const pgAdminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const rows: ResultRow[] = [];
+const notes: string[] = [];
+const startedAt = Date.now();
+let failed = false;
+try {
+  const machine = await describeMachine(pgAdminUrl, benchRedisUrl);
+  await prepareRun();
+  for (const name of selected) {
+    const scenario = scenarios[name]!;
+    log(`▶ ${scenario.title}…`);
+    const began = Date.now();
+    try {
+      const result = await scenario.run();
+      rows.push(...result.rows);
+      notes.push(
+        `**${scenario.title}** (${((Date.now() - began) / 1000).toFixed(0)} s). ${result.notes.join(' ')}`,
+      );
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      rows.push({ scenario: scenario.title, metric: 'did not complete', value: message ?? 'error' });
+      notes.push(`**${scenario.title}** did not complete: ${message}`);
+      log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    log(`  done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  }
+  const loadAtEnd = (await import('node:os')).loadavg().map((value) => value.toFixed(2));
+  const table = resultTable(rows);
+  const section = [
+    '<!-- bench:results:start -->',
+    `## Results (${quick ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${new Date().toISOString().slice(0, 16)}Z)`,
+    '',
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}; ` +
+      `Node.js ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}. ` +
+      `Load average (1/5/15 min) at the start ${machine.loadAtStart}, at the end ${loadAtEnd.join(' / ')}. ` +
+      `Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`,
+    '',
+    table,
+    '',
+    ...notes.flatMap((note) => [`- ${note}`]),
+    '<!-- bench:results:end -->',
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${notes.map((note) => `- ${note}`).join('\n')}\n`);
+  if (values['no-write'] !== true) writeResults(section);
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);
+
+function writeResults(section: string) {
+  const path = join(repoRoot, 'BENCHMARKS.md');
+  const current = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n';
+  const pattern = /<!-- bench:results:start -->[\s\S]*<!-- bench:results:end -->/;
+  const next = pattern.test(current) ? current.replace(pattern, () => section) : `${current}\n${section}\n`;
+  writeFileSync(path, next);
+  log(`results written to ${path}`);
+}

@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import { count } from 'drizzle-orm';
+import { requests } from '../../src/db/schema/index.js';
+import { createEmulator, type WebhookAnswer } from '../../src/sandbox/emulator.js';
+import { BENCH_BOT_TOKEN, scenarioEnv } from './bench-env.js';
+import { type StartedChild, startFloorChild, startServiceChild } from './bot-child.js';
+import type { ScenarioResult } from './report.js';
+import { seedFamilies } from './seed.js';
+import { fmt, ms, percentile } from './stats.js';
+import { floorDialogue, requestDialogue, type Step, walk } from './walks.js';
+
+interface LoadFigures {
+  updates: number;
+  seconds: number;
+  updatesPerSecond: number;
+  ackP50: number;
+  ackP99: number;
+  replyP50: number;
+  replyP99: number;
+  failedAcks: number;
+}
+
+/** Every family walks its steps at once; figures from the first update to the last answer. */
+async function runLoad(
+  emulator: ReturnType<typeof createEmulator>,
+  acks: WebhookAnswer[],
+  userIds: number[],
+  steps: Step[],
+): Promise<LoadFigures> {
+  acks.length = 0;
+  const started = performance.now();
+  const replies = await Promise.all(userIds.map((userId) => walk(emulator, userId, steps)));
+  const seconds = (performance.now() - started) / 1000;
+  const updates = userIds.length * steps.length;
+  const ackMs = acks.filter((ack) => ack.ok).map((ack) => ack.ms);
+  const replyMs = replies.flat();
+  return {
+    updates,
+    seconds,
+    updatesPerSecond: updates / seconds,
+    ackP50: percentile(ackMs, 50),
+    ackP99: percentile(ackMs, 99),
+    replyP50: percentile(replyMs, 50),
+    replyP99: percentile(replyMs, 99),
+    failedAcks: acks.filter((ack) => !ack.ok).length,
+  };
+}
+
+/**
+ * Intake: N registered families at once walk the whole request dialogue (10 updates each) against the bot
+ * process in webhook mode; then the same load against the bare grammY bot.
+ */
+export async function intakeScenario(options: { families: number }): Promise<ScenarioResult> {
+  const env = await scenarioEnv('intake');
+  const acks: WebhookAnswer[] = [];
+  const emulator = createEmulator({ token: BENCH_BOT_TOKEN, onWebhookAnswered: (ack) => acks.push(ack) });
+  await emulator.start();
+  let child: StartedChild | undefined;
+  try {
+    const families = await seedFamilies(env.db, emulator, options.families, { curatorEach: false });
+    const userIds = families.map((family) => family.userId);
+
+    child = await startServiceChild(env, emulator.url, 'bot');
+    // One family first, alone: warms the process (module loading, JIT, pools) outside the measurement.
+    const warmUser = (await seedFamilies(env.db, emulator, 1, { curatorEach: false }))[0]!.userId;
+    await walk(emulator, warmUser, requestDialogue);
+    const bot = await runLoad(emulator, acks, userIds, requestDialogue);
+    const [saved] = await env.db.select({ n: count() }).from(requests);
+    const botRss = child.rssMiB();
+    await child.stop();
+    child = undefined;
+
+    emulator.reset();
+    const floorUsers = Array.from(
+      { length: options.families + 1 },
+      (_, i) => emulator.createUser({ first_name: `Floor ${i}` }).id,
+    );
+    child = await startFloorChild(emulator.url, BENCH_BOT_TOKEN);
+    await walk(emulator, floorUsers[0]!, floorDialogue);
+    const floor = await runLoad(emulator, acks, floorUsers.slice(1), floorDialogue);
+    await child.stop();
+    child = undefined;
+
+    const ratio = bot.updatesPerSecond / floor.updatesPerSecond;
+    const name = `1 intake (${options.families} families × ${requestDialogue.length} updates)`;
+    return {
+      rows: [
+        {
+          scenario: name,
+          metric: 'updates/s (bot)',
+          value: fmt(bot.updatesPerSecond),
+          target: '≥ 1,500',
+          met: bot.updatesPerSecond >= 1500,
+        },
+        {
+          scenario: name,
+          metric: 'webhook ack p50 / p99 (bot)',
+          value: `${ms(bot.ackP50)} / ${ms(bot.ackP99)}`,
+          target: 'p99 ≤ 50 ms',
+          met: bot.ackP99 <= 50,
+        },
+        {
+          scenario: name,
+          metric: 'update → answer in chat p50 / p99 (bot)',
+          value: `${ms(bot.replyP50)} / ${ms(bot.replyP99)}`,
+        },
+        {
+          scenario: name,
+          metric: 'updates/s (bare grammY floor)',
+          value: fmt(floor.updatesPerSecond),
+        },
+        {
+          scenario: name,
+          metric: 'webhook ack p50 / p99 (floor)',
+          value: `${ms(floor.ackP50)} / ${ms(floor.ackP99)}`,
+        },
+        {
+          scenario: name,
+          metric: 'bot ÷ floor throughput',
+          value: fmt(ratio, 2),
+          target: '≥ 0.25',
+          met: ratio >= 0.25,
+        },
+      ],
+      notes: [
+        `Bot: ${fmt(bot.updates)} updates in ${fmt(bot.seconds, 1)} s, ${bot.failedAcks} webhook answers other than 2xx, ` +
+          `${fmt(saved?.n ?? 0)} requests saved (expected ${options.families + 1}, with the warm-up family); ` +
+          `bot process RSS after the run ${fmt(botRss)} MiB.`,
+        `Floor: ${fmt(floor.updates)} updates in ${fmt(floor.seconds, 1)} s, ${floor.failedAcks} answers other than 2xx.`,
+      ],
+    };
+  } finally {
+    await child?.stop();
+    await emulator.stop();
+    await env.close();
+  }
+}

@@ -1,0 +1,87 @@
+import { Redis } from 'ioredis';
+import { createEmulator } from '../../src/sandbox/emulator.js';
+import { BENCH_BOT_TOKEN, scenarioEnv } from './bench-env.js';
+import { type StartedChild, startServiceChild } from './bot-child.js';
+import type { ScenarioResult } from './report.js';
+import { seedFamilies } from './seed.js';
+import { fmt, inParallel } from './stats.js';
+import type { Step } from './walks.js';
+import { walk } from './walks.js';
+
+/** «Нужна помощь» typed, then a category: the dialogue is left waiting for «Как срочно». */
+const opening: Step[] = [
+  { kind: 'text', value: 'Нужна помощь', expect: 'С чем нужна помощь' },
+  { kind: 'press', value: 'Помощь психолога', expect: 'Как срочно' },
+];
+
+async function countKeys(redisUrl: string, pattern: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  let found = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2000);
+      cursor = next;
+      found += keys.length;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return found;
+}
+
+/**
+ * Memory: N families each open the request dialogue and stop at its second question, so N dialogues are
+ * in progress at once; the resident memory of the bot process (its own child process) is read from /proc
+ * before, during (the peak) and after.
+ */
+export async function memoryScenario(options: { dialogues: number }): Promise<ScenarioResult> {
+  const env = await scenarioEnv('memory');
+  const emulator = createEmulator({ token: BENCH_BOT_TOKEN });
+  await emulator.start();
+  let child: StartedChild | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    const families = await seedFamilies(env.db, emulator, options.dialogues + 1, { curatorEach: false });
+    child = await startServiceChild(env, emulator.url, 'bot');
+    await walk(emulator, families[0]!.userId, opening);
+    const idle = child.rssMiB();
+    let peak = idle;
+    const running = child;
+    sampler = setInterval(() => {
+      peak = Math.max(peak, running.rssMiB());
+    }, 250);
+    const started = Date.now();
+    await inParallel(families.slice(1), 200, async (family) => {
+      await walk(emulator, family.userId, opening);
+    });
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    sampler = undefined;
+    const after = child.rssMiB();
+    peak = Math.max(peak, after);
+    const inProgress = await countKeys(env.redisUrl, `${env.redisPrefix}:dlg:*`);
+    const name = `6 memory (${fmt(options.dialogues)} dialogues)`;
+    return {
+      rows: [
+        {
+          scenario: name,
+          metric: 'bot process RSS with the dialogues open (peak while opening)',
+          value: `${fmt(after)} MiB (${fmt(peak)} MiB)`,
+          target: '≤ 256 MB',
+          met: peak <= 256,
+        },
+      ],
+      notes: [
+        `RSS after start-up and one dialogue ${fmt(idle)} MiB; ${fmt(options.dialogues)} dialogues opened in ` +
+          `${fmt(seconds, 1)} s (${fmt((options.dialogues * opening.length) / seconds)} updates/s); ` +
+          `${fmt(inProgress)} dialogue states in Redis afterwards.`,
+      ],
+    };
+  } finally {
+    if (sampler) clearInterval(sampler);
+    await child?.stop();
+    await emulator.stop();
+    await env.close();
+  }
+}

@@ -1,0 +1,5 @@
+import type { ScenarioResult } from './report.js';
+
+export async function recoveryScenario(_options: unknown): Promise<ScenarioResult> {
+  throw new Error('not built yet');
+}

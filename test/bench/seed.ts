@@ -1,0 +1,90 @@
+import type { Db } from '../../src/db/client.js';
+import { families, familyMembers, servicemen, staff, staffDistricts } from '../../src/db/schema/index.js';
+import type { Emulator } from '../../src/sandbox/emulator.js';
+import { districtByCode } from '../helpers/routing-factories.js';
+
+const CHUNK = 1000;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export interface SeededFamily {
+  /** The family member's Telegram id (an emulator user). */
+  userId: number;
+  familyId: number;
+  /** The chat of the family's curator. */
+  curatorChat: number;
+}
+
+/**
+ * `count` registered families (consent, phone, passport, serviceman) of one district, written in bulk.
+ * With `curatorEach` every family has a curator of its own (so cards never wait on Telegram's 1/s per
+ * chat); otherwise all share one curator.
+ */
+export async function seedFamilies(
+  db: Db,
+  emulator: Emulator,
+  count: number,
+  options: { curatorEach: boolean; districtCode?: string },
+): Promise<SeededFamily[]> {
+  const district = await districtByCode(db, options.districtCode ?? 'lipetsk-city');
+  const curatorUsers = Array.from({ length: options.curatorEach ? count : 1 }, (_, i) =>
+    emulator.createUser({ first_name: `Куратор ${i + 1}`, language_code: 'ru' }),
+  );
+  const curatorIds: number[] = [];
+  for (const part of chunks(curatorUsers)) {
+    const rows = await db
+      .insert(staff)
+      .values(
+        part.map((user) => ({ role: 'curator' as const, telegramId: user.id, fullName: user.first_name })),
+      )
+      .returning({ id: staff.id });
+    curatorIds.push(...rows.map((row) => row.id));
+    await db.insert(staffDistricts).values(rows.map((row) => ({ staffId: row.id, districtId: district.id })));
+  }
+
+  const familyUsers = Array.from({ length: count }, (_, i) =>
+    emulator.createUser({ first_name: `Семья ${i + 1}`, language_code: 'ru' }),
+  );
+  const seeded: SeededFamily[] = [];
+  for (const [partIndex, part] of chunks(familyUsers).entries()) {
+    const base = partIndex * CHUNK;
+    const rows = await db
+      .insert(families)
+      .values(
+        part.map((_, i) => ({
+          districtId: district.id,
+          locality: 'Липецк',
+          address: `г. Липецк, ул. Советская, д. ${((base + i) % 200) + 1}`,
+          curatorId: curatorIds[options.curatorEach ? base + i : 0]!,
+        })),
+      )
+      .returning({ id: families.id });
+    await db.insert(familyMembers).values(
+      part.map((user, i) => ({
+        familyId: rows[i]!.id,
+        telegramId: user.id,
+        fullName: `Мария Иванова ${base + i + 1}`,
+        relationship: 'wife' as const,
+        phone: `+7900${String(base + i + 1).padStart(7, '0')}`,
+        language: 'ru' as const,
+        consentVersion: '1',
+        consentAt: new Date(),
+      })),
+    );
+    await db
+      .insert(servicemen)
+      .values(rows.map((row, i) => ({ familyId: row.id, fullName: `Иван Иванов ${base + i + 1}` })));
+    part.forEach((user, i) => {
+      seeded.push({
+        userId: user.id,
+        familyId: rows[i]!.id,
+        curatorChat: curatorUsers[options.curatorEach ? base + i : 0]!.id,
+      });
+    });
+  }
+  return seeded;
+}
