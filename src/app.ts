@@ -7,6 +7,7 @@ import type { PatronazhBot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { runMigrations } from './db/migrate.js';
+import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
 import { createDeliveryMetrics } from './features/delivery/delivery.metrics.js';
 import { createOutboxRelay, type OutboxRelay } from './features/delivery/outbox-relay.js';
 import { createReconciler, type Reconciler } from './features/delivery/reconciler.js';
@@ -166,6 +167,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       botInfo: options.botInfo,
     });
     await bot.init();
+    // The menu of everyone without a chat menu of their own (families' and staff's are set per chat).
+    await setDefaultCommands({ api: bot.api, i18n: container.i18n, logger });
     const activeBot = bot;
     if (config.webhook) {
       await bot.api.setWebhook(config.webhook.url, {

@@ -13,6 +13,7 @@ import {
   deactivateStaff,
   StaffInviteInputError,
 } from '../features/staff/staff.usecases.js';
+import { listAudit } from '../features/supervision/supervision.audit.js';
 
 const usage = `Usage: npm run admin -- <command> [options]
 
@@ -24,6 +25,8 @@ const usage = `Usage: npm run admin -- <command> [options]
   staff list [--all]
   staff deactivate --id <staff id>               revokes access at once, hands families to another curator
   staff on-call --id <staff id> [--off]          the region's on-call curator gets requests no one else can take
+  audit [--staff <id>] [--family <id>] [--action <action>] [--since <ISO time>] [--until <ISO time>]
+                                                 staff reads of family cards, searches and exports (ids and times)
 `;
 
 class UsageError extends Error {}
@@ -77,6 +80,11 @@ async function main(argv: string[]): Promise<void> {
       id: { type: 'string' },
       all: { type: 'boolean' },
       off: { type: 'boolean' },
+      staff: { type: 'string' },
+      family: { type: 'string' },
+      action: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -171,6 +179,40 @@ async function main(argv: string[]): Promise<void> {
       const row = await staff.setOnCall(id, values.off !== true);
       if (!row) throw new UsageError(`no staff member with id ${id}`);
       print(`staff ${id} on-call: ${row.onCall ? 'yes' : 'no'}`);
+      return;
+    }
+    if (command === 'audit') {
+      const time = (name: 'since' | 'until') => {
+        const value = values[name];
+        if (typeof value !== 'string') return undefined;
+        const date = new Date(value);
+        if (Number.isNaN(date.getTime())) throw new UsageError(`--${name} must be a date or time (ISO 8601)`);
+        return date;
+      };
+      const id = (name: 'staff' | 'family') =>
+        typeof values[name] === 'string' ? parsePositiveInt(values[name], name) : undefined;
+      const rows = await listAudit(db, {
+        staffId: id('staff'),
+        familyId: id('family'),
+        action: typeof values.action === 'string' ? values.action : undefined,
+        since: time('since'),
+        until: time('until'),
+      });
+      for (const row of rows) {
+        print(
+          [
+            row.createdAt.toISOString(),
+            `staff ${row.staffId ?? '—'} (${row.staffName ?? '—'})`,
+            row.action.padEnd(20),
+            row.familyId === null ? '' : `family ${row.familyId}`,
+            row.requestId === null ? '' : `request ${row.requestId}`,
+            Object.keys(row.details).length === 0 ? '' : JSON.stringify(row.details),
+          ]
+            .filter(Boolean)
+            .join('  '),
+        );
+      }
+      if (rows.length === 0) print('no audit records match');
       return;
     }
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);

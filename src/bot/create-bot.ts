@@ -18,6 +18,7 @@ import { createRelayButtonsComposer, createRelayComposer } from '../features/rel
 import { createRequestsComposer } from '../features/requests/requests.composer.js';
 import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
+import { createSupervisionComposer } from '../features/supervision/supervision.composer.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { BotContext, ContextExtras, DialogueContext } from './context.js';
@@ -129,6 +130,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
   features.use(createRelayButtonsComposer());
   features.use(createCuratorComposer());
+  features.use(createSupervisionComposer());
   features.use(createCuratorToolsComposer());
   // Dialogues (createConversation) are registered in these composers before their entry handlers.
   features.use(createOnboardingComposer());

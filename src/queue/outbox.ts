@@ -60,6 +60,27 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('message_edited'),
     payload: z.object({ messageId: z.number().int().positive() }),
   }),
+  /** A supervisor gave a request to another curator: tell the new and the old curator and the family. */
+  z.object({
+    kind: z.literal('request_reassigned'),
+    payload: z.object({
+      requestId: z.number().int().positive(),
+      fromStaffId: z.number().int().positive().nullable(),
+      toStaffId: z.number().int().positive(),
+      byStaffId: z.number().int().positive(),
+    }),
+  }),
+  /** A supervisor gave a whole family (and its open requests) to another curator: tell all three sides. */
+  z.object({
+    kind: z.literal('family_reassigned'),
+    payload: z.object({
+      familyId: z.number().int().positive(),
+      fromStaffId: z.number().int().positive().nullable(),
+      toStaffId: z.number().int().positive(),
+      byStaffId: z.number().int().positive(),
+      requestIds: z.array(z.number().int().positive()),
+    }),
+  }),
 ]);
 
 export type OutboxEvent = z.infer<typeof outboxEventSchema>;

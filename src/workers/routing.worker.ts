@@ -9,6 +9,7 @@ import {
   notifyRequestCurator,
   routeRequest,
 } from '../features/routing/routing.usecases.js';
+import { notifyReassignment } from '../features/supervision/supervision.notices.js';
 import type { Logger } from '../logger.js';
 import { deliveryJob, routingJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
@@ -65,6 +66,8 @@ export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; log
       notificationIds = await routeRelayedMessage({ db: deps.db }, event.payload);
     } else if (event.kind === 'message_edited') {
       notificationIds = await routeRelayedEdit({ db: deps.db }, event.outboxId, event.payload.messageId);
+    } else if (event.kind === 'request_reassigned' || event.kind === 'family_reassigned') {
+      notificationIds = await notifyReassignment({ db: deps.db }, event);
     } else {
       // The schema knows every kind; one this switch does not is a programming error, never another branch.
       const unknown: never = event;

@@ -9,6 +9,10 @@ import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
+import {
+  isSupervisionNotificationKind,
+  renderSupervisionNotice,
+} from '../supervision/supervision.notices.js';
 import type { Notification } from './notifications.repository.js';
 
 export interface NotificationContent {
@@ -162,6 +166,7 @@ export async function renderNotification(
     '—';
 
   if (isRelayNotificationKind(notification.kind)) return renderRelayNotification(deps, notification);
+  if (isSupervisionNotificationKind(notification.kind)) return renderSupervisionNotice(deps, notification);
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;

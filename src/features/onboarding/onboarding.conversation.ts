@@ -1,5 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askContact } from '../../bot/dialogue/questions.js';
+import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import {
   askApplicantName,
@@ -11,7 +12,12 @@ import { renderPassport } from '../passport/passport.render.js';
 import { type PassportDraft, type PassportField, passportFields } from '../passport/passport.schemas.js';
 import { CONSENT_VERSION, type loadConsentTexts } from './consent/consent.js';
 import { recordConsentRefusal } from './onboarding.repository.js';
-import { checkFamilyInvite, joinFamilyByInvite, registerFamily } from './onboarding.usecases.js';
+import {
+  checkFamilyInvite,
+  joinFamilyByInvite,
+  linkPhoneMember,
+  registerFamily,
+} from './onboarding.usecases.js';
 
 export const ONBOARDING_CONVERSATION = 'onboarding';
 
@@ -80,6 +86,17 @@ async function confirmDraft(
  * edits → saved in one transaction with a curator assigned → the curator named, then the main menu.
  * With an invite payload the person joins that family instead of filling a passport.
  */
+/** A registered member's own command menu in this chat (families' commands, in their language). */
+async function setFamilyCommands(ctx: DialogueContext) {
+  if (!ctx.chat) return;
+  await setChatCommands(
+    { api: ctx.api, i18n: ctx.deps.i18n, logger: ctx.log },
+    ctx.chat.id,
+    'family',
+    ctx.language,
+  );
+}
+
 export function createOnboardingConversation(consentTexts: ConsentTexts) {
   return async function onboarding(
     conversation: DialogueConversation,
@@ -103,6 +120,34 @@ export function createOnboardingConversation(consentTexts: ConsentTexts) {
     });
     const telegramId = ctx.from?.id;
     if (telegramId === undefined) return;
+
+    if (!invitePayload) {
+      // A curator may have registered this family by phone already: this person joins it, nothing is asked twice.
+      const language = ctx.language;
+      const linked = await conversation.external((outside) =>
+        linkPhoneMember(
+          { db: outside.deps.db },
+          { telegramId, phone, language, consentVersion: CONSENT_VERSION },
+        ),
+      );
+      if (linked.ok) {
+        await conversation.external((outside) =>
+          outside.log.info(
+            { familyId: linked.familyId, memberId: linked.memberId },
+            'phone-intake member linked',
+          ),
+        );
+        await ctx.reply(
+          ctx.t('ct-linked', {
+            curator: linked.curatorName ?? '',
+            hasCurator: linked.curatorName ? 'yes' : 'no',
+          }),
+          { reply_markup: mainMenuKeyboard(ctx.t) },
+        );
+        await setFamilyCommands(ctx);
+        return;
+      }
+    }
 
     if (invitePayload) {
       const fullName = await askApplicantName(conversation, ctx);
@@ -139,6 +184,7 @@ export function createOnboardingConversation(consentTexts: ConsentTexts) {
         }),
         { reply_markup: mainMenuKeyboard(ctx.t) },
       );
+      await setFamilyCommands(ctx);
       return;
     }
 
@@ -171,5 +217,6 @@ export function createOnboardingConversation(consentTexts: ConsentTexts) {
         : ctx.t('onboarding-done-without-curator'),
       { reply_markup: mainMenuKeyboard(ctx.t) },
     );
+    await setFamilyCommands(ctx);
   };
 }

@@ -101,6 +101,63 @@ export async function registerFamily(
   });
 }
 
+export type PhoneLinkResult =
+  | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
+  | { ok: false };
+
+/**
+ * A family a curator registered by phone (SPEC §4 phone intake): the person who then starts the bot and
+ * shares that phone through Telegram's contact button (so the number is theirs) becomes that member — their
+ * own consent is recorded now, and no second family is made.
+ */
+export async function linkPhoneMember(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  input: { telegramId: number; phone: string; language: Language; consentVersion: string },
+): Promise<PhoneLinkResult> {
+  return db.transaction(async (tx) => {
+    await lockTelegramAccount(tx, input.telegramId);
+    if (await findCurrentMember(tx, input.telegramId)) return { ok: false } as const;
+    const [found] = await tx
+      .select({ id: familyMembers.id, familyId: familyMembers.familyId, curatorId: families.curatorId })
+      .from(familyMembers)
+      .innerJoin(families, eq(families.id, familyMembers.familyId))
+      .where(
+        and(
+          eq(familyMembers.phone, input.phone),
+          isNull(familyMembers.telegramId),
+          isNull(familyMembers.erasedAt),
+          isNull(families.erasedAt),
+        ),
+      )
+      .orderBy(familyMembers.id)
+      .limit(1)
+      .for('update', { of: familyMembers });
+    if (!found) return { ok: false } as const;
+    await tx
+      .update(familyMembers)
+      .set({
+        telegramId: input.telegramId,
+        language: input.language,
+        consentVersion: input.consentVersion,
+        consentAt: now,
+      })
+      .where(eq(familyMembers.id, found.id));
+    await tx.insert(consentEvents).values({
+      telegramId: input.telegramId,
+      memberId: found.id,
+      decision: 'agreed',
+      consentVersion: input.consentVersion,
+      createdAt: now,
+    });
+    return {
+      ok: true,
+      familyId: found.familyId,
+      memberId: found.id,
+      curatorName: await curatorName(tx, found.curatorId ?? undefined),
+    } as const;
+  });
+}
+
 /** Deep-link payload of a family invite: a prefix and 32 random characters (Telegram allows 64). */
 export const FAMILY_INVITE_PREFIX = 'fam_';
 const FAMILY_INVITE_PATTERN = /^fam_[A-Za-z0-9_-]{32}$/;

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
+import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
 import { isStaffInvitePayload, redeemStaffInvite } from './staff.usecases.js';
 
 export function createStaffInviteComposer() {
@@ -22,6 +23,12 @@ export function createStaffInviteComposer() {
     }
     ctx.log.info({ staffId: result.staff.id, role: result.staff.role }, 'staff invite redeemed');
     await ctx.reply(ctx.t('staff-invite-welcome', { role: result.staff.role, name: result.staff.fullName }));
+    // Their own command menu in this chat: the commands of their role.
+    await setChatCommands(
+      { api: ctx.api, i18n: ctx.deps.i18n, logger: ctx.log },
+      ctx.chat.id,
+      result.staff.role,
+    );
   });
 
   return composer;

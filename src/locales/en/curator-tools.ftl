@@ -78,7 +78,7 @@ ct-family-several = { $more ->
     }
 ct-family-list-item = { $name } · { $district }
 ct-family-card-title = { $reachedBy ->
-        [phone] Family card (reached by phone, no Telegram)
+        [phone] Family card (registered by a curator on the phone)
        *[telegram] Family card
     }
 ct-family-card-members = Family members:
@@ -139,4 +139,7 @@ ct-intake-request-dropped = The request was not sent. The family is saved: /fami
 ct-intake-request-invalid = The request could not be saved: check the answers and start again. The family is saved already.
 ct-intake-request-created = Request № { $number } is created on the family's behalf. Its card will arrive in this chat; deadlines as for any request.
 
-ct-linked = We found your family: your curator registered it by phone. Now you can write to us here. Your curator is { $curator }.
+ct-linked = We found your family: your curator registered it by phone. Now you can write to us here, in this chat. { $hasCurator ->
+        [yes] Your curator is { $curator }.
+       *[no] A curator will be assigned soon.
+    }

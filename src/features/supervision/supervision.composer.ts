@@ -1,0 +1,324 @@
+import { Composer, GrammyError, InputFile } from 'grammy';
+import type { BotContext } from '../../bot/context.js';
+import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { requestCardText } from '../delivery/notification-content.js';
+import { exportRegister } from './supervision.export.js';
+import {
+  curatorChoiceKeyboard,
+  overdueKeyboard,
+  supervisionCallbackSchema,
+  supervisorCardKeyboard,
+} from './supervision.keyboards.js';
+import { parsePeriod, type StatsPeriod } from './supervision.period.js';
+import { categoryLabel, deadlineLine, overdueLine, renderStats, statusLabel } from './supervision.render.js';
+import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
+import { findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
+import {
+  authoriseSupervisorOnRequest,
+  computeStats,
+  findFamilies,
+  overduePage,
+  parseFindQuery,
+  reassignFamily,
+  reassignmentChoices,
+  reassignRequest,
+  type SupervisionRefusal,
+} from './supervision.usecases.js';
+
+const refusalKey = (reason: SupervisionRefusal) => `sup-refused-${reason.replaceAll('_', '-')}`;
+const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'];
+
+/**
+ * Supervisor and observer commands in a staff member's private chat: /overdue, /stats, /find, /export, and
+ * the `sup:` buttons (open a request, reassign it or its family). Every command and every press looks the
+ * person up again and checks role and scope on the server; a refused press changes nothing and is logged
+ * with ids only.
+ */
+export function createSupervisionComposer() {
+  const composer = new Composer<BotContext>();
+  const privateChat = composer.chatType('private');
+
+  /** The viewer, or a kind refusal (and undefined) for a curator, a family member or a stranger. */
+  const viewerOrRefuse = async (ctx: BotContext, allowObservers: boolean, command: string) => {
+    if (!ctx.from) return undefined;
+    const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers });
+    if (found.ok) return found.viewer;
+    ctx.log.info({ command, reason: found.reason }, 'supervision command refused');
+    const key =
+      found.reason === 'curator'
+        ? 'sup-command-staff-only'
+        : ctx.member
+          ? 'sup-command-family'
+          : 'sup-command-stranger';
+    await ctx.reply(ctx.t(key));
+    return undefined;
+  };
+
+  const scopeLabel = async (ctx: BotContext, viewer: SupervisionViewer) => {
+    if (viewer.scope.regional) return ctx.t('sup-scope-region');
+    const names = await createSupervisionRepository({ db: ctx.deps.db }).districtNames([
+      ...viewer.scope.districtIds,
+    ]);
+    return [...names.values()].join(', ') || '—';
+  };
+
+  privateChat.command('overdue', async (ctx) => {
+    const viewer = await viewerOrRefuse(ctx, false, 'overdue');
+    if (!viewer) return;
+    const view = await overdueView(ctx, viewer, 0);
+    await ctx.reply(view.text, { reply_markup: view.keyboard });
+  });
+
+  privateChat.command('stats', async (ctx) => {
+    const viewer = await viewerOrRefuse(ctx, true, 'stats');
+    if (!viewer) return;
+    const period = parsePeriod(ctx.match.trim() || undefined, new Date(), ctx.deps.config.timeZone);
+    if (!period) {
+      await ctx.reply(ctx.t('sup-period-invalid'));
+      return;
+    }
+    const stats = await computeStats(ctx.deps.db, viewer.scope, period);
+    const messages = renderStats(ctx.t, stats, {
+      timeZone: ctx.deps.config.timeZone,
+      scopeLabel: await scopeLabel(ctx, viewer),
+      withCurators: viewer.role === 'supervisor',
+    });
+    for (const text of messages) await ctx.reply(text);
+  });
+
+  privateChat.command('find', async (ctx) => {
+    const viewer = await viewerOrRefuse(ctx, false, 'find');
+    if (!viewer) return;
+    const query = parseFindQuery(ctx.match);
+    if (!query) {
+      await ctx.reply(ctx.t('sup-find-usage'));
+      return;
+    }
+    const found = await findFamilies(ctx.deps.db, viewer, query);
+    ctx.log.info({ staffId: viewer.id, query: query.kind, found: found.map((f) => f.id) }, 'family search');
+    if (found.length === 0) {
+      await ctx.reply(ctx.t('sup-find-nothing'));
+      return;
+    }
+    for (const family of found) {
+      const lines = [
+        ctx.t('sup-find-family', {
+          district: family.district,
+          curator: family.curator ?? ctx.t('sup-no-curator'),
+        }),
+        ...family.members.map((m) =>
+          ctx.t('sup-find-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
+        ),
+        ...(family.requests.length === 0
+          ? [ctx.t('sup-find-no-requests')]
+          : family.requests.map((r) =>
+              ctx.t('sup-find-request', {
+                number: String(r.number),
+                category: categoryLabel(ctx.t, r.category),
+                status: statusLabel(ctx.t, r.status),
+              }),
+            )),
+      ];
+      const keyboard = overdueKeyboard(ctx.t, family.requests.slice(0, 4), 0, 1);
+      await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+    }
+  });
+
+  privateChat.command('export', async (ctx) => {
+    const viewer = await viewerOrRefuse(ctx, true, 'export');
+    if (!viewer) return;
+    const parsed = await parseExportArgs(ctx, viewer, ctx.match);
+    if (!parsed.ok) {
+      await ctx.reply(ctx.t(parsed.key));
+      return;
+    }
+    await ctx.replyWithChatAction('upload_document');
+    const result = await exportRegister(
+      { db: ctx.deps.db, t: ctx.t, timeZone: ctx.deps.config.timeZone },
+      viewer,
+      parsed.period,
+      parsed.filters,
+    );
+    ctx.log.info({ staffId: viewer.id, rows: result.rows, role: viewer.role }, 'register exported');
+    await ctx.replyWithDocument(new InputFile(result.buffer, result.fileName), {
+      caption: ctx.t('sup-export-caption', { rows: result.rows }),
+    });
+  });
+
+  privateChat.callbackQuery(/^sup:/, async (ctx) => {
+    const parsed = supervisionCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      ctx.log.warn('malformed supervision button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-stale') });
+      return;
+    }
+    const press = parsed.data;
+    const refuse = async (reason: SupervisionRefusal) => {
+      ctx.log.warn(
+        { ...(press.kind === 'overdue' ? { page: press.page } : { requestId: press.requestId }), reason },
+        'supervision button refused',
+      );
+      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+    };
+
+    if (press.kind === 'overdue') {
+      const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers: false });
+      if (!found.ok) return refuse('not_supervisor');
+      const view = await overdueView(ctx, found.viewer, press.page);
+      await ctx.answerCallbackQuery();
+      await editOrReply(ctx, view.text, view.keyboard);
+      return;
+    }
+
+    if (press.kind === 'request' && press.action === 'open') {
+      const checked = await authoriseSupervisorOnRequest(ctx.deps.db, ctx.from.id, press.requestId);
+      if (!checked.ok) return refuse(checked.reason);
+      const t = ctx.t;
+      const card = await requestCardText(
+        { db: ctx.deps.db, t, timeZone: ctx.deps.config.timeZone },
+        press.requestId,
+      );
+      if (!card) return refuse('not_found');
+      const curator =
+        checked.request.curatorId === null
+          ? t('sup-no-curator')
+          : ((
+              await createSupervisionRepository({ db: ctx.deps.db }).staffNames([checked.request.curatorId])
+            ).get(checked.request.curatorId) ?? '—');
+      const text = [
+        card.text,
+        t('sup-card-status', { status: statusLabel(t, checked.request.status), curator }),
+        deadlineLine(
+          t,
+          ctx.deps.config.timeZone,
+          checked.request.takeDeadlineAt,
+          checked.request.resolveDeadlineAt,
+        ),
+      ].join('\n\n');
+      ctx.log.info({ requestId: press.requestId }, 'request opened by supervisor');
+      await ctx.answerCallbackQuery();
+      await ctx.reply(text, {
+        reply_markup: supervisorCardKeyboard(
+          t,
+          press.requestId,
+          openStatuses.includes(checked.request.status),
+        ),
+      });
+      return;
+    }
+
+    if (press.kind === 'request') {
+      const family = press.action === 'family';
+      const choices = await reassignmentChoices(ctx.deps.db, {
+        telegramId: ctx.from.id,
+        requestId: press.requestId,
+        family,
+      });
+      if (!choices.ok) return refuse(choices.reason);
+      await ctx.answerCallbackQuery();
+      const number = String(choices.request.number);
+      if (choices.curators.length === 0) {
+        await ctx.reply(ctx.t('sup-reassign-nobody', { number }));
+        return;
+      }
+      await ctx.reply(ctx.t(family ? 'sup-reassign-family-ask' : 'sup-reassign-ask', { number }), {
+        reply_markup: curatorChoiceKeyboard(ctx.t, press.requestId, family ? 'fam' : 'to', choices.curators),
+      });
+      return;
+    }
+
+    const input = { telegramId: ctx.from.id, requestId: press.requestId, toStaffId: press.staffId };
+    if (press.action === 'to') {
+      const result = await reassignRequest(ctx.deps.db, input);
+      if (!result.ok) return refuse(result.reason);
+      ctx.log.info(
+        { requestId: press.requestId, toStaffId: press.staffId, unchanged: result.unchanged },
+        'request reassigned',
+      );
+      const text = ctx.t(result.unchanged ? 'sup-reassigned-already' : 'sup-reassigned', {
+        number: String(result.number),
+        curator: result.toName,
+      });
+      await ctx.answerCallbackQuery({ text });
+      await editOrReply(ctx, text);
+      return;
+    }
+    const result = await reassignFamily(ctx.deps.db, input);
+    if (!result.ok) return refuse(result.reason);
+    ctx.log.info(
+      { requestId: press.requestId, toStaffId: press.staffId, moved: result.requestNumbers.length },
+      'family reassigned',
+    );
+    const text = ctx.t(result.unchanged ? 'sup-family-reassigned-already' : 'sup-family-reassigned', {
+      curator: result.toName,
+      requests: result.requestNumbers.map((n) => `№ ${n}`).join(', ') || '—',
+    });
+    await ctx.answerCallbackQuery({ text });
+    await editOrReply(ctx, text);
+  });
+
+  return composer;
+}
+
+async function overdueView(ctx: BotContext, viewer: SupervisionViewer, requestedPage: number) {
+  const now = new Date();
+  let view = await overduePage(ctx.deps.db, viewer.scope, requestedPage, now);
+  // A page that no longer exists (requests were taken meanwhile): show the last one.
+  if (view.rows.length === 0 && view.page > 0)
+    view = await overduePage(ctx.deps.db, viewer.scope, view.pages - 1, now);
+  if (view.total === 0) return { text: ctx.t('sup-overdue-none'), keyboard: undefined };
+  const text = [
+    ctx.t('sup-overdue-title', { total: view.total, page: view.page + 1, pages: view.pages }),
+    ...view.rows.map((row) => overdueLine(ctx.t, row, now)),
+  ].join('\n\n');
+  return { text, keyboard: overdueKeyboard(ctx.t, view.rows, view.page, view.pages) };
+}
+
+async function editOrReply(ctx: BotContext, text: string, keyboard?: ReturnType<typeof overdueKeyboard>) {
+  const options = keyboard ? { reply_markup: keyboard } : {};
+  if (!ctx.callbackQuery?.message) {
+    await ctx.reply(text, options);
+    return;
+  }
+  try {
+    await ctx.editMessageText(text, options);
+  } catch (error) {
+    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    throw error;
+  }
+}
+
+/** `/export [period] [district code] [category code]`, in any order; a district must be in the viewer's scope. */
+async function parseExportArgs(
+  ctx: BotContext,
+  viewer: SupervisionViewer,
+  text: string,
+): Promise<{ ok: true; period: StatsPeriod; filters: RegisterFilters } | { ok: false; key: string }> {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  if (tokens.length > 3) return { ok: false, key: 'sup-export-usage' };
+  let period: StatsPeriod | undefined;
+  const filters: RegisterFilters = {};
+  const now = new Date();
+  for (const token of tokens) {
+    const asPeriod = parsePeriod(token, now, ctx.deps.config.timeZone);
+    if (asPeriod && !period) {
+      period = asPeriod;
+      continue;
+    }
+    if ((requestCategories as readonly string[]).includes(token) && !filters.category) {
+      filters.category = token as RequestCategory;
+      continue;
+    }
+    const district = await createSupervisionRepository({ db: ctx.deps.db }).districtByCode(
+      token.toLowerCase(),
+    );
+    if (district && filters.districtId === undefined) {
+      if (!scopeCovers(viewer.scope, district.id))
+        return { ok: false, key: 'sup-export-district-out-of-scope' };
+      filters.districtId = district.id;
+      continue;
+    }
+    return { ok: false, key: 'sup-export-usage' };
+  }
+  return { ok: true, period: period ?? parsePeriod(undefined, now, ctx.deps.config.timeZone)!, filters };
+}

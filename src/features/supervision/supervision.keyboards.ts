@@ -1,0 +1,104 @@
+import { InlineKeyboard } from 'grammy';
+import { z } from 'zod';
+import type { Translate } from '../../i18n.js';
+import { curatorCallback } from '../curator/curator.keyboards.js';
+
+/**
+ * Supervisor buttons. Callback data is opaque and short (well under Telegram's 64 bytes):
+ * `sup:<requestId>:open` — the request card; `sup:<requestId>:reassign` / `sup:<requestId>:family` — pick a
+ * curator for the request / for its whole family; `sup:<requestId>:to:<staffId>` / `sup:<requestId>:fam:<staffId>`
+ * — give it to that curator; `sup:overdue:<page>` — a page of /overdue. Every press is re-checked on the server.
+ * The escalation alerts carry `open` and `reassign` (supervisorAlertKeyboard).
+ */
+export type SupervisionCallback =
+  | { kind: 'request'; requestId: number; action: 'open' | 'reassign' | 'family' }
+  | { kind: 'assign'; requestId: number; action: 'to' | 'fam'; staffId: number }
+  | { kind: 'overdue'; page: number };
+
+const id = z.coerce.number().int().positive().max(2_000_000_000);
+
+export const supervisionCallbackSchema = z
+  .string()
+  .max(64)
+  .transform((data, ctx): SupervisionCallback => {
+    const overdue = /^sup:overdue:(\d{1,4})$/.exec(data);
+    if (overdue) return { kind: 'overdue', page: Number(overdue[1]) };
+    const request = /^sup:(\d{1,10}):(open|reassign|family)$/.exec(data);
+    if (request) return { kind: 'request', requestId: id.parse(request[1]), action: request[2] as 'open' };
+    const assign = /^sup:(\d{1,10}):(to|fam):(\d{1,10})$/.exec(data);
+    if (assign) {
+      return {
+        kind: 'assign',
+        requestId: id.parse(assign[1]),
+        action: assign[2] as 'to' | 'fam',
+        staffId: id.parse(assign[3]),
+      };
+    }
+    ctx.addIssue({ code: 'custom', message: 'not a supervision button' });
+    return z.NEVER;
+  });
+
+export const supervisionCallback = {
+  open: (requestId: number) => `sup:${requestId}:open`,
+  reassign: (requestId: number) => `sup:${requestId}:reassign`,
+  family: (requestId: number) => `sup:${requestId}:family`,
+  to: (requestId: number, staffId: number) => `sup:${requestId}:to:${staffId}`,
+  fam: (requestId: number, staffId: number) => `sup:${requestId}:fam:${staffId}`,
+  overdue: (page: number) => `sup:overdue:${page}`,
+};
+
+/** Открыть · Переназначить: the buttons of an escalation alert about a request. */
+export function supervisorAlertKeyboard(t: Translate, requestId: number) {
+  return new InlineKeyboard()
+    .text(t('sup-button-open'), supervisionCallback.open(requestId))
+    .text(t('sup-button-reassign'), supervisionCallback.reassign(requestId));
+}
+
+/** The request card as a supervisor sees it: reassign the request or its family, the family card. */
+export function supervisorCardKeyboard(t: Translate, requestId: number, open: boolean) {
+  const keyboard = new InlineKeyboard();
+  if (open) keyboard.text(t('sup-button-reassign'), supervisionCallback.reassign(requestId)).row();
+  return keyboard
+    .text(t('sup-button-family-reassign'), supervisionCallback.family(requestId))
+    .row()
+    .text(t('cur-button-family'), curatorCallback(requestId, 'family'));
+}
+
+/** One button per curator who can be given the request (or the family), with their open requests count. */
+export function curatorChoiceKeyboard(
+  t: Translate,
+  requestId: number,
+  action: 'to' | 'fam',
+  curators: Array<{ id: number; fullName: string; open: number }>,
+) {
+  const keyboard = new InlineKeyboard();
+  for (const curator of curators) {
+    keyboard
+      .text(
+        t('sup-button-curator', { name: curator.fullName, open: curator.open }),
+        action === 'to'
+          ? supervisionCallback.to(requestId, curator.id)
+          : supervisionCallback.fam(requestId, curator.id),
+      )
+      .row();
+  }
+  return keyboard;
+}
+
+/** /overdue: a button per request on the page, then ‹ and › between pages. */
+export function overdueKeyboard(
+  t: Translate,
+  rows: Array<{ id: number; number: number }>,
+  page: number,
+  pages: number,
+) {
+  const keyboard = new InlineKeyboard();
+  rows.forEach((row, index) => {
+    keyboard.text(t('sup-button-request', { number: String(row.number) }), supervisionCallback.open(row.id));
+    if (index % 2 === 1) keyboard.row();
+  });
+  if (rows.length % 2 === 1) keyboard.row();
+  if (page > 0) keyboard.text(t('sup-button-previous'), supervisionCallback.overdue(page - 1));
+  if (page + 1 < pages) keyboard.text(t('sup-button-next'), supervisionCallback.overdue(page + 1));
+  return keyboard;
+}

@@ -1,0 +1,207 @@
+import { eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { familyMembers, requests, staff } from '../../db/schema/index.js';
+import type { I18n } from '../../i18n.js';
+import type { OutboxEvent } from '../../queue/outbox.js';
+import { curatorCardView } from '../curator/curator.usecases.js';
+import type { NotificationContent } from '../delivery/notification-content.js';
+import type { Notification } from '../delivery/notifications.repository.js';
+import { createSupervisionRepository } from './supervision.repository.js';
+
+/** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
+export const supervisionNotificationKinds = {
+  /** To the new curator: the request is theirs now, with its card and the buttons its status allows. */
+  requestReassignedTo: 'sup_request_reassigned_to',
+  /** To the curator who had it: it went to someone else. */
+  requestReassignedFrom: 'sup_request_reassigned_from',
+  /** To each family member: who looks after the request now. */
+  familyRequestReassigned: 'sup_family_request_reassigned',
+  familyReassignedTo: 'sup_family_reassigned_to',
+  familyReassignedFrom: 'sup_family_reassigned_from',
+  /** To each family member: their curator changed. */
+  familyCuratorChanged: 'sup_family_curator_changed',
+} as const;
+
+const kinds = new Set<string>(Object.values(supervisionNotificationKinds));
+export const isSupervisionNotificationKind = (kind: string) => kinds.has(kind);
+
+type ReassignmentEvent = Extract<OutboxEvent, { kind: 'request_reassigned' | 'family_reassigned' }>;
+
+/**
+ * The notifications a reassignment produces: the new curator, the old one (if any) and every family member
+ * in Telegram. Dedupe keys derive from the outbox row, so a job run twice creates nothing new.
+ */
+export async function notifyReassignment(
+  { db }: { db: Db },
+  event: ReassignmentEvent & { outboxId: number },
+): Promise<number[]> {
+  const repository = createSupervisionRepository({ db });
+  const { outboxId } = event;
+  const key = (rest: string) => `outbox:${outboxId}:${rest}`;
+  const rows: Parameters<typeof repository.insertNotifications>[0] = [];
+  const toStaff = async (
+    staffId: number,
+    kind: string,
+    rest: string,
+    requestId: number | null,
+    extra = {},
+  ) => {
+    const chatId = await repository.staffChat(staffId);
+    if (chatId === undefined) return;
+    rows.push({ kind, dedupeKey: key(rest), requestId, recipientStaffId: staffId, chatId, payload: extra });
+  };
+  const changedHands =
+    event.payload.fromStaffId !== null && event.payload.fromStaffId !== event.payload.toStaffId;
+
+  if (event.kind === 'request_reassigned') {
+    const { payload } = event;
+    const k = supervisionNotificationKinds;
+    await toStaff(payload.toStaffId, k.requestReassignedTo, `staff:${payload.toStaffId}`, payload.requestId);
+    if (changedHands && payload.fromStaffId !== null) {
+      await toStaff(
+        payload.fromStaffId,
+        k.requestReassignedFrom,
+        `staff:${payload.fromStaffId}`,
+        payload.requestId,
+        {
+          toStaffId: payload.toStaffId,
+        },
+      );
+    }
+    const [request] = await db
+      .select({ familyId: requests.familyId })
+      .from(requests)
+      .where(eq(requests.id, payload.requestId));
+    for (const member of request ? await repository.reachableMembersOfFamily(request.familyId) : []) {
+      rows.push({
+        kind: k.familyRequestReassigned,
+        dedupeKey: key(`member:${member.id}`),
+        requestId: payload.requestId,
+        recipientMemberId: member.id,
+        chatId: member.telegramId,
+        payload: { staffId: payload.toStaffId },
+      });
+    }
+  } else {
+    const { payload } = event;
+    const k = supervisionNotificationKinds;
+    await toStaff(payload.toStaffId, k.familyReassignedTo, `staff:${payload.toStaffId}`, null, {
+      familyId: payload.familyId,
+      requestIds: payload.requestIds,
+    });
+    for (const requestId of payload.requestIds) {
+      await toStaff(
+        payload.toStaffId,
+        k.requestReassignedTo,
+        `request:${requestId}:staff:${payload.toStaffId}`,
+        requestId,
+      );
+    }
+    if (changedHands && payload.fromStaffId !== null) {
+      await toStaff(payload.fromStaffId, k.familyReassignedFrom, `staff:${payload.fromStaffId}`, null, {
+        familyId: payload.familyId,
+        toStaffId: payload.toStaffId,
+      });
+    }
+    for (const member of await repository.reachableMembersOfFamily(payload.familyId)) {
+      rows.push({
+        kind: k.familyCuratorChanged,
+        dedupeKey: key(`member:${member.id}`),
+        recipientMemberId: member.id,
+        chatId: member.telegramId,
+        payload: { staffId: payload.toStaffId },
+      });
+    }
+  }
+  return repository.insertNotifications(rows);
+}
+
+const staffPayload = z.object({ staffId: z.number().int().positive() });
+const fromPayload = z.object({ toStaffId: z.number().int().positive() });
+const familyToPayload = z.object({
+  familyId: z.number().int().positive(),
+  requestIds: z.array(z.number().int()),
+});
+const familyFromPayload = z.object({
+  familyId: z.number().int().positive(),
+  toStaffId: z.number().int().positive(),
+});
+
+/** The text of a reassignment notification as it is when sent; undefined when it can no longer be built. */
+export async function renderSupervisionNotice(
+  deps: { db: Db; i18n: I18n; timeZone: string },
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  const k = supervisionNotificationKinds;
+  const staffName = async (id: number) =>
+    (await deps.db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id)))[0]?.fullName;
+  const requestNumber = async (id: number | null) =>
+    id === null
+      ? undefined
+      : (await deps.db.select({ number: requests.number }).from(requests).where(eq(requests.id, id)))[0]
+          ?.number;
+  const staffT = deps.i18n.forLanguage('ru');
+
+  switch (notification.kind) {
+    case k.requestReassignedTo: {
+      if (notification.requestId === null) return undefined;
+      const view = await curatorCardView(deps, notification.requestId);
+      if (!view) return undefined;
+      const number = await requestNumber(notification.requestId);
+      return {
+        text: `${staffT('sup-notice-request-to', { number: String(number) })}\n\n${view.text}`,
+        replyMarkup: view.keyboard,
+      };
+    }
+    case k.requestReassignedFrom: {
+      const { toStaffId } = fromPayload.parse(notification.payload);
+      const number = await requestNumber(notification.requestId);
+      if (number === undefined) return undefined;
+      return {
+        text: staffT('sup-notice-request-from', {
+          number: String(number),
+          curator: (await staffName(toStaffId)) ?? '—',
+        }),
+      };
+    }
+    case k.familyReassignedTo: {
+      const { requestIds } = familyToPayload.parse(notification.payload);
+      const numbers =
+        requestIds.length === 0
+          ? []
+          : (
+              await deps.db
+                .select({ number: requests.number })
+                .from(requests)
+                .where(inArray(requests.id, requestIds))
+            ).map((r) => `№ ${r.number}`);
+      return {
+        text: staffT('sup-notice-family-to', { requests: numbers.length > 0 ? numbers.join(', ') : '—' }),
+      };
+    }
+    case k.familyReassignedFrom: {
+      const { toStaffId } = familyFromPayload.parse(notification.payload);
+      return { text: staffT('sup-notice-family-from', { curator: (await staffName(toStaffId)) ?? '—' }) };
+    }
+    case k.familyRequestReassigned:
+    case k.familyCuratorChanged: {
+      if (notification.recipientMemberId === null) return undefined;
+      const { staffId } = staffPayload.parse(notification.payload);
+      const [member] = await deps.db
+        .select({ language: familyMembers.language, erasedAt: familyMembers.erasedAt })
+        .from(familyMembers)
+        .where(eq(familyMembers.id, notification.recipientMemberId));
+      const curator = await staffName(staffId);
+      if (!member || member.erasedAt || !curator) return undefined;
+      const t = deps.i18n.forLanguage(member.language);
+      if (notification.kind === k.familyCuratorChanged)
+        return { text: t('sup-family-curator-changed', { curator }) };
+      const number = await requestNumber(notification.requestId);
+      if (number === undefined) return undefined;
+      return { text: t('sup-family-request-reassigned', { curator, number: String(number) }) };
+    }
+    default:
+      return undefined;
+  }
+}

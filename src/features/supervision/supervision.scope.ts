@@ -1,0 +1,70 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { createCuratorRepository } from '../curator/curator.repository.js';
+import { coversRequest } from '../curator/curator.usecases.js';
+
+/** Which families' requests a supervisor or an observer sees: the whole region, or listed districts. */
+export interface SupervisionScope {
+  regional: boolean;
+  districtIds: readonly number[];
+}
+
+/** An active supervisor or observer, as the supervision commands need them. */
+export interface SupervisionViewer {
+  id: number;
+  role: 'supervisor' | 'observer';
+  fullName: string;
+  scope: SupervisionScope;
+}
+
+export type ViewerRefusal = 'family' | 'curator' | 'stranger';
+
+/**
+ * The staff member behind a Telegram account if they may use supervision commands: an active supervisor,
+ * or (where `allowObservers`) an active observer. Otherwise who they are, so the refusal can be kind.
+ */
+export async function findViewer(
+  db: DbOrTx,
+  telegramId: number,
+  options: { allowObservers: boolean },
+): Promise<{ ok: true; viewer: SupervisionViewer } | { ok: false; reason: ViewerRefusal }> {
+  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  if (!member?.active) return { ok: false, reason: 'stranger' };
+  const allowed = member.role === 'supervisor' || (options.allowObservers && member.role === 'observer');
+  if (!allowed) return { ok: false, reason: 'curator' };
+  return {
+    ok: true,
+    viewer: {
+      id: member.id,
+      role: member.role as 'supervisor' | 'observer',
+      fullName: member.fullName,
+      scope: { regional: member.regional, districtIds: member.districtIds },
+    },
+  };
+}
+
+/** Whether a supervisor may act on a request of a family in `districtId` (the curator workspace's rule). */
+export async function supervisorCoversRequest(
+  db: DbOrTx,
+  telegramId: number,
+  request: { curatorId: number | null },
+  districtId: number,
+) {
+  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  if (member?.role !== 'supervisor') return undefined;
+  return coversRequest(member, request, districtId) ? member : undefined;
+}
+
+/** SQL condition on a families' district column: inside the scope. */
+export function inScope(scope: SupervisionScope, districtColumn: SQL | SQL.Aliased | unknown): SQL {
+  if (scope.regional) return sql`true`;
+  if (scope.districtIds.length === 0) return sql`false`;
+  return sql`${districtColumn} in (${sql.join(
+    scope.districtIds.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
+}
+
+export function scopeCovers(scope: SupervisionScope, districtId: number): boolean {
+  return scope.regional || scope.districtIds.includes(districtId);
+}

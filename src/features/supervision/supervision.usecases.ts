@@ -1,0 +1,313 @@
+import type { Db, DbOrTx } from '../../db/client.js';
+import { type RequestCategory, type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
+import { writeOutbox } from '../../queue/outbox.js';
+import { createCuratorRepository } from '../curator/curator.repository.js';
+import type { StatsPeriod } from './supervision.period.js';
+import {
+  createSupervisionRepository,
+  type FigureRow,
+  type RegisterFilters,
+} from './supervision.repository.js';
+import {
+  type SupervisionScope,
+  type SupervisionViewer,
+  supervisorCoversRequest,
+} from './supervision.scope.js';
+
+export type { FigureRow, RegisterFilters };
+
+export interface Stats {
+  period: StatsPeriod;
+  total: FigureRow;
+  byStatus: Record<RequestStatus, number>;
+  byDistrict: Array<{ districtId: number; name: string; figures: FigureRow }>;
+  byCategory: Array<{ category: RequestCategory; figures: FigureRow }>;
+  /** Current curator of each request; `curatorId: null` for requests nobody has. */
+  byCurator: Array<{ curatorId: number | null; name: string | null; figures: FigureRow }>;
+}
+
+const emptyFigures: FigureRow = {
+  created: 0,
+  takenInTime: 0,
+  takeDue: 0,
+  resolvedInTime: 0,
+  resolveDue: 0,
+  medianTakeSeconds: null,
+  medianResolveSeconds: null,
+  averageRating: null,
+  ratings: 0,
+};
+
+/**
+ * Statistics of the requests created in `period` within `scope` (and the optional district / category
+ * filter), computed in PostgreSQL:
+ * - taken in time: taken by the take deadline, out of those taken or whose take deadline has passed
+ *   (a request cancelled before anyone took it is not counted against anyone);
+ * - resolved in time: resolved by the resolve deadline, out of those resolved or whose resolve deadline has
+ *   passed without a cancel or a rejection;
+ * - medians (percentile_cont) of creation → taken and creation → resolved; the average of the ratings given.
+ */
+export async function computeStats(
+  db: DbOrTx,
+  scope: SupervisionScope,
+  period: StatsPeriod,
+  filters: RegisterFilters = {},
+  now: Date = new Date(),
+): Promise<Stats> {
+  const repository = createSupervisionRepository({ db });
+  const groups = await repository.figures(scope, period, filters, now);
+  const statuses = await repository.countsByStatus(scope, period, filters);
+  const byStatus = Object.fromEntries(requestStatuses.map((status) => [status, 0])) as Record<
+    RequestStatus,
+    number
+  >;
+  for (const row of statuses) byStatus[row.status] = row.count;
+
+  const districtRows = groups.flatMap((g) =>
+    g.group.kind === 'district' ? [{ ...g.group, figures: g.figures }] : [],
+  );
+  const curatorRows = groups.flatMap((g) =>
+    g.group.kind === 'curator' ? [{ ...g.group, figures: g.figures }] : [],
+  );
+  const districtNames = await repository.districtNames(districtRows.map((row) => row.districtId));
+  const curatorNames = await repository.staffNames(
+    curatorRows.flatMap((row) => (row.curatorId === null ? [] : [row.curatorId])),
+  );
+  const byCreated = <T extends { figures: FigureRow }>(a: T, b: T) => b.figures.created - a.figures.created;
+  return {
+    period,
+    total: groups.find((g) => g.group.kind === 'total')?.figures ?? emptyFigures,
+    byStatus,
+    byDistrict: districtRows
+      .map((row) => ({
+        districtId: row.districtId,
+        name: districtNames.get(row.districtId) ?? '—',
+        figures: row.figures,
+      }))
+      .sort(byCreated),
+    byCategory: groups
+      .flatMap((g) =>
+        g.group.kind === 'category' ? [{ category: g.group.category, figures: g.figures }] : [],
+      )
+      .sort(byCreated),
+    byCurator: curatorRows
+      .map((row) => ({
+        curatorId: row.curatorId,
+        name: row.curatorId === null ? null : (curatorNames.get(row.curatorId) ?? '—'),
+        figures: row.figures,
+      }))
+      .sort(byCreated),
+  };
+}
+
+export const OVERDUE_PAGE_SIZE = 8;
+
+/** One page of the overdue list (0-based), most overdue first. */
+export async function overduePage(db: Db, scope: SupervisionScope, page: number, now = new Date()) {
+  const repository = createSupervisionRepository({ db });
+  const result = await repository.overdue(scope, now, {
+    offset: page * OVERDUE_PAGE_SIZE,
+    limit: OVERDUE_PAGE_SIZE,
+  });
+  const pages = Math.max(1, Math.ceil(result.total / OVERDUE_PAGE_SIZE));
+  return { ...result, page, pages };
+}
+
+export type FindQuery =
+  | { kind: 'number'; number: number }
+  | { kind: 'phone'; digits: string }
+  | { kind: 'name'; text: string };
+
+/** `/find` input: a request number (`1042`, `№1042`), a phone (10+ digits), or a part of a name (2+ letters). */
+export function parseFindQuery(text: string): FindQuery | undefined {
+  const trimmed = text.trim();
+  const number = /^(?:№|N|#)?\s*(\d{1,9})$/i.exec(trimmed);
+  const digits = trimmed.replace(/\D/g, '');
+  if (/^[+\d\s()-]+$/.test(trimmed) && digits.length >= 10)
+    return { kind: 'phone', digits: digits.slice(-10) };
+  if (number) return { kind: 'number', number: Number(number[1]) };
+  if (trimmed.length >= 2 && trimmed.length <= 100 && /\p{L}/u.test(trimmed))
+    return { kind: 'name', text: trimmed };
+  return undefined;
+}
+
+const FIND_LIMIT = 5;
+
+/**
+ * Families in the supervisor's scope matching the query, with members, district, curator and latest
+ * requests. Each family shown is a staff read of personal data: an audit-log row.
+ */
+export async function findFamilies(db: Db, viewer: SupervisionViewer, query: FindQuery, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const repository = createSupervisionRepository({ db: tx });
+    const ids = await repository.findFamilyIds(viewer.scope, query, FIND_LIMIT);
+    const found = await repository.familiesWithDistrict(ids);
+    const members = await repository.membersOfFamilies(ids);
+    const latest = await repository.latestRequestsOfFamilies(ids);
+    const curators = await repository.staffNames(
+      found.flatMap((f) => (f.curatorId === null ? [] : [f.curatorId])),
+    );
+    for (const family of found) {
+      await repository.insertAudit({
+        staffId: viewer.id,
+        action: 'family_found',
+        familyId: family.id,
+        details: { query: query.kind },
+        createdAt: now,
+      });
+    }
+    return found.map((family) => ({
+      ...family,
+      curator: family.curatorId === null ? null : (curators.get(family.curatorId) ?? null),
+      members: members.filter((m) => m.familyId === family.id),
+      requests: latest.filter((r) => r.familyId === family.id).slice(0, 5),
+    }));
+  });
+}
+
+export type SupervisionRefusal =
+  | 'not_supervisor'
+  | 'not_found'
+  | 'out_of_scope'
+  | 'not_allowed'
+  | 'bad_curator';
+
+/** A request a supervisor pressed a button on: found, and within their scope. */
+export async function authoriseSupervisorOnRequest(db: DbOrTx, telegramId: number, requestId: number) {
+  const found = await createCuratorRepository({ db }).findRequest(requestId);
+  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  if (!member?.active || member.role !== 'supervisor')
+    return { ok: false, reason: 'not_supervisor' } as const;
+  if (!found) return { ok: false, reason: 'not_found' } as const;
+  const presser = await supervisorCoversRequest(db, telegramId, found.request, found.districtId);
+  if (!presser) return { ok: false, reason: 'out_of_scope' } as const;
+  return { ok: true, presser, request: found.request, districtId: found.districtId } as const;
+}
+
+const openStatuses: readonly RequestStatus[] = ['new', 'assigned', 'in_progress', 'waiting_family'];
+
+/** The curators a supervisor may give this request (or its family) to: active curators of the district. */
+export async function reassignmentChoices(
+  db: Db,
+  input: { telegramId: number; requestId: number; family: boolean },
+) {
+  const checked = await authoriseSupervisorOnRequest(db, input.telegramId, input.requestId);
+  if (!checked.ok) return checked;
+  if (!input.family && !openStatuses.includes(checked.request.status))
+    return { ok: false, reason: 'not_allowed' } as const;
+  const repository = createSupervisionRepository({ db });
+  const current = input.family
+    ? ((await repository.familiesWithDistrict([checked.request.familyId]))[0]?.curatorId ?? null)
+    : checked.request.curatorId;
+  const curators = (await repository.activeCuratorsOf(checked.districtId)).filter((c) => c.id !== current);
+  return { ok: true, request: checked.request, curators } as const;
+}
+
+/**
+ * Gives a request to another active curator of its district: the curator changes (a request nobody had
+ * becomes `assigned`; one in work stays in work), a `reassigned` event, and an outbox row that tells the
+ * new curator (with the card), the old one and the family — one transaction, re-authorised here.
+ */
+export async function reassignRequest(
+  db: Db,
+  input: { telegramId: number; requestId: number; toStaffId: number },
+  now = new Date(),
+): Promise<
+  { ok: true; number: number; toName: string; unchanged: boolean } | { ok: false; reason: SupervisionRefusal }
+> {
+  return db.transaction(async (tx) => {
+    const curatorRepository = createCuratorRepository({ db: tx });
+    const locked = await curatorRepository.lockRequest(input.requestId);
+    const checked = await authoriseSupervisorOnRequest(tx, input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    if (!locked) return { ok: false, reason: 'not_found' } as const;
+    const { request } = locked;
+    if (!openStatuses.includes(request.status)) return { ok: false, reason: 'not_allowed' } as const;
+    const repository = createSupervisionRepository({ db: tx });
+    const target = (await repository.activeCuratorsOf(locked.districtId)).find(
+      (c) => c.id === input.toStaffId,
+    );
+    if (!target) return { ok: false, reason: 'bad_curator' } as const;
+    if (request.curatorId === target.id) {
+      return { ok: true, number: request.number, toName: target.fullName, unchanged: true } as const;
+    }
+    await repository.setRequestCurator(request.id, target.id, request.status, now);
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'reassigned',
+      actorKind: 'staff',
+      actorStaffId: checked.presser.id,
+      data: { fromStaffId: request.curatorId, toStaffId: target.id, status: request.status },
+      createdAt: now,
+    });
+    await writeOutbox(tx, {
+      kind: 'request_reassigned',
+      payload: {
+        requestId: request.id,
+        fromStaffId: request.curatorId,
+        toStaffId: target.id,
+        byStaffId: checked.presser.id,
+      },
+    });
+    return { ok: true, number: request.number, toName: target.fullName, unchanged: false } as const;
+  });
+}
+
+/**
+ * Gives the family of a request — the family's curator and every open request of the family — to another
+ * active curator of the district. A `reassigned` event on each request and one outbox row (all told).
+ */
+export async function reassignFamily(
+  db: Db,
+  input: { telegramId: number; requestId: number; toStaffId: number },
+  now = new Date(),
+): Promise<
+  | { ok: true; toName: string; requestNumbers: number[]; unchanged: boolean }
+  | { ok: false; reason: SupervisionRefusal }
+> {
+  return db.transaction(async (tx) => {
+    const checked = await authoriseSupervisorOnRequest(tx, input.telegramId, input.requestId);
+    if (!checked.ok) return checked;
+    const repository = createSupervisionRepository({ db: tx });
+    const family = await repository.lockFamily(checked.request.familyId);
+    // The request's district is the family's: the scope was checked on the request above.
+    if (!family) return { ok: false, reason: 'not_found' } as const;
+    const target = (await repository.activeCuratorsOf(family.districtId)).find(
+      (c) => c.id === input.toStaffId,
+    );
+    if (!target) return { ok: false, reason: 'bad_curator' } as const;
+    const open = await repository.openRequestsOfFamily(family.id);
+    const moving = open.filter((r) => r.curatorId !== target.id);
+    if (family.curatorId === target.id && moving.length === 0) {
+      return { ok: true, toName: target.fullName, requestNumbers: [], unchanged: true } as const;
+    }
+    await repository.setFamilyCurator(family.id, target.id, now);
+    for (const request of moving) {
+      await repository.setRequestCurator(request.id, target.id, request.status, now);
+      await repository.insertEvent({
+        requestId: request.id,
+        type: 'reassigned',
+        actorKind: 'staff',
+        actorStaffId: checked.presser.id,
+        data: { fromStaffId: request.curatorId, toStaffId: target.id, status: request.status, family: true },
+        createdAt: now,
+      });
+    }
+    await writeOutbox(tx, {
+      kind: 'family_reassigned',
+      payload: {
+        familyId: family.id,
+        fromStaffId: family.curatorId,
+        toStaffId: target.id,
+        byStaffId: checked.presser.id,
+        requestIds: moving.map((r) => r.id),
+      },
+    });
+    return {
+      ok: true,
+      toName: target.fullName,
+      requestNumbers: moving.map((r) => r.number),
+      unchanged: false,
+    } as const;
+  });
+}

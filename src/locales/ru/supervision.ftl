@@ -1,0 +1,133 @@
+## Руководители и наблюдатели: /overdue, /stats, /find, /export, переназначение
+
+sup-command-staff-only = Эта команда — для руководителей службы. Ваши заявки приходят в этот чат карточками; если нужна сводка, попросите руководителя.
+sup-command-family = Эта команда — для сотрудников службы. Чтобы попросить о помощи, нажмите «Нужна помощь» в меню, а ваши заявки — в «Мои заявки».
+sup-command-stranger = Эта команда — для сотрудников службы. Чтобы начать, отправьте /start.
+
+sup-refused-not-supervisor = Эта кнопка — для руководителей службы.
+sup-refused-not-found = Такой заявки нет.
+sup-refused-out-of-scope = Эта заявка не из ваших районов, действие недоступно.
+sup-refused-not-allowed = Заявка уже закрыта, переназначить её нельзя.
+sup-refused-bad-curator = Этот куратор не может принять заявку: он не работает в районе семьи или неактивен. Выберите другого.
+sup-refused-stale = Эта кнопка не действует. Откройте заявку через /overdue или /find.
+
+sup-scope-region = весь регион
+sup-no-curator = без куратора
+sup-unit-days = { $n } д
+sup-unit-hours = { $n } ч
+sup-unit-minutes = { $n } мин
+sup-share = { $percent }% ({ $part } из { $whole })
+sup-status = { $status ->
+        [new] новая
+        [assigned] передана куратору
+        [in_progress] в работе
+        [waiting_family] ждём ответа семьи
+        [resolved] решена
+        [rejected] отклонена
+       *[cancelled] отменена семьёй
+    }
+
+sup-overdue-none = Просроченных заявок нет.
+sup-overdue-title = Просроченные заявки: { $total } (страница { $page } из { $pages }). Сначала самые давние.
+sup-overdue-line = { $urgent ->
+        [yes] 🔴 № { $number }
+       *[no] № { $number }
+    } · { $category } · { $district }
+    { $clock ->
+        [take] Не взята в работу, просрочка { $late }
+       *[resolve] Не решена в срок, просрочка { $late }
+    } · куратор: { $curator }
+sup-button-request = № { $number }
+sup-button-previous = ‹ Назад
+sup-button-next = Дальше ›
+sup-button-open = Открыть
+sup-button-reassign = Переназначить
+sup-button-family-reassign = Передать семью другому куратору
+sup-button-curator = { $name } (открытых: { $open })
+
+sup-card-status = Статус: { $status } · куратор: { $curator }
+sup-card-deadlines = Взять до: { $take } · решить до: { $resolve }
+
+sup-reassign-ask = Кому передать заявку № { $number }? В скобках — сколько открытых заявок у куратора.
+sup-reassign-family-ask = Кому передать семью (заявка № { $number }) со всеми её открытыми заявками?
+sup-reassign-nobody = В районе семьи нет другого активного куратора. Добавьте куратора через администратора или оставьте заявку за нынешним.
+sup-reassigned = Заявка № { $number } передана: { $curator }. Куратор, прежний куратор и семья получат сообщение.
+sup-reassigned-already = Заявка № { $number } уже у куратора { $curator }.
+sup-family-reassigned = Семья передана: { $curator }. Открытые заявки: { $requests }. Кураторы и семья получат сообщение.
+sup-family-reassigned-already = Семья уже у куратора { $curator }.
+
+sup-notice-request-to = Руководитель передал вам заявку № { $number }.
+sup-notice-request-from = Руководитель передал вашу заявку № { $number } куратору { $curator }. Работу по ней можно прекратить.
+sup-notice-family-to = Руководитель передал вам семью. Её открытые заявки: { $requests } — карточки ниже.
+sup-notice-family-from = Руководитель передал вашу семью куратору { $curator }. Её открытые заявки теперь у него.
+sup-family-request-reassigned = Вашей заявкой № { $number } теперь занимается куратор { $curator }. Куратор свяжется с вами; следить за заявкой можно в «Мои заявки».
+sup-family-curator-changed = Ваш новый куратор — { $curator }. Он будет на связи по всем вашим заявкам; написать ему можно через «Написать куратору».
+
+sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября.
+sup-stats-title = 📊 Статистика за { $period }
+sup-stats-scope = Охват: { $scope }
+sup-stats-created = Создано заявок: { $count }
+sup-stats-taken-in-time = Взяты в работу в срок: { $share }
+sup-stats-resolved-in-time = Решены в срок: { $share }
+sup-stats-median-take = Медиана до взятия: { $duration }
+sup-stats-median-resolve = Медиана до решения: { $duration }
+sup-stats-rating = Средняя оценка: { $rating } (оценок: { $count })
+sup-stats-by-status = По статусам: { $list }
+sup-stats-by-district = По районам:
+sup-stats-by-category = По категориям:
+sup-stats-by-curator = По кураторам:
+sup-stats-line = • { $name }: { $created }; в срок взяты { $taken }, решены { $resolved }; медианы { $medianTake } / { $medianResolve }; оценка { $rating }
+sup-stats-empty = За этот период заявок нет.
+
+sup-find-usage = Напишите после /find номер заявки, телефон или часть имени. Например: /find 1042, /find +79001234567, /find Иванова
+sup-find-nothing = В ваших районах ничего не нашлось. Проверьте номер или напишите имя иначе.
+sup-find-family = Семья · { $district } · куратор: { $curator }
+sup-find-member = • { $name }, телефон { $phone }
+sup-find-no-requests = Заявок пока нет.
+sup-find-request = № { $number } · { $category } — { $status }
+
+sup-export-usage = Формат: /export [период] [район] [категория]. Например: /export, /export 2026-11, /export 7d gryazi nanny. Коды районов — у администратора, категории: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
+sup-export-district-out-of-scope = Этот район не входит в ваши. Выгрузка доступна только по вашим районам.
+sup-export-caption = Реестр заявок: { $rows } строк. Лист «Итоги» — сводные цифры.
+
+sup-xlsx-sheet-requests = Заявки
+sup-xlsx-sheet-totals = Итоги
+sup-xlsx-yes = да
+sup-xlsx-no = нет
+sup-xlsx-urgent = срочно
+sup-xlsx-planned = планово
+sup-xlsx-col-number = Номер
+sup-xlsx-col-created = Создана
+sup-xlsx-col-district = Район
+sup-xlsx-col-category = Категория
+sup-xlsx-col-urgency = Срочность
+sup-xlsx-col-status = Статус
+sup-xlsx-col-curator = Куратор
+sup-xlsx-col-applicant = Заявитель
+sup-xlsx-col-phone = Телефон
+sup-xlsx-col-address = Адрес
+sup-xlsx-col-take-deadline = Взять до
+sup-xlsx-col-taken = Взята
+sup-xlsx-col-taken-in-time = Взята в срок
+sup-xlsx-col-resolve-deadline = Решить до
+sup-xlsx-col-resolved = Решена
+sup-xlsx-col-resolved-in-time = Решена в срок
+sup-xlsx-col-rating = Оценка
+sup-xlsx-col-rating-comment = Комментарий к оценке
+sup-xlsx-col-created-count = Создано
+sup-xlsx-col-taken-pct = Взяты в срок, %
+sup-xlsx-col-resolved-pct = Решены в срок, %
+sup-xlsx-col-median-take = Медиана до взятия
+sup-xlsx-col-median-resolve = Медиана до решения
+sup-xlsx-total-period = Период
+sup-xlsx-total-created = Создано заявок
+sup-xlsx-total-taken-in-time = Взяты в срок, %
+sup-xlsx-total-resolved-in-time = Решены в срок, %
+sup-xlsx-total-median-take = Медиана до взятия
+sup-xlsx-total-median-resolve = Медиана до решения
+sup-xlsx-total-rating = Средняя оценка
+sup-xlsx-by-status = По статусам
+sup-xlsx-count = Заявок
+sup-xlsx-by-district = По районам
+sup-xlsx-by-category = По категориям
+sup-xlsx-by-curator = По кураторам

@@ -1,0 +1,183 @@
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { regionDate } from '../../src/bot/dialogue/questions.js';
+import { requestEvents, requests, staff } from '../../src/db/schema/index.js';
+import { effectiveCuratorId } from '../../src/features/curator-tools/curator-tools.absence.js';
+import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/** Absence with a deputy, and what each role finds in its command menu and its /help. */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+/** A date `days` ahead as people type it (dd.mm.yyyy), in the region's time zone. */
+function typedDate(days: number) {
+  const iso = regionDate(Date.now() + days * 86_400_000, bot.config.timeZone);
+  return { iso, typed: iso.split('-').reverse().join('.') };
+}
+
+describe('absence', () => {
+  it('sends a new request of the away curator’s family to the deputy, and to the curator again after /back', async () => {
+    const district = await districtByCode(bot.db, 'gryazi');
+    const annaUser = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
+    const anna = await createStaffMember(bot.db, {
+      telegramId: annaUser.id,
+      fullName: 'Анна Петрова',
+      districtIds: [district.id],
+    });
+    const borisUser = bot.emulator.createUser({ first_name: 'Борис', language_code: 'ru' });
+    const boris = await createStaffMember(bot.db, {
+      telegramId: borisUser.id,
+      fullName: 'Борис Орлов',
+      districtIds: [district.id],
+    });
+    const { family, member } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Мария' }).id,
+      curatorId: anna.id,
+      districtId: district.id,
+    });
+
+    const chat = familyChat(bot.emulator, annaUser.id);
+    await chat.say('/away', 'До какой даты');
+    // Today passes the date question (not in the past) but not the server: the curator is asked again.
+    const today = typedDate(0);
+    await chat.say(today.typed, 'Кто вас заменит');
+    await chat.press('Борис Орлов', 'позже сегодняшней');
+    await chat.next('До какой даты');
+    const back = typedDate(10);
+    await chat.say(back.typed, 'Кто вас заменит');
+    const set = await chat.press('Борис Орлов', 'Отметили');
+    expect(set.text).toBe(
+      `Отметили: вас нет до ${back.typed}, замещает Борис Орлов. Новые заявки ваших семей придут заместителю. Вернуться раньше — /back.`,
+    );
+    const [away] = await bot.db.select().from(staff).where(eq(staff.id, anna.id));
+    expect(away!.deputyId).toBe(boris.id);
+    expect(regionDate(away!.awayUntil!.getTime(), bot.config.timeZone)).toBe(back.iso);
+    expect(regionDate(away!.awayUntil!.getTime() - 1, bot.config.timeZone)).not.toBe(back.iso);
+    expect(await effectiveCuratorId(bot.db, anna.id)).toBe(boris.id);
+    // At the date she is back by herself: routing and reminders compare with the time.
+    expect(await effectiveCuratorId(bot.db, anna.id, away!.awayUntil!)).toBe(anna.id);
+
+    const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+    const card = await bot.emulator.waitForMessage(
+      borisUser.id,
+      (m) => m.text?.includes(`№ ${request.number}`) ?? false,
+      15_000,
+    );
+    expect(card.text).toContain('Новая заявка');
+    const [routed] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(routed!.curatorId).toBe(boris.id);
+    const events = await bot.db
+      .select()
+      .from(requestEvents)
+      .where(eq(requestEvents.requestId, request.id))
+      .orderBy(asc(requestEvents.id));
+    expect(events.at(-1)).toMatchObject({ type: 'assigned', data: { staffId: boris.id, via: 'deputy' } });
+    expect(bot.emulator.messages(annaUser.id).some((m) => m.text?.includes(`№ ${request.number}`))).toBe(
+      false,
+    );
+
+    await chat.say('/back', 'С возвращением');
+    const [present] = await bot.db.select().from(staff).where(eq(staff.id, anna.id));
+    expect(present).toMatchObject({ awayUntil: null, deputyId: null });
+    expect(await effectiveCuratorId(bot.db, anna.id)).toBe(anna.id);
+    const next = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+    await bot.emulator.waitForMessage(
+      annaUser.id,
+      (m) => m.text?.includes(`№ ${next.number}`) ?? false,
+      15_000,
+    );
+    expect((await chat.say('/back')).text).toContain('отсутствие не отмечено');
+  });
+
+  it('is for curators: a supervisor typing /away is told so', async () => {
+    const district = await districtByCode(bot.db, 'gryazi');
+    const user = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    await createStaffMember(bot.db, { telegramId: user.id, role: 'supervisor', districtIds: [district.id] });
+    const reply = await familyChat(bot.emulator, user.id).say('/away');
+    expect(reply.text).toBe('Эта команда недоступна для вашей роли. Список ваших команд — /help.');
+  });
+});
+
+describe('command menus and help', () => {
+  const chatMenu = (chatId: number) =>
+    bot.emulator
+      .commands()
+      .find((set) => set.scope.type === 'chat' && (set.scope as { chat_id: number }).chat_id === chatId)
+      ?.commands.map((c) => c.command);
+
+  it('differ for families, curators, supervisors and observers', async () => {
+    const defaults = bot.emulator.commands().filter((set) => set.scope.type === 'all_private_chats');
+    expect(defaults.map((set) => [set.language_code, set.commands.map((c) => c.command)])).toEqual([
+      ['', ['start', 'help']],
+      ['en', ['start', 'help']],
+    ]);
+
+    const menus: Record<string, string[] | undefined> = {};
+    for (const role of ['curator', 'supervisor', 'observer'] as const) {
+      const { payload } = await createStaffInvite(
+        { db: bot.db, ttlHours: 1 },
+        { role, districtCodes: ['gryazi'], fullName: `Сотрудник ${role}` },
+      );
+      const user = bot.emulator.createUser({ first_name: role, language_code: 'ru' });
+      await familyChat(bot.emulator, user.id).say(`/start ${payload}`);
+      menus[role] = await eventually(async () => chatMenu(user.id), 10_000, `the ${role} menu`);
+      const help = await familyChat(bot.emulator, user.id).say('/help');
+      expect(help.text).toContain(
+        { curator: 'Команды куратора', supervisor: 'Команды руководителя', observer: 'Команды наблюдателя' }[
+          role
+        ],
+      );
+    }
+    expect(menus.curator).toEqual(['my', 'family', 'intake', 'away', 'back', 'help', 'cancel']);
+    expect(menus.supervisor).toEqual([
+      'overdue',
+      'my',
+      'family',
+      'find',
+      'stats',
+      'export',
+      'help',
+      'cancel',
+    ]);
+    expect(menus.observer).toEqual(['stats', 'export', 'help']);
+
+    const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+    const family = familyChat(bot.emulator, familyUser.id);
+    await registerThroughBot(family, '+79001112233');
+    expect(await eventually(async () => chatMenu(familyUser.id), 10_000, 'the family menu')).toEqual([
+      'menu',
+      'help',
+      'cancel',
+    ]);
+    const help = await family.say('/help');
+    expect(help.text).not.toContain('Команды куратора');
+    // A curator's command from a family member: a polite word and the family's menu, nothing else.
+    const refused = await family.say('/intake');
+    expect(refused.text).toContain('для сотрудников службы');
+  });
+
+  it('gives an observer no family data: /my and /family are refused for the role', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Глеб', language_code: 'ru' });
+    await createStaffMember(bot.db, { telegramId: user.id, role: 'observer', regional: true });
+    const chat = familyChat(bot.emulator, user.id);
+    expect((await chat.say('/my')).text).toContain('недоступна для вашей роли');
+    expect((await chat.say('/family Иванова')).text).toContain('недоступна для вашей роли');
+    const help = await chat.say('/help');
+    expect(help.text).toContain('/stats');
+    expect(help.text).not.toContain('/my');
+  });
+});

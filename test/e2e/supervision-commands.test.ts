@@ -1,0 +1,486 @@
+import { and, eq } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { Api } from 'grammy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestCategory, RequestStatus } from '../../src/db/schema/enums.js';
+import { auditLog, requests } from '../../src/db/schema/index.js';
+import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { TEST_BOT_TOKEN, testEnv } from '../helpers/env.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { runEntry } from '../helpers/spawn.js';
+
+/**
+ * Supervisor and observer commands through the emulator with real PostgreSQL and Redis: /overdue, /stats,
+ * /export (an .xlsx read back with exceljs), the observer's restricted copy, refusals, forged presses and
+ * the admin audit listing.
+ */
+let bot: BotUnderTest;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+/** A request written as it would stand after its history: times, status, curator, rating. */
+async function seedRequest(options: {
+  familyId: number;
+  memberId?: number;
+  category?: RequestCategory;
+  createdAt: Date;
+  status: RequestStatus;
+  curatorId?: number | null;
+  takenAfter?: number;
+  resolvedAfter?: number;
+  rating?: number;
+  ratingComment?: string;
+}) {
+  const category = options.category ?? 'nanny';
+  const created = options.createdAt;
+  const at = (offset: number | undefined) =>
+    offset === undefined ? null : new Date(created.getTime() + offset);
+  const [row] = await bot.db
+    .insert(requests)
+    .values({
+      familyId: options.familyId,
+      memberId: options.memberId ?? null,
+      category,
+      details: {},
+      status: options.status,
+      curatorId: options.curatorId ?? null,
+      createdAt: created,
+      takenAt: at(options.takenAfter),
+      takenById: options.takenAfter === undefined ? null : (options.curatorId ?? null),
+      resolvedAt: at(options.resolvedAfter),
+      closedAt: at(options.resolvedAfter),
+      rating: options.rating ?? null,
+      ratingComment: options.ratingComment ?? null,
+      ...deadlinesFor(category, 'normal', created),
+    })
+    .returning();
+  return row!;
+}
+
+async function staffUser(name: string, role: 'curator' | 'supervisor' | 'observer', districtCodes: string[]) {
+  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
+  const districtIds = [];
+  for (const code of districtCodes) districtIds.push((await districtByCode(bot.db, code)).id);
+  const member = await createStaffMember(bot.db, { telegramId: user.id, fullName: name, role, districtIds });
+  return { user, member };
+}
+
+/** Sends a command and returns the bot's first answer after it. */
+async function command(userId: number, text: string, match?: (m: StoredMessage) => boolean) {
+  const before = Math.max(0, ...bot.emulator.messages(userId).map((m) => m.message_id));
+  bot.emulator.sendText(userId, text);
+  return bot.emulator.waitForMessage(userId, match, 15_000, { afterMessageId: before });
+}
+
+async function answerTo(callbackQueryId: string | undefined) {
+  return eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    10_000,
+    'the answer to a button press',
+  );
+}
+
+async function downloadDocument(message: StoredMessage) {
+  expect(message.document?.file_name).toMatch(/\.xlsx$/);
+  const api = new Api(TEST_BOT_TOKEN, { apiRoot: bot.emulator.url });
+  const file = await api.getFile(message.document!.file_id);
+  const response = await fetch(`${bot.emulator.url}/file/bot${TEST_BOT_TOKEN}/${file.file_path}`);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+  return workbook;
+}
+
+const sheetRows = (sheet: ExcelJS.Worksheet) => {
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+};
+
+describe('/overdue', () => {
+  it('lists the overdue requests of the scope, most overdue first, and opens a card', async () => {
+    const { user: supervisor } = await staffUser('Руководитель Задонск', 'supervisor', ['zadonsk']);
+    const zadonsk = await districtByCode(bot.db, 'zadonsk');
+    const gryazi = await districtByCode(bot.db, 'gryazi');
+    const { member: curator } = await staffUser('Куратор Задонск', 'curator', ['zadonsk']);
+    const familyUser = bot.emulator.createUser({ first_name: 'Семья Задонск' });
+    const { family, member } = await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      districtId: zadonsk.id,
+      curatorId: curator.id,
+    });
+    const now = Date.now();
+    const base = { familyId: family.id, memberId: member.id, curatorId: curator.id };
+    // nanny: take within 2 h, resolve within 3 days; legal: 4 h / 10 days.
+    const takeLate3h = await seedRequest({
+      ...base,
+      createdAt: new Date(now - 5 * HOUR),
+      status: 'assigned',
+    });
+    const takeLate2h = await seedRequest({
+      ...base,
+      category: 'legal',
+      createdAt: new Date(now - 6 * HOUR),
+      status: 'new',
+      curatorId: null,
+    });
+    const resolveLate1d = await seedRequest({
+      ...base,
+      createdAt: new Date(now - 4 * DAY),
+      status: 'in_progress',
+      takenAfter: HOUR,
+    });
+    const notYet = await seedRequest({ ...base, createdAt: new Date(now - HOUR), status: 'assigned' });
+    const closed = await seedRequest({
+      ...base,
+      createdAt: new Date(now - 5 * DAY),
+      status: 'resolved',
+      takenAfter: HOUR,
+      resolvedAfter: 4 * DAY,
+    });
+    const elsewhereFamily = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Семья Грязи' }).id,
+      districtId: gryazi.id,
+    });
+    const elsewhere = await seedRequest({
+      familyId: elsewhereFamily.family.id,
+      createdAt: new Date(now - 5 * HOUR),
+      status: 'assigned',
+    });
+
+    const list = await command(supervisor.id, '/overdue');
+    const text = list.text ?? '';
+    expect(text).toContain('Просроченные заявки: 3 (страница 1 из 1)');
+    const order = [resolveLate1d, takeLate3h, takeLate2h].map((r) => text.indexOf(`№ ${r.number} ·`));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const absent of [notYet, closed, elsewhere]) expect(text).not.toContain(`№ ${absent.number} ·`);
+    expect(text).toContain(`№ ${resolveLate1d.number} · Няня · Задонский район`);
+    expect(text).toMatch(/Не решена в срок, просрочка 1 д/);
+    expect(text).toMatch(/Не взята в работу, просрочка (2 ч 59 мин|3 ч)/);
+    const buttons = list.reply_markup?.inline_keyboard.flat() ?? [];
+    expect(buttons.map((b) => b.text)).toEqual([
+      `№ ${resolveLate1d.number}`,
+      `№ ${takeLate3h.number}`,
+      `№ ${takeLate2h.number}`,
+    ]);
+    expect(buttons.map((b) => ('callback_data' in b ? b.callback_data : ''))).toEqual([
+      `sup:${resolveLate1d.id}:open`,
+      `sup:${takeLate3h.id}:open`,
+      `sup:${takeLate2h.id}:open`,
+    ]);
+
+    const press = bot.emulator.pressButtonByText(supervisor.id, list.message_id, `№ ${takeLate3h.number}`);
+    await answerTo(press.callback_query_id);
+    const card = await bot.emulator.waitForMessage(
+      supervisor.id,
+      (m) => m.text?.includes(`№ ${takeLate3h.number}`) === true && m.message_id > list.message_id,
+      10_000,
+    );
+    expect(card.text).toContain('Статус: передана куратору · куратор: Куратор Задонск');
+    expect(card.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      'Переназначить',
+      'Передать семью другому куратору',
+      'Карточка семьи',
+    ]);
+  });
+});
+
+describe('/stats and /export', () => {
+  let supervisorUser: { id: number };
+  let supervisorId: number;
+  let observerUser: { id: number };
+  let seeded: Array<{ number: number }> = [];
+  let familyId = 0;
+
+  beforeAll(async () => {
+    const supervisor = await staffUser('Руководитель Данков', 'supervisor', ['dankov']);
+    supervisorUser = supervisor.user;
+    supervisorId = supervisor.member.id;
+    observerUser = (await staffUser('Глава района Данков', 'observer', ['dankov'])).user;
+    const dankov = await districtByCode(bot.db, 'dankov');
+    const { member: first } = await staffUser('Ирина Первая', 'curator', ['dankov']);
+    const { member: second } = await staffUser('Олег Второй', 'curator', ['dankov']);
+    const registered = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Зинаида' }).id,
+      districtId: dankov.id,
+      curatorId: first.id,
+      memberName: 'Зинаида Секретова',
+      address: 'г. Данков, ул. Тайная, д. 7',
+    });
+    familyId = registered.family.id;
+    const base = { familyId, memberId: registered.member.id };
+    const t0 = new Date(Date.now() - 5 * DAY);
+    seeded = [
+      // taken in 1 h (in time), resolved in 2 days (in time), rated 5
+      await seedRequest({
+        ...base,
+        createdAt: t0,
+        status: 'resolved',
+        curatorId: first.id,
+        takenAfter: HOUR,
+        resolvedAfter: 2 * DAY,
+        rating: 5,
+        ratingComment: 'Спасибо Ирине',
+      }),
+      // taken in 3 h (late), resolved in 4 days (late), rated 3
+      await seedRequest({
+        ...base,
+        createdAt: t0,
+        status: 'resolved',
+        curatorId: first.id,
+        takenAfter: 3 * HOUR,
+        resolvedAfter: 4 * DAY,
+        rating: 3,
+      }),
+      // legal: taken in 2 h (in time), still in work, its 10 days not over
+      await seedRequest({
+        ...base,
+        category: 'legal',
+        createdAt: t0,
+        status: 'in_progress',
+        curatorId: second.id,
+        takenAfter: 2 * HOUR,
+      }),
+      // legal: never taken, the 4 h are long over
+      await seedRequest({
+        ...base,
+        category: 'legal',
+        createdAt: t0,
+        status: 'assigned',
+        curatorId: second.id,
+      }),
+      // cancelled before anyone took it: counts as created only
+      await seedRequest({ ...base, createdAt: t0, status: 'cancelled' }),
+    ];
+    // Outside the default 30 days, and in another district: not counted.
+    await seedRequest({
+      ...base,
+      createdAt: new Date(Date.now() - 40 * DAY),
+      status: 'resolved',
+      takenAfter: HOUR,
+      resolvedAfter: HOUR,
+    });
+    const other = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Чужая' }).id,
+      districtId: (await districtByCode(bot.db, 'dobroe')).id,
+    });
+    await seedRequest({ familyId: other.family.id, createdAt: t0, status: 'assigned' });
+  });
+
+  it('/stats shows the figures of the seeded set, by district, category and curator', async () => {
+    const answer = await command(supervisorUser.id, '/stats');
+    const text = answer.text ?? '';
+    expect(text).toContain('Охват: Данковский район');
+    expect(text).toContain('Создано заявок: 5');
+    expect(text).toContain('Взяты в работу в срок: 50% (2 из 4)');
+    expect(text).toContain('Решены в срок: 50% (1 из 2)');
+    expect(text).toContain('Медиана до взятия: 2 ч');
+    expect(text).toContain('Медиана до решения: 3 д');
+    expect(text).toContain('Средняя оценка: 4 (оценок: 2)');
+    expect(text).toContain('По статусам: передана куратору 1 · в работе 1 · решена 2 · отменена семьёй 1');
+    expect(text).toContain(
+      '• Данковский район: 5; в срок взяты 50% (2 из 4), решены 50% (1 из 2); медианы 2 ч / 3 д; оценка 4',
+    );
+    expect(text).toContain(
+      '• Няня: 3; в срок взяты 50% (1 из 2), решены 50% (1 из 2); медианы 2 ч / 3 д; оценка 4',
+    );
+    expect(text).toContain(
+      '• Юридическая помощь: 2; в срок взяты 50% (1 из 2), решены —; медианы 2 ч / —; оценка —',
+    );
+    expect(text).toContain('• Ирина Первая: 2; в срок взяты 50% (1 из 2), решены 50% (1 из 2)');
+    expect(text).toContain('• Олег Второй: 2;');
+    expect(text).toContain('• без куратора: 1;');
+  });
+
+  it('/stats for an observer has no curators; a bad period gets examples', async () => {
+    const answer = await command(observerUser.id, '/stats 30d');
+    expect(answer.text).toContain('Создано заявок: 5');
+    expect(answer.text).not.toContain('По кураторам');
+    expect(answer.text).not.toContain('Ирина');
+    const bad = await command(observerUser.id, '/stats вчера');
+    expect(bad.text).toContain('/stats 7d');
+  });
+
+  it('/export sends an .xlsx with one row per request and correct totals, and is audited', async () => {
+    const document = await command(supervisorUser.id, '/export', (m) => m.document !== undefined);
+    expect(document.caption).toContain('5 строк');
+    const workbook = await downloadDocument(document);
+    const register = sheetRows(workbook.getWorksheet('Заявки')!);
+    const header = register[0] as string[];
+    expect(header).toEqual(
+      expect.arrayContaining([
+        'Номер',
+        'Район',
+        'Категория',
+        'Статус',
+        'Куратор',
+        'Заявитель',
+        'Телефон',
+        'Адрес',
+      ]),
+    );
+    const body = register.slice(1);
+    expect(body.map((row) => row[header.indexOf('Номер')]).sort()).toEqual(
+      seeded.map((r) => r.number).sort(),
+    );
+    const first = body.find((row) => row[0] === seeded[0]!.number)!;
+    expect(first[header.indexOf('Заявитель')]).toBe('Зинаида Секретова');
+    expect(first[header.indexOf('Взята в срок')]).toBe('да');
+    expect(first[header.indexOf('Оценка')]).toBe(5);
+    const second = body.find((row) => row[0] === seeded[1]!.number)!;
+    expect(second[header.indexOf('Решена в срок')]).toBe('нет');
+
+    const totals = new Map(
+      sheetRows(workbook.getWorksheet('Итоги')!).map((row) => [String(row[0]), row.slice(1)] as const),
+    );
+    expect(totals.get('Создано заявок')).toEqual([5]);
+    expect(totals.get('Взяты в срок, %')).toEqual([50]);
+    expect(totals.get('Решены в срок, %')).toEqual([50]);
+    expect(totals.get('Средняя оценка')).toEqual([4]);
+    expect(totals.get('решена')).toEqual([2]);
+    expect(totals.get('отменена семьёй')).toEqual([1]);
+    expect(totals.get('Данковский район')?.[0]).toBe(5);
+    expect(totals.get('Ирина Первая')?.[0]).toBe(2);
+
+    const audit = await bot.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.staffId, supervisorId), eq(auditLog.action, 'register_exported')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toMatchObject({ rows: 5, personal: true });
+  });
+
+  it("an observer's export has no personal columns and no name or phone in any cell", async () => {
+    const document = await command(observerUser.id, '/export 30d dankov', (m) => m.document !== undefined);
+    const workbook = await downloadDocument(document);
+    const register = sheetRows(workbook.getWorksheet('Заявки')!);
+    expect(register[0]).toEqual([
+      'Номер',
+      'Создана',
+      'Район',
+      'Категория',
+      'Срочность',
+      'Статус',
+      'Взять до',
+      'Взята',
+      'Взята в срок',
+      'Решить до',
+      'Решена',
+      'Решена в срок',
+      'Оценка',
+    ]);
+    expect(register).toHaveLength(1 + seeded.length);
+    const cells = workbook.worksheets.flatMap((sheet) => sheetRows(sheet).flat().map(String));
+    for (const secret of ['Зинаида', 'Секретова', '+7900', 'Тайная', 'Спасибо', 'Ирина', 'Олег']) {
+      expect(cells.filter((cell) => cell.includes(secret))).toEqual([]);
+    }
+    expect(cells).toContain('Создано заявок');
+  });
+
+  it('an export of a district outside the scope is refused', async () => {
+    const answer = await command(observerUser.id, '/export gryazi');
+    expect(answer.text).toContain('не входит в ваши');
+  });
+
+  it('admin audit lists the card view and the export with ids and times', async () => {
+    // The supervisor reads the family card of a seeded request (the curator workspace's button).
+    const list = await command(supervisorUser.id, `/find ${seeded[0]!.number}`);
+    const press = bot.emulator.pressButton(
+      supervisorUser.id,
+      list.message_id,
+      `cur:${await requestId(seeded[0]!.number)}:family`,
+    );
+    await answerTo(press.callback_query_id);
+    await bot.emulator.waitForMessage(
+      supervisorUser.id,
+      (m) => m.text?.startsWith('Карточка семьи') === true,
+      10_000,
+    );
+
+    const env = testEnv();
+    const all = await runEntry('src/admin/cli.ts', ['audit', '--staff', String(supervisorId)], env);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trim().split('\n');
+    expect(lines.some((l) => l.includes('family_card_viewed') && l.includes(`family ${familyId}`))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.includes('register_exported') && l.includes('Руководитель Данков'))).toBe(
+      true,
+    );
+    expect(all.stdout).not.toContain('Зинаида');
+    const onlyExports = await runEntry(
+      'src/admin/cli.ts',
+      ['audit', '--action', 'register_exported', '--since', new Date(Date.now() - HOUR).toISOString()],
+      env,
+    );
+    expect(onlyExports.stdout).toContain('register_exported');
+    expect(onlyExports.stdout).not.toContain('family_card_viewed');
+    const byFamily = await runEntry('src/admin/cli.ts', ['audit', '--family', String(familyId)], env);
+    expect(byFamily.stdout).toContain('family_card_viewed');
+    expect(byFamily.stdout).not.toContain('register_exported');
+  });
+});
+
+async function requestId(number: number) {
+  const [row] = await bot.db.select({ id: requests.id }).from(requests).where(eq(requests.number, number));
+  return row!.id;
+}
+
+describe('who may use supervisor commands', () => {
+  it('a curator and a family member are refused politely', async () => {
+    const { user: curator } = await staffUser('Куратор Лев-Толстой', 'curator', ['lev-tolstoy']);
+    for (const text of ['/overdue', '/stats', '/export', '/find 1001']) {
+      const answer = await command(curator.id, text);
+      expect(answer.text).toContain('для руководителей службы');
+      expect(answer.document).toBeUndefined();
+    }
+    const familyUser = bot.emulator.createUser({ first_name: 'Анна' });
+    await createRegisteredFamily(bot.db, { telegramId: familyUser.id });
+    const answer = await command(familyUser.id, '/stats');
+    expect(answer.text).toContain('«Нужна помощь»');
+  });
+
+  it('a supervisor of another district pressing forged sup: buttons changes nothing', async () => {
+    const lebedyan = await districtByCode(bot.db, 'lebedyan');
+    const { member: curator } = await staffUser('Куратор Лебедянь', 'curator', ['lebedyan']);
+    const { member: other } = await staffUser('Другой куратор Лебедянь', 'curator', ['lebedyan']);
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Семья Лебедянь' }).id,
+      districtId: lebedyan.id,
+      curatorId: curator.id,
+    });
+    const request = await seedRequest({
+      familyId: family.id,
+      createdAt: new Date(Date.now() - 5 * HOUR),
+      status: 'assigned',
+      curatorId: curator.id,
+    });
+    const { user: stranger } = await staffUser('Руководитель Грязи', 'supervisor', ['gryazi']);
+    const somewhere = await command(stranger.id, '/overdue');
+    for (const data of [
+      `sup:${request.id}:open`,
+      `sup:${request.id}:reassign`,
+      `sup:${request.id}:to:${other.id}`,
+      `sup:${request.id}:fam:${other.id}`,
+    ]) {
+      const press = bot.emulator.pressButton(stranger.id, somewhere.message_id, data);
+      expect((await answerTo(press.callback_query_id)).text).toContain('не из ваших районов');
+    }
+    const malformed = bot.emulator.pressButton(stranger.id, somewhere.message_id, `sup:${request.id}:steal`);
+    expect((await answerTo(malformed.callback_query_id)).text).toContain('не действует');
+    const [after] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(after!.curatorId).toBe(curator.id);
+    expect(after!.updatedAt).toEqual(request.updatedAt);
+  });
+});
