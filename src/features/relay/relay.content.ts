@@ -204,7 +204,14 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
       ...(replyTo ? { replyTo } : {}),
     };
   }
-  return { text: label, outgoing, afterSent, onUnreachable };
+  return {
+    text: label,
+    outgoing,
+    afterSent,
+    onUnreachable,
+    // The first item of an album alone so far: its siblings may still be on their way.
+    ...(payload.album ? { notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS) } : {}),
+  };
 }
 
 async function renderEdit(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {

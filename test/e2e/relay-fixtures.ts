@@ -1,0 +1,100 @@
+import { asc, eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { messages, notifications, requestEvents, requests } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import type { BotUnderTest } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually } from '../helpers/pipeline.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/** Shared steps of the relay tests (test/e2e/relay-*.test.ts). */
+
+export const WAIT = 15_000;
+export const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
+export const buttonsOf = (m: StoredMessage) =>
+  m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+
+/**
+ * A gryazi family with a chat, its curator with a chat, and a request routed to the curator and taken by
+ * them: the card (with its work buttons) and both chats read up to the family's «taken» notice.
+ */
+export async function takenRequest(bot: BotUnderTest, curatorName = 'Анна Петрова') {
+  const district = await districtByCode(bot.db, 'gryazi');
+  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
+  const curator = await createStaffMember(bot.db, {
+    telegramId: curatorUser.id,
+    fullName: curatorName,
+    districtIds: [district.id],
+  });
+  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+  const { family, member } = await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: curator.id,
+    districtId: district.id,
+  });
+  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+  const card = await bot.emulator.waitForMessage(
+    curatorUser.id,
+    (m) => body(m).includes(`№ ${request.number}`),
+    WAIT,
+  );
+  const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, WAIT);
+  bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
+  const takenCard = await edited;
+  await bot.emulator.waitForMessage(familyUser.id, (m) => body(m).includes('взял(а)'), WAIT);
+  return {
+    C: curatorUser.id,
+    F: familyUser.id,
+    curator,
+    family,
+    member,
+    request,
+    card: takenCard,
+    district,
+    toCurator: (contains: string) =>
+      bot.emulator.waitForMessage(curatorUser.id, (m) => body(m).includes(contains), WAIT),
+    toFamily: (contains: string) =>
+      bot.emulator.waitForMessage(familyUser.id, (m) => body(m).includes(contains), WAIT),
+  };
+}
+
+/** Waits until delivery has sent (or given up on) every notification: copies' ids are then recorded. */
+export function delivered(bot: BotUnderTest) {
+  return eventually(
+    async () =>
+      (await bot.db.select().from(notifications).where(eq(notifications.status, 'pending'))).length === 0,
+    WAIT,
+    'every notification handled',
+  );
+}
+
+export async function messagesOf(bot: BotUnderTest, requestId: number) {
+  return bot.db.select().from(messages).where(eq(messages.requestId, requestId)).orderBy(asc(messages.id));
+}
+
+export async function eventsOf(bot: BotUnderTest, requestId: number) {
+  return bot.db
+    .select()
+    .from(requestEvents)
+    .where(eq(requestEvents.requestId, requestId))
+    .orderBy(asc(requestEvents.id));
+}
+
+export async function statusOf(bot: BotUnderTest, requestId: number) {
+  const [row] = await bot.db
+    .select({ status: requests.status })
+    .from(requests)
+    .where(eq(requests.id, requestId));
+  return row?.status;
+}
+
+/** The answer to a button press, once the bot has given it. */
+export async function answerTo(bot: BotUnderTest, callbackQueryId: string | undefined) {
+  const answer = await eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    WAIT,
+    'the answer to a button press',
+  );
+  expect(answer).toBeDefined();
+  return answer;
+}
