@@ -1,0 +1,130 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  familyMembers,
+  messages,
+  notifications,
+  requests,
+  staffDistricts,
+} from '../../src/db/schema/index.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { answerTo, delivered, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
+
+/**
+ * What the relay refuses or cannot do: a curator outside the request's scope (a forged button, a reply to
+ * an old card), a family pressing a button for another family's request, and a family member who
+ * blocked the bot — the curator is told, nothing is lost from the record.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+describe('relay refusals', () => {
+  it('a curator of another district: a forged «Ответить» is refused and their message goes nowhere', async () => {
+    const { F, request } = await takenRequest(bot);
+    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
+    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      telegramId: strangerUser.id,
+      fullName: 'Игорь Чужой',
+      districtIds: [elsewhere.id],
+    });
+    bot.emulator.sendText(strangerUser.id, '/start');
+    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, WAIT);
+    const forged = bot.emulator.pressButton(strangerUser.id, somewhere.message_id, `cur:${request.id}:reply`);
+    expect((await answerTo(bot, forged.callback_query_id))?.text).toContain('не из ваших районов');
+    const forgedWait = bot.emulator.pressButton(
+      strangerUser.id,
+      somewhere.message_id,
+      `cur:${request.id}:wait`,
+    );
+    expect((await answerTo(bot, forgedWait.callback_query_id))?.text).toContain('не из ваших районов');
+
+    bot.emulator.sendText(strangerUser.id, 'Здравствуйте, это чужой куратор.');
+    await bot.emulator.waitForMessage(strangerUser.id, undefined, WAIT);
+    await delivered(bot);
+    expect(await messagesOf(bot, request.id)).toEqual([]);
+    expect(bot.emulator.messages(F).some((m) => (m.text ?? '').includes('чужой куратор'))).toBe(false);
+  });
+
+  it('a curator no longer covering the request: a reply to the old card is refused, nothing stored', async () => {
+    const { C, F, curator, card, request, district } = await takenRequest(bot, 'Ольга Седова');
+    const successorUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
+    const successor = await createStaffMember(bot.db, {
+      telegramId: successorUser.id,
+      fullName: 'Нина Котова',
+      districtIds: [district.id],
+    });
+    // The request went to a colleague and Ольга moved to another district.
+    await bot.db.update(requests).set({ curatorId: successor.id }).where(eq(requests.id, request.id));
+    await bot.db.delete(staffDistricts).where(eq(staffDistricts.staffId, curator.id));
+
+    bot.emulator.sendText(C, 'Я всё ещё тут.', { replyTo: card.message_id });
+    const refused = await bot.emulator.waitForMessage(C, undefined, WAIT);
+    expect(refused.text).toBe(
+      'Эта заявка не из ваших районов, действие недоступно. Если это ошибка, напишите руководителю.',
+    );
+    await delivered(bot);
+    expect(await messagesOf(bot, request.id)).toEqual([]);
+    expect(bot.emulator.messages(F).some((m) => (m.text ?? '').includes('всё ещё тут'))).toBe(false);
+  });
+
+  it('a family pressing a topic button of another family’s request is refused', async () => {
+    const { request } = await takenRequest(bot, 'Вера Белова');
+    const district = await districtByCode(bot.db, 'gryazi');
+    const otherUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    const other = await createRegisteredFamily(bot.db, { telegramId: otherUser.id, districtId: district.id });
+    await createConfirmedRequest(bot.db, { familyId: other.family.id, memberId: other.member.id });
+    bot.emulator.sendText(otherUser.id, '/menu');
+    const menu = await bot.emulator.waitForMessage(otherUser.id, undefined, WAIT);
+    const forged = bot.emulator.pressButton(otherUser.id, menu.message_id, `rly:to:${request.id}`);
+    expect((await answerTo(bot, forged.callback_query_id))?.text).toBe(
+      'Это не ваша заявка. Нажмите «Написать куратору» и выберите заявку из списка.',
+    );
+    const malformed = bot.emulator.pressButton(otherUser.id, menu.message_id, 'rly:to:abc');
+    expect((await answerTo(bot, malformed.callback_query_id))?.text).toBe(
+      'Эта кнопка не действует. Откройте заявку из её карточки.',
+    );
+    bot.emulator.sendText(otherUser.id, 'Пишу в чужую заявку?');
+    await bot.emulator.waitForMessage(otherUser.id, undefined, WAIT);
+    await delivered(bot);
+    expect(await messagesOf(bot, request.id)).toEqual([]);
+  });
+
+  it('a family member who blocked the bot: the copy is unreachable, the curator is told, the message kept', async () => {
+    const { C, F, member, card, request } = await takenRequest(bot, 'Зоя Орлова');
+    bot.emulator.setBlocked(F, true);
+    bot.emulator.sendText(C, 'Вы дома сегодня?', { replyTo: card.message_id });
+    const told = await bot.emulator.waitForMessage(C, (m) => (m.text ?? '').includes('не дошло'), WAIT);
+    expect(told.text).toBe(
+      `Ваше сообщение (заявка № ${request.number}) не дошло до члена семьи: он(а) заблокировал(а) бота. ` +
+        'Позвоните семье — телефон есть в «Карточке семьи».',
+    );
+    const [flagged] = await bot.db.select().from(familyMembers).where(eq(familyMembers.id, member.id));
+    expect(flagged?.botBlocked).toBe(true);
+    const [row] = await messagesOf(bot, request.id);
+    expect(row).toMatchObject({ text: 'Вы дома сегодня?', familyMessageId: null, staffChatId: C });
+    const copy = await eventually(
+      async () =>
+        (await bot.db.select().from(notifications).where(eq(notifications.kind, 'relay_to_family'))).find(
+          (n) => n.payload.messageId === row!.id && n.status === 'unreachable',
+        ),
+      WAIT,
+      'the copy marked unreachable',
+    );
+    expect(copy.lastError).toContain('403');
+    const all = await bot.db.select().from(messages).where(eq(messages.requestId, request.id));
+    expect(all).toHaveLength(1);
+  });
+});
