@@ -1,0 +1,207 @@
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  consentEvents,
+  families,
+  familyMembers,
+  notifications,
+  requestEvents,
+  requests,
+  servicemen,
+} from '../../src/db/schema/index.js';
+import { computeStats } from '../../src/features/supervision/supervision.usecases.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { familyChat } from '../helpers/family-dialogue.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/**
+ * Phone intake: a curator registers a family that does not use Telegram and makes a request on its behalf;
+ * the request follows the usual path to the curator, and the family can join in Telegram later.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+describe('phone intake', () => {
+  it('registers the family with oral consent, and its request reaches the curator’s card, /my and the statistics', async () => {
+    const district = await districtByCode(bot.db, 'lipetsk-city');
+    const user = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
+    const curator = await createStaffMember(bot.db, {
+      telegramId: user.id,
+      fullName: 'Анна Петрова',
+      districtIds: [district.id],
+    });
+    const chat = familyChat(bot.emulator, user.id);
+
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    // A typo first: a hint and the same question.
+    await chat.say('позвоните мне', 'Не похоже на номер телефона');
+    await chat.next('Телефон семьи');
+    await chat.say('8 (900) 555-44-33', 'согласие на обработку');
+    await chat.press('Согласие получено', 'ФИО того, кто обращается');
+    await chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится');
+    await chat.press('Мать', 'ФИО военнослужащего');
+    await chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего');
+    // The curator covers one district: it is not asked.
+    await chat.press('Пропустить', 'Населённый пункт');
+    await chat.say('Липецк', 'Адрес');
+    await chat.say('ул. Ленина, д. 5, кв. 2', 'Есть ли в семье дети');
+    await chat.press('Пропустить', 'пожилые родственники');
+    await chat.press('Пропустить', 'Проверьте анкету. Телефон: +79005554433');
+    const summary = bot.emulator.messages(user.id, { from: 'bot' }).at(-1)!;
+    expect(summary.text).toContain('Смирнова Елена Ивановна');
+    expect(summary.text).toContain('Липецк');
+    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    await chat.press('Юридическая помощь', 'О чём вопрос');
+    await chat.press('Кредиты и долги', 'Коротко опишите');
+    await chat.say('Банк требует платёж, хотя сын мобилизован', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Отправить заявку?');
+    const created = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const number = created.text?.match(/№ (\d+)/)?.[1];
+    expect(number).toBeDefined();
+
+    // The database: a family reached by phone, in the curator's district, assigned to them; a member without
+    // Telegram whose consent was given orally and recorded by the curator.
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.phone, '+79005554433'));
+    expect(member).toMatchObject({
+      telegramId: null,
+      fullName: 'Смирнова Елена Ивановна',
+      relationship: 'mother',
+      consentVersion: 'v1',
+      consentRecordedById: curator.id,
+    });
+    const [family] = await bot.db.select().from(families).where(eq(families.id, member!.familyId));
+    expect(family).toMatchObject({
+      reachedBy: 'phone',
+      districtId: district.id,
+      curatorId: curator.id,
+      locality: 'Липецк',
+    });
+    expect(await bot.db.select().from(servicemen).where(eq(servicemen.familyId, family!.id))).toEqual([
+      expect.objectContaining({ fullName: 'Смирнов Алексей Петрович' }),
+    ]);
+    expect(await bot.db.select().from(consentEvents).where(eq(consentEvents.memberId, member!.id))).toEqual([
+      expect.objectContaining({ decision: 'oral', recordedById: curator.id, telegramId: null }),
+    ]);
+
+    // The request follows the usual path: the card comes to the family's curator, with deadlines.
+    const card = await bot.emulator.waitForMessage(
+      user.id,
+      (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false,
+      15_000,
+    );
+    expect(card.text).toContain('Юридическая помощь');
+    expect(card.text).toContain('Семья: Смирнова Елена Ивановна');
+    const [request] = await bot.db
+      .select()
+      .from(requests)
+      .where(eq(requests.number, Number(number)));
+    expect(request).toMatchObject({
+      familyId: family!.id,
+      memberId: member!.id,
+      category: 'legal',
+      status: 'assigned',
+      curatorId: curator.id,
+      details: { topic: 'credits_debts', description: 'Банк требует платёж, хотя сын мобилизован' },
+    });
+    expect(request!.takeDeadlineAt.getTime()).toBeGreaterThan(request!.createdAt.getTime());
+    const [createdEvent] = await bot.db
+      .select()
+      .from(requestEvents)
+      .where(eq(requestEvents.requestId, request!.id))
+      .orderBy(asc(requestEvents.id));
+    expect(createdEvent).toMatchObject({ type: 'created', actorKind: 'staff', actorStaffId: curator.id });
+
+    const my = await chat.say('/my', 'Открытые заявки: 1');
+    expect(my.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      expect.stringMatching(new RegExp(`^№ ${number} · Юридическая помощь · до `)),
+    ]);
+
+    // The curator takes it: the family has no chat, so nothing is sent to it and nothing fails.
+    bot.emulator.pressButtonByText(user.id, card.message_id, 'Взять в работу');
+    await bot.emulator.waitForEdit(user.id, card.message_id, 10_000);
+    await eventually(
+      async () =>
+        (await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.status ===
+        'in_progress',
+      10_000,
+      'the request taken',
+    );
+    const toFamily = await bot.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.requestId, request!.id));
+    expect(toFamily.filter((n) => n.recipientMemberId !== null)).toEqual([]);
+    expect(toFamily.filter((n) => n.status === 'failed' || n.status === 'unreachable')).toEqual([]);
+
+    // The supervision statistics count it like any request of the district.
+    const stats = await computeStats(
+      bot.db,
+      { regional: false, districtIds: [district.id] },
+      { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) },
+    );
+    expect(stats.total.created).toBe(1);
+    expect(stats.byCurator).toEqual([
+      expect.objectContaining({ curatorId: curator.id, name: 'Анна Петрова' }),
+    ]);
+
+    // A second intake of the same phone is stopped at once: the family exists.
+    await chat.say('/intake', 'Регистрируем семью');
+    await chat.next('Телефон семьи');
+    const known = await chat.say('+7 900 555 44 33', 'уже есть');
+    expect(known.text).toBe(
+      'Семья с телефоном +79005554433 уже есть. Откройте её карточку: /family +79005554433',
+    );
+    const card2 = await chat.say('/family +79005554433', 'Карточка семьи');
+    expect(card2.text).toContain('зарегистрирована куратором по телефону');
+    expect(card2.text).toContain('Смирнова Елена Ивановна, телефон +79005554433 (без Telegram)');
+
+    // Later the mother starts the bot herself and shares that phone: she joins her family, nothing asked twice.
+    const mother = bot.emulator.createUser({
+      first_name: 'Елена',
+      language_code: 'ru',
+      phone_number: '+79005554433',
+    });
+    const family2 = familyChat(bot.emulator, mother.id);
+    await family2.say('/start', 'Патронаж');
+    await family2.next('Согласие на обработку');
+    await family2.next('Вы согласны');
+    await family2.press('Согласен(на)', 'номером телефона');
+    const linked = await family2.shareOwnContact('+79005554433', 'Нашли вашу семью');
+    expect(linked.text).toContain('Ваш куратор — Анна Петрова');
+    const [joined] = await bot.db.select().from(familyMembers).where(eq(familyMembers.id, member!.id));
+    expect(joined).toMatchObject({ telegramId: mother.id, familyId: family!.id, consentVersion: 'v1' });
+    expect(await bot.db.select().from(families).where(eq(families.districtId, district.id))).toHaveLength(1);
+    await family2.say('Мои заявки', `№ ${number}`);
+  });
+
+  it('is refused to a family member and to a supervisor', async () => {
+    const district = await districtByCode(bot.db, 'gryazi');
+    const supervisorUser = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      telegramId: supervisorUser.id,
+      role: 'supervisor',
+      districtIds: [district.id],
+    });
+    expect((await familyChat(bot.emulator, supervisorUser.id).say('/intake')).text).toContain(
+      'недоступна для вашей роли',
+    );
+    const stranger = bot.emulator.createUser({ first_name: 'Пётр', language_code: 'ru' });
+    expect((await familyChat(bot.emulator, stranger.id).say('/intake')).text).toContain(
+      'для сотрудников службы',
+    );
+  });
+});
