@@ -194,6 +194,38 @@ describe('/overdue', () => {
       'Карточка семьи',
     ]);
   });
+
+  it('pages through a long list with ‹ and ›', async () => {
+    const { user: supervisor } = await staffUser('Руководитель Липецкий район', 'supervisor', ['lipetsk']);
+    const lipetsk = await districtByCode(bot.db, 'lipetsk');
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Семья Липецкий район' }).id,
+      districtId: lipetsk.id,
+    });
+    const seededNumbers = [];
+    // Ten overdue requests, each an hour later than the one before: the first is the most overdue.
+    for (let i = 0; i < 10; i += 1) {
+      const row = await seedRequest({
+        familyId: family.id,
+        createdAt: new Date(Date.now() - (20 - i) * HOUR),
+        status: 'assigned',
+      });
+      seededNumbers.push(row.number);
+    }
+    const first = await command(supervisor.id, '/overdue');
+    expect(first.text).toContain('Просроченные заявки: 10 (страница 1 из 2)');
+    const firstButtons = first.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+    expect(firstButtons).toEqual([...seededNumbers.slice(0, 8).map((n) => `№ ${n}`), 'Дальше ›']);
+    const edited = bot.emulator.waitForEdit(supervisor.id, first.message_id, 10_000);
+    const next = bot.emulator.pressButtonByText(supervisor.id, first.message_id, 'Дальше ›');
+    await answerTo(next.callback_query_id);
+    const second = await edited;
+    expect(second.text).toContain('Просроченные заявки: 10 (страница 2 из 2)');
+    expect(second.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      ...seededNumbers.slice(8).map((n) => `№ ${n}`),
+      '‹ Назад',
+    ]);
+  });
 });
 
 describe('/stats and /export', () => {
@@ -396,6 +428,8 @@ describe('/stats and /export', () => {
   it('admin audit lists the card view and the export with ids and times', async () => {
     // The supervisor reads the family card of a seeded request (the curator workspace's button).
     const list = await command(supervisorUser.id, `/find ${seeded[0]!.number}`);
+    expect(list.text).toContain('Зинаида Секретова');
+    expect(list.reply_markup?.inline_keyboard[0]?.[0]?.text).toBe(`№ ${seeded[0]!.number}`);
     const press = bot.emulator.pressButton(
       supervisorUser.id,
       list.message_id,

@@ -156,11 +156,17 @@ export async function findFamilies(db: Db, viewer: SupervisionViewer, query: Fin
         createdAt: now,
       });
     }
+    const isSought = (request: { number: number }) =>
+      query.kind === 'number' && request.number === query.number;
     return found.map((family) => ({
       ...family,
       curator: family.curatorId === null ? null : (curators.get(family.curatorId) ?? null),
       members: members.filter((m) => m.familyId === family.id),
-      requests: latest.filter((r) => r.familyId === family.id).slice(0, 5),
+      // The request searched for first, then the family's latest.
+      requests: latest
+        .filter((r) => r.familyId === family.id)
+        .sort((a, b) => Number(isSought(b)) - Number(isSought(a)))
+        .slice(0, 5),
     }));
   });
 }
