@@ -8,6 +8,11 @@ import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { runMigrations } from './db/migrate.js';
 import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
+import {
+  createDeadlinesReconciler,
+  type DeadlinesReconciler,
+} from './features/deadlines/deadlines.reconciler.js';
+import { createDeadlineScheduler } from './features/deadlines/deadlines.scheduler.js';
 import { createDeliveryMetrics } from './features/delivery/delivery.metrics.js';
 import { createOutboxRelay, type OutboxRelay } from './features/delivery/outbox-relay.js';
 import { createReconciler, type Reconciler } from './features/delivery/reconciler.js';
@@ -17,12 +22,13 @@ import { createProducerConnection, createWorkerConnection } from './queue/connec
 import { queueNames } from './queue/names.js';
 import { createSendSlots } from './telegram/send-slots.js';
 import { createTelegramSender } from './telegram/telegram-sender.js';
+import { startDeadlinesWorker } from './workers/deadlines.worker.js';
 import { startDeliveryWorker } from './workers/delivery.worker.js';
 import { startHousekeeping } from './workers/housekeeping.worker.js';
 import { startRoutingWorker } from './workers/routing.worker.js';
 
 /**
- * bot: receives updates (polling or webhook); worker: runs the queue workers (routing, delivery,
+ * bot: receives updates (polling or webhook); worker: runs the queue workers (routing, delivery, deadlines,
  * housekeeping); relay: moves the outbox into BullMQ and reconciles jobs from PostgreSQL; all: everything.
  */
 export const roles = ['bot', 'worker', 'relay', 'all'] as const;
@@ -80,6 +86,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const redisConnections: Array<{ disconnect(): void }> = [];
   let relay: OutboxRelay | undefined;
   let reconciler: Reconciler | undefined;
+  let deadlinesReconciler: DeadlinesReconciler | undefined;
   if (runsWorkers || runsRelay) {
     const producerConnection = createProducerConnection(config.redisUrl, 'patronazh-producer');
     producerConnection.on('error', (error) => logger.warn({ err: error }, 'producer redis connection error'));
@@ -93,7 +100,18 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     };
     const routingQueue = openQueue(queueNames.routing);
     const deliveryQueue = openQueue(queueNames.delivery);
-    await Promise.all([routingQueue.waitUntilReady(), deliveryQueue.waitUntilReady()]);
+    const deadlinesQueue = openQueue(queueNames.deadlines);
+    await Promise.all([
+      routingQueue.waitUntilReady(),
+      deliveryQueue.waitUntilReady(),
+      deadlinesQueue.waitUntilReady(),
+    ]);
+    const deadlines = createDeadlineScheduler({
+      db,
+      queue: deadlinesQueue,
+      policies: config.deadlinePolicies,
+      logger,
+    });
 
     if (runsWorkers) {
       const workerConnection = createWorkerConnection(config.redisUrl, 'patronazh-worker');
@@ -109,6 +127,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       const routing = startRoutingWorker({
         db,
         deliveryQueue,
+        deadlines,
         logger,
         connection: workerConnection,
         prefix: config.redisPrefix,
@@ -125,7 +144,16 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         connection: workerConnection,
         prefix: config.redisPrefix,
       });
-      for (const worker of [housekeeping.worker, routing, delivery]) {
+      const deadlinesWorker = startDeadlinesWorker({
+        db,
+        policies: config.deadlinePolicies,
+        deliveryQueue,
+        scheduler: deadlines,
+        logger,
+        connection: workerConnection,
+        prefix: config.redisPrefix,
+      });
+      for (const worker of [housekeeping.worker, routing, delivery, deadlinesWorker]) {
         metrics.watchWorker(worker);
         workers.push(worker);
       }
@@ -150,6 +178,17 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         intervalMs: options.reconcileIntervalMs,
       });
       await reconciler.start();
+      deadlinesReconciler = createDeadlinesReconciler({
+        db,
+        queue: deadlinesQueue,
+        redis: producerConnection,
+        prefix: config.redisPrefix,
+        scheduler: deadlines,
+        policies: config.deadlinePolicies,
+        logger,
+        sweepIntervalMs: options.reconcileIntervalMs,
+      });
+      await deadlinesReconciler.start();
     }
   }
 
@@ -210,6 +249,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       if (runner?.isRunning()) await runner.stop();
       await http.close();
       // The relay and the reconciler produce jobs: stop them before the queues close.
+      await deadlinesReconciler?.stop();
       await reconciler?.stop();
       await relay?.stop();
       // 2. Close workers (they finish the job in hand), 3. close queues. With Redis gone these would wait

@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import { escalationClocks, escalationLevels } from '../db/schema/enums.js';
 import { outboxEventSchema } from './outbox.js';
 
 /**
@@ -50,5 +51,47 @@ export function deliveryJob(notificationId: number) {
     name: 'deliver',
     data: { notificationId } satisfies DeliveryJob,
     opts: { ...deliveryJobOptions, jobId: deliveryJobId(notificationId) },
+  };
+}
+
+/** The next ladder step of one request (SPEC §5); the worker re-checks the request in PostgreSQL. */
+export const escalationJobSchema = z.object({
+  requestId: z.number().int().positive(),
+  clock: z.enum(escalationClocks),
+  level: z.enum(escalationLevels),
+});
+export type EscalationJob = z.infer<typeof escalationJobSchema>;
+
+/** Merge the alerts waiting for one supervisor's digest into one message. */
+export const digestJobSchema = z.object({ staffId: z.number().int().positive() });
+export type DigestJob = z.infer<typeof digestJobSchema>;
+
+export const escalationJobId = (step: EscalationJob) => `esc-${step.requestId}-${step.clock}-${step.level}`;
+export const digestJobId = (staffId: number, firstAlertId: number) => `digest-${staffId}-${firstAlertId}`;
+
+export const deadlineJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+export function escalationJob(step: EscalationJob, delayMs: number) {
+  return {
+    name: 'escalate',
+    data: { requestId: step.requestId, clock: step.clock, level: step.level } satisfies EscalationJob,
+    opts: { ...deadlineJobOptions, jobId: escalationJobId(step), delay: Math.max(0, Math.round(delayMs)) },
+  };
+}
+
+export function digestJob(staffId: number, firstAlertId: number, delayMs: number) {
+  return {
+    name: 'digest',
+    data: { staffId } satisfies DigestJob,
+    opts: {
+      ...deadlineJobOptions,
+      jobId: digestJobId(staffId, firstAlertId),
+      delay: Math.max(0, Math.round(delayMs)),
+    },
   };
 }

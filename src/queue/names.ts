@@ -5,6 +5,8 @@ export const queueNames = {
   routing: 'routing',
   /** One job per notification row: send it within Telegram's limits. */
   delivery: 'delivery',
+  /** Escalation timers: one delayed job per open request (its next ladder step) and digest flushes. */
+  deadlines: 'deadlines',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

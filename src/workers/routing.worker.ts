@@ -1,6 +1,7 @@
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
+import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
 import { routeRelayedEdit, routeRelayedMessage } from '../features/relay/relay.routing.js';
 import {
   notificationKinds,
@@ -20,7 +21,13 @@ const familyNoticeKinds = {
 } as const;
 
 /** Routes one outbox event and queues the notifications it produced. Idempotent: see routeRequest. */
-export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; logger: Logger }) {
+export function createRoutingProcessor(deps: {
+  db: Db;
+  deliveryQueue: Queue;
+  logger: Logger;
+  /** Escalation timers follow the request: set at creation, moved on take, removed when it closes. */
+  deadlines?: DeadlineScheduler;
+}) {
   return async (job: Job) => {
     const event = routingJobSchema.parse(job.data);
     let notificationIds: number[];
@@ -75,6 +82,7 @@ export function createRoutingProcessor(deps: { db: Db; deliveryQueue: Queue; log
     }
     // If this process dies before the add, the notifications are pending in PostgreSQL: the reconciler
     // queues them.
+    if (deps.deadlines) notificationIds = [...notificationIds, ...(await deps.deadlines.onOutboxEvent(event))];
     if (notificationIds.length > 0) await deps.deliveryQueue.addBulk(notificationIds.map(deliveryJob));
     return { notifications: notificationIds.length };
   };
@@ -84,6 +92,7 @@ export function startRoutingWorker(deps: {
   db: Db;
   deliveryQueue: Queue;
   logger: Logger;
+  deadlines?: DeadlineScheduler;
   connection: Redis;
   prefix: string;
 }) {

@@ -193,7 +193,11 @@ async function askIntakeRequest(
     const staff = await activeStaff(outside.deps.db, family.telegramId);
     if (!staff) return { ok: false, reason: 'not_staff' } as const;
     const saved = await createRequest(
-      { db: outside.deps.db, timeZone: outside.deps.config.timeZone },
+      {
+        db: outside.deps.db,
+        timeZone: outside.deps.config.timeZone,
+        policies: outside.deps.config.deadlinePolicies,
+      },
       {
         familyId: family.familyId,
         memberId: family.memberId,

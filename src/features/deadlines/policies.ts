@@ -11,7 +11,9 @@ export interface DeadlinePolicy {
   resolveWithinMinutes: number;
 }
 
-export type DeadlinePolicies = Record<RequestCategory, DeadlinePolicy> & { psychologistUrgent: DeadlinePolicy };
+export type DeadlinePolicies = Record<RequestCategory, DeadlinePolicy> & {
+  psychologistUrgent: DeadlinePolicy;
+};
 
 const HOUR = 60;
 const DAY = 24 * HOUR;

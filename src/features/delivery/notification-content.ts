@@ -7,6 +7,10 @@ import type { I18n, Translate } from '../../i18n.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
+import {
+  isDeadlineNotificationKind,
+  renderDeadlineNotification,
+} from '../deadlines/deadlines.content.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import {
@@ -167,6 +171,7 @@ export async function renderNotification(
 
   if (isRelayNotificationKind(notification.kind)) return renderRelayNotification(deps, notification);
   if (isSupervisionNotificationKind(notification.kind)) return renderSupervisionNotice(deps, notification);
+  if (isDeadlineNotificationKind(notification.kind)) return renderDeadlineNotification(deps, notification);
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;

@@ -20,7 +20,7 @@ const liveStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wait
  * wiped job's id from the wait list, which then failed with no data and stays in `failed`. Each would
  * hold its notification or request `pending` for ever (seen in the Redis-wipe e2e test under load).
  */
-async function dropDeadJobs(queue: Queue, jobIds: string[], logger: Logger): Promise<void> {
+export async function dropDeadJobs(queue: Queue, jobIds: string[], logger: Logger): Promise<void> {
   const states = await Promise.all(jobIds.map((id) => queue.getJobState(id)));
   const dead = jobIds.filter((_, index) => !liveStates.has(states[index]!));
   // getJobState says 'unknown' for a missing job too: remove() on it is a cheap no-op.

@@ -197,7 +197,11 @@ export function createRequestsComposer() {
       return;
     }
     const { requestId, action, rating } = parsed.data;
-    const deps = { db: ctx.deps.db, timeZone: ctx.deps.config.timeZone };
+    const deps = {
+      db: ctx.deps.db,
+      timeZone: ctx.deps.config.timeZone,
+      policies: ctx.deps.config.deadlinePolicies,
+    };
     const ids = { familyId: member.familyId, memberId: member.id, requestId };
     // Every action re-checks on the server that the request is this family's: a forged id finds nothing.
     const refuseForeign = async () => {

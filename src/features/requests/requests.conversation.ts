@@ -375,7 +375,11 @@ export async function requestDialogue(
     };
     const result = await conversation.external(async (outside) => {
       const saved = await createRequest(
-        { db: outside.deps.db, timeZone: outside.deps.config.timeZone },
+        {
+          db: outside.deps.db,
+          timeZone: outside.deps.config.timeZone,
+          policies: outside.deps.config.deadlinePolicies,
+        },
         submission,
       );
       if (saved.ok) {

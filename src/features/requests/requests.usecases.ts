@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { deadlinesFor } from '../deadlines/policies.js';
+import { type DeadlinePolicies, deadlinesFor } from '../deadlines/policies.js';
 import { createRequestsRepository } from './requests.repository.js';
 import {
   type AttachmentInput,
@@ -19,6 +19,8 @@ export interface RequestsDeps {
   db: Db;
   timeZone: string;
   now?: Date;
+  /** The configured deadline policies (DEADLINE_POLICIES_FILE); the SPEC §5 defaults when absent. */
+  policies?: DeadlinePolicies;
 }
 
 // Advisory lock class for request submissions; the second key is the family id.
@@ -97,7 +99,7 @@ export async function createRequest(
       status: 'new',
       curatorId: family.curatorId,
       createdAt: now,
-      ...deadlinesFor(draft.category, priority, now),
+      ...deadlinesFor(draft.category, priority, now, deps.policies),
     });
     await repository.insertEvent({
       requestId: request.id,
@@ -188,7 +190,8 @@ export async function reopenRequest(
       status: 'in_progress',
       resolvedAt: null,
       closedAt: null,
-      resolveDeadlineAt: deadlinesFor(request.category, request.priority, now).resolveDeadlineAt,
+      resolveDeadlineAt: deadlinesFor(request.category, request.priority, now, deps.policies)
+        .resolveDeadlineAt,
     });
     await repository.insertEvent({
       requestId: request.id,

@@ -1,0 +1,176 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { districts, escalations, families, requests, staff } from '../../db/schema/index.js';
+import type { I18n, Translate } from '../../i18n.js';
+import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { formatRegionTime } from '../delivery/notification-content.js';
+import type { Notification } from '../delivery/notifications.repository.js';
+import { supervisorAlertKeyboard, supervisorDigestKeyboard } from './deadlines.keyboards.js';
+import { isClockRunning } from './deadlines.ladder.js';
+import { deadlineNotificationKinds } from './deadlines.usecases.js';
+
+export interface DeadlineContent {
+  text: string;
+  replyMarkup?: InlineKeyboardMarkup;
+}
+
+/** `2 ч 5 мин`, `3 д 4 ч`, `40 с`: how late, or how much time is left, in plain words. */
+export function formatDuration(t: Translate, ms: number): string {
+  const totalSeconds = Math.max(0, Math.round(ms / 1000));
+  if (totalSeconds < 60) return t('dl-seconds', { n: totalSeconds });
+  const totalMinutes = Math.floor(totalSeconds / 60);
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  const parts = [
+    days > 0 ? t('dl-days', { n: days }) : undefined,
+    hours > 0 ? t('dl-hours', { n: hours }) : undefined,
+    // Minutes are noise once days are counted.
+    minutes > 0 && days === 0 ? t('dl-minutes', { n: minutes }) : undefined,
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+const escalationPayload = z.object({ escalationId: z.number().int().positive() });
+const digestPayload = z.object({ requestIds: z.array(z.number().int().positive()).min(1) });
+
+async function requestFacts(db: Db, requestId: number) {
+  const [row] = await db
+    .select({
+      id: requests.id,
+      number: requests.number,
+      category: requests.category,
+      priority: requests.priority,
+      status: requests.status,
+      curatorId: requests.curatorId,
+      takenById: requests.takenById,
+      takeDeadlineAt: requests.takeDeadlineAt,
+      resolveDeadlineAt: requests.resolveDeadlineAt,
+      district: districts.name,
+    })
+    .from(requests)
+    .innerJoin(families, eq(families.id, requests.familyId))
+    .innerJoin(districts, eq(districts.id, families.districtId))
+    .where(eq(requests.id, requestId));
+  return row;
+}
+
+/**
+ * Texts of this slice's notifications, built when they are sent (rows keep ids only): the request number,
+ * category, district, the deadline and how late it is at that moment. Staff read Russian. Undefined for a
+ * kind that is not this slice's.
+ */
+export async function renderDeadlineNotification(
+  deps: { db: Db; i18n: I18n; timeZone: string; now?: Date },
+  notification: Notification,
+): Promise<DeadlineContent | undefined> {
+  const t = deps.i18n.forLanguage('ru');
+  const now = deps.now ?? new Date();
+  const staffName = async (id: number | null) =>
+    id === null
+      ? t('dl-curator-none')
+      : ((await deps.db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id)))[0]
+          ?.fullName ?? t('dl-curator-none'));
+
+  switch (notification.kind) {
+    case deadlineNotificationKinds.reminder:
+    case deadlineNotificationKinds.alert: {
+      if (notification.requestId === null) return undefined;
+      const { escalationId } = escalationPayload.parse(notification.payload);
+      const [escalation] = await deps.db
+        .select({ clock: escalations.clock, level: escalations.level })
+        .from(escalations)
+        .where(eq(escalations.id, escalationId));
+      const request = await requestFacts(deps.db, notification.requestId);
+      if (!escalation || !request) return undefined;
+      const deadline = escalation.clock === 'take' ? request.takeDeadlineAt : request.resolveDeadlineAt;
+      const common = {
+        number: String(request.number),
+        clock: escalation.clock,
+        category: t('delivery-category', { category: request.category }),
+        district: request.district,
+        deadline: formatRegionTime(deadline, deps.timeZone),
+        timeZone: deps.timeZone,
+      };
+      const curatorId =
+        escalation.clock === 'resolve' ? (request.takenById ?? request.curatorId) : request.curatorId;
+      if (notification.kind === deadlineNotificationKinds.reminder) {
+        const leftMs = deadline.getTime() - now.getTime();
+        const lines = [
+          t('dl-reminder', { ...common, left: formatDuration(t, Math.max(0, leftMs)) }),
+          ...(leftMs < 0 ? [t('dl-reminder-overdue', { late: formatDuration(t, -leftMs) })] : []),
+          ...(curatorId !== null && curatorId !== notification.recipientStaffId
+            ? [t('dl-reminder-deputy', { curator: await staffName(curatorId) })]
+            : []),
+        ];
+        const stage =
+          request.status === 'new' || request.status === 'assigned'
+            ? 'take'
+            : request.status === 'in_progress' || request.status === 'waiting_family'
+              ? 'work'
+              : 'none';
+        return { text: lines.join('\n'), replyMarkup: curatorCardKeyboard(t, request.id, stage) };
+      }
+      // The alert says how late the request is now; a step still in its clock explains the level.
+      const stillRunning = isClockRunning(escalation.clock, request.status);
+      const lines = [
+        t('dl-alert', {
+          ...common,
+          level: escalation.level,
+          late: formatDuration(t, now.getTime() - deadline.getTime()),
+          curator: await staffName(curatorId),
+        }),
+        ...(escalation.level === 'regional' ? [t('dl-alert-regional-note')] : []),
+        ...(stillRunning ? [] : [t('dl-alert-now-status', { status: request.status })]),
+      ];
+      return { text: lines.join('\n'), replyMarkup: supervisorAlertKeyboard(t, request.id) };
+    }
+    case deadlineNotificationKinds.digest: {
+      const { requestIds } = digestPayload.parse(notification.payload);
+      const rows = await deps.db
+        .select({ number: requests.number })
+        .from(requests)
+        .where(inArray(requests.id, requestIds))
+        .orderBy(requests.number);
+      const numbers = rows.map((row) => `№ ${row.number}`).join(', ');
+      return {
+        text: t('dl-digest', { count: rows.length, numbers }),
+        replyMarkup: supervisorDigestKeyboard(t),
+      };
+    }
+    case deadlineNotificationKinds.urgent: {
+      if (notification.requestId === null) return undefined;
+      const request = await requestFacts(deps.db, notification.requestId);
+      if (!request) return undefined;
+      const [recipient] =
+        notification.recipientStaffId === null
+          ? []
+          : await deps.db
+              .select({ role: staff.role })
+              .from(staff)
+              .where(eq(staff.id, notification.recipientStaffId));
+      const waiting = request.status === 'new' || request.status === 'assigned';
+      return {
+        text: t('dl-urgent', {
+          number: String(request.number),
+          district: request.district,
+          curator: await staffName(request.curatorId),
+          deadline: formatRegionTime(request.takeDeadlineAt, deps.timeZone),
+          timeZone: deps.timeZone,
+        }),
+        // The on-call curator can take it from here; supervisors open or reassign it.
+        replyMarkup:
+          recipient?.role === 'curator'
+            ? curatorCardKeyboard(t, request.id, waiting ? 'take' : 'none')
+            : supervisorAlertKeyboard(t, request.id),
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const kinds = new Set<string>(Object.values(deadlineNotificationKinds));
+export const isDeadlineNotificationKind = (kind: string) => kinds.has(kind);

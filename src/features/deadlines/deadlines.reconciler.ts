@@ -1,0 +1,155 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../logger.js';
+import { escalationJobId } from '../../queue/jobs.js';
+import { dropDeadJobs } from '../delivery/reconciler.js';
+import { nextStep } from './deadlines.ladder.js';
+import { createDeadlinesRepository } from './deadlines.repository.js';
+import type { DeadlineScheduler } from './deadlines.scheduler.js';
+import { DIGEST_WINDOW_MS } from './deadlines.usecases.js';
+import type { DeadlinePolicies } from './policies.js';
+
+const PAGE = 5000;
+/** A timer this late has been lost (a worker that only lags is far quicker): it is re-created. */
+const LOST_AFTER_MS = 5000;
+
+/**
+ * Rebuilds the deadline timers from PostgreSQL. Redis may be wiped at any moment: a marker key, set when
+ * the timers were last built, is checked every `checkIntervalMs` (1 s); when it is gone (FLUSHALL, a new
+ * Redis) every open request's next step is re-added in pages (addBulk), with the digests still owed. Every
+ * `sweepIntervalMs` (30 s) a sweep re-creates timers that are overdue by more than 5 s (lost some other
+ * way). Steps already fired are in `escalations` and never come back; steps that came due while Redis was
+ * empty fire late, in order — never lost, never twice.
+ *
+ * Importable on its own (benchmarks): `createDeadlinesReconciler({...}).rebuildAll()`.
+ */
+export function createDeadlinesReconciler(deps: {
+  db: Db;
+  queue: Queue;
+  /** A producer connection (fails fast while Redis is away). */
+  redis: Redis;
+  prefix: string;
+  scheduler: DeadlineScheduler;
+  policies: DeadlinePolicies;
+  logger: Logger;
+  checkIntervalMs?: number;
+  sweepIntervalMs?: number;
+}) {
+  const markerKey = `${deps.prefix}:deadlines:timers-built`;
+  const repository = createDeadlinesRepository({ db: deps.db });
+  let checkTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function requeueDigests(now: Date) {
+    const pending = await repository.pendingDigests();
+    await deps.scheduler.scheduleDigests(
+      pending.map((row) => ({
+        staffId: row.staffId,
+        firstAlertId: row.firstAlertId,
+        dueAt: new Date(row.firstAt.getTime() + DIGEST_WINDOW_MS),
+      })),
+      now,
+    );
+    return pending.length;
+  }
+
+  /** Every open request's next timer and every digest owed; returns how many timers were added. */
+  async function rebuildAll(now = new Date()) {
+    let afterId = 0;
+    let timers = 0;
+    let adding: Promise<number> = Promise.resolve(0);
+    for (;;) {
+      const page = await repository.openRequestsPage(afterId, PAGE);
+      timers += await adding;
+      if (page.length === 0) break;
+      // The next page is read from PostgreSQL while Redis takes this one.
+      adding = deps.scheduler.scheduleMany(page, now);
+      afterId = page[page.length - 1]!.id;
+    }
+    const digests = await requeueDigests(now);
+    return { timers, digests };
+  }
+
+  /** Timers due more than LOST_AFTER_MS ago whose job is gone or dead: re-created. */
+  async function sweepLost(now = new Date()) {
+    let afterId = 0;
+    let requeued = 0;
+    for (;;) {
+      const page = await repository.openRequestsPage(afterId, PAGE);
+      if (page.length === 0) break;
+      afterId = page[page.length - 1]!.id;
+      const late = page.filter((request) => {
+        const next = nextStep(request, request.fired, deps.policies);
+        return next !== undefined && next.dueAt.getTime() < now.getTime() - LOST_AFTER_MS;
+      });
+      if (late.length === 0) continue;
+      await dropDeadJobs(
+        deps.queue,
+        late.flatMap((request) => {
+          const next = nextStep(request, request.fired, deps.policies);
+          return next
+            ? [escalationJobId({ requestId: request.id, clock: next.clock, level: next.level })]
+            : [];
+        }),
+        deps.logger,
+      );
+      requeued += await deps.scheduler.scheduleMany(late, now);
+    }
+    await requeueDigests(now);
+    return requeued;
+  }
+
+  /** Rebuilds everything when the marker is gone; one relay of several wins the marker and does it. */
+  async function checkWiped() {
+    const claimed = await deps.redis.set(markerKey, new Date().toISOString(), 'NX');
+    if (claimed !== 'OK') return false;
+    try {
+      const started = Date.now();
+      const result = await rebuildAll();
+      deps.logger.info({ ...result, ms: Date.now() - started }, 'deadline timers rebuilt from PostgreSQL');
+      return true;
+    } catch (error) {
+      await deps.redis.del(markerKey).catch(() => 0);
+      throw error;
+    }
+  }
+
+  function guarded(what: string, work: () => Promise<unknown>) {
+    running ??= work()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, `${what} failed`))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  return {
+    rebuildAll,
+    sweepLost,
+    checkWiped,
+    async start() {
+      await guarded('deadline timers rebuild', async () => {
+        if (!(await checkWiped())) await sweepLost();
+      });
+      checkTimer = setInterval(
+        () => void guarded('deadline timers rebuild', checkWiped),
+        deps.checkIntervalMs ?? 1000,
+      );
+      sweepTimer = setInterval(
+        () => void guarded('deadline timers sweep', sweepLost),
+        deps.sweepIntervalMs ?? 30_000,
+      );
+      checkTimer.unref();
+      sweepTimer.unref();
+    },
+    async stop() {
+      if (checkTimer) clearInterval(checkTimer);
+      if (sweepTimer) clearInterval(sweepTimer);
+      await running;
+    },
+  };
+}
+
+export type DeadlinesReconciler = ReturnType<typeof createDeadlinesReconciler>;

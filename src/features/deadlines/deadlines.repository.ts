@@ -1,0 +1,203 @@
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import type { EscalationClock, EscalationLevel } from '../../db/schema/enums.js';
+import {
+  escalations,
+  families,
+  notifications,
+  requestEvents,
+  requests,
+  staff,
+  supervisorAlerts,
+} from '../../db/schema/index.js';
+import type { LadderRequest, StepKey } from './deadlines.ladder.js';
+
+const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
+
+const ladderColumns = {
+  id: requests.id,
+  category: requests.category,
+  priority: requests.priority,
+  status: requests.status,
+  takeDeadlineAt: requests.takeDeadlineAt,
+  resolveDeadlineAt: requests.resolveDeadlineAt,
+};
+
+export interface LadderRequestWithFired extends LadderRequest {
+  fired: Set<StepKey>;
+}
+
+/** Reads and writes of the deadlines slice; accepts a transaction so one escalation commits as one. */
+export function createDeadlinesRepository({ db }: { db: DbOrTx }) {
+  return {
+    /** The request with what escalation needs, its row locked until the transaction ends. */
+    async lockRequest(requestId: number) {
+      const [row] = await db
+        .select({
+          ...ladderColumns,
+          curatorId: requests.curatorId,
+          takenById: requests.takenById,
+          districtId: families.districtId,
+        })
+        .from(requests)
+        .innerJoin(families, eq(families.id, requests.familyId))
+        .where(eq(requests.id, requestId))
+        .for('update', { of: requests });
+      return row;
+    },
+
+    async firedSteps(requestId: number): Promise<Set<StepKey>> {
+      const rows = await db
+        .select({ clock: escalations.clock, level: escalations.level })
+        .from(escalations)
+        .where(eq(escalations.requestId, requestId));
+      return new Set(rows.map((row) => `${row.clock}:${row.level}` as StepKey));
+    },
+
+    async ladderRequest(requestId: number): Promise<LadderRequestWithFired | undefined> {
+      const [row] = await db.select(ladderColumns).from(requests).where(eq(requests.id, requestId));
+      return row ? { ...row, fired: await this.firedSteps(requestId) } : undefined;
+    },
+
+    /**
+     * A page of open requests (id order) with the steps already fired — what the reconciler rebuilds the
+     * timers from. Uses the partial index over open requests and the unique index of escalations.
+     */
+    async openRequestsPage(afterId: number, limit: number): Promise<LadderRequestWithFired[]> {
+      const rows = await db
+        .select({
+          ...ladderColumns,
+          fired: sql<string[]>`coalesce(
+            (select array_agg(${escalations.clock}::text || ':' || ${escalations.level}::text)
+             from ${escalations} where ${escalations.requestId} = ${requests.id}), '{}')`,
+        })
+        .from(requests)
+        .where(and(inArray(requests.status, [...openStatuses]), gt(requests.id, afterId)))
+        .orderBy(asc(requests.id))
+        .limit(limit);
+      return rows.map((row) => ({ ...row, fired: new Set(row.fired as StepKey[]) }));
+    },
+
+    /** The gate: one row per request, clock and level. Undefined when this level had fired before. */
+    async insertEscalation(requestId: number, clock: EscalationClock, level: EscalationLevel, now: Date) {
+      const [row] = await db
+        .insert(escalations)
+        .values({ requestId, clock, level, firedAt: now })
+        .onConflictDoNothing()
+        .returning({ id: escalations.id });
+      return row?.id;
+    },
+
+    async addEscalatedEvent(requestId: number, data: Record<string, unknown>, now: Date) {
+      await db
+        .insert(requestEvents)
+        .values({ requestId, type: 'escalated', actorKind: 'system', data, createdAt: now });
+    },
+
+    async findStaff(staffId: number) {
+      const [row] = await db.select().from(staff).where(eq(staff.id, staffId));
+      return row;
+    },
+
+    /** Regional supervisors who can be reached now (active, not blocked, not away). */
+    async regionalSupervisors(now: Date) {
+      const rows = await db
+        .select({ id: staff.id })
+        .from(staff)
+        .where(
+          and(
+            eq(staff.role, 'supervisor'),
+            eq(staff.regional, true),
+            eq(staff.active, true),
+            eq(staff.botBlocked, false),
+            sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now.toISOString()})`,
+          ),
+        )
+        .orderBy(asc(staff.id));
+      return rows.map((row) => row.id);
+    },
+
+    /** Serialises everything about one supervisor's alerts (count, buffer, flush) across processes. */
+    async lockSupervisorAlerts(staffId: number) {
+      await db.execute(sql`select pg_advisory_xact_lock(${DIGEST_LOCK_CLASS}::int, ${staffId}::int)`);
+    },
+
+    async alertsSince(staffId: number, since: Date) {
+      const [row] = await db
+        .select({ count: sql<number>`count(*)::int` })
+        .from(supervisorAlerts)
+        .where(and(eq(supervisorAlerts.staffId, staffId), gt(supervisorAlerts.createdAt, since)));
+      return row?.count ?? 0;
+    },
+
+    async insertAlert(row: typeof supervisorAlerts.$inferInsert) {
+      const [inserted] = await db
+        .insert(supervisorAlerts)
+        .values(row)
+        .onConflictDoNothing()
+        .returning({ id: supervisorAlerts.id });
+      return inserted?.id;
+    },
+
+    /** Alerts waiting for this supervisor's digest, oldest first. */
+    async bufferedAlerts(staffId: number) {
+      return db
+        .select({
+          id: supervisorAlerts.id,
+          requestId: supervisorAlerts.requestId,
+          createdAt: supervisorAlerts.createdAt,
+        })
+        .from(supervisorAlerts)
+        .where(and(eq(supervisorAlerts.staffId, staffId), isNull(supervisorAlerts.notificationId)))
+        .orderBy(asc(supervisorAlerts.id));
+    },
+
+    async attachAlerts(alertIds: number[], notificationId: number) {
+      if (alertIds.length === 0) return;
+      await db.update(supervisorAlerts).set({ notificationId }).where(inArray(supervisorAlerts.id, alertIds));
+    },
+
+    /** For the reconciler: each supervisor with a digest still to send, and when its window ends. */
+    async pendingDigests() {
+      return db
+        .select({
+          staffId: supervisorAlerts.staffId,
+          firstAlertId: sql<number>`min(${supervisorAlerts.id})::bigint`.mapWith(Number),
+          firstAt: sql<Date>`min(${supervisorAlerts.createdAt})`.mapWith((value: string | Date) =>
+            value instanceof Date ? value : new Date(value),
+          ),
+        })
+        .from(supervisorAlerts)
+        .where(isNull(supervisorAlerts.notificationId))
+        .groupBy(supervisorAlerts.staffId);
+    },
+
+    /** Staff who already hold this request's card (they need no separate urgent alert). */
+    async cardHolders(requestId: number) {
+      const rows = await db
+        .select({ staffId: notifications.recipientStaffId })
+        .from(notifications)
+        .where(and(eq(notifications.requestId, requestId), eq(notifications.kind, 'request_card')));
+      return new Set(rows.flatMap((row) => (row.staffId === null ? [] : [row.staffId])));
+    },
+
+    async urgentAlertsExist(requestId: number) {
+      const [row] = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.requestId, requestId),
+            sql`${notifications.dedupeKey} like ${`request:${requestId}:urgent:%`}`,
+          ),
+        )
+        .limit(1);
+      return row !== undefined;
+    },
+  };
+}
+
+// Advisory lock class for one supervisor's alerts; the second key is the staff id.
+const DIGEST_LOCK_CLASS = 731_006;
+
+export type DeadlinesRepository = ReturnType<typeof createDeadlinesRepository>;

@@ -1,0 +1,47 @@
+## Deadlines and escalations (texts for staff)
+dl-reminder =
+    { $clock ->
+        [take] ⏰ Reminder: request No. { $number } is waiting to be taken.
+       *[resolve] ⏰ Reminder: request No. { $number } needs to be resolved.
+    }
+    { $category }, { $district }.
+    Deadline: { $deadline } ({ $timeZone }), { $left } left.
+dl-reminder-overdue = The deadline passed { $late } ago.
+dl-reminder-deputy = You get this as the deputy of { $curator }.
+dl-alert =
+    { $level ->
+        [regional] 🔴 Request No. { $number } is twice overdue.
+       *[district] ⚠️ Request No. { $number } is overdue.
+    }
+    { $clock ->
+        [take] Nobody has taken it.
+       *[resolve] It has not been resolved.
+    }
+    { $category }, { $district }.
+    Deadline was: { $deadline } ({ $timeZone }), late by { $late }.
+    Curator: { $curator }.
+dl-alert-regional-note = The district supervisors have already been alerted.
+dl-alert-now-status = By now the request is { $status ->
+        [in_progress] in progress
+        [waiting_family] waiting for the family
+        [resolved] resolved
+        [rejected] rejected
+        [cancelled] cancelled by the family
+       *[other] in progress
+    }.
+dl-curator-none = not assigned
+dl-digest =
+    Overdue requests in the last minute: { $count }. To spare you a flood of messages, here they are in one:
+    { $numbers }
+    Open the overdue list to open each request and reassign it.
+dl-urgent =
+    🔴 Urgent request No. { $number }: the family needs a psychologist right now.
+    { $district }. Curator: { $curator }.
+    It must be taken by { $deadline } ({ $timeZone }). If the curator does not answer, reassign it.
+dl-button-open = Open
+dl-button-reassign = Reassign
+dl-button-overdue = All overdue
+dl-days = { $n } d
+dl-hours = { $n } h
+dl-minutes = { $n } min
+dl-seconds = { $n } s

@@ -1,0 +1,47 @@
+## Сроки и эскалации (тексты для сотрудников)
+dl-reminder =
+    { $clock ->
+        [take] ⏰ Напоминание: заявка № { $number } ждёт, чтобы её взяли в работу.
+       *[resolve] ⏰ Напоминание: заявку № { $number } нужно решить.
+    }
+    { $category }, { $district }.
+    Срок: { $deadline } ({ $timeZone }), осталось { $left }.
+dl-reminder-overdue = Срок уже прошёл { $late } назад.
+dl-reminder-deputy = Вы получили это как заместитель куратора { $curator }.
+dl-alert =
+    { $level ->
+        [regional] 🔴 Заявка № { $number } просрочена вдвое.
+       *[district] ⚠️ Заявка № { $number } просрочена.
+    }
+    { $clock ->
+        [take] Её не взяли в работу.
+       *[resolve] Её не решили.
+    }
+    { $category }, { $district }.
+    Срок был: { $deadline } ({ $timeZone }), опоздание { $late }.
+    Куратор: { $curator }.
+dl-alert-regional-note = Руководители района уже получили оповещение.
+dl-alert-now-status = Сейчас заявка уже { $status ->
+        [in_progress] в работе
+        [waiting_family] ждёт ответа семьи
+        [resolved] решена
+        [rejected] отклонена
+        [cancelled] отменена семьёй
+       *[other] в работе
+    }.
+dl-curator-none = не назначен
+dl-digest =
+    Просроченных заявок за минуту: { $count }. Чтобы не засыпать вас сообщениями, собрали их в одно:
+    { $numbers }
+    Откройте список просроченных — там можно открыть каждую заявку и переназначить её.
+dl-urgent =
+    🔴 Срочная заявка № { $number }: семье нужна помощь психолога прямо сейчас.
+    { $district }. Куратор: { $curator }.
+    Взять в работу нужно до { $deadline } ({ $timeZone }). Если куратор не отвечает — переназначьте заявку.
+dl-button-open = Открыть
+dl-button-reassign = Переназначить
+dl-button-overdue = Все просроченные
+dl-days = { $n } д
+dl-hours = { $n } ч
+dl-minutes = { $n } мин
+dl-seconds = { $n } с

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.js';
+import type { RequestCategory, RequestPriority } from '../../src/db/schema/enums.js';
+import { escalations, requestEvents, requests } from '../../src/db/schema/index.js';
+import {
+  type DeadlinePolicies,
+  deadlinesFor,
+  defaultPolicies,
+} from '../../src/features/deadlines/policies.js';
+import { writeOutbox } from '../../src/queue/outbox.js';
+import type { Emulator } from '../../src/sandbox/emulator.js';
+
+/**
+ * Short policies for escalation tests: a nanny request must be taken within 12 s (reminder at 6 s, the
+ * district supervisors at 12 s, the regional ones at 24 s); everything else keeps the SPEC windows.
+ */
+export const TAKE_WITHIN_SECONDS = 12;
+export const testPolicies: DeadlinePolicies = {
+  ...defaultPolicies,
+  nanny: { takeWithinMinutes: TAKE_WITHIN_SECONDS / 60, resolveWithinMinutes: 30 },
+  psychologistUrgent: { takeWithinMinutes: 10, resolveWithinMinutes: 60 },
+};
+
+/** The policies written to a file, as DEADLINE_POLICIES_FILE names it. */
+export function writePolicyFile(policies: DeadlinePolicies = testPolicies): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'patronazh-policies-')), 'policies.json');
+  writeFileSync(path, JSON.stringify(policies));
+  return path;
+}
+
+/** A confirmed request (request, `created` event, outbox row in one transaction) with these policies. */
+export async function createRequestWithPolicies(
+  db: Db,
+  options: {
+    familyId: number;
+    category?: RequestCategory;
+    priority?: RequestPriority;
+    createdAt?: Date;
+    policies?: DeadlinePolicies;
+  },
+) {
+  const category = options.category ?? 'nanny';
+  const priority = options.priority ?? 'normal';
+  const createdAt = options.createdAt ?? new Date();
+  return db.transaction(async (tx) => {
+    const [request] = await tx
+      .insert(requests)
+      .values({
+        familyId: options.familyId,
+        category,
+        priority,
+        details: {},
+        createdAt,
+        ...deadlinesFor(category, priority, createdAt, options.policies ?? testPolicies),
+      })
+      .returning();
+    await tx
+      .insert(requestEvents)
+      .values({ requestId: request!.id, type: 'created', actorKind: 'family', data: {} });
+    await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request!.id } });
+    return request!;
+  });
+}
+
+/** The bot's messages in a chat that mention this request number. */
+export function messagesAbout(emulator: Emulator, chatId: number, number: number) {
+  return emulator
+    .messages(chatId, { from: 'bot' })
+    .filter((message) => new RegExp(`№ ${number}(?!\\d)`).test(message.text ?? ''));
+}
+
+export async function firedSteps(db: Db, requestId: number) {
+  return db
+    .select({ clock: escalations.clock, level: escalations.level, firedAt: escalations.firedAt })
+    .from(escalations)
+    .where(eq(escalations.requestId, requestId))
+    .orderBy(asc(escalations.id));
+}
+
+export async function escalatedEvents(db: Db, requestId: number) {
+  return db
+    .select({ data: requestEvents.data })
+    .from(requestEvents)
+    .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.type, 'escalated')))
+    .orderBy(asc(requestEvents.id));
+}

@@ -1,0 +1,235 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { fireEscalation } from '../../src/features/deadlines/deadlines.usecases.js';
+import { createLogger } from '../../src/logger.js';
+import { escalationJobId } from '../../src/queue/jobs.js';
+import { queueNames } from '../../src/queue/names.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode, type StaffMemberOptions } from '../helpers/routing-factories.js';
+import {
+  createRequestWithPolicies,
+  escalatedEvents,
+  firedSteps,
+  messagesAbout,
+  TAKE_WITHIN_SECONDS,
+  testPolicies,
+  writePolicyFile,
+} from './escalation-fixtures.js';
+
+/**
+ * The escalation ladder (SPEC §5) end to end, with a 12-second "take within" from a policy file: the bot,
+ * the relay and the workers run as in production, Telegram is the emulator, PostgreSQL and Redis are real.
+ * The reminder comes at 6 s, the district alert at 12 s, the regional alert at 24 s.
+ */
+const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const take = TAKE_WITHIN_SECONDS * 1000;
+let bot: BotUnderTest;
+const apps: RunningApp[] = [];
+let staff: Awaited<ReturnType<typeof createStaff>>;
+
+async function createStaff() {
+  const district = await districtByCode(bot.db, 'gryazi');
+  const person = async (name: string, options: Partial<StaffMemberOptions>) => {
+    const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
+    const member = await createStaffMember(bot.db, { telegramId: user.id, fullName: name, ...options });
+    return { chat: user.id, id: member.id };
+  };
+  return {
+    district,
+    curator: await person('Анна Куратор', { districtIds: [district.id] }),
+    districtSupervisor: await person('Ольга Районная', { role: 'supervisor', districtIds: [district.id] }),
+    regionalSupervisor: await person('Ирина Областная', { role: 'supervisor', regional: true }),
+  };
+}
+
+async function newRequest() {
+  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+  const { family } = await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: staff.curator.id,
+    districtId: staff.district.id,
+  });
+  const request = await createRequestWithPolicies(bot.db, { familyId: family.id });
+  return request;
+}
+
+const waitFor = (chat: number, number: number, text: string, timeoutMs: number) =>
+  bot.emulator.waitForMessage(
+    chat,
+    (m: StoredMessage) => (m.text?.includes(`№ ${number}`) ?? false) && (m.text?.includes(text) ?? false),
+    timeoutMs,
+  );
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator({ DEADLINE_POLICIES_FILE: writePolicyFile() });
+  apps.push(await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 2000 }));
+  apps.push(await startApp(bot.config, { role: 'worker', logger: silent }));
+  staff = await createStaff();
+});
+
+afterAll(async () => {
+  for (const app of apps.reverse()) await app.stop();
+  await bot?.stop();
+});
+
+describe('a request nobody takes', () => {
+  it('brings the reminder, the district alert and the regional alert — each once, in order, on time', async () => {
+    const request = await newRequest();
+    const created = request.createdAt.getTime();
+
+    const reminder = await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    const districtAlert = await waitFor(
+      staff.districtSupervisor.chat,
+      request.number,
+      'просрочена',
+      take * 4,
+    );
+    const regionalAlert = await waitFor(
+      staff.regionalSupervisor.chat,
+      request.number,
+      'просрочена',
+      take * 6,
+    );
+
+    // What each person read.
+    expect(reminder.text).toContain('ждёт, чтобы её взяли в работу');
+    expect(reminder.text).toContain('Няня, Грязинский');
+    expect(districtAlert.text).toMatch(/Заявка № \d+ просрочена\.\nЕё не взяли в работу\.\nНяня, Грязинский/);
+    expect(districtAlert.text).toContain('Куратор: Анна Куратор');
+    expect(regionalAlert.text).toContain('просрочена вдвое');
+    expect(regionalAlert.text).toContain('Руководители района уже получили оповещение');
+    for (const alert of [districtAlert, regionalAlert]) {
+      expect(alert.reply_markup?.inline_keyboard.flat()).toEqual([
+        { text: 'Открыть', callback_data: `sup:${request.id}:open` },
+        { text: 'Переназначить', callback_data: `sup:${request.id}:reassign` },
+      ]);
+    }
+
+    // In PostgreSQL: three levels, in order, each at its offset (never early, late by a few seconds at most
+    // on a loaded machine), each with its history event.
+    const fired = await firedSteps(bot.db, request.id);
+    expect(fired.map((step) => `${step.clock}:${step.level}`)).toEqual([
+      'take:reminder',
+      'take:district',
+      'take:regional',
+    ]);
+    const offsets = fired.map((step) => step.firedAt.getTime() - created);
+    [take / 2, take, take * 2].forEach((due, index) => {
+      expect(offsets[index]).toBeGreaterThanOrEqual(due - 500);
+      expect(offsets[index]).toBeLessThan(due + 5000);
+    });
+    const events = await escalatedEvents(bot.db, request.id);
+    expect(events.map((event) => `${event.data.clock}:${event.data.level}`)).toEqual([
+      'take:reminder',
+      'take:district',
+      'take:regional',
+    ]);
+
+    // Exactly once each: after everything due has been delivered, nobody has a second copy.
+    await eventually(
+      async () => (await pendingTimers(request.id)).every((id) => !id.includes('-take-')),
+      take,
+      'the take clock finished',
+    );
+    expect(
+      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+        m.text?.includes('Напоминание'),
+      ),
+    ).toHaveLength(1);
+    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toHaveLength(1);
+    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toHaveLength(1);
+  }, 90_000);
+});
+
+describe('taking the request in time', () => {
+  it('cancels the alerts still pending: no supervisor hears of it', async () => {
+    const request = await newRequest();
+    const card = await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
+    await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    // The district alert is the pending timer now.
+    expect(await pendingTimers(request.id)).toEqual([
+      escalationJobId({ requestId: request.id, clock: 'take', level: 'district' }),
+    ]);
+
+    bot.emulator.pressButtonByText(staff.curator.chat, card.message_id, 'Взять в работу');
+    await eventually(
+      async () => {
+        const timers = await pendingTimers(request.id);
+        return timers.length === 1 && timers[0]!.includes('-resolve-') ? timers : undefined;
+      },
+      take,
+      'the take timers replaced by the resolve clock',
+    );
+
+    // Even a timer that escaped removal fires nothing: the worker re-checks the request in PostgreSQL.
+    const late = new Date(request.createdAt.getTime() + take * 3);
+    expect(
+      await fireEscalation(
+        { db: bot.db, policies: testPolicies, now: late },
+        { requestId: request.id, clock: 'take', level: 'district' },
+      ),
+    ).toMatchObject({ outcome: 'clock_stopped' });
+
+    // Past the district deadline (and a margin), nothing reached the supervisors.
+    await eventually(
+      async () => Date.now() > request.createdAt.getTime() + take * 2 + 3000,
+      take * 3,
+      'twice the deadline and a margin',
+    );
+    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toEqual([]);
+    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toEqual([]);
+    expect((await firedSteps(bot.db, request.id)).map((s) => s.level)).toEqual(['reminder']);
+  }, 90_000);
+});
+
+describe('Redis wiped between the reminder and the deadline', () => {
+  it('still brings the district alert, once', async () => {
+    const request = await newRequest();
+    await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    // Every key of this deployment's prefix, as FLUSHALL would: the timers are gone.
+    expect(await wipeRedisPrefix(bot.config.redisUrl, bot.config.redisPrefix)).toBeGreaterThan(0);
+
+    const districtAlert = await waitFor(
+      staff.districtSupervisor.chat,
+      request.number,
+      'просрочена',
+      take * 4,
+    );
+    expect(districtAlert.text).toContain('Её не взяли в работу');
+    await waitFor(staff.regionalSupervisor.chat, request.number, 'просрочена вдвое', take * 6);
+
+    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toHaveLength(1);
+    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toHaveLength(1);
+    expect(
+      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+        m.text?.includes('Напоминание'),
+      ),
+    ).toHaveLength(1);
+    expect((await firedSteps(bot.db, request.id)).map((s) => s.level)).toEqual([
+      'reminder',
+      'district',
+      'regional',
+    ]);
+  }, 120_000);
+});
+
+/** The escalation timers Redis holds for this request (delayed or waiting). */
+async function pendingTimers(requestId: number) {
+  const connection = new Redis(bot.config.redisUrl);
+  const queue = new Queue(queueNames.deadlines, { connection, prefix: bot.config.redisPrefix });
+  try {
+    const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
+    return jobs
+      .filter((job) => job?.data?.requestId === requestId)
+      .map((job) => job.id!)
+      .sort();
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
