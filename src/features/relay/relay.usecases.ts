@@ -4,6 +4,7 @@ import type { MessageKind, RequestStatus } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest, type RefusalReason, workStatuses } from '../curator/curator.usecases.js';
+import { notificationKinds } from '../routing/routing.usecases.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
@@ -102,6 +103,11 @@ export async function checkStaffTarget(
   return { ok: true, number: checked.request?.number ?? null, familyId: checked.familyId };
 }
 
+const staffThreadKinds = new Set<string>([
+  notificationKinds.requestCard,
+  notificationKinds.curatorRequestReopened,
+]);
+
 /**
  * Where a reply in a chat points: the relayed message it answers (either side of a `messages` row), or a
  * card or notice about a request that delivery sent there. Undefined when it answers nothing relayed.
@@ -129,7 +135,10 @@ export async function findThread(
     const relayed = await repository.findMessage(relayedId);
     if (relayed) return { requestId: relayed.requestId, familyId: relayed.familyId, replyToId: relayed.id };
   }
+  // Staff answer a request's card or its «reopened» notice; a reply to an alert or a digest is not for the
+  // family. A family member may answer any notice about their request.
   if (notification.requestId === null) return undefined;
+  if (side === 'staff' && !staffThreadKinds.has(notification.kind)) return undefined;
   const request = await createCuratorRepository({ db }).findRequest(notification.requestId);
   return request ? { requestId: request.request.id, familyId: request.request.familyId } : undefined;
 }
