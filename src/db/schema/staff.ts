@@ -1,7 +1,7 @@
 import { type AnyPgColumn, boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { createdAt, telegramId, timestamptz } from '../columns.js';
 import { districts } from './districts.js';
-import { staffRole } from './enums.js';
+import { requestCategory, staffRole } from './enums.js';
 
 export const staff = pgTable('staff', {
   id: integer().primaryKey().generatedAlwaysAsIdentity(),
@@ -32,6 +32,21 @@ export const staffDistricts = pgTable(
       .references(() => districts.id),
   },
   (t) => [primaryKey({ columns: [t.staffId, t.districtId] }), index().on(t.districtId)],
+);
+
+/**
+ * Request categories an observer's figures are limited to (a medical organisation: `medical`,
+ * `psychologist`); none listed means every category.
+ */
+export const staffCategories = pgTable(
+  'staff_categories',
+  {
+    staffId: integer()
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    category: requestCategory().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.category] })],
 );
 
 export const staffInvites = pgTable('staff_invites', {
