@@ -250,7 +250,14 @@ export function createRelayComposer() {
         fromMode = true;
       }
     }
-    if (!target) return next();
+    if (!target) {
+      // Staff have no menu: say how to write to a family rather than leave them with the family fallback.
+      if (presser) {
+        await ctx.reply(ctx.t('relay-staff-hint'));
+        return;
+      }
+      return next();
+    }
 
     const content = relayableContent(message);
     if (!content) {
