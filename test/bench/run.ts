@@ -28,28 +28,28 @@ const quick = values.quick === true;
 
 /** Sizes: the for a full run; smaller ones for --quick (the whole quick run stays under 3 minutes). */
 const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResult> }> = {
-  intake: { title: '1 intake', run: () => intakeScenario({ families: 200 }) },
+  intake: { title: '1 intake', run: () => intakeScenario({ families: quick ? 100 : 200 }) },
   curator: {
     title: '2 time to the curator',
-    run: () => curatorScenario({ rates: [10, 50, 100], seconds: quick ? 2 : 5 }),
+    run: () => curatorScenario({ rates: [10, 50, 100], seconds: quick ? 1 : 5 }),
   },
   fanout: {
     title: '3 fan-out',
     run: () =>
-      fanOutScenario(quick ? { notifications: 600, chats: 200 } : { notifications: 3000, chats: 1000 }),
+      fanOutScenario(quick ? { notifications: 300, chats: 100 } : { notifications: 3000, chats: 1000 }),
   },
   timers: {
     title: '4 timers',
-    run: () => timersScenario(quick ? { pending: 20_000, firing: 300 } : { pending: 100_000, firing: 1000 }),
+    run: () => timersScenario(quick ? { pending: 10_000, firing: 200 } : { pending: 100_000, firing: 1000 }),
   },
   recovery: {
     title: '5 recovery',
     run: () =>
       recoveryScenario(
-        quick ? { notifications: 2000, deadlines: 20_000 } : { notifications: 10_000, deadlines: 100_000 },
+        quick ? { notifications: 1000, deadlines: 10_000 } : { notifications: 10_000, deadlines: 100_000 },
       ),
   },
-  memory: { title: '6 memory', run: () => memoryScenario({ dialogues: quick ? 2000 : 10_000 }) },
+  memory: { title: '6 memory', run: () => memoryScenario({ dialogues: quick ? 1000 : 10_000 }) },
 };
 
 const selected = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(scenarios);

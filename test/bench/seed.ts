@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { families, familyMembers, servicemen, staff, staffDistricts } from '../../src/db/schema/index.js';
 import type { Emulator } from '../../src/sandbox/emulator.js';
@@ -87,4 +88,51 @@ export async function seedFamilies(
     });
   }
   return seeded;
+}
+
+/**
+ * `count` open requests (`assigned` to the family's curator, category nanny) spread over the seeded
+ * families, written by one INSERT … SELECT; `deadlines(i)` gives request i's take and resolve deadlines as
+ * seconds from `now`. Returns the id range.
+ */
+export async function seedOpenRequests(
+  db: Db,
+  options: {
+    count: number;
+    now: Date;
+    /** Seconds from `now` to the take deadline of request i (0-based); resolve is 3 days after it. */
+    takeDeadlineInSeconds: { first: number; step: number };
+  },
+): Promise<{ firstId: number; lastId: number }> {
+  const { first, step } = options.takeDeadlineInSeconds;
+  const rows = await db.execute<{ first_id: number; last_id: number }>(sql`
+    with fam as (
+      select f.id, f.curator_id, row_number() over (order by f.id) - 1 as n, count(*) over () as total
+      from families f),
+    inserted as (
+      insert into requests (family_id, category, details, priority, status, curator_id, created_at,
+                            assigned_at, take_deadline_at, resolve_deadline_at)
+      select fam.id, 'nanny', '{}'::jsonb, 'normal', 'assigned', fam.curator_id, ${options.now.toISOString()}::timestamptz,
+             ${options.now.toISOString()}::timestamptz,
+             ${options.now.toISOString()}::timestamptz + make_interval(secs => ${first}::float8 + ${step}::float8 * g.i),
+             ${options.now.toISOString()}::timestamptz + make_interval(secs => ${first}::float8 + ${step}::float8 * g.i) + interval '3 days'
+      from generate_series(0, ${options.count - 1}::int) as g(i)
+      join fam on fam.n = g.i % fam.total
+      order by g.i
+      returning id)
+    select min(id)::int as first_id, max(id)::int as last_id from inserted`);
+  const row = rows[0]!;
+  return { firstId: Number(row.first_id), lastId: Number(row.last_id) };
+}
+
+/** A pending request card to the curator for each of the first `count` requests (what routing writes). */
+export async function seedPendingCards(db: Db, count: number): Promise<number> {
+  const rows = await db.execute(sql`
+    insert into notifications (dedupe_key, kind, request_id, recipient_staff_id, chat_id, status)
+    select 'request:' || r.id || ':card:staff:' || r.curator_id, 'request_card', r.id, r.curator_id,
+           s.telegram_id, 'pending'
+    from requests r join staff s on s.id = r.curator_id
+    order by r.id limit ${count}
+    returning id`);
+  return rows.length;
 }
