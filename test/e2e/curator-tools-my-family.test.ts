@@ -26,6 +26,7 @@ async function assignedRequest(
   db: Db,
   options: {
     familyId: number;
+    memberId?: number;
     curatorId: number | null;
     minutes: number;
     status?: RequestStatus;
@@ -39,6 +40,7 @@ async function assignedRequest(
     .insert(requests)
     .values({
       familyId: options.familyId,
+      memberId: options.memberId ?? null,
       category: options.category ?? 'nanny',
       details: {},
       status: options.status ?? 'assigned',
@@ -136,6 +138,33 @@ describe('/my', () => {
     expect(bot.emulator.messages(strangerUser.id, { from: 'bot' })).toHaveLength(1);
   });
 
+  it('shows a supervisor the open requests of their districts, whoever has them', async () => {
+    const district = await districtByCode(bot.db, 'dankov');
+    const curator = await createStaffMember(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Лев' }).id,
+      districtIds: [district.id],
+    });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Зоя' }).id,
+      curatorId: curator.id,
+      districtId: district.id,
+    });
+    const taken = await assignedRequest(bot.db, {
+      familyId: family.id,
+      curatorId: curator.id,
+      minutes: 20,
+      status: 'in_progress',
+    });
+    const unassigned = await assignedRequest(bot.db, { familyId: family.id, curatorId: null, minutes: 10 });
+    const user = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    await createStaffMember(bot.db, { telegramId: user.id, role: 'supervisor', districtIds: [district.id] });
+    const list = await familyChat(bot.emulator, user.id).say('/my', 'Открытые заявки: 2');
+    expect(buttons(list).map((b) => b.text.split(' · ')[0])).toEqual([
+      `№ ${unassigned.number}`,
+      `№ ${taken.number}`,
+    ]);
+  });
+
   it('refuses a family member politely and shows their menu', async () => {
     const user = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
     await createRegisteredFamily(bot.db, { telegramId: user.id });
@@ -171,6 +200,7 @@ describe('/family and support measures', () => {
     });
     const request = await assignedRequest(bot.db, {
       familyId: family.id,
+      memberId: member.id,
       curatorId: curator.id,
       minutes: 60,
     });
@@ -209,6 +239,10 @@ describe('/family and support measures', () => {
     expect(after.text).toContain(
       'Меры поддержки:\n• Выплаты и пособия, с 01.09.2025 — Ежемесячная выплата, решение № 15',
     );
+    // The family card opened from a request card shows the measure too.
+    bot.emulator.pressButton(user.id, after.message_id, `cur:${request.id}:family`);
+    const fromCard = await chat.next(`Карточка семьи (по заявке № ${request.number})`);
+    expect(fromCard.text).toContain('• Выплаты и пособия, с 01.09.2025 — Ежемесячная выплата, решение № 15');
     const stored = await bot.db.select().from(supportMeasures).where(eq(supportMeasures.familyId, family.id));
     expect(stored).toEqual([
       expect.objectContaining({

@@ -9,6 +9,7 @@ import { coversRequest, curatorCardView, type RefusalReason } from '../curator/c
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
+import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
 
 export const MY_PAGE_SIZE = 5;
@@ -159,12 +160,6 @@ export async function checkFamilyAccess(deps: { db: Db }, input: { telegramId: n
   return checked.ok ? ({ ok: true } as const) : checked;
 }
 
-function measureTitle(catalogue: SupportMeasuresCatalogue, code: string) {
-  return catalogue.measures.find((m) => m.code === code)?.title ?? code;
-}
-
-const isoToRu = (iso: string) => iso.split('-').reverse().join('.');
-
 /**
  * «Карточка семьи» opened by family (from /family or after recording a measure): passport, household,
  * members' phones, requests and support measures. Every view is an audit-log row (SPEC §8).
@@ -185,10 +180,9 @@ export async function viewFamilyCardOf(
         ? undefined
         : await createPassportRepository({ db: tx }).load(input.familyId, memberId);
     if (!passport) return { ok: false, reason: 'not_found' } as const;
-    const [members, history, measures] = await Promise.all([
+    const [members, history] = await Promise.all([
       repository.familyMembers(input.familyId),
       repository.familyRequests(input.familyId),
-      repository.measuresOf(input.familyId),
     ]);
     await repository.audit({
       staffId: checked.presser.id,
@@ -222,19 +216,7 @@ export async function viewFamilyCardOf(
               }),
             )),
       ].join('\n'),
-      [
-        t('ct-family-card-measures'),
-        ...(measures.length === 0
-          ? [t('ct-family-card-no-measures')]
-          : measures.map((m) =>
-              t('ct-family-card-measure', {
-                measure: measureTitle(deps.catalogue, m.measure),
-                since: m.since ? isoToRu(m.since) : '—',
-                note: m.note ?? '',
-                hasNote: m.note ? 'yes' : 'no',
-              }),
-            )),
-      ].join('\n'),
+      await supportMeasuresSection(tx, t, input.familyId, deps.catalogue),
     ].join('\n\n');
     return { ok: true, text } as const;
   });

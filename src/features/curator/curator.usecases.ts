@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
+import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
 import { formatRegionTime, requestCardText } from '../delivery/notification-content.js';
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
@@ -232,6 +233,8 @@ export async function viewFamilyCard(
           }),
         ),
       ].join('\n'),
+      await supportMeasuresSection(tx, t, request.familyId),
+      t('ct-family-card-record-hint', { number: String(request.number) }),
     ].join('\n\n');
     return { ok: true, text } as const;
   });
