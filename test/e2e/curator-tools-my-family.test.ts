@@ -121,6 +121,13 @@ describe('/my', () => {
     expect(card.text).toContain('— создана');
     expect(buttons(card).map((b) => b.text)).toContain('Взять в работу');
 
+    // /my typed while the bot waits for a resolve comment opens the list; it never becomes the comment.
+    bot.emulator.pressButton(user.id, card.message_id, `cur:${mine[3]!.id}:resolve`);
+    await chat.next('Напишите короткий комментарий');
+    await chat.say('/my', 'Открытые заявки: 7');
+    const [stillInWork] = await bot.db.select().from(requests).where(eq(requests.id, mine[3]!.id));
+    expect(stillInWork!.status).toBe('in_progress');
+
     // A forged press on another district's request is refused and reads nothing.
     const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
     const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });

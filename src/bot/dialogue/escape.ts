@@ -2,8 +2,21 @@ import type { MiddlewareFn } from 'grammy';
 import { menuButton } from '../../features/menu/menu.keyboards.js';
 import type { BotContext } from '../context.js';
 
-/** Commands that always work, in a dialogue or not. */
-export const escapeCommands = ['start', 'cancel', 'menu', 'help'] as const;
+/**
+ * Commands that always work, in a dialogue or not. The curator's tools are here too: `/my` typed while a
+ * dialogue waits for a comment must open the list, not become the comment a family reads.
+ */
+export const escapeCommands = [
+  'start',
+  'cancel',
+  'menu',
+  'help',
+  'my',
+  'family',
+  'away',
+  'back',
+  'intake',
+] as const;
 
 /** Whether this update should leave any dialogue in progress: an escape command or a main-menu button. */
 export function isDialogueEscape(ctx: BotContext): boolean {
