@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createConfig, createDatabaseConfig, loadConfigOrExit, loadDotEnv } from '../config.js';
 import { createDb } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { staffRoles } from '../db/schema/enums.js';
+import { type RequestCategory, requestCategories, staffRoles } from '../db/schema/enums.js';
 import { createDistrictsRepository } from '../features/districts/districts.repository.js';
 import { createStaffRepository } from '../features/staff/staff.repository.js';
 import {
@@ -14,6 +14,7 @@ import {
   StaffInviteInputError,
 } from '../features/staff/staff.usecases.js';
 import { listAudit } from '../features/supervision/supervision.audit.js';
+import { setStaffCategories } from '../features/supervision/supervision.scope.js';
 
 const usage = `Usage: npm run admin -- <command> [options]
 
@@ -25,6 +26,9 @@ const usage = `Usage: npm run admin -- <command> [options]
   staff list [--all]
   staff deactivate --id <staff id>               revokes access at once, hands families to another curator
   staff on-call --id <staff id> [--off]          the region's on-call curator gets requests no one else can take
+  staff categories --id <staff id> [--category <code>[,<code>…]]
+                                                 limits an observer's figures to these request categories
+                                                 (e.g. medical,psychologist); without --category: all
   audit [--staff <id>] [--family <id>] [--action <action>] [--since <ISO time>] [--until <ISO time>]
                                                  staff reads of family cards, searches and exports (ids and times)
 `;
@@ -81,6 +85,7 @@ async function main(argv: string[]): Promise<void> {
       all: { type: 'boolean' },
       off: { type: 'boolean' },
       staff: { type: 'string' },
+      category: { type: 'string' },
       family: { type: 'string' },
       action: { type: 'string' },
       since: { type: 'string' },
@@ -179,6 +184,21 @@ async function main(argv: string[]): Promise<void> {
       const row = await staff.setOnCall(id, values.off !== true);
       if (!row) throw new UsageError(`no staff member with id ${id}`);
       print(`staff ${id} on-call: ${row.onCall ? 'yes' : 'no'}`);
+      return;
+    }
+    if (command === 'staff' && sub === 'categories') {
+      const id = parsePositiveInt(requireOption(values, 'id'), 'id');
+      const codes =
+        typeof values.category === 'string' ? values.category.split(',').map((c) => c.trim()) : [];
+      const unknown = codes.filter((code) => !(requestCategories as readonly string[]).includes(code));
+      if (unknown.length > 0) {
+        throw new UsageError(
+          `unknown categories: ${unknown.join(', ')}; known: ${requestCategories.join(', ')}`,
+        );
+      }
+      const result = await setStaffCategories(db, id, codes as RequestCategory[]);
+      if (!result) throw new UsageError(`no staff member with id ${id}`);
+      print(`staff ${id} (${result.role}) categories: ${result.categories.join(',') || 'all'}`);
       return;
     }
     if (command === 'audit') {

@@ -466,6 +466,45 @@ describe('/stats and /export', () => {
   });
 });
 
+describe('an observer limited to categories (a medical organisation)', () => {
+  it('sees only those categories in /stats and /export, set by the admin command line', async () => {
+    const { user, member } = await staffUser('Поликлиника Добринка', 'observer', ['dobrinka']);
+    const dobrinka = await districtByCode(bot.db, 'dobrinka');
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Семья Добринка' }).id,
+      districtId: dobrinka.id,
+    });
+    const createdAt = new Date(Date.now() - DAY);
+    const medical = await seedRequest({
+      familyId: family.id,
+      category: 'medical',
+      createdAt,
+      status: 'assigned',
+    });
+    await seedRequest({ familyId: family.id, category: 'nanny', createdAt, status: 'assigned' });
+    await seedRequest({ familyId: family.id, category: 'legal', createdAt, status: 'assigned' });
+
+    const set = await runEntry(
+      'src/admin/cli.ts',
+      ['staff', 'categories', '--id', String(member.id), '--category', 'medical,psychologist'],
+      testEnv(),
+    );
+    expect(set.stdout).toContain(`staff ${member.id} (observer) categories: medical,psychologist`);
+
+    const stats = await command(user.id, '/stats');
+    expect(stats.text).toContain(
+      'Охват: Добринский район (только категории: Медицинская помощь, Помощь психолога)',
+    );
+    expect(stats.text).toContain('Создано заявок: 1');
+    expect(stats.text).not.toContain('Няня');
+    const document = await command(user.id, '/export', (m) => m.document !== undefined);
+    const rows = sheetRows((await downloadDocument(document)).getWorksheet('Заявки')!);
+    expect(rows.slice(1).map((row) => row[0])).toEqual([medical.number]);
+    const refused = await command(user.id, '/export nanny');
+    expect(refused.text).toContain('Эта категория не входит в ваши');
+  });
+});
+
 async function requestId(number: number) {
   const [row] = await bot.db.select({ id: requests.id }).from(requests).where(eq(requests.number, number));
   return row!.id;

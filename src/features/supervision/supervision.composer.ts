@@ -12,7 +12,7 @@ import {
 import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, deadlineLine, overdueLine, renderStats, statusLabel } from './supervision.render.js';
 import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
-import { findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
+import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
 import {
   authoriseSupervisorOnRequest,
   computeStats,
@@ -55,11 +55,16 @@ export function createSupervisionComposer() {
   };
 
   const scopeLabel = async (ctx: BotContext, viewer: SupervisionViewer) => {
-    if (viewer.scope.regional) return ctx.t('sup-scope-region');
+    const categories = viewer.scope.categories ?? [];
+    const suffix =
+      categories.length === 0
+        ? ''
+        : ctx.t('sup-scope-categories', { list: categories.map((c) => categoryLabel(ctx.t, c)).join(', ') });
+    if (viewer.scope.regional) return ctx.t('sup-scope-region') + suffix;
     const names = await createSupervisionRepository({ db: ctx.deps.db }).districtNames([
       ...viewer.scope.districtIds,
     ]);
-    return [...names.values()].join(', ') || '—';
+    return ([...names.values()].join(', ') || '—') + suffix;
   };
 
   privateChat.command('overdue', async (ctx) => {
@@ -306,6 +311,8 @@ async function parseExportArgs(
       continue;
     }
     if ((requestCategories as readonly string[]).includes(token) && !filters.category) {
+      if (!categoryCovered(viewer.scope, token as RequestCategory))
+        return { ok: false, key: 'sup-export-category-out-of-scope' };
       filters.category = token as RequestCategory;
       continue;
     }

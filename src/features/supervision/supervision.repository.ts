@@ -14,7 +14,7 @@ import {
   staffDistricts,
 } from '../../db/schema/index.js';
 import type { StatsPeriod } from './supervision.period.js';
-import { inScope, type SupervisionScope } from './supervision.scope.js';
+import { inCategoryScope, inScope, type SupervisionScope } from './supervision.scope.js';
 
 export interface RegisterFilters {
   districtId?: number;
@@ -46,6 +46,7 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
       gte(requests.createdAt, period.from),
       lt(requests.createdAt, period.to),
       inScope(scope, families.districtId),
+      inCategoryScope(scope, requests.category),
       filters.districtId === undefined ? undefined : eq(families.districtId, filters.districtId),
       filters.category === undefined ? undefined : eq(requests.category, filters.category),
     );
@@ -59,6 +60,7 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
       const deadline = sql<Date>`case when ${requests.status} in ('new', 'assigned') then ${requests.takeDeadlineAt} else ${requests.resolveDeadlineAt} end`;
       const where = and(
         inScope(scope, families.districtId),
+        inCategoryScope(scope, requests.category),
         sql`((${requests.status} in ('new', 'assigned') and ${requests.takeDeadlineAt} < ${now.toISOString()}::timestamptz)
           or (${requests.status} in ('in_progress', 'waiting_family') and ${requests.resolveDeadlineAt} < ${now.toISOString()}::timestamptz))`,
       );
@@ -105,6 +107,7 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
           from ${requests} r join ${families} f on f.id = r.family_id
           where r.created_at >= ${period.from.toISOString()}::timestamptz and r.created_at < ${period.to.toISOString()}::timestamptz
             and ${inScope(scope, sql`f.district_id`)}
+            and ${inCategoryScope(scope, sql`r.category`)}
             ${filters.districtId === undefined ? sql`` : sql`and f.district_id = ${filters.districtId}`}
             ${filters.category === undefined ? sql`` : sql`and r.category = ${filters.category}`}
         )

@@ -1,5 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { eq, type SQL, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { RequestCategory } from '../../db/schema/enums.js';
+import { staff, staffCategories } from '../../db/schema/index.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest } from '../curator/curator.usecases.js';
 
@@ -7,6 +9,8 @@ import { coversRequest } from '../curator/curator.usecases.js';
 export interface SupervisionScope {
   regional: boolean;
   districtIds: readonly number[];
+  /** Only these request categories (an observer such as a medical organisation); absent or empty: all. */
+  categories?: readonly RequestCategory[];
 }
 
 /** An active supervisor or observer, as the supervision commands need them. */
@@ -32,13 +36,21 @@ export async function findViewer(
   if (!member?.active) return { ok: false, reason: 'stranger' };
   const allowed = member.role === 'supervisor' || (options.allowObservers && member.role === 'observer');
   if (!allowed) return { ok: false, reason: 'curator' };
+  const categories = await db
+    .select({ category: staffCategories.category })
+    .from(staffCategories)
+    .where(eq(staffCategories.staffId, member.id));
   return {
     ok: true,
     viewer: {
       id: member.id,
       role: member.role as 'supervisor' | 'observer',
       fullName: member.fullName,
-      scope: { regional: member.regional, districtIds: member.districtIds },
+      scope: {
+        regional: member.regional,
+        districtIds: member.districtIds,
+        categories: categories.map((row) => row.category),
+      },
     },
   };
 }
@@ -65,6 +77,40 @@ export function inScope(scope: SupervisionScope, districtColumn: SQL | SQL.Alias
   )})`;
 }
 
+/** SQL condition on a requests' category column: inside the scope's categories (all when none listed). */
+export function inCategoryScope(scope: SupervisionScope, categoryColumn: unknown): SQL {
+  if (!scope.categories || scope.categories.length === 0) return sql`true`;
+  return sql`${categoryColumn} in (${sql.join(
+    scope.categories.map((category) => sql`${category}`),
+    sql`, `,
+  )})`;
+}
+
+export function categoryCovered(scope: SupervisionScope, category: RequestCategory): boolean {
+  return !scope.categories || scope.categories.length === 0 || scope.categories.includes(category);
+}
+
 export function scopeCovers(scope: SupervisionScope, districtId: number): boolean {
   return scope.regional || scope.districtIds.includes(districtId);
+}
+
+/**
+ * Sets the categories a staff member's figures are limited to (admin command line); an empty list lifts
+ * the limit. Undefined when there is no such staff member.
+ */
+export async function setStaffCategories(db: Db, staffId: number, categories: readonly RequestCategory[]) {
+  return db.transaction(async (tx) => {
+    const [member] = await tx
+      .select({ id: staff.id, role: staff.role })
+      .from(staff)
+      .where(eq(staff.id, staffId));
+    if (!member) return undefined;
+    await tx.delete(staffCategories).where(eq(staffCategories.staffId, staffId));
+    if (categories.length > 0) {
+      await tx
+        .insert(staffCategories)
+        .values([...new Set(categories)].map((category) => ({ staffId, category })));
+    }
+    return { role: member.role, categories: [...new Set(categories)] };
+  });
 }

@@ -12,6 +12,7 @@ sup-refused-bad-curator = This curator cannot take the request: they do not work
 sup-refused-stale = This button no longer works. Open the request through /overdue or /find.
 
 sup-scope-region = the whole region
+sup-scope-categories = {" "}(categories: { $list } only)
 sup-no-curator = no curator
 sup-unit-days = { $n } d
 sup-unit-hours = { $n } h
@@ -88,6 +89,7 @@ sup-find-request = No. { $number } · { $category } — { $status }
 
 sup-export-usage = Format: /export [period] [district] [category]. For example: /export, /export 2026-11, /export 7d gryazi nanny. District codes are with the admin; categories: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
 sup-export-district-out-of-scope = This district is not one of yours. The export covers your districts only.
+sup-export-category-out-of-scope = This category is not one of yours. The export covers your categories only.
 sup-export-caption = Request register: { $rows } rows. The «Totals» sheet has the summary.
 
 sup-xlsx-sheet-requests = Requests
