@@ -113,6 +113,8 @@ export const messages = pgTable(
   },
   (t) => [
     index().on(t.requestId),
+    /** The relay keeps a family's messages in order: the earlier ones of a conversation (relay.content.ts). */
+    index().on(t.familyId, t.id),
     index().on(t.familyChatId, t.familyMessageId),
     index().on(t.staffChatId, t.staffMessageId),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_family_id_id_index" ON "messages" USING btree ("family_id","id");
