@@ -171,7 +171,8 @@ export function createSupervisionComposer() {
       if (!found.ok) return refuse('not_supervisor');
       const view = await overdueView(ctx, found.viewer, press.page);
       await ctx.answerCallbackQuery();
-      await editOrReply(ctx, view.text, view.keyboard);
+      if (press.fresh) await ctx.reply(view.text, view.keyboard ? { reply_markup: view.keyboard } : {});
+      else await editOrReply(ctx, view.text, view.keyboard);
       return;
     }
 

@@ -7,32 +7,36 @@ import { curatorCallback } from '../curator/curator.keyboards.js';
  * Supervisor buttons. Callback data is opaque and short (well under Telegram's 64 bytes):
  * `sup:<requestId>:open` — the request card; `sup:<requestId>:reassign` / `sup:<requestId>:family` — pick a
  * curator for the request / for its whole family; `sup:<requestId>:to:<staffId>` / `sup:<requestId>:fam:<staffId>`
- * — give it to that curator; `sup:overdue:<page>` — a page of /overdue. Every press is re-checked on the server.
+ * — give it to that curator; `sup:overdue:<page>` — a page of /overdue (`sup:overdue`: its first page, sent anew). Every press is re-checked on the server.
  * The escalation alerts carry `open` and `reassign` (supervisorAlertKeyboard).
  */
 export type SupervisionCallback =
   | { kind: 'request'; requestId: number; action: 'open' | 'reassign' | 'family' }
   | { kind: 'assign'; requestId: number; action: 'to' | 'fam'; staffId: number }
-  | { kind: 'overdue'; page: number };
+  | { kind: 'overdue'; page: number; fresh: boolean };
 
-const id = z.coerce.number().int().positive().max(2_000_000_000);
+/** A positive id within PostgreSQL's integer, or undefined (never throws: forged data is refused, not an error). */
+const id = (text: string | undefined) => {
+  const value = Number(text);
+  return Number.isSafeInteger(value) && value > 0 && value <= 2_147_483_647 ? value : undefined;
+};
 
 export const supervisionCallbackSchema = z
   .string()
   .max(64)
   .transform((data, ctx): SupervisionCallback => {
+    // `sup:overdue` alone (an escalation digest's button) opens the first page as a new message.
+    if (data === 'sup:overdue') return { kind: 'overdue', page: 0, fresh: true };
     const overdue = /^sup:overdue:(\d{1,4})$/.exec(data);
-    if (overdue) return { kind: 'overdue', page: Number(overdue[1]) };
+    if (overdue) return { kind: 'overdue', page: Number(overdue[1]), fresh: false };
     const request = /^sup:(\d{1,10}):(open|reassign|family)$/.exec(data);
-    if (request) return { kind: 'request', requestId: id.parse(request[1]), action: request[2] as 'open' };
+    const requestId = id(request?.[1]);
+    if (request && requestId !== undefined)
+      return { kind: 'request', requestId, action: request[2] as 'open' | 'reassign' | 'family' };
     const assign = /^sup:(\d{1,10}):(to|fam):(\d{1,10})$/.exec(data);
-    if (assign) {
-      return {
-        kind: 'assign',
-        requestId: id.parse(assign[1]),
-        action: assign[2] as 'to' | 'fam',
-        staffId: id.parse(assign[3]),
-      };
+    const [assignedRequest, staffId] = [id(assign?.[1]), id(assign?.[3])];
+    if (assign && assignedRequest !== undefined && staffId !== undefined) {
+      return { kind: 'assign', requestId: assignedRequest, action: assign[2] as 'to' | 'fam', staffId };
     }
     ctx.addIssue({ code: 'custom', message: 'not a supervision button' });
     return z.NEVER;
