@@ -262,6 +262,28 @@ async function renderUndelivered(
   return { text: t('relay-undelivered', { about }) };
 }
 
+/** How soon a copy looks again whether the messages written before it have gone out. */
+const ORDER_RECHECK_MS = 300;
+
+/**
+ * A copy waits while an earlier message of the same conversation is still on its way to this chat: jobs
+ * run in parallel, and a person must read a dialogue in the order it was written.
+ */
+async function keepOrder(deps: Deps, notification: Notification, content: NotificationContent | undefined) {
+  if (!content) return content;
+  const payload = copyPayload.safeParse(notification.payload);
+  if (!payload.success) return content;
+  const repository = createRelayRepository({ db: deps.db });
+  const row = await repository.findMessage(payload.data.messageId);
+  const now = new Date();
+  if (!row || !(await repository.earlierCopyOnTheWay(row, notification.chatId, now))) return content;
+  const later = new Date(now.getTime() + ORDER_RECHECK_MS);
+  return {
+    ...content,
+    notBefore: content.notBefore && content.notBefore > later ? content.notBefore : later,
+  };
+}
+
 /** The content of a relay notification, built when it is sent (rows and payloads hold ids only). */
 export async function renderRelayNotification(
   deps: Deps,
@@ -270,7 +292,7 @@ export async function renderRelayNotification(
   switch (notification.kind) {
     case relayNotificationKinds.toFamily:
     case relayNotificationKinds.toStaff:
-      return renderCopy(deps, notification);
+      return keepOrder(deps, notification, await renderCopy(deps, notification));
     case relayNotificationKinds.edit:
       return renderEdit(deps, notification);
     case relayNotificationKinds.undelivered:

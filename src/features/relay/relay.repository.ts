@@ -224,6 +224,37 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .orderBy(asc(notifications.id));
     },
 
+    /**
+     * Whether an earlier message of the same conversation (family, direction) still has its copy to this
+     * chat on the way: a pending copy, or — for a few seconds — no copy yet because routing has not run.
+     * Later items of an album are covered by their first item. Looks back two minutes at most.
+     */
+    async earlierCopyOnTheWay(row: RelayedMessage, chatId: number, now: Date) {
+      const relayKinds = sql.join(
+        [relayNotificationKinds.toFamily, relayNotificationKinds.toStaff].map((kind) => sql`${kind}`),
+        sql`, `,
+      );
+      const result = await db.execute(sql`
+        select 1 from ${messages} e
+        where e.family_id = ${row.familyId} and e.direction = ${row.direction} and e.id < ${row.id}
+          and e.created_at > ${new Date(row.createdAt.getTime() - 120_000).toISOString()}::timestamptz
+          and (e.media_group_id is null or not exists (
+            select 1 from ${messages} f
+            where f.family_id = e.family_id and f.direction = e.direction
+              and f.media_group_id = e.media_group_id and f.id < e.id))
+          and (e.media_group_id is null or e.media_group_id is distinct from ${row.mediaGroupId})
+          and (
+            exists (select 1 from ${notifications} n
+              where n.chat_id = ${chatId} and n.status = 'pending' and n.kind in (${relayKinds})
+                and (n.payload->>'messageId')::bigint = e.id)
+            or (e.created_at > ${new Date(now.getTime() - 10_000).toISOString()}::timestamptz
+              and not exists (select 1 from ${notifications} n
+                where n.kind in (${relayKinds}) and (n.payload->>'messageId')::bigint = e.id))
+          )
+        limit 1`);
+      return result.length > 0;
+    },
+
     /** The copy of a relayed message in one chat, if delivery has sent it there. */
     async copyInChat(messageId: number, chatId: number) {
       const [row] = await db
