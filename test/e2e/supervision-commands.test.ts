@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCategory, RequestStatus } from '../../src/db/schema/enums.js';
-import { auditLog, requests } from '../../src/db/schema/index.js';
+import { auditLog, familyMembers, requests } from '../../src/db/schema/index.js';
 import { deadlinesFor } from '../../src/features/deadlines/policies.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
@@ -306,6 +306,7 @@ describe('/stats and /export', () => {
     const other = await createRegisteredFamily(bot.db, {
       telegramId: bot.emulator.createUser({ first_name: 'Чужая' }).id,
       districtId: (await districtByCode(bot.db, 'dobroe')).id,
+      memberName: 'Чужая Семьянина',
     });
     await seedRequest({ familyId: other.family.id, createdAt: t0, status: 'assigned' });
   });
@@ -333,6 +334,30 @@ describe('/stats and /export', () => {
     expect(text).toContain('• Ирина Первая: 2; в срок взяты 50% (1 из 2), решены 50% (1 из 2)');
     expect(text).toContain('• Олег Второй: 2;');
     expect(text).toContain('• без куратора: 1;');
+  });
+
+  it('/stats takes the same filters as /export', async () => {
+    const answer = await command(supervisorUser.id, '/stats 30d dankov legal');
+    expect(answer.text).toContain('Отбор: Данковский район · Юридическая помощь');
+    expect(answer.text).toContain('Создано заявок: 2');
+    expect(answer.text).toContain('Взяты в работу в срок: 50% (1 из 2)');
+    expect(answer.text).not.toContain('• Няня');
+  });
+
+  it('/find finds the family by phone and by part of a name, in scope only', async () => {
+    const [row] = await bot.db.select().from(familyMembers).where(eq(familyMembers.familyId, familyId));
+    const phone = row!.phone!;
+    const spaced = `8 (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8, 10)}-${phone.slice(10)}`;
+    const byPhone = await command(supervisorUser.id, `/find ${spaced}`);
+    expect(byPhone.text).toContain(`Зинаида Секретова, телефон ${phone}`);
+    const byName = await command(supervisorUser.id, '/find секретов');
+    expect(byName.text).toContain('Зинаида Секретова');
+    expect(byName.text).toContain('Семья · Данковский район · куратор: Ирина Первая');
+    // The family in another district is not found by a supervisor of Данков.
+    const elsewhere = await command(supervisorUser.id, '/find Чужая');
+    expect(elsewhere.text).toContain('ничего не нашлось');
+    const empty = await command(supervisorUser.id, '/find');
+    expect(empty.text).toContain('номер заявки, телефон или часть имени');
   });
 
   it('/stats for an observer has no curators; a bad period gets examples', async () => {

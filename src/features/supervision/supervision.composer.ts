@@ -77,16 +77,30 @@ export function createSupervisionComposer() {
   privateChat.command('stats', async (ctx) => {
     const viewer = await viewerOrRefuse(ctx, true, 'stats');
     if (!viewer) return;
-    const period = parsePeriod(ctx.match.trim() || undefined, new Date(), ctx.deps.config.timeZone);
-    if (!period) {
-      await ctx.reply(ctx.t('sup-period-invalid'));
+    // The same optional filters as /export: a period, a district code, a category code.
+    const parsed = await parseExportArgs(ctx, viewer, ctx.match);
+    if (!parsed.ok) {
+      await ctx.reply(ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key));
       return;
     }
-    const stats = await computeStats(ctx.deps.db, viewer.scope, period);
+    const { period, filters } = parsed;
+    const stats = await computeStats(ctx.deps.db, viewer.scope, period, filters);
+    const district =
+      filters.districtId === undefined
+        ? undefined
+        : (await createSupervisionRepository({ db: ctx.deps.db }).districtNames([filters.districtId])).get(
+            filters.districtId,
+          );
+    const filterParts = [district, filters.category && categoryLabel(ctx.t, filters.category)].filter(
+      Boolean,
+    );
     const messages = renderStats(ctx.t, stats, {
       timeZone: ctx.deps.config.timeZone,
       scopeLabel: await scopeLabel(ctx, viewer),
       withCurators: viewer.role === 'supervisor',
+      ...(filterParts.length > 0
+        ? { filterLabel: ctx.t('sup-stats-filter', { filter: filterParts.join(' · ') }) }
+        : {}),
     });
     for (const text of messages) await ctx.reply(text);
   });

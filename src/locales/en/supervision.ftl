@@ -64,9 +64,10 @@ sup-notice-family-from = A supervisor gave your family to { $curator }. Its open
 sup-family-request-reassigned = Your request No. { $number } is now looked after by curator { $curator }. The curator will contact you; follow the request under «My requests».
 sup-family-curator-changed = Your new curator is { $curator }. They are there for all your requests; write to them with «Write to the curator».
 
-sup-period-invalid = I did not understand the period. Examples: /stats — the last 30 days, /stats 7d — 7 days, /stats 2026-11 — November 2026, /stats 2026-11-01..2026-11-15 — 1 to 15 November.
+sup-period-invalid = I did not understand the period. Examples: /stats — the last 30 days, /stats 7d — 7 days, /stats 2026-11 — November 2026, /stats 2026-11-01..2026-11-15 — 1 to 15 November. You can add a district and a category code: /stats 2026-11 gryazi nanny.
 sup-stats-title = 📊 Statistics for { $period }
 sup-stats-scope = Scope: { $scope }
+sup-stats-filter = Filter: { $filter }
 sup-stats-created = Requests created: { $count }
 sup-stats-taken-in-time = Taken in time: { $share }
 sup-stats-resolved-in-time = Resolved in time: { $share }

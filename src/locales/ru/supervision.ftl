@@ -64,9 +64,10 @@ sup-notice-family-from = Руководитель передал вашу сем
 sup-family-request-reassigned = Вашей заявкой № { $number } теперь занимается куратор { $curator }. Куратор свяжется с вами; следить за заявкой можно в «Мои заявки».
 sup-family-curator-changed = Ваш новый куратор — { $curator }. Он будет на связи по всем вашим заявкам; написать ему можно через «Написать куратору».
 
-sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября.
+sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить код района и категории: /stats 2026-11 gryazi nanny.
 sup-stats-title = 📊 Статистика за { $period }
 sup-stats-scope = Охват: { $scope }
+sup-stats-filter = Отбор: { $filter }
 sup-stats-created = Создано заявок: { $count }
 sup-stats-taken-in-time = Взяты в работу в срок: { $share }
 sup-stats-resolved-in-time = Решены в срок: { $share }
