@@ -169,6 +169,23 @@ describe('phone intake', () => {
     expect(card2.text).toContain('зарегистрирована куратором по телефону');
     expect(card2.text).toContain('Смирнова Елена Ивановна, телефон +79005554433 (без Telegram)');
 
+    // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card.
+    bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Другое', 'своими словами');
+    await chat.say('Нужно привезти дрова', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Отправить заявку?');
+    const second = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const secondNumber = Number(second.text?.match(/№ (\d+)/)?.[1]);
+    const [other] = await bot.db.select().from(requests).where(eq(requests.number, secondNumber));
+    expect(other).toMatchObject({ familyId: family!.id, memberId: member!.id, category: 'other' });
+    await bot.emulator.waitForMessage(
+      user.id,
+      (m) => m.text?.includes(`Новая заявка № ${secondNumber}`) ?? false,
+      15_000,
+    );
+
     // Later the mother starts the bot herself and shares that phone: she joins her family, nothing asked twice.
     const mother = bot.emulator.createUser({
       first_name: 'Елена',

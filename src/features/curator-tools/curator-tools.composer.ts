@@ -12,7 +12,12 @@ import {
   MEASURE_CONVERSATION,
   refusalKey,
 } from './curator-tools.conversation.js';
-import { INTAKE_CONVERSATION, intakeDialogue } from './curator-tools.intake.js';
+import {
+  INTAKE_CONVERSATION,
+  INTAKE_REQUEST_CONVERSATION,
+  intakeDialogue,
+  intakeRequestDialogue,
+} from './curator-tools.intake.js';
 import {
   familyCallbackSchema,
   familyCardKeyboard,
@@ -97,6 +102,11 @@ export function createCuratorToolsComposer() {
   );
   composer.use(createConversation<BotContext, DialogueContext>(awayDialogue, { id: AWAY_CONVERSATION }));
   composer.use(createConversation<BotContext, DialogueContext>(intakeDialogue, { id: INTAKE_CONVERSATION }));
+  composer.use(
+    createConversation<BotContext, DialogueContext>(intakeRequestDialogue, {
+      id: INTAKE_REQUEST_CONVERSATION,
+    }),
+  );
   const privateChat = composer.chatType('private');
 
   // Staff get their own help; everyone else goes on to the family help (menu.composer.ts).
@@ -144,7 +154,7 @@ export function createCuratorToolsComposer() {
       );
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
       ctx.log.info({ familyId }, 'family card viewed');
-      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
       return;
     }
     await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
@@ -169,14 +179,18 @@ export function createCuratorToolsComposer() {
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
       ctx.log.info({ familyId }, 'family card viewed');
       await ctx.answerCallbackQuery();
-      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
       return;
     }
-    const allowed = await checkFamilyAccess({ db: ctx.deps.db }, { telegramId: ctx.from.id, familyId });
+    const allowed = await checkFamilyAccess(
+      { db: ctx.deps.db },
+      { telegramId: ctx.from.id, familyId, curatorOnly: action === 'request' },
+    );
     if (!allowed.ok) return refuse(ctx, allowed.reason, { familyId });
     await ctx.answerCallbackQuery();
     if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-    await ctx.conversation.enter(MEASURE_CONVERSATION, familyId);
+    if (action === 'request') await ctx.conversation.enter(INTAKE_REQUEST_CONVERSATION, familyId);
+    else await ctx.conversation.enter(MEASURE_CONVERSATION, familyId);
   });
 
   privateChat.command('away', async (ctx) => {

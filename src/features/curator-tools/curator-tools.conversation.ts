@@ -58,7 +58,7 @@ export function createMeasureDialogue(catalogue: SupportMeasuresCatalogue) {
         { telegramId, familyId, via: 'measure_recorded' },
       ),
     );
-    if (card.ok) await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId) });
+    if (card.ok) await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
   };
 }
 

@@ -29,9 +29,10 @@ import { type AttachmentInput, parseRequestDraft, todayIn } from '../requests/re
 import { createRequest } from '../requests/requests.usecases.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
-import { activeStaff } from './curator-tools.usecases.js';
+import { activeStaff, checkFamilyAccess } from './curator-tools.usecases.js';
 
 export const INTAKE_CONVERSATION = 'ct-intake';
+export const INTAKE_REQUEST_CONVERSATION = 'ct-intake-request';
 
 /** A phone as a curator types it: +7 (900) 123-45-67, 89001234567 …; normalised before it is stored. */
 export const intakePhoneSchema = z
@@ -190,8 +191,12 @@ async function askIntakeRequest(
     return;
   }
   const result = await conversation.external(async (outside) => {
-    const staff = await activeStaff(outside.deps.db, family.telegramId);
-    if (!staff) return { ok: false, reason: 'not_staff' } as const;
+    // Checked again at the moment of saving: still active staff, still in scope of this family.
+    const allowed = await checkFamilyAccess(
+      { db: outside.deps.db },
+      { telegramId: family.telegramId, familyId: family.familyId, curatorOnly: true },
+    );
+    if (!allowed.ok) return allowed;
     const saved = await createRequest(
       {
         db: outside.deps.db,
@@ -204,7 +209,7 @@ async function askIntakeRequest(
         submissionKey: loaded.submissionKey,
         draft: parsed.data,
         attachments: files.list,
-        createdByStaffId: staff.id,
+        createdByStaffId: allowed.staffId,
       },
     );
     if (saved.ok)
@@ -212,7 +217,11 @@ async function askIntakeRequest(
     return saved;
   });
   if (!result.ok) {
-    await ctx.reply(ctx.t('ct-intake-request-invalid'));
+    await ctx.reply(
+      'issues' in result || result.reason === 'family_not_found'
+        ? ctx.t('ct-intake-request-invalid')
+        : ctx.t(refusalKey(result.reason)),
+    );
     return;
   }
   await ctx.reply(ctx.t('ct-intake-request-created', { number: String(result.request.number) }));
@@ -298,6 +307,41 @@ export async function intakeDialogue(conversation: DialogueConversation, ctx: Di
     familyId: saved.familyId,
     memberId: saved.memberId,
     address: draft.address ?? null,
+    telegramId,
+  });
+}
+
+/**
+ * «Оформить заявку» on the card of a family reached by phone: a later request on its behalf (the same
+ * questions as in `/intake`), for the family's member who was registered on the phone.
+ */
+export async function intakeRequestDialogue(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  familyId: number,
+) {
+  const telegramId = ctx.from?.id;
+  if (telegramId === undefined) return;
+  const loaded = await conversation.external(async (outside) => {
+    const allowed = await checkFamilyAccess(
+      { db: outside.deps.db },
+      { telegramId, familyId, curatorOnly: true },
+    );
+    if (!allowed.ok) return allowed;
+    const repository = createCuratorToolsRepository({ db: outside.deps.db });
+    const memberId = await repository.firstMemberId(familyId);
+    const family = await createRequestsRepository({ db: outside.deps.db }).familyForRequest(familyId);
+    if (memberId === undefined || !family) return { ok: false, reason: 'not_found' } as const;
+    return { ok: true, memberId, address: family.address } as const;
+  });
+  if (!loaded.ok) {
+    await ctx.reply(ctx.t(refusalKey(loaded.reason)));
+    return;
+  }
+  await askIntakeRequest(conversation, ctx, {
+    familyId,
+    memberId: loaded.memberId,
+    address: loaded.address,
     telegramId,
   });
 }

@@ -16,7 +16,7 @@ export const myCallbackSchema = z
       : ({ kind: 'request', requestId: Number(id) } as const);
   });
 
-export const familyActions = ['card', 'measure'] as const;
+export const familyActions = ['card', 'measure', 'request'] as const;
 export type FamilyAction = (typeof familyActions)[number];
 
 export const familyCallbackSchema = z
@@ -49,6 +49,12 @@ export function familyListKeyboard(items: { familyId: number; label: string }[])
   return keyboard;
 }
 
-export function familyCardKeyboard(t: Translate, familyId: number) {
-  return new InlineKeyboard().text(t('ct-button-record-measure'), familyCallback(familyId, 'measure'));
+/** Under a family card: record a measure; for a family reached by phone, a curator can also make a request for it. */
+export function familyCardKeyboard(t: Translate, familyId: number, options: { offerRequest: boolean }) {
+  const keyboard = new InlineKeyboard().text(
+    t('ct-button-record-measure'),
+    familyCallback(familyId, 'measure'),
+  );
+  if (options.offerRequest) keyboard.row().text(t('ct-button-request'), familyCallback(familyId, 'request'));
+  return keyboard;
 }

@@ -155,9 +155,15 @@ export async function findFamilies(deps: { db: Db }, input: { telegramId: number
 }
 
 /** Checks that the presser may work with this family now (before a dialogue asks anything). */
-export async function checkFamilyAccess(deps: { db: Db }, input: { telegramId: number; familyId: number }) {
+export async function checkFamilyAccess(
+  deps: { db: DbOrTx },
+  input: { telegramId: number; familyId: number; curatorOnly?: boolean },
+) {
   const checked = await authoriseFamily(deps.db, input.telegramId, input.familyId);
-  return checked.ok ? ({ ok: true } as const) : checked;
+  if (!checked.ok) return checked;
+  if (input.curatorOnly && checked.presser.role !== 'curator')
+    return { ok: false, reason: 'wrong_role' } as const;
+  return { ok: true, staffId: checked.presser.id } as const;
 }
 
 /**
@@ -218,7 +224,9 @@ export async function viewFamilyCardOf(
       ].join('\n'),
       await supportMeasuresSection(tx, t, input.familyId, deps.catalogue),
     ].join('\n\n');
-    return { ok: true, text } as const;
+    // A family without Telegram cannot ask for itself: its curator makes the request on its behalf.
+    const offerRequest = checked.family.reachedBy === 'phone' && checked.presser.role === 'curator';
+    return { ok: true, text, offerRequest } as const;
   });
 }
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { startOfRegionDay } from './curator-tools.absence.js';
+import { familyCallbackSchema, myCallbackSchema } from './curator-tools.keyboards.js';
+import { parseFamilyQuery } from './curator-tools.usecases.js';
+
+describe('parseFamilyQuery', () => {
+  it('reads a phone in any spelling as a normalised phone', () => {
+    for (const typed of ['+7 (900) 555-44-33', '89005554433', '9005554433', '+79005554433']) {
+      expect(parseFamilyQuery(typed)).toEqual({ kind: 'phone', phone: '+79005554433' });
+    }
+  });
+
+  it('reads a request number with or without №', () => {
+    expect(parseFamilyQuery('1042')).toEqual({ kind: 'number', number: 1042 });
+    expect(parseFamilyQuery('№ 1042')).toEqual({ kind: 'number', number: 1042 });
+    expect(parseFamilyQuery('№1042')).toEqual({ kind: 'number', number: 1042 });
+  });
+
+  it('reads letters as part of a name, and refuses what is neither', () => {
+    expect(parseFamilyQuery('  Иванова ')).toEqual({ kind: 'name', name: 'Иванова' });
+    expect(parseFamilyQuery('')).toBeUndefined();
+    expect(parseFamilyQuery('и')).toBeUndefined();
+    expect(parseFamilyQuery('%%%')).toBeUndefined();
+    expect(parseFamilyQuery('я'.repeat(101))).toBeUndefined();
+  });
+});
+
+describe('startOfRegionDay', () => {
+  it('is midnight of that date in the region, not in UTC', () => {
+    expect(startOfRegionDay('2026-12-05', 'Europe/Moscow').toISOString()).toBe('2026-12-04T21:00:00.000Z');
+    expect(startOfRegionDay('2026-07-01', 'Europe/Berlin').toISOString()).toBe('2026-06-30T22:00:00.000Z');
+    expect(startOfRegionDay('2026-01-15', 'UTC').toISOString()).toBe('2026-01-15T00:00:00.000Z');
+  });
+});
+
+describe('callback data', () => {
+  it('accepts only ids and known actions', () => {
+    expect(myCallbackSchema.parse('my:p:2')).toEqual({ kind: 'page', page: 2 });
+    expect(myCallbackSchema.parse('my:r:17')).toEqual({ kind: 'request', requestId: 17 });
+    expect(familyCallbackSchema.parse('fam:5:measure')).toEqual({ familyId: 5, action: 'measure' });
+    for (const forged of ['my:x:1', 'my:p:-1', 'my:r:1;drop', 'fam:5:delete', 'fam:0:card', 'fam:a:card']) {
+      expect(
+        myCallbackSchema.safeParse(forged).success || familyCallbackSchema.safeParse(forged).success,
+      ).toBe(false);
+    }
+  });
+});
