@@ -99,8 +99,10 @@ export async function renderDeadlineNotification(
       if (notification.kind === deadlineNotificationKinds.reminder) {
         const leftMs = deadline.getTime() - now.getTime();
         const lines = [
-          t('dl-reminder', { ...common, left: formatDuration(t, Math.max(0, leftMs)) }),
-          ...(leftMs < 0 ? [t('dl-reminder-overdue', { late: formatDuration(t, -leftMs) })] : []),
+          t('dl-reminder', common),
+          leftMs > 0
+            ? t('dl-reminder-left', { ...common, left: formatDuration(t, leftMs) })
+            : t('dl-reminder-overdue', { ...common, late: formatDuration(t, -leftMs) }),
           ...(curatorId !== null && curatorId !== notification.recipientStaffId
             ? [t('dl-reminder-deputy', { curator: await staffName(curatorId) })]
             : []),
@@ -151,21 +153,21 @@ export async function renderDeadlineNotification(
               .select({ role: staff.role })
               .from(staff)
               .where(eq(staff.id, notification.recipientStaffId));
-      const waiting = request.status === 'new' || request.status === 'assigned';
-      return {
-        text: t('dl-urgent', {
-          number: String(request.number),
-          district: request.district,
-          curator: await staffName(request.curatorId),
-          deadline: formatRegionTime(request.takeDeadlineAt, deps.timeZone),
-          timeZone: deps.timeZone,
-        }),
-        // The on-call curator can take it from here; supervisors open or reassign it.
-        replyMarkup:
-          recipient?.role === 'curator'
-            ? curatorCardKeyboard(t, request.id, waiting ? 'take' : 'none')
-            : supervisorAlertKeyboard(t, request.id),
-      };
+      const text = t('dl-urgent', {
+        number: String(request.number),
+        district: request.district,
+        curator: await staffName(request.curatorId),
+        deadline: formatRegionTime(request.takeDeadlineAt, deps.timeZone),
+        timeZone: deps.timeZone,
+      });
+      // The on-call curator is told to stand by (taking needs the request handed to them); supervisors
+      // can open or reassign it.
+      return recipient?.role === 'curator'
+        ? { text: `${text}\n${t('dl-urgent-on-call-hint')}` }
+        : {
+            text: `${text}\n${t('dl-urgent-supervisor-hint')}`,
+            replyMarkup: supervisorAlertKeyboard(t, request.id),
+          };
     }
     default:
       return undefined;

@@ -5,8 +5,8 @@ dl-reminder =
        *[resolve] ⏰ Reminder: request No. { $number } needs to be resolved.
     }
     { $category }, { $district }.
-    Deadline: { $deadline } ({ $timeZone }), { $left } left.
-dl-reminder-overdue = The deadline passed { $late } ago.
+dl-reminder-left = Deadline: { $deadline } ({ $timeZone }), { $left } left.
+dl-reminder-overdue = Deadline was: { $deadline } ({ $timeZone }), { $late } ago.
 dl-reminder-deputy = You get this as the deputy of { $curator }.
 dl-alert =
     { $level ->
@@ -31,13 +31,15 @@ dl-alert-now-status = By now the request is { $status ->
     }.
 dl-curator-none = not assigned
 dl-digest =
-    Overdue requests in the last minute: { $count }. To spare you a flood of messages, here they are in one:
+    More overdue requests in the last minute: { $count }. To spare you a flood of messages, here they are in one:
     { $numbers }
     Open the overdue list to open each request and reassign it.
 dl-urgent =
     🔴 Urgent request No. { $number }: the family needs a psychologist right now.
     { $district }. Curator: { $curator }.
-    It must be taken by { $deadline } ({ $timeZone }). If the curator does not answer, reassign it.
+    It must be taken by { $deadline } ({ $timeZone }).
+dl-urgent-supervisor-hint = If the curator does not answer, reassign it.
+dl-urgent-on-call-hint = You are the on-call curator: be ready to step in if a supervisor hands the request to you.
 dl-button-open = Open
 dl-button-reassign = Reassign
 dl-button-overdue = All overdue

@@ -5,8 +5,8 @@ dl-reminder =
        *[resolve] ⏰ Напоминание: заявку № { $number } нужно решить.
     }
     { $category }, { $district }.
-    Срок: { $deadline } ({ $timeZone }), осталось { $left }.
-dl-reminder-overdue = Срок уже прошёл { $late } назад.
+dl-reminder-left = Срок: { $deadline } ({ $timeZone }), осталось { $left }.
+dl-reminder-overdue = Срок был: { $deadline } ({ $timeZone }), он прошёл { $late } назад.
 dl-reminder-deputy = Вы получили это как заместитель куратора { $curator }.
 dl-alert =
     { $level ->
@@ -31,13 +31,15 @@ dl-alert-now-status = Сейчас заявка уже { $status ->
     }.
 dl-curator-none = не назначен
 dl-digest =
-    Просроченных заявок за минуту: { $count }. Чтобы не засыпать вас сообщениями, собрали их в одно:
+    Ещё просроченные заявки за последнюю минуту: { $count }. Чтобы не засыпать вас сообщениями, собрали их в одно:
     { $numbers }
     Откройте список просроченных — там можно открыть каждую заявку и переназначить её.
 dl-urgent =
     🔴 Срочная заявка № { $number }: семье нужна помощь психолога прямо сейчас.
     { $district }. Куратор: { $curator }.
-    Взять в работу нужно до { $deadline } ({ $timeZone }). Если куратор не отвечает — переназначьте заявку.
+    Взять в работу нужно до { $deadline } ({ $timeZone }).
+dl-urgent-supervisor-hint = Если куратор не отвечает — переназначьте заявку.
+dl-urgent-on-call-hint = Вы дежурный куратор: будьте готовы подключиться, если руководитель передаст заявку вам.
 dl-button-open = Открыть
 dl-button-reassign = Переназначить
 dl-button-overdue = Все просроченные
