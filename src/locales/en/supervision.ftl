@@ -60,7 +60,7 @@ sup-family-reassigned-already = The family is already with { $curator }.
 sup-notice-request-to = A supervisor gave you request No. { $number }.
 sup-notice-request-from = A supervisor gave your request No. { $number } to { $curator }. You can stop working on it.
 sup-notice-family-to = A supervisor gave you a family. Its open requests: { $requests } — the cards follow.
-sup-notice-family-from = A supervisor gave your family to { $curator }. Its open requests are now theirs.
+sup-notice-family-from = A supervisor gave your family, with its open requests, to { $curator }. You can stop working on them.
 sup-family-request-reassigned = Your request No. { $number } is now looked after by curator { $curator }. The curator will contact you; follow the request under «My requests».
 sup-family-curator-changed = Your new curator is { $curator }. They are there for all your requests; write to them with «Write to the curator».
 
