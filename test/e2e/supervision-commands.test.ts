@@ -225,6 +225,13 @@ describe('/overdue', () => {
       ...seededNumbers.slice(8).map((n) => `№ ${n}`),
       '‹ Назад',
     ]);
+    // The escalation digest's button (`sup:overdue`) sends the first page as a new message.
+    const digest = bot.emulator.pressButton(supervisor.id, first.message_id, 'sup:overdue');
+    await answerTo(digest.callback_query_id);
+    const fresh = await bot.emulator.waitForMessage(supervisor.id, undefined, 10_000, {
+      afterMessageId: first.message_id,
+    });
+    expect(fresh.text).toContain('Просроченные заявки: 10 (страница 1 из 2)');
   });
 });
 
@@ -574,6 +581,13 @@ describe('who may use supervisor commands', () => {
     ]) {
       const press = bot.emulator.pressButton(stranger.id, somewhere.message_id, data);
       expect((await answerTo(press.callback_query_id)).text).toContain('не из ваших районов');
+    }
+    // An observer of the very district may not open or reassign anything either.
+    const { user: observer } = await staffUser('Наблюдатель Лебедянь', 'observer', ['lebedyan']);
+    const observerChat = await command(observer.id, '/stats');
+    for (const data of [`sup:${request.id}:open`, `sup:${request.id}:to:${other.id}`]) {
+      const press = bot.emulator.pressButton(observer.id, observerChat.message_id, data);
+      expect((await answerTo(press.callback_query_id)).text).toBe('Эта кнопка — для руководителей службы.');
     }
     const malformed = bot.emulator.pressButton(stranger.id, somewhere.message_id, `sup:${request.id}:steal`);
     expect((await answerTo(malformed.callback_query_id)).text).toContain('не действует');
