@@ -182,6 +182,56 @@ describe('reassigning a request', () => {
   });
 });
 
+describe('reassigning a request in work, and a closed one', () => {
+  it('a request in work stays in work with the new curator; a closed one cannot be reassigned', async () => {
+    const { district: lipetskCity, user, staffOf } = await district('lipetsk-city');
+    const first = await staffOf('Жанна Первая', 'curator');
+    const second = await staffOf('Зоя Вторая', 'curator');
+    const supervisor = await staffOf('Руководитель Липецк', 'supervisor');
+    const { family, member } = await createRegisteredFamily(bot.db, {
+      telegramId: user('Нина').id,
+      districtId: lipetskCity.id,
+      curatorId: first.member.id,
+    });
+    const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+    const card = await messageWith(first.chat.id, `№ ${request.number}`);
+    const take = bot.emulator.pressButtonByText(first.chat.id, card.message_id, 'Взять в работу');
+    await answerTo(take.callback_query_id);
+
+    bot.emulator.sendText(supervisor.chat.id, '/overdue');
+    const somewhere = await messageWith(supervisor.chat.id, 'Просроченных заявок нет');
+    const give = bot.emulator.pressButton(
+      supervisor.chat.id,
+      somewhere.message_id,
+      `sup:${request.id}:to:${second.member.id}`,
+    );
+    expect((await answerTo(give.callback_query_id)).text).toContain('передана: Зоя Вторая');
+    const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(row).toMatchObject({ status: 'in_progress', curatorId: second.member.id });
+    const toNew = await messageWith(second.chat.id, `Руководитель передал вам заявку № ${request.number}`);
+    expect(buttonsOf(toNew)).toEqual(expect.arrayContaining(['Решена', 'Отклонить']));
+    expect(buttonsOf(toNew)).not.toContain('Взять в работу');
+
+    await bot.db
+      .update(requests)
+      .set({ status: 'resolved', resolvedAt: new Date() })
+      .where(eq(requests.id, request.id));
+    const late = bot.emulator.pressButton(
+      supervisor.chat.id,
+      somewhere.message_id,
+      `sup:${request.id}:to:${first.member.id}`,
+    );
+    expect((await answerTo(late.callback_query_id)).text).toContain('уже закрыта');
+    const [after] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(after!.curatorId).toBe(second.member.id);
+    const reassignedEvents = await bot.db
+      .select()
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.type, 'reassigned')));
+    expect(reassignedEvents).toHaveLength(1);
+  });
+});
+
 describe('reassigning a family', () => {
   it('moves the family and its open requests, and all three sides are told', async () => {
     const { district: dolgorukovo, user, staffOf } = await district('dolgorukovo');
