@@ -1,5 +1,5 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
-import { askChoice, askDate, askText } from '../../bot/dialogue/questions.js';
+import { askChoice, askDate, askText, regionDate } from '../../bot/dialogue/questions.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { deputyCandidates, setAbsence } from './curator-tools.absence.js';
 import { familyCardKeyboard } from './curator-tools.keyboards.js';
@@ -62,7 +62,7 @@ export function createMeasureDialogue(catalogue: SupportMeasuresCatalogue) {
   };
 }
 
-/** Tries at a date the server refuses (today, or gone by at midnight) before the dialogue gives up. */
+/** Tries at a date that is not after today before the dialogue gives up. */
 const MAX_DATE_TRIES = 3;
 
 /** `/away`: until which date, and which curator of the district stands in meanwhile. */
@@ -80,29 +80,41 @@ export async function awayDialogue(conversation: DialogueConversation, ctx: Dial
     await ctx.reply(ctx.t('ct-away-no-deputy'));
     return;
   }
-  for (let attempt = 0; attempt < MAX_DATE_TRIES; attempt++) {
-    const until = await askDate(conversation, ctx, {
+  let until: string | undefined;
+  for (let attempt = 0; attempt < MAX_DATE_TRIES && until === undefined; attempt++) {
+    const typed = await askDate(conversation, ctx, {
       question: ctx.t('ct-ask-away-until'),
       allowFuture: true,
       forbidPast: true,
     });
-    const deputyId = await askChoice(conversation, ctx, {
-      question: ctx.t('ct-ask-deputy'),
-      options: found.candidates.map((c) => ({ value: String(c.id), label: c.fullName })),
-    });
-    const result = await conversation.external((outside) =>
-      setAbsence(
-        { db: outside.deps.db, timeZone: outside.deps.config.timeZone },
-        { telegramId, until, deputyId: Number(deputyId) },
-      ),
-    );
-    if (result.ok) {
-      await ctx.reply(
-        ctx.t('ct-away-set', { until: until.split('-').reverse().join('.'), deputy: result.deputyName }),
-      );
-      return;
-    }
-    await ctx.reply(ctx.t(`ct-away-${result.reason.replaceAll('_', '-')}`));
-    if (result.reason === 'wrong_role') return;
+    // The date of coming back must be after today: an absence that ends today is no absence.
+    const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
+    if (typed > today) until = typed;
+    else await ctx.reply(ctx.t('ct-away-date-not-future'));
   }
+  if (until === undefined) {
+    await ctx.reply(ctx.t('ct-away-try-again'));
+    return;
+  }
+  const deputyId = await askChoice(conversation, ctx, {
+    question: ctx.t('ct-ask-deputy'),
+    options: found.candidates.map((c) => ({ value: String(c.id), label: c.fullName })),
+  });
+  const chosenUntil = until;
+  const result = await conversation.external((outside) =>
+    setAbsence(
+      { db: outside.deps.db, timeZone: outside.deps.config.timeZone },
+      { telegramId, until: chosenUntil, deputyId: Number(deputyId) },
+    ),
+  );
+  if (!result.ok) {
+    // Checked again on the server: the deputy left, the role changed, or midnight passed meanwhile.
+    await ctx.reply(
+      `${ctx.t(`ct-away-${result.reason.replaceAll('_', '-')}`)} ${ctx.t('ct-away-try-again')}`,
+    );
+    return;
+  }
+  await ctx.reply(
+    ctx.t('ct-away-set', { until: until.split('-').reverse().join('.'), deputy: result.deputyName }),
+  );
 }

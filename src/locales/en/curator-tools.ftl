@@ -106,8 +106,9 @@ ct-ask-deputy = Who stands in for you? New requests of your families will go to 
 ct-away-set = Noted: you are away until { $until }, { $deputy } stands in. New requests of your families go to the deputy. Back early — /back.
 ct-away-no-deputy = There is no other active curator in your districts to stand in. Write to your supervisor — they will share out the requests.
 ct-away-wrong-role = Absences are marked by curators. Your commands: /help.
-ct-away-date-not-future = The date you are back must be after today. Let us try again.
-ct-away-deputy-not-allowed = This curator cannot stand in for you now. Choose another one.
+ct-away-date-not-future = The date you are back must be after today.
+ct-away-deputy-not-allowed = This curator cannot stand in for you now.
+ct-away-try-again = Start again: /away.
 ct-back-done = Welcome back! New requests of your families come to you again.
 ct-back-not-away = You are here already: no absence is marked.
 
