@@ -218,6 +218,7 @@ describe('/family and support measures', () => {
     const typed = `8 (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8, 10)}-${phone.slice(10)}`;
     const byPhone = await chat.say(`/family ${typed}`, 'Карточка семьи');
     expect(byPhone.text).toContain('Светлана Кузнецова');
+    expect(byPhone.text).toContain('Карточка семьи\nКуратор: Нина Соколова');
     expect(byPhone.text).toContain('Коля Кузнецов');
     expect(byPhone.text).toContain(`• № ${request.number} · Няня — передана куратору`);
     expect(byPhone.text).toContain('Меры поддержки:\n• пока не записаны');

@@ -198,7 +198,13 @@ export async function viewFamilyCardOf(
       now,
     });
     const text = [
-      t('ct-family-card-title', { reachedBy: checked.family.reachedBy }),
+      [
+        t('ct-family-card-title', { reachedBy: checked.family.reachedBy }),
+        t('ct-family-card-curator', {
+          curator: passport.curatorName ?? '',
+          hasCurator: passport.curatorName ? 'yes' : 'no',
+        }),
+      ].join('\n'),
       renderPassport(t, passport.draft),
       [
         t('ct-family-card-members'),

@@ -81,6 +81,10 @@ ct-family-card-title = { $reachedBy ->
         [phone] Family card (registered by a curator on the phone)
        *[telegram] Family card
     }
+ct-family-card-curator = { $hasCurator ->
+        [yes] Curator: { $curator }
+       *[no] No curator assigned
+    }
 ct-family-card-members = Family members:
 ct-family-card-member = • { $name }, phone { $phone }{ $telegram ->
         [yes] {""}

@@ -81,6 +81,10 @@ ct-family-card-title = { $reachedBy ->
         [phone] Карточка семьи (зарегистрирована куратором по телефону)
        *[telegram] Карточка семьи
     }
+ct-family-card-curator = { $hasCurator ->
+        [yes] Куратор: { $curator }
+       *[no] Куратор не назначен
+    }
 ct-family-card-members = Члены семьи:
 ct-family-card-member = • { $name }, телефон { $phone }{ $telegram ->
         [yes] {""}
