@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, families, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
+import { auditLog, families, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
@@ -60,6 +60,11 @@ describe('reassigning a request', () => {
     const { district: izmalkovo, user, staffOf } = await district('izmalkovo');
     const first = await staffOf('Анна Первая', 'curator');
     const second = await staffOf('Борис Второй', 'curator');
+    const away = await staffOf('Глеб Отпускной', 'curator');
+    await bot.db
+      .update(staff)
+      .set({ awayUntil: new Date('2099-12-01T09:00:00Z') })
+      .where(eq(staff.id, away.member.id));
     const supervisor = await staffOf('Вера Руководитель', 'supervisor');
     const familyUser = user('Мария');
     const { family, member } = await createRegisteredFamily(bot.db, {
@@ -82,7 +87,10 @@ describe('reassigning a request', () => {
     await answerTo(reassign.callback_query_id);
     const chooser = await messageWith(supervisor.chat.id, `Кому передать заявку № ${request.number}?`);
     // The current curator is not offered; the other one is, with their open requests.
-    expect(buttonsOf(chooser)).toEqual(['Борис Второй (открытых: 0)']);
+    expect(buttonsOf(chooser)).toEqual([
+      'Борис Второй (открытых: 0)',
+      'Глеб Отпускной (открытых: 0; нет на месте до 01.12.2099)',
+    ]);
     const pick = bot.emulator.pressButtonByText(
       supervisor.chat.id,
       chooser.message_id,

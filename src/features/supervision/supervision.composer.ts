@@ -9,7 +9,7 @@ import {
   supervisionCallbackSchema,
   supervisorCardKeyboard,
 } from './supervision.keyboards.js';
-import { parsePeriod, type StatsPeriod } from './supervision.period.js';
+import { formatRegionDate, parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, deadlineLine, overdueLine, renderStats, statusLabel } from './supervision.render.js';
 import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
@@ -242,7 +242,19 @@ export function createSupervisionComposer() {
         return;
       }
       await ctx.reply(ctx.t(family ? 'sup-reassign-family-ask' : 'sup-reassign-ask', { number }), {
-        reply_markup: curatorChoiceKeyboard(ctx.t, press.requestId, family ? 'fam' : 'to', choices.curators),
+        reply_markup: curatorChoiceKeyboard(
+          ctx.t,
+          press.requestId,
+          family ? 'fam' : 'to',
+          // Someone away can still be chosen (they may be back soon); the button says until when.
+          choices.curators.map((c) => ({
+            ...c,
+            awayUntil:
+              c.awayUntil && c.awayUntil > new Date()
+                ? formatRegionDate(c.awayUntil, ctx.deps.config.timeZone)
+                : undefined,
+          })),
+        ),
       });
       return;
     }

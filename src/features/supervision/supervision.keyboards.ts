@@ -73,13 +73,19 @@ export function curatorChoiceKeyboard(
   t: Translate,
   requestId: number,
   action: 'to' | 'fam',
-  curators: Array<{ id: number; fullName: string; open: number }>,
+  curators: Array<{ id: number; fullName: string; open: number; awayUntil?: string }>,
 ) {
   const keyboard = new InlineKeyboard();
   for (const curator of curators) {
     keyboard
       .text(
-        t('sup-button-curator', { name: curator.fullName, open: curator.open }),
+        curator.awayUntil === undefined
+          ? t('sup-button-curator', { name: curator.fullName, open: curator.open })
+          : t('sup-button-curator-away', {
+              name: curator.fullName,
+              open: curator.open,
+              until: curator.awayUntil,
+            }),
         action === 'to'
           ? supervisionCallback.to(requestId, curator.id)
           : supervisionCallback.fam(requestId, curator.id),

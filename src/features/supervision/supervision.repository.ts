@@ -315,19 +315,16 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
 
     /** Active curators of a district with their open requests count (least loaded first). */
     async activeCuratorsOf(districtId: number) {
+      const open = sql<number>`(select count(*)::int from ${requests} r
+        where r.curator_id = ${staff.id} and r.status in ('new', 'assigned', 'in_progress', 'waiting_family'))`;
       return db
-        .select({
-          id: staff.id,
-          fullName: staff.fullName,
-          open: sql<number>`(select count(*)::int from ${requests} r
-            where r.curator_id = ${staff.id} and r.status in ('new', 'assigned', 'in_progress', 'waiting_family'))`,
-        })
+        .select({ id: staff.id, fullName: staff.fullName, awayUntil: staff.awayUntil, open })
         .from(staff)
         .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
         .where(
           and(eq(staffDistricts.districtId, districtId), eq(staff.role, 'curator'), eq(staff.active, true)),
         )
-        .orderBy(asc(sql`3`), asc(staff.id));
+        .orderBy(asc(open), asc(staff.id));
     },
 
     async lockFamily(familyId: number) {

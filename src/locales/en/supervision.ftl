@@ -45,6 +45,7 @@ sup-button-open = Open
 sup-button-reassign = Reassign
 sup-button-family-reassign = Give the family to another curator
 sup-button-curator = { $name } (open: { $open })
+sup-button-curator-away = { $name } (open: { $open }; away until { $until })
 
 sup-card-status = Status: { $status } · curator: { $curator }
 sup-card-deadlines = Take by: { $take } · resolve by: { $resolve }

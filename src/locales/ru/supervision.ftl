@@ -45,6 +45,7 @@ sup-button-open = Открыть
 sup-button-reassign = Переназначить
 sup-button-family-reassign = Передать семью другому куратору
 sup-button-curator = { $name } (открытых: { $open })
+sup-button-curator-away = { $name } (открытых: { $open }; нет на месте до { $until })
 
 sup-card-status = Статус: { $status } · куратор: { $curator }
 sup-card-deadlines = Взять до: { $take } · решить до: { $resolve }
