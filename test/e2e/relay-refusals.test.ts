@@ -5,6 +5,7 @@ import {
   messages,
   notifications,
   requests,
+  staff,
   staffDistricts,
 } from '../../src/db/schema/index.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
@@ -126,5 +127,41 @@ describe('relay refusals', () => {
     expect(copy.lastError).toContain('403');
     const all = await bot.db.select().from(messages).where(eq(messages.requestId, request.id));
     expect(all).toHaveLength(1);
+  });
+
+  it('a curator who blocked the bot: the family’s message goes to the district supervisor instead', async () => {
+    const { C, F, curator, card, request, district, toFamily } = await takenRequest(bot, 'Лидия Гусева');
+    const supervisorUser = bot.emulator.createUser({ first_name: 'Павел', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      role: 'supervisor',
+      telegramId: supervisorUser.id,
+      fullName: 'Павел Руководитель',
+      districtIds: [district.id],
+    });
+    bot.emulator.sendText(C, 'Напишите, когда будете дома.', { replyTo: card.message_id });
+    const asked = await toFamily('когда будете дома');
+    await delivered(bot);
+    bot.emulator.setBlocked(C, true);
+
+    bot.emulator.sendText(F, 'Будем дома после шести.', { replyTo: asked.message_id });
+    const copy = await bot.emulator.waitForMessage(
+      supervisorUser.id,
+      (m) => (m.text ?? '').includes('после шести'),
+      WAIT,
+    );
+    expect(copy.text).toBe(
+      `💬 Мария Иванова · заявка № ${request.number}\n(пришло вам: куратор семьи недоступен в боте)\n\nБудем дома после шести.`,
+    );
+    await eventually(
+      async () => (await bot.db.select().from(staff).where(eq(staff.id, curator.id)))[0]?.botBlocked === true,
+      WAIT,
+      'the curator flagged as unreachable',
+    );
+    // The supervisor answers; the family gets it on the same request.
+    await delivered(bot);
+    bot.emulator.sendText(supervisorUser.id, 'Спасибо, передам коллегам.', { replyTo: copy.message_id });
+    expect((await toFamily('передам коллегам')).text).toBe(
+      `💬 Куратор Павел Руководитель · заявка № ${request.number}\n\nСпасибо, передам коллегам.`,
+    );
   });
 });

@@ -7,6 +7,7 @@ import type { I18n, Translate } from '../../i18n.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
+import { createRoutingRepository } from '../routing/routing.repository.js';
 import { relayCallback } from './relay.keyboards.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
@@ -23,6 +24,8 @@ const copyPayload = z.object({
   replyToId: z.number().int().positive().optional(),
   question: z.boolean().optional(),
   album: z.boolean().optional(),
+  /** Sent to a supervisor because the curator it was for blocked the bot. */
+  insteadOf: z.number().int().positive().optional(),
 });
 const editPayload = z.object({ messageId: z.number().int().positive(), copyId: z.number().int().positive() });
 
@@ -126,14 +129,20 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
   if (!row) return undefined;
   const t = deps.i18n.forLanguage(await recipientLanguage(deps.db, notification));
   const question = payload.question === true;
-  const label = await labelOf(deps.db, t, row, question);
+  const heading = await labelOf(deps.db, t, row, question);
+  const label = payload.insteadOf === undefined ? heading : `${heading}\n${t('relay-label-instead')}`;
   const replyMarkup = replyButton(t, row);
   const replyTo = await replyToInChat(deps.db, payload.replyToId, notification.chatId);
   const side = counterpartSide(row);
   const chatId = notification.chatId;
 
   const onUnreachable = async (tx: DbOrTx) => {
-    if (row.direction !== 'staff_to_family' || row.senderStaffId === null) return [];
+    if (row.direction === 'family_to_staff') {
+      // The curator blocked the bot: the family's message goes to the district supervisors instead.
+      if (notification.recipientStaffId === null) return [];
+      return copyToSupervisors(tx, notification, row, notification.recipientStaffId);
+    }
+    if (row.senderStaffId === null) return [];
     const [sender] = await tx
       .select({ chatId: staff.telegramId })
       .from(staff)
@@ -212,6 +221,31 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
     // The first item of an album alone so far: its siblings may still be on their way.
     ...(payload.album ? { notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS) } : {}),
   };
+}
+
+async function copyToSupervisors(
+  tx: DbOrTx,
+  notification: Notification,
+  row: RelayedMessage,
+  unreachableStaffId: number,
+) {
+  const routing = createRoutingRepository({ db: tx });
+  const family = await routing.findFamily(row.familyId);
+  if (!family) return [];
+  const supervisors = await routing.supervisorsFor(family.districtId, new Date(), {
+    excludeStaffIds: [unreachableStaffId],
+  });
+  const chats = await routing.staffChats(supervisors);
+  return createRelayRepository({ db: tx }).insertNotifications(
+    chats.map((chat) => ({
+      kind: relayNotificationKinds.toStaff,
+      dedupeKey: `notification:${notification.id}:instead:${chat.id}`,
+      requestId: row.requestId,
+      recipientStaffId: chat.id,
+      chatId: chat.telegramId,
+      payload: { ...notification.payload, insteadOf: unreachableStaffId },
+    })),
+  );
 }
 
 async function renderEdit(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {

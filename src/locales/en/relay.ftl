@@ -6,6 +6,7 @@ relay-about-general = general question
 relay-label-curator = 💬 Curator { $curator } · { $about }
 relay-label-question = ❓ Curator { $curator } asks · { $about }
 relay-label-family = 💬 { $family } · { $about }
+relay-label-instead = (sent to you: the family’s curator cannot be reached in the bot)
 relay-family-unknown = Family
 relay-question-footer = To answer, press «Answer the curator» below or reply to this message.
 relay-correction =

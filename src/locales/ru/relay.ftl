@@ -6,6 +6,7 @@ relay-about-general = общий вопрос
 relay-label-curator = 💬 Куратор { $curator } · { $about }
 relay-label-question = ❓ Куратор { $curator } спрашивает · { $about }
 relay-label-family = 💬 { $family } · { $about }
+relay-label-instead = (пришло вам: куратор семьи недоступен в боте)
 relay-family-unknown = Семья
 relay-question-footer = Чтобы ответить, нажмите «Ответить куратору» ниже или ответьте на это сообщение.
 relay-correction =
