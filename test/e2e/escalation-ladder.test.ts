@@ -218,18 +218,46 @@ describe('Redis wiped between the reminder and the deadline', () => {
   }, 120_000);
 });
 
-/** The escalation timers Redis holds for this request (delayed or waiting). */
-async function pendingTimers(requestId: number) {
+describe('a timer lost without a wipe (its job deleted, the rest of Redis intact)', () => {
+  it('is re-created by the sweep and the reminder comes, late, once', async () => {
+    const request = await newRequest();
+    await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
+    const reminderJob = escalationJobId({ requestId: request.id, clock: 'take', level: 'reminder' });
+    await eventually(async () => (await pendingTimers(request.id)).includes(reminderJob), take, 'the timer');
+    await withDeadlinesQueue((queue) => queue.remove(reminderJob));
+    expect(await pendingTimers(request.id)).toEqual([]);
+
+    const reminder = await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 4);
+    expect(reminder.text).toContain('ждёт, чтобы её взяли в работу');
+    const [fired] = await firedSteps(bot.db, request.id);
+    // Late (the sweep waits until a timer is 5 s overdue), but there.
+    expect(fired!.firedAt.getTime()).toBeGreaterThan(request.createdAt.getTime() + take / 2 + 4000);
+    expect(
+      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+        m.text?.includes('Напоминание'),
+      ),
+    ).toHaveLength(1);
+  }, 90_000);
+});
+
+async function withDeadlinesQueue<T>(work: (queue: Queue) => Promise<T>) {
   const connection = new Redis(bot.config.redisUrl);
   const queue = new Queue(queueNames.deadlines, { connection, prefix: bot.config.redisPrefix });
   try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+/** The escalation timers Redis holds for this request (delayed or waiting). */
+async function pendingTimers(requestId: number) {
+  return withDeadlinesQueue(async (queue) => {
     const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
     return jobs
       .filter((job) => job?.data?.requestId === requestId)
       .map((job) => job.id!)
       .sort();
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
+  });
 }

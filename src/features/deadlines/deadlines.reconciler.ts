@@ -11,6 +11,8 @@ import { DIGEST_WINDOW_MS } from './deadlines.usecases.js';
 import type { DeadlinePolicies } from './policies.js';
 
 const PAGE = 5000;
+const BULK = 1000;
+const ADDS_IN_FLIGHT = 4;
 /** A timer this late has been lost (a worker that only lags is far quicker): it is re-created. */
 const LOST_AFTER_MS = 5000;
 
@@ -55,19 +57,31 @@ export function createDeadlinesReconciler(deps: {
     return pending.length;
   }
 
-  /** Every open request's next timer and every digest owed; returns how many timers were added. */
+  /**
+   * Every open request's next timer and every digest owed; returns how many timers were added. Pages are
+   * read from PostgreSQL while Redis takes the previous ones, up to ADDS_IN_FLIGHT addBulk calls at once
+   * (Redis runs them one after another, but the round trips overlap).
+   */
   async function rebuildAll(now = new Date()) {
     let afterId = 0;
     let timers = 0;
-    let adding: Promise<number> = Promise.resolve(0);
+    const inFlight = new Set<Promise<void>>();
     for (;;) {
       const page = await repository.openRequestsPage(afterId, PAGE);
-      timers += await adding;
       if (page.length === 0) break;
-      // The next page is read from PostgreSQL while Redis takes this one.
-      adding = deps.scheduler.scheduleMany(page, now);
       afterId = page[page.length - 1]!.id;
+      for (let start = 0; start < page.length; start += BULK) {
+        const adding: Promise<void> = deps.scheduler
+          .scheduleMany(page.slice(start, start + BULK), now)
+          .then((added) => {
+            timers += added;
+          })
+          .finally(() => inFlight.delete(adding));
+        inFlight.add(adding);
+        if (inFlight.size >= ADDS_IN_FLIGHT) await Promise.race(inFlight);
+      }
     }
+    await Promise.all(inFlight);
     const digests = await requeueDigests(now);
     return { timers, digests };
   }
@@ -76,8 +90,14 @@ export function createDeadlinesReconciler(deps: {
   async function sweepLost(now = new Date()) {
     let afterId = 0;
     let requeued = 0;
+    const windows = Object.values(deps.policies);
+    const mayBeDue = {
+      before: new Date(now.getTime() - LOST_AFTER_MS),
+      maxTakeWindowMs: Math.max(...windows.map((policy) => policy.takeWithinMinutes)) * 60_000,
+      maxResolveWindowMs: Math.max(...windows.map((policy) => policy.resolveWithinMinutes)) * 60_000,
+    };
     for (;;) {
-      const page = await repository.openRequestsPage(afterId, PAGE);
+      const page = await repository.openRequestsPage(afterId, PAGE, mayBeDue);
       if (page.length === 0) break;
       afterId = page[page.length - 1]!.id;
       const late = page.filter((request) => {

@@ -63,7 +63,23 @@ export function createDeadlinesRepository({ db }: { db: DbOrTx }) {
      * A page of open requests (id order) with the steps already fired — what the reconciler rebuilds the
      * timers from. Uses the partial index over open requests and the unique index of escalations.
      */
-    async openRequestsPage(afterId: number, limit: number): Promise<LadderRequestWithFired[]> {
+    async openRequestsPage(
+      afterId: number,
+      limit: number,
+      /**
+       * Only requests whose first step may be due before `before`: the take deadline within half the
+       * longest take window of it (while it waits to be taken), or the resolve deadline within half the
+       * longest resolve window. A cheap filter, so the periodic sweep reads only candidates.
+       */
+      mayBeDue?: { before: Date; maxTakeWindowMs: number; maxResolveWindowMs: number },
+    ): Promise<LadderRequestWithFired[]> {
+      const candidates = mayBeDue
+        ? sql`((${requests.status} in ('new', 'assigned') and ${requests.takeDeadlineAt} < ${new Date(
+            mayBeDue.before.getTime() + mayBeDue.maxTakeWindowMs / 2,
+          ).toISOString()}) or ${requests.resolveDeadlineAt} < ${new Date(
+            mayBeDue.before.getTime() + mayBeDue.maxResolveWindowMs / 2,
+          ).toISOString()})`
+        : undefined;
       const rows = await db
         .select({
           ...ladderColumns,
@@ -72,7 +88,7 @@ export function createDeadlinesRepository({ db }: { db: DbOrTx }) {
              from ${escalations} where ${escalations.requestId} = ${requests.id}), '{}')`,
         })
         .from(requests)
-        .where(and(inArray(requests.status, [...openStatuses]), gt(requests.id, afterId)))
+        .where(and(inArray(requests.status, [...openStatuses]), gt(requests.id, afterId), candidates))
         .orderBy(asc(requests.id))
         .limit(limit);
       return rows.map((row) => ({ ...row, fired: new Set(row.fired as StepKey[]) }));
