@@ -5,7 +5,7 @@ import { Api, Bot, InlineKeyboard, InputFile, Keyboard } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient, EmulatorClientError } from '../../test/helpers/emulator-client.js';
-import { createEmulator, type Emulator, type EmulatorEvent } from './emulator.js';
+import { createEmulator, type Emulator, type EmulatorEvent, type WebhookAnswer } from './emulator.js';
 
 const TOKEN = '123456:TEST-emulator-token';
 
@@ -294,6 +294,27 @@ describe('webhook', () => {
       expect(quick.stats().pendingUpdates).toBe(0);
     } finally {
       await quick.stop();
+    }
+  });
+
+  it('reports each webhook answer with its update and whether it was a 2xx (benchmarks time them)', async () => {
+    const answers: WebhookAnswer[] = [];
+    const timed = createEmulator({ token: TOKEN, onWebhookAnswered: (answer) => answers.push(answer) });
+    await timed.start();
+    const receiver = await startWebhookReceiver([503]);
+    try {
+      const user = timed.createUser({ first_name: 'Ann' });
+      await new Api(TOKEN, { apiRoot: timed.apiRoot }).setWebhook(receiver.url);
+      const { update_id } = timed.sendText(user.id, 'timed');
+      await waitUntil(() => answers.length === 2);
+      expect(answers.map((answer) => [answer.update_id, answer.ok])).toEqual([
+        [update_id, false],
+        [update_id, true],
+      ]);
+      expect(answers.every((answer) => answer.ms >= 0 && Number.isFinite(answer.ms))).toBe(true);
+    } finally {
+      receiver.server.close();
+      await timed.stop();
     }
   });
 });

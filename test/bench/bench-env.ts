@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
@@ -173,7 +174,12 @@ export function spawnBenchChild(entry: string, args: string[], env: Record<strin
   child.once('exit', () => children.delete(child));
   let out = '';
   const waiters = new Set<() => void>();
+  // BENCH_CHILD_LOG_DIR=/tmp/logs keeps each child's whole output in <dir>/<entry>-<pid>.log.
+  const logFile = process.env.BENCH_CHILD_LOG_DIR
+    ? join(process.env.BENCH_CHILD_LOG_DIR, `${basename(entry, '.ts')}-${child.pid}.log`)
+    : undefined;
   const onData = (chunk: Buffer) => {
+    if (logFile) appendFileSync(logFile, chunk);
     out += chunk.toString();
     if (out.length > 2_000_000) out = out.slice(-1_000_000);
     for (const waiter of waiters) waiter();

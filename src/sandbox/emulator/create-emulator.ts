@@ -137,6 +137,9 @@ class BotApiEmulator implements Emulator {
     this.server = createServer((req, res) => {
       void this.handleRequest(req, res);
     });
+    // Like Telegram, keep idle connections open long: with Node's 5 s default, a bot's keep-alive client
+    // sometimes reuses a socket just as the server closes it (ECONNRESET → "telegram unreachable").
+    this.server.keepAliveTimeout = 65_000;
   }
 
   get url(): string {
