@@ -3,15 +3,17 @@
  * page of side-by-side chats. It uses its own database (`patronazh_sandbox`) and Redis key prefix so it never
  * touches real data, and starts from fresh demo data every time.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startApp } from '../app.js';
-import { createConfig } from '../config.js';
+import { ConfigError, createConfig } from '../config.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { createEmulator } from './emulator.js';
 import { checkServices } from './preflight.js';
 import { clearSandboxData, sandboxPeople, seedSandbox } from './seed.js';
+import { sandboxDeadlinesNote } from './web/deadlines-note.js';
 import { createSandboxWebServer } from './web/web-server.js';
 
 const SANDBOX_TOKEN = '1000000001:sandbox-token-not-a-secret';
@@ -27,6 +29,9 @@ const databaseUrl =
   process.env.SANDBOX_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/patronazh_sandbox';
 const redisUrl = process.env.SANDBOX_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const redisPrefix = process.env.SANDBOX_REDIS_PREFIX ?? 'sandbox';
+// Minutes instead of hours, so a reminder and the supervisors' alerts can be watched; tests pass seconds.
+const policiesFile =
+  process.env.SANDBOX_POLICIES_FILE ?? fileURLToPath(new URL('./policies.sandbox.json', import.meta.url));
 
 const problems = await checkServices(databaseUrl, redisUrl);
 if (problems.length > 0) {
@@ -52,16 +57,26 @@ await emulator.start().catch((error: NodeJS.ErrnoException) => {
   );
   process.exit(1);
 });
-const config = createConfig({
-  BOT_TOKEN: SANDBOX_TOKEN,
-  TELEGRAM_API_ROOT: emulator.url,
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  REDIS_PREFIX: redisPrefix,
-  HTTP_HOST: '127.0.0.1',
-  HTTP_PORT: '0',
-  LOG_LEVEL: String(values['log-level']),
-});
+const config = (() => {
+  try {
+    return createConfig({
+      BOT_TOKEN: SANDBOX_TOKEN,
+      TELEGRAM_API_ROOT: emulator.url,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: String(values['log-level']),
+      DEADLINE_POLICIES_FILE: policiesFile,
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Most likely the policy file (SANDBOX_POLICIES_FILE): the message names the key that is wrong.
+    process.stderr.write(`${error.message}\n  (deadline policy file: ${policiesFile})\n`);
+    process.exit(1);
+  }
+})();
 const logger = createLogger({ level: config.logLevel, botToken: config.botToken });
 const app = await startApp(config, { role: 'all', logger });
 
@@ -78,6 +93,14 @@ const startOver = async () => {
 };
 await startOver();
 
+/** The pane title of the seeded supervisor of districts (or the regional one), for the page's note. */
+function chatTitle(role: 'supervisor', ofDistricts: boolean): string {
+  const person = sandboxPeople.find(
+    (p) => p.role === role && (p.districtCodes ?? []).length > 0 === ofDistricts,
+  );
+  return person?.title ?? 'Руководитель';
+}
+
 const web = createSandboxWebServer({
   emulator,
   people: sandboxPeople.map((person) => ({
@@ -88,9 +111,10 @@ const web = createSandboxWebServer({
   })),
   reset: startOver,
   notes: {
-    // Until escalation policies can be configured, the sandbox runs the SPEC's real deadlines.
-    deadlines:
-      'Сроки заявок здесь пока обычные (часы, как в настоящей службе); сокращённые сроки для песочницы появятся вместе с эскалациями.',
+    deadlines: sandboxDeadlinesNote(config.deadlinePolicies, {
+      district: chatTitle('supervisor', true),
+      regional: chatTitle('supervisor', false),
+    }),
   },
   // 8080 unless told otherwise; when 8080 is taken the page goes elsewhere (the address is printed below).
   port: values['web-port'] === undefined ? 8080 : Number(values['web-port']),

@@ -88,9 +88,21 @@ export const sandboxPeople: readonly SandboxPerson[] = [
     phone: '+79001000004',
     role: 'supervisor',
     title: 'Руководитель',
-    subtitle: 'Елена Васильева — руководитель кураторов, получает эскалации',
+    subtitle:
+      'Елена Васильева — руководитель кураторов (Липецк, Грязинский район): ей приходят оповещения, когда заявку не взяли в срок',
     shownByDefault: true,
     districtCodes: ['lipetsk-city', 'gryazi'],
+  },
+  {
+    telegramId: 100_000_007,
+    firstName: 'Наталья',
+    lastName: 'Орлова',
+    phone: '+79001000007',
+    role: 'supervisor',
+    title: 'Руководитель области',
+    subtitle:
+      'Наталья Орлова — руководитель службы по всей области: ей приходят оповещения, когда срок прошёл вдвое',
+    shownByDefault: false,
   },
   {
     telegramId: 100_000_005,

@@ -1,20 +1,26 @@
 /**
  * The sandbox page in a real browser (Debian's Chromium, headless): a person types and clicks in the chats
- * the way a newcomer would, and sees the bot answer live. Extend the flow with the helpers of
- * test/helpers/sandbox-browser.ts (sendText, clickButton, clickReplyButton, waitForBubble) as the family
- * dialogues and the curator workspace grow.
+ * the way a newcomer would, and sees the bot answer live — the issue's whole acceptance flow, by clicking and
+ * typing in the page alone: register → psychologist request → a curator takes it and replies → the family
+ * answers → the curator resolves it → the family rates it → a second request nobody takes reaches the
+ * supervisors. The sandbox runs a policy file of seconds (test/fixtures/policies.sandbox-browser.json), so
+ * the escalation comes within a minute; the test waits for it, it does not time it.
+ * SANDBOX_SCREENSHOT=docs/sandbox.png saves the page at the end (the README's picture).
  */
-import type { Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import {
   answerWithButton,
   answerWithText,
   clickButton,
+  clickButtonOn,
   clickReplyButton,
   type LaunchedBrowser,
   launchChromium,
   pane,
+  replyToMessage,
   sendText,
   WAIT_MS,
   waitForBubble,
@@ -26,6 +32,16 @@ const CURATOR_ANNA = 100_000_002;
 const CURATOR_OLEG = 100_000_003;
 const SUPERVISOR = 100_000_004;
 const RESOLVED_FAMILY = 100_000_006;
+const REGIONAL_SUPERVISOR = 100_000_007;
+const POLICIES = fileURLToPath(new URL('../fixtures/policies.sandbox-browser.json', import.meta.url));
+/** The escalation ladder of the test's policies runs within a minute; waiting is generous, not timed. */
+const ESCALATION_WAIT_MS = 180_000;
+
+/** SANDBOX_SCREENSHOT_DIR=dir saves the page after each step (to read the flow as a person would). */
+async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SANDBOX_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
 
 async function waitForPageUrl(sandbox: SpawnedProcess): Promise<string> {
   const giveUpAt = Date.now() + 45_000;
@@ -43,6 +59,10 @@ describe('the sandbox page in a browser', () => {
   let sandbox: SpawnedProcess;
   let browser: LaunchedBrowser;
   let page: Page;
+  /** Shared by the steps of the flow, which run in order. */
+  let firstNumber = '';
+  let curator: Locator;
+  let curatorName = '';
 
   beforeAll(async () => {
     const [emulatorPort, webPort] = [await freePort(), await freePort()];
@@ -53,6 +73,7 @@ describe('the sandbox page in a browser', () => {
         SANDBOX_DATABASE_URL: process.env.DATABASE_URL!,
         SANDBOX_REDIS_URL: process.env.REDIS_URL!,
         SANDBOX_REDIS_PREFIX: `${process.env.REDIS_PREFIX}_browser`,
+        SANDBOX_POLICIES_FILE: POLICIES,
       },
     );
     const [url, launched] = await Promise.all([waitForPageUrl(sandbox), launchChromium()]);
@@ -72,6 +93,12 @@ describe('the sandbox page in a browser', () => {
       await pane(page, userId).waitFor({ state: 'visible', timeout: WAIT_MS });
     }
     await expect(pane(page, FAMILY).locator('.pane-title').textContent()).resolves.toBe('Семья');
+    // The note is written from the policies the sandbox runs (here the test's file of seconds).
+    const note = await page.locator('.banner .deadlines').textContent();
+    expect(note).toContain('Сроки здесь сокращены');
+    expect(note).toContain('через 15 с куратору придёт напоминание');
+    expect(note).toContain('через 30 с — оповещение в чат «Руководитель»');
+    expect(note).toContain('через 1 мин — в чат «Руководитель области»');
   });
 
   it('shows a staff member their own chat: the invite they opened and the bot welcoming them', async () => {
@@ -132,15 +159,129 @@ describe('the sandbox page in a browser', () => {
     const number = /№\s*(\d+)/.exec((await accepted.textContent()) ?? '')?.[1];
     expect(number).toBeDefined();
 
-    const curators = page.locator(
-      `.pane[data-user-id="${CURATOR_ANNA}"], .pane[data-user-id="${CURATOR_OLEG}"]`,
+    firstNumber = number!;
+
+    // The card reaches one of the two curators of Липецк (whoever routing chose).
+    const card = page.locator(
+      `.pane[data-user-id="${CURATOR_ANNA}"] .message-row.from-bot, .pane[data-user-id="${CURATOR_OLEG}"] .message-row.from-bot`,
+      { hasText: `заявка № ${number}` },
     );
-    const card = curators.locator('.message-row.from-bot', { hasText: `заявка № ${number}` });
     await card.first().waitFor({ state: 'visible', timeout: WAIT_MS });
     await expect(card.first().textContent()).resolves.toContain('Помощь психолога');
-    if (process.env.SANDBOX_SCREENSHOT) await page.screenshot({ path: process.env.SANDBOX_SCREENSHOT });
-    // Next, when the curator workspace exists: the curator takes the card and replies, the family sees it.
+    const annaHasIt =
+      (await pane(page, CURATOR_ANNA)
+        .locator('.message-row', { hasText: `заявка № ${number}` })
+        .count()) > 0;
+    curator = pane(page, annaHasIt ? CURATOR_ANNA : CURATOR_OLEG);
+    curatorName = annaHasIt ? 'Анна Петрова' : 'Олег Смирнов';
+    await snapshot(page, '1-card');
+  }, 90_000);
+
+  it('lets the curator take the card and reply to it; the family reads the reply and answers', async () => {
+    const family = pane(page, FAMILY);
+    const card = () => curator.locator('.message-row.from-bot', { hasText: `Новая заявка № ${firstNumber}` });
+    await clickButtonOn(curator, card(), 'Взять в работу');
+    // The bot answers the click with a notice (a toast over the chat, as Telegram shows it).
+    await curator.locator('.toast', { hasText: 'Заявка ваша' }).waitFor({ timeout: WAIT_MS });
+    await waitForBubble(family, `взял(а) вашу заявку № ${firstNumber} в работу`);
+    // The card is edited in place: taken, with the buttons of a request in work.
+    await card().locator('.inline-button', { hasText: 'Решена' }).waitFor({ timeout: WAIT_MS });
+    await expect(card().textContent()).resolves.toContain('Взята в работу');
+
+    // A Telegram reply to the card (the page's «ответить» on the bubble) goes to the family.
+    await replyToMessage(
+      curator,
+      card(),
+      'Здравствуйте, Мария! Я ваш куратор. Позвоню завтра в 18:30, удобно?',
+    );
+    const sentReply = await waitForBubble(curator, 'Позвоню завтра', 'user');
+    await expect(sentReply.locator('.quote').textContent()).resolves.toContain(
+      `Новая заявка № ${firstNumber}`,
+    );
+    await waitForBubble(curator, `Отправлено семье · заявка № ${firstNumber}`);
+    const relayed = await waitForBubble(family, 'Позвоню завтра в 18:30');
+    await expect(relayed.textContent()).resolves.toContain(
+      `Куратор ${curatorName} · заявка № ${firstNumber}`,
+    );
+
+    // The family answers with the button under the curator's message.
+    await clickButtonOn(family, relayed, 'Ответить куратору');
+    await answerWithText(family, 'Напишите сообщение куратору', 'Да, удобно. Спасибо!');
+    await waitForBubble(family, 'Передали куратору');
+    const answer = await waitForBubble(curator, 'Да, удобно. Спасибо!');
+    await expect(answer.textContent()).resolves.toContain(`заявка № ${firstNumber}`);
+
+    // «Ответить» under the family's message, then the text.
+    await clickButtonOn(curator, answer, 'Ответить');
+    await answerWithText(curator, 'уйдёт семье', 'Договорились, до завтра.');
+    await waitForBubble(family, 'Договорились, до завтра.');
+    await snapshot(page, '2-conversation');
+  }, 90_000);
+
+  it('lets the curator resolve it with a comment; the family sees it and rates the help', async () => {
+    const family = pane(page, FAMILY);
+    const card = curator.locator('.message-row.from-bot', { hasText: `Новая заявка № ${firstNumber}` });
+    await clickButtonOn(curator, card, 'Решена');
+    await answerWithText(
+      curator,
+      'комментарий для семьи',
+      'Поговорили по телефону, записали к психологу центра на пятницу.',
+    );
+    await waitForBubble(curator, `Заявка № ${firstNumber} решена`);
+    await waitForBubble(family, 'записали к психологу центра на пятницу');
+    await snapshot(page, '3-resolved');
+    await answerWithButton(family, `Заявка № ${firstNumber} решена. Оцените`, '5 ⭐');
+    await answerWithButton(family, 'Хотите что-то добавить', 'Пропустить');
+    await waitForBubble(family, `Ваш отзыв по заявке № ${firstNumber} сохранён`);
+    await snapshot(page, '4-rated');
   }, 60_000);
+
+  it(
+    'alerts the supervisors when nobody takes a second request',
+    async () => {
+      const family = pane(page, FAMILY);
+      await clickReplyButton(family, 'Нужна помощь');
+      await answerWithButton(family, 'С чем нужна помощь', 'Помощь психолога');
+      await answerWithButton(family, 'Как срочно', 'Можно в ближайшие дни');
+      await answerWithButton(family, 'Для кого', 'Для меня');
+      await answerWithButton(family, 'Как удобнее поговорить', 'Лично');
+      await answerWithText(family, 'Когда вам удобно', 'в субботу утром');
+      await answerWithButton(family, 'Хотите что-то добавить', 'Пропустить');
+      await answerWithButton(family, 'документы или фото', 'Пропустить');
+      await answerWithButton(family, 'Проверьте заявку', '✅ Отправить куратору');
+      const accepted = family
+        .locator('.message-row.from-bot', { hasText: /Заявка № \d+ принята/, hasNotText: `№ ${firstNumber}` })
+        .last();
+      await accepted.waitFor({ state: 'visible', timeout: WAIT_MS });
+      const second = /№\s*(\d+)/.exec((await accepted.textContent()) ?? '')?.[1];
+      expect(second).toBeDefined();
+      await snapshot(page, '5-second-request');
+
+      // Nobody takes it: the curator is reminded, then the district supervisor is alerted with the buttons.
+      await curator
+        .locator('.message-row.from-bot', { hasText: `Напоминание: заявка № ${second}` })
+        .waitFor({ state: 'visible', timeout: ESCALATION_WAIT_MS });
+      const supervisor = pane(page, SUPERVISOR);
+      const alert = supervisor.locator('.message-row.from-bot', { hasText: `Заявка № ${second} просрочена` });
+      await alert.waitFor({ state: 'visible', timeout: ESCALATION_WAIT_MS });
+      await expect(alert.textContent()).resolves.toContain('Её не взяли в работу');
+      await expect(alert.locator('.inline-button').allTextContents()).resolves.toEqual(
+        expect.arrayContaining(['Открыть', 'Переназначить']),
+      );
+
+      // Twice the window: the regional supervisor, one click away in the bar.
+      await page.locator(`.chip[data-user-id="${REGIONAL_SUPERVISOR}"]`).click();
+      const regional = pane(page, REGIONAL_SUPERVISOR);
+      await regional
+        .locator('.message-row.from-bot', { hasText: `Заявка № ${second} просрочена вдвое` })
+        .waitFor({ state: 'visible', timeout: ESCALATION_WAIT_MS });
+      await snapshot(page, '6-regional');
+      await page.locator(`.chip[data-user-id="${REGIONAL_SUPERVISOR}"]`).click();
+      await regional.waitFor({ state: 'hidden', timeout: WAIT_MS });
+      if (process.env.SANDBOX_SCREENSHOT) await page.screenshot({ path: process.env.SANDBOX_SCREENSHOT });
+    },
+    4 * ESCALATION_WAIT_MS,
+  );
 
   it('starts over with fresh demo data on «Начать заново»', async () => {
     const family = pane(page, FAMILY);

@@ -131,3 +131,18 @@ export async function appears(locator: Locator, timeoutMs = 2000): Promise<boole
     () => false,
   );
 }
+
+/**
+ * Replies to the message in `row` the way a person does in the page: «ответить» on its bubble, then the
+ * text. The page sends it with reply_to_message, as Telegram does for a swipe-reply.
+ */
+export async function replyToMessage(chat: Locator, row: Locator, text: string): Promise<void> {
+  await row.locator('.reply-action').click({ timeout: WAIT_MS });
+  await chat.locator('.reply-preview').waitFor({ state: 'visible', timeout: WAIT_MS });
+  await sendText(chat, text);
+}
+
+/** Clicks the inline button with exactly this label under the message in `row`. */
+export async function clickButtonOn(chat: Locator, row: Locator, label: string): Promise<void> {
+  await clickOrExplain(chat, row.locator('.inline-button', { hasText: exactly(label) }), label);
+}
