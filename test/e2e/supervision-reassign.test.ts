@@ -220,6 +220,27 @@ describe('reassigning a request in work, and a closed one', () => {
     expect(buttonsOf(toNew)).toEqual(expect.arrayContaining(['Решена', 'Отклонить']));
     expect(buttonsOf(toNew)).not.toContain('Взять в работу');
 
+    // A supervisor in the middle of a dialogue (asked for a resolve comment) types /stats: the dialogue is
+    // left, the figures come, and nothing is resolved with "/stats" as the family's comment.
+    const resolve = bot.emulator.pressButton(
+      supervisor.chat.id,
+      somewhere.message_id,
+      `cur:${request.id}:resolve`,
+    );
+    await answerTo(resolve.callback_query_id);
+    const ask = await messageWith(supervisor.chat.id, 'Напишите короткий комментарий для семьи');
+    bot.emulator.sendText(supervisor.chat.id, '/stats');
+    await bot.emulator.waitForMessage(
+      supervisor.chat.id,
+      (m) => m.text?.includes('Статистика за') === true,
+      15_000,
+      {
+        afterMessageId: ask.message_id,
+      },
+    );
+    const [stillInWork] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(stillInWork!.status).toBe('in_progress');
+
     await bot.db
       .update(requests)
       .set({ status: 'resolved', resolvedAt: new Date() })

@@ -16,6 +16,11 @@ export const escapeCommands = [
   'away',
   'back',
   'intake',
+  // Supervisors' commands: a /stats typed while a dialogue waits for a comment must not become the comment.
+  'overdue',
+  'stats',
+  'find',
+  'export',
 ] as const;
 
 /** Whether this update should leave any dialogue in progress: an escape command or a main-menu button. */
