@@ -14,6 +14,8 @@ export type SendOutcome =
   /** 5xx, network trouble, a timeout: worth retrying later. */
   | { kind: 'transient'; reason: string };
 
+export type RelayFileKind = 'photo' | 'document' | 'voice' | 'video' | 'video_note' | 'audio';
+
 /**
  * What a relayed message becomes in the other chat (issue 5): a text in parts (a long one split at
  * Telegram's 4096), a copy of the original (copyMessage, with a labelled caption, or after a label message
@@ -32,6 +34,8 @@ export type OutgoingMessage =
       before?: string[];
       replyMarkup?: InlineKeyboardMarkup;
       replyTo?: number;
+      /** The file to send instead when the original is gone (deleted by its sender): copies keep working. */
+      fallback?: { kind: RelayFileKind; fileId: string; caption?: string };
     }
   | {
       type: 'album';
@@ -100,6 +104,32 @@ const replyTo = (messageId: number | undefined) =>
     ? {}
     : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } };
 
+/** Sends a file by its Telegram file id (a relayed message whose original was deleted before the copy). */
+async function sendFile(
+  api: Api,
+  chatId: number,
+  file: { kind: RelayFileKind; fileId: string; caption?: string },
+  caption: string | undefined,
+  options: Record<string, unknown>,
+): Promise<number> {
+  const text = caption ?? file.caption;
+  const withCaption = text ? { ...options, caption: text } : options;
+  switch (file.kind) {
+    case 'photo':
+      return (await api.sendPhoto(chatId, file.fileId, withCaption)).message_id;
+    case 'document':
+      return (await api.sendDocument(chatId, file.fileId, withCaption)).message_id;
+    case 'voice':
+      return (await api.sendVoice(chatId, file.fileId, withCaption)).message_id;
+    case 'video':
+      return (await api.sendVideo(chatId, file.fileId, withCaption)).message_id;
+    case 'audio':
+      return (await api.sendAudio(chatId, file.fileId, withCaption)).message_id;
+    case 'video_note':
+      return (await api.sendVideoNote(chatId, file.fileId, options)).message_id;
+  }
+}
+
 async function sendOutgoing(
   api: Api,
   chatId: number,
@@ -129,13 +159,23 @@ async function sendOutgoing(
         });
         first ??= sent.message_id;
       }
-      const copy = await api.copyMessage(chatId, content.fromChatId, content.messageId, {
-        ...(content.caption !== undefined ? { caption: content.caption } : {}),
+      const options = {
         ...(content.replyMarkup ? { reply_markup: content.replyMarkup } : {}),
         ...(first === undefined ? replyTo(content.replyTo) : {}),
-      });
-      // The copy itself is what a reply threads on; a label sent before it is only its heading.
-      ids.push(copy.message_id);
+      };
+      try {
+        const copy = await api.copyMessage(chatId, content.fromChatId, content.messageId, {
+          ...(content.caption !== undefined ? { caption: content.caption } : {}),
+          ...options,
+        });
+        // The copy itself is what a reply threads on; a label sent before it is only its heading.
+        ids.push(copy.message_id);
+      } catch (error) {
+        const gone =
+          error instanceof GrammyError && error.error_code === 400 && /not found/i.test(error.description);
+        if (!gone || !content.fallback) throw error;
+        ids.push(await sendFile(api, chatId, content.fallback, content.caption, options));
+      }
       return done();
     }
     case 'album': {

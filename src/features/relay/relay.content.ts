@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { familyMembers, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
-import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
+import type { OutgoingMessage, RelayFileKind } from '../../telegram/telegram-sender.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
 import { createRoutingRepository } from '../routing/routing.repository.js';
@@ -121,6 +121,7 @@ function compose(t: Translate, label: string, row: RelayedMessage, question: boo
 }
 
 const albumTypes = new Set(['photo', 'video', 'document', 'audio']);
+const relayFileKinds = new Set(['photo', 'document', 'voice', 'video', 'video_note', 'audio']);
 
 async function renderCopy(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {
   const payload = copyPayload.parse(notification.payload);
@@ -209,6 +210,15 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
       fromChatId: origin.chatId,
       messageId: origin.messageId,
       ...(captionFits ? { caption: words } : { before: splitText(words) }),
+      ...(row.fileId && relayFileKinds.has(row.kind)
+        ? {
+            fallback: {
+              kind: row.kind as RelayFileKind,
+              fileId: row.fileId,
+              ...(row.text ? { caption: row.text } : {}),
+            },
+          }
+        : {}),
       replyMarkup,
       ...(replyTo ? { replyTo } : {}),
     };
