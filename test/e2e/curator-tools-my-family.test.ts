@@ -227,6 +227,26 @@ describe('/family and support measures', () => {
 
     const byName = await chat.say('/family кузнецова', 'Карточка семьи');
     expect(byName.text).toContain('Светлана Кузнецова');
+    // Two families match: a list of names and districts, each shown family an audit row; a press opens one.
+    const { family: namesake } = await createRegisteredFamily(bot.db, {
+      telegramId: bot.emulator.createUser({ first_name: 'Анна' }).id,
+      curatorId: curator.id,
+      districtId: district.id,
+      memberName: 'Анна Кузнецова',
+    });
+    const listed = await chat.say('/family Кузнецова', 'Нашли несколько семей');
+    expect(buttons(listed).map((b) => b.text)).toEqual([
+      'Светлана Кузнецова · Грязинский район',
+      'Анна Кузнецова · Грязинский район',
+    ]);
+    const found = await bot.db.select().from(auditLog).where(eq(auditLog.action, 'family_found'));
+    expect(found.map((row) => [row.staffId, row.familyId, row.details])).toEqual([
+      [curator.id, family.id, { query: 'name' }],
+      [curator.id, namesake.id, { query: 'name' }],
+    ]);
+    bot.emulator.pressButtonByText(user.id, listed.message_id, 'Анна Кузнецова · Грязинский район');
+    expect((await chat.next('Карточка семьи')).text).toContain('Анна Кузнецова, телефон');
+
     const byNumber = await chat.say(`/family № ${request.number}`, 'Карточка семьи');
     expect(byNumber.text).toContain('Светлана Кузнецова');
     const audits = await bot.db

@@ -144,14 +144,29 @@ export function parseFamilyQuery(raw: string): FamilyQuery | undefined {
 }
 
 /** Families in the presser's scope matching the query (at most 10 listed; more means "be more precise"). */
-export async function findFamilies(deps: { db: Db }, input: { telegramId: number; query: FamilyQuery }) {
+export async function findFamilies(
+  deps: { db: Db; now?: Date },
+  input: { telegramId: number; query: FamilyQuery },
+) {
   const checked = await authoriseStaff(deps.db, input.telegramId);
   if (!checked.ok) return checked;
-  const rows = await createCuratorToolsRepository({ db: deps.db }).findFamilies(
-    scopeOf(checked.presser, 'families'),
-    input.query,
-  );
-  return { ok: true, families: rows.slice(0, 10), more: rows.length > 10 } as const;
+  const repository = createCuratorToolsRepository({ db: deps.db });
+  const rows = await repository.findFamilies(scopeOf(checked.presser, 'families'), input.query);
+  const shown = rows.slice(0, 10);
+  // A list shows names: each family on it is a staff read (a single match is logged as the card view).
+  if (shown.length > 1) {
+    const now = deps.now ?? new Date();
+    for (const family of shown) {
+      await repository.audit({
+        staffId: checked.presser.id,
+        action: 'family_found',
+        familyId: family.familyId,
+        details: { query: input.query.kind },
+        now,
+      });
+    }
+  }
+  return { ok: true, families: shown, more: rows.length > 10 } as const;
 }
 
 /** Checks that the presser may work with this family now (before a dialogue asks anything). */
