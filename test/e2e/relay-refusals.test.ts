@@ -135,7 +135,7 @@ describe('relay refusals', () => {
     await createStaffMember(bot.db, {
       role: 'supervisor',
       telegramId: supervisorUser.id,
-      fullName: 'Павел Руководитель',
+      fullName: 'Павел Смирнов',
       districtIds: [district.id],
     });
     bot.emulator.sendText(C, 'Напишите, когда будете дома.', { replyTo: card.message_id });
@@ -161,7 +161,7 @@ describe('relay refusals', () => {
     await delivered(bot);
     bot.emulator.sendText(supervisorUser.id, 'Спасибо, передам коллегам.', { replyTo: copy.message_id });
     expect((await toFamily('передам коллегам')).text).toBe(
-      `💬 Куратор Павел Руководитель · заявка № ${request.number}\n\nСпасибо, передам коллегам.`,
+      `💬 Руководитель Павел Смирнов · заявка № ${request.number}\n\nСпасибо, передам коллегам.`,
     );
   });
 });

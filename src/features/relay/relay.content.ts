@@ -69,9 +69,13 @@ async function labelOf(db: Db, t: Translate, row: RelayedMessage, question: bool
     const [curator] =
       row.senderStaffId === null
         ? []
-        : await db.select({ name: staff.fullName }).from(staff).where(eq(staff.id, row.senderStaffId));
+        : await db
+            .select({ name: staff.fullName, role: staff.role })
+            .from(staff)
+            .where(eq(staff.id, row.senderStaffId));
     return t(question ? 'relay-label-question' : 'relay-label-curator', {
       curator: curator?.name ?? '—',
+      role: curator?.role ?? 'curator',
       about,
     });
   }

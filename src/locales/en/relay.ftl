@@ -3,8 +3,14 @@
 ## Headings of relayed messages
 relay-about-request = request № { $number }
 relay-about-general = general question
-relay-label-curator = 💬 Curator { $curator } · { $about }
-relay-label-question = ❓ Curator { $curator } asks · { $about }
+relay-label-curator = 💬 { $role ->
+        [supervisor] Supervisor
+       *[curator] Curator
+    } { $curator } · { $about }
+relay-label-question = ❓ { $role ->
+        [supervisor] Supervisor
+       *[curator] Curator
+    } { $curator } asks · { $about }
 relay-label-family = 💬 { $family } · { $about }
 relay-label-instead = (sent to you: the family’s curator cannot be reached in the bot)
 relay-family-unknown = Family

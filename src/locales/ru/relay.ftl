@@ -3,8 +3,14 @@
 ## Подписи к пересланным сообщениям
 relay-about-request = заявка № { $number }
 relay-about-general = общий вопрос
-relay-label-curator = 💬 Куратор { $curator } · { $about }
-relay-label-question = ❓ Куратор { $curator } спрашивает · { $about }
+relay-label-curator = 💬 { $role ->
+        [supervisor] Руководитель
+       *[curator] Куратор
+    } { $curator } · { $about }
+relay-label-question = ❓ { $role ->
+        [supervisor] Руководитель
+       *[curator] Куратор
+    } { $curator } спрашивает · { $about }
 relay-label-family = 💬 { $family } · { $about }
 relay-label-instead = (пришло вам: куратор семьи недоступен в боте)
 relay-family-unknown = Семья
