@@ -208,20 +208,24 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .where(eq(notifications.id, id));
     },
 
-    /** Copies already delivered of a relayed message (the targets of an edit). */
+    /**
+     * Copies already delivered of a relayed message (the targets of an edit). The copies are locked first:
+     * one being sent right now is waited for, so it counts as sent rather than slipping past the edit.
+     */
     async sentCopiesOf(messageId: number) {
-      return db
+      const copies = await db
         .select()
         .from(notifications)
         .where(
           and(
             inArray(notifications.kind, [relayNotificationKinds.toFamily, relayNotificationKinds.toStaff]),
-            eq(notifications.status, 'sent'),
-            sql`(${notifications.payload}->>'messageId')::bigint = ${messageId}
-              or ${notifications.payload}->'included' @> ${JSON.stringify([messageId])}::jsonb`,
+            sql`((${notifications.payload}->>'messageId')::bigint = ${messageId}
+              or ${notifications.payload}->'included' @> ${JSON.stringify([messageId])}::jsonb)`,
           ),
         )
-        .orderBy(asc(notifications.id));
+        .orderBy(asc(notifications.id))
+        .for('update');
+      return copies.filter((copy) => copy.status === 'sent');
     },
 
     /**

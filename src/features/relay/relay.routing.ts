@@ -103,17 +103,19 @@ export async function routeRelayedMessage(
  * marked correction is sent under it). Copies still pending go out with the new words anyway.
  */
 export async function routeRelayedEdit({ db }: { db: Db }, outboxId: number, messageId: number) {
-  const relay = createRelayRepository({ db });
-  const copies = await relay.sentCopiesOf(messageId);
-  return relay.insertNotifications(
-    copies.map((copy) => ({
-      kind: relayNotificationKinds.edit,
-      dedupeKey: `outbox:${outboxId}:copy:${copy.id}`,
-      requestId: copy.requestId,
-      chatId: copy.chatId,
-      recipientMemberId: copy.recipientMemberId,
-      recipientStaffId: copy.recipientStaffId,
-      payload: { messageId, copyId: copy.id },
-    })),
-  );
+  return db.transaction(async (tx) => {
+    const relay = createRelayRepository({ db: tx });
+    const copies = await relay.sentCopiesOf(messageId);
+    return relay.insertNotifications(
+      copies.map((copy) => ({
+        kind: relayNotificationKinds.edit,
+        dedupeKey: `outbox:${outboxId}:copy:${copy.id}`,
+        requestId: copy.requestId,
+        chatId: copy.chatId,
+        recipientMemberId: copy.recipientMemberId,
+        recipientStaffId: copy.recipientStaffId,
+        payload: { messageId, copyId: copy.id },
+      })),
+    );
+  });
 }
