@@ -9,6 +9,17 @@ import { createDeadlinesRepository, type LadderRequestWithFired } from './deadli
 import { alertUrgentRequest, type DigestDue } from './deadlines.usecases.js';
 import type { DeadlinePolicies } from './policies.js';
 
+/** Outbox events after which a request's clocks may run differently (messages change nothing). */
+const clockEvents = new Set<OutboxEvent['kind']>([
+  'request_created',
+  'request_taken',
+  'request_resolved',
+  'request_rejected',
+  'request_cancelled',
+  'request_reopened',
+  'request_reassigned',
+]);
+
 const allSteps = escalationClocks.flatMap((clock) => escalationLevels.map((level) => ({ clock, level })));
 
 /**
@@ -80,7 +91,7 @@ export function createDeadlineScheduler(deps: {
      * returns notifications to deliver (an urgent request's alerts).
      */
     async onOutboxEvent(event: OutboxEvent): Promise<number[]> {
-      if (!('requestId' in event.payload)) return [];
+      if (!clockEvents.has(event.kind) || !('requestId' in event.payload)) return [];
       const requestId = event.payload.requestId;
       const notificationIds =
         event.kind === 'request_created' ? await alertUrgentRequest({ db: deps.db }, requestId) : [];
