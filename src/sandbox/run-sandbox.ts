@@ -13,7 +13,7 @@ import { createLogger } from '../logger.js';
 import { createEmulator } from './emulator.js';
 import { checkServices } from './preflight.js';
 import { clearSandboxData, sandboxPeople, seedSandbox } from './seed.js';
-import { sandboxDeadlinesNote } from './web/deadlines-note.js';
+import { formatWindow, sandboxDeadlinesNote } from './web/deadlines-note.js';
 import { createSandboxWebServer } from './web/web-server.js';
 
 const SANDBOX_TOKEN = '1000000001:sandbox-token-not-a-secret';
@@ -124,11 +124,17 @@ const web = createSandboxWebServer({
 await web.start();
 
 const u = emulator.url;
+const psychologistTake = config.deadlinePolicies.psychologist.takeWithinMinutes;
 process.stdout.write(`Патронаж sandbox is running.
 
   Open the page: ${web.url}
-    the chats of a new family member, two curators and a supervisor side by side (an observer and a
-    family with a resolved request one click away); write and click for each of them.
+    the chats of a new family member, two curators and a supervisor side by side (the regional
+    supervisor, an observer and a family with a resolved request one click away); write and click for
+    each of them.
+
+  Deadlines are short here (${policiesFile}):
+    a psychologist request nobody takes reminds its curator after ${formatWindow(psychologistTake / 2, 'en')}, alerts the supervisor after ${formatWindow(psychologistTake, 'en')}
+    and the regional supervisor after ${formatWindow(psychologistTake * 2, 'en')}.
 
   Bot API emulator: ${u}   (service health: http://127.0.0.1:${app.httpPort}/healthz)
     the same through its control API, e.g.:

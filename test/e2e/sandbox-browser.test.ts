@@ -63,6 +63,7 @@ describe('the sandbox page in a browser', () => {
   let firstNumber = '';
   let curator: Locator;
   let curatorName = '';
+  let otherCurator = 0;
 
   beforeAll(async () => {
     const [emulatorPort, webPort] = [await freePort(), await freePort()];
@@ -174,6 +175,7 @@ describe('the sandbox page in a browser', () => {
         .count()) > 0;
     curator = pane(page, annaHasIt ? CURATOR_ANNA : CURATOR_OLEG);
     curatorName = annaHasIt ? 'Анна Петрова' : 'Олег Смирнов';
+    otherCurator = annaHasIt ? CURATOR_OLEG : CURATOR_ANNA;
     await snapshot(page, '1-card');
   }, 90_000);
 
@@ -278,7 +280,13 @@ describe('the sandbox page in a browser', () => {
       await snapshot(page, '6-regional');
       await page.locator(`.chip[data-user-id="${REGIONAL_SUPERVISOR}"]`).click();
       await regional.waitFor({ state: 'hidden', timeout: WAIT_MS });
-      if (process.env.SANDBOX_SCREENSHOT) await page.screenshot({ path: process.env.SANDBOX_SCREENSHOT });
+      if (process.env.SANDBOX_SCREENSHOT) {
+        // The README's picture: the family, the curator who has the requests and the supervisor.
+        await page.locator(`.chip[data-user-id="${otherCurator}"]`).click();
+        await pane(page, otherCurator).waitFor({ state: 'hidden', timeout: WAIT_MS });
+        await page.screenshot({ path: process.env.SANDBOX_SCREENSHOT });
+        await page.locator(`.chip[data-user-id="${otherCurator}"]`).click();
+      }
     },
     4 * ESCALATION_WAIT_MS,
   );

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../helpers/emulator-client.js';
 import { freePort } from '../helpers/ports.js';
@@ -31,8 +34,36 @@ describe('npm run sandbox', () => {
       await client.sendText(user.id, '/start');
       const reply = await client.waitForMessage(user.id, { timeoutMs: 10_000 });
       expect(reply.text).toContain('Патронаж');
+      // Short deadlines by default (src/sandbox/policies.sandbox.json), and the start says so.
+      expect(sandbox.stdout()).toContain('policies.sandbox.json');
+      expect(sandbox.stdout()).toContain(
+        'reminds its curator after 1 min, alerts the supervisor after 2 min',
+      );
     } finally {
       await sandbox.stop('SIGTERM');
+    }
+  });
+
+  it('names the wrong key of a bad SANDBOX_POLICIES_FILE and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'patronazh-policies-'));
+    const file = join(dir, 'policies.json');
+    const policies = JSON.parse(
+      await readFile(new URL('../../src/sandbox/policies.sandbox.json', import.meta.url), 'utf8'),
+    ) as Record<string, { takeWithinMinutes: number }>;
+    policies.psychologist!.takeWithinMinutes = 0;
+    await writeFile(file, JSON.stringify(policies));
+    try {
+      const port = await freePort();
+      const sandbox = spawnEntry(
+        'src/sandbox/run-sandbox.ts',
+        ['--port', String(port)],
+        sandboxEnv({ SANDBOX_POLICIES_FILE: file }),
+      );
+      expect((await sandbox.exited).code).toBe(1);
+      expect(sandbox.stderr()).toContain('psychologist.takeWithinMinutes must be at least one second');
+      expect(sandbox.stderr()).toContain(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

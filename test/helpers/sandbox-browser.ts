@@ -42,6 +42,8 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
     ],
     viewport: { width: 1600, height: 900 },
     locale: 'ru-RU',
+    // The region's zone, so the bubbles' times agree with the times the bot writes in its texts.
+    timezoneId: 'Europe/Moscow',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -7,17 +7,18 @@ import { requestCategories } from '../../db/schema/enums.js';
 import type { DeadlinePolicies } from '../../features/deadlines/policies.js';
 
 /** A window of the policy file (minutes, decimals allowed) the way a person says it: «2 мин», «30 с», «1 ч 30 мин». */
-export function formatWindow(minutes: number): string {
+export function formatWindow(minutes: number, language: 'ru' | 'en' = 'ru'): string {
+  const [d, h, m, sec] = language === 'ru' ? ['д', 'ч', 'мин', 'с'] : ['d', 'h', 'min', 's'];
   const totalSeconds = Math.max(1, Math.round(minutes * 60));
   const days = Math.floor(totalSeconds / 86_400);
   const hours = Math.floor((totalSeconds % 86_400) / 3600);
   const mins = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
   const parts = [
-    days > 0 ? `${days} д` : '',
-    hours > 0 ? `${hours} ч` : '',
-    mins > 0 ? `${mins} мин` : '',
-    seconds > 0 ? `${seconds} с` : '',
+    days > 0 ? `${days} ${d}` : '',
+    hours > 0 ? `${hours} ${h}` : '',
+    mins > 0 ? `${mins} ${m}` : '',
+    seconds > 0 ? `${seconds} ${sec}` : '',
   ].filter(Boolean);
   return parts.join(' ');
 }
