@@ -3,7 +3,6 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
 import { staff, staffCategories } from '../../db/schema/index.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
-import { coversRequest } from '../curator/curator.usecases.js';
 
 /** Which families' requests a supervisor or an observer sees: the whole region, or listed districts. */
 export interface SupervisionScope {
@@ -55,20 +54,8 @@ export async function findViewer(
   };
 }
 
-/** Whether a supervisor may act on a request of a family in `districtId` (the curator workspace's rule). */
-export async function supervisorCoversRequest(
-  db: DbOrTx,
-  telegramId: number,
-  request: { curatorId: number | null },
-  districtId: number,
-) {
-  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
-  if (member?.role !== 'supervisor') return undefined;
-  return coversRequest(member, request, districtId) ? member : undefined;
-}
-
 /** SQL condition on a families' district column: inside the scope. */
-export function inScope(scope: SupervisionScope, districtColumn: SQL | SQL.Aliased | unknown): SQL {
+export function inScope(scope: SupervisionScope, districtColumn: unknown): SQL {
   if (scope.regional) return sql`true`;
   if (scope.districtIds.length === 0) return sql`false`;
   return sql`${districtColumn} in (${sql.join(

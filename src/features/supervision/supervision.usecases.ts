@@ -2,17 +2,14 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { type RequestCategory, type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
+import { coversRequest } from '../curator/curator.usecases.js';
 import type { StatsPeriod } from './supervision.period.js';
 import {
   createSupervisionRepository,
   type FigureRow,
   type RegisterFilters,
 } from './supervision.repository.js';
-import {
-  type SupervisionScope,
-  type SupervisionViewer,
-  supervisorCoversRequest,
-} from './supervision.scope.js';
+import type { SupervisionScope, SupervisionViewer } from './supervision.scope.js';
 
 export type { FigureRow, RegisterFilters };
 
@@ -180,13 +177,15 @@ export type SupervisionRefusal =
 
 /** A request a supervisor pressed a button on: found, and within their scope. */
 export async function authoriseSupervisorOnRequest(db: DbOrTx, telegramId: number, requestId: number) {
-  const found = await createCuratorRepository({ db }).findRequest(requestId);
-  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
-  if (!member?.active || member.role !== 'supervisor')
+  const repository = createCuratorRepository({ db });
+  const presser = await repository.staffByTelegramId(telegramId);
+  if (!presser?.active || presser.role !== 'supervisor')
     return { ok: false, reason: 'not_supervisor' } as const;
+  const found = await repository.findRequest(requestId);
   if (!found) return { ok: false, reason: 'not_found' } as const;
-  const presser = await supervisorCoversRequest(db, telegramId, found.request, found.districtId);
-  if (!presser) return { ok: false, reason: 'out_of_scope' } as const;
+  // The curator workspace's rule: the supervisor's districts, or the region.
+  if (!coversRequest(presser, found.request, found.districtId))
+    return { ok: false, reason: 'out_of_scope' } as const;
   return { ok: true, presser, request: found.request, districtId: found.districtId } as const;
 }
 
