@@ -92,7 +92,10 @@ sup-find-request = No. { $number } · { $category } — { $status }
 sup-export-usage = Format: /export [period] [district] [category]. For example: /export, /export 2026-11, /export 7d gryazi nanny. District codes are with the admin; categories: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
 sup-export-district-out-of-scope = This district is not one of yours. The export covers your districts only.
 sup-export-category-out-of-scope = This category is not one of yours. The export covers your categories only.
-sup-export-caption = Request register: { $rows } rows. The «Totals» sheet has the summary.
+sup-export-caption = Request register: { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    }. The «Totals» sheet has the summary.
 
 sup-xlsx-sheet-requests = Requests
 sup-xlsx-sheet-totals = Totals

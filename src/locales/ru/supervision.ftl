@@ -92,7 +92,11 @@ sup-find-request = № { $number } · { $category } — { $status }
 sup-export-usage = Формат: /export [период] [район] [категория]. Например: /export, /export 2026-11, /export 7d gryazi nanny. Коды районов — у администратора, категории: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
 sup-export-district-out-of-scope = Этот район не входит в ваши. Выгрузка доступна только по вашим районам.
 sup-export-category-out-of-scope = Эта категория не входит в ваши. Выгрузка доступна только по вашим категориям.
-sup-export-caption = Реестр заявок: { $rows } строк. Лист «Итоги» — сводные цифры.
+sup-export-caption = Реестр заявок: { $rows } { $rows ->
+        [one] строка
+        [few] строки
+       *[many] строк
+    }. Лист «Итоги» — сводные цифры.
 
 sup-xlsx-sheet-requests = Заявки
 sup-xlsx-sheet-totals = Итоги
