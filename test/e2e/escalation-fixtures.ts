@@ -18,9 +18,12 @@ import type { Emulator } from '../../src/sandbox/emulator.js';
  * district supervisors at 12 s, the regional ones at 24 s); everything else keeps the SPEC windows.
  */
 export const TAKE_WITHIN_SECONDS = 12;
+export const RESOLVE_WITHIN_SECONDS = 24;
 export const testPolicies: DeadlinePolicies = {
   ...defaultPolicies,
   nanny: { takeWithinMinutes: TAKE_WITHIN_SECONDS / 60, resolveWithinMinutes: 30 },
+  // The resolve clock in seconds too: 24 s from creation (reminder at 12 s, district 24 s, regional 48 s).
+  legal: { takeWithinMinutes: TAKE_WITHIN_SECONDS / 60, resolveWithinMinutes: RESOLVE_WITHIN_SECONDS / 60 },
   psychologistUrgent: { takeWithinMinutes: 10, resolveWithinMinutes: 60 },
 };
 

@@ -16,6 +16,7 @@ import {
   escalatedEvents,
   firedSteps,
   messagesAbout,
+  RESOLVE_WITHIN_SECONDS,
   TAKE_WITHIN_SECONDS,
   testPolicies,
   writePolicyFile,
@@ -28,6 +29,7 @@ import {
  */
 const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const take = TAKE_WITHIN_SECONDS * 1000;
+const resolve = RESOLVE_WITHIN_SECONDS * 1000;
 let bot: BotUnderTest;
 const apps: RunningApp[] = [];
 let staff: Awaited<ReturnType<typeof createStaff>>;
@@ -47,14 +49,14 @@ async function createStaff() {
   };
 }
 
-async function newRequest() {
+async function newRequest(category: 'nanny' | 'legal' = 'nanny') {
   const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
   const { family } = await createRegisteredFamily(bot.db, {
     telegramId: familyUser.id,
     curatorId: staff.curator.id,
     districtId: staff.district.id,
   });
-  const request = await createRequestWithPolicies(bot.db, { familyId: family.id });
+  const request = await createRequestWithPolicies(bot.db, { familyId: family.id, category });
   return request;
 }
 
@@ -216,6 +218,37 @@ describe('Redis wiped between the reminder and the deadline', () => {
       'regional',
     ]);
   }, 120_000);
+});
+
+describe('a request taken at once but not resolved', () => {
+  it('brings the resolve ladder: the reminder to the curator, then the district alert', async () => {
+    const request = await newRequest('legal');
+    const card = await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
+    bot.emulator.pressButtonByText(staff.curator.chat, card.message_id, 'Взять в работу');
+    await eventually(
+      async () => (await pendingTimers(request.id)).some((id) => id.includes('-resolve-reminder')),
+      take,
+      'the resolve clock scheduled at take',
+    );
+
+    const reminder = await waitFor(staff.curator.chat, request.number, 'нужно решить', resolve * 2);
+    expect(reminder.text).toContain('Юридическая помощь, Грязинский');
+    expect(reminder.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toContain('Решена');
+    const alert = await waitFor(staff.districtSupervisor.chat, request.number, 'Её не решили', resolve * 3);
+    expect(alert.text).toContain('Куратор: Анна Куратор');
+
+    const fired = await firedSteps(bot.db, request.id);
+    expect(fired.map((step) => `${step.clock}:${step.level}`)).toEqual([
+      'resolve:reminder',
+      'resolve:district',
+    ]);
+    const offsets = fired.map((step) => step.firedAt.getTime() - request.createdAt.getTime());
+    expect(offsets[0]).toBeGreaterThanOrEqual(resolve / 2 - 500);
+    expect(offsets[1]).toBeGreaterThanOrEqual(resolve - 500);
+    expect(offsets[1]).toBeLessThan(resolve + 5000);
+    // The take clock stopped when it was taken: nothing of it ever fired.
+    expect(fired.some((step) => step.clock === 'take')).toBe(false);
+  }, 90_000);
 });
 
 describe('a timer lost without a wipe (its job deleted, the rest of Redis intact)', () => {
