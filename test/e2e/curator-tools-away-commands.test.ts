@@ -169,6 +169,24 @@ describe('command menus and help', () => {
     expect(refused.text).toContain('для сотрудников службы');
   });
 
+  it('are set at /start for people who registered or were invited before the menus existed', async () => {
+    const memberUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, { telegramId: memberUser.id });
+    const curatorUser = bot.emulator.createUser({ first_name: 'Олег', language_code: 'ru' });
+    await createStaffMember(bot.db, { telegramId: curatorUser.id, districtIds: [] });
+    expect(chatMenu(memberUser.id)).toBeUndefined();
+    await familyChat(bot.emulator, memberUser.id).say('/start', 'уже зарегистрированы');
+    await familyChat(bot.emulator, curatorUser.id).say('/start', 'уже подключён как сотрудник');
+    expect(await eventually(async () => chatMenu(memberUser.id), 10_000, 'the member menu')).toEqual([
+      'menu',
+      'help',
+      'cancel',
+    ]);
+    expect(await eventually(async () => chatMenu(curatorUser.id), 10_000, 'the curator menu')).toContain(
+      'intake',
+    );
+  });
+
   it('gives an observer no family data: /my and /family are refused for the role', async () => {
     const user = bot.emulator.createUser({ first_name: 'Глеб', language_code: 'ru' });
     await createStaffMember(bot.db, { telegramId: user.id, role: 'observer', regional: true });

@@ -1,11 +1,14 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { createStaffRepository } from '../staff/staff.repository.js';
 import { loadConsentTexts } from './consent/consent.js';
 import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';
 import { isFamilyInvitePayload } from './onboarding.usecases.js';
+
+const deps = (ctx: BotContext) => ({ api: ctx.api, i18n: ctx.deps.i18n, logger: ctx.log });
 
 /** `/start` for families: registration (or joining by a family invite); a registered member gets the menu. */
 export function createOnboardingComposer() {
@@ -24,12 +27,15 @@ export function createOnboardingComposer() {
           reply_markup: mainMenuKeyboard(ctx.t),
         },
       );
+      // Members who registered before command menus existed get theirs now.
+      await setChatCommands(deps(ctx), ctx.chat.id, 'family', ctx.language);
       return;
     }
     // A curator's own account is not a family: registering it as one would mix the two roles.
     const staffMember = await createStaffRepository({ db: ctx.deps.db }).findStaffByTelegramId(ctx.from.id);
     if (staffMember?.active) {
       await ctx.reply(ctx.t('staff-invite-already-staff'));
+      await setChatCommands(deps(ctx), ctx.chat.id, staffMember.role);
       return;
     }
     await ctx.conversation.enter(
