@@ -62,7 +62,7 @@ describe('waiting for the family', () => {
       `Спасибо! Ваш ответ передан куратору, заявка № ${number} снова в работе.`,
     );
     expect((await toCurator('Размер 128.')).text).toBe(
-      `💬 Мария Иванова · заявка № ${number}\n\nРазмер 128.`,
+      `💬 Мария Иванова · заявка № ${number}\nЭто ответ на ваш вопрос — заявка снова в работе.\n\nРазмер 128.`,
     );
     expect(await statusOf(bot, request.id)).toBe('in_progress');
 

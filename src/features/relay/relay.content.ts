@@ -1,8 +1,8 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { familyMembers, requests, staff } from '../../db/schema/index.js';
+import { familyMembers, requestEvents, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
 import type { OutgoingMessage, RelayFileKind } from '../../telegram/telegram-sender.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
@@ -90,6 +90,23 @@ async function labelOf(db: Db, t: Translate, row: RelayedMessage, question: bool
   return t('relay-label-family', { family: member?.name ?? t('relay-family-unknown'), about });
 }
 
+/** Whether this family message was the answer that put its request back in work (a status event says so). */
+async function answeredTheQuestion(db: Db, row: RelayedMessage) {
+  if (row.direction !== 'family_to_staff' || row.requestId === null) return false;
+  const [event] = await db
+    .select({ id: requestEvents.id })
+    .from(requestEvents)
+    .where(
+      and(
+        eq(requestEvents.requestId, row.requestId),
+        eq(requestEvents.type, 'status_changed'),
+        sql`(${requestEvents.data}->>'messageId')::bigint = ${row.id}`,
+      ),
+    )
+    .limit(1);
+  return event !== undefined;
+}
+
 /** The button under a copy: the family answers the curator; the curator answers this message. */
 function replyButton(t: Translate, row: RelayedMessage) {
   return row.direction === 'staff_to_family'
@@ -134,8 +151,10 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
   if (!row) return undefined;
   const t = deps.i18n.forLanguage(await recipientLanguage(deps.db, notification));
   const question = payload.question === true;
-  const heading = await labelOf(deps.db, t, row, question);
-  const label = payload.insteadOf === undefined ? heading : `${heading}\n${t('relay-label-instead')}`;
+  const notes = [await labelOf(deps.db, t, row, question)];
+  if (await answeredTheQuestion(deps.db, row)) notes.push(t('relay-label-resumed'));
+  if (payload.insteadOf !== undefined) notes.push(t('relay-label-instead'));
+  const label = notes.join('\n');
   const replyMarkup = replyButton(t, row);
   const replyTo = await replyToInChat(deps.db, payload.replyToId, notification.chatId);
   const side = counterpartSide(row);

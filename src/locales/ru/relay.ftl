@@ -12,6 +12,7 @@ relay-label-question = ❓ { $role ->
        *[curator] Куратор
     } { $curator } спрашивает · { $about }
 relay-label-family = 💬 { $family } · { $about }
+relay-label-resumed = Это ответ на ваш вопрос — заявка снова в работе.
 relay-label-instead = (пришло вам: куратор семьи недоступен в боте)
 relay-family-unknown = Семья
 relay-question-footer = Чтобы ответить, нажмите «Ответить куратору» ниже или ответьте на это сообщение.
