@@ -5,7 +5,7 @@ import type { Logger } from '../../logger.js';
 import { escalationJobId } from '../../queue/jobs.js';
 import { dropDeadJobs } from '../delivery/reconciler.js';
 import { nextStep } from './deadlines.ladder.js';
-import { createDeadlinesRepository } from './deadlines.repository.js';
+import { createDeadlinesRepository, type LadderRequestWithFired } from './deadlines.repository.js';
 import type { DeadlineScheduler } from './deadlines.scheduler.js';
 import { DIGEST_WINDOW_MS } from './deadlines.usecases.js';
 import type { DeadlinePolicies } from './policies.js';
@@ -58,28 +58,37 @@ export function createDeadlinesReconciler(deps: {
   }
 
   /**
-   * Every open request's next timer and every digest owed; returns how many timers were added. Pages are
-   * read from PostgreSQL while Redis takes the previous ones, up to ADDS_IN_FLIGHT addBulk calls at once
-   * (Redis runs them one after another, but the round trips overlap).
+   * Every open request's next timer and every digest owed; returns how many timers were added. All open
+   * requests are read first (pages over the partial index, ~2 s for 100,000), then the timers are added
+   * soonest first — a step coming due while the rest are still being added is already back — in addBulk
+   * calls of 1,000 with up to four in flight (Redis runs them one after another; the round trips overlap).
    */
   async function rebuildAll(now = new Date()) {
+    const owed: LadderRequestWithFired[] = [];
     let afterId = 0;
-    let timers = 0;
-    const inFlight = new Set<Promise<void>>();
     for (;;) {
       const page = await repository.openRequestsPage(afterId, PAGE);
       if (page.length === 0) break;
       afterId = page[page.length - 1]!.id;
-      for (let start = 0; start < page.length; start += BULK) {
-        const adding: Promise<void> = deps.scheduler
-          .scheduleMany(page.slice(start, start + BULK), now)
-          .then((added) => {
-            timers += added;
-          })
-          .finally(() => inFlight.delete(adding));
-        inFlight.add(adding);
-        if (inFlight.size >= ADDS_IN_FLIGHT) await Promise.race(inFlight);
-      }
+      owed.push(...page);
+    }
+    const dueAt = new Map(
+      owed.map((request) => [request.id, nextStep(request, request.fired, deps.policies)?.dueAt.getTime()]),
+    );
+    const soonestFirst = owed
+      .filter((request) => dueAt.get(request.id) !== undefined)
+      .sort((a, b) => dueAt.get(a.id)! - dueAt.get(b.id)!);
+    let timers = 0;
+    const inFlight = new Set<Promise<void>>();
+    for (let start = 0; start < soonestFirst.length; start += BULK) {
+      const adding: Promise<void> = deps.scheduler
+        .scheduleMany(soonestFirst.slice(start, start + BULK), now)
+        .then((added) => {
+          timers += added;
+        })
+        .finally(() => inFlight.delete(adding));
+      inFlight.add(adding);
+      if (inFlight.size >= ADDS_IN_FLIGHT) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     const digests = await requeueDigests(now);
