@@ -57,6 +57,7 @@ describe('waiting for the family', () => {
 
     bot.emulator.pressButtonByText(F, question.message_id, 'Ответить куратору');
     expect((await toFamily('Напишите сообщение куратору')).text).toContain(`(заявка № ${number})`);
+    const cardBack = bot.emulator.waitForEdit(C, card.message_id, WAIT);
     bot.emulator.sendText(F, 'Размер 128.');
     expect((await toFamily('Спасибо!')).text).toBe(
       `Спасибо! Ваш ответ передан куратору, заявка № ${number} снова в работе.`,
@@ -65,6 +66,7 @@ describe('waiting for the family', () => {
       `💬 Мария Иванова · заявка № ${number}\nЭто ответ на ваш вопрос — заявка снова в работе.\n\nРазмер 128.`,
     );
     expect(await statusOf(bot, request.id)).toBe('in_progress');
+    expect((await cardBack).text).not.toContain('ждём ответа семьи');
 
     const history = await eventsOf(bot, request.id);
     expect(

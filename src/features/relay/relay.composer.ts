@@ -313,19 +313,7 @@ async function relayStaffMessage(
         ? ctx.t('relay-staff-sent', { number })
         : ctx.t('relay-staff-sent-general'),
   );
-  if (target.question && options.card && target.requestId !== null) {
-    const view = await curatorCardView(
-      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
-      target.requestId,
-    );
-    if (view) {
-      await ctx.api
-        .editMessageText(options.card.chatId, options.card.messageId, view.text, {
-          reply_markup: view.keyboard,
-        })
-        .catch(() => undefined);
-    }
-  }
+  if (target.question && target.requestId !== null) await refreshCards(ctx, target.requestId, options.card);
 }
 
 async function relayFamilyMessage(
@@ -367,4 +355,28 @@ async function relayFamilyMessage(
       ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
       : ctx.t('relay-family-sent', { about }),
   );
+  // Back in work: the curator's card no longer says «ждём ответа семьи».
+  if (result.resumed && target.requestId !== null) await refreshCards(ctx, target.requestId);
+}
+
+/** Shows the request as it is now on every card of it that delivery sent, and on the one pressed. */
+async function refreshCards(
+  ctx: BotContext,
+  requestId: number,
+  pressed?: { chatId: number; messageId: number },
+) {
+  const view = await curatorCardView(
+    { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+    requestId,
+  );
+  if (!view) return;
+  const cards = await createRelayRepository({ db: ctx.deps.db }).sentCards(requestId);
+  if (pressed && !cards.some((c) => c.chatId === pressed.chatId && c.messageId === pressed.messageId)) {
+    cards.push(pressed);
+  }
+  for (const card of cards) {
+    await ctx.api
+      .editMessageText(card.chatId, card.messageId, view.text, { reply_markup: view.keyboard })
+      .catch((error: unknown) => ctx.log.warn({ err: error, requestId }, 'could not refresh a card'));
+  }
 }

@@ -9,6 +9,7 @@ import {
   requestEvents,
   requests,
 } from '../../db/schema/index.js';
+import { notificationKinds } from '../routing/routing.usecases.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 
 export type RelayedMessage = typeof messages.$inferSelect;
@@ -257,6 +258,23 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
           )
         limit 1`);
       return result.length > 0;
+    },
+
+    /** The request's cards delivery has sent (to refresh their status line). */
+    async sentCards(requestId: number) {
+      const rows = await db
+        .select({ chatId: notifications.chatId, messageId: notifications.telegramMessageId })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.requestId, requestId),
+            eq(notifications.kind, notificationKinds.requestCard),
+            eq(notifications.status, 'sent'),
+          ),
+        );
+      return rows.flatMap((row) =>
+        row.messageId === null ? [] : [{ chatId: row.chatId, messageId: row.messageId }],
+      );
     },
 
     /** The copy of a relayed message in one chat, if delivery has sent it there. */
