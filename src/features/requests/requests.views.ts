@@ -87,6 +87,10 @@ export function cardText(
     details = t('req-card-details-unreadable');
   }
   const history = extras.events
+    // A deadline reminder went to the curator, not to a supervisor: the family's history does not list it.
+    .filter(
+      (event) => !(event.type === 'escalated' && (event.data as { level?: unknown }).level === 'reminder'),
+    )
     .slice(-HISTORY_SHOWN)
     .map((event) => eventLine(t, event, format(event.createdAt)));
   const messages = extras.messages
