@@ -237,7 +237,6 @@ export function createRelayComposer() {
 
     let target: AlbumTarget | undefined = groupId ? await modes.album(chatId, groupId) : undefined;
     let card: { chatId: number; messageId: number } | undefined;
-    let fromMode = false;
     if (!target && message.reply_to_message) {
       const thread = await findThread(ctx.deps.db, side, chatId, message.reply_to_message.message_id);
       if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) target = thread;
@@ -247,7 +246,6 @@ export function createRelayComposer() {
       if (mode?.side === side) {
         target = mode;
         card = mode.card;
-        fromMode = true;
       }
     }
     if (!target) {
@@ -265,7 +263,7 @@ export function createRelayComposer() {
       return;
     }
     const firstOfAlbum = groupId ? await modes.rememberAlbum(chatId, groupId, target) : true;
-    if (side === 'staff') await relayStaffMessage(ctx, message, target, { fromMode, card, firstOfAlbum });
+    if (side === 'staff') await relayStaffMessage(ctx, message, target, { card, firstOfAlbum });
     else await relayFamilyMessage(ctx, message, target, firstOfAlbum);
   });
 
@@ -277,7 +275,6 @@ async function relayStaffMessage(
   message: Message,
   target: AlbumTarget,
   options: {
-    fromMode: boolean;
     card: { chatId: number; messageId: number } | undefined;
     firstOfAlbum: boolean;
   },
@@ -295,7 +292,8 @@ async function relayStaffMessage(
       ...(target.question ? { question: true } : {}),
     },
   );
-  if (options.fromMode) await modesOf(ctx).clear(from.id);
+  // «Ответить» is for the next message only, whichever way that message found its family.
+  await modesOf(ctx).clear(from.id);
   if (!result.ok) {
     ctx.log.warn({ requestId: target.requestId, reason: result.reason }, 'relay to family refused');
     await ctx.reply(
