@@ -82,7 +82,7 @@ describe('onboarding of a new family', () => {
     expect(consents.map((c) => [c.decision, c.memberId])).toEqual([['agreed', member!.id]]);
     expect(await bot.db.select().from(outbox)).toEqual([]);
 
-    // Until the curator relay exists, «Написать куратору» names the curator and says how to reach them.
+    // «Написать куратору» names the curator, offers the topics and points to «Нужна помощь» for a new request.
     const curator = await chat.say('Написать куратору');
     expect(curator.text).toContain('Ваш куратор — Анна Петрова');
     expect(curator.text).toContain('«Нужна помощь»');

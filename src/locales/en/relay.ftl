@@ -32,8 +32,8 @@ relay-topic-request = № { $number } · { $category }
 relay-topic-general = General question
 
 ## Family
-relay-choose-topic-named = Your curator is { $curator }. What would you like to write about? Choose a request or «General question».
-relay-choose-topic-none = No curator is assigned yet; the head of the service will read your message. What would you like to write about?
+relay-choose-topic-named = Your curator is { $curator }. What would you like to write about? Choose a request or «General question». A new request for help — through «I need help».
+relay-choose-topic-none = No curator is assigned yet; the head of the service will read your message. What would you like to write about? A new request for help — through «I need help».
 relay-family-write = Write your message to the curator ({ $about }). Text, a photo, a document, a voice or video message — I will pass it on as it is. To stop, press «Cancel» or any menu button.
 relay-family-sent = Passed on to the curator ({ $about }). The answer will come here, to this chat.
 relay-family-sent-resumed = Thank you! Your answer went to the curator; request № { $number } is in work again.
