@@ -82,7 +82,8 @@ export function createRoutingProcessor(deps: {
     }
     // If this process dies before the add, the notifications are pending in PostgreSQL: the reconciler
     // queues them.
-    if (deps.deadlines) notificationIds = [...notificationIds, ...(await deps.deadlines.onOutboxEvent(event))];
+    if (deps.deadlines)
+      notificationIds = [...notificationIds, ...(await deps.deadlines.onOutboxEvent(event))];
     if (notificationIds.length > 0) await deps.deliveryQueue.addBulk(notificationIds.map(deliveryJob));
     return { notifications: notificationIds.length };
   };
