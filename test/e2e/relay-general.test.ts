@@ -1,8 +1,9 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { familyMembers, messages } from '../../src/db/schema/index.js';
+import { familyMembers, messages, staff } from '../../src/db/schema/index.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createStaffMember } from '../helpers/routing-factories.js';
 import { body, buttonsOf, delivered, eventsOf, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
@@ -97,5 +98,31 @@ describe('general questions and the whole family', () => {
     expect(general.every((r) => r.familyMessageId !== null && r.staffMessageId !== null)).toBe(true);
     expect((await messagesOf(bot, request.id)).map((r) => r.text)).toEqual(['Спасибо, ждём звонка.']);
     expect((await eventsOf(bot, request.id)).filter((e) => e.type === 'message')).toHaveLength(1);
+  });
+
+  it('while the curator is away, the family’s message goes to the deputy, who can answer', async () => {
+    const { F, curator, request, district, toFamily } = await takenRequest(bot, 'Ольга Седова');
+    const deputyUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
+    const deputy = await createStaffMember(bot.db, {
+      telegramId: deputyUser.id,
+      fullName: 'Нина Котова',
+      districtIds: [district.id],
+    });
+    await bot.db
+      .update(staff)
+      .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: deputy.id })
+      .where(eq(staff.id, curator.id));
+
+    const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взял(а)'))!;
+    bot.emulator.sendText(F, 'Можно перенести визит?', { replyTo: taken.message_id });
+    const copy = await bot.emulator.waitForMessage(deputyUser.id, (m) => body(m).includes('перенести'), WAIT);
+    expect(copy.text).toBe(
+      `💬 Мария Иванова · заявка № ${request.number}\n(пришло вам как заместителю: Ольга Седова сейчас отсутствует)\n\nМожно перенести визит?`,
+    );
+    await delivered(bot);
+    bot.emulator.sendText(deputyUser.id, 'Да, на пятницу.', { replyTo: copy.message_id });
+    expect((await toFamily('на пятницу')).text).toBe(
+      `💬 Куратор Нина Котова · заявка № ${request.number}\n\nДа, на пятницу.`,
+    );
   });
 });

@@ -26,6 +26,8 @@ const copyPayload = z.object({
   album: z.boolean().optional(),
   /** Sent to a supervisor because the curator it was for blocked the bot. */
   insteadOf: z.number().int().positive().optional(),
+  /** Sent to the deputy of this curator, who is away. */
+  deputyFor: z.number().int().positive().optional(),
 });
 const editPayload = z.object({ messageId: z.number().int().positive(), copyId: z.number().int().positive() });
 
@@ -154,6 +156,13 @@ async function renderCopy(deps: Deps, notification: Notification): Promise<Notif
   const notes = [await labelOf(deps.db, t, row, question)];
   if (await answeredTheQuestion(deps.db, row)) notes.push(t('relay-label-resumed'));
   if (payload.insteadOf !== undefined) notes.push(t('relay-label-instead'));
+  if (payload.deputyFor !== undefined) {
+    const [away] = await deps.db
+      .select({ name: staff.fullName })
+      .from(staff)
+      .where(eq(staff.id, payload.deputyFor));
+    notes.push(t('relay-label-deputy', { curator: away?.name ?? '—' }));
+  }
   const label = notes.join('\n');
   const replyMarkup = replyButton(t, row);
   const replyTo = await replyToInChat(deps.db, payload.replyToId, notification.chatId);

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
+import { effectiveCuratorId } from '../curator-tools/curator-tools.absence.js';
 import { createRoutingRepository } from '../routing/routing.repository.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
@@ -7,6 +8,8 @@ interface Recipient {
   chatId: number;
   memberId?: number;
   staffId?: number;
+  /** A deputy gets the message because this curator is away (SPEC §4). */
+  deputyFor?: number;
 }
 
 /**
@@ -28,13 +31,19 @@ async function recipientsOf(db: DbOrTx, row: RelayedMessage, now: Date): Promise
     const found = await routing.findRequestWithFamily(row.requestId);
     curatorId = found?.request.curatorId ?? null;
   }
-  const curator = curatorId === null ? undefined : await routing.findStaff(curatorId);
+  // An away curator's deputy answers meanwhile.
+  const present = curatorId === null ? null : await effectiveCuratorId(db, curatorId, now);
+  const curator = present === null ? undefined : await routing.findStaff(present);
   const staffIds =
     curator?.active && !curator.botBlocked
       ? [curator.id]
       : await routing.supervisorsFor(family.districtId, now);
   const chats = await routing.staffChats(staffIds);
-  return chats.map((chat) => ({ chatId: chat.telegramId, staffId: chat.id }));
+  return chats.map((chat) => ({
+    chatId: chat.telegramId,
+    staffId: chat.id,
+    ...(curatorId !== null && chat.id === present && present !== curatorId ? { deputyFor: curatorId } : {}),
+  }));
 }
 
 const kindOf = (row: RelayedMessage) =>
@@ -72,7 +81,11 @@ export async function routeRelayedMessage(
     dedupeKey: `message:${row.id}:chat:${recipient.chatId}`,
     requestId: row.requestId,
     ...recipientColumns(recipient),
-    payload: { messageId: row.id, ...extra },
+    payload: {
+      messageId: row.id,
+      ...extra,
+      ...(recipient.deputyFor !== undefined ? { deputyFor: recipient.deputyFor } : {}),
+    },
   });
   if (row.mediaGroupId === null) {
     return relay.insertNotifications(recipients.map(single));
@@ -83,7 +96,7 @@ export async function routeRelayedMessage(
     const created = await db.transaction(async (tx) => {
       const repository = createRelayRepository({ db: tx });
       await repository.insertNotifications([
-        { ...single(recipient), dedupeKey, payload: { messageId: row.id, album: true, ...extra } },
+        { ...single(recipient), dedupeKey, payload: { ...single(recipient).payload, album: true } },
       ]);
       // Waits for a send of this album in progress, so the answer below is final.
       const album = await repository.lockNotificationByKey(dedupeKey);

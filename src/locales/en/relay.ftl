@@ -14,6 +14,7 @@ relay-label-question = ❓ { $role ->
 relay-label-family = 💬 { $family } · { $about }
 relay-label-resumed = This answers your question — the request is in work again.
 relay-label-instead = (sent to you: the family’s curator cannot be reached in the bot)
+relay-label-deputy = (sent to you as the deputy: { $curator } is away)
 relay-family-unknown = Family
 relay-question-footer = To answer, press «Answer the curator» below or reply to this message.
 relay-correction =

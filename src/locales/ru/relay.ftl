@@ -14,6 +14,7 @@ relay-label-question = ❓ { $role ->
 relay-label-family = 💬 { $family } · { $about }
 relay-label-resumed = Это ответ на ваш вопрос — заявка снова в работе.
 relay-label-instead = (пришло вам: куратор семьи недоступен в боте)
+relay-label-deputy = (пришло вам как заместителю: { $curator } сейчас отсутствует)
 relay-family-unknown = Семья
 relay-question-footer = Чтобы ответить, нажмите «Ответить куратору» ниже или ответьте на это сообщение.
 relay-correction =
