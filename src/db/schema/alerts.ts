@@ -29,8 +29,6 @@ export const supervisorAlerts = pgTable(
   (t) => [
     unique().on(t.escalationId, t.staffId),
     index().on(t.staffId, t.createdAt),
-    index('supervisor_alerts_buffered_idx')
-      .on(t.staffId, t.id)
-      .where(sql`${t.notificationId} is null`),
+    index('supervisor_alerts_buffered_idx').on(t.staffId, t.id).where(sql`${t.notificationId} is null`),
   ],
 );

@@ -6,11 +6,8 @@ import { districts, families, familyMembers, messages, requests, staff } from '.
 import type { I18n, Translate } from '../../i18n.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
-import {
-  isDeadlineNotificationKind,
-  renderDeadlineNotification,
-} from '../deadlines/deadlines.content.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import {
