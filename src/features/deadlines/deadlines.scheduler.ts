@@ -4,7 +4,7 @@ import { escalationClocks, escalationLevels } from '../../db/schema/enums.js';
 import type { Logger } from '../../logger.js';
 import { digestJob, escalationJob, escalationJobId } from '../../queue/jobs.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
-import { type LadderStep, nextStep } from './deadlines.ladder.js';
+import { isClockRunning, type LadderStep, nextStep, stepKey } from './deadlines.ladder.js';
 import { createDeadlinesRepository, type LadderRequestWithFired } from './deadlines.repository.js';
 import { alertUrgentRequest, type DigestDue } from './deadlines.usecases.js';
 import type { DeadlinePolicies } from './policies.js';
@@ -50,18 +50,22 @@ export function createDeadlineScheduler(deps: {
   return {
     /**
      * After anything that may change a request's clocks (created, taken, resolved, rejected, cancelled,
-     * reopened, a step fired): timers of steps that no longer come next are removed, the next one added.
-     * Idempotent: adding an existing job id is a no-op.
+     * reopened, a step fired): timers of a clock that stopped, or of a step already fired, are removed;
+     * the next step's timer is added. A later step of a running clock is left alone: a worker that has just
+     * fired the step before it may have added it (this read can be older than that). Idempotent: adding an
+     * existing job id is a no-op.
      */
     async syncRequest(requestId: number, options: { now?: Date; exceptJobId?: string } = {}) {
       const now = options.now ?? new Date();
       const request = await createDeadlinesRepository({ db: deps.db }).ladderRequest(requestId);
       const next = request ? nextStep(request, request.fired, deps.policies) : undefined;
-      const keep = next ? escalationJobId({ requestId, clock: next.clock, level: next.level }) : undefined;
+      const obsolete = allSteps.filter(
+        (step) => !request || !isClockRunning(step.clock, request.status) || request.fired.has(stepKey(step)),
+      );
       await removeJobs(
-        allSteps
+        obsolete
           .map((step) => escalationJobId({ requestId, ...step }))
-          .filter((jobId) => jobId !== keep && jobId !== options.exceptJobId),
+          .filter((jobId) => jobId !== options.exceptJobId),
       );
       if (request && next) await deps.queue.add(...spread(stepJob(request, next, now)));
       return next;
