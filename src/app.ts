@@ -187,6 +187,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         policies: config.deadlinePolicies,
         logger,
         sweepIntervalMs: options.reconcileIntervalMs,
+        // The same wipe empties the delivery queues: rebuild them now, not at the next 30 s pass.
+        onWipe: () => reconciler!.reconcileOnce(),
       });
       await deadlinesReconciler.start();
     }

@@ -37,6 +37,11 @@ export function createDeadlinesReconciler(deps: {
   logger: Logger;
   checkIntervalMs?: number;
   sweepIntervalMs?: number;
+  /**
+   * Runs alongside the rebuild when a wipe is seen, so other jobs rebuilt from PostgreSQL (the delivery
+   * reconciler's) come back as fast as the timers rather than at their own next pass.
+   */
+  onWipe?: () => Promise<unknown>;
 }) {
   const markerKey = `${deps.prefix}:deadlines:timers-built`;
   const repository = createDeadlinesRepository({ db: deps.db });
@@ -136,7 +141,12 @@ export function createDeadlinesReconciler(deps: {
     if (claimed !== 'OK') return false;
     try {
       const started = Date.now();
-      const result = await rebuildAll();
+      const [result] = await Promise.all([
+        rebuildAll(),
+        deps
+          .onWipe?.()
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'rebuild after a wipe failed')),
+      ]);
       deps.logger.info({ ...result, ms: Date.now() - started }, 'deadline timers rebuilt from PostgreSQL');
       return true;
     } catch (error) {
