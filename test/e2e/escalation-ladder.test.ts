@@ -103,6 +103,9 @@ describe('a request nobody takes', () => {
     expect(reminder.text).toContain('Няня, Грязинский');
     expect(districtAlert.text).toMatch(/Заявка № \d+ просрочена\.\nЕё не взяли в работу\.\nНяня, Грязинский/);
     expect(districtAlert.text).toContain('Куратор: Анна Куратор');
+    // Fired at the deadline itself: no «опоздание 0 с».
+    expect(districtAlert.text).toContain('Срок истёк только что');
+    expect(districtAlert.text).not.toContain('опоздание 0');
     expect(regionalAlert.text).toContain('просрочена вдвое');
     expect(regionalAlert.text).toContain('Руководители района уже получили оповещение');
     for (const alert of [districtAlert, regionalAlert]) {

@@ -117,11 +117,14 @@ export async function renderDeadlineNotification(
       }
       // The alert says how late the request is now; a step still in its clock explains the level.
       const stillRunning = isClockRunning(escalation.clock, request.status);
+      const lateMs = now.getTime() - deadline.getTime();
       const lines = [
         t('dl-alert', {
           ...common,
           level: escalation.level,
-          late: formatDuration(t, now.getTime() - deadline.getTime()),
+          // At the deadline itself «опоздание 0 с» reads like a glitch; under a minute late is «только что».
+          justNow: lateMs < 60_000 ? 'yes' : 'no',
+          late: formatDuration(t, lateMs),
           curator: await staffName(curatorId),
         }),
         ...(escalation.level === 'regional' ? [t('dl-alert-regional-note')] : []),

@@ -18,7 +18,10 @@ dl-alert =
        *[resolve] It has not been resolved.
     }
     { $category }, { $district }.
-    Deadline was: { $deadline } ({ $timeZone }), late by { $late }.
+    { $justNow ->
+        [yes] The deadline has just passed: { $deadline } ({ $timeZone }).
+       *[no] Deadline was: { $deadline } ({ $timeZone }), late by { $late }.
+    }
     Curator: { $curator }.
 dl-alert-regional-note = The district supervisors have already been alerted.
 dl-alert-now-status = By now the request is { $status ->

@@ -98,12 +98,6 @@ menu-shown-unregistered = You are not registered yet. Send /start — it takes a
 menu-cancelled = All right, cancelled. The main menu is below.
 menu-cancelled-unregistered = All right, cancelled. When you are ready, send /start.
 menu-register-first = Please register first — send /start.
-menu-write-curator-named =
-    Your curator is { $curator }.
-    To reach the curator, write through "I need help" (a new request) or in "My requests" (about an open request). Direct messages to the curator will appear here soon.
-menu-write-curator-none =
-    Your family has no curator yet — the district supervisor already knows.
-    If you need help, choose "I need help": requests are accepted without a curator too.
 help-family =
     What the bot can do:
     • "I need help" — ask for help; the curator answers here;

@@ -18,7 +18,10 @@ dl-alert =
        *[resolve] Её не решили.
     }
     { $category }, { $district }.
-    Срок был: { $deadline } ({ $timeZone }), опоздание { $late }.
+    { $justNow ->
+        [yes] Срок истёк только что: { $deadline } ({ $timeZone }).
+       *[no] Срок был: { $deadline } ({ $timeZone }), опоздание { $late }.
+    }
     Куратор: { $curator }.
 dl-alert-regional-note = Руководители района уже получили оповещение.
 dl-alert-now-status = Сейчас заявка уже { $status ->
