@@ -125,4 +125,22 @@ describe('general questions and the whole family', () => {
       `💬 Куратор Нина Котова · заявка № ${request.number}\n\nДа, на пятницу.`,
     );
   });
+
+  it('a Telegram reply to a card opened from /my reaches the family and threads to that request', async () => {
+    const { C, request, toCurator, toFamily } = await takenRequest(bot, 'Вера Лаптева');
+    bot.emulator.sendText(C, '/my');
+    const list = await toCurator('Открытые заявки');
+    bot.emulator.pressButton(C, list.message_id, `my:r:${request.id}`);
+    const card = await toCurator('История:');
+    expect(body(card)).toContain(`№ ${request.number}`);
+
+    bot.emulator.sendText(C, 'Позвоню вам завтра в 10:00.', { replyTo: card.message_id });
+    expect((await toFamily('Позвоню вам завтра')).text).toBe(
+      `💬 Куратор Вера Лаптева · заявка № ${request.number}\n\nПозвоню вам завтра в 10:00.`,
+    );
+    await delivered(bot);
+    expect((await messagesOf(bot, request.id)).map((r) => [r.direction, r.text])).toEqual([
+      ['staff_to_family', 'Позвоню вам завтра в 10:00.'],
+    ]);
+  });
 });

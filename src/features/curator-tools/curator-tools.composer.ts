@@ -3,6 +3,7 @@ import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { formatDateTime } from '../../bot/format.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { recordShownCard } from '../relay/relay.usecases.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { endAbsence } from './curator-tools.absence.js';
 import {
@@ -129,7 +130,14 @@ export function createCuratorToolsComposer() {
     );
     if (!result.ok) return refuse(ctx, result.reason, { requestId });
     await ctx.answerCallbackQuery();
-    await ctx.reply(result.text, { reply_markup: result.keyboard });
+    const shown = await ctx.reply(result.text, { reply_markup: result.keyboard });
+    // A Telegram reply to this card goes to the family, as to a card that came by itself.
+    await recordShownCard(ctx.deps.db, {
+      requestId,
+      staffId: result.staffId,
+      chatId: ctx.chat.id,
+      telegramMessageId: shown.message_id,
+    });
   });
 
   privateChat.command('family', async (ctx) => {

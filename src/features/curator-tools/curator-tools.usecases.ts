@@ -120,7 +120,12 @@ export async function openRequestCard(
     if (name) names.set(id, name);
   }
   const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e, names))];
-  return { ok: true, text: `${view.text}\n\n${history.join('\n')}`, keyboard: view.keyboard } as const;
+  return {
+    ok: true,
+    staffId: checked.presser.id,
+    text: `${view.text}\n\n${history.join('\n')}`,
+    keyboard: view.keyboard,
+  } as const;
 }
 
 export type FamilyQuery =

@@ -13,3 +13,10 @@ export const relayNotificationKinds = {
 const kinds = new Set<string>(Object.values(relayNotificationKinds));
 
 export const isRelayNotificationKind = (kind: string) => kinds.has(kind);
+
+/**
+ * A request card the bot showed a staff member in answer to a command or a button (/my, /overdue), not
+ * through delivery. Recorded as an already-sent notification so a Telegram reply to it threads to its
+ * request like a reply to a delivered card; never sent or rendered.
+ */
+export const shownCardKind = 'request_card_shown';

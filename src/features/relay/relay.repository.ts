@@ -10,7 +10,7 @@ import {
   requests,
 } from '../../db/schema/index.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
-import { relayNotificationKinds } from './relay.kinds.js';
+import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 
 export type RelayedMessage = typeof messages.$inferSelect;
 
@@ -44,6 +44,27 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .orderBy(asc(messages.id))
         .limit(1);
       return row;
+    },
+
+    async recordShownCard(card: {
+      requestId: number;
+      staffId: number;
+      chatId: number;
+      telegramMessageId: number;
+    }) {
+      await db
+        .insert(notifications)
+        .values({
+          dedupeKey: `shown:${card.chatId}:${card.telegramMessageId}`,
+          kind: shownCardKind,
+          requestId: card.requestId,
+          recipientStaffId: card.staffId,
+          chatId: card.chatId,
+          status: 'sent',
+          telegramMessageId: card.telegramMessageId,
+          sentAt: new Date(),
+        })
+        .onConflictDoNothing();
     },
 
     /** A message the bot sent to this chat through delivery: a card, a notice or a relayed copy. */

@@ -5,7 +5,7 @@ import { writeOutbox } from '../../queue/outbox.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest, type RefusalReason, workStatuses } from '../curator/curator.usecases.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
-import { relayNotificationKinds } from './relay.kinds.js';
+import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
 /** What of a Telegram message is relayed and stored. */
@@ -106,7 +106,16 @@ export async function checkStaffTarget(
 const staffThreadKinds = new Set<string>([
   notificationKinds.requestCard,
   notificationKinds.curatorRequestReopened,
+  shownCardKind,
 ]);
+
+/** Remembers a card shown in a staff chat outside delivery, so replying to it reaches the family. */
+export async function recordShownCard(
+  db: Db,
+  card: { requestId: number; staffId: number; chatId: number; telegramMessageId: number },
+) {
+  await createRelayRepository({ db }).recordShownCard(card);
+}
 
 /**
  * Where a reply in a chat points: the relayed message it answers (either side of a `messages` row), or a

@@ -2,6 +2,7 @@ import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
 import { requestCardText } from '../delivery/notification-content.js';
+import { recordShownCard } from '../relay/relay.usecases.js';
 import { exportRegister } from './supervision.export.js';
 import {
   curatorChoiceKeyboard,
@@ -217,12 +218,19 @@ export function createSupervisionComposer() {
       ].join('\n\n');
       ctx.log.info({ requestId: press.requestId }, 'request opened by supervisor');
       await ctx.answerCallbackQuery();
-      await ctx.reply(text, {
+      const shown = await ctx.reply(text, {
         reply_markup: supervisorCardKeyboard(
           t,
           press.requestId,
           openStatuses.includes(checked.request.status),
         ),
+      });
+      // A supervisor's Telegram reply to the card reaches the family, as a curator's does.
+      await recordShownCard(ctx.deps.db, {
+        requestId: press.requestId,
+        staffId: checked.presser.id,
+        chatId: ctx.chat.id,
+        telegramMessageId: shown.message_id,
       });
       return;
     }
