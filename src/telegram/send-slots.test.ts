@@ -6,9 +6,16 @@ describe('send slots shared through Redis', () => {
   const redis = new Redis(process.env.REDIS_URL!);
   afterAll(() => redis.disconnect());
   let serial = 0;
-  const slotsFor = (limits: Parameters<typeof createSendSlots>[0]['limits']) => {
+  const slotsFor = (limits: Parameters<typeof createSendSlots>[0]['limits'], clock?: () => number) => {
     serial += 1;
-    return createSendSlots({ redis, prefix: `${process.env.REDIS_PREFIX}:slots${serial}`, limits });
+    return createSendSlots({ redis, prefix: `${process.env.REDIS_PREFIX}:slots${serial}`, limits, clock });
+  };
+  const paced = {
+    globalPerWindow: 30,
+    windowMs: 1015,
+    paceMs: 34,
+    perChatGapMs: 1100,
+    inFlightHoldMs: 15_000,
   };
 
   it('holds a chat while a send is in flight and for the gap after it, other chats go on', async () => {
@@ -47,5 +54,58 @@ describe('send slots shared through Redis', () => {
     const full = decisions[3]!;
     expect(full.kind === 'global_full' && full.waitMs).toBeGreaterThan(0);
     expect(full.kind === 'global_full' && full.waitMs).toBeLessThanOrEqual(1000);
+  });
+
+  it('paces sends evenly, one every paceMs, never more than the window in any second', async () => {
+    // A fixed clock stepping 1 ms: a new chat asks for a slot at every millisecond for 3 s.
+    let now = 0;
+    const slots = slotsFor(paced, () => now);
+    const granted: number[] = [];
+    for (let chat = 1; now < 3000; now += 1) {
+      const decision = await slots.acquire(chat);
+      if (decision.kind === 'granted') {
+        granted.push(now);
+        chat += 1;
+      } else {
+        expect(decision).toEqual({ kind: 'global_full', waitMs: 34 - (now % 34) });
+      }
+    }
+    expect(granted).toEqual(Array.from({ length: 89 }, (_, index) => index * 34));
+    const busiestSecond = Math.max(
+      ...granted.map((start) => granted.filter((t) => t >= start && t < start + 1000).length),
+    );
+    expect(busiestSecond).toBe(30);
+  });
+
+  it('a chat that is busy takes no global slot, and a slot taken a little late keeps the schedule', async () => {
+    let now = 0;
+    const slots = slotsFor(paced, () => now);
+    expect(await slots.acquire(1)).toEqual({ kind: 'granted' });
+    now = 40;
+    expect(await slots.acquire(1)).toEqual({ kind: 'chat_busy', waitMs: 14_960 });
+    expect(await slots.acquire(2)).toEqual({ kind: 'granted' });
+    // Granted 6 ms after its slot (34): the next slot is still 68, not 74.
+    now = 67;
+    expect(await slots.acquire(3)).toEqual({ kind: 'global_full', waitMs: 1 });
+    now = 68;
+    expect(await slots.acquire(3)).toEqual({ kind: 'granted' });
+    // After the send, the chat waits for the gap from the release.
+    now = 500;
+    await slots.release(1);
+    now = 1000;
+    expect(await slots.acquire(1)).toEqual({ kind: 'chat_busy', waitMs: 600 });
+  });
+
+  it('the window still caps paced sends when the pace is faster than the window allows', async () => {
+    let now = 0;
+    const slots = slotsFor({ ...paced, globalPerWindow: 3, windowMs: 1000, paceMs: 10 }, () => now);
+    const decisions = [];
+    for (let chat = 1; chat <= 4; chat += 1, now += 10) decisions.push(await slots.acquire(chat));
+    expect(decisions).toEqual([
+      { kind: 'granted' },
+      { kind: 'granted' },
+      { kind: 'granted' },
+      { kind: 'global_full', waitMs: 970 },
+    ]);
   });
 });
