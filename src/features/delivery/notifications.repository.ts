@@ -1,8 +1,34 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { familyMembers, notifications, staff } from '../../db/schema/index.js';
 
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * Creates notifications; one that already exists (same dedupe key) is left as it is. Returns the ids of
+ * those still to be sent, whether created now or by an earlier run of the same job. Every slice that makes
+ * notifications (routing, relay, supervision) goes through this, so re-running a job never sends twice.
+ */
+export async function insertNotifications(
+  db: DbOrTx,
+  rows: Array<typeof notifications.$inferInsert>,
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
+  const pending = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        inArray(
+          notifications.dedupeKey,
+          rows.map((row) => row.dedupeKey),
+        ),
+        eq(notifications.status, 'pending'),
+      ),
+    );
+  return pending.map((row) => row.id);
+}
 
 /**
  * Delivery state of notifications in PostgreSQL, the source of truth. Every change is conditional on the

@@ -9,6 +9,7 @@ import {
   requestEvents,
   requests,
 } from '../../db/schema/index.js';
+import { insertNotifications } from '../delivery/notifications.repository.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 
@@ -185,27 +186,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
       return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, chatId: row.telegramId }]));
     },
 
-    /**
-     * Creates notifications; one that exists (same dedupe key) is left alone. Returns the ids of those
-     * still pending, whether made now or earlier.
-     */
-    async insertNotifications(rows: Array<typeof notifications.$inferInsert>) {
-      if (rows.length === 0) return [];
-      await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
-      const pending = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(
-          and(
-            inArray(
-              notifications.dedupeKey,
-              rows.map((row) => row.dedupeKey),
-            ),
-            eq(notifications.status, 'pending'),
-          ),
-        );
-      return pending.map((row) => row.id);
-    },
+    insertNotifications: (rows: Array<typeof notifications.$inferInsert>) => insertNotifications(db, rows),
 
     /** The notification with this dedupe key, locked: waits for a send of it in progress to finish. */
     async lockNotificationByKey(dedupeKey: string) {

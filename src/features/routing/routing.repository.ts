@@ -9,32 +9,14 @@ import {
   staff,
   staffDistricts,
 } from '../../db/schema/index.js';
+import { insertNotifications as insertManyNotifications } from '../delivery/notifications.repository.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 
 /** Reads and writes of the routing slice. Accepts a transaction so a routing decision commits as one. */
 export function createRoutingRepository({ db }: { db: DbOrTx }) {
-  /**
-   * Creates notifications; one that already exists (same dedupe key) is left as it is. Returns the ids of
-   * those still to be sent, whether created now or by an earlier run.
-   */
-  async function insertNotifications(rows: Array<typeof notifications.$inferInsert>): Promise<number[]> {
-    if (rows.length === 0) return [];
-    await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
-    const pending = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(
-        and(
-          inArray(
-            notifications.dedupeKey,
-            rows.map((row) => row.dedupeKey),
-          ),
-          eq(notifications.status, 'pending'),
-        ),
-      );
-    return pending.map((row) => row.id);
-  }
+  const insertNotifications = (rows: Array<typeof notifications.$inferInsert>) =>
+    insertManyNotifications(db, rows);
 
   /** Active, not blocked, not away: someone a request can be sent to right now. */
   const reachableNow = (now: Date) =>

@@ -6,13 +6,14 @@ import {
   districts,
   families,
   familyMembers,
-  notifications,
+  type notifications,
   requestEvents,
   requests,
   servicemen,
   staff,
   staffDistricts,
 } from '../../db/schema/index.js';
+import { insertNotifications } from '../delivery/notifications.repository.js';
 import type { StatsPeriod } from './supervision.period.js';
 import { inCategoryScope, inScope, type SupervisionScope } from './supervision.scope.js';
 
@@ -390,27 +391,7 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
       return row?.telegramId;
     },
 
-    /**
-     * Creates notifications; one that already exists (same dedupe key) is left as it is. Returns the ids of
-     * those still to be sent, whether created now or by an earlier run of the same job.
-     */
-    async insertNotifications(rows: Array<typeof notifications.$inferInsert>) {
-      if (rows.length === 0) return [];
-      await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
-      const pending = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(
-          and(
-            inArray(
-              notifications.dedupeKey,
-              rows.map((row) => row.dedupeKey),
-            ),
-            eq(notifications.status, 'pending'),
-          ),
-        );
-      return pending.map((row) => row.id);
-    },
+    insertNotifications: (rows: Array<typeof notifications.$inferInsert>) => insertNotifications(db, rows),
   };
 }
 
