@@ -5,9 +5,9 @@ import { changeStatus } from '../../src/features/curator/curator.usecases.js';
 import { cancelRequest, reopenRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { routedRequest } from '../helpers/routed-request.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * A taken request resolved (with a comment and the family's rating) or rejected (with a reason the family
@@ -51,25 +51,9 @@ async function events(requestId: number) {
 
 /** A request of a gryazi family, routed to its curator and taken by them; the card and both chats. */
 async function takenRequest(curatorName: string) {
-  const district = await districtByCode(bot.db, 'gryazi');
-  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
-  const curator = await createStaffMember(bot.db, {
-    telegramId: curatorUser.id,
-    fullName: curatorName,
-    districtIds: [district.id],
+  const { curatorUser, curator, familyUser, family, member, request, card } = await routedRequest(bot, {
+    curatorName,
   });
-  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family, member } = await createRegisteredFamily(bot.db, {
-    telegramId: familyUser.id,
-    curatorId: curator.id,
-    districtId: district.id,
-  });
-  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
-  const card = await bot.emulator.waitForMessage(
-    curatorUser.id,
-    (m) => m.text?.includes(`№ ${request.number}`) ?? false,
-    15_000,
-  );
   const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
   bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
   const takenCard = await edited;

@@ -5,9 +5,9 @@ import { formatRegionTime } from '../../src/features/delivery/notification-conte
 import { cancelRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { routedRequest as routedRequestOf } from '../helpers/routed-request.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * «Взять в работу» on the curator's request card: the whole way through the emulator — the bot role takes
@@ -30,28 +30,8 @@ const buttonsOf = (message: StoredMessage) =>
   message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 
 /** A curator of `districtCode` with a chat, a family of theirs with a chat, and a routed request's card. */
-async function routedRequest(districtCode: string, curatorName: string) {
-  const district = await districtByCode(bot.db, districtCode);
-  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
-  const curator = await createStaffMember(bot.db, {
-    telegramId: curatorUser.id,
-    fullName: curatorName,
-    districtIds: [district.id],
-  });
-  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family, member } = await createRegisteredFamily(bot.db, {
-    telegramId: familyUser.id,
-    curatorId: curator.id,
-    districtId: district.id,
-  });
-  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
-  const card = await bot.emulator.waitForMessage(
-    curatorUser.id,
-    (m) => m.text?.includes(`№ ${request.number}`) ?? false,
-    15_000,
-  );
-  return { district, curatorUser, curator, familyUser, family, member, request, card };
-}
+const routedRequest = (districtCode: string, curatorName: string) =>
+  routedRequestOf(bot, { districtCode, curatorName });
 
 async function answerTo(callbackQueryId: string | undefined) {
   return eventually(

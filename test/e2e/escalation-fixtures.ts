@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestPriority } from '../../src/db/schema/enums.js';
-import { escalations, requestEvents, requests } from '../../src/db/schema/index.js';
-import {
-  type DeadlinePolicies,
-  deadlinesFor,
-  defaultPolicies,
-} from '../../src/features/deadlines/policies.js';
-import { writeOutbox } from '../../src/queue/outbox.js';
+import { escalations, requestEvents } from '../../src/db/schema/index.js';
+import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
 import type { Emulator } from '../../src/sandbox/emulator.js';
+import { createConfirmedRequest } from '../helpers/routing-factories.js';
 
 /**
  * Short policies for escalation tests: a nanny request must be taken within 12 s (reminder at 6 s, the
@@ -35,7 +31,7 @@ export function writePolicyFile(policies: DeadlinePolicies = testPolicies): stri
 }
 
 /** A confirmed request (request, `created` event, outbox row in one transaction) with these policies. */
-export async function createRequestWithPolicies(
+export function createRequestWithPolicies(
   db: Db,
   options: {
     familyId: number;
@@ -45,27 +41,7 @@ export async function createRequestWithPolicies(
     policies?: DeadlinePolicies;
   },
 ) {
-  const category = options.category ?? 'nanny';
-  const priority = options.priority ?? 'normal';
-  const createdAt = options.createdAt ?? new Date();
-  return db.transaction(async (tx) => {
-    const [request] = await tx
-      .insert(requests)
-      .values({
-        familyId: options.familyId,
-        category,
-        priority,
-        details: {},
-        createdAt,
-        ...deadlinesFor(category, priority, createdAt, options.policies ?? testPolicies),
-      })
-      .returning();
-    await tx
-      .insert(requestEvents)
-      .values({ requestId: request!.id, type: 'created', actorKind: 'family', data: {} });
-    await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request!.id } });
-    return request!;
-  });
+  return createConfirmedRequest(db, { ...options, policies: options.policies ?? testPolicies });
 }
 
 /** The bot's messages in a chat that mention this request number. */

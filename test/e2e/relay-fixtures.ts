@@ -3,9 +3,8 @@ import { expect } from 'vitest';
 import { messages, notifications, requestEvents, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import type { BotUnderTest } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { routedRequest } from '../helpers/routed-request.js';
 
 /** Shared steps of the relay tests (test/e2e/relay-*.test.ts). */
 
@@ -19,24 +18,9 @@ export const buttonsOf = (m: StoredMessage) =>
  * them: the card (with its work buttons) and both chats read up to the family's «taken» notice.
  */
 export async function takenRequest(bot: BotUnderTest, curatorName = 'Анна Петрова') {
-  const district = await districtByCode(bot.db, 'gryazi');
-  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
-  const curator = await createStaffMember(bot.db, {
-    telegramId: curatorUser.id,
-    fullName: curatorName,
-    districtIds: [district.id],
-  });
-  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family, member } = await createRegisteredFamily(bot.db, {
-    telegramId: familyUser.id,
-    curatorId: curator.id,
-    districtId: district.id,
-  });
-  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
-  const card = await bot.emulator.waitForMessage(
-    curatorUser.id,
-    (m) => body(m).includes(`№ ${request.number}`),
-    WAIT,
+  const { district, curatorUser, curator, familyUser, family, member, request, card } = await routedRequest(
+    bot,
+    { curatorName },
   );
   const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, WAIT);
   bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');

@@ -11,7 +11,7 @@ import {
   staff,
   staffDistricts,
 } from '../../src/db/schema/index.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { type DeadlinePolicies, deadlinesFor } from '../../src/features/deadlines/policies.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
 
 /** Factories for routing and delivery tests: staff with a Telegram chat, families, confirmed requests. */
@@ -91,6 +91,8 @@ export async function createConfirmedRequest(
     category?: RequestCategory;
     priority?: RequestPriority;
     createdAt?: Date;
+    /** The deadline policies the service under test runs (the SPEC §5 defaults when absent). */
+    policies?: DeadlinePolicies;
   },
 ) {
   const category = options.category ?? 'nanny';
@@ -106,7 +108,7 @@ export async function createConfirmedRequest(
         priority,
         details: {},
         createdAt,
-        ...deadlinesFor(category, priority, createdAt),
+        ...deadlinesFor(category, priority, createdAt, options.policies),
       })
       .returning();
     await tx
