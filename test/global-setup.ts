@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../src/db/migrate.js';
+import { chromiumPath } from './helpers/sandbox-browser.js';
 
 /**
  * Migrates once into a template database; every test file then gets a fresh clone of it (worker-setup.ts),
@@ -29,6 +30,8 @@ export default async function globalSetup(project: TestProject) {
   const url = new URL(adminUrl);
   url.pathname = `/${templateDatabase}`;
   await runMigrations(url.toString());
+  // Unpack the npm-shipped Chromium once, here, rather than in two test files racing each other.
+  await chromiumPath();
 
   project.provide('runId', runId);
   project.provide('templateDatabase', templateDatabase);

@@ -1,5 +1,5 @@
 /**
- * The sandbox page in a real browser (Debian's Chromium, headless): a person types and clicks in the chats
+ * The sandbox page in a real browser (headless Chromium from npm): a person types and clicks in the chats
  * the way a newcomer would, and sees the bot answer live — the issue's whole acceptance flow, by clicking and
  * typing in the page alone: register → psychologist request → a curator takes it and replies → the family
  * answers → the curator resolves it → the family rates it → a second request nobody takes reaches the

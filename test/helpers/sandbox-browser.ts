@@ -1,21 +1,22 @@
 /**
- * Driving the sandbox page in Debian's Chromium (playwright-core, headless): launching it, and what a person
- * does in a chat pane — type, click a button, wait for a bubble.
+ * Driving the sandbox page in headless Chromium (playwright-core): launching it, and what a person does in a
+ * chat pane — type, click a button, wait for a bubble.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sparticuzChromium from '@sparticuz/chromium';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const WAIT_MS = 15_000;
 
-/** .ci/run installs Chromium; elsewhere a missing browser fails the test with the way to install it. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  }
+/**
+ * The browser comes through npm: @sparticuz/chromium ships a Chromium build inside the registry package and
+ * unpacks it into the temp directory on first use (global-setup.ts does that once, before the test files run
+ * in parallel). Nothing to install by hand; `CHROMIUM_PATH` points at another build when wanted.
+ */
+export async function chromiumPath(): Promise<string> {
+  return process.env.CHROMIUM_PATH ?? (await sparticuzChromium.executablePath());
 }
 
 export interface LaunchedBrowser {
@@ -26,10 +27,10 @@ export interface LaunchedBrowser {
 
 /** Headless Chromium with a fresh profile, so nothing is cached from an earlier run. */
 export async function launchChromium(): Promise<LaunchedBrowser> {
-  requireChromium();
+  const executablePath = await chromiumPath();
   const profile = await mkdtemp(join(tmpdir(), 'patronazh-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',
