@@ -23,6 +23,11 @@ export interface NotificationContent {
   outgoing?: OutgoingMessage;
   /** Runs in the sending transaction with the ids Telegram gave the message(s). */
   afterSent?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<void>;
+  /**
+   * What must follow this message (a card's attachments): made in the sending transaction, after
+   * `afterSent`; returns the notifications it made, which are queued after the commit.
+   */
+  followUps?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<number[]>;
   /** Runs in the sending transaction when the recipient blocked the bot; returns notifications it made. */
   onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
   /** Not to be sent before this moment. */
