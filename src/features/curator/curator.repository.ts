@@ -87,7 +87,13 @@ export function createCuratorRepository({ db }: { db: DbOrTx }) {
 
     async familyRequests(familyId: number) {
       return db
-        .select({ number: requests.number, category: requests.category, status: requests.status })
+        .select({
+          id: requests.id,
+          number: requests.number,
+          category: requests.category,
+          status: requests.status,
+          details: requests.details,
+        })
         .from(requests)
         .where(eq(requests.familyId, familyId))
         .orderBy(desc(requests.id))

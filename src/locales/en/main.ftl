@@ -22,13 +22,8 @@ staff-invite-already-staff = This account is already connected as staff. To chan
 ## Delivery and routing
 delivery-request-card =
     { $urgent ->
-        [yes] 🔴 Urgent request № { $number }
-       *[no] New request № { $number }
-    }
-    Category: { delivery-category }
-    Urgency: { $urgent ->
-        [yes] urgent
-       *[no] planned
+        [yes] 🔴 Urgent request № { $number } · { delivery-category }
+       *[no] New request № { $number } · { delivery-category }
     }
     District: { $district }
     Family: { $family }
@@ -276,6 +271,9 @@ req-choice-problem-other = Something else
 req-choice-forWhom-self = For me
 req-choice-forWhom-child = For a child
 req-choice-forWhom-relative = For another relative
+req-staff-choice-forWhom-self = For the applicant
+req-staff-choice-forWhom-child = For a child
+req-staff-choice-forWhom-relative = For another relative
 req-choice-format-phone = By phone
 req-choice-format-video = By video call
 req-choice-format-in_person = In person

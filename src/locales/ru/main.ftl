@@ -22,13 +22,8 @@ staff-invite-already-staff = Этот аккаунт уже подключён �
 ## Доставка и маршрутизация
 delivery-request-card =
     { $urgent ->
-        [yes] 🔴 Срочная заявка № { $number }
-       *[no] Новая заявка № { $number }
-    }
-    Категория: { delivery-category }
-    Срочность: { $urgent ->
-        [yes] срочно
-       *[no] в плановом порядке
+        [yes] 🔴 Срочная заявка № { $number } · { delivery-category }
+       *[no] Новая заявка № { $number } · { delivery-category }
     }
     Район: { $district }
     Семья: { $family }
@@ -276,6 +271,9 @@ req-choice-problem-other = Другое
 req-choice-forWhom-self = Для меня
 req-choice-forWhom-child = Для ребёнка
 req-choice-forWhom-relative = Для другого родственника
+req-staff-choice-forWhom-self = Для заявителя
+req-staff-choice-forWhom-child = Для ребёнка
+req-staff-choice-forWhom-relative = Для другого родственника
 req-choice-format-phone = По телефону
 req-choice-format-video = По видеосвязи
 req-choice-format-in_person = Лично
