@@ -4,15 +4,12 @@ import { formatDateTime } from '../../bot/format.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
+import { fitBlocks } from '../../telegram/message-limits.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest, curatorCardView, type RefusalReason } from '../curator/curator.usecases.js';
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
-import {
-  FAMILY_CARD_DETAILS_BUDGET,
-  familyRequestBlocks,
-  fitBlocks,
-} from '../request-card/request-card.render.js';
+import { FAMILY_CARD_DETAILS_BUDGET, familyRequestBlocks } from '../request-card/request-card.render.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
+import { fitBlocks } from '../../telegram/message-limits.js';
 import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
 import { formatRegionTime } from '../delivery/notification-content.js';
 import { renderPassport } from '../passport/passport.render.js';
@@ -12,7 +13,6 @@ import {
   type CardFrame,
   FAMILY_CARD_DETAILS_BUDGET,
   familyRequestBlocks,
-  fitBlocks,
 } from '../request-card/request-card.render.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { curatorCardKeyboard } from './curator.keyboards.js';

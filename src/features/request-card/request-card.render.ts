@@ -1,8 +1,10 @@
 import { formatDateTime } from '../../bot/format.js';
 import type { Translate } from '../../i18n.js';
-import { shorten, splitText, TEXT_LIMIT } from '../../telegram/message-limits.js';
-import { type DetailLine, readableDetails } from '../requests/requests.render.js';
+import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
+import { readableDetails } from '../requests/requests.render.js';
 import type { CardAttachment, RequestCardData } from './request-card.repository.js';
+
+export type { CardBlock };
 
 /**
  * The request as staff read it — on the card delivery sends, on «Открыть», on /my and /overdue, and in the
@@ -17,78 +19,6 @@ import type { CardAttachment, RequestCardData } from './request-card.repository.
 export const CARD_DETAILS_BUDGET = 2000;
 /** The family card's open requests share less: the passport and the members come first there. */
 export const FAMILY_CARD_DETAILS_BUDGET = 1500;
-/** No answer is shortened below this (a stub of a few words would not say what the family asked). */
-const MIN_VALUE_LENGTH = 40;
-const SEPARATOR = '\n\n';
-
-/** The family's answers as one block of a message: a title, then «Label: value» lines. */
-export interface DetailsBlock {
-  title?: string;
-  lines: DetailLine[];
-}
-
-/** A block of a message: fixed text, or answers that may be shortened to fit. */
-export type CardBlock = string | DetailsBlock;
-
-const detailsText = (block: DetailsBlock, cap: number | undefined) =>
-  [
-    ...(block.title ? [block.title] : []),
-    ...block.lines.map(({ label, value }) => `${label}: ${cap === undefined ? value : shorten(value, cap)}`),
-  ].join('\n');
-
-/**
- * Joins the blocks into one message of at most `limit` characters. When the answers take more than
- * `detailsBudget`, or the whole does not fit, the longest answers are shortened first (all to one cap, so
- * short answers stay whole) and `note` is put under the last answers. Only when even that cannot fit (a
- * very long history) is the message cut at a line, again with `note` — never without saying so.
- */
-export function fitBlocks(
-  blocks: CardBlock[],
-  options: { note: string; detailsBudget?: number; limit?: number },
-): { text: string; shortened: boolean } {
-  const limit = options.limit ?? TEXT_LIMIT;
-  const budget = options.detailsBudget ?? Number.POSITIVE_INFINITY;
-  const render = (cap: number | undefined, note?: string) => {
-    const lastDetails = blocks.findLastIndex((block) => typeof block !== 'string');
-    return blocks
-      .flatMap((block, index) => {
-        const text = typeof block === 'string' ? block : detailsText(block, cap);
-        return note !== undefined && index === lastDetails ? [text, note] : [text];
-      })
-      .filter((text) => text.length > 0)
-      .join(SEPARATOR);
-  };
-  const values = blocks.flatMap((block) =>
-    typeof block === 'string' ? [] : block.lines.map((line) => line.value.length),
-  );
-  const valuesLength = values.reduce((sum, length) => sum + length, 0);
-  const whole = render(undefined);
-  if (whole.length <= limit && valuesLength <= budget) return { text: whole, shortened: false };
-
-  const noteRoom = options.note.length + SEPARATOR.length;
-  const room = Math.min(budget, limit - (whole.length - valuesLength) - noteRoom);
-  const fits = (cap: number) => values.reduce((sum, length) => sum + Math.min(length, cap), 0) <= room;
-  // The largest cap under which the answers fit: the longest answers give way first, short ones stay whole.
-  let low = MIN_VALUE_LENGTH;
-  let high = Math.max(MIN_VALUE_LENGTH, ...values);
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(middle)) low = middle;
-    else high = middle - 1;
-  }
-  const text = render(low, options.note);
-  if (text.length <= limit) return { text, shortened: true };
-  return { text: cutAtLine(text, limit, options.note), shortened: true };
-}
-
-/** The last resort: the message up to a line that fits, «…», and the note. */
-function cutAtLine(text: string, limit: number, note: string): string {
-  const room = limit - note.length - SEPARATOR.length - 2;
-  const head = text.slice(0, room);
-  const line = head.lastIndexOf('\n');
-  return `${line > room / 2 ? head.slice(0, line) : head}\n…${SEPARATOR}${note}`;
-}
-
 /** «1 фото, 2 документа»: what the family attached, by kind. */
 export function filesSummary(t: Translate, files: Pick<CardAttachment, 'kind'>[]): string {
   const count = (kinds: string[]) => files.filter((file) => kinds.includes(file.kind)).length;
@@ -177,8 +107,8 @@ export function fullDetailsMessages(
   const lines = readableDetails(card.category, card.details, t, { audience: 'staff' });
   const title = t('card-full-title', { number: String(card.number), category: card.category });
   if (!lines) return [`${title}\n\n${t('card-details-unreadable')}`];
-  const body = lines.map(({ label, value }) => `${label}: ${value}`).join(SEPARATOR);
-  return splitText(`${title}${SEPARATOR}${body}`);
+  const body = lines.map(({ label, value }) => `${label}: ${value}`).join('\n\n');
+  return splitText(`${title}\n\n${body}`);
 }
 
 const openStatuses = new Set<string>(['new', 'assigned', 'in_progress', 'waiting_family']);

@@ -400,6 +400,7 @@ req-card-rating = Your rating: { $rating } of 5
 req-card-history = History:
 req-card-messages = Messages from your curator:
 req-card-details-unreadable = The details of this request are not available now.
+req-card-shortened = ✂️ Long answers are shortened here (where you see «…»).
 req-history-line = { $when } — { $what }
 req-event-created = request created
 req-event-assigned = { $hasStaff ->

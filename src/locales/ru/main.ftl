@@ -400,6 +400,7 @@ req-card-rating = Ваша оценка: { $rating } из 5
 req-card-history = История:
 req-card-messages = Сообщения куратора:
 req-card-details-unreadable = Подробности заявки сейчас недоступны.
+req-card-shortened = ✂️ Длинные ответы здесь сокращены (где «…»).
 req-history-line = { $when } — { $what }
 req-event-created = заявка создана
 req-event-assigned = { $hasStaff ->
