@@ -74,19 +74,25 @@ async function runToEnd(run: ReturnType<typeof processor>, notificationId: numbe
 
 const bodyOf = (m: StoredMessage) => m.text ?? m.caption ?? '';
 
+/** A curator of Усмань with a chat, a family of theirs with a chat, and a Redis prefix of their own. */
+async function curatorAndFamily(curatorName: string, familyName: string) {
+  serial += 1;
+  const prefix = `${process.env.REDIS_PREFIX}_crash_${serial}`;
+  const district = await districtByCode(db, 'usman');
+  const curatorChat = emulator.createUser({ first_name: curatorName }).id;
+  const curator = await createStaffMember(db, { telegramId: curatorChat, districtIds: [district.id] });
+  const familyUser = emulator.createUser({ first_name: familyName });
+  const { family, member } = await createRegisteredFamily(db, {
+    telegramId: familyUser.id,
+    curatorId: curator.id,
+    districtId: district.id,
+  });
+  return { prefix, curatorChat, curator, familyUser, family, member };
+}
+
 describe('a worker that dies between a card and its files', () => {
   it('the files still come, once each, threaded to the card; the card is not sent again', async () => {
-    serial += 1;
-    const prefix = `${process.env.REDIS_PREFIX}_crash_${serial}`;
-    const district = await districtByCode(db, 'usman');
-    const curatorChat = emulator.createUser({ first_name: 'Анна' }).id;
-    const curator = await createStaffMember(db, { telegramId: curatorChat, districtIds: [district.id] });
-    const familyUser = emulator.createUser({ first_name: 'Мария' });
-    const { family, member } = await createRegisteredFamily(db, {
-      telegramId: familyUser.id,
-      curatorId: curator.id,
-      districtId: district.id,
-    });
+    const { prefix, curatorChat, familyUser, family, member } = await curatorAndFamily('Анна', 'Мария');
     // The family's photo and PDF, as Telegram knows them.
     emulator.sendPhoto(familyUser.id);
     emulator.sendDocument(familyUser.id, { file_name: 'справка.pdf', mime_type: 'application/pdf' });
@@ -162,17 +168,10 @@ describe('a worker that dies between a card and its files', () => {
 
 describe('a worker that dies in the middle of a message sent in parts', () => {
   it('the next worker sends the parts not yet sent, in order, and none of the sent ones again', async () => {
-    serial += 1;
-    const prefix = `${process.env.REDIS_PREFIX}_crash_${serial}`;
-    const district = await districtByCode(db, 'usman');
-    const curatorChat = emulator.createUser({ first_name: 'Олег' }).id;
-    const curator = await createStaffMember(db, { telegramId: curatorChat, districtIds: [district.id] });
-    const familyUser = emulator.createUser({ first_name: 'Ирина' });
-    const { family, member } = await createRegisteredFamily(db, {
-      telegramId: familyUser.id,
-      curatorId: curator.id,
-      districtId: district.id,
-    });
+    const { prefix, curatorChat, curator, familyUser, family, member } = await curatorAndFamily(
+      'Олег',
+      'Ирина',
+    );
     // A 9,000-character message of the family, relayed to the curator: three parts.
     const words = Array.from({ length: 1500 }, (_, i) => `слово${i}`).join(' ');
     const text = words.slice(0, words.lastIndexOf(' ', 9000));

@@ -10,6 +10,7 @@ import { coversRequest, curatorCardView, type RefusalReason } from '../curator/c
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
 import { FAMILY_CARD_DETAILS_BUDGET, familyRequestBlocks } from '../request-card/request-card.render.js';
+import { createRequestCardRepository } from '../request-card/request-card.repository.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
@@ -206,7 +207,7 @@ export async function viewFamilyCardOf(
     if (!passport) return { ok: false, reason: 'not_found' } as const;
     const [members, history] = await Promise.all([
       repository.familyMembers(input.familyId),
-      repository.familyRequests(input.familyId),
+      createRequestCardRepository({ db: tx }).latestOfFamily(input.familyId),
     ]);
     await repository.audit({
       staffId: checked.presser.id,

@@ -14,6 +14,7 @@ import {
   FAMILY_CARD_DETAILS_BUDGET,
   familyRequestBlocks,
 } from '../request-card/request-card.render.js';
+import { createRequestCardRepository } from '../request-card/request-card.repository.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { curatorCardKeyboard } from './curator.keyboards.js';
 import { type CuratorRepository, createCuratorRepository } from './curator.repository.js';
@@ -236,7 +237,7 @@ export async function viewFamilyCard(
         ? undefined
         : await createPassportRepository({ db: tx }).load(request.familyId, request.memberId);
     if (!passport) return { ok: false, reason: 'not_found' } as const;
-    const history = await repository.familyRequests(request.familyId);
+    const history = await createRequestCardRepository({ db: tx }).latestOfFamily(request.familyId);
     await repository.recordFamilyCardView({
       staffId: presser.id,
       familyId: request.familyId,

@@ -9,11 +9,7 @@ import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
-import {
-  cardFilesKind,
-  cardFilesNotifications,
-  renderCardFiles,
-} from '../request-card/request-card.files.js';
+import { cardFilesKind, filesAfterCard, renderCardFiles } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
@@ -160,18 +156,7 @@ export async function renderNotification(
         text: card.text,
         ...(keyboard.inline_keyboard.flat().length > 0 ? { replyMarkup: keyboard } : {}),
         // The family's files follow the card, as replies to it, in the commit that marks it sent.
-        ...(staffId === null
-          ? {}
-          : {
-              followUps: (tx: DbOrTx, ids: number[]) =>
-                cardFilesNotifications(tx, {
-                  key: `notification:${notification.id}`,
-                  requestId,
-                  staffId,
-                  chatId: notification.chatId,
-                  cardMessageId: ids[0]!,
-                }),
-            }),
+        ...(staffId === null ? {} : { followUps: filesAfterCard(notification, requestId, staffId) }),
       };
     }
     case cardFilesKind:

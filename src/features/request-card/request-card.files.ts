@@ -66,6 +66,21 @@ export async function cardFilesNotifications(
 }
 
 /**
+ * The `followUps` of a card delivery sends (NotificationContent): the family's files after it, made in the
+ * commit that marks the card sent, replying to the card's message.
+ */
+export function filesAfterCard(notification: Notification, requestId: number, staffId: number) {
+  return (tx: DbOrTx, messageIds: number[]) =>
+    cardFilesNotifications(tx, {
+      key: `notification:${notification.id}`,
+      requestId,
+      staffId,
+      chatId: notification.chatId,
+      cardMessageId: messageIds[0]!,
+    });
+}
+
+/**
  * A card shown in answer to a command or a button (/my, «Открыть»): its files follow it through the outbox
  * and the delivery queue, as they follow a delivered card. Nothing is written when the request has none.
  */

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   attachments,
@@ -8,6 +8,20 @@ import {
   familyMembers,
   requests,
 } from '../../db/schema/index.js';
+
+function selectAttachments(db: DbOrTx, where: SQL | undefined) {
+  return db
+    .select({
+      id: attachments.id,
+      requestId: attachments.requestId,
+      kind: attachments.kind,
+      fileId: attachments.fileId,
+      fileName: attachments.fileName,
+    })
+    .from(attachments)
+    .where(where)
+    .orderBy(asc(attachments.id));
+}
 
 /** Reads of a request as staff see it on its card: the request, its district, the applicant, the files. */
 export function createRequestCardRepository({ db }: { db: DbOrTx }) {
@@ -46,17 +60,22 @@ export function createRequestCardRepository({ db }: { db: DbOrTx }) {
     },
 
     /** The request's files in the order the family sent them. */
-    async attachmentsOf(requestId: number) {
+    attachmentsOf: (requestId: number) => selectAttachments(db, eq(attachments.requestId, requestId)),
+
+    /** The family's latest requests with their answers, newest first (the family card's list). */
+    async latestOfFamily(familyId: number) {
       return db
         .select({
-          id: attachments.id,
-          kind: attachments.kind,
-          fileId: attachments.fileId,
-          fileName: attachments.fileName,
+          id: requests.id,
+          number: requests.number,
+          category: requests.category,
+          status: requests.status,
+          details: requests.details,
         })
-        .from(attachments)
-        .where(eq(attachments.requestId, requestId))
-        .orderBy(asc(attachments.id));
+        .from(requests)
+        .where(eq(requests.familyId, familyId))
+        .orderBy(desc(requests.id))
+        .limit(10);
     },
 
     /** A staff read of a request's answers in full (SPEC §8: every staff read of personal data is logged). */
@@ -71,18 +90,7 @@ export function createRequestCardRepository({ db }: { db: DbOrTx }) {
     },
 
     async attachmentsByIds(ids: number[]) {
-      if (ids.length === 0) return [];
-      return db
-        .select({
-          id: attachments.id,
-          requestId: attachments.requestId,
-          kind: attachments.kind,
-          fileId: attachments.fileId,
-          fileName: attachments.fileName,
-        })
-        .from(attachments)
-        .where(inArray(attachments.id, ids))
-        .orderBy(asc(attachments.id));
+      return ids.length === 0 ? [] : selectAttachments(db, inArray(attachments.id, ids));
     },
   };
 }

@@ -1,13 +1,13 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import { familyMembers, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
-import { cardFilesNotifications } from '../request-card/request-card.files.js';
+import { filesAfterCard } from '../request-card/request-card.files.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
@@ -158,14 +158,7 @@ export async function renderSupervisionNotice(
         text: view.text,
         replyMarkup: view.keyboard,
         // The new curator gets the family's files too, as replies to the card.
-        followUps: (tx: DbOrTx, ids: number[]) =>
-          cardFilesNotifications(tx, {
-            key: `notification:${notification.id}`,
-            requestId,
-            staffId,
-            chatId: notification.chatId,
-            cardMessageId: ids[0]!,
-          }),
+        followUps: filesAfterCard(notification, requestId, staffId),
       };
     }
     case k.requestReassignedFrom: {
