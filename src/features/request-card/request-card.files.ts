@@ -133,8 +133,10 @@ export async function renderCardFiles(
   if (files.length === 0 || !request) return undefined;
   const t = deps.i18n.forLanguage('ru');
   const number = String(request.number);
-  const caption = (file: (typeof files)[number], count: number) =>
-    t('card-file-caption', { number, kind: file.kind, count });
+  // An album's caption names what is in it: «фото», «видео», or «фото и видео».
+  const kinds = new Set(files.map((file) => file.kind));
+  const kind = kinds.size === 1 ? files[0]!.kind : 'media';
+  const caption = t('card-file-caption', { number, kind, count: files.length });
   const replyTo = payload.cardMessageId;
   const outgoing: OutgoingMessage =
     files.length > 1
@@ -143,7 +145,7 @@ export async function renderCardFiles(
           media: files.map((file, index) => ({
             type: file.kind as 'photo' | 'video',
             fileId: file.fileId,
-            ...(index === 0 ? { caption: caption(file, files.length) } : {}),
+            ...(index === 0 ? { caption } : {}),
           })),
           replyTo,
         }
@@ -151,7 +153,7 @@ export async function renderCardFiles(
           type: 'file',
           kind: files[0]!.kind,
           fileId: files[0]!.fileId,
-          caption: caption(files[0]!, 1),
+          caption,
           replyTo,
         };
   // The card's files arrive in the order the family sent them: a group waits while an earlier one is on
@@ -170,7 +172,7 @@ export async function renderCardFiles(
     )
     .limit(1);
   return {
-    text: caption(files[0]!, files.length),
+    text: caption,
     outgoing,
     ...(earlier ? { notBefore: new Date(Date.now() + ORDER_RECHECK_MS) } : {}),
   };

@@ -32,7 +32,11 @@ card-file-caption = 📎 Request № { $number }: { $count ->
             [document] a document
            *[other] a file
         } from the family
-       *[other] files from the family ({ $count })
+       *[other] { $kind ->
+            [photo] photos
+            [video] videos
+           *[other] photos and videos
+        } from the family ({ $count })
     }
 card-refused-observer = Observers are not shown the details of requests: they hold the family's personal data.
 card-family-shortened = ✂️ Long answers are shortened here (where you see «…»). The whole text: open the request with its button below and press «Show in full».
