@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { type Language, languages } from '../db/schema/enums.js';
 import { createCuratorComposer } from '../features/curator/curator.composer.js';
+import { createFullDetailsComposer } from '../features/curator/curator.details.composer.js';
 import { createCuratorToolsComposer } from '../features/curator-tools/curator-tools.composer.js';
 import { createFallbackComposer } from '../features/menu/fallback.composer.js';
 import { createMenuComposer } from '../features/menu/menu.composer.js';
@@ -130,6 +131,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
   features.use(createRelayButtonsComposer());
   features.use(createCuratorComposer());
+  features.use(createFullDetailsComposer());
   features.use(createSupervisionComposer());
   features.use(createCuratorToolsComposer());
   // Dialogues (createConversation) are registered in these composers before their entry handlers.

@@ -60,6 +60,18 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('message_edited'),
     payload: z.object({ messageId: z.number().int().positive() }),
   }),
+  /**
+   * A request's card was shown in a staff chat in answer to a command or a button (/my, «Открыть»): send
+   * the family's files after it, as replies to it (features/request-card).
+   */
+  z.object({
+    kind: z.literal('card_files'),
+    payload: z.object({
+      requestId: z.number().int().positive(),
+      staffId: z.number().int().positive(),
+      cardMessageId: z.number().int().positive(),
+    }),
+  }),
   /** A supervisor gave a request to another curator: tell the new and the old curator and the family. */
   z.object({
     kind: z.literal('request_reassigned'),

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 
 /** What became of one send, in the terms the delivery policy needs. */
 export type SendOutcome =
-  /** `messageIds`: every message sent, in order (an album, a long text in parts); `messageId` is the first. */
+  /** `messageIds`: every message the call made, in order (an album); `messageId` is the first. */
   | { kind: 'sent'; messageId: number; messageIds?: number[] }
   /** 429: Telegram says when to come back. */
   | { kind: 'flood'; retryAfterMs: number; reason: string }
@@ -16,11 +16,14 @@ export type SendOutcome =
 
 export type RelayFileKind = 'photo' | 'document' | 'voice' | 'video' | 'video_note' | 'audio';
 
+type AlbumItem = { type: 'photo' | 'video' | 'document' | 'audio'; fileId: string; caption?: string };
+
 /**
- * What a relayed message becomes in the other chat (issue 5): a text in parts (a long one split at
- * Telegram's 4096), a copy of the original (copyMessage, with a labelled caption, or after a label message
- * where a caption is impossible), an album by file ids, or an edit of an earlier copy that falls back to a
- * marked correction when Telegram cannot edit it.
+ * What a notification becomes in a chat when it is more than one plain text: a text in parts (a long one
+ * split at Telegram's 4096), a copy of a relayed message (copyMessage, with a labelled caption, or after a
+ * label message where a caption is impossible), an album or a file by file id, or an edit of an earlier
+ * copy that falls back to a marked correction when Telegram cannot edit it. `planSteps` turns it into
+ * single Bot API calls, which the delivery worker sends one per send slot.
  */
 export type OutgoingMessage =
   | { type: 'text'; parts: string[]; replyMarkup?: InlineKeyboardMarkup; replyTo?: number }
@@ -39,9 +42,17 @@ export type OutgoingMessage =
     }
   | {
       type: 'album';
-      media: Array<{ type: 'photo' | 'video' | 'document' | 'audio'; fileId: string; caption?: string }>;
+      media: AlbumItem[];
       /** Sent as text messages before the album (a label too long for a caption). */
       before?: string[];
+      replyTo?: number;
+    }
+  | {
+      type: 'file';
+      kind: RelayFileKind;
+      fileId: string;
+      caption?: string;
+      replyMarkup?: InlineKeyboardMarkup;
       replyTo?: number;
     }
   | {
@@ -54,14 +65,80 @@ export type OutgoingMessage =
       correction: string;
     };
 
+/** One Bot API call (an edit falls back to a second call only when Telegram refuses the edit). */
+export type SendStep =
+  | { type: 'text'; text: string; replyMarkup?: InlineKeyboardMarkup; replyTo?: number }
+  | Omit<Extract<OutgoingMessage, { type: 'copy' }>, 'before'>
+  | { type: 'album'; media: AlbumItem[]; replyTo?: number }
+  | Extract<OutgoingMessage, { type: 'file' }>
+  | Extract<OutgoingMessage, { type: 'edit' }>;
+
+/**
+ * A step of a message and whether the ids it yields are the message's own (a copy's label sent before it
+ * is only its heading: a reply threads on the copy).
+ */
+export interface PlannedStep {
+  step: SendStep;
+  counts: boolean;
+}
+
+/** Labels sent as messages before a copy or an album: the first one threads where the copy would. */
+function labelSteps(labels: string[] | undefined, replyTo: number | undefined): PlannedStep[] {
+  return (labels ?? []).map((text, index) => ({
+    step: { type: 'text', text, ...(index === 0 && replyTo !== undefined ? { replyTo } : {}) },
+    counts: false,
+  }));
+}
+
+/** The single calls an outgoing message is made of, in order. */
+export function planSteps(content: OutgoingMessage): PlannedStep[] {
+  switch (content.type) {
+    case 'text':
+      return content.parts.map((text, index) => ({
+        step: {
+          type: 'text',
+          text,
+          ...(index === 0 && content.replyTo !== undefined ? { replyTo: content.replyTo } : {}),
+          ...(index === content.parts.length - 1 && content.replyMarkup
+            ? { replyMarkup: content.replyMarkup }
+            : {}),
+        },
+        counts: true,
+      }));
+    case 'copy': {
+      const { before, ...copy } = content;
+      const labels = labelSteps(before, content.replyTo);
+      const { replyTo: _threadedByLabel, ...unthreaded } = copy;
+      return [...labels, { step: labels.length > 0 ? unthreaded : copy, counts: true }];
+    }
+    case 'album': {
+      const labels = labelSteps(content.before, content.replyTo);
+      return [
+        ...labels,
+        {
+          step: {
+            type: 'album',
+            media: content.media,
+            ...(labels.length === 0 && content.replyTo !== undefined ? { replyTo: content.replyTo } : {}),
+          },
+          counts: true,
+        },
+      ];
+    }
+    case 'file':
+    case 'edit':
+      return [{ step: content, counts: true }];
+  }
+}
+
 export interface TelegramSender {
   sendText(
     chatId: number,
     text: string,
     options?: { replyMarkup?: InlineKeyboardMarkup },
   ): Promise<SendOutcome>;
-  /** Relayed messages (copies, albums, edits); optional so that a text-only fake sender stays enough. */
-  sendContent?(chatId: number, content: OutgoingMessage): Promise<SendOutcome>;
+  /** One step of a relayed message, a file or an edit; optional so that a text-only fake sender stays enough. */
+  sendStep?(chatId: number, step: SendStep): Promise<SendOutcome>;
 }
 
 /**
@@ -89,9 +166,10 @@ export function createTelegramSender(options: {
         return classifySendError(error);
       }
     },
-    async sendContent(chatId, content) {
+    async sendStep(chatId, step) {
       try {
-        return { kind: 'sent', ...(await sendOutgoing(api, chatId, content)) };
+        const messageIds = await sendOneStep(api, chatId, step);
+        return { kind: 'sent', messageId: messageIds[0]!, messageIds };
       } catch (error) {
         return classifySendError(error);
       }
@@ -104,7 +182,7 @@ const replyTo = (messageId: number | undefined) =>
     ? {}
     : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } };
 
-/** Sends a file by its Telegram file id (a relayed message whose original was deleted before the copy). */
+/** Sends a file by its Telegram file id (a card's attachment, or a copy whose original was deleted). */
 async function sendFile(
   api: Api,
   chatId: number,
@@ -130,101 +208,75 @@ async function sendFile(
   }
 }
 
-async function sendOutgoing(
-  api: Api,
-  chatId: number,
-  content: OutgoingMessage,
-): Promise<{ messageId: number; messageIds: number[] }> {
-  const ids: number[] = [];
-  const done = () => ({ messageId: ids[0]!, messageIds: ids });
-  switch (content.type) {
+/** One Bot API call; returns the ids of the messages it made, in order (an album makes several). */
+async function sendOneStep(api: Api, chatId: number, step: SendStep): Promise<number[]> {
+  switch (step.type) {
     case 'text': {
-      for (const [index, part] of content.parts.entries()) {
-        const last = index === content.parts.length - 1;
-        const sent = await api.sendMessage(chatId, part, {
-          link_preview_options: { is_disabled: true },
-          ...(index === 0 ? replyTo(content.replyTo) : {}),
-          ...(last && content.replyMarkup ? { reply_markup: content.replyMarkup } : {}),
-        });
-        ids.push(sent.message_id);
-      }
-      return done();
+      const sent = await api.sendMessage(chatId, step.text, {
+        link_preview_options: { is_disabled: true },
+        ...replyTo(step.replyTo),
+        ...(step.replyMarkup ? { reply_markup: step.replyMarkup } : {}),
+      });
+      return [sent.message_id];
     }
     case 'copy': {
-      let first: number | undefined;
-      for (const text of content.before ?? []) {
-        const sent = await api.sendMessage(chatId, text, {
-          link_preview_options: { is_disabled: true },
-          ...(first === undefined ? replyTo(content.replyTo) : {}),
-        });
-        first ??= sent.message_id;
-      }
       const options = {
-        ...(content.replyMarkup ? { reply_markup: content.replyMarkup } : {}),
-        ...(first === undefined ? replyTo(content.replyTo) : {}),
+        ...(step.replyMarkup ? { reply_markup: step.replyMarkup } : {}),
+        ...replyTo(step.replyTo),
       };
       try {
-        const copy = await api.copyMessage(chatId, content.fromChatId, content.messageId, {
-          ...(content.caption !== undefined ? { caption: content.caption } : {}),
+        const copy = await api.copyMessage(chatId, step.fromChatId, step.messageId, {
+          ...(step.caption !== undefined ? { caption: step.caption } : {}),
           ...options,
         });
-        // The copy itself is what a reply threads on; a label sent before it is only its heading.
-        ids.push(copy.message_id);
+        return [copy.message_id];
       } catch (error) {
         const gone =
           error instanceof GrammyError && error.error_code === 400 && /not found/i.test(error.description);
-        if (!gone || !content.fallback) throw error;
-        ids.push(await sendFile(api, chatId, content.fallback, content.caption, options));
+        if (!gone || !step.fallback) throw error;
+        return [await sendFile(api, chatId, step.fallback, step.caption, options)];
       }
-      return done();
     }
     case 'album': {
-      let first: number | undefined;
-      for (const text of content.before ?? []) {
-        const label = await api.sendMessage(chatId, text, {
-          link_preview_options: { is_disabled: true },
-          ...(first === undefined ? replyTo(content.replyTo) : {}),
-        });
-        first ??= label.message_id;
-      }
       const sent = await api.sendMediaGroup(
         chatId,
-        content.media.map((item) => ({
+        step.media.map((item) => ({
           type: item.type,
           media: item.fileId,
           ...(item.caption ? { caption: item.caption } : {}),
         })) as Parameters<Api['sendMediaGroup']>[1],
-        first === undefined ? replyTo(content.replyTo) : {},
+        replyTo(step.replyTo),
       );
-      ids.push(...sent.map((message) => message.message_id));
-      return done();
+      return sent.map((message) => message.message_id);
     }
+    case 'file':
+      return [
+        await sendFile(api, chatId, step, undefined, {
+          ...(step.replyMarkup ? { reply_markup: step.replyMarkup } : {}),
+          ...replyTo(step.replyTo),
+        }),
+      ];
     case 'edit': {
       try {
-        const markup = content.replyMarkup ? { reply_markup: content.replyMarkup } : {};
-        if (content.field === 'text') {
-          await api.editMessageText(chatId, content.messageId, content.value, {
+        const markup = step.replyMarkup ? { reply_markup: step.replyMarkup } : {};
+        if (step.field === 'text') {
+          await api.editMessageText(chatId, step.messageId, step.value, {
             link_preview_options: { is_disabled: true },
             ...markup,
           });
         } else {
-          await api.editMessageCaption(chatId, content.messageId, { caption: content.value, ...markup });
+          await api.editMessageCaption(chatId, step.messageId, { caption: step.value, ...markup });
         }
-        ids.push(content.messageId);
-        return done();
+        return [step.messageId];
       } catch (error) {
         if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
-        if (error.description.includes('message is not modified')) {
-          ids.push(content.messageId);
-          return done();
-        }
+        if (error.description.includes('message is not modified')) return [step.messageId];
         // Too old to edit, deleted, or no such field: say it as a correction under the copy.
-        const sent = await api.sendMessage(chatId, content.correction, {
+        const sent = await api.sendMessage(chatId, step.correction, {
           link_preview_options: { is_disabled: true },
-          ...replyTo(content.messageId),
+          ...replyTo(step.messageId),
         });
-        ids.push(sent.message_id);
-        return done();
+        return [sent.message_id];
       }
     }
   }

@@ -6,6 +6,7 @@ import { type NotificationContent, renderNotification } from '../features/delive
 import {
   createNotificationsRepository,
   type Notification,
+  sentStepsOf,
 } from '../features/delivery/notifications.repository.js';
 import { rerouteAfterUnreachable } from '../features/routing/routing.usecases.js';
 import type { I18n } from '../i18n.js';
@@ -13,7 +14,7 @@ import type { Logger } from '../logger.js';
 import { deliveryJob, deliveryJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
 import type { SendSlots } from '../telegram/send-slots.js';
-import type { TelegramSender } from '../telegram/telegram-sender.js';
+import { planSteps, type TelegramSender } from '../telegram/telegram-sender.js';
 
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -45,7 +46,9 @@ export interface DeliveryDeps {
 /**
  * Sends one notification. Reads its state from PostgreSQL first, so a job that runs again (reconciler,
  * stalled job, Redis wiped) for a notification already `sent` does nothing. Between the send and the
- * `sent` mark nothing else happens; a crash exactly there is the one way a message can go out twice.
+ * `sent` mark nothing else happens; a crash exactly there is the one way a message can go out twice. A
+ * message made of several Bot API calls (a long text in parts, a label before a copy) sends one call per
+ * job run and send slot, recording each before the next, so the same bound holds per call.
  */
 export function createDeliveryProcessor(deps: DeliveryDeps) {
   const notifications = createNotificationsRepository({ db: deps.db });
@@ -86,9 +89,17 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
    * comes back later, by when it is `sent`.
    */
   async function sendClaimed(notification: Notification, content: NotificationContent) {
+    const steps = content.outgoing ? planSteps(content.outgoing) : undefined;
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
-      if (!(await repository.claimPending(notification.id))) return { step: 'not_ours' } as const;
+      const claimed = await repository.claimPending(notification.id);
+      if (!claimed) return { step: 'not_ours' } as const;
+      // A message of several steps goes one step per send slot; the steps already sent are read under the
+      // lock, so a second job for it never repeats one.
+      const done = sentStepsOf(claimed.payload);
+      const planned = steps?.[done.length];
+      if (steps && !planned) return finish(tx, notification, content, done, []);
+
       let slot = await deps.slots.acquire(notification.chatId);
       // The global window frees up within a second: wait for it in the job rather than bouncing the job
       // through Redis, which would only burn job starts. A long wait hands the job back instead.
@@ -99,10 +110,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       }
       if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
 
-      const outcome = content.outgoing
-        ? deps.sender.sendContent
-          ? await deps.sender.sendContent(notification.chatId, content.outgoing)
-          : ({ kind: 'rejected', reason: 'this sender cannot relay messages' } as const)
+      const outcome = planned
+        ? deps.sender.sendStep
+          ? await deps.sender.sendStep(notification.chatId, planned.step)
+          : ({ kind: 'rejected', reason: 'this sender cannot send this message' } as const)
         : await deps.sender.sendText(
             notification.chatId,
             content.text,
@@ -112,13 +123,16 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
       switch (outcome.kind) {
-        case 'sent':
-          // Recorded in the step that learns the message id; only a crash before this commit can make
-          // the message go out again.
-          await repository.markSent(notification.id, outcome.messageId);
-          // A relayed message: its copy's message id goes onto the messages row, in the same commit.
-          if (content.afterSent) await content.afterSent(tx, outcome.messageIds ?? [outcome.messageId]);
-          return { step: 'sent' } as const;
+        case 'sent': {
+          const made = outcome.messageIds ?? [outcome.messageId];
+          const own = planned && !planned.counts ? [] : made;
+          if (steps && done.length < steps.length - 1) {
+            // Recorded in the step that learns the message ids; the next step takes a slot of its own.
+            await repository.recordStep(notification.id, own);
+            return { step: 'partial' } as const;
+          }
+          return finish(tx, notification, content, done, own.length > 0 ? own : made);
+        }
         case 'flood':
           await repository.recordWait(notification.id, outcome.reason);
           return { step: 'flood', retryAfterMs: outcome.retryAfterMs } as const;
@@ -142,6 +156,33 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         }
       }
     });
+  }
+
+  /**
+   * The last step went out: the notification is `sent` with the id of its first own message, and what must
+   * follow it (a relayed copy's ids on its messages row, a card's attachments) is written in the same
+   * commit. Only a crash before this commit can make the last step go out again.
+   */
+  async function finish(
+    tx: DbOrTx,
+    notification: Notification,
+    content: NotificationContent,
+    done: number[][],
+    last: number[],
+  ) {
+    const repository = createNotificationsRepository({ db: tx });
+    const ids = [...done.flat(), ...last];
+    const first = ids[0];
+    if (first === undefined) {
+      await repository.markFailed(notification.id, 'nothing was sent');
+      return { step: 'rejected', reason: 'nothing was sent' } as const;
+    }
+    // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
+    if (done.length > 0) await repository.recordStep(notification.id, last);
+    await repository.markSent(notification.id, first);
+    if (content.afterSent) await content.afterSent(tx, ids);
+    const produced = content.followUps ? await content.followUps(tx, ids) : [];
+    return { step: 'sent', produced } as const;
   }
 
   return async (job: Job, token?: string) => {
@@ -171,8 +212,14 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         }
         await deps.deliveryQueue.rateLimit(result.slot.waitMs);
         throw new RateLimitError();
+      case 'partial':
+        // The chat's slot is held for the gap after this send: the next step comes after it.
+        return delay(job, token, deps.slots.limits.perChatGapMs);
       case 'sent':
         deps.metrics.notificationsSent.inc({ kind: notification.kind });
+        // What had to follow this message (its attachments): rows committed with the `sent` mark; if this
+        // process dies before the add, the reconciler queues them.
+        if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
         return 'sent';
       case 'flood':
         // Honour retry_after: this chat is closed until then (the slot release), and so is the whole

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
 import { routeRelayedEdit, routeRelayedMessage } from '../features/relay/relay.routing.js';
+import { routeShownCardFiles } from '../features/request-card/request-card.files.js';
 import {
   notificationKinds,
   notifyFamily,
@@ -73,6 +74,8 @@ export function createRoutingProcessor(deps: {
       notificationIds = await routeRelayedMessage({ db: deps.db }, event.payload);
     } else if (event.kind === 'message_edited') {
       notificationIds = await routeRelayedEdit({ db: deps.db }, event.outboxId, event.payload.messageId);
+    } else if (event.kind === 'card_files') {
+      notificationIds = await routeShownCardFiles(deps.db, event.payload);
     } else if (event.kind === 'request_reassigned' || event.kind === 'family_reassigned') {
       notificationIds = await notifyReassignment({ db: deps.db }, event);
     } else {

@@ -222,8 +222,12 @@ describe('/family and support measures', () => {
     expect(byPhone.text).toContain('Коля Кузнецов');
     expect(byPhone.text).toContain(`• № ${request.number} · Няня — передана куратору`);
     expect(byPhone.text).toContain('Меры поддержки:\n• пока не записаны');
-    // A family in Telegram asks for itself: no «on its behalf» request button under its card.
-    expect(buttons(byPhone).map((b) => b.text)).toEqual(['Записать меру поддержки']);
+    // A family in Telegram asks for itself: no «on its behalf» request button under its card; its request
+    // opens from the card.
+    expect(buttons(byPhone).map((b) => b.text)).toEqual([
+      `Заявка № ${request.number}`,
+      'Записать меру поддержки',
+    ]);
 
     const byName = await chat.say('/family кузнецова', 'Карточка семьи');
     expect(byName.text).toContain('Светлана Кузнецова');

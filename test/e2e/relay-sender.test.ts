@@ -31,7 +31,7 @@ describe('relayed copies', () => {
     const fileId = original.photo!.at(-1)!.file_id;
     await deleteInChat(family.id, sent.message_id!);
 
-    const refused = await sender.sendContent!(curator.id, {
+    const refused = await sender.sendStep!(curator.id, {
       type: 'copy',
       fromChatId: family.id,
       messageId: sent.message_id!,
@@ -39,7 +39,7 @@ describe('relayed copies', () => {
     });
     expect(refused.kind).toBe('rejected');
 
-    const outcome = await sender.sendContent!(curator.id, {
+    const outcome = await sender.sendStep!(curator.id, {
       type: 'copy',
       fromChatId: family.id,
       messageId: sent.message_id!,

@@ -74,7 +74,7 @@ describe('routing a confirmed request', () => {
     const card = await emulator.waitForMessage(chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
     expect(card.text).toContain('Помощь психолога');
-    expect(card.text).toContain('срочно');
+    expect(card.text).toContain('🔴 Срочная заявка');
     expect(card.text).toContain('Грязинский район');
     expect(card.text).toContain('Ольга Смирнова');
     expect(card.text).toContain(formatRegionTime(request.takeDeadlineAt, 'Europe/Moscow'));

@@ -189,6 +189,46 @@ describe('the sandbox page shows what a bot does, as Telegram would', () => {
     await waitForBubble(chat, 'Фото документа', 'user');
   });
 
+  it('sends a text over 4,096 characters as Telegram does: consecutive messages cut at a line or a space', async () => {
+    const chat = pane(browser.page, PERSON.id);
+    const question = await bot.sendMessage(PERSON.id, 'Расскажите, что случилось?');
+    const bubble = await waitForBubble(chat, 'Расскажите, что случилось?');
+    await bubble.hover();
+    await bubble.locator('.reply-action').click();
+    const paragraph = Array.from({ length: 60 }, (_, i) => `слово${i}`).join(' ');
+    const text = Array.from({ length: 22 }, (_, i) => `Абзац ${i}. ${paragraph}`).join('\n');
+    expect(text.length).toBeGreaterThan(9000);
+    await sendText(chat, text);
+    const parts: Message[] = [];
+    // The parts come one after another, maybe in one batch of updates.
+    while (parts.map((m) => m.text ?? '').join('').length < text.length - 10) {
+      const updates = await nextUpdates();
+      if (updates.length === 0) break;
+      parts.push(...updates.flatMap((update) => (update.message ? [update.message] : [])));
+    }
+    expect(parts).toHaveLength(3);
+    for (const part of parts) expect((part.text ?? '').length).toBeLessThanOrEqual(4096);
+    // Cut at line breaks, nothing lost or reordered; the reply goes with the first part.
+    expect(parts.map((m) => m.text).join('\n')).toBe(text);
+    expect(parts[0]?.reply_to_message?.message_id).toBe(question.message_id);
+    expect(parts.slice(1).map((m) => m.reply_to_message)).toEqual([undefined, undefined]);
+    await waitForBubble(chat, `Абзац 21. ${paragraph}`, 'user');
+    await expect(chat.locator('.toast', { hasText: 'Не получилось' }).count()).resolves.toBe(0);
+    await expect(chat.locator('.text-input').inputValue()).resolves.toBe('');
+  });
+
+  it('refuses a single message over 4,096 characters sent past the page, in words a person reads', async () => {
+    const response = await fetch(`${web.url}/api/chats/${PERSON.id}/text`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'я'.repeat(5000) }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'сообщение длиннее 4 096 символов — обновите страницу: она отправит его частями',
+    });
+  });
+
   it('shows the chats side by side, and one at a time on a narrow screen, switched from the people bar', async () => {
     const { page } = browser;
     const shown = () => page.locator('.pane:not([hidden])').evaluateAll((panes) => panes.length);

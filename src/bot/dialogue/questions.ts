@@ -58,6 +58,25 @@ function wrongKindHint(ctx: DialogueContext, expected: 'text' | 'button' | 'cont
 }
 
 /**
+ * A Telegram client sends a text over 4,096 characters as several messages, one right after another. When
+ * such a part was refused (too long for the question), the next parts are the rest of the same text: taking
+ * one as the answer would keep a meaningless tail. A part arriving within this many seconds of a refused
+ * part of this length is treated so. (The bot joins parts that arrive within moments at intake; this covers
+ * parts that arrive further apart.)
+ */
+const SPLIT_PART_MIN_LENGTH = 3500;
+const SPLIT_WINDOW_SECONDS = 2;
+
+function isRestOfLongText(answer: DialogueContext, longRefusedAt: number | undefined): boolean {
+  const message = answer.message;
+  return (
+    longRefusedAt !== undefined &&
+    message?.text !== undefined &&
+    message.date - longRefusedAt <= SPLIT_WINDOW_SECONDS
+  );
+}
+
+/**
  * The shared loop of every question: ask, wait, interpret; on a wrong answer a short hint and the same
  * question again, at most MAX_HINTS times. A button press that is not this question's is answered with the
  * hint in the button's pop-up too. Edits and other non-answers are skipped without costing a hint.
@@ -69,13 +88,25 @@ async function askUntilValid<T>(
   interpret: (answer: DialogueContext) => Outcome<T>,
 ): Promise<{ value: T; answer: DialogueContext; question: Message }> {
   let question = await ask(ctx);
-  for (let hints = 0; ; hints++) {
+  // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
+  let longRefusedAt: number | undefined;
+  for (let hints = 0; ; ) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
+    const text = answer.message?.text;
+    const long = text !== undefined && text.length >= SPLIT_PART_MIN_LENGTH;
+    if (isRestOfLongText(answer, longRefusedAt)) {
+      // Refused with its first part, under a hint that said nothing was kept: not an answer, no new hint.
+      // A long part means more may follow; a short one ends the text.
+      longRefusedAt = long ? answer.message?.date : undefined;
+      continue;
+    }
     const outcome = interpret(answer);
     if (outcome.ok) return { value: outcome.value, answer, question };
+    longRefusedAt = long ? answer.message?.date : undefined;
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
     if (hints >= MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
+    hints += 1;
     await answer.reply(outcome.hint);
     question = await ask(answer);
   }

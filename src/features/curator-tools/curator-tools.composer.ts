@@ -4,6 +4,7 @@ import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { formatDateTime } from '../../bot/format.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
+import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { endAbsence } from './curator-tools.absence.js';
 import {
@@ -131,12 +132,18 @@ export function createCuratorToolsComposer() {
     if (!result.ok) return refuse(ctx, result.reason, { requestId });
     await ctx.answerCallbackQuery();
     const shown = await ctx.reply(result.text, { reply_markup: result.keyboard });
-    // A Telegram reply to this card goes to the family, as to a card that came by itself.
+    // A Telegram reply to this card goes to the family, as to a card that came by itself; the family's
+    // files follow the card.
     await recordShownCard(ctx.deps.db, {
       requestId,
       staffId: result.staffId,
       chatId: ctx.chat.id,
       telegramMessageId: shown.message_id,
+    });
+    await sendFilesWithShownCard(ctx.deps.db, {
+      requestId,
+      staffId: result.staffId,
+      cardMessageId: shown.message_id,
     });
   });
 

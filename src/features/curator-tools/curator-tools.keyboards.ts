@@ -1,6 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Translate } from '../../i18n.js';
+import { nextRow } from '../request-card/request-card.keyboards.js';
 
 /**
  * Buttons of the curator's tools. Callback data is opaque and short (`my:p:<page>`, `my:r:<requestId>`,
@@ -49,12 +50,33 @@ export function familyListKeyboard(items: { familyId: number; label: string }[])
   return keyboard;
 }
 
-/** Under a family card: record a measure; for a family reached by phone, a curator can also make a request for it. */
-export function familyCardKeyboard(t: Translate, familyId: number, options: { offerRequest: boolean }) {
-  const keyboard = new InlineKeyboard().text(
-    t('ct-button-record-measure'),
-    familyCallback(familyId, 'measure'),
-  );
+/**
+ * Under a family card, a button per listed request (two a row): it opens the request's card, as /my
+ * does — all the family's answers, «Показать полностью» and the files.
+ */
+export function addOpenRequestButtons(
+  keyboard: InlineKeyboard,
+  t: Translate,
+  requests: Array<{ id: number; number: number }>,
+) {
+  requests.forEach((request, index) => {
+    if (index % 2 === 0) nextRow(keyboard);
+    keyboard.text(t('ct-button-open-request', { number: String(request.number) }), `my:r:${request.id}`);
+  });
+  return keyboard;
+}
+
+/**
+ * Under a family card: its requests to open, record a measure; for a family reached by phone, a curator
+ * can also make a request for it.
+ */
+export function familyCardKeyboard(
+  t: Translate,
+  familyId: number,
+  options: { offerRequest: boolean; requests?: Array<{ id: number; number: number }> },
+) {
+  const keyboard = addOpenRequestButtons(new InlineKeyboard(), t, options.requests ?? []);
+  nextRow(keyboard).text(t('ct-button-record-measure'), familyCallback(familyId, 'measure'));
   if (options.offerRequest) keyboard.row().text(t('ct-button-request'), familyCallback(familyId, 'request'));
   return keyboard;
 }

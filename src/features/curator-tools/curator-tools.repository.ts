@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import {
@@ -159,15 +159,6 @@ export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
         .from(familyMembers)
         .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
         .orderBy(asc(familyMembers.id));
-    },
-
-    async familyRequests(familyId: number) {
-      return db
-        .select({ number: requests.number, category: requests.category, status: requests.status })
-        .from(requests)
-        .where(eq(requests.familyId, familyId))
-        .orderBy(desc(requests.id))
-        .limit(10);
     },
 
     async measuresOf(familyId: number) {

@@ -4,10 +4,13 @@ import { formatDateTime } from '../../bot/format.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
+import { fitBlocks } from '../../telegram/message-limits.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest, curatorCardView, type RefusalReason } from '../curator/curator.usecases.js';
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
+import { FAMILY_CARD_DETAILS_BUDGET, familyRequestBlocks } from '../request-card/request-card.render.js';
+import { createRequestCardRepository } from '../request-card/request-card.repository.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
@@ -102,8 +105,6 @@ export async function openRequestCard(
   if (!found) return { ok: false, reason: 'not_found' } as const;
   if (!coversRequest(checked.presser, found.request, found.districtId))
     return { ok: false, reason: 'out_of_scope' } as const;
-  const view = await curatorCardView(deps, input.requestId);
-  if (!view) return { ok: false, reason: 'not_found' } as const;
   const t = deps.i18n.forLanguage('ru');
   const events = await createCuratorToolsRepository({ db: deps.db }).requestHistory(input.requestId);
   const staffIds = [
@@ -120,12 +121,10 @@ export async function openRequestCard(
     if (name) names.set(id, name);
   }
   const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e, names))];
-  return {
-    ok: true,
-    staffId: checked.presser.id,
-    text: `${view.text}\n\n${history.join('\n')}`,
-    keyboard: view.keyboard,
-  } as const;
+  // The history goes under the card and is fitted with it into one message.
+  const view = await curatorCardView(deps, input.requestId, { after: [history.join('\n')] });
+  if (!view) return { ok: false, reason: 'not_found' } as const;
+  return { ok: true, staffId: checked.presser.id, text: view.text, keyboard: view.keyboard } as const;
 }
 
 export type FamilyQuery =
@@ -208,7 +207,7 @@ export async function viewFamilyCardOf(
     if (!passport) return { ok: false, reason: 'not_found' } as const;
     const [members, history] = await Promise.all([
       repository.familyMembers(input.familyId),
-      repository.familyRequests(input.familyId),
+      createRequestCardRepository({ db: tx }).latestOfFamily(input.familyId),
     ]);
     await repository.audit({
       staffId: checked.presser.id,
@@ -217,42 +216,37 @@ export async function viewFamilyCardOf(
       details: { via: input.via },
       now,
     });
-    const text = [
+    const { text } = fitBlocks(
       [
-        t('ct-family-card-title', { reachedBy: checked.family.reachedBy }),
-        t('ct-family-card-curator', {
-          curator: passport.curatorName ?? '',
-          hasCurator: passport.curatorName ? 'yes' : 'no',
-        }),
-      ].join('\n'),
-      renderPassport(t, passport.draft),
-      [
-        t('ct-family-card-members'),
-        ...members.map((m) =>
-          t('ct-family-card-member', {
-            name: m.fullName ?? '—',
-            phone: m.phone ?? '—',
-            telegram: m.telegramId === null ? 'no' : 'yes',
+        [
+          t('ct-family-card-title', { reachedBy: checked.family.reachedBy }),
+          t('ct-family-card-curator', {
+            curator: passport.curatorName ?? '',
+            hasCurator: passport.curatorName ? 'yes' : 'no',
           }),
-        ),
-      ].join('\n'),
-      [
-        t('cur-family-card-requests'),
-        ...(history.length === 0
-          ? [t('ct-family-card-no-requests')]
-          : history.map((r) =>
-              t('cur-family-card-request', {
-                number: String(r.number),
-                category: t('delivery-category', { category: r.category }),
-                status: r.status,
-              }),
-            )),
-      ].join('\n'),
-      await supportMeasuresSection(tx, t, input.familyId, deps.catalogue),
-    ].join('\n\n');
+        ].join('\n'),
+        renderPassport(t, passport.draft),
+        [
+          t('ct-family-card-members'),
+          ...members.map((m) =>
+            t('ct-family-card-member', {
+              name: m.fullName ?? '—',
+              phone: m.phone ?? '—',
+              telegram: m.telegramId === null ? 'no' : 'yes',
+            }),
+          ),
+        ].join('\n'),
+        ...familyRequestBlocks(t, history, {
+          title: t('cur-family-card-requests'),
+          empty: t('ct-family-card-no-requests'),
+        }),
+        await supportMeasuresSection(tx, t, input.familyId, deps.catalogue),
+      ],
+      { note: t('card-family-shortened'), detailsBudget: FAMILY_CARD_DETAILS_BUDGET },
+    );
     // A family without Telegram cannot ask for itself: its curator makes the request on its behalf.
     const offerRequest = checked.family.reachedBy === 'phone' && checked.presser.role === 'curator';
-    return { ok: true, text, offerRequest } as const;
+    return { ok: true, text, offerRequest, requests: history } as const;
   });
 }
 

@@ -1,6 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, GrammyError } from 'grammy';
+import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorCallbackSchema } from './curator.keyboards.js';
 import {
@@ -60,7 +61,9 @@ export function createCuratorComposer() {
       if (!result.ok) return refuse(result.reason);
       ctx.log.info({ requestId }, 'family card viewed');
       await ctx.answerCallbackQuery();
-      await ctx.reply(result.text);
+      await ctx.reply(result.text, {
+        reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
+      });
       return;
     }
 

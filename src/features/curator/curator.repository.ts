@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import {
   auditLog,
@@ -83,15 +83,6 @@ export function createCuratorRepository({ db }: { db: DbOrTx }) {
         .from(familyMembers)
         .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
         .orderBy(asc(familyMembers.id));
-    },
-
-    async familyRequests(familyId: number) {
-      return db
-        .select({ number: requests.number, category: requests.category, status: requests.status })
-        .from(requests)
-        .where(eq(requests.familyId, familyId))
-        .orderBy(desc(requests.id))
-        .limit(10);
     },
 
     /** A staff read of a family's personal data (SPEC §8). */

@@ -3,10 +3,19 @@ import type { Db } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
+import { fitBlocks } from '../../telegram/message-limits.js';
 import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
-import { formatRegionTime, requestCardText } from '../delivery/notification-content.js';
+import { formatRegionTime } from '../delivery/notification-content.js';
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
+import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
+import {
+  type CardFrame,
+  FAMILY_CARD_DETAILS_BUDGET,
+  familyRequestBlocks,
+} from '../request-card/request-card.render.js';
+import { createRequestCardRepository } from '../request-card/request-card.repository.js';
+import { requestCardText } from '../request-card/request-card.usecases.js';
 import { curatorCardKeyboard } from './curator.keyboards.js';
 import { type CuratorRepository, createCuratorRepository } from './curator.repository.js';
 
@@ -164,26 +173,44 @@ export async function changeStatus(
   });
 }
 
-/** The curator's card as it is now: the request, a status line, and the buttons its status allows. */
-export async function curatorCardView(deps: { db: Db; i18n: I18n; timeZone: string }, requestId: number) {
+/**
+ * The curator's card as it is now: the request, a status line, and the buttons its status allows, within
+ * Telegram's limit; `frame` adds a notice above it or blocks under it (history), fitted with the card.
+ */
+export async function curatorCardView(
+  deps: { db: Db; i18n: I18n; timeZone: string },
+  requestId: number,
+  frame: CardFrame = {},
+) {
   const t = deps.i18n.forLanguage('ru');
-  const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, requestId);
-  const found = await createCuratorRepository({ db: deps.db }).findRequest(requestId);
-  if (!card || !found) return undefined;
+  const repository = createCuratorRepository({ db: deps.db });
+  const found = await repository.findRequest(requestId);
+  if (!found) return undefined;
   const { request } = found;
-  const lines = [card.text];
+  const status: string[] = [];
   if (request.takenAt && request.takenById !== null) {
-    const name = (await createCuratorRepository({ db: deps.db }).staffName(request.takenById)) ?? '—';
-    lines.push(t('cur-card-taken', { name, time: formatRegionTime(request.takenAt, deps.timeZone) }));
+    const name = (await repository.staffName(request.takenById)) ?? '—';
+    status.push(t('cur-card-taken', { name, time: formatRegionTime(request.takenAt, deps.timeZone) }));
   }
-  if (request.status !== 'in_progress') lines.push(t('cur-card-status', { status: request.status }));
+  if (request.status !== 'in_progress') status.push(t('cur-card-status', { status: request.status }));
+  const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, requestId, {
+    ...(frame.before ? { before: frame.before } : {}),
+    after: [...status, ...(frame.after ?? [])],
+  });
+  if (!card) return undefined;
   const stage =
     request.status === 'new' || request.status === 'assigned'
       ? 'take'
       : workStatuses.includes(request.status)
         ? 'work'
         : 'none';
-  return { text: lines.join('\n\n'), keyboard: curatorCardKeyboard(t, requestId, stage) };
+  const keyboard = withFullDetailsButton(
+    curatorCardKeyboard(t, requestId, stage),
+    t,
+    requestId,
+    card.shortened,
+  );
+  return { text: card.text, keyboard };
 }
 
 /**
@@ -193,7 +220,10 @@ export async function curatorCardView(deps: { db: Db; i18n: I18n; timeZone: stri
 export async function viewFamilyCard(
   deps: { db: Db; i18n: I18n; now?: Date },
   input: { telegramId: number; requestId: number },
-): Promise<{ ok: true; text: string } | { ok: false; reason: RefusalReason }> {
+): Promise<
+  | { ok: true; text: string; requests: Array<{ id: number; number: number }> }
+  | { ok: false; reason: RefusalReason }
+> {
   const now = deps.now ?? new Date();
   const t = deps.i18n.forLanguage('ru');
   return deps.db.transaction(async (tx) => {
@@ -207,35 +237,29 @@ export async function viewFamilyCard(
         ? undefined
         : await createPassportRepository({ db: tx }).load(request.familyId, request.memberId);
     if (!passport) return { ok: false, reason: 'not_found' } as const;
-    const history = await repository.familyRequests(request.familyId);
+    const history = await createRequestCardRepository({ db: tx }).latestOfFamily(request.familyId);
     await repository.recordFamilyCardView({
       staffId: presser.id,
       familyId: request.familyId,
       requestId: request.id,
       now,
     });
-    const text = [
-      t('cur-family-card-title', { number: String(request.number) }),
-      renderPassport(t, passport.draft),
+    const { text } = fitBlocks(
       [
-        t('cur-family-card-members'),
-        ...members.map((m) =>
-          t('cur-family-card-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
-        ),
-      ].join('\n'),
-      [
-        t('cur-family-card-requests'),
-        ...history.map((r) =>
-          t('cur-family-card-request', {
-            number: String(r.number),
-            category: t('delivery-category', { category: r.category }),
-            status: r.status,
-          }),
-        ),
-      ].join('\n'),
-      await supportMeasuresSection(tx, t, request.familyId),
-      t('ct-family-card-record-hint', { number: String(request.number) }),
-    ].join('\n\n');
-    return { ok: true, text } as const;
+        t('cur-family-card-title', { number: String(request.number) }),
+        renderPassport(t, passport.draft),
+        [
+          t('cur-family-card-members'),
+          ...members.map((m) =>
+            t('cur-family-card-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
+          ),
+        ].join('\n'),
+        ...familyRequestBlocks(t, history, { title: t('cur-family-card-requests') }),
+        await supportMeasuresSection(tx, t, request.familyId),
+        t('ct-family-card-record-hint', { number: String(request.number) }),
+      ],
+      { note: t('card-family-shortened'), detailsBudget: FAMILY_CARD_DETAILS_BUDGET },
+    );
+    return { ok: true, text, requests: history } as const;
   });
 }

@@ -1,13 +1,17 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
-import type { I18n, Translate } from '../../i18n.js';
+import type { I18n } from '../../i18n.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
+import { cardFilesKind, filesAfterCard, renderCardFiles } from '../request-card/request-card.files.js';
+import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
+import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import {
@@ -23,6 +27,11 @@ export interface NotificationContent {
   outgoing?: OutgoingMessage;
   /** Runs in the sending transaction with the ids Telegram gave the message(s). */
   afterSent?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<void>;
+  /**
+   * What must follow this message (a card's attachments): made in the sending transaction, after
+   * `afterSent`; returns the notifications it made, which are queued after the commit.
+   */
+  followUps?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<number[]>;
   /** Runs in the sending transaction when the recipient blocked the bot; returns notifications it made. */
   onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
   /** Not to be sent before this moment. */
@@ -47,48 +56,6 @@ const unreachablePayload = z.object({
   nextStaffId: z.number().int().nullable(),
 });
 const familyPayload = z.object({ familyId: z.number().int() });
-
-/** The request card as staff read it (number, category, urgency, district, family, take-by time). */
-export async function requestCardText(
-  deps: { db: DbOrTx; t: Translate; timeZone: string },
-  requestId: number,
-) {
-  const { t } = deps;
-  const [row] = await deps.db
-    .select({
-      number: requests.number,
-      category: requests.category,
-      priority: requests.priority,
-      status: requests.status,
-      memberId: requests.memberId,
-      familyId: requests.familyId,
-      takeDeadlineAt: requests.takeDeadlineAt,
-      district: districts.name,
-    })
-    .from(requests)
-    .innerJoin(families, eq(families.id, requests.familyId))
-    .innerJoin(districts, eq(districts.id, families.districtId))
-    .where(eq(requests.id, requestId));
-  if (!row) return undefined;
-  const [member] = await deps.db
-    .select({ fullName: familyMembers.fullName })
-    .from(familyMembers)
-    .where(
-      row.memberId === null ? eq(familyMembers.familyId, row.familyId) : eq(familyMembers.id, row.memberId),
-    )
-    .orderBy(asc(familyMembers.id))
-    .limit(1);
-  const text = t('delivery-request-card', {
-    number: String(row.number),
-    category: row.category,
-    urgent: row.priority === 'urgent' ? 'yes' : 'no',
-    district: row.district,
-    family: member?.fullName ?? t('delivery-family-unknown'),
-    deadline: formatRegionTime(row.takeDeadlineAt, deps.timeZone),
-    timeZone: deps.timeZone,
-  });
-  return { text, status: row.status, number: row.number };
-}
 
 const familyNoticePayload = z.object({
   staffId: z.number().int().positive(),
@@ -172,16 +139,28 @@ export async function renderNotification(
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;
-      const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, notification.requestId);
-      if (!card) return undefined;
+      const requestId = notification.requestId;
       const rerouted = notification.payload.rerouted === true;
-      const text = rerouted ? `${card.text}\n\n${t('delivery-request-card-rerouted')}` : card.text;
+      const card = await requestCardText(
+        { db: deps.db, t, timeZone: deps.timeZone },
+        requestId,
+        rerouted ? { after: [t('delivery-request-card-rerouted')] } : {},
+      );
+      if (!card) return undefined;
       // Only a request still waiting to be taken offers «Взять в работу»; a card sent late shows no dead button.
       const takeable = card.status === 'assigned' || card.status === 'new';
-      return takeable
-        ? { text, replyMarkup: curatorCardKeyboard(t, notification.requestId, 'take') }
-        : { text };
+      const keyboard = takeable ? curatorCardKeyboard(t, requestId, 'take') : new InlineKeyboard();
+      withFullDetailsButton(keyboard, t, requestId, card.shortened);
+      const staffId = notification.recipientStaffId;
+      return {
+        text: card.text,
+        ...(keyboard.inline_keyboard.flat().length > 0 ? { replyMarkup: keyboard } : {}),
+        // The family's files follow the card, as replies to it, in the commit that marks it sent.
+        ...(staffId === null ? {} : { followUps: filesAfterCard(notification, requestId, staffId) }),
+      };
     }
+    case cardFilesKind:
+      return renderCardFiles(deps, notification);
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:
     case notificationKinds.familyRequestRejected:
@@ -189,15 +168,28 @@ export async function renderNotification(
     case notificationKinds.curatorRequestCancelled:
     case notificationKinds.curatorRequestReopened: {
       if (notification.requestId === null) return undefined;
-      const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, notification.requestId);
-      if (!card) return undefined;
+      const [request] = await deps.db
+        .select({ number: requests.number })
+        .from(requests)
+        .where(eq(requests.id, notification.requestId));
+      if (!request) return undefined;
+      const number = String(request.number);
       if (notification.kind === notificationKinds.curatorRequestCancelled) {
-        return { text: t('cur-staff-cancelled', { number: String(card.number) }) };
+        return { text: t('cur-staff-cancelled', { number }) };
       }
+      const card = await requestCardText(
+        { db: deps.db, t, timeZone: deps.timeZone },
+        notification.requestId,
+        { before: t('cur-staff-reopened', { number }) },
+        { filesFollow: false },
+      );
+      if (!card) return undefined;
       const inWork = card.status === 'in_progress' || card.status === 'waiting_family';
+      const keyboard = inWork ? curatorCardKeyboard(t, notification.requestId, 'work') : new InlineKeyboard();
+      withFullDetailsButton(keyboard, t, notification.requestId, card.shortened);
       return {
-        text: `${t('cur-staff-reopened', { number: String(card.number) })}\n\n${card.text}`,
-        ...(inWork ? { replyMarkup: curatorCardKeyboard(t, notification.requestId, 'work') } : {}),
+        text: card.text,
+        ...(keyboard.inline_keyboard.flat().length > 0 ? { replyMarkup: keyboard } : {}),
       };
     }
     case notificationKinds.familyWithoutCurator: {

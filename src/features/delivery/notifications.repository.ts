@@ -4,6 +4,13 @@ import { familyMembers, notifications, staff } from '../../db/schema/index.js';
 
 export type Notification = typeof notifications.$inferSelect;
 
+/** The steps of a notification sent so far (see recordStep): the message ids of each, in order. */
+export function sentStepsOf(payload: Record<string, unknown>): number[][] {
+  const steps = payload.sentSteps;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((ids) => (Array.isArray(ids) ? ids.filter((id) => Number.isInteger(id)) : []));
+}
+
 /**
  * Creates notifications; one that already exists (same dedupe key) is left as it is. Returns the ids of
  * those still to be sent, whether created now or by an earlier run of the same job. Every slice that makes
@@ -48,7 +55,7 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
      */
     async claimPending(id: number) {
       const [row] = await db
-        .select({ id: notifications.id })
+        .select({ id: notifications.id, payload: notifications.payload })
         .from(notifications)
         .where(stillPending(id))
         .for('update', { skipLocked: true });
@@ -63,6 +70,25 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
           status: 'sent',
           telegramMessageId,
           sentAt: now,
+          attempts: sql`${notifications.attempts} + 1`,
+          lastError: null,
+        })
+        .where(stillPending(id))
+        .returning({ id: notifications.id });
+      return rows.length > 0;
+    },
+
+    /**
+     * One step of a message sent in several (a long text in parts, a label and its copy): the ids it made
+     * are added to the payload's `sentSteps` in the step that learns them, and the notification stays
+     * pending for the next step. Only a crash before this commit can make the step go out again.
+     */
+    async recordStep(id: number, messageIds: number[]) {
+      const step = JSON.stringify([messageIds]);
+      const rows = await db
+        .update(notifications)
+        .set({
+          payload: sql`jsonb_set(${notifications.payload}, '{sentSteps}', coalesce(${notifications.payload}->'sentSteps', '[]'::jsonb) || ${step}::jsonb)`,
           attempts: sql`${notifications.attempts} + 1`,
           lastError: null,
         })

@@ -1,6 +1,6 @@
 import type { Message } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { splitText } from './relay.content.js';
+import { splitText } from '../../telegram/message-limits.js';
 import { relayCallback, relayCallbackSchema } from './relay.keyboards.js';
 import { relayableContent } from './relay.usecases.js';
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { familyMembers, requestEvents, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
+import { CAPTION_LIMIT, splitText, TEXT_LIMIT } from '../../telegram/message-limits.js';
 import type { OutgoingMessage, RelayFileKind } from '../../telegram/telegram-sender.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
@@ -14,8 +15,6 @@ import { createRelayRepository, type RelayedMessage } from './relay.repository.j
 
 export { isRelayNotificationKind } from './relay.kinds.js';
 
-const TEXT_LIMIT = 4096;
-const CAPTION_LIMIT = 1024;
 /** How long an album's first item waits for the rest before the album is sent. */
 export const ALBUM_SETTLE_MS = 1500;
 
@@ -30,21 +29,6 @@ const copyPayload = z.object({
   deputyFor: z.number().int().positive().optional(),
 });
 const editPayload = z.object({ messageId: z.number().int().positive(), copyId: z.number().int().positive() });
-
-/** Splits a text into Telegram-sized parts, at a line break or a space where one is near the limit. */
-export function splitText(text: string, limit = TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    const at = cut > limit / 2 ? cut : limit;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^[\n ]/, '');
-  }
-  if (rest.length > 0 || parts.length === 0) parts.push(rest);
-  return parts;
-}
 
 type Deps = { db: Db; i18n: I18n; timeZone: string };
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { MessageDirection, MessageKind } from '../../db/schema/enums.js';
 import {
@@ -68,7 +68,10 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .onConflictDoNothing();
     },
 
-    /** A message the bot sent to this chat through delivery: a card, a notice or a relayed copy. */
+    /**
+     * A message the bot sent to this chat through delivery: a card, a notice or a relayed copy — any part
+     * of a copy sent in several (a long text), not only its first.
+     */
     async sentNotification(chatId: number, telegramMessageId: number) {
       const [row] = await db
         .select()
@@ -76,7 +79,10 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .where(
           and(
             eq(notifications.chatId, chatId),
-            eq(notifications.telegramMessageId, telegramMessageId),
+            or(
+              eq(notifications.telegramMessageId, telegramMessageId),
+              sql`${notifications.payload}->'sentSteps' @> ${JSON.stringify([[telegramMessageId]])}::jsonb`,
+            ),
             eq(notifications.status, 'sent'),
           ),
         )

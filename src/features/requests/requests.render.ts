@@ -3,9 +3,12 @@ import type { Translate } from '../../i18n.js';
 import type { PersonRef, RequestDetailsByCategory } from './requests.schemas.js';
 
 /**
- * Request details in readable form, label by label, for the family's summary and card and for the
- * curator's card (issue 5 reuses it). Labels and choice names come from the locale files
- * (`req-field-*`, `req-choice-*`), so the same details read in Russian or English.
+ * Request details in readable form, label by label, in the order the dialogue asks them: the one renderer
+ * of a request's answers, for the family's summary and «Мои заявки» and for every staff view of a request
+ * (the card, «Показать полностью», /my, «Открыть», the family card; features/request-card). Labels and
+ * choice names come from the locale files (`req-field-*`, `req-choice-*`), so the same details read in
+ * Russian or English; staff read a few choices from their side (`req-staff-choice-*`: «Для заявителя»
+ * rather than the family's own «Для меня»).
  */
 export interface DetailLine {
   label: string;
@@ -28,14 +31,23 @@ export function categoryLabel(t: Translate, category: RequestCategory): string {
   return t(`req-category-${category}`);
 }
 
+export type DetailsAudience = 'family' | 'staff';
+
+/** Choices that read differently from the staff's side (the family's «Для меня» is the applicant). */
+const staffChoiceSets = new Set(['forWhom']);
+
 export function renderRequestDetails<K extends RequestCategory>(
   category: K,
   details: RequestDetailsByCategory[K],
   t: Translate,
   language = 'ru',
+  audience: DetailsAudience = 'family',
 ): DetailLine[] {
   const line = (field: string, value: string): DetailLine => ({ label: t(`req-field-${field}`), value });
-  const choice = (set: string, code: string) => t(`req-choice-${set}-${code}`);
+  const choice = (set: string, code: string) =>
+    t(
+      `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
+    );
   const lines: DetailLine[] = [];
   // A switch on the widened type: the generic parameter does not narrow `details` by itself.
   const d = { category, details } as {
@@ -107,4 +119,30 @@ export function formatRequestDetails<K extends RequestCategory>(
   return renderRequestDetails(category, details, t, language)
     .map(({ label, value }) => `${label}: ${value}`)
     .join('\n');
+}
+
+/**
+ * The stored details of a request as readable lines, or undefined when they cannot be read (an older shape,
+ * or erased at the family's request): a view of the request must never break on them.
+ */
+export function readableDetails(
+  category: RequestCategory,
+  details: unknown,
+  t: Translate,
+  options: { language?: string; audience?: DetailsAudience } = {},
+): DetailLine[] | undefined {
+  if (details === null || typeof details !== 'object' || Object.keys(details).length === 0) return undefined;
+  try {
+    const lines = renderRequestDetails(
+      category,
+      details as RequestDetailsByCategory[typeof category],
+      t,
+      options.language,
+      options.audience,
+    );
+    const readable = lines.every((line) => typeof line.value === 'string' && line.value.trim().length > 0);
+    return readable && lines.length > 0 ? lines : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,14 +2,12 @@ import { formatDateTime } from '../../bot/format.js';
 import type { Language } from '../../db/schema/enums.js';
 import type { Request } from '../../db/schema/requests.js';
 import type { Translate } from '../../i18n.js';
-import { categoryLabel, formatRequestDetails } from './requests.render.js';
+import { type CardBlock, fitBlocks } from '../../telegram/message-limits.js';
+import { categoryLabel, readableDetails } from './requests.render.js';
 import type { RequestsRepository } from './requests.repository.js';
-import type { RequestDetailsByCategory } from './requests.schemas.js';
 
 /** The texts of «Мои заявки»: the list and a request's card with its history and the curator's messages. */
 
-/** Telegram's limit is 4096; the card stays well under it even with long details. */
-const CARD_MAX = 3800;
 const HISTORY_SHOWN = 12;
 const MESSAGES_SHOWN = 5;
 const MESSAGE_PREVIEW = 300;
@@ -74,18 +72,9 @@ export function cardText(
   },
 ): string {
   const format = (date: Date) => formatDateTime(date, timeZone, language);
-  let details: string;
-  try {
-    details = formatRequestDetails(
-      request.category,
-      request.details as RequestDetailsByCategory[typeof request.category],
-      t,
-      language,
-    );
-  } catch {
-    // Details of an older shape (or erased by a consent withdrawal) must not hide the rest of the card.
-    details = t('req-card-details-unreadable');
-  }
+  // Details of an older shape (or erased by a consent withdrawal) must not hide the rest of the card.
+  const lines = readableDetails(request.category, request.details, t, { language });
+  const details: CardBlock = lines ? { lines } : t('req-card-details-unreadable');
   const history = extras.events
     // A deadline reminder went to the curator, not to a supervisor: the family's history does not list it.
     .filter(
@@ -96,7 +85,7 @@ export function cardText(
   const messages = extras.messages
     .slice(-MESSAGES_SHOWN)
     .map((message) => messageLine(t, message, format(message.createdAt)));
-  const parts = [
+  const parts: CardBlock[] = [
     t('req-card-title', {
       number: String(request.number),
       category: categoryLabel(t, request.category),
@@ -109,7 +98,7 @@ export function cardText(
     request.rating ? t('req-card-rating', { rating: request.rating }) : '',
     `${t('req-card-history')}\n${history.join('\n')}`,
     messages.length > 0 ? `${t('req-card-messages')}\n${messages.join('\n')}` : '',
-  ].filter(Boolean);
-  const text = parts.join('\n\n');
-  return text.length > CARD_MAX ? `${text.slice(0, CARD_MAX)}…` : text;
+  ].filter((part) => part !== '');
+  // Within Telegram's limit: the longest answers give way first, and the card says so.
+  return fitBlocks(parts, { note: t('req-card-shortened') }).text;
 }

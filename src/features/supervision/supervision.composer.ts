@@ -1,23 +1,22 @@
 import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
-import { requestCardText } from '../delivery/notification-content.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
+import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { exportRegister } from './supervision.export.js';
 import {
   curatorChoiceKeyboard,
   overdueKeyboard,
   supervisionCallbackSchema,
-  supervisorCardKeyboard,
 } from './supervision.keyboards.js';
 import { formatRegionDate, parsePeriod, type StatsPeriod } from './supervision.period.js';
-import { categoryLabel, deadlineLine, overdueLine, renderStats, statusLabel } from './supervision.render.js';
+import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
 import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
 import {
-  authoriseSupervisorOnRequest,
   computeStats,
   findFamilies,
+  openRequestForSupervisor,
   overduePage,
   parseFindQuery,
   reassignFamily,
@@ -27,7 +26,6 @@ import {
 } from './supervision.usecases.js';
 
 const refusalKey = (reason: SupervisionRefusal) => `sup-refused-${reason.replaceAll('_', '-')}`;
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'];
 
 /**
  * Supervisor and observer commands in a staff member's private chat: /overdue, /stats, /find, /export, and
@@ -192,46 +190,23 @@ export function createSupervisionComposer() {
     }
 
     if (press.kind === 'request' && press.action === 'open') {
-      const checked = await authoriseSupervisorOnRequest(ctx.deps.db, ctx.from.id, press.requestId);
-      if (!checked.ok) return refuse(checked.reason);
-      const t = ctx.t;
-      const card = await requestCardText(
-        { db: ctx.deps.db, t, timeZone: ctx.deps.config.timeZone },
-        press.requestId,
+      const opened = await openRequestForSupervisor(
+        { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+        { telegramId: ctx.from.id, requestId: press.requestId },
       );
-      if (!card) return refuse('not_found');
-      const curator =
-        checked.request.curatorId === null
-          ? t('sup-no-curator')
-          : ((
-              await createSupervisionRepository({ db: ctx.deps.db }).staffNames([checked.request.curatorId])
-            ).get(checked.request.curatorId) ?? '—');
-      const text = [
-        card.text,
-        t('sup-card-status', { status: statusLabel(t, checked.request.status), curator }),
-        deadlineLine(
-          t,
-          ctx.deps.config.timeZone,
-          checked.request.takeDeadlineAt,
-          checked.request.resolveDeadlineAt,
-        ),
-      ].join('\n\n');
+      if (!opened.ok) return refuse(opened.reason);
       ctx.log.info({ requestId: press.requestId }, 'request opened by supervisor');
       await ctx.answerCallbackQuery();
-      const shown = await ctx.reply(text, {
-        reply_markup: supervisorCardKeyboard(
-          t,
-          press.requestId,
-          openStatuses.includes(checked.request.status),
-        ),
-      });
-      // A supervisor's Telegram reply to the card reaches the family, as a curator's does.
+      const shown = await ctx.reply(opened.text, { reply_markup: opened.keyboard });
+      const card = { requestId: press.requestId, staffId: opened.staffId, cardMessageId: shown.message_id };
+      // A supervisor's Telegram reply to the card reaches the family, as a curator's does; the family's
+      // files follow the card.
       await recordShownCard(ctx.deps.db, {
-        requestId: press.requestId,
-        staffId: checked.presser.id,
+        ...card,
         chatId: ctx.chat.id,
         telegramMessageId: shown.message_id,
       });
+      await sendFilesWithShownCard(ctx.deps.db, card);
       return;
     }
 

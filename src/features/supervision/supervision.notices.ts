@@ -7,6 +7,7 @@ import type { OutboxEvent } from '../../queue/outbox.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
+import { filesAfterCard } from '../request-card/request-card.files.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
@@ -146,12 +147,18 @@ export async function renderSupervisionNotice(
   switch (notification.kind) {
     case k.requestReassignedTo: {
       if (notification.requestId === null) return undefined;
-      const view = await curatorCardView(deps, notification.requestId);
-      if (!view) return undefined;
-      const number = await requestNumber(notification.requestId);
+      const requestId = notification.requestId;
+      const number = await requestNumber(requestId);
+      const view = await curatorCardView(deps, requestId, {
+        before: staffT('sup-notice-request-to', { number: String(number) }),
+      });
+      const staffId = notification.recipientStaffId;
+      if (!view || staffId === null) return undefined;
       return {
-        text: `${staffT('sup-notice-request-to', { number: String(number) })}\n\n${view.text}`,
+        text: view.text,
         replyMarkup: view.keyboard,
+        // The new curator gets the family's files too, as replies to the card.
+        followUps: filesAfterCard(notification, requestId, staffId),
       };
     }
     case k.requestReassignedFrom: {

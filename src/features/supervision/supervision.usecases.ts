@@ -1,9 +1,14 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import { type RequestCategory, type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
+import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
 import { coversRequest } from '../curator/curator.usecases.js';
+import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
+import { requestCardText } from '../request-card/request-card.usecases.js';
+import { supervisorCardKeyboard } from './supervision.keyboards.js';
 import type { StatsPeriod } from './supervision.period.js';
+import { deadlineLine, statusLabel } from './supervision.render.js';
 import {
   createSupervisionRepository,
   type FigureRow,
@@ -190,6 +195,40 @@ export async function authoriseSupervisorOnRequest(db: DbOrTx, telegramId: numbe
 }
 
 const openStatuses: readonly RequestStatus[] = ['new', 'assigned', 'in_progress', 'waiting_family'];
+
+/**
+ * «Открыть» (from an alert, /overdue or /find): the request's card for a supervisor in scope — the card,
+ * the status and curator, both deadlines — within Telegram's limit, with the buttons of supervision.
+ */
+export async function openRequestForSupervisor(
+  deps: { db: Db; i18n: I18n; timeZone: string },
+  input: { telegramId: number; requestId: number },
+) {
+  const checked = await authoriseSupervisorOnRequest(deps.db, input.telegramId, input.requestId);
+  if (!checked.ok) return checked;
+  const { request } = checked;
+  const t = deps.i18n.forLanguage('ru');
+  const curator =
+    request.curatorId === null
+      ? t('sup-no-curator')
+      : ((await createSupervisionRepository({ db: deps.db }).staffNames([request.curatorId])).get(
+          request.curatorId,
+        ) ?? '—');
+  const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, input.requestId, {
+    after: [
+      t('sup-card-status', { status: statusLabel(t, request.status), curator }),
+      deadlineLine(t, deps.timeZone, request.takeDeadlineAt, request.resolveDeadlineAt),
+    ],
+  });
+  if (!card) return { ok: false, reason: 'not_found' } as const;
+  const keyboard = withFullDetailsButton(
+    supervisorCardKeyboard(t, input.requestId, openStatuses.includes(request.status)),
+    t,
+    input.requestId,
+    card.shortened,
+  );
+  return { ok: true, staffId: checked.presser.id, text: card.text, keyboard } as const;
+}
 
 /** The curators a supervisor may give this request (or its family) to: active curators of the district. */
 export async function reassignmentChoices(

@@ -99,6 +99,7 @@ ct-family-card-measure = • { $measure }, since { $since }{ $hasNote ->
     }
 ct-family-card-record-hint = To record a support measure: /family { $number } and the button under the card.
 ct-button-record-measure = Record a support measure
+ct-button-open-request = Request № { $number }
 ct-button-request = Make a request on the family's behalf
 ct-ask-measure = Which support measure does the family receive?
 ct-ask-measure-since = Since which date? Write a date, for example 01.09.2025.

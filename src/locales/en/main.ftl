@@ -22,13 +22,8 @@ staff-invite-already-staff = This account is already connected as staff. To chan
 ## Delivery and routing
 delivery-request-card =
     { $urgent ->
-        [yes] 🔴 Urgent request № { $number }
-       *[no] New request № { $number }
-    }
-    Category: { delivery-category }
-    Urgency: { $urgent ->
-        [yes] urgent
-       *[no] planned
+        [yes] 🔴 Urgent request № { $number } · { delivery-category }
+       *[no] New request № { $number } · { delivery-category }
     }
     District: { $district }
     Family: { $family }
@@ -64,7 +59,7 @@ dialogue-hint-expected-text = Please answer in text, in one message.
 dialogue-hint-expected-button = Please choose an option with the buttons under the question.
 dialogue-hint-expected-contact = Please press the "Share my number" button at the bottom of the screen.
 dialogue-hint-expected-file = Send a photo or a file. When you have sent everything, press the button under the message.
-dialogue-hint-too-long = That is too long. Please keep it within { $max } characters.
+dialogue-hint-too-long = The message is too long, so nothing of it was kept. Please keep within { $max } characters and send your answer again.
 dialogue-hint-invalid-text = We could not make out the answer. Please write it again.
 dialogue-hint-stale-button = This button no longer works. Please answer the latest question.
 dialogue-hint-date-format = Please write the date as DD.MM.YYYY, for example 05.03.2015.
@@ -276,6 +271,9 @@ req-choice-problem-other = Something else
 req-choice-forWhom-self = For me
 req-choice-forWhom-child = For a child
 req-choice-forWhom-relative = For another relative
+req-staff-choice-forWhom-self = For the applicant
+req-staff-choice-forWhom-child = For a child
+req-staff-choice-forWhom-relative = For another relative
 req-choice-format-phone = By phone
 req-choice-format-video = By video call
 req-choice-format-in_person = In person
@@ -402,6 +400,7 @@ req-card-rating = Your rating: { $rating } of 5
 req-card-history = History:
 req-card-messages = Messages from your curator:
 req-card-details-unreadable = The details of this request are not available now.
+req-card-shortened = ✂️ Long answers are shortened here (where you see «…»).
 req-history-line = { $when } — { $what }
 req-event-created = request created
 req-event-assigned = { $hasStaff ->

@@ -99,6 +99,7 @@ ct-family-card-measure = • { $measure }, с { $since }{ $hasNote ->
     }
 ct-family-card-record-hint = Записать меру поддержки: /family { $number } и кнопка под карточкой.
 ct-button-record-measure = Записать меру поддержки
+ct-button-open-request = Заявка № { $number }
 ct-button-request = Оформить заявку от имени семьи
 ct-ask-measure = Какую меру поддержки получает семья?
 ct-ask-measure-since = С какой даты? Напишите дату, например 01.09.2025.

@@ -22,13 +22,8 @@ staff-invite-already-staff = Этот аккаунт уже подключён �
 ## Доставка и маршрутизация
 delivery-request-card =
     { $urgent ->
-        [yes] 🔴 Срочная заявка № { $number }
-       *[no] Новая заявка № { $number }
-    }
-    Категория: { delivery-category }
-    Срочность: { $urgent ->
-        [yes] срочно
-       *[no] в плановом порядке
+        [yes] 🔴 Срочная заявка № { $number } · { delivery-category }
+       *[no] Новая заявка № { $number } · { delivery-category }
     }
     Район: { $district }
     Семья: { $family }
@@ -64,7 +59,7 @@ dialogue-hint-expected-text = Пожалуйста, ответьте текст�
 dialogue-hint-expected-button = Пожалуйста, выберите вариант кнопкой под вопросом.
 dialogue-hint-expected-contact = Пожалуйста, нажмите кнопку «Отправить мой номер» внизу экрана.
 dialogue-hint-expected-file = Пришлите фото или файл. Когда всё отправите, нажмите кнопку под сообщением.
-dialogue-hint-too-long = Получилось слишком длинно. Пожалуйста, уложитесь в { $max } символов.
+dialogue-hint-too-long = Сообщение получилось слишком длинным, поэтому мы ничего из него не сохранили. Пожалуйста, уложитесь в { $max } символов и отправьте ответ ещё раз.
 dialogue-hint-invalid-text = Не получилось разобрать ответ. Пожалуйста, напишите ещё раз.
 dialogue-hint-stale-button = Эта кнопка уже не действует. Ответьте, пожалуйста, на последний вопрос.
 dialogue-hint-date-format = Напишите дату так: ДД.ММ.ГГГГ, например 05.03.2015.
@@ -276,6 +271,9 @@ req-choice-problem-other = Другое
 req-choice-forWhom-self = Для меня
 req-choice-forWhom-child = Для ребёнка
 req-choice-forWhom-relative = Для другого родственника
+req-staff-choice-forWhom-self = Для заявителя
+req-staff-choice-forWhom-child = Для ребёнка
+req-staff-choice-forWhom-relative = Для другого родственника
 req-choice-format-phone = По телефону
 req-choice-format-video = По видеосвязи
 req-choice-format-in_person = Лично
@@ -402,6 +400,7 @@ req-card-rating = Ваша оценка: { $rating } из 5
 req-card-history = История:
 req-card-messages = Сообщения куратора:
 req-card-details-unreadable = Подробности заявки сейчас недоступны.
+req-card-shortened = ✂️ Длинные ответы здесь сокращены (где «…»).
 req-history-line = { $when } — { $what }
 req-event-created = заявка создана
 req-event-assigned = { $hasStaff ->

@@ -53,8 +53,13 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
+// The page splits a long text into messages of at most 4,096 characters, as Telegram's apps do; a single
+// message longer than that is refused in words a person reads.
 const textBody = z.object({
-  text: z.string().min(1).max(4096),
+  text: z
+    .string()
+    .min(1, { error: 'пустое сообщение' })
+    .max(4096, { error: 'сообщение длиннее 4 096 символов — обновите страницу: она отправит его частями' }),
   replyTo: z.number().int().positive().optional(),
 });
 const buttonBody = z.object({ messageId: z.number().int().positive(), data: z.string().max(64) });
@@ -258,7 +263,8 @@ export function createSandboxWebServer(options: SandboxWebServerOptions): Sandbo
       }
       if (error instanceof HttpProblem) sendJson(res, error.status, { error: error.message });
       else if (error instanceof ControlError) sendJson(res, error.status, { error: error.message });
-      else if (error instanceof z.ZodError) sendJson(res, 400, { error: z.prettifyError(error) });
+      else if (error instanceof z.ZodError)
+        sendJson(res, 400, { error: error.issues.map((issue) => issue.message).join('; ') });
       else {
         options.onError?.(error);
         sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });

@@ -305,17 +305,49 @@ function cancelReply(pane) {
   pane.replyQuote.textContent = '';
 }
 
+// Telegram takes at most 4,096 characters a message; its apps send a longer text as several messages, cut
+// at a line break or a space near the limit (the same rule as src/telegram/message-limits.ts). Each part
+// comes with what is left from it on, so a failed send puts back exactly what did not go.
+const TEXT_LIMIT = 4096;
+
+function splitLikeTelegram(text) {
+  const parts = [];
+  let rest = text;
+  while (rest.length > TEXT_LIMIT) {
+    const window = rest.slice(0, TEXT_LIMIT + 1);
+    const newline = window.lastIndexOf('\n');
+    const space = window.lastIndexOf(' ');
+    const at = newline > TEXT_LIMIT / 2 ? newline : space > TEXT_LIMIT / 2 ? space : -1;
+    if (at === -1) {
+      // Never between the two halves of an emoji.
+      const hard = /[\uD800-\uDBFF]/.test(rest[TEXT_LIMIT - 1] ?? '') ? TEXT_LIMIT - 1 : TEXT_LIMIT;
+      parts.push({ text: rest.slice(0, hard), rest });
+      rest = rest.slice(hard);
+    } else {
+      parts.push({ text: rest.slice(0, at), rest });
+      rest = rest.slice(at + 1);
+    }
+  }
+  if (rest.length > 0) parts.push({ text: rest, rest });
+  return parts;
+}
+
 async function sendText(pane) {
   const text = pane.input.value.trim();
   if (!text) return;
-  const body = { text, ...(pane.replyTo ? { replyTo: pane.replyTo } : {}) };
+  const replyTo = pane.replyTo;
   pane.input.value = '';
   cancelReply(pane);
-  try {
-    await postJson(`/api/chats/${pane.userId}/text`, body);
-  } catch (error) {
-    pane.input.value = text;
-    reportFailure(pane, error);
+  // One after another, in order; a reply goes with the first part, as in Telegram.
+  for (const [index, part] of splitLikeTelegram(text).entries()) {
+    const body = { text: part.text, ...(index === 0 && replyTo ? { replyTo } : {}) };
+    try {
+      await postJson(`/api/chats/${pane.userId}/text`, body);
+    } catch (error) {
+      pane.input.value = part.rest;
+      reportFailure(pane, error);
+      return;
+    }
   }
 }
 

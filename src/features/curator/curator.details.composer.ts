@@ -1,0 +1,46 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../bot/context.js';
+import { fullDetailsCallbackSchema } from '../request-card/request-card.keyboards.js';
+import { type FullDetailsRefusal, fullRequestDetails } from './curator.details.js';
+
+const refusalKey = (reason: FullDetailsRefusal) =>
+  reason === 'observer' ? 'card-refused-observer' : `cur-refused-${reason.replaceAll('_', '-')}`;
+
+/**
+ * «Показать полностью» (`det:<requestId>`) under any staff view of a request: the whole answers as replies
+ * to the card, in messages within Telegram's limit. A press by someone without the right (a stranger, a
+ * family member, an observer, staff of another district) changes nothing and gets a notice.
+ */
+export function createFullDetailsComposer() {
+  const composer = new Composer<BotContext>();
+  composer.chatType('private').callbackQuery(/^det:/, async (ctx) => {
+    const parsed = fullDetailsCallbackSchema.safeParse(ctx.callbackQuery.data);
+    if (!parsed.success) {
+      ctx.log.warn('malformed details button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
+      return;
+    }
+    const requestId = parsed.data;
+    const result = await fullRequestDetails(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n },
+      { telegramId: ctx.from.id, requestId },
+    );
+    if (!result.ok) {
+      ctx.log.warn({ requestId, reason: result.reason }, 'details button refused');
+      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(result.reason)) });
+      return;
+    }
+    ctx.log.info({ requestId, parts: result.messages.length }, 'request details shown in full');
+    await ctx.answerCallbackQuery();
+    const card = ctx.callbackQuery.message?.message_id;
+    for (const text of result.messages) {
+      await ctx.reply(text, {
+        ...(card === undefined
+          ? {}
+          : { reply_parameters: { message_id: card, allow_sending_without_reply: true } }),
+        link_preview_options: { is_disabled: true },
+      });
+    }
+  });
+  return composer;
+}
