@@ -94,10 +94,19 @@ dialogue-file-received = Received. Files: { $count }. You can send more or press
 dialogue-hint-file-too-big = The file is too big: up to { $maxMb } MB, please.
 dialogue-hint-too-many-files = No more than { $max } files can be attached. Please press "Done".
 dialogue-hint-file-repeated = We already have this file.
+dialogue-stuck =
+    This question does not seem to work out — no problem. Everything you have answered so far is kept.
+    You can answer again, or choose below how to go on.
+dialogue-stuck-skip = Skip this question
+dialogue-stuck-curator = Let the curator clarify
+dialogue-stuck-curator-chosen = The curator will clarify
+dialogue-stuck-menu = Leave for the menu without saving
+dialogue-stuck-leave = Stop without saving
+dialogue-left-unsaved = All right, stopped — the answers of this conversation were not kept.
 dialogue-too-many-hints =
-    It seems this question is not working out. No problem — start again from the menu whenever it suits you.
-    If you need help right now, choose "I need help".
-dialogue-too-many-hints-unregistered = It seems this is not working out right now. No problem — send /start whenever it suits you and we will begin again.
+    Let us pause here: this conversation is closed and its answers were not kept.
+    The curator can help anyway — choose “I need help” or “Write to the curator” whenever it suits you.
+dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
 
@@ -275,6 +284,8 @@ req-field-medical-need = What is needed
 req-field-text = Request
 req-field-comment = Comment
 req-field-attachments = Files
+req-left-to-curator-family = the curator will clarify
+req-left-to-curator-staff = the family could not give it in the chat — please ask them
 
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
