@@ -4,7 +4,9 @@
 start-greeting =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
     Your family gets its own social curator here. They are reachable around the clock and can help with a nanny, a kindergarten, a psychologist, care for elderly relatives and more.
-error-generic = Something went wrong. Your data is safe — please try again in a minute.
+error-generic = Sorry, we could not answer just now. Please try again in a minute.
+# A dialogue step failed: the answer was not taken, and the question comes again right after this.
+dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
 
 ## Staff invites
 staff-invite-welcome =
