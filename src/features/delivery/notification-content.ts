@@ -19,6 +19,7 @@ import {
   renderSupervisionNotice,
 } from '../supervision/supervision.notices.js';
 import type { Notification } from './notifications.repository.js';
+import { renderRetraction, retractionKind } from './retraction.js';
 
 export interface NotificationContent {
   text: string;
@@ -161,6 +162,8 @@ export async function renderNotification(
     }
     case cardFilesKind:
       return renderCardFiles(deps, notification);
+    case retractionKind:
+      return renderRetraction(deps, notification);
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:
     case notificationKinds.familyRequestRejected:
