@@ -8,12 +8,13 @@ error-generic = Something went wrong. Your data is safe — please try again in 
 
 ## Staff invites
 staff-invite-welcome =
-    { $name }, welcome! You are connected as { $role ->
-        [curator] a social curator
-        [supervisor] a curators' supervisor
-       *[observer] an observer
-    }.
-    New requests and notifications will arrive here.
+    { $name }, welcome! { $role ->
+        [curator] You are connected as a social curator. The cards of your families' requests will arrive here, with buttons to take a request and answer the family.
+        [supervisor] You are connected as the curators' supervisor of your districts. Alerts about requests not taken or not resolved in time will arrive here, and requests nobody else can take.
+        [regional] You are connected as the region's supervisor. Alerts about requests anywhere in the region that are twice overdue will arrive here, and the requests and alerts of districts without a supervisor of their own.
+       *[observer] You are connected as an observer. You can use the figures — /stats — and the register without personal data — /export. Observers get no notifications about requests.
+    }
+    Your commands — /help.
 staff-invite-forged = This invite link is not valid. Please ask the administrator for a new one.
 staff-invite-used = This link has already been used. Each invite works once — please ask the administrator for a new one.
 staff-invite-expired = This link has expired. Please ask the administrator for a new invite.
@@ -444,11 +445,9 @@ req-event-status_changed = status: { $status }
 req-event-message = message
 req-event-escalated = a supervisor is watching the request
 req-event-reassigned = the request was passed to another curator
-req-event-family_card_viewed = the curator opened the family card
 req-event-rated = you rated the help: { $rating } of 5
 req-event-reopened = you returned the request to work
 req-event-cancelled = you cancelled the request
-req-event-delivery_failed = a notification could not be delivered; the request was passed on
 req-message-line = { $when }, { $who }: { $body }
 req-message-curator = curator
 req-message-media = { $kind ->
