@@ -403,11 +403,8 @@ export async function requestDialogue(
       await ctx.reply(ctx.t('req-summary-invalid'));
       continue;
     }
-    const args = {
-      number: String(result.request.number),
-      curator: result.curatorName ?? '',
-      hasCurator: result.curatorName ? 'yes' : 'no',
-    };
+    // No name yet: routing and delivery decide who gets the card; the family is told once it has arrived.
+    const args = { number: String(result.request.number) };
     if (result.request.priority === 'urgent') {
       await ctx.reply(
         ctx.t('req-created-urgent', { ...args, contacts: ctx.deps.config.crisisContacts.join('\n') }),

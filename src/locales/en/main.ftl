@@ -4,7 +4,9 @@
 start-greeting =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
     Your family gets its own social curator here. They are reachable around the clock and can help with a nanny, a kindergarten, a psychologist, care for elderly relatives and more.
-error-generic = Something went wrong. Your data is safe — please try again in a minute.
+error-generic = Sorry, we could not answer just now. Please try again in a minute.
+# A dialogue step failed: the answer was not taken, and the question comes again right after this.
+dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
 region-time = { $zone ->
         [kaliningrad] Kaliningrad time
         [moscow] Moscow time
@@ -56,6 +58,15 @@ delivery-category = { $category ->
        *[other] Other
     }
 delivery-family-unknown = no name
+delivery-family-assigned =
+    { $reason ->
+        [registered] 👋 A new family registered in the bot and is now yours.
+        [district_changed] 👋 A family moved into your district and is now yours.
+       *[handed_over] 👋 A family has been handed to you: its curator no longer works in the service.
+    }
+    Applicant: { $name }
+    District: { $district }
+    Who is in the family and what it already receives is on the family card, button below. The family's requests will come here.
 delivery-family-without-curator =
     A family registered in the district “{ $district }”, but it has no active curator.
     Please assign a curator to the family (family id in the system: { $familyId }).
@@ -405,20 +416,14 @@ req-summary-cancel = Do not send
 req-which-field = What would you like to change?
 req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
 req-created =
-    Request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it now and will contact you.
-       *[no] A curator of your district gets it and will contact you.
-    }
+    Request № { $number } received; we are passing it to a curator. The curator will contact you.
     You can follow it under «My requests».
 req-created-urgent =
-    Urgent request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it right now and will contact you as soon as possible.
-       *[no] The curator on duty gets it right now and will contact you as soon as possible.
-    }
+    Urgent request № { $number } received and is being passed to a curator right now. You will be contacted as soon as possible.
     If it gets harder, do not wait — call:
     { $contacts }
+req-delivered-curator = Request № { $number } has reached a curator. Your curator for this request: { $curator }.
+req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
 
 req-status-new = received
 req-status-assigned = passed to a curator
