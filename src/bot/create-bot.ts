@@ -30,6 +30,8 @@ import { createDialogueExtras } from './dialogue/extras.js';
 import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
+import { createDatabaseWatch } from './intake/database-outage.js';
+import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
 import { createChatSerializer } from './middlewares/serialize-chat.js';
 
@@ -76,8 +78,18 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     prefix: config.redisPrefix,
     logger: deps.logger,
   });
+  const database = createDatabaseWatch({ db: deps.db, logger: deps.logger });
+  const parking = createUpdateParking({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    logger: deps.logger,
+    database,
+    i18n: deps.i18n,
+  });
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
+    // A parked update being handled again was claimed when it first arrived.
+    if (parking.isReplay(ctx.update)) return next();
     if (!(await deduplicator.claim(ctx.me.id, updateId))) {
       deps.logger.info({ updateId }, 'duplicate update skipped');
       return;
@@ -96,6 +108,15 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     logger: deps.logger,
   });
   bot.use((ctx, next) => (ctx.chat?.type === 'private' ? runSerialized(ctx.chat.id, next) : next()));
+  // Inside the chat's turn, before anything reads PostgreSQL: updates that meet an outage are kept, not lost.
+  bot.use(parking.middleware);
+  const draining = parking.startDraining((update) => bot.handleUpdate(update), {
+    ready: () => bot.isInited(),
+  });
+  deps.redis.once('end', () => {
+    draining.stop();
+    database.stop();
+  });
 
   const botDeps = { config, db: deps.db, logger: deps.logger, i18n: deps.i18n, redis: deps.redis };
   const dialogueExtras = createDialogueExtras();

@@ -1,6 +1,7 @@
 import { type BotError, GrammyError, HttpError } from 'grammy';
 import type { BotContext } from './context.js';
 import { readDialoguePrompt } from './dialogue/storage.js';
+import { isDatabaseOutage } from './intake/database-outage.js';
 
 /**
  * Tells the person what became of their message. Inside a dialogue the state from before this update was
@@ -28,6 +29,9 @@ export async function handleBotError(error: BotError<BotContext>): Promise<void>
   const { ctx } = error;
   const cause = error.error;
   const log = ctx.log ?? ctx.deps?.logger;
+  // PostgreSQL away: nothing went wrong with this update itself. It goes back to the intake, which keeps it
+  // and handles it again when the database answers (see intake/update-parking.ts) — no error to the person.
+  if (isDatabaseOutage(cause)) throw cause;
   if (cause instanceof GrammyError) {
     log?.error(
       { method: cause.method, code: cause.error_code, description: cause.description },
