@@ -23,6 +23,7 @@ import { createSupervisionComposer } from '../features/supervision/supervision.c
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
+import { createSendSlots } from '../telegram/send-slots.js';
 import type { BotContext, ContextExtras, DialogueContext } from './context.js';
 import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras } from './dialogue/extras.js';
@@ -56,12 +57,14 @@ function idleSweepIntervalMs(idleMs: number): number {
 /** Assembles the bot: dependencies first, features in a fixed order, the error boundary around all. */
 export function createBot(config: Config, deps: CreateBotDeps) {
   // Every reply, also inside a dialogue (the conversations plugin builds its Api from these client options),
-  // waits out a 429 for its retry_after and is sent again (api-fetch.ts).
+  // takes its turn in the send budget shared with the delivery worker, ahead of the worker's notices, and
+  // waits out a 429 for its retry_after (api-fetch.ts, send-slots.ts).
+  const slots = createSendSlots({ redis: deps.redis, prefix: config.redisPrefix });
   const bot = new Bot<BotContext>(config.botToken, {
     botInfo: deps.botInfo,
     client: {
       apiRoot: config.telegramApiRoot,
-      fetch: createTelegramFetch({ logger: deps.logger }),
+      fetch: createTelegramFetch({ slots, sendClass: 'interactive', logger: deps.logger }),
     },
   });
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
