@@ -196,6 +196,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         policies: config.deadlinePolicies,
         logger,
         sweepIntervalMs: options.reconcileIntervalMs,
+        registry: metrics.registry,
         // The same wipe empties the delivery queues: rebuild them now, not at the next 30 s pass.
         onWipe: () => reconciler!.reconcileOnce(),
       });

@@ -22,6 +22,7 @@ import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
 import { createSupervisionComposer } from '../features/supervision/supervision.composer.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
+import { createTelegramFetch } from '../telegram/api-fetch.js';
 import type { BotContext, ContextExtras, DialogueContext } from './context.js';
 import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras } from './dialogue/extras.js';
@@ -54,11 +55,16 @@ function idleSweepIntervalMs(idleMs: number): number {
 
 /** Assembles the bot: dependencies first, features in a fixed order, the error boundary around all. */
 export function createBot(config: Config, deps: CreateBotDeps) {
+  // Every reply, also inside a dialogue (the conversations plugin builds its Api from these client options),
+  // waits out a 429 for its retry_after and is sent again (api-fetch.ts).
   const bot = new Bot<BotContext>(config.botToken, {
     botInfo: deps.botInfo,
-    client: { apiRoot: config.telegramApiRoot },
+    client: {
+      apiRoot: config.telegramApiRoot,
+      fetch: createTelegramFetch({ logger: deps.logger }),
+    },
   });
-  // Direct replies inside a dialogue may meet a 429 or a network blip; wait and retry rather than fail.
+  // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
   // Updates of one chat in order within this process, then one at a time across processes (see
@@ -123,6 +129,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       language,
       t: deps.i18n.forLanguage(language),
       member,
+      dialogueTurn: {},
     };
     Object.assign(ctx, extras);
     await dialogueExtras.provide(extras, next);
@@ -147,6 +154,15 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       plugins: [dialogueExtras.install],
     }),
   );
+  // A failure anywhere below leaves the dialogue as it was before this update (storage.ts, error-handler.ts).
+  features.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      ctx.dialogueTurn.failed = true;
+      throw error;
+    }
+  });
   features.use(leaveDialogueOnEscape);
   features.use(createStaffInviteComposer());
   // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.

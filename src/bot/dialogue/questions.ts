@@ -2,10 +2,16 @@ import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { z } from 'zod';
 import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
+import { addDays, addYears, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 
-/** After this many hints on one question the dialogue is left politely (the replay log must stay bounded). */
+/** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */
 export const MAX_HINTS = 5;
+/**
+ * Rounds of MAX_HINTS hints one question may take, each ending with the way-on offer, before the dialogue
+ * is left after all (the replay log must stay bounded).
+ */
+export const MAX_HINT_ROUNDS = 3;
 /** Longest answer accepted in a short text field unless the field sets its own maximum. */
 export const SHORT_TEXT_MAX = 1000;
 /** Telegram lets bots download files up to 20 MB; larger ones could never reach the curator. */
@@ -18,7 +24,7 @@ const refuse = (hint: string): Outcome<never> => ({ ok: false, hint });
 
 const callbackSchema = z.object({
   nonce: z.string().regex(/^[0-9a-z]{6}$/),
-  payload: z.string().regex(/^(\d{1,3}|skip|done|yes|no)$/),
+  payload: z.string().regex(/^(\d{1,3}|skip|done|yes|no|curator|menu)$/),
 });
 
 /** Buttons of one question carry `dlg:<nonce>:<payload>`; the nonce ties a press to this very question. */
@@ -52,6 +58,40 @@ async function leaveAfterTooManyHints(
   return conversation.halt();
 }
 
+/** What a question offers when answers keep failing, besides answering again. */
+export interface WayOn<T> {
+  /** The question may be skipped: its own «Пропустить» is offered again. */
+  skippable?: boolean;
+  /** The value a question left to the curator takes («уточнит куратор»); without it no such button. */
+  handover?: T;
+}
+
+/**
+ * After MAX_HINTS wrong answers to one question: nothing is dropped. The person reads that the answers so far
+ * are kept and may answer again, skip (where the question allows), leave the question to the curator (where
+ * the dialogue has one), or leave for the menu.
+ */
+async function offerWayOn<T>(ctx: DialogueContext, nonce: string, wayOn: WayOn<T>): Promise<void> {
+  const keyboard = new InlineKeyboard();
+  if (wayOn.skippable) keyboard.text(ctx.t('dialogue-stuck-skip'), buttonData(nonce, 'skip')).row();
+  if (wayOn.handover !== undefined) {
+    keyboard.text(ctx.t('dialogue-stuck-curator'), buttonData(nonce, 'curator')).row();
+  }
+  keyboard.text(
+    ctx.t(ctx.member ? 'dialogue-stuck-menu' : 'dialogue-stuck-leave'),
+    buttonData(nonce, 'menu'),
+  );
+  await ctx.reply(ctx.t('dialogue-stuck'), { reply_markup: keyboard });
+}
+
+/** The person chose to leave from the way-on offer: the same as /cancel, said plainly. */
+async function leaveByChoice(conversation: DialogueConversation, ctx: DialogueContext): Promise<never> {
+  await ctx.reply(ctx.t(ctx.member ? 'menu-cancelled' : 'dialogue-left-unsaved'), {
+    reply_markup: ctx.member ? mainMenuKeyboard(ctx.t) : { remove_keyboard: true },
+  });
+  return conversation.halt();
+}
+
 /** What kind of wrong answer a message is, for a hint that says what we expected instead. */
 function wrongKindHint(ctx: DialogueContext, expected: 'text' | 'button' | 'contact' | 'file'): string {
   return ctx.t(`dialogue-hint-expected-${expected}`);
@@ -78,19 +118,21 @@ function isRestOfLongText(answer: DialogueContext, longRefusedAt: number | undef
 
 /**
  * The shared loop of every question: ask, wait, interpret; on a wrong answer a short hint and the same
- * question again, at most MAX_HINTS times. A button press that is not this question's is answered with the
- * hint in the button's pop-up too. Edits and other non-answers are skipped without costing a hint.
+ * question again. After MAX_HINTS hints the way on is offered too (see offerWayOn), at most MAX_HINT_ROUNDS
+ * times. A button press that is not this question's is answered with the hint in the button's pop-up too.
+ * Edits and other non-answers are skipped without costing a hint.
  */
 async function askUntilValid<T>(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   ask: (ctx: DialogueContext) => Promise<Message>,
   interpret: (answer: DialogueContext) => Outcome<T>,
-): Promise<{ value: T; answer: DialogueContext; question: Message }> {
+  way: { nonce: string } & WayOn<T>,
+): Promise<{ value: T; answer: DialogueContext; question: Message; handedOver?: boolean }> {
   let question = await ask(ctx);
   // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
   let longRefusedAt: number | undefined;
-  for (let hints = 0; ; ) {
+  for (let hints = 0, rounds = 0; ; ) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
     const text = answer.message?.text;
@@ -101,13 +143,23 @@ async function askUntilValid<T>(
       longRefusedAt = long ? answer.message?.date : undefined;
       continue;
     }
+    const button = answer.callbackQuery ? parseButton(answer.callbackQuery.data) : undefined;
+    if (button?.nonce === way.nonce && button.payload === 'menu') return leaveByChoice(conversation, answer);
+    if (button?.nonce === way.nonce && button.payload === 'curator' && way.handover !== undefined) {
+      return { value: way.handover, answer, question, handedOver: true };
+    }
     const outcome = interpret(answer);
     if (outcome.ok) return { value: outcome.value, answer, question };
     longRefusedAt = long ? answer.message?.date : undefined;
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
-    if (hints >= MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
     hints += 1;
     await answer.reply(outcome.hint);
+    if (hints > MAX_HINTS) {
+      rounds += 1;
+      if (rounds >= MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
+      hints = 0;
+      await offerWayOn(answer, way.nonce, way);
+    }
     question = await ask(answer);
   }
 }
@@ -148,6 +200,8 @@ export interface AskTextOptions {
   invalidHintKey?: string;
   /** Adds a «Пропустить» button; skipping returns undefined. */
   skippable?: boolean;
+  /** When answers keep failing, the question may be left to the curator: it then returns this value. */
+  handover?: string;
 }
 
 /** Asks for a line of text: trimmed, not empty, not longer than the field's maximum, valid by `schema`. */
@@ -174,26 +228,43 @@ export async function askText(
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
-      return interpretStrayButton(a);
-    }
-    const text = a.message?.text?.trim();
-    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
-    if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
-    if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
-    if (options.schema && !options.schema.safeParse(text).success) {
-      return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
-    }
-    return accept(text);
-  });
+  const { value, answer, question, handedOver } = await askUntilValid<string | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (options.skippable && button?.nonce === nonce && button.payload === 'skip')
+          return accept(undefined);
+        return interpretStrayButton(a);
+      }
+      return interpretText(a, options, maxLength);
+    },
+    { nonce, skippable: options.skippable, handover: options.handover },
+  );
   await settleQuestion(answer, question, {
     text: options.question,
-    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+    ...settledChoice(answer, value, handedOver),
   });
   return value;
+}
+
+function interpretText(a: DialogueContext, options: AskTextOptions, maxLength: number): Outcome<string> {
+  const text = a.message?.text?.trim();
+  if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+  if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
+  if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
+  if (options.schema && !options.schema.safeParse(text).success) {
+    return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
+  }
+  return accept(text);
+}
+
+/** What a settled question shows under it: «✓ Пропустить», «✓ Уточнит куратор», or nothing for an answer. */
+function settledChoice(answer: DialogueContext, value: unknown, handedOver: boolean | undefined) {
+  if (handedOver) return { chosen: answer.t('dialogue-stuck-curator-chosen') };
+  return value === undefined ? { chosen: answer.t('dialogue-skip') } : {};
 }
 
 export interface ChoiceOption<T extends string> {
@@ -242,19 +313,25 @@ export async function askChoice<T extends string>(
     if (options.skippable) keyboard.row().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'));
     return c.reply(options.question, { reply_markup: keyboard });
   };
-  const { value, answer, question } = await askUntilValid<T | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (!button || button.nonce !== nonce) return interpretStrayButton(a);
-      if (button.payload === 'skip' && options.skippable) return accept(undefined);
-      const option = options.options[Number(button.payload)];
-      return option ? accept(option.value) : interpretStrayButton(a);
-    }
-    const text = a.message?.text?.trim().toLocaleLowerCase('ru');
-    const typed = options.options.find((option) => option.label.toLocaleLowerCase('ru') === text);
-    if (typed) return accept(typed.value);
-    return refuse(wrongKindHint(a, 'button'));
-  });
+  const { value, answer, question } = await askUntilValid<T | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (!button || button.nonce !== nonce) return interpretStrayButton(a);
+        if (button.payload === 'skip' && options.skippable) return accept(undefined);
+        const option = options.options[Number(button.payload)];
+        return option ? accept(option.value) : interpretStrayButton(a);
+      }
+      const text = a.message?.text?.trim().toLocaleLowerCase('ru');
+      const typed = options.options.find((option) => option.label.toLocaleLowerCase('ru') === text);
+      if (typed) return accept(typed.value);
+      return refuse(wrongKindHint(a, 'button'));
+    },
+    { nonce, skippable: options.skippable },
+  );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
   await settleQuestion(answer, question, { text: options.question, chosen });
   return value;
@@ -287,16 +364,87 @@ export function regionDate(epochMs: number, timeZone: string): string {
   }).format(new Date(epochMs));
 }
 
-/** Parses dd.mm.yyyy (also d.m.yyyy, with dots, slashes or dashes) into an ISO date, only if it exists. */
-export function parseRussianDate(text: string): string | undefined {
+/** What a typed date turned out to be: a real date, not a date at all, or a date the calendar has not got. */
+export type TypedDate =
+  | { ok: true; date: string }
+  | { ok: false; reason: 'format' }
+  | { ok: false; reason: 'no-such-date'; day: number; month: number; year: number };
+
+/** Reads dd.mm.yyyy (also d.m.yyyy, with dots, slashes or dashes); «31.02.2020» is in shape but no date. */
+export function readRussianDate(text: string): TypedDate {
   const match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text.trim());
-  if (!match) return undefined;
+  if (!match) return { ok: false, reason: 'format' };
   const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return undefined;
+    return { ok: false, reason: 'no-such-date', day, month, year };
   }
-  return date.toISOString().slice(0, 10);
+  return { ok: true, date: date.toISOString().slice(0, 10) };
+}
+
+/** Parses dd.mm.yyyy into an ISO date, only if it exists. */
+export function parseRussianDate(text: string): string | undefined {
+  const typed = readRussianDate(text);
+  return typed.ok ? typed.date : undefined;
+}
+
+/** Whose birth date a question asks: each has a plausible range of ages (SPEC §2: an adult serviceman). */
+export type BirthOf = 'serviceman' | 'child' | 'relative';
+/** Mobilised servicemen are adults; the oldest reservists are well under this age. */
+export const SERVICEMAN_AGE = { min: 18, max: 75 } as const;
+/** The passport's children are under 18. */
+export const CHILD_MAX_AGE = 18;
+/** Nobody is older; a date further back is a typo in the year. */
+export const RELATIVE_MAX_AGE = 120;
+
+interface DateBounds {
+  earliest?: { date: string; hint: string };
+  latest?: { date: string; hint: string };
+  example: string;
+}
+
+/** The plausible range of a date question relative to the region's today, with its hints and an example. */
+function dateBounds(options: AskDateOptions, today: string): DateBounds {
+  const year = Number(today.slice(0, 4));
+  const bounds: DateBounds = { example: `05.03.${year - 10}` };
+  const minYear = options.minYear ?? 1900;
+  bounds.earliest = { date: `${minYear}-01-01`, hint: 'dialogue-hint-date-too-old' };
+  if (!options.allowFuture) bounds.latest = { date: today, hint: 'dialogue-hint-date-future' };
+  if (options.forbidPast) {
+    bounds.earliest = { date: today, hint: 'dialogue-hint-date-past' };
+    bounds.example = russianDate(addDays(today, 1));
+  }
+  if (options.maxDaysAhead !== undefined) {
+    bounds.latest = { date: addDays(today, options.maxDaysAhead), hint: 'dialogue-hint-date-too-far' };
+  }
+  switch (options.birthOf) {
+    case 'serviceman':
+      bounds.earliest = {
+        date: addYears(today, -SERVICEMAN_AGE.max),
+        hint: 'dialogue-hint-birth-serviceman-old',
+      };
+      bounds.latest = {
+        date: addYears(today, -SERVICEMAN_AGE.min),
+        hint: 'dialogue-hint-birth-serviceman-young',
+      };
+      bounds.example = `05.03.${year - 35}`;
+      break;
+    case 'child':
+      bounds.earliest = {
+        date: addDays(addYears(today, -CHILD_MAX_AGE), 1),
+        hint: 'dialogue-hint-birth-child-adult',
+      };
+      bounds.example = `05.03.${year - 8}`;
+      break;
+    case 'relative':
+      bounds.earliest = { date: addYears(today, -RELATIVE_MAX_AGE), hint: 'dialogue-hint-date-too-old' };
+      bounds.example = `05.03.${year - 70}`;
+      break;
+    case undefined:
+      break;
+  }
+  if (options.example) bounds.example = options.example;
+  return bounds;
 }
 
 export interface AskDateOptions {
@@ -308,9 +456,44 @@ export interface AskDateOptions {
   forbidPast?: boolean;
   /** Earliest year accepted. Default 1900. */
   minYear?: number;
+  /** Latest date accepted, in days after today (a wish for a service: up to a year ahead). */
+  maxDaysAhead?: number;
+  /** A birth date: the range of plausible ages of this person. */
+  birthOf?: BirthOf;
+  /** The example the format hint gives (dd.mm.yyyy); by default one that fits the question. */
+  example?: string;
+  /** When answers keep failing, the question may be left to the curator: it then returns this value. */
+  handover?: string;
 }
 
-/** Asks for a date as dd.mm.yyyy; impossible dates (31.02) and dates on the wrong side of today are refused. */
+/** The example date a question about an upcoming day can give: tomorrow, or the first of next month. */
+export function upcomingExample(today: string, kind: 'tomorrow' | 'next-month'): string {
+  if (kind === 'tomorrow') return russianDate(addDays(today, 1));
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const next = new Date(Date.UTC(year, month, 1));
+  return russianDate(next.toISOString().slice(0, 10));
+}
+
+function refuseTypedDate(a: DialogueContext, typed: TypedDate, example: string): Outcome<never> {
+  if (!typed.ok && typed.reason === 'no-such-date') {
+    if (typed.month < 1 || typed.month > 12) return refuse(a.t('dialogue-hint-date-no-such-month'));
+    const days = new Date(Date.UTC(typed.year, typed.month, 0)).getUTCDate();
+    return refuse(
+      a.t('dialogue-hint-date-no-such-day', {
+        month: typed.month,
+        year: String(typed.year),
+        day: typed.day,
+        days,
+      }),
+    );
+  }
+  return refuse(a.t('dialogue-hint-date-format', { example }));
+}
+
+/**
+ * Asks for a date as dd.mm.yyyy. A date the calendar has not got (31.02) is told so; a date outside the
+ * question's plausible range (a serviceman born last year, a wish in the past) gets a hint naming the bound.
+ */
 export async function askDate(
   conversation: DialogueConversation,
   ctx: DialogueContext,
@@ -328,34 +511,51 @@ export async function askDate(
 ): Promise<string | undefined> {
   const nonce = await newNonce(conversation);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
-  const minYear = options.minYear ?? 1900;
+  const bounds = dateBounds(options, today);
   const ask = (c: DialogueContext) =>
     c.reply(options.question, {
       reply_markup: options.skippable
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
-      return interpretStrayButton(a);
-    }
-    const text = a.message?.text;
-    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
-    if (text.length > 40) return refuse(a.t('dialogue-hint-date-format'));
-    const date = parseRussianDate(text);
-    if (!date) return refuse(a.t('dialogue-hint-date-format'));
-    if (Number(date.slice(0, 4)) < minYear) return refuse(a.t('dialogue-hint-date-too-old'));
-    if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
-    if (options.forbidPast && date < today) return refuse(a.t('dialogue-hint-date-past'));
-    return accept(date);
-  });
+  const { value, answer, question, handedOver } = await askUntilValid<string | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (options.skippable && button?.nonce === nonce && button.payload === 'skip')
+          return accept(undefined);
+        return interpretStrayButton(a);
+      }
+      return interpretDate(a, options, today, bounds);
+    },
+    { nonce, skippable: options.skippable, handover: options.handover },
+  );
   await settleQuestion(answer, question, {
     text: options.question,
-    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+    ...settledChoice(answer, value, handedOver),
   });
   return value;
+}
+
+function interpretDate(
+  a: DialogueContext,
+  options: AskDateOptions,
+  today: string,
+  bounds: DateBounds,
+): Outcome<string> {
+  const text = a.message?.text;
+  if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+  if (text.length > 40) return refuse(a.t('dialogue-hint-date-format', { example: bounds.example }));
+  const typed = readRussianDate(text);
+  if (!typed.ok) return refuseTypedDate(a, typed, bounds.example);
+  const date = typed.date;
+  if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
+  if (bounds.earliest && date < bounds.earliest.date) return refuse(a.t(bounds.earliest.hint));
+  if (bounds.latest && date > bounds.latest.date) return refuse(a.t(bounds.latest.hint));
+  return accept(date);
 }
 
 /** A Russian phone in one shape: +7 and ten digits; other countries as + and their digits. */
@@ -378,18 +578,25 @@ export async function askContact(
 ): Promise<string> {
   const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
   const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
-  const { value, answer } = await askUntilValid(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) return interpretStrayButton(a);
-    const contact = a.message?.contact;
-    if (!contact) {
-      const looksLikePhone = /^[\d\s()+-]{5,}$/.test(a.message?.text ?? '');
-      return refuse(a.t(looksLikePhone ? 'dialogue-hint-contact-typed' : 'dialogue-hint-expected-contact'));
-    }
-    if (contact.user_id !== a.from?.id) return refuse(a.t('dialogue-hint-contact-foreign'));
-    const phone = normalizePhone(contact.phone_number);
-    if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
-    return accept(phone);
-  });
+  const nonce = await newNonce(conversation);
+  const { value, answer } = await askUntilValid(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) return interpretStrayButton(a);
+      const contact = a.message?.contact;
+      if (!contact) {
+        const looksLikePhone = /^[\d\s()+-]{5,}$/.test(a.message?.text ?? '');
+        return refuse(a.t(looksLikePhone ? 'dialogue-hint-contact-typed' : 'dialogue-hint-expected-contact'));
+      }
+      if (contact.user_id !== a.from?.id) return refuse(a.t('dialogue-hint-contact-foreign'));
+      const phone = normalizePhone(contact.phone_number);
+      if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
+      return accept(phone);
+    },
+    { nonce },
+  );
   await answer.reply(answer.t('dialogue-contact-thanks'), { reply_markup: { remove_keyboard: true } });
   return value;
 }
@@ -478,7 +685,8 @@ export async function askAttachments(
     }
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     hints += 1;
-    if (hints > MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
+    // The «Готово» / «Пропустить» under every hint is the way on here; the bound keeps the log finite.
+    if (hints > MAX_HINTS * MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
     await answer.reply(hint ?? '', { reply_markup: keyboardFor(answer) });
   }
 }

@@ -17,6 +17,7 @@ import {
   type AttachmentInput,
   choiceSets,
   FREE_TEXT_MAX,
+  LEFT_TO_CURATOR,
   LONG_TEXT_MAX,
   parseRequestDraft,
   type RequestDetailsByCategory,
@@ -127,7 +128,8 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
             const kind = await pick(io, 'schedule', 'req-ask-nanny-schedule');
             if (kind === 'once') {
               const date = await askUpcomingDate(conversation, ctx, {
-                question: ctx.t('req-ask-nanny-date'),
+                questionKey: 'req-ask-nanny-date',
+                example: 'tomorrow',
               });
               const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
               d.schedule = { kind, date, hours };
@@ -150,7 +152,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
         ),
         answer('wanted-date', 'wantedDate', () =>
-          askUpcomingDate(conversation, ctx, { question: ctx.t('req-ask-wanted-date') }),
+          askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
         ),
       ];
     case 'school_meals':
@@ -229,6 +231,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askText(conversation, ctx, {
             question: ctx.t('req-ask-other-text'),
             maxLength: FREE_TEXT_MAX,
+            handover: LEFT_TO_CURATOR,
           }),
         ),
       ];
@@ -400,11 +403,8 @@ export async function requestDialogue(
       await ctx.reply(ctx.t('req-summary-invalid'));
       continue;
     }
-    const args = {
-      number: String(result.request.number),
-      curator: result.curatorName ?? '',
-      hasCurator: result.curatorName ? 'yes' : 'no',
-    };
+    // No name yet: routing and delivery decide who gets the card; the family is told once it has arrived.
+    const args = { number: String(result.request.number) };
     if (result.request.priority === 'urgent') {
       await ctx.reply(
         ctx.t('req-created-urgent', { ...args, contacts: ctx.deps.config.crisisContacts.join('\n') }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { addDays } from '../../time.js';
 
 /**
  * What each request category asks (SPEC §2's table), as zod schemas. The dialogues validate every answer
@@ -55,19 +56,22 @@ export function todayIn(timeZone: string, now: Date): string {
   return format.format(now);
 }
 
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+/** How far ahead a wished date may lie: a year, and a day for a leap year. */
+export const UPCOMING_DAYS_AHEAD = 366;
 
 /** A date from today up to `maxDaysAhead` days ahead: a wish about the future, not the past. */
-export function upcomingDateSchema(today: string, maxDaysAhead = 366) {
+export function upcomingDateSchema(today: string, maxDaysAhead = UPCOMING_DAYS_AHEAD) {
   const last = addDays(today, maxDaysAhead);
   return isoDateSchema
     .refine((value) => value >= today, { error: 'in the past' })
     .refine((value) => value <= last, { error: 'too far ahead' });
 }
+
+/**
+ * An answer the family left to the curator when it would not go in the chat (issue 13 §5): stored in place of
+ * the answer, shown as «уточнит куратор» to the family and as a thing to ask to staff.
+ */
+export const LEFT_TO_CURATOR = '@curator';
 
 /** Someone from the passport's household, or a person the family named when the passport has nobody. */
 export const personRefSchema = z.object({
@@ -105,7 +109,7 @@ const common = {
 
 /** The details schema of every category; `today` bounds dates that must be upcoming. */
 export function detailsSchemas(today: string) {
-  const upcoming = upcomingDateSchema(today);
+  const upcoming = z.union([z.literal(LEFT_TO_CURATOR), upcomingDateSchema(today)]);
   return {
     nanny: z.strictObject({
       children: z.array(personRefSchema).min(1).max(10),
