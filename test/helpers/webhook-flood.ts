@@ -28,6 +28,8 @@ export interface PostedUpdate {
   status: number;
   /** From the moment the update was queued (Telegram has it) to the webhook's answer. */
   ms: number;
+  /** The webhook call alone, without the wait for a free connection. */
+  callMs: number;
 }
 
 /**
@@ -57,9 +59,11 @@ export function webhookPoster(url: string, secret: string, connections = 40) {
     while (active < connections && queue.length > 0) {
       const item = queue.shift()!;
       active += 1;
+      const calledAt = performance.now();
       void post(item.update).then((status) => {
         active -= 1;
-        item.done({ status, ms: performance.now() - item.queuedAt });
+        const now = performance.now();
+        item.done({ status, ms: now - item.queuedAt, callMs: now - calledAt });
         pump();
       });
     }
