@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 import { escalationJobId } from '../../queue/jobs.js';
@@ -24,6 +25,11 @@ const LOST_AFTER_MS = 5000;
  * way). Steps already fired are in `escalations` and never come back; steps that came due while Redis was
  * empty fire late, in order — never lost, never twice.
  *
+ * Every timer it has to put back is counted in `patronazh_deadline_timer_repairs_total{reason}`: `lost` (a
+ * late timer whose job was gone), `dead` (a job left under the timer's id that would never run), `wiped`
+ * (timers rebuilt after the marker vanished). Timers fire on time and re-schedule themselves, so in normal
+ * operation it stays 0; a rise means Redis lost jobs.
+ *
  * Importable on its own (benchmarks): `createDeadlinesReconciler({...}).rebuildAll()`.
  */
 export function createDeadlinesReconciler(deps: {
@@ -42,12 +48,21 @@ export function createDeadlinesReconciler(deps: {
    * reconciler's) come back as fast as the timers rather than at their own next pass.
    */
   onWipe?: () => Promise<unknown>;
+  /** Where the repairs counter is registered (the process's /metrics); none: counted, not exported. */
+  registry?: Registry;
 }) {
   const markerKey = `${deps.prefix}:deadlines:timers-built`;
   const repository = createDeadlinesRepository({ db: deps.db });
   let checkTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+  const repairs = new Counter({
+    name: 'patronazh_deadline_timer_repairs_total',
+    help: 'Deadline timers the reconciler had to put back into Redis, by reason (0 in normal operation)',
+    labelNames: ['reason'] as const,
+    registers: deps.registry ? [deps.registry] : [],
+  });
+  for (const reason of ['lost', 'dead', 'wiped'] as const) repairs.inc({ reason }, 0);
 
   async function requeueDigests(now: Date) {
     const pending = await repository.pendingDigests();
@@ -119,7 +134,7 @@ export function createDeadlinesReconciler(deps: {
         return next !== undefined && next.dueAt.getTime() < now.getTime() - LOST_AFTER_MS;
       });
       if (late.length === 0) continue;
-      await dropDeadJobs(
+      const { dead, missing } = await dropDeadJobs(
         deps.queue,
         late.flatMap((request) => {
           const next = nextStep(request, request.fired, deps.policies);
@@ -129,6 +144,11 @@ export function createDeadlinesReconciler(deps: {
         }),
         deps.logger,
       );
+      if (dead + missing > 0) {
+        repairs.inc({ reason: 'dead' }, dead);
+        repairs.inc({ reason: 'lost' }, missing);
+        deps.logger.warn({ dead, lost: missing }, 'deadline timers re-created');
+      }
       requeued += await deps.scheduler.scheduleMany(late, now);
     }
     await requeueDigests(now);
@@ -147,6 +167,7 @@ export function createDeadlinesReconciler(deps: {
           .onWipe?.()
           .catch((error: unknown) => deps.logger.warn({ err: error }, 'rebuild after a wipe failed')),
       ]);
+      repairs.inc({ reason: 'wiped' }, result.timers);
       deps.logger.info({ ...result, ms: Date.now() - started }, 'deadline timers rebuilt from PostgreSQL');
       return true;
     } catch (error) {

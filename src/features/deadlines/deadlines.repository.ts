@@ -83,9 +83,12 @@ export function createDeadlinesRepository({ db }: { db: DbOrTx }) {
       const rows = await db
         .select({
           ...ladderColumns,
+          // The outer id spelled out in full: drizzle writes a one-table select's columns bare, and a bare
+          // "id" inside this subquery is the escalation's own id — every request then read the same few
+          // rows as its fired steps, and the sweep re-added an already fired step every pass.
           fired: sql<string[]>`coalesce(
-            (select array_agg(${escalations.clock}::text || ':' || ${escalations.level}::text)
-             from ${escalations} where ${escalations.requestId} = ${requests.id}), '{}')`,
+            (select array_agg(e.clock::text || ':' || e.level::text)
+             from ${escalations} e where e.request_id = ${requests}.${sql.identifier(requests.id.name)}), '{}')`,
         })
         .from(requests)
         .where(and(inArray(requests.status, [...openStatuses]), gt(requests.id, afterId), candidates))

@@ -20,13 +20,28 @@ const liveStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wait
  * wiped job's id from the wait list, which then failed with no data and stays in `failed`. Each would
  * hold its notification or request `pending` for ever (seen in the Redis-wipe e2e test under load).
  */
-export async function dropDeadJobs(queue: Queue, jobIds: string[], logger: Logger): Promise<void> {
+export async function dropDeadJobs(
+  queue: Queue,
+  jobIds: string[],
+  logger: Logger,
+): Promise<{ dead: number; missing: number }> {
   const states = await Promise.all(jobIds.map((id) => queue.getJobState(id)));
-  const dead = jobIds.filter((_, index) => !liveStates.has(states[index]!));
-  // getJobState says 'unknown' for a missing job too: remove() on it is a cheap no-op.
-  const removed = await Promise.all(dead.map((id) => queue.remove(id).catch(() => 0)));
-  const count = removed.filter((code) => code === 1).length;
-  if (count > 0) logger.warn({ queue: queue.name, count }, 'removed dead jobs before re-adding them');
+  const notLive = jobIds.filter((_, index) => !liveStates.has(states[index]!));
+  // getJobState says 'unknown' both for a missing job and for a bare hash in no list, and remove() answers 1
+  // for either: only a job whose hash is there is a dead leftover; a missing one is simply re-added.
+  const present = await Promise.all(
+    notLive.map((id) =>
+      queue.getJob(id).then(
+        (job) => job !== undefined,
+        () => true,
+      ),
+    ),
+  );
+  const dead = notLive.filter((_, index) => present[index]);
+  await Promise.all(dead.map((id) => queue.remove(id).catch(() => 0)));
+  if (dead.length > 0)
+    logger.warn({ queue: queue.name, count: dead.length }, 'removed dead jobs before re-adding them');
+  return { dead: dead.length, missing: notLive.length - dead.length };
 }
 
 /**

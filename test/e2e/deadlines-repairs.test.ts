@@ -1,0 +1,138 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
+import { createLogger } from '../../src/logger.js';
+import { escalationJobId } from '../../src/queue/jobs.js';
+import { queueNames } from '../../src/queue/names.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { createRequestWithPolicies, firedSteps, writePolicyFile } from './escalation-fixtures.js';
+
+/**
+ * The deadline reconciler's repairs as an operator sees them on /metrics
+ * (`patronazh_deadline_timer_repairs_total{reason}`): none while the timers run by themselves, and each
+ * timer put back counted when Redis loses them. A legal request here runs its whole ladder in 24 s
+ * (take within 6 s, resolve within 12 s); a nanny request keeps the SPEC windows (hours), so its first
+ * timer waits in Redis for the whole test.
+ */
+const policies: DeadlinePolicies = {
+  ...defaultPolicies,
+  legal: { takeWithinMinutes: 6 / 60, resolveWithinMinutes: 12 / 60 },
+};
+const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+let bot: BotUnderTest;
+let relay: RunningApp;
+const apps: RunningApp[] = [];
+let curatorId: number;
+let districtId: number;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator({ DEADLINE_POLICIES_FILE: writePolicyFile(policies) });
+  relay = await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 1000 });
+  apps.push(relay, await startApp(bot.config, { role: 'worker', logger: silent }));
+  const district = await districtByCode(bot.db, 'gryazi');
+  districtId = district.id;
+  const curator = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
+  curatorId = (
+    await createStaffMember(bot.db, {
+      telegramId: curator.id,
+      fullName: 'Анна Куратор',
+      districtIds: [districtId],
+    })
+  ).id;
+  const supervisor = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+  await createStaffMember(bot.db, {
+    telegramId: supervisor.id,
+    fullName: 'Ольга Районная',
+    role: 'supervisor',
+    districtIds: [districtId],
+  });
+});
+
+afterAll(async () => {
+  for (const app of apps.reverse()) await app.stop();
+  await bot?.stop();
+});
+
+async function newRequest(category: 'legal' | 'nanny') {
+  const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+  const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+  return createRequestWithPolicies(bot.db, { familyId: family.id, category, policies });
+}
+
+/** The relay's /metrics, as Prometheus scrapes it: repairs by reason. */
+async function repairs(): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${relay.httpPort}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^patronazh_deadline_timer_repairs_total\{reason="(\w+)"\} (\d+)$/gm)) {
+    counts[match[1]!] = Number(match[2]);
+  }
+  return counts;
+}
+
+async function withDeadlinesQueue<T>(work: (queue: Queue) => Promise<T>) {
+  const connection = new Redis(bot.config.redisUrl);
+  const queue = new Queue(queueNames.deadlines, { connection, prefix: bot.config.redisPrefix });
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+describe('timers in normal operation', () => {
+  it('fire every step once and need no repair: the counter stays 0 through many sweeps', async () => {
+    const requests = [await newRequest('legal'), await newRequest('legal'), await newRequest('legal')];
+    // The last step (resolve, regional) is due 24 s after creation; the sweep has run every second since.
+    for (const request of requests) {
+      await eventually(async () => (await firedSteps(bot.db, request.id)).length === 6, 90_000, 'all steps');
+    }
+    expect(await repairs()).toEqual({ lost: 0, dead: 0, wiped: 0 });
+    for (const request of requests) {
+      const steps = (await firedSteps(bot.db, request.id)).map((step) => `${step.clock}:${step.level}`);
+      expect(new Set(steps).size).toBe(6);
+    }
+  }, 120_000);
+});
+
+describe('timers Redis lost', () => {
+  it('are put back and counted: one timer deleted is "lost", a wiped Redis is "wiped"', async () => {
+    const before = await repairs();
+    const soon = await newRequest('legal');
+    const reminder = escalationJobId({ requestId: soon.id, clock: 'take', level: 'reminder' });
+    await eventually(async () => withDeadlinesQueue((q) => q.getJob(reminder)), 10_000, 'the reminder timer');
+    await withDeadlinesQueue((queue) => queue.remove(reminder));
+    // Due at 3 s, found 5 s late by the sweep, re-created, fired once.
+    await eventually(async () => (await firedSteps(bot.db, soon.id)).length > 0, 30_000, 'the late reminder');
+    expect((await repairs()).lost).toBe(before.lost! + 1);
+
+    const waiting = [await newRequest('nanny'), await newRequest('nanny')];
+    const firstTimer = (id: number) => escalationJobId({ requestId: id, clock: 'take', level: 'reminder' });
+    for (const request of waiting) {
+      await eventually(
+        async () => withDeadlinesQueue((q) => q.getJob(firstTimer(request.id))),
+        10_000,
+        'timer',
+      );
+    }
+    expect(await wipeRedisPrefix(bot.config.redisUrl, bot.config.redisPrefix)).toBeGreaterThan(0);
+    const after = await eventually(
+      async () => {
+        const counts = await repairs();
+        return counts.wiped! > before.wiped! && counts;
+      },
+      30_000,
+      'the rebuild',
+    );
+    // Every open request's next timer is back: the two nanny requests and the legal one still running.
+    expect(after.wiped).toBeGreaterThanOrEqual(before.wiped! + 2);
+    for (const request of waiting) {
+      expect(await withDeadlinesQueue((q) => q.getJobState(firstTimer(request.id)))).toBe('delayed');
+    }
+  }, 90_000);
+});
