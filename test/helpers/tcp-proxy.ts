@@ -3,7 +3,8 @@ import { connect, createServer, type Socket } from 'node:net';
 
 /**
  * A TCP pass-through to a real service. Closing it cuts every connection, which is how tests take
- * PostgreSQL or Redis "down" for one process without touching the shared server.
+ * PostgreSQL or Redis "down" for one process without touching the shared server. `cut()` and `restore()`
+ * take it down and bring it back on the same port, as a restarted server would be.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
@@ -22,11 +23,23 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     upstream.on('error', drop).on('close', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    port,
+    close,
+    cut: close,
+    async restore() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
     },
   };
 }

@@ -5,11 +5,14 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
+import type { SendClass } from '../../telegram/send-slots.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
+import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
+import { relayNotificationKinds } from '../relay/relay.kinds.js';
 import { cardFilesKind, filesAfterCard, renderCardFiles } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
@@ -20,6 +23,7 @@ import {
   renderSupervisionNotice,
 } from '../supervision/supervision.notices.js';
 import type { Notification } from './notifications.repository.js';
+import { renderRetraction, retractionKind } from './retraction.js';
 
 export interface NotificationContent {
   text: string;
@@ -37,6 +41,26 @@ export interface NotificationContent {
   onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
   /** Not to be sent before this moment. */
   notBefore?: Date;
+}
+
+/** Notices that go before ordinary ones when the send budget is short: people waiting for each other. */
+const urgentKinds = new Set<string>([
+  notificationKinds.requestCard,
+  deadlineNotificationKinds.urgent,
+  deadlineNotificationKinds.alert,
+  relayNotificationKinds.toFamily,
+  relayNotificationKinds.toStaff,
+  relayNotificationKinds.edit,
+]);
+
+/**
+ * A notification's place in the send budget (send-slots.ts): request cards, urgent alerts and relayed
+ * messages first; digests last; everything else in between. A person's own replies go before all of them.
+ */
+export function sendClassOf(kind: string): SendClass {
+  if (urgentKinds.has(kind)) return 'urgent';
+  if (kind === deadlineNotificationKinds.digest) return 'bulk';
+  return 'notice';
 }
 
 /** A deadline as people in the region read it: `25.11.2026, 14:30`. */
@@ -182,6 +206,8 @@ export async function renderNotification(
     }
     case cardFilesKind:
       return renderCardFiles(deps, notification);
+    case retractionKind:
+      return renderRetraction(deps, notification);
     case notificationKinds.familyRequestDelivered:
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:

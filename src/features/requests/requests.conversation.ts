@@ -19,6 +19,7 @@ import {
   type AttachmentInput,
   choiceSets,
   FREE_TEXT_MAX,
+  LEFT_TO_CURATOR,
   LONG_TEXT_MAX,
   MAX_ATTACHMENTS,
   parseRequestDraft,
@@ -233,6 +234,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askText(conversation, ctx, {
             question: ctx.t('req-ask-other-text'),
             maxLength: FREE_TEXT_MAX,
+            handover: LEFT_TO_CURATOR,
           }),
         ),
       ];
