@@ -16,6 +16,7 @@ import { createOnboardingComposer } from '../features/onboarding/onboarding.comp
 import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
 import { createPassportComposer } from '../features/passport/passport.composer.js';
 import { createRelayButtonsComposer, createRelayComposer } from '../features/relay/relay.composer.js';
+import { createHeldMessagesComposer } from '../features/relay/relay.held.composer.js';
 import { createRequestsComposer } from '../features/requests/requests.composer.js';
 import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
@@ -200,6 +201,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createMenuComposer());
   // Replies to relayed messages and cards, and relay modes: after every dialogue, before the fallback.
   features.use(createRelayComposer());
+  // A family's message outside any dialogue: to its one open request's curator, or kept until they choose.
+  features.use(createHeldMessagesComposer());
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
