@@ -6,6 +6,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { PatronazhBot } from './bot/create-bot.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
+import { isDriverPatched } from './db/driver-patch.js';
 import { runMigrations } from './db/migrate.js';
 import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
 import {
@@ -71,6 +72,12 @@ async function withTimeout(promise: Promise<unknown>, ms: number, onTimeout: () 
 
 /** The composition root's body: config → container → roles → a stop function that shuts down in order. */
 export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
+  // Without the driver fix a PostgreSQL restart ends the process (see src/db/driver-patch.ts): refuse to start.
+  if (!isDriverPatched()) {
+    throw new Error(
+      'the postgres driver is not patched: run `npx patch-package` (npm ci does it on install)',
+    );
+  }
   const container = createContainer(config, { logger: options.logger });
   const { logger, db } = container;
   const runsBot = options.role === 'bot' || options.role === 'all';

@@ -102,7 +102,7 @@ describe('request dialogues never dead-end', () => {
     await chat.say('Сад № 5', 'хотите перевести');
     const date = await chat.say('Сад № 12', 'С какого числа');
     bot.emulator.sendText(chat.userId, '31.02.2027');
-    await expectHintThenSameQuestion(chat, date, 'Напишите дату так');
+    await expectHintThenSameQuestion(chat, date, 'Такой даты нет');
     bot.emulator.sendText(chat.userId, '01.09.2020');
     await expectHintThenSameQuestion(chat, date, 'Эта дата уже прошла');
     bot.emulator.sendText(chat.userId, '01.09.2099');

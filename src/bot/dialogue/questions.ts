@@ -2,6 +2,7 @@ import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { z } from 'zod';
 import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
+import { addDays, addYears, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 
 /** After this many hints on one question the dialogue is left politely (the replay log must stay bounded). */
@@ -287,16 +288,87 @@ export function regionDate(epochMs: number, timeZone: string): string {
   }).format(new Date(epochMs));
 }
 
-/** Parses dd.mm.yyyy (also d.m.yyyy, with dots, slashes or dashes) into an ISO date, only if it exists. */
-export function parseRussianDate(text: string): string | undefined {
+/** What a typed date turned out to be: a real date, not a date at all, or a date the calendar has not got. */
+export type TypedDate =
+  | { ok: true; date: string }
+  | { ok: false; reason: 'format' }
+  | { ok: false; reason: 'no-such-date'; day: number; month: number; year: number };
+
+/** Reads dd.mm.yyyy (also d.m.yyyy, with dots, slashes or dashes); «31.02.2020» is in shape but no date. */
+export function readRussianDate(text: string): TypedDate {
   const match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text.trim());
-  if (!match) return undefined;
+  if (!match) return { ok: false, reason: 'format' };
   const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return undefined;
+    return { ok: false, reason: 'no-such-date', day, month, year };
   }
-  return date.toISOString().slice(0, 10);
+  return { ok: true, date: date.toISOString().slice(0, 10) };
+}
+
+/** Parses dd.mm.yyyy into an ISO date, only if it exists. */
+export function parseRussianDate(text: string): string | undefined {
+  const typed = readRussianDate(text);
+  return typed.ok ? typed.date : undefined;
+}
+
+/** Whose birth date a question asks: each has a plausible range of ages (SPEC §2: an adult serviceman). */
+export type BirthOf = 'serviceman' | 'child' | 'relative';
+/** Mobilised servicemen are adults; the oldest reservists are well under this age. */
+export const SERVICEMAN_AGE = { min: 18, max: 75 } as const;
+/** The passport's children are under 18. */
+export const CHILD_MAX_AGE = 18;
+/** Nobody is older; a date further back is a typo in the year. */
+export const RELATIVE_MAX_AGE = 120;
+
+interface DateBounds {
+  earliest?: { date: string; hint: string };
+  latest?: { date: string; hint: string };
+  example: string;
+}
+
+/** The plausible range of a date question relative to the region's today, with its hints and an example. */
+function dateBounds(options: AskDateOptions, today: string): DateBounds {
+  const year = Number(today.slice(0, 4));
+  const bounds: DateBounds = { example: `05.03.${year - 10}` };
+  const minYear = options.minYear ?? 1900;
+  bounds.earliest = { date: `${minYear}-01-01`, hint: 'dialogue-hint-date-too-old' };
+  if (!options.allowFuture) bounds.latest = { date: today, hint: 'dialogue-hint-date-future' };
+  if (options.forbidPast) {
+    bounds.earliest = { date: today, hint: 'dialogue-hint-date-past' };
+    bounds.example = russianDate(addDays(today, 1));
+  }
+  if (options.maxDaysAhead !== undefined) {
+    bounds.latest = { date: addDays(today, options.maxDaysAhead), hint: 'dialogue-hint-date-too-far' };
+  }
+  switch (options.birthOf) {
+    case 'serviceman':
+      bounds.earliest = {
+        date: addYears(today, -SERVICEMAN_AGE.max),
+        hint: 'dialogue-hint-birth-serviceman-old',
+      };
+      bounds.latest = {
+        date: addYears(today, -SERVICEMAN_AGE.min),
+        hint: 'dialogue-hint-birth-serviceman-young',
+      };
+      bounds.example = `05.03.${year - 35}`;
+      break;
+    case 'child':
+      bounds.earliest = {
+        date: addDays(addYears(today, -CHILD_MAX_AGE), 1),
+        hint: 'dialogue-hint-birth-child-adult',
+      };
+      bounds.example = `05.03.${year - 8}`;
+      break;
+    case 'relative':
+      bounds.earliest = { date: addYears(today, -RELATIVE_MAX_AGE), hint: 'dialogue-hint-date-too-old' };
+      bounds.example = `05.03.${year - 70}`;
+      break;
+    case undefined:
+      break;
+  }
+  if (options.example) bounds.example = options.example;
+  return bounds;
 }
 
 export interface AskDateOptions {
@@ -308,9 +380,42 @@ export interface AskDateOptions {
   forbidPast?: boolean;
   /** Earliest year accepted. Default 1900. */
   minYear?: number;
+  /** Latest date accepted, in days after today (a wish for a service: up to a year ahead). */
+  maxDaysAhead?: number;
+  /** A birth date: the range of plausible ages of this person. */
+  birthOf?: BirthOf;
+  /** The example the format hint gives (dd.mm.yyyy); by default one that fits the question. */
+  example?: string;
 }
 
-/** Asks for a date as dd.mm.yyyy; impossible dates (31.02) and dates on the wrong side of today are refused. */
+/** The example date a question about an upcoming day can give: tomorrow, or the first of next month. */
+export function upcomingExample(today: string, kind: 'tomorrow' | 'next-month'): string {
+  if (kind === 'tomorrow') return russianDate(addDays(today, 1));
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const next = new Date(Date.UTC(year, month, 1));
+  return russianDate(next.toISOString().slice(0, 10));
+}
+
+function refuseTypedDate(a: DialogueContext, typed: TypedDate, example: string): Outcome<never> {
+  if (!typed.ok && typed.reason === 'no-such-date') {
+    if (typed.month < 1 || typed.month > 12) return refuse(a.t('dialogue-hint-date-no-such-month'));
+    const days = new Date(Date.UTC(typed.year, typed.month, 0)).getUTCDate();
+    return refuse(
+      a.t('dialogue-hint-date-no-such-day', {
+        month: typed.month,
+        year: String(typed.year),
+        day: typed.day,
+        days,
+      }),
+    );
+  }
+  return refuse(a.t('dialogue-hint-date-format', { example }));
+}
+
+/**
+ * Asks for a date as dd.mm.yyyy. A date the calendar has not got (31.02) is told so; a date outside the
+ * question's plausible range (a serviceman born last year, a wish in the past) gets a hint naming the bound.
+ */
 export async function askDate(
   conversation: DialogueConversation,
   ctx: DialogueContext,
@@ -328,7 +433,7 @@ export async function askDate(
 ): Promise<string | undefined> {
   const nonce = await newNonce(conversation);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
-  const minYear = options.minYear ?? 1900;
+  const bounds = dateBounds(options, today);
   const ask = (c: DialogueContext) =>
     c.reply(options.question, {
       reply_markup: options.skippable
@@ -343,12 +448,13 @@ export async function askDate(
     }
     const text = a.message?.text;
     if (text === undefined) return refuse(wrongKindHint(a, 'text'));
-    if (text.length > 40) return refuse(a.t('dialogue-hint-date-format'));
-    const date = parseRussianDate(text);
-    if (!date) return refuse(a.t('dialogue-hint-date-format'));
-    if (Number(date.slice(0, 4)) < minYear) return refuse(a.t('dialogue-hint-date-too-old'));
+    if (text.length > 40) return refuse(a.t('dialogue-hint-date-format', { example: bounds.example }));
+    const typed = readRussianDate(text);
+    if (!typed.ok) return refuseTypedDate(a, typed, bounds.example);
+    const date = typed.date;
     if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
-    if (options.forbidPast && date < today) return refuse(a.t('dialogue-hint-date-past'));
+    if (bounds.earliest && date < bounds.earliest.date) return refuse(a.t(bounds.earliest.hint));
+    if (bounds.latest && date > bounds.latest.date) return refuse(a.t(bounds.latest.hint));
     return accept(date);
   });
   await settleQuestion(answer, question, {

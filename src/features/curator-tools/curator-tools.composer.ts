@@ -75,6 +75,7 @@ async function showMyPage(ctx: BotContext, page: number) {
       number: String(item.number),
       category: ctx.t('delivery-category', { category: item.category }),
       urgent: item.priority === 'urgent' ? 'yes' : 'no',
+      overdue: item.overdue ? 'yes' : 'no',
       deadline: formatDateTime(new Date(item.deadlineAt), timeZone, 'ru'),
     }),
   }));
@@ -83,6 +84,7 @@ async function showMyPage(ctx: BotContext, page: number) {
       ? ctx.t('ct-my-empty')
       : ctx.t('ct-my-title', {
           total: result.total,
+          overdue: result.overdue,
           page: result.page + 1,
           pages: result.pages,
         });

@@ -117,6 +117,7 @@ async function askIntakePassport(
   const servicemanBirthDate = await askDate(conversation, ctx, {
     question: ctx.t('passport-ask-serviceman-birth-date'),
     skippable: true,
+    birthOf: 'serviceman',
   });
   let district = districts[0]!;
   if (districts.length > 1) {

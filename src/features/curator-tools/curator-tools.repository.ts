@@ -52,13 +52,17 @@ function familiesInScope(scope: StaffScope): SQL | undefined {
 /** Reads and writes of the curator's tools (/my, /family, support measures, absence, phone intake). */
 export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
   return {
-    async countOpenRequests(scope: StaffScope) {
+    /** How many open requests are in scope, and how many of them are past the deadline that matters now. */
+    async countOpenRequests(scope: StaffScope, now: Date) {
       const [row] = await db
-        .select({ count: sql<number>`count(*)::int` })
+        .select({
+          count: sql<number>`count(*)::int`,
+          overdue: sql<number>`(count(*) filter (where ${currentDeadline} < ${now.toISOString()}::timestamptz))::int`,
+        })
         .from(requests)
         .innerJoin(families, eq(families.id, requests.familyId))
         .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)));
-      return row?.count ?? 0;
+      return { total: row?.count ?? 0, overdue: row?.overdue ?? 0 };
     },
 
     /** Open requests in scope, the most pressing deadline first. */

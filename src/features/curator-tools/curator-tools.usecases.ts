@@ -64,16 +64,22 @@ async function authoriseFamily(db: DbOrTx, telegramId: number, familyId: number)
 }
 
 /** `/my`: one page of the open requests in scope (a curator's own), the most pressing deadline first. */
-export async function listMyRequests(deps: { db: Db }, input: { telegramId: number; page: number }) {
+export async function listMyRequests(
+  deps: { db: Db; now?: Date },
+  input: { telegramId: number; page: number },
+) {
+  const now = deps.now ?? new Date();
   const checked = await authoriseStaff(deps.db, input.telegramId);
   if (!checked.ok) return checked;
   const repository = createCuratorToolsRepository({ db: deps.db });
   const scope = scopeOf(checked.presser, 'my');
-  const total = await repository.countOpenRequests(scope);
+  const { total, overdue } = await repository.countOpenRequests(scope, now);
   const pages = Math.max(1, Math.ceil(total / MY_PAGE_SIZE));
   const page = Math.min(Math.max(0, input.page), pages - 1);
-  const items = await repository.openRequestsPage(scope, page * MY_PAGE_SIZE, MY_PAGE_SIZE);
-  return { ok: true, items, page, pages, total } as const;
+  const rows = await repository.openRequestsPage(scope, page * MY_PAGE_SIZE, MY_PAGE_SIZE);
+  // Past the deadline that matters now (take, or resolve once in work): the list says so on the item.
+  const items = rows.map((row) => ({ ...row, overdue: new Date(row.deadlineAt).getTime() < now.getTime() }));
+  return { ok: true, items, page, pages, total, overdue } as const;
 }
 
 function historyLine(

@@ -42,7 +42,11 @@ export const askServicemanName: Ask<string> = (conversation, ctx) =>
   });
 
 export const askServicemanBirthDate: Ask<string | undefined> = (conversation, ctx) =>
-  askDate(conversation, ctx, { question: ctx.t('passport-ask-serviceman-birth-date'), skippable: true });
+  askDate(conversation, ctx, {
+    question: ctx.t('passport-ask-serviceman-birth-date'),
+    skippable: true,
+    birthOf: 'serviceman',
+  });
 
 /** District by buttons from the districts table, two per row (20 districts fit on one screen). */
 export const askDistrict: Ask<{ districtId: number; districtName: string }> = async (conversation, ctx) => {
@@ -87,7 +91,10 @@ export async function askChild(
     schema: fullNameSchema,
     invalidHintKey: 'passport-hint-name',
   });
-  const birthDate = await askDate(conversation, ctx, { question: ctx.t('passport-ask-child-birth-date') });
+  const birthDate = await askDate(conversation, ctx, {
+    question: ctx.t('passport-ask-child-birth-date'),
+    birthOf: 'child',
+  });
   const institution = await askChoice(conversation, ctx, {
     question: ctx.t('passport-ask-child-institution'),
     options: childInstitutions.map((value) => ({ value, label: ctx.t('passport-institution', { value }) })),
@@ -109,6 +116,7 @@ export async function askRelative(
   const birthDate = await askDate(conversation, ctx, {
     question: ctx.t('passport-ask-relative-birth-date'),
     skippable: true,
+    birthOf: 'relative',
   });
   const careNeeds = await askText(conversation, ctx, {
     question: ctx.t('passport-ask-relative-care-needs'),

@@ -127,7 +127,8 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
             const kind = await pick(io, 'schedule', 'req-ask-nanny-schedule');
             if (kind === 'once') {
               const date = await askUpcomingDate(conversation, ctx, {
-                question: ctx.t('req-ask-nanny-date'),
+                questionKey: 'req-ask-nanny-date',
+                example: 'tomorrow',
               });
               const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
               d.schedule = { kind, date, hours };
@@ -150,7 +151,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
         ),
         answer('wanted-date', 'wantedDate', () =>
-          askUpcomingDate(conversation, ctx, { question: ctx.t('req-ask-wanted-date') }),
+          askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
         ),
       ];
     case 'school_meals':

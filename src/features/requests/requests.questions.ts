@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
-import { askChoice, askDate, askText, MAX_HINTS } from '../../bot/dialogue/questions.js';
+import { askChoice, askDate, askText, MAX_HINTS, upcomingExample } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import {
   LONG_TEXT_MAX,
@@ -9,7 +9,7 @@ import {
   SHORT_TEXT_MAX,
   shortTextSchema,
   todayIn,
-  upcomingDateSchema,
+  UPCOMING_DAYS_AHEAD,
   weekdays,
 } from './requests.schemas.js';
 
@@ -125,24 +125,24 @@ export async function askWeekdays(
   return conversation.halt();
 }
 
-/** A date from today up to a year ahead (a wished start, a move): askDate, then the far bound too. */
+/**
+ * A date from today up to a year ahead (a wished start, a move). The question's example is a date that fits:
+ * tomorrow for a one-off nanny, the first of next month for a move, both in the region's calendar.
+ */
 export async function askUpcomingDate(
   conversation: DialogueConversation,
   ctx: DialogueContext,
-  options: { question: string },
+  options: { questionKey: string; example: 'tomorrow' | 'next-month' },
 ): Promise<string> {
-  for (let attempt = 0; attempt <= MAX_HINTS; attempt++) {
-    const date = await askDate(conversation, ctx, {
-      question: options.question,
-      allowFuture: true,
-      forbidPast: true,
-    });
-    const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
-    if (upcomingDateSchema(today).safeParse(date).success) return date;
-    await ctx.reply(ctx.t('req-hint-date-too-far'));
-  }
-  await ctx.reply(ctx.t('dialogue-too-many-hints'), { reply_markup: mainMenuKeyboard(ctx.t) });
-  return conversation.halt();
+  const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
+  const example = upcomingExample(today, options.example);
+  return askDate(conversation, ctx, {
+    question: ctx.t(options.questionKey, { example }),
+    allowFuture: true,
+    forbidPast: true,
+    maxDaysAhead: UPCOMING_DAYS_AHEAD,
+    example,
+  });
 }
 
 /** A long answer (description, wish, address) with the shared hints for overlong or empty text. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { addDays } from '../../time.js';
 
 /**
  * What each request category asks (SPEC §2's table), as zod schemas. The dialogues validate every answer
@@ -55,14 +56,11 @@ export function todayIn(timeZone: string, now: Date): string {
   return format.format(now);
 }
 
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+/** How far ahead a wished date may lie: a year, and a day for a leap year. */
+export const UPCOMING_DAYS_AHEAD = 366;
 
 /** A date from today up to `maxDaysAhead` days ahead: a wish about the future, not the past. */
-export function upcomingDateSchema(today: string, maxDaysAhead = 366) {
+export function upcomingDateSchema(today: string, maxDaysAhead = UPCOMING_DAYS_AHEAD) {
   const last = addDays(today, maxDaysAhead);
   return isoDateSchema
     .refine((value) => value >= today, { error: 'in the past' })

@@ -34,6 +34,16 @@ export function listText(
 type HistoryEvent = Awaited<ReturnType<RequestsRepository['events']>>[number];
 type CuratorMessage = Awaited<ReturnType<RequestsRepository['curatorMessages']>>[number];
 
+/**
+ * Whether the family's history lists an event: what happened to their request, not the service's own
+ * workings — a curator opening the family card, a deadline reminder to the curator, a notice that did not
+ * reach a staff member (the request's next «передана куратору» line says where it went).
+ */
+function concernsFamily(event: HistoryEvent): boolean {
+  if (event.type === 'family_card_viewed' || event.type === 'delivery_failed') return false;
+  return !(event.type === 'escalated' && (event.data as { level?: unknown }).level === 'reminder');
+}
+
 function eventLine(t: Translate, event: HistoryEvent, when: string): string {
   const data = event.data as { to?: unknown; rating?: unknown };
   const status = typeof data.to === 'string' ? t(`req-status-${data.to}`) : '';
@@ -76,10 +86,7 @@ export function cardText(
   const lines = readableDetails(request.category, request.details, t, { language });
   const details: CardBlock = lines ? { lines } : t('req-card-details-unreadable');
   const history = extras.events
-    // A deadline reminder went to the curator, not to a supervisor: the family's history does not list it.
-    .filter(
-      (event) => !(event.type === 'escalated' && (event.data as { level?: unknown }).level === 'reminder'),
-    )
+    .filter(concernsFamily)
     .slice(-HISTORY_SHOWN)
     .map((event) => eventLine(t, event, format(event.createdAt)));
   const messages = extras.messages

@@ -22,7 +22,9 @@ export function createStaffInviteComposer() {
       return;
     }
     ctx.log.info({ staffId: result.staff.id, role: result.staff.role }, 'staff invite redeemed');
-    await ctx.reply(ctx.t('staff-invite-welcome', { role: result.staff.role, name: result.staff.fullName }));
+    // A regional supervisor's work differs from a district one's: each is told what will come to this chat.
+    const role = result.staff.role === 'supervisor' && result.staff.regional ? 'regional' : result.staff.role;
+    await ctx.reply(ctx.t('staff-invite-welcome', { role, name: result.staff.fullName }));
     // Their own command menu in this chat: the commands of their role.
     await setChatCommands(
       { api: ctx.api, i18n: ctx.deps.i18n, logger: ctx.log },

@@ -46,9 +46,11 @@ export function createSupervisionComposer() {
     const key =
       found.reason === 'curator'
         ? 'sup-command-staff-only'
-        : ctx.member
-          ? 'sup-command-family'
-          : 'sup-command-stranger';
+        : found.reason === 'observer'
+          ? 'sup-command-observer'
+          : ctx.member
+            ? 'sup-command-family'
+            : 'sup-command-stranger';
     await ctx.reply(ctx.t(key));
     return undefined;
   };

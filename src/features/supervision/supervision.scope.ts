@@ -20,7 +20,7 @@ export interface SupervisionViewer {
   scope: SupervisionScope;
 }
 
-export type ViewerRefusal = 'family' | 'curator' | 'stranger';
+export type ViewerRefusal = 'family' | 'curator' | 'observer' | 'stranger';
 
 /**
  * The staff member behind a Telegram account if they may use supervision commands: an active supervisor,
@@ -34,7 +34,7 @@ export async function findViewer(
   const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
   if (!member?.active) return { ok: false, reason: 'stranger' };
   const allowed = member.role === 'supervisor' || (options.allowObservers && member.role === 'observer');
-  if (!allowed) return { ok: false, reason: 'curator' };
+  if (!allowed) return { ok: false, reason: member.role === 'observer' ? 'observer' : 'curator' };
   const categories = await db
     .select({ category: staffCategories.category })
     .from(staffCategories)

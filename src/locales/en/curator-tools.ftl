@@ -40,11 +40,18 @@ ct-refused-not-found = No such request or family. Check the number or search aga
 ct-refused-out-of-scope = This family is not in your districts; the action is not available. If this is a mistake, write to your supervisor.
 ct-refused-not-allowed = This action is not available now.
 
-ct-my-title = Open requests: { $total }. The nearest deadlines come first. Page { $page } of { $pages }.
+ct-my-title = Open requests: { $total }{ $overdue ->
+        [0] {""}
+       *[other] , overdue: { $overdue } (⏰)
+    }. The nearest deadlines come first. Page { $page } of { $pages }.
 ct-my-empty = No open requests. New cards will arrive in this chat.
 ct-my-item = { $urgent ->
-        [yes] 🔴 № { $number } · { $category } · by { $deadline }
-       *[no] № { $number } · { $category } · by { $deadline }
+        [yes] 🔴 № { $number } · { $category } · { ct-my-deadline }
+       *[no] № { $number } · { $category } · { ct-my-deadline }
+    }
+ct-my-deadline = { $overdue ->
+        [yes] ⏰ overdue, was due { $deadline }
+       *[no] by { $deadline }
     }
 ct-page-previous = ◀ Back
 ct-page-next = Next ▶

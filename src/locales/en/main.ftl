@@ -8,12 +8,13 @@ error-generic = Something went wrong. Your data is safe — please try again in 
 
 ## Staff invites
 staff-invite-welcome =
-    { $name }, welcome! You are connected as { $role ->
-        [curator] a social curator
-        [supervisor] a curators' supervisor
-       *[observer] an observer
-    }.
-    New requests and notifications will arrive here.
+    { $name }, welcome! { $role ->
+        [curator] You are connected as a social curator. The cards of your families' requests will arrive here, with buttons to take a request and answer the family.
+        [supervisor] You are connected as the curators' supervisor of your districts. Alerts about requests not taken or not resolved in time will arrive here, and requests nobody else can take.
+        [regional] You are connected as the region's supervisor. Alerts about requests anywhere in the region that are twice overdue will arrive here, and the requests and alerts of districts without a supervisor of their own.
+       *[observer] You are connected as an observer. You can use the figures — /stats — and the register without personal data — /export. Observers get no notifications about requests.
+    }
+    Your commands — /help.
 staff-invite-forged = This invite link is not valid. Please ask the administrator for a new one.
 staff-invite-used = This link has already been used. Each invite works once — please ask the administrator for a new one.
 staff-invite-expired = This link has expired. Please ask the administrator for a new invite.
@@ -62,10 +63,29 @@ dialogue-hint-expected-file = Send a photo or a file. When you have sent everyth
 dialogue-hint-too-long = The message is too long, so nothing of it was kept. Please keep within { $max } characters and send your answer again.
 dialogue-hint-invalid-text = We could not make out the answer. Please write it again.
 dialogue-hint-stale-button = This button no longer works. Please answer the latest question.
-dialogue-hint-date-format = Please write the date as DD.MM.YYYY, for example 05.03.2015.
+dialogue-hint-date-format = Please write the date as DD.MM.YYYY, for example { $example }.
+dialogue-hint-date-no-such-day = There is no such date: { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $year } has { $days } days. Please check the day.
+dialogue-hint-date-no-such-month = There is no such date: a year has twelve months. Please check the month.
 dialogue-hint-date-too-old = That date is too long ago. Please check the year.
 dialogue-hint-date-future = That date has not come yet. Please check it.
 dialogue-hint-date-past = That date has passed. Please give today or a later date.
+dialogue-hint-date-too-far = That date is too far away — more than a year ahead. Please type a closer date.
+dialogue-hint-birth-serviceman-young = By this date the serviceman is not yet 18. Please check the year of birth.
+dialogue-hint-birth-serviceman-old = By this date the serviceman is over 75. Please check the year of birth.
+dialogue-hint-birth-child-adult = By this date the child is already 18. Children under 18 go here — please check the year of birth.
 dialogue-hint-contact-typed = We cannot accept a number typed as text. Press the "Share my number" button at the bottom of the screen — that way we know the number is yours.
 dialogue-hint-contact-foreign = This is someone else's contact. We need your own number — press "Share my number".
 dialogue-contact-thanks = Thank you, we have your number.
@@ -310,7 +330,7 @@ req-ask-relative-name-none =
     You can add them later under «Social passport».
 req-ask-nanny-children = Which children is the nanny for?
 req-ask-nanny-schedule = Do you need a nanny once or regularly?
-req-ask-nanny-date = On which day? Type the date, for example 15.03.2026.
+req-ask-nanny-date = On which day? Type the date, for example { $example }.
 req-ask-nanny-days = On which days? Tick the days and press «Done».
 req-weekdays-done = Done
 req-ask-nanny-hours = At what hours? For example: 8:00 to 13:00.
@@ -322,7 +342,7 @@ req-address-other = No, somewhere else
 req-ask-address = Type the address: town, street, house, flat.
 req-ask-current-kindergarten = Which kindergarten does the child attend now? Number or name.
 req-ask-wanted-kindergarten = Which kindergarten would you like to move to? Type its number or the area that suits you.
-req-ask-wanted-date = From which date? Type it, for example 01.09.2026.
+req-ask-wanted-date = From which date? Type it, for example { $example }.
 req-ask-school = Which school does the child attend? Number or name.
 req-ask-school-class = Which class? For example: 3B.
 req-ask-school-problem = What is wrong with the meals?
@@ -347,7 +367,6 @@ req-ask-comment = Anything to add for your curator? Type it — or press «Skip�
 req-ask-attachments = If you have documents or photos about this, send them here. When you are done, press the button under the message. No files — press «Skip».
 req-hint-weekdays = Tick the days with the buttons under the message and press «Done».
 req-hint-weekdays-none = Tick at least one day.
-req-hint-date-too-far = That date is too far away — more than a year ahead. Please type a closer date.
 req-summary =
     Please check your request:
     { $category }
@@ -415,11 +434,9 @@ req-event-status_changed = status: { $status }
 req-event-message = message
 req-event-escalated = a supervisor is watching the request
 req-event-reassigned = the request was passed to another curator
-req-event-family_card_viewed = the curator opened the family card
 req-event-rated = you rated the help: { $rating } of 5
 req-event-reopened = you returned the request to work
 req-event-cancelled = you cancelled the request
-req-event-delivery_failed = a notification could not be delivered; the request was passed on
 req-message-line = { $when }, { $who }: { $body }
 req-message-curator = curator
 req-message-media = { $kind ->

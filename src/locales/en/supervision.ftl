@@ -1,6 +1,7 @@
 ## Supervisors and observers: /overdue, /stats, /find, /export, reassignment
 
 sup-command-staff-only = This command is for the service's supervisors. Your requests come to this chat as cards; ask your supervisor if you need figures.
+sup-command-observer = This command is for the service's supervisors: it shows single requests and families. Observers can use /stats — the figures — and /export — the register without personal data.
 sup-command-family = This command is for the service's staff. To ask for help, press «Need help» in the menu; your requests are under «My requests».
 sup-command-stranger = This command is for the service's staff. To begin, send /start.
 

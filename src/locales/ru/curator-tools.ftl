@@ -40,11 +40,18 @@ ct-refused-not-found = Не нашли такую заявку или семью
 ct-refused-out-of-scope = Эта семья не из ваших районов, действие недоступно. Если это ошибка, напишите руководителю.
 ct-refused-not-allowed = Сейчас это действие недоступно.
 
-ct-my-title = Открытые заявки: { $total }. Сверху — те, у которых срок ближе. Страница { $page } из { $pages }.
+ct-my-title = Открытые заявки: { $total }{ $overdue ->
+        [0] {""}
+       *[other] , из них просрочены: { $overdue } (⏰)
+    }. Сверху — те, у которых срок ближе. Страница { $page } из { $pages }.
 ct-my-empty = Открытых заявок нет. Новые карточки придут в этот чат.
 ct-my-item = { $urgent ->
-        [yes] 🔴 № { $number } · { $category } · до { $deadline }
-       *[no] № { $number } · { $category } · до { $deadline }
+        [yes] 🔴 № { $number } · { $category } · { ct-my-deadline }
+       *[no] № { $number } · { $category } · { ct-my-deadline }
+    }
+ct-my-deadline = { $overdue ->
+        [yes] ⏰ просрочена, срок был { $deadline }
+       *[no] до { $deadline }
     }
 ct-page-previous = ◀ Назад
 ct-page-next = Дальше ▶
