@@ -11,7 +11,12 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let swallowing = false;
+  let refusing = false;
   const server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
     sockets.add(client);
     client.on('error', () => client.destroy()).on('close', () => sockets.delete(client));
     if (swallowing) {
@@ -45,6 +50,16 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         client.pause();
         upstream.pause();
       }
+    },
+    /** A restart as clients see it: every connection cut, new ones refused until restore(). */
+    cut() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    /** Connections pass again (after cut() or blackhole()). */
+    restore() {
+      refusing = false;
+      swallowing = false;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
