@@ -61,6 +61,7 @@ beforeAll(async () => {
       language: 'ru' as const,
       t: i18n.forLanguage('ru'),
       member: undefined,
+      dialogueTurn: {},
     };
     Object.assign(ctx, values);
     return extras.provide(values, next);

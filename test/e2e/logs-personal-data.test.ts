@@ -123,7 +123,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  postgresProxy?.restore();
+  await postgresProxy?.restore();
   for (const app of apps.reverse()) await app.stop();
   await postgresProxy?.close();
   await new Promise((resolve) => telegram?.close(resolve));
@@ -206,7 +206,7 @@ describe('logs when things fail', () => {
 
     await walkToSummary();
     const before = lines.length;
-    postgresProxy.cut();
+    await postgresProxy.cut();
     emulator.pressButtonByText(user.id, undefined, '✅ Отправить куратору');
     // The outage as the service meets it: failed queries (the relay's, the reconciler's, the save's).
     await eventually(
@@ -217,7 +217,7 @@ describe('logs when things fail', () => {
       60_000,
       'a failed query during the outage',
     );
-    postgresProxy.restore();
+    await postgresProxy.restore();
   }, 240_000);
 
   it('a constraint violation outside a dialogue keeps the class, SQL state and constraint', async () => {

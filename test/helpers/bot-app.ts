@@ -9,11 +9,18 @@ import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from 
  * handle for assertions. `restart()` stops the bot and starts a new one on the same prefix (dialogue state
  * in Redis must carry over).
  */
-export async function startBotWithEmulator(overrides: Record<string, string> = {}) {
+export async function startBotWithEmulator(
+  overrides: Record<string, string> = {},
+  options: {
+    /** A proxy between the bot and the emulator (e.g. startBotApiRecorder), given the emulator's URL. */
+    via?: (emulatorUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+  } = {},
+) {
   const emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
   await emulator.start();
+  const proxy = options.via ? await options.via(emulator.url) : undefined;
   const config = testConfig({
-    TELEGRAM_API_ROOT: emulator.url,
+    TELEGRAM_API_ROOT: proxy?.url ?? emulator.url,
     REDIS_PREFIX: freshRedisPrefix(),
     LOG_LEVEL: 'silent',
     ...overrides,
@@ -31,6 +38,7 @@ export async function startBotWithEmulator(overrides: Record<string, string> = {
     },
     async stop() {
       await app.stop();
+      await proxy?.close();
       await emulator.stop();
       await sql.end({ timeout: 5 });
     },

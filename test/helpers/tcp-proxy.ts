@@ -3,7 +3,8 @@ import { connect, createServer, type Socket } from 'node:net';
 
 /**
  * A TCP pass-through to a real service. Closing it cuts every connection, which is how tests take
- * PostgreSQL or Redis "down" for one process without touching the shared server. `blackhole()` is the
+ * PostgreSQL or Redis "down" for one process without touching the shared server. `cut()` and `restore()`
+ * take it down and bring it back on the same port, as a restarted server would be. `blackhole()` is the
  * nastier outage: connections stay open and new ones are accepted, but nothing goes through either way
  * (a dead host behind a firewall that drops packets), so every call hangs instead of failing.
  */
@@ -11,12 +12,7 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let swallowing = false;
-  let refusing = false;
   const server = createServer((client) => {
-    if (refusing) {
-      client.destroy();
-      return;
-    }
     sockets.add(client);
     client.on('error', () => client.destroy()).on('close', () => sockets.delete(client));
     if (swallowing) {
@@ -39,8 +35,27 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     upstream.on('error', drop).on('close', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
+    close,
+    cut: close,
+    /** Listens again on the same port, passing everything (after cut() or blackhole()). */
+    async restore() {
+      swallowing = false;
+      if (server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
     /** From now on nothing passes, and nothing is closed. */
     blackhole() {
       swallowing = true;
@@ -50,20 +65,6 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         client.pause();
         upstream.pause();
       }
-    },
-    /** A restart as clients see it: every connection cut, new ones refused until restore(). */
-    cut() {
-      refusing = true;
-      for (const socket of sockets) socket.destroy();
-    },
-    /** Connections pass again (after cut() or blackhole()). */
-    restore() {
-      refusing = false;
-      swallowing = false;
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type AttachmentInput,
   choiceSets,
   FREE_TEXT_MAX,
+  LEFT_TO_CURATOR,
   LONG_TEXT_MAX,
   parseRequestDraft,
   type RequestDetailsByCategory,
@@ -230,6 +231,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askText(conversation, ctx, {
             question: ctx.t('req-ask-other-text'),
             maxLength: FREE_TEXT_MAX,
+            handover: LEFT_TO_CURATOR,
           }),
         ),
       ];
@@ -401,11 +403,8 @@ export async function requestDialogue(
       await ctx.reply(ctx.t('req-summary-invalid'));
       continue;
     }
-    const args = {
-      number: String(result.request.number),
-      curator: result.curatorName ?? '',
-      hasCurator: result.curatorName ? 'yes' : 'no',
-    };
+    // No name yet: routing and delivery decide who gets the card; the family is told once it has arrived.
+    const args = { number: String(result.request.number) };
     if (result.request.priority === 'urgent') {
       await ctx.reply(
         ctx.t('req-created-urgent', { ...args, contacts: ctx.deps.config.crisisContacts.join('\n') }),

@@ -4,7 +4,9 @@
 start-greeting =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
     Your family gets its own social curator here. They are reachable around the clock and can help with a nanny, a kindergarten, a psychologist, care for elderly relatives and more.
-error-generic = Something went wrong. Your data is safe — please try again in a minute.
+error-generic = Sorry, we could not answer just now. Please try again in a minute.
+# A dialogue step failed: the answer was not taken, and the question comes again right after this.
+dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
 
 ## Staff invites
 staff-invite-welcome =
@@ -42,6 +44,15 @@ delivery-category = { $category ->
        *[other] Other
     }
 delivery-family-unknown = no name
+delivery-family-assigned =
+    { $reason ->
+        [registered] 👋 A new family registered in the bot and is now yours.
+        [district_changed] 👋 A family moved into your district and is now yours.
+       *[handed_over] 👋 A family has been handed to you: its curator no longer works in the service.
+    }
+    Applicant: { $name }
+    District: { $district }
+    Who is in the family and what it already receives is on the family card, button below. The family's requests will come here.
 delivery-family-without-curator =
     A family registered in the district “{ $district }”, but it has no active curator.
     Please assign a curator to the family (family id in the system: { $familyId }).
@@ -94,10 +105,19 @@ dialogue-file-received = Received. Files: { $count }. You can send more or press
 dialogue-hint-file-too-big = The file is too big: up to { $maxMb } MB, please.
 dialogue-hint-too-many-files = No more than { $max } files can be attached. Please press "Done".
 dialogue-hint-file-repeated = We already have this file.
+dialogue-stuck =
+    This question does not seem to work out — no problem. Everything you have answered so far is kept.
+    You can answer again, or choose below how to go on.
+dialogue-stuck-skip = Skip this question
+dialogue-stuck-curator = Let the curator clarify
+dialogue-stuck-curator-chosen = The curator will clarify
+dialogue-stuck-menu = Leave for the menu without saving
+dialogue-stuck-leave = Stop without saving
+dialogue-left-unsaved = All right, stopped — the answers of this conversation were not kept.
 dialogue-too-many-hints =
-    It seems this question is not working out. No problem — start again from the menu whenever it suits you.
-    If you need help right now, choose "I need help".
-dialogue-too-many-hints-unregistered = It seems this is not working out right now. No problem — send /start whenever it suits you and we will begin again.
+    Let us pause here: this conversation is closed and its answers were not kept.
+    The curator can help anyway — choose “I need help” or “Write to the curator” whenever it suits you.
+dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
 
@@ -275,6 +295,8 @@ req-field-medical-need = What is needed
 req-field-text = Request
 req-field-comment = Comment
 req-field-attachments = Files
+req-left-to-curator-family = the curator will clarify
+req-left-to-curator-staff = the family could not give it in the chat — please ask them
 
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
@@ -380,20 +402,14 @@ req-summary-cancel = Do not send
 req-which-field = What would you like to change?
 req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
 req-created =
-    Request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it now and will contact you.
-       *[no] A curator of your district gets it and will contact you.
-    }
+    Request № { $number } received; we are passing it to a curator. The curator will contact you.
     You can follow it under «My requests».
 req-created-urgent =
-    Urgent request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it right now and will contact you as soon as possible.
-       *[no] The curator on duty gets it right now and will contact you as soon as possible.
-    }
+    Urgent request № { $number } received and is being passed to a curator right now. You will be contacted as soon as possible.
     If it gets harder, do not wait — call:
     { $contacts }
+req-delivered-curator = Request № { $number } has reached a curator. Your curator for this request: { $curator }.
+req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
 
 req-status-new = received
 req-status-assigned = passed to a curator
