@@ -52,7 +52,8 @@ describe('the service in long-polling mode', () => {
       ['--role=all'],
       testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() }),
     );
-    await app.waitForLog(isStarted);
+    // Four processes start (the supervisor and its three roles).
+    await app.waitForLog(isStarted, 60_000);
   });
 
   afterAll(async () => {

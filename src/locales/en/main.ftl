@@ -598,10 +598,6 @@ cur-card-status = Status: { $status ->
     }
 cur-taken = The request is yours. The family has been told that you took it.
 cur-already-yours = You are already working on this request.
-cur-refused-not-staff = This button is for the service's staff. If you are on the staff, ask the administrator for an invite.
-cur-refused-not-found = There is no such request. Check the number in your list of requests.
-cur-refused-out-of-scope = This request is not from your districts, so this is not available. If that is a mistake, write to your supervisor.
-cur-refused-not-allowed = This is not available for the request in its current status. The card has been updated with what can be done now.
 cur-refused-stale = This button does not work. Open the request from its card.
 cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.
 cur-ask-reject-reason = Write the reason for the refusal — the family will see it. If you can, say where else they could turn.
