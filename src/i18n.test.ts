@@ -21,3 +21,15 @@ describe('locales', () => {
     expect(() => i18n.t('en', 'no-such-key')).toThrow(/Missing translation key/);
   });
 });
+
+describe('request numbers and ids', () => {
+  it('read as names, never grouped like a quantity', () => {
+    const t = createI18n().forLanguage('ru');
+    expect(t('req-list-button', { number: 1002, category: 'Няня' })).toBe('№ 1002 · Няня');
+    expect(t('delivery-family-without-curator', { district: 'Грязинский район', familyId: 12345 })).toContain(
+      '12345',
+    );
+    // A count stays a count: «1 000 символов».
+    expect(t('dialogue-hint-too-long', { max: 1000 })).toContain('1\u00a0000');
+  });
+});

@@ -50,6 +50,5 @@ relay-staff-sent = Sent to the family · request № { $number }.
 relay-staff-sent-general = Sent to the family · general question.
 relay-staff-question-sent = The question went to the family. Request № { $number } is waiting for the family.
 relay-unsupported-staff = This kind of message cannot go to the family. Send text, a photo, a document, a voice or video message.
-relay-refused-not-in-work = The request is not in work: you can ask the family once it is taken.
 relay-staff-hint = To write to a family, reply (swipe or «Reply») to the request card or to the family's message — or press «Reply» under the card. Your requests — /my.
 relay-cancelled = Cancelled. Nothing was sent.
