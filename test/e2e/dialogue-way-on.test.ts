@@ -75,8 +75,16 @@ describe('a request question that will not go', () => {
     const offer = await stickSixTimes(chat, description.text ?? '');
     // Not skippable: no «Пропустить»; the curator and the menu are offered.
     expect(buttonsOf(offer)).toEqual(['Пусть уточнит куратор', 'Выйти в меню без сохранения']);
+    const question = bot.emulator.messages(user.id, { from: 'bot' }).at(-1)!;
     bot.emulator.pressButtonByText(user.id, offer.message_id, 'Пусть уточнит куратор');
     await chat.next('добавить для куратора');
+    // The offer keeps its words and loses its buttons; the question below it shows the choice.
+    const settled = bot.emulator.messages(user.id, { from: 'bot' });
+    expect(settled.find((m) => m.message_id === offer.message_id)).toMatchObject({ text: offer.text });
+    expect(settled.find((m) => m.message_id === offer.message_id)?.reply_markup).toBeUndefined();
+    expect(settled.find((m) => m.message_id === question.message_id)?.text).toBe(
+      `${description.text}\n\n✓ Уточнит куратор`,
+    );
     await chat.press('Пропустить', 'документы или фото');
     const summary = await chat.press('Пропустить', 'Всё верно?');
     expect(summary.text).toContain('Тема: Документы\nСуть вопроса: уточнит куратор');

@@ -178,7 +178,15 @@ async function settleQuestion(
   if (!question.reply_markup && !answer.callbackQuery) return;
   const chatId = question.chat.id;
   // A press may come from an earlier copy of the same question; settle the message that was pressed.
-  const messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
+  let messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
+  const pressed = answer.callbackQuery?.message;
+  if (pressed && 'text' in pressed && pressed.text !== undefined && !pressed.text.startsWith(options.text)) {
+    // Pressed on the way-on offer (offerWayOn): it loses its buttons, and the question itself shows the choice.
+    await answer.api
+      .editMessageReplyMarkup(chatId, pressed.message_id, { reply_markup: undefined })
+      .catch(() => undefined);
+    messageId = question.message_id;
+  }
   const edit =
     options.chosen !== undefined && options.text.length + options.chosen.length < 4000
       ? answer.api.editMessageText(chatId, messageId, `${options.text}\n\n✓ ${options.chosen}`)
