@@ -110,6 +110,8 @@ async function showCard(ctx: BotContext, requestId: number) {
   } catch (error) {
     // A second press on a card already showing this: nothing to change.
     if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    // Pressed on a message the bot cannot edit (not its own): the press was answered, nothing to refresh.
+    if (error instanceof GrammyError && error.description.includes("can't be edited")) return;
     throw error;
   }
 }

@@ -313,6 +313,11 @@ async function editOrReply(ctx: BotContext, text: string, keyboard?: ReturnType<
     await ctx.editMessageText(text, options);
   } catch (error) {
     if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    // A message the bot cannot edit (not its own): the answer comes as a new message instead.
+    if (error instanceof GrammyError && error.description.includes("can't be edited")) {
+      await ctx.reply(text, options);
+      return;
+    }
     throw error;
   }
 }
