@@ -293,11 +293,14 @@ describe('the sandbox page in a browser', () => {
 
   it('starts over with fresh demo data on «Начать заново»', async () => {
     const family = pane(page, FAMILY);
-    await page.getByRole('button', { name: 'Начать заново' }).click();
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).click();
+    await page.getByRole('button', { name: 'Да, начать заново' }).click();
     await expect.poll(() => family.locator('.message-row').count(), { timeout: WAIT_MS }).toBe(0);
     await waitForBubble(pane(page, CURATOR_ANNA), 'добро пожаловать');
-    await page.getByRole('button', { name: 'Начать заново' }).waitFor({ state: 'visible' });
-    await expect(page.getByRole('button', { name: 'Начать заново' }).isEnabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).waitFor({ state: 'visible' });
+    await expect(page.getByRole('button', { name: 'Начать заново', exact: true }).isEnabled()).resolves.toBe(
+      true,
+    );
     await sendText(family, '/start');
     await waitForBubble(family, 'Патронаж');
   });

@@ -39,7 +39,7 @@ dl-digest =
     Open the overdue list to open each request and reassign it.
 dl-urgent =
     🔴 Urgent request No. { $number }: the family needs a psychologist right now.
-    { $district }. Curator: { $curator }.
+    District: { $district }. Curator: { $curator }.
     It must be taken by { $deadline } { $regionTime }.
 dl-urgent-supervisor-hint = If the curator does not answer, reassign it.
 dl-urgent-on-call-hint = You are the on-call curator: be ready to step in if a supervisor hands the request to you.

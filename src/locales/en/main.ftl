@@ -400,6 +400,10 @@ req-ask-legal-description = Briefly describe the situation: what happened and wh
 req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
 req-ask-other-text = Tell us in your own words what you need help with.
 req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+req-ask-attachments-more = { $count ->
+        [1] Your file is in the request already.
+       *[other] Your files are in the request already: { $count }.
+    } If you have more documents or photos, send them here and press the button under the message. If not — «Skip».
 req-ask-attachments = If you have documents or photos about this, send them here. When you are done, press the button under the message. No files — press «Skip».
 req-hint-weekdays = Tick the days with the buttons under the message and press «Done».
 req-hint-weekdays-none = Tick at least one day.
@@ -414,7 +418,12 @@ req-summary-send = ✅ Send to the curator
 req-summary-edit = ✏️ Change
 req-summary-cancel = Do not send
 req-which-field = What would you like to change?
+req-from-held = Let us make a new request. { $files ->
+        [0] Your message goes into it as the comment.
+       *[other] Your message goes into it — the text as the comment, photos and documents as files.
+    } A few questions remain.
 req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
+req-dialogue-cancelled-held = All right, the request is not sent. Your message is still kept: the buttons above pass it to the curator.
 req-created =
     Request № { $number } received; we are passing it to a curator. The curator will contact you.
     You can follow it under «My requests».
