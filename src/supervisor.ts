@@ -68,7 +68,8 @@ export async function runSupervisor(options: {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [...options.execArgv, options.entry, `--role=${entry.role}`], {
         env: { ...process.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', PATRONAZH_SUPERVISED: '1' },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // stdin: a pipe the supervisor holds, closed when it dies (as is the IPC channel).
+        stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
       });
       entry.child = child;
       entry.httpPort = undefined;
