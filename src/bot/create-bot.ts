@@ -16,6 +16,7 @@ import { createOnboardingComposer } from '../features/onboarding/onboarding.comp
 import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
 import { createPassportComposer } from '../features/passport/passport.composer.js';
 import { createRelayButtonsComposer, createRelayComposer } from '../features/relay/relay.composer.js';
+import { createHeldMessagesComposer } from '../features/relay/relay.held.composer.js';
 import { createRequestsComposer } from '../features/requests/requests.composer.js';
 import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
@@ -23,6 +24,7 @@ import { createSupervisionComposer } from '../features/supervision/supervision.c
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
+import { createSendSlots } from '../telegram/send-slots.js';
 import type { BotContext, ContextExtras, DialogueContext } from './context.js';
 import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras } from './dialogue/extras.js';
@@ -30,6 +32,7 @@ import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
 import { createDatabaseWatch } from './intake/database-outage.js';
+import { createFloodGuard } from './intake/flood-guard.js';
 import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
 import { normalizeInput } from './middlewares/normalize-input.js';
@@ -57,12 +60,14 @@ function idleSweepIntervalMs(idleMs: number): number {
 /** Assembles the bot: dependencies first, features in a fixed order, the error boundary around all. */
 export function createBot(config: Config, deps: CreateBotDeps) {
   // Every reply, also inside a dialogue (the conversations plugin builds its Api from these client options),
-  // waits out a 429 for its retry_after and is sent again (api-fetch.ts).
+  // takes its turn in the send budget shared with the delivery worker, ahead of the worker's notices, and
+  // waits out a 429 for its retry_after (api-fetch.ts, send-slots.ts).
+  const slots = createSendSlots({ redis: deps.redis, prefix: config.redisPrefix });
   const bot = new Bot<BotContext>(config.botToken, {
     botInfo: deps.botInfo,
     client: {
       apiRoot: config.telegramApiRoot,
-      fetch: createTelegramFetch({ logger: deps.logger }),
+      fetch: createTelegramFetch({ slots, sendClass: 'interactive', logger: deps.logger }),
     },
   });
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
@@ -72,12 +77,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   bot.use(normalizeInput);
   // Updates of one chat in order within this process, then one at a time across processes (see
   // serialize-chat.ts): a dialogue must never see two of its steps at once.
-  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
-  const deduplicator = createUpdateDeduplicator({
-    redis: deps.redis,
-    prefix: config.redisPrefix,
-    logger: deps.logger,
-  });
+  // First of all, the per-person flood limit: an update over it is answered at once, before it could wait
+  // for its chat's turn and hold a webhook connection that another family's update needs.
   const database = createDatabaseWatch({ db: deps.db, logger: deps.logger });
   const parking = createUpdateParking({
     redis: deps.redis,
@@ -85,6 +86,27 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     logger: deps.logger,
     database,
     i18n: deps.i18n,
+  });
+  if (config.flood.limit > 0) {
+    bot.use(
+      createFloodGuard({
+        redis: deps.redis,
+        prefix: config.redisPrefix,
+        logger: deps.logger,
+        i18n: deps.i18n,
+        languageOf: (ctx) => pickLanguage(ctx.from?.language_code),
+        // Kept updates handed back after an outage were counted when they arrived.
+        exempt: (ctx) => parking.isReplay(ctx.update),
+        limit: config.flood.limit,
+        windowMs: config.flood.windowMs,
+      }),
+    );
+  }
+  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
+  const deduplicator = createUpdateDeduplicator({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    logger: deps.logger,
   });
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
@@ -182,6 +204,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createMenuComposer());
   // Replies to relayed messages and cards, and relay modes: after every dialogue, before the fallback.
   features.use(createRelayComposer());
+  // A family's message outside any dialogue: to its one open request's curator, or kept until they choose.
+  features.use(createHeldMessagesComposer());
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));

@@ -44,14 +44,15 @@ export interface SendSlotLimits {
  * Paced at 29.4 sends/s, but at most 30 in any 1,100 ms (27.3/s): 31 sends reaching Telegram within one
  * second would need 100 ms of jitter between them. With a 1,015–1,030 ms window fan-out reached 29.4/s,
  * but under CPU load 31 sends in one second reached the emulator (test/e2e/delivery-limits.test.ts).
- * A chat: a burst of 3, then one every 1.1 s; the emulator allows 5 and one a second (README, emulator).
+ * A chat: replies may go 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README,
+ * «Emulator»), so a reply sent a little late never meets a full bucket there.
  */
 export const telegramSendLimits: SendSlotLimits = {
   globalPerWindow: 30,
   windowMs: 1100,
   paceMs: 34,
   perChatGapMs: 1100,
-  perChatBurst: 3,
+  perChatBurst: 4,
   groupGapMs: 3100,
   inFlightHoldMs: 15_000,
 };

@@ -63,6 +63,17 @@ export type OutgoingMessage =
       replyMarkup?: InlineKeyboardMarkup;
       /** Sent as a reply to the copy when Telegram refuses the edit. */
       correction: string;
+    }
+  | {
+      /**
+       * An earlier message taken back: its text (or, for a file, its caption) becomes `text` and its buttons
+       * go. `deleteIfNoText`: a message whose text cannot be replaced (a photo, a video note, a message the
+       * edit cannot reach) is deleted instead, which Telegram allows within 48 hours of sending.
+       */
+      type: 'retract';
+      messageId: number;
+      text: string;
+      deleteIfNoText: boolean;
     };
 
 /** One Bot API call (an edit falls back to a second call only when Telegram refuses the edit). */
@@ -71,7 +82,8 @@ export type SendStep =
   | Omit<Extract<OutgoingMessage, { type: 'copy' }>, 'before'>
   | { type: 'album'; media: AlbumItem[]; replyTo?: number }
   | Extract<OutgoingMessage, { type: 'file' }>
-  | Extract<OutgoingMessage, { type: 'edit' }>;
+  | Extract<OutgoingMessage, { type: 'edit' }>
+  | Extract<OutgoingMessage, { type: 'retract' }>;
 
 /**
  * A step of a message and whether the ids it yields are the message's own (a copy's label sent before it
@@ -127,6 +139,7 @@ export function planSteps(content: OutgoingMessage): PlannedStep[] {
     }
     case 'file':
     case 'edit':
+    case 'retract':
       return [{ step: content, counts: true }];
   }
 }
@@ -256,6 +269,9 @@ async function sendOneStep(api: Api, chatId: number, step: SendStep): Promise<nu
           ...replyTo(step.replyTo),
         }),
       ];
+    case 'retract':
+      await retract(api, chatId, step);
+      return [step.messageId];
     case 'edit': {
       try {
         const markup = step.replyMarkup ? { reply_markup: step.replyMarkup } : {};
@@ -279,6 +295,40 @@ async function sendOneStep(api: Api, chatId: number, step: SendStep): Promise<nu
         return [sent.message_id];
       }
     }
+  }
+}
+
+/** Telegram refused this call for this message (400), as opposed to a limit, a block or a fault. */
+const refused = (error: unknown) => error instanceof GrammyError && error.error_code === 400;
+const notModified = (error: unknown) =>
+  error instanceof GrammyError && error.description.includes('message is not modified');
+
+/**
+ * Takes a message back (OutgoingMessage `retract`): the text replaced; failing that (no text: a file), the
+ * message deleted when asked, else — or when deleting fails too (over 48 hours old) — the caption replaced.
+ * Throws the last refusal when nothing worked.
+ */
+async function retract(api: Api, chatId: number, step: Extract<SendStep, { type: 'retract' }>) {
+  const options = { link_preview_options: { is_disabled: true } };
+  try {
+    await api.editMessageText(chatId, step.messageId, step.text, options);
+    return;
+  } catch (error) {
+    if (notModified(error)) return;
+    if (!refused(error)) throw error;
+  }
+  if (step.deleteIfNoText) {
+    try {
+      await api.deleteMessage(chatId, step.messageId);
+      return;
+    } catch (error) {
+      if (!refused(error)) throw error;
+    }
+  }
+  try {
+    await api.editMessageCaption(chatId, step.messageId, { caption: step.text });
+  } catch (error) {
+    if (!notModified(error)) throw error;
   }
 }
 

@@ -95,7 +95,7 @@ describe('taking a request from its card', () => {
 
     const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
     expect(notice.text).toContain(
-      `Куратор Анна Петрова взял(а) вашу заявку № ${request.number} в работу (${time})`,
+      `Вашу заявку № ${request.number} взяли в работу (${time}), ею занимается куратор Анна Петрова.`,
     );
     expect(notice.text).toContain('«Мои заявки»');
   });
@@ -166,7 +166,9 @@ describe('taking a request from its card', () => {
     expect(cancelled.ok).toBe(true);
     const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
     const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
-    expect((await answerTo(press.callback_query_id)).text).toContain('действие недоступно');
+    expect((await answerTo(press.callback_query_id)).text).toBe(
+      `Заявка № ${request.number} уже закрыта: отменена семьёй. Изменить её нельзя.`,
+    );
     const refreshed = await edited;
     expect(refreshed.text).toContain('Статус: отменена семьёй');
     expect(buttonsOf(refreshed)).toEqual(['Карточка семьи']);

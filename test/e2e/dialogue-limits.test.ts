@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { startBotApiRecorder } from '../helpers/bot-api-recorder.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { familyChat } from '../helpers/family-dialogue.js';
@@ -22,6 +23,7 @@ beforeAll(async () => {
         });
         return recorder;
       },
+      allowFailureReplies: true,
     },
   );
 });
@@ -47,7 +49,7 @@ describe('dialogues under limits and failures', () => {
       expect(bot.emulator.stats().tooManyRequests).toBeGreaterThan(0);
       expect(botTexts(user.id).join('\n')).not.toContain('Извините');
     } finally {
-      await bot.emulator.setLimits(false);
+      await bot.emulator.setLimits(telegramRateLimits);
     }
   });
 

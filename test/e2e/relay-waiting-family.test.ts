@@ -94,7 +94,7 @@ describe('waiting for the family', () => {
     );
     const press = bot.emulator.pressButtonByText(C, card.message_id, 'Ждём ответа семьи');
     expect((await answerTo(bot, press.callback_query_id))?.text).toBe(
-      'Заявка не в работе: спросить семью можно, когда заявка взята в работу.',
+      `Заявка № ${request.number} уже закрыта: решена. Изменить её нельзя.`,
     );
     expect(await statusOf(bot, request.id)).toBe('resolved');
 

@@ -221,7 +221,7 @@ describe('long answers', () => {
     // Every answer is there, the long ones begun and marked with «…», and the card says they were shortened.
     for (const label of [
       'Для кого: Для заявителя',
-      'Сейчас: работа, профессия: Работала',
+      'Чем занимается сейчас: Работала',
       'Какая работа или обучение нужны: Ищу',
       'Комментарий: Муж мобилизован',
     ]) {
@@ -244,7 +244,7 @@ describe('long answers', () => {
       [stranger.id, 'Эта кнопка для сотрудников службы'],
       [family.user.id, 'Эта кнопка для сотрудников службы'],
       [otherCurator.user.id, 'Эта заявка не из ваших районов'],
-      [observer.user.id, 'Наблюдателям подробности заявок не показываются'],
+      [observer.user.id, 'Наблюдателям доступны только сводные цифры, без данных семей'],
     ] as const;
     for (const [userId, refusal] of refusals) {
       const sent = bot.emulator.sendText(userId, 'старт');

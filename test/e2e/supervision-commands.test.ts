@@ -587,7 +587,9 @@ describe('who may use supervisor commands', () => {
     const observerChat = await command(observer.id, '/stats');
     for (const data of [`sup:${request.id}:open`, `sup:${request.id}:to:${other.id}`]) {
       const press = bot.emulator.pressButton(observer.id, observerChat.message_id, data);
-      expect((await answerTo(press.callback_query_id)).text).toBe('Эта кнопка — для руководителей службы.');
+      expect((await answerTo(press.callback_query_id)).text).toBe(
+        'Наблюдателям доступны только сводные цифры, без данных семей. Ваши команды — /help.',
+      );
     }
     const malformed = bot.emulator.pressButton(stranger.id, somewhere.message_id, `sup:${request.id}:steal`);
     expect((await answerTo(malformed.callback_query_id)).text).toContain('не действует');

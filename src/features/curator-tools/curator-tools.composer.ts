@@ -2,6 +2,7 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { formatDateTime } from '../../bot/format.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
@@ -131,7 +132,11 @@ export function createCuratorToolsComposer() {
       { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
       { telegramId: ctx.from.id, requestId },
     );
-    if (!result.ok) return refuse(ctx, result.reason, { requestId });
+    if (!result.ok) {
+      ctx.log.warn({ requestId, reason: result.refusal.reason }, 'curator tool refused');
+      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, result.refusal) });
+      return;
+    }
     await ctx.answerCallbackQuery();
     const shown = await ctx.reply(result.text, { reply_markup: result.keyboard });
     // A Telegram reply to this card goes to the family, as to a card that came by itself; the family's

@@ -5,8 +5,10 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { fitBlocks } from '../../telegram/message-limits.js';
+import { decideFamilyAccess } from '../access/access.policy.js';
+import { authoriseRequestAction } from '../access/access.usecases.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
-import { coversRequest, curatorCardView, type RefusalReason } from '../curator/curator.usecases.js';
+import { curatorCardView } from '../curator/curator.usecases.js';
 import { renderPassport } from '../passport/passport.render.js';
 import { createPassportRepository } from '../passport/passport.repository.js';
 import { FAMILY_CARD_DETAILS_BUDGET, familyRequestBlocks } from '../request-card/request-card.render.js';
@@ -22,7 +24,7 @@ type Presser = NonNullable<
   Awaited<ReturnType<ReturnType<typeof createCuratorRepository>['staffByTelegramId']>>
 >;
 
-export type ToolsRefusal = RefusalReason | 'wrong_role';
+export type ToolsRefusal = 'not_staff' | 'not_found' | 'out_of_scope' | 'not_allowed' | 'wrong_role';
 
 /** The active staff member behind a Telegram account, or undefined (a family member, a stranger, deactivated). */
 export async function activeStaff(db: DbOrTx, telegramId: number) {
@@ -44,7 +46,7 @@ function scopeOf(presser: Presser, purpose: 'my' | 'families'): StaffScope {
 
 /** A family in the presser's scope: the same rule as for a request (curator, district, regional supervisor). */
 const coversFamily = (presser: Presser, family: { curatorId: number | null; districtId: number }) =>
-  coversRequest(presser, { curatorId: family.curatorId }, family.districtId);
+  decideFamilyAccess(presser, { ...family, erased: false }).ok;
 
 async function authoriseStaff(db: DbOrTx, telegramId: number) {
   const presser = await activeStaff(db, telegramId);
@@ -105,12 +107,8 @@ export async function openRequestCard(
   deps: { db: Db; i18n: I18n; timeZone: string },
   input: { telegramId: number; requestId: number },
 ) {
-  const checked = await authoriseStaff(deps.db, input.telegramId);
+  const checked = await authoriseRequestAction(deps.db, { ...input, action: 'open' });
   if (!checked.ok) return checked;
-  const found = await createCuratorRepository({ db: deps.db }).findRequest(input.requestId);
-  if (!found) return { ok: false, reason: 'not_found' } as const;
-  if (!coversRequest(checked.presser, found.request, found.districtId))
-    return { ok: false, reason: 'out_of_scope' } as const;
   const t = deps.i18n.forLanguage('ru');
   const events = await createCuratorToolsRepository({ db: deps.db }).requestHistory(input.requestId);
   const staffIds = [
@@ -129,8 +127,14 @@ export async function openRequestCard(
   const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e, names))];
   // The history goes under the card and is fitted with it into one message.
   const view = await curatorCardView(deps, input.requestId, { after: [history.join('\n')] });
-  if (!view) return { ok: false, reason: 'not_found' } as const;
-  return { ok: true, staffId: checked.presser.id, text: view.text, keyboard: view.keyboard } as const;
+  if (!view) return { ok: false, refusal: { reason: 'not_found' } } as const;
+  return {
+    ok: true,
+    staffId: checked.presser.id,
+    familyId: checked.request.familyId,
+    text: view.text,
+    keyboard: view.keyboard,
+  } as const;
 }
 
 export type FamilyQuery =

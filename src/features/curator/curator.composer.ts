@@ -1,18 +1,22 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorCallbackSchema } from './curator.keyboards.js';
 import {
+  type AccessRefusal,
   checkStatusChange,
   curatorCardView,
-  type RefusalReason,
   takeRequest,
   viewFamilyCard,
 } from './curator.usecases.js';
 
-const refusalKey = (reason: RefusalReason) => `cur-refused-${reason.replaceAll('_', '-')}`;
+/** Refusals about where the request stands now: the pressed card is redrawn as the request is. */
+const statusRefusals = new Set(['closed', 'not_taken', 'taken_by_other']);
+/** Refusals after which nothing on the pressed message is for the presser any more: its buttons go. */
+const goneRefusals = new Set(['not_yours', 'erased']);
 
 /**
  * The curator workspace in the staff member's private chat: the request card's buttons. Every press is
@@ -37,16 +41,17 @@ export function createCuratorComposer() {
     }
     const { requestId, action } = parsed.data;
     const deps = { db: ctx.deps.db };
-    const refuse = async (reason: RefusalReason) => {
-      ctx.log.warn({ requestId, action, reason }, 'curator button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+    const refuse = async (refusal: AccessRefusal) => {
+      ctx.log.warn({ requestId, action, reason: refusal.reason }, 'curator button refused');
+      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
       // In scope, but the request has moved on (taken, closed, cancelled): show the card as it is now.
-      if (reason === 'not_allowed') await showCard(ctx, requestId);
+      if (statusRefusals.has(refusal.reason)) await showCard(ctx, requestId);
+      else if (goneRefusals.has(refusal.reason)) await removeButtons(ctx);
     };
 
     if (action === 'take') {
       const result = await takeRequest(deps, { telegramId: ctx.from.id, requestId });
-      if (!result.ok) return refuse(result.reason);
+      if (!result.ok) return refuse(result.refusal);
       ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
       await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
       await showCard(ctx, requestId);
@@ -58,7 +63,7 @@ export function createCuratorComposer() {
         { db: ctx.deps.db, i18n: ctx.deps.i18n },
         { telegramId: ctx.from.id, requestId },
       );
-      if (!result.ok) return refuse(result.reason);
+      if (!result.ok) return refuse(result.refusal);
       ctx.log.info({ requestId }, 'family card viewed');
       await ctx.answerCallbackQuery();
       await ctx.reply(result.text, {
@@ -67,8 +72,10 @@ export function createCuratorComposer() {
       return;
     }
 
-    const allowed = await checkStatusChange(deps, { telegramId: ctx.from.id, requestId });
-    if (!allowed.ok) return refuse(allowed.reason);
+    // «Ответить» and «Ждём ответа семьи» are the relay's (mounted before this composer).
+    if (action !== 'resolve' && action !== 'reject') return;
+    const allowed = await checkStatusChange(deps, { telegramId: ctx.from.id, requestId, action });
+    if (!allowed.ok) return refuse(allowed.refusal);
     await ctx.answerCallbackQuery();
     if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
     const message = ctx.callbackQuery.message;
@@ -81,6 +88,14 @@ export function createCuratorComposer() {
   });
 
   return composer;
+}
+
+/** Takes the buttons off the pressed message: none of them is the presser's to use any more. */
+async function removeButtons(ctx: BotContext) {
+  if (!ctx.callbackQuery?.message) return;
+  await ctx
+    .editMessageReplyMarkup({ reply_markup: undefined })
+    .catch((error: unknown) => ctx.log.debug({ err: error }, 'could not take the buttons off'));
 }
 
 /** Replaces the pressed card with the request as it is now (status line, buttons its status allows). */

@@ -1,5 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askText } from '../../bot/dialogue/questions.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import type { StatusAction } from './curator.usecases.js';
 import { changeStatus, curatorCardView } from './curator.usecases.js';
 
@@ -35,7 +36,7 @@ export async function curatorStatusDialogue(
     changeStatus({ db: outside.deps.db }, { telegramId, requestId, action, note }),
   );
   if (!result.ok) {
-    await ctx.reply(ctx.t(`cur-refused-${result.reason.replaceAll('_', '-')}`));
+    await ctx.reply(accessRefusalText(ctx.t, result.refusal));
     return;
   }
   await ctx.reply(ctx.t(doneKeys[action], { number: String(result.number) }));

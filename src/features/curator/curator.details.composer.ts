@@ -1,10 +1,8 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import { fullDetailsCallbackSchema } from '../request-card/request-card.keyboards.js';
-import { type FullDetailsRefusal, fullRequestDetails } from './curator.details.js';
-
-const refusalKey = (reason: FullDetailsRefusal) =>
-  reason === 'observer' ? 'card-refused-observer' : `cur-refused-${reason.replaceAll('_', '-')}`;
+import { fullRequestDetails } from './curator.details.js';
 
 /**
  * «Показать полностью» (`det:<requestId>`) under any staff view of a request: the whole answers as replies
@@ -26,8 +24,8 @@ export function createFullDetailsComposer() {
       { telegramId: ctx.from.id, requestId },
     );
     if (!result.ok) {
-      ctx.log.warn({ requestId, reason: result.reason }, 'details button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(result.reason)) });
+      ctx.log.warn({ requestId, reason: result.refusal.reason }, 'details button refused');
+      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, result.refusal) });
       return;
     }
     ctx.log.info({ requestId, parts: result.messages.length }, 'request details shown in full');

@@ -4,6 +4,8 @@ import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { fitBlocks } from '../../telegram/message-limits.js';
+import { workStatuses } from '../access/access.policy.js';
+import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
 import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
 import { formatRegionTime } from '../delivery/notification-content.js';
 import { renderPassport } from '../passport/passport.render.js';
@@ -17,42 +19,18 @@ import {
 import { createRequestCardRepository } from '../request-card/request-card.repository.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { curatorCardKeyboard } from './curator.keyboards.js';
-import { type CuratorRepository, createCuratorRepository } from './curator.repository.js';
+import { createCuratorRepository } from './curator.repository.js';
 
 export interface CuratorDeps {
   db: Db;
   now?: Date;
 }
 
-type Presser = NonNullable<Awaited<ReturnType<CuratorRepository['staffByTelegramId']>>>;
-
-export type RefusalReason = 'not_staff' | 'not_found' | 'out_of_scope' | 'not_allowed';
-
-/**
- * Whether this staff member may act on a request of a family in `districtId`: an active curator or
- * supervisor who is the request's curator, covers the family's district, or is a regional supervisor.
- */
-export function coversRequest(presser: Presser, request: { curatorId: number | null }, districtId: number) {
-  if (!presser.active || (presser.role !== 'curator' && presser.role !== 'supervisor')) return false;
-  if (request.curatorId === presser.id) return true;
-  if (presser.districtIds.includes(districtId)) return true;
-  return presser.role === 'supervisor' && presser.regional;
-}
-
-/** Looks up the presser and the request (locked in `repository`'s transaction) and checks the scope. */
-async function authorise(repository: CuratorRepository, telegramId: number, requestId: number) {
-  const presser = await repository.staffByTelegramId(telegramId);
-  if (!presser?.active) return { ok: false, reason: 'not_staff' } as const;
-  const found = await repository.lockRequest(requestId);
-  if (!found) return { ok: false, reason: 'not_found' } as const;
-  if (!coversRequest(presser, found.request, found.districtId))
-    return { ok: false, reason: 'out_of_scope' } as const;
-  return { ok: true, presser, request: found.request } as const;
-}
+export type { AccessRefusal };
 
 export type TakeResult =
   | { ok: true; requestId: number; alreadyYours: boolean }
-  | { ok: false; reason: RefusalReason };
+  | { ok: false; refusal: AccessRefusal };
 
 /**
  * «Взять в работу»: in one transaction the request becomes `in_progress` with who and when, the presser
@@ -66,15 +44,10 @@ export async function takeRequest(
   const now = deps.now ?? new Date();
   return deps.db.transaction(async (tx) => {
     const repository = createCuratorRepository({ db: tx });
-    const checked = await authorise(repository, input.telegramId, input.requestId);
+    const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    if (request.takenById === presser.id && request.status !== 'new' && request.status !== 'assigned') {
-      return { ok: true, requestId: request.id, alreadyYours: true } as const;
-    }
-    if (request.status !== 'assigned' && request.status !== 'new') {
-      return { ok: false, reason: 'not_allowed' } as const;
-    }
+    if (checked.alreadyYours) return { ok: true, requestId: request.id, alreadyYours: true } as const;
     await repository.updateRequest(request.id, {
       status: 'in_progress',
       takenAt: now,
@@ -108,21 +81,13 @@ const transitions = {
   reject: { to: 'rejected', outbox: 'request_rejected' },
 } as const satisfies Record<StatusAction, { to: RequestStatus; outbox: string }>;
 
-/** Statuses from which a curator may resolve, ask the family or reject: the request is in work. */
-export const workStatuses: readonly RequestStatus[] = ['in_progress', 'waiting_family'];
-
 /** Checks, before asking for the words, that the presser may change this request's status now. */
 export async function checkStatusChange(
   deps: CuratorDeps,
-  input: { telegramId: number; requestId: number },
-): Promise<{ ok: true } | { ok: false; reason: RefusalReason }> {
-  return deps.db.transaction(async (tx) => {
-    const checked = await authorise(createCuratorRepository({ db: tx }), input.telegramId, input.requestId);
-    if (!checked.ok) return checked;
-    return workStatuses.includes(checked.request.status)
-      ? ({ ok: true } as const)
-      : ({ ok: false, reason: 'not_allowed' } as const);
-  });
+  input: { telegramId: number; requestId: number; action: StatusAction },
+): Promise<{ ok: true } | { ok: false; refusal: AccessRefusal }> {
+  const checked = await authoriseRequestAction(deps.db, input);
+  return checked.ok ? { ok: true } : checked;
 }
 
 /**
@@ -133,16 +98,15 @@ export async function checkStatusChange(
 export async function changeStatus(
   deps: CuratorDeps,
   input: { telegramId: number; requestId: number; action: StatusAction; note: string },
-): Promise<{ ok: true; number: number } | { ok: false; reason: RefusalReason }> {
+): Promise<{ ok: true; number: number } | { ok: false; refusal: AccessRefusal }> {
   const now = deps.now ?? new Date();
   const note = curatorNoteSchema.parse(input.note);
   const transition = transitions[input.action];
   return deps.db.transaction(async (tx) => {
     const repository = createCuratorRepository({ db: tx });
-    const checked = await authorise(repository, input.telegramId, input.requestId);
+    const checked = await authoriseRequestAction(tx, { ...input, lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    if (!workStatuses.includes(request.status)) return { ok: false, reason: 'not_allowed' } as const;
     const closing = transition.to === 'resolved' || transition.to === 'rejected';
     await repository.updateRequest(request.id, {
       status: transition.to,
@@ -222,13 +186,13 @@ export async function viewFamilyCard(
   input: { telegramId: number; requestId: number },
 ): Promise<
   | { ok: true; text: string; requests: Array<{ id: number; number: number }> }
-  | { ok: false; reason: RefusalReason }
+  | { ok: false; refusal: AccessRefusal }
 > {
   const now = deps.now ?? new Date();
   const t = deps.i18n.forLanguage('ru');
   return deps.db.transaction(async (tx) => {
     const repository = createCuratorRepository({ db: tx });
-    const checked = await authorise(repository, input.telegramId, input.requestId);
+    const checked = await authoriseRequestAction(tx, { ...input, action: 'family', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
     const members = await repository.familyMembersOf(request.familyId);
@@ -236,7 +200,7 @@ export async function viewFamilyCard(
       request.memberId === null
         ? undefined
         : await createPassportRepository({ db: tx }).load(request.familyId, request.memberId);
-    if (!passport) return { ok: false, reason: 'not_found' } as const;
+    if (!passport) return { ok: false, refusal: { reason: 'not_found' } } as const;
     const history = await createRequestCardRepository({ db: tx }).latestOfFamily(request.familyId);
     await repository.recordFamilyCardView({
       staffId: presser.id,

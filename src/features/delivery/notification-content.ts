@@ -23,6 +23,7 @@ import {
   renderSupervisionNotice,
 } from '../supervision/supervision.notices.js';
 import type { Notification } from './notifications.repository.js';
+import { renderRetraction, retractionKind } from './retraction.js';
 
 export interface NotificationContent {
   text: string;
@@ -205,6 +206,8 @@ export async function renderNotification(
     }
     case cardFilesKind:
       return renderCardFiles(deps, notification);
+    case retractionKind:
+      return renderRetraction(deps, notification);
     case notificationKinds.familyRequestDelivered:
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:

@@ -4,8 +4,9 @@ import type { Message } from 'grammy/types';
 import type { BotContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
 import { families, requests, staff } from '../../db/schema/index.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import { curatorCallbackSchema } from '../curator/curator.keyboards.js';
-import { curatorCardView, type RefusalReason } from '../curator/curator.usecases.js';
+import { curatorCardView } from '../curator/curator.usecases.js';
 import { cancelKeyboard, chooseTopicKeyboard, relayCallbackSchema } from './relay.keyboards.js';
 import { type AlbumTarget, createRelayModes } from './relay.mode.js';
 import { createRelayRepository } from './relay.repository.js';
@@ -22,7 +23,6 @@ import {
 /** A curator's «Ответить» waits this long for the message. */
 const STAFF_MODE_TTL_SECONDS = 30 * 60;
 
-const refusalKey = (reason: RefusalReason) => `cur-refused-${reason.replaceAll('_', '-')}`;
 const modesOf = (ctx: BotContext) =>
   createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
 const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
@@ -84,12 +84,8 @@ export function createRelayButtonsComposer() {
       question,
     });
     if (!checked.ok) {
-      ctx.log.warn({ requestId, action, reason: checked.reason }, 'relay button refused');
-      const text =
-        checked.reason === 'not_allowed'
-          ? ctx.t('relay-refused-not-in-work')
-          : ctx.t(refusalKey(checked.reason));
-      await ctx.answerCallbackQuery({ text });
+      ctx.log.warn({ requestId, action, reason: checked.refusal.reason }, 'relay button refused');
+      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
       return;
     }
     const card = ctx.callbackQuery.message;
@@ -142,11 +138,11 @@ export function createRelayButtonsComposer() {
             telegramId: ctx.from.id,
             target: { requestId: row.requestId, familyId: row.familyId },
           })
-        : ({ ok: false, reason: 'not_found' } as const);
+        : ({ ok: false, refusal: { reason: 'not_found' } } as const);
       if (!row || !checked.ok) {
-        const reason = checked.ok ? 'not_found' : checked.reason;
-        ctx.log.warn({ messageId: id, reason }, 'relay reply button refused');
-        await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+        const refusal = checked.ok ? { reason: 'not_found' as const } : checked.refusal;
+        ctx.log.warn({ messageId: id, reason: refusal.reason }, 'relay reply button refused');
+        await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
         return;
       }
       await modes.set(
@@ -295,10 +291,8 @@ async function relayStaffMessage(
   // «Ответить» is for the next message only, whichever way that message found its family.
   await modesOf(ctx).clear(from.id);
   if (!result.ok) {
-    ctx.log.warn({ requestId: target.requestId, reason: result.reason }, 'relay to family refused');
-    await ctx.reply(
-      result.reason === 'not_allowed' ? ctx.t('relay-refused-not-in-work') : ctx.t(refusalKey(result.reason)),
-    );
+    ctx.log.warn({ requestId: target.requestId, reason: result.refusal.reason }, 'relay to family refused');
+    await ctx.reply(accessRefusalText(ctx.t, result.refusal));
     return;
   }
   ctx.log.info({ requestId: target.requestId, messageId: result.messageId }, 'message relayed to the family');
@@ -314,11 +308,16 @@ async function relayStaffMessage(
   if (target.question && target.requestId !== null) await refreshCards(ctx, target.requestId, options.card);
 }
 
-async function relayFamilyMessage(
+/**
+ * A family member's message to the curator, and what they are told. `sentKey`: the text that says it went
+ * (relay-family-sent by default; a message typed outside «Написать куратору» says how it was routed).
+ */
+export async function relayFamilyMessage(
   ctx: BotContext,
   message: Message,
   target: AlbumTarget,
   firstOfAlbum: boolean,
+  options: { sentKey?: 'relay-free-sent' } = {},
 ) {
   const member = ctx.member!;
   const result = await relayFromFamily(
@@ -351,14 +350,16 @@ async function relayFamilyMessage(
   await ctx.reply(
     result.resumed
       ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
-      : ctx.t('relay-family-sent', { about }),
+      : options.sentKey && result.number !== null
+        ? ctx.t(options.sentKey, { number: String(result.number) })
+        : ctx.t('relay-family-sent', { about }),
   );
   // Back in work: the curator's card no longer says «ждём ответа семьи».
   if (result.resumed && target.requestId !== null) await refreshCards(ctx, target.requestId);
 }
 
 /** Shows the request as it is now on every card of it that delivery sent, and on the one pressed. */
-async function refreshCards(
+export async function refreshCards(
   ctx: BotContext,
   requestId: number,
   pressed?: { chatId: number; messageId: number },

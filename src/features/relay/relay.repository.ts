@@ -10,6 +10,7 @@ import {
   requests,
 } from '../../db/schema/index.js';
 import { insertNotifications } from '../delivery/notifications.repository.js';
+import { notRetracted } from '../delivery/retraction.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 
@@ -268,7 +269,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
       return result.length > 0;
     },
 
-    /** The request's cards delivery has sent (to refresh their status line). */
+    /** The request's cards delivery has sent and not taken back (to refresh their status line). */
     async sentCards(requestId: number) {
       const rows = await db
         .select({ chatId: notifications.chatId, messageId: notifications.telegramMessageId })
@@ -278,6 +279,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
             eq(notifications.requestId, requestId),
             eq(notifications.kind, notificationKinds.requestCard),
             eq(notifications.status, 'sent'),
+            notRetracted,
           ),
         );
       return rows.flatMap((row) =>

@@ -1,9 +1,13 @@
 import type { Message } from 'grammy/types';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { MessageKind, RequestStatus } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
+import {
+  type AccessRefusal,
+  authoriseFamilyAccess,
+  authoriseRequestAction,
+} from '../access/access.usecases.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
-import { coversRequest, type RefusalReason, workStatuses } from '../curator/curator.usecases.js';
 import { notificationKinds } from '../routing/routing.usecases.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
@@ -49,10 +53,6 @@ export interface RelayTarget {
 /** Statuses in which the family's message is an answer that puts the request back in work. */
 const waitingStatus: RequestStatus = 'waiting_family';
 
-type StaffPresser = NonNullable<
-  Awaited<ReturnType<ReturnType<typeof createCuratorRepository>['staffByTelegramId']>>
->;
-
 /** The staff member behind a Telegram account, when active and a curator or supervisor. */
 export async function findRelayStaff(db: Db, telegramId: number) {
   const presser = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
@@ -60,46 +60,50 @@ export async function findRelayStaff(db: Db, telegramId: number) {
   return presser;
 }
 
-/** The request or the family a staff member may write to, checked against their role and scope. */
+/**
+ * The request or the family a staff member may write to now (features/access): «Ответить» on a request,
+ * «Ждём ответа семьи» (`question`: only a request in work), or a general question's family.
+ */
 async function authoriseStaffTarget(
-  db: Db | Parameters<Parameters<Db['transaction']>[0]>[0],
-  presser: StaffPresser,
+  db: DbOrTx,
+  telegramId: number,
   target: RelayTarget,
-  lock: boolean,
+  options: { question?: boolean; lock: boolean },
 ) {
-  const curators = createCuratorRepository({ db });
-  const relay = createRelayRepository({ db });
   if (target.requestId !== null) {
-    const found = lock
-      ? await curators.lockRequest(target.requestId)
-      : await curators.findRequest(target.requestId);
-    if (!found) return { ok: false, reason: 'not_found' } as const;
-    if (!coversRequest(presser, found.request, found.districtId))
-      return { ok: false, reason: 'out_of_scope' } as const;
-    return { ok: true, request: found.request, familyId: found.request.familyId } as const;
+    const checked = await authoriseRequestAction(db, {
+      telegramId,
+      requestId: target.requestId,
+      action: options.question ? 'wait' : 'reply',
+      lock: options.lock,
+    });
+    if (!checked.ok) return checked;
+    return {
+      ok: true,
+      presser: checked.presser,
+      request: checked.request,
+      familyId: checked.request.familyId,
+    } as const;
   }
-  const family = await relay.findFamily(target.familyId);
-  if (!family) return { ok: false, reason: 'not_found' } as const;
-  if (!coversRequest(presser, { curatorId: family.curatorId }, family.districtId))
-    return { ok: false, reason: 'out_of_scope' } as const;
-  return { ok: true, request: undefined, familyId: family.id } as const;
+  if (options.question) return { ok: false, refusal: { reason: 'not_taken' } } as const;
+  const checked = await authoriseFamilyAccess(db, { telegramId, familyId: target.familyId });
+  if (!checked.ok) return checked;
+  return { ok: true, presser: checked.presser, request: undefined, familyId: checked.family.id } as const;
 }
 
 /**
  * Whether this staff member may write to the family about this target now (before «Ответить» or «Ждём
- * ответа семьи» puts them in the one-message mode). `question`: only a request in work can wait for the family.
+ * ответа семьи» puts them in the one-message mode).
  */
 export async function checkStaffTarget(
   db: Db,
   input: { telegramId: number; target: RelayTarget; question?: boolean },
-): Promise<{ ok: true; number: number | null; familyId: number } | { ok: false; reason: RefusalReason }> {
-  const presser = await findRelayStaff(db, input.telegramId);
-  if (!presser) return { ok: false, reason: 'not_staff' };
-  const checked = await authoriseStaffTarget(db, presser, input.target, false);
+): Promise<{ ok: true; number: number | null; familyId: number } | { ok: false; refusal: AccessRefusal }> {
+  const checked = await authoriseStaffTarget(db, input.telegramId, input.target, {
+    lock: false,
+    ...(input.question ? { question: true } : {}),
+  });
   if (!checked.ok) return checked;
-  if (input.question && !(checked.request && workStatuses.includes(checked.request.status))) {
-    return { ok: false, reason: 'not_allowed' };
-  }
   return { ok: true, number: checked.request?.number ?? null, familyId: checked.familyId };
 }
 
@@ -154,7 +158,7 @@ export async function findThread(
 
 export type StaffRelayResult =
   | { ok: true; messageId: number; number: number | null }
-  | { ok: false; reason: RefusalReason };
+  | { ok: false; refusal: AccessRefusal };
 
 /**
  * A curator's message to a family: checked against the sender's role and scope, stored as a `messages` row
@@ -174,16 +178,14 @@ export async function relayFromStaff(
   },
 ): Promise<StaffRelayResult> {
   const now = deps.now ?? new Date();
-  const presser = await findRelayStaff(deps.db, input.telegramId);
-  if (!presser) return { ok: false, reason: 'not_staff' };
   return deps.db.transaction(async (tx) => {
     const repository = createRelayRepository({ db: tx });
-    const checked = await authoriseStaffTarget(tx, presser, input.target, true);
+    const checked = await authoriseStaffTarget(tx, input.telegramId, input.target, {
+      lock: true,
+      ...(input.question ? { question: true } : {}),
+    });
     if (!checked.ok) return checked;
-    const { request } = checked;
-    if (input.question && !(request && workStatuses.includes(request.status))) {
-      return { ok: false, reason: 'not_allowed' } as const;
-    }
+    const { request, presser } = checked;
     const messageId = await repository.insertMessage({
       requestId: request?.id ?? null,
       familyId: checked.familyId,
@@ -238,63 +240,72 @@ export type FamilyRelayResult =
  */
 export async function relayFromFamily(
   deps: { db: Db; now?: Date },
-  input: {
-    memberId: number;
-    familyId: number;
-    chatId: number;
-    messageId: number;
-    requestId: number | null;
-    content: RelayContent;
-    replyToId?: number;
-  },
+  input: FamilyRelayInput,
 ): Promise<FamilyRelayResult> {
   const now = deps.now ?? new Date();
-  return deps.db.transaction(async (tx) => {
-    const repository = createRelayRepository({ db: tx });
-    const request =
-      input.requestId === null
-        ? undefined
-        : await repository.lockFamilyRequest(input.requestId, input.familyId);
-    if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
-    const messageId = await repository.insertMessage({
-      requestId: request?.id ?? null,
-      familyId: input.familyId,
-      direction: 'family_to_staff',
-      senderMemberId: input.memberId,
-      ...input.content,
-      familyChatId: input.chatId,
-      familyMessageId: input.messageId,
-      now,
+  return deps.db.transaction((tx) => relayFamilyMessageIn(tx, input, now));
+}
+
+export interface FamilyRelayInput {
+  memberId: number;
+  familyId: number;
+  chatId: number;
+  messageId: number;
+  requestId: number | null;
+  content: RelayContent;
+  replyToId?: number;
+}
+
+/** relayFromFamily inside the caller's transaction (a held message released: relay.held.ts). */
+export async function relayFamilyMessageIn(
+  tx: DbOrTx,
+  input: FamilyRelayInput,
+  now: Date,
+): Promise<FamilyRelayResult> {
+  const repository = createRelayRepository({ db: tx });
+  const request =
+    input.requestId === null
+      ? undefined
+      : await repository.lockFamilyRequest(input.requestId, input.familyId);
+  if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
+  const messageId = await repository.insertMessage({
+    requestId: request?.id ?? null,
+    familyId: input.familyId,
+    direction: 'family_to_staff',
+    senderMemberId: input.memberId,
+    ...input.content,
+    familyChatId: input.chatId,
+    familyMessageId: input.messageId,
+    now,
+  });
+  let resumed = false;
+  if (request) {
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'message',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { messageId, direction: 'family_to_staff', kind: input.content.kind },
+      createdAt: now,
     });
-    let resumed = false;
-    if (request) {
+    if (request.status === waitingStatus) {
+      resumed = true;
+      await repository.updateRequest(request.id, { status: 'in_progress', updatedAt: now });
       await repository.insertEvent({
         requestId: request.id,
-        type: 'message',
+        type: 'status_changed',
         actorKind: 'family',
         actorMemberId: input.memberId,
-        data: { messageId, direction: 'family_to_staff', kind: input.content.kind },
+        data: { from: waitingStatus, to: 'in_progress', messageId },
         createdAt: now,
       });
-      if (request.status === waitingStatus) {
-        resumed = true;
-        await repository.updateRequest(request.id, { status: 'in_progress', updatedAt: now });
-        await repository.insertEvent({
-          requestId: request.id,
-          type: 'status_changed',
-          actorKind: 'family',
-          actorMemberId: input.memberId,
-          data: { from: waitingStatus, to: 'in_progress', messageId },
-          createdAt: now,
-        });
-      }
     }
-    await writeOutbox(tx, {
-      kind: 'message_relayed',
-      payload: { messageId, ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}) },
-    });
-    return { ok: true, messageId, number: request?.number ?? null, resumed } as const;
+  }
+  await writeOutbox(tx, {
+    kind: 'message_relayed',
+    payload: { messageId, ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}) },
   });
+  return { ok: true, messageId, number: request?.number ?? null, resumed } as const;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { accessRefusalText } from '../access/access.usecases.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { exportRegister } from './supervision.export.js';
@@ -25,7 +26,8 @@ import {
   type SupervisionRefusal,
 } from './supervision.usecases.js';
 
-const refusalKey = (reason: SupervisionRefusal) => `sup-refused-${reason.replaceAll('_', '-')}`;
+const refusalText = (ctx: BotContext, refusal: SupervisionRefusal) =>
+  refusal.reason === 'bad_curator' ? ctx.t('sup-refused-bad-curator') : accessRefusalText(ctx.t, refusal);
 
 /**
  * Supervisor and observer commands in a staff member's private chat: /overdue, /stats, /find, /export, and
@@ -173,17 +175,24 @@ export function createSupervisionComposer() {
       return;
     }
     const press = parsed.data;
-    const refuse = async (reason: SupervisionRefusal) => {
+    const refuse = async (refusal: SupervisionRefusal) => {
       ctx.log.warn(
-        { ...(press.kind === 'overdue' ? { page: press.page } : { requestId: press.requestId }), reason },
+        {
+          ...(press.kind === 'overdue' ? { page: press.page } : { requestId: press.requestId }),
+          reason: refusal.reason,
+        },
         'supervision button refused',
       );
-      await ctx.answerCallbackQuery({ text: ctx.t(refusalKey(reason)) });
+      await ctx.answerCallbackQuery({ text: refusalText(ctx, refusal) });
     };
 
     if (press.kind === 'overdue') {
       const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers: false });
-      if (!found.ok) return refuse('not_supervisor');
+      if (!found.ok) {
+        ctx.log.warn({ page: press.page, reason: found.reason }, 'supervision button refused');
+        await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-not-supervisor') });
+        return;
+      }
       const view = await overdueView(ctx, found.viewer, press.page);
       await ctx.answerCallbackQuery();
       if (press.fresh) await ctx.reply(view.text, view.keyboard ? { reply_markup: view.keyboard } : {});
@@ -196,7 +205,7 @@ export function createSupervisionComposer() {
         { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
         { telegramId: ctx.from.id, requestId: press.requestId },
       );
-      if (!opened.ok) return refuse(opened.reason);
+      if (!opened.ok) return refuse(opened.refusal);
       ctx.log.info({ requestId: press.requestId }, 'request opened by supervisor');
       await ctx.answerCallbackQuery();
       const shown = await ctx.reply(opened.text, { reply_markup: opened.keyboard });
@@ -219,7 +228,7 @@ export function createSupervisionComposer() {
         requestId: press.requestId,
         family,
       });
-      if (!choices.ok) return refuse(choices.reason);
+      if (!choices.ok) return refuse(choices.refusal);
       await ctx.answerCallbackQuery();
       const number = String(choices.request.number);
       if (choices.curators.length === 0) {
@@ -247,7 +256,7 @@ export function createSupervisionComposer() {
     const input = { telegramId: ctx.from.id, requestId: press.requestId, toStaffId: press.staffId };
     if (press.action === 'to') {
       const result = await reassignRequest(ctx.deps.db, input);
-      if (!result.ok) return refuse(result.reason);
+      if (!result.ok) return refuse(result.refusal);
       ctx.log.info(
         { requestId: press.requestId, toStaffId: press.staffId, unchanged: result.unchanged },
         'request reassigned',
@@ -261,7 +270,7 @@ export function createSupervisionComposer() {
       return;
     }
     const result = await reassignFamily(ctx.deps.db, input);
-    if (!result.ok) return refuse(result.reason);
+    if (!result.ok) return refuse(result.refusal);
     ctx.log.info(
       { requestId: press.requestId, toStaffId: press.staffId, moved: result.requestNumbers.length },
       'family reassigned',

@@ -5,9 +5,13 @@ import { familyMembers, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
+import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
 import type { NotificationContent } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
+import { retractHandedOver } from '../delivery/retraction.js';
+import { shownCardKind } from '../relay/relay.kinds.js';
 import { filesAfterCard } from '../request-card/request-card.files.js';
+import { notificationKinds } from '../routing/routing.usecases.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
@@ -115,8 +119,29 @@ export async function notifyReassignment(
       });
     }
   }
-  return repository.insertNotifications(rows);
+  const created = await repository.insertNotifications(rows);
+  // The cards and reminders of the curators who no longer have the request stop offering anything.
+  const moved = event.kind === 'request_reassigned' ? [event.payload.requestId] : event.payload.requestIds;
+  for (const requestId of moved) {
+    created.push(
+      ...(await retractHandedOver(db, {
+        requestId,
+        toStaffId: event.payload.toStaffId,
+        kinds: handedOverKinds,
+      })),
+    );
+  }
+  return created;
 }
+
+/** The staff messages about a request that carry its buttons: what a reassignment takes back. */
+const handedOverKinds = [
+  notificationKinds.requestCard,
+  notificationKinds.curatorRequestReopened,
+  shownCardKind,
+  deadlineNotificationKinds.reminder,
+  supervisionNotificationKinds.requestReassignedTo,
+];
 
 const staffPayload = z.object({ staffId: z.number().int().positive() });
 const fromPayload = z.object({ toStaffId: z.number().int().positive() });

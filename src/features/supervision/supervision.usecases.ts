@@ -2,8 +2,8 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { type RequestCategory, type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { createCuratorRepository } from '../curator/curator.repository.js';
-import { coversRequest } from '../curator/curator.usecases.js';
+import { openStatuses } from '../access/access.policy.js';
+import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { supervisorCardKeyboard } from './supervision.keyboards.js';
@@ -173,28 +173,8 @@ export async function findFamilies(db: Db, viewer: SupervisionViewer, query: Fin
   });
 }
 
-export type SupervisionRefusal =
-  | 'not_supervisor'
-  | 'not_found'
-  | 'out_of_scope'
-  | 'not_allowed'
-  | 'bad_curator';
-
-/** A request a supervisor pressed a button on: found, and within their scope. */
-export async function authoriseSupervisorOnRequest(db: DbOrTx, telegramId: number, requestId: number) {
-  const repository = createCuratorRepository({ db });
-  const presser = await repository.staffByTelegramId(telegramId);
-  if (!presser?.active || presser.role !== 'supervisor')
-    return { ok: false, reason: 'not_supervisor' } as const;
-  const found = await repository.findRequest(requestId);
-  if (!found) return { ok: false, reason: 'not_found' } as const;
-  // The curator workspace's rule: the supervisor's districts, or the region.
-  if (!coversRequest(presser, found.request, found.districtId))
-    return { ok: false, reason: 'out_of_scope' } as const;
-  return { ok: true, presser, request: found.request, districtId: found.districtId } as const;
-}
-
-const openStatuses: readonly RequestStatus[] = ['new', 'assigned', 'in_progress', 'waiting_family'];
+/** Refusals of supervision: the access rule's, or a curator who cannot be given the request. */
+export type SupervisionRefusal = AccessRefusal | { reason: 'bad_curator' };
 
 /**
  * «Открыть» (from an alert, /overdue or /find): the request's card for a supervisor in scope — the card,
@@ -204,7 +184,7 @@ export async function openRequestForSupervisor(
   deps: { db: Db; i18n: I18n; timeZone: string },
   input: { telegramId: number; requestId: number },
 ) {
-  const checked = await authoriseSupervisorOnRequest(deps.db, input.telegramId, input.requestId);
+  const checked = await authoriseRequestAction(deps.db, { ...input, action: 'oversee' });
   if (!checked.ok) return checked;
   const { request } = checked;
   const t = deps.i18n.forLanguage('ru');
@@ -220,7 +200,7 @@ export async function openRequestForSupervisor(
       deadlineLine(t, deps.timeZone, request.takeDeadlineAt, request.resolveDeadlineAt),
     ],
   });
-  if (!card) return { ok: false, reason: 'not_found' } as const;
+  if (!card) return { ok: false, refusal: { reason: 'not_found' } } as const;
   const keyboard = withFullDetailsButton(
     supervisorCardKeyboard(t, input.requestId, openStatuses.includes(request.status)),
     t,
@@ -235,10 +215,12 @@ export async function reassignmentChoices(
   db: Db,
   input: { telegramId: number; requestId: number; family: boolean },
 ) {
-  const checked = await authoriseSupervisorOnRequest(db, input.telegramId, input.requestId);
+  const checked = await authoriseRequestAction(db, {
+    telegramId: input.telegramId,
+    requestId: input.requestId,
+    action: input.family ? 'reassign_family' : 'reassign',
+  });
   if (!checked.ok) return checked;
-  if (!input.family && !openStatuses.includes(checked.request.status))
-    return { ok: false, reason: 'not_allowed' } as const;
   const repository = createSupervisionRepository({ db });
   const current = input.family
     ? ((await repository.familiesWithDistrict([checked.request.familyId]))[0]?.curatorId ?? null)
@@ -257,21 +239,23 @@ export async function reassignRequest(
   input: { telegramId: number; requestId: number; toStaffId: number },
   now = new Date(),
 ): Promise<
-  { ok: true; number: number; toName: string; unchanged: boolean } | { ok: false; reason: SupervisionRefusal }
+  | { ok: true; number: number; toName: string; unchanged: boolean }
+  | { ok: false; refusal: SupervisionRefusal }
 > {
   return db.transaction(async (tx) => {
-    const curatorRepository = createCuratorRepository({ db: tx });
-    const locked = await curatorRepository.lockRequest(input.requestId);
-    const checked = await authoriseSupervisorOnRequest(tx, input.telegramId, input.requestId);
+    const checked = await authoriseRequestAction(tx, {
+      telegramId: input.telegramId,
+      requestId: input.requestId,
+      action: 'reassign',
+      lock: true,
+    });
     if (!checked.ok) return checked;
-    if (!locked) return { ok: false, reason: 'not_found' } as const;
-    const { request } = locked;
-    if (!openStatuses.includes(request.status)) return { ok: false, reason: 'not_allowed' } as const;
+    const { request } = checked;
     const repository = createSupervisionRepository({ db: tx });
-    const target = (await repository.activeCuratorsOf(locked.districtId)).find(
+    const target = (await repository.activeCuratorsOf(checked.districtId)).find(
       (c) => c.id === input.toStaffId,
     );
-    if (!target) return { ok: false, reason: 'bad_curator' } as const;
+    if (!target) return { ok: false, refusal: { reason: 'bad_curator' } } as const;
     if (request.curatorId === target.id) {
       return { ok: true, number: request.number, toName: target.fullName, unchanged: true } as const;
     }
@@ -307,19 +291,23 @@ export async function reassignFamily(
   now = new Date(),
 ): Promise<
   | { ok: true; toName: string; requestNumbers: number[]; unchanged: boolean }
-  | { ok: false; reason: SupervisionRefusal }
+  | { ok: false; refusal: SupervisionRefusal }
 > {
   return db.transaction(async (tx) => {
-    const checked = await authoriseSupervisorOnRequest(tx, input.telegramId, input.requestId);
+    const checked = await authoriseRequestAction(tx, {
+      telegramId: input.telegramId,
+      requestId: input.requestId,
+      action: 'reassign_family',
+    });
     if (!checked.ok) return checked;
     const repository = createSupervisionRepository({ db: tx });
     const family = await repository.lockFamily(checked.request.familyId);
     // The request's district is the family's: the scope was checked on the request above.
-    if (!family) return { ok: false, reason: 'not_found' } as const;
+    if (!family) return { ok: false, refusal: { reason: 'not_found' } } as const;
     const target = (await repository.activeCuratorsOf(family.districtId)).find(
       (c) => c.id === input.toStaffId,
     );
-    if (!target) return { ok: false, reason: 'bad_curator' } as const;
+    if (!target) return { ok: false, refusal: { reason: 'bad_curator' } } as const;
     const open = await repository.openRequestsOfFamily(family.id);
     const moving = open.filter((r) => r.curatorId !== target.id);
     if (family.curatorId === target.id && moving.length === 0) {

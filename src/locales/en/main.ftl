@@ -7,6 +7,20 @@ start-greeting =
 error-generic = Sorry, we could not answer just now. Please try again in a minute.
 # A dialogue step failed: the answer was not taken, and the question comes again right after this.
 dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
+region-time = { $zone ->
+        [kaliningrad] Kaliningrad time
+        [moscow] Moscow time
+        [samara] Samara time
+        [yekaterinburg] Yekaterinburg time
+        [omsk] Omsk time
+        [krasnoyarsk] Krasnoyarsk time
+        [irkutsk] Irkutsk time
+        [yakutsk] Yakutsk time
+        [vladivostok] Vladivostok time
+        [magadan] Magadan time
+        [kamchatka] Kamchatka time
+       *[other] local time
+    }
 
 ## Staff invites
 staff-invite-welcome =
@@ -30,7 +44,7 @@ delivery-request-card =
     }
     District: { $district }
     Family: { $family }
-    Take by: { $deadline } ({ $timeZone })
+    Take by: { $deadline } { $regionTime }
 delivery-request-card-rerouted = This request came to you because the previous recipient cannot be reached.
 delivery-category = { $category ->
         [nanny] Nanny
@@ -389,6 +403,10 @@ req-ask-legal-description = Briefly describe the situation: what happened and wh
 req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
 req-ask-other-text = Tell us in your own words what you need help with.
 req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+req-ask-attachments-more = { $count ->
+        [1] Your file is in the request already.
+       *[other] Your files are in the request already: { $count }.
+    } If you have more documents or photos, send them here and press the button under the message. If not — «Skip».
 req-ask-attachments = If you have documents or photos about this, send them here. When you are done, press the button under the message. No files — press «Skip».
 req-hint-weekdays = Tick the days with the buttons under the message and press «Done».
 req-hint-weekdays-none = Tick at least one day.
@@ -403,7 +421,12 @@ req-summary-send = ✅ Send to the curator
 req-summary-edit = ✏️ Change
 req-summary-cancel = Do not send
 req-which-field = What would you like to change?
+req-from-held = Let us make a new request. { $files ->
+        [0] Your message goes into it as the comment.
+       *[other] Your message goes into it — the text as the comment, photos and documents as files.
+    } A few questions remain.
 req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
+req-dialogue-cancelled-held = All right, the request is not sent. Your message is still kept: the buttons above pass it to the curator.
 req-created =
     Request № { $number } received; we are passing it to a curator. The curator will contact you.
     You can follow it under «My requests».
@@ -478,7 +501,7 @@ req-cannot-cancel = This request can no longer be cancelled.
 req-reopened = The request is back in work. The curator sees it in the request's history.
 req-cannot-reopen = Only a resolved request can be returned to work, within 7 days.
 req-not-found = There is no such request among yours.
-req-rating-question = Request № { $number } is resolved. Please rate the help: from 1 (poor) to 5 (excellent).
+req-rating-question = Please rate the help with request № { $number }: from 1 (poor) to 5 (excellent).
 req-rated = Thank you! Your rating: { $rating }.
 req-cannot-rate = Only a resolved request can be rated.
 req-rating-comment-question = Thank you for rating request № { $number } with { $rating }. Anything to add? Type it — or press «Skip».
@@ -587,21 +610,17 @@ cur-card-status = Status: { $status ->
     }
 cur-taken = The request is yours. The family has been told that you took it.
 cur-already-yours = You are already working on this request.
-cur-refused-not-staff = This button is for the service's staff. If you are on the staff, ask the administrator for an invite.
-cur-refused-not-found = There is no such request. Check the number in your list of requests.
-cur-refused-out-of-scope = This request is not from your districts, so this is not available. If that is a mistake, write to your supervisor.
-cur-refused-not-allowed = This is not available for the request in its current status. The card has been updated with what can be done now.
 cur-refused-stale = This button does not work. Open the request from its card.
 cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.
 cur-ask-reject-reason = Write the reason for the refusal — the family will see it. If you can, say where else they could turn.
-cur-done-resolved = Request No. { $number } is resolved. Your comment and a request to rate the help have been sent to the family.
-cur-done-rejected = Request No. { $number } is rejected. The reason has been sent to the family.
+cur-done-resolved = Request No. { $number } is resolved. The family will get your comment and a request to rate the help.
+cur-done-rejected = Request No. { $number } is rejected. The family will get the reason.
 cur-family-taken =
     Curator { $curator } has taken your request No. { $number } ({ $time }).
     The curator will get in touch with you. You can follow the request in "My requests".
 cur-family-resolved =
-    Curator { $curator } has marked your request No. { $number } as resolved.
-    The curator's comment: { $comment }
+    Your request No. { $number } is resolved.
+    The curator's comment ({ $curator }): { $comment }
     If the problem is not solved, open the request in "My requests" and press "Problem not solved — return to work".
 cur-family-rejected =
     Unfortunately, curator { $curator } has rejected your request No. { $number }.

@@ -38,5 +38,4 @@ card-file-caption = 📎 Request № { $number }: { $count ->
            *[other] photos and videos
         } from the family ({ $count })
     }
-card-refused-observer = Observers are not shown the details of requests: they hold the family's personal data.
 card-family-shortened = ✂️ Long answers are shortened here (where you see «…»). The whole text: open the request with its button below and press «Show in full».

@@ -6,9 +6,6 @@ sup-command-family = This command is for the service's staff. To ask for help, p
 sup-command-stranger = This command is for the service's staff. To begin, send /start.
 
 sup-refused-not-supervisor = This button is for the service's supervisors.
-sup-refused-not-found = There is no such request.
-sup-refused-out-of-scope = This request is not from your districts; the action is not available.
-sup-refused-not-allowed = The request is already closed and cannot be reassigned.
 sup-refused-bad-curator = This curator cannot take the request: they do not work in the family's district or are inactive. Choose another.
 sup-refused-stale = This button no longer works. Open the request through /overdue or /find.
 

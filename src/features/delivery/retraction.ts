@@ -1,0 +1,140 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { notifications, requests, staff } from '../../db/schema/index.js';
+import type { I18n } from '../../i18n.js';
+import type { NotificationContent } from './notification-content.js';
+import { insertNotifications, type Notification, sentStepsOf } from './notifications.repository.js';
+
+/**
+ * A message the bot sent to a staff chat earlier, taken back: its text (or caption) replaced by a short
+ * notice and its buttons removed, one Bot API call per message through the delivery queue and its limits.
+ * - `handed_over`: a supervisor gave the request to another curator; the cards and reminders the previous
+ *   one got no longer offer anything (issue 13 §2). The access rule refuses their buttons anyway.
+ * - `erased`: the family deleted its data; nothing of it stays readable in staff chats (issue 13 §3). A
+ *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
+ *   48 hours of sending; after that only its caption can be replaced.
+ */
+export const retractionKind = 'staff_message_retracted';
+
+const retractionPayload = z.object({
+  /** The message in the recipient's chat. */
+  messageId: z.number().int().positive(),
+  reason: z.enum(['handed_over', 'erased']),
+  /** handed_over: who has the request now. */
+  toStaffId: z.number().int().positive().optional(),
+});
+export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
+
+/** Every message a notification made in its chat: each step's, its headings', or the one it is. */
+export function messageIdsOf(notification: Pick<Notification, 'telegramMessageId' | 'payload'>): number[] {
+  const ids = new Set<number>(sentStepsOf(notification.payload).flat());
+  const headings = notification.payload.sentHeadings;
+  if (Array.isArray(headings)) for (const id of headings) if (Number.isInteger(id)) ids.add(id as number);
+  if (notification.telegramMessageId !== null) ids.add(notification.telegramMessageId);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** A sent notification in a staff chat to be taken back. */
+export type RetractionTarget = Pick<
+  Notification,
+  'chatId' | 'telegramMessageId' | 'payload' | 'recipientStaffId' | 'requestId'
+>;
+
+/**
+ * The notifications that take these messages back: one per message, keyed by chat and message, so a
+ * message is taken back once for each reason however often this runs.
+ */
+export async function retractMessages(
+  db: DbOrTx,
+  targets: RetractionTarget[],
+  reason: { kind: 'handed_over'; toStaffId: number } | { kind: 'erased' },
+): Promise<number[]> {
+  const rows = targets.flatMap((target) =>
+    messageIdsOf(target).map((messageId) => ({
+      kind: retractionKind,
+      dedupeKey: `retract:${reason.kind}:${target.chatId}:${messageId}`,
+      requestId: target.requestId,
+      recipientStaffId: target.recipientStaffId,
+      chatId: target.chatId,
+      payload: {
+        messageId,
+        reason: reason.kind,
+        ...(reason.kind === 'handed_over' ? { toStaffId: reason.toStaffId } : {}),
+      },
+    })),
+  );
+  return insertNotifications(db, rows);
+}
+
+/** A condition on notifications: this row's message has not been taken back (its buttons are still live). */
+export const notRetracted = sql`not exists (
+  select 1 from ${notifications} r
+  where r.kind = ${retractionKind} and r.chat_id = ${notifications.chatId}
+    and (r.payload->>'messageId')::int = ${notifications.telegramMessageId})`;
+
+/**
+ * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
+ * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act).
+ */
+export async function retractHandedOver(
+  db: DbOrTx,
+  input: { requestId: number; toStaffId: number; kinds: readonly string[] },
+): Promise<number[]> {
+  const sent = await db
+    .select({
+      chatId: notifications.chatId,
+      telegramMessageId: notifications.telegramMessageId,
+      payload: notifications.payload,
+      recipientStaffId: notifications.recipientStaffId,
+      requestId: notifications.requestId,
+    })
+    .from(notifications)
+    .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
+    .where(
+      and(
+        eq(notifications.requestId, input.requestId),
+        eq(notifications.status, 'sent'),
+        inArray(notifications.kind, [...input.kinds]),
+        ne(notifications.recipientStaffId, input.toStaffId),
+        eq(staff.role, 'curator'),
+      ),
+    );
+  return retractMessages(db, sent, { kind: 'handed_over', toStaffId: input.toStaffId });
+}
+
+/** The notice that replaces a message taken back, built when it is sent. */
+export async function renderRetraction(
+  deps: { db: Db; i18n: I18n },
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  const payload = retractionPayload.parse(notification.payload);
+  const t = deps.i18n.forLanguage('ru');
+  const [request] =
+    notification.requestId === null
+      ? []
+      : await deps.db
+          .select({ number: requests.number })
+          .from(requests)
+          .where(eq(requests.id, notification.requestId));
+  const number = request ? String(request.number) : 'none';
+  let text: string;
+  if (payload.reason === 'handed_over') {
+    const [curator] =
+      payload.toStaffId === undefined
+        ? []
+        : await deps.db.select({ name: staff.fullName }).from(staff).where(eq(staff.id, payload.toStaffId));
+    text = t('retracted-handed-over', { number, curator: curator?.name ?? '—' });
+  } else {
+    text = t('retracted-erased', { number });
+  }
+  return {
+    text,
+    outgoing: {
+      type: 'retract',
+      messageId: payload.messageId,
+      text,
+      deleteIfNoText: payload.reason === 'erased',
+    },
+  };
+}

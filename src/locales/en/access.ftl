@@ -1,0 +1,23 @@
+# Notices of a refused staff press (features/access): at most 200 characters, Telegram's limit for them.
+access-not-staff = This button is for the service's staff. If you are staff, ask the administrator for an invitation.
+access-deactivated = Your staff account is switched off, so requests cannot be handled from it. If this is a mistake, contact the administrator.
+access-observer = Observers see aggregate figures only, without family data. Your commands: /help.
+access-supervisors-only = Only a supervisor of the service can do this.
+access-not-found = There is no such request. Your open requests: /my.
+access-erased = The family deleted its data; request No. { $number } is cancelled. Nothing can be done with it.
+access-out-of-scope = This request is not from your districts, so this is not available. If this is a mistake, write to your supervisor.
+access-not-yours = Request No. { $number } is now with curator { $curator }; it is no longer yours. If this is a mistake, write to your supervisor.
+access-closed = Request No. { $number } is already closed: { $status ->
+    [resolved] resolved
+    [rejected] rejected
+   *[cancelled] cancelled by the family
+  }. It cannot be changed.
+access-not-taken = Request No. { $number } has not been taken yet. Press «Take» first.
+access-taken-by-other = Request No. { $number } is already in work with curator { $curator }. To give it to someone else, press «Reassign».
+
+# A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
+retracted-handed-over = Request No. { $number } was given to another curator: { $curator }. It is no longer yours to act on; the buttons were removed.
+retracted-erased = { $number ->
+    [none] The family's data was deleted at its request.
+   *[other] The family's data was deleted at its request (request No. { $number }).
+  }

@@ -1,0 +1,23 @@
+# Notices of a refused staff press (features/access): at most 200 characters, Telegram's limit for them.
+access-not-staff = Эта кнопка для сотрудников службы. Если вы сотрудник, попросите администратора прислать приглашение.
+access-deactivated = Ваша учётная запись сотрудника отключена, действия с заявками недоступны. Если это ошибка, обратитесь к администратору.
+access-observer = Наблюдателям доступны только сводные цифры, без данных семей. Ваши команды — /help.
+access-supervisors-only = Это действие доступно только руководителю службы.
+access-not-found = Такой заявки нет. Ваши открытые заявки — /my.
+access-erased = Семья удалила свои данные, заявка № { $number } отменена. Действия по ней недоступны.
+access-out-of-scope = Эта заявка не из ваших районов, действие недоступно. Если это ошибка, напишите руководителю.
+access-not-yours = Заявкой № { $number } теперь занимается куратор { $curator }, у вас она больше не в работе. Если это ошибка, напишите руководителю.
+access-closed = Заявка № { $number } уже закрыта: { $status ->
+    [resolved] решена
+    [rejected] отклонена
+   *[cancelled] отменена семьёй
+  }. Изменить её нельзя.
+access-not-taken = Заявка № { $number } ещё не взята в работу. Сначала нажмите «Взять в работу».
+access-taken-by-other = Заявка № { $number } уже в работе у куратора { $curator }. Передать её другому — кнопка «Переназначить».
+
+# A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
+retracted-handed-over = Заявка № { $number } передана другому куратору: { $curator }. Действия по ней вам больше недоступны, кнопки убраны.
+retracted-erased = { $number ->
+    [none] Данные семьи удалены по её просьбе.
+   *[other] Данные семьи удалены по её просьбе (заявка № { $number }).
+  }
