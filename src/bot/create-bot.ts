@@ -36,6 +36,7 @@ import { createDatabaseWatch } from './intake/database-outage.js';
 import { createFloodGuard } from './intake/flood-guard.js';
 import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
+import { normalizeInput } from './middlewares/normalize-input.js';
 import { createChatSerializer } from './middlewares/serialize-chat.js';
 
 export interface CreateBotDeps {
@@ -76,6 +77,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
+  // Before anything reads a text: controls, bidi and zero-width characters dropped, NFC (normalize-input.ts).
+  bot.use(normalizeInput);
   // Updates of one chat in order within this process, then one at a time across processes (see
   // serialize-chat.ts): a dialogue must never see two of its steps at once.
   // First of all, the per-person flood limit: an update over it is answered at once, before it could wait

@@ -4,6 +4,10 @@
  * parent is gone — its stdin pipe closes, or its parent pid changes — and ends itself through its own
  * SIGTERM handler (the service's ordered shutdown), with a hard exit after 30 s should that hang.
  */
+// Only in the process spawnEntry started: a process it starts in turn (the --role=all supervisor's roles
+// inherit these --import flags) has its own parent to watch, and often no stdin pipe at all.
+const watched = process.env.PATRONAZH_EXIT_WITH_PARENT === '1';
+delete process.env.PATRONAZH_EXIT_WITH_PARENT;
 const parent = process.ppid;
 let leaving = false;
 
@@ -14,12 +18,14 @@ function parentGone() {
   process.kill(process.pid, 'SIGTERM');
 }
 
-// The test never writes to this pipe: its end is the parent's end. Unref'd, so a one-shot entry (the admin
-// CLI) still exits when its work is done.
-process.stdin.on('end', parentGone);
-process.stdin.on('error', parentGone);
-process.stdin.resume();
-(process.stdin as unknown as { unref?: () => void }).unref?.();
-setInterval(() => {
-  if (process.ppid !== parent) parentGone();
-}, 500).unref();
+if (watched) {
+  // The test never writes to this pipe: its end is the parent's end. Unref'd, so a one-shot entry (the
+  // admin CLI) still exits when its work is done.
+  process.stdin.on('end', parentGone);
+  process.stdin.on('error', parentGone);
+  process.stdin.resume();
+  (process.stdin as unknown as { unref?: () => void }).unref?.();
+  setInterval(() => {
+    if (process.ppid !== parent) parentGone();
+  }, 500).unref();
+}

@@ -54,7 +54,12 @@ export interface SpawnedProcess {
 export function spawnEntry(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, entry, ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      ...env,
+      PATRONAZH_EXIT_WITH_PARENT: '1',
+    },
     // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.ts).
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,

@@ -206,6 +206,11 @@ export interface AskTextOptions {
   schema?: z.ZodType<string>;
   /** Fluent key of the hint when the schema refuses the text. Default `dialogue-hint-invalid-text`. */
   invalidHintKey?: string;
+  /**
+   * Fluent key of the hint for a text with no letter at all (only emoji, digits, signs), where a name, a
+   * place or a description is expected. Unset: such a text is accepted.
+   */
+  lettersHintKey?: string;
   /** Adds a «Пропустить» button; skipping returns undefined. */
   skippable?: boolean;
   /** When answers keep failing, the question may be left to the curator: it then returns this value. */
@@ -277,6 +282,7 @@ function interpretText(a: DialogueContext, options: AskTextOptions, maxLength: n
   if (text === undefined) return refuse(wrongKindHint(a, 'text'));
   if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
   if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
+  if (options.lettersHintKey && !/\p{L}/u.test(text)) return refuse(a.t(options.lettersHintKey));
   if (options.schema && !options.schema.safeParse(text).success) {
     return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
   }

@@ -132,11 +132,13 @@ async function askIntakePassport(
     question: ctx.t('ct-intake-ask-locality'),
     maxLength: 200,
     schema: localitySchema,
+    lettersHintKey: 'dialogue-hint-no-letters-place',
   });
   const address = await askText(conversation, ctx, {
     question: ctx.t('ct-intake-ask-address'),
     maxLength: 300,
     schema: addressSchema,
+    lettersHintKey: 'dialogue-hint-no-letters-address',
     skippable: true,
   });
   const children = await askChildren(conversation, ctx);

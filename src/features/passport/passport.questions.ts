@@ -70,6 +70,7 @@ export const askLocality: Ask<string> = (conversation, ctx) =>
     question: ctx.t('passport-ask-locality'),
     maxLength: 200,
     schema: localitySchema,
+    lettersHintKey: 'dialogue-hint-no-letters-place',
   });
 
 export const askAddress: Ask<string | undefined> = (conversation, ctx) =>
@@ -77,6 +78,7 @@ export const askAddress: Ask<string | undefined> = (conversation, ctx) =>
     question: ctx.t('passport-ask-address'),
     maxLength: 300,
     schema: addressSchema,
+    lettersHintKey: 'dialogue-hint-no-letters-address',
     skippable: true,
   });
 
@@ -122,6 +124,7 @@ export async function askRelative(
     question: ctx.t('passport-ask-relative-care-needs'),
     maxLength: 500,
     schema: careNeedsSchema,
+    lettersHintKey: 'dialogue-hint-no-letters-request',
   });
   return birthDate ? { fullName, birthDate, careNeeds } : { fullName, careNeeds };
 }

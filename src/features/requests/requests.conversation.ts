@@ -234,6 +234,7 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askText(conversation, ctx, {
             question: ctx.t('req-ask-other-text'),
             maxLength: FREE_TEXT_MAX,
+            lettersHintKey: 'dialogue-hint-no-letters-request',
             handover: LEFT_TO_CURATOR,
           }),
         ),

@@ -148,7 +148,12 @@ export async function askUpcomingDate(
 
 /** A long answer (description, wish, address) with the shared hints for overlong or empty text. */
 export function askLongText(conversation: DialogueConversation, ctx: DialogueContext, question: string) {
-  return askText(conversation, ctx, { question, maxLength: LONG_TEXT_MAX, handover: LEFT_TO_CURATOR });
+  return askText(conversation, ctx, {
+    question,
+    maxLength: LONG_TEXT_MAX,
+    lettersHintKey: 'dialogue-hint-no-letters-request',
+    handover: LEFT_TO_CURATOR,
+  });
 }
 
 /** A short answer (school, hours, kindergarten). */
