@@ -3,6 +3,7 @@ import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorCallbackSchema } from './curator.keyboards.js';
 import {
@@ -66,8 +67,16 @@ export function createCuratorComposer() {
       if (!result.ok) return refuse(result.refusal);
       ctx.log.info({ requestId }, 'family card viewed');
       await ctx.answerCallbackQuery();
-      await ctx.reply(result.text, {
+      const shown = await ctx.reply(result.text, {
         reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
+      });
+      await recordStaffView(ctx.deps.db, {
+        staffId: result.staffId,
+        chatId: ctx.chat.id,
+        messageIds: [shown.message_id],
+        familyId: result.familyId,
+        requestId,
+        what: 'family_card',
       });
       return;
     }
