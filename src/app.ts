@@ -44,6 +44,8 @@ export interface StartOptions {
   relayPollIntervalMs?: number;
   /** How often the reconciler rebuilds jobs from PostgreSQL. Default 30 s. */
   reconcileIntervalMs?: number;
+  /** Run by `--role=all`'s supervisor (which logs the service's own `started`). */
+  supervised?: boolean;
 }
 
 export interface RunningApp {
@@ -248,7 +250,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const httpPort = await http.listen(config.http.port, config.http.host);
   logger.info(
     { role: options.role, httpPort, mode: runsBot ? (config.webhook ? 'webhook' : 'polling') : undefined },
-    'started',
+    options.supervised ? 'role started' : 'started',
   );
 
   let stopping: Promise<void> | undefined;

@@ -96,6 +96,11 @@ const envSchema = z
       z.coerce.number().int().min(1000).max(120_000).default(10_000),
     ),
     INVITE_TTL_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(720).default(48)),
+    FLOOD_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
+    FLOOD_WINDOW_SECONDS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int().min(1).max(3600).default(10),
+    ),
     HOTLINE_PHONE: z.preprocess(emptyAsUndefined, z.string().max(64).default('122')),
     CRISIS_CONTACTS: z.preprocess(
       emptyAsUndefined,
@@ -151,6 +156,8 @@ export interface Config {
   http: { host: string; port: number };
   shutdownTimeoutMs: number;
   inviteTtlHours: number;
+  /** Updates one person may send per window before the excess is answered and not handled (0: no limit). */
+  flood: { limit: number; windowMs: number };
   hotlinePhone: string;
   /** Crisis contacts, one per line, shown at once on the crisis path (psychologist, «прямо сейчас»). */
   crisisContacts: string[];
@@ -188,6 +195,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     inviteTtlHours: e.INVITE_TTL_HOURS,
+    flood: { limit: e.FLOOD_LIMIT, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },
     hotlinePhone: e.HOTLINE_PHONE,
     crisisContacts: e.CRISIS_CONTACTS.split('|')
       .map((line) => line.trim())

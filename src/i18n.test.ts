@@ -21,3 +21,45 @@ describe('locales', () => {
     expect(() => i18n.t('en', 'no-such-key')).toThrow(/Missing translation key/);
   });
 });
+
+describe('request numbers and ids', () => {
+  it('read as names, never grouped like a quantity', () => {
+    const t = createI18n().forLanguage('ru');
+    expect(t('req-list-button', { number: 1002, category: 'Няня' })).toBe('№ 1002 · Няня');
+    expect(t('delivery-family-without-curator', { district: 'Грязинский район', familyId: 12345 })).toContain(
+      '12345',
+    );
+    // A count stays a count: «1 000 символов».
+    expect(t('dialogue-hint-too-long', { max: 1000 })).toContain('1\u00a0000');
+  });
+});
+
+describe('staff alerts', () => {
+  it('start every line with a capital, also for a district named in lower case', () => {
+    const t = createI18n().forLanguage('ru');
+    const district = 'городской округ город Липецк';
+    const texts = [
+      t('dl-urgent', {
+        number: 1001,
+        district,
+        curator: 'Анна Петрова',
+        deadline: '03.12.2026, 12:00',
+        regionTime: 'по московскому времени',
+      }),
+      t('dl-alert', {
+        level: 'district',
+        number: 1001,
+        clock: 'take',
+        category: 'Няня',
+        district,
+        justNow: 'yes',
+        deadline: '03.12.2026, 12:00',
+        regionTime: 'по московскому времени',
+        late: '5 мин',
+        curator: 'Анна Петрова',
+      }),
+      t('dl-reminder', { clock: 'take', number: 1001, category: 'Няня', district }),
+    ];
+    for (const line of texts.join('\n').split('\n')) expect(line).not.toMatch(/^\p{Ll}/u);
+  });
+});

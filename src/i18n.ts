@@ -21,6 +21,26 @@ export function localeFiles(language: Language): string[] {
     .sort();
 }
 
+/**
+ * A request number or an id is a name, not a quantity: «№ 1002», never grouped like «1 002 заявки». Fluent
+ * groups every number it is given, so these arguments (`number`, and any `…Id`) go in as text, whoever
+ * passes them: the one formatter of request numbers for every text.
+ */
+export function formatRequestNumber(value: number | string): string {
+  return String(value);
+}
+
+function identifiersAsText(args: TranslationArgs): TranslationArgs {
+  let copy: TranslationArgs | undefined;
+  for (const [name, value] of Object.entries(args)) {
+    if (typeof value === 'number' && (name === 'number' || name.endsWith('Id'))) {
+      copy ??= { ...args };
+      copy[name] = formatRequestNumber(value);
+    }
+  }
+  return copy ?? args;
+}
+
 /** Loads the Fluent files once; Russian is the primary language and the fallback for missing keys. */
 export function createI18n(): I18n {
   const bundles = new Map<Language, FluentBundle>();
@@ -38,12 +58,13 @@ export function createI18n(): I18n {
   }
 
   const format = (language: Language, key: string, args?: TranslationArgs): string => {
+    const values = args ? identifiersAsText(args) : null;
     for (const candidate of [language, 'ru'] as const) {
       const bundle = bundles.get(candidate);
       const message = bundle?.getMessage(key);
       if (bundle && message?.value) {
         const errors: Error[] = [];
-        const text = bundle.formatPattern(message.value, args ?? null, errors);
+        const text = bundle.formatPattern(message.value, values, errors);
         if (errors.length === 0) return text;
         throw new Error(`Translation ${candidate}:${key} failed: ${errors.map((e) => e.message).join('; ')}`);
       }

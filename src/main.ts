@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Role, roles, startApp } from './app.js';
 import { loadConfigOrExit, loadDotEnv } from './config.js';
 import { createLogger } from './logger.js';
+import type { RoleStartedMessage } from './supervisor.js';
 
 const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, strict: false });
 const role = String(values.role);
@@ -13,16 +15,38 @@ if (!(roles as readonly string[]).includes(role)) {
 loadDotEnv();
 const config = loadConfigOrExit(process.env);
 const logger = createLogger({ level: config.logLevel, botToken: config.botToken });
+/** Run by `--role=all`'s supervisor: it restarts this process if it ends, and reads its port over IPC. */
+const supervised = process.env.PATRONAZH_SUPERVISED === '1' && typeof process.send === 'function';
 
+// A crash is one JSON line (the logger's serializer keeps personal data out), then the process leaves:
+// its state is unknown. Under `--role=all` the supervisor starts the role again.
+process.on('uncaughtException', (error, origin) => {
+  logger.fatal({ err: error, origin, role }, 'uncaught exception, exiting');
+  logger.flush?.();
+  process.exit(1);
+});
 // Some client libraries report a failed background reconnect as an unhandled rejection. Crashing would
 // take the health endpoint and every in-flight job down with it; log it, /healthz shows the outage.
-process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+process.on('unhandledRejection', (reason) => logger.error({ err: reason, role }, 'unhandled rejection'));
 
-let app: Awaited<ReturnType<typeof startApp>>;
+let stop: () => Promise<void>;
 try {
-  app = await startApp(config, { role: role as Role, logger });
+  if (role === 'all' && !supervised) {
+    const { runSupervisor } = await import('./supervisor.js');
+    const supervisor = await runSupervisor({
+      config,
+      logger,
+      entry: fileURLToPath(import.meta.url),
+      execArgv: process.execArgv,
+    });
+    stop = supervisor.stop;
+  } else {
+    const app = await startApp(config, { role: role as Role, logger, supervised });
+    stop = app.stop;
+    if (supervised) process.send?.({ type: 'started', httpPort: app.httpPort } satisfies RoleStartedMessage);
+  }
 } catch (error) {
-  logger.fatal({ err: error }, 'start-up failed');
+  logger.fatal({ err: error, role }, 'start-up failed');
   process.exit(1);
 }
 
@@ -33,7 +57,7 @@ function shutdown(signal: string) {
     process.exit(1);
   }, config.shutdownTimeoutMs);
   timer.unref();
-  app.stop().then(
+  stop().then(
     () => process.exit(0),
     (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
@@ -43,3 +67,5 @@ function shutdown(signal: string) {
 }
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
+// The supervisor is gone (killed): a role must not run on unsupervised.
+if (supervised) process.once('disconnect', () => shutdown('supervisor gone'));

@@ -19,3 +19,35 @@ export function addYears(isoDate: string, years: number): string {
 export function russianDate(isoDate: string): string {
   return isoDate.split('-').reverse().join('.');
 }
+
+/**
+ * Russia's time zones by the city people name them after («по московскому времени»): the zone ids of the
+ * IANA database that keep each one. A region outside the table reads «по местному времени».
+ */
+const zonesByCity: Record<string, readonly string[]> = {
+  kaliningrad: ['Europe/Kaliningrad'],
+  moscow: ['Europe/Moscow', 'Europe/Simferopol', 'Europe/Volgograd', 'Europe/Kirov', 'Europe/Minsk'],
+  samara: ['Europe/Samara', 'Europe/Ulyanovsk', 'Europe/Astrakhan', 'Europe/Saratov'],
+  yekaterinburg: ['Asia/Yekaterinburg'],
+  omsk: ['Asia/Omsk'],
+  krasnoyarsk: ['Asia/Krasnoyarsk', 'Asia/Novosibirsk', 'Asia/Barnaul', 'Asia/Tomsk', 'Asia/Novokuznetsk'],
+  irkutsk: ['Asia/Irkutsk'],
+  yakutsk: ['Asia/Yakutsk', 'Asia/Chita', 'Asia/Khandyga'],
+  vladivostok: ['Asia/Vladivostok', 'Asia/Ust-Nera'],
+  magadan: ['Asia/Magadan', 'Asia/Sakhalin', 'Asia/Srednekolymsk'],
+  kamchatka: ['Asia/Kamchatka', 'Asia/Anadyr'],
+};
+
+/** The key of the region's time as people name it (`moscow`), or `other` for a zone not in the table. */
+export function regionTimeKey(timeZone: string): string {
+  for (const [city, zones] of Object.entries(zonesByCity)) if (zones.includes(timeZone)) return city;
+  return 'other';
+}
+
+/** «по московскому времени»: the region's time zone in words, never its raw id. */
+export function regionTimePhrase(
+  t: (key: string, args?: Record<string, string>) => string,
+  timeZone: string,
+) {
+  return t('region-time', { zone: regionTimeKey(timeZone) });
+}

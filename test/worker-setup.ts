@@ -1,5 +1,6 @@
 import postgres from 'postgres';
-import { beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { killSpawnedGroups } from './helpers/spawn.js';
 
 /**
  * Per test file: a fresh database cloned from the migrated template, and a Redis key prefix of its own.
@@ -26,3 +27,6 @@ beforeAll(async () => {
     await admin.end();
   }
 });
+
+// Whatever a test file spawned and did not stop (a failed test, a timeout) ends with the file.
+afterAll(killSpawnedGroups);

@@ -15,6 +15,7 @@ import {
 } from '../features/staff/staff.usecases.js';
 import { listAudit } from '../features/supervision/supervision.audit.js';
 import { setStaffCategories } from '../features/supervision/supervision.scope.js';
+import { createTelegramFetch } from '../telegram/api-fetch.js';
 
 const usage = `Usage: npm run admin -- <command> [options]
 
@@ -63,7 +64,7 @@ function parsePositiveInt(value: string, name: string): number {
 async function resolveBotUsername(): Promise<string> {
   const config = loadConfigOrExit(process.env, createConfig);
   if (config.botUsername) return config.botUsername;
-  const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot, fetch: createTelegramFetch() });
   const me = await api.getMe();
   if (!me.username) throw new Error('the bot has no username; set BOT_USERNAME');
   return me.username;

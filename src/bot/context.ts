@@ -23,6 +23,23 @@ export interface CurrentMember {
   language: Language;
 }
 
+/** The question a dialogue last sent: what the person must answer next. */
+export interface DialoguePrompt {
+  text: string;
+  /** The question's keyboard, as sent (its buttons keep working: their data is in the replay log). */
+  replyMarkup?: unknown;
+  /** The message it was sent as (to follow edits of its keyboard). */
+  messageId?: number;
+}
+
+/** What one update did in a dialogue, shared by every context the conversations plugin makes for it. */
+export interface DialogueTurn {
+  /** The last question sent, replayed or new, by the time the dialogue waits again. */
+  prompt?: DialoguePrompt;
+  /** Handling failed: the dialogue keeps the state it had before this update (storage.ts). */
+  failed?: boolean;
+}
+
 export interface ContextExtras {
   deps: BotDeps;
   /** A child logger tagged with the update id. */
@@ -32,6 +49,7 @@ export interface ContextExtras {
   t: Translate;
   /** Set when the sender is a registered family member; looked up once per update. */
   member: CurrentMember | undefined;
+  dialogueTurn: DialogueTurn;
 }
 
 /** Context inside conversations: the same extras, installed by the conversation plugins (no ctx.conversation). */

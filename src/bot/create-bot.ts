@@ -16,18 +16,24 @@ import { createOnboardingComposer } from '../features/onboarding/onboarding.comp
 import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
 import { createPassportComposer } from '../features/passport/passport.composer.js';
 import { createRelayButtonsComposer, createRelayComposer } from '../features/relay/relay.composer.js';
+import { createHeldMessagesComposer } from '../features/relay/relay.held.composer.js';
 import { createRequestsComposer } from '../features/requests/requests.composer.js';
 import { createSettingsComposer } from '../features/settings/settings.composer.js';
 import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
 import { createSupervisionComposer } from '../features/supervision/supervision.composer.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
+import { createTelegramFetch } from '../telegram/api-fetch.js';
+import { createSendSlots } from '../telegram/send-slots.js';
 import type { BotContext, ContextExtras, DialogueContext } from './context.js';
 import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras } from './dialogue/extras.js';
 import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
+import { createDatabaseWatch } from './intake/database-outage.js';
+import { createFloodGuard } from './intake/flood-guard.js';
+import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
 import { createChatSerializer } from './middlewares/serialize-chat.js';
 
@@ -52,15 +58,47 @@ function idleSweepIntervalMs(idleMs: number): number {
 
 /** Assembles the bot: dependencies first, features in a fixed order, the error boundary around all. */
 export function createBot(config: Config, deps: CreateBotDeps) {
+  // Every reply, also inside a dialogue (the conversations plugin builds its Api from these client options),
+  // takes its turn in the send budget shared with the delivery worker, ahead of the worker's notices, and
+  // waits out a 429 for its retry_after (api-fetch.ts, send-slots.ts).
+  const slots = createSendSlots({ redis: deps.redis, prefix: config.redisPrefix });
   const bot = new Bot<BotContext>(config.botToken, {
     botInfo: deps.botInfo,
-    client: { apiRoot: config.telegramApiRoot },
+    client: {
+      apiRoot: config.telegramApiRoot,
+      fetch: createTelegramFetch({ slots, sendClass: 'interactive', logger: deps.logger }),
+    },
   });
-  // Direct replies inside a dialogue may meet a 429 or a network blip; wait and retry rather than fail.
+  // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
   // Updates of one chat in order within this process, then one at a time across processes (see
   // serialize-chat.ts): a dialogue must never see two of its steps at once.
+  // First of all, the per-person flood limit: an update over it is answered at once, before it could wait
+  // for its chat's turn and hold a webhook connection that another family's update needs.
+  const database = createDatabaseWatch({ db: deps.db, logger: deps.logger });
+  const parking = createUpdateParking({
+    redis: deps.redis,
+    prefix: config.redisPrefix,
+    logger: deps.logger,
+    database,
+    i18n: deps.i18n,
+  });
+  if (config.flood.limit > 0) {
+    bot.use(
+      createFloodGuard({
+        redis: deps.redis,
+        prefix: config.redisPrefix,
+        logger: deps.logger,
+        i18n: deps.i18n,
+        languageOf: (ctx) => pickLanguage(ctx.from?.language_code),
+        // Kept updates handed back after an outage were counted when they arrived.
+        exempt: (ctx) => parking.isReplay(ctx.update),
+        limit: config.flood.limit,
+        windowMs: config.flood.windowMs,
+      }),
+    );
+  }
   bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   const deduplicator = createUpdateDeduplicator({
     redis: deps.redis,
@@ -69,6 +107,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   });
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
+    // A parked update being handled again was claimed when it first arrived.
+    if (parking.isReplay(ctx.update)) return next();
     if (!(await deduplicator.claim(ctx.me.id, updateId))) {
       deps.logger.info({ updateId }, 'duplicate update skipped');
       return;
@@ -87,6 +127,15 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     logger: deps.logger,
   });
   bot.use((ctx, next) => (ctx.chat?.type === 'private' ? runSerialized(ctx.chat.id, next) : next()));
+  // Inside the chat's turn, before anything reads PostgreSQL: updates that meet an outage are kept, not lost.
+  bot.use(parking.middleware);
+  const draining = parking.startDraining((update) => bot.handleUpdate(update), {
+    ready: () => bot.isInited(),
+  });
+  deps.redis.once('end', () => {
+    draining.stop();
+    database.stop();
+  });
 
   const botDeps = { config, db: deps.db, logger: deps.logger, i18n: deps.i18n, redis: deps.redis };
   const dialogueExtras = createDialogueExtras();
@@ -102,6 +151,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       language,
       t: deps.i18n.forLanguage(language),
       member,
+      dialogueTurn: {},
     };
     Object.assign(ctx, extras);
     await dialogueExtras.provide(extras, next);
@@ -126,6 +176,15 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       plugins: [dialogueExtras.install],
     }),
   );
+  // A failure anywhere below leaves the dialogue as it was before this update (storage.ts, error-handler.ts).
+  features.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      ctx.dialogueTurn.failed = true;
+      throw error;
+    }
+  });
   features.use(leaveDialogueOnEscape);
   features.use(createStaffInviteComposer());
   // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
@@ -142,6 +201,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createMenuComposer());
   // Replies to relayed messages and cards, and relay modes: after every dialogue, before the fallback.
   features.use(createRelayComposer());
+  // A family's message outside any dialogue: to its one open request's curator, or kept until they choose.
+  features.use(createHeldMessagesComposer());
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));

@@ -37,6 +37,18 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('family_without_curator'),
     payload: z.object({ familyId: z.number().int().positive() }),
   }),
+  /**
+   * A family was given to a curator without a supervisor's decision: it registered, moved into the
+   * curator's district, or its curator left the service. Tell the curator who the family is.
+   */
+  z.object({
+    kind: z.literal('family_assigned'),
+    payload: z.object({
+      familyId: z.number().int().positive(),
+      staffId: z.number().int().positive(),
+      reason: z.enum(['registered', 'district_changed', 'handed_over']),
+    }),
+  }),
   /** A curator took a request: tell the family who. */
   z.object({
     kind: z.literal('request_taken'),

@@ -1,15 +1,16 @@
 /**
  * Runs the Bot API emulator standalone:
  *   tsx src/sandbox/emulator-cli.ts --port 8081 --token 123:ABC [--limits] [--host 127.0.0.1]
- *     [--limits-global 30] [--limits-per-chat 1] [--bot-username name] [--verbose]
+ *     [--limits-global 30] [--limits-per-chat 1] [--limits-burst 5] [--bot-username name] [--verbose]
  * Without --token, any bot token is accepted. Prints the API root on the first line of stdout and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { telegramRateLimits } from './emulator/types.js';
 import { createEmulator } from './emulator.js';
 
 const USAGE =
   'usage: emulator-cli [--token <token>] [--port 8081] [--host 127.0.0.1] [--limits] ' +
-  '[--limits-global 30] [--limits-per-chat 1] [--bot-username name] [--verbose]';
+  '[--limits-global 30] [--limits-per-chat 1] [--limits-burst 5] [--bot-username name] [--verbose]';
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       limits: { type: 'boolean', default: false },
       'limits-global': { type: 'string' },
       'limits-per-chat': { type: 'string' },
+      'limits-burst': { type: 'string' },
       'bot-username': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
   }
   if (!values.token) console.error('no --token given: accepting requests with any bot token');
   const limitsRequested =
-    values.limits || values['limits-global'] !== undefined || values['limits-per-chat'] !== undefined;
+    values.limits ||
+    values['limits-global'] !== undefined ||
+    values['limits-per-chat'] !== undefined ||
+    values['limits-burst'] !== undefined;
   const emulator = createEmulator({
     token: values.token ?? 'any',
     acceptAnyToken: !values.token,
@@ -48,8 +53,14 @@ async function main(): Promise<void> {
     ...(values['bot-username'] ? { botUsername: values['bot-username'] } : {}),
     limits: limitsRequested
       ? {
-          global: positiveInteger('limits-global', values['limits-global'], 30),
-          perChat: positiveInteger('limits-per-chat', values['limits-per-chat'], 1),
+          ...telegramRateLimits,
+          global: positiveInteger('limits-global', values['limits-global'], telegramRateLimits.global),
+          perChat: positiveInteger('limits-per-chat', values['limits-per-chat'], telegramRateLimits.perChat),
+          perChatBurst: positiveInteger(
+            'limits-burst',
+            values['limits-burst'],
+            telegramRateLimits.perChatBurst ?? 1,
+          ),
         }
       : false,
   });

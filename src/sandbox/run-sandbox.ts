@@ -115,6 +115,7 @@ const web = createSandboxWebServer({
       district: chatTitle('supervisor', true),
       regional: chatTitle('supervisor', false),
     }),
+    timeZone: config.timeZone,
   },
   // 8080 unless told otherwise; when 8080 is taken the page goes elsewhere (the address is printed below).
   port: values['web-port'] === undefined ? 8080 : Number(values['web-port']),

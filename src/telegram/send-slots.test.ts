@@ -108,4 +108,63 @@ describe('send slots shared through Redis', () => {
       { kind: 'global_full', waitMs: 970 },
     ]);
   });
+
+  it("a person's replies may go in a short burst; a notice waits for the chat's full bucket", async () => {
+    let now = 0;
+    const slots = slotsFor(
+      { globalPerWindow: 30, windowMs: 1000, perChatGapMs: 1000, perChatBurst: 3, inFlightHoldMs: 5000 },
+      () => now,
+    );
+    for (let reply = 0; reply < 3; reply += 1) {
+      expect(await slots.acquire(1, 'interactive')).toEqual({ kind: 'granted' });
+      await slots.release(1);
+    }
+    expect(await slots.acquire(1, 'interactive')).toEqual({ kind: 'chat_busy', waitMs: 1000 });
+    expect(await slots.acquire(1, 'notice')).toEqual({ kind: 'chat_busy', waitMs: 3000 });
+    now = 1000;
+    expect(await slots.acquire(1, 'interactive')).toEqual({ kind: 'granted' });
+    await slots.release(1);
+    // A notice to a quiet chat goes at once, and takes the whole burst's worth of waiting after it.
+    expect(await slots.acquire(2, 'notice')).toEqual({ kind: 'granted' });
+    await slots.release(2);
+    expect(await slots.acquire(2, 'notice')).toEqual({ kind: 'chat_busy', waitMs: 1000 });
+  });
+
+  it('while a reply waits for the global budget, notices and digests take nothing from it', async () => {
+    let now = 0;
+    const slots = slotsFor(
+      { globalPerWindow: 2, windowMs: 1000, perChatGapMs: 1000, perChatBurst: 3, inFlightHoldMs: 5000 },
+      () => now,
+    );
+    expect(await slots.acquire(10, 'bulk')).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(11, 'notice')).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(12, 'interactive', 'reply')).toEqual({ kind: 'global_full', waitMs: 1000 });
+    now = 1001;
+    // The window has room again, but the reply asked first: the notice and the card wait.
+    expect((await slots.acquire(13, 'notice')).kind).toBe('global_full');
+    expect((await slots.acquire(14, 'urgent')).kind).toBe('global_full');
+    expect(await slots.acquire(12, 'interactive', 'reply')).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(14, 'urgent')).toEqual({ kind: 'granted' });
+    expect((await slots.acquire(13, 'notice')).kind).toBe('global_full');
+  });
+
+  it('a group gets one message per group gap, with no burst', async () => {
+    let now = 0;
+    const slots = slotsFor(
+      {
+        globalPerWindow: 30,
+        windowMs: 1000,
+        perChatGapMs: 1000,
+        perChatBurst: 3,
+        groupGapMs: 3000,
+        inFlightHoldMs: 5000,
+      },
+      () => now,
+    );
+    expect(await slots.acquire(-100, 'interactive')).toEqual({ kind: 'granted' });
+    await slots.release(-100);
+    expect(await slots.acquire(-100, 'interactive')).toEqual({ kind: 'chat_busy', waitMs: 3000 });
+    now = 3000;
+    expect(await slots.acquire(-100, 'interactive')).toEqual({ kind: 'granted' });
+  });
 });

@@ -2,10 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
- * Telegram's flood limits, shared by every worker process through Redis: sends all chats together are
- * paced one every `paceMs` (a shared "next free time", so they go out evenly rather than in bursts), never
- * more than `globalPerWindow` in any sliding window, and one send at a time per chat with a gap after it.
- * Redis's clock (TIME) is used so processes on different machines agree.
+ * Telegram's flood limits, shared by every process that talks to Telegram (bot replies, dialogues, the
+ * delivery worker) through Redis. All chats together: one send every `paceMs` (a shared "next free time",
+ * so they go out evenly rather than in bursts), never more than `globalPerWindow` in any sliding window.
+ * Per chat: one send at a time, and a token bucket refilled one token every `perChatGapMs` (a group: every
+ * `groupGapMs`). Redis's clock (TIME) is used so processes on different machines agree.
+ *
+ * Priority: a person's own replies (`interactive`) may use the chat's burst; everything else waits for a
+ * full bucket, so after a burst the worker's notices come later, not in between. When the global budget is
+ * short, a class takes nothing while a higher class is waiting for it: replies first, then urgent staff
+ * cards and relayed messages, then ordinary notices, then digests.
  */
 export interface SendSlotLimits {
   /** Sends allowed in one sliding window, all chats together (Telegram: about 30 per second). */
@@ -21,8 +27,15 @@ export interface SendSlotLimits {
    * up to half of it does not push the next one back, so the average stays at one per `paceMs`.
    */
   paceMs?: number;
-  /** Time between the end of one send to a chat and the start of the next (Telegram: 1 per second). */
+  /**
+   * One token of a private chat's bucket comes back this long after the end of the last send (Telegram:
+   * about one message per second to a chat). A notice needs a full bucket: one every this many ms.
+   */
   perChatGapMs: number;
+  /** Tokens of a private chat's bucket: how many replies may go at once (Telegram tolerates short bursts). */
+  perChatBurst?: number;
+  /** A group's gap (Telegram: 20 messages a minute in a group); groups have no burst. */
+  groupGapMs?: number;
   /** A chat is held this long while a send is in flight (a crashed sender frees it after this). */
   inFlightHoldMs: number;
 }
@@ -31,57 +44,96 @@ export interface SendSlotLimits {
  * Paced at 29.4 sends/s, but at most 30 in any 1,100 ms (27.3/s): 31 sends reaching Telegram within one
  * second would need 100 ms of jitter between them. With a 1,015–1,030 ms window fan-out reached 29.4/s,
  * but under CPU load 31 sends in one second reached the emulator (test/e2e/delivery-limits.test.ts).
+ * A chat: replies may go 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README,
+ * «Emulator»), so a reply sent a little late never meets a full bucket there.
  */
 export const telegramSendLimits: SendSlotLimits = {
   globalPerWindow: 30,
   windowMs: 1100,
   paceMs: 34,
   perChatGapMs: 1100,
+  perChatBurst: 4,
+  groupGapMs: 3100,
   inFlightHoldMs: 15_000,
 };
+
+/** Who a send is for, highest priority first (see SendSlotLimits). */
+export const sendClasses = ['interactive', 'urgent', 'notice', 'bulk'] as const;
+export type SendClass = (typeof sendClasses)[number];
 
 export type SlotDecision =
   | { kind: 'granted' }
   | { kind: 'chat_busy'; waitMs: number }
   | { kind: 'global_full'; waitMs: number };
 
-// The chat is checked first and nothing global is taken for a busy chat. ARGV[5] is a fixed clock for
-// tests (empty: Redis TIME).
+// KEYS: 1 the chat (hash: t tokens, ts when counted, busy until), 2 the window, 3 the next paced slot,
+// 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests (empty: Redis TIME).
+// The chat is checked first and nothing global is taken (or waited for) for a chat that is not ready.
 const acquireScript = `
 local now
 if ARGV[5] ~= '' then now = tonumber(ARGV[5]) else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local busyUntil = tonumber(redis.call('GET', KEYS[1]) or '0')
-if busyUntil > now then return {1, busyUntil - now} end
 local window = tonumber(ARGV[1])
 local pace = tonumber(ARGV[6])
+local class = tonumber(ARGV[7])
+local cap = tonumber(ARGV[8])
+local refill = tonumber(ARGV[9])
+local hold = tonumber(ARGV[3])
+local chat = redis.call('HMGET', KEYS[1], 't', 'ts', 'busy')
+local busy = tonumber(chat[3] or '0')
+if busy > now then return {1, busy - now} end
+local tokens = cap
+if chat[1] then tokens = math.min(cap, tonumber(chat[1]) + math.max(0, now - tonumber(chat[2])) / refill) end
+local need = 1
+if class > 0 then need = cap end
+if tokens < need then return {1, math.max(1, math.ceil((need - tokens) * refill))} end
+for k = 0, class - 1 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[4 + k], '-inf', now)
+  if redis.call('ZCARD', KEYS[4 + k]) > 0 then return {2, math.max(10, pace)} end
+end
+local want = KEYS[4 + class]
+local function queue(ms)
+  redis.call('ZADD', want, now + ms + 250, ARGV[10])
+  redis.call('PEXPIRE', want, window * 2 + ms)
+  return {2, ms}
+end
 local nextAt = tonumber(redis.call('GET', KEYS[3]) or '0')
-if pace > 0 and nextAt > now then return {2, nextAt - now} end
+if pace > 0 and nextAt > now then return queue(nextAt - now) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
   local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  return {2, math.max(1, tonumber(oldest[2]) + window - now)}
+  return queue(math.max(1, tonumber(oldest[2]) + window - now))
 end
+redis.call('ZREM', want, ARGV[10])
 redis.call('ZADD', KEYS[2], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[2], window * 2)
 if pace > 0 then
   local slack = math.floor(pace / 2)
   redis.call('SET', KEYS[3], math.max(nextAt, now - slack) + pace, 'PX', window * 2)
 end
-redis.call('SET', KEYS[1], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 't', tostring(tokens - 1), 'ts', now, 'busy', now + hold)
+redis.call('PEXPIRE', KEYS[1], hold + cap * refill)
 return {0, 0}
 `;
 
+// After a send the bucket refills from its end; after a 429 the chat is closed for retry_after, empty.
 const releaseScript = `
 local now
 if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local hold = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], now + hold, 'PX', hold)
+local flood = tonumber(ARGV[1])
+local keep = tonumber(ARGV[3])
+if flood > 0 then
+  redis.call('HSET', KEYS[1], 't', '0', 'ts', now + flood, 'busy', now + flood)
+  redis.call('PEXPIRE', KEYS[1], flood + keep)
+else
+  redis.call('HSET', KEYS[1], 'ts', now, 'busy', 0)
+  redis.call('PEXPIRE', KEYS[1], keep)
+end
 return 0
 `;
 
@@ -97,36 +149,103 @@ export function createSendSlots({
   /** Tests only: a fixed clock (ms) instead of Redis TIME. */
   clock?: () => number;
 }) {
-  const chatKey = (chatId: number) => `${prefix}:tg:chat:${chatId}`;
+  const chatKey = (chatId: number) => `${prefix}:tg:c:${chatId}`;
   const globalKey = `${prefix}:tg:global`;
   const paceKey = `${prefix}:tg:next`;
+  const wantKeys = sendClasses.map((name) => `${prefix}:tg:want:${name}`);
   const now = () => (clock ? String(clock()) : '');
+  /** Groups (negative ids) get one send per group gap; private chats their burst. */
+  const bucketOf = (chatId: number) =>
+    chatId < 0
+      ? { capacity: 1, refillMs: limits.groupGapMs ?? limits.perChatGapMs }
+      : { capacity: Math.max(1, limits.perChatBurst ?? 1), refillMs: limits.perChatGapMs };
   return {
     limits,
-    /** Takes the chat, then the next paced global slot and a place in the window, or says how long to wait. */
-    async acquire(chatId: number): Promise<SlotDecision> {
+    /**
+     * Takes the chat and a token of its bucket, then the next paced global slot and a place in the window,
+     * or says how long to wait. `waiter` names one caller across its retries (its place among the waiting).
+     */
+    async acquire(
+      chatId: number,
+      sendClass: SendClass = 'notice',
+      waiter: string = randomUUID(),
+    ): Promise<SlotDecision> {
+      const bucket = bucketOf(chatId);
       const [code, waitMs] = (await redis.eval(
         acquireScript,
-        3,
+        3 + wantKeys.length,
         chatKey(chatId),
         globalKey,
         paceKey,
+        ...wantKeys,
         limits.windowMs,
         limits.globalPerWindow,
         limits.inFlightHoldMs,
         randomUUID(),
         now(),
         limits.paceMs ?? 0,
+        sendClasses.indexOf(sendClass),
+        bucket.capacity,
+        bucket.refillMs,
+        waiter,
       )) as [number, number];
       if (code === 1) return { kind: 'chat_busy', waitMs };
       if (code === 2) return { kind: 'global_full', waitMs };
       return { kind: 'granted' };
     },
-    /** After a send: the chat stays closed for the gap, or for Telegram's `retry_after` when longer. */
-    async release(chatId: number, holdMs = limits.perChatGapMs): Promise<void> {
-      await redis.eval(releaseScript, 1, chatKey(chatId), Math.max(holdMs, limits.perChatGapMs), now());
+    /** After a send: the chat's bucket refills from now, or the chat stays closed for Telegram's `retry_after`. */
+    async release(chatId: number, floodHoldMs?: number): Promise<void> {
+      const bucket = bucketOf(chatId);
+      await redis.eval(
+        releaseScript,
+        1,
+        chatKey(chatId),
+        floodHoldMs && floodHoldMs > 0 ? Math.ceil(floodHoldMs) : 0,
+        now(),
+        bucket.capacity * bucket.refillMs + 1000,
+      );
     },
   };
 }
 
 export type SendSlots = ReturnType<typeof createSendSlots>;
+
+export interface SendTurn {
+  /** After the send; with Telegram's retry_after (ms) when it answered 429. */
+  release(floodHoldMs?: number): Promise<void>;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Waits until this send may go (see createSendSlots): the caller sends, then releases the turn. After
+ * `maxWaitMs` it goes anyway rather than leave a person without an answer; Telegram's retry_after is still
+ * honoured by the caller then.
+ */
+export async function waitForTurn(
+  slots: SendSlots,
+  chatId: number,
+  sendClass: SendClass,
+  options: { maxWaitMs?: number; signal?: AbortSignal } = {},
+): Promise<SendTurn> {
+  const waiter = randomUUID();
+  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
+  for (;;) {
+    const decision = await slots.acquire(chatId, sendClass, waiter);
+    if (decision.kind === 'granted') return { release: (hold) => slots.release(chatId, hold) };
+    const left = deadline - Date.now();
+    if (left <= 0 || options.signal?.aborted) return { release: async () => undefined };
+    await sleep(Math.min(decision.waitMs, left), options.signal);
+  }
+}

@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
-import { type NotificationContent, renderNotification } from '../features/delivery/notification-content.js';
+import {
+  type NotificationContent,
+  renderNotification,
+  sendClassOf,
+} from '../features/delivery/notification-content.js';
 import {
   createNotificationsRepository,
   type Notification,
@@ -100,13 +105,15 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       const planned = steps?.[done.length];
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
-      let slot = await deps.slots.acquire(notification.chatId);
+      const sendClass = sendClassOf(notification.kind);
+      const waiter = randomUUID();
+      let slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
       // The global window frees up within a second: wait for it in the job rather than bouncing the job
       // through Redis, which would only burn job starts. A long wait hands the job back instead.
       for (let waited = 0; slot.kind === 'global_full' && waited < MAX_IN_JOB_WAIT_MS; ) {
         await sleep(slot.waitMs);
         waited += slot.waitMs;
-        slot = await deps.slots.acquire(notification.chatId);
+        slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
       }
       if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
 

@@ -7,6 +7,7 @@ import { routeShownCardFiles } from '../features/request-card/request-card.files
 import {
   notificationKinds,
   notifyFamily,
+  notifyFamilyAssigned,
   notifyFamilyWithoutCurator,
   notifyRequestCurator,
   routeRequest,
@@ -51,6 +52,8 @@ export function createRoutingProcessor(deps: {
       );
     } else if (event.kind === 'family_without_curator') {
       notificationIds = await notifyFamilyWithoutCurator({ db: deps.db }, event.payload.familyId);
+    } else if (event.kind === 'family_assigned') {
+      notificationIds = await notifyFamilyAssigned({ db: deps.db }, event.outboxId, event.payload);
     } else if (event.kind === 'request_taken') {
       notificationIds = await notifyFamily({ db: deps.db }, event.outboxId, {
         kind: notificationKinds.familyRequestTaken,

@@ -11,6 +11,7 @@ import { benchRedisUrl, cleanupRun, prepareRun, repoRoot } from './bench-env.js'
 import { type ResultRow, resultTable, type ScenarioResult } from './report.js';
 import { curatorScenario } from './scenario-curator.js';
 import { fanOutScenario } from './scenario-fanout.js';
+import { floodScenario } from './scenario-flood.js';
 import { intakeScenario } from './scenario-intake.js';
 import { memoryScenario } from './scenario-memory.js';
 import { recoveryScenario } from './scenario-recovery.js';
@@ -50,6 +51,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResu
       ),
   },
   memory: { title: '6 memory', run: () => memoryScenario({ dialogues: quick ? 1000 : 10_000 }) },
+  flood: {
+    title: '7 flood',
+    run: () => floodScenario({ floodSize: 500, families: quick ? 20 : 50 }),
+  },
 };
 
 const selected = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(scenarios);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
@@ -45,14 +46,19 @@ describe('the service in long-polling mode', () => {
   let app: SpawnedProcess;
 
   beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
+    emulator = createEmulator({
+      token: TEST_BOT_TOKEN,
+      botUsername: TEST_BOT_USERNAME,
+      limits: telegramRateLimits,
+    });
     await emulator.start();
     app = spawnEntry(
       'src/main.ts',
       ['--role=all'],
       testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() }),
     );
-    await app.waitForLog(isStarted);
+    // Four processes start (the supervisor and its three roles).
+    await app.waitForLog(isStarted, 60_000);
   });
 
   afterAll(async () => {
@@ -88,7 +94,11 @@ describe('the service in webhook mode', () => {
   let healthUrl: string;
 
   beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
+    emulator = createEmulator({
+      token: TEST_BOT_TOKEN,
+      botUsername: TEST_BOT_USERNAME,
+      limits: telegramRateLimits,
+    });
     await emulator.start();
     const port = await freePort();
     webhookUrl = `http://127.0.0.1:${port}/telegram/webhook`;

@@ -93,7 +93,7 @@ describe('a request talked through between the family and the curator', () => {
       'Отклонить',
       'Карточка семьи',
     ]);
-    await toFamily('взял(а) вашу заявку');
+    await toFamily('взяли в работу');
 
     // A second open request of the same family: the threading below must not confuse the two.
     const other = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
@@ -191,7 +191,7 @@ describe('a request talked through between the family and the curator', () => {
     await toCurator('комментарий для семьи');
     bot.emulator.sendText(C, 'Дрова накололи.');
     await toCurator('решена');
-    const told = await toFamily('как решённую');
+    const told = await toFamily('Комментарий куратора (Анна Петрова): Дрова накололи.');
     bot.emulator.pressButtonByText(F, told.message_id, '5 ⭐');
     await eventually(
       async () => (await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.rating === 5,

@@ -58,7 +58,7 @@ async function takenRequest(curatorName: string) {
   bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
   const takenCard = await edited;
   const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
-  expect(notice.text).toContain('взял(а) вашу заявку');
+  expect(notice.text).toContain('взяли в работу');
   return { curatorUser, curator, familyUser, family, member, request, card: takenCard };
 }
 
@@ -84,7 +84,7 @@ describe('statuses from the curator’s card', () => {
       10_000,
     );
     expect(done.text).toBe(
-      `Заявка № ${request.number} решена. Семье отправлен ваш комментарий и просьба оценить помощь.`,
+      `Заявка № ${request.number} решена. Семья получит ваш комментарий и просьбу оценить помощь.`,
     );
     const closedCard = await cardEdited;
     expect(closedCard.text).toContain('Статус: решена');
@@ -105,11 +105,13 @@ describe('statuses from the curator’s card', () => {
     });
 
     const told = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
+    expect(told.text).toContain(`Ваша заявка № ${request.number} решена.`);
     expect(told.text).toContain(
-      `Куратор Анна Петрова отметил(а) вашу заявку № ${request.number} как решённую.`,
+      'Комментарий куратора (Анна Петрова): Няня найдена, придёт в понедельник к 9:00.',
     );
-    expect(told.text).toContain('Комментарий куратора: Няня найдена, придёт в понедельник к 9:00.');
-    expect(told.text).toContain(`Заявка № ${request.number} решена. Оцените, пожалуйста`);
+    expect(told.text).toContain(`Оцените, пожалуйста, как вам помогли по заявке № ${request.number}`);
+    // Said once: no second «Заявка № … решена» in the same message.
+    expect(told.text).not.toContain(`Заявка № ${request.number} решена`);
     expect(buttonsOf(told)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
 
     const rate = bot.emulator.pressButtonByText(familyUser.id, told.message_id, '5 ⭐');
@@ -129,7 +131,7 @@ describe('statuses from the curator’s card', () => {
       (m) => m.text?.includes('отклонена') ?? false,
       10_000,
     );
-    expect(done.text).toBe(`Заявка № ${request.number} отклонена. Семье отправлена причина.`);
+    expect(done.text).toBe(`Заявка № ${request.number} отклонена. Семья получит причину.`);
 
     const row = await requestRow(request.id);
     expect(row.status).toBe('rejected');
@@ -138,8 +140,10 @@ describe('statuses from the curator’s card', () => {
     expect(history.at(-1)?.data).toMatchObject({ from: 'in_progress', to: 'rejected' });
 
     const told = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
-    expect(told.text).toContain(`куратор Ольга Седова отклонил(а) вашу заявку № ${request.number}`);
-    expect(told.text).toContain('Причина: Эта услуга оказывается через МФЦ по месту жительства.');
+    expect(told.text).toContain(`К сожалению, вашу заявку № ${request.number} отклонили.`);
+    expect(told.text).toContain(
+      'Причина, которую указал куратор (Ольга Седова): Эта услуга оказывается через МФЦ по месту жительства.',
+    );
     expect(told.text).toContain('«Нужна помощь»');
     expect(buttonsOf(told)).toEqual([]);
   });

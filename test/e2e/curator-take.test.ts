@@ -95,7 +95,7 @@ describe('taking a request from its card', () => {
 
     const notice = await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
     expect(notice.text).toContain(
-      `Куратор Анна Петрова взял(а) вашу заявку № ${request.number} в работу (${time})`,
+      `Вашу заявку № ${request.number} взяли в работу (${time}), ею занимается куратор Анна Петрова.`,
     );
     expect(notice.text).toContain('«Мои заявки»');
   });

@@ -16,12 +16,14 @@ import { createRequestWithPolicies, firedSteps, writePolicyFile } from './escala
  * The deadline reconciler's repairs as an operator sees them on /metrics
  * (`patronazh_deadline_timer_repairs_total{reason}`): none while the timers run by themselves, and each
  * timer put back counted when Redis loses them. A legal request here runs its whole ladder in 24 s
- * (take within 6 s, resolve within 12 s); a nanny request keeps the SPEC windows (hours), so its first
- * timer waits in Redis for the whole test.
+ * (take within 6 s, resolve within 12 s); a medical one reminds at 10 s; a nanny request keeps the SPEC
+ * windows (hours), so its first timer waits in Redis for the whole test.
  */
 const policies: DeadlinePolicies = {
   ...defaultPolicies,
   legal: { takeWithinMinutes: 6 / 60, resolveWithinMinutes: 12 / 60 },
+  // Reminder at 10 s: time enough to delete its timer before it fires, on a loaded machine.
+  medical: { takeWithinMinutes: 20 / 60, resolveWithinMinutes: 60 },
 };
 const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 let bot: BotUnderTest;
@@ -58,7 +60,7 @@ afterAll(async () => {
   await bot?.stop();
 });
 
-async function newRequest(category: 'legal' | 'nanny') {
+async function newRequest(category: 'legal' | 'medical' | 'nanny') {
   const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
   const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
   return createRequestWithPolicies(bot.db, { familyId: family.id, category, policies });
@@ -90,25 +92,25 @@ describe('timers in normal operation', () => {
     const requests = [await newRequest('legal'), await newRequest('legal'), await newRequest('legal')];
     // The last step (resolve, regional) is due 24 s after creation; the sweep has run every second since.
     for (const request of requests) {
-      await eventually(async () => (await firedSteps(bot.db, request.id)).length === 6, 90_000, 'all steps');
+      await eventually(async () => (await firedSteps(bot.db, request.id)).length === 6, 180_000, 'all steps');
     }
     expect(await repairs()).toEqual({ lost: 0, dead: 0, wiped: 0 });
     for (const request of requests) {
       const steps = (await firedSteps(bot.db, request.id)).map((step) => `${step.clock}:${step.level}`);
       expect(new Set(steps).size).toBe(6);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('timers Redis lost', () => {
   it('are put back and counted: one timer deleted is "lost", a wiped Redis is "wiped"', async () => {
     const before = await repairs();
-    const soon = await newRequest('legal');
+    const soon = await newRequest('medical');
     const reminder = escalationJobId({ requestId: soon.id, clock: 'take', level: 'reminder' });
-    await eventually(async () => withDeadlinesQueue((q) => q.getJob(reminder)), 10_000, 'the reminder timer');
+    await eventually(async () => withDeadlinesQueue((q) => q.getJob(reminder)), 60_000, 'the reminder timer');
     await withDeadlinesQueue((queue) => queue.remove(reminder));
-    // Due at 3 s, found 5 s late by the sweep, re-created, fired once.
-    await eventually(async () => (await firedSteps(bot.db, soon.id)).length > 0, 30_000, 'the late reminder');
+    // Due at 10 s, found 5 s late by the sweep, re-created, fired once.
+    await eventually(async () => (await firedSteps(bot.db, soon.id)).length > 0, 90_000, 'the late reminder');
     expect((await repairs()).lost).toBe(before.lost! + 1);
 
     const waiting = [await newRequest('nanny'), await newRequest('nanny')];
@@ -116,7 +118,7 @@ describe('timers Redis lost', () => {
     for (const request of waiting) {
       await eventually(
         async () => withDeadlinesQueue((q) => q.getJob(firstTimer(request.id))),
-        10_000,
+        60_000,
         'timer',
       );
     }
@@ -126,7 +128,7 @@ describe('timers Redis lost', () => {
         const counts = await repairs();
         return counts.wiped! > before.wiped! && counts;
       },
-      30_000,
+      90_000,
       'the rebuild',
     );
     // Every open request's next timer is back: the two nanny requests and the legal one still running.
@@ -134,5 +136,5 @@ describe('timers Redis lost', () => {
     for (const request of waiting) {
       expect(await withDeadlinesQueue((q) => q.getJobState(firstTimer(request.id)))).toBe('delayed');
     }
-  }, 90_000);
+  }, 300_000);
 });

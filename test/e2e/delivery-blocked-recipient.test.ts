@@ -58,7 +58,7 @@ describe('a recipient Telegram refuses', () => {
     expect(card.text).toContain(`№ ${request.number}`);
     expect(card.text).toContain('предыдущий получатель недоступен');
     const alert = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
-    expect(alert.text).toContain('Ирина Блокова заблокировал(а) бота');
+    expect(alert.text).toContain('Ирина Блокова: бот заблокирован');
     expect(alert.text).toContain(`№ ${request.number}`);
     expect(alert.text).toContain('Светлана Далее');
 
@@ -114,7 +114,7 @@ describe('a recipient Telegram refuses', () => {
     const second = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
     const texts = [first.text ?? '', second.text ?? ''];
     expect(texts.some((text) => text.startsWith(`Новая заявка № ${request.number}`))).toBe(true);
-    expect(texts.some((text) => text.includes('Вера Одна заблокировал(а) бота'))).toBe(true);
+    expect(texts.some((text) => text.includes('Вера Одна: бот заблокирован'))).toBe(true);
     expect(texts.some((text) => text.includes('Заявка передана: руководителям района'))).toBe(true);
     const [routed] = await db.select().from(requests).where(eq(requests.id, request.id));
     expect(routed).toMatchObject({ status: 'assigned', curatorId: null });

@@ -76,7 +76,7 @@ describe('the worker process killed with SIGKILL while sending', () => {
     const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
 
     await eventually(async () => ((await notificationStatusCounts(db)).sent ?? 0) >= 40, 60_000, '40 sent');
-    firstWorker.child.kill('SIGKILL');
+    firstWorker.signal('SIGKILL');
     expect((await firstWorker.exited).signal).toBe('SIGKILL');
     const killedAt = Date.now();
     // What PostgreSQL knew at the kill: anything not marked sent then may have been in flight.

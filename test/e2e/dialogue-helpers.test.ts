@@ -10,7 +10,10 @@ import { createDialogueStorage } from '../../src/bot/dialogue/storage.js';
 import type { Db } from '../../src/db/client.js';
 import { createI18n } from '../../src/i18n.js';
 import { createLogger } from '../../src/logger.js';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
+import { createTelegramFetch } from '../../src/telegram/api-fetch.js';
+import { createSendSlots } from '../../src/telegram/send-slots.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from '../helpers/env.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 
@@ -43,7 +46,11 @@ async function probes(conversation: DialogueConversation, ctx: DialogueContext, 
   await ctx.reply(`RESULT ${JSON.stringify(result ?? null)}`);
 }
 
-const emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
+const emulator = createEmulator({
+  token: TEST_BOT_TOKEN,
+  botUsername: TEST_BOT_USERNAME,
+  limits: telegramRateLimits,
+});
 const redis = new Redis(process.env.REDIS_URL!);
 const config = testConfig({ REDIS_PREFIX: freshRedisPrefix() });
 let bot: Bot<BotContext>;
@@ -52,7 +59,11 @@ beforeAll(async () => {
   await emulator.start();
   const i18n = createI18n();
   const logger = createLogger({ level: 'silent' });
-  bot = new Bot<BotContext>(TEST_BOT_TOKEN, { client: { apiRoot: emulator.url } });
+  // As createBot does: replies take turns in the shared send budget and wait out a 429.
+  const slots = createSendSlots({ redis, prefix: config.redisPrefix });
+  bot = new Bot<BotContext>(TEST_BOT_TOKEN, {
+    client: { apiRoot: emulator.url, fetch: createTelegramFetch({ slots, sendClass: 'interactive' }) },
+  });
   const extras = createDialogueExtras();
   bot.use((ctx, next) => {
     const values = {
@@ -61,6 +72,7 @@ beforeAll(async () => {
       language: 'ru' as const,
       t: i18n.forLanguage('ru'),
       member: undefined,
+      dialogueTurn: {},
     };
     Object.assign(ctx, values);
     return extras.provide(values, next);

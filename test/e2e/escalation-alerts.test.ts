@@ -79,6 +79,9 @@ describe('an urgent psychologist request', () => {
     );
     expect(alert.text).toContain('нужна помощь психолога прямо сейчас');
     expect(alert.text).toContain('Куратор: Анна Куратор');
+    // Every sentence starts with a capital (a district name such as «городской округ…» follows «Район:»).
+    expect(alert.text).toContain(`Район: ${district.name}. Куратор: Анна Куратор.`);
+    for (const line of alert.text?.split('\n') ?? []) expect(line).not.toMatch(/^\p{Ll}/u);
     expect(alert.reply_markup?.inline_keyboard.flat()).toEqual([
       { text: 'Открыть', callback_data: `sup:${request.id}:open` },
       { text: 'Переназначить', callback_data: `sup:${request.id}:reassign` },

@@ -80,7 +80,10 @@ describe('onboarding of a new family', () => {
     expect(serviceman).toMatchObject({ fullName: 'Иванов Пётр Сергеевич', birthDate: null });
     const consents = await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id));
     expect(consents.map((c) => [c.decision, c.memberId])).toEqual([['agreed', member!.id]]);
-    expect(await bot.db.select().from(outbox)).toEqual([]);
+    // The curator is told that the family is theirs now (delivered from this outbox row).
+    expect((await bot.db.select().from(outbox)).map((r) => [r.kind, r.payload])).toEqual([
+      ['family_assigned', { familyId: family!.id, staffId: family!.curatorId, reason: 'registered' }],
+    ]);
 
     // «Написать куратору» names the curator, offers the topics and points to «Нужна помощь» for a new request.
     const curator = await chat.say('Написать куратору');
@@ -98,7 +101,8 @@ describe('onboarding of a new family', () => {
     const [family] = await bot.db.select().from(families).where(eq(families.id, member!.familyId));
     expect(family!.curatorId).toBeNull();
     const rows = await bot.db.select().from(outbox);
-    expect(rows.map((r) => [r.kind, r.payload])).toEqual([
+    const ofThisFamily = rows.filter((r) => r.payload.familyId === family!.id);
+    expect(ofThisFamily.map((r) => [r.kind, r.payload])).toEqual([
       ['family_without_curator', { familyId: family!.id }],
     ]);
   });

@@ -3,8 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { familyMembers } from '../../src/db/schema/index.js';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { type BotUnderTest, startBotWithEmulator, watchForFailureReplies } from '../helpers/bot-app.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
@@ -13,17 +14,24 @@ const isStarted = (line: Record<string, unknown>) => line.msg === 'started';
 
 describe('a dialogue survives a restart of the bot process', () => {
   let emulator: ReturnType<typeof createEmulator>;
+  let failures: ReturnType<typeof watchForFailureReplies>;
   let app: SpawnedProcess | undefined;
   const db = createDb(process.env.DATABASE_URL!, { max: 1 });
 
   beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
+    emulator = createEmulator({
+      token: TEST_BOT_TOKEN,
+      botUsername: TEST_BOT_USERNAME,
+      limits: telegramRateLimits,
+    });
+    failures = watchForFailureReplies(emulator);
     await emulator.start();
   });
   afterAll(async () => {
     await app?.stop('SIGKILL');
     await emulator?.stop();
     await db.sql.end({ timeout: 5 });
+    failures?.check();
   });
 
   it('continues at the same step after SIGTERM and a fresh `--role=bot` process', async () => {

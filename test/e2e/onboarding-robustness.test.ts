@@ -124,7 +124,7 @@ describe('a wrong kind of answer gets a hint and the same question', () => {
     expect(serviceman).toBeUndefined(); // nothing is stored before the summary is confirmed
   });
 
-  it('after too many wrong answers the dialogue is left politely, and /start begins again', async () => {
+  it('after too many wrong answers a way on is offered; leaving there is like /cancel', async () => {
     const { user, chat } = newPerson('Галя');
     await upToName(chat, '+79990000030');
     for (let i = 0; i < 5; i++) {
@@ -133,7 +133,11 @@ describe('a wrong kind of answer gets a hint and the same question', () => {
       await chat.next('Как вас зовут');
     }
     bot.emulator.sendSticker(user.id);
-    expect((await chat.next()).text).toContain('не получается');
+    await chat.next('ответьте текстом');
+    const offer = await chat.next('не получается');
+    await chat.next('Как вас зовут');
+    bot.emulator.pressButtonByText(user.id, offer.message_id, 'Прервать без сохранения');
+    expect((await chat.next()).text).toBe('Хорошо, прервали — ответы этого разговора не сохранились.');
     expect((await chat.say('Галина')).text).toContain('/start');
     await chat.say('/start', 'Патронаж');
   });

@@ -72,7 +72,7 @@ describe('Социальный паспорт', () => {
     const [dankov] = await bot.db.select().from(districts).where(eq(districts.name, 'Данковский район'));
     await createCuratorInDistrict(bot.db, { districtId: dankov!.id, fullName: 'Светлана Кураторова' });
     const { chat, member } = await registeredPerson('Юлия', '+79006660002');
-    const before = await bot.db.select().from(outbox);
+    const before = await bot.db.select().from(outbox).orderBy(outbox.id);
     await chat.say('Социальный паспорт', 'Социальный паспорт');
     await chat.next('можно что-то изменить');
     await chat.press('Изменить сведения', 'Что изменить?');
@@ -83,7 +83,14 @@ describe('Социальный паспорт', () => {
     const [family] = await bot.db.select().from(families).where(eq(families.id, member.familyId));
     expect(family!.districtId).toBe(dankov!.id);
     expect(family!.curatorId).not.toBeNull();
-    expect(await bot.db.select().from(outbox)).toHaveLength(before.length);
+    // The curator there is told the family is theirs now.
+    const after = await bot.db.select().from(outbox).orderBy(outbox.id);
+    expect(after.slice(before.length).map((r) => [r.kind, r.payload])).toEqual([
+      [
+        'family_assigned',
+        { familyId: member.familyId, staffId: family!.curatorId, reason: 'district_changed' },
+      ],
+    ]);
     expect((await chat.say('Социальный паспорт', 'Социальный паспорт')).text).toContain(
       'Ваш куратор — Светлана Кураторова',
     );

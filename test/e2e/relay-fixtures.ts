@@ -25,7 +25,7 @@ export async function takenRequest(bot: BotUnderTest, curatorName = 'Анна П
   const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, WAIT);
   bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
   const takenCard = await edited;
-  await bot.emulator.waitForMessage(familyUser.id, (m) => body(m).includes('взял(а)'), WAIT);
+  await bot.emulator.waitForMessage(familyUser.id, (m) => body(m).includes('взяли в работу'), WAIT);
   return {
     C: curatorUser.id,
     F: familyUser.id,

@@ -36,7 +36,7 @@ describe('general questions and the whole family', () => {
     });
 
     // A reply to the «taken» notice is about that request.
-    const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взял(а)'))!;
+    const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взяли в работу'))!;
     bot.emulator.sendText(F, 'Спасибо, ждём звонка.', { replyTo: taken.message_id });
     expect((await toCurator('ждём звонка')).text).toBe(
       `💬 Мария Иванова · заявка № ${request.number}\n\nСпасибо, ждём звонка.`,
@@ -113,7 +113,7 @@ describe('general questions and the whole family', () => {
       .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: deputy.id })
       .where(eq(staff.id, curator.id));
 
-    const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взял(а)'))!;
+    const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взяли в работу'))!;
     bot.emulator.sendText(F, 'Можно перенести визит?', { replyTo: taken.message_id });
     const copy = await bot.emulator.waitForMessage(deputyUser.id, (m) => body(m).includes('перенести'), WAIT);
     expect(copy.text).toBe(

@@ -109,7 +109,7 @@ describe('relay refusals', () => {
     bot.emulator.sendText(C, 'Вы дома сегодня?', { replyTo: card.message_id });
     const told = await bot.emulator.waitForMessage(C, (m) => (m.text ?? '').includes('не дошло'), WAIT);
     expect(told.text).toBe(
-      `Ваше сообщение (заявка № ${request.number}) не дошло до члена семьи: он(а) заблокировал(а) бота. ` +
+      `Ваше сообщение (заявка № ${request.number}) не дошло: член семьи заблокировал бота. ` +
         'Позвоните семье — телефон есть в «Карточке семьи».',
     );
     const [flagged] = await bot.db.select().from(familyMembers).where(eq(familyMembers.id, member.id));

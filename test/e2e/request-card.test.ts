@@ -221,7 +221,7 @@ describe('long answers', () => {
     // Every answer is there, the long ones begun and marked with «…», and the card says they were shortened.
     for (const label of [
       'Для кого: Для заявителя',
-      'Сейчас: работа, профессия: Работала',
+      'Чем занимается сейчас: Работала',
       'Какая работа или обучение нужны: Ищу',
       'Комментарий: Муж мобилизован',
     ]) {

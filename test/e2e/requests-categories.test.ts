@@ -158,7 +158,10 @@ describe('a registered family makes one request of every category', () => {
       ]),
     ];
     for (const message of confirmations) {
-      expect(message.text).toMatch(/^Заявка № \d{4} принята\.\nКуратор Анна Петрова получит её сейчас/);
+      // No name before routing and delivery have decided who gets it (issue 13 §6).
+      expect(message.text).toMatch(
+        /^Заявка № \d{4} принята, передаём её куратору\. Куратор свяжется с вами\./,
+      );
     }
 
     const saved = await bot.db

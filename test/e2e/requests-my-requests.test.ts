@@ -110,7 +110,7 @@ describe('«Мои заявки»', () => {
     expect(card.text).toContain('Запрос: Помогите с дровами');
     expect(card.text).toContain('Куратор: Анна Петрова');
     // 09:05 UTC is 12:05 in Moscow.
-    expect(card.text).toContain('10.03.2026, 12:05 — куратор Анна Петрова взял(а) заявку в работу');
+    expect(card.text).toContain('10.03.2026, 12:05 — взята в работу, ею занимается куратор Анна Петрова');
     expect(card.text).toContain('10.03.2026, 12:10, Анна Петрова: Здравствуйте! Завтра приедут волонтёры.');
     expect(buttonsOf(card)).toEqual(['Отменить заявку', '← Все заявки']);
   });

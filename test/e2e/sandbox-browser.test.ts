@@ -185,7 +185,7 @@ describe('the sandbox page in a browser', () => {
     await clickButtonOn(curator, card(), 'Взять в работу');
     // The bot answers the click with a notice (a toast over the chat, as Telegram shows it).
     await curator.locator('.toast', { hasText: 'Заявка ваша' }).waitFor({ timeout: WAIT_MS });
-    await waitForBubble(family, `взял(а) вашу заявку № ${firstNumber} в работу`);
+    await waitForBubble(family, `Вашу заявку № ${firstNumber} взяли в работу`);
     // The card is edited in place: taken, with the buttons of a request in work.
     await card().locator('.inline-button', { hasText: 'Решена' }).waitFor({ timeout: WAIT_MS });
     await expect(card().textContent()).resolves.toContain('Взята в работу');
@@ -232,7 +232,7 @@ describe('the sandbox page in a browser', () => {
     await waitForBubble(curator, `Заявка № ${firstNumber} решена`);
     await waitForBubble(family, 'записали к психологу центра на пятницу');
     await snapshot(page, '3-resolved');
-    await answerWithButton(family, `Заявка № ${firstNumber} решена. Оцените`, '5 ⭐');
+    await answerWithButton(family, `как вам помогли по заявке № ${firstNumber}`, '5 ⭐');
     await answerWithButton(family, 'Хотите что-то добавить', 'Пропустить');
     await waitForBubble(family, `Ваш отзыв по заявке № ${firstNumber} сохранён`);
     await snapshot(page, '4-rated');
@@ -293,11 +293,14 @@ describe('the sandbox page in a browser', () => {
 
   it('starts over with fresh demo data on «Начать заново»', async () => {
     const family = pane(page, FAMILY);
-    await page.getByRole('button', { name: 'Начать заново' }).click();
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).click();
+    await page.getByRole('button', { name: 'Да, начать заново' }).click();
     await expect.poll(() => family.locator('.message-row').count(), { timeout: WAIT_MS }).toBe(0);
     await waitForBubble(pane(page, CURATOR_ANNA), 'добро пожаловать');
-    await page.getByRole('button', { name: 'Начать заново' }).waitFor({ state: 'visible' });
-    await expect(page.getByRole('button', { name: 'Начать заново' }).isEnabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).waitFor({ state: 'visible' });
+    await expect(page.getByRole('button', { name: 'Начать заново', exact: true }).isEnabled()).resolves.toBe(
+      true,
+    );
     await sendText(family, '/start');
     await waitForBubble(family, 'Патронаж');
   });

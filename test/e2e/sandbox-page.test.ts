@@ -24,6 +24,14 @@ import {
 const TOKEN = '4000000001:sandbox-page-test';
 const PERSON = { id: 100_000_001, first_name: 'Мария', phone_number: '+79001234567' };
 const CURATOR = { id: 100_000_002, first_name: 'Анна' };
+/** Three more chats, hidden at first: with them, five chats side by side. */
+const MORE = [
+  { id: 100_000_003, first_name: 'Олег' },
+  { id: 100_000_004, first_name: 'Елена' },
+  { id: 100_000_005, first_name: 'Ирина' },
+];
+/** The region of this page is far from the browser's zone (Moscow), so a browser-zone time would show. */
+const REGION_ZONE = 'Asia/Vladivostok';
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
@@ -55,19 +63,27 @@ describe('the sandbox page shows what a bot does, as Telegram would', () => {
     await emulator.start();
     emulator.createUser(PERSON);
     emulator.createUser(CURATOR);
+    for (const user of MORE) emulator.createUser(user);
     web = createSandboxWebServer({
       emulator,
       people: [
         { userId: PERSON.id, title: 'Семья', subtitle: 'Мария — проверка', shownByDefault: true },
         { userId: CURATOR.id, title: 'Куратор', subtitle: 'Анна — проверка', shownByDefault: true },
+        ...MORE.map((user) => ({
+          userId: user.id,
+          title: user.first_name,
+          subtitle: `${user.first_name} — проверка`,
+          shownByDefault: false,
+        })),
       ],
       reset: async () => {
         resets += 1;
         emulator.reset();
         emulator.createUser(PERSON);
         emulator.createUser(CURATOR);
+        for (const user of MORE) emulator.createUser(user);
       },
-      notes: { deadlines: 'Сроки — проверочные.' },
+      notes: { deadlines: 'Сроки — проверочные.', timeZone: REGION_ZONE },
       port: 0,
     });
     await web.start();
@@ -246,10 +262,76 @@ describe('the sandbox page shows what a bot does, as Telegram would', () => {
     await page.setViewportSize({ width: 1600, height: 900 });
   });
 
-  it('starts over on «Начать заново»', async () => {
+  it('shows each bubble’s time in the region’s zone, not the browser’s', async () => {
+    const sent = await bot.sendMessage(PERSON.id, 'Который час?');
+    const bubble = await waitForBubble(pane(browser.page, PERSON.id), 'Который час?');
+    const inRegion = new Date(sent.date * 1000).toLocaleTimeString('ru-RU', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: REGION_ZONE,
+    });
+    const inBrowser = new Date(sent.date * 1000).toLocaleTimeString('ru-RU', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Moscow',
+    });
+    expect(inRegion).not.toBe(inBrowser);
+    await expect(bubble.locator('.time').textContent()).resolves.toBe(inRegion);
+  });
+
+  it('fits five chats side by side on a 1900-px screen, none off screen', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 1900, height: 900 });
+    const five = [PERSON, CURATOR, ...MORE];
+    for (const user of five) {
+      if (await pane(page, user.id).isHidden())
+        await page.locator(`.chip[data-user-id="${user.id}"]`).click();
+      await pane(page, user.id).waitFor({ state: 'visible', timeout: WAIT_MS });
+    }
+    await expect(page.locator('.pane:not([hidden])').count()).resolves.toBe(5);
+    for (const user of five) {
+      const box = await pane(page, user.id).boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(1900);
+    }
+    const rowOverflows = await page.locator('.panes').evaluate((row) => row.scrollWidth > row.clientWidth);
+    expect(rowOverflows).toBe(false);
+    for (const user of MORE) await page.locator(`.chip[data-user-id="${user.id}"]`).click();
+    await page.setViewportSize({ width: 1600, height: 900 });
+  });
+
+  it('has a favicon, not a 404', async () => {
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const response = await fetch(`${web.url}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await response.text()).toContain('<svg');
+    }
+    const link = await browser.page.locator('link[rel="icon"]').getAttribute('href');
+    expect(link).toBe('/favicon.svg');
+  });
+
+  it('asks before starting over, and «Отмена» keeps everything', async () => {
+    const { page } = browser;
+    const chat = pane(page, PERSON.id);
+    const before = resets;
+    const rows = await chat.locator('.message-row').count();
+    expect(rows).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).click();
+    const question = page.getByRole('alertdialog');
+    await expect(question.textContent()).resolves.toContain('Все переписки и данные песочницы сотрутся');
+    await question.getByRole('button', { name: 'Отмена' }).click();
+    await question.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await page.getByRole('button', { name: 'Начать заново', exact: true }).waitFor({ timeout: WAIT_MS });
+    expect(resets).toBe(before);
+    await expect(chat.locator('.message-row').count()).resolves.toBe(rows);
+  });
+
+  it('starts over on «Начать заново» once it is confirmed', async () => {
     const chat = pane(browser.page, PERSON.id);
     const before = resets;
-    await browser.page.getByRole('button', { name: 'Начать заново' }).click();
+    await browser.page.getByRole('button', { name: 'Начать заново', exact: true }).click();
+    await browser.page.getByRole('button', { name: 'Да, начать заново' }).click();
     await expect.poll(() => chat.locator('.message-row').count(), { timeout: WAIT_MS }).toBe(0);
     expect(resets).toBe(before + 1);
     await bot.sendMessage(PERSON.id, 'Снова здравствуйте');

@@ -104,7 +104,9 @@ describe('what is stored about me', () => {
     expect(stored.text).toContain('Еленаева Анна');
     expect(stored.text).toContain('+79003330001');
     expect(stored.text).toContain('Иванов Пётр Сергеевич');
-    expect(stored.text).toContain('версия v1');
+    // As the consent text names itself: «(версия 1)».
+    expect(stored.text).toContain('версия 1,');
+    expect(stored.text).not.toContain('версия v1');
   });
 });
 

@@ -120,7 +120,7 @@ describe('reassigning a request', () => {
     expect(buttonsOf(toNew)).toEqual(expect.arrayContaining(['Взять в работу', 'Карточка семьи']));
     const toOld = await messageWith(
       first.chat.id,
-      `передал вашу заявку № ${request.number} куратору Борис Второй`,
+      `передал вашу заявку № ${request.number} другому куратору, теперь её ведёт Борис Второй`,
     );
     expect(toOld.reply_markup).toBeUndefined();
     await messageWith(
@@ -140,7 +140,7 @@ describe('reassigning a request', () => {
       chooser.message_id,
       `sup:${request.id}:to:${second.member.id}`,
     );
-    expect((await answerTo(again.callback_query_id)).text).toContain('уже у куратора Борис Второй');
+    expect((await answerTo(again.callback_query_id)).text).toContain('уже ведёт куратор Борис Второй');
     const notices = (await bot.db.select().from(outbox).where(eq(outbox.kind, 'request_reassigned'))).filter(
       (o) => o.payload.requestId === request.id,
     );
@@ -311,7 +311,7 @@ describe('reassigning a family', () => {
     const notice = await messageWith(second.chat.id, 'Руководитель передал вам семью');
     expect(notice.text).toContain(`№ ${one.number}`);
     expect(notice.text).toContain(`№ ${two.number}`);
-    await messageWith(first.chat.id, 'передал вашу семью куратору Егор Второй');
+    await messageWith(first.chat.id, 'другому куратору, теперь её ведёт Егор Второй');
     await messageWith(familyUser.id, 'Ваш новый куратор — Егор Второй');
   });
 });

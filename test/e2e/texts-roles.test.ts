@@ -126,8 +126,8 @@ describe('the family’s history', () => {
     const card = await bot.emulator.waitForEdit(familyUser.id, list.message_id, 10_000);
     const history = card.text!.slice(card.text!.indexOf('История:'));
     expect(history).toContain('заявка создана');
-    expect(history).toContain('передана куратору');
-    expect(history).toContain('взял(а) заявку в работу');
+    expect(history).toContain('назначен куратор');
+    expect(history).toContain('взята в работу, ею занимается куратор');
     expect(history).not.toContain('карточку семьи');
     expect(history).not.toContain('не удалось доставить');
     expect(history.split('\n').filter((line) => line.includes(' — '))).toHaveLength(3);

@@ -18,11 +18,17 @@ export interface RecordedSend {
  */
 export async function startBotApiRecorder(
   target: string,
-  options: { floodOnSendNumbers?: number[]; badGatewayOnSendNumbers?: number[] } = {},
+  options: {
+    floodOnSendNumbers?: number[];
+    badGatewayOnSendNumbers?: number[];
+    /** The first send whose text contains each fragment is answered 502 (once per fragment). */
+    badGatewayOnceOnText?: string[];
+  } = {},
 ) {
   const sends: RecordedSend[] = [];
   const floodOn = new Set(options.floodOnSendNumbers ?? []);
   const badGatewayOn = new Set(options.badGatewayOnSendNumbers ?? []);
+  const badGatewayOnText = new Set(options.badGatewayOnceOnText ?? []);
   const upstream = new URL(target);
   let sendCount = 0;
   const server = createServer((req, res) => {
@@ -35,7 +41,13 @@ export async function startBotApiRecorder(
       let chatId = 0;
       if (isSend) {
         sendCount += 1;
-        chatId = Number((JSON.parse(body.toString('utf8')) as { chat_id: number | string }).chat_id);
+        const sent = JSON.parse(body.toString('utf8')) as { chat_id: number | string; text?: string };
+        chatId = Number(sent.chat_id);
+        const fragment = [...badGatewayOnText].find((part) => sent.text?.includes(part));
+        if (fragment !== undefined) {
+          badGatewayOnText.delete(fragment);
+          badGatewayOn.add(sendCount);
+        }
         if (floodOn.has(sendCount)) {
           sends.push({ at, chatId, status: 429, retryAfter: 1, injected: true });
           const answer = JSON.stringify({

@@ -15,6 +15,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     LOG_LEVEL: 'info',
     // Generous: test machines are shared and loaded; the tests check the order, not the speed.
     SHUTDOWN_TIMEOUT_MS: '20000',
+    // Tests drive dialogues much faster than a person can (property tests send hundreds of answers); the
+    // flood limit itself is tested with its production value (test/e2e/intake-flood.test.ts).
+    FLOOD_LIMIT: '1000',
     ...overrides,
   };
 }

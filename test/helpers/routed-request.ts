@@ -4,7 +4,8 @@ import { createConfirmedRequest, createStaffMember, districtByCode } from './rou
 
 /**
  * A curator of `districtCode` with a chat, a family of theirs with a chat («Мария»), and a request the family
- * has just confirmed, waited for until its card reaches the curator through routing and delivery.
+ * has just confirmed, waited for until its card reaches the curator through routing and delivery (and the
+ * family has read who has it).
  */
 export async function routedRequest(
   bot: BotUnderTest,
@@ -27,6 +28,13 @@ export async function routedRequest(
   const card = await bot.emulator.waitForMessage(
     curatorUser.id,
     (m) => m.text?.includes(`№ ${request.number}`) ?? false,
+    15_000,
+  );
+  // Once the card has arrived, the family is told who has the request; read here so that a test's next
+  // wait in the family's chat sees what comes after.
+  await bot.emulator.waitForMessage(
+    familyUser.id,
+    (m) => m.text?.includes(`№ ${request.number} доставлена куратору`) ?? false,
     15_000,
   );
   return { district, curatorUser, curator, familyUser, family, member, request, card };

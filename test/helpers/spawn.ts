@@ -2,7 +2,29 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const exitWithParent = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+
+/** Process groups this test process started and has not yet seen end. */
+const groups = new Set<number>();
+
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the whole group is gone already.
+  }
+}
+
+/**
+ * Ends every process group spawnEntry started that is still there (SIGKILL): called after each test file
+ * (worker-setup.ts) and when this process exits, so a test that failed before its own stop() leaves
+ * nothing behind. Children also end themselves when this process dies (exit-with-parent.ts).
+ */
+export function killSpawnedGroups() {
+  for (const pid of groups) signalGroup(pid, 'SIGKILL');
+  groups.clear();
+}
+process.once('exit', killSpawnedGroups);
 
 export interface SpawnedProcess {
   child: ChildProcess;
@@ -10,21 +32,35 @@ export interface SpawnedProcess {
   stderr(): string;
   /** Log lines (pino JSON) printed so far. */
   logs(): Array<Record<string, unknown>>;
+  /** Sends a signal to the process and everything it started (its process group), without waiting. */
+  signal(signal: NodeJS.Signals): void;
   waitForLog(
     predicate: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Signals the process group (SIGTERM by default) and waits for the process to exit; then kills whatever
+   * of its group is left.
+   */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript entry point of the project as its own process, the way `npm start` does. */
+/**
+ * Runs a TypeScript entry point of the project as its own process, the way `npm start` does
+ * (`node --import tsx`: the pid is the process that runs the code, no launcher in between), in a process
+ * group of its own so that stopping it ends everything it started.
+ */
 export function spawnEntry(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
-  const child = spawn(tsx, [entry, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, entry, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.ts).
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pid = child.pid;
+  if (pid !== undefined) groups.add(pid);
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -37,10 +73,19 @@ export function spawnEntry(entry: string, args: string[], env: Record<string, st
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
+      // Anything the process started and left behind goes with it.
+      if (pid !== undefined) {
+        signalGroup(pid, 'SIGKILL');
+        groups.delete(pid);
+      }
       for (const waiter of waiters) waiter();
       resolve({ code, signal });
     });
   });
+
+  const sendSignal = (signal: NodeJS.Signals) => {
+    if (pid !== undefined && child.exitCode === null && child.signalCode === null) signalGroup(pid, signal);
+  };
 
   const logs = () =>
     out
@@ -78,8 +123,9 @@ export function spawnEntry(entry: string, args: string[], env: Record<string, st
         check();
       });
     },
+    signal: sendSignal,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      sendSignal(signal);
       return exited;
     },
   };

@@ -1,6 +1,35 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { MiddlewareFn } from 'grammy';
-import type { ContextExtras, DialogueContext } from '../context.js';
+import type { MiddlewareFn, Transformer } from 'grammy';
+import type { ContextExtras, DialogueContext, DialogueTurn } from '../context.js';
+
+/**
+ * Notes each question a dialogue sends (and a later edit of its keyboard) as the turn's prompt. Installed
+ * on the dialogue's own Api above the replay log, so replayed sends count too: after the replay the prompt
+ * is the question the person is answering, and storage.ts keeps it with the dialogue's state.
+ */
+function promptRecorder(turn: DialogueTurn): Transformer {
+  return async (prev, method, payload, signal) => {
+    const response = await prev(method, payload, signal);
+    if (!response.ok) return response;
+    const sent = payload as { text?: unknown; reply_markup?: unknown; message_id?: unknown };
+    if (method === 'sendMessage' && typeof sent.text === 'string') {
+      turn.prompt = {
+        text: sent.text,
+        ...(sent.reply_markup ? { replyMarkup: sent.reply_markup } : {}),
+        messageId: (response.result as { message_id?: number }).message_id,
+      };
+    } else if (
+      method === 'editMessageReplyMarkup' &&
+      turn.prompt &&
+      sent.message_id === turn.prompt.messageId
+    ) {
+      // A keyboard that changes in place (the weekdays): the question comes back as it looks now.
+      const { replyMarkup: _old, ...rest } = turn.prompt;
+      turn.prompt = { ...rest, ...(sent.reply_markup ? { replyMarkup: sent.reply_markup } : {}) };
+    }
+    return response;
+  };
+}
 
 /**
  * Carries the extras of the update being handled (deps, log, language, t, member) into the context
@@ -19,6 +48,7 @@ export function createDialogueExtras() {
       const extras = storage.getStore();
       if (!extras) throw new Error('dialogue context created outside an update');
       Object.assign(ctx, extras);
+      ctx.api.config.use(promptRecorder(extras.dialogueTurn));
       await next();
     }) satisfies MiddlewareFn<DialogueContext>,
   };

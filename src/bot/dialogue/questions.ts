@@ -5,8 +5,13 @@ import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
 import { addDays, addYears, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 
-/** After this many hints on one question the dialogue is left politely (the replay log must stay bounded). */
+/** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */
 export const MAX_HINTS = 5;
+/**
+ * Rounds of MAX_HINTS hints one question may take, each ending with the way-on offer, before the dialogue
+ * is left after all (the replay log must stay bounded).
+ */
+export const MAX_HINT_ROUNDS = 3;
 /** Longest answer accepted in a short text field unless the field sets its own maximum. */
 export const SHORT_TEXT_MAX = 1000;
 /** Telegram lets bots download files up to 20 MB; larger ones could never reach the curator. */
@@ -19,7 +24,7 @@ const refuse = (hint: string): Outcome<never> => ({ ok: false, hint });
 
 const callbackSchema = z.object({
   nonce: z.string().regex(/^[0-9a-z]{6}$/),
-  payload: z.string().regex(/^(\d{1,3}|skip|done|yes|no)$/),
+  payload: z.string().regex(/^(\d{1,3}|skip|done|yes|no|curator|menu)$/),
 });
 
 /** Buttons of one question carry `dlg:<nonce>:<payload>`; the nonce ties a press to this very question. */
@@ -53,6 +58,40 @@ async function leaveAfterTooManyHints(
   return conversation.halt();
 }
 
+/** What a question offers when answers keep failing, besides answering again. */
+export interface WayOn<T> {
+  /** The question may be skipped: its own «Пропустить» is offered again. */
+  skippable?: boolean;
+  /** The value a question left to the curator takes («уточнит куратор»); without it no such button. */
+  handover?: T;
+}
+
+/**
+ * After MAX_HINTS wrong answers to one question: nothing is dropped. The person reads that the answers so far
+ * are kept and may answer again, skip (where the question allows), leave the question to the curator (where
+ * the dialogue has one), or leave for the menu.
+ */
+async function offerWayOn<T>(ctx: DialogueContext, nonce: string, wayOn: WayOn<T>): Promise<void> {
+  const keyboard = new InlineKeyboard();
+  if (wayOn.skippable) keyboard.text(ctx.t('dialogue-stuck-skip'), buttonData(nonce, 'skip')).row();
+  if (wayOn.handover !== undefined) {
+    keyboard.text(ctx.t('dialogue-stuck-curator'), buttonData(nonce, 'curator')).row();
+  }
+  keyboard.text(
+    ctx.t(ctx.member ? 'dialogue-stuck-menu' : 'dialogue-stuck-leave'),
+    buttonData(nonce, 'menu'),
+  );
+  await ctx.reply(ctx.t('dialogue-stuck'), { reply_markup: keyboard });
+}
+
+/** The person chose to leave from the way-on offer: the same as /cancel, said plainly. */
+async function leaveByChoice(conversation: DialogueConversation, ctx: DialogueContext): Promise<never> {
+  await ctx.reply(ctx.t(ctx.member ? 'menu-cancelled' : 'dialogue-left-unsaved'), {
+    reply_markup: ctx.member ? mainMenuKeyboard(ctx.t) : { remove_keyboard: true },
+  });
+  return conversation.halt();
+}
+
 /** What kind of wrong answer a message is, for a hint that says what we expected instead. */
 function wrongKindHint(ctx: DialogueContext, expected: 'text' | 'button' | 'contact' | 'file'): string {
   return ctx.t(`dialogue-hint-expected-${expected}`);
@@ -79,19 +118,21 @@ function isRestOfLongText(answer: DialogueContext, longRefusedAt: number | undef
 
 /**
  * The shared loop of every question: ask, wait, interpret; on a wrong answer a short hint and the same
- * question again, at most MAX_HINTS times. A button press that is not this question's is answered with the
- * hint in the button's pop-up too. Edits and other non-answers are skipped without costing a hint.
+ * question again. After MAX_HINTS hints the way on is offered too (see offerWayOn), at most MAX_HINT_ROUNDS
+ * times. A button press that is not this question's is answered with the hint in the button's pop-up too.
+ * Edits and other non-answers are skipped without costing a hint.
  */
 async function askUntilValid<T>(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   ask: (ctx: DialogueContext) => Promise<Message>,
   interpret: (answer: DialogueContext) => Outcome<T>,
-): Promise<{ value: T; answer: DialogueContext; question: Message }> {
+  way: { nonce: string } & WayOn<T>,
+): Promise<{ value: T; answer: DialogueContext; question: Message; handedOver?: boolean }> {
   let question = await ask(ctx);
   // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
   let longRefusedAt: number | undefined;
-  for (let hints = 0; ; ) {
+  for (let hints = 0, rounds = 0; ; ) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
     const text = answer.message?.text;
@@ -102,13 +143,23 @@ async function askUntilValid<T>(
       longRefusedAt = long ? answer.message?.date : undefined;
       continue;
     }
+    const button = answer.callbackQuery ? parseButton(answer.callbackQuery.data) : undefined;
+    if (button?.nonce === way.nonce && button.payload === 'menu') return leaveByChoice(conversation, answer);
+    if (button?.nonce === way.nonce && button.payload === 'curator' && way.handover !== undefined) {
+      return { value: way.handover, answer, question, handedOver: true };
+    }
     const outcome = interpret(answer);
     if (outcome.ok) return { value: outcome.value, answer, question };
     longRefusedAt = long ? answer.message?.date : undefined;
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
-    if (hints >= MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
     hints += 1;
     await answer.reply(outcome.hint);
+    if (hints > MAX_HINTS) {
+      rounds += 1;
+      if (rounds >= MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
+      hints = 0;
+      await offerWayOn(answer, way.nonce, way);
+    }
     question = await ask(answer);
   }
 }
@@ -149,6 +200,8 @@ export interface AskTextOptions {
   invalidHintKey?: string;
   /** Adds a «Пропустить» button; skipping returns undefined. */
   skippable?: boolean;
+  /** When answers keep failing, the question may be left to the curator: it then returns this value. */
+  handover?: string;
 }
 
 /** Asks for a line of text: trimmed, not empty, not longer than the field's maximum, valid by `schema`. */
@@ -175,26 +228,43 @@ export async function askText(
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
-      return interpretStrayButton(a);
-    }
-    const text = a.message?.text?.trim();
-    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
-    if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
-    if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
-    if (options.schema && !options.schema.safeParse(text).success) {
-      return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
-    }
-    return accept(text);
-  });
+  const { value, answer, question, handedOver } = await askUntilValid<string | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (options.skippable && button?.nonce === nonce && button.payload === 'skip')
+          return accept(undefined);
+        return interpretStrayButton(a);
+      }
+      return interpretText(a, options, maxLength);
+    },
+    { nonce, skippable: options.skippable, handover: options.handover },
+  );
   await settleQuestion(answer, question, {
     text: options.question,
-    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+    ...settledChoice(answer, value, handedOver),
   });
   return value;
+}
+
+function interpretText(a: DialogueContext, options: AskTextOptions, maxLength: number): Outcome<string> {
+  const text = a.message?.text?.trim();
+  if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+  if (text.length === 0) return refuse(wrongKindHint(a, 'text'));
+  if (text.length > maxLength) return refuse(a.t('dialogue-hint-too-long', { max: maxLength }));
+  if (options.schema && !options.schema.safeParse(text).success) {
+    return refuse(a.t(options.invalidHintKey ?? 'dialogue-hint-invalid-text'));
+  }
+  return accept(text);
+}
+
+/** What a settled question shows under it: «✓ Пропустить», «✓ Уточнит куратор», or nothing for an answer. */
+function settledChoice(answer: DialogueContext, value: unknown, handedOver: boolean | undefined) {
+  if (handedOver) return { chosen: answer.t('dialogue-stuck-curator-chosen') };
+  return value === undefined ? { chosen: answer.t('dialogue-skip') } : {};
 }
 
 export interface ChoiceOption<T extends string> {
@@ -243,19 +313,25 @@ export async function askChoice<T extends string>(
     if (options.skippable) keyboard.row().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'));
     return c.reply(options.question, { reply_markup: keyboard });
   };
-  const { value, answer, question } = await askUntilValid<T | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (!button || button.nonce !== nonce) return interpretStrayButton(a);
-      if (button.payload === 'skip' && options.skippable) return accept(undefined);
-      const option = options.options[Number(button.payload)];
-      return option ? accept(option.value) : interpretStrayButton(a);
-    }
-    const text = a.message?.text?.trim().toLocaleLowerCase('ru');
-    const typed = options.options.find((option) => option.label.toLocaleLowerCase('ru') === text);
-    if (typed) return accept(typed.value);
-    return refuse(wrongKindHint(a, 'button'));
-  });
+  const { value, answer, question } = await askUntilValid<T | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (!button || button.nonce !== nonce) return interpretStrayButton(a);
+        if (button.payload === 'skip' && options.skippable) return accept(undefined);
+        const option = options.options[Number(button.payload)];
+        return option ? accept(option.value) : interpretStrayButton(a);
+      }
+      const text = a.message?.text?.trim().toLocaleLowerCase('ru');
+      const typed = options.options.find((option) => option.label.toLocaleLowerCase('ru') === text);
+      if (typed) return accept(typed.value);
+      return refuse(wrongKindHint(a, 'button'));
+    },
+    { nonce, skippable: options.skippable },
+  );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
   await settleQuestion(answer, question, { text: options.question, chosen });
   return value;
@@ -386,6 +462,8 @@ export interface AskDateOptions {
   birthOf?: BirthOf;
   /** The example the format hint gives (dd.mm.yyyy); by default one that fits the question. */
   example?: string;
+  /** When answers keep failing, the question may be left to the curator: it then returns this value. */
+  handover?: string;
 }
 
 /** The example date a question about an upcoming day can give: tomorrow, or the first of next month. */
@@ -440,28 +518,44 @@ export async function askDate(
         ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
         : undefined,
     });
-  const { value, answer, question } = await askUntilValid<string | undefined>(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) {
-      const button = parseButton(a.callbackQuery.data);
-      if (options.skippable && button?.nonce === nonce && button.payload === 'skip') return accept(undefined);
-      return interpretStrayButton(a);
-    }
-    const text = a.message?.text;
-    if (text === undefined) return refuse(wrongKindHint(a, 'text'));
-    if (text.length > 40) return refuse(a.t('dialogue-hint-date-format', { example: bounds.example }));
-    const typed = readRussianDate(text);
-    if (!typed.ok) return refuseTypedDate(a, typed, bounds.example);
-    const date = typed.date;
-    if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
-    if (bounds.earliest && date < bounds.earliest.date) return refuse(a.t(bounds.earliest.hint));
-    if (bounds.latest && date > bounds.latest.date) return refuse(a.t(bounds.latest.hint));
-    return accept(date);
-  });
+  const { value, answer, question, handedOver } = await askUntilValid<string | undefined>(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) {
+        const button = parseButton(a.callbackQuery.data);
+        if (options.skippable && button?.nonce === nonce && button.payload === 'skip')
+          return accept(undefined);
+        return interpretStrayButton(a);
+      }
+      return interpretDate(a, options, today, bounds);
+    },
+    { nonce, skippable: options.skippable, handover: options.handover },
+  );
   await settleQuestion(answer, question, {
     text: options.question,
-    ...(value === undefined ? { chosen: answer.t('dialogue-skip') } : {}),
+    ...settledChoice(answer, value, handedOver),
   });
   return value;
+}
+
+function interpretDate(
+  a: DialogueContext,
+  options: AskDateOptions,
+  today: string,
+  bounds: DateBounds,
+): Outcome<string> {
+  const text = a.message?.text;
+  if (text === undefined) return refuse(wrongKindHint(a, 'text'));
+  if (text.length > 40) return refuse(a.t('dialogue-hint-date-format', { example: bounds.example }));
+  const typed = readRussianDate(text);
+  if (!typed.ok) return refuseTypedDate(a, typed, bounds.example);
+  const date = typed.date;
+  if (!options.allowFuture && date > today) return refuse(a.t('dialogue-hint-date-future'));
+  if (bounds.earliest && date < bounds.earliest.date) return refuse(a.t(bounds.earliest.hint));
+  if (bounds.latest && date > bounds.latest.date) return refuse(a.t(bounds.latest.hint));
+  return accept(date);
 }
 
 /** A Russian phone in one shape: +7 and ten digits; other countries as + and their digits. */
@@ -484,18 +578,25 @@ export async function askContact(
 ): Promise<string> {
   const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
   const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
-  const { value, answer } = await askUntilValid(conversation, ctx, ask, (a) => {
-    if (a.callbackQuery) return interpretStrayButton(a);
-    const contact = a.message?.contact;
-    if (!contact) {
-      const looksLikePhone = /^[\d\s()+-]{5,}$/.test(a.message?.text ?? '');
-      return refuse(a.t(looksLikePhone ? 'dialogue-hint-contact-typed' : 'dialogue-hint-expected-contact'));
-    }
-    if (contact.user_id !== a.from?.id) return refuse(a.t('dialogue-hint-contact-foreign'));
-    const phone = normalizePhone(contact.phone_number);
-    if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
-    return accept(phone);
-  });
+  const nonce = await newNonce(conversation);
+  const { value, answer } = await askUntilValid(
+    conversation,
+    ctx,
+    ask,
+    (a) => {
+      if (a.callbackQuery) return interpretStrayButton(a);
+      const contact = a.message?.contact;
+      if (!contact) {
+        const looksLikePhone = /^[\d\s()+-]{5,}$/.test(a.message?.text ?? '');
+        return refuse(a.t(looksLikePhone ? 'dialogue-hint-contact-typed' : 'dialogue-hint-expected-contact'));
+      }
+      if (contact.user_id !== a.from?.id) return refuse(a.t('dialogue-hint-contact-foreign'));
+      const phone = normalizePhone(contact.phone_number);
+      if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
+      return accept(phone);
+    },
+    { nonce },
+  );
   await answer.reply(answer.t('dialogue-contact-thanks'), { reply_markup: { remove_keyboard: true } });
   return value;
 }
@@ -584,7 +685,8 @@ export async function askAttachments(
     }
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     hints += 1;
-    if (hints > MAX_HINTS) return leaveAfterTooManyHints(conversation, answer);
+    // The «Готово» / «Пропустить» under every hint is the way on here; the bound keeps the log finite.
+    if (hints > MAX_HINTS * MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
     await answer.reply(hint ?? '', { reply_markup: keyboardFor(answer) });
   }
 }

@@ -1,6 +1,6 @@
 import type { ConversationData, ConversationStorage, VersionedState } from '@grammyjs/conversations';
 import type { Redis } from 'ioredis';
-import type { BotContext } from '../context.js';
+import type { BotContext, DialoguePrompt } from '../context.js';
 import { DIALOGUE_VERSION } from './version.js';
 
 export interface DialogueStorageOptions {
@@ -24,33 +24,62 @@ export function dialogueKeys(prefix: string) {
 // A safety net only: the idle closer removes state long before this, even if it was down for days.
 const STATE_TTL_EXTRA_SECONDS = 7 * 24 * 3600;
 
+/** What is stored per chat: the conversations plugin's state and the question the dialogue waits on. */
+interface StoredDialogue extends VersionedState<ConversationData> {
+  prompt?: DialoguePrompt;
+}
+
+/** The question the chat's dialogue waits on, as stored with its state (undefined: no dialogue). */
+export async function readDialoguePrompt(
+  redis: Redis,
+  prefix: string,
+  chatId: number,
+): Promise<DialoguePrompt | undefined> {
+  const raw = await redis.get(dialogueKeys(prefix).state(String(chatId)));
+  return raw ? (JSON.parse(raw) as StoredDialogue).prompt : undefined;
+}
+
 /**
  * Conversation state in Redis, so a dialogue survives a restart of the bot and any bot process can
- * continue it. Every write (each update a dialogue handles) also moves the chat's idle deadline.
+ * continue it. Every write (each update a dialogue handles) also moves the chat's idle deadline, and keeps
+ * the question the dialogue now waits on. An update whose handling failed writes nothing: the dialogue
+ * stays where it was before it, and the error handler asks that question again.
  */
 export function createDialogueStorage(
   options: DialogueStorageOptions,
 ): ConversationStorage<BotContext, ConversationData> {
   const keys = dialogueKeys(options.prefix);
   const ttlSeconds = Math.ceil(options.idleMs / 1000) + STATE_TTL_EXTRA_SECONDS;
+  // Private chats only: the chat id is the person.
+  const chatKeyOf = (ctx: BotContext) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined);
   return {
-    type: 'key',
+    type: 'context',
     version: DIALOGUE_VERSION,
-    // Private chats only: the chat id is the person.
-    getStorageKey: (ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined),
     adapter: {
-      async read(chatKey) {
+      async read(ctx) {
+        const chatKey = chatKeyOf(ctx);
+        if (chatKey === undefined) return undefined;
         const raw = await options.redis.get(keys.state(chatKey));
-        return raw ? (JSON.parse(raw) as VersionedState<ConversationData>) : undefined;
+        if (!raw) return undefined;
+        const { prompt: _prompt, ...state } = JSON.parse(raw) as StoredDialogue;
+        return state;
       },
-      async write(chatKey, state) {
+      async write(ctx, state) {
+        const chatKey = chatKeyOf(ctx);
+        if (chatKey === undefined || ctx.dialogueTurn?.failed) return;
+        const stored: StoredDialogue = {
+          ...state,
+          ...(ctx.dialogueTurn?.prompt ? { prompt: ctx.dialogueTurn.prompt } : {}),
+        };
         await options.redis
           .multi()
-          .set(keys.state(chatKey), JSON.stringify(state), 'EX', ttlSeconds)
+          .set(keys.state(chatKey), JSON.stringify(stored), 'EX', ttlSeconds)
           .zadd(keys.idleIndex, Date.now() + options.idleMs, chatKey)
           .exec();
       },
-      async delete(chatKey) {
+      async delete(ctx) {
+        const chatKey = chatKeyOf(ctx);
+        if (chatKey === undefined || ctx.dialogueTurn?.failed) return;
         await options.redis.multi().del(keys.state(chatKey)).zrem(keys.idleIndex, chatKey).exec();
       },
     },

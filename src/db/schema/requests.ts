@@ -120,6 +120,35 @@ export const messages = pgTable(
   ],
 );
 
+/**
+ * A family member's message typed outside any dialogue, kept until they choose in one tap where it goes (a
+ * request's curator, a general question, a new request); deleted once it has gone (features/relay).
+ */
+export const heldMessages = pgTable(
+  'held_messages',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    familyId: integer()
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    memberId: integer()
+      .notNull()
+      .references(() => familyMembers.id, { onDelete: 'cascade' }),
+    chatId: telegramId().notNull(),
+    telegramMessageId: integer().notNull(),
+    kind: messageKind().notNull(),
+    text: text(),
+    fileId: text(),
+    fileUniqueId: text(),
+    fileName: text(),
+    mimeType: text(),
+    fileSize: integer(),
+    mediaGroupId: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.memberId, t.id), unique().on(t.chatId, t.telegramMessageId)],
+);
+
 export const attachments = pgTable(
   'attachments',
   {

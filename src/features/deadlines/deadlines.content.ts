@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { districts, escalations, families, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
+import { regionTimePhrase } from '../../time.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { formatRegionTime } from '../delivery/notification-content.js';
 import type { Notification } from '../delivery/notifications.repository.js';
@@ -92,7 +93,7 @@ export async function renderDeadlineNotification(
         category: t('delivery-category', { category: request.category }),
         district: request.district,
         deadline: formatRegionTime(deadline, deps.timeZone),
-        timeZone: deps.timeZone,
+        regionTime: regionTimePhrase(t, deps.timeZone),
       };
       const curatorId =
         escalation.clock === 'resolve' ? (request.takenById ?? request.curatorId) : request.curatorId;
@@ -161,7 +162,7 @@ export async function renderDeadlineNotification(
         district: request.district,
         curator: await staffName(request.curatorId),
         deadline: formatRegionTime(request.takeDeadlineAt, deps.timeZone),
-        timeZone: deps.timeZone,
+        regionTime: regionTimePhrase(t, deps.timeZone),
       });
       // The on-call curator is told to stand by (taking needs the request handed to them); supervisors
       // can open or reassign it.

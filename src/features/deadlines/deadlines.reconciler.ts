@@ -134,22 +134,33 @@ export function createDeadlinesReconciler(deps: {
         return next !== undefined && next.dueAt.getTime() < now.getTime() - LOST_AFTER_MS;
       });
       if (late.length === 0) continue;
-      const { dead, missing } = await dropDeadJobs(
-        deps.queue,
-        late.flatMap((request) => {
-          const next = nextStep(request, request.fired, deps.policies);
-          return next
-            ? [escalationJobId({ requestId: request.id, clock: next.clock, level: next.level })]
-            : [];
-        }),
-        deps.logger,
-      );
-      if (dead + missing > 0) {
-        repairs.inc({ reason: 'dead' }, dead);
-        repairs.inc({ reason: 'lost' }, missing);
-        deps.logger.warn({ dead, lost: missing }, 'deadline timers re-created');
+      const jobIdOf = (request: LadderRequestWithFired) => {
+        const next = nextStep(request, request.fired, deps.policies);
+        return next ? escalationJobId({ requestId: request.id, clock: next.clock, level: next.level }) : '';
+      };
+      const { dead, missing } = await dropDeadJobs(deps.queue, late.map(jobIdOf), deps.logger);
+      // A job missing now may have fired and finished since the page was read (a worker lagging more than
+      // 5 s): read those requests again and put back only timers still owed.
+      const gone = new Set(missing);
+      const owed: LadderRequestWithFired[] = [];
+      let lost = 0;
+      for (const request of late) {
+        if (!gone.has(jobIdOf(request))) {
+          owed.push(request);
+          continue;
+        }
+        const fresh = await repository.ladderRequest(request.id);
+        if (fresh && jobIdOf(fresh) === jobIdOf(request)) {
+          owed.push(fresh);
+          lost += 1;
+        }
       }
-      requeued += await deps.scheduler.scheduleMany(late, now);
+      if (dead.length + lost > 0) {
+        repairs.inc({ reason: 'dead' }, dead.length);
+        repairs.inc({ reason: 'lost' }, lost);
+        deps.logger.warn({ dead: dead.length, lost }, 'deadline timers re-created');
+      }
+      requeued += await deps.scheduler.scheduleMany(owed, now);
     }
     await requeueDigests(now);
     return requeued;

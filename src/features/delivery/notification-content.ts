@@ -1,19 +1,23 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
+import type { SendClass } from '../../telegram/send-slots.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
+import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
 import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
+import { relayNotificationKinds } from '../relay/relay.kinds.js';
 import { cardFilesKind, filesAfterCard, renderCardFiles } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds, tellFamilyCardDelivered } from '../routing/routing.usecases.js';
 import { erasureNoticeKind, renderErasureNotice } from '../settings/settings.erasure.js';
 import {
   isSupervisionNotificationKind,
@@ -40,6 +44,26 @@ export interface NotificationContent {
   notBefore?: Date;
 }
 
+/** Notices that go before ordinary ones when the send budget is short: people waiting for each other. */
+const urgentKinds = new Set<string>([
+  notificationKinds.requestCard,
+  deadlineNotificationKinds.urgent,
+  deadlineNotificationKinds.alert,
+  relayNotificationKinds.toFamily,
+  relayNotificationKinds.toStaff,
+  relayNotificationKinds.edit,
+]);
+
+/**
+ * A notification's place in the send budget (send-slots.ts): request cards, urgent alerts and relayed
+ * messages first; digests last; everything else in between. A person's own replies go before all of them.
+ */
+export function sendClassOf(kind: string): SendClass {
+  if (urgentKinds.has(kind)) return 'urgent';
+  if (kind === deadlineNotificationKinds.digest) return 'bulk';
+  return 'notice';
+}
+
 /** A deadline as people in the region read it: `25.11.2026, 14:30`. */
 export function formatRegionTime(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('ru-RU', {
@@ -58,6 +82,10 @@ const unreachablePayload = z.object({
   nextStaffId: z.number().int().nullable(),
 });
 const familyPayload = z.object({ familyId: z.number().int() });
+const familyAssignedPayload = z.object({
+  familyId: z.number().int(),
+  reason: z.enum(['registered', 'district_changed', 'handed_over']),
+});
 
 const familyNoticePayload = z.object({
   staffId: z.number().int().positive(),
@@ -80,7 +108,7 @@ async function renderFamilyNotice(
     .from(requests)
     .where(eq(requests.id, notification.requestId));
   const [curator] = await deps.db
-    .select({ fullName: staff.fullName })
+    .select({ fullName: staff.fullName, role: staff.role })
     .from(staff)
     .where(eq(staff.id, payload.staffId));
   if (!member || member.erasedAt || !request || !curator) return undefined;
@@ -95,6 +123,13 @@ async function renderFamilyNotice(
     return row?.text ?? undefined;
   };
   switch (notification.kind) {
+    case notificationKinds.familyRequestDelivered:
+      return {
+        text:
+          curator.role === 'curator'
+            ? t('req-delivered-curator', { number, curator: curator.fullName })
+            : t('req-delivered-supervisors', { number }),
+      };
     case notificationKinds.familyRequestTaken:
       return {
         text: t('cur-family-taken', {
@@ -154,11 +189,20 @@ export async function renderNotification(
       const keyboard = takeable ? curatorCardKeyboard(t, requestId, 'take') : new InlineKeyboard();
       withFullDetailsButton(keyboard, t, requestId, card.shortened);
       const staffId = notification.recipientStaffId;
+      const files = staffId === null ? undefined : filesAfterCard(notification, requestId, staffId);
       return {
         text: card.text,
         ...(keyboard.inline_keyboard.flat().length > 0 ? { replyMarkup: keyboard } : {}),
-        // The family's files follow the card, as replies to it, in the commit that marks it sent.
-        ...(staffId === null ? {} : { followUps: filesAfterCard(notification, requestId, staffId) }),
+        // The family's files follow the card, as replies to it, in the commit that marks it sent; the
+        // family learns who has the request now that it has arrived.
+        ...(staffId === null || !files
+          ? {}
+          : {
+              followUps: async (tx: DbOrTx, ids: number[]) => [
+                ...(await files(tx, ids)),
+                ...(await tellFamilyCardDelivered(tx, { requestId, staffId })),
+              ],
+            }),
       };
     }
     case cardFilesKind:
@@ -167,6 +211,7 @@ export async function renderNotification(
       return renderRetraction(deps, notification);
     case erasureNoticeKind:
       return renderErasureNotice(deps, notification);
+    case notificationKinds.familyRequestDelivered:
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:
     case notificationKinds.familyRequestRejected:
@@ -196,6 +241,30 @@ export async function renderNotification(
       return {
         text: card.text,
         ...(keyboard.inline_keyboard.flat().length > 0 ? { replyMarkup: keyboard } : {}),
+      };
+    }
+    case notificationKinds.familyAssigned: {
+      const { familyId, reason } = familyAssignedPayload.parse(notification.payload);
+      const [family] = await deps.db
+        .select({ district: districts.name, curatorId: families.curatorId, erasedAt: families.erasedAt })
+        .from(families)
+        .innerJoin(districts, eq(districts.id, families.districtId))
+        .where(eq(families.id, familyId));
+      // Handed on again before this was sent, or erased at the family's request: nothing true to say.
+      if (!family || family.erasedAt || family.curatorId !== notification.recipientStaffId) return undefined;
+      const [member] = await deps.db
+        .select({ name: familyMembers.fullName })
+        .from(familyMembers)
+        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+        .orderBy(asc(familyMembers.id))
+        .limit(1);
+      return {
+        text: t('delivery-family-assigned', {
+          reason,
+          name: member?.name ?? t('relay-family-unknown'),
+          district: family.district,
+        }),
+        replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
       };
     }
     case notificationKinds.familyWithoutCurator: {

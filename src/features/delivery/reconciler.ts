@@ -24,7 +24,7 @@ export async function dropDeadJobs(
   queue: Queue,
   jobIds: string[],
   logger: Logger,
-): Promise<{ dead: number; missing: number }> {
+): Promise<{ dead: string[]; missing: string[] }> {
   const states = await Promise.all(jobIds.map((id) => queue.getJobState(id)));
   const notLive = jobIds.filter((_, index) => !liveStates.has(states[index]!));
   // getJobState says 'unknown' both for a missing job and for a bare hash in no list, and remove() answers 1
@@ -41,7 +41,7 @@ export async function dropDeadJobs(
   await Promise.all(dead.map((id) => queue.remove(id).catch(() => 0)));
   if (dead.length > 0)
     logger.warn({ queue: queue.name, count: dead.length }, 'removed dead jobs before re-adding them');
-  return { dead: dead.length, missing: notLive.length - dead.length };
+  return { dead, missing: notLive.filter((_, index) => !present[index]) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { mainMenuKeyboard, menuButton } from './menu.keyboards.js';
 
 /**
  * Last in the chain: whatever no feature took. An old or foreign button gets a pop-up hint; a message
- * gets the way forward (the menu, or /start for someone not registered) — never silence.
+ * gets the way forward (the menu, what can be sent, or /start for someone not registered) — never silence.
  */
 export function createFallbackComposer() {
   const composer = new Composer<BotContext>();
@@ -18,7 +18,10 @@ export function createFallbackComposer() {
       });
       return;
     }
-    await ctx.reply(ctx.t('fallback-registered'), { reply_markup: mainMenuKeyboard(ctx.t) });
+    // Texts, photos, files and voice reach the curator (features/relay); what is left is a command we do not
+    // know, or something that cannot be passed on (a sticker, a location): say what can be sent.
+    const key = ctx.message.text === undefined ? 'relay-unsupported-family' : 'fallback-registered';
+    await ctx.reply(ctx.t(key), { reply_markup: mainMenuKeyboard(ctx.t) });
   });
   return composer;
 }

@@ -94,9 +94,12 @@ export async function registerFamily(
     const passport = createPassportRepository({ db: tx });
     for (const child of draft.children) await passport.insertChild(familyId, child);
     for (const relative of draft.relatives) await passport.insertRelative(familyId, relative);
-    if (curatorId === undefined) {
-      await writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId } });
-    }
+    await writeOutbox(
+      tx,
+      curatorId === undefined
+        ? { kind: 'family_without_curator', payload: { familyId } }
+        : { kind: 'family_assigned', payload: { familyId, staffId: curatorId, reason: 'registered' } },
+    );
     return { ok: true, familyId, memberId, curatorName: await curatorName(tx, curatorId) } as const;
   });
 }

@@ -46,9 +46,15 @@ export async function savePassportFields(
       .update(families)
       .set({ curatorId: curatorId ?? null, updatedAt: now })
       .where(eq(families.id, owner.familyId));
-    if (curatorId === undefined) {
-      await writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId: owner.familyId } });
-    }
+    await writeOutbox(
+      tx,
+      curatorId === undefined
+        ? { kind: 'family_without_curator', payload: { familyId: owner.familyId } }
+        : {
+            kind: 'family_assigned',
+            payload: { familyId: owner.familyId, staffId: curatorId, reason: 'district_changed' },
+          },
+    );
     return { curatorChanged: true };
   });
 }

@@ -308,11 +308,16 @@ async function relayStaffMessage(
   if (target.question && target.requestId !== null) await refreshCards(ctx, target.requestId, options.card);
 }
 
-async function relayFamilyMessage(
+/**
+ * A family member's message to the curator, and what they are told. `sentKey`: the text that says it went
+ * (relay-family-sent by default; a message typed outside «Написать куратору» says how it was routed).
+ */
+export async function relayFamilyMessage(
   ctx: BotContext,
   message: Message,
   target: AlbumTarget,
   firstOfAlbum: boolean,
+  options: { sentKey?: 'relay-free-sent' } = {},
 ) {
   const member = ctx.member!;
   const result = await relayFromFamily(
@@ -345,14 +350,16 @@ async function relayFamilyMessage(
   await ctx.reply(
     result.resumed
       ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
-      : ctx.t('relay-family-sent', { about }),
+      : options.sentKey && result.number !== null
+        ? ctx.t(options.sentKey, { number: String(result.number) })
+        : ctx.t('relay-family-sent', { about }),
   );
   // Back in work: the curator's card no longer says «ждём ответа семьи».
   if (result.resumed && target.requestId !== null) await refreshCards(ctx, target.requestId);
 }
 
 /** Shows the request as it is now on every card of it that delivery sent, and on the one pressed. */
-async function refreshCards(
+export async function refreshCards(
   ctx: BotContext,
   requestId: number,
   pressed?: { chatId: number; messageId: number },

@@ -57,3 +57,39 @@ export function chooseTopicKeyboard(
   }
   return keyboard.text(t('relay-topic-general'), relayCallback.toRequest(0));
 }
+
+/**
+ * Where held messages go (relay.held.ts): `hold:r:<requestId>` a request of the family, `hold:g` a general
+ * question, `hold:n` a new request. Checked again on the server.
+ */
+export const heldCallbackSchema = z
+  .string()
+  .regex(/^hold:(r:\d{1,15}|g|n)$/)
+  .transform((data) => {
+    const [, kind, id] = data.split(':');
+    if (kind === 'g') return { kind: 'general' as const };
+    if (kind === 'n') return { kind: 'new' as const };
+    return { kind: 'request' as const, requestId: Number(id) };
+  });
+
+export function heldChoiceKeyboard(
+  t: Translate,
+  openRequests: Array<{ id: number; number: number; category: RequestCategory }>,
+  options: { newRequest: boolean },
+) {
+  const keyboard = new InlineKeyboard();
+  for (const request of openRequests) {
+    keyboard
+      .text(
+        t('relay-topic-request', {
+          number: String(request.number),
+          category: t('delivery-category', { category: request.category }),
+        }),
+        `hold:r:${request.id}`,
+      )
+      .row();
+  }
+  keyboard.text(t('relay-held-general'), 'hold:g');
+  if (options.newRequest) keyboard.row().text(t('relay-held-new'), 'hold:n');
+  return keyboard;
+}

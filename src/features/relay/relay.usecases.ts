@@ -240,63 +240,72 @@ export type FamilyRelayResult =
  */
 export async function relayFromFamily(
   deps: { db: Db; now?: Date },
-  input: {
-    memberId: number;
-    familyId: number;
-    chatId: number;
-    messageId: number;
-    requestId: number | null;
-    content: RelayContent;
-    replyToId?: number;
-  },
+  input: FamilyRelayInput,
 ): Promise<FamilyRelayResult> {
   const now = deps.now ?? new Date();
-  return deps.db.transaction(async (tx) => {
-    const repository = createRelayRepository({ db: tx });
-    const request =
-      input.requestId === null
-        ? undefined
-        : await repository.lockFamilyRequest(input.requestId, input.familyId);
-    if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
-    const messageId = await repository.insertMessage({
-      requestId: request?.id ?? null,
-      familyId: input.familyId,
-      direction: 'family_to_staff',
-      senderMemberId: input.memberId,
-      ...input.content,
-      familyChatId: input.chatId,
-      familyMessageId: input.messageId,
-      now,
+  return deps.db.transaction((tx) => relayFamilyMessageIn(tx, input, now));
+}
+
+export interface FamilyRelayInput {
+  memberId: number;
+  familyId: number;
+  chatId: number;
+  messageId: number;
+  requestId: number | null;
+  content: RelayContent;
+  replyToId?: number;
+}
+
+/** relayFromFamily inside the caller's transaction (a held message released: relay.held.ts). */
+export async function relayFamilyMessageIn(
+  tx: DbOrTx,
+  input: FamilyRelayInput,
+  now: Date,
+): Promise<FamilyRelayResult> {
+  const repository = createRelayRepository({ db: tx });
+  const request =
+    input.requestId === null
+      ? undefined
+      : await repository.lockFamilyRequest(input.requestId, input.familyId);
+  if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
+  const messageId = await repository.insertMessage({
+    requestId: request?.id ?? null,
+    familyId: input.familyId,
+    direction: 'family_to_staff',
+    senderMemberId: input.memberId,
+    ...input.content,
+    familyChatId: input.chatId,
+    familyMessageId: input.messageId,
+    now,
+  });
+  let resumed = false;
+  if (request) {
+    await repository.insertEvent({
+      requestId: request.id,
+      type: 'message',
+      actorKind: 'family',
+      actorMemberId: input.memberId,
+      data: { messageId, direction: 'family_to_staff', kind: input.content.kind },
+      createdAt: now,
     });
-    let resumed = false;
-    if (request) {
+    if (request.status === waitingStatus) {
+      resumed = true;
+      await repository.updateRequest(request.id, { status: 'in_progress', updatedAt: now });
       await repository.insertEvent({
         requestId: request.id,
-        type: 'message',
+        type: 'status_changed',
         actorKind: 'family',
         actorMemberId: input.memberId,
-        data: { messageId, direction: 'family_to_staff', kind: input.content.kind },
+        data: { from: waitingStatus, to: 'in_progress', messageId },
         createdAt: now,
       });
-      if (request.status === waitingStatus) {
-        resumed = true;
-        await repository.updateRequest(request.id, { status: 'in_progress', updatedAt: now });
-        await repository.insertEvent({
-          requestId: request.id,
-          type: 'status_changed',
-          actorKind: 'family',
-          actorMemberId: input.memberId,
-          data: { from: waitingStatus, to: 'in_progress', messageId },
-          createdAt: now,
-        });
-      }
     }
-    await writeOutbox(tx, {
-      kind: 'message_relayed',
-      payload: { messageId, ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}) },
-    });
-    return { ok: true, messageId, number: request?.number ?? null, resumed } as const;
+  }
+  await writeOutbox(tx, {
+    kind: 'message_relayed',
+    payload: { messageId, ...(input.replyToId !== undefined ? { replyToId: input.replyToId } : {}) },
   });
+  return { ok: true, messageId, number: request?.number ?? null, resumed } as const;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { formatDateTime } from '../../bot/format.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
+import { regionTimePhrase } from '../../time.js';
 import { readableDetails } from '../requests/requests.render.js';
 import type { CardAttachment, RequestCardData } from './request-card.repository.js';
 
@@ -46,7 +47,7 @@ export function cardHead(t: Translate, timeZone: string, card: RequestCardData):
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
     deadline: formatDateTime(card.takeDeadlineAt, timeZone, 'ru'),
-    timeZone,
+    regionTime: regionTimePhrase(t, timeZone),
   });
   return isCrisis(card) ? `${t('card-crisis')}\n${head}` : head;
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askAttachments, askChoice, askText } from '../../bot/dialogue/questions.js';
+import type { DbOrTx } from '../../db/client.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { discardHeld, heldMessagesOf } from '../relay/relay.held.js';
 import {
   askLongText,
   askPerson,
@@ -17,7 +19,9 @@ import {
   type AttachmentInput,
   choiceSets,
   FREE_TEXT_MAX,
+  LEFT_TO_CURATOR,
   LONG_TEXT_MAX,
+  MAX_ATTACHMENTS,
   parseRequestDraft,
   type RequestDetailsByCategory,
   requestCategorySchema,
@@ -230,14 +234,23 @@ export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft)
           askText(conversation, ctx, {
             question: ctx.t('req-ask-other-text'),
             maxLength: FREE_TEXT_MAX,
+            handover: LEFT_TO_CURATOR,
           }),
         ),
       ];
   }
 }
 
-/** The optional comment and files, asked after the category's questions (files not on the crisis path). */
-export function closingSteps(io: DialogueIo, draft: Draft, files: { list: AttachmentInput[] }): Step[] {
+/**
+ * The optional comment and files, asked after the category's questions (files not on the crisis path).
+ * `kept`: files the request already has (a photo the family sent before starting it); more may be added.
+ */
+export function closingSteps(
+  io: DialogueIo,
+  draft: Draft,
+  files: { list: AttachmentInput[] },
+  kept: AttachmentInput[] = [],
+): Step[] {
   const { conversation, ctx } = io;
   const steps: Step[] = [
     {
@@ -253,12 +266,18 @@ export function closingSteps(io: DialogueIo, draft: Draft, files: { list: Attach
       },
     },
   ];
-  if (draft.urgency !== 'now') {
+  if (draft.urgency !== 'now' && kept.length < MAX_ATTACHMENTS) {
     steps.push({
       field: 'attachments',
       ask: async () => {
-        const collected = await askAttachments(conversation, ctx, { question: ctx.t('req-ask-attachments') });
-        files.list = collected.map((file) => ({
+        const collected = await askAttachments(conversation, ctx, {
+          question:
+            kept.length > 0
+              ? ctx.t('req-ask-attachments-more', { count: kept.length })
+              : ctx.t('req-ask-attachments'),
+          maxFiles: MAX_ATTACHMENTS - kept.length,
+        });
+        files.list = [...kept, ...collected].map((file) => ({
           kind: file.kind,
           fileId: file.fileId,
           fileUniqueId: file.fileUniqueId,
@@ -291,18 +310,45 @@ export function summaryText(
 /**
  * «Нужна помощь»: category → the category's questions (people from the passport) → optional comment →
  * files → summary with send / edit / cancel → saved with its number and history, plus the outbox row that
- * brings it to the curator. `preset` skips the category question (from «Меры поддержки»).
+ * brings it to the curator. `preset` skips the category question (from «Меры поддержки»). `source`
+ * 'held': the family chose «Новая заявка» for messages they had typed outside any dialogue — their texts
+ * become the comment and their photos and documents the files (relay.held.ts), no longer held once saved.
  */
 export async function requestDialogue(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   preset?: string,
+  source?: string,
 ) {
   const member = ctx.member;
   if (!member) {
     await ctx.reply(ctx.t('req-not-registered'), { reply_markup: { remove_keyboard: true } });
     return;
   }
+  const held =
+    source === 'held'
+      ? await conversation.external(async (outside) =>
+          (await heldMessagesOf(outside.deps.db, member.id)).map((row) => ({
+            id: row.id,
+            kind: row.kind,
+            text: row.text,
+            file:
+              (row.kind === 'photo' || row.kind === 'document') && row.fileId
+                ? {
+                    kind: row.kind,
+                    fileId: row.fileId,
+                    ...(row.fileUniqueId ? { fileUniqueId: row.fileUniqueId } : {}),
+                    ...(row.fileName ? { fileName: row.fileName } : {}),
+                    ...(row.mimeType ? { mimeType: row.mimeType } : {}),
+                    ...(row.fileSize !== null ? { fileSize: row.fileSize } : {}),
+                  }
+                : undefined,
+          })),
+        )
+      : [];
+  const heldText = held.flatMap((row) => (row.text ? [row.text] : [])).join('\n');
+  const heldFiles = held.flatMap((row) => (row.file ? [row.file] : []));
+  if (held.length > 0) await ctx.reply(ctx.t('req-from-held', { files: heldFiles.length }));
   const presetCategory = requestCategorySchema.safeParse(preset);
   const category: RequestCategory = presetCategory.success
     ? presetCategory.data
@@ -327,10 +373,12 @@ export async function requestDialogue(
   const io: DialogueIo = { conversation, ctx, household: loaded.household, passportAddress: loaded.address };
   await ctx.reply(ctx.t('req-category-intro', { category: categoryLabel(ctx.t, category) }));
 
-  const draft: Draft = {};
-  const files = { list: [] as AttachmentInput[] };
-  const allSteps = () => [...stepsOf(category, io, draft), ...closingSteps(io, draft, files)];
+  const draft: Draft = heldText ? { comment: heldText } : {};
+  const files = { list: [...heldFiles] as AttachmentInput[] };
+  const allSteps = () => [...stepsOf(category, io, draft), ...closingSteps(io, draft, files, heldFiles)];
   for (const step of allSteps()) {
+    // What the family typed before is the comment already; the summary's «Изменить» can still change it.
+    if (step.field === 'comment' && heldText) continue;
     // Psychologist: choosing «прямо сейчас» removes later steps (preferred time, files); re-check each time.
     if (allSteps().some((current) => current.field === step.field)) await step.ask(draft);
   }
@@ -349,7 +397,9 @@ export async function requestDialogue(
     ];
     const action = await askChoice(conversation, ctx, { question: summary, options, columns: 1 });
     if (action === 'cancel') {
-      await ctx.reply(ctx.t('req-dialogue-cancelled'), { reply_markup: mainMenuKeyboard(ctx.t) });
+      await ctx.reply(ctx.t(held.length > 0 ? 'req-dialogue-cancelled-held' : 'req-dialogue-cancelled'), {
+        reply_markup: mainMenuKeyboard(ctx.t),
+      });
       return;
     }
     if (action === 'edit') {
@@ -367,12 +417,17 @@ export async function requestDialogue(
       continue;
     }
     if (!parsed.success) continue;
+    const heldIds = held.map((row) => row.id);
     const submission = {
       familyId,
       memberId: member.id,
       submissionKey: loaded.submissionKey,
       draft: parsed.data,
       attachments: files.list,
+      // The held messages are in this request now: no longer held, in the same commit.
+      ...(heldIds.length > 0
+        ? { alsoInTransaction: (tx: DbOrTx) => discardHeld(tx, member.id, heldIds) }
+        : {}),
     };
     const result = await conversation.external(async (outside) => {
       const saved = await createRequest(
@@ -401,11 +456,8 @@ export async function requestDialogue(
       await ctx.reply(ctx.t('req-summary-invalid'));
       continue;
     }
-    const args = {
-      number: String(result.request.number),
-      curator: result.curatorName ?? '',
-      hasCurator: result.curatorName ? 'yes' : 'no',
-    };
+    // No name yet: routing and delivery decide who gets the card; the family is told once it has arrived.
+    const args = { number: String(result.request.number) };
     if (result.request.priority === 'urgent') {
       await ctx.reply(
         ctx.t('req-created-urgent', { ...args, contacts: ctx.deps.config.crisisContacts.join('\n') }),

@@ -1,9 +1,10 @@
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
-import { askChoice, askDate, askText, MAX_HINTS, upcomingExample } from '../../bot/dialogue/questions.js';
+import { askChoice, askDate, askText, upcomingExample } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import {
+  LEFT_TO_CURATOR,
   LONG_TEXT_MAX,
   type PersonRef,
   SHORT_TEXT_MAX,
@@ -40,6 +41,7 @@ export async function askPerson(
       question,
       maxLength: SHORT_TEXT_MAX,
       schema: shortTextSchema,
+      handover: LEFT_TO_CURATOR,
     });
     return [{ householdMemberId: null, name: shortTextSchema.parse(name) }];
   };
@@ -63,7 +65,8 @@ const MAX_WEEKDAY_TURNS = 30;
 
 /**
  * Days of the week as toggle buttons (✓ marks the chosen ones) and «Готово». Anything else gets a hint and
- * the keyboard again; after too many turns the dialogue is left politely (the replay log stays bounded).
+ * the keyboard again (the keyboard is the way on); after MAX_WEEKDAY_TURNS the dialogue is left politely
+ * (the replay log stays bounded).
  */
 export async function askWeekdays(
   conversation: DialogueConversation,
@@ -85,7 +88,6 @@ export async function askWeekdays(
     return markup.row().text(c.t('req-weekdays-done'), `rqd:${nonce}:done`);
   };
   let question = await ctx.reply(options.question, { reply_markup: keyboard(ctx) });
-  let hints = 0;
   for (let turn = 0; turn < MAX_WEEKDAY_TURNS; turn++) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
@@ -112,8 +114,6 @@ export async function askWeekdays(
     }
     const hint = answer.t(answer.callbackQuery ? 'dialogue-hint-stale-button' : 'req-hint-weekdays');
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
-    hints += 1;
-    if (hints > MAX_HINTS) break;
     // The hint, then the question again with its keyboard; the old keyboard goes, so only one is live.
     await answer.api
       .editMessageReplyMarkup(question.chat.id, question.message_id, { reply_markup: undefined })
@@ -142,12 +142,13 @@ export async function askUpcomingDate(
     forbidPast: true,
     maxDaysAhead: UPCOMING_DAYS_AHEAD,
     example,
+    handover: LEFT_TO_CURATOR,
   });
 }
 
 /** A long answer (description, wish, address) with the shared hints for overlong or empty text. */
 export function askLongText(conversation: DialogueConversation, ctx: DialogueContext, question: string) {
-  return askText(conversation, ctx, { question, maxLength: LONG_TEXT_MAX });
+  return askText(conversation, ctx, { question, maxLength: LONG_TEXT_MAX, handover: LEFT_TO_CURATOR });
 }
 
 /** A short answer (school, hours, kindergarten). */
@@ -157,5 +158,5 @@ export function askShortText(
   question: string,
   maxLength = SHORT_TEXT_MAX,
 ) {
-  return askText(conversation, ctx, { question, maxLength });
+  return askText(conversation, ctx, { question, maxLength, handover: LEFT_TO_CURATOR });
 }

@@ -1,6 +1,6 @@
 import type { RequestCategory } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
-import type { PersonRef, RequestDetailsByCategory } from './requests.schemas.js';
+import { LEFT_TO_CURATOR, type PersonRef, type RequestDetailsByCategory } from './requests.schemas.js';
 
 /**
  * Request details in readable form, label by label, in the order the dialogue asks them: the one renderer
@@ -18,6 +18,7 @@ export interface DetailLine {
 const person = (ref: PersonRef) => ref.name;
 
 function formatDate(isoDate: string, language: string): string {
+  if (isoDate === LEFT_TO_CURATOR) return isoDate;
   const date = new Date(`${isoDate}T12:00:00Z`);
   return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'ru-RU', {
     day: 'numeric',
@@ -43,7 +44,10 @@ export function renderRequestDetails<K extends RequestCategory>(
   language = 'ru',
   audience: DetailsAudience = 'family',
 ): DetailLine[] {
-  const line = (field: string, value: string): DetailLine => ({ label: t(`req-field-${field}`), value });
+  const line = (field: string, value: string): DetailLine => ({
+    label: t(`req-field-${field}`),
+    value: value === LEFT_TO_CURATOR ? t(`req-left-to-curator-${audience}`) : value,
+  });
   const choice = (set: string, code: string) =>
     t(
       `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,

@@ -67,6 +67,12 @@ export function upcomingDateSchema(today: string, maxDaysAhead = UPCOMING_DAYS_A
     .refine((value) => value <= last, { error: 'too far ahead' });
 }
 
+/**
+ * An answer the family left to the curator when it would not go in the chat (issue 13 §5): stored in place of
+ * the answer, shown as «уточнит куратор» to the family and as a thing to ask to staff.
+ */
+export const LEFT_TO_CURATOR = '@curator';
+
 /** Someone from the passport's household, or a person the family named when the passport has nobody. */
 export const personRefSchema = z.object({
   householdMemberId: z.number().int().positive().nullable(),
@@ -103,7 +109,7 @@ const common = {
 
 /** The details schema of every category; `today` bounds dates that must be upcoming. */
 export function detailsSchemas(today: string) {
-  const upcoming = upcomingDateSchema(today);
+  const upcoming = z.union([z.literal(LEFT_TO_CURATOR), upcomingDateSchema(today)]);
   return {
     nanny: z.strictObject({
       children: z.array(personRefSchema).min(1).max(10),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { type DeadlinePolicies, deadlinesFor } from '../deadlines/policies.js';
@@ -55,6 +55,8 @@ export async function createRequest(
     attachments: AttachmentInput[];
     /** A curator creating the request on the family's behalf (phone intake): the `created` event names them. */
     createdByStaffId?: number;
+    /** What else must commit with a new request (the family's held messages it took in). */
+    alsoInTransaction?: (tx: DbOrTx) => Promise<void>;
   },
 ): Promise<CreateRequestResult> {
   const now = deps.now ?? new Date();
@@ -114,6 +116,7 @@ export async function createRequest(
       files.map((file) => ({ ...file, requestId: request.id, createdAt: now })),
     );
     await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request.id } });
+    if (input.alsoInTransaction) await input.alsoInTransaction(tx);
     return {
       ok: true,
       request: { id: request.id, number: request.number, priority },

@@ -14,9 +14,13 @@ export type RoutingChoice =
 export const notificationKinds = {
   requestCard: 'request_card',
   familyWithoutCurator: 'family_without_curator',
+  /** To a curator: a family was given to them (registered, moved into their district, handed over). */
+  familyAssigned: 'family_assigned',
   recipientUnreachable: 'recipient_unreachable',
   /** To each family member: a curator took their request, resolved it, rejected it. */
   familyRequestTaken: 'family_request_taken',
+  /** To each family member: the request's card reached a curator (who, by name) or the district supervisors. */
+  familyRequestDelivered: 'family_request_delivered',
   familyRequestResolved: 'family_request_resolved',
   familyRequestRejected: 'family_request_rejected',
   /** To the request's curator (or the district supervisors when it has none): the family cancelled / reopened it. */
@@ -136,6 +140,22 @@ export async function notifyFamilyWithoutCurator(
   );
 }
 
+/** Tells a curator that a family is theirs now; one notification per outbox row. */
+export async function notifyFamilyAssigned(
+  { db }: { db: Db },
+  outboxId: number,
+  assigned: { familyId: number; staffId: number; reason: string },
+): Promise<number[]> {
+  return createRoutingRepository({ db }).notifyStaff([
+    {
+      staffId: assigned.staffId,
+      kind: notificationKinds.familyAssigned,
+      dedupeKey: `outbox:${outboxId}:staff:${assigned.staffId}`,
+      payload: { familyId: assigned.familyId, reason: assigned.reason },
+    },
+  ]);
+}
+
 /**
  * A staff recipient turned out to have blocked the bot (already flagged by the caller, in `tx`). A request
  * card they should have got goes to the next recipient in the routing order, and the supervisors are told.
@@ -235,6 +255,37 @@ export async function notifyRequestCurator(
       kind: notice.kind,
       dedupeKey: `outbox:${outboxId}:staff:${staffId}`,
       requestId: notice.requestId,
+    })),
+  );
+}
+
+/**
+ * A new request's card reached a staff member's chat (called in the transaction that marks it sent): each
+ * family member is told who has it now — the curator by name, or the district supervisors once, however
+ * many of them got it. Told only after delivery, so a card that went elsewhere (the first curator had
+ * blocked the bot) never names the wrong person.
+ */
+export async function tellFamilyCardDelivered(
+  tx: DbOrTx,
+  card: { requestId: number; staffId: number },
+): Promise<number[]> {
+  const repository = createRoutingRepository({ db: tx });
+  const [recipient, members] = await Promise.all([
+    repository.findStaff(card.staffId),
+    repository.reachableFamilyMembersOfRequest(card.requestId),
+  ]);
+  if (!recipient) return [];
+  const toSupervisors = recipient.role !== 'curator';
+  return repository.notifyMembers(
+    members.map((member) => ({
+      memberId: member.id,
+      chatId: member.telegramId,
+      kind: notificationKinds.familyRequestDelivered,
+      dedupeKey: toSupervisors
+        ? `request:${card.requestId}:delivered:supervisors:member:${member.id}`
+        : `request:${card.requestId}:delivered:staff:${card.staffId}:member:${member.id}`,
+      requestId: card.requestId,
+      payload: { staffId: card.staffId },
     })),
   );
 }

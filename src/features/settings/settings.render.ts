@@ -1,4 +1,5 @@
 import type { Translate } from '../../i18n.js';
+import { consentVersionLabel } from '../onboarding/consent/consent.js';
 import { renderPassport } from '../passport/passport.render.js';
 import type { StoredData } from './settings.usecases.js';
 
@@ -19,7 +20,7 @@ export function renderStoredData(
     t('settings-stored-telegram', { value: String(me?.telegramId ?? none) }),
     t('settings-stored-language', { value: me?.language ?? 'ru' }),
     t('settings-stored-consent', {
-      version: me?.consentVersion ?? none,
+      version: me?.consentVersion ? consentVersionLabel(me.consentVersion) : none,
       at: me?.consentAt ? formatMoment(me.consentAt) : none,
     }),
   ];

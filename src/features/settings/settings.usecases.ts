@@ -7,6 +7,7 @@ import {
   families,
   familyInvites,
   familyMembers,
+  heldMessages,
   householdMembers,
   messages,
   requestEvents,
@@ -114,6 +115,8 @@ export async function withdrawConsent(
       .update(messages)
       .set({ text: null, fileId: null, familyChatId: null })
       .where(eq(messages.senderMemberId, owner.memberId));
+    // Messages typed outside any dialogue and not yet passed on go entirely (features/relay).
+    await tx.delete(heldMessages).where(eq(heldMessages.memberId, owner.memberId));
 
     const remaining = await tx
       .select({ id: familyMembers.id })

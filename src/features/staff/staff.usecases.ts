@@ -3,6 +3,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
+import { writeOutbox } from '../../queue/outbox.js';
 import { createStaffRepository } from './staff.repository.js';
 
 /** Deep-link payloads are at most 64 characters of A-Z a-z 0-9 _ -; ours is a prefix plus 32 random ones. */
@@ -108,6 +109,12 @@ export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: 
         .set({ curatorId: successor ?? null, updatedAt: now })
         .where(eq(families.id, family.id));
       handedOver.push({ familyId: family.id, curatorId: successor ?? null });
+      if (successor !== undefined) {
+        await writeOutbox(tx, {
+          kind: 'family_assigned',
+          payload: { familyId: family.id, staffId: successor, reason: 'handed_over' },
+        });
+      }
     }
     return { member, handedOver };
   });

@@ -5,8 +5,8 @@ dl-reminder =
        *[resolve] ⏰ Reminder: request No. { $number } needs to be resolved.
     }
     { $category }, { $district }.
-dl-reminder-left = Deadline: { $deadline } ({ $timeZone }), { $left } left.
-dl-reminder-overdue = Deadline was: { $deadline } ({ $timeZone }), { $late } ago.
+dl-reminder-left = Deadline: { $deadline } { $regionTime }, { $left } left.
+dl-reminder-overdue = Deadline was: { $deadline } { $regionTime }, { $late } ago.
 dl-reminder-deputy = You get this as the deputy of { $curator }.
 dl-alert =
     { $level ->
@@ -19,8 +19,8 @@ dl-alert =
     }
     { $category }, { $district }.
     { $justNow ->
-        [yes] The deadline has just passed: { $deadline } ({ $timeZone }).
-       *[no] Deadline was: { $deadline } ({ $timeZone }), late by { $late }.
+        [yes] The deadline has just passed: { $deadline } { $regionTime }.
+       *[no] Deadline was: { $deadline } { $regionTime }, late by { $late }.
     }
     Curator: { $curator }.
 dl-alert-regional-note = The district supervisors have already been alerted.
@@ -39,8 +39,8 @@ dl-digest =
     Open the overdue list to open each request and reassign it.
 dl-urgent =
     🔴 Urgent request No. { $number }: the family needs a psychologist right now.
-    { $district }. Curator: { $curator }.
-    It must be taken by { $deadline } ({ $timeZone }).
+    District: { $district }. Curator: { $curator }.
+    It must be taken by { $deadline } { $regionTime }.
 dl-urgent-supervisor-hint = If the curator does not answer, reassign it.
 dl-urgent-on-call-hint = You are the on-call curator: be ready to step in if a supervisor hands the request to you.
 dl-button-open = Open

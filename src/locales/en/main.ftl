@@ -4,7 +4,23 @@
 start-greeting =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
     Your family gets its own social curator here. They are reachable around the clock and can help with a nanny, a kindergarten, a psychologist, care for elderly relatives and more.
-error-generic = Something went wrong. Your data is safe — please try again in a minute.
+error-generic = Sorry, we could not answer just now. Please try again in a minute.
+# A dialogue step failed: the answer was not taken, and the question comes again right after this.
+dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
+region-time = { $zone ->
+        [kaliningrad] Kaliningrad time
+        [moscow] Moscow time
+        [samara] Samara time
+        [yekaterinburg] Yekaterinburg time
+        [omsk] Omsk time
+        [krasnoyarsk] Krasnoyarsk time
+        [irkutsk] Irkutsk time
+        [yakutsk] Yakutsk time
+        [vladivostok] Vladivostok time
+        [magadan] Magadan time
+        [kamchatka] Kamchatka time
+       *[other] local time
+    }
 
 ## Staff invites
 staff-invite-welcome =
@@ -28,7 +44,7 @@ delivery-request-card =
     }
     District: { $district }
     Family: { $family }
-    Take by: { $deadline } ({ $timeZone })
+    Take by: { $deadline } { $regionTime }
 delivery-request-card-rerouted = This request came to you because the previous recipient cannot be reached.
 delivery-category = { $category ->
         [nanny] Nanny
@@ -42,6 +58,15 @@ delivery-category = { $category ->
        *[other] Other
     }
 delivery-family-unknown = no name
+delivery-family-assigned =
+    { $reason ->
+        [registered] 👋 A new family registered in the bot and is now yours.
+        [district_changed] 👋 A family moved into your district and is now yours.
+       *[handed_over] 👋 A family has been handed to you: its curator no longer works in the service.
+    }
+    Applicant: { $name }
+    District: { $district }
+    Who is in the family and what it already receives is on the family card, button below. The family's requests will come here.
 delivery-family-without-curator =
     A family registered in the district “{ $district }”, but it has no active curator.
     Please assign a curator to the family (family id in the system: { $familyId }).
@@ -94,10 +119,19 @@ dialogue-file-received = Received. Files: { $count }. You can send more or press
 dialogue-hint-file-too-big = The file is too big: up to { $maxMb } MB, please.
 dialogue-hint-too-many-files = No more than { $max } files can be attached. Please press "Done".
 dialogue-hint-file-repeated = We already have this file.
+dialogue-stuck =
+    This question does not seem to work out — no problem. Everything you have answered so far is kept.
+    You can answer again, or choose below how to go on.
+dialogue-stuck-skip = Skip this question
+dialogue-stuck-curator = Let the curator clarify
+dialogue-stuck-curator-chosen = The curator will clarify
+dialogue-stuck-menu = Leave for the menu without saving
+dialogue-stuck-leave = Stop without saving
+dialogue-left-unsaved = All right, stopped — the answers of this conversation were not kept.
 dialogue-too-many-hints =
-    It seems this question is not working out. No problem — start again from the menu whenever it suits you.
-    If you need help right now, choose "I need help".
-dialogue-too-many-hints-unregistered = It seems this is not working out right now. No problem — send /start whenever it suits you and we will begin again.
+    Let us pause here: this conversation is closed and its answers were not kept.
+    The curator can help anyway — choose “I need help” or “Write to the curator” whenever it suits you.
+dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
 
@@ -275,6 +309,8 @@ req-field-medical-need = What is needed
 req-field-text = Request
 req-field-comment = Comment
 req-field-attachments = Files
+req-left-to-curator-family = the curator will clarify
+req-left-to-curator-staff = the family could not give it in the chat — please ask them
 
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
@@ -364,6 +400,10 @@ req-ask-legal-description = Briefly describe the situation: what happened and wh
 req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
 req-ask-other-text = Tell us in your own words what you need help with.
 req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+req-ask-attachments-more = { $count ->
+        [1] Your file is in the request already.
+       *[other] Your files are in the request already: { $count }.
+    } If you have more documents or photos, send them here and press the button under the message. If not — «Skip».
 req-ask-attachments = If you have documents or photos about this, send them here. When you are done, press the button under the message. No files — press «Skip».
 req-hint-weekdays = Tick the days with the buttons under the message and press «Done».
 req-hint-weekdays-none = Tick at least one day.
@@ -378,22 +418,21 @@ req-summary-send = ✅ Send to the curator
 req-summary-edit = ✏️ Change
 req-summary-cancel = Do not send
 req-which-field = What would you like to change?
+req-from-held = Let us make a new request. { $files ->
+        [0] Your message goes into it as the comment.
+       *[other] Your message goes into it — the text as the comment, photos and documents as files.
+    } A few questions remain.
 req-dialogue-cancelled = All right, the request is not sent. If you need help, press «I need help».
+req-dialogue-cancelled-held = All right, the request is not sent. Your message is still kept: the buttons above pass it to the curator.
 req-created =
-    Request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it now and will contact you.
-       *[no] A curator of your district gets it and will contact you.
-    }
+    Request № { $number } received; we are passing it to a curator. The curator will contact you.
     You can follow it under «My requests».
 req-created-urgent =
-    Urgent request № { $number } received.
-    { $hasCurator ->
-        [yes] Your curator { $curator } gets it right now and will contact you as soon as possible.
-       *[no] The curator on duty gets it right now and will contact you as soon as possible.
-    }
+    Urgent request № { $number } received and is being passed to a curator right now. You will be contacted as soon as possible.
     If it gets harder, do not wait — call:
     { $contacts }
+req-delivered-curator = Request № { $number } has reached a curator. Your curator for this request: { $curator }.
+req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
 
 req-status-new = received
 req-status-assigned = passed to a curator
@@ -459,7 +498,7 @@ req-cannot-cancel = This request can no longer be cancelled.
 req-reopened = The request is back in work. The curator sees it in the request's history.
 req-cannot-reopen = Only a resolved request can be returned to work, within 7 days.
 req-not-found = There is no such request among yours.
-req-rating-question = Request № { $number } is resolved. Please rate the help: from 1 (poor) to 5 (excellent).
+req-rating-question = Please rate the help with request № { $number }: from 1 (poor) to 5 (excellent).
 req-rated = Thank you! Your rating: { $rating }.
 req-cannot-rate = Only a resolved request can be rated.
 req-rating-comment-question = Thank you for rating request № { $number } with { $rating }. Anything to add? Type it — or press «Skip».
@@ -571,14 +610,14 @@ cur-already-yours = You are already working on this request.
 cur-refused-stale = This button does not work. Open the request from its card.
 cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.
 cur-ask-reject-reason = Write the reason for the refusal — the family will see it. If you can, say where else they could turn.
-cur-done-resolved = Request No. { $number } is resolved. Your comment and a request to rate the help have been sent to the family.
-cur-done-rejected = Request No. { $number } is rejected. The reason has been sent to the family.
+cur-done-resolved = Request No. { $number } is resolved. The family will get your comment and a request to rate the help.
+cur-done-rejected = Request No. { $number } is rejected. The family will get the reason.
 cur-family-taken =
     Curator { $curator } has taken your request No. { $number } ({ $time }).
     The curator will get in touch with you. You can follow the request in "My requests".
 cur-family-resolved =
-    Curator { $curator } has marked your request No. { $number } as resolved.
-    The curator's comment: { $comment }
+    Your request No. { $number } is resolved.
+    The curator's comment ({ $curator }): { $comment }
     If the problem is not solved, open the request in "My requests" and press "Problem not solved — return to work".
 cur-family-rejected =
     Unfortunately, curator { $curator } has rejected your request No. { $number }.

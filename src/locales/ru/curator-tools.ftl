@@ -59,7 +59,7 @@ ct-history-title = История:
 ct-history-line = { $time } — { $event }
 ct-event = { $type ->
         [created] создана
-        [assigned] передана куратору { $name }
+        [assigned] назначен куратор { $name }
         [taken] взята в работу: { $name }
         [status_changed] статус: { $to ->
             [resolved] решена

@@ -5,9 +5,9 @@ dl-reminder =
        *[resolve] ⏰ Напоминание: заявку № { $number } нужно решить.
     }
     { $category }, { $district }.
-dl-reminder-left = Срок: { $deadline } ({ $timeZone }), осталось { $left }.
-dl-reminder-overdue = Срок был: { $deadline } ({ $timeZone }), он прошёл { $late } назад.
-dl-reminder-deputy = Вы получили это как заместитель куратора { $curator }.
+dl-reminder-left = Срок: { $deadline } { $regionTime }, осталось { $left }.
+dl-reminder-overdue = Срок был: { $deadline } { $regionTime }, он прошёл { $late } назад.
+dl-reminder-deputy = Вы получили это как заместитель. Куратор заявки — { $curator }.
 dl-alert =
     { $level ->
         [regional] 🔴 Заявка № { $number } просрочена вдвое.
@@ -19,8 +19,8 @@ dl-alert =
     }
     { $category }, { $district }.
     { $justNow ->
-        [yes] Срок истёк только что: { $deadline } ({ $timeZone }).
-       *[no] Срок был: { $deadline } ({ $timeZone }), опоздание { $late }.
+        [yes] Срок истёк только что: { $deadline } { $regionTime }.
+       *[no] Срок был: { $deadline } { $regionTime }, опоздание { $late }.
     }
     Куратор: { $curator }.
 dl-alert-regional-note = Руководители района уже получили оповещение.
@@ -39,8 +39,8 @@ dl-digest =
     Откройте список просроченных — там можно открыть каждую заявку и переназначить её.
 dl-urgent =
     🔴 Срочная заявка № { $number }: семье нужна помощь психолога прямо сейчас.
-    { $district }. Куратор: { $curator }.
-    Взять в работу нужно до { $deadline } ({ $timeZone }).
+    Район: { $district }. Куратор: { $curator }.
+    Взять в работу нужно до { $deadline } { $regionTime }.
 dl-urgent-supervisor-hint = Если куратор не отвечает — переназначьте заявку.
 dl-urgent-on-call-hint = Вы дежурный куратор: будьте готовы подключиться, если руководитель передаст заявку вам.
 dl-button-open = Открыть

@@ -126,8 +126,18 @@ const routes: Route[] = [
       if (body === false || body === null) emulator.setLimits(false);
       else if (isRecord(body)) {
         const reader = new BodyReader(body);
-        emulator.setLimits({ global: reader.integer('global'), perChat: reader.integer('perChat') });
-      } else throw new ControlError('body must be {"global": n, "perChat": n} or false');
+        const burst = reader.optionalInteger('perChatBurst');
+        const group = reader.optionalInteger('perGroupPerMinute');
+        emulator.setLimits({
+          global: reader.integer('global'),
+          perChat: reader.integer('perChat'),
+          ...(burst !== undefined ? { perChatBurst: burst } : {}),
+          ...(group !== undefined ? { perGroupPerMinute: group } : {}),
+        });
+      } else
+        throw new ControlError(
+          'body must be {"global": n, "perChat": n, "perChatBurst"?: n, "perGroupPerMinute"?: n} or false',
+        );
       return emulator.limits();
     },
   },

@@ -287,11 +287,30 @@ class BotApiEmulator implements Emulator {
   setLimits(limits: RateLimits | false): void {
     if (limits !== false) {
       const valid = (value: unknown): boolean => Number.isInteger(value) && (value as number) > 0;
-      if (!valid(limits.global) || !valid(limits.perChat)) {
-        throw new ControlError('limits need positive integers "global" and "perChat", or false');
+      const optional = (value: unknown): boolean => value === undefined || valid(value);
+      if (
+        !valid(limits.global) ||
+        !valid(limits.perChat) ||
+        !optional(limits.perChatBurst) ||
+        !optional(limits.perGroupPerMinute)
+      ) {
+        throw new ControlError(
+          'limits need positive integers "global" and "perChat" (and optionally "perChatBurst", "perGroupPerMinute"), or false',
+        );
       }
     }
-    this.limiter.setLimits(limits === false ? false : { global: limits.global, perChat: limits.perChat });
+    this.limiter.setLimits(
+      limits === false
+        ? false
+        : {
+            global: limits.global,
+            perChat: limits.perChat,
+            ...(limits.perChatBurst !== undefined ? { perChatBurst: limits.perChatBurst } : {}),
+            ...(limits.perGroupPerMinute !== undefined
+              ? { perGroupPerMinute: limits.perGroupPerMinute }
+              : {}),
+          },
+    );
   }
 
   advanceClock(ms: number): number {

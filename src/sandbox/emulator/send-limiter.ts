@@ -1,17 +1,25 @@
 /**
- * Telegram's flood control, emulated: optionally refuses sends beyond `global` per second overall or
- * `perChat` per second to one chat (429 with retry_after), and always measures the busiest 1000 ms
- * windows so tests can check a bot stays within the limits even when they are not enforced.
+ * Telegram's flood control, emulated (README, «Emulator»): optionally refuses with 429 and retry_after a
+ * send beyond `global` messages in any 1000 ms overall; to a private chat, beyond its token bucket of
+ * `perChatBurst` messages refilled at `perChat` a second (a short burst, then about one a second); to a
+ * group, beyond `perGroupPerMinute` in any 60 s. It always measures the busiest 1000 ms windows so tests
+ * can check a bot stays within the limits even when they are not enforced.
  */
 import { performance } from 'node:perf_hooks';
 import { TelegramApiError } from './errors.js';
 import type { ChatSendStats, RateLimits } from './types.js';
 
 const WINDOW_MS = 1000;
+const GROUP_WINDOW_MS = 60_000;
 
 interface SendCounters {
   /** Times (ms, monotonic) of accepted sends within the last window, oldest first. */
   recent: number[];
+  /** A group's accepted sends within the last minute. */
+  minute: number[];
+  /** A private chat's bucket: tokens when last counted, and when. */
+  tokens?: number;
+  countedAt?: number;
   stats: ChatSendStats;
 }
 
@@ -42,10 +50,13 @@ export class SendLimiter {
     const chat = this.countersOf(chatId);
     prune(this.global.recent, now);
     prune(chat.recent, now);
+    prune(chat.minute, now, GROUP_WINDOW_MS);
     if (this.limits) {
       const wait = Math.max(
         waitBeforeRoom(this.global.recent, count, this.limits.global, now),
-        waitBeforeRoom(chat.recent, count, this.limits.perChat, now),
+        chatId < 0
+          ? waitBeforeRoom(chat.minute, count, this.limits.perGroupPerMinute ?? 20, now, GROUP_WINDOW_MS)
+          : this.waitForTokens(chat, count, now),
       );
       if (wait > 0) {
         this.global.stats.tooManyRequests += 1;
@@ -56,6 +67,11 @@ export class SendLimiter {
         });
       }
     }
+    if (this.limits && chatId > 0) {
+      chat.tokens = this.tokensOf(chat, now) - count;
+      chat.countedAt = now;
+    }
+    for (let i = 0; i < count; i += 1) chat.minute.push(now);
     for (const counters of [this.global, chat]) {
       for (let i = 0; i < count; i += 1) counters.recent.push(now);
       counters.stats.acceptedSends += count;
@@ -90,6 +106,23 @@ export class SendLimiter {
     this.perChat.clear();
   }
 
+  /** A private chat's tokens now: its bucket refills at `perChat` a second up to `perChatBurst`. */
+  private tokensOf(chat: SendCounters, now: number): number {
+    if (!this.limits) return 0;
+    const capacity = this.limits.perChatBurst ?? this.limits.perChat;
+    if (chat.tokens === undefined || chat.countedAt === undefined) return capacity;
+    return Math.min(capacity, chat.tokens + ((now - chat.countedAt) / 1000) * this.limits.perChat);
+  }
+
+  /** Milliseconds until the chat's bucket holds `count` tokens; a full bucket lets any burst through. */
+  private waitForTokens(chat: SendCounters, count: number, now: number): number {
+    if (!this.limits) return 0;
+    const capacity = this.limits.perChatBurst ?? this.limits.perChat;
+    const tokens = this.tokensOf(chat, now);
+    if (tokens >= count || tokens >= capacity) return 0;
+    return Math.max(1, ((Math.min(count, capacity) - tokens) / this.limits.perChat) * 1000);
+  }
+
   private countersOf(chatId: number): SendCounters {
     let counters = this.perChat.get(chatId);
     if (!counters) {
@@ -100,20 +133,26 @@ export class SendLimiter {
   }
 
   private static emptyCounters(): SendCounters {
-    return { recent: [], stats: { acceptedSends: 0, tooManyRequests: 0, maxSendsPerSecond: 0 } };
+    return { recent: [], minute: [], stats: { acceptedSends: 0, tooManyRequests: 0, maxSendsPerSecond: 0 } };
   }
 }
 
-function prune(recent: number[], now: number): void {
+function prune(recent: number[], now: number, windowMs = WINDOW_MS): void {
   let expired = 0;
-  while (expired < recent.length && (recent[expired] ?? 0) <= now - WINDOW_MS) expired += 1;
+  while (expired < recent.length && (recent[expired] ?? 0) <= now - windowMs) expired += 1;
   recent.splice(0, expired);
 }
 
 /** Milliseconds until `count` more sends fit under `limit`; 0 when they fit now. */
-function waitBeforeRoom(recent: readonly number[], count: number, limit: number, now: number): number {
+function waitBeforeRoom(
+  recent: readonly number[],
+  count: number,
+  limit: number,
+  now: number,
+  windowMs = WINDOW_MS,
+): number {
   if (recent.length + count <= limit || recent.length === 0) return 0;
   const mustExpire = Math.min(recent.length, recent.length + count - limit);
   const lastToExpire = recent[mustExpire - 1] ?? now;
-  return Math.max(1, lastToExpire + WINDOW_MS - now);
+  return Math.max(1, lastToExpire + windowMs - now);
 }

@@ -14,9 +14,21 @@ import type {
 export interface RateLimits {
   /** Most messages the bot may send in any 1000 ms, all chats together (Telegram: about 30). */
   global: number;
-  /** Most messages the bot may send to one chat in any 1000 ms (Telegram: about 1). */
+  /** Messages a second to one private chat, sustained: its bucket refills at this rate (Telegram: about 1). */
   perChat: number;
+  /** A private chat's bucket: how many messages may go at once after a quiet while. Default `perChat`. */
+  perChatBurst?: number;
+  /** Most messages to one group in any 60 s (Telegram: 20). Default 20. */
+  perGroupPerMinute?: number;
 }
+
+/** Telegram's limits as the emulator enforces them with `--limits` and in the tests (README, emulator). */
+export const telegramRateLimits: RateLimits = {
+  global: 30,
+  perChat: 1,
+  perChatBurst: 5,
+  perGroupPerMinute: 20,
+};
 
 export interface EmulatorOptions {
   /** The bot token requests must carry. */

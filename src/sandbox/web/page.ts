@@ -11,6 +11,11 @@ export interface WebPerson {
 export interface PageNotes {
   /** What the page says about deadlines (shortened in the sandbox, or not yet). */
   deadlines: string;
+  /**
+   * The region's time zone (TZ_REGION): the bubbles show their times in it, as the bot writes its times,
+   * whatever zone the browser is in.
+   */
+  timeZone: string;
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -68,10 +73,11 @@ export function renderPage(people: readonly WebPerson[], notes: PageNotes): stri
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Патронаж — песочница</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/sandbox.css">
   <script src="/sandbox.js" defer></script>
 </head>
-<body>
+<body data-time-zone="${escapeHtml(notes.timeZone)}">
   <header class="banner">
     <div class="banner-text">
       <h1>Патронаж — песочница</h1>
@@ -79,7 +85,14 @@ export function renderPage(people: readonly WebPerson[], notes: PageNotes): stri
         Пишите и нажимайте кнопки за каждого — так можно пройти весь путь семьи и куратора без телефона.</p>
       <p class="deadlines">${escapeHtml(notes.deadlines)}</p>
     </div>
-    <button type="button" id="reset" class="reset">Начать заново</button>
+    <div class="reset-box">
+      <button type="button" id="reset" class="reset">Начать заново</button>
+      <div id="reset-confirm" class="reset-confirm" role="alertdialog" aria-labelledby="reset-confirm-text" hidden>
+        <p id="reset-confirm-text">Все переписки и данные песочницы сотрутся, демонстрационные люди появятся заново. Начать заново?</p>
+        <button type="button" id="reset-yes" class="reset">Да, начать заново</button>
+        <button type="button" id="reset-no" class="reset-cancel">Отмена</button>
+      </div>
+    </div>
   </header>
   <nav class="people" aria-label="Чьи чаты показать">${people.map(renderChip).join('')}</nav>
   <main class="panes">${people.map(renderPane).join('')}

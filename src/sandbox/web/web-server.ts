@@ -47,6 +47,9 @@ const HEARTBEAT_MS = 15_000;
 const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/sandbox.js': { file: 'sandbox.js', type: 'text/javascript; charset=utf-8' },
   '/sandbox.css': { file: 'sandbox.css', type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  // Browsers and tools ask for /favicon.ico whatever the page links; they get the same picture, not a 404.
+  '/favicon.ico': { file: 'favicon.svg', type: 'image/svg+xml' },
 };
 
 // The page never runs or loads anything but its own files, whatever text a bot sends.
@@ -117,7 +120,7 @@ export function createSandboxWebServer(options: SandboxWebServerOptions): Sandbo
     },
     {
       method: 'GET',
-      path: /^\/sandbox\.(js|css)$/,
+      path: /^\/(sandbox\.(js|css)|favicon\.(svg|ico))$/,
       handle: (req, res) => {
         const name = new URL(req.url ?? '/', 'http://page').pathname;
         const file = STATIC_FILES[name];

@@ -13,3 +13,8 @@ export function loadConsentTexts(): Record<Language, string> {
     readFileSync(new URL(`./${CONSENT_VERSION}.${language}.md`, import.meta.url), 'utf8').trim();
   return { ru: read('ru'), en: read('en') };
 }
+
+/** A consent version as its text names it: the file «v1» reads «(версия 1)», so people read «версия 1» too. */
+export function consentVersionLabel(version: string): string {
+  return /^v\d+$/.test(version) ? version.slice(1) : version;
+}

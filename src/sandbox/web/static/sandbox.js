@@ -151,8 +151,15 @@ function summary(message) {
   return 'Сообщение';
 }
 
+// The region's zone (TZ_REGION), not the browser's: the bubbles' times agree with the times the bot writes.
+const regionTimeZone = document.body.dataset.timeZone || undefined;
+
 function timeOf(unixSeconds) {
-  return new Date(unixSeconds * 1000).toLocaleTimeString('ru-RU', { hour: '2-digit', minute: '2-digit' });
+  return new Date(unixSeconds * 1000).toLocaleTimeString('ru-RU', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: regionTimeZone,
+  });
 }
 
 function renderInlineKeyboard(pane, message) {
@@ -500,13 +507,22 @@ function followEvents() {
   };
 }
 
-function start() {
-  for (const section of document.querySelectorAll('.pane')) setUpPane(section);
-  for (const pane of panes.values()) pane.chip.addEventListener('click', () => onChipClick(pane));
-  narrowScreen.addEventListener('change', fitToScreen);
-  fitToScreen();
-  document.getElementById('reset').addEventListener('click', (event) => {
-    const button = event.currentTarget;
+/** «Начать заново» wipes every chat: it asks first, and only «Да, начать заново» starts over. */
+function setUpReset() {
+  const button = document.getElementById('reset');
+  const confirmBox = document.getElementById('reset-confirm');
+  const ask = (open) => {
+    confirmBox.hidden = !open;
+    button.hidden = open;
+    (open ? document.getElementById('reset-no') : button).focus();
+  };
+  button.addEventListener('click', () => ask(true));
+  document.getElementById('reset-no').addEventListener('click', () => ask(false));
+  confirmBox.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') ask(false);
+  });
+  document.getElementById('reset-yes').addEventListener('click', () => {
+    ask(false);
     button.disabled = true;
     button.textContent = 'Готовим заново…';
     postJson('/api/reset', {})
@@ -516,6 +532,14 @@ function start() {
         button.textContent = 'Начать заново';
       });
   });
+}
+
+function start() {
+  for (const section of document.querySelectorAll('.pane')) setUpPane(section);
+  for (const pane of panes.values()) pane.chip.addEventListener('click', () => onChipClick(pane));
+  narrowScreen.addEventListener('change', fitToScreen);
+  fitToScreen();
+  setUpReset();
   followEvents();
   // Also without the live stream (a proxy that buffers it), the chats are there on opening the page.
   reloadAll().catch((error) => reportFailure(undefined, error));

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { Logger } from '../../logger.js';
+
+/** Driver and socket codes that mean "PostgreSQL cannot be reached right now", not "this query is wrong". */
+const unreachableCodes = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // Server-side: admin_shutdown (pg_ctl stop/restart -m fast), crash_shutdown, cannot_connect_now (starting up).
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/**
+ * Whether an error (or anything it wraps: drizzle's `cause`, grammY's `error`, an AggregateError's `errors`) says PostgreSQL is
+ * away. Such a failure is worth handling again later; any other failure would fail the same way again.
+ */
+export function isDatabaseOutage(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  const {
+    code,
+    cause,
+    errors,
+    error: inner,
+  } = error as {
+    code?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    error?: unknown;
+  };
+  if (typeof code === 'string' && (unreachableCodes.has(code) || code.startsWith('08'))) return true;
+  // grammY's BotError keeps the handler's error in `error`.
+  if (isDatabaseOutage(cause, depth + 1) || isDatabaseOutage(inner, depth + 1)) return true;
+  return Array.isArray(errors) && errors.some((inner) => isDatabaseOutage(inner, depth + 1));
+}
+
+/**
+ * What this process believes about PostgreSQL. A failed query marks it away; from then on it is probed every
+ * `probeIntervalMs` until a `select 1` answers. Handlers look here before starting work they could not finish.
+ */
+export function createDatabaseWatch({
+  db,
+  logger,
+  probeIntervalMs = 1000,
+}: {
+  db: Db;
+  logger: Logger;
+  probeIntervalMs?: number;
+}) {
+  let down = false;
+  let probing: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const waiters = new Set<() => void>();
+
+  async function probe() {
+    probing = undefined;
+    if (stopped) return;
+    try {
+      await db.execute(sql`select 1`);
+      down = false;
+      logger.info('PostgreSQL is reachable again');
+      for (const waiter of waiters) waiter();
+      waiters.clear();
+    } catch {
+      probing = setTimeout(() => void probe(), probeIntervalMs);
+      probing.unref();
+    }
+  }
+
+  return {
+    isDown: () => down,
+    markDown() {
+      if (down || stopped) return;
+      down = true;
+      logger.warn('PostgreSQL unreachable: updates are kept in Redis until it is back');
+      probing = setTimeout(() => void probe(), probeIntervalMs);
+      probing.unref();
+    },
+    /** Resolves when PostgreSQL is believed reachable (at once if it is). */
+    whenUp(): Promise<void> {
+      if (!down) return Promise.resolve();
+      return new Promise((resolve) => waiters.add(resolve));
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(probing);
+      for (const waiter of waiters) waiter();
+      waiters.clear();
+    },
+  };
+}
+
+export type DatabaseWatch = ReturnType<typeof createDatabaseWatch>;

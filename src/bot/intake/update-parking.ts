@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Update } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import type { I18n } from '../../i18n.js';
+import type { Logger } from '../../logger.js';
+import type { BotContext } from '../context.js';
+import { type DatabaseWatch, isDatabaseOutage } from './database-outage.js';
+
+/** How long a parked update is kept if PostgreSQL never comes back (the key's TTL, renewed on each park). */
+const PARKED_TTL_SECONDS = 7 * 24 * 3600;
+/** A person is told about the delay once per this period, however many messages they send. */
+const DELAY_NOTICE_SECONDS = 10 * 60;
+
+// Removes the chat from the set of parked chats once its list is empty, atomically with the check.
+const FORGET_IF_EMPTY = `if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end return 0`;
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * A person's update that arrives while PostgreSQL is away is not lost: it is acknowledged only once it is
+ * kept in Redis (a list per chat, in arrival order), and handled again, in order and once, when PostgreSQL
+ * answers. Later updates of a chat that has parked ones are parked behind them, so order holds. If Redis is
+ * away too, parking fails and the update fails: the webhook answers 500 and Telegram delivers it again.
+ *
+ * The middleware runs inside the per-chat lock; `drain()` replays through `bot.handleUpdate`, which takes the
+ * same lock, and removes an update from its list only after it was handled.
+ */
+export function createUpdateParking({
+  redis,
+  prefix,
+  logger,
+  database,
+  i18n,
+}: {
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  database: DatabaseWatch;
+  i18n: I18n;
+}) {
+  const listKey = (chatId: number) => `${prefix}:parked:${chatId}`;
+  const chatsKey = `${prefix}:parked-chats`;
+  const replaying = new WeakSet<Update>();
+
+  async function hasParked(chatId: number): Promise<boolean> {
+    try {
+      return (await redis.exists(listKey(chatId))) === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async function park(ctx: BotContext, chatId: number): Promise<void> {
+    const key = listKey(chatId);
+    await redis
+      .multi()
+      .rpush(key, JSON.stringify(ctx.update))
+      .expire(key, PARKED_TTL_SECONDS)
+      .sadd(chatsKey, String(chatId))
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([error]) => error);
+        if (!results || failed) throw failed?.[0] ?? new Error('parking transaction aborted');
+      });
+    logger.warn({ updateId: ctx.update.update_id }, 'update parked until PostgreSQL is back');
+    await tellAboutDelay(ctx, chatId);
+  }
+
+  /** Once per period: the answer will come later, nothing needs to be sent again. */
+  async function tellAboutDelay(ctx: BotContext, chatId: number) {
+    try {
+      const first = await redis.set(
+        `${prefix}:parked-notice:${chatId}`,
+        '1',
+        'EX',
+        DELAY_NOTICE_SECONDS,
+        'NX',
+      );
+      if (first !== 'OK') return;
+      // The person's stored language needs PostgreSQL; Russian is the service's language.
+      await ctx.api.sendMessage(chatId, i18n.t('ru', 'intake-delayed'));
+    } catch (error) {
+      logger.warn({ err: error, updateId: ctx.update.update_id }, 'could not tell about the delay');
+    }
+  }
+
+  async function middleware(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+    const chatId = ctx.chat?.type === 'private' ? ctx.chat.id : undefined;
+    if (chatId === undefined) return next();
+    if (replaying.has(ctx.update)) return next();
+    if (database.isDown() || (await hasParked(chatId))) return park(ctx, chatId);
+    try {
+      await next();
+    } catch (error) {
+      if (!isDatabaseOutage(error)) throw error;
+      database.markDown();
+      await park(ctx, chatId);
+    }
+  }
+
+  /** Replays one chat's parked updates in order; stops at the first that meets the outage again. */
+  async function drainChat(chatId: number, handle: (update: Update) => Promise<void>): Promise<void> {
+    const lockKey = `${prefix}:parked-drain:${chatId}`;
+    const token = randomBytes(8).toString('hex');
+    if ((await redis.set(lockKey, token, 'PX', 60_000, 'NX')) !== 'OK') return;
+    try {
+      for (;;) {
+        const raw = await redis.lindex(listKey(chatId), 0);
+        if (raw === null) {
+          await redis.eval(FORGET_IF_EMPTY, 2, listKey(chatId), chatsKey, String(chatId));
+          return;
+        }
+        const update = JSON.parse(raw) as Update;
+        replaying.add(update);
+        try {
+          await handle(update);
+        } catch (error) {
+          if (isDatabaseOutage(error)) {
+            database.markDown();
+            return;
+          }
+          // Not an outage: handling it again would fail the same way; do not let it block the chat.
+          logger.error({ err: error, updateId: update.update_id }, 'parked update failed, dropped');
+        }
+        await redis.lpop(listKey(chatId));
+        await redis.pexpire(lockKey, 60_000);
+      }
+    } finally {
+      await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
+    }
+  }
+
+  async function drain(handle: (update: Update) => Promise<void>): Promise<number> {
+    if (database.isDown()) return 0;
+    const chats = await redis.smembers(chatsKey);
+    await Promise.all(chats.map((chat) => drainChat(Number(chat), handle)));
+    return chats.length;
+  }
+
+  /** Drains every `intervalMs` (parked updates of any process: bot processes share Redis). */
+  function startDraining(
+    handle: (update: Update) => Promise<void>,
+    { ready = () => true, intervalMs = 1000 }: { ready?: () => boolean; intervalMs?: number } = {},
+  ) {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || !ready() || redis.status !== 'ready' || database.isDown()) return;
+      running = true;
+      drain(handle)
+        .catch((error: unknown) => logger.warn({ err: error }, 'draining parked updates failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  return {
+    middleware,
+    /** Whether this update is a replay of a parked one (already claimed by the deduplicator). */
+    isReplay: (update: Update) => replaying.has(update),
+    drain,
+    startDraining,
+  };
+}
+
+export type UpdateParking = ReturnType<typeof createUpdateParking>;

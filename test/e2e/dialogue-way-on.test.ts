@@ -1,0 +1,175 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { familyMembers, requests } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/**
+ * Five or six wrong answers to one question (issue 13 §5): the answers given so far are kept, and the person
+ * is offered a way on — answer again, skip where the question allows, leave the question to the curator
+ * where there is one, or leave for the menu — instead of the whole draft being dropped.
+ */
+const WAIT = 20_000;
+const STUCK =
+  'Похоже, с этим вопросом не получается — ничего страшного. Всё, что вы уже ответили, сохранено.';
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+let curatorChat: number;
+let curatorId: number;
+let districtId: number;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+  districtId = (await districtByCode(bot.db, 'gryazi')).id;
+  curatorChat = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' }).id;
+  curatorId = (
+    await createStaffMember(bot.db, {
+      telegramId: curatorChat,
+      fullName: 'Анна Петрова',
+      districtIds: [districtId],
+    })
+  ).id;
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const buttonsOf = (m: StoredMessage) => m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+
+/** Six stickers where text is wanted: five hints, then the sixth hint with the way-on offer under it. */
+async function stickSixTimes(chat: FamilyChat, question: string): Promise<StoredMessage> {
+  for (let i = 0; i < 5; i++) {
+    bot.emulator.sendSticker(chat.userId);
+    await chat.next('ответьте текстом');
+    expect((await chat.next()).text).toBe(question);
+  }
+  bot.emulator.sendSticker(chat.userId);
+  await chat.next('ответьте текстом');
+  const offer = await chat.next();
+  expect(offer.text).toContain(STUCK);
+  expect((await chat.next()).text).toBe(question);
+  return offer;
+}
+
+describe('a request question that will not go', () => {
+  it('is left to the curator: the draft goes on and the curator reads what to ask', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+    const chat = familyChat(bot.emulator, user.id, WAIT);
+    await chat.say('/menu', 'Главное меню');
+    bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Юридическая помощь', 'О чём вопрос');
+    const description = await chat.press('Документы', 'Коротко опишите');
+    const offer = await stickSixTimes(chat, description.text ?? '');
+    // Not skippable: no «Пропустить»; the curator and the menu are offered.
+    expect(buttonsOf(offer)).toEqual(['Пусть уточнит куратор', 'Выйти в меню без сохранения']);
+    bot.emulator.pressButtonByText(user.id, offer.message_id, 'Пусть уточнит куратор');
+    await chat.next('добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const summary = await chat.press('Пропустить', 'Всё верно?');
+    expect(summary.text).toContain('Тема: Документы\nСуть вопроса: уточнит куратор');
+    await chat.press('✅ Отправить куратору', 'принята');
+    const [saved] = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));
+    expect(saved?.details).toEqual({ topic: 'documents', description: '@curator' });
+    const card = await eventually(
+      async () =>
+        bot.emulator.messages(curatorChat).find((m) => (m.text ?? '').includes(`№ ${saved?.number}`)),
+      WAIT,
+      'the card at the curator',
+    );
+    expect(card.text).toContain('Суть вопроса: семья не смогла указать в чате — уточните у неё');
+  });
+
+  it('«Выйти в меню без сохранения» leaves as /cancel does, and says so', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+    const chat = familyChat(bot.emulator, user.id, WAIT);
+    await chat.say('/menu', 'Главное меню');
+    bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
+    await chat.next('С чем нужна помощь');
+    const question = await chat.press('Другое', 'своими словами');
+    const offer = await stickSixTimes(chat, question.text ?? '');
+    bot.emulator.pressButtonByText(user.id, offer.message_id, 'Выйти в меню без сохранения');
+    expect((await chat.next()).text).toBe('Хорошо, отменили. Главное меню — ниже.');
+    expect(await bot.db.select().from(requests).where(eq(requests.familyId, family.id))).toEqual([]);
+  });
+});
+
+describe('registration', () => {
+  async function upToServicemanBirthDate(name: string, phone: string) {
+    const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id, WAIT);
+    await chat.say('/start', 'Патронаж');
+    await chat.next('Вы согласны');
+    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.shareOwnContact(phone, 'номер получили');
+    await chat.next('Как вас зовут');
+    await chat.say('Сидорова Татьяна', 'Кем вы приходитесь');
+    await chat.press('Мать', 'военнослужащего');
+    const question = await chat.say('Сидоров Иван', 'Дата рождения военнослужащего');
+    return { user, chat, question: question.text ?? '' };
+  }
+
+  it('a skippable question offers «Пропустить этот вопрос», and the earlier answers stay', async () => {
+    const { user, chat, question } = await upToServicemanBirthDate('Таня', '+79990002001');
+    const offer = await stickSixTimes(chat, question);
+    expect(buttonsOf(offer)).toEqual(['Пропустить этот вопрос', 'Прервать без сохранения']);
+    bot.emulator.pressButtonByText(user.id, offer.message_id, 'Пропустить этот вопрос');
+    await chat.next('В каком районе');
+    await chat.press('Грязинский район', 'Населённый пункт');
+    await chat.say('Грязи', 'Адрес');
+    await chat.press('Пропустить', 'Есть ли в семье дети');
+    await chat.press('Пропустить', 'пожилые родственники');
+    const summary = await chat.press('Пропустить', 'Проверьте');
+    expect(summary.text).toContain('Заявитель: Сидорова Татьяна');
+    expect(summary.text).toContain('Военнослужащий: Сидоров Иван');
+    await chat.next('Сохранить?');
+    await chat.press('Всё верно, сохранить', 'зарегистрирована');
+  });
+
+  it('a required question offers only leaving, and answering again goes on', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Галя', language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id, WAIT);
+    await chat.say('/start', 'Патронаж');
+    await chat.next('Вы согласны');
+    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.shareOwnContact('+79990002002', 'номер получили');
+    const name = await chat.next('Как вас зовут');
+    const offer = await stickSixTimes(chat, name.text ?? '');
+    expect(buttonsOf(offer)).toEqual(['Прервать без сохранения']);
+    // Answering again is the first way on: the dialogue goes on from here.
+    await chat.say('Петрова Галина', 'Кем вы приходитесь');
+  });
+
+  it('after the third round of wrong answers it pauses, honestly', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Зоя', language_code: 'ru' });
+    const chat = familyChat(bot.emulator, user.id, WAIT);
+    await chat.say('/start', 'Патронаж');
+    await chat.next('Вы согласны');
+    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.shareOwnContact('+79990002003', 'номер получили');
+    const name = await chat.next('Как вас зовут');
+    await stickSixTimes(chat, name.text ?? '');
+    await stickSixTimes(chat, name.text ?? '');
+    for (let i = 0; i < 5; i++) {
+      bot.emulator.sendSticker(user.id);
+      await chat.next('ответьте текстом');
+      await chat.next('Как вас зовут');
+    }
+    bot.emulator.sendSticker(user.id);
+    await chat.next('ответьте текстом');
+    expect((await chat.next()).text).toBe(
+      'Давайте прервёмся: регистрацию мы закрыли, ответы не сохранились. Отправьте /start, когда будет удобно.',
+    );
+    expect(await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id))).toEqual(
+      [],
+    );
+  });
+});

@@ -1,0 +1,183 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifications, staff } from '../../src/db/schema/index.js';
+import { deactivateStaff } from '../../src/features/staff/staff.usecases.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
+import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
+import { startDeliveryPipeline } from '../helpers/pipeline.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+
+/**
+ * Issue 13 §6: the family is told who has its request only once the card has reached them (never the name
+ * of a curator who blocked the bot), and a curator is told when a family becomes theirs.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
+const buttons = (message: StoredMessage) => message.reply_markup?.inline_keyboard?.flat() ?? [];
+
+async function curator(districtId: number, name: string) {
+  const user = bot.emulator.createUser({ first_name: name.split(' ')[0]!, language_code: 'ru' });
+  const member = await createStaffMember(bot.db, {
+    telegramId: user.id,
+    fullName: name,
+    districtIds: [districtId],
+  });
+  return { user, member };
+}
+
+/** «Нужна помощь» → «Другое» → a text → no comment, no files → «Отправить»: the confirmation. */
+async function askForHelp(chat: FamilyChat, text: string) {
+  await chat.say('Нужна помощь', 'С чем нужна помощь');
+  await chat.press('Другое', 'своими словами');
+  await chat.say(text, 'добавить для куратора');
+  await chat.press('Пропустить', 'документы или фото');
+  await chat.press('Пропустить', 'Проверьте заявку');
+  return chat.press('✅ Отправить куратору', 'принята');
+}
+
+describe('who has the request', () => {
+  it('the family is told the name of the curator the card reached, not of the one who blocked the bot', async () => {
+    const district = await districtByCode(bot.db, 'dankov');
+    const oleg = await curator(district.id, 'Олег Смирнов');
+    const anna = await curator(district.id, 'Анна Петрова');
+    bot.emulator.setBlocked(oleg.user.id, true);
+    const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: oleg.member.id,
+      districtId: district.id,
+    });
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+
+    const confirmed = await askForHelp(chat, 'Нужно наколоть дрова на зиму');
+    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    expect(confirmed.text).toBe(
+      `Заявка № ${number} принята, передаём её куратору. Куратор свяжется с вами.\nСледить за заявкой можно в разделе «Мои заявки».`,
+    );
+    const told = await chat.next('доставлена куратору');
+    expect(told.text).toBe(`Заявка № ${number} доставлена куратору. Куратор по заявке — Анна Петрова.`);
+    await bot.emulator.waitForMessage(anna.user.id, (m) => m.text?.includes(`№ ${number}`) ?? false, 10_000);
+    expect(texts(familyUser.id).join('\n')).not.toContain('Олег');
+  });
+
+  it('when only the district supervisor can take it, the family is told that, once', async () => {
+    // No curator anywhere can take it: on-call duty left over from other files would, so it is switched off.
+    await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
+    const district = await districtByCode(bot.db, 'terbuny');
+    const supervisors = [];
+    for (const name of ['Елена Руководитель', 'Игорь Руководитель']) {
+      const user = bot.emulator.createUser({ first_name: name.split(' ')[0]!, language_code: 'ru' });
+      await createStaffMember(bot.db, {
+        role: 'supervisor',
+        telegramId: user.id,
+        fullName: name,
+        districtIds: [district.id],
+      });
+      supervisors.push(user);
+    }
+    const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: null,
+      districtId: district.id,
+    });
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+
+    const confirmed = await askForHelp(chat, 'Помогите с документами');
+    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    for (const user of supervisors) {
+      await bot.emulator.waitForMessage(user.id, (m) => m.text?.includes(`№ ${number}`) ?? false, 10_000);
+    }
+    const told = await chat.next('передана руководителю');
+    expect(told.text).toBe(
+      `Заявка № ${number} передана руководителю кураторов вашего района — он назначит куратора.`,
+    );
+    // Two supervisors got the card; the family reads it once. A marker message proves the chat has settled.
+    await chat.say('/menu', 'Главное меню');
+    expect(texts(familyUser.id).filter((t) => t.includes('передана руководителю'))).toHaveLength(1);
+    const notices = await bot.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(eq(notifications.kind, 'family_request_delivered'), eq(notifications.chatId, familyUser.id)),
+      );
+    expect(notices).toHaveLength(1);
+  });
+});
+
+describe('a curator is told when a family becomes theirs', () => {
+  it('on registration, with the applicant, the district and the family card a tap away', async () => {
+    const district = await districtByCode(bot.db, 'gryazi');
+    const vera = await curator(district.id, 'Вера Кузнецова');
+    // The least-loaded curator gets the family: the others of this district carry a family each.
+    const others = await bot.db.select({ id: staff.id }).from(staff).where(eq(staff.role, 'curator'));
+    for (const other of others) {
+      if (other.id === vera.member.id) continue;
+      await createRegisteredFamily(bot.db, {
+        telegramId: bot.emulator.createUser({ first_name: 'Другая' }).id,
+        curatorId: other.id,
+        districtId: district.id,
+      });
+    }
+    const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
+    await registerThroughBot(familyChat(bot.emulator, familyUser.id), '+79005550101');
+
+    const notice = await bot.emulator.waitForMessage(
+      vera.user.id,
+      (m) => m.text?.includes('👋') ?? false,
+      10_000,
+    );
+    expect(notice.text).toBe(
+      [
+        '👋 Новая семья зарегистрировалась в боте и закреплена за вами.',
+        'Заявитель: Иванова Мария Петровна',
+        'Район: Грязинский район',
+        'Кто в семье и что ей уже положено — в карточке семьи, кнопка ниже. Заявки семьи будут приходить сюда.',
+      ].join('\n'),
+    );
+    expect(buttons(notice).map((b) => b.text)).toEqual(['Карточка семьи']);
+    bot.emulator.pressButtonByText(vera.user.id, notice.message_id, 'Карточка семьи');
+    const card = await bot.emulator.waitForMessage(
+      vera.user.id,
+      (m) => m.text?.includes('Иванова Мария Петровна') === true && m.message_id !== notice.message_id,
+      10_000,
+    );
+    expect(card.text).toContain('Иванов Пётр Сергеевич');
+  });
+
+  it('when their colleague leaves the service and the family is handed to them', async () => {
+    const district = await districtByCode(bot.db, 'usman');
+    const leaving = await curator(district.id, 'Павел Уходящий');
+    const staying = await curator(district.id, 'Наталья Остающаяся');
+    const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: leaving.member.id,
+      districtId: district.id,
+      memberName: 'Ольга Сидорова',
+    });
+    await deactivateStaff({ db: bot.db }, leaving.member.id);
+    const notice = await bot.emulator.waitForMessage(
+      staying.user.id,
+      (m) => m.text?.includes('👋') ?? false,
+      10_000,
+    );
+    expect(notice.text).toContain('👋 Вам передана семья: прежний куратор больше не работает в службе.');
+    expect(notice.text).toContain('Заявитель: Ольга Сидорова\nРайон: Усманский район');
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Loaded with `--import` into every process a test spawns (spawn.ts). A test that fails, times out or is
+ * interrupted (Ctrl-C, a killed vitest worker) may never reach its `stop()`; the child then notices its
+ * parent is gone — its stdin pipe closes, or its parent pid changes — and ends itself through its own
+ * SIGTERM handler (the service's ordered shutdown), with a hard exit after 30 s should that hang.
+ */
+const parent = process.ppid;
+let leaving = false;
+
+function parentGone() {
+  if (leaving) return;
+  leaving = true;
+  setTimeout(() => process.exit(1), 30_000).unref();
+  process.kill(process.pid, 'SIGTERM');
+}
+
+// The test never writes to this pipe: its end is the parent's end. Unref'd, so a one-shot entry (the admin
+// CLI) still exits when its work is done.
+process.stdin.on('end', parentGone);
+process.stdin.on('error', parentGone);
+process.stdin.resume();
+(process.stdin as unknown as { unref?: () => void }).unref?.();
+setInterval(() => {
+  if (process.ppid !== parent) parentGone();
+}, 500).unref();

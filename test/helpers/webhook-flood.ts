@@ -1,0 +1,105 @@
+import { performance } from 'node:perf_hooks';
+import type { Update } from 'grammy/types';
+
+let nextUpdateId = 5_000_000;
+let nextMessageId = 1;
+
+/** A private text message from `userId`, as Telegram would post it (a command gets its entity). */
+export function textUpdate(userId: number, text: string): Update {
+  nextUpdateId += 1;
+  nextMessageId += 1;
+  const person = { id: userId, first_name: 'Человек', language_code: 'ru' };
+  return {
+    update_id: nextUpdateId,
+    message: {
+      message_id: nextMessageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private', first_name: person.first_name },
+      from: { ...person, is_bot: false },
+      text,
+      ...(text.startsWith('/')
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.length }] }
+        : {}),
+    },
+  } as Update;
+}
+
+export interface PostedUpdate {
+  status: number;
+  /** From the moment the update was queued (Telegram has it) to the webhook's answer. */
+  ms: number;
+  /** The webhook call alone, without the wait for a free connection. */
+  callMs: number;
+}
+
+/**
+ * Posts updates to a bot's webhook the way Telegram does when one chat floods it: first come, first
+ * served, over at most `connections` parallel connections (Telegram's `max_connections`, 40 by default),
+ * updates of the same chat in parallel too. The bot answers a webhook call only after handling the update.
+ */
+export function webhookPoster(url: string, secret: string, connections = 40) {
+  const queue: Array<{ update: Update; queuedAt: number; done: (posted: PostedUpdate) => void }> = [];
+  let active = 0;
+
+  async function post(update: Update): Promise<number> {
+    try {
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body: JSON.stringify(update),
+      });
+      await answer.arrayBuffer();
+      return answer.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  function pump() {
+    while (active < connections && queue.length > 0) {
+      const item = queue.shift()!;
+      active += 1;
+      const calledAt = performance.now();
+      void post(item.update).then((status) => {
+        active -= 1;
+        const now = performance.now();
+        item.done({ status, ms: now - item.queuedAt, callMs: now - calledAt });
+        pump();
+      });
+    }
+  }
+
+  return {
+    send(update: Update): Promise<PostedUpdate> {
+      return new Promise((done) => {
+        queue.push({ update, queuedAt: performance.now(), done });
+        pump();
+      });
+    },
+  };
+}
+
+/**
+ * One chat floods the webhook with `floodSize` texts while `others` people each send /help once, queued
+ * among the flood (after every `floodSize / others.length` flood updates). Resolves when every call was
+ * answered, with each call's status and time.
+ */
+export async function floodWithOthers(options: {
+  url: string;
+  secret: string;
+  flooder: number;
+  others: number[];
+  floodSize: number;
+  connections?: number;
+}) {
+  const poster = webhookPoster(options.url, options.secret, options.connections);
+  const every = Math.max(1, Math.floor(options.floodSize / options.others.length));
+  const flood: Promise<PostedUpdate>[] = [];
+  const help: Promise<PostedUpdate>[] = [];
+  for (let i = 0; i < options.floodSize; i += 1) {
+    flood.push(poster.send(textUpdate(options.flooder, `Сообщение ${i + 1}`)));
+    const other = options.others[Math.floor(i / every)];
+    if ((i + 1) % every === 0 && other !== undefined) help.push(poster.send(textUpdate(other, '/help')));
+  }
+  return { flood: await Promise.all(flood), help: await Promise.all(help) };
+}
