@@ -117,8 +117,12 @@ async function showCard(ctx: BotContext, requestId: number) {
   try {
     await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
   } catch (error) {
-    // A second press on a card already showing this: nothing to change.
-    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    // A second press on a card already showing this: nothing to change. A message that cannot be edited
+    // (not the bot's, or gone): the notice already said where the request stands.
+    if (error instanceof GrammyError && error.error_code === 400) {
+      ctx.log.debug({ err: error, requestId }, 'card not redrawn');
+      return;
+    }
     throw error;
   }
 }
