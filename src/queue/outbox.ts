@@ -19,6 +19,19 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('request_created'),
     payload: z.object({ requestId: z.number().int().positive() }),
   }),
+  /**
+   * «Удалить мои данные»: take the person's (or, `familyErased`, the whole family's) data back from staff
+   * chats, and tell the curator and the district supervisors which requests were cancelled.
+   */
+  z.object({
+    kind: z.literal('consent_withdrawn'),
+    payload: z.object({
+      familyId: z.number().int().positive(),
+      memberId: z.number().int().positive(),
+      familyErased: z.boolean(),
+      cancelledRequestIds: z.array(z.number().int().positive()),
+    }),
+  }),
   /** A family registered in a district with no active curator: tell the district supervisors. */
   z.object({
     kind: z.literal('family_without_curator'),

@@ -428,6 +428,35 @@ describe('messages, buttons and edits', () => {
     expect(emulator.messages(user.id, { from: 'user' })).toHaveLength(1);
   });
 
+  it('deletes a message only within 48 hours of sending, by its own controllable clock; edits have no limit', async () => {
+    const user = emulator.createUser({ first_name: 'Ann' });
+    const old = await api.sendMessage(user.id, 'Card with personal data');
+    const recent = await api.sendMessage(user.id, 'Another card');
+    expect(emulator.advanceClock(47 * 3600 * 1000)).toBe(47 * 3600 * 1000);
+    await api.deleteMessage(user.id, recent.message_id);
+    emulator.advanceClock(3600 * 1000 + 1000);
+    await expect(api.deleteMessage(user.id, old.message_id)).rejects.toMatchObject({
+      description: "Bad Request: message can't be deleted for everyone",
+    });
+    const fresh = await api.sendMessage(user.id, 'Sent now, by the advanced clock');
+    expect(fresh.date - old.date).toBeGreaterThanOrEqual(48 * 3600);
+    // deleteMessages skips what is too old and deletes the rest.
+    await api.deleteMessages(user.id, [old.message_id, fresh.message_id]);
+    const edited = await api.editMessageText(user.id, old.message_id, 'Data deleted');
+    expect(edited).toMatchObject({ text: 'Data deleted' });
+    expect(emulator.messages(user.id).map((m) => [m.message_id, m.deleted ?? false])).toEqual([
+      [old.message_id, false],
+      [recent.message_id, true],
+      [fresh.message_id, true],
+    ]);
+    // A video note has no caption to replace.
+    const { message_id: noteId } = emulator.sendVideoNote(user.id);
+    const copy = await api.copyMessage(user.id, user.id, noteId!);
+    await expect(api.editMessageCaption(user.id, copy.message_id, { caption: 'x' })).rejects.toMatchObject({
+      description: 'Bad Request: there is no caption in the message to edit',
+    });
+  });
+
   it('waits for bot messages in order, each wait taking the next one', async () => {
     const user = emulator.createUser({ first_name: 'Ann' });
     await api.sendMessage(user.id, 'one');

@@ -135,7 +135,8 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           const own = planned && !planned.counts ? [] : made;
           if (steps && done.length < steps.length - 1) {
             // Recorded in the step that learns the message ids; the next step takes a slot of its own.
-            await repository.recordStep(notification.id, own);
+            // A heading's ids are kept apart: a reply threads on the copy, but an erasure takes both back.
+            await repository.recordStep(notification.id, own, own.length === 0 ? made : []);
             return { step: 'partial' } as const;
           }
           return finish(tx, notification, content, done, own.length > 0 ? own : made);

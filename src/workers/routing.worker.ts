@@ -12,6 +12,7 @@ import {
   notifyRequestCurator,
   routeRequest,
 } from '../features/routing/routing.usecases.js';
+import { routeConsentWithdrawn } from '../features/settings/settings.erasure.js';
 import { notifyReassignment } from '../features/supervision/supervision.notices.js';
 import type { Logger } from '../logger.js';
 import { deliveryJob, routingJobSchema } from '../queue/jobs.js';
@@ -81,6 +82,16 @@ export function createRoutingProcessor(deps: {
       notificationIds = await routeShownCardFiles(deps.db, event.payload);
     } else if (event.kind === 'request_reassigned' || event.kind === 'family_reassigned') {
       notificationIds = await notifyReassignment({ db: deps.db }, event);
+    } else if (event.kind === 'consent_withdrawn') {
+      notificationIds = await routeConsentWithdrawn({ db: deps.db }, event);
+      deps.logger.info(
+        {
+          familyId: event.payload.familyId,
+          familyErased: event.payload.familyErased,
+          notifications: notificationIds.length,
+        },
+        'withdrawn consent taken to the staff chats',
+      );
     } else {
       // The schema knows every kind; one this switch does not is a programming error, never another branch.
       const unknown: never = event;

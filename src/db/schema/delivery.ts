@@ -1,7 +1,7 @@
 import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, telegramId, timestamptz } from '../columns.js';
 import { notificationStatus, outboxStatus } from './enums.js';
-import { familyMembers } from './families.js';
+import { families, familyMembers } from './families.js';
 import { requests } from './requests.js';
 import { staff } from './staff.js';
 
@@ -34,6 +34,11 @@ export const notifications = pgTable(
     requestId: integer().references(() => requests.id),
     recipientStaffId: integer().references(() => staff.id),
     recipientMemberId: integer().references(() => familyMembers.id),
+    /**
+     * The family whose data the message shows (a card, a relayed message, a family card, a reminder):
+     * what «Удалить мои данные» takes back from staff chats. Null for a message about no one family.
+     */
+    familyId: integer().references(() => families.id),
     chatId: telegramId().notNull(),
     payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     status: notificationStatus().notNull().default('pending'),
@@ -43,5 +48,5 @@ export const notifications = pgTable(
     createdAt: createdAt(),
     sentAt: timestamptz(),
   },
-  (t) => [index().on(t.status, t.id)],
+  (t) => [index().on(t.status, t.id), index().on(t.familyId)],
 );

@@ -3,6 +3,7 @@ import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { formatDateTime } from '../../bot/format.js';
 import { accessRefusalText } from '../access/access.usecases.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
@@ -51,6 +52,23 @@ async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
     }
   }
   await ctx.reply(text, { reply_markup: keyboard });
+}
+
+/** The family card in the chat, recorded so that the family's erasure takes it back. */
+async function showFamilyCard(
+  ctx: BotContext,
+  familyId: number,
+  card: Extract<Awaited<ReturnType<typeof viewFamilyCardOf>>, { ok: true }>,
+) {
+  ctx.log.info({ familyId }, 'family card viewed');
+  const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+  await recordStaffView(ctx.deps.db, {
+    staffId: card.staffId,
+    chatId: shown.chat.id,
+    messageIds: [shown.message_id],
+    familyId,
+    what: 'family_card',
+  });
 }
 
 /** A refusal as a reply to a command, or as a button notice; logged with ids only. */
@@ -175,11 +193,10 @@ export function createCuratorToolsComposer() {
         { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
       );
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      ctx.log.info({ familyId }, 'family card viewed');
-      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+      await showFamilyCard(ctx, familyId, card);
       return;
     }
-    await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
+    const list = await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
       reply_markup: familyListKeyboard(
         found.families.map((f) => ({
           familyId: f.familyId,
@@ -187,6 +204,16 @@ export function createCuratorToolsComposer() {
         })),
       ),
     });
+    // The list names the families (on its buttons): each family's erasure takes it back.
+    for (const family of found.families) {
+      await recordStaffView(ctx.deps.db, {
+        staffId: staff.id,
+        chatId: ctx.chat.id,
+        messageIds: [list.message_id],
+        familyId: family.familyId,
+        what: 'search',
+      });
+    }
   });
 
   privateChat.callbackQuery(/^fam:/, async (ctx) => {
@@ -199,9 +226,8 @@ export function createCuratorToolsComposer() {
         { telegramId: ctx.from.id, familyId, via: 'family_list' },
       );
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      ctx.log.info({ familyId }, 'family card viewed');
       await ctx.answerCallbackQuery();
-      await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+      await showFamilyCard(ctx, familyId, card);
       return;
     }
     const allowed = await checkFamilyAccess(

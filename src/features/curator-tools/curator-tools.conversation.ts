@@ -1,5 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askDate, askText, regionDate } from '../../bot/dialogue/questions.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { deputyCandidates, setAbsence } from './curator-tools.absence.js';
 import { familyCardKeyboard } from './curator-tools.keyboards.js';
@@ -58,7 +59,19 @@ export function createMeasureDialogue(catalogue: SupportMeasuresCatalogue) {
         { telegramId, familyId, via: 'measure_recorded' },
       ),
     );
-    if (card.ok) await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+    if (!card.ok) return;
+    const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    await conversation.external((outside) =>
+      recordStaffView(outside.deps.db, {
+        staffId: card.staffId,
+        chatId,
+        messageIds: [shown.message_id],
+        familyId,
+        what: 'family_card',
+      }),
+    );
   };
 }
 

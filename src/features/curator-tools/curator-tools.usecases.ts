@@ -256,7 +256,7 @@ export async function viewFamilyCardOf(
     );
     // A family without Telegram cannot ask for itself: its curator makes the request on its behalf.
     const offerRequest = checked.family.reachedBy === 'phone' && checked.presser.role === 'curator';
-    return { ok: true, text, offerRequest, requests: history } as const;
+    return { ok: true, text, offerRequest, requests: history, staffId: checked.presser.id } as const;
   });
 }
 

@@ -3,6 +3,7 @@ import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorCallbackSchema } from './curator.keyboards.js';
 import {
@@ -66,8 +67,16 @@ export function createCuratorComposer() {
       if (!result.ok) return refuse(result.refusal);
       ctx.log.info({ requestId }, 'family card viewed');
       await ctx.answerCallbackQuery();
-      await ctx.reply(result.text, {
+      const shown = await ctx.reply(result.text, {
         reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
+      });
+      await recordStaffView(ctx.deps.db, {
+        staffId: result.staffId,
+        chatId: ctx.chat.id,
+        messageIds: [shown.message_id],
+        familyId: result.familyId,
+        requestId,
+        what: 'family_card',
       });
       return;
     }
@@ -108,10 +117,12 @@ async function showCard(ctx: BotContext, requestId: number) {
   try {
     await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
   } catch (error) {
-    // A second press on a card already showing this: nothing to change.
-    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-    // Pressed on a message the bot cannot edit (not its own): the press was answered, nothing to refresh.
-    if (error instanceof GrammyError && error.description.includes("can't be edited")) return;
+    // A second press on a card already showing this: nothing to change. A message that cannot be edited
+    // (not the bot's, or gone): the notice already said where the request stands.
+    if (error instanceof GrammyError && error.error_code === 400) {
+      ctx.log.debug({ err: error, requestId }, 'card not redrawn');
+      return;
+    }
     throw error;
   }
 }

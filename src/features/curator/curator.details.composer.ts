@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { accessRefusalText } from '../access/access.usecases.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { fullDetailsCallbackSchema } from '../request-card/request-card.keyboards.js';
 import { fullRequestDetails } from './curator.details.js';
 
@@ -31,14 +32,24 @@ export function createFullDetailsComposer() {
     ctx.log.info({ requestId, parts: result.messages.length }, 'request details shown in full');
     await ctx.answerCallbackQuery();
     const card = ctx.callbackQuery.message?.message_id;
+    const shown: number[] = [];
     for (const text of result.messages) {
-      await ctx.reply(text, {
+      const sent = await ctx.reply(text, {
         ...(card === undefined
           ? {}
           : { reply_parameters: { message_id: card, allow_sending_without_reply: true } }),
         link_preview_options: { is_disabled: true },
       });
+      shown.push(sent.message_id);
     }
+    await recordStaffView(ctx.deps.db, {
+      staffId: result.staffId,
+      chatId: ctx.chat.id,
+      messageIds: shown,
+      familyId: result.familyId,
+      requestId,
+      what: 'details',
+    });
   });
   return composer;
 }

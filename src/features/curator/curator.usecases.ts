@@ -185,7 +185,13 @@ export async function viewFamilyCard(
   deps: { db: Db; i18n: I18n; now?: Date },
   input: { telegramId: number; requestId: number },
 ): Promise<
-  | { ok: true; text: string; requests: Array<{ id: number; number: number }> }
+  | {
+      ok: true;
+      text: string;
+      requests: Array<{ id: number; number: number }>;
+      staffId: number;
+      familyId: number;
+    }
   | { ok: false; refusal: AccessRefusal }
 > {
   const now = deps.now ?? new Date();
@@ -224,6 +230,6 @@ export async function viewFamilyCard(
       ],
       { note: t('card-family-shortened'), detailsBudget: FAMILY_CARD_DETAILS_BUDGET },
     );
-    return { ok: true, text, requests: history } as const;
+    return { ok: true, text, requests: history, staffId: presser.id, familyId: request.familyId } as const;
   });
 }

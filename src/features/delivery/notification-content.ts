@@ -18,6 +18,7 @@ import { withFullDetailsButton } from '../request-card/request-card.keyboards.js
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
 import { notificationKinds, tellFamilyCardDelivered } from '../routing/routing.usecases.js';
+import { erasureNoticeKind, renderErasureNotice } from '../settings/settings.erasure.js';
 import {
   isSupervisionNotificationKind,
   renderSupervisionNotice,
@@ -208,6 +209,8 @@ export async function renderNotification(
       return renderCardFiles(deps, notification);
     case retractionKind:
       return renderRetraction(deps, notification);
+    case erasureNoticeKind:
+      return renderErasureNotice(deps, notification);
     case notificationKinds.familyRequestDelivered:
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { familyMembers, notifications, staff } from '../../db/schema/index.js';
+import { familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 
 export type Notification = typeof notifications.$inferSelect;
 
@@ -9,6 +9,48 @@ export function sentStepsOf(payload: Record<string, unknown>): number[][] {
   const steps = payload.sentSteps;
   if (!Array.isArray(steps)) return [];
   return steps.map((ids) => (Array.isArray(ids) ? ids.filter((id) => Number.isInteger(id)) : []));
+}
+
+/**
+ * Fills in the family a notification shows, where its producer did not say: the request's family, the
+ * recipient member's, or the `familyId` of its payload. What «Удалить мои данные» finds in staff chats.
+ */
+async function withFamilyIds(db: DbOrTx, rows: Array<typeof notifications.$inferInsert>) {
+  const missing = rows.filter((row) => row.familyId === undefined);
+  if (missing.length === 0) return rows;
+  const requestIds = [...new Set(missing.flatMap((row) => (row.requestId ? [row.requestId] : [])))];
+  const memberIds = [
+    ...new Set(missing.flatMap((row) => (row.recipientMemberId ? [row.recipientMemberId] : []))),
+  ];
+  const byRequest = new Map(
+    requestIds.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: requests.id, familyId: requests.familyId })
+            .from(requests)
+            .where(inArray(requests.id, requestIds))
+        ).map((row) => [row.id, row.familyId]),
+  );
+  const byMember = new Map(
+    memberIds.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: familyMembers.id, familyId: familyMembers.familyId })
+            .from(familyMembers)
+            .where(inArray(familyMembers.id, memberIds))
+        ).map((row) => [row.id, row.familyId]),
+  );
+  return rows.map((row) => {
+    if (row.familyId !== undefined) return row;
+    const fromPayload = row.payload?.familyId;
+    const familyId =
+      (row.requestId ? byRequest.get(row.requestId) : undefined) ??
+      (row.recipientMemberId ? byMember.get(row.recipientMemberId) : undefined) ??
+      (typeof fromPayload === 'number' ? fromPayload : null);
+    return { ...row, familyId };
+  });
 }
 
 /**
@@ -21,7 +63,8 @@ export async function insertNotifications(
   rows: Array<typeof notifications.$inferInsert>,
 ): Promise<number[]> {
   if (rows.length === 0) return [];
-  await db.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.dedupeKey });
+  const withFamily = await withFamilyIds(db, rows);
+  await db.insert(notifications).values(withFamily).onConflictDoNothing({ target: notifications.dedupeKey });
   const pending = await db
     .select({ id: notifications.id })
     .from(notifications)
@@ -80,15 +123,20 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
 
     /**
      * One step of a message sent in several (a long text in parts, a label and its copy): the ids it made
-     * are added to the payload's `sentSteps` in the step that learns them, and the notification stays
-     * pending for the next step. Only a crash before this commit can make the step go out again.
+     * are added to the payload's `sentSteps` in the step that learns them (a heading's to `sentHeadings`:
+     * not the message's own, but shown with it), and the notification stays pending for the next step. Only a crash before this commit can make the step go out again.
      */
-    async recordStep(id: number, messageIds: number[]) {
+    async recordStep(id: number, messageIds: number[], headingIds: number[] = []) {
       const step = JSON.stringify([messageIds]);
+      const withStep = sql`jsonb_set(${notifications.payload}, '{sentSteps}', coalesce(${notifications.payload}->'sentSteps', '[]'::jsonb) || ${step}::jsonb)`;
+      const payload =
+        headingIds.length === 0
+          ? withStep
+          : sql`jsonb_set(${withStep}, '{sentHeadings}', coalesce(${notifications.payload}->'sentHeadings', '[]'::jsonb) || ${JSON.stringify(headingIds)}::jsonb)`;
       const rows = await db
         .update(notifications)
         .set({
-          payload: sql`jsonb_set(${notifications.payload}, '{sentSteps}', coalesce(${notifications.payload}->'sentSteps', '[]'::jsonb) || ${step}::jsonb)`,
+          payload,
           attempts: sql`${notifications.attempts} + 1`,
           lastError: null,
         })

@@ -39,7 +39,7 @@ export function messageIdsOf(notification: Pick<Notification, 'telegramMessageId
 export type RetractionTarget = Pick<
   Notification,
   'chatId' | 'telegramMessageId' | 'payload' | 'recipientStaffId' | 'requestId'
->;
+> & { familyId?: number | null };
 
 /**
  * The notifications that take these messages back: one per message, keyed by chat and message, so a
@@ -57,6 +57,7 @@ export async function retractMessages(
       requestId: target.requestId,
       recipientStaffId: target.recipientStaffId,
       chatId: target.chatId,
+      ...(target.familyId !== undefined ? { familyId: target.familyId } : {}),
       payload: {
         messageId,
         reason: reason.kind,
@@ -66,6 +67,15 @@ export async function retractMessages(
   );
   return insertNotifications(db, rows);
 }
+
+/** The columns of a sent notification that retractMessages needs. */
+export const retractionTargetColumns = {
+  chatId: notifications.chatId,
+  telegramMessageId: notifications.telegramMessageId,
+  payload: notifications.payload,
+  recipientStaffId: notifications.recipientStaffId,
+  requestId: notifications.requestId,
+};
 
 /** A condition on notifications: this row's message has not been taken back (its buttons are still live). */
 export const notRetracted = sql`not exists (
@@ -82,13 +92,7 @@ export async function retractHandedOver(
   input: { requestId: number; toStaffId: number; kinds: readonly string[] },
 ): Promise<number[]> {
   const sent = await db
-    .select({
-      chatId: notifications.chatId,
-      telegramMessageId: notifications.telegramMessageId,
-      payload: notifications.payload,
-      recipientStaffId: notifications.recipientStaffId,
-      requestId: notifications.requestId,
-    })
+    .select(retractionTargetColumns)
     .from(notifications)
     .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
     .where(
@@ -137,4 +141,45 @@ export async function renderRetraction(
       deleteIfNoText: payload.reason === 'erased',
     },
   };
+}
+
+/**
+ * A staff view the bot sent in answer to a button or a command (a family card, «Показать полностью», a
+ * search result): not a delivery, but a message showing a family's data in a staff chat. Recorded as an
+ * already-sent notification so «Удалить мои данные» finds and takes it back like a delivered card; never
+ * sent or rendered.
+ */
+export const staffViewKind = 'staff_view_shown';
+
+export async function recordStaffView(
+  db: DbOrTx,
+  view: {
+    staffId: number;
+    chatId: number;
+    messageIds: number[];
+    familyId: number;
+    requestId?: number | null;
+    what: 'family_card' | 'details' | 'search';
+  },
+) {
+  const [first, ...rest] = view.messageIds;
+  if (first === undefined) return;
+  await db
+    .insert(notifications)
+    .values({
+      dedupeKey: `shown:${view.chatId}:${first}:family:${view.familyId}`,
+      kind: staffViewKind,
+      requestId: view.requestId ?? null,
+      familyId: view.familyId,
+      recipientStaffId: view.staffId,
+      chatId: view.chatId,
+      status: 'sent',
+      telegramMessageId: first,
+      payload: {
+        what: view.what,
+        ...(rest.length > 0 ? { sentSteps: [[first], ...rest.map((id) => [id])] } : {}),
+      },
+      sentAt: new Date(),
+    })
+    .onConflictDoNothing();
 }

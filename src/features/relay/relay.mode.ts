@@ -63,6 +63,17 @@ export function createRelayModes({ redis, prefix }: { redis: Redis; prefix: stri
     async album(chatId: number, groupId: string) {
       return parse(targetSchema, await redis.get(albumKey(chatId, groupId)));
     },
+    /** «Удалить мои данные»: the person's relay mode and album targets go (keys by their chat id). */
+    async forget(chatId: number) {
+      const keys = [modeKey(chatId)];
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', albumKey(chatId, '*'), 'COUNT', 500);
+        cursor = next;
+        keys.push(...found);
+      } while (cursor !== '0');
+      await redis.del(...keys);
+    },
   };
 }
 

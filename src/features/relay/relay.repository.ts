@@ -54,12 +54,17 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
       chatId: number;
       telegramMessageId: number;
     }) {
+      const [request] = await db
+        .select({ familyId: requests.familyId })
+        .from(requests)
+        .where(eq(requests.id, card.requestId));
       await db
         .insert(notifications)
         .values({
           dedupeKey: `shown:${card.chatId}:${card.telegramMessageId}`,
           kind: shownCardKind,
           requestId: card.requestId,
+          familyId: request?.familyId ?? null,
           recipientStaffId: card.staffId,
           chatId: card.chatId,
           status: 'sent',

@@ -80,6 +80,7 @@ export async function routeRelayedMessage(
     kind: kindOf(row),
     dedupeKey: `message:${row.id}:chat:${recipient.chatId}`,
     requestId: row.requestId,
+    familyId: row.familyId,
     ...recipientColumns(recipient),
     payload: {
       messageId: row.id,
@@ -124,6 +125,7 @@ export async function routeRelayedEdit({ db }: { db: Db }, outboxId: number, mes
         kind: relayNotificationKinds.edit,
         dedupeKey: `outbox:${outboxId}:copy:${copy.id}`,
         requestId: copy.requestId,
+        familyId: copy.familyId,
         chatId: copy.chatId,
         recipientMemberId: copy.recipientMemberId,
         recipientStaffId: copy.recipientStaffId,

@@ -5,6 +5,7 @@ import { type Language, languages } from '../../db/schema/enums.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { createInviteLink } from '../onboarding/family-invite.link.js';
 import type { PassportOwner } from '../passport/passport.usecases.js';
+import { createRelayModes } from '../relay/relay.mode.js';
 import { renderStoredData } from './settings.render.js';
 import { collectStoredData, setMemberLanguage, withdrawConsent } from './settings.usecases.js';
 
@@ -75,6 +76,11 @@ export async function settings(
       if (telegramId === undefined) return;
       const result = await conversation.external(async (outside) => {
         const erased = await withdrawConsent({ db: outside.deps.db }, { ...owner, telegramId });
+        // What Redis keeps by this chat goes too; the dialogue state goes when this dialogue ends.
+        await createRelayModes({
+          redis: outside.deps.redis,
+          prefix: outside.deps.config.redisPrefix,
+        }).forget(telegramId);
         outside.log.info(
           { familyId: owner.familyId, familyErased: erased.familyErased },
           'consent withdrawn',

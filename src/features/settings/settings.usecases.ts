@@ -14,6 +14,7 @@ import {
   requests,
   servicemen,
 } from '../../db/schema/index.js';
+import { writeOutbox } from '../../queue/outbox.js';
 import { loadPassport, type PassportOwner } from '../passport/passport.usecases.js';
 
 export async function setMemberLanguage({ db }: { db: Db }, owner: PassportOwner, language: Language) {
@@ -86,6 +87,7 @@ const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as con
  * personal data goes too (address, locality, serviceman, household names and dates, request details,
  * message texts, attachments, rating comments); open requests are cancelled. What stays is anonymous
  * statistics: district, categories, dates, statuses, ratings, the request history of ids and codes.
+ * A `consent_withdrawn` outbox row takes the data back from staff chats and tells the staff (erasure.ts).
  */
 export async function withdrawConsent(
   { db, now = new Date() }: { db: Db; now?: Date },
@@ -120,7 +122,16 @@ export async function withdrawConsent(
       .select({ id: familyMembers.id })
       .from(familyMembers)
       .where(and(eq(familyMembers.familyId, owner.familyId), isNull(familyMembers.erasedAt)));
-    if (remaining.length > 0) return { familyErased: false };
+    const told = (familyErased: boolean, cancelledRequestIds: number[]) =>
+      writeOutbox(tx, {
+        kind: 'consent_withdrawn',
+        payload: { familyId: owner.familyId, memberId: owner.memberId, familyErased, cancelledRequestIds },
+      });
+    if (remaining.length > 0) {
+      // The member's own messages leave the staff chats; the family's data stays for the others.
+      await told(false, []);
+      return { familyErased: false };
+    }
 
     const familyId = owner.familyId;
     await tx
@@ -168,6 +179,10 @@ export async function withdrawConsent(
       .update(requests)
       .set({ details: {}, ratingComment: null, updatedAt: now })
       .where(eq(requests.familyId, familyId));
+    await told(
+      true,
+      cancelled.map((row) => row.id),
+    );
     return { familyErased: true };
   });
 }

@@ -2,6 +2,7 @@ import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { requestCategories } from '../../db/schema/enums.js';
 import { accessRefusalText } from '../access/access.usecases.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { exportRegister } from './supervision.export.js';
@@ -145,7 +146,14 @@ export function createSupervisionComposer() {
             )),
       ];
       const keyboard = overdueKeyboard(ctx.t, family.requests.slice(0, 4), 0, 1);
-      await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+      const shown = await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+      await recordStaffView(ctx.deps.db, {
+        staffId: viewer.id,
+        chatId: ctx.chat.id,
+        messageIds: [shown.message_id],
+        familyId: family.id,
+        what: 'search',
+      });
     }
   });
 

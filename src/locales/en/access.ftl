@@ -21,3 +21,10 @@ retracted-erased = { $number ->
     [none] The family's data was deleted at its request.
    *[other] The family's data was deleted at its request (request No. { $number }).
   }
+
+# To the family's curator and the district supervisors after «Удалить мои данные» (settings.erasure.ts).
+erasure-notice = A family ({ $district }) deleted its data through the bot. { $count ->
+    [0] It had no open requests.
+    [one] Its request { $numbers } is cancelled.
+   *[other] Its requests { $numbers } are cancelled.
+  } Messages with the family's data in this chat were hidden or deleted; it can no longer be written to through the bot.

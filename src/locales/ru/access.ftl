@@ -21,3 +21,10 @@ retracted-erased = { $number ->
     [none] Данные семьи удалены по её просьбе.
    *[other] Данные семьи удалены по её просьбе (заявка № { $number }).
   }
+
+# To the family's curator and the district supervisors after «Удалить мои данные» (settings.erasure.ts).
+erasure-notice = Семья ({ $district }) удалила свои данные через бота. { $count ->
+    [0] Открытых заявок у неё не было.
+    [one] Её заявка { $numbers } отменена.
+   *[other] Её заявки { $numbers } отменены.
+  } Сообщения с данными семьи в этом чате скрыты или удалены, написать ей через бота больше нельзя.

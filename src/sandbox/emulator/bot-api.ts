@@ -9,7 +9,7 @@ import { type ApiParams, isRecord } from './params.js';
 import type { SendLimiter } from './send-limiter.js';
 import type { UpdateHub, UpdateKind } from './update-hub.js';
 import type { ChatRecord, MessageContent, MessageRecord, NewMessage, World } from './world.js';
-import { CONTENT_FIELDS, commandSetKey, unixTime } from './world.js';
+import { CONTENT_FIELDS, commandSetKey, DELETE_WINDOW_SECONDS } from './world.js';
 
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
@@ -272,7 +272,7 @@ export class BotApi {
     const markup = parseInlineMarkupForEdit(params.json('reply_markup'));
     if (record.message.text === undefined) throw badRequest('there is no text in the message to edit');
     const next = withReplyMarkup(
-      { ...record.message, text: content.text, entities: content.entities, edit_date: unixTime() },
+      { ...record.message, text: content.text, entities: content.entities, edit_date: this.world.unixNow() },
       markup,
     );
     return this.applyEdit(chat, record, next, ['text', 'entities', 'reply_markup']);
@@ -282,13 +282,15 @@ export class BotApi {
     const { chat, record } = this.editTarget(params);
     const caption = this.captionContent(params, params.string('caption'));
     const markup = parseInlineMarkupForEdit(params.json('reply_markup'));
-    if (record.message.text !== undefined) throw badRequest('there is no caption in the message to edit');
+    // Text, a video note or a sticker has no caption to edit.
+    if (record.message.text !== undefined || record.message.video_note || record.message.sticker)
+      throw badRequest('there is no caption in the message to edit');
     const next = withReplyMarkup(
       {
         ...record.message,
         caption: caption.caption,
         caption_entities: caption.caption_entities,
-        edit_date: unixTime(),
+        edit_date: this.world.unixNow(),
       },
       markup,
     );
@@ -298,7 +300,7 @@ export class BotApi {
   private editMessageReplyMarkup(params: ApiParams): Message {
     const { chat, record } = this.editTarget(params);
     const markup = parseInlineMarkupForEdit(params.json('reply_markup'));
-    const next = withReplyMarkup({ ...record.message, edit_date: unixTime() }, markup);
+    const next = withReplyMarkup({ ...record.message, edit_date: this.world.unixNow() }, markup);
     return this.applyEdit(chat, record, next, ['reply_markup']);
   }
 
@@ -328,11 +330,17 @@ export class BotApi {
     return this.world.apiMessage(record);
   }
 
+  /** Telegram deletes a message for everyone only within 48 hours of sending; deleteMessages skips the rest. */
   private deleteMessages(params: ApiParams, messageIds: number[]): true {
     const chat = this.world.chatForApi(params.chatId());
     const records = messageIds.map((id) => this.world.liveMessage(chat, id));
-    if (messageIds.length === 1 && !records[0]) throw badRequest('message to delete not found');
-    for (const record of records) if (record) this.world.markDeleted(chat, record);
+    const deletable = (record: (typeof records)[number]) =>
+      record !== undefined && this.world.unixNow() - record.message.date < DELETE_WINDOW_SECONDS;
+    if (messageIds.length === 1) {
+      if (!records[0]) throw badRequest('message to delete not found');
+      if (!deletable(records[0])) throw badRequest("message can't be deleted for everyone");
+    }
+    for (const record of records) if (record && deletable(record)) this.world.markDeleted(chat, record);
     return true;
   }
 

@@ -60,6 +60,14 @@ const routes: Route[] = [
       return emulator.setBlocked(Number(match[1]), body.boolean('blocked'));
     },
   },
+  {
+    method: 'POST',
+    path: /^\/control\/clock$/,
+    handle: async ({ req, emulator }) => {
+      const body = new BodyReader(await readJsonObject(req));
+      return { offsetMs: emulator.advanceClock(body.integer('advanceMs')) };
+    },
+  },
   { method: 'GET', path: /^\/control\/updates$/, handle: ({ emulator }) => emulator.injectedUpdates() },
   {
     method: 'POST',

@@ -91,6 +91,11 @@ export interface Emulator {
   setBlocked(userId: number, blocked: boolean): { update_id?: number };
   setLimits(limits: RateLimits | false): void;
   limits(): RateLimits | false;
+  /**
+   * Moves the emulator's clock ahead (message dates, Telegram's 48 hours for deleting a message); returns
+   * how far ahead of the real clock it now runs, in ms. `reset()` puts it back.
+   */
+  advanceClock(ms: number): number;
   stats(): EmulatorStats;
   /** Forgets users, chats, files, updates, the webhook, commands and stats; limits go back to the options. */
   reset(): void;
@@ -306,6 +311,12 @@ class BotApiEmulator implements Emulator {
               : {}),
           },
     );
+  }
+
+  advanceClock(ms: number): number {
+    if (!Number.isFinite(ms) || ms < 0) throw new ControlError('the clock only moves forward');
+    this.world.clockOffsetMs += ms;
+    return this.world.clockOffsetMs;
   }
 
   limits(): RateLimits | false {

@@ -24,7 +24,6 @@ import type {
 import type { UpdateHub } from './update-hub.js';
 import { updateKind } from './update-hub.js';
 import type { ChatRecord, MessageContent, MessageRecord, World } from './world.js';
-import { unixTime } from './world.js';
 
 const MAX_GENERATED_FILE_BYTES = 20 * 1024 * 1024;
 
@@ -241,7 +240,7 @@ export class UserActions {
       ...rest,
       text: formatted.text,
       ...(formatted.entities.length > 0 ? { entities: formatted.entities } : {}),
-      edit_date: unixTime(),
+      edit_date: this.world.unixNow(),
     };
     this.world.replaceMessage(chat, record, next);
     const editedMessage = this.world.apiMessage(record) as PrivateMessage & { edit_date: number };
@@ -372,7 +371,7 @@ export class UserActions {
     const update: ChatMemberUpdated = {
       chat: structuredClone(chat.chat),
       from: structuredClone(chat.user),
-      date: unixTime(),
+      date: this.world.unixNow(),
       old_chat_member: blocked
         ? { status: 'member', user: bot }
         : { status: 'kicked', user: bot, until_date: 0 },

@@ -94,8 +94,13 @@ export interface NewMessage {
 
 export const unixTime = (): number => Math.floor(Date.now() / 1000);
 
+/** Telegram lets a message be deleted for everyone within this long of sending it. */
+export const DELETE_WINDOW_SECONDS = 48 * 3600;
+
 export class World {
   readonly bot: UserFromGetMe;
+  /** How far the emulator's clock runs ahead of the real one (advanceClock): message dates, the 48 h rule. */
+  clockOffsetMs = 0;
   readonly files = new FileStore();
   readonly callbackQueries = new Map<string, PendingCallbackQuery>();
   readonly callbackAnswers: CallbackAnswer[] = [];
@@ -185,6 +190,11 @@ export class World {
     return this.chats.get(chatId);
   }
 
+  /** The emulator's time in Unix seconds (the real clock plus what a test advanced it by). */
+  unixNow(): number {
+    return Math.floor((Date.now() + this.clockOffsetMs) / 1000);
+  }
+
   // --- messages ---
 
   appendMessage(chat: ChatRecord, sender: MessageSender, draft: NewMessage): MessageRecord {
@@ -193,7 +203,7 @@ export class World {
       message_id: chat.lastMessageId,
       from: sender === 'bot' ? this.botAsUser() : structuredClone(chat.user),
       chat: structuredClone(chat.chat),
-      date: unixTime(),
+      date: this.unixNow(),
       ...(draft.replyTo ? { reply_to_message: this.replyView(draft.replyTo) } : {}),
       ...draft.content,
       ...(draft.inlineMarkup ? { reply_markup: draft.inlineMarkup } : {}),
@@ -408,6 +418,7 @@ export class World {
     this.defaultMenuButton = { type: 'default' };
     this.nextUserId = FIRST_USER_ID;
     this.callbackQueryCounter = 0;
+    this.clockOffsetMs = 0;
   }
 
   cancelWaits(reason: Error): void {

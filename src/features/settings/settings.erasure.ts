@@ -1,0 +1,125 @@
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { districts, families, messages, notifications, requests, staff } from '../../db/schema/index.js';
+import type { I18n } from '../../i18n.js';
+import type { OutboxEvent } from '../../queue/outbox.js';
+import type { NotificationContent } from '../delivery/notification-content.js';
+import { insertNotifications, type Notification } from '../delivery/notifications.repository.js';
+import { retractionKind, retractionTargetColumns, retractMessages } from '../delivery/retraction.js';
+import { createRoutingRepository } from '../routing/routing.repository.js';
+
+/** To the family's curator(s) and the district supervisors: the family deleted its data. */
+export const erasureNoticeKind = 'family_erased_notice';
+
+type ConsentWithdrawn = Extract<OutboxEvent, { kind: 'consent_withdrawn' }> & { outboxId: number };
+
+/** Relayed copies of a family's messages in staff chats (and corrections of them). */
+const relayedToStaffKinds = ['relay_to_staff', 'relay_edit'];
+
+/**
+ * «Удалить мои данные» reaches the staff chats (issue 13 §3). Every message the bot put in a staff chat
+ * showing the family — cards, their files, relayed messages, family cards, «Показать полностью», search
+ * results, reminders, alerts — is taken back through delivery (text replaced by «Данные семьи удалены по её
+ * просьбе», a photo deleted). When only one member left a family that goes on, only the messages that
+ * member wrote are taken back. The family's curators and the district supervisors are told; the rows are
+ * keyed by the outbox row, so a second run of the job makes nothing new.
+ */
+export async function routeConsentWithdrawn({ db }: { db: Db }, event: ConsentWithdrawn): Promise<number[]> {
+  const { familyId, memberId, familyErased, cancelledRequestIds } = event.payload;
+  const shown = await db
+    .select(retractionTargetColumns)
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.familyId, familyId),
+        eq(notifications.status, 'sent'),
+        isNotNull(notifications.recipientStaffId),
+        ne(notifications.kind, retractionKind),
+        ne(notifications.kind, erasureNoticeKind),
+        ...(familyErased
+          ? []
+          : [
+              inArray(notifications.kind, relayedToStaffKinds),
+              sql`(${notifications.payload}->>'messageId')::bigint in (
+                select ${messages.id} from ${messages} where ${messages.senderMemberId} = ${memberId})`,
+            ]),
+      ),
+    );
+  const created = await retractMessages(
+    db,
+    shown.map((row) => ({ ...row, familyId })),
+    { kind: 'erased' },
+  );
+  if (!familyErased) return created;
+
+  const [family] = await db
+    .select({ districtId: families.districtId, curatorId: families.curatorId })
+    .from(families)
+    .where(eq(families.id, familyId));
+  if (!family) return created;
+  const curators =
+    cancelledRequestIds.length === 0
+      ? []
+      : await db
+          .select({ curatorId: requests.curatorId })
+          .from(requests)
+          .where(inArray(requests.id, cancelledRequestIds));
+  const routing = createRoutingRepository({ db });
+  const recipients = new Set<number>([
+    ...(family.curatorId === null ? [] : [family.curatorId]),
+    ...curators.flatMap((row) => (row.curatorId === null ? [] : [row.curatorId])),
+    ...(await routing.supervisorsFor(family.districtId, new Date())),
+  ]);
+  const chats = await db
+    .select({ id: staff.id, chatId: staff.telegramId })
+    .from(staff)
+    .where(and(inArray(staff.id, [...recipients]), eq(staff.active, true)));
+  created.push(
+    ...(await insertNotifications(
+      db,
+      chats.map((chat) => ({
+        kind: erasureNoticeKind,
+        dedupeKey: `outbox:${event.outboxId}:erased:staff:${chat.id}`,
+        recipientStaffId: chat.id,
+        chatId: chat.chatId,
+        // The notice names no one: it stays when the family's messages are taken back.
+        familyId: null,
+        payload: { districtId: family.districtId, requestIds: cancelledRequestIds },
+      })),
+    )),
+  );
+  return created;
+}
+
+const noticePayload = z.object({
+  districtId: z.number().int().positive(),
+  requestIds: z.array(z.number().int().positive()),
+});
+
+export async function renderErasureNotice(
+  deps: { db: Db; i18n: I18n },
+  notification: Notification,
+): Promise<NotificationContent | undefined> {
+  const payload = noticePayload.parse(notification.payload);
+  const t = deps.i18n.forLanguage('ru');
+  const [district] = await deps.db
+    .select({ name: districts.name })
+    .from(districts)
+    .where(eq(districts.id, payload.districtId));
+  const numbers =
+    payload.requestIds.length === 0
+      ? []
+      : await deps.db
+          .select({ number: requests.number })
+          .from(requests)
+          .where(inArray(requests.id, payload.requestIds))
+          .orderBy(requests.number);
+  return {
+    text: t('erasure-notice', {
+      district: district?.name ?? '—',
+      count: numbers.length,
+      numbers: numbers.map((row) => `№ ${row.number}`).join(', '),
+    }),
+  };
+}

@@ -1,0 +1,204 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages, notifications, requests } from '../../src/db/schema/index.js';
+import { retractionKind } from '../../src/features/delivery/retraction.js';
+import { createRelayModes } from '../../src/features/relay/relay.mode.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { familyChat } from '../helpers/family-dialogue.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { routedRequest } from '../helpers/routed-request.js';
+import { createStaffMember } from '../helpers/routing-factories.js';
+
+/**
+ * Issue 13 §3: «Удалить мои данные» reaches the staff chats. After a family deletes its data, nothing of it
+ * stays readable where staff read it — the card, the relayed messages, a video note, the family card, a
+ * supervisor's search result — through delivery; the curator and the supervisor are told the request was
+ * cancelled; a reply to the family is refused; Redis keeps nothing by the person's chat.
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+let redis: Redis;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+  redis = new Redis(bot.config.redisUrl);
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const WAIT = 15_000;
+const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
+const latest = (chatId: number, messageId: number) =>
+  bot.emulator.messages(chatId).find((m) => m.message_id === messageId)!;
+
+async function answerTo(callbackQueryId: string | undefined) {
+  return eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    10_000,
+    'the answer to a button press',
+  );
+}
+
+/** A family of Олег's with a routed request, a supervisor of the district, and the family writing in. */
+async function familyInTouch(curatorName: string, supervisorName: string) {
+  const routed = await routedRequest(bot, { curatorName });
+  const supervisorUser = bot.emulator.createUser({ first_name: supervisorName, language_code: 'ru' });
+  await createStaffMember(bot.db, {
+    telegramId: supervisorUser.id,
+    fullName: supervisorName,
+    role: 'supervisor',
+    districtIds: [routed.district.id],
+  });
+  // The family chose «Написать куратору» about the request (the relay mode is what that button sets).
+  await createRelayModes({ redis, prefix: bot.config.redisPrefix }).set(
+    routed.familyUser.id,
+    { side: 'family', requestId: routed.request.id, familyId: routed.family.id },
+    3600,
+  );
+  return { ...routed, supervisorUser };
+}
+
+async function withdraw(familyUserId: number) {
+  const chat = familyChat(bot.emulator, familyUserId);
+  await chat.say('Настройки', 'Настройки');
+  await chat.press('Удалить мои данные', 'Удалить ваши данные?');
+  await chat.press('Да, удалить', 'Ваши данные удалены');
+}
+
+describe('«Удалить мои данные» in the staff chats', () => {
+  it('takes the family’s data back from every staff message, tells the staff, refuses replies, forgets the chat in Redis', async () => {
+    const { curatorUser, familyUser, request, card, supervisorUser } = await familyInTouch(
+      'Олег Смирнов',
+      'Елена Руководитель',
+    );
+    const C = curatorUser.id;
+    const S = supervisorUser.id;
+    bot.emulator.sendText(familyUser.id, 'Мы живём на ул. Ленина, 5, кв. 12.');
+    const textCopy = await bot.emulator.waitForMessage(C, (m) => body(m).includes('ул. Ленина'), WAIT);
+    bot.emulator.sendVideoNote(familyUser.id);
+    const noteCopy = await bot.emulator.waitForMessage(C, (m) => m.video_note !== undefined, WAIT);
+    const noteHeading = bot.emulator
+      .messages(C, { from: 'bot' })
+      .filter((m) => m.message_id < noteCopy.message_id && body(m).includes('Мария Иванова'))
+      .at(-1)!;
+
+    const familyPress = bot.emulator.pressButtonByText(C, card.message_id, 'Карточка семьи');
+    await answerTo(familyPress.callback_query_id);
+    const familyCard = await bot.emulator.waitForMessage(C, (m) => body(m).includes('Карточка семьи'), WAIT);
+    bot.emulator.sendText(S, `/find ${request.number}`);
+    const found = await bot.emulator.waitForMessage(S, (m) => body(m).includes('Мария Иванова'), WAIT);
+    // Everything sent so far is in PostgreSQL before the family leaves.
+    await eventually(
+      async () =>
+        (
+          await bot.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(notifications)
+            .where(eq(notifications.status, 'pending'))
+        )[0]!.n === 0,
+      WAIT,
+      'deliveries to finish',
+    );
+
+    await withdraw(familyUser.id);
+
+    const erased = `Данные семьи удалены по её просьбе (заявка № ${request.number}).`;
+    const notice = `Семья (Грязинский район) удалила свои данные через бота. Её заявка № ${request.number} отменена. Сообщения с данными семьи в этом чате скрыты или удалены, написать ей через бота больше нельзя.`;
+    await bot.emulator.waitForMessage(C, (m) => m.text === notice, WAIT);
+    await bot.emulator.waitForMessage(S, (m) => m.text === notice, WAIT);
+    // A search result is about the family, not one request: its notice names none.
+    for (const [chatId, message, text] of [
+      [C, card, erased],
+      [C, textCopy, erased],
+      [C, noteHeading, erased],
+      [C, familyCard, erased],
+      [S, found, 'Данные семьи удалены по её просьбе.'],
+    ] as const) {
+      const now = await eventually(
+        async () => {
+          const m = latest(chatId, message.message_id);
+          return m.text === text ? m : undefined;
+        },
+        WAIT,
+        `message ${message.message_id} taken back`,
+      );
+      expect(now.reply_markup).toBeUndefined();
+    }
+    // The video note has no text to replace: it is deleted (within Telegram's 48 hours).
+    await eventually(
+      async () => latest(C, noteCopy.message_id).deleted === true,
+      WAIT,
+      'the video note deleted',
+    );
+    const chats = [C, S].flatMap((chatId) => bot.emulator.messages(chatId, { from: 'bot' }));
+    for (const m of chats) {
+      if (m.deleted) continue;
+      for (const personal of ['Мария Иванова', 'ул. Ленина']) expect(body(m)).not.toContain(personal);
+    }
+    const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(row!.status).toBe('cancelled');
+
+    // Replying to the family is refused and stores nothing; so is any button of the request.
+    const before = await bot.db.select().from(messages).where(eq(messages.familyId, row!.familyId));
+    const reply = bot.emulator.sendText(C, 'Уточните, пожалуйста', { replyTo: textCopy.message_id });
+    const refused = await bot.emulator.waitForMessage(C, undefined, WAIT, {
+      afterMessageId: reply.message_id!,
+    });
+    const gone = `Семья удалила свои данные, заявка № ${request.number} отменена. Действия по ней недоступны.`;
+    expect(refused.text).toBe(gone);
+    const take = bot.emulator.pressButton(C, reply.message_id!, `cur:${request.id}:family`);
+    expect((await answerTo(take.callback_query_id)).text).toBe(gone);
+    expect(await bot.db.select().from(messages).where(eq(messages.familyId, row!.familyId))).toEqual(before);
+
+    // Redis keeps nothing by the person's chat: no dialogue, no relay mode.
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${bot.config.redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    // Telegram's per-chat rate counters (send slots, flood windows of a second) expire by themselves.
+    const rateCounter = (key: string) => key.includes(':tg:chat:') || key.includes(':flood:');
+    expect(keys.filter((key) => key.split(':').includes(String(familyUser.id)) && !rateCounter(key))).toEqual(
+      [],
+    );
+    expect(await redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(familyUser.id))).toBeNull();
+  }, 120_000);
+
+  it('past 48 hours a photo cannot be deleted: its caption is replaced instead', async () => {
+    const { curatorUser, familyUser, request } = await familyInTouch('Анна Петрова', 'Зоя Руководитель');
+    const C = curatorUser.id;
+    bot.emulator.sendPhoto(familyUser.id, { caption: 'Справка о составе семьи' });
+    const photoCopy = await bot.emulator.waitForMessage(C, (m) => m.photo !== undefined, WAIT);
+    bot.emulator.advanceClock(49 * 3600 * 1000);
+
+    await withdraw(familyUser.id);
+
+    const erased = `Данные семьи удалены по её просьбе (заявка № ${request.number}).`;
+    await eventually(
+      async () => latest(C, photoCopy.message_id).caption === erased,
+      WAIT,
+      'the photo’s caption replaced',
+    );
+    expect(latest(C, photoCopy.message_id).deleted).toBeUndefined();
+    const retraction = () =>
+      bot.db
+        .select({ status: notifications.status })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.kind, retractionKind),
+            eq(notifications.chatId, C),
+            sql`(${notifications.payload}->>'messageId')::int = ${photoCopy.message_id}`,
+          ),
+        );
+    await eventually(async () => (await retraction())[0]?.status === 'sent', WAIT, 'the retraction recorded');
+  }, 120_000);
+});
