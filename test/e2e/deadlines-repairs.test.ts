@@ -1,16 +1,18 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
 import { createLogger } from '../../src/logger.js';
 import { escalationJobId } from '../../src/queue/jobs.js';
-import { queueNames } from '../../src/queue/names.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
-import { createRequestWithPolicies, firedSteps, writePolicyFile } from './escalation-fixtures.js';
+import {
+  createRequestWithPolicies,
+  firedSteps,
+  withDeadlinesQueue,
+  writePolicyFile,
+} from './escalation-fixtures.js';
 
 /**
  * The deadline reconciler's repairs as an operator sees them on /metrics
@@ -76,17 +78,6 @@ async function repairs(): Promise<Record<string, number>> {
   return counts;
 }
 
-async function withDeadlinesQueue<T>(work: (queue: Queue) => Promise<T>) {
-  const connection = new Redis(bot.config.redisUrl);
-  const queue = new Queue(queueNames.deadlines, { connection, prefix: bot.config.redisPrefix });
-  try {
-    return await work(queue);
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
-}
-
 describe('timers in normal operation', () => {
   it('fire every step once and need no repair: the counter stays 0 through many sweeps', async () => {
     const requests = [await newRequest('legal'), await newRequest('legal'), await newRequest('legal')];
@@ -107,8 +98,12 @@ describe('timers Redis lost', () => {
     const before = await repairs();
     const soon = await newRequest('medical');
     const reminder = escalationJobId({ requestId: soon.id, clock: 'take', level: 'reminder' });
-    await eventually(async () => withDeadlinesQueue((q) => q.getJob(reminder)), 60_000, 'the reminder timer');
-    await withDeadlinesQueue((queue) => queue.remove(reminder));
+    await eventually(
+      async () => withDeadlinesQueue(bot.config, (q) => q.getJob(reminder)),
+      60_000,
+      'the reminder timer',
+    );
+    await withDeadlinesQueue(bot.config, (queue) => queue.remove(reminder));
     // Due at 10 s, found 5 s late by the sweep, re-created, fired once.
     await eventually(async () => (await firedSteps(bot.db, soon.id)).length > 0, 90_000, 'the late reminder');
     expect((await repairs()).lost).toBe(before.lost! + 1);
@@ -117,7 +112,7 @@ describe('timers Redis lost', () => {
     const firstTimer = (id: number) => escalationJobId({ requestId: id, clock: 'take', level: 'reminder' });
     for (const request of waiting) {
       await eventually(
-        async () => withDeadlinesQueue((q) => q.getJob(firstTimer(request.id))),
+        async () => withDeadlinesQueue(bot.config, (q) => q.getJob(firstTimer(request.id))),
         60_000,
         'timer',
       );
@@ -134,7 +129,9 @@ describe('timers Redis lost', () => {
     // Every open request's next timer is back: the two nanny requests and the legal one still running.
     expect(after.wiped).toBeGreaterThanOrEqual(before.wiped! + 2);
     for (const request of waiting) {
-      expect(await withDeadlinesQueue((q) => q.getJobState(firstTimer(request.id)))).toBe('delayed');
+      expect(await withDeadlinesQueue(bot.config, (q) => q.getJobState(firstTimer(request.id)))).toBe(
+        'delayed',
+      );
     }
   }, 300_000);
 });

@@ -1,11 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { and, asc, eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestPriority } from '../../src/db/schema/enums.js';
 import { escalations, requestEvents } from '../../src/db/schema/index.js';
 import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
+import { queueNames } from '../../src/queue/names.js';
 import type { Emulator } from '../../src/sandbox/emulator.js';
 import { createConfirmedRequest } from '../helpers/routing-factories.js';
 
@@ -65,4 +68,19 @@ export async function escalatedEvents(db: Db, requestId: number) {
     .from(requestEvents)
     .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.type, 'escalated')))
     .orderBy(asc(requestEvents.id));
+}
+
+/** The deployment's deadlines queue on a connection of its own, closed after `work`. */
+export async function withDeadlinesQueue<T>(
+  config: { redisUrl: string; redisPrefix: string },
+  work: (queue: Queue) => Promise<T>,
+) {
+  const connection = new Redis(config.redisUrl);
+  const queue = new Queue(queueNames.deadlines, { connection, prefix: config.redisPrefix });
+  try {
+    return await work(queue);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
 }

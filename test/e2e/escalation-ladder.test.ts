@@ -1,11 +1,8 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { fireEscalation } from '../../src/features/deadlines/deadlines.usecases.js';
 import { createLogger } from '../../src/logger.js';
 import { escalationJobId } from '../../src/queue/jobs.js';
-import { queueNames } from '../../src/queue/names.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
@@ -19,6 +16,7 @@ import {
   RESOLVE_WITHIN_SECONDS,
   TAKE_WITHIN_SECONDS,
   testPolicies,
+  withDeadlinesQueue,
   writePolicyFile,
 } from './escalation-fixtures.js';
 
@@ -260,7 +258,7 @@ describe('a timer lost without a wipe (its job deleted, the rest of Redis intact
     await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
     const reminderJob = escalationJobId({ requestId: request.id, clock: 'take', level: 'reminder' });
     await eventually(async () => (await pendingTimers(request.id)).includes(reminderJob), take, 'the timer');
-    await withDeadlinesQueue((queue) => queue.remove(reminderJob));
+    await withDeadlinesQueue(bot.config, (queue) => queue.remove(reminderJob));
     expect(await pendingTimers(request.id)).toEqual([]);
 
     const reminder = await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 4);
@@ -276,20 +274,9 @@ describe('a timer lost without a wipe (its job deleted, the rest of Redis intact
   }, 90_000);
 });
 
-async function withDeadlinesQueue<T>(work: (queue: Queue) => Promise<T>) {
-  const connection = new Redis(bot.config.redisUrl);
-  const queue = new Queue(queueNames.deadlines, { connection, prefix: bot.config.redisPrefix });
-  try {
-    return await work(queue);
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
-}
-
 /** The escalation timers Redis holds for this request (delayed or waiting). */
 async function pendingTimers(requestId: number) {
-  return withDeadlinesQueue(async (queue) => {
+  return withDeadlinesQueue(bot.config, async (queue) => {
     const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
     return jobs
       .filter((job) => job?.data?.requestId === requestId)
