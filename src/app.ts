@@ -260,13 +260,17 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       // 1. Stop taking updates.
       if (runner?.isRunning()) await runner.stop();
       await http.close();
+      // Neither waits for the updates in hand: let them finish (reply and store the dialogue) first.
+      const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
+      if (bot) {
+        await withTimeout(bot.updatesSettled(), step, () => logger.warn('updates still in hand at shutdown'));
+      }
       // The relay and the reconciler produce jobs: stop them before the queues close.
       await deadlinesReconciler?.stop();
       await reconciler?.stop();
       await relay?.stop();
       // 2. Close workers (they finish the job in hand), 3. close queues. With Redis gone these would wait
       // forever, so each step is bounded; an unfinished job stays in Redis/PostgreSQL and is picked up again.
-      const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
       await Promise.all(
         workers.map((worker) =>
           withTimeout(worker.close(), step, () => {

@@ -31,6 +31,7 @@ import { createDialogueExtras } from './dialogue/extras.js';
 import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
+import { createInFlightUpdates } from './in-flight.js';
 import { createDatabaseWatch } from './intake/database-outage.js';
 import { createFloodGuard } from './intake/flood-guard.js';
 import { createUpdateParking } from './intake/update-parking.js';
@@ -69,6 +70,9 @@ export function createBot(config: Config, deps: CreateBotDeps) {
       fetch: createTelegramFetch({ slots, sendClass: 'interactive', logger: deps.logger }),
     },
   });
+  // First of all: the shutdown waits for the updates in hand (in-flight.ts).
+  const inFlight = createInFlightUpdates();
+  bot.use(inFlight.middleware);
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
@@ -206,7 +210,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
-  return bot;
+  return Object.assign(bot, { updatesSettled: inFlight.settled });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;

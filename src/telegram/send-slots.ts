@@ -8,8 +8,8 @@ import type { Redis } from 'ioredis';
  * Per chat: one send at a time, and a token bucket refilled one token every `perChatGapMs` (a group: every
  * `groupGapMs`). Redis's clock (TIME) is used so processes on different machines agree.
  *
- * Priority: a person's own replies (`interactive`) may use the chat's burst; everything else waits for a
- * full bucket, so after a burst the worker's notices come later, not in between. When the global budget is
+ * Priority: a person's own replies (`interactive`) may use the chat's burst; everything else goes one per
+ * gap and needs a token too, so it never adds to a burst. When the global budget is
  * short, a class takes nothing while a higher class is waiting for it: replies first, then urgent staff
  * cards and relayed messages, then ordinary notices, then digests.
  */
@@ -29,7 +29,8 @@ export interface SendSlotLimits {
   paceMs?: number;
   /**
    * One token of a private chat's bucket comes back this long after the end of the last send (Telegram:
-   * about one message per second to a chat). A notice needs a full bucket: one every this many ms.
+   * about one message per second to a chat). Anything but a reply also waits this long after the chat's
+   * last send: notices go one at a time, never in a burst.
    */
   perChatGapMs: number;
   /** Tokens of a private chat's bucket: how many replies may go at once (Telegram tolerates short bursts). */
@@ -86,9 +87,11 @@ local busy = tonumber(chat[3] or '0')
 if busy > now then return {1, busy - now} end
 local tokens = cap
 if chat[1] then tokens = math.min(cap, tonumber(chat[1]) + math.max(0, now - tonumber(chat[2])) / refill) end
-local need = 1
-if class > 0 then need = cap end
-if tokens < need then return {1, math.max(1, math.ceil((need - tokens) * refill))} end
+local wait = 0
+if tokens < 1 then wait = math.ceil((1 - tokens) * refill) end
+-- Anything but a person's own reply: also one gap after the chat's last send (no burst of notices).
+if class > 0 and chat[2] then wait = math.max(wait, refill - (now - tonumber(chat[2]))) end
+if wait > 0 then return {1, wait} end
 for k = 0, class - 1 do
   redis.call('ZREMRANGEBYSCORE', KEYS[4 + k], '-inf', now)
   if redis.call('ZCARD', KEYS[4 + k]) > 0 then return {2, math.max(10, pace)} end

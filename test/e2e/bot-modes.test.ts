@@ -58,8 +58,8 @@ describe('the service in long-polling mode', () => {
       testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() }),
     );
     // Four processes start (the supervisor and its three roles).
-    await app.waitForLog(isStarted, 60_000);
-  });
+    await app.waitForLog(isStarted, 180_000);
+  }, 200_000);
 
   afterAll(async () => {
     await app?.stop('SIGKILL');

@@ -5,7 +5,7 @@ import { requests } from '../../src/db/schema/index.js';
 import { addDays, addYears, russianDate } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
-import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import { type FamilyChat, familyChat, upToServicemanBirthDate } from '../helpers/family-dialogue.js';
 
 /**
  * Dates as a person types them (issue 13 §5): examples that are never in the past, a date the calendar
@@ -101,23 +101,14 @@ describe('request dates', () => {
 });
 
 describe('birth dates in the passport', () => {
-  /** /start → consent → contact → names: the person stands at the serviceman's birth date. */
-  async function upToServicemanBirthDate(name: string, phone: string) {
+  async function atServicemanBirthDate(name: string, phone: string) {
     const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
     const chat = familyChat(bot.emulator, user.id);
-    await chat.say('/start', 'Патронаж');
-    await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
-    await chat.shareOwnContact(phone, 'номер получили');
-    await chat.next('Как вас зовут');
-    await chat.say('Сидорова Татьяна', 'Кем вы приходитесь');
-    await chat.press('Мать', 'военнослужащего');
-    const question = await chat.say('Сидоров Иван', 'Дата рождения военнослужащего');
-    return { chat, question: question.text ?? '' };
+    return { chat, question: await upToServicemanBirthDate(chat, phone) };
   }
 
   it('«31.02.2020» does not exist; a serviceman must be an adult and not over 75', async () => {
-    const { chat, question } = await upToServicemanBirthDate('Таня', '+79990001001');
+    const { chat, question } = await atServicemanBirthDate('Таня', '+79990001001');
     await refused(
       chat,
       '31.02.2020',
@@ -142,7 +133,7 @@ describe('birth dates in the passport', () => {
   });
 
   it('a child is under 18; a relative was born within 120 years', async () => {
-    const { chat } = await upToServicemanBirthDate('Вера', '+79990001002');
+    const { chat } = await atServicemanBirthDate('Вера', '+79990001002');
     await chat.press('Пропустить', 'В каком районе');
     await chat.press('Грязинский район', 'Населённый пункт');
     await chat.say('Грязи', 'Адрес');

@@ -4,7 +4,12 @@ import { familyMembers, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
-import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import {
+  type FamilyChat,
+  familyChat,
+  upToApplicantName,
+  upToServicemanBirthDate,
+} from '../helpers/family-dialogue.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
@@ -70,8 +75,16 @@ describe('a request question that will not go', () => {
     const offer = await stickSixTimes(chat, description.text ?? '');
     // Not skippable: no «Пропустить»; the curator and the menu are offered.
     expect(buttonsOf(offer)).toEqual(['Пусть уточнит куратор', 'Выйти в меню без сохранения']);
+    const question = bot.emulator.messages(user.id, { from: 'bot' }).at(-1)!;
     bot.emulator.pressButtonByText(user.id, offer.message_id, 'Пусть уточнит куратор');
     await chat.next('добавить для куратора');
+    // The offer keeps its words and loses its buttons; the question below it shows the choice.
+    const settled = bot.emulator.messages(user.id, { from: 'bot' });
+    expect(settled.find((m) => m.message_id === offer.message_id)).toMatchObject({ text: offer.text });
+    expect(settled.find((m) => m.message_id === offer.message_id)?.reply_markup).toBeUndefined();
+    expect(settled.find((m) => m.message_id === question.message_id)?.text).toBe(
+      `${description.text}\n\n✓ Уточнит куратор`,
+    );
     await chat.press('Пропустить', 'документы или фото');
     const summary = await chat.press('Пропустить', 'Всё верно?');
     expect(summary.text).toContain('Тема: Документы\nСуть вопроса: уточнит куратор');
@@ -103,22 +116,14 @@ describe('a request question that will not go', () => {
 });
 
 describe('registration', () => {
-  async function upToServicemanBirthDate(name: string, phone: string) {
+  function newPerson(name: string) {
     const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-    const chat = familyChat(bot.emulator, user.id, WAIT);
-    await chat.say('/start', 'Патронаж');
-    await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
-    await chat.shareOwnContact(phone, 'номер получили');
-    await chat.next('Как вас зовут');
-    await chat.say('Сидорова Татьяна', 'Кем вы приходитесь');
-    await chat.press('Мать', 'военнослужащего');
-    const question = await chat.say('Сидоров Иван', 'Дата рождения военнослужащего');
-    return { user, chat, question: question.text ?? '' };
+    return { user, chat: familyChat(bot.emulator, user.id, WAIT) };
   }
 
   it('a skippable question offers «Пропустить этот вопрос», and the earlier answers stay', async () => {
-    const { user, chat, question } = await upToServicemanBirthDate('Таня', '+79990002001');
+    const { user, chat } = newPerson('Таня');
+    const question = await upToServicemanBirthDate(chat, '+79990002001');
     const offer = await stickSixTimes(chat, question);
     expect(buttonsOf(offer)).toEqual(['Пропустить этот вопрос', 'Прервать без сохранения']);
     bot.emulator.pressButtonByText(user.id, offer.message_id, 'Пропустить этот вопрос');
@@ -135,13 +140,8 @@ describe('registration', () => {
   });
 
   it('a required question offers only leaving, and answering again goes on', async () => {
-    const user = bot.emulator.createUser({ first_name: 'Галя', language_code: 'ru' });
-    const chat = familyChat(bot.emulator, user.id, WAIT);
-    await chat.say('/start', 'Патронаж');
-    await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
-    await chat.shareOwnContact('+79990002002', 'номер получили');
-    const name = await chat.next('Как вас зовут');
+    const { chat } = newPerson('Галя');
+    const name = await upToApplicantName(chat, '+79990002002');
     const offer = await stickSixTimes(chat, name.text ?? '');
     expect(buttonsOf(offer)).toEqual(['Прервать без сохранения']);
     // Answering again is the first way on: the dialogue goes on from here.
@@ -149,13 +149,8 @@ describe('registration', () => {
   });
 
   it('after the third round of wrong answers it pauses, honestly', async () => {
-    const user = bot.emulator.createUser({ first_name: 'Зоя', language_code: 'ru' });
-    const chat = familyChat(bot.emulator, user.id, WAIT);
-    await chat.say('/start', 'Патронаж');
-    await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
-    await chat.shareOwnContact('+79990002003', 'номер получили');
-    const name = await chat.next('Как вас зовут');
+    const { user, chat } = newPerson('Зоя');
+    const name = await upToApplicantName(chat, '+79990002003');
     await stickSixTimes(chat, name.text ?? '');
     await stickSixTimes(chat, name.text ?? '');
     for (let i = 0; i < 5; i++) {

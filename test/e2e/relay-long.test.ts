@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import { body, buttonsOf, delivered, takenRequest, WAIT } from './relay-fixtures.js';
@@ -105,7 +106,7 @@ describe('a long message in the relay, under Telegram limits', () => {
     const stats = bot.emulator.stats();
     expect(stats.perChat[String(F)]?.maxSendsPerSecond).toBeLessThanOrEqual(1);
     expect(stats.perChat[String(C)]?.maxSendsPerSecond).toBeLessThanOrEqual(1);
-    bot.emulator.setLimits(false);
+    bot.emulator.setLimits(telegramRateLimits);
   });
 
   it('the parts of a long message as a Telegram client sends them reach the curator whole and in order', async () => {
@@ -129,6 +130,6 @@ describe('a long message in the relay, under Telegram limits', () => {
     // Whatever headings the parts carry, every word comes, once, in order (a client cuts anywhere).
     expect(arrived.join(' ').match(/часть\d+/g)).toEqual(pieces.join(' ').match(/часть\d+/g));
     expect(arrived.every((part) => part.length <= 4096)).toBe(true);
-    bot.emulator.setLimits(false);
+    bot.emulator.setLimits(telegramRateLimits);
   });
 });

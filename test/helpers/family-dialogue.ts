@@ -99,3 +99,21 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
   if (answers.stopAtSummary) return summary;
   return chat.press('Всё верно, сохранить', 'зарегистрирована');
 }
+
+/** /start → consent agreed → own contact: the person stands at «Как вас зовут?», which is returned. */
+export async function upToApplicantName(chat: FamilyChat, phone: string) {
+  await chat.say('/start', 'Патронаж');
+  await chat.next('Вы согласны');
+  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.shareOwnContact(phone, 'номер получили');
+  return chat.next('Как вас зовут');
+}
+
+/** Registration up to the serviceman's birth date (names typed, «Мать»); returns that question's text. */
+export async function upToServicemanBirthDate(chat: FamilyChat, phone: string): Promise<string> {
+  await upToApplicantName(chat, phone);
+  await chat.say('Сидорова Татьяна', 'Кем вы приходитесь');
+  await chat.press('Мать', 'военнослужащего');
+  const question = await chat.say('Сидоров Иван', 'Дата рождения военнослужащего');
+  return question.text ?? '';
+}

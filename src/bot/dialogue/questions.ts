@@ -178,7 +178,15 @@ async function settleQuestion(
   if (!question.reply_markup && !answer.callbackQuery) return;
   const chatId = question.chat.id;
   // A press may come from an earlier copy of the same question; settle the message that was pressed.
-  const messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
+  let messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
+  const pressed = answer.callbackQuery?.message;
+  if (pressed && 'text' in pressed && pressed.text !== undefined && !pressed.text.startsWith(options.text)) {
+    // Pressed on the way-on offer (offerWayOn): it loses its buttons, and the question itself shows the choice.
+    await answer.api
+      .editMessageReplyMarkup(chatId, pressed.message_id, { reply_markup: undefined })
+      .catch(() => undefined);
+    messageId = question.message_id;
+  }
   const edit =
     options.chosen !== undefined && options.text.length + options.chosen.length < 4000
       ? answer.api.editMessageText(chatId, messageId, `${options.text}\n\n✓ ${options.chosen}`)
@@ -222,6 +230,20 @@ export async function askText(
 ): Promise<string | undefined> {
   const maxLength = Math.min(options.maxLength ?? SHORT_TEXT_MAX, 4000);
   const nonce = await newNonce(conversation);
+  return askTyped(conversation, ctx, nonce, options, (a) => interpretText(a, options, maxLength));
+}
+
+/**
+ * A question answered by typing (askText, askDate): an optional «Пропустить» under it, the shared loop, and
+ * the settled question showing what was chosen when it was not typed.
+ */
+async function askTyped(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  nonce: string,
+  options: { question: string; skippable?: boolean; handover?: string },
+  interpretTyped: (answer: DialogueContext) => Outcome<string>,
+): Promise<string | undefined> {
   const ask = (c: DialogueContext) =>
     c.reply(options.question, {
       reply_markup: options.skippable
@@ -239,7 +261,7 @@ export async function askText(
           return accept(undefined);
         return interpretStrayButton(a);
       }
-      return interpretText(a, options, maxLength);
+      return interpretTyped(a);
     },
     { nonce, skippable: options.skippable, handover: options.handover },
   );
@@ -512,32 +534,7 @@ export async function askDate(
   const nonce = await newNonce(conversation);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const bounds = dateBounds(options, today);
-  const ask = (c: DialogueContext) =>
-    c.reply(options.question, {
-      reply_markup: options.skippable
-        ? new InlineKeyboard().text(c.t('dialogue-skip'), buttonData(nonce, 'skip'))
-        : undefined,
-    });
-  const { value, answer, question, handedOver } = await askUntilValid<string | undefined>(
-    conversation,
-    ctx,
-    ask,
-    (a) => {
-      if (a.callbackQuery) {
-        const button = parseButton(a.callbackQuery.data);
-        if (options.skippable && button?.nonce === nonce && button.payload === 'skip')
-          return accept(undefined);
-        return interpretStrayButton(a);
-      }
-      return interpretDate(a, options, today, bounds);
-    },
-    { nonce, skippable: options.skippable, handover: options.handover },
-  );
-  await settleQuestion(answer, question, {
-    text: options.question,
-    ...settledChoice(answer, value, handedOver),
-  });
-  return value;
+  return askTyped(conversation, ctx, nonce, options, (a) => interpretDate(a, options, today, bounds));
 }
 
 function interpretDate(

@@ -1,11 +1,12 @@
 import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { requestCategories } from '../../db/schema/enums.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { exportRegister } from './supervision.export.js';
+import { parseFilterWords } from './supervision.filters.js';
 import {
   curatorChoiceKeyboard,
   overdueKeyboard,
@@ -82,9 +83,11 @@ export function createSupervisionComposer() {
     const viewer = await viewerOrRefuse(ctx, true, 'stats');
     if (!viewer) return;
     // The same optional filters as /export: a period, a district code, a category code.
-    const parsed = await parseExportArgs(ctx, viewer, ctx.match);
+    const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/stats');
     if (!parsed.ok) {
-      await ctx.reply(ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key));
+      await ctx.reply(
+        ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key, parsed.args),
+      );
       return;
     }
     const { period, filters } = parsed;
@@ -157,9 +160,9 @@ export function createSupervisionComposer() {
   privateChat.command('export', async (ctx) => {
     const viewer = await viewerOrRefuse(ctx, true, 'export');
     if (!viewer) return;
-    const parsed = await parseExportArgs(ctx, viewer, ctx.match);
+    const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/export');
     if (!parsed.ok) {
-      await ctx.reply(ctx.t(parsed.key));
+      await ctx.reply(ctx.t(parsed.key, parsed.args));
       return;
     }
     await ctx.replyWithChatAction('upload_document');
@@ -318,43 +321,76 @@ async function editOrReply(ctx: BotContext, text: string, keyboard?: ReturnType<
     await ctx.editMessageText(text, options);
   } catch (error) {
     if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
+    // A message the bot cannot edit (not its own): the answer comes as a new message instead.
+    if (error instanceof GrammyError && error.description.includes("can't be edited")) {
+      await ctx.reply(text, options);
+      return;
+    }
     throw error;
   }
 }
 
-/** `/export [period] [district code] [category code]`, in any order; a district must be in the viewer's scope. */
+/**
+ * `/export [period] [district] [category]`, in any order: the district and the category in Russian words
+ * (the start of a word is enough where it is unambiguous) or by code; they must be in the viewer's scope.
+ */
 async function parseExportArgs(
   ctx: BotContext,
   viewer: SupervisionViewer,
   text: string,
-): Promise<{ ok: true; period: StatsPeriod; filters: RegisterFilters } | { ok: false; key: string }> {
+  command: '/stats' | '/export',
+): Promise<
+  | { ok: true; period: StatsPeriod; filters: RegisterFilters }
+  | { ok: false; key: string; args?: Record<string, string> }
+> {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
-  if (tokens.length > 3) return { ok: false, key: 'sup-export-usage' };
-  let period: StatsPeriod | undefined;
-  const filters: RegisterFilters = {};
+  if (tokens.length > 8) return { ok: false, key: 'sup-export-usage' };
   const now = new Date();
+  const timeZone = ctx.deps.config.timeZone;
+  let period: StatsPeriod | undefined;
+  const words: string[] = [];
   for (const token of tokens) {
-    const asPeriod = parsePeriod(token, now, ctx.deps.config.timeZone);
-    if (asPeriod && !period) {
-      period = asPeriod;
-      continue;
-    }
-    if ((requestCategories as readonly string[]).includes(token) && !filters.category) {
-      if (!categoryCovered(viewer.scope, token as RequestCategory))
-        return { ok: false, key: 'sup-export-category-out-of-scope' };
-      filters.category = token as RequestCategory;
-      continue;
-    }
-    const district = await createSupervisionRepository({ db: ctx.deps.db }).districtByCode(
-      token.toLowerCase(),
-    );
-    if (district && filters.districtId === undefined) {
-      if (!scopeCovers(viewer.scope, district.id))
-        return { ok: false, key: 'sup-export-district-out-of-scope' };
-      filters.districtId = district.id;
-      continue;
-    }
-    return { ok: false, key: 'sup-export-usage' };
+    const asPeriod = period ? undefined : parsePeriod(token, now, timeZone);
+    if (asPeriod) period = asPeriod;
+    else words.push(token);
   }
-  return { ok: true, period: period ?? parsePeriod(undefined, now, ctx.deps.config.timeZone)!, filters };
+  const filters: RegisterFilters = {};
+  if (words.length > 0) {
+    const repository = createSupervisionRepository({ db: ctx.deps.db });
+    const districts = await repository.allDistricts();
+    const categories = requestCategories.map((code) => ({ code, label: categoryLabel(ctx.t, code) }));
+    const read = parseFilterWords(words, { districts, categories });
+    if (!read.ok) {
+      // What the viewer may name, so that the next try works.
+      const mine = districts.filter((d) => scopeCovers(viewer.scope, d.id)).map((d) => d.name);
+      const theirCategories = categories.filter((c) => categoryCovered(viewer.scope, c.code));
+      return read.reason === 'ambiguous'
+        ? {
+            ok: false,
+            key: 'sup-filter-ambiguous',
+            args: { word: read.word, options: read.options.join('; ') },
+          }
+        : {
+            ok: false,
+            key: 'sup-filter-unknown',
+            args: {
+              command,
+              word: read.word,
+              districts: mine.join('; ') || '—',
+              categories: theirCategories.map((c) => c.label).join('; '),
+            },
+          };
+    }
+    if (read.districtId !== undefined) {
+      if (!scopeCovers(viewer.scope, read.districtId))
+        return { ok: false, key: 'sup-export-district-out-of-scope' };
+      filters.districtId = read.districtId;
+    }
+    if (read.category !== undefined) {
+      if (!categoryCovered(viewer.scope, read.category))
+        return { ok: false, key: 'sup-export-category-out-of-scope' };
+      filters.category = read.category;
+    }
+  }
+  return { ok: true, period: period ?? parsePeriod(undefined, now, timeZone)!, filters };
 }

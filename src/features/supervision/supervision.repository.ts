@@ -180,6 +180,13 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
       return new Map(rows.map((row) => [row.id, row.name]));
     },
 
+    async allDistricts() {
+      return db
+        .select({ id: districts.id, code: districts.code, name: districts.name })
+        .from(districts)
+        .orderBy(asc(districts.kind), asc(districts.name));
+    },
+
     async districtByCode(code: string) {
       const [row] = await db.select().from(districts).where(eq(districts.code, code));
       return row;

@@ -63,7 +63,7 @@ sup-notice-family-from = A supervisor gave your family, with its open requests, 
 sup-family-request-reassigned = Your request No. { $number } is now looked after by curator { $curator }. The curator will contact you; follow the request under «My requests».
 sup-family-curator-changed = Your new curator is { $curator }. They are there for all your requests; write to them with «Write to the curator».
 
-sup-period-invalid = I did not understand the period. Examples: /stats — the last 30 days, /stats 7d — 7 days, /stats 2026-11 — November 2026, /stats 2026-11-01..2026-11-15 — 1 to 15 November. You can add a district and a category code: /stats 2026-11 gryazi nanny.
+sup-period-invalid = I did not understand the period. Examples: /stats — the last 30 days, /stats 7d — 7 days, /stats 2026-11 — November 2026, /stats 2026-11-01..2026-11-15 — 1 to 15 November. You can add a district and a category in words: /stats 2026-11 Грязинский няня.
 sup-stats-title = 📊 Statistics for { $period }
 sup-stats-scope = Scope: { $scope }
 sup-stats-filter = Filter: { $filter }
@@ -87,7 +87,9 @@ sup-find-member = • { $name }, phone { $phone }
 sup-find-no-requests = No requests yet.
 sup-find-request = No. { $number } · { $category } — { $status }
 
-sup-export-usage = Format: /export [period] [district] [category]. For example: /export, /export 2026-11, /export 7d gryazi nanny. District codes are with the admin; categories: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
+sup-export-usage = Format: /export [period] [district] [category]. For example: /export, /export 2026-11, /export 7d Грязинский няня. Write the district and the category in words; the start of a word will do.
+sup-filter-unknown = I did not understand «{ $word }». Examples: { $command } 7d — 7 days, { $command } 2026-11 — November 2026, { $command } 2026-11 Грязинский няня — a district and a category in words, the start of a word will do. Your districts: { $districts }. Categories: { $categories }.
+sup-filter-ambiguous = «{ $word }» fits several: { $options }. Please be more precise, for example the whole name.
 sup-export-district-out-of-scope = This district is not one of yours. The export covers your districts only.
 sup-export-category-out-of-scope = This category is not one of yours. The export covers your categories only.
 sup-export-caption = Request register: { $rows } { $rows ->

@@ -63,7 +63,7 @@ sup-notice-family-from = Руководитель передал вашу сем
 sup-family-request-reassigned = Вашей заявкой № { $number } теперь занимается куратор { $curator }. Куратор свяжется с вами; следить за заявкой можно в «Мои заявки».
 sup-family-curator-changed = Ваш новый куратор — { $curator }. Куратор будет на связи по всем вашим заявкам; написать можно через «Написать куратору».
 
-sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить код района и категории: /stats 2026-11 gryazi nanny.
+sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить район и категорию словами: /stats 2026-11 Грязинский няня.
 sup-stats-title = 📊 Статистика за { $period }
 sup-stats-scope = Охват: { $scope }
 sup-stats-filter = Отбор: { $filter }
@@ -87,7 +87,9 @@ sup-find-member = • { $name }, телефон { $phone }
 sup-find-no-requests = Заявок пока нет.
 sup-find-request = № { $number } · { $category } — { $status }
 
-sup-export-usage = Формат: /export [период] [район] [категория]. Например: /export, /export 2026-11, /export 7d gryazi nanny. Коды районов — у администратора, категории: nanny, kindergarten_transfer, school_meals, psychologist, elderly_care, employment, legal, medical, other.
+sup-export-usage = Формат: /export [период] [район] [категория]. Например: /export, /export 2026-11, /export 7d Грязинский няня. Район и категорию пишите словами, можно началом слова.
+sup-filter-unknown = Не понял «{ $word }». Примеры: { $command } 7d — 7 дней, { $command } 2026-11 — ноябрь 2026, { $command } 2026-11 Грязинский няня — район и категория словами, можно началом слова. Ваши районы: { $districts }. Категории: { $categories }.
+sup-filter-ambiguous = «{ $word }» подходит к нескольким: { $options }. Напишите точнее — например, название целиком.
 sup-export-district-out-of-scope = Этот район не входит в ваши. Выгрузка доступна только по вашим районам.
 sup-export-category-out-of-scope = Эта категория не входит в ваши. Выгрузка доступна только по вашим категориям.
 sup-export-caption = Реестр заявок: { $rows } { $rows ->
