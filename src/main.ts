@@ -67,5 +67,9 @@ function shutdown(signal: string) {
 }
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));
-// The supervisor is gone (killed): a role must not run on unsupervised.
-if (supervised) process.once('disconnect', () => shutdown('supervisor gone'));
+// The supervisor is gone (killed): a role must not run on unsupervised. It may have gone while this role
+// was still starting, before the listener was there.
+if (supervised) {
+  process.once('disconnect', () => shutdown('supervisor gone'));
+  if (!process.connected) shutdown('supervisor gone');
+}
