@@ -1,5 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requests } from '../../src/db/schema/index.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { body, delivered, takenRequest, WAIT } from './relay-fixtures.js';
@@ -75,5 +79,32 @@ describe('a family writing while PostgreSQL is away', () => {
     expect(toTheFamily.filter((text) => text.includes('с задержкой'))).toHaveLength(1);
     expect(toTheFamily.join('\n')).not.toContain('Что-то пошло не так');
     expect(unexpected).toEqual([]);
+  });
+
+  it('a dialogue answer given while the database is away is taken when it is back: the request is sent', async () => {
+    const curator = await createCuratorInDistrict(bot.db, { fullName: 'Ольга Смирнова' });
+    const user = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId: curator.id });
+    const chat = familyChat(bot.emulator, user.id, WAIT * 2);
+    await chat.say('/menu', 'Главное меню');
+    bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Другое', 'своими словами');
+    await chat.say('Нужна помощь с дровами на зиму', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Всё верно?');
+
+    await proxy.cut();
+    // The last tap of the dialogue meets the outage: the person is told of the delay, not of an error.
+    await chat.press('✅ Отправить куратору', 'с задержкой');
+    await proxy.restore();
+    const accepted = await chat.next('принята');
+    expect(body(accepted)).toMatch(/Заявка № \d+ принята/);
+    const sent = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]!.details)).toContain('дровами');
+    const toTheFamily = bot.emulator.messages(user.id, { from: 'bot' }).map(body).join('\n');
+    expect(toTheFamily).not.toContain('Что-то пошло не так');
+    expect(toTheFamily).not.toContain('не получилось обработать');
   });
 });
