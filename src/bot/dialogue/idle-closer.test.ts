@@ -26,12 +26,14 @@ afterAll(async () => {
 describe('the idle closer', () => {
   it('closes only dialogues whose deadline passed, each once, and tells the person', async () => {
     const storage = createDialogueStorage({ redis, prefix, idleMs: 60_000 });
-    if (storage.type !== 'key') throw new Error('expected a key storage');
+    if (storage.type !== 'context') throw new Error('expected a context storage');
+    // The storage keys a private chat's dialogue by its chat id; a turn that did not fail writes.
+    const turnIn = (chatId: number) => ({ chat: { id: chatId, type: 'private' }, dialogueTurn: {} }) as never;
     const idle = emulator.createUser({ first_name: 'Idle' });
     const busy = emulator.createUser({ first_name: 'Busy' });
     const state = { version: [0, 1] as [0, number], state: {} };
-    await storage.adapter.write(String(idle.id), state);
-    await storage.adapter.write(String(busy.id), state);
+    await storage.adapter.write(turnIn(idle.id), state);
+    await storage.adapter.write(turnIn(busy.id), state);
     const keys = dialogueKeys(prefix);
     // The idle one was last touched two minutes ago; the busy one just now.
     await redis.zadd(keys.idleIndex, Date.now() - 60_000, String(idle.id));
