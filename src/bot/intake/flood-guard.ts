@@ -6,6 +6,13 @@ import type { BotContext } from '../context.js';
 
 /** The person is told at most once per this period. */
 const TOLD_FOR_SECONDS = 10 * 60;
+/**
+ * Updates of one person this process may hold at once (each waits for the one before it, and a webhook call
+ * stays open until its update is handled): half of Telegram's default 40 webhook connections, more than an
+ * album of 10. Beyond it an update is excess like one over the window's limit, so a flood that stays under
+ * the window's count but outruns the replies (one a second to a chat) cannot take every connection.
+ */
+const MAX_WAITING_PER_PERSON = 20;
 
 /**
  * A per-person flood limit in front of everything else, so that one chat sending hundreds of updates cannot
@@ -50,6 +57,18 @@ export function createFloodGuard({
     await ctx.api.sendMessage(userId, i18n.t(languageOf(ctx), 'intake-slow-down'));
   }
 
+  const waiting = new Map<number, number>();
+  async function handle(userId: number, next: () => Promise<void>): Promise<void> {
+    waiting.set(userId, (waiting.get(userId) ?? 0) + 1);
+    try {
+      await next();
+    } finally {
+      const left = (waiting.get(userId) ?? 1) - 1;
+      if (left > 0) waiting.set(userId, left);
+      else waiting.delete(userId);
+    }
+  }
+
   return async function floodGuard(ctx: BotContext, next: () => Promise<void>): Promise<void> {
     const userId = ctx.chat?.type === 'private' ? ctx.from?.id : undefined;
     if (userId === undefined || exempt(ctx)) return next();
@@ -57,9 +76,9 @@ export function createFloodGuard({
     try {
       count = await countUpdate(userId);
     } catch {
-      return next();
+      return handle(userId, next);
     }
-    if (count <= limit) return next();
+    if (count <= limit && (waiting.get(userId) ?? 0) < MAX_WAITING_PER_PERSON) return handle(userId, next);
     logger.info({ updateId: ctx.update.update_id }, 'update over the flood limit not handled');
     // Not awaited: the webhook answers this update now, whatever the notice meets on its way.
     void tellToSlowDown(ctx, userId).catch((error: unknown) =>
