@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
@@ -23,7 +23,7 @@ import {
   isSupervisionNotificationKind,
   renderSupervisionNotice,
 } from '../supervision/supervision.notices.js';
-import type { Notification } from './notifications.repository.js';
+import { applicantNameOf, type Notification } from './notifications.repository.js';
 import { renderRetraction, retractionKind } from './retraction.js';
 
 export interface NotificationContent {
@@ -252,16 +252,10 @@ export async function renderNotification(
         .where(eq(families.id, familyId));
       // Handed on again before this was sent, or erased at the family's request: nothing true to say.
       if (!family || family.erasedAt || family.curatorId !== notification.recipientStaffId) return undefined;
-      const [member] = await deps.db
-        .select({ name: familyMembers.fullName })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
       return {
         text: t('delivery-family-assigned', {
           reason,
-          name: member?.name ?? t('relay-family-unknown'),
+          name: (await applicantNameOf(deps.db, familyId)) ?? t('relay-family-unknown'),
           district: family.district,
         }),
         replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
