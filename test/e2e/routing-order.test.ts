@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { notifications, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
-import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { formatRegionTime } from '../../src/time.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import {
