@@ -42,7 +42,7 @@ describe('a request talked through between the family and the curator', () => {
       families: { maria: { curator: 'curator', memberName: 'Мария Иванова' } },
     });
     const { family, member } = maria;
-    const F = maria.chat!;
+    const F = maria.chat;
     const C = curator.chat;
     const chat = familyChat(bot.emulator, F, WAIT);
     const toCurator = (contains: string) =>
