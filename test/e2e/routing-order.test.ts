@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { notifications, requestEvents, requests, staff } from '../../src/db/schema/index.js';
-import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
+import { formatRegionTime } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
 
