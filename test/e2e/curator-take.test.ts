@@ -1,9 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, requestEvents, requests } from '../../src/db/schema/index.js';
-import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
 import { cancelRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { formatRegionTime } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import { routedRequest as routedRequestOf } from '../helpers/routed-request.js';
