@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 
@@ -9,6 +9,17 @@ export function sentStepsOf(payload: Record<string, unknown>): number[][] {
   const steps = payload.sentSteps;
   if (!Array.isArray(steps)) return [];
   return steps.map((ids) => (Array.isArray(ids) ? ids.filter((id) => Number.isInteger(id)) : []));
+}
+
+/** The name a staff notice gives a family: its first member who has not deleted their data. */
+export async function applicantNameOf(db: DbOrTx, familyId: number): Promise<string | null | undefined> {
+  const [member] = await db
+    .select({ name: familyMembers.fullName })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+    .orderBy(asc(familyMembers.id))
+    .limit(1);
+  return member?.name;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
@@ -11,7 +11,7 @@ import type {
   NotificationContent,
   RenderDeps,
 } from '../delivery/notification-registry.js';
-import type { Notification } from '../delivery/notifications.repository.js';
+import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
 import { filesAfterCard } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
@@ -186,16 +186,10 @@ async function renderRoutingNotification(
         .where(eq(families.id, familyId));
       // Handed on again before this was sent, or erased at the family's request: nothing true to say.
       if (!family || family.erasedAt || family.curatorId !== notification.recipientStaffId) return undefined;
-      const [member] = await deps.db
-        .select({ name: familyMembers.fullName })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
       return {
         text: t('delivery-family-assigned', {
           reason,
-          name: member?.name ?? t('relay-family-unknown'),
+          name: (await applicantNameOf(deps.db, familyId)) ?? t('relay-family-unknown'),
           district: family.district,
         }),
         replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
