@@ -1,7 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { formatRegionTime } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
@@ -97,7 +97,7 @@ async function showMyPage(ctx: BotContext, page: number) {
       category: ctx.t('delivery-category', { category: item.category }),
       urgent: item.priority === 'urgent' ? 'yes' : 'no',
       overdue: item.overdue ? 'yes' : 'no',
-      deadline: formatDateTime(new Date(item.deadlineAt), timeZone, 'ru'),
+      deadline: formatRegionTime(new Date(item.deadlineAt), timeZone, 'ru'),
     }),
   }));
   const text =

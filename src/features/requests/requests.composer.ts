@@ -1,7 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { formatRegionTime } from '../../time.js';
 import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
@@ -49,7 +49,7 @@ async function showRequestsPage(ctx: Registered, requestedPage: number) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(0, requestedPage), pages - 1);
   const items = await repository.familyRequestsPage(ctx.member.familyId, page * PAGE_SIZE, PAGE_SIZE);
-  const format = (date: Date) => formatDateTime(date, ctx.deps.config.timeZone, ctx.language);
+  const format = (date: Date) => formatRegionTime(date, ctx.deps.config.timeZone, ctx.language);
   await show(
     ctx,
     listText(ctx.t, items, page, pages, format),

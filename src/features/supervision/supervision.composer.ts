@@ -1,6 +1,7 @@
 import { Composer, GrammyError, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { requestCategories } from '../../db/schema/enums.js';
+import { formatRegionDate } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
@@ -12,7 +13,7 @@ import {
   overdueKeyboard,
   supervisionCallbackSchema,
 } from './supervision.keyboards.js';
-import { formatRegionDate, parsePeriod, type StatsPeriod } from './supervision.period.js';
+import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
 import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
