@@ -153,6 +153,7 @@ async function staffJoins(
   const p = person(first!, user.id);
   const welcome = await p.say(`/start ${payload}`, 'добро пожаловать');
   expect(textOf(welcome!)).toContain(`${name}, добро пожаловать!`);
+  await p.say('/help', 'Команды');
   return p;
 }
 
@@ -169,7 +170,7 @@ describe('what every role reads, one realistic path each', () => {
     const elena = await staffJoins('Елена Васильева', 'supervisor', ['gryazi']);
     const natalia = await staffJoins('Наталья Орлова', 'supervisor', []);
     const igor = await staffJoins('Игорь Кузнецов', 'observer', []);
-    expect(textOf(await igor.wait('наблюдатель'))).toContain(
+    expect(textOf(bot.emulator.messages(igor.id, { from: 'bot' })[0]!)).toContain(
       'Уведомления о заявках наблюдателям не приходят.',
     );
 
@@ -204,6 +205,7 @@ describe('what every role reads, one realistic path each', () => {
       ['regional-supervisor', 'Руководитель по региону: Наталья Орлова', [natalia]],
       ['observer', 'Наблюдатель: Игорь Кузнецов', [igor]],
     ];
+    expect(textOf((await maria.say('/help', 'Чем может помочь бот'))!)).toContain('«Нужна помощь»');
     const assigned = await curator.wait('Новая семья');
     expect(textOf(assigned)).toContain('Заявитель: Соколова Мария Андреевна');
 
@@ -300,6 +302,7 @@ describe('what every role reads, one realistic path each', () => {
     rec.note(natalia.id, `прошло ${NANNY_TAKE_SECONDS * 2} секунд, заявку № ${nanny} так никто и не взял`);
     const doubled = await natalia.wait(`№ ${nanny}`, 90_000);
     expect(textOf(doubled)).toContain('вдвое');
+    expect(textOf(doubled)).toMatch(/Срок был: .+, опоздание \d+ с\./);
 
     // The regional supervisor looks at the figures and at what is overdue.
     const regionalOverdue = await natalia.say('/overdue', `№ ${nanny}`);
@@ -357,6 +360,17 @@ describe('what every role reads, one realistic path each', () => {
 
     const [row] = await bot.db.select().from(requests).where(eq(requests.number, nanny));
     expect(row!.status).toBe('cancelled');
+    // Nothing the staff still see names the family or carries what it wrote.
+    for (const staffMember of [anna, oleg, elena, natalia]) {
+      await eventually(
+        async () =>
+          bot.emulator
+            .messages(staffMember.id, { from: 'bot' })
+            .every((m) => m.deleted || !/Соколов|sokolova|Советская/.test(textOf(m))),
+        60_000,
+        `${staffMember.name}: the family's data taken back`,
+      );
+    }
 
     // Let the last edits land before the transcripts are written.
     await new Promise((resolve) => setTimeout(resolve, 3000));
