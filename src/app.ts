@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RunnerHandle, run } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
 import { Queue, type Worker } from 'bullmq';
 import { sql as rawSql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
 import type { PatronazhBot } from './bot/create-bot.js';
+import { runHeldOffsetPolling } from './bot/intake/held-offset-polling.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { createDatabaseWatch } from './db/database-outage.js';
@@ -289,8 +290,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       };
     } else {
       await bot.api.deleteWebhook();
-      // createBot already keeps the updates of one chat in order; different chats run concurrently.
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+      // createBot already keeps the updates of one chat in order; different chats run concurrently. An update
+      // that could be neither handled nor kept is not confirmed to Telegram (held-offset-polling.ts).
+      const redis = container.redis;
+      runner = runHeldOffsetPolling(bot, {
+        logger,
+        allowedUpdates,
+        redisAnswers: () => redis.status === 'ready',
+        databaseAnswers: () => !activeBot.database.isDown(),
+      });
     }
   }
 

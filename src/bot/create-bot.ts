@@ -228,7 +228,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
-  return Object.assign(bot, { updatesSettled: inFlight.settled });
+  // `database`: whether this process believes PostgreSQL answers (long polling holds its offset on it).
+  return Object.assign(bot, { updatesSettled: inFlight.settled, database });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;
