@@ -1,13 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
 import { requests } from '../../src/db/schema/index.js';
 import { defaultPolicies } from '../../src/features/deadlines/policies.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
-import { createLogger } from '../../src/logger.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
 import { buttonStartingWith, recordTranscripts, type TranscriptRecorder } from '../helpers/transcript.js';
@@ -16,36 +14,32 @@ import { writePolicyFile } from './escalation-fixtures.js';
 /**
  * Issue 13, «Done when»: one realistic path per role through the emulator with Telegram's limits on — the
  * family, both curators, the district supervisor, the regional supervisor and an observer — asserting the
- * key things each person reads, and writing each chat to docs/transcripts/<role>.md as the record of what
- * people read (TRANSCRIPTS_DIR elsewhere; TRANSCRIPTS_DIR=- writes nothing).
+ * key things each person reads. With TRANSCRIPTS_DIR set (docs/transcripts in the repo) it writes each chat
+ * to <dir>/<role>.md, the record of what people read; a plain run writes nothing, so the suite leaves the
+ * work tree as it was.
  */
 const WAIT = 30_000;
 // A nanny request must be taken within 20 s here: the curator is reminded at 10 s, the district supervisor
 // alerted at 20 s, the regional one at 40 s. Everything else keeps the SPEC's windows.
 const NANNY_TAKE_SECONDS = 20;
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let bot: BotUnderTest;
-let rec: TranscriptRecorder;
-const apps: RunningApp[] = [];
-let roles: [file: string, title: string, people: Person[]][] | undefined;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator({
+const bot = useE2E({
+  env: {
     DEADLINE_POLICIES_FILE: writePolicyFile({
       ...defaultPolicies,
       nanny: { takeWithinMinutes: NANNY_TAKE_SECONDS / 60, resolveWithinMinutes: 60 },
     }),
-  });
+  },
+});
+let rec: TranscriptRecorder;
+let roles: [file: string, title: string, people: Person[]][] | undefined;
+
+beforeAll(() => {
   rec = recordTranscripts(bot.emulator);
-  apps.push(await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 2000 }));
-  apps.push(await startApp(bot.config, { role: 'worker', logger: silent }));
 });
 afterAll(async () => {
   // Written also when the test fails: the chats up to the failure are what to read first.
   if (roles) await writeTranscripts(roles);
   rec?.stop();
-  for (const app of apps.reverse()) await app.stop();
-  await bot?.stop();
 });
 
 const textOf = (m: StoredMessage) => m.text ?? m.caption ?? '';
@@ -378,14 +372,14 @@ describe('what every role reads, one realistic path each', () => {
 });
 
 async function writeTranscripts(roles: [file: string, title: string, people: Person[]][]) {
-  const dir = process.env.TRANSCRIPTS_DIR ?? new URL('../../docs/transcripts/', import.meta.url).pathname;
-  if (dir === '-') return;
+  const dir = process.env.TRANSCRIPTS_DIR;
+  if (!dir) return;
   await mkdir(dir, { recursive: true });
   for (const [file, title, people] of roles) {
     const sections = people.map((p) => `## Чат: ${p.name}\n\n\`\`\`text\n${rec.render(p.id)}\n\`\`\`\n`);
     await writeFile(
       `${dir}/${file}.md`,
-      `# ${title}\n\nЗаписано тестом test/e2e/transcripts-roles.test.ts через эмулятор Bot API с лимитами Telegram. Номера заявок, даты и время — из прогона.\n\n${sections.join('\n')}`,
+      `# ${title}\n\nЗаписано тестом test/e2e/transcripts-roles.test.ts через эмулятор Bot API с лимитами Telegram (\`TRANSCRIPTS_DIR=docs/transcripts npx vitest run test/e2e/transcripts-roles.test.ts\`). Номера заявок, даты и время — из прогона.\n\n${sections.join('\n')}`,
     );
   }
 }
