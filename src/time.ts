@@ -1,4 +1,34 @@
-/** Calendar arithmetic on ISO dates (`YYYY-MM-DD`, a day in the region's calendar, no time of day). */
+/** Region time: moments as people in the region read them, and calendar arithmetic on ISO dates. */
+
+/** Formatters are costly to build: one per zone and shape, kept for the life of the process. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(
+  timeZone: string,
+  shape: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${timeZone}|${shape}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat('ru-RU', { timeZone, ...options });
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
+/** A moment as people in the region read it: `25.11.2026, 14:30`. */
+export function formatRegionTime(date: Date, timeZone: string): string {
+  return formatter(timeZone, 'date-time', {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}
+
+// Calendar arithmetic on ISO dates (`YYYY-MM-DD`, a day in the region's calendar, no time of day).
 
 /** An ISO date moved by whole days. */
 export function addDays(isoDate: string, days: number): string {

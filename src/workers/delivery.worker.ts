@@ -3,11 +3,10 @@ import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError,
 import type { Redis } from 'ioredis';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
-import {
-  type NotificationContent,
-  renderNotification,
-  sendClassOf,
-} from '../features/delivery/notification-content.js';
+import type {
+  NotificationContent,
+  NotificationRegistry,
+} from '../features/delivery/notification-registry.js';
 import {
   createNotificationsRepository,
   type Notification,
@@ -42,6 +41,8 @@ export interface DeliveryDeps {
   db: Db;
   i18n: I18n;
   timeZone: string;
+  /** Every feature's notification kinds and renderers, registered when the app is composed. */
+  notifications: NotificationRegistry;
   sender: TelegramSender;
   slots: SendSlots;
   deliveryQueue: Queue;
@@ -110,7 +111,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       const planned = steps?.[done.length];
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
-      const sendClass = sendClassOf(notification.kind);
+      const sendClass = deps.notifications.sendClassOf(notification.kind);
       const waiter = randomUUID();
       let slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
       // The global window frees up within a second: wait for it in the job rather than bouncing the job
@@ -202,7 +203,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const { notificationId } = deliveryJobSchema.parse(job.data);
     const notification = await notifications.find(notificationId);
     if (notification?.status !== 'pending') return 'nothing to do';
-    const content = await renderNotification(deps, notification);
+    const content = await deps.notifications.render(deps, notification);
     if (!content) {
       await notifications.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
       deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });

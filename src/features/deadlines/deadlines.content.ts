@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, escalations, families, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
-import { regionTimePhrase } from '../../time.js';
+import { formatRegionTime, regionTimePhrase } from '../../time.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
-import { formatRegionTime } from '../delivery/notification-content.js';
+import type { FeatureNotifications } from '../delivery/notification-registry.js';
 import type { Notification } from '../delivery/notifications.repository.js';
 import { supervisorAlertKeyboard, supervisorDigestKeyboard } from './deadlines.keyboards.js';
 import { isClockRunning } from './deadlines.ladder.js';
@@ -198,5 +198,14 @@ export async function renderDeadlineNotification(
   }
 }
 
-const kinds = new Set<string>(Object.values(deadlineNotificationKinds));
-export const isDeadlineNotificationKind = (kind: string) => kinds.has(kind);
+/** Deadline reminders and alerts, for delivery's registry. */
+export const deadlineNotifications: FeatureNotifications = {
+  kinds: Object.values(deadlineNotificationKinds),
+  render: renderDeadlineNotification,
+  // Alerts and urgent requests: people waiting; a digest can wait its turn.
+  sendClasses: {
+    [deadlineNotificationKinds.urgent]: 'urgent',
+    [deadlineNotificationKinds.alert]: 'urgent',
+    [deadlineNotificationKinds.digest]: 'bulk',
+  },
+};

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
-import type { NotificationContent } from './notification-content.js';
+import type { FeatureNotifications, NotificationContent } from './notification-registry.js';
 import {
   insertNotifications,
   type Notification,
@@ -210,3 +210,9 @@ export async function recordStaffView(
     })
     .onConflictDoNothing();
 }
+
+/** Messages taken back, for delivery's registry (delivery's own kind, registered like any other). */
+export const retractionNotifications: FeatureNotifications = {
+  kinds: [retractionKind],
+  render: renderRetraction,
+};

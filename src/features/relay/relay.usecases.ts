@@ -8,7 +8,7 @@ import {
   authoriseRequestAction,
 } from '../access/access.usecases.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds } from '../routing/routing.kinds.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 

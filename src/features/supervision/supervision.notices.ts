@@ -5,16 +5,16 @@ import type { Db } from '../../db/client.js';
 import { districts, families, familyMembers, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
-import { regionTimePhrase } from '../../time.js';
+import { formatRegionTime, regionTimePhrase } from '../../time.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
 import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
-import { formatRegionTime, type NotificationContent } from '../delivery/notification-content.js';
+import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
 import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
 import { retractHandedOver } from '../delivery/retraction.js';
 import { shownCardKind } from '../relay/relay.kinds.js';
 import { filesAfterCard } from '../request-card/request-card.files.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds } from '../routing/routing.kinds.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
@@ -30,9 +30,6 @@ export const supervisionNotificationKinds = {
   /** To each family member: their curator changed. */
   familyCuratorChanged: 'sup_family_curator_changed',
 } as const;
-
-const kinds = new Set<string>(Object.values(supervisionNotificationKinds));
-export const isSupervisionNotificationKind = (kind: string) => kinds.has(kind);
 
 type ReassignmentEvent = Extract<OutboxEvent, { kind: 'request_reassigned' | 'family_reassigned' }>;
 
@@ -298,3 +295,9 @@ async function renderFamilyHandedTo(
     replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
   };
 }
+
+/** Notices of reassignment, for delivery's registry. */
+export const supervisionNotifications: FeatureNotifications = {
+  kinds: Object.values(supervisionNotificationKinds),
+  render: renderSupervisionNotice,
+};
