@@ -31,3 +31,22 @@ export async function routedRequest(
     card,
   };
 }
+
+/**
+ * A curator of another district (lipetsk-city) with a chat and one bot message in it, to press forged
+ * buttons under: `press(data)` presses one and returns the bot's answer to it.
+ */
+export async function strangerCurator(
+  world: Pick<E2EWorld, 'seed' | 'emulator' | 'answerTo'>,
+  name = 'Игорь Чужой',
+) {
+  const {
+    staff: { stranger },
+  } = await world.seed({ staff: { stranger: { name, districts: ['lipetsk-city'] } } });
+  // Any message in the stranger's own chat will do to carry the forged button data.
+  world.emulator.sendText(stranger.chat, '/start');
+  const somewhere = await world.emulator.waitForMessage(stranger.chat, undefined, 15_000);
+  const press = (data: string) =>
+    world.answerTo(world.emulator.pressButton(stranger.chat, somewhere.message_id, data).callback_query_id);
+  return { ...stranger, press };
+}
