@@ -11,14 +11,22 @@ import { createDatabaseWatch } from './db/database-outage.js';
 import { isDriverPatched } from './db/driver-patch.js';
 import { runMigrations } from './db/migrate.js';
 import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
+import { deadlineNotifications } from './features/deadlines/deadlines.content.js';
 import {
   createDeadlinesReconciler,
   type DeadlinesReconciler,
 } from './features/deadlines/deadlines.reconciler.js';
 import { createDeadlineScheduler } from './features/deadlines/deadlines.scheduler.js';
 import { createDeliveryMetrics } from './features/delivery/delivery.metrics.js';
+import { createNotificationRegistry } from './features/delivery/notification-registry.js';
 import { createOutboxRelay, type OutboxRelay } from './features/delivery/outbox-relay.js';
 import { createReconciler, type Reconciler } from './features/delivery/reconciler.js';
+import { retractionNotifications } from './features/delivery/retraction.js';
+import { relayNotifications } from './features/relay/relay.content.js';
+import { attachmentNotifications } from './features/request-card/request-card.files.js';
+import { routingNotifications } from './features/routing/routing.content.js';
+import { erasureNotifications } from './features/settings/settings.erasure.js';
+import { supervisionNotifications } from './features/supervision/supervision.notices.js';
 import { createHttpServer, type HttpServer, type WebhookTarget } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createProducerConnection, createWorkerConnection } from './queue/connections.js';
@@ -72,6 +80,22 @@ async function withTimeout(promise: Promise<unknown>, ms: number, onTimeout: () 
   ]);
   clearTimeout(timer);
   if (result === 'timeout') await onTimeout();
+}
+
+/**
+ * What the delivery worker can send: each feature's notification kinds with their renderers. Delivery
+ * itself knows none of them; a kind nobody registers is recorded as failed when it comes to be sent.
+ */
+export function createAppNotifications() {
+  return createNotificationRegistry([
+    routingNotifications,
+    attachmentNotifications,
+    relayNotifications,
+    deadlineNotifications,
+    supervisionNotifications,
+    erasureNotifications,
+    retractionNotifications,
+  ]);
 }
 
 /** The composition root's body: config → container → roles → a stop function that shuts down in order. */
@@ -159,6 +183,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         database,
         i18n: container.i18n,
         timeZone: config.timeZone,
+        notifications: createAppNotifications(),
         sender: createTelegramSender({ token: config.botToken, apiRoot: config.telegramApiRoot }),
         slots: createSendSlots({ redis: producerConnection, prefix: config.redisPrefix }),
         deliveryQueue,

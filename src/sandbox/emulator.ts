@@ -2,7 +2,6 @@
  * A Bot API emulator: an HTTP server that pretends to be api.telegram.org for tests and the sandbox.
  * Point grammY at it with `new Bot(token, { client: { apiRoot: emulator.apiRoot } })`.
  */
-export type { Emulator } from './emulator/create-emulator.js';
 export { createEmulator } from './emulator/create-emulator.js';
 export { ControlError, TelegramApiError } from './emulator/errors.js';
 export type * from './emulator/types.js';

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.js';
 import { districts, families, notifications } from '../db/schema/index.js';
 import { createDeliveryMetrics } from '../features/delivery/delivery.metrics.js';
+import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
+import { routingNotifications } from '../features/routing/routing.content.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createSendSlots } from '../telegram/send-slots.js';
@@ -46,6 +48,7 @@ describe('the delivery processor', () => {
         db,
         i18n: createI18n(),
         timeZone: 'Europe/Moscow',
+        notifications: createNotificationRegistry([routingNotifications]),
         sender,
         slots: createSendSlots({ redis, prefix: `${globalThis.process.env.REDIS_PREFIX}:processor-${name}` }),
         deliveryQueue: {} as Queue,

@@ -4,15 +4,15 @@ import type { Redis } from 'ioredis';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
-import {
-  type NotificationContent,
-  renderNotification,
-  sendClassOf,
-} from '../features/delivery/notification-content.js';
+import type {
+  NotificationContent,
+  NotificationRegistry,
+} from '../features/delivery/notification-registry.js';
 import {
   createNotificationsRepository,
   type Notification,
   sentStepsOf,
+  withdrawnReason,
 } from '../features/delivery/notifications.repository.js';
 import { rerouteAfterUnreachable } from '../features/routing/routing.usecases.js';
 import type { I18n } from '../i18n.js';
@@ -43,6 +43,8 @@ export interface DeliveryDeps {
   db: Db;
   i18n: I18n;
   timeZone: string;
+  /** Every feature's notification kinds and renderers, registered when the app is composed. */
+  notifications: NotificationRegistry;
   sender: TelegramSender;
   slots: SendSlots;
   deliveryQueue: Queue;
@@ -101,13 +103,17 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       const repository = createNotificationsRepository({ db: tx });
       const claimed = await repository.claimPending(notification.id);
       if (!claimed) return { step: 'not_ours' } as const;
+      if (content.stillWanted && !(await content.stillWanted(tx))) {
+        await repository.markFailed(notification.id, withdrawnReason);
+        return { step: 'withdrawn' } as const;
+      }
       // A message of several steps goes one step per send slot; the steps already sent are read under the
       // lock, so a second job for it never repeats one.
       const done = sentStepsOf(claimed.payload);
       const planned = steps?.[done.length];
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
-      const sendClass = sendClassOf(notification.kind);
+      const sendClass = deps.notifications.sendClassOf(notification.kind);
       const waiter = randomUUID();
       let slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
       // The global window frees up within a second: wait for it in the job rather than bouncing the job
@@ -199,7 +205,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const { notificationId } = deliveryJobSchema.parse(job.data);
     const notification = await notifications.find(notificationId);
     if (notification?.status !== 'pending') return 'nothing to do';
-    const content = await renderNotification(deps, notification);
+    const content = await deps.notifications.render(deps, notification);
     if (!content) {
       await notifications.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
       deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
@@ -245,6 +251,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         );
         if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
         return 'unreachable';
+      case 'withdrawn':
+        deps.metrics.notificationsFailed.inc({ reason: 'withdrawn' });
+        deps.logger.info({ notificationId, kind: notification.kind }, 'notification withdrawn unsent');
+        return 'withdrawn';
       case 'rejected':
         deps.metrics.notificationsFailed.inc({ reason: 'rejected' });
         deps.logger.warn({ notificationId, reason: result.reason }, 'Telegram refused a notification');

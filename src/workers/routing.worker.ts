@@ -5,8 +5,8 @@ import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
 import { routeRelayedEdit, routeRelayedMessage } from '../features/relay/relay.routing.js';
 import { routeShownCardFiles } from '../features/request-card/request-card.files.js';
+import { notificationKinds } from '../features/routing/routing.kinds.js';
 import {
-  notificationKinds,
   notifyFamily,
   notifyFamilyAssigned,
   notifyFamilyWithoutCurator,

@@ -2,13 +2,22 @@
  * `npm run bench [-- --quick] [-- --only intake,curator]`: runs the scenarios one after another against
  * the real PostgreSQL and Redis and the built-in Bot API emulator, prints a markdown table and writes it
  * with the machine's description into BENCHMARKS.md (between the result markers; the rest of the file is
- * kept). Benchmarks are never tests: they print figures, nothing fails on a missed target.
+ * kept). With `--only`, only those scenarios' rows and notes are replaced there (each note saying when and
+ * at what load it ran); the other scenarios' figures stay. Benchmarks are never tests: they print figures,
+ * nothing fails on a missed target.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRedisUrl, cleanupRun, prepareRun, repoRoot } from './bench-env.js';
-import { type ResultRow, resultTable, type ScenarioResult } from './report.js';
+import {
+  mergeResults,
+  type ResultRow,
+  resultTable,
+  type ScenarioOutcome,
+  type ScenarioResult,
+} from './report.js';
 import { curatorScenario } from './scenario-curator.js';
 import { fanOutScenario } from './scenario-fanout.js';
 import { floodScenario } from './scenario-flood.js';
@@ -81,8 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pgAdminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rows: ResultRow[] = [];
-const notes: string[] = [];
+const outcomes: ScenarioOutcome[] = [];
 const startedAt = Date.now();
 let failed = false;
 try {
@@ -92,22 +100,38 @@ try {
     const scenario = scenarios[name]!;
     log(`▶ ${scenario.title}…`);
     const began = Date.now();
+    const loadBefore = loadavg().map((value) => value.toFixed(1));
+    // A scenario rerun on its own keeps the others' figures in BENCHMARKS.md: its note says when it ran.
+    const when = () =>
+      values.only
+        ? `; run with \`--only ${values.only}${quick ? ' --quick' : ''}\` at ${new Date().toISOString().slice(0, 16)}Z, load average ` +
+          `(1/5/15 min) at its start ${loadBefore.join(' / ')}, at its end ` +
+          `${loadavg()
+            .map((value) => value.toFixed(1))
+            .join(' / ')}`
+        : '';
     try {
       const result = await scenario.run();
-      rows.push(...result.rows);
-      notes.push(
-        `**${scenario.title}** (${((Date.now() - began) / 1000).toFixed(0)} s). ${result.notes.join(' ')}`,
-      );
+      outcomes.push({
+        title: scenario.title,
+        rows: result.rows,
+        note: `**${scenario.title}** (${((Date.now() - began) / 1000).toFixed(0)} s${when()}). ${result.notes.join(' ')}`,
+      });
     } catch (error) {
       failed = true;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      rows.push({ scenario: scenario.title, metric: 'did not complete', value: message ?? 'error' });
-      notes.push(`**${scenario.title}** did not complete: ${message}`);
+      outcomes.push({
+        title: scenario.title,
+        rows: [{ scenario: scenario.title, metric: 'did not complete', value: message ?? 'error' }],
+        note: `**${scenario.title}** did not complete${when()}: ${message}`,
+      });
       log(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     log(`  done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   }
-  const loadAtEnd = (await import('node:os')).loadavg().map((value) => value.toFixed(2));
+  const loadAtEnd = loadavg().map((value) => value.toFixed(2));
+  const rows: ResultRow[] = outcomes.flatMap((outcome) => outcome.rows);
+  const notes = outcomes.map((outcome) => outcome.note);
   const table = resultTable(rows);
   const section = [
     '<!-- bench:results:start -->',
@@ -124,19 +148,24 @@ try {
     '<!-- bench:results:end -->',
   ].join('\n');
   process.stdout.write(`\n${table}\n\n${notes.map((note) => `- ${note}`).join('\n')}\n`);
-  if (values['no-write'] !== true) writeResults(section);
+  if (values['no-write'] !== true) writeResults(section, outcomes);
 } finally {
   await cleanup();
 }
 process.exit(failed ? 1 : 0);
 
-function writeResults(section: string) {
+/** A full run replaces the results section; a run with `--only` replaces its scenarios' rows and notes. */
+function writeResults(section: string, outcomes: ScenarioOutcome[]) {
   const path = join(repoRoot, 'BENCHMARKS.md');
   const current = existsSync(path)
     ? readFileSync(path, 'utf8')
     : '# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n';
   const pattern = /<!-- bench:results:start -->[\s\S]*<!-- bench:results:end -->/;
-  const next = pattern.test(current) ? current.replace(pattern, () => section) : `${current}\n${section}\n`;
+  const existing = pattern.exec(current)?.[0];
+  const partial = values.only !== undefined && existing?.includes('| scenario |') === true;
+  const titles = Object.values(scenarios).map((scenario) => scenario.title);
+  const written = partial ? mergeResults(existing!, outcomes, titles) : section;
+  const next = existing ? current.replace(pattern, () => written) : `${current}\n${written}\n`;
   writeFileSync(path, next);
   log(`results written to ${path}`);
 }

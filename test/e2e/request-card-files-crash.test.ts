@@ -2,6 +2,7 @@ import { DelayedError, type Job, type Queue } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppNotifications } from '../../src/app.js';
 import { createDb } from '../../src/db/client.js';
 import { messages, notifications } from '../../src/db/schema/index.js';
 import { createDeliveryMetrics } from '../../src/features/delivery/delivery.metrics.js';
@@ -48,6 +49,7 @@ function processor(prefix: string, queue: Partial<Queue>) {
     db,
     i18n: createI18n(),
     timeZone: 'Europe/Moscow',
+    notifications: createAppNotifications(),
     sender: createTelegramSender({ token: TEST_BOT_TOKEN, apiRoot: emulator.url }),
     slots: createSendSlots({ redis, prefix }),
     deliveryQueue: queue as Queue,

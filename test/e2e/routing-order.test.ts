@@ -1,18 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client.js';
-import { notifications, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
-import { formatRegionTime } from '../../src/features/delivery/notification-content.js';
+import { describe, expect, it } from 'vitest';
+import { notifications, requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import {
-  createConfirmedRequest,
-  createFamilyWithMember,
-  createStaffMember,
-  districtByCode,
-} from '../helpers/routing-factories.js';
+import { formatRegionTime } from '../../src/time.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /**
  * A confirmed request reaches the right person's chat in each branch of the routing order (SPEC §4):
@@ -20,31 +12,15 @@ import {
  * Telegram's limits on. Each case works in its own district so the branches do not see each other.
  */
 describe('routing a confirmed request', () => {
-  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
-  let emulator: Emulator;
-  let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-  beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
-    await emulator.start();
-    pipeline = await startDeliveryPipeline({
-      apiRoot: emulator.url,
-      redisPrefix: freshRedisPrefix(),
-      reconcileIntervalMs: 1000,
-    });
+  const e2e = useE2E({
+    bot: false,
+    pipeline: { reconcileIntervalMs: 1000 },
+    limits: { global: 30, perChat: 1 },
   });
-
-  afterAll(async () => {
-    await pipeline?.stop();
-    await emulator?.stop();
-    await sql.end();
-  });
-
-  const staffChat = (fullName: string) => emulator.createUser({ first_name: fullName }).id;
 
   async function assignmentOf(requestId: number) {
-    const [request] = await db.select().from(requests).where(eq(requests.id, requestId));
-    const events = await db
+    const [request] = await e2e.db.select().from(requests).where(eq(requests.id, requestId));
+    const events = await e2e.db
       .select()
       .from(requestEvents)
       .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.type, 'assigned')));
@@ -52,26 +28,16 @@ describe('routing a confirmed request', () => {
   }
 
   it("brings the card to the family's own curator, readable, with the deadline in the region's time", async () => {
-    const district = await districtByCode(db, 'gryazi');
-    const chat = staffChat('Анна');
-    const curator = await createStaffMember(db, {
-      telegramId: chat,
-      fullName: 'Анна Петрова',
-      districtIds: [district.id],
-    });
-    const { family, member } = await createFamilyWithMember(db, {
-      districtId: district.id,
-      curatorId: curator.id,
-      memberName: 'Ольга Смирнова',
-    });
-    const request = await createConfirmedRequest(db, {
-      familyId: family.id,
-      memberId: member.id,
-      category: 'psychologist',
-      priority: 'urgent',
+    const {
+      staff: { curator },
+      requests: { request },
+    } = await e2e.seed({
+      staff: { curator: { name: 'Анна Петрова', districts: ['gryazi'] } },
+      families: { family: { curator: 'curator', memberName: 'Ольга Смирнова', chat: false } },
+      requests: { request: { family: 'family', category: 'psychologist', priority: 'urgent' } },
     });
 
-    const card = await emulator.waitForMessage(chat, undefined, 10_000);
+    const card = await e2e.emulator.waitForMessage(curator.chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
     expect(card.text).toContain('Помощь психолога');
     expect(card.text).toContain('🔴 Срочная заявка');
@@ -86,7 +52,10 @@ describe('routing a confirmed request', () => {
     // The worker marks it sent right after Telegram answers, a moment after the emulator shows the card.
     const notification = await eventually(
       async () => {
-        const [row] = await db.select().from(notifications).where(eq(notifications.requestId, request.id));
+        const [row] = await e2e.db
+          .select()
+          .from(notifications)
+          .where(eq(notifications.requestId, request.id));
         return row?.status === 'sent' && row;
       },
       5000,
@@ -96,47 +65,54 @@ describe('routing a confirmed request', () => {
   });
 
   it('goes to the deputy while the curator is away', async () => {
-    const district = await districtByCode(db, 'dankov');
-    const deputyChat = staffChat('Зам');
-    const awayChat = staffChat('Отпуск');
-    const deputy = await createStaffMember(db, { telegramId: deputyChat, districtIds: [district.id] });
-    const away = await createStaffMember(db, {
-      telegramId: awayChat,
-      districtIds: [district.id],
-      awayUntil: new Date(Date.now() + 7 * 86_400_000),
-      deputyId: deputy.id,
+    const {
+      staff: { deputy, away },
+      requests: { request },
+    } = await e2e.seed({
+      staff: {
+        deputy: { name: 'Зам', districts: ['dankov'] },
+        away: {
+          name: 'Отпуск',
+          districts: ['dankov'],
+          awayUntil: new Date(Date.now() + 7 * 86_400_000),
+          deputy: 'deputy',
+        },
+      },
+      families: { family: { curator: 'away', chat: false } },
+      requests: { request: { family: 'family' } },
     });
-    const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: away.id });
-    const request = await createConfirmedRequest(db, { familyId: family.id });
 
-    const card = await emulator.waitForMessage(deputyChat, undefined, 10_000);
+    const card = await e2e.emulator.waitForMessage(deputy.chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
-    expect(emulator.messages(awayChat, { from: 'bot' })).toEqual([]);
+    expect(e2e.emulator.messages(away.chat, { from: 'bot' })).toEqual([]);
     const { request: routed, events } = await assignmentOf(request.id);
     expect(routed.curatorId).toBe(deputy.id);
     expect(events[0]?.data).toEqual({ staffId: deputy.id, via: 'deputy' });
   });
 
   it('goes to the least-loaded active curator of the district when the family curator is gone', async () => {
-    const district = await districtByCode(db, 'dobrinka');
-    const busyChat = staffChat('Занятая');
-    const freeChat = staffChat('Свободная');
-    const gone = await createStaffMember(db, {
-      telegramId: staffChat('Уволена'),
-      districtIds: [district.id],
-      active: false,
-    });
-    const busy = await createStaffMember(db, { telegramId: busyChat, districtIds: [district.id] });
-    const free = await createStaffMember(db, { telegramId: freeChat, districtIds: [district.id] });
     // The busy curator already has an open request.
-    const other = await createFamilyWithMember(db, { districtId: district.id, curatorId: busy.id });
-    const first = await createConfirmedRequest(db, { familyId: other.family.id });
-    await emulator.waitForMessage(busyChat, undefined, 10_000);
+    const {
+      staff: { gone, busy, free },
+      requests: { first },
+    } = await e2e.seed({
+      staff: {
+        gone: { name: 'Уволена', districts: ['dobrinka'], active: false },
+        busy: { name: 'Занятая', districts: ['dobrinka'] },
+        free: { name: 'Свободная', districts: ['dobrinka'] },
+      },
+      families: { other: { curator: 'busy', chat: false } },
+      requests: { first: { family: 'other', routedTo: 'busy' } },
+    });
     expect((await assignmentOf(first.id)).request.curatorId).toBe(busy.id);
 
-    const { family } = await createFamilyWithMember(db, { districtId: district.id, curatorId: gone.id });
-    const request = await createConfirmedRequest(db, { familyId: family.id });
-    const card = await emulator.waitForMessage(freeChat, undefined, 10_000);
+    const {
+      requests: { request },
+    } = await e2e.seed({
+      families: { family: { curator: gone, chat: false } },
+      requests: { request: { family: 'family' } },
+    });
+    const card = await e2e.emulator.waitForMessage(free.chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
     const { request: routed, events } = await assignmentOf(request.id);
     expect(routed.curatorId).toBe(free.id);
@@ -144,39 +120,39 @@ describe('routing a confirmed request', () => {
   });
 
   it("goes to the region's on-call curator when the district has no curator", async () => {
-    const district = await districtByCode(db, 'dobroe');
-    const home = await districtByCode(db, 'lipetsk-city');
-    const onCallChat = staffChat('Дежурный');
-    const onCall = await createStaffMember(db, {
-      telegramId: onCallChat,
-      districtIds: [home.id],
-      onCall: true,
+    const {
+      staff: { onCall },
+      requests: { request },
+    } = await e2e.seed({
+      staff: { onCall: { name: 'Дежурный', districts: ['lipetsk-city'], onCall: true } },
+      families: { family: { district: 'dobroe', chat: false } },
+      requests: { request: { family: 'family' } },
     });
-    const { family } = await createFamilyWithMember(db, { districtId: district.id });
-    const request = await createConfirmedRequest(db, { familyId: family.id });
 
-    const card = await emulator.waitForMessage(onCallChat, undefined, 10_000);
+    const card = await e2e.emulator.waitForMessage(onCall.chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
     const { request: routed, events } = await assignmentOf(request.id);
     expect(routed.curatorId).toBe(onCall.id);
     expect(events[0]?.data).toEqual({ staffId: onCall.id, via: 'on_call' });
-    await db.update(staff).set({ onCall: false }).where(eq(staff.id, onCall.id));
+    await e2e.db.update(staff).set({ onCall: false }).where(eq(staff.id, onCall.id));
   });
 
   it('goes to the district supervisors when no curator can take it', async () => {
-    const district = await districtByCode(db, 'dolgorukovo');
-    const supervisorChats = [staffChat('Руководитель 1'), staffChat('Руководитель 2')];
-    const supervisors = [];
-    for (const chat of supervisorChats) {
-      supervisors.push(
-        await createStaffMember(db, { role: 'supervisor', telegramId: chat, districtIds: [district.id] }),
-      );
-    }
-    const { family } = await createFamilyWithMember(db, { districtId: district.id });
-    const request = await createConfirmedRequest(db, { familyId: family.id, category: 'legal' });
+    const {
+      staff: { first, second },
+      requests: { request },
+    } = await e2e.seed({
+      staff: {
+        first: { name: 'Руководитель 1', role: 'supervisor', districts: ['dolgorukovo'] },
+        second: { name: 'Руководитель 2', role: 'supervisor', districts: ['dolgorukovo'] },
+      },
+      families: { family: { district: 'dolgorukovo', chat: false } },
+      requests: { request: { family: 'family', category: 'legal' } },
+    });
+    const supervisors = [first, second];
 
-    for (const chat of supervisorChats) {
-      const card = await emulator.waitForMessage(chat, undefined, 10_000);
+    for (const { chat } of supervisors) {
+      const card = await e2e.emulator.waitForMessage(chat, undefined, 10_000);
       expect(card.text).toContain(`№ ${request.number}`);
       expect(card.text).toContain('Юридическая помощь');
     }
@@ -186,39 +162,37 @@ describe('routing a confirmed request', () => {
   });
 
   it('tells the district supervisors about a family registered where no curator works', async () => {
-    const district = await districtByCode(db, 'volovo');
-    const supervisorChat = staffChat('Руководитель Волово');
-    await createStaffMember(db, {
-      role: 'supervisor',
-      telegramId: supervisorChat,
-      districtIds: [district.id],
+    const {
+      staff: { supervisor },
+      families: { family },
+    } = await e2e.seed({
+      staff: { supervisor: { name: 'Руководитель Волово', role: 'supervisor', districts: ['volovo'] } },
+      families: { family: { district: 'volovo', chat: false } },
     });
-    const { family } = await createFamilyWithMember(db, { districtId: district.id });
-    await db.transaction((tx) =>
-      writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId: family.id } }),
+    await e2e.db.transaction((tx) =>
+      writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId: family.family.id } }),
     );
 
-    const message = await emulator.waitForMessage(supervisorChat, undefined, 10_000);
+    const message = await e2e.emulator.waitForMessage(supervisor.chat, undefined, 10_000);
     expect(message.text).toContain('Воловский район');
     expect(message.text).toContain('нет активного куратора');
   });
 
   it('waits as `new` while nobody at all can take it, and is routed once someone can', async () => {
-    const district = await districtByCode(db, 'stanovoe');
-    const { family } = await createFamilyWithMember(db, { districtId: district.id });
-    const request = await createConfirmedRequest(db, { familyId: family.id });
-    // Let the relay, the routing worker and a reconciler pass try it.
-    await eventually(
-      async () => (await db.select().from(outbox).where(eq(outbox.status, 'pending'))).length === 0,
-      5000,
-      'the outbox dispatched',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const {
+      requests: { request },
+    } = await e2e.seed({
+      families: { family: { district: 'stanovoe', chat: false } },
+      requests: { request: { family: 'family' } },
+    });
+    // The relay has dispatched it and the routing worker has tried it: nothing is left to happen.
+    await e2e.settled();
     expect((await assignmentOf(request.id)).request.status).toBe('new');
 
-    const chat = staffChat('Новая');
-    const curator = await createStaffMember(db, { telegramId: chat, districtIds: [district.id] });
-    const card = await emulator.waitForMessage(chat, undefined, 10_000);
+    const {
+      staff: { curator },
+    } = await e2e.seed({ staff: { curator: { name: 'Новая', districts: ['stanovoe'] } } });
+    const card = await e2e.emulator.waitForMessage(curator.chat, undefined, 10_000);
     expect(card.text).toContain(`№ ${request.number}`);
     const { request: routed, events } = await assignmentOf(request.id);
     expect(routed).toMatchObject({ status: 'assigned', curatorId: curator.id });

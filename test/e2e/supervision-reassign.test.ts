@@ -1,7 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, families, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
+import { takeRequest } from '../../src/features/curator/curator.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { formatRegionTime } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
@@ -279,8 +281,20 @@ describe('reassigning a family', () => {
       memberId: member.id,
       category: 'legal',
     });
+    // Created five hours ago: its four hours to be taken are over.
+    const late = await createConfirmedRequest(bot.db, {
+      familyId: family.id,
+      memberId: member.id,
+      category: 'other',
+      createdAt: new Date(Date.now() - 5 * 3600_000),
+    });
     await messageWith(first.chat.id, `№ ${one.number}`);
     await messageWith(first.chat.id, `№ ${two.number}`);
+    await messageWith(first.chat.id, `№ ${late.number}`);
+    // The legal request is in work with the first curator: it moves in work.
+    expect((await takeRequest({ db: bot.db }, { telegramId: first.chat.id, requestId: two.id })).ok).toBe(
+      true,
+    );
 
     bot.emulator.sendText(supervisor.chat.id, `/find ${one.number}`);
     const found = await messageWith(supervisor.chat.id, 'Семья · Долгоруковский район');
@@ -303,14 +317,31 @@ describe('reassigning a family', () => {
 
     const [familyRow] = await bot.db.select().from(families).where(eq(families.id, family.id));
     expect(familyRow!.curatorId).toBe(second.member.id);
-    for (const request of [one, two]) {
+    for (const request of [one, two, late]) {
       const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
       expect(row!.curatorId).toBe(second.member.id);
       await messageWith(second.chat.id, `Руководитель передал вам заявку № ${request.number}`);
     }
+    // What the new curator needs to act: who, where, each request with the deadline that matters now.
     const notice = await messageWith(second.chat.id, 'Руководитель передал вам семью');
-    expect(notice.text).toContain(`№ ${one.number}`);
-    expect(notice.text).toContain(`№ ${two.number}`);
+    const at = (date: Date) => formatRegionTime(date, bot.config.timeZone);
+    expect(notice.text).toBe(
+      [
+        '👋 Руководитель передал вам семью.',
+        'Заявитель: Мария Иванова',
+        'Район: Долгоруковский район',
+        'Открытые заявки семьи (3), теперь они ваши:',
+        `№ ${one.number} · Няня · взять в работу до ${at(one.takeDeadlineAt)}`,
+        `№ ${two.number} · Юридическая помощь · в работе, решить до ${at(two.resolveDeadlineAt)}`,
+        `№ ${late.number} · Другое · ⏰ не взята в работу, срок был ${at(late.takeDeadlineAt)}`,
+        'Сроки — по московскому времени. Карточка каждой заявки придёт отдельным сообщением, кто в семье — в карточке семьи, кнопка ниже.',
+      ].join('\n'),
+    );
+    expect(buttonsOf(notice)).toEqual(['Карточка семьи']);
+    const cardPress = bot.emulator.pressButtonByText(second.chat.id, notice.message_id, 'Карточка семьи');
+    await answerTo(cardPress.callback_query_id);
+    const familyCard = await messageWith(second.chat.id, 'Карточка семьи');
+    expect(familyCard.text).toContain('Мария Иванова');
     await messageWith(first.chat.id, 'другому куратору, теперь её ведёт Егор Второй');
     await messageWith(familyUser.id, 'Ваш новый куратор — Егор Второй');
   });

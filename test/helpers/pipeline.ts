@@ -14,8 +14,14 @@ export async function startDeliveryPipeline(options: {
   redisPrefix: string;
   reconcileIntervalMs?: number;
   extra?: Partial<StartOptions>;
+  /** More environment for both roles (e.g. DEADLINE_POLICIES_FILE). */
+  env?: Record<string, string>;
 }) {
-  const config = testConfig({ TELEGRAM_API_ROOT: options.apiRoot, REDIS_PREFIX: options.redisPrefix });
+  const config = testConfig({
+    ...options.env,
+    TELEGRAM_API_ROOT: options.apiRoot,
+    REDIS_PREFIX: options.redisPrefix,
+  });
   const common = { logger: silent, reconcileIntervalMs: options.reconcileIntervalMs, ...options.extra };
   const apps: RunningApp[] = [];
   apps.push(await startApp(config, { ...common, role: 'relay' }));

@@ -1,14 +1,31 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * The `last_error` of a notification withdrawn unsent: no longer wanted when its turn came
+ * (NotificationContent.stillWanted), or its request handed to another curator before it went (retraction.ts).
+ */
+export const withdrawnReason = 'withdrawn: no longer wanted when its turn came';
 
 /** The steps of a notification sent so far (see recordStep): the message ids of each, in order. */
 export function sentStepsOf(payload: Record<string, unknown>): number[][] {
   const steps = payload.sentSteps;
   if (!Array.isArray(steps)) return [];
   return steps.map((ids) => (Array.isArray(ids) ? ids.filter((id) => Number.isInteger(id)) : []));
+}
+
+/** The name a staff notice gives a family: its first member who has not deleted their data. */
+export async function applicantNameOf(db: DbOrTx, familyId: number): Promise<string | null | undefined> {
+  const [member] = await db
+    .select({ name: familyMembers.fullName })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+    .orderBy(asc(familyMembers.id))
+    .limit(1);
+  return member?.name;
 }
 
 /**

@@ -6,14 +6,12 @@ import { familyMembers, requestEvents, requests, staff } from '../../db/schema/i
 import type { I18n, Translate } from '../../i18n.js';
 import { CAPTION_LIMIT, splitText, TEXT_LIMIT } from '../../telegram/message-limits.js';
 import type { OutgoingMessage, RelayFileKind } from '../../telegram/telegram-sender.js';
-import type { NotificationContent } from '../delivery/notification-content.js';
+import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
 import type { Notification } from '../delivery/notifications.repository.js';
 import { createRoutingRepository } from '../routing/routing.repository.js';
 import { relayCallback } from './relay.keyboards.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
-
-export { isRelayNotificationKind } from './relay.kinds.js';
 
 /** How long an album's first item waits for the rest before the album is sent. */
 export const ALBUM_SETTLE_MS = 1500;
@@ -363,3 +361,14 @@ export async function renderRelayNotification(
       return undefined;
   }
 }
+
+/** Relayed messages, for delivery's registry: a family and a curator are waiting for each other. */
+export const relayNotifications: FeatureNotifications = {
+  kinds: Object.values(relayNotificationKinds),
+  render: renderRelayNotification,
+  sendClasses: {
+    [relayNotificationKinds.toFamily]: 'urgent',
+    [relayNotificationKinds.toStaff]: 'urgent',
+    [relayNotificationKinds.edit]: 'urgent',
+  },
+};

@@ -10,10 +10,6 @@ export const relayNotificationKinds = {
   undelivered: 'relay_undelivered',
 } as const;
 
-const kinds = new Set<string>(Object.values(relayNotificationKinds));
-
-export const isRelayNotificationKind = (kind: string) => kinds.has(kind);
-
 /**
  * A request card the bot showed a staff member in answer to a command or a button (/my, /overdue), not
  * through delivery. Recorded as an already-sent notification so a Telegram reply to it threads to its

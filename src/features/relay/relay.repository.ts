@@ -11,7 +11,7 @@ import {
 } from '../../db/schema/index.js';
 import { insertNotifications } from '../delivery/notifications.repository.js';
 import { notRetracted } from '../delivery/retraction.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds } from '../routing/routing.kinds.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 
 export type RelayedMessage = typeof messages.$inferSelect;

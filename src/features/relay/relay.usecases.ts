@@ -8,7 +8,7 @@ import {
   authoriseRequestAction,
 } from '../access/access.usecases.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds } from '../routing/routing.kinds.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
@@ -58,6 +58,12 @@ export async function findRelayStaff(db: Db, telegramId: number) {
   const presser = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
   if (!presser?.active || (presser.role !== 'curator' && presser.role !== 'supervisor')) return undefined;
   return presser;
+}
+
+/** A staff member whom the admin deactivated: their messages reach no one, and they are told so. */
+export async function isDeactivatedStaff(db: Db, telegramId: number) {
+  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  return member !== undefined && !member.active;
 }
 
 /**

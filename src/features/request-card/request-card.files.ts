@@ -5,7 +5,7 @@ import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
-import type { NotificationContent } from '../delivery/notification-content.js';
+import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
 import { insertNotifications, type Notification } from '../delivery/notifications.repository.js';
 import { type CardAttachment, createRequestCardRepository } from './request-card.repository.js';
 
@@ -177,3 +177,9 @@ export async function renderCardFiles(
     ...(earlier ? { notBefore: new Date(Date.now() + ORDER_RECHECK_MS) } : {}),
   };
 }
+
+/** A card's attachments, for delivery's registry. */
+export const attachmentNotifications: FeatureNotifications = {
+  kinds: [cardFilesKind],
+  render: renderCardFiles,
+};

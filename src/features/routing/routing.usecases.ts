@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { notificationKinds } from './routing.kinds.js';
 import { createRoutingRepository, type StaffRow } from './routing.repository.js';
 
 /** Why a curator got a request: the branch of the routing order (SPEC §4) that chose them. */
@@ -9,24 +10,6 @@ export type RoutingChoice =
   | { kind: 'curator'; staffId: number; via: RoutedVia }
   | { kind: 'supervisors'; staffIds: number[] }
   | { kind: 'nobody' };
-
-/** Notification kinds produced by routing; their texts are in notification-content.ts. */
-export const notificationKinds = {
-  requestCard: 'request_card',
-  familyWithoutCurator: 'family_without_curator',
-  /** To a curator: a family was given to them (registered, moved into their district, handed over). */
-  familyAssigned: 'family_assigned',
-  recipientUnreachable: 'recipient_unreachable',
-  /** To each family member: a curator took their request, resolved it, rejected it. */
-  familyRequestTaken: 'family_request_taken',
-  /** To each family member: the request's card reached a curator (who, by name) or the district supervisors. */
-  familyRequestDelivered: 'family_request_delivered',
-  familyRequestResolved: 'family_request_resolved',
-  familyRequestRejected: 'family_request_rejected',
-  /** To the request's curator (or the district supervisors when it has none): the family cancelled / reopened it. */
-  curatorRequestCancelled: 'curator_request_cancelled',
-  curatorRequestReopened: 'curator_request_reopened',
-} as const;
 
 const isAway = (member: StaffRow, now: Date) => member.awayUntil !== null && member.awayUntil > now;
 

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.js';
 import { districts, families, messages, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
-import type { NotificationContent } from '../delivery/notification-content.js';
+import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
 import { insertNotifications, type Notification } from '../delivery/notifications.repository.js';
 import { retractionKind, retractionTargetColumns, retractMessages } from '../delivery/retraction.js';
 import { createRoutingRepository } from '../routing/routing.repository.js';
@@ -123,3 +123,9 @@ export async function renderErasureNotice(
     }),
   };
 }
+
+/** The notice of an erasure, for delivery's registry. */
+export const erasureNotifications: FeatureNotifications = {
+  kinds: [erasureNoticeKind],
+  render: renderErasureNotice,
+};

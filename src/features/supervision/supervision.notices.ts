@@ -1,17 +1,20 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { familyMembers, requests, staff } from '../../db/schema/index.js';
+import { districts, families, familyMembers, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
+import { formatRegionTime, regionTimePhrase } from '../../time.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
+import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
-import type { NotificationContent } from '../delivery/notification-content.js';
-import type { Notification } from '../delivery/notifications.repository.js';
+import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
+import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
 import { retractHandedOver } from '../delivery/retraction.js';
 import { shownCardKind } from '../relay/relay.kinds.js';
 import { filesAfterCard } from '../request-card/request-card.files.js';
-import { notificationKinds } from '../routing/routing.usecases.js';
+import { notificationKinds } from '../routing/routing.kinds.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
@@ -27,9 +30,6 @@ export const supervisionNotificationKinds = {
   /** To each family member: their curator changed. */
   familyCuratorChanged: 'sup_family_curator_changed',
 } as const;
-
-const kinds = new Set<string>(Object.values(supervisionNotificationKinds));
-export const isSupervisionNotificationKind = (kind: string) => kinds.has(kind);
 
 type ReassignmentEvent = Extract<OutboxEvent, { kind: 'request_reassigned' | 'family_reassigned' }>;
 
@@ -198,19 +198,8 @@ export async function renderSupervisionNotice(
       };
     }
     case k.familyReassignedTo: {
-      const { requestIds } = familyToPayload.parse(notification.payload);
-      const numbers =
-        requestIds.length === 0
-          ? []
-          : (
-              await deps.db
-                .select({ number: requests.number })
-                .from(requests)
-                .where(inArray(requests.id, requestIds))
-            ).map((r) => `№ ${r.number}`);
-      return {
-        text: staffT('sup-notice-family-to', { requests: numbers.length > 0 ? numbers.join(', ') : '—' }),
-      };
+      const { familyId, requestIds } = familyToPayload.parse(notification.payload);
+      return renderFamilyHandedTo(deps, familyId, requestIds, notification.recipientStaffId);
     }
     case k.familyReassignedFrom: {
       const { toStaffId } = familyFromPayload.parse(notification.payload);
@@ -237,3 +226,78 @@ export async function renderSupervisionNotice(
       return undefined;
   }
 }
+
+/**
+ * «Руководитель передал вам семью» (issue 13 §6): what the new curator needs to act — who the family is, its
+ * district, and each open request now theirs with its category and the deadline that matters now (to take
+ * it, or to resolve it), overdue ones marked — with the family card a tap away. Undefined when the family
+ * deleted its data or was handed on again before this was sent: nothing true to say then.
+ */
+async function renderFamilyHandedTo(
+  deps: { db: Db; i18n: I18n; timeZone: string },
+  familyId: number,
+  requestIds: number[],
+  recipientStaffId: number | null,
+): Promise<NotificationContent | undefined> {
+  const t = deps.i18n.forLanguage('ru');
+  const [family] = await deps.db
+    .select({ district: districts.name, curatorId: families.curatorId, erasedAt: families.erasedAt })
+    .from(families)
+    .innerJoin(districts, eq(districts.id, families.districtId))
+    .where(eq(families.id, familyId));
+  if (!family || family.erasedAt || family.curatorId !== recipientStaffId) return undefined;
+  const now = Date.now();
+  // Only the requests still open and still this curator's when the notice goes.
+  const open =
+    requestIds.length === 0 || recipientStaffId === null
+      ? []
+      : await deps.db
+          .select({
+            number: requests.number,
+            category: requests.category,
+            status: requests.status,
+            priority: requests.priority,
+            takeDeadlineAt: requests.takeDeadlineAt,
+            resolveDeadlineAt: requests.resolveDeadlineAt,
+          })
+          .from(requests)
+          .where(
+            and(
+              inArray(requests.id, requestIds),
+              eq(requests.curatorId, recipientStaffId),
+              inArray(requests.status, ['new', 'assigned', 'in_progress', 'waiting_family']),
+            ),
+          )
+          .orderBy(asc(requests.number));
+  const lines = open.map((request) => {
+    const stage = request.status === 'new' || request.status === 'assigned' ? 'take' : 'work';
+    const deadline = stage === 'take' ? request.takeDeadlineAt : request.resolveDeadlineAt;
+    return t('sup-notice-family-to-request', {
+      number: String(request.number),
+      category: t('delivery-category', { category: request.category }),
+      urgent: request.priority === 'urgent' ? 'yes' : 'no',
+      stage,
+      overdue: deadline.getTime() < now ? 'yes' : 'no',
+      deadline: formatRegionTime(deadline, deps.timeZone),
+    });
+  });
+  const text = [
+    t('sup-notice-family-to', {
+      name: (await applicantNameOf(deps.db, familyId)) ?? t('delivery-family-unknown'),
+      district: family.district,
+      count: open.length,
+    }),
+    ...lines,
+    t('sup-notice-family-to-end', { count: open.length, regionTime: regionTimePhrase(t, deps.timeZone) }),
+  ].join('\n');
+  return {
+    text,
+    replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
+  };
+}
+
+/** Notices of reassignment, for delivery's registry. */
+export const supervisionNotifications: FeatureNotifications = {
+  kinds: Object.values(supervisionNotificationKinds),
+  render: renderSupervisionNotice,
+};

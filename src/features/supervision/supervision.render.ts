@@ -1,8 +1,9 @@
 import { type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
-import { formatRegionTime } from '../delivery/notification-content.js';
+import { formatRegionTime } from '../../time.js';
 import { periodLabel } from './supervision.period.js';
-import type { FigureRow, Stats } from './supervision.usecases.js';
+import type { FigureRow } from './supervision.repository.js';
+import type { Stats } from './supervision.types.js';
 
 /** Telegram's limit is 4096 characters a message; leave room. */
 const MESSAGE_LIMIT = 3900;

@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { type RequestCategory, type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
+import { type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { openStatuses } from '../access/access.policy.js';
@@ -15,18 +15,9 @@ import {
   type RegisterFilters,
 } from './supervision.repository.js';
 import type { SupervisionScope, SupervisionViewer } from './supervision.scope.js';
+import type { Stats } from './supervision.types.js';
 
-export type { FigureRow, RegisterFilters };
-
-export interface Stats {
-  period: StatsPeriod;
-  total: FigureRow;
-  byStatus: Record<RequestStatus, number>;
-  byDistrict: Array<{ districtId: number; name: string; figures: FigureRow }>;
-  byCategory: Array<{ category: RequestCategory; figures: FigureRow }>;
-  /** Current curator of each request; `curatorId: null` for requests nobody has. */
-  byCurator: Array<{ curatorId: number | null; name: string | null; figures: FigureRow }>;
-}
+export type { FigureRow, RegisterFilters, Stats };
 
 const emptyFigures: FigureRow = {
   created: 0,

@@ -58,7 +58,31 @@ sup-family-reassigned-already = The family is already with { $curator }.
 
 sup-notice-request-to = A supervisor gave you request No. { $number }.
 sup-notice-request-from = A supervisor gave your request No. { $number } to { $curator }. You can stop working on it.
-sup-notice-family-to = A supervisor gave you a family. Its open requests: { $requests } — the cards follow.
+sup-notice-family-to =
+    👋 A supervisor gave you a family.
+    Applicant: { $name }
+    District: { $district }
+    { $count ->
+        [0] The family has no open requests.
+       *[other] The family's open requests ({ $count }), now yours:
+    }
+sup-notice-family-to-request = { $urgent ->
+        [yes] 🔴 No. { $number }
+       *[no] No. { $number }
+    } · { $category } · { $stage ->
+        [take] { $overdue ->
+            [yes] ⏰ not taken, the deadline was { $deadline }
+           *[no] take by { $deadline }
+        }
+       *[work] { $overdue ->
+            [yes] ⏰ in progress, it was due by { $deadline }
+           *[no] in progress, resolve by { $deadline }
+        }
+    }
+sup-notice-family-to-end = { $count ->
+        [0] Who is in the family and what it already receives is on the family card, button below.
+       *[other] Deadlines are { $regionTime }. Each request's card comes as a message of its own; who is in the family is on the family card, button below.
+    }
 sup-notice-family-from = A supervisor gave your family, with its open requests, to { $curator }. You can stop working on them.
 sup-family-request-reassigned = Your request No. { $number } is now looked after by curator { $curator }. The curator will contact you; follow the request under «My requests».
 sup-family-curator-changed = Your new curator is { $curator }. They are there for all your requests; write to them with «Write to the curator».

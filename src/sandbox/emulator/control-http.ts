@@ -4,11 +4,10 @@
  * Errors are `{ "error": "..." }` with a 4xx status (408 for a wait that timed out).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Emulator } from './create-emulator.js';
 import { ControlError } from './errors.js';
 import { readBody, writeJson } from './http-io.js';
 import { isRecord } from './params.js';
-import type { MessageSender, RawUpdate } from './types.js';
+import type { Emulator, MessageSender, RawUpdate } from './types.js';
 
 export interface ControlTarget extends Emulator {
   /** Registers an open event stream to end when the emulator stops; returns the unregister function. */

@@ -14,6 +14,7 @@ import type {
   CommandSet,
   ContactInput,
   DocumentInput,
+  Emulator,
   EmulatorOptions,
   EmulatorStats,
   EventListener,
@@ -36,73 +37,6 @@ import type {
 import { UpdateHub } from './update-hub.js';
 import { UserActions } from './user-actions.js';
 import { World } from './world.js';
-
-export interface Emulator {
-  /** `http://host:port`; available once started. */
-  readonly url: string;
-  /** What to give grammY as `client.apiRoot` (same as `url`). */
-  readonly apiRoot: string;
-  readonly token: string;
-  /** What getMe returns. */
-  readonly bot: UserFromGetMe;
-
-  start(): Promise<void>;
-  stop(): Promise<void>;
-
-  /** Creates a user and its private chat with the bot; `phone_number` is what shared own contacts carry. */
-  createUser(user: NewUser & { phone_number?: string }): User;
-  users(): User[];
-
-  sendText(userId: number, text: string, options?: ReplyOption): InjectResult;
-  sendContact(userId: number, contact: ContactInput): InjectResult;
-  sendPhoto(userId: number, photo?: PhotoInput): InjectResult;
-  sendDocument(userId: number, document: DocumentInput): InjectResult;
-  sendSticker(userId: number, sticker?: StickerInput): InjectResult;
-  sendVoice(userId: number, voice?: VoiceInput): InjectResult;
-  sendVideo(userId: number, video?: VideoInput): InjectResult;
-  sendVideoNote(userId: number, videoNote?: VideoNoteInput): InjectResult;
-  sendLocation(userId: number, location: LocationInput): InjectResult;
-  editText(userId: number, messageId: number, newText: string): InjectResult;
-  pressButton(userId: number, messageId: number, callbackData: string): InjectResult;
-  pressButtonByText(userId: number, messageId: number | undefined, buttonText: string): InjectResult;
-  pressReplyButton(userId: number, text: string): InjectResult;
-  injectUpdate(update: RawUpdate): InjectResult;
-  /** Every update injected so far (to re-inject one, or to inspect what the bot was sent). */
-  injectedUpdates(): Update[];
-
-  messages(chatId: number, options?: { from?: MessageSender }): StoredMessage[];
-  /** Resolves with the next bot message in the chat that satisfies `predicate`; rejects after `timeoutMs`. */
-  waitForMessage(
-    chatId: number,
-    predicate?: (message: StoredMessage) => boolean,
-    timeoutMs?: number,
-    options?: WaitForMessageOptions,
-  ): Promise<StoredMessage>;
-  /** Resolves with the message once it has been edited (again). */
-  waitForEdit(
-    chatId: number,
-    messageId: number,
-    timeoutMs?: number,
-    options?: WaitForEditOptions,
-  ): Promise<StoredMessage>;
-  callbackAnswers(): CallbackAnswer[];
-
-  /** Blocks/unblocks the bot for a user (the bot then gets 403 on sends and a my_chat_member update). */
-  setBlocked(userId: number, blocked: boolean): { update_id?: number };
-  setLimits(limits: RateLimits | false): void;
-  limits(): RateLimits | false;
-  /**
-   * Moves the emulator's clock ahead (message dates, Telegram's 48 hours for deleting a message); returns
-   * how far ahead of the real clock it now runs, in ms. `reset()` puts it back.
-   */
-  advanceClock(ms: number): number;
-  stats(): EmulatorStats;
-  /** Forgets users, chats, files, updates, the webhook, commands and stats; limits go back to the options. */
-  reset(): void;
-  webhookInfo(): WebhookInfo;
-  commands(): CommandSet[];
-  onEvent(listener: EventListener): () => void;
-}
 
 export function createEmulator(options: EmulatorOptions): Emulator {
   return new BotApiEmulator(options);

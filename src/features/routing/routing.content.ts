@@ -1,80 +1,23 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
-import type { I18n } from '../../i18n.js';
-import type { SendClass } from '../../telegram/send-slots.js';
-import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
+import { formatRegionTime } from '../../time.js';
 import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
-import { isDeadlineNotificationKind, renderDeadlineNotification } from '../deadlines/deadlines.content.js';
-import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
-import { isRelayNotificationKind, renderRelayNotification } from '../relay/relay.content.js';
-import { relayNotificationKinds } from '../relay/relay.kinds.js';
-import { cardFilesKind, filesAfterCard, renderCardFiles } from '../request-card/request-card.files.js';
+import type {
+  FeatureNotifications,
+  NotificationContent,
+  RenderDeps,
+} from '../delivery/notification-registry.js';
+import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
+import { filesAfterCard } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
-import { notificationKinds, tellFamilyCardDelivered } from '../routing/routing.usecases.js';
-import { erasureNoticeKind, renderErasureNotice } from '../settings/settings.erasure.js';
-import {
-  isSupervisionNotificationKind,
-  renderSupervisionNotice,
-} from '../supervision/supervision.notices.js';
-import type { Notification } from './notifications.repository.js';
-import { renderRetraction, retractionKind } from './retraction.js';
-
-export interface NotificationContent {
-  text: string;
-  replyMarkup?: InlineKeyboardMarkup;
-  /** Instead of a plain text: a relayed message (a copy, an album, an edit); see features/relay. */
-  outgoing?: OutgoingMessage;
-  /** Runs in the sending transaction with the ids Telegram gave the message(s). */
-  afterSent?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<void>;
-  /**
-   * What must follow this message (a card's attachments): made in the sending transaction, after
-   * `afterSent`; returns the notifications it made, which are queued after the commit.
-   */
-  followUps?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<number[]>;
-  /** Runs in the sending transaction when the recipient blocked the bot; returns notifications it made. */
-  onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
-  /** Not to be sent before this moment. */
-  notBefore?: Date;
-}
-
-/** Notices that go before ordinary ones when the send budget is short: people waiting for each other. */
-const urgentKinds = new Set<string>([
-  notificationKinds.requestCard,
-  deadlineNotificationKinds.urgent,
-  deadlineNotificationKinds.alert,
-  relayNotificationKinds.toFamily,
-  relayNotificationKinds.toStaff,
-  relayNotificationKinds.edit,
-]);
-
-/**
- * A notification's place in the send budget (send-slots.ts): request cards, urgent alerts and relayed
- * messages first; digests last; everything else in between. A person's own replies go before all of them.
- */
-export function sendClassOf(kind: string): SendClass {
-  if (urgentKinds.has(kind)) return 'urgent';
-  if (kind === deadlineNotificationKinds.digest) return 'bulk';
-  return 'notice';
-}
-
-/** A deadline as people in the region read it: `25.11.2026, 14:30`. */
-export function formatRegionTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
-}
+import { notificationKinds } from './routing.kinds.js';
+import { tellFamilyCardDelivered } from './routing.usecases.js';
 
 const unreachablePayload = z.object({
   unreachableStaffId: z.number().int(),
@@ -92,9 +35,17 @@ const familyNoticePayload = z.object({
   messageId: z.number().int().positive().optional(),
 });
 
+async function requestNumber(deps: RenderDeps, requestId: number): Promise<string | undefined> {
+  const [request] = await deps.db
+    .select({ number: requests.number })
+    .from(requests)
+    .where(eq(requests.id, requestId));
+  return request ? String(request.number) : undefined;
+}
+
 /** What a family member is told about their request, in their own language (Russian unless they chose English). */
 async function renderFamilyNotice(
-  deps: { db: Db; i18n: I18n; timeZone: string },
+  deps: RenderDeps,
   notification: Notification,
 ): Promise<NotificationContent | undefined> {
   if (notification.requestId === null || notification.recipientMemberId === null) return undefined;
@@ -156,13 +107,9 @@ async function renderFamilyNotice(
   }
 }
 
-/**
- * The text of a notification, built when it is sent: rows and job payloads keep ids only, and the card
- * shows the request as it is at that moment. Staff read Russian. Undefined for a kind this version
- * cannot render (recorded as failed, not retried).
- */
-export async function renderNotification(
-  deps: { db: Db; i18n: I18n; timeZone: string },
+/** The notices of routing (notificationKinds); staff read Russian, a family in their own language. */
+async function renderRoutingNotification(
+  deps: RenderDeps,
   notification: Notification,
 ): Promise<NotificationContent | undefined> {
   const t = deps.i18n.forLanguage('ru');
@@ -170,9 +117,6 @@ export async function renderNotification(
     (await deps.db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id)))[0]?.fullName ??
     '—';
 
-  if (isRelayNotificationKind(notification.kind)) return renderRelayNotification(deps, notification);
-  if (isSupervisionNotificationKind(notification.kind)) return renderSupervisionNotice(deps, notification);
-  if (isDeadlineNotificationKind(notification.kind)) return renderDeadlineNotification(deps, notification);
   switch (notification.kind) {
     case notificationKinds.requestCard: {
       if (notification.requestId === null) return undefined;
@@ -205,12 +149,6 @@ export async function renderNotification(
             }),
       };
     }
-    case cardFilesKind:
-      return renderCardFiles(deps, notification);
-    case retractionKind:
-      return renderRetraction(deps, notification);
-    case erasureNoticeKind:
-      return renderErasureNotice(deps, notification);
     case notificationKinds.familyRequestDelivered:
     case notificationKinds.familyRequestTaken:
     case notificationKinds.familyRequestResolved:
@@ -219,12 +157,8 @@ export async function renderNotification(
     case notificationKinds.curatorRequestCancelled:
     case notificationKinds.curatorRequestReopened: {
       if (notification.requestId === null) return undefined;
-      const [request] = await deps.db
-        .select({ number: requests.number })
-        .from(requests)
-        .where(eq(requests.id, notification.requestId));
-      if (!request) return undefined;
-      const number = String(request.number);
+      const number = await requestNumber(deps, notification.requestId);
+      if (number === undefined) return undefined;
       if (notification.kind === notificationKinds.curatorRequestCancelled) {
         return { text: t('cur-staff-cancelled', { number }) };
       }
@@ -252,16 +186,10 @@ export async function renderNotification(
         .where(eq(families.id, familyId));
       // Handed on again before this was sent, or erased at the family's request: nothing true to say.
       if (!family || family.erasedAt || family.curatorId !== notification.recipientStaffId) return undefined;
-      const [member] = await deps.db
-        .select({ name: familyMembers.fullName })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
       return {
         text: t('delivery-family-assigned', {
           reason,
-          name: member?.name ?? t('relay-family-unknown'),
+          name: (await applicantNameOf(deps.db, familyId)) ?? t('relay-family-unknown'),
           district: family.district,
         }),
         replyMarkup: new InlineKeyboard().text(t('cur-button-family'), familyCallback(familyId, 'card')),
@@ -280,11 +208,8 @@ export async function renderNotification(
     case notificationKinds.recipientUnreachable: {
       const payload = unreachablePayload.parse(notification.payload);
       if (notification.requestId === null) return undefined;
-      const [request] = await deps.db
-        .select({ number: requests.number })
-        .from(requests)
-        .where(eq(requests.id, notification.requestId));
-      if (!request) return undefined;
+      const number = await requestNumber(deps, notification.requestId);
+      if (number === undefined) return undefined;
       const next =
         payload.next === 'curator' && payload.nextStaffId !== null
           ? await staffName(payload.nextStaffId)
@@ -294,7 +219,7 @@ export async function renderNotification(
       return {
         text: t('delivery-recipient-unreachable', {
           unreachable: await staffName(payload.unreachableStaffId),
-          number: String(request.number),
+          number,
           next,
         }),
       };
@@ -303,3 +228,11 @@ export async function renderNotification(
       return undefined;
   }
 }
+
+/** Request cards and the notices around them, for delivery's registry. */
+export const routingNotifications: FeatureNotifications = {
+  kinds: Object.values(notificationKinds),
+  render: renderRoutingNotification,
+  // The curator is waiting for the card, the family for the curator.
+  sendClasses: { [notificationKinds.requestCard]: 'urgent' },
+};

@@ -1,0 +1,89 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { I18n } from '../../i18n.js';
+import type { SendClass } from '../../telegram/send-slots.js';
+import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
+import type { Notification } from './notifications.repository.js';
+
+export interface NotificationContent {
+  text: string;
+  replyMarkup?: InlineKeyboardMarkup;
+  /** Instead of a plain text: a relayed message (a copy, an album, an edit); see features/relay. */
+  outgoing?: OutgoingMessage;
+  /** Runs in the sending transaction with the ids Telegram gave the message(s). */
+  afterSent?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<void>;
+  /**
+   * What must follow this message (a card's attachments): made in the sending transaction, after
+   * `afterSent`; returns the notifications it made, which are queued after the commit.
+   */
+  followUps?: (tx: DbOrTx, telegramMessageIds: number[]) => Promise<number[]>;
+  /** Runs in the sending transaction when the recipient blocked the bot; returns notifications it made. */
+  onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
+  /** Not to be sent before this moment. */
+  notBefore?: Date;
+  /**
+   * Checked in the sending transaction, with the notification row locked, just before the send: false
+   * withdraws it unsent (a reminder whose request went to another curator since it was made). A change
+   * committed after this check finds the row `sent` once the send ends (retraction.ts waits for the lock).
+   */
+  stillWanted?: (tx: DbOrTx) => Promise<boolean>;
+}
+
+/** What a renderer reads: the database, the texts and the region's time zone. */
+export interface RenderDeps {
+  db: Db;
+  i18n: I18n;
+  timeZone: string;
+}
+
+/**
+ * Builds a notification's content when it is sent: rows and job payloads keep ids only, so a card shows
+ * the request as it is at that moment. Undefined when there is nothing true left to send.
+ */
+export type NotificationRenderer = (
+  deps: RenderDeps,
+  notification: Notification,
+) => Promise<NotificationContent | undefined>;
+
+/** What a feature tells delivery about the notifications it makes. */
+export interface FeatureNotifications {
+  kinds: readonly string[];
+  render: NotificationRenderer;
+  /**
+   * The kinds that do not take the ordinary place ('notice') in the send budget (send-slots.ts): people
+   * waiting for each other go first ('urgent'), digests last ('bulk').
+   */
+  sendClasses?: Readonly<Record<string, SendClass>>;
+}
+
+export interface NotificationRegistry {
+  /** Undefined for a kind nobody registered (recorded as failed, not retried) or nothing left to send. */
+  render(deps: RenderDeps, notification: Notification): Promise<NotificationContent | undefined>;
+  sendClassOf(kind: string): SendClass;
+}
+
+/**
+ * Delivery's registry of notification kinds: each feature hands in its kinds and renderer when the app is
+ * composed (app.ts), so delivery sends what features make without knowing any of them.
+ */
+export function createNotificationRegistry(features: readonly FeatureNotifications[]): NotificationRegistry {
+  const renderers = new Map<string, NotificationRenderer>();
+  const sendClasses = new Map<string, SendClass>();
+  for (const feature of features) {
+    for (const kind of feature.kinds) {
+      if (renderers.has(kind)) throw new Error(`notification kind ${kind} is registered twice`);
+      renderers.set(kind, feature.render);
+    }
+    for (const [kind, sendClass] of Object.entries(feature.sendClasses ?? {})) {
+      if (!feature.kinds.includes(kind))
+        throw new Error(`send class for kind ${kind} not registered with it`);
+      sendClasses.set(kind, sendClass);
+    }
+  }
+  return {
+    async render(deps, notification) {
+      return renderers.get(notification.kind)?.(deps, notification);
+    },
+    sendClassOf: (kind) => sendClasses.get(kind) ?? 'notice',
+  };
+}
