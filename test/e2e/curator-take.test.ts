@@ -77,7 +77,7 @@ describe('taking a request from its card', () => {
     expect(notice.text).toContain(
       `Вашу заявку № ${request.number} взяли в работу (${time}), ею занимается куратор Анна Петрова.`,
     );
-    expect(notice.text).toContain('«Мои заявки»');
+    expect(notice.text).toContain('Куратор свяжется с вами здесь, в чате, или по телефону.');
   });
 
   it('a second press of take is harmless', async () => {

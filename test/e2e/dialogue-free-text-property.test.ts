@@ -131,7 +131,7 @@ async function registrationUntil(stop: string) {
     ['district', async () => chat.press('Грязинский район', 'Населённый пункт')],
     ['Населённый пункт', async () => chat.say('Грязи', 'Адрес')],
     ['Адрес', async () => chat.press('Пропустить', 'Есть ли в семье дети')],
-    ['children', async () => chat.press('Добавить ребёнка', 'ФИО ребёнка')],
+    ['children', async () => chat.press('Добавить ребёнка', 'Как зовут ребёнка')],
   ];
   await chat.say('/start', 'Патронаж');
   await chat.next('Вы согласны');
@@ -189,7 +189,7 @@ const steps: FreeTextStep[] = [
   {
     name: 'child name',
     reach: () => registrationUntil('never'),
-    question: 'ФИО ребёнка',
+    question: 'Как зовут ребёнка',
     next: 'Дата рождения ребёнка',
   },
   {
