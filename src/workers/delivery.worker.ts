@@ -11,6 +11,7 @@ import {
   createNotificationsRepository,
   type Notification,
   sentStepsOf,
+  withdrawnReason,
 } from '../features/delivery/notifications.repository.js';
 import { rerouteAfterUnreachable } from '../features/routing/routing.usecases.js';
 import type { I18n } from '../i18n.js';
@@ -100,6 +101,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       const repository = createNotificationsRepository({ db: tx });
       const claimed = await repository.claimPending(notification.id);
       if (!claimed) return { step: 'not_ours' } as const;
+      if (content.stillWanted && !(await content.stillWanted(tx))) {
+        await repository.markFailed(notification.id, withdrawnReason);
+        return { step: 'withdrawn' } as const;
+      }
       // A message of several steps goes one step per send slot; the steps already sent are read under the
       // lock, so a second job for it never repeats one.
       const done = sentStepsOf(claimed.payload);
@@ -244,6 +249,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         );
         if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
         return 'unreachable';
+      case 'withdrawn':
+        deps.metrics.notificationsFailed.inc({ reason: 'withdrawn' });
+        deps.logger.info({ notificationId, kind: notification.kind }, 'notification withdrawn unsent');
+        return 'withdrawn';
       case 'rejected':
         deps.metrics.notificationsFailed.inc({ reason: 'rejected' });
         deps.logger.warn({ notificationId, reason: result.reason }, 'Telegram refused a notification');

@@ -1,30 +1,19 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outbox, requestEvents, requests } from '../../src/db/schema/index.js';
 import { cancelRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { formatRegionTime } from '../../src/time.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { routedRequest as routedRequestOf } from '../helpers/routed-request.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * «Взять в работу» on the curator's request card: the whole way through the emulator — the bot role takes
  * the press, the relay and the workers deliver the card and the family's notice — with real PostgreSQL and
  * Redis.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const buttonsOf = (message: StoredMessage) =>
   message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
@@ -120,19 +109,15 @@ describe('taking a request from its card', () => {
 
   it('a curator of another district pressing a forged take changes nothing and is refused', async () => {
     const { request } = await routedRequest('gryazi', 'Светлана Орлова');
-    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
-    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: strangerUser.id,
-      fullName: 'Игорь Чужой',
-      districtIds: [elsewhere.id],
-    });
+    const {
+      staff: { stranger },
+    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
     // Any message in the stranger's own chat will do to carry the forged button data.
-    bot.emulator.sendText(strangerUser.id, '/start');
-    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, 10_000);
+    bot.emulator.sendText(stranger.chat, '/start');
+    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
     const before = await requestRow(request.id);
 
-    const forged = bot.emulator.pressButton(strangerUser.id, somewhere.message_id, `cur:${request.id}:take`);
+    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:take`);
     const answer = await answerTo(forged.callback_query_id);
     expect(answer.text).toContain('не из ваших районов');
 

@@ -12,7 +12,7 @@ import { createEmulator } from '../../src/sandbox/emulator.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from './env.js';
 import { watchForFailureReplies } from './failure-replies.js';
 import { eventually, startDeliveryPipeline } from './pipeline.js';
-import { type SeedSpec, seedWorld } from './seed.js';
+import { type Seeded, type SeedSpec, seedWorld } from './seed.js';
 
 const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
 
@@ -117,7 +117,7 @@ export async function startE2E(options: E2EOptions = {}) {
       /** Seeds staff, families and requests as `seed.ts` describes, with a chat in the emulator for each. */
       seed<S extends string = never, F extends string = never, R extends string = never>(
         spec: SeedSpec<S, F, R>,
-      ) {
+      ): Promise<Seeded<S, F, R>> {
         return seedWorld({ db, emulator }, spec);
       },
       /**
@@ -191,6 +191,9 @@ async function stopAll(stops: (() => Promise<unknown>)[]) {
 
 export type E2E = Awaited<ReturnType<typeof startE2E>>;
 
+/** What tests and their helpers use of a harness, whether `useE2E`'s or one a test started itself. */
+export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settled' | 'restart'>;
+
 /**
  * The harness of one test file, in one line: `const bot = useE2E({ seed: { staff: {...}, families: {...} } })`
  * starts what `startE2E` starts in `beforeAll`, seeds what the file shares (read it as `bot.seeded`), and
@@ -198,9 +201,9 @@ export type E2E = Awaited<ReturnType<typeof startE2E>>;
  */
 export function useE2E<S extends string = never, F extends string = never, R extends string = never>(
   options: E2EOptions & { seed?: SeedSpec<S, F, R> } = {},
-) {
+): E2EWorld & { readonly pipeline: E2E['pipeline']; readonly seeded: Seeded<S, F, R> } {
   let running: E2E | undefined;
-  let seeded: Awaited<ReturnType<typeof seedWorld<S, F, R>>> | undefined;
+  let seeded: Seeded<S, F, R> | undefined;
   beforeAll(async () => {
     running = await startE2E(options);
     if (options.seed) seeded = await running.seed(options.seed);
@@ -230,12 +233,8 @@ export function useE2E<S extends string = never, F extends string = never, R ext
       if (!seeded) throw new Error('nothing was seeded for this file');
       return seeded;
     },
-    seed: <S2 extends string = never, F2 extends string = never, R2 extends string = never>(
-      spec: SeedSpec<S2, F2, R2>,
-    ) => started().seed(spec),
+    seed: (spec) => started().seed(spec),
     settled: (timeoutMs?: number) => started().settled(timeoutMs),
     restart: () => started().restart(),
   };
 }
-
-export type UsedE2E = ReturnType<typeof useE2E>;

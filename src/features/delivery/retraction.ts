@@ -4,7 +4,12 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { FeatureNotifications, NotificationContent } from './notification-registry.js';
-import { insertNotifications, type Notification, sentStepsOf } from './notifications.repository.js';
+import {
+  insertNotifications,
+  type Notification,
+  sentStepsOf,
+  withdrawnReason,
+} from './notifications.repository.js';
 
 /**
  * A message the bot sent to a staff chat earlier, taken back: its text (or caption) replaced by a short
@@ -85,26 +90,43 @@ export const notRetracted = sql`not exists (
 
 /**
  * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
- * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act).
+ * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act). Those sent
+ * are taken back; those still pending are withdrawn unsent. The rows are locked first, so a send in flight
+ * (its row held by the delivery worker) is waited for and then taken back like any other sent message.
  */
 export async function retractHandedOver(
-  db: DbOrTx,
+  db: Db,
   input: { requestId: number; toStaffId: number; kinds: readonly string[] },
 ): Promise<number[]> {
-  const sent = await db
-    .select(retractionTargetColumns)
-    .from(notifications)
-    .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
-    .where(
-      and(
-        eq(notifications.requestId, input.requestId),
-        eq(notifications.status, 'sent'),
-        inArray(notifications.kind, [...input.kinds]),
-        ne(notifications.recipientStaffId, input.toStaffId),
-        eq(staff.role, 'curator'),
-      ),
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: notifications.id, status: notifications.status, ...retractionTargetColumns })
+      .from(notifications)
+      .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
+      .where(
+        and(
+          eq(notifications.requestId, input.requestId),
+          inArray(notifications.status, ['pending', 'sent']),
+          inArray(notifications.kind, [...input.kinds]),
+          ne(notifications.recipientStaffId, input.toStaffId),
+          eq(staff.role, 'curator'),
+        ),
+      )
+      .orderBy(notifications.id)
+      .for('update', { of: notifications });
+    const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
+    if (pending.length > 0) {
+      await tx
+        .update(notifications)
+        .set({ status: 'failed', lastError: withdrawnReason })
+        .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
+    }
+    return retractMessages(
+      tx,
+      rows.filter((row) => row.status === 'sent'),
+      { kind: 'handed_over', toStaffId: input.toStaffId },
     );
-  return retractMessages(db, sent, { kind: 'handed_over', toStaffId: input.toStaffId });
+  });
 }
 
 /** The notice that replaces a message taken back, built when it is sent. */
