@@ -137,7 +137,7 @@ describe('birth dates in the passport', () => {
     await chat.press('Грязинский район', 'Населённый пункт');
     await chat.say('Грязи', 'Адрес');
     await chat.press('Пропустить', 'Есть ли в семье дети');
-    await chat.press('Добавить ребёнка', 'ФИО ребёнка');
+    await chat.press('Добавить ребёнка', 'Как зовут ребёнка');
     const child = await chat.say('Сидорова Анна', 'Дата рождения ребёнка');
     await refused(
       chat,
@@ -148,7 +148,7 @@ describe('birth dates in the passport', () => {
     await chat.say(russianDate(addDays(addYears(today, -18), 1)), 'детский сад или школу');
     await chat.press('Школа', 'Детей добавлено');
     await chat.press('Дальше', 'пожилые родственники');
-    await chat.press('Добавить родственника', 'ФИО родственника');
+    await chat.press('Добавить родственника', 'Как зовут родственника');
     const relative = await chat.say('Сидорова Мария', 'Дата рождения родственника');
     await refused(
       chat,

@@ -46,13 +46,15 @@ async function showFamilyCard(
   ctx: BotContext,
   familyId: number,
   card: Extract<Awaited<ReturnType<typeof viewFamilyCardOf>>, { ok: true }>,
+  /** The staff member's own message that asked for it (a search by phone or name): it names the family too. */
+  askedIn?: number,
 ) {
   ctx.log.info({ familyId }, 'family card viewed');
   const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
   await recordStaffView(ctx.deps.db, {
     staffId: card.staffId,
     chatId: shown.chat.id,
-    messageIds: [shown.message_id],
+    messageIds: [...(askedIn === undefined ? [] : [askedIn]), shown.message_id],
     familyId,
     what: 'family_card',
   });
@@ -180,7 +182,7 @@ export function createCuratorToolsComposer() {
         { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
       );
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      await showFamilyCard(ctx, familyId, card);
+      await showFamilyCard(ctx, familyId, card, ctx.msg.message_id);
       return;
     }
     const list = await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
@@ -196,7 +198,7 @@ export function createCuratorToolsComposer() {
       await recordStaffView(ctx.deps.db, {
         staffId: staff.id,
         chatId: ctx.chat.id,
-        messageIds: [list.message_id],
+        messageIds: [ctx.msg.message_id, list.message_id],
         familyId: family.familyId,
         what: 'search',
       });

@@ -43,6 +43,8 @@ export function cardHead(t: Translate, timeZone: string, card: RequestCardData):
     number: String(card.number),
     category: card.category,
     urgent: card.priority === 'urgent' ? 'yes' : 'no',
+    // «Новая» only while nobody has taken it: a card in work, closed or shown by /my is just «Заявка».
+    fresh: card.status === 'new' || card.status === 'assigned' ? 'yes' : 'no',
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
     deadline: formatRegionTime(card.takeDeadlineAt, timeZone, 'ru'),

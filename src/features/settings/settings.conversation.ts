@@ -1,5 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
+import { forgetDialoguesAbout } from '../../bot/dialogue/storage.js';
 import { type Language, languages } from '../../db/schema/enums.js';
 import { formatRegionTime } from '../../time.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
@@ -76,13 +77,19 @@ export async function settings(
       if (telegramId === undefined) return;
       const result = await conversation.external(async (outside) => {
         const erased = await withdrawConsent({ db: outside.deps.db }, { ...owner, telegramId });
+        const { redis, config } = outside.deps;
         // What Redis keeps by this chat goes too; the dialogue state goes when this dialogue ends.
-        await createRelayModes({
-          redis: outside.deps.redis,
-          prefix: outside.deps.config.redisPrefix,
-        }).forget(telegramId);
+        await createRelayModes({ redis, prefix: config.redisPrefix }).forget(telegramId);
+        // So do staff dialogues about the family (a phone intake, a request on its behalf) and their state.
+        const staffDialogues = erased.familyErased
+          ? await forgetDialoguesAbout(redis, config.redisPrefix, owner.familyId)
+          : [];
         outside.log.info(
-          { familyId: owner.familyId, familyErased: erased.familyErased },
+          {
+            familyId: owner.familyId,
+            familyErased: erased.familyErased,
+            staffDialoguesEnded: staffDialogues.length,
+          },
           'consent withdrawn',
         );
         return erased;

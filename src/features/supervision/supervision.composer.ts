@@ -150,10 +150,11 @@ export function createSupervisionComposer() {
       ];
       const keyboard = overdueKeyboard(ctx.t, family.requests.slice(0, 4), 0, 1);
       const shown = await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
+      // The query typed (a phone, a name) names the family as well as the result.
       await recordStaffView(ctx.deps.db, {
         staffId: viewer.id,
         chatId: ctx.chat.id,
-        messageIds: [shown.message_id],
+        messageIds: [ctx.msg.message_id, shown.message_id],
         familyId: family.id,
         what: 'search',
       });
