@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regionDate } from '../../src/bot/dialogue/questions.js';
 import { requests } from '../../src/db/schema/index.js';
-import { addDays, addYears, russianDate } from '../../src/time.js';
+import { addDays, addYears, regionDate, russianDate } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, upToServicemanBirthDate } from '../helpers/family-dialogue.js';

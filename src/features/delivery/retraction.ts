@@ -28,6 +28,8 @@ const retractionPayload = z.object({
   reason: z.enum(['handed_over', 'erased']),
   /** handed_over: who has the request now. */
   toStaffId: z.number().int().positive().optional(),
+  /** Deleted rather than edited (a phone intake's exchange: the curator's own messages cannot be edited). */
+  deleteFirst: z.boolean().optional(),
 });
 export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
 
@@ -67,6 +69,7 @@ export async function retractMessages(
         messageId,
         reason: reason.kind,
         ...(reason.kind === 'handed_over' ? { toStaffId: reason.toStaffId } : {}),
+        ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
       },
     })),
   );
@@ -161,6 +164,7 @@ export async function renderRetraction(
       messageId: payload.messageId,
       text,
       deleteIfNoText: payload.reason === 'erased',
+      ...(payload.deleteFirst ? { deleteFirst: true } : {}),
     },
   };
 }
@@ -181,7 +185,8 @@ export async function recordStaffView(
     messageIds: number[];
     familyId: number;
     requestId?: number | null;
-    what: 'family_card' | 'details' | 'search';
+    /** intake: a phone intake's questions and the curator's answers, deleted rather than edited. */
+    what: 'family_card' | 'details' | 'search' | 'intake';
   },
 ) {
   const [first, ...rest] = view.messageIds;

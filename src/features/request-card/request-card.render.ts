@@ -1,7 +1,6 @@
-import { formatDateTime } from '../../bot/format.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
-import { regionTimePhrase } from '../../time.js';
+import { formatRegionTime, regionTimePhrase } from '../../time.js';
 import { readableDetails } from '../requests/requests.render.js';
 import type { CardAttachment, RequestCardData } from './request-card.repository.js';
 
@@ -48,7 +47,7 @@ export function cardHead(t: Translate, timeZone: string, card: RequestCardData):
     fresh: card.status === 'new' || card.status === 'assigned' ? 'yes' : 'no',
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
-    deadline: formatDateTime(card.takeDeadlineAt, timeZone, 'ru'),
+    deadline: formatRegionTime(card.takeDeadlineAt, timeZone, 'ru'),
     regionTime: regionTimePhrase(t, timeZone),
   });
   return isCrisis(card) ? `${t('card-crisis')}\n${head}` : head;
