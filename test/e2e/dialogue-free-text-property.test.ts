@@ -170,7 +170,7 @@ async function registrationUntil(stop: string) {
 async function relativeUntil(stop: 'name' | 'birth' | 'care') {
   const chat = await registrationUntil('children');
   await chat.press('Пропустить', 'пожилые родственники');
-  await chat.press('Добавить родственника', 'ФИО родственника');
+  await chat.press('Добавить родственника', 'Как зовут родственника');
   if (stop === 'name') return chat;
   await chat.say('Иванова Нина Петровна', 'Дата рождения родственника');
   if (stop === 'birth') return chat;
@@ -364,7 +364,7 @@ steps.push(
   {
     name: 'relative name',
     reach: () => relativeUntil('name'),
-    question: 'ФИО родственника',
+    question: 'Как зовут родственника',
     next: 'Дата рождения родственника',
   },
   {

@@ -202,6 +202,10 @@ describe('what every role reads, one realistic path each', () => {
     expect(textOf((await maria.say('/help', 'Чем может помочь бот'))!)).toContain('«Нужна помощь»');
     const assigned = await curator.wait('Новая семья');
     expect(textOf(assigned)).toContain('Заявитель: Соколова Мария Андреевна');
+    const familyCard = (await curator.press('Карточка семьи', 'Карточка семьи', assigned)).message!;
+    expect(textOf(familyCard)).toContain('Соколова Ольга Игоревна');
+    expect(textOf(familyCard)).toContain('Соколова Нина Ивановна');
+    expect(textOf(familyCard)).toContain('+79001000001');
 
     // --- A psychologist request with a photo and a PDF.
     await maria.menu('Нужна помощь', 'С чем нужна помощь');
@@ -306,6 +310,8 @@ describe('what every role reads, one realistic path each', () => {
 
     // The district supervisor reassigns it to the other curator, who takes it.
     await elena.say('/overdue', `№ ${nanny}`);
+    const opened = (await elena.press('Открыть', 'Статус:', alert)).message!;
+    expect(textOf(opened)).toContain('куратор: Анна Петрова');
     await elena.press('Переназначить', `Кому передать заявку № ${nanny}`, alert);
     const picked = await elena.press(other.name === 'Анна' ? 'Анна Петрова' : 'Олег Смирнов');
     expect(picked.answer.text).toContain(`Заявка № ${nanny} передана`);
@@ -317,6 +323,8 @@ describe('what every role reads, one realistic path each', () => {
     expect(textOf(familyToldNew)).toContain(other === anna ? 'Анна Петрова' : 'Олег Смирнов');
     await other.press('Взять в работу', undefined, handedCard);
     await maria.wait(`№ ${nanny} взяли в работу`);
+    const mine = await other.say('/my', 'Открытые заявки: 1');
+    expect(buttonsOf(mine!)[0]).toContain(`№ ${nanny} · Няня`);
 
     // The family writes without pressing anything: it reaches the curator of the one open request.
     const relayed = await maria.say('Здравствуйте! Когда придёт няня?', `№ ${nanny}`);

@@ -46,7 +46,7 @@ sup-button-curator = { $name } (open: { $open })
 sup-button-curator-away = { $name } (open: { $open }; away until { $until })
 
 sup-card-status = Status: { $status } · curator: { $curator }
-sup-card-deadlines = Take by: { $take } · resolve by: { $resolve }
+sup-card-deadlines = Resolve by: { $resolve }
 
 sup-reassign-ask = Who should get request No. { $number }? In brackets: the curator's open requests.
 sup-reassign-family-ask = Who should get the family (request No. { $number }) with all its open requests?

@@ -49,7 +49,7 @@ sup-button-curator = { $name } (открытых: { $open })
 sup-button-curator-away = { $name } (открытых: { $open }; нет на месте до { $until })
 
 sup-card-status = Статус: { $status } · куратор: { $curator }
-sup-card-deadlines = Взять до: { $take } · решить до: { $resolve }
+sup-card-deadlines = Решить до: { $resolve }
 
 sup-reassign-ask = Кому передать заявку № { $number }? В скобках — сколько открытых заявок у куратора.
 sup-reassign-family-ask = Кому передать семью (заявка № { $number }) со всеми её открытыми заявками?
