@@ -50,8 +50,13 @@ try {
   process.exit(1);
 }
 
+let shuttingDown = false;
 function shutdown(signal: string) {
   logger.info({ signal }, 'signal received');
+  // A second signal changes nothing: under `--role=all` a role gets the terminal's or the group's signal
+  // and then the supervisor's SIGTERM; the default action of that second one would kill it mid-shutdown.
+  if (shuttingDown) return;
+  shuttingDown = true;
   const timer = setTimeout(() => {
     logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long, exiting');
     process.exit(1);
@@ -65,8 +70,8 @@ function shutdown(signal: string) {
     },
   );
 }
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
 // The supervisor is gone (killed): a role must not run on unsupervised. It may have gone while this role
 // was still starting, before the listener was there.
 if (supervised) {
