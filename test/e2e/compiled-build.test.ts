@@ -37,7 +37,7 @@ beforeAll(async () => {
     emulator.start(),
     promisify(execFile)('npm', ['run', 'build'], { cwd: repoRoot, env: process.env }),
   ]);
-}, 300_000);
+}, 600_000);
 afterAll(() => emulator?.stop());
 
 /** `node dist/main.js --role=<role>` against the emulator, once it has logged that it started. */
