@@ -38,6 +38,11 @@ export interface DialogueTurn {
   prompt?: DialoguePrompt;
   /** Handling failed: the dialogue keeps the state it had before this update (storage.ts). */
   failed?: boolean;
+  /**
+   * The family a staff member's dialogue is about (phone intake, once the family exists): its state holds
+   * that family's data, and goes when the family deletes its data (storage.ts forgetDialoguesAbout).
+   */
+  aboutFamilyId?: number;
 }
 
 export interface ContextExtras {

@@ -2,10 +2,11 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { createDatabaseWatch } from '../db/database-outage.js';
 import { type Language, languages } from '../db/schema/enums.js';
 import { createCuratorComposer } from '../features/curator/curator.composer.js';
 import { createFullDetailsComposer } from '../features/curator/curator.details.composer.js';
@@ -32,12 +33,11 @@ import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
 import { createInFlightUpdates } from './in-flight.js';
-import { createDatabaseWatch } from './intake/database-outage.js';
 import { createFloodGuard } from './intake/flood-guard.js';
 import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
 import { normalizeInput } from './middlewares/normalize-input.js';
-import { createChatSerializer } from './middlewares/serialize-chat.js';
+import { chatTurnKey, createChatSerializer } from './middlewares/serialize-chat.js';
 
 export interface CreateBotDeps {
   db: Db;
@@ -77,12 +77,6 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
 
-  // Before anything reads a text: controls, bidi and zero-width characters dropped, NFC (normalize-input.ts).
-  bot.use(normalizeInput);
-  // Updates of one chat in order within this process, then one at a time across processes (see
-  // serialize-chat.ts): a dialogue must never see two of its steps at once.
-  // First of all, the per-person flood limit: an update over it is answered at once, before it could wait
-  // for its chat's turn and hold a webhook connection that another family's update needs.
   const database = createDatabaseWatch({ db: deps.db, logger: deps.logger });
   const parking = createUpdateParking({
     redis: deps.redis,
@@ -90,31 +84,52 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     logger: deps.logger,
     database,
     i18n: deps.i18n,
+    api: bot.api,
   });
-  if (config.flood.limit > 0) {
-    bot.use(
-      createFloodGuard({
-        redis: deps.redis,
-        prefix: config.redisPrefix,
-        logger: deps.logger,
-        i18n: deps.i18n,
-        languageOf: (ctx) => pickLanguage(ctx.from?.language_code),
-        // Kept updates handed back after an outage were counted when they arrived.
-        exempt: (ctx) => parking.isReplay(ctx.update),
-        limit: config.flood.limit,
-        windowMs: config.flood.windowMs,
-      }),
-    );
-  }
-  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   const deduplicator = createUpdateDeduplicator({
     redis: deps.redis,
     prefix: config.redisPrefix,
     logger: deps.logger,
   });
+  const replay = (update: Update) => bot.handleUpdate(update);
+  // First of all, the per-person flood limit and the chat's queue: an update over the limit, or one whose
+  // chat already has an update in hand, is answered at once, so it never holds a webhook connection that
+  // another family's update needs while it waits for its chat's turn (flood-guard.ts).
+  bot.use(
+    createFloodGuard({
+      redis: deps.redis,
+      prefix: config.redisPrefix,
+      logger: deps.logger,
+      i18n: deps.i18n,
+      languageOf: (ctx) => pickLanguage(ctx.from?.language_code),
+      // Kept updates handed back were counted, and claimed, when they arrived.
+      exempt: (ctx) => parking.isReplay(ctx.update),
+      keptKey: parking.listKey,
+      turnKey: (chatId) => chatTurnKey(config.redisPrefix, chatId),
+      keepBehind: async (ctx, chatId) => {
+        if (!(await deduplicator.claim(ctx.me.id, ctx.update.update_id))) {
+          deps.logger.info({ updateId: ctx.update.update_id }, 'duplicate update skipped');
+          return;
+        }
+        await parking.keepBehind(ctx, chatId).catch(async (error: unknown) => {
+          await deduplicator.release(ctx.me.id, ctx.update.update_id);
+          throw error;
+        });
+      },
+      drainChat: (chatId) => parking.drainChatIfKept(chatId, replay),
+      limit: config.flood.limit,
+      windowMs: config.flood.windowMs,
+    }),
+  );
+  // Before anything reads a text: controls, bidi and zero-width characters dropped, NFC (normalize-input.ts).
+  // After the flood guard, which reads no text: a flood's excess is not worth normalising.
+  bot.use(normalizeInput);
+  // Updates of one chat in order within this process, then one at a time across processes (see
+  // serialize-chat.ts): a dialogue must never see two of its steps at once.
+  bot.use(sequentialize((ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined)));
   bot.use(async (ctx, next) => {
     const updateId = ctx.update.update_id;
-    // A parked update being handled again was claimed when it first arrived.
+    // A kept update being handled again was claimed when it first arrived.
     if (parking.isReplay(ctx.update)) return next();
     if (!(await deduplicator.claim(ctx.me.id, updateId))) {
       deps.logger.info({ updateId }, 'duplicate update skipped');
@@ -136,7 +151,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   bot.use((ctx, next) => (ctx.chat?.type === 'private' ? runSerialized(ctx.chat.id, next) : next()));
   // Inside the chat's turn, before anything reads PostgreSQL: updates that meet an outage are kept, not lost.
   bot.use(parking.middleware);
-  const draining = parking.startDraining((update) => bot.handleUpdate(update), {
+  const draining = parking.startDraining(replay, {
     ready: () => bot.isInited(),
   });
   deps.redis.once('end', () => {
@@ -213,7 +228,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
-  return Object.assign(bot, { updatesSettled: inFlight.settled });
+  // `database`: whether this process believes PostgreSQL answers (long polling holds its offset on it).
+  return Object.assign(bot, { updatesSettled: inFlight.settled, database });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;

@@ -74,6 +74,8 @@ export type OutgoingMessage =
       messageId: number;
       text: string;
       deleteIfNoText: boolean;
+      /** Deleted first, the text replaced only when that fails (past 48 hours): the person's own messages. */
+      deleteFirst?: boolean;
     };
 
 /** One Bot API call (an edit falls back to a second call only when Telegram refuses the edit). */
@@ -310,6 +312,14 @@ const notModified = (error: unknown) =>
  */
 async function retract(api: Api, chatId: number, step: Extract<SendStep, { type: 'retract' }>) {
   const options = { link_preview_options: { is_disabled: true } };
+  if (step.deleteFirst) {
+    try {
+      await api.deleteMessage(chatId, step.messageId);
+      return;
+    } catch (error) {
+      if (!refused(error)) throw error;
+    }
+  }
   try {
     await api.editMessageText(chatId, step.messageId, step.text, options);
     return;
@@ -317,7 +327,7 @@ async function retract(api: Api, chatId: number, step: Extract<SendStep, { type:
     if (notModified(error)) return;
     if (!refused(error)) throw error;
   }
-  if (step.deleteIfNoText) {
+  if (step.deleteIfNoText && !step.deleteFirst) {
     try {
       await api.deleteMessage(chatId, step.messageId);
       return;

@@ -1,12 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages, notifications, requestEvents, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
+import { createConfirmedRequest } from '../helpers/routing-factories.js';
 
 /**
  * Issue 5's first two acceptance items, end to end through the emulator with real PostgreSQL and Redis:
@@ -15,17 +14,7 @@ import { createConfirmedRequest, createStaffMember, districtByCode } from '../he
  * the whole history in order with both sides' message ids; a reply to the third relayed family message
  * threads to the right request although the family has another one open.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const WAIT = 15_000;
 const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
@@ -45,22 +34,16 @@ const delivered = () =>
 
 describe('a request talked through between the family and the curator', () => {
   it('five messages each way, resolved and rated; the history in order with both message ids', async () => {
-    const district = await districtByCode(bot.db, 'gryazi');
-    const curatorUser = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-    const curator = await createStaffMember(bot.db, {
-      telegramId: curatorUser.id,
-      fullName: 'Анна Петрова',
-      districtIds: [district.id],
+    const {
+      staff: { curator },
+      families: { maria },
+    } = await bot.seed({
+      staff: { curator: { name: 'Анна Петрова', districts: ['gryazi'] } },
+      families: { maria: { curator: 'curator', memberName: 'Мария Иванова' } },
     });
-    const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-    const { family, member } = await createRegisteredFamily(bot.db, {
-      telegramId: familyUser.id,
-      curatorId: curator.id,
-      districtId: district.id,
-      memberName: 'Мария Иванова',
-    });
-    const F = familyUser.id;
-    const C = curatorUser.id;
+    const { family, member } = maria;
+    const F = maria.chat;
+    const C = curator.chat;
     const chat = familyChat(bot.emulator, F, WAIT);
     const toCurator = (contains: string) =>
       bot.emulator.waitForMessage(C, (m) => body(m).includes(contains), WAIT);

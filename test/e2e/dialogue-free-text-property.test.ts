@@ -1,28 +1,43 @@
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requests } from '../../src/db/schema/index.js';
+import { createI18n } from '../../src/i18n.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
- * Every free-text step of the family's dialogues, given arbitrary text (any code points, controls, bidi
- * and zero-width characters, emoji, up to 5,000 characters — sent as a Telegram client sends it, in parts
- * of 4,096): the bot either moves on to the next question or asks the same one again. Never an error
- * reply, never silence.
+ * Every free-text step of the dialogues — the family's registration (names, places, dates, children,
+ * relatives and their care needs), every request category's typed questions, the rating comment, and the
+ * curators' own: phone intake and a request on a family's behalf, the comment or reason of a resolution or
+ * rejection, a reply to the family — given arbitrary text (any code points, controls, bidi and zero-width
+ * characters, emoji, up to 5,000 characters — sent as a Telegram client sends it, in parts of 4,096): the bot
+ * either moves on to the next question or asks the same one again. Never an error reply, never silence.
  *
- * fast-check runs RUNS cases per step (plus the fixed examples), each with a fresh person walked to the
- * step; where the answer is taken, the dialogue goes on to the save, which must succeed too. About a minute
- * for the whole file on a quiet machine. Raise PROPERTY_RUNS to search harder.
+ * fast-check runs RUNS cases (plus the fixed examples) for each of the seven steps that first broke, and
+ * MORE_RUNS cases plus one fixed example for every other step; where the answer is taken, some dialogues go
+ * on to the save, which must succeed too. A person whose answer was refused stands at the same question
+ * and takes the next case; one whose answer was taken is replaced by a fresh person walked to the step.
+ * Steps run five at a time. A few minutes for the whole file on a quiet machine; raise PROPERTY_RUNS and
+ * PROPERTY_RUNS_MORE to search harder.
  */
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 4);
-const ERROR_TEXT = 'Что-то пошло не так';
+const MORE_RUNS = Number(process.env.PROPERTY_RUNS_MORE ?? 2);
+const ru = createI18n().forLanguage('ru');
+/** The bot's failure replies: the generic error and «ваш ответ не получилось обработать». */
+const ERROR_TEXTS = [ru('error-generic'), ru('dialogue-failed-ask-again').split(':')[0]!];
+const isError = (text: string) => ERROR_TEXTS.some((error) => text.includes(error));
 
 let bot: BotUnderTest;
 let curatorId: number;
+let gryaziId: number;
 
 beforeAll(async () => {
   bot = await startBotWithEmulator();
   curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
+  gryaziId = (await districtByCode(bot.db, 'gryazi')).id;
 });
 afterAll(async () => {
   await bot?.stop();
@@ -72,6 +87,8 @@ const examples: [string][] = [
   ['x\u0000y'],
   ['7'.repeat(5000)],
 ];
+/** The one fixed case of the other steps: what once broke saving and misled a curator, in one answer. */
+const oneExample: [string][] = [['Иван\u0000 \u202Eовеч\u200B 🏠\u001B[31m']];
 
 /** Sends the text as a Telegram client does: parts of at most 4,096 UTF-16 units, no pair split. */
 function sendAsClient(chat: FamilyChat, text: string) {
@@ -91,10 +108,12 @@ interface FreeTextStep {
   reach(): Promise<FamilyChat>;
   /** A fragment of this step's question. */
   question: string;
-  /** A fragment of the question that follows when the answer is taken. */
+  /** A fragment of the question (or the confirmation) that follows when the answer is taken. */
   next: string;
   /** When the answer was taken: the rest of the dialogue up to the save, which must succeed. */
   finish?: (chat: FamilyChat) => Promise<unknown>;
+  /** One of the seven steps that first broke: RUNS cases and every fixed example. */
+  first?: boolean;
 }
 
 /** From «Есть ли в семье дети» to the saved passport. */
@@ -119,6 +138,7 @@ function newPerson() {
   return { user, chat: familyChat(bot.emulator, user.id, 30_000) };
 }
 
+/** A fresh person through registration up to the question marked `stop`. */
 async function registrationUntil(stop: string) {
   const { chat } = newPerson();
   const steps: Array<[string, () => Promise<unknown>]> = [
@@ -131,7 +151,8 @@ async function registrationUntil(stop: string) {
     ['district', async () => chat.press('Грязинский район', 'Населённый пункт')],
     ['Населённый пункт', async () => chat.say('Грязи', 'Адрес')],
     ['Адрес', async () => chat.press('Пропустить', 'Есть ли в семье дети')],
-    ['children', async () => chat.press('Добавить ребёнка', 'ФИО ребёнка')],
+    ['children', async () => chat.press('Добавить ребёнка', 'Как зовут ребёнка')],
+    ['child-name', async () => chat.say('Иванова Анна Петровна', 'Дата рождения ребёнка')],
   ];
   await chat.say('/start', 'Патронаж');
   await chat.next('Вы согласны');
@@ -145,32 +166,138 @@ async function registrationUntil(stop: string) {
   return chat;
 }
 
-async function requestUntil(category: string, first: string, stop?: string) {
+/** A fresh person through registration, no children, to a relative's question (`name`, `birth`, `care`). */
+async function relativeUntil(stop: 'name' | 'birth' | 'care') {
+  const chat = await registrationUntil('children');
+  await chat.press('Пропустить', 'пожилые родственники');
+  await chat.press('Добавить родственника', 'ФИО родственника');
+  if (stop === 'name') return chat;
+  await chat.say('Иванова Нина Петровна', 'Дата рождения родственника');
+  if (stop === 'birth') return chat;
+  await chat.press('Пропустить', 'Какая помощь нужна');
+  return chat;
+}
+
+/**
+ * A registered family (its passport has an address, no children, no relatives) at the first question of a
+ * category, then the given answers: [what to type or press, a fragment of the question that follows].
+ */
+async function requestUntil(category: string, first: string, ...answers: Array<[string, string]>) {
   const { user, chat } = newPerson();
   await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
   await chat.say('/menu', 'Главное меню');
   bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
   await chat.next('С чем нужна помощь');
-  await chat.press(category, first);
-  if (stop === 'comment') await chat.say('Нужно наколоть дрова на зиму', 'добавить для куратора');
+  let last = await chat.press(category, first);
+  for (const [answer, next] of answers) {
+    // «DATE» stands for the example date the question itself gives (tomorrow, the first of next month).
+    const typed = answer === 'DATE' ? (last.text?.match(/\d{2}\.\d{2}\.\d{4}/)?.[0] ?? '') : answer;
+    const isButton = last.reply_markup?.inline_keyboard.flat().some((button) => button.text === answer);
+    last = isButton ? await chat.press(answer, next) : await chat.say(typed, next);
+  }
+  return chat;
+}
+
+/** A curator of the Грязинский district with a chat, new for each walk. */
+async function newCurator() {
+  const { user, chat } = newPerson();
+  const member = await createStaffMember(bot.db, {
+    telegramId: user.id,
+    fullName: `Куратор ${serial}`,
+    districtIds: [gryaziId],
+  });
+  return { user, chat, member };
+}
+
+/** A curator's /intake up to the question marked `stop`. */
+async function intakeUntil(stop: string) {
+  const { chat } = await newCurator();
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ['phone', async () => chat.say(`+7901${String(1_000_000 + serial).slice(-7)}`, 'согласие на обработку')],
+    ['consent', async () => chat.press('Согласие получено', 'ФИО того, кто обращается')],
+    ['applicant', async () => chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится')],
+    ['relationship', async () => chat.press('Мать', 'ФИО военнослужащего')],
+    ['serviceman', async () => chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего')],
+    ['serviceman-birth', async () => chat.press('Пропустить', 'Населённый пункт')],
+    ['locality', async () => chat.say('Грязи', 'Адрес (улица')],
+  ];
+  await chat.say('/intake', 'Телефон семьи');
+  for (const [marker, step] of steps) {
+    if (marker === stop) return chat;
+    await step();
+  }
+  return chat;
+}
+
+/** A curator with a family of theirs and its request, the request in work: a button of its card pressed. */
+async function curatorPressing(action: 'resolve' | 'reject' | 'reply', question: string) {
+  const { user, chat, member } = await newCurator();
+  const familyUser = newPerson().user;
+  const { family } = await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: member.id,
+    districtId: gryaziId,
+  });
+  const request = await createConfirmedRequest(bot.db, { familyId: family.id, category: 'legal' });
+  await bot.db
+    .update(requests)
+    .set({ status: 'in_progress', curatorId: member.id, takenById: member.id, takenAt: new Date() })
+    .where(eq(requests.id, request.id));
+  const onMessage = await chat.say('/help');
+  bot.emulator.pressButton(user.id, onMessage.message_id, `cur:${request.id}:${action}`);
+  await chat.next(question);
+  return chat;
+}
+
+/** A family whose request was resolved presses «5»: the rating comment is asked. */
+async function ratingComment() {
+  const { user, chat } = newPerson();
+  const { family, member } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+  const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
+  await bot.db
+    .update(requests)
+    .set({ status: 'resolved', resolvedAt: new Date(), closedAt: new Date() })
+    .where(eq(requests.id, request.id));
+  const menu = await chat.say('/menu', 'Главное меню');
+  bot.emulator.pressButton(user.id, menu.message_id, `req:${request.id}:rate:5`);
+  await chat.next('Хотите что-то добавить');
+  return chat;
+}
+
+/** A curator presses «Оформить заявку от имени семьи» on a family of theirs: a legal request, its description. */
+async function onBehalfDescription() {
+  const { user, chat, member } = await newCurator();
+  const { family } = await createRegisteredFamily(bot.db, {
+    telegramId: newPerson().user.id,
+    curatorId: member.id,
+    districtId: gryaziId,
+  });
+  const onMessage = await chat.say('/help');
+  bot.emulator.pressButton(user.id, onMessage.message_id, `fam:${family.id}:request`);
+  await chat.next('С чем нужна помощь');
+  await chat.press('Юридическая помощь', 'О чём вопрос');
+  await chat.press('Документы', 'Коротко опишите');
   return chat;
 }
 
 const steps: FreeTextStep[] = [
   {
     name: 'applicant name',
+    first: true,
     reach: () => registrationUntil('Как вас зовут'),
     question: 'Как вас зовут',
     next: 'Кем вы приходитесь',
   },
   {
     name: 'serviceman name',
+    first: true,
     reach: () => registrationUntil('Фамилия, имя и отчество военнослужащего'),
     question: 'Фамилия, имя и отчество военнослужащего',
     next: 'Дата рождения военнослужащего',
   },
   {
     name: 'locality',
+    first: true,
     reach: () => registrationUntil('Населённый пункт'),
     question: 'Населённый пункт',
     next: 'Адрес',
@@ -181,6 +308,7 @@ const steps: FreeTextStep[] = [
   },
   {
     name: 'address',
+    first: true,
     reach: () => registrationUntil('Адрес'),
     question: 'Адрес',
     next: 'Есть ли в семье дети',
@@ -188,12 +316,14 @@ const steps: FreeTextStep[] = [
   },
   {
     name: 'child name',
-    reach: () => registrationUntil('never'),
-    question: 'ФИО ребёнка',
+    first: true,
+    reach: () => registrationUntil('child-name'),
+    question: 'Как зовут ребёнка',
     next: 'Дата рождения ребёнка',
   },
   {
     name: 'request «Другое»',
+    first: true,
     reach: () => requestUntil('Другое', 'своими словами'),
     question: 'своими словами',
     next: 'добавить для куратора',
@@ -201,7 +331,9 @@ const steps: FreeTextStep[] = [
   },
   {
     name: 'request comment',
-    reach: () => requestUntil('Другое', 'своими словами', 'comment'),
+    first: true,
+    reach: () =>
+      requestUntil('Другое', 'своими словами', ['Нужно наколоть дрова на зиму', 'добавить для куратора']),
     question: 'добавить для куратора',
     next: 'документы или фото',
     finish: async (chat) => {
@@ -211,31 +343,337 @@ const steps: FreeTextStep[] = [
   },
 ];
 
-describe('every free-text step, given any text', () => {
+/** The comment question, the one every category comes to after its own. */
+const COMMENT = 'добавить для куратора';
+const TOMORROW: [string, string] = ['DATE', 'В какие часы'];
+
+steps.push(
+  // The family's registration: dates, a child's birth, a relative who needs care.
+  {
+    name: 'serviceman birth date',
+    reach: () => registrationUntil('skip-birth'),
+    question: 'Дата рождения военнослужащего',
+    next: 'В каком районе',
+  },
+  {
+    name: 'child birth date',
+    reach: () => registrationUntil('never'),
+    question: 'Дата рождения ребёнка',
+    next: 'детский сад или школу',
+  },
+  {
+    name: 'relative name',
+    reach: () => relativeUntil('name'),
+    question: 'ФИО родственника',
+    next: 'Дата рождения родственника',
+  },
+  {
+    name: 'relative birth date',
+    reach: () => relativeUntil('birth'),
+    question: 'Дата рождения родственника',
+    next: 'Какая помощь нужна',
+  },
+  {
+    name: 'relative care needs',
+    reach: () => relativeUntil('care'),
+    question: 'Какая помощь нужна',
+    next: 'Родственников добавлено',
+    finish: async (chat) => {
+      await chat.press('Дальше', 'Проверьте');
+      await chat.next('Сохранить?');
+      return chat.press('Всё верно, сохранить', 'зарегистрирована');
+    },
+  },
+  // Each category's typed questions.
+  {
+    name: 'nanny: child',
+    reach: () => requestUntil('Няня', 'пока нет детей'),
+    question: 'пока нет детей',
+    next: 'один раз или регулярно',
+  },
+  {
+    name: 'nanny: date',
+    reach: () =>
+      requestUntil(
+        'Няня',
+        'пока нет детей',
+        ['Петя', 'один раз или регулярно'],
+        ['Один раз', 'На какой день'],
+      ),
+    question: 'На какой день нужна няня',
+    next: 'В какие часы',
+  },
+  {
+    name: 'nanny: hours',
+    reach: () =>
+      requestUntil(
+        'Няня',
+        'пока нет детей',
+        ['Петя', 'один раз или регулярно'],
+        ['Один раз', 'На какой день'],
+        TOMORROW,
+      ),
+    question: 'В какие часы',
+    next: 'Адрес из вашего паспорта',
+  },
+  {
+    name: 'nanny: address',
+    reach: () =>
+      requestUntil(
+        'Няня',
+        'пока нет детей',
+        ['Петя', 'один раз или регулярно'],
+        ['Один раз', 'На какой день'],
+        TOMORROW,
+        ['с 8:00 до 13:00', 'Адрес из вашего паспорта'],
+        ['Нет, по другому', 'Напишите адрес'],
+      ),
+    question: 'Напишите адрес',
+    next: COMMENT,
+    finish: sendRequest,
+  },
+  {
+    name: 'kindergarten: child',
+    reach: () => requestUntil('Перевод в детский сад ближе к дому', 'пока нет детей'),
+    question: 'пока нет детей',
+    next: 'В какой детский сад ребёнок ходит',
+  },
+  {
+    name: 'kindergarten: current',
+    reach: () =>
+      requestUntil('Перевод в детский сад ближе к дому', 'пока нет детей', ['Петя', 'ребёнок ходит сейчас']),
+    question: 'В какой детский сад ребёнок ходит',
+    next: 'В какой сад хотите перевести',
+  },
+  {
+    name: 'kindergarten: wanted',
+    reach: () =>
+      requestUntil(
+        'Перевод в детский сад ближе к дому',
+        'пока нет детей',
+        ['Петя', 'ребёнок ходит сейчас'],
+        ['Сад № 5', 'хотите перевести'],
+      ),
+    question: 'В какой сад хотите перевести',
+    next: 'С какого числа нужен перевод',
+  },
+  {
+    name: 'kindergarten: date',
+    reach: () =>
+      requestUntil(
+        'Перевод в детский сад ближе к дому',
+        'пока нет детей',
+        ['Петя', 'ребёнок ходит сейчас'],
+        ['Сад № 5', 'хотите перевести'],
+        ['Сад № 12 у парка', 'С какого числа'],
+      ),
+    question: 'С какого числа нужен перевод',
+    next: COMMENT,
+  },
+  {
+    name: 'school meals: child',
+    reach: () => requestUntil('Бесплатное питание в школе', 'пока нет детей'),
+    question: 'пока нет детей',
+    next: 'В какой школе учится',
+  },
+  {
+    name: 'school meals: school',
+    reach: () => requestUntil('Бесплатное питание в школе', 'пока нет детей', ['Петя', 'В какой школе']),
+    question: 'В какой школе учится',
+    next: 'В каком классе',
+  },
+  {
+    name: 'school meals: class',
+    reach: () =>
+      requestUntil(
+        'Бесплатное питание в школе',
+        'пока нет детей',
+        ['Петя', 'В какой школе'],
+        ['Школа № 3', 'В каком классе'],
+      ),
+    question: 'В каком классе',
+    next: 'Что случилось с питанием',
+  },
+  {
+    name: 'psychologist: preferred time',
+    reach: () =>
+      requestUntil(
+        'Помощь психолога',
+        'Как срочно',
+        ['Можно в ближайшие дни', 'Для кого'],
+        ['Для меня', 'Как удобнее'],
+        ['По телефону', 'Когда вам удобно'],
+      ),
+    question: 'Когда вам удобно',
+    next: COMMENT,
+  },
+  {
+    name: 'elderly care: relative',
+    reach: () => requestUntil('Соцработник для пожилых родственников', 'пока нет родственников'),
+    question: 'пока нет родственников',
+    next: 'Адрес из вашего паспорта',
+  },
+  {
+    name: 'elderly care: address',
+    reach: () =>
+      requestUntil(
+        'Соцработник для пожилых родственников',
+        'пока нет родственников',
+        ['Бабушка Нина', 'Адрес из вашего паспорта'],
+        ['Нет, по другому', 'Напишите адрес'],
+      ),
+    question: 'Напишите адрес',
+    next: 'Какая помощь нужна',
+  },
+  {
+    name: 'employment: occupation',
+    reach: () => requestUntil('Работа и обучение', 'Для кого', ['Для меня', 'Чем занимается']),
+    question: 'Чем занимается человек',
+    next: 'Какую работу или обучение',
+  },
+  {
+    name: 'employment: wanted',
+    reach: () =>
+      requestUntil(
+        'Работа и обучение',
+        'Для кого',
+        ['Для меня', 'Чем занимается'],
+        ['Продавец', 'Какую работу'],
+      ),
+    question: 'Какую работу или обучение',
+    next: COMMENT,
+  },
+  {
+    name: 'legal: description',
+    reach: () => requestUntil('Юридическая помощь', 'О чём вопрос', ['Документы', 'Коротко опишите']),
+    question: 'Коротко опишите ситуацию',
+    next: COMMENT,
+    finish: sendRequest,
+  },
+  {
+    name: 'medical: need',
+    reach: () => requestUntil('Медицинская помощь', 'Для кого', ['Для меня', 'Что нужно?']),
+    question: 'Что нужно? Например',
+    next: COMMENT,
+  },
+  {
+    name: 'rating comment',
+    reach: ratingComment,
+    question: 'Хотите что-то добавить',
+    next: 'Ваш отзыв по заявке',
+  },
+  // The curators' dialogues.
+  {
+    name: 'intake: phone',
+    reach: () => intakeUntil('phone'),
+    question: 'Телефон семьи',
+    next: 'согласие на обработку',
+  },
+  {
+    name: 'intake: applicant',
+    reach: () => intakeUntil('applicant'),
+    question: 'ФИО того, кто обращается',
+    next: 'Кем этот человек приходится',
+  },
+  {
+    name: 'intake: serviceman',
+    reach: () => intakeUntil('serviceman'),
+    question: 'ФИО военнослужащего',
+    next: 'Дата рождения военнослужащего',
+  },
+  {
+    name: 'intake: serviceman birth date',
+    reach: () => intakeUntil('serviceman-birth'),
+    question: 'Дата рождения военнослужащего',
+    next: 'Населённый пункт',
+  },
+  {
+    name: 'intake: locality',
+    reach: () => intakeUntil('locality'),
+    question: 'Населённый пункт',
+    next: 'Адрес (улица',
+  },
+  {
+    name: 'intake: address',
+    reach: () => intakeUntil('never'),
+    question: 'Адрес (улица',
+    next: 'Есть ли в семье дети',
+    finish: async (chat) => {
+      await chat.press('Пропустить', 'пожилые родственники');
+      await chat.press('Пропустить', 'Проверьте анкету');
+      return chat.press('Сохранить', 'Семья сохранена');
+    },
+  },
+  {
+    name: 'on the family’s behalf: description',
+    reach: onBehalfDescription,
+    question: 'Коротко опишите ситуацию',
+    next: COMMENT,
+  },
+  {
+    name: 'resolve: comment for the family',
+    reach: () => curatorPressing('resolve', 'комментарий для семьи'),
+    question: 'комментарий для семьи',
+    next: 'решена',
+  },
+  {
+    name: 'reject: reason',
+    reach: () => curatorPressing('reject', 'причину отказа'),
+    question: 'причину отказа',
+    next: 'отклонена',
+  },
+  {
+    name: 'reply to the family',
+    reach: () => curatorPressing('reply', 'уйдёт семье'),
+    question: 'уйдёт семье',
+    next: 'Отправлено семье',
+  },
+);
+
+/** A person still at a step's question after a refused answer, kept for the step's next case. */
+const waiting = new Map<string, { chat: FamilyChat; answers: number }>();
+/** Refused answers one person gives before a fresh one: the way-on offer comes after five hints. */
+const MAX_ANSWERS_PER_PERSON = 4;
+
+async function personAt(step: FreeTextStep) {
+  const spare = waiting.get(step.name);
+  waiting.delete(step.name);
+  if (spare && spare.answers < MAX_ANSWERS_PER_PERSON) return spare;
+  return { chat: await step.reach(), answers: 0 };
+}
+
+describe.concurrent('every free-text step, given any text', () => {
   it.each(steps)(
     '$name: moves on or asks again, never an error',
     async (step) => {
       await fc.assert(
         fc.asyncProperty(answer, async (text) => {
-          const chat = await step.reach();
+          const person = await personAt(step);
+          const { chat } = person;
           const before = bot.emulator.messages(chat.userId, { from: 'bot' }).length;
           sendAsClient(chat, text);
-          // The next question, the same question again (after a hint), or the error: whichever comes first.
+          // The next question, the same question again (after a hint), or an error: whichever comes first.
           const reply = await bot.emulator.waitForMessage(
             chat.userId,
             (m) =>
               (m.text ?? '').includes(step.next) ||
               (m.text ?? '').includes(step.question) ||
-              (m.text ?? '').includes(ERROR_TEXT),
+              isError(m.text ?? ''),
             30_000,
           );
           const since = bot.emulator.messages(chat.userId, { from: 'bot' }).slice(before);
-          expect(since.map((m) => m.text ?? '').join('\n')).not.toContain(ERROR_TEXT);
-          expect(reply.text).not.toContain(ERROR_TEXT);
+          expect(since.filter((m) => isError(m.text ?? '')).map((m) => m.text)).toEqual([]);
+          const movedOn = reply.text?.includes(step.next) === true;
           // Taken: what was typed must also save (U+0000 once passed here and broke the save).
-          if (step.finish && reply.text?.includes(step.next)) await step.finish(chat);
+          if (movedOn && step.finish) await step.finish(chat);
+          // Asked again: the same person answers the next case (unless the text came in parts, whose rest
+          // may still be on its way).
+          if (!movedOn && text.length <= 4096) waiting.set(step.name, { chat, answers: person.answers + 1 });
         }),
-        { numRuns: RUNS, examples },
+        // fast-check counts the examples among numRuns: the random cases come on top of them.
+        step.first
+          ? { numRuns: examples.length + RUNS, examples }
+          : { numRuns: oneExample.length + MORE_RUNS, examples: oneExample },
       );
     },
     600_000,

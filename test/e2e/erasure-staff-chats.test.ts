@@ -9,7 +9,7 @@ import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
-import { createStaffMember } from '../helpers/routing-factories.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * Issue 13 §3: «Удалить мои данные» reaches the staff chats. After a family deletes its data, nothing of it
@@ -201,4 +201,81 @@ describe('«Удалить мои данные» in the staff chats', () => {
         );
     await eventually(async () => (await retraction())[0]?.status === 'sent', WAIT, 'the retraction recorded');
   }, 120_000);
+
+  it('reaches a phone intake: what the curator typed and the bot echoed is deleted, the dialogue about the family ends', async () => {
+    const district = await districtByCode(bot.db, 'lipetsk-city');
+    const curatorUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      telegramId: curatorUser.id,
+      fullName: 'Ирина Соколова',
+      districtIds: [district.id],
+    });
+    const C = curatorUser.id;
+    const chat = familyChat(bot.emulator, C, WAIT);
+    const command = bot.emulator.sendText(C, '/intake');
+    await chat.next('Телефон семьи');
+    await chat.say('8 (900) 777-66-55', 'согласие на обработку');
+    await chat.press('Согласие получено', 'ФИО того, кто обращается');
+    await chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится');
+    await chat.press('Мать', 'ФИО военнослужащего');
+    await chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего');
+    await chat.press('Пропустить', 'Населённый пункт');
+    await chat.say('Сырское', 'Адрес');
+    await chat.say('ул. Садовая, д. 7', 'Есть ли в семье дети');
+    await chat.press('Добавить ребёнка', 'ФИО ребёнка');
+    await chat.say('Смирнова Ольга Алексеевна', 'Дата рождения ребёнка');
+    await chat.say('03.04.2017', 'детский сад или школу');
+    await chat.press('Школа', 'Детей добавлено');
+    await chat.press('Дальше', 'пожилые родственники');
+    await chat.press('Пропустить', 'Проверьте анкету');
+    await chat.press('Сохранить', 'Семья сохранена');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    await chat.press('Перевод в детский сад ближе к дому', 'Для какого ребёнка');
+    // The curator is in the middle of the request when the family deletes its data.
+    await chat.press('Смирнова Ольга Алексеевна', 'В какой детский сад ребёнок ходит');
+    await chat.say('Детский сад «Ромашка» на Садовой', 'В какой сад хотите перевести');
+    const state = `${bot.config.redisPrefix}:dlg:${C}`;
+    expect(await redis.get(state)).not.toBeNull();
+
+    // The mother starts the bot with that phone, joins her family, and deletes its data.
+    const mother = bot.emulator.createUser({
+      first_name: 'Елена',
+      language_code: 'ru',
+      phone_number: '+79007776655',
+    });
+    const family = familyChat(bot.emulator, mother.id, WAIT);
+    await family.say('/start', 'Патронаж');
+    await family.next('Вы согласны');
+    await family.press('Согласен(на)', 'номером телефона');
+    await family.shareOwnContact('+79007776655', 'Нашли вашу семью');
+    await withdraw(mother.id);
+
+    // About thirty messages to take back, at Telegram's one call a second in a chat: this takes a while.
+    const slowly = 90_000;
+    await bot.emulator.waitForMessage(C, (m) => body(m).includes('удалила свои данные через бота'), slowly);
+    // The curator's dialogue about the family is gone from Redis: the next message starts nothing.
+    expect(await redis.get(state)).toBeNull();
+    expect(await redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(C))).toBeNull();
+    // Everything typed and echoed in the intake is deleted through delivery; nothing left shows the family.
+    const exchange = () =>
+      bot.emulator
+        .messages(C)
+        .filter((m) => m.message_id > command.message_id! && !body(m).includes('удалила свои данные'));
+    const personal = ['Смирнов', '777-66-55', '+79007776655', 'Сырское', 'Садов', 'Ромашка', '03.04.2017'];
+    const showing = (m: StoredMessage) =>
+      !m.deleted &&
+      personal.some((text) => body(m).includes(text) || JSON.stringify(m.reply_markup ?? {}).includes(text));
+    await eventually(async () => !exchange().some(showing), slowly, 'the intake taken back');
+    const typed = exchange().filter((m) => !m.from?.is_bot);
+    // The phone, three names, the place, the address, the birth date and the kindergarten: all deleted.
+    expect(typed).toHaveLength(8);
+    expect(typed.filter((m) => !m.deleted)).toEqual([]);
+
+    const after = bot.emulator.sendText(C, 'Детский сад №5');
+    const reply = await bot.emulator.waitForMessage(C, undefined, WAIT, {
+      afterMessageId: after.message_id!,
+    });
+    expect(reply.text).toContain('Чтобы написать семье');
+  }, 180_000);
 });

@@ -11,10 +11,11 @@ import { floodWithOthers } from '../helpers/webhook-flood.js';
 
 /**
  * One person floods the webhook with 500 messages over 40 parallel connections (Telegram's default
- * `max_connections`); meanwhile ten other families send /help. With the production flood limit (30 updates
- * per 10 s) the flood's excess is answered at once instead of holding connections: every family gets its
- * help, the flooder is told once to slow down, and no webhook call fails. `npm run bench -- --only flood`
- * measures the families' p99 (BENCHMARKS.md).
+ * `max_connections`); meanwhile ten other families send /help, and one more sends three commands at once.
+ * With the production flood limit (30 updates per 10 s) the flood's excess is answered at once, and updates
+ * of a chat that has one in hand are kept and answered at once instead of holding connections: every family
+ * gets its answers, all of them and in order, the flooder is told once to slow down, and no webhook call
+ * fails. `npm run bench -- --only flood` measures the families' p99 (BENCHMARKS.md).
  */
 const secret = 'flood-test-secret_0123456789';
 let emulator: Emulator;
@@ -55,16 +56,30 @@ describe('a chat flooding the webhook', () => {
       others.push(user);
     }
 
-    const { flood, help } = await floodWithOthers({
+    const quick = emulator.createUser({ first_name: 'Анна', language_code: 'ru' }).id;
+    await createRegisteredFamily(database.db, { telegramId: quick });
+
+    const { flood, help, burst } = await floodWithOthers({
       url: webhookUrl,
       secret,
       flooder,
       others,
       floodSize: 500,
+      burst: { userId: quick, texts: ['/menu', '/help', '/menu'] },
     });
 
     expect(flood.filter((call) => call.status !== 200)).toEqual([]);
     expect(help.map((call) => call.status)).toEqual(others.map(() => 200));
+    expect(burst.map((call) => call.status)).toEqual([200, 200, 200]);
+    // A person writing quickly loses nothing: each of the three is answered, in the order sent.
+    const answers = () =>
+      emulator
+        .messages(quick, { from: 'bot' })
+        .map((message) => message.text ?? '')
+        .filter((text) => text.startsWith('Главное меню') || text.startsWith('Чем может помочь бот:'))
+        .map((text) => (text.startsWith('Главное меню') ? 'menu' : 'help'));
+    await eventually(async () => answers().length >= 3, 20_000, 'the quick family’s three answers');
+    expect(answers()).toEqual(['menu', 'help', 'menu']);
     // The webhook answers after handling: each family's help is already in its chat.
     for (const family of others) {
       const texts = emulator.messages(family, { from: 'bot' }).map((message) => message.text ?? '');

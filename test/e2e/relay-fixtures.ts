@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { messages, notifications, requestEvents, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import type { BotUnderTest } from '../helpers/bot-app.js';
+import type { E2EWorld } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
 
@@ -17,7 +17,7 @@ export const buttonsOf = (m: StoredMessage) =>
  * A gryazi family with a chat, its curator with a chat, and a request routed to the curator and taken by
  * them: the card (with its work buttons) and both chats read up to the family's «taken» notice.
  */
-export async function takenRequest(bot: BotUnderTest, curatorName = 'Анна Петрова') {
+export async function takenRequest(bot: E2EWorld, curatorName = 'Анна Петрова') {
   const { district, curatorUser, curator, familyUser, family, member, request, card } = await routedRequest(
     bot,
     { curatorName },
@@ -43,7 +43,7 @@ export async function takenRequest(bot: BotUnderTest, curatorName = 'Анна П
 }
 
 /** Waits until delivery has sent (or given up on) every notification: copies' ids are then recorded. */
-export function delivered(bot: BotUnderTest) {
+export function delivered(bot: E2EWorld) {
   return eventually(
     async () =>
       (await bot.db.select().from(notifications).where(eq(notifications.status, 'pending'))).length === 0,
@@ -52,11 +52,11 @@ export function delivered(bot: BotUnderTest) {
   );
 }
 
-export async function messagesOf(bot: BotUnderTest, requestId: number) {
+export async function messagesOf(bot: E2EWorld, requestId: number) {
   return bot.db.select().from(messages).where(eq(messages.requestId, requestId)).orderBy(asc(messages.id));
 }
 
-export async function eventsOf(bot: BotUnderTest, requestId: number) {
+export async function eventsOf(bot: E2EWorld, requestId: number) {
   return bot.db
     .select()
     .from(requestEvents)
@@ -64,7 +64,7 @@ export async function eventsOf(bot: BotUnderTest, requestId: number) {
     .orderBy(asc(requestEvents.id));
 }
 
-export async function statusOf(bot: BotUnderTest, requestId: number) {
+export async function statusOf(bot: E2EWorld, requestId: number) {
   const [row] = await bot.db
     .select({ status: requests.status })
     .from(requests)
@@ -73,12 +73,8 @@ export async function statusOf(bot: BotUnderTest, requestId: number) {
 }
 
 /** The answer to a button press, once the bot has given it. */
-export async function answerTo(bot: BotUnderTest, callbackQueryId: string | undefined) {
-  const answer = await eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    WAIT,
-    'the answer to a button press',
-  );
+export async function answerTo(bot: E2EWorld, callbackQueryId: string | undefined) {
+  const answer = await bot.answerTo(callbackQueryId, WAIT);
   expect(answer).toBeDefined();
   return answer;
 }

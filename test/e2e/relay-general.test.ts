@@ -1,26 +1,14 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { familyMembers, messages, staff } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createStaffMember } from '../helpers/routing-factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { body, buttonsOf, delivered, eventsOf, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
  * A general question (not about one request) both ways, every family member getting the curator's answer,
  * a reply to the «taken» notice threading to its request, and a curator's message that is not a reply.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('general questions and the whole family', () => {
   it('a general question reaches the curator, the answer reaches every member, and threads back', async () => {
@@ -102,12 +90,9 @@ describe('general questions and the whole family', () => {
 
   it('while the curator is away, the family’s message goes to the deputy, who can answer', async () => {
     const { F, curator, request, district, toFamily } = await takenRequest(bot, 'Ольга Седова');
-    const deputyUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
-    const deputy = await createStaffMember(bot.db, {
-      telegramId: deputyUser.id,
-      fullName: 'Нина Котова',
-      districtIds: [district.id],
-    });
+    const {
+      staff: { deputy },
+    } = await bot.seed({ staff: { deputy: { name: 'Нина Котова', districts: [district.code] } } });
     await bot.db
       .update(staff)
       .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: deputy.id })
@@ -115,12 +100,12 @@ describe('general questions and the whole family', () => {
 
     const taken = bot.emulator.messages(F, { from: 'bot' }).find((m) => body(m).includes('взяли в работу'))!;
     bot.emulator.sendText(F, 'Можно перенести визит?', { replyTo: taken.message_id });
-    const copy = await bot.emulator.waitForMessage(deputyUser.id, (m) => body(m).includes('перенести'), WAIT);
+    const copy = await bot.emulator.waitForMessage(deputy.chat, (m) => body(m).includes('перенести'), WAIT);
     expect(copy.text).toBe(
       `💬 Мария Иванова · заявка № ${request.number}\n(пришло вам как заместителю: Ольга Седова сейчас отсутствует)\n\nМожно перенести визит?`,
     );
     await delivered(bot);
-    bot.emulator.sendText(deputyUser.id, 'Да, на пятницу.', { replyTo: copy.message_id });
+    bot.emulator.sendText(deputy.chat, 'Да, на пятницу.', { replyTo: copy.message_id });
     expect((await toFamily('на пятницу')).text).toBe(
       `💬 Куратор Нина Котова · заявка № ${request.number}\n\nДа, на пятницу.`,
     );

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { body, buttonsOf, delivered, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
@@ -11,17 +11,7 @@ import { body, buttonsOf, delivered, takenRequest, WAIT } from './relay-fixtures
  * thread back to the message. A long message arrives as one text once the bot joins the parts a Telegram
  * client split it into; the parts as Telegram sends them also arrive whole and in order.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 /** About 9,000 characters of numbered words, so a lost, repeated or reordered part shows. */
 function longText(who: string) {

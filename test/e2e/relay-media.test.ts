@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from '../helpers/e2e.js';
 import { body, buttonsOf, delivered, eventsOf, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
  * What passes between a family and its curator besides text and single files: voice, video, video notes,
  * albums, an overlong text, edits; and what does not pass (a sticker, a location) gets a clear answer.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('relay of media', () => {
   it('voice, video and a video note pass as copies, labelled with the request number', async () => {
@@ -133,8 +122,8 @@ describe('relay of media', () => {
     expect(`${first.text}\n${second.text}`.replace(/\s+/g, '')).toContain(long.replace(/\s+/g, ''));
 
     bot.emulator.sendSticker(F, { replyTo: asked.message_id });
-    expect((await toFamily('не могу передать')).text).toBe(
-      'Такое сообщение я не могу передать куратору. Напишите текстом или пришлите фото, документ, голосовое или видео.',
+    expect((await toFamily('передать куратору не получится')).text).toBe(
+      'Такое сообщение передать куратору не получится. Напишите текстом или пришлите фото, документ, голосовое или видео.',
     );
     bot.emulator.sendLocation(C, { latitude: 52.5, longitude: 39.9, replyTo: first.message_id });
     expect((await toCurator('не передать семье')).text).toContain('Отправьте текст, фото');

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { body, delivered, takenRequest, WAIT } from './relay-fixtures.js';
 
 /** Messages written one after another reach the other side in the order they were written. */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('order of relayed messages', () => {
   it('six quick messages from the family, then six from the curator, arrive in order', async () => {

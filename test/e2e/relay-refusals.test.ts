@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   familyMembers,
   messages,
@@ -8,10 +8,8 @@ import {
   staff,
   staffDistricts,
 } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { answerTo, delivered, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
@@ -19,41 +17,27 @@ import { answerTo, delivered, messagesOf, takenRequest, WAIT } from './relay-fix
  * an old card), a family pressing a button for another family's request, and a family member who
  * blocked the bot — the curator is told, nothing is lost from the record.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('relay refusals', () => {
   it('a curator of another district: a forged «Ответить» is refused and their message goes nowhere', async () => {
     const { F, request } = await takenRequest(bot);
-    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
-    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: strangerUser.id,
-      fullName: 'Игорь Чужой',
-      districtIds: [elsewhere.id],
-    });
-    bot.emulator.sendText(strangerUser.id, '/start');
-    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, WAIT);
-    const forged = bot.emulator.pressButton(strangerUser.id, somewhere.message_id, `cur:${request.id}:reply`);
+    const {
+      staff: { stranger },
+    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
+    bot.emulator.sendText(stranger.chat, '/start');
+    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, WAIT);
+    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:reply`);
     expect((await answerTo(bot, forged.callback_query_id))?.text).toContain('не из ваших районов');
     const forgedWait = bot.emulator.pressButton(
-      strangerUser.id,
+      stranger.chat,
       somewhere.message_id,
       `cur:${request.id}:wait`,
     );
     expect((await answerTo(bot, forgedWait.callback_query_id))?.text).toContain('не из ваших районов');
 
-    bot.emulator.sendText(strangerUser.id, 'Здравствуйте, это чужой куратор.');
-    await bot.emulator.waitForMessage(strangerUser.id, undefined, WAIT);
+    bot.emulator.sendText(stranger.chat, 'Здравствуйте, это чужой куратор.');
+    await bot.emulator.waitForMessage(stranger.chat, undefined, WAIT);
     await delivered(bot);
     expect(await messagesOf(bot, request.id)).toEqual([]);
     expect(bot.emulator.messages(F).some((m) => (m.text ?? '').includes('чужой куратор'))).toBe(false);
@@ -61,12 +45,9 @@ describe('relay refusals', () => {
 
   it('a curator no longer covering the request: a reply to the old card is refused, nothing stored', async () => {
     const { C, F, curator, card, request, district } = await takenRequest(bot, 'Ольга Седова');
-    const successorUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
-    const successor = await createStaffMember(bot.db, {
-      telegramId: successorUser.id,
-      fullName: 'Нина Котова',
-      districtIds: [district.id],
-    });
+    const {
+      staff: { successor },
+    } = await bot.seed({ staff: { successor: { name: 'Нина Котова', districts: [district.code] } } });
     // The request went to a colleague and Ольга moved to another district.
     await bot.db.update(requests).set({ curatorId: successor.id }).where(eq(requests.id, request.id));
     await bot.db.delete(staffDistricts).where(eq(staffDistricts.staffId, curator.id));
@@ -83,22 +64,24 @@ describe('relay refusals', () => {
 
   it('a family pressing a topic button of another family’s request is refused', async () => {
     const { request } = await takenRequest(bot, 'Вера Белова');
-    const district = await districtByCode(bot.db, 'gryazi');
-    const otherUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
-    const other = await createRegisteredFamily(bot.db, { telegramId: otherUser.id, districtId: district.id });
-    await createConfirmedRequest(bot.db, { familyId: other.family.id, memberId: other.member.id });
-    bot.emulator.sendText(otherUser.id, '/menu');
-    const menu = await bot.emulator.waitForMessage(otherUser.id, undefined, WAIT);
-    const forged = bot.emulator.pressButton(otherUser.id, menu.message_id, `rly:to:${request.id}`);
+    const {
+      families: { other },
+    } = await bot.seed({
+      families: { other: { district: 'gryazi' } },
+      requests: { theirs: { family: 'other' } },
+    });
+    bot.emulator.sendText(other.chat, '/menu');
+    const menu = await bot.emulator.waitForMessage(other.chat, undefined, WAIT);
+    const forged = bot.emulator.pressButton(other.chat, menu.message_id, `rly:to:${request.id}`);
     expect((await answerTo(bot, forged.callback_query_id))?.text).toBe(
       'Это не ваша заявка. Нажмите «Написать куратору» и выберите заявку из списка.',
     );
-    const malformed = bot.emulator.pressButton(otherUser.id, menu.message_id, 'rly:to:abc');
+    const malformed = bot.emulator.pressButton(other.chat, menu.message_id, 'rly:to:abc');
     expect((await answerTo(bot, malformed.callback_query_id))?.text).toBe(
       'Эта кнопка не действует. Откройте заявку из её карточки.',
     );
-    bot.emulator.sendText(otherUser.id, 'Пишу в чужую заявку?');
-    await bot.emulator.waitForMessage(otherUser.id, undefined, WAIT);
+    bot.emulator.sendText(other.chat, 'Пишу в чужую заявку?');
+    await bot.emulator.waitForMessage(other.chat, undefined, WAIT);
     await delivered(bot);
     expect(await messagesOf(bot, request.id)).toEqual([]);
   });
@@ -131,12 +114,10 @@ describe('relay refusals', () => {
 
   it('a curator who blocked the bot: the family’s message goes to the district supervisor instead', async () => {
     const { C, F, curator, card, request, district, toFamily } = await takenRequest(bot, 'Лидия Гусева');
-    const supervisorUser = bot.emulator.createUser({ first_name: 'Павел', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      role: 'supervisor',
-      telegramId: supervisorUser.id,
-      fullName: 'Павел Смирнов',
-      districtIds: [district.id],
+    const {
+      staff: { supervisor },
+    } = await bot.seed({
+      staff: { supervisor: { name: 'Павел Смирнов', role: 'supervisor', districts: [district.code] } },
     });
     bot.emulator.sendText(C, 'Напишите, когда будете дома.', { replyTo: card.message_id });
     const asked = await toFamily('когда будете дома');
@@ -145,7 +126,7 @@ describe('relay refusals', () => {
 
     bot.emulator.sendText(F, 'Будем дома после шести.', { replyTo: asked.message_id });
     const copy = await bot.emulator.waitForMessage(
-      supervisorUser.id,
+      supervisor.chat,
       (m) => (m.text ?? '').includes('после шести'),
       WAIT,
     );
@@ -159,7 +140,7 @@ describe('relay refusals', () => {
     );
     // The supervisor answers; the family gets it on the same request.
     await delivered(bot);
-    bot.emulator.sendText(supervisorUser.id, 'Спасибо, передам коллегам.', { replyTo: copy.message_id });
+    bot.emulator.sendText(supervisor.chat, 'Спасибо, передам коллегам.', { replyTo: copy.message_id });
     expect((await toFamily('передам коллегам')).text).toBe(
       `💬 Руководитель Павел Смирнов · заявка № ${request.number}\n\nСпасибо, передам коллегам.`,
     );

@@ -210,7 +210,16 @@ describe('a staff button pressed by someone no longer allowed', () => {
   });
 
   it('a staff member the admin deactivated, on their own request', async () => {
-    const { curatorUser, curator, request } = await routedRequest(bot, { curatorName: 'Пётр Уволенный' });
+    const { curatorUser, curator, familyUser, request } = await routedRequest(bot, {
+      curatorName: 'Пётр Уволенный',
+    });
+    // The family wrote to him while he still worked (one open request: the text goes to its curator).
+    bot.emulator.sendText(familyUser.id, 'Когда придёт няня?');
+    const copy = await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => m.text?.includes('Когда придёт няня?') ?? false,
+      15_000,
+    );
     await bot.db
       .update(staff)
       .set({ active: false, deactivatedAt: new Date() })
@@ -222,6 +231,19 @@ describe('a staff button pressed by someone no longer allowed', () => {
       [...curatorButtons, ...supervisorButtons],
       'Ваша учётная запись сотрудника отключена, действия с заявками недоступны. Если это ошибка, обратитесь к администратору.',
     );
+
+    // His Telegram reply to the family's message: a clear notice, and nothing goes to the family.
+    const before = await stateOf(request);
+    const familyMessages = bot.emulator.messages(familyUser.id, { from: 'bot' }).length;
+    const reply = bot.emulator.sendText(curatorUser.id, 'Завтра в десять', { replyTo: copy.message_id });
+    const refused = await bot.emulator.waitForMessage(curatorUser.id, undefined, 10_000, {
+      afterMessageId: reply.message_id!,
+    });
+    expect(refused.text).toBe(
+      'Ваша учётная запись сотрудника отключена, поэтому сообщение никуда не отправлено: семья его не получит. Если это ошибка, обратитесь к администратору.',
+    );
+    expect(await stateOf(request)).toEqual(before);
+    expect(bot.emulator.messages(familyUser.id, { from: 'bot' })).toHaveLength(familyMessages);
   });
 
   it('anyone, once the request is resolved: no more decisions on it', async () => {
@@ -294,7 +316,7 @@ describe('a staff button pressed by someone no longer allowed', () => {
       request,
       curator.id,
       ['take'],
-      `Заявка № ${request.number} уже в работе у куратора Саша Своя. Передать её другому — кнопка «Переназначить».`,
+      `Заявка № ${request.number} уже в работе, её ведёт куратор Саша Своя. Передать её другому — кнопка «Переназначить».`,
     );
     const [row] = await bot.db
       .select({ takenById: requests.takenById })

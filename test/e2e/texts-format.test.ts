@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
 
 /**
  * Formatting people read (issue 13 §6): one request number shape everywhere («№ 1002», never «№ 1 002»), the
  * consent version as its text names it, the region's time in words instead of a raw zone id.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('what people read', () => {
   it('the card gives the take-by time «по московскому времени»; the family reads the number ungrouped', async () => {

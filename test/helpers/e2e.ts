@@ -12,7 +12,7 @@ import { createEmulator } from '../../src/sandbox/emulator.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from './env.js';
 import { watchForFailureReplies } from './failure-replies.js';
 import { eventually, startDeliveryPipeline } from './pipeline.js';
-import { type SeedSpec, seedWorld } from './seed.js';
+import { type Seeded, type SeedSpec, seedWorld } from './seed.js';
 
 const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
 
@@ -117,7 +117,7 @@ export async function startE2E(options: E2EOptions = {}) {
       /** Seeds staff, families and requests as `seed.ts` describes, with a chat in the emulator for each. */
       seed<S extends string = never, F extends string = never, R extends string = never>(
         spec: SeedSpec<S, F, R>,
-      ) {
+      ): Promise<Seeded<S, F, R>> {
         return seedWorld({ db, emulator }, spec);
       },
       /**
@@ -137,6 +137,14 @@ export async function startE2E(options: E2EOptions = {}) {
           },
           timeoutMs,
           'the pipeline to settle',
+        );
+      },
+      /** The bot's answer to a button press, once it has given it. */
+      answerTo(callbackQueryId: string | undefined, timeoutMs = 15_000) {
+        return eventually(
+          async () => emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+          timeoutMs,
+          'the answer to a button press',
         );
       },
       /** Stops the bot and starts a new one on the same prefix (dialogue state in Redis carries over). */
@@ -191,6 +199,9 @@ async function stopAll(stops: (() => Promise<unknown>)[]) {
 
 export type E2E = Awaited<ReturnType<typeof startE2E>>;
 
+/** What tests and their helpers use of a harness, whether `useE2E`'s or one a test started itself. */
+export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settled' | 'answerTo' | 'restart'>;
+
 /**
  * The harness of one test file, in one line: `const bot = useE2E({ seed: { staff: {...}, families: {...} } })`
  * starts what `startE2E` starts in `beforeAll`, seeds what the file shares (read it as `bot.seeded`), and
@@ -198,9 +209,9 @@ export type E2E = Awaited<ReturnType<typeof startE2E>>;
  */
 export function useE2E<S extends string = never, F extends string = never, R extends string = never>(
   options: E2EOptions & { seed?: SeedSpec<S, F, R> } = {},
-) {
+): E2EWorld & { readonly pipeline: E2E['pipeline']; readonly seeded: Seeded<S, F, R> } {
   let running: E2E | undefined;
-  let seeded: Awaited<ReturnType<typeof seedWorld<S, F, R>>> | undefined;
+  let seeded: Seeded<S, F, R> | undefined;
   beforeAll(async () => {
     running = await startE2E(options);
     if (options.seed) seeded = await running.seed(options.seed);
@@ -230,12 +241,9 @@ export function useE2E<S extends string = never, F extends string = never, R ext
       if (!seeded) throw new Error('nothing was seeded for this file');
       return seeded;
     },
-    seed: <S2 extends string = never, F2 extends string = never, R2 extends string = never>(
-      spec: SeedSpec<S2, F2, R2>,
-    ) => started().seed(spec),
+    seed: (spec) => started().seed(spec),
     settled: (timeoutMs?: number) => started().settled(timeoutMs),
+    answerTo: (callbackQueryId, timeoutMs) => started().answerTo(callbackQueryId, timeoutMs),
     restart: () => started().restart(),
   };
 }
-
-export type UsedE2E = ReturnType<typeof useE2E>;

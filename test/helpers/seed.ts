@@ -89,20 +89,26 @@ export type SeededStaff = Awaited<ReturnType<typeof createStaffMember>> & {
 };
 export type SeededFamily = Awaited<ReturnType<typeof createRegisteredFamily>> & {
   district: District;
-  /** The family member's Telegram chat; undefined for `chat: false`. */
-  chat: number | undefined;
+  /** The family member's Telegram chat (reading it throws for a family seeded with `chat: false`). */
+  chat: number;
 };
 export type SeededRequest = Awaited<ReturnType<typeof createConfirmedRequest>> & {
   /** The card in the `routedTo` staff member's chat. */
   card: StoredMessage | undefined;
 };
 
+export interface Seeded<S extends string, F extends string, R extends string> {
+  staff: Record<S, SeededStaff>;
+  families: Record<F, SeededFamily>;
+  requests: Record<R, SeededRequest>;
+}
+
 const WAIT = 15_000;
 
 export async function seedWorld<S extends string, F extends string, R extends string>(
   { db, emulator }: { db: Db; emulator: Emulator },
   spec: SeedSpec<S, F, R>,
-) {
+): Promise<Seeded<S, F, R>> {
   const districtCache = new Map<string, District>();
   const district = async (code: string) => {
     if (!districtCache.has(code)) districtCache.set(code, await districtByCode(db, code));
@@ -146,7 +152,15 @@ export async function seedWorld<S extends string, F extends string, R extends st
     const options = { curatorId: curator?.id ?? null, memberName: seed.memberName };
     if (seed.chat === false) {
       const made = await createFamilyWithMember(db, { ...options, districtId: where.id });
-      families[key] = { ...made, children: [], elderly: [], district: where, chat: undefined };
+      families[key] = {
+        ...made,
+        children: [],
+        elderly: [],
+        district: where,
+        get chat(): number {
+          throw new Error(`family ${key} was seeded without a chat`);
+        },
+      };
       continue;
     }
     const user = emulator.createUser({
@@ -178,8 +192,8 @@ export async function seedWorld<S extends string, F extends string, R extends st
       (m) => m.text?.includes(`№ ${request.number}`) ?? false,
       WAIT,
     );
-    const familyChat = pick(families, seed.family).chat;
-    if (familyChat !== undefined && to.role === 'curator') {
+    const familyChat = pick(families, seed.family).member.telegramId;
+    if (familyChat !== null && to.role === 'curator') {
       await emulator.waitForMessage(
         familyChat,
         (m) => m.text?.includes(`№ ${request.number} доставлена куратору`) ?? false,

@@ -52,7 +52,18 @@ export interface SpawnedProcess {
  * A TypeScript entry (`src/main.ts`) runs with `node --import tsx`, as `npm run dev` does; a compiled one
  * (`dist/main.js`) with plain node, as `npm start` does.
  */
-export function spawnEntry(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
+export function spawnEntry(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  options: {
+    /**
+     * Leave what the process started alone when it exits (a test that checks it ended its children
+     * itself); the group is still killed after the test file (killSpawnedGroups).
+     */
+    keepGroupAfterExit?: boolean;
+  } = {},
+): SpawnedProcess {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...loader, '--import', exitWithParent, entry, ...args], {
     cwd: repoRoot,
@@ -81,7 +92,7 @@ export function spawnEntry(entry: string, args: string[], env: Record<string, st
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       // Anything the process started and left behind goes with it.
-      if (pid !== undefined) {
+      if (pid !== undefined && !options.keepGroupAfterExit) {
         signalGroup(pid, 'SIGKILL');
         groups.delete(pid);
       }

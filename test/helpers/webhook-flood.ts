@@ -81,8 +81,9 @@ export function webhookPoster(url: string, secret: string, connections = 40) {
 
 /**
  * One chat floods the webhook with `floodSize` texts while `others` people each send /help once, queued
- * among the flood (after every `floodSize / others.length` flood updates). Resolves when every call was
- * answered, with each call's status and time.
+ * among the flood (after every `floodSize / others.length` flood updates). `burst`: one more person's texts,
+ * queued one after another in the middle of the flood (so they go out at once, over parallel connections).
+ * Resolves when every call was answered, with each call's status and time.
  */
 export async function floodWithOthers(options: {
   url: string;
@@ -91,15 +92,24 @@ export async function floodWithOthers(options: {
   others: number[];
   floodSize: number;
   connections?: number;
+  burst?: { userId: number; texts: string[] };
 }) {
   const poster = webhookPoster(options.url, options.secret, options.connections);
   const every = Math.max(1, Math.floor(options.floodSize / options.others.length));
   const flood: Promise<PostedUpdate>[] = [];
   const help: Promise<PostedUpdate>[] = [];
+  const burst: Promise<PostedUpdate>[] = [];
   for (let i = 0; i < options.floodSize; i += 1) {
     flood.push(poster.send(textUpdate(options.flooder, `Сообщение ${i + 1}`)));
     const other = options.others[Math.floor(i / every)];
     if ((i + 1) % every === 0 && other !== undefined) help.push(poster.send(textUpdate(other, '/help')));
+    if (i === Math.floor(options.floodSize / 2) && options.burst) {
+      for (const text of options.burst.texts) burst.push(poster.send(textUpdate(options.burst.userId, text)));
+    }
   }
-  return { flood: await Promise.all(flood), help: await Promise.all(help) };
+  return {
+    flood: await Promise.all(flood),
+    help: await Promise.all(help),
+    burst: await Promise.all(burst),
+  };
 }

@@ -2,8 +2,9 @@ import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { z } from 'zod';
 import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
-import { addDays, addYears, russianDate } from '../../time.js';
+import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
+import { noteInTranscript } from './transcript.js';
 
 /** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */
 export const MAX_HINTS = 5;
@@ -130,11 +131,13 @@ async function askUntilValid<T>(
   way: { nonce: string } & WayOn<T>,
 ): Promise<{ value: T; answer: DialogueContext; question: Message; handedOver?: boolean }> {
   let question = await ask(ctx);
+  noteInTranscript(conversation, question.message_id);
   // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
   let longRefusedAt: number | undefined;
   for (let hints = 0, rounds = 0; ; ) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
+    noteInTranscript(conversation, answer.message?.message_id);
     const text = answer.message?.text;
     const long = text !== undefined && text.length >= SPLIT_PART_MIN_LENGTH;
     if (isRestOfLongText(answer, longRefusedAt)) {
@@ -153,7 +156,7 @@ async function askUntilValid<T>(
     longRefusedAt = long ? answer.message?.date : undefined;
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
     hints += 1;
-    await answer.reply(outcome.hint);
+    noteInTranscript(conversation, (await answer.reply(outcome.hint)).message_id);
     if (hints > MAX_HINTS) {
       rounds += 1;
       if (rounds >= MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
@@ -161,6 +164,7 @@ async function askUntilValid<T>(
       await offerWayOn(answer, way.nonce, way);
     }
     question = await ask(answer);
+    noteInTranscript(conversation, question.message_id);
   }
 }
 
@@ -380,16 +384,6 @@ export async function askConfirm(
     columns: 2,
   });
   return choice === 'yes';
-}
-
-/** The calendar date (YYYY-MM-DD) of a moment in the region's time zone: «today» is the region's today. */
-export function regionDate(epochMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(epochMs));
 }
 
 /** What a typed date turned out to be: a real date, not a date at all, or a date the calendar has not got. */
@@ -656,12 +650,16 @@ export async function askAttachments(
       files.length > 0 ? c.t('dialogue-files-done', { count: files.length }) : c.t('dialogue-skip'),
       buttonData(nonce, files.length > 0 ? 'done' : 'skip'),
     );
-  await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) });
+  noteInTranscript(
+    conversation,
+    (await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) })).message_id,
+  );
   let hints = 0;
   // Bounded: every turn either adds a file (at most maxFiles) or costs a hint (at most MAX_HINTS).
   for (;;) {
     const answer = await conversation.wait();
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
+    noteInTranscript(conversation, answer.message?.message_id);
     if (answer.callbackQuery) {
       const button = parseButton(answer.callbackQuery.data);
       if (button?.nonce === nonce && (button.payload === 'done' || button.payload === 'skip')) {
@@ -681,15 +679,19 @@ export async function askAttachments(
       hint = answer.t('dialogue-hint-file-repeated');
     if (hint === undefined && file) {
       files.push(file);
-      await answer.reply(answer.t('dialogue-file-received', { count: files.length }), {
+      const received = await answer.reply(answer.t('dialogue-file-received', { count: files.length }), {
         reply_markup: keyboardFor(answer),
       });
+      noteInTranscript(conversation, received.message_id);
       continue;
     }
     if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     hints += 1;
     // The «Готово» / «Пропустить» under every hint is the way on here; the bound keeps the log finite.
     if (hints > MAX_HINTS * MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);
-    await answer.reply(hint ?? '', { reply_markup: keyboardFor(answer) });
+    noteInTranscript(
+      conversation,
+      (await answer.reply(hint ?? '', { reply_markup: keyboardFor(answer) })).message_id,
+    );
   }
 }

@@ -18,6 +18,8 @@ export function dialogueKeys(prefix: string) {
     state: (chatKey: string) => `${prefix}:dlg:${chatKey}`,
     /** Sorted set: member = chat key, score = when the dialogue counts as abandoned (ms since epoch). */
     idleIndex: `${prefix}:dlg:idle`,
+    /** Set of chat keys whose dialogue was about this family at some point (see DialogueTurn.aboutFamilyId). */
+    aboutFamily: (familyId: number) => `${prefix}:dlg:family:${familyId}`,
   };
 }
 
@@ -27,6 +29,7 @@ const STATE_TTL_EXTRA_SECONDS = 7 * 24 * 3600;
 /** What is stored per chat: the conversations plugin's state and the question the dialogue waits on. */
 interface StoredDialogue extends VersionedState<ConversationData> {
   prompt?: DialoguePrompt;
+  aboutFamilyId?: number;
 }
 
 /** The question the chat's dialogue waits on, as stored with its state (undefined: no dialogue). */
@@ -61,21 +64,25 @@ export function createDialogueStorage(
         if (chatKey === undefined) return undefined;
         const raw = await options.redis.get(keys.state(chatKey));
         if (!raw) return undefined;
-        const { prompt: _prompt, ...state } = JSON.parse(raw) as StoredDialogue;
+        const { prompt: _prompt, aboutFamilyId: _about, ...state } = JSON.parse(raw) as StoredDialogue;
         return state;
       },
       async write(ctx, state) {
         const chatKey = chatKeyOf(ctx);
         if (chatKey === undefined || ctx.dialogueTurn?.failed) return;
+        const about = ctx.dialogueTurn?.aboutFamilyId;
         const stored: StoredDialogue = {
           ...state,
           ...(ctx.dialogueTurn?.prompt ? { prompt: ctx.dialogueTurn.prompt } : {}),
+          ...(about !== undefined ? { aboutFamilyId: about } : {}),
         };
-        await options.redis
+        const write = options.redis
           .multi()
           .set(keys.state(chatKey), JSON.stringify(stored), 'EX', ttlSeconds)
-          .zadd(keys.idleIndex, Date.now() + options.idleMs, chatKey)
-          .exec();
+          .zadd(keys.idleIndex, Date.now() + options.idleMs, chatKey);
+        if (about !== undefined)
+          write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
+        await write.exec();
       },
       async delete(ctx) {
         const chatKey = chatKeyOf(ctx);
@@ -84,4 +91,27 @@ export function createDialogueStorage(
       },
     },
   };
+}
+
+/**
+ * «Удалить мои данные» of a family: the dialogues staff are in about it (a phone intake, a request on its
+ * behalf) end, and their state — which holds what the curator typed about the family — leaves Redis. A chat
+ * whose dialogue has moved on to something else keeps it. Returns the chat ids whose dialogue was dropped.
+ */
+export async function forgetDialoguesAbout(
+  redis: Redis,
+  prefix: string,
+  familyId: number,
+): Promise<number[]> {
+  const keys = dialogueKeys(prefix);
+  const chats = await redis.smembers(keys.aboutFamily(familyId));
+  const dropped: number[] = [];
+  for (const chatKey of chats) {
+    const raw = await redis.get(keys.state(chatKey));
+    if (!raw || (JSON.parse(raw) as StoredDialogue).aboutFamilyId !== familyId) continue;
+    await redis.multi().del(keys.state(chatKey)).zrem(keys.idleIndex, chatKey).exec();
+    dropped.push(Number(chatKey));
+  }
+  await redis.del(keys.aboutFamily(familyId));
+  return dropped;
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
 import type { BotContext } from '../context.js';
-import { type DatabaseWatch, isDatabaseOutage } from './database-outage.js';
 
 /** How long a parked update is kept if PostgreSQL never comes back (the key's TTL, renewed on each park). */
 const PARKED_TTL_SECONDS = 7 * 24 * 3600;
@@ -18,8 +19,10 @@ const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 /**
  * A person's update that arrives while PostgreSQL is away is not lost: it is acknowledged only once it is
  * kept in Redis (a list per chat, in arrival order), and handled again, in order and once, when PostgreSQL
- * answers. Later updates of a chat that has parked ones are parked behind them, so order holds. If Redis is
- * away too, parking fails and the update fails: the webhook answers 500 and Telegram delivers it again.
+ * answers. If Redis is away too, parking fails and the update fails: the webhook answers 500 and Telegram
+ * delivers it again. The same list keeps updates that arrive while their chat has one in hand
+ * (`keepBehind`, from flood-guard.ts, which also keeps every later update of a chat that has kept ones
+ * behind them, so order holds): they are answered at once instead of holding a webhook connection.
  *
  * The middleware runs inside the per-chat lock; `drain()` replays through `bot.handleUpdate`, which takes the
  * same lock, and removes an update from its list only after it was handled.
@@ -30,12 +33,15 @@ export function createUpdateParking({
   logger,
   database,
   i18n,
+  api,
 }: {
   redis: Redis;
   prefix: string;
   logger: Logger;
   database: DatabaseWatch;
   i18n: I18n;
+  /** For the delay notice to a person whose kept update meets the outage when handed back. */
+  api: Api;
 }) {
   const listKey = (chatId: number) => `${prefix}:parked:${chatId}`;
   const chatsKey = `${prefix}:parked-chats`;
@@ -50,10 +56,18 @@ export function createUpdateParking({
   }
 
   async function park(ctx: BotContext, chatId: number): Promise<void> {
+    // At the front: this update was let through when its chat had nothing kept, so whatever is kept now
+    // (updates kept behind it while it was in hand) came after it.
+    await keep(ctx, chatId, 'front');
+    logger.warn({ updateId: ctx.update.update_id }, 'update parked until PostgreSQL is back');
+    await tellAboutDelay(ctx.api, chatId, ctx.update.update_id);
+  }
+
+  /** Appends the update to its chat's list (kept once the transaction is through). */
+  async function keep(ctx: BotContext, chatId: number, where: 'front' | 'back'): Promise<void> {
     const key = listKey(chatId);
-    await redis
-      .multi()
-      .rpush(key, JSON.stringify(ctx.update))
+    const raw = JSON.stringify(ctx.update);
+    await (where === 'front' ? redis.multi().lpush(key, raw) : redis.multi().rpush(key, raw))
       .expire(key, PARKED_TTL_SECONDS)
       .sadd(chatsKey, String(chatId))
       .exec()
@@ -61,12 +75,10 @@ export function createUpdateParking({
         const failed = results?.find(([error]) => error);
         if (!results || failed) throw failed?.[0] ?? new Error('parking transaction aborted');
       });
-    logger.warn({ updateId: ctx.update.update_id }, 'update parked until PostgreSQL is back');
-    await tellAboutDelay(ctx, chatId);
   }
 
   /** Once per period: the answer will come later, nothing needs to be sent again. */
-  async function tellAboutDelay(ctx: BotContext, chatId: number) {
+  async function tellAboutDelay(api: Api, chatId: number, updateId: number) {
     try {
       const first = await redis.set(
         `${prefix}:parked-notice:${chatId}`,
@@ -77,9 +89,9 @@ export function createUpdateParking({
       );
       if (first !== 'OK') return;
       // The person's stored language needs PostgreSQL; Russian is the service's language.
-      await ctx.api.sendMessage(chatId, i18n.t('ru', 'intake-delayed'));
+      await api.sendMessage(chatId, i18n.t('ru', 'intake-delayed'));
     } catch (error) {
-      logger.warn({ err: error, updateId: ctx.update.update_id }, 'could not tell about the delay');
+      logger.warn({ err: error, updateId }, 'could not tell about the delay');
     }
   }
 
@@ -87,7 +99,8 @@ export function createUpdateParking({
     const chatId = ctx.chat?.type === 'private' ? ctx.chat.id : undefined;
     if (chatId === undefined) return next();
     if (replaying.has(ctx.update)) return next();
-    if (database.isDown() || (await hasParked(chatId))) return park(ctx, chatId);
+    // An update that gets here found its chat with nothing kept (flood-guard.ts keeps it behind otherwise).
+    if (database.isDown()) return park(ctx, chatId);
     try {
       await next();
     } catch (error) {
@@ -116,17 +129,27 @@ export function createUpdateParking({
         } catch (error) {
           if (isDatabaseOutage(error)) {
             database.markDown();
+            // An update kept behind another met the outage: it stays kept, and the person learns why the
+            // answer is late (as for one parked on arrival).
+            await tellAboutDelay(api, chatId, update.update_id);
             return;
           }
           // Not an outage: handling it again would fail the same way; do not let it block the chat.
           logger.error({ err: error, updateId: update.update_id }, 'parked update failed, dropped');
         }
-        await redis.lpop(listKey(chatId));
+        // This very update (one parked at the front meanwhile, by another process, stays).
+        await redis.lrem(listKey(chatId), 1, raw);
         await redis.pexpire(lockKey, 60_000);
       }
     } finally {
       await redis.eval(RELEASE_LOCK, 1, lockKey, token).catch(() => undefined);
     }
+  }
+
+  /** Replays a chat's kept updates now if it has any (after the update in hand), unless PostgreSQL is away. */
+  async function drainChatIfKept(chatId: number, handle: (update: Update) => Promise<void>): Promise<void> {
+    if (database.isDown() || !(await hasParked(chatId))) return;
+    await drainChat(chatId, handle);
   }
 
   async function drain(handle: (update: Update) => Promise<void>): Promise<number> {
@@ -157,6 +180,16 @@ export function createUpdateParking({
 
   return {
     middleware,
+    /**
+     * Keeps an update behind its chat's update in hand, in the same list as the parked ones (so one order
+     * holds for both), to be replayed by `drainChatIfKept` or the periodic drain. No notice: nothing is late.
+     */
+    keepBehind: async (ctx: BotContext, chatId: number) => {
+      await keep(ctx, chatId, 'back');
+      logger.info({ updateId: ctx.update.update_id }, 'update kept behind its chat’s update in hand');
+    },
+    drainChatIfKept,
+    listKey,
     /** Whether this update is a replay of a parked one (already claimed by the deduplicator). */
     isReplay: (update: Update) => replaying.has(update),
     drain,

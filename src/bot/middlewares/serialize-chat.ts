@@ -4,6 +4,9 @@ import type { Logger } from '../../logger.js';
 
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** The Redis key held by the process whose turn it is in a chat. */
+export const chatTurnKey = (prefix: string, chatId: number) => `${prefix}:chatlock:${chatId}`;
+
 /**
  * One update at a time per private chat, across all bot processes. A dialogue's state is read at the
  * start of an update and written at the end; two updates of one chat handled at once (a double tap on
@@ -23,7 +26,7 @@ export function createChatSerializer({
   leaseMs?: number;
   waitMs?: number;
 }) {
-  const key = (chatId: number) => `${prefix}:chatlock:${chatId}`;
+  const key = (chatId: number) => chatTurnKey(prefix, chatId);
   return async function runSerialized(chatId: number, work: () => Promise<void>): Promise<void> {
     const token = randomBytes(8).toString('hex');
     const deadline = Date.now() + waitMs;

@@ -1,7 +1,8 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { editOrReply } from '../../bot/edit-or-reply.js';
+import { formatRegionTime } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
@@ -40,32 +41,20 @@ import {
   viewFamilyCardOf,
 } from './curator-tools.usecases.js';
 
-/** Sends a new message, or replaces the pressed one when the view is opened from a button. */
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-      ctx.log.debug({ err: error }, 'could not edit the view in place; sending it anew');
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
-}
-
 /** The family card in the chat, recorded so that the family's erasure takes it back. */
 async function showFamilyCard(
   ctx: BotContext,
   familyId: number,
   card: Extract<Awaited<ReturnType<typeof viewFamilyCardOf>>, { ok: true }>,
+  /** The staff member's own message that asked for it (a search by phone or name): it names the family too. */
+  askedIn?: number,
 ) {
   ctx.log.info({ familyId }, 'family card viewed');
   const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
   await recordStaffView(ctx.deps.db, {
     staffId: card.staffId,
     chatId: shown.chat.id,
-    messageIds: [shown.message_id],
+    messageIds: [...(askedIn === undefined ? [] : [askedIn]), shown.message_id],
     familyId,
     what: 'family_card',
   });
@@ -95,7 +84,7 @@ async function showMyPage(ctx: BotContext, page: number) {
       category: ctx.t('delivery-category', { category: item.category }),
       urgent: item.priority === 'urgent' ? 'yes' : 'no',
       overdue: item.overdue ? 'yes' : 'no',
-      deadline: formatDateTime(new Date(item.deadlineAt), timeZone, 'ru'),
+      deadline: formatRegionTime(new Date(item.deadlineAt), timeZone, 'ru'),
     }),
   }));
   const text =
@@ -107,7 +96,7 @@ async function showMyPage(ctx: BotContext, page: number) {
           page: result.page + 1,
           pages: result.pages,
         });
-  await show(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
+  await editOrReply(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
 }
 
 /**
@@ -193,7 +182,7 @@ export function createCuratorToolsComposer() {
         { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
       );
       if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      await showFamilyCard(ctx, familyId, card);
+      await showFamilyCard(ctx, familyId, card, ctx.msg.message_id);
       return;
     }
     const list = await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
@@ -209,7 +198,7 @@ export function createCuratorToolsComposer() {
       await recordStaffView(ctx.deps.db, {
         staffId: staff.id,
         chatId: ctx.chat.id,
-        messageIds: [list.message_id],
+        messageIds: [ctx.msg.message_id, list.message_id],
         familyId: family.familyId,
         what: 'search',
       });

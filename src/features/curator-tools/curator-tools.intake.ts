@@ -3,8 +3,11 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm, askDate, askText, normalizePhone } from '../../bot/dialogue/questions.js';
+import { keepTranscript, noteInTranscript, type Transcript } from '../../bot/dialogue/transcript.js';
 import type { Db } from '../../db/client.js';
 import { type RequestCategory, relationships, requestCategories } from '../../db/schema/enums.js';
+import { regionDate } from '../../time.js';
+import { recordStaffView } from '../delivery/retraction.js';
 import { CONSENT_VERSION } from '../onboarding/consent/consent.js';
 import { askChildren, askRelatives } from '../passport/passport.questions.js';
 import { renderPassport } from '../passport/passport.render.js';
@@ -25,7 +28,7 @@ import {
 } from '../requests/requests.conversation.js';
 import { categoryLabel } from '../requests/requests.render.js';
 import { createRequestsRepository } from '../requests/requests.repository.js';
-import { type AttachmentInput, parseRequestDraft, todayIn } from '../requests/requests.schemas.js';
+import { type AttachmentInput, parseRequestDraft } from '../requests/requests.schemas.js';
 import { createRequest } from '../requests/requests.usecases.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
@@ -157,12 +160,44 @@ async function askIntakePassport(
   };
 }
 
+/**
+ * What the curator and the bot wrote about the family in this dialogue so far, recorded against the family
+ * (as a staff view of what=intake) so «Удалить мои данные» deletes those messages from the curator's chat,
+ * and the dialogue marked as about the family, so its state leaves Redis then too (issue 13 §3).
+ */
+async function keepAboutFamily(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  transcript: Transcript,
+  familyId: number,
+) {
+  ctx.dialogueTurn.aboutFamilyId = familyId;
+  const messageIds = transcript.takeNew();
+  const chatId = ctx.chat?.id;
+  const telegramId = ctx.from?.id;
+  if (messageIds.length === 0 || chatId === undefined || telegramId === undefined) return;
+  await conversation.external(async (outside) => {
+    const staff = await activeStaff(outside.deps.db, telegramId);
+    if (!staff) return;
+    await recordStaffView(outside.deps.db, {
+      staffId: staff.id,
+      chatId,
+      messageIds,
+      familyId,
+      what: 'intake',
+    });
+  });
+}
+
 /** The request on the family's behalf: category, the category's own questions, summary, send. */
 async function askIntakeRequest(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   family: { familyId: number; memberId: number; address: string | null; telegramId: number },
+  transcript: Transcript,
 ) {
+  const keep = () => keepAboutFamily(conversation, ctx, transcript, family.familyId);
+  await keep();
   const category: RequestCategory = await askChoice(conversation, ctx, {
     question: ctx.t('ct-intake-ask-category'),
     options: requestCategories.map((value) => ({ value, label: categoryLabel(ctx.t, value) })),
@@ -177,8 +212,9 @@ async function askIntakeRequest(
   const allSteps = () => [...stepsOf(category, io, draft), ...closingSteps(io, draft, files)];
   for (const step of allSteps()) {
     if (allSteps().some((current) => current.field === step.field)) await step.ask(draft);
+    await keep();
   }
-  const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
+  const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const parsed = parseRequestDraft({ category, details: draft }, today);
   if (!parsed.success) {
     await ctx.reply(ctx.t('ct-intake-request-invalid'));
@@ -189,6 +225,7 @@ async function askIntakeRequest(
     yes: ctx.t('req-summary-send'),
     no: ctx.t('req-summary-cancel'),
   });
+  await keep();
   if (!send) {
     await ctx.reply(ctx.t('ct-intake-request-dropped'));
     return;
@@ -247,6 +284,8 @@ export async function intakeDialogue(conversation: DialogueConversation, ctx: Di
     await ctx.reply(ctx.t(refusalKey('wrong_role')));
     return;
   }
+  // Everything the curator types from here on is about one family: kept so it can be taken back.
+  const transcript = keepTranscript(conversation);
   await ctx.reply(ctx.t('ct-intake-intro'));
   const phone = normalizePhone(
     await askText(conversation, ctx, {
@@ -296,22 +335,24 @@ export async function intakeDialogue(conversation: DialogueConversation, ctx: Di
     );
     return;
   }
-  await ctx.reply(ctx.t('ct-intake-saved', { phone }));
+  noteInTranscript(conversation, (await ctx.reply(ctx.t('ct-intake-saved', { phone }))).message_id);
+  await keepAboutFamily(conversation, ctx, transcript, saved.familyId);
   const wantsRequest = await askConfirm(conversation, ctx, {
     question: ctx.t('ct-intake-ask-request'),
     yes: ctx.t('ct-intake-request-yes'),
     no: ctx.t('ct-intake-request-no'),
   });
   if (!wantsRequest) {
-    await ctx.reply(ctx.t('ct-intake-done', { phone }));
+    noteInTranscript(conversation, (await ctx.reply(ctx.t('ct-intake-done', { phone }))).message_id);
+    await keepAboutFamily(conversation, ctx, transcript, saved.familyId);
     return;
   }
-  await askIntakeRequest(conversation, ctx, {
-    familyId: saved.familyId,
-    memberId: saved.memberId,
-    address: draft.address ?? null,
-    telegramId,
-  });
+  await askIntakeRequest(
+    conversation,
+    ctx,
+    { familyId: saved.familyId, memberId: saved.memberId, address: draft.address ?? null, telegramId },
+    transcript,
+  );
 }
 
 /**
@@ -341,10 +382,10 @@ export async function intakeRequestDialogue(
     await ctx.reply(ctx.t(refusalKey(loaded.reason)));
     return;
   }
-  await askIntakeRequest(conversation, ctx, {
-    familyId,
-    memberId: loaded.memberId,
-    address: loaded.address,
-    telegramId,
-  });
+  await askIntakeRequest(
+    conversation,
+    ctx,
+    { familyId, memberId: loaded.memberId, address: loaded.address, telegramId },
+    keepTranscript(conversation),
+  );
 }

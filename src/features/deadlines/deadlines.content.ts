@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, escalations, families, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
@@ -10,11 +10,26 @@ import type { FeatureNotifications } from '../delivery/notification-registry.js'
 import type { Notification } from '../delivery/notifications.repository.js';
 import { supervisorAlertKeyboard, supervisorDigestKeyboard } from './deadlines.keyboards.js';
 import { isClockRunning } from './deadlines.ladder.js';
-import { deadlineNotificationKinds } from './deadlines.usecases.js';
+import { deadlineNotificationKinds, effectiveCuratorId } from './deadlines.usecases.js';
 
 export interface DeadlineContent {
   text: string;
   replyMarkup?: InlineKeyboardMarkup;
+  stillWanted?: (tx: DbOrTx) => Promise<boolean>;
+}
+
+/**
+ * Whether a reminder still goes to the right person: the request's curator now, or their deputy while they
+ * are away (as fireEscalation chose). Read in the sending transaction (see NotificationContent.stillWanted).
+ */
+async function remindsItsCurator(tx: DbOrTx, requestId: number, recipientStaffId: number | null) {
+  const [request] = await tx
+    .select({ curatorId: requests.curatorId })
+    .from(requests)
+    .where(eq(requests.id, requestId));
+  if (!request || request.curatorId === null || recipientStaffId === null) return false;
+  if (request.curatorId === recipientStaffId) return true;
+  return (await effectiveCuratorId(tx, request.curatorId, new Date())) === recipientStaffId;
 }
 
 /** `2 ч 5 мин`, `3 д 4 ч`, `40 с`: how late, or how much time is left, in plain words. */
@@ -46,7 +61,6 @@ async function requestFacts(db: Db, requestId: number) {
       priority: requests.priority,
       status: requests.status,
       curatorId: requests.curatorId,
-      takenById: requests.takenById,
       takeDeadlineAt: requests.takeDeadlineAt,
       resolveDeadlineAt: requests.resolveDeadlineAt,
       district: districts.name,
@@ -95,8 +109,9 @@ export async function renderDeadlineNotification(
         deadline: formatRegionTime(deadline, deps.timeZone),
         regionTime: regionTimePhrase(t, deps.timeZone),
       };
-      const curatorId =
-        escalation.clock === 'resolve' ? (request.takenById ?? request.curatorId) : request.curatorId;
+      // Whoever has the request now, on either clock: taking it makes the taker its curator, and a
+      // reassignment moves it on (takenById stays with who took it first).
+      const curatorId = request.curatorId;
       if (notification.kind === deadlineNotificationKinds.reminder) {
         const leftMs = deadline.getTime() - now.getTime();
         const lines = [
@@ -114,7 +129,12 @@ export async function renderDeadlineNotification(
             : request.status === 'in_progress' || request.status === 'waiting_family'
               ? 'work'
               : 'none';
-        return { text: lines.join('\n'), replyMarkup: curatorCardKeyboard(t, request.id, stage) };
+        return {
+          text: lines.join('\n'),
+          replyMarkup: curatorCardKeyboard(t, request.id, stage),
+          // Made for the curator who had the request then: withdrawn if it went to someone else meanwhile.
+          stillWanted: (tx) => remindsItsCurator(tx, request.id, notification.recipientStaffId),
+        };
       }
       // The alert says how late the request is now; a step still in its clock explains the level.
       const stillRunning = isClockRunning(escalation.clock, request.status);

@@ -138,8 +138,9 @@ export async function fireEscalation(
     let digests: DigestDue[] = [];
     let recipients: number[] = [];
     if (step.level === 'reminder') {
-      const curatorId =
-        step.clock === 'resolve' ? (request.takenById ?? request.curatorId) : request.curatorId;
+      // The request's curator now on either clock: the taker became its curator, and a reassignment since
+      // moved it on — a reminder never goes to the curator it was taken from.
+      const curatorId = request.curatorId;
       if (curatorId !== null) {
         recipients = [await effectiveCuratorId(tx, curatorId, now)];
         notificationIds = await createRoutingRepository({ db: tx }).notifyStaff(

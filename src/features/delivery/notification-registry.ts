@@ -21,6 +21,12 @@ export interface NotificationContent {
   onUnreachable?: (tx: DbOrTx) => Promise<number[]>;
   /** Not to be sent before this moment. */
   notBefore?: Date;
+  /**
+   * Checked in the sending transaction, with the notification row locked, just before the send: false
+   * withdraws it unsent (a reminder whose request went to another curator since it was made). A change
+   * committed after this check finds the row `sent` once the send ends (retraction.ts waits for the lock).
+   */
+  stillWanted?: (tx: DbOrTx) => Promise<boolean>;
 }
 
 /** What a renderer reads: the database, the texts and the region's time zone. */

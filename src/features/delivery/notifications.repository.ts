@@ -4,6 +4,12 @@ import { familyMembers, notifications, requests, staff } from '../../db/schema/i
 
 export type Notification = typeof notifications.$inferSelect;
 
+/**
+ * The `last_error` of a notification withdrawn unsent: no longer wanted when its turn came
+ * (NotificationContent.stillWanted), or its request handed to another curator before it went (retraction.ts).
+ */
+export const withdrawnReason = 'withdrawn: no longer wanted when its turn came';
+
 /** The steps of a notification sent so far (see recordStep): the message ids of each, in order. */
 export function sentStepsOf(payload: Record<string, unknown>): number[][] {
   const steps = payload.sentSteps;

@@ -4,7 +4,12 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { FeatureNotifications, NotificationContent } from './notification-registry.js';
-import { insertNotifications, type Notification, sentStepsOf } from './notifications.repository.js';
+import {
+  insertNotifications,
+  type Notification,
+  sentStepsOf,
+  withdrawnReason,
+} from './notifications.repository.js';
 
 /**
  * A message the bot sent to a staff chat earlier, taken back: its text (or caption) replaced by a short
@@ -23,6 +28,8 @@ const retractionPayload = z.object({
   reason: z.enum(['handed_over', 'erased']),
   /** handed_over: who has the request now. */
   toStaffId: z.number().int().positive().optional(),
+  /** Deleted rather than edited (a phone intake's exchange: the curator's own messages cannot be edited). */
+  deleteFirst: z.boolean().optional(),
 });
 export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
 
@@ -62,6 +69,7 @@ export async function retractMessages(
         messageId,
         reason: reason.kind,
         ...(reason.kind === 'handed_over' ? { toStaffId: reason.toStaffId } : {}),
+        ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
       },
     })),
   );
@@ -85,26 +93,43 @@ export const notRetracted = sql`not exists (
 
 /**
  * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
- * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act).
+ * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act). Those sent
+ * are taken back; those still pending are withdrawn unsent. The rows are locked first, so a send in flight
+ * (its row held by the delivery worker) is waited for and then taken back like any other sent message.
  */
 export async function retractHandedOver(
-  db: DbOrTx,
+  db: Db,
   input: { requestId: number; toStaffId: number; kinds: readonly string[] },
 ): Promise<number[]> {
-  const sent = await db
-    .select(retractionTargetColumns)
-    .from(notifications)
-    .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
-    .where(
-      and(
-        eq(notifications.requestId, input.requestId),
-        eq(notifications.status, 'sent'),
-        inArray(notifications.kind, [...input.kinds]),
-        ne(notifications.recipientStaffId, input.toStaffId),
-        eq(staff.role, 'curator'),
-      ),
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: notifications.id, status: notifications.status, ...retractionTargetColumns })
+      .from(notifications)
+      .innerJoin(staff, eq(staff.id, notifications.recipientStaffId))
+      .where(
+        and(
+          eq(notifications.requestId, input.requestId),
+          inArray(notifications.status, ['pending', 'sent']),
+          inArray(notifications.kind, [...input.kinds]),
+          ne(notifications.recipientStaffId, input.toStaffId),
+          eq(staff.role, 'curator'),
+        ),
+      )
+      .orderBy(notifications.id)
+      .for('update', { of: notifications });
+    const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
+    if (pending.length > 0) {
+      await tx
+        .update(notifications)
+        .set({ status: 'failed', lastError: withdrawnReason })
+        .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
+    }
+    return retractMessages(
+      tx,
+      rows.filter((row) => row.status === 'sent'),
+      { kind: 'handed_over', toStaffId: input.toStaffId },
     );
-  return retractMessages(db, sent, { kind: 'handed_over', toStaffId: input.toStaffId });
+  });
 }
 
 /** The notice that replaces a message taken back, built when it is sent. */
@@ -139,6 +164,7 @@ export async function renderRetraction(
       messageId: payload.messageId,
       text,
       deleteIfNoText: payload.reason === 'erased',
+      ...(payload.deleteFirst ? { deleteFirst: true } : {}),
     },
   };
 }
@@ -159,7 +185,8 @@ export async function recordStaffView(
     messageIds: number[];
     familyId: number;
     requestId?: number | null;
-    what: 'family_card' | 'details' | 'search';
+    /** intake: a phone intake's questions and the curator's answers, deleted rather than edited. */
+    what: 'family_card' | 'details' | 'search' | 'intake';
   },
 ) {
   const [first, ...rest] = view.messageIds;

@@ -14,6 +14,7 @@ import {
   checkStaffTarget,
   findRelayStaff,
   findThread,
+  isDeactivatedStaff,
   recordEdit,
   relayableContent,
   relayFromFamily,
@@ -225,7 +226,13 @@ export function createRelayComposer() {
     const message = ctx.msg;
     if (message.text?.startsWith('/')) return next();
     const presser = ctx.member ? undefined : await findRelayStaff(ctx.deps.db, ctx.from.id);
-    if (!ctx.member && !presser) return next();
+    if (!ctx.member && !presser) {
+      // A deactivated staff member replying to a family's message: nothing goes anywhere, and they know it.
+      if (!(await isDeactivatedStaff(ctx.deps.db, ctx.from.id))) return next();
+      ctx.log.warn('message from a deactivated staff member not relayed');
+      await ctx.reply(ctx.t('relay-refused-deactivated'));
+      return;
+    }
     const side = presser ? 'staff' : 'family';
     const modes = modesOf(ctx);
     const chatId = ctx.chat.id;

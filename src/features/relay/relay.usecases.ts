@@ -60,6 +60,12 @@ export async function findRelayStaff(db: Db, telegramId: number) {
   return presser;
 }
 
+/** A staff member whom the admin deactivated: their messages reach no one, and they are told so. */
+export async function isDeactivatedStaff(db: Db, telegramId: number) {
+  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  return member !== undefined && !member.active;
+}
+
 /**
  * The request or the family a staff member may write to now (features/access): «Ответить» on a request,
  * «Ждём ответа семьи» (`question`: only a request in work), or a general question's family.

@@ -1,7 +1,8 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
-import { formatDateTime } from '../../bot/format.js';
+import { forgetDialoguesAbout } from '../../bot/dialogue/storage.js';
 import { type Language, languages } from '../../db/schema/enums.js';
+import { formatRegionTime } from '../../time.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { createInviteLink } from '../onboarding/family-invite.link.js';
 import type { PassportOwner } from '../passport/passport.usecases.js';
@@ -50,7 +51,7 @@ export async function settings(
         collectStoredData({ db: outside.deps.db }, owner),
       );
       const formatMoment = (iso: string) =>
-        formatDateTime(new Date(iso), ctx.deps.config.timeZone, ctx.language);
+        formatRegionTime(new Date(iso), ctx.deps.config.timeZone, ctx.language);
       const pieces = renderStoredData(ctx.t, data, formatMoment);
       for (const [index, piece] of pieces.entries()) {
         await ctx.reply(piece, index === pieces.length - 1 ? { reply_markup: mainMenuKeyboard(ctx.t) } : {});
@@ -76,13 +77,19 @@ export async function settings(
       if (telegramId === undefined) return;
       const result = await conversation.external(async (outside) => {
         const erased = await withdrawConsent({ db: outside.deps.db }, { ...owner, telegramId });
+        const { redis, config } = outside.deps;
         // What Redis keeps by this chat goes too; the dialogue state goes when this dialogue ends.
-        await createRelayModes({
-          redis: outside.deps.redis,
-          prefix: outside.deps.config.redisPrefix,
-        }).forget(telegramId);
+        await createRelayModes({ redis, prefix: config.redisPrefix }).forget(telegramId);
+        // So do staff dialogues about the family (a phone intake, a request on its behalf) and their state.
+        const staffDialogues = erased.familyErased
+          ? await forgetDialoguesAbout(redis, config.redisPrefix, owner.familyId)
+          : [];
         outside.log.info(
-          { familyId: owner.familyId, familyErased: erased.familyErased },
+          {
+            familyId: owner.familyId,
+            familyErased: erased.familyErased,
+            staffDialoguesEnded: staffDialogues.length,
+          },
           'consent withdrawn',
         );
         return erased;

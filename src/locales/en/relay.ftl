@@ -56,6 +56,7 @@ relay-held-gone = These messages have already been passed on.
 relay-unsupported-family = I cannot pass this kind of message to the curator. Please write text or send a photo, a document, a voice or video message.
 relay-refused-not-yours = This is not your request. Press «Write to the curator» and choose a request from the list.
 relay-refused-not-family = This button is for families registered in the bot.
+relay-refused-deactivated = Your staff account is deactivated, so this message was not sent anywhere: the family will not receive it. If this is a mistake, contact the administrator.
 
 ## Curator
 relay-staff-write = Your next message goes to the family, request № { $number }. Text, photo, document, voice or video.

@@ -1,0 +1,232 @@
+import { Queue } from 'bullmq';
+import { and, eq, sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifications, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
+import { takeRequest } from '../../src/features/curator/curator.usecases.js';
+import {
+  deadlineNotificationKinds,
+  fireEscalation,
+} from '../../src/features/deadlines/deadlines.usecases.js';
+import { withdrawnReason } from '../../src/features/delivery/notifications.repository.js';
+import { reassignRequest } from '../../src/features/supervision/supervision.usecases.js';
+import { deliveryJob } from '../../src/queue/jobs.js';
+import { queueNames } from '../../src/queue/names.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { routedRequest } from '../helpers/routed-request.js';
+import { createStaffMember } from '../helpers/routing-factories.js';
+
+/**
+ * Issue 13 §2, the reminders: a supervisor's reassignment sticks for them too. A reminder made for the
+ * previous curator but not yet sent when the request moved never reaches them; one they already have is
+ * edited to say the request was handed over, and its old «Взять в работу» changes nothing; a reminder after
+ * the move goes to the new curator, on the resolve clock too (the curator the request was taken from is no
+ * longer its curator).
+ */
+let bot: BotUnderTest;
+let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
+let connection: Redis;
+let deliveryQueue: Queue;
+
+beforeAll(async () => {
+  bot = await startBotWithEmulator();
+  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
+  connection = new Redis(bot.config.redisUrl);
+  deliveryQueue = new Queue(queueNames.delivery, { connection, prefix: bot.config.redisPrefix });
+});
+afterAll(async () => {
+  await deliveryQueue?.close();
+  connection?.disconnect();
+  await pipeline?.stop();
+  await bot?.stop();
+});
+
+const WAIT = 15_000;
+const buttonsOf = (message: StoredMessage) =>
+  message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+const reminderIn = (chatId: number, number: number) =>
+  bot.emulator
+    .messages(chatId, { from: 'bot' })
+    .filter((m) => (m.text ?? '').includes('Напоминание') && (m.text ?? '').includes(`№ ${number}`));
+
+async function answerTo(callbackQueryId: string | undefined) {
+  return eventually(
+    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+    10_000,
+    'the answer to a button press',
+  );
+}
+
+/** A routed request of `curatorName`, a colleague in the same district and their supervisor. */
+async function requestWithColleague(curatorName: string, colleagueName: string) {
+  const routed = await routedRequest(bot, { curatorName });
+  const user = (name: string) => bot.emulator.createUser({ first_name: name, language_code: 'ru' });
+  const colleagueUser = user(colleagueName);
+  const colleague = await createStaffMember(bot.db, {
+    telegramId: colleagueUser.id,
+    fullName: colleagueName,
+    districtIds: [routed.district.id],
+  });
+  const supervisorUser = user(`Руководитель ${colleagueName}`);
+  await createStaffMember(bot.db, {
+    telegramId: supervisorUser.id,
+    fullName: `Руководитель ${colleagueName}`,
+    role: 'supervisor',
+    districtIds: [routed.district.id],
+  });
+  const reassign = async () => {
+    const moved = await reassignRequest(bot.db, {
+      telegramId: supervisorUser.id,
+      requestId: routed.request.id,
+      toStaffId: colleague.id,
+    });
+    expect(moved.ok).toBe(true);
+  };
+  return { ...routed, colleagueUser, colleague, reassign };
+}
+
+/** The reminder step of a clock fires (as its timer would at half the window); returns its notifications. */
+async function fireReminder(requestId: number, clock: 'take' | 'resolve') {
+  const [row] = await bot.db.select().from(requests).where(eq(requests.id, requestId));
+  const fired = await fireEscalation(
+    {
+      db: bot.db,
+      policies: bot.config.deadlinePolicies,
+      now: clock === 'take' ? row!.takeDeadlineAt : row!.resolveDeadlineAt,
+    },
+    { requestId, clock, level: 'reminder' },
+  );
+  expect(fired.outcome).toBe('fired');
+  return fired.notificationIds;
+}
+
+const reminderRows = (requestId: number) =>
+  bot.db
+    .select({
+      id: notifications.id,
+      recipientStaffId: notifications.recipientStaffId,
+      status: notifications.status,
+      lastError: notifications.lastError,
+    })
+    .from(notifications)
+    .where(
+      and(eq(notifications.requestId, requestId), eq(notifications.kind, deadlineNotificationKinds.reminder)),
+    );
+
+describe('reminders after a reassignment', () => {
+  it('a reminder made for the previous curator and not yet sent never reaches them', async () => {
+    const { curatorUser, colleagueUser, request, reassign } = await requestWithColleague(
+      'Олег Смирнов',
+      'Анна Петрова',
+    );
+    // The timer fired for Олег; before delivery took the reminder, the supervisor gave the request to Анна.
+    const [reminderId] = await fireReminder(request.id, 'take');
+    await reassign();
+    await deliveryQueue.addBulk([deliveryJob(reminderId!)]);
+
+    await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => (m.text ?? '').includes(`передал вашу заявку № ${request.number} другому куратору`),
+      WAIT,
+    );
+    const card = await bot.emulator.waitForMessage(
+      colleagueUser.id,
+      (m) => (m.text ?? '').includes(`Руководитель передал вам заявку № ${request.number}`),
+      WAIT,
+    );
+    expect(buttonsOf(card)).toContain('Взять в работу');
+    // Withdrawn unsent: it will never go.
+    const [row] = await eventually(
+      async () => {
+        const rows = await reminderRows(request.id);
+        return rows[0]?.status === 'pending' ? undefined : rows;
+      },
+      WAIT,
+      'the reminder settled',
+    );
+    expect(row).toMatchObject({ id: reminderId, status: 'failed', lastError: withdrawnReason });
+    expect(reminderIn(curatorUser.id, request.number)).toEqual([]);
+  }, 60_000);
+
+  it('a reminder already sent says it was handed over, and its «Взять в работу» changes nothing', async () => {
+    const { curatorUser, colleagueUser, familyUser, request, reassign } = await requestWithColleague(
+      'Пётр Васильев',
+      'Зоя Кузнецова',
+    );
+    const [reminderId] = await fireReminder(request.id, 'take');
+    await deliveryQueue.addBulk([deliveryJob(reminderId!)]);
+    const reminder = await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => (m.text ?? '').includes('Напоминание'),
+      WAIT,
+    );
+    expect(buttonsOf(reminder)).toContain('Взять в работу');
+
+    const edited = bot.emulator.waitForEdit(curatorUser.id, reminder.message_id, WAIT);
+    await reassign();
+    expect((await edited).text).toBe(
+      `Заявка № ${request.number} передана другому куратору: Зоя Кузнецова. Действия по ней вам больше недоступны, кнопки убраны.`,
+    );
+    expect((await edited).reply_markup).toBeUndefined();
+    await bot.emulator.waitForMessage(
+      familyUser.id,
+      (m) => (m.text ?? '').includes(`теперь занимается куратор Зоя Кузнецова`),
+      WAIT,
+    );
+
+    // Пётр presses the «Взять в работу» he remembers under the reminder (the button as the bot wrote it).
+    const press = bot.emulator.pressButton(curatorUser.id, reminder.message_id, `cur:${request.id}:take`);
+    expect((await answerTo(press.callback_query_id)).text).toBe(
+      `Заявкой № ${request.number} теперь занимается куратор Зоя Кузнецова, у вас она больше не в работе. Если это ошибка, напишите руководителю.`,
+    );
+    const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(row).toMatchObject({ status: 'assigned', takenById: null });
+    expect(row!.curatorId).not.toBeNull();
+    const taken = await bot.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.type, 'taken')));
+    expect(taken[0]!.n).toBe(0);
+    // Nothing tells the family anyone took it.
+    const told = await bot.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outbox)
+      .where(
+        and(eq(outbox.kind, 'request_taken'), sql`(${outbox.payload}->>'requestId')::int = ${request.id}`),
+      );
+    expect(told[0]!.n).toBe(0);
+    // The new curator's card still takes it.
+    const card = await bot.emulator.waitForMessage(
+      colleagueUser.id,
+      (m) => (m.text ?? '').includes(`Руководитель передал вам заявку № ${request.number}`),
+      WAIT,
+    );
+    const take = bot.emulator.pressButtonByText(colleagueUser.id, card.message_id, 'Взять в работу');
+    expect((await answerTo(take.callback_query_id)).text).toContain('Заявка ваша');
+  }, 60_000);
+
+  it('the resolve reminder of a request in work goes to the curator it was reassigned to', async () => {
+    const { curatorUser, colleagueUser, colleague, request, reassign } = await requestWithColleague(
+      'Вера Белова',
+      'Глеб Орлов',
+    );
+    expect(
+      (await takeRequest({ db: bot.db }, { telegramId: curatorUser.id, requestId: request.id })).ok,
+    ).toBe(true);
+    await reassign();
+    const ids = await fireReminder(request.id, 'resolve');
+    await deliveryQueue.addBulk(ids.map(deliveryJob));
+
+    const reminder = await bot.emulator.waitForMessage(
+      colleagueUser.id,
+      (m) => (m.text ?? '').includes(`Напоминание: заявку № ${request.number} нужно решить`),
+      WAIT,
+    );
+    expect(buttonsOf(reminder)).toContain('Решена');
+    expect(reminder.text).not.toContain('заместитель');
+    expect((await reminderRows(request.id)).map((row) => row.recipientStaffId)).toEqual([colleague.id]);
+    expect(reminderIn(curatorUser.id, request.number)).toEqual([]);
+  }, 60_000);
+});
