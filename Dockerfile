@@ -1,4 +1,16 @@
-# The service runs TypeScript directly through tsx: one artefact for every role (--role=bot|worker|all).
+# One artefact for every role (--role=bot|worker|relay|all): the compiled JavaScript in dist/, run by node.
+# Stage 1 compiles src/ with the dev dependencies (TypeScript); the image keeps only dist/ and the
+# production dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci --ignore-scripts && npx patch-package --error-on-fail
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build && rm dist/.tsbuildinfo
+
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -6,12 +18,12 @@ COPY package.json package-lock.json ./
 COPY patches ./patches
 # Install scripts stay off for dependencies; our own patches (patch-package, a production dependency) are applied.
 RUN npm ci --omit=dev --ignore-scripts && npx patch-package --error-on-fail && npm cache clean --force
-COPY tsconfig.json ./
+# Migrations are read at start-up from ../../migrations of dist/db, as from src/db.
 COPY migrations ./migrations
-COPY src ./src
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+ENTRYPOINT ["node", "dist/main.js"]
 CMD ["--role=all"]

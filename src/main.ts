@@ -62,8 +62,11 @@ function shutdown(signal: string) {
   // During start-up: stopped as soon as start-up is over (below).
   if (stop) stopNow();
 }
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+// `on`, not `once`: under `--role=all` a role gets the group's (or the terminal's) signal and then the
+// supervisor's SIGTERM; with no listener left, the default action of that second one would kill it
+// mid-shutdown. shutdown() ignores every signal after the first.
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
 // The supervisor is gone (killed): a role must not run on unsupervised, whether started yet or not.
 if (supervised) {
   process.once('disconnect', () => shutdown('supervisor gone'));

@@ -157,15 +157,17 @@ export interface BenchChild {
 }
 
 /**
- * A TypeScript entry as its own node process (`node --import tsx`, so the pid is the process that runs
- * the code and its RSS is its own, not a launcher's).
+ * An entry as its own node process, so the pid is the process that runs the code and its RSS is its own,
+ * not a launcher's: a compiled one (`dist/main.js`, as `npm start` runs it) with plain node, a TypeScript
+ * one (the floor bot) with `node --import tsx`.
  */
 export function spawnBenchChild(entry: string, args: string[], env: Record<string, string>): BenchChild {
   // BENCH_CPU_PROF_DIR=/tmp/prof npm run bench … writes a CPU profile of each child there (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, ...args], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, entry, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,7 +8,7 @@ export interface StartedChild extends BenchChild {
 }
 
 /**
- * The service (`src/main.ts --role=…`) as its own process against the emulator, in webhook mode when the
+ * The service as `npm start` runs it (`node dist/main.js --role=…`; `npm run bench` builds dist/ first) as its own process against the emulator, in webhook mode when the
  * role receives updates (Telegram posts updates to the process, as in production behind a balancer).
  */
 export async function startServiceChild(
@@ -21,7 +21,7 @@ export async function startServiceChild(
   const secret = randomBytes(16).toString('hex');
   const receives = role === 'bot' || role === 'all';
   const child = spawnBenchChild(
-    'src/main.ts',
+    'dist/main.js',
     [`--role=${role}`],
     env.appEnv({
       TELEGRAM_API_ROOT: apiRoot,

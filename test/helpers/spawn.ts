@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const exitWithParent = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url));
+const exitWithParent = fileURLToPath(new URL('./exit-with-parent.mjs', import.meta.url));
 
 /** Process groups this test process started and has not yet seen end. */
 const groups = new Set<number>();
@@ -18,7 +18,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 /**
  * Ends every process group spawnEntry started that is still there (SIGKILL): called after each test file
  * (worker-setup.ts) and when this process exits, so a test that failed before its own stop() leaves
- * nothing behind. Children also end themselves when this process dies (exit-with-parent.ts).
+ * nothing behind. Children also end themselves when this process dies (exit-with-parent.mjs).
  */
 export function killSpawnedGroups() {
   for (const pid of groups) signalGroup(pid, 'SIGKILL');
@@ -47,9 +47,10 @@ export interface SpawnedProcess {
 }
 
 /**
- * Runs a TypeScript entry point of the project as its own process, the way `npm start` does
- * (`node --import tsx`: the pid is the process that runs the code, no launcher in between), in a process
- * group of its own so that stopping it ends everything it started.
+ * Runs an entry point of the project as its own process (the pid is the process that runs the code, no
+ * launcher in between), in a process group of its own so that stopping it ends everything it started.
+ * A TypeScript entry (`src/main.ts`) runs with `node --import tsx`, as `npm run dev` does; a compiled one
+ * (`dist/main.js`) with plain node, as `npm start` does.
  */
 export function spawnEntry(
   entry: string,
@@ -63,7 +64,8 @@ export function spawnEntry(
     keepGroupAfterExit?: boolean;
   } = {},
 ): SpawnedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, entry, ...args], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, '--import', exitWithParent, entry, ...args], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
@@ -71,7 +73,7 @@ export function spawnEntry(
       ...env,
       PATRONAZH_EXIT_WITH_PARENT: '1',
     },
-    // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.ts).
+    // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.mjs).
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });

@@ -3,6 +3,8 @@
  * interrupted (Ctrl-C, a killed vitest worker) may never reach its `stop()`; the child then notices its
  * parent is gone — its stdin pipe closes, or its parent pid changes — and ends itself through its own
  * SIGTERM handler (the service's ordered shutdown), with a hard exit after 30 s should that hang.
+ * Plain JavaScript, so that it loads as well into a compiled entry run by plain node (dist/main.js) as into
+ * a TypeScript one run with tsx.
  */
 // Only in the process spawnEntry started: a process it starts in turn (the --role=all supervisor's roles
 // inherit these --import flags) has its own parent to watch, and often no stdin pipe at all.
@@ -24,7 +26,7 @@ if (watched) {
   process.stdin.on('end', parentGone);
   process.stdin.on('error', parentGone);
   process.stdin.resume();
-  (process.stdin as unknown as { unref?: () => void }).unref?.();
+  process.stdin.unref?.();
   setInterval(() => {
     if (process.ppid !== parent) parentGone();
   }, 500).unref();
