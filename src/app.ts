@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RunnerHandle, run } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
 import { Queue, type Worker } from 'bullmq';
 import { sql as rawSql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
 import type { PatronazhBot } from './bot/create-bot.js';
+import { runHeldOffsetPolling } from './bot/intake/held-offset-polling.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
+import { createDatabaseWatch } from './db/database-outage.js';
 import { isDriverPatched } from './db/driver-patch.js';
 import { runMigrations } from './db/migrate.js';
 import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
@@ -120,6 +122,16 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   let relay: OutboxRelay | undefined;
   let reconciler: Reconciler | undefined;
   let deadlinesReconciler: DeadlinesReconciler | undefined;
+  // Workers and the relay notice PostgreSQL going away from their own failures and take the work up again the
+  // moment it answers (wait-for-database.ts, the reconciler's kick below).
+  const database =
+    runsWorkers || runsRelay
+      ? createDatabaseWatch({
+          db,
+          logger,
+          downMessage: 'PostgreSQL unreachable: jobs wait for it, the outbox stays pending',
+        })
+      : undefined;
   if (runsWorkers || runsRelay) {
     const producerConnection = createProducerConnection(config.redisUrl, 'patronazh-producer');
     producerConnection.on('error', (error) => logger.warn({ err: error }, 'producer redis connection error'));
@@ -159,6 +171,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       queues.push(housekeeping.queue);
       const routing = startRoutingWorker({
         db,
+        database,
         deliveryQueue,
         deadlines,
         logger,
@@ -167,6 +180,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       });
       const delivery = startDeliveryWorker({
         db,
+        database,
         i18n: container.i18n,
         timeZone: config.timeZone,
         notifications: createAppNotifications(),
@@ -180,6 +194,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       });
       const deadlinesWorker = startDeadlinesWorker({
         db,
+        database,
         policies: config.deadlinePolicies,
         deliveryQueue,
         scheduler: deadlines,
@@ -201,6 +216,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         logger,
         metrics,
         pollIntervalMs: options.relayPollIntervalMs,
+        database,
       });
       await relay.start();
       reconciler = createReconciler({
@@ -210,8 +226,24 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         deliveryQueue,
         logger,
         intervalMs: options.reconcileIntervalMs,
+        database,
       });
       await reconciler.start();
+      // Back from an outage: queue what piled up now, not at the next periodic pass. PostgreSQL: the outbox
+      // rows written meanwhile and the notifications whose jobs gave up; Redis: the jobs that could not be
+      // added while it was away.
+      const activeReconciler = reconciler;
+      database?.onBack(() => void activeReconciler.kick());
+      let redisWasAway = false;
+      producerConnection.on('close', () => {
+        redisWasAway = true;
+      });
+      producerConnection.on('ready', () => {
+        if (!redisWasAway) return;
+        redisWasAway = false;
+        logger.info('Redis is reachable again: queueing what waited in PostgreSQL');
+        void activeReconciler.kick();
+      });
       deadlinesReconciler = createDeadlinesReconciler({
         db,
         queue: deadlinesQueue,
@@ -258,8 +290,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       };
     } else {
       await bot.api.deleteWebhook();
-      // createBot already keeps the updates of one chat in order; different chats run concurrently.
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+      // createBot already keeps the updates of one chat in order; different chats run concurrently. An update
+      // that could be neither handled nor kept is not confirmed to Telegram (held-offset-polling.ts).
+      const redis = container.redis;
+      runner = runHeldOffsetPolling(bot, {
+        logger,
+        allowedUpdates,
+        redisAnswers: () => redis.status === 'ready',
+        databaseAnswers: () => !activeBot.database.isDown(),
+      });
     }
   }
 
@@ -290,6 +329,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       if (bot) {
         await withTimeout(bot.updatesSettled(), step, () => logger.warn('updates still in hand at shutdown'));
       }
+      // Jobs waiting for PostgreSQL give up now (they are retried from Redis or rebuilt from PostgreSQL).
+      database?.stop();
       // The relay and the reconciler produce jobs: stop them before the queues close.
       await deadlinesReconciler?.stop();
       await reconciler?.stop();

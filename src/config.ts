@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { type DeadlinePolicies, loadDeadlinePolicies } from './features/deadlines/policies.js';
+import { isTimeZone } from './time.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('ru-RU', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 

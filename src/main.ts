@@ -29,7 +29,47 @@ process.on('uncaughtException', (error, origin) => {
 // take the health endpoint and every in-flight job down with it; log it, /healthz shows the outage.
 process.on('unhandledRejection', (reason) => logger.error({ err: reason, role }, 'unhandled rejection'));
 
-let stop: () => Promise<void>;
+/** Set once the role (or the supervisor with its roles) has started; a signal before that waits for it. */
+let stop: (() => Promise<void>) | undefined;
+let shuttingDown = false;
+/** Aborted by a signal during start-up: the supervisor then ends the roles it has started so far. */
+const startUp = new AbortController();
+
+function stopNow() {
+  stop!().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
+// Installed before start-up, so that a signal during it (migrations, connecting, setWebhook) is handled too
+// (a process with no handler is killed outright, or as PID 1 in a container not at all). Whenever it comes,
+// the process ends within SHUTDOWN_TIMEOUT_MS: the timer ends it if the ordered shutdown, or a start-up
+// that hangs on an unreachable dependency, takes longer.
+function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal, starting: stop === undefined }, 'signal received');
+  const timer = setTimeout(() => {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long, exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  timer.unref();
+  startUp.abort();
+  // During start-up: stopped as soon as start-up is over (below).
+  if (stop) stopNow();
+}
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
+// The supervisor is gone (killed): a role must not run on unsupervised, whether started yet or not.
+if (supervised) {
+  process.once('disconnect', () => shutdown('supervisor gone'));
+  if (!process.connected) shutdown('supervisor gone');
+}
+
 try {
   if (role === 'all' && !supervised) {
     const { runSupervisor } = await import('./supervisor.js');
@@ -38,38 +78,18 @@ try {
       logger,
       entry: fileURLToPath(import.meta.url),
       execArgv: process.execArgv,
+      signal: startUp.signal,
     });
     stop = supervisor.stop;
   } else {
     const app = await startApp(config, { role: role as Role, logger, supervised });
     stop = app.stop;
-    if (supervised) process.send?.({ type: 'started', httpPort: app.httpPort } satisfies RoleStartedMessage);
+    if (supervised && !shuttingDown) {
+      process.send?.({ type: 'started', httpPort: app.httpPort } satisfies RoleStartedMessage);
+    }
   }
 } catch (error) {
   logger.fatal({ err: error, role }, 'start-up failed');
   process.exit(1);
 }
-
-function shutdown(signal: string) {
-  logger.info({ signal }, 'signal received');
-  const timer = setTimeout(() => {
-    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long, exiting');
-    process.exit(1);
-  }, config.shutdownTimeoutMs);
-  timer.unref();
-  stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-}
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
-// The supervisor is gone (killed): a role must not run on unsupervised. It may have gone while this role
-// was still starting, before the listener was there.
-if (supervised) {
-  process.once('disconnect', () => shutdown('supervisor gone'));
-  if (!process.connected) shutdown('supervisor gone');
-}
+if (shuttingDown) stopNow();

@@ -46,6 +46,12 @@ export async function runSupervisor(options: {
   /** The entry to run per role, with the Node flags this process has (the tsx loader). */
   entry: string;
   execArgv: string[];
+  /**
+   * Aborted when the supervisor is told to stop while it is still starting: the roles started so far are
+   * asked to end (SIGTERM), none is started or restarted any more, and this function returns once they are
+   * gone, so that `stop()` finds nothing left to wait for.
+   */
+  signal?: AbortSignal;
 }) {
   const { config, logger } = options;
   const { db, sql } = createDb(config.databaseUrl, { max: 1 });
@@ -63,9 +69,26 @@ export async function runSupervisor(options: {
     supervisedRoles.map((role) => [role, { role, restarts: 0, delayMs: FIRST_RESTART_DELAY_MS }]),
   );
   let firstStarts: Promise<void>[] = [];
+  // However this process ends (a shutdown that took too long, a crash), it takes its roles with it.
+  const killRoles = () => {
+    for (const { child } of processes.values()) child?.kill('SIGKILL');
+  };
+  process.once('exit', killRoles);
+  options.signal?.addEventListener(
+    'abort',
+    () => {
+      stopping = true;
+      for (const entry of processes.values()) {
+        clearTimeout(entry.timer);
+        entry.child?.kill('SIGTERM');
+      }
+    },
+    { once: true },
+  );
 
   function start(entry: RoleProcess): Promise<void> {
     return new Promise((resolve) => {
+      if (stopping) return resolve();
       const child = spawn(process.execPath, [...options.execArgv, options.entry, `--role=${entry.role}`], {
         env: { ...process.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', PATRONAZH_SUPERVISED: '1' },
         // stdin: a pipe the supervisor holds, closed when it dies (as is the IPC channel).
@@ -163,10 +186,16 @@ export async function runSupervisor(options: {
 
   firstStarts = [...processes.values()].map((entry) => start(entry));
   await Promise.all(firstStarts);
-  logger.info(
-    { role: 'all', httpPort, mode: config.webhook ? 'webhook' : 'polling', supervised: [...supervisedRoles] },
-    'started',
-  );
+  if (!stopping)
+    logger.info(
+      {
+        role: 'all',
+        httpPort,
+        mode: config.webhook ? 'webhook' : 'polling',
+        supervised: [...supervisedRoles],
+      },
+      'started',
+    );
 
   return {
     httpPort,
@@ -188,8 +217,6 @@ export async function runSupervisor(options: {
       logger.info('stopped');
     },
     /** Ends every role at once (the supervisor itself is being killed). */
-    killAll() {
-      for (const { child } of processes.values()) child?.kill('SIGKILL');
-    },
+    killAll: killRoles,
   };
 }

@@ -6,6 +6,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { createDatabaseWatch } from '../db/database-outage.js';
 import { type Language, languages } from '../db/schema/enums.js';
 import { createCuratorComposer } from '../features/curator/curator.composer.js';
 import { createFullDetailsComposer } from '../features/curator/curator.details.composer.js';
@@ -32,7 +33,6 @@ import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage } from './dialogue/storage.js';
 import { handleBotError } from './error-handler.js';
 import { createInFlightUpdates } from './in-flight.js';
-import { createDatabaseWatch } from './intake/database-outage.js';
 import { createFloodGuard } from './intake/flood-guard.js';
 import { createUpdateParking } from './intake/update-parking.js';
 import { createUpdateDeduplicator } from './middlewares/deduplicate-updates.js';
@@ -228,7 +228,8 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   features.use(createFallbackComposer());
 
   bot.catch((error) => handleBotError(error));
-  return Object.assign(bot, { updatesSettled: inFlight.settled });
+  // `database`: whether this process believes PostgreSQL answers (long polling holds its offset on it).
+  return Object.assign(bot, { updatesSettled: inFlight.settled, database });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;

@@ -1,7 +1,7 @@
 import { type BotError, GrammyError, HttpError } from 'grammy';
+import { isDatabaseOutage } from '../db/database-outage.js';
 import type { BotContext } from './context.js';
 import { readDialoguePrompt } from './dialogue/storage.js';
-import { isDatabaseOutage } from './intake/database-outage.js';
 
 /**
  * Tells the person what became of their message. Inside a dialogue the state from before this update was

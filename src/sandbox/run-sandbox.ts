@@ -10,6 +10,7 @@ import { startApp } from '../app.js';
 import { ConfigError, createConfig } from '../config.js';
 import { createDb } from '../db/client.js';
 import { createLogger } from '../logger.js';
+import { telegramRateLimits } from './emulator/types.js';
 import { createEmulator } from './emulator.js';
 import { checkServices } from './preflight.js';
 import { clearSandboxData, sandboxPeople, seedSandbox } from './seed.js';
@@ -47,6 +48,9 @@ const emulator = createEmulator({
   token: SANDBOX_TOKEN,
   port: Number(values.port),
   botUsername: 'patronazh_sandbox_bot',
+  // Telegram's flood limits, as Telegram enforces them: what people see in the page (replies at about one a
+  // second per chat after a short burst) is what they would see in Telegram.
+  limits: telegramRateLimits,
   // Update ids keep growing across sandbox restarts, as Telegram's do, so none is mistaken for a duplicate.
   firstUpdateId: Math.floor(Date.now() / 1000),
 });
@@ -138,7 +142,8 @@ process.stdout.write(`Патронаж sandbox is running.
     and the regional supervisor after ${formatWindow(psychologistTake * 2, 'en')}.
 
   Bot API emulator: ${u}   (service health: http://127.0.0.1:${app.httpPort}/healthz)
-    the same through its control API, e.g.:
+    with Telegram's limits on, as Telegram enforces them: 30 messages a second in all, one a second
+    to a chat after a burst of 5. The same chats through its control API, e.g.:
     curl -s ${u}/control/updates/text -d '{"user_id":${sandboxPeople[0]?.telegramId},"text":"/start"}'
     curl -s ${u}/control/chats/${sandboxPeople[0]?.telegramId}/messages?from=bot
 

@@ -1,12 +1,14 @@
 import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
+import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
 import { fireEscalation, flushDigest } from '../features/deadlines/deadlines.usecases.js';
 import type { DeadlinePolicies } from '../features/deadlines/policies.js';
 import type { Logger } from '../logger.js';
 import { deliveryJob, digestJobSchema, escalationJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
+import { withDatabaseWait } from './wait-for-database.js';
 
 /**
  * `escalate`: fires one ladder step (at most once ever, re-checked in PostgreSQL), queues its notifications
@@ -57,9 +59,12 @@ export function startDeadlinesWorker(deps: {
   scheduler: DeadlineScheduler;
   logger: Logger;
   connection: Redis;
+  /** Jobs that meet a PostgreSQL outage wait for it to answer (wait-for-database.ts). */
+  database?: DatabaseWatch;
   prefix: string;
 }) {
-  const worker = new Worker(queueNames.deadlines, createDeadlinesProcessor(deps), {
+  const processor = withDatabaseWait(createDeadlinesProcessor(deps), deps.database);
+  const worker = new Worker(queueNames.deadlines, processor, {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 16,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db, DbOrTx } from '../db/client.js';
+import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
 import type {
   NotificationContent,
@@ -20,6 +21,7 @@ import { deliveryJob, deliveryJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
 import type { SendSlots } from '../telegram/send-slots.js';
 import { planSteps, type TelegramSender } from '../telegram/telegram-sender.js';
+import { withDatabaseWait } from './wait-for-database.js';
 
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -268,20 +270,30 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 }
 
 export function startDeliveryWorker(
-  deps: DeliveryDeps & { connection: Redis; prefix: string; concurrency?: number },
+  deps: DeliveryDeps & {
+    connection: Redis;
+    prefix: string;
+    concurrency?: number;
+    /** Jobs that meet a PostgreSQL outage wait for it to answer (wait-for-database.ts). */
+    database?: DatabaseWatch;
+  },
 ) {
-  const worker = new Worker(queueNames.delivery, createDeliveryProcessor(deps), {
-    connection: deps.connection,
-    prefix: deps.prefix,
-    concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
-    // The exact limits are the Redis slots. This limiter is what makes rateLimit() work and only a loose
-    // bound on job starts: a job that finds its chat busy is put back and starts again, and if starts were
-    // capped at Telegram's 30/s those would take starts from sendable jobs (about 24 sends/s measured).
-    limiter: { max: deps.slots.limits.globalPerWindow * 10, duration: 1000 },
-    // A worker killed mid-job: its jobs come back within seconds rather than the default 30 s.
-    lockDuration: 10_000,
-    stalledInterval: 5_000,
-  });
+  const worker = new Worker(
+    queueNames.delivery,
+    withDatabaseWait(createDeliveryProcessor(deps), deps.database),
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
+      // The exact limits are the Redis slots. This limiter is what makes rateLimit() work and only a loose
+      // bound on job starts: a job that finds its chat busy is put back and starts again, and if starts were
+      // capped at Telegram's 30/s those would take starts from sendable jobs (about 24 sends/s measured).
+      limiter: { max: deps.slots.limits.globalPerWindow * 10, duration: 1000 },
+      // A worker killed mid-job: its jobs come back within seconds rather than the default 30 s.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+    },
+  );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'delivery worker error'));
   worker.on('failed', (job, error) =>
     deps.logger.warn({ err: error, jobId: job?.id }, 'delivery job failed'),

@@ -1,6 +1,7 @@
 import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
+import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
 import { routeRelayedEdit, routeRelayedMessage } from '../features/relay/relay.routing.js';
 import { routeShownCardFiles } from '../features/request-card/request-card.files.js';
@@ -17,6 +18,7 @@ import { notifyReassignment } from '../features/supervision/supervision.notices.
 import type { Logger } from '../logger.js';
 import { deliveryJob, routingJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
+import { withDatabaseWait } from './wait-for-database.js';
 
 const familyNoticeKinds = {
   request_resolved: notificationKinds.familyRequestResolved,
@@ -112,9 +114,12 @@ export function startRoutingWorker(deps: {
   logger: Logger;
   deadlines?: DeadlineScheduler;
   connection: Redis;
+  /** Jobs that meet a PostgreSQL outage wait for it to answer (wait-for-database.ts). */
+  database?: DatabaseWatch;
   prefix: string;
 }) {
-  const worker = new Worker(queueNames.routing, createRoutingProcessor(deps), {
+  const processor = withDatabaseWait(createRoutingProcessor(deps), deps.database);
+  const worker = new Worker(queueNames.routing, processor, {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 8,

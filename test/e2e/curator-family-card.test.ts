@@ -2,18 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, requestEvents } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
-import { eventually } from '../helpers/pipeline.js';
 
 /** «Карточка семьи» on the curator's request card: what the curator reads, and the trace every view leaves. */
 const bot = useE2E();
-
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
 
 describe('the family card', () => {
   it('shows the passport, the phones and the requests, and is written to the audit log', async () => {
@@ -62,7 +53,7 @@ describe('the family card', () => {
     bot.emulator.sendText(stranger.chat, '/start');
     const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
     const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:family`);
-    expect((await answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
+    expect((await bot.answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
     expect(bot.emulator.messages(stranger.chat, { from: 'bot' })).toHaveLength(1);
     expect(await bot.db.select().from(auditLog).where(eq(auditLog.requestId, request.id))).toHaveLength(1);
   });

@@ -1,40 +1,21 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages, requestEvents, requests } from '../../src/db/schema/index.js';
 import { changeStatus } from '../../src/features/curator/curator.usecases.js';
 import { cancelRequest, reopenRequest } from '../../src/features/requests/requests.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * A taken request resolved (with a comment and the family's rating) or rejected (with a reason the family
  * reads), from the buttons of the curator's card, through the emulator with real PostgreSQL and Redis.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const buttonsOf = (message: StoredMessage) =>
   message.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
-
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
 
 async function requestRow(requestId: number) {
   const [row] = await bot.db.select().from(requests).where(eq(requests.id, requestId));
@@ -115,7 +96,7 @@ describe('statuses from the curator’s card', () => {
     expect(buttonsOf(told)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
 
     const rate = bot.emulator.pressButtonByText(familyUser.id, told.message_id, '5 ⭐');
-    await answerTo(rate.callback_query_id);
+    await bot.answerTo(rate.callback_query_id);
     await eventually(async () => (await requestRow(request.id)).rating === 5, 10_000, 'the rating');
     expect((await events(request.id)).map((e) => e.type)).toContain('rated');
   });
@@ -150,26 +131,18 @@ describe('statuses from the curator’s card', () => {
 
   it('a status press on a request not in work, or from another district, changes nothing', async () => {
     const { curatorUser, request, card } = await takenRequest('Нина Котова');
-    const elsewhere = await districtByCode(bot.db, 'lipetsk-city');
-    const strangerUser = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: strangerUser.id,
-      fullName: 'Игорь Чужой',
-      districtIds: [elsewhere.id],
-    });
-    bot.emulator.sendText(strangerUser.id, '/start');
-    const somewhere = await bot.emulator.waitForMessage(strangerUser.id, undefined, 10_000);
-    const forged = bot.emulator.pressButton(
-      strangerUser.id,
-      somewhere.message_id,
-      `cur:${request.id}:resolve`,
-    );
-    expect((await answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
+    const {
+      staff: { stranger },
+    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
+    bot.emulator.sendText(stranger.chat, '/start');
+    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
+    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:resolve`);
+    expect((await bot.answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
     expect((await requestRow(request.id)).status).toBe('in_progress');
 
     // A take press on a request already in work is not a status change either.
     const stale = bot.emulator.pressButton(curatorUser.id, card.message_id, `cur:${request.id}:take`);
-    expect((await answerTo(stale.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
+    expect((await bot.answerTo(stale.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
     expect((await events(request.id)).map((e) => e.type)).toEqual(['created', 'assigned', 'taken']);
   });
 

@@ -5,7 +5,6 @@ import { cancelRequest } from '../../src/features/requests/requests.usecases.js'
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { formatRegionTime } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
-import { eventually } from '../helpers/pipeline.js';
 import { routedRequest as routedRequestOf } from '../helpers/routed-request.js';
 
 /**
@@ -21,14 +20,6 @@ const buttonsOf = (message: StoredMessage) =>
 /** A curator of `districtCode` with a chat, a family of theirs with a chat, and a routed request's card. */
 const routedRequest = (districtCode: string, curatorName: string) =>
   routedRequestOf(bot, { districtCode, curatorName });
-
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
 
 async function requestRow(requestId: number) {
   const [row] = await bot.db.select().from(requests).where(eq(requests.id, requestId));
@@ -54,7 +45,7 @@ describe('taking a request from its card', () => {
 
     const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
     const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
-    const answer = await answerTo(press.callback_query_id);
+    const answer = await bot.answerTo(press.callback_query_id);
     expect(answer.text).toBe('Заявка ваша. Семье сообщили, что вы взяли её в работу.');
 
     const row = await requestRow(request.id);
@@ -86,19 +77,19 @@ describe('taking a request from its card', () => {
     expect(notice.text).toContain(
       `Вашу заявку № ${request.number} взяли в работу (${time}), ею занимается куратор Анна Петрова.`,
     );
-    expect(notice.text).toContain('«Мои заявки»');
+    expect(notice.text).toContain('Куратор свяжется с вами здесь, в чате, или по телефону.');
   });
 
   it('a second press of take is harmless', async () => {
     const { curatorUser, familyUser, request, card } = await routedRequest('gryazi', 'Ольга Седова');
     const first = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
-    await answerTo(first.callback_query_id);
+    await bot.answerTo(first.callback_query_id);
     await bot.emulator.waitForMessage(familyUser.id, undefined, 15_000);
     const takenAt = (await requestRow(request.id)).takenAt;
 
     // The same press again (a double tap, or an old copy of the card).
     const second = bot.emulator.pressButton(curatorUser.id, card.message_id, `cur:${request.id}:take`);
-    expect((await answerTo(second.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
+    expect((await bot.answerTo(second.callback_query_id)).text).toBe('Эта заявка уже у вас в работе.');
     const row = await requestRow(request.id);
     expect(row.status).toBe('in_progress');
     expect(row.takenAt).toEqual(takenAt);
@@ -118,7 +109,7 @@ describe('taking a request from its card', () => {
     const before = await requestRow(request.id);
 
     const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:take`);
-    const answer = await answerTo(forged.callback_query_id);
+    const answer = await bot.answerTo(forged.callback_query_id);
     expect(answer.text).toContain('не из ваших районов');
 
     const after = await requestRow(request.id);
@@ -134,9 +125,9 @@ describe('taking a request from its card', () => {
     bot.emulator.sendText(familyUser.id, '/menu');
     const menu = await bot.emulator.waitForMessage(familyUser.id, undefined, 10_000);
     const byFamily = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:take`);
-    expect((await answerTo(byFamily.callback_query_id)).text).toContain('для сотрудников службы');
+    expect((await bot.answerTo(byFamily.callback_query_id)).text).toContain('для сотрудников службы');
     const malformed = bot.emulator.pressButton(familyUser.id, menu.message_id, `cur:${request.id}:steal`);
-    expect((await answerTo(malformed.callback_query_id)).text).toBe(
+    expect((await bot.answerTo(malformed.callback_query_id)).text).toBe(
       'Эта кнопка не действует. Откройте заявку из её карточки.',
     );
     expect((await requestRow(request.id)).status).toBe('assigned');
@@ -151,7 +142,7 @@ describe('taking a request from its card', () => {
     expect(cancelled.ok).toBe(true);
     const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
     const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
-    expect((await answerTo(press.callback_query_id)).text).toBe(
+    expect((await bot.answerTo(press.callback_query_id)).text).toBe(
       `Заявка № ${request.number} уже закрыта: отменена семьёй. Изменить её нельзя.`,
     );
     const refreshed = await edited;

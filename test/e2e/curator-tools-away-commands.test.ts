@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regionDate } from '../../src/bot/dialogue/questions.js';
 import { requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { effectiveCuratorId } from '../../src/features/curator-tools/curator-tools.absence.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
+import { regionDate } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { regionDate } from '../../src/bot/dialogue/questions.js';
 import { requests } from '../../src/db/schema/index.js';
-import { addDays, addYears, russianDate } from '../../src/time.js';
+import { addDays, addYears, regionDate, russianDate } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, upToServicemanBirthDate } from '../helpers/family-dialogue.js';
@@ -138,7 +137,7 @@ describe('birth dates in the passport', () => {
     await chat.press('Грязинский район', 'Населённый пункт');
     await chat.say('Грязи', 'Адрес');
     await chat.press('Пропустить', 'Есть ли в семье дети');
-    await chat.press('Добавить ребёнка', 'ФИО ребёнка');
+    await chat.press('Добавить ребёнка', 'Как зовут ребёнка');
     const child = await chat.say('Сидорова Анна', 'Дата рождения ребёнка');
     await refused(
       chat,
@@ -149,7 +148,7 @@ describe('birth dates in the passport', () => {
     await chat.say(russianDate(addDays(addYears(today, -18), 1)), 'детский сад или школу');
     await chat.press('Школа', 'Детей добавлено');
     await chat.press('Дальше', 'пожилые родственники');
-    await chat.press('Добавить родственника', 'ФИО родственника');
+    await chat.press('Добавить родственника', 'Как зовут родственника');
     const relative = await chat.say('Сидорова Мария', 'Дата рождения родственника');
     await refused(
       chat,

@@ -151,7 +151,7 @@ async function registrationUntil(stop: string) {
     ['district', async () => chat.press('Грязинский район', 'Населённый пункт')],
     ['Населённый пункт', async () => chat.say('Грязи', 'Адрес')],
     ['Адрес', async () => chat.press('Пропустить', 'Есть ли в семье дети')],
-    ['children', async () => chat.press('Добавить ребёнка', 'ФИО ребёнка')],
+    ['children', async () => chat.press('Добавить ребёнка', 'Как зовут ребёнка')],
     ['child-name', async () => chat.say('Иванова Анна Петровна', 'Дата рождения ребёнка')],
   ];
   await chat.say('/start', 'Патронаж');
@@ -170,7 +170,7 @@ async function registrationUntil(stop: string) {
 async function relativeUntil(stop: 'name' | 'birth' | 'care') {
   const chat = await registrationUntil('children');
   await chat.press('Пропустить', 'пожилые родственники');
-  await chat.press('Добавить родственника', 'ФИО родственника');
+  await chat.press('Добавить родственника', 'Как зовут родственника');
   if (stop === 'name') return chat;
   await chat.say('Иванова Нина Петровна', 'Дата рождения родственника');
   if (stop === 'birth') return chat;
@@ -318,7 +318,7 @@ const steps: FreeTextStep[] = [
     name: 'child name',
     first: true,
     reach: () => registrationUntil('child-name'),
-    question: 'ФИО ребёнка',
+    question: 'Как зовут ребёнка',
     next: 'Дата рождения ребёнка',
   },
   {
@@ -364,7 +364,7 @@ steps.push(
   {
     name: 'relative name',
     reach: () => relativeUntil('name'),
-    question: 'ФИО родственника',
+    question: 'Как зовут родственника',
     next: 'Дата рождения родственника',
   },
   {

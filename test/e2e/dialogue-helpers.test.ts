@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext, DialogueContext, DialogueConversation } from '../../src/bot/context.js';
 import { leaveDialogueOnEscape } from '../../src/bot/dialogue/escape.js';
 import { createDialogueExtras } from '../../src/bot/dialogue/extras.js';
-import { askAttachments, askChoice, askDate, askText, regionDate } from '../../src/bot/dialogue/questions.js';
+import { askAttachments, askChoice, askDate, askText } from '../../src/bot/dialogue/questions.js';
 import { createDialogueStorage } from '../../src/bot/dialogue/storage.js';
 import type { Db } from '../../src/db/client.js';
 import { createI18n } from '../../src/i18n.js';
@@ -14,6 +14,7 @@ import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
 import { createTelegramFetch } from '../../src/telegram/api-fetch.js';
 import { createSendSlots } from '../../src/telegram/send-slots.js';
+import { regionDate } from '../../src/time.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from '../helpers/env.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 

@@ -1,17 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { familyMembers, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import {
   type FamilyChat,
   familyChat,
   upToApplicantName,
   upToServicemanBirthDate,
 } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /**
  * Five or six wrong answers to one question (issue 13 §5): the answers given so far are kept, and the person
@@ -21,29 +19,9 @@ import { createStaffMember, districtByCode } from '../helpers/routing-factories.
 const WAIT = 20_000;
 const STUCK =
   'Похоже, с этим вопросом не получается — ничего страшного. Всё, что вы уже ответили, сохранено.';
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-let curatorChat: number;
-let curatorId: number;
-let districtId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-  districtId = (await districtByCode(bot.db, 'gryazi')).id;
-  curatorChat = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' }).id;
-  curatorId = (
-    await createStaffMember(bot.db, {
-      telegramId: curatorChat,
-      fullName: 'Анна Петрова',
-      districtIds: [districtId],
-    })
-  ).id;
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E({ seed: { staff: { anna: { name: 'Анна Петрова', districts: ['gryazi'] } } } });
+/** The curator of every family here. */
+const anna = () => bot.seeded.staff.anna;
 
 const buttonsOf = (m: StoredMessage) => m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 
@@ -64,8 +42,11 @@ async function stickSixTimes(chat: FamilyChat, question: string): Promise<Stored
 
 describe('a request question that will not go', () => {
   it('is left to the curator: the draft goes on and the curator reads what to ask', async () => {
-    const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+    const {
+      families: { seeded },
+    } = await bot.seed({ families: { seeded: { curator: anna() } } });
+    const { family } = seeded;
+    const user = { id: seeded.chat };
     const chat = familyChat(bot.emulator, user.id, WAIT);
     await chat.say('/menu', 'Главное меню');
     bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
@@ -93,7 +74,7 @@ describe('a request question that will not go', () => {
     expect(saved?.details).toEqual({ topic: 'documents', description: '@curator' });
     const card = await eventually(
       async () =>
-        bot.emulator.messages(curatorChat).find((m) => (m.text ?? '').includes(`№ ${saved?.number}`)),
+        bot.emulator.messages(anna().chat).find((m) => (m.text ?? '').includes(`№ ${saved?.number}`)),
       WAIT,
       'the card at the curator',
     );
@@ -101,8 +82,11 @@ describe('a request question that will not go', () => {
   });
 
   it('«Выйти в меню без сохранения» leaves as /cancel does, and says so', async () => {
-    const user = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
-    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+    const {
+      families: { seeded },
+    } = await bot.seed({ families: { seeded: { curator: anna() } } });
+    const { family } = seeded;
+    const user = { id: seeded.chat };
     const chat = familyChat(bot.emulator, user.id, WAIT);
     await chat.say('/menu', 'Главное меню');
     bot.emulator.pressReplyButton(user.id, 'Нужна помощь');

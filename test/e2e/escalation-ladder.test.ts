@@ -105,6 +105,8 @@ describe('a request nobody takes', () => {
     expect(districtAlert.text).toContain('Срок истёк только что');
     expect(districtAlert.text).not.toContain('опоздание 0');
     expect(regionalAlert.text).toContain('просрочена вдвое');
+    // Twice the window late is never «только что», however short the window.
+    expect(regionalAlert.text).toMatch(/Срок был: .+, опоздание \d+ с\./);
     expect(regionalAlert.text).toContain('Руководители района уже получили оповещение');
     for (const alert of [districtAlert, regionalAlert]) {
       expect(alert.reply_markup?.inline_keyboard.flat()).toEqual([

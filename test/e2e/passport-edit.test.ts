@@ -35,13 +35,13 @@ describe('Социальный паспорт', () => {
     await chat.say('ул. Мира, д. 1', 'Сохранили');
     await chat.next('Что-нибудь ещё?');
 
-    await chat.press('Добавить ребёнка', 'ФИО ребёнка');
+    await chat.press('Добавить ребёнка', 'Как зовут ребёнка');
     await chat.say('Иванов Илья Петрович', 'Дата рождения ребёнка');
     await chat.say('03.03.2016', 'детский сад или школу');
     await chat.press('Школа', 'Сохранили');
     await chat.next('Что-нибудь ещё?');
 
-    await chat.press('Добавить родственника', 'ФИО родственника');
+    await chat.press('Добавить родственника', 'Как зовут родственника');
     await chat.say('Петрова Нина Ивановна', 'Дата рождения родственника');
     await chat.say('02.02.1940', 'Какая помощь нужна');
     await chat.say('Уборка и покупка продуктов', 'Сохранили');
@@ -64,7 +64,7 @@ describe('Социальный паспорт', () => {
     ]);
 
     const again = await chat.say('Социальный паспорт', 'Социальный паспорт вашей семьи');
-    expect(again.text).toContain('1. Иванов Илья Петрович, 03.03.2016, Школа');
+    expect(again.text).toContain('1. Иванов Илья Петрович, 03.03.2016, ходит в школу');
     expect(again.text).toContain('Адрес: ул. Мира, д. 1');
   });
 
@@ -103,7 +103,7 @@ describe('Социальный паспорт', () => {
     bot.emulator.pressButton(user.id, actions.message_id, 'dlg:000000:4');
     await chat.next('кнопка уже не действует');
     await chat.next('можно что-то изменить');
-    await chat.press('Добавить ребёнка', 'ФИО ребёнка');
+    await chat.press('Добавить ребёнка', 'Как зовут ребёнка');
     await chat.say('Настройки', 'Настройки. Что нужно?');
     await chat.press('Закрыть', 'Главное меню');
     const household = await bot.db

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/sandbox/emulator.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
@@ -107,5 +109,84 @@ describe.each(['postgres', 'redis', 'telegram'] as const)('SIGTERM while %s does
       expect(logs).toContain('signal received');
       expect(logs.includes('stopped') || logs.includes('shutdown took too long, exiting')).toBe(true);
     }
+  }, 120_000);
+});
+
+/** Whether a process is still running (gone, or a zombie waiting to be reaped, is not). */
+function running(pid: number) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => Number(line.trim()))
+      .filter((child) => child > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+describe.each(['all', 'bot'] as const)('a signal while --role=%s is still starting', (role) => {
+  it(`ends it within SHUTDOWN_TIMEOUT_MS, leaving no process behind (PostgreSQL not answering, so start-up hangs)`, async () => {
+    const postgres = await startTcpProxy({
+      host: '127.0.0.1',
+      port: Number(new URL(process.env.DATABASE_URL!).port),
+    });
+    postgres.blackhole();
+    const databaseUrl = new URL(process.env.DATABASE_URL!);
+    databaseUrl.port = String(postgres.port);
+    const service = spawnEntry(
+      'src/main.ts',
+      [`--role=${role}`],
+      testEnv({
+        DATABASE_URL: databaseUrl.toString(),
+        REDIS_PREFIX: freshRedisPrefix(),
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:9',
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      }),
+      { keepGroupAfterExit: true },
+    );
+    const pid = service.child.pid!;
+    cleanups.push(async () => {
+      await service.stop('SIGKILL');
+      if (alive(pid)) process.kill(-pid, 'SIGKILL');
+      try {
+        process.kill(-pid, 'SIGKILL'); // its roles, should the supervisor have left any
+      } catch {
+        // the group is gone
+      }
+      await postgres.close();
+    });
+    // Start-up is under way: the supervisor has started its three roles (each waits for PostgreSQL), or the
+    // role has asked PostgreSQL for its migrations.
+    const roles = await eventually(
+      async () => {
+        if (role === 'bot') return postgres.accepted() > 0 ? [] : undefined;
+        const children = childrenOf(pid);
+        return children.length === 3 && postgres.accepted() >= 3 ? children : undefined;
+      },
+      60_000,
+      'start-up to reach PostgreSQL',
+    );
+    expect(service.logs().map((line) => line.msg)).not.toContain('started');
+
+    // To the service's own pid only, as `docker stop` or systemd's main-process signal does.
+    const signalledAt = Date.now();
+    process.kill(pid, 'SIGTERM');
+    const end = await service.exited;
+    const ms = Date.now() - signalledAt;
+
+    expect(end.signal, 'killed by the signal instead of handling it').toBeNull();
+    expect(ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS + TEARDOWN_SLACK_MS);
+    expect(service.logs().map((line) => line.msg)).toContain('signal received');
+    // None of its roles outlives it (a moment for the last SIGKILL to land).
+    await eventually(async () => roles.every((child) => !running(child)), 2000, 'its roles to end');
   }, 120_000);
 });

@@ -74,11 +74,7 @@ export async function statusOf(bot: E2EWorld, requestId: number) {
 
 /** The answer to a button press, once the bot has given it. */
 export async function answerTo(bot: E2EWorld, callbackQueryId: string | undefined) {
-  const answer = await eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    WAIT,
-    'the answer to a button press',
-  );
+  const answer = await bot.answerTo(callbackQueryId, WAIT);
   expect(answer).toBeDefined();
   return answer;
 }

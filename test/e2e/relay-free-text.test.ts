@@ -236,7 +236,7 @@ describe('a family writes outside any dialogue', () => {
     bot.emulator.sendSticker(familyUser.id);
     const answer = await chat.next();
     expect(answer.text).toBe(
-      'Такое сообщение я не могу передать куратору. Напишите текстом или пришлите фото, документ, голосовое или видео.',
+      'Такое сообщение передать куратору не получится. Напишите текстом или пришлите фото, документ, голосовое или видео.',
     );
   });
 });

@@ -122,8 +122,8 @@ describe('relay of media', () => {
     expect(`${first.text}\n${second.text}`.replace(/\s+/g, '')).toContain(long.replace(/\s+/g, ''));
 
     bot.emulator.sendSticker(F, { replyTo: asked.message_id });
-    expect((await toFamily('не могу передать')).text).toBe(
-      'Такое сообщение я не могу передать куратору. Напишите текстом или пришлите фото, документ, голосовое или видео.',
+    expect((await toFamily('передать куратору не получится')).text).toBe(
+      'Такое сообщение передать куратору не получится. Напишите текстом или пришлите фото, документ, голосовое или видео.',
     );
     bot.emulator.sendLocation(C, { latitude: 52.5, longitude: 39.9, replyTo: first.message_id });
     expect((await toCurator('не передать семье')).text).toContain('Отправьте текст, фото');

@@ -1,12 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /**
  * What the curator reads on a request's card (issue 13 §1): every answer of the family in the order asked,
@@ -15,45 +13,24 @@ import { createStaffMember, districtByCode } from '../helpers/routing-factories.
  * never see the answers.
  */
 const WAIT = 20_000;
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-let curatorChat: number;
-let curatorId: number;
-let districtId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-  districtId = (await districtByCode(bot.db, 'gryazi')).id;
-  curatorChat = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' }).id;
-  curatorId = (
-    await createStaffMember(bot.db, {
-      telegramId: curatorChat,
-      fullName: 'Анна Петрова',
-      districtIds: [districtId],
-    })
-  ).id;
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E({ seed: { staff: { anna: { name: 'Анна Петрова', districts: ['gryazi'] } } } });
+/** The curator of every family here. */
+const anna = () => bot.seeded.staff.anna;
 
 const textOf = (m: StoredMessage) => m.text ?? m.caption ?? '';
 const buttonsOf = (m: StoredMessage) => m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 
 async function registeredFamily(name: string) {
-  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  const family = await createRegisteredFamily(bot.db, {
-    telegramId: user.id,
-    curatorId,
-    districtId,
-    memberName: `${name} Иванова`,
-    children: [{ fullName: 'Петя Иванов' }],
+  const {
+    families: { family },
+  } = await bot.seed({
+    families: {
+      family: { curator: anna(), memberName: `${name} Иванова`, children: [{ fullName: 'Петя Иванов' }] },
+    },
   });
-  const chat = familyChat(bot.emulator, user.id, WAIT);
+  const chat = familyChat(bot.emulator, family.chat, WAIT);
   await chat.say('/menu', 'Главное меню');
-  return { user, chat, ...family };
+  return { ...family, user: { id: family.chat }, chat };
 }
 
 async function startRequest(chat: FamilyChat, category: string, firstQuestion: string) {
@@ -70,12 +47,12 @@ async function send(chat: FamilyChat) {
 }
 
 const cardOf = (number: number, marker = `заявка № ${number}`) =>
-  bot.emulator.waitForMessage(curatorChat, (m) => textOf(m).toLowerCase().includes(marker), WAIT);
+  bot.emulator.waitForMessage(anna().chat, (m) => textOf(m).toLowerCase().includes(marker), WAIT);
 
 /** Bot messages in the curator's chat that reply to this message. */
 const repliesTo = (messageId: number) =>
   bot.emulator
-    .messages(curatorChat, { from: 'bot' })
+    .messages(anna().chat, { from: 'bot' })
     .filter((m) => m.reply_to_message?.message_id === messageId);
 
 describe('the card carries the request', () => {
@@ -130,10 +107,10 @@ describe('the card carries the request', () => {
     expect(files[0]?.photo?.at(-1)?.file_id).toBe(familyPhoto?.photo?.at(-1)?.file_id);
     // One card and two files: nothing twice, and never faster than Telegram allows in one chat.
     const atCurator = bot.emulator
-      .messages(curatorChat, { from: 'bot' })
+      .messages(anna().chat, { from: 'bot' })
       .filter((m) => textOf(m).includes(`№ ${request.number}`));
     expect(atCurator).toHaveLength(3);
-    expect(bot.emulator.stats().perChat[String(curatorChat)]?.maxSendsPerSecond).toBeLessThanOrEqual(1);
+    expect(bot.emulator.stats().perChat[String(anna().chat)]?.maxSendsPerSecond).toBeLessThanOrEqual(1);
   });
 
   it('an urgent psychologist request shows the crisis flag first, then «прямо сейчас» first among the answers', async () => {
@@ -191,15 +168,10 @@ async function longRequest(name: string) {
 }
 
 async function staffUser(role: 'curator' | 'supervisor' | 'observer', districtCode: string, name: string) {
-  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  const district = await districtByCode(bot.db, districtCode);
-  const member = await createStaffMember(bot.db, {
-    telegramId: user.id,
-    fullName: name,
-    role,
-    districtIds: [district.id],
-  });
-  return { user, member };
+  const {
+    staff: { member },
+  } = await bot.seed({ staff: { member: { name, role, districts: [districtCode] } } });
+  return { user: { id: member.chat }, member };
 }
 
 /** Presses a button and returns the bot's answer to that press. */
@@ -261,7 +233,7 @@ describe('long answers', () => {
     expect(viewsBefore).toEqual([]);
 
     // The curator presses it: the whole answers arrive as replies to the card, each message within the limit.
-    const answer = await press(curatorChat, card.message_id, data);
+    const answer = await press(anna().chat, card.message_id, data);
     expect(answer.text).toBeUndefined();
     const full = await eventually(
       async () => {
@@ -283,7 +255,7 @@ describe('long answers', () => {
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.action, 'request_details_viewed'), eq(auditLog.requestId, request.id)));
-    expect(views.map((row) => row.staffId)).toEqual([curatorId]);
+    expect(views.map((row) => row.staffId)).toEqual([anna().id]);
   });
 });
 
@@ -304,15 +276,15 @@ describe('the same request wherever staff open it', () => {
 
     // /my: the curator opens the request; the card, its history, «Показать полностью», and the file after it.
     const list = await (async () => {
-      bot.emulator.sendText(curatorChat, '/my');
-      return bot.emulator.waitForMessage(curatorChat, (m) => textOf(m).startsWith('Открытые заявки'), WAIT);
+      bot.emulator.sendText(anna().chat, '/my');
+      return bot.emulator.waitForMessage(anna().chat, (m) => textOf(m).startsWith('Открытые заявки'), WAIT);
     })();
     const item = list.reply_markup?.inline_keyboard
       .flat()
       .find((b) => b.text.includes(`№ ${request.number}`));
-    bot.emulator.pressButton(curatorChat, list.message_id, (item as { callback_data: string }).callback_data);
+    bot.emulator.pressButton(anna().chat, list.message_id, (item as { callback_data: string }).callback_data);
     const mine = await bot.emulator.waitForMessage(
-      curatorChat,
+      anna().chat,
       (m) => textOf(m).includes('История:') && textOf(m).includes(`№ ${request.number}`),
       WAIT,
     );
@@ -374,9 +346,9 @@ describe('the same request wherever staff open it', () => {
     );
 
     // The family card («Карточка семьи» on the card): the request with the same answers, and a button to open it.
-    await press(curatorChat, delivered.message_id, `cur:${request.id}:family`);
+    await press(anna().chat, delivered.message_id, `cur:${request.id}:family`);
     const familyCard = await bot.emulator.waitForMessage(
-      curatorChat,
+      anna().chat,
       (m) => textOf(m).startsWith('Карточка семьи'),
       WAIT,
     );

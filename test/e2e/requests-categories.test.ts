@@ -2,7 +2,8 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
 import { deadlinesFor } from '../../src/features/deadlines/policies.js';
-import { detailsSchemas, todayIn } from '../../src/features/requests/requests.schemas.js';
+import { detailsSchemas } from '../../src/features/requests/requests.schemas.js';
+import { regionDate } from '../../src/time.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
@@ -183,7 +184,7 @@ describe('a registered family makes one request of every category', () => {
     expect(confirmations.map((m) => m.text?.match(/№ (\d+)/)?.[1])).toEqual(
       saved.map((r) => String(r.number)),
     );
-    const schemas = detailsSchemas(todayIn('Europe/Moscow', new Date()));
+    const schemas = detailsSchemas(regionDate(new Date(), 'Europe/Moscow'));
     for (const request of saved) {
       expect(schemas[request.category].safeParse(request.details).success).toBe(true);
       expect(request).toMatchObject({

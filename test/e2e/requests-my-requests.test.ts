@@ -183,7 +183,7 @@ describe('«Мои заявки»', () => {
     expect(sent.ok).toBe(true);
     const question = await family.chat.next('Оцените');
     await family.chat.press('4 ⭐', 'Хотите что-то добавить');
-    expect(lastCallbackAnswer()?.text).toBe('Спасибо! Ваша оценка: 4.');
+    expect(lastCallbackAnswer()?.text).toBe('Ваша оценка: 4 из 5.');
     expect(
       buttonsOf(bot.emulator.messages(family.user.id).find((m) => m.message_id === question.message_id)!),
     ).toEqual([]);

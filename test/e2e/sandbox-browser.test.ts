@@ -181,7 +181,7 @@ describe('the sandbox page in a browser', () => {
 
   it('lets the curator take the card and reply to it; the family reads the reply and answers', async () => {
     const family = pane(page, FAMILY);
-    const card = () => curator.locator('.message-row.from-bot', { hasText: `Новая заявка № ${firstNumber}` });
+    const card = () => curator.locator('.message-row.from-bot', { hasText: `аявка № ${firstNumber} ·` });
     await clickButtonOn(curator, card(), 'Взять в работу');
     // The bot answers the click with a notice (a toast over the chat, as Telegram shows it).
     await curator.locator('.toast', { hasText: 'Заявка ваша' }).waitFor({ timeout: WAIT_MS });
@@ -197,9 +197,8 @@ describe('the sandbox page in a browser', () => {
       'Здравствуйте, Мария! Я ваш куратор. Позвоню завтра в 18:30, удобно?',
     );
     const sentReply = await waitForBubble(curator, 'Позвоню завтра', 'user');
-    await expect(sentReply.locator('.quote').textContent()).resolves.toContain(
-      `Новая заявка № ${firstNumber}`,
-    );
+    // The card was taken meanwhile: it is no longer «Новая заявка».
+    await expect(sentReply.locator('.quote').textContent()).resolves.toContain(`Заявка № ${firstNumber} ·`);
     await waitForBubble(curator, `Отправлено семье · заявка № ${firstNumber}`);
     const relayed = await waitForBubble(family, 'Позвоню завтра в 18:30');
     await expect(relayed.textContent()).resolves.toContain(
@@ -222,7 +221,7 @@ describe('the sandbox page in a browser', () => {
 
   it('lets the curator resolve it with a comment; the family sees it and rates the help', async () => {
     const family = pane(page, FAMILY);
-    const card = curator.locator('.message-row.from-bot', { hasText: `Новая заявка № ${firstNumber}` });
+    const card = curator.locator('.message-row.from-bot', { hasText: `аявка № ${firstNumber} ·` });
     await clickButtonOn(curator, card, 'Решена');
     await answerWithText(
       curator,

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { EmulatorClient } from '../helpers/emulator-client.js';
 import { freePort } from '../helpers/ports.js';
 import { spawnEntry } from '../helpers/spawn.js';
@@ -34,6 +35,9 @@ describe('npm run sandbox', () => {
       await client.sendText(user.id, '/start');
       const reply = await client.waitForMessage(user.id, { timeoutMs: 10_000 });
       expect(reply.text).toContain('Патронаж');
+      // Telegram's limits are on, as Telegram enforces them, and the start says so.
+      expect(await client.limits()).toEqual(telegramRateLimits);
+      expect(sandbox.stdout()).toContain("with Telegram's limits on");
       // Short deadlines by default (src/sandbox/policies.sandbox.json), and the start says so.
       expect(sandbox.stdout()).toContain('policies.sandbox.json');
       expect(sandbox.stdout()).toContain(

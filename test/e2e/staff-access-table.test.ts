@@ -316,7 +316,7 @@ describe('a staff button pressed by someone no longer allowed', () => {
       request,
       curator.id,
       ['take'],
-      `Заявка № ${request.number} уже в работе у куратора Саша Своя. Передать её другому — кнопка «Переназначить».`,
+      `Заявка № ${request.number} уже в работе, её ведёт куратор Саша Своя. Передать её другому — кнопка «Переназначить».`,
     );
     const [row] = await bot.db
       .select({ takenById: requests.takenById })

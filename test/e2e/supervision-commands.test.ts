@@ -330,17 +330,17 @@ describe('/stats and /export', () => {
     expect(text).toContain('Средняя оценка: 4 (оценок: 2)');
     expect(text).toContain('По статусам: передана куратору 1 · в работе 1 · решена 2 · отменена семьёй 1');
     expect(text).toContain(
-      '• Данковский район: 5; в срок взяты 50% (2 из 4), решены 50% (1 из 2); медианы 2 ч / 3 д; оценка 4',
+      '• Данковский район: заявок 5; взяты в срок 50% (2 из 4), решены в срок 50% (1 из 2); медиана до взятия 2 ч, до решения 3 д; оценка 4',
     );
     expect(text).toContain(
-      '• Няня: 3; в срок взяты 50% (1 из 2), решены 50% (1 из 2); медианы 2 ч / 3 д; оценка 4',
+      '• Няня: заявок 3; взяты в срок 50% (1 из 2), решены в срок 50% (1 из 2); медиана до взятия 2 ч, до решения 3 д; оценка 4',
     );
     expect(text).toContain(
-      '• Юридическая помощь: 2; в срок взяты 50% (1 из 2), решены —; медианы 2 ч / —; оценка —',
+      '• Юридическая помощь: заявок 2; взяты в срок 50% (1 из 2), решены в срок —; медиана до взятия 2 ч, до решения —; оценка —',
     );
-    expect(text).toContain('• Ирина Первая: 2; в срок взяты 50% (1 из 2), решены 50% (1 из 2)');
-    expect(text).toContain('• Олег Второй: 2;');
-    expect(text).toContain('• без куратора: 1;');
+    expect(text).toContain('• Ирина Первая: заявок 2; взяты в срок 50% (1 из 2), решены в срок 50% (1 из 2)');
+    expect(text).toContain('• Олег Второй: заявок 2;');
+    expect(text).toContain('• без куратора: заявок 1;');
   });
 
   it('/stats takes the same filters as /export', async () => {
@@ -367,7 +367,7 @@ describe('/stats and /export', () => {
     expect(twoDistricts.text).toContain('«лип» подходит к нескольким:');
     expect(twoDistricts.text).toContain('Липецкий район');
     const unknown = await command(supervisorUser.id, '/stats Москва');
-    expect(unknown.text).toContain('Не понял «Москва».');
+    expect(unknown.text).toContain('Не удалось разобрать «Москва».');
     expect(unknown.text).toContain('Ваши районы: Данковский район.');
     const elsewhere = await command(observerUser.id, '/stats грязинский');
     expect(elsewhere.text).toBe('Этот район не входит в ваши. Выгрузка доступна только по вашим районам.');

@@ -139,6 +139,14 @@ export async function startE2E(options: E2EOptions = {}) {
           'the pipeline to settle',
         );
       },
+      /** The bot's answer to a button press, once it has given it. */
+      answerTo(callbackQueryId: string | undefined, timeoutMs = 15_000) {
+        return eventually(
+          async () => emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
+          timeoutMs,
+          'the answer to a button press',
+        );
+      },
       /** Stops the bot and starts a new one on the same prefix (dialogue state in Redis carries over). */
       async restart() {
         if (!bot) throw new Error('this harness runs no bot');
@@ -192,7 +200,7 @@ async function stopAll(stops: (() => Promise<unknown>)[]) {
 export type E2E = Awaited<ReturnType<typeof startE2E>>;
 
 /** What tests and their helpers use of a harness, whether `useE2E`'s or one a test started itself. */
-export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settled' | 'restart'>;
+export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settled' | 'answerTo' | 'restart'>;
 
 /**
  * The harness of one test file, in one line: `const bot = useE2E({ seed: { staff: {...}, families: {...} } })`
@@ -235,6 +243,7 @@ export function useE2E<S extends string = never, F extends string = never, R ext
     },
     seed: (spec) => started().seed(spec),
     settled: (timeoutMs?: number) => started().settled(timeoutMs),
+    answerTo: (callbackQueryId, timeoutMs) => started().answerTo(callbackQueryId, timeoutMs),
     restart: () => started().restart(),
   };
 }

@@ -81,7 +81,7 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
   else await chat.press('Пропустить', 'Есть ли в семье дети');
   const children = answers.children ?? [];
   for (const [index, child] of children.entries()) {
-    await chat.press(index === 0 ? 'Добавить ребёнка' : 'Добавить ещё', 'ФИО ребёнка');
+    await chat.press(index === 0 ? 'Добавить ребёнка' : 'Добавить ещё', 'Как зовут ребёнка');
     await chat.say(child.name, 'Дата рождения ребёнка');
     await chat.say(child.birthDate, 'детский сад или школу');
     await chat.press(child.institution, 'Детей добавлено');
@@ -89,7 +89,7 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
   await chat.press(children.length > 0 ? 'Дальше' : 'Пропустить', 'пожилые родственники');
   const relatives = answers.relatives ?? [];
   for (const [index, relative] of relatives.entries()) {
-    await chat.press(index === 0 ? 'Добавить родственника' : 'Добавить ещё', 'ФИО родственника');
+    await chat.press(index === 0 ? 'Добавить родственника' : 'Добавить ещё', 'Как зовут родственника');
     await chat.say(relative.name, 'Дата рождения родственника');
     await chat.press('Пропустить', 'Какая помощь нужна');
     await chat.say(relative.careNeeds, 'Родственников добавлено');

@@ -51,7 +51,18 @@ export interface SpawnedProcess {
  * (`node --import tsx`: the pid is the process that runs the code, no launcher in between), in a process
  * group of its own so that stopping it ends everything it started.
  */
-export function spawnEntry(entry: string, args: string[], env: Record<string, string>): SpawnedProcess {
+export function spawnEntry(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  options: {
+    /**
+     * Leave what the process started alone when it exits (a test that checks it ended its children
+     * itself); the group is still killed after the test file (killSpawnedGroups).
+     */
+    keepGroupAfterExit?: boolean;
+  } = {},
+): SpawnedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', exitWithParent, entry, ...args], {
     cwd: repoRoot,
     env: {
@@ -79,7 +90,7 @@ export function spawnEntry(entry: string, args: string[], env: Record<string, st
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       // Anything the process started and left behind goes with it.
-      if (pid !== undefined) {
+      if (pid !== undefined && !options.keepGroupAfterExit) {
         signalGroup(pid, 'SIGKILL');
         groups.delete(pid);
       }

@@ -12,7 +12,9 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let swallowing = false;
+  let accepted = 0;
   const server = createServer((client) => {
+    accepted += 1;
     sockets.add(client);
     client.on('error', () => client.destroy()).on('close', () => sockets.delete(client));
     if (swallowing) {
@@ -56,6 +58,8 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         });
       });
     },
+    /** Connections accepted so far (swallowed ones too). */
+    accepted: () => accepted,
     /** From now on nothing passes, and nothing is closed. */
     blackhole() {
       swallowing = true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { menuButtonOfText } from '../../features/menu/menu.keyboards.js';
 import { createI18n } from '../../i18n.js';
-import { normalizePhone, parseRussianDate, regionDate } from './questions.js';
+import { normalizePhone, parseRussianDate } from './questions.js';
 
 describe('parseRussianDate', () => {
   it('takes dd.mm.yyyy and its common variants', () => {
@@ -25,14 +25,6 @@ describe('normalizePhone', () => {
     expect(normalizePhone('79001234567')).toBe('+79001234567');
     expect(normalizePhone('9001234567')).toBe('+79001234567');
     expect(normalizePhone('+375 29 123 45 67')).toBe('+375291234567');
-  });
-});
-
-describe('regionDate', () => {
-  it('is the calendar date in the region, not in UTC', () => {
-    // 22:30 UTC on 31 Dec is already 1 Jan in Moscow.
-    expect(regionDate(Date.UTC(2025, 11, 31, 22, 30), 'Europe/Moscow')).toBe('2026-01-01');
-    expect(regionDate(Date.UTC(2025, 11, 31, 20, 30), 'Europe/Moscow')).toBe('2025-12-31');
   });
 });
 

@@ -2,7 +2,7 @@ import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { z } from 'zod';
 import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
-import { addDays, addYears, russianDate } from '../../time.js';
+import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 import { noteInTranscript } from './transcript.js';
 
@@ -384,16 +384,6 @@ export async function askConfirm(
     columns: 2,
   });
   return choice === 'yes';
-}
-
-/** The calendar date (YYYY-MM-DD) of a moment in the region's time zone: «today» is the region's today. */
-export function regionDate(epochMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(epochMs));
 }
 
 /** What a typed date turned out to be: a real date, not a date at all, or a date the calendar has not got. */

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
+import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
 import type { BotContext } from '../context.js';
-import { type DatabaseWatch, isDatabaseOutage } from './database-outage.js';
 
 /** How long a parked update is kept if PostgreSQL never comes back (the key's TTL, renewed on each park). */
 const PARKED_TTL_SECONDS = 7 * 24 * 3600;

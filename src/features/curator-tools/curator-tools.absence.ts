@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { regionDate } from '../../bot/dialogue/questions.js';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { regionDate, startOfRegionDay } from '../../time.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
 import { activeStaff } from './curator-tools.usecases.js';
 
@@ -9,35 +9,6 @@ import { activeStaff } from './curator-tools.usecases.js';
  * staff.away_until and staff.deputy_id at the moment it routes (src/features/routing), so a curator is back
  * at the date by itself: no job has to run for it.
  */
-
-/** The moment a date (yyyy-mm-dd) begins in the region's time zone. */
-export function startOfRegionDay(isoDate: string, timeZone: string): Date {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(year, month - 1, day);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(guess))
-      .map((part) => [part.type, part.value]),
-  );
-  const shown = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return new Date(guess - (shown - guess));
-}
 
 /** Who an away curator's deputy can be: an active curator sharing a district with them. */
 export async function deputyCandidates(deps: { db: Db }, telegramId: number) {
@@ -66,7 +37,7 @@ export async function setAbsence(
   return deps.db.transaction(async (tx) => {
     const presser = await activeStaff(tx, input.telegramId);
     if (presser?.role !== 'curator') return { ok: false, reason: 'wrong_role' } as const;
-    if (values.until <= regionDate(now.getTime(), deps.timeZone))
+    if (values.until <= regionDate(now, deps.timeZone))
       return { ok: false, reason: 'date_not_future' } as const;
     const repository = createCuratorToolsRepository({ db: tx });
     const deputy = (await repository.deputyCandidates(presser.id, presser.districtIds)).find(

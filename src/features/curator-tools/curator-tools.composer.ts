@@ -1,7 +1,8 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, GrammyError, type InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { editOrReply } from '../../bot/edit-or-reply.js';
+import { formatRegionTime } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
@@ -39,20 +40,6 @@ import {
   type ToolsRefusal,
   viewFamilyCardOf,
 } from './curator-tools.usecases.js';
-
-/** Sends a new message, or replaces the pressed one when the view is opened from a button. */
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-      ctx.log.debug({ err: error }, 'could not edit the view in place; sending it anew');
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
-}
 
 /** The family card in the chat, recorded so that the family's erasure takes it back. */
 async function showFamilyCard(
@@ -97,7 +84,7 @@ async function showMyPage(ctx: BotContext, page: number) {
       category: ctx.t('delivery-category', { category: item.category }),
       urgent: item.priority === 'urgent' ? 'yes' : 'no',
       overdue: item.overdue ? 'yes' : 'no',
-      deadline: formatDateTime(new Date(item.deadlineAt), timeZone, 'ru'),
+      deadline: formatRegionTime(new Date(item.deadlineAt), timeZone, 'ru'),
     }),
   }));
   const text =
@@ -109,7 +96,7 @@ async function showMyPage(ctx: BotContext, page: number) {
           page: result.page + 1,
           pages: result.pages,
         });
-  await show(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
+  await editOrReply(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
 }
 
 /**

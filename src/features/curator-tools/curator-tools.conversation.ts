@@ -1,5 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
-import { askChoice, askDate, askText, regionDate } from '../../bot/dialogue/questions.js';
+import { askChoice, askDate, askText } from '../../bot/dialogue/questions.js';
+import { regionDate } from '../../time.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
 import { deputyCandidates, setAbsence } from './curator-tools.absence.js';

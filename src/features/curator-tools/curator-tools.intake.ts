@@ -6,6 +6,7 @@ import { askChoice, askConfirm, askDate, askText, normalizePhone } from '../../b
 import { keepTranscript, noteInTranscript, type Transcript } from '../../bot/dialogue/transcript.js';
 import type { Db } from '../../db/client.js';
 import { type RequestCategory, relationships, requestCategories } from '../../db/schema/enums.js';
+import { regionDate } from '../../time.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { CONSENT_VERSION } from '../onboarding/consent/consent.js';
 import { askChildren, askRelatives } from '../passport/passport.questions.js';
@@ -27,7 +28,7 @@ import {
 } from '../requests/requests.conversation.js';
 import { categoryLabel } from '../requests/requests.render.js';
 import { createRequestsRepository } from '../requests/requests.repository.js';
-import { type AttachmentInput, parseRequestDraft, todayIn } from '../requests/requests.schemas.js';
+import { type AttachmentInput, parseRequestDraft } from '../requests/requests.schemas.js';
 import { createRequest } from '../requests/requests.usecases.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
@@ -213,7 +214,7 @@ async function askIntakeRequest(
     if (allSteps().some((current) => current.field === step.field)) await step.ask(draft);
     await keep();
   }
-  const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
+  const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const parsed = parseRequestDraft({ category, details: draft }, today);
   if (!parsed.success) {
     await ctx.reply(ctx.t('ct-intake-request-invalid'));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { startOfRegionDay } from './curator-tools.absence.js';
 import { familyCallbackSchema, myCallbackSchema } from './curator-tools.keyboards.js';
 import { parseFamilyQuery } from './curator-tools.usecases.js';
 
@@ -22,14 +21,6 @@ describe('parseFamilyQuery', () => {
     expect(parseFamilyQuery('и')).toBeUndefined();
     expect(parseFamilyQuery('%%%')).toBeUndefined();
     expect(parseFamilyQuery('я'.repeat(101))).toBeUndefined();
-  });
-});
-
-describe('startOfRegionDay', () => {
-  it('is midnight of that date in the region, not in UTC', () => {
-    expect(startOfRegionDay('2026-12-05', 'Europe/Moscow').toISOString()).toBe('2026-12-04T21:00:00.000Z');
-    expect(startOfRegionDay('2026-07-01', 'Europe/Berlin').toISOString()).toBe('2026-06-30T22:00:00.000Z');
-    expect(startOfRegionDay('2026-01-15', 'UTC').toISOString()).toBe('2026-01-15T00:00:00.000Z');
   });
 });
 

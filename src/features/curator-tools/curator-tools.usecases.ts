@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { normalizePhone } from '../../bot/dialogue/questions.js';
-import { formatDateTime } from '../../bot/format.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { fitBlocks } from '../../telegram/message-limits.js';
+import { formatRegionTime } from '../../time.js';
 import { decideFamilyAccess } from '../access/access.policy.js';
 import { authoriseRequestAction } from '../access/access.usecases.js';
 import { createCuratorRepository } from '../curator/curator.repository.js';
@@ -93,7 +93,7 @@ function historyLine(
   const data = (event.data ?? {}) as Record<string, unknown>;
   const staffId = typeof data.staffId === 'number' ? data.staffId : undefined;
   return t('ct-history-line', {
-    time: formatDateTime(event.createdAt, timeZone, 'ru'),
+    time: formatRegionTime(event.createdAt, timeZone, 'ru'),
     event: t('ct-event', {
       type: event.type,
       to: typeof data.to === 'string' ? data.to : 'none',

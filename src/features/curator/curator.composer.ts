@@ -1,6 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { editPressed } from '../../bot/edit-or-reply.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
 import { recordStaffView } from '../delivery/retraction.js';
@@ -113,16 +114,6 @@ async function showCard(ctx: BotContext, requestId: number) {
     { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
     requestId,
   );
-  if (!view || !ctx.callbackQuery?.message) return;
-  try {
-    await ctx.editMessageText(view.text, { reply_markup: view.keyboard });
-  } catch (error) {
-    // A second press on a card already showing this: nothing to change. A message that cannot be edited
-    // (not the bot's, or gone): the notice already said where the request stands.
-    if (error instanceof GrammyError && error.error_code === 400) {
-      ctx.log.debug({ err: error, requestId }, 'card not redrawn');
-      return;
-    }
-    throw error;
-  }
+  // A card that cannot be redrawn (not the bot's message, or gone) stays: the notice said where it stands.
+  if (view && ctx.callbackQuery?.message) await editPressed(ctx, view.text, view.keyboard);
 }

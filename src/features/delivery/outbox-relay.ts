@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { asc, sql as drizzleSql, eq, inArray } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { Db } from '../../db/client.js';
+import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import { outbox } from '../../db/schema/index.js';
 import type { Logger } from '../../logger.js';
 import { routingJob } from '../../queue/jobs.js';
@@ -23,6 +24,8 @@ export function createOutboxRelay(deps: {
   metrics: DeliveryMetrics;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Told when a pass fails because PostgreSQL is away, so the process watches for its return. */
+  database?: DatabaseWatch;
 }) {
   const batchSize = deps.batchSize ?? 200;
   let draining: Promise<void> | undefined;
@@ -74,6 +77,7 @@ export function createOutboxRelay(deps: {
       } catch (error) {
         // Redis or PostgreSQL away: the rows stay pending and the next wake-up or poll tries again.
         deps.logger.warn({ err: error }, 'outbox relay pass failed');
+        if (isDatabaseOutage(error)) deps.database?.markDown();
         return;
       }
     } while (wakeAgain && !stopped);

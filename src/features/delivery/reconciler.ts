@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import type { Logger } from '../../logger.js';
 import { deliveryJob, deliveryJobId, routingJob, routingJobId } from '../../queue/jobs.js';
 import { outboxEventSchema } from '../../queue/outbox.js';
@@ -57,6 +58,8 @@ export function createReconciler(deps: {
   deliveryQueue: Queue;
   logger: Logger;
   intervalMs?: number;
+  /** Told when a pass fails because PostgreSQL is away, so the process watches for its return. */
+  database?: DatabaseWatch;
 }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -114,7 +117,10 @@ export function createReconciler(deps: {
   function tick() {
     running ??= reconcileOnce()
       .then(() => undefined)
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciliation failed'))
+      .catch((error: unknown) => {
+        deps.logger.warn({ err: error }, 'reconciliation failed');
+        if (isDatabaseOutage(error)) deps.database?.markDown();
+      })
       .finally(() => {
         running = undefined;
       });
@@ -123,6 +129,11 @@ export function createReconciler(deps: {
 
   return {
     reconcileOnce,
+    /**
+     * A pass now (or the one in progress), as when PostgreSQL or Redis answers again after an outage: what
+     * piled up meanwhile is queued at once rather than at the next periodic pass.
+     */
+    kick: () => (running ? running.then(() => tick()) : tick()),
     async start() {
       await tick();
       timer = setInterval(() => void tick(), deps.intervalMs ?? 30_000);

@@ -1,5 +1,5 @@
 import type { BotContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { formatRegionTime } from '../../time.js';
 import { createFamilyInvite } from './onboarding.usecases.js';
 
 /**
@@ -13,6 +13,6 @@ export async function createInviteLink(ctx: BotContext, owner: { familyId: numbe
   );
   ctx.log.info({ familyId: owner.familyId }, 'family invite created');
   const link = `https://t.me/${ctx.me.username}?start=${payload}`;
-  const until = formatDateTime(expiresAt, ctx.deps.config.timeZone, ctx.language);
+  const until = formatRegionTime(expiresAt, ctx.deps.config.timeZone, ctx.language);
   return { link, text: ctx.t('family-invite-link', { link, until }) };
 }

@@ -1,7 +1,6 @@
-import { formatDateTime } from '../../bot/format.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
-import { regionTimePhrase } from '../../time.js';
+import { formatRegionTime, regionTimePhrase } from '../../time.js';
 import { readableDetails } from '../requests/requests.render.js';
 import type { CardAttachment, RequestCardData } from './request-card.repository.js';
 
@@ -44,9 +43,11 @@ export function cardHead(t: Translate, timeZone: string, card: RequestCardData):
     number: String(card.number),
     category: card.category,
     urgent: card.priority === 'urgent' ? 'yes' : 'no',
+    // «Новая» only while nobody has taken it: a card in work, closed or shown by /my is just «Заявка».
+    fresh: card.status === 'new' || card.status === 'assigned' ? 'yes' : 'no',
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
-    deadline: formatDateTime(card.takeDeadlineAt, timeZone, 'ru'),
+    deadline: formatRegionTime(card.takeDeadlineAt, timeZone, 'ru'),
     regionTime: regionTimePhrase(t, timeZone),
   });
   return isCrisis(card) ? `${t('card-crisis')}\n${head}` : head;

@@ -1,7 +1,8 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { formatDateTime } from '../../bot/format.js';
+import { editOrReply } from '../../bot/edit-or-reply.js';
+import { formatRegionTime } from '../../time.js';
 import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
@@ -28,29 +29,14 @@ const PAGE_SIZE = 5;
 
 type Registered = BotContext & { member: NonNullable<BotContext['member']> };
 
-/** Sends a new message, or replaces the pressed one when the view is opened from a button. */
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      // Pressing a button that leads to the same view: nothing to change, and nothing to send again.
-      if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-      ctx.log.debug({ err: error }, 'could not edit the view in place; sending it anew');
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
-}
-
 async function showRequestsPage(ctx: Registered, requestedPage: number) {
   const repository = createRequestsRepository({ db: ctx.deps.db });
   const total = await repository.countFamilyRequests(ctx.member.familyId);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(0, requestedPage), pages - 1);
   const items = await repository.familyRequestsPage(ctx.member.familyId, page * PAGE_SIZE, PAGE_SIZE);
-  const format = (date: Date) => formatDateTime(date, ctx.deps.config.timeZone, ctx.language);
-  await show(
+  const format = (date: Date) => formatRegionTime(date, ctx.deps.config.timeZone, ctx.language);
+  await editOrReply(
     ctx,
     listText(ctx.t, items, page, pages, format),
     requestsListKeyboard(ctx.t, items, page, pages),
@@ -78,7 +64,7 @@ async function showRequestCard(ctx: Registered, requestId: number) {
     reopen: canReopen(request, new Date()),
     rate: request.status === 'resolved' && request.rating === null,
   });
-  await show(ctx, text, keyboard);
+  await editOrReply(ctx, text, keyboard);
   return true;
 }
 
@@ -150,7 +136,7 @@ export function createRequestsComposer() {
     if (parsed.data.kind === 'list') {
       await ctx.answerCallbackQuery();
       const { text, keyboard } = measuresList(ctx);
-      await show(ctx, text, keyboard);
+      await editOrReply(ctx, text, keyboard);
       return;
     }
     const { code, startRequest } = parsed.data;
@@ -173,7 +159,7 @@ export function createRequestsComposer() {
       .text(ctx.t('sm-start-request'), `sm:${measure.code}:req`)
       .row()
       .text(ctx.t('sm-back'), 'sm:list');
-    await show(ctx, `${measure.title}\n\n${measure.details}\n\n${ctx.t('sm-how-to-get')}`, keyboard);
+    await editOrReply(ctx, `${measure.title}\n\n${measure.details}\n\n${ctx.t('sm-how-to-get')}`, keyboard);
   });
 
   composer.callbackQuery(/^reqs?:/, async (ctx) => {
@@ -231,7 +217,7 @@ export function createRequestsComposer() {
           await showRequestCard(registered, requestId);
           return;
         }
-        await show(
+        await editOrReply(
           ctx,
           ctx.t('req-cancel-question', { number: String(request.number) }),
           cancelConfirmKeyboard(ctx.t, requestId),

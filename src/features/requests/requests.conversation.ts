@@ -3,6 +3,7 @@ import type { DialogueContext, DialogueConversation } from '../../bot/context.js
 import { askAttachments, askChoice, askText } from '../../bot/dialogue/questions.js';
 import type { DbOrTx } from '../../db/client.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
+import { regionDate } from '../../time.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { discardHeld, heldMessagesOf } from '../relay/relay.held.js';
 import {
@@ -25,7 +26,6 @@ import {
   parseRequestDraft,
   type RequestDetailsByCategory,
   requestCategorySchema,
-  todayIn,
 } from './requests.schemas.js';
 import { createRequest } from './requests.usecases.js';
 
@@ -386,7 +386,7 @@ export async function requestDialogue(
 
   // Bounded: after MAX_SUMMARY_EDITS only «send» and «cancel» remain; a few more rounds cover a refused send.
   for (let edits = 0; edits < MAX_SUMMARY_EDITS + 3; edits++) {
-    const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
+    const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
     const parsed = parseRequestDraft({ category, details: draft }, today);
     const summary = parsed.success
       ? `${summaryText(ctx, category, parsed.data.details, files.list.length)}\n\n${ctx.t('req-summary-question')}`

@@ -2,6 +2,7 @@ import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askDate, askText, upcomingExample } from '../../bot/dialogue/questions.js';
+import { regionDate } from '../../time.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import {
   LEFT_TO_CURATOR,
@@ -9,7 +10,6 @@ import {
   type PersonRef,
   SHORT_TEXT_MAX,
   shortTextSchema,
-  todayIn,
   UPCOMING_DAYS_AHEAD,
   weekdays,
 } from './requests.schemas.js';
@@ -134,7 +134,7 @@ export async function askUpcomingDate(
   ctx: DialogueContext,
   options: { questionKey: string; example: 'tomorrow' | 'next-month' },
 ): Promise<string> {
-  const today = todayIn(ctx.deps.config.timeZone, new Date(await conversation.now()));
+  const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const example = upcomingExample(today, options.example);
   return askDate(conversation, ctx, {
     question: ctx.t(options.questionKey, { example }),

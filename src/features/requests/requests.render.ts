@@ -1,5 +1,6 @@
 import type { RequestCategory } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
+import { formatCalendarDate } from '../../time.js';
 import { LEFT_TO_CURATOR, type PersonRef, type RequestDetailsByCategory } from './requests.schemas.js';
 
 /**
@@ -18,14 +19,7 @@ export interface DetailLine {
 const person = (ref: PersonRef) => ref.name;
 
 function formatDate(isoDate: string, language: string): string {
-  if (isoDate === LEFT_TO_CURATOR) return isoDate;
-  const date = new Date(`${isoDate}T12:00:00Z`);
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'ru-RU', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return isoDate === LEFT_TO_CURATOR ? isoDate : formatCalendarDate(isoDate, language);
 }
 
 export function categoryLabel(t: Translate, category: RequestCategory): string {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  detailsSchemas,
-  isoDateSchema,
-  parseRequestDraft,
-  todayIn,
-  upcomingDateSchema,
-} from './requests.schemas.js';
+import { detailsSchemas, isoDateSchema, parseRequestDraft, upcomingDateSchema } from './requests.schemas.js';
 
 const today = '2026-03-10';
 
@@ -21,10 +15,6 @@ describe('request details schemas', () => {
     expect(upcoming.safeParse('2026-03-10').success).toBe(true);
     expect(upcoming.safeParse('2026-03-09').success).toBe(false);
     expect(upcoming.safeParse('2027-03-12').success).toBe(false);
-  });
-
-  it('takes today in the region, not in UTC', () => {
-    expect(todayIn('Europe/Moscow', new Date('2026-03-09T22:30:00Z'))).toBe('2026-03-10');
   });
 
   it('bounds texts and squeezes their spaces', () => {

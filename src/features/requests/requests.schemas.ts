@@ -38,24 +38,6 @@ export const isoDateSchema = z.string().refine(
   { error: 'not a real date' },
 );
 
-/** Building an Intl.DateTimeFormat costs far more than formatting with one: one per time zone, kept. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Today's date in the region's time zone, as `YYYY-MM-DD`. */
-export function todayIn(timeZone: string, now: Date): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(now);
-}
-
 /** How far ahead a wished date may lie: a year, and a day for a leap year. */
 export const UPCOMING_DAYS_AHEAD = 366;
 

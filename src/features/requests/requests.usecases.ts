@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import { writeOutbox } from '../../queue/outbox.js';
+import { regionDate } from '../../time.js';
 import { type DeadlinePolicies, deadlinesFor } from '../deadlines/policies.js';
 import { createRequestsRepository } from './requests.repository.js';
 import {
@@ -12,7 +13,6 @@ import {
   MAX_ATTACHMENTS,
   parseRequestDraft,
   type RequestDraft,
-  todayIn,
 } from './requests.schemas.js';
 
 export interface RequestsDeps {
@@ -61,7 +61,7 @@ export async function createRequest(
 ): Promise<CreateRequestResult> {
   const now = deps.now ?? new Date();
   const submissionKey = submissionKeySchema.parse(input.submissionKey);
-  const parsed = parseRequestDraft(input.draft, todayIn(deps.timeZone, now));
+  const parsed = parseRequestDraft(input.draft, regionDate(now, deps.timeZone));
   if (!parsed.success) {
     return {
       ok: false,

@@ -1,8 +1,8 @@
-import { formatDateTime } from '../../bot/format.js';
 import type { Language } from '../../db/schema/enums.js';
 import type { Request } from '../../db/schema/requests.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks } from '../../telegram/message-limits.js';
+import { formatRegionTime } from '../../time.js';
 import { categoryLabel, readableDetails } from './requests.render.js';
 import type { RequestsRepository } from './requests.repository.js';
 
@@ -54,6 +54,7 @@ function eventLine(t: Translate, event: HistoryEvent, when: string): string {
       hasStaff: event.staffName ? 'yes' : 'no',
       status,
       rating: typeof data.rating === 'number' ? data.rating : 0,
+      from: event.actorKind,
     }),
   });
 }
@@ -81,7 +82,7 @@ export function cardText(
     curatorName: string | undefined;
   },
 ): string {
-  const format = (date: Date) => formatDateTime(date, timeZone, language);
+  const format = (date: Date) => formatRegionTime(date, timeZone, language);
   // Details of an older shape (or erased by a consent withdrawal) must not hide the rest of the card.
   const lines = readableDetails(request.category, request.details, t, { language });
   const details: CardBlock = lines ? { lines } : t('req-card-details-unreadable');

@@ -1,8 +1,8 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
 import { forgetDialoguesAbout } from '../../bot/dialogue/storage.js';
-import { formatDateTime } from '../../bot/format.js';
 import { type Language, languages } from '../../db/schema/enums.js';
+import { formatRegionTime } from '../../time.js';
 import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { createInviteLink } from '../onboarding/family-invite.link.js';
 import type { PassportOwner } from '../passport/passport.usecases.js';
@@ -51,7 +51,7 @@ export async function settings(
         collectStoredData({ db: outside.deps.db }, owner),
       );
       const formatMoment = (iso: string) =>
-        formatDateTime(new Date(iso), ctx.deps.config.timeZone, ctx.language);
+        formatRegionTime(new Date(iso), ctx.deps.config.timeZone, ctx.language);
       const pieces = renderStoredData(ctx.t, data, formatMoment);
       for (const [index, piece] of pieces.entries()) {
         await ctx.reply(piece, index === pieces.length - 1 ? { reply_markup: mainMenuKeyboard(ctx.t) } : {});

@@ -1,6 +1,8 @@
-import { Composer, GrammyError, InputFile } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
+import { editOrReply } from '../../bot/edit-or-reply.js';
 import { requestCategories } from '../../db/schema/enums.js';
+import { formatRegionDate } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
@@ -12,7 +14,7 @@ import {
   overdueKeyboard,
   supervisionCallbackSchema,
 } from './supervision.keyboards.js';
-import { formatRegionDate, parsePeriod, type StatsPeriod } from './supervision.period.js';
+import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
 import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
@@ -310,25 +312,6 @@ async function overdueView(ctx: BotContext, viewer: SupervisionViewer, requested
     ...view.rows.map((row) => overdueLine(ctx.t, row, now)),
   ].join('\n\n');
   return { text, keyboard: overdueKeyboard(ctx.t, view.rows, view.page, view.pages) };
-}
-
-async function editOrReply(ctx: BotContext, text: string, keyboard?: ReturnType<typeof overdueKeyboard>) {
-  const options = keyboard ? { reply_markup: keyboard } : {};
-  if (!ctx.callbackQuery?.message) {
-    await ctx.reply(text, options);
-    return;
-  }
-  try {
-    await ctx.editMessageText(text, options);
-  } catch (error) {
-    if (error instanceof GrammyError && error.description.includes('message is not modified')) return;
-    // A message the bot cannot edit (not its own): the answer comes as a new message instead.
-    if (error instanceof GrammyError && error.description.includes("can't be edited")) {
-      await ctx.reply(text, options);
-      return;
-    }
-    throw error;
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Db } from '../../db/client.js';
 import type { Translate } from '../../i18n.js';
-import { formatRegionTime } from '../../time.js';
-import { formatRegionDate, periodLabel, type StatsPeriod } from './supervision.period.js';
+import { formatRegionDate, formatRegionTime } from '../../time.js';
+import { periodLabel, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, formatDuration, formatRating, statusLabel } from './supervision.render.js';
 import {
   createSupervisionRepository,

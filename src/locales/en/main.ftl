@@ -40,7 +40,10 @@ staff-invite-already-staff = This account is already connected as staff. To chan
 delivery-request-card =
     { $urgent ->
         [yes] 🔴 Urgent request № { $number } · { delivery-category }
-       *[no] New request № { $number } · { delivery-category }
+       *[no] { $fresh ->
+            [yes] New request № { $number } · { delivery-category }
+           *[no] Request № { $number } · { delivery-category }
+        }
     }
     District: { $district }
     Family: { $family }
@@ -473,7 +476,10 @@ req-event-taken = { $hasStaff ->
        *[no] the request was taken
     }
 req-event-status_changed = status: { $status }
-req-event-message = message
+req-event-message = { $from ->
+        [staff] message from the curator
+       *[family] your message to the curator
+    }
 req-event-escalated = a supervisor is watching the request
 req-event-reassigned = the request was passed to another curator
 req-event-rated = you rated the help: { $rating } of 5
@@ -502,9 +508,9 @@ req-reopened = The request is back in work. The curator sees it in the request's
 req-cannot-reopen = Only a resolved request can be returned to work, within 7 days.
 req-not-found = There is no such request among yours.
 req-rating-question = Please rate the help with request № { $number }: from 1 (poor) to 5 (excellent).
-req-rated = Thank you! Your rating: { $rating }.
+req-rated = Your rating: { $rating } out of 5.
 req-cannot-rate = Only a resolved request can be rated.
-req-rating-comment-question = Thank you for rating request № { $number } with { $rating }. Anything to add? Type it — or press «Skip».
+req-rating-comment-question = Thank you for the rating! Anything to add? Write a few words about the help with request № { $number } — or press «Skip».
 req-rating-thanks = Thank you! Your feedback on request № { $number } is saved.
 
 sm-title = Support measures for families of mobilized servicemen. Press a section to learn more.

@@ -13,7 +13,7 @@ access-closed = Заявка № { $number } уже закрыта: { $status ->
    *[cancelled] отменена семьёй
   }. Изменить её нельзя.
 access-not-taken = Заявка № { $number } ещё не взята в работу. Сначала нажмите «Взять в работу».
-access-taken-by-other = Заявка № { $number } уже в работе у куратора { $curator }. Передать её другому — кнопка «Переназначить».
+access-taken-by-other = Заявка № { $number } уже в работе, её ведёт куратор { $curator }. Передать её другому — кнопка «Переназначить».
 
 # A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
 retracted-handed-over = Заявка № { $number } передана другому куратору: { $curator }. Действия по ней вам больше недоступны, кнопки убраны.

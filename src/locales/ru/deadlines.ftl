@@ -18,9 +18,12 @@ dl-alert =
        *[resolve] Её не решили.
     }
     { $category }, { $district }.
-    { $justNow ->
-        [yes] Срок истёк только что: { $deadline } { $regionTime }.
-       *[no] Срок был: { $deadline } { $regionTime }, опоздание { $late }.
+    { $level ->
+        [regional] Срок был: { $deadline } { $regionTime }, опоздание { $late }.
+       *[district] { $justNow ->
+            [yes] Срок истёк только что: { $deadline } { $regionTime }.
+           *[no] Срок был: { $deadline } { $regionTime }, опоздание { $late }.
+        }
     }
     Куратор: { $curator }.
 dl-alert-regional-note = Руководители района уже получили оповещение.

@@ -40,7 +40,10 @@ staff-invite-already-staff = Этот аккаунт уже подключён �
 delivery-request-card =
     { $urgent ->
         [yes] 🔴 Срочная заявка № { $number } · { delivery-category }
-       *[no] Новая заявка № { $number } · { delivery-category }
+       *[no] { $fresh ->
+            [yes] Новая заявка № { $number } · { delivery-category }
+           *[no] Заявка № { $number } · { delivery-category }
+        }
     }
     Район: { $district }
     Семья: { $family }
@@ -66,7 +69,7 @@ delivery-family-assigned =
     }
     Заявитель: { $name }
     Район: { $district }
-    Кто в семье и что ей уже положено — в карточке семьи, кнопка ниже. Заявки семьи будут приходить сюда.
+    Кто в семье и какие меры поддержки она уже получает — в карточке семьи, кнопка ниже. Заявки семьи будут приходить сюда.
 delivery-family-without-curator =
     Семья зарегистрировалась в районе «{ $district }», но там нет активного куратора.
     Назначьте куратора семье (номер семьи в системе: { $familyId }).
@@ -209,7 +212,7 @@ onboarding-joined =
 
 ## Социальный паспорт (B)
 passport-ask-applicant-name = Как вас зовут? Напишите, пожалуйста, фамилию, имя и отчество.
-passport-hint-name = Напишите, пожалуйста, ФИО буквами, например: Иванова Мария Петровна.
+passport-hint-name = Напишите, пожалуйста, фамилию, имя и отчество буквами, например: Иванова Мария Петровна.
 passport-ask-relationship = Кем вы приходитесь военнослужащему?
 passport-relationship = { $value ->
         [wife] Жена
@@ -228,7 +231,7 @@ passport-ask-more-children = Детей добавлено: { $count }. Доба
 passport-add-child = Добавить ребёнка
 passport-add-another-child = Добавить ещё
 passport-next = Дальше
-passport-ask-child-name = ФИО ребёнка:
+passport-ask-child-name = Как зовут ребёнка? Напишите фамилию, имя и отчество.
 passport-ask-child-birth-date = Дата рождения ребёнка (ДД.ММ.ГГГГ):
 passport-ask-child-institution = Ребёнок ходит в детский сад или школу?
 passport-institution = { $value ->
@@ -240,7 +243,7 @@ passport-ask-relatives = Есть ли пожилые родственники �
 passport-ask-more-relatives = Родственников добавлено: { $count }. Добавить ещё?
 passport-add-relative = Добавить родственника
 passport-add-another-relative = Добавить ещё
-passport-ask-relative-name = ФИО родственника:
+passport-ask-relative-name = Как зовут родственника? Напишите фамилию, имя и отчество.
 passport-ask-relative-birth-date = Дата рождения родственника (ДД.ММ.ГГГГ). Можно пропустить.
 passport-ask-relative-care-needs = Какая помощь нужна? Например: покупка продуктов, уборка, сопровождение к врачу.
 passport-which-field = Что изменить?
@@ -267,7 +270,11 @@ passport-line-children = Дети: { $count ->
         [0] нет
        *[other] { $count }
     }
-passport-line-child = { $index }. { $name }, { $date }, { passport-institution }
+passport-line-child = { $index }. { $name }, { $date }, { $value ->
+        [kindergarten] ходит в детский сад
+        [school] ходит в школу
+       *[none] никуда не ходит
+    }
 passport-line-relatives = Родственники, которым нужен уход: { $count ->
         [0] нет
        *[other] { $count }
@@ -438,7 +445,7 @@ req-created-urgent =
     Срочная заявка № { $number } принята и прямо сейчас передаётся куратору. С вами свяжутся как можно скорее.
     Если станет тяжелее, не ждите — звоните:
     { $contacts }
-req-delivered-curator = Заявка № { $number } доставлена куратору. Куратор по заявке — { $curator }.
+req-delivered-curator = Заявка № { $number } доставлена куратору. Ею займётся { $curator }.
 req-delivered-supervisors = Заявка № { $number } передана руководителю кураторов вашего района — он назначит куратора.
 
 req-status-new = принята
@@ -477,7 +484,10 @@ req-event-taken = { $hasStaff ->
        *[no] заявку взяли в работу
     }
 req-event-status_changed = статус: { $status }
-req-event-message = сообщение
+req-event-message = { $from ->
+        [staff] сообщение от куратора
+       *[family] ваше сообщение куратору
+    }
 req-event-escalated = заявку взял на контроль руководитель
 req-event-reassigned = заявку передали другому куратору
 req-event-rated = вы оценили работу: { $rating } из 5
@@ -506,9 +516,9 @@ req-reopened = Заявка снова в работе. Куратор увид�
 req-cannot-reopen = Вернуть в работу можно только решённую заявку и не позже чем через 7 дней.
 req-not-found = Такой заявки нет среди ваших.
 req-rating-question = Оцените, пожалуйста, как вам помогли по заявке № { $number }: от 1 (плохо) до 5 (отлично).
-req-rated = Спасибо! Ваша оценка: { $rating }.
+req-rated = Ваша оценка: { $rating } из 5.
 req-cannot-rate = Оценить можно только решённую заявку.
-req-rating-comment-question = Спасибо за оценку { $rating } по заявке № { $number }. Хотите что-то добавить? Напишите — или нажмите «Пропустить».
+req-rating-comment-question = Спасибо за оценку! Хотите что-то добавить? Напишите пару слов о помощи по заявке № { $number } — или нажмите «Пропустить».
 req-rating-thanks = Спасибо! Ваш отзыв по заявке № { $number } сохранён.
 
 sm-title = Меры поддержки для семей мобилизованных. Нажмите на раздел, чтобы узнать подробнее.
@@ -621,7 +631,7 @@ cur-done-resolved = Заявка № { $number } решена. Семья пол
 cur-done-rejected = Заявка № { $number } отклонена. Семья получит причину.
 cur-family-taken =
     Вашу заявку № { $number } взяли в работу ({ $time }), ею занимается куратор { $curator }.
-    Куратор свяжется с вами. Следить за заявкой можно в «Мои заявки».
+    Куратор свяжется с вами здесь, в чате, или по телефону.
 cur-family-resolved =
     Ваша заявка № { $number } решена.
     Комментарий куратора ({ $curator }): { $comment }

@@ -14,7 +14,10 @@ sup-scope-categories = {" "}(только категории: { $list })
 sup-no-curator = без куратора
 sup-unit-days = { $n } д
 sup-unit-hours = { $n } ч
-sup-unit-minutes = { $n } мин
+sup-unit-minutes = { $n ->
+        [0] меньше минуты
+       *[other] { $n } мин
+    }
 sup-share = { $percent }% ({ $part } из { $whole })
 sup-status = { $status ->
         [new] новая
@@ -51,7 +54,7 @@ sup-card-deadlines = Взять до: { $take } · решить до: { $resolve
 sup-reassign-ask = Кому передать заявку № { $number }? В скобках — сколько открытых заявок у куратора.
 sup-reassign-family-ask = Кому передать семью (заявка № { $number }) со всеми её открытыми заявками?
 sup-reassign-nobody = В районе семьи нет другого активного куратора. Добавьте куратора через администратора или оставьте заявку за нынешним.
-sup-reassigned = Заявка № { $number } передана: { $curator }. Куратор, прежний куратор и семья получат сообщение.
+sup-reassigned = Заявка № { $number } передана: { $curator }. Новый и прежний кураторы и семья получат сообщение.
 sup-reassigned-already = Заявку № { $number } уже ведёт куратор { $curator }.
 sup-family-reassigned = Семья передана: { $curator }. Открытые заявки: { $requests }. Кураторы и семья получат сообщение.
 sup-family-reassigned-already = Семью уже ведёт куратор { $curator }.
@@ -87,7 +90,7 @@ sup-notice-family-from = Руководитель передал вашу сем
 sup-family-request-reassigned = Вашей заявкой № { $number } теперь занимается куратор { $curator }. Куратор свяжется с вами; следить за заявкой можно в «Мои заявки».
 sup-family-curator-changed = Ваш новый куратор — { $curator }. Куратор будет на связи по всем вашим заявкам; написать можно через «Написать куратору».
 
-sup-period-invalid = Не понял период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить район и категорию словами: /stats 2026-11 Грязинский няня.
+sup-period-invalid = Не удалось разобрать период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить район и категорию словами: /stats 2026-11 Грязинский няня.
 sup-stats-title = 📊 Статистика за { $period }
 sup-stats-scope = Охват: { $scope }
 sup-stats-filter = Отбор: { $filter }
@@ -101,7 +104,7 @@ sup-stats-by-status = По статусам: { $list }
 sup-stats-by-district = По районам:
 sup-stats-by-category = По категориям:
 sup-stats-by-curator = По кураторам:
-sup-stats-line = • { $name }: { $created }; в срок взяты { $taken }, решены { $resolved }; медианы { $medianTake } / { $medianResolve }; оценка { $rating }
+sup-stats-line = • { $name }: заявок { $created }; взяты в срок { $taken }, решены в срок { $resolved }; медиана до взятия { $medianTake }, до решения { $medianResolve }; оценка { $rating }
 sup-stats-empty = За этот период заявок нет.
 
 sup-find-usage = Напишите после /find номер заявки, телефон или часть имени. Например: /find 1042, /find +79001234567, /find Иванова
@@ -112,7 +115,7 @@ sup-find-no-requests = Заявок пока нет.
 sup-find-request = № { $number } · { $category } — { $status }
 
 sup-export-usage = Формат: /export [период] [район] [категория]. Например: /export, /export 2026-11, /export 7d Грязинский няня. Район и категорию пишите словами, можно началом слова.
-sup-filter-unknown = Не понял «{ $word }». Примеры: { $command } 7d — 7 дней, { $command } 2026-11 — ноябрь 2026, { $command } 2026-11 Грязинский няня — район и категория словами, можно началом слова. Ваши районы: { $districts }. Категории: { $categories }.
+sup-filter-unknown = Не удалось разобрать «{ $word }». Примеры: { $command } 7d — 7 дней, { $command } 2026-11 — ноябрь 2026, { $command } 2026-11 Грязинский няня — район и категория словами, можно началом слова. Ваши районы: { $districts }. Категории: { $categories }.
 sup-filter-ambiguous = «{ $word }» подходит к нескольким: { $options }. Напишите точнее — например, название целиком.
 sup-export-district-out-of-scope = Этот район не входит в ваши. Выгрузка доступна только по вашим районам.
 sup-export-category-out-of-scope = Эта категория не входит в ваши. Выгрузка доступна только по вашим категориям.

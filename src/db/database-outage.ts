@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../logger.js';
+import type { Db } from './client.js';
 
 /** Driver and socket codes that mean "PostgreSQL cannot be reached right now", not "this query is wrong". */
 const unreachableCodes = new Set([
@@ -46,21 +46,31 @@ export function isDatabaseOutage(error: unknown, depth = 0): boolean {
 
 /**
  * What this process believes about PostgreSQL. A failed query marks it away; from then on it is probed every
- * `probeIntervalMs` until a `select 1` answers. Handlers look here before starting work they could not finish.
+ * `probeIntervalMs` until a `select 1` answers. Handlers look here before starting work they could not finish;
+ * work that waited for the database is taken up again at once when it answers (`whenUp`, `onBack`).
  */
 export function createDatabaseWatch({
   db,
   logger,
   probeIntervalMs = 1000,
+  downMessage = 'PostgreSQL unreachable: updates are kept in Redis until it is back',
 }: {
   db: Db;
   logger: Logger;
   probeIntervalMs?: number;
+  /** Logged (warn) when this process first finds PostgreSQL away: what it does meanwhile. */
+  downMessage?: string;
 }) {
   let down = false;
   let probing: NodeJS.Timeout | undefined;
   let stopped = false;
   const waiters = new Set<() => void>();
+  const backListeners = new Set<() => void>();
+
+  function wakeWaiters() {
+    for (const waiter of waiters) waiter();
+    waiters.clear();
+  }
 
   async function probe() {
     probing = undefined;
@@ -69,8 +79,8 @@ export function createDatabaseWatch({
       await db.execute(sql`select 1`);
       down = false;
       logger.info('PostgreSQL is reachable again');
-      for (const waiter of waiters) waiter();
-      waiters.clear();
+      wakeWaiters();
+      for (const listener of backListeners) listener();
     } catch {
       probing = setTimeout(() => void probe(), probeIntervalMs);
       probing.unref();
@@ -79,23 +89,27 @@ export function createDatabaseWatch({
 
   return {
     isDown: () => down,
+    isStopped: () => stopped,
     markDown() {
       if (down || stopped) return;
       down = true;
-      logger.warn('PostgreSQL unreachable: updates are kept in Redis until it is back');
+      logger.warn(downMessage);
       probing = setTimeout(() => void probe(), probeIntervalMs);
       probing.unref();
     },
-    /** Resolves when PostgreSQL is believed reachable (at once if it is). */
+    /** Resolves when PostgreSQL is believed reachable (at once if it is), or when the watch stops. */
     whenUp(): Promise<void> {
-      if (!down) return Promise.resolve();
+      if (!down || stopped) return Promise.resolve();
       return new Promise((resolve) => waiters.add(resolve));
+    },
+    /** Called each time PostgreSQL answers again after this process found it away. */
+    onBack(listener: () => void) {
+      backListeners.add(listener);
     },
     stop() {
       stopped = true;
       clearTimeout(probing);
-      for (const waiter of waiters) waiter();
-      waiters.clear();
+      wakeWaiters();
     },
   };
 }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { createDb } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { curatorsWithAFamilyEach } from '../helpers/bulk-delivery.js';
+import { freshRedisPrefix, TEST_BOT_TOKEN, testConfig } from '../helpers/env.js';
+import { eventually } from '../helpers/pipeline.js';
+import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
+
+const CURATORS = 3;
+const CARDS = 30;
+/** Longer than a delivery job's backoff (2 + 4 s): without waiting for the database, its attempts run out. */
+const OUTAGE_MS = Number(process.env.OUTAGE_MS ?? 30_000);
+/** The periodic passes are pushed out of the test's reach: only what happens on reconnection can deliver. */
+const HOUR = 3_600_000;
+
+/**
+ * Cards are being delivered (one a second per curator's chat) when the workers and the relay lose
+ * PostgreSQL (they reach it through a proxy the test cuts) for longer than a delivery job's retries last.
+ * When it answers again every card reaches its curator, with the reconciler's periodic pass an hour away:
+ * the jobs that met the outage waited for the database instead of giving up, and the relay queued what
+ * piled up as soon as it was back. Prints how long after the database was back the last card arrived.
+ */
+describe('cards being delivered when PostgreSQL goes away', () => {
+  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 2 });
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let redisProxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let emulator: Emulator;
+  const apps: RunningApp[] = [];
+  // postgres.js reports a failed reconnect to the cut proxy as an unhandled rejection (main.ts logs those).
+  const unexpected: unknown[] = [];
+  const onRejection = (error: unknown) => {
+    if ((error as { code?: string }).code !== 'ECONNREFUSED') unexpected.push(error);
+  };
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onRejection);
+    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
+    await emulator.start();
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    const proxied = new URL(process.env.DATABASE_URL!);
+    proxied.port = String(proxy.port);
+    const redisUrl = new URL(process.env.REDIS_URL!);
+    redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    redisUrl.port = String(redisProxy.port);
+    const config = testConfig({
+      DATABASE_URL: proxied.toString(),
+      REDIS_URL: redisUrl.toString(),
+      TELEGRAM_API_ROOT: emulator.url,
+      REDIS_PREFIX: freshRedisPrefix(),
+    });
+    const common = {
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      reconcileIntervalMs: HOUR,
+      relayPollIntervalMs: HOUR,
+    };
+    apps.push(await startApp(config, { ...common, role: 'relay' }));
+    apps.push(await startApp(config, { ...common, role: 'worker' }));
+  });
+
+  afterAll(async () => {
+    await proxy?.restore().catch(() => undefined);
+    await redisProxy?.restore().catch(() => undefined);
+    for (const app of apps.reverse()) await app.stop();
+    await proxy?.close();
+    await redisProxy?.close();
+    await emulator?.stop();
+    await sql.end();
+    process.off('unhandledRejection', onRejection);
+  });
+
+  it('Redis back: requests confirmed while it was away reach their curators without waiting for a pass', async () => {
+    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'krasnoe', 2);
+    await redisProxy.cut();
+    // Committed in PostgreSQL; the relay is woken by NOTIFY but cannot queue them.
+    const created = await createConfirmedRequestsInBulk(db, familyIds, 4);
+    await eventually(
+      async () => (await sql`select count(*)::int as n from outbox where status = 'pending'`)[0]!.n >= 4,
+      10_000,
+      'the outbox rows waiting',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await redisProxy.restore();
+    const backAt = Date.now();
+    const cardsOf = (chat: number) =>
+      emulator.messages(chat, { from: 'bot' }).map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
+    const all = await eventually(
+      async () =>
+        created.every((request, index) =>
+          cardsOf(chats[index % chats.length]!).includes(`№ ${request.number}`),
+        ),
+      60_000,
+      'every card after Redis is back',
+    ).catch(() => false);
+    console.info(JSON.stringify({ redisBackToCardsSeconds: Math.round((Date.now() - backAt) / 100) / 10 }));
+    expect(all).toBe(true);
+  }, 120_000);
+
+  it('PostgreSQL back: every card reaches its curator without waiting for the periodic pass', async () => {
+    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'gryazi', CURATORS);
+    const created = await createConfirmedRequestsInBulk(db, familyIds, CARDS);
+    const cardsIn = (chat: number) =>
+      emulator.messages(chat, { from: 'bot' }).filter((message) => /№ \d+/.test(message.text ?? ''));
+    const arrived = () => chats.reduce((sum, chat) => sum + cardsIn(chat).length, 0);
+    const missing = () =>
+      created.filter(
+        (request, index) =>
+          !cardsIn(chats[index % CURATORS]!).some((message) => message.text?.includes(`№ ${request.number}`)),
+      );
+    await eventually(async () => arrived() >= CURATORS, 60_000, 'the first cards');
+
+    await proxy.cut();
+    const atCut = arrived();
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    await proxy.restore();
+    const backAt = Date.now();
+
+    const everyCard = await eventually(
+      async () => missing().length === 0,
+      60_000,
+      'every card at its curator',
+    ).catch(() => false);
+    console.info(
+      JSON.stringify({
+        cards: CARDS,
+        atCut,
+        outageSeconds: OUTAGE_MS / 1000,
+        missing: missing().length,
+        secondsFromBackToLastCard: Math.round((Date.now() - backAt) / 100) / 10,
+      }),
+    );
+    // Each curator has each of their cards; a card whose send was in flight at the cut may come twice.
+    expect(everyCard).toBe(true);
+    expect(missing()).toEqual([]);
+    expect(arrived()).toBeLessThanOrEqual(CARDS + CURATORS);
+    // Every notification of both outages is sent: none pending, none given up.
+    expect(await notificationStatusCounts(db)).toEqual({ sent: CARDS + 4 });
+    expect(unexpected).toEqual([]);
+  }, 180_000);
+});
