@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { messages } from '../../src/db/schema/index.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import type { BotUnderTest } from '../helpers/bot-app.js';
 import { curatorsWithAFamilyEach } from '../helpers/bulk-delivery.js';
+import type { E2EWorld } from '../helpers/e2e.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { type OwnPostgres, startOwnPostgres } from '../helpers/own-postgres.js';
 import { eventually } from '../helpers/pipeline.js';
 import { freePort } from '../helpers/ports.js';
 import { createConfirmedRequestsInBulk } from '../helpers/routing-factories.js';
+import { seedWorld } from '../helpers/seed.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 import { body, takenRequest } from './relay-fixtures.js';
 
@@ -82,7 +83,9 @@ async function health() {
 
 describe('PostgreSQL restarted and stopped under load', () => {
   it('loses nothing, keeps every role running and shows the outage on /healthz', async () => {
-    const like = { db: database.db, emulator } as unknown as BotUnderTest;
+    const world = { db: database.db, emulator };
+    // The fixtures need only the database, the emulator and seeding (not a bot in this process).
+    const like = { ...world, seed: (spec) => seedWorld(world, spec) } as E2EWorld;
     const { C, F, card, family, toFamily } = await takenRequest(like);
     emulator.sendText(C, 'Напишите, пожалуйста, удобное время.', { replyTo: card.message_id });
     const asked = await toFamily('удобное время');
@@ -103,6 +106,23 @@ describe('PostgreSQL restarted and stopped under load', () => {
 
     const created = await createConfirmedRequestsInBulk(database.db, familyIds, cardCount);
     const outageSeen: string[] = [];
+    const copiesNow = () =>
+      emulator
+        .messages(C, { from: 'bot' })
+        .slice(curatorSide)
+        .filter((m) => body(m).includes('Семья: ')).length;
+    // After the last stop: how long until the curator gets the first copy, and until every message written
+    // up to the database's return is there (the rest of the wait is the chat's pace of one a second).
+    let resumed: Promise<{ firstCopy: number; caughtUp: number }> | undefined;
+    const watchResumption = async (backAt: number, writtenBy: number) => {
+      const before = copiesNow();
+      let firstCopy = Number.NaN;
+      for (const until = backAt + 300_000; Date.now() < until; await sleep(200)) {
+        if (Number.isNaN(firstCopy) && copiesNow() > before) firstCopy = (Date.now() - backAt) / 1000;
+        if (sent.slice(0, writtenBy).every((word) => copies().includes(word))) break;
+      }
+      return { firstCopy, caughtUp: (Date.now() - backAt) / 1000 };
+    };
     for (let i = 0; i < restarts; i += 1) {
       await postgres.restart();
       await sleep(1500);
@@ -116,6 +136,7 @@ describe('PostgreSQL restarted and stopped under load', () => {
         await sleep(1000);
       }
       await postgres.start();
+      if (i === stops - 1) resumed = watchResumption(Date.now(), sent.length);
       await sleep(2000);
     }
     writing = false;
@@ -137,13 +158,14 @@ describe('PostgreSQL restarted and stopped under load', () => {
       'every card delivered',
     ).catch(() => false);
     const cardsAt = Date.now();
-    const copies = () =>
-      emulator
+    function copies() {
+      return emulator
         .messages(C, { from: 'bot' })
         .slice(curatorSide)
         .map(body)
         .filter((text) => text.includes('Семья: '))
         .map((text) => `Семья: ${text.split('Семья: ')[1]}`);
+    }
     const allMessages = await eventually(
       async () => sent.every((word) => copies().includes(word)),
       180_000 + sent.length * 1000,
@@ -188,6 +210,12 @@ describe('PostgreSQL restarted and stopped under load', () => {
         readInOrder: JSON.stringify(firstTimes) === JSON.stringify(sent),
         secondsToCards: Math.round((cardsAt - settleFrom) / 1000),
         secondsToSettle: Math.round((Date.now() - settleFrom) / 1000),
+        ...(resumed
+          ? await resumed.then((r) => ({
+              secondsFromBackToFirstCopy: r.firstCopy,
+              secondsFromBackToCaughtUp: r.caughtUp,
+            }))
+          : {}),
         familyDuplicates,
         roleExits: exits.length,
         crashes: crashes.length,

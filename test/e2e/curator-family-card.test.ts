@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, requestEvents } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
+import { strangerCurator } from '../helpers/routed-request.js';
 
 /** «Карточка семьи» on the curator's request card: what the curator reads, and the trace every view leaves. */
 const bot = useE2E();
@@ -47,13 +48,8 @@ describe('the family card', () => {
     expect(events.at(-1)).toMatchObject({ type: 'family_card_viewed', actorStaffId: curator.id });
 
     // A curator of another district gets a refusal, reads nothing, and leaves no view behind.
-    const {
-      staff: { stranger },
-    } = await bot.seed({ staff: { stranger: { name: 'Игорь', districts: ['lipetsk-city'] } } });
-    bot.emulator.sendText(stranger.chat, '/start');
-    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
-    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:family`);
-    expect((await bot.answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
+    const stranger = await strangerCurator(bot, 'Игорь');
+    expect((await stranger.press(`cur:${request.id}:family`)).text).toContain('не из ваших районов');
     expect(bot.emulator.messages(stranger.chat, { from: 'bot' })).toHaveLength(1);
     expect(await bot.db.select().from(auditLog).where(eq(auditLog.requestId, request.id))).toHaveLength(1);
   });

@@ -6,7 +6,7 @@ import { cancelRequest, reopenRequest } from '../../src/features/requests/reques
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
-import { routedRequest } from '../helpers/routed-request.js';
+import { routedRequest, strangerCurator } from '../helpers/routed-request.js';
 
 /**
  * A taken request resolved (with a comment and the family's rating) or rejected (with a reason the family
@@ -131,13 +131,8 @@ describe('statuses from the curator’s card', () => {
 
   it('a status press on a request not in work, or from another district, changes nothing', async () => {
     const { curatorUser, request, card } = await takenRequest('Нина Котова');
-    const {
-      staff: { stranger },
-    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
-    bot.emulator.sendText(stranger.chat, '/start');
-    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
-    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:resolve`);
-    expect((await bot.answerTo(forged.callback_query_id)).text).toContain('не из ваших районов');
+    const stranger = await strangerCurator(bot);
+    expect((await stranger.press(`cur:${request.id}:resolve`)).text).toContain('не из ваших районов');
     expect((await requestRow(request.id)).status).toBe('in_progress');
 
     // A take press on a request already in work is not a status change either.

@@ -5,7 +5,7 @@ import { cancelRequest } from '../../src/features/requests/requests.usecases.js'
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { formatRegionTime } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
-import { routedRequest as routedRequestOf } from '../helpers/routed-request.js';
+import { routedRequest as routedRequestOf, strangerCurator } from '../helpers/routed-request.js';
 
 /**
  * «Взять в работу» on the curator's request card: the whole way through the emulator — the bot role takes
@@ -100,16 +100,10 @@ describe('taking a request from its card', () => {
 
   it('a curator of another district pressing a forged take changes nothing and is refused', async () => {
     const { request } = await routedRequest('gryazi', 'Светлана Орлова');
-    const {
-      staff: { stranger },
-    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
-    // Any message in the stranger's own chat will do to carry the forged button data.
-    bot.emulator.sendText(stranger.chat, '/start');
-    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, 10_000);
+    const stranger = await strangerCurator(bot);
     const before = await requestRow(request.id);
 
-    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:take`);
-    const answer = await bot.answerTo(forged.callback_query_id);
+    const answer = await stranger.press(`cur:${request.id}:take`);
     expect(answer.text).toContain('не из ваших районов');
 
     const after = await requestRow(request.id);

@@ -1,27 +1,15 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { effectiveCuratorId } from '../../src/features/curator-tools/curator-tools.absence.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
 import { regionDate } from '../../src/time.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /** Absence with a deputy, and what each role finds in its command menu and its /help. */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 /** A date `days` ahead as people type it (dd.mm.yyyy), in the region's time zone. */
 function typedDate(days: number) {
@@ -31,26 +19,18 @@ function typedDate(days: number) {
 
 describe('absence', () => {
   it('sends a new request of the away curator’s family to the deputy, and to the curator again after /back', async () => {
-    const district = await districtByCode(bot.db, 'gryazi');
-    const annaUser = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-    const anna = await createStaffMember(bot.db, {
-      telegramId: annaUser.id,
-      fullName: 'Анна Петрова',
-      districtIds: [district.id],
-    });
-    const borisUser = bot.emulator.createUser({ first_name: 'Борис', language_code: 'ru' });
-    const boris = await createStaffMember(bot.db, {
-      telegramId: borisUser.id,
-      fullName: 'Борис Орлов',
-      districtIds: [district.id],
-    });
-    const { family, member } = await createRegisteredFamily(bot.db, {
-      telegramId: bot.emulator.createUser({ first_name: 'Мария' }).id,
-      curatorId: anna.id,
-      districtId: district.id,
+    const {
+      staff: { anna, boris },
+      families: { maria },
+    } = await bot.seed({
+      staff: {
+        anna: { name: 'Анна Петрова', districts: ['gryazi'] },
+        boris: { name: 'Борис Орлов', districts: ['gryazi'] },
+      },
+      families: { maria: { curator: 'anna' } },
     });
 
-    const chat = familyChat(bot.emulator, annaUser.id);
+    const chat = familyChat(bot.emulator, anna.chat);
     await chat.say('/away', 'До какой даты');
     // Today is not an absence: the curator is asked again.
     const today = typedDate(0);
@@ -70,12 +50,10 @@ describe('absence', () => {
     // At the date she is back by herself: routing and reminders compare with the time.
     expect(await effectiveCuratorId(bot.db, anna.id, away!.awayUntil!)).toBe(anna.id);
 
-    const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
-    const card = await bot.emulator.waitForMessage(
-      borisUser.id,
-      (m) => m.text?.includes(`№ ${request.number}`) ?? false,
-      15_000,
-    );
+    const {
+      requests: { request },
+    } = await bot.seed({ requests: { request: { family: maria, routedTo: boris } } });
+    const card = request.card!;
     expect(card.text).toContain('Новая заявка');
     const [routed] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
     expect(routed!.curatorId).toBe(boris.id);
@@ -85,28 +63,21 @@ describe('absence', () => {
       .where(eq(requestEvents.requestId, request.id))
       .orderBy(asc(requestEvents.id));
     expect(events.at(-1)).toMatchObject({ type: 'assigned', data: { staffId: boris.id, via: 'deputy' } });
-    expect(bot.emulator.messages(annaUser.id).some((m) => m.text?.includes(`№ ${request.number}`))).toBe(
-      false,
-    );
+    expect(bot.emulator.messages(anna.chat).some((m) => m.text?.includes(`№ ${request.number}`))).toBe(false);
 
     await chat.say('/back', 'С возвращением');
     const [present] = await bot.db.select().from(staff).where(eq(staff.id, anna.id));
     expect(present).toMatchObject({ awayUntil: null, deputyId: null });
     expect(await effectiveCuratorId(bot.db, anna.id)).toBe(anna.id);
-    const next = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
-    await bot.emulator.waitForMessage(
-      annaUser.id,
-      (m) => m.text?.includes(`№ ${next.number}`) ?? false,
-      15_000,
-    );
+    await bot.seed({ requests: { next: { family: maria, routedTo: anna } } });
     expect((await chat.say('/back')).text).toContain('отсутствие не отмечено');
   });
 
   it('is for curators: a supervisor typing /away is told so', async () => {
-    const district = await districtByCode(bot.db, 'gryazi');
-    const user = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
-    await createStaffMember(bot.db, { telegramId: user.id, role: 'supervisor', districtIds: [district.id] });
-    const reply = await familyChat(bot.emulator, user.id).say('/away');
+    const {
+      staff: { vera },
+    } = await bot.seed({ staff: { vera: { name: 'Вера', role: 'supervisor', districts: ['gryazi'] } } });
+    const reply = await familyChat(bot.emulator, vera.chat).say('/away');
     expect(reply.text).toBe('Эта команда недоступна для вашей роли. Список ваших команд — /help.');
   });
 });
@@ -170,10 +141,12 @@ describe('command menus and help', () => {
   });
 
   it('are set at /start for people who registered or were invited before the menus existed', async () => {
-    const memberUser = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });
-    await createRegisteredFamily(bot.db, { telegramId: memberUser.id });
-    const curatorUser = bot.emulator.createUser({ first_name: 'Олег', language_code: 'ru' });
-    await createStaffMember(bot.db, { telegramId: curatorUser.id, districtIds: [] });
+    const {
+      staff: { oleg },
+      families: { nina },
+    } = await bot.seed({ staff: { oleg: { name: 'Олег' } }, families: { nina: {} } });
+    const memberUser = { id: nina.chat };
+    const curatorUser = { id: oleg.chat };
     expect(chatMenu(memberUser.id)).toBeUndefined();
     await familyChat(bot.emulator, memberUser.id).say('/start', 'уже зарегистрированы');
     await familyChat(bot.emulator, curatorUser.id).say('/start', 'уже подключён как сотрудник');
@@ -188,9 +161,10 @@ describe('command menus and help', () => {
   });
 
   it('gives an observer no family data: /my and /family are refused for the role', async () => {
-    const user = bot.emulator.createUser({ first_name: 'Глеб', language_code: 'ru' });
-    await createStaffMember(bot.db, { telegramId: user.id, role: 'observer', regional: true });
-    const chat = familyChat(bot.emulator, user.id);
+    const {
+      staff: { gleb },
+    } = await bot.seed({ staff: { gleb: { name: 'Глеб', role: 'observer', regional: true } } });
+    const chat = familyChat(bot.emulator, gleb.chat);
     expect((await chat.say('/my')).text).toContain('недоступна для вашей роли');
     expect((await chat.say('/family Иванова')).text).toContain('недоступна для вашей роли');
     const help = await chat.say('/help');

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   consentEvents,
   families,
@@ -10,36 +10,23 @@ import {
   servicemen,
 } from '../../src/db/schema/index.js';
 import { computeStats } from '../../src/features/supervision/supervision.usecases.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /**
  * Phone intake: a curator registers a family that does not use Telegram and makes a request on its behalf;
  * the request follows the usual path to the curator, and the family can join in Telegram later.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('phone intake', () => {
   it('registers the family with oral consent, and its request reaches the curator’s card, /my and the statistics', async () => {
-    const district = await districtByCode(bot.db, 'lipetsk-city');
-    const user = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-    const curator = await createStaffMember(bot.db, {
-      telegramId: user.id,
-      fullName: 'Анна Петрова',
-      districtIds: [district.id],
-    });
+    const {
+      staff: { curator },
+    } = await bot.seed({ staff: { curator: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } });
+    const user = { id: curator.chat };
+    const district = curator.districts[0]!;
     const chat = familyChat(bot.emulator, user.id);
 
     await chat.say('/intake', 'Регистрируем семью по телефону');
@@ -206,14 +193,10 @@ describe('phone intake', () => {
   });
 
   it('is refused to a family member and to a supervisor', async () => {
-    const district = await districtByCode(bot.db, 'gryazi');
-    const supervisorUser = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: supervisorUser.id,
-      role: 'supervisor',
-      districtIds: [district.id],
-    });
-    expect((await familyChat(bot.emulator, supervisorUser.id).say('/intake')).text).toContain(
+    const {
+      staff: { vera },
+    } = await bot.seed({ staff: { vera: { name: 'Вера', role: 'supervisor', districts: ['gryazi'] } } });
+    expect((await familyChat(bot.emulator, vera.chat).say('/intake')).text).toContain(
       'недоступна для вашей роли',
     );
     const stranger = bot.emulator.createUser({ first_name: 'Пётр', language_code: 'ru' });

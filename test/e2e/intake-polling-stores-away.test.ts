@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { messages } from '../../src/db/schema/index.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import type { BotUnderTest } from '../helpers/bot-app.js';
+import type { E2EWorld } from '../helpers/e2e.js';
 import { TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { type OwnPostgres, startOwnPostgres } from '../helpers/own-postgres.js';
 import { eventually } from '../helpers/pipeline.js';
 import { freePort } from '../helpers/ports.js';
+import { seedWorld } from '../helpers/seed.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 import { body, takenRequest } from './relay-fixtures.js';
 
@@ -83,7 +84,9 @@ afterAll(async () => {
 
 describe('long polling while PostgreSQL and Redis are both away', () => {
   it("does not confirm a family's message it could not keep, and delivers it when they are back", async () => {
-    const like = { db: database.db, emulator } as unknown as BotUnderTest;
+    const world = { db: database.db, emulator };
+    // The fixtures need only the database, the emulator and seeding (not a bot in this process).
+    const like = { ...world, seed: (spec) => seedWorld(world, spec) } as E2EWorld;
     const { C, F, card, family, toFamily } = await takenRequest(like);
     emulator.sendText(C, 'Когда вам удобно созвониться?', { replyTo: card.message_id });
     const asked = await toFamily('удобно созвониться');

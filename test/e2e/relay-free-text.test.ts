@@ -1,14 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachments, heldMessages, messages, requests } from '../../src/db/schema/index.js';
 import { withdrawConsent } from '../../src/features/settings/settings.usecases.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { routedRequest } from '../helpers/routed-request.js';
-import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { eventually } from '../helpers/pipeline.js';
+import { curatorWithFamily, routedRequest } from '../helpers/routed-request.js';
+import { createConfirmedRequest } from '../helpers/routing-factories.js';
 import { answerTo, body, buttonsOf, WAIT } from './relay-fixtures.js';
 
 /**
@@ -17,17 +16,7 @@ import { answerTo, body, buttonsOf, WAIT } from './relay-fixtures.js';
  * chooses in one tap (a request, a general question, a new request), and what they typed waits for that
  * choice in PostgreSQL, through a restart of the bot.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 /**
  * Restarts the bot once the chat's last update has been handled to the end (its chat lock released): a
@@ -52,18 +41,9 @@ const heldOf = (memberId: number) =>
 
 /** A family of its own curator, with no request yet; both chats. */
 async function familyWithoutRequests(districtCode: string, curatorName: string) {
-  const district = await districtByCode(bot.db, districtCode);
-  const curatorUser = bot.emulator.createUser({ first_name: curatorName, language_code: 'ru' });
-  const curator = await createStaffMember(bot.db, {
-    telegramId: curatorUser.id,
-    fullName: curatorName,
-    districtIds: [district.id],
-  });
-  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family, member } = await createRegisteredFamily(bot.db, {
-    telegramId: familyUser.id,
-    curatorId: curator.id,
-    districtId: district.id,
+  const { curatorUser, curator, familyUser, family, member } = await curatorWithFamily(bot, {
+    districtCode,
+    curatorName,
   });
   const chat = familyChat(bot.emulator, familyUser.id);
   await chat.say('/menu', 'Главное меню');

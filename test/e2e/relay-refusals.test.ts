@@ -10,6 +10,7 @@ import {
 } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
+import { strangerCurator } from '../helpers/routed-request.js';
 import { answerTo, delivered, messagesOf, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
@@ -22,19 +23,9 @@ const bot = useE2E();
 describe('relay refusals', () => {
   it('a curator of another district: a forged «Ответить» is refused and their message goes nowhere', async () => {
     const { F, request } = await takenRequest(bot);
-    const {
-      staff: { stranger },
-    } = await bot.seed({ staff: { stranger: { name: 'Игорь Чужой', districts: ['lipetsk-city'] } } });
-    bot.emulator.sendText(stranger.chat, '/start');
-    const somewhere = await bot.emulator.waitForMessage(stranger.chat, undefined, WAIT);
-    const forged = bot.emulator.pressButton(stranger.chat, somewhere.message_id, `cur:${request.id}:reply`);
-    expect((await answerTo(bot, forged.callback_query_id))?.text).toContain('не из ваших районов');
-    const forgedWait = bot.emulator.pressButton(
-      stranger.chat,
-      somewhere.message_id,
-      `cur:${request.id}:wait`,
-    );
-    expect((await answerTo(bot, forgedWait.callback_query_id))?.text).toContain('не из ваших районов');
+    const stranger = await strangerCurator(bot);
+    expect((await stranger.press(`cur:${request.id}:reply`)).text).toContain('не из ваших районов');
+    expect((await stranger.press(`cur:${request.id}:wait`)).text).toContain('не из ваших районов');
 
     bot.emulator.sendText(stranger.chat, 'Здравствуйте, это чужой куратор.');
     await bot.emulator.waitForMessage(stranger.chat, undefined, WAIT);

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   consentEvents,
   families,
@@ -8,17 +8,10 @@ import {
   householdMembers,
   servicemen,
 } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
-let bot: BotUnderTest;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useE2E({ pipeline: false });
 
 async function registeredPerson(name: string, phone: string) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });

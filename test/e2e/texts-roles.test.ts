@@ -1,44 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requestEvents, requests } from '../../src/db/schema/index.js';
 import { deadlinesFor } from '../../src/features/deadlines/policies.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { curatorWithFamily } from '../helpers/routed-request.js';
 
 /**
  * Issue 13 §6: what each role reads is true for that role — the curator's /my flags what is overdue, the
  * family's history lists only what concerns the family, observers and regional supervisors are told
  * what this chat is for them.
  */
-let bot: BotUnderTest;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useE2E({ pipeline: false });
 
 const buttons = (message: StoredMessage) => message.reply_markup?.inline_keyboard?.flat() ?? [];
 
-async function curatorWithFamily(name: string) {
-  const district = await districtByCode(bot.db, 'gryazi');
-  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  const curator = await createStaffMember(bot.db, {
-    telegramId: user.id,
-    fullName: `${name} Петрова`,
-    districtIds: [district.id],
-  });
-  const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family, member } = await createRegisteredFamily(bot.db, {
-    telegramId: familyUser.id,
-    curatorId: curator.id,
-    districtId: district.id,
-  });
-  return { user, curator, familyUser, family, member };
+async function petrovaWithFamily(name: string) {
+  const both = await curatorWithFamily(bot, { curatorName: `${name} Петрова` });
+  return { ...both, user: both.curatorUser };
 }
 
 /** A request of the curator waiting to be taken, its take deadline `minutes` from now (negative: past). */
@@ -62,7 +42,7 @@ async function requestDueIn(familyId: number, curatorId: number, minutes: number
 
 describe('/my', () => {
   it('says how many requests are overdue and marks each overdue one', async () => {
-    const { user, curator, family } = await curatorWithFamily('Анна');
+    const { user, curator, family } = await petrovaWithFamily('Анна');
     const late = await requestDueIn(family.id, curator.id, -45);
     const onTime = await requestDueIn(family.id, curator.id, 90);
 
@@ -74,7 +54,7 @@ describe('/my', () => {
   });
 
   it('with nothing overdue, says nothing about it', async () => {
-    const { user, curator, family } = await curatorWithFamily('Вера');
+    const { user, curator, family } = await petrovaWithFamily('Вера');
     await requestDueIn(family.id, curator.id, 30);
     const list = await familyChat(bot.emulator, user.id).say('/my', 'Открытые заявки: 1');
     expect(list.text).not.toContain('просрочен');
@@ -84,7 +64,7 @@ describe('/my', () => {
 
 describe('the family’s history', () => {
   it('lists what happened to the request, not the service’s own workings', async () => {
-    const { curator, familyUser, family, member } = await curatorWithFamily('Ольга');
+    const { curator, familyUser, family, member } = await petrovaWithFamily('Ольга');
     const request = await requestDueIn(family.id, curator.id, 60);
     const at = (minutes: number) => new Date(Date.now() - (60 - minutes) * 60_000);
     await bot.db.insert(requestEvents).values([

@@ -1,25 +1,21 @@
 import type { E2EWorld } from './e2e.js';
 
 /**
- * A curator of `districtCode` with a chat, a family of theirs with a chat («Мария»), and a request the family
- * has just confirmed, waited for until its card reaches the curator through routing and delivery (and the
- * family has read who has it). `curatorUser` and `familyUser` are the two chats.
+ * A curator of `districtCode` with a chat and a family of theirs with a chat («Мария»).
+ * `curatorUser` and `familyUser` are the two chats.
  */
-export async function routedRequest(
+export async function curatorWithFamily(
   world: Pick<E2EWorld, 'seed'>,
   { districtCode = 'gryazi', curatorName }: { districtCode?: string; curatorName: string },
 ) {
   const {
     staff: { curator },
     families: { maria },
-    requests: { request },
   } = await world.seed({
     staff: { curator: { name: curatorName, districts: [districtCode] } },
     families: { maria: { curator: 'curator' } },
-    requests: { request: { family: 'maria', routedTo: 'curator' } },
   });
   const { family, member, district } = maria;
-  const card = request.card!;
   return {
     district,
     curatorUser: { id: curator.chat },
@@ -27,7 +23,40 @@ export async function routedRequest(
     familyUser: { id: maria.chat },
     family,
     member,
-    request,
-    card,
+    maria,
   };
+}
+
+/**
+ * `curatorWithFamily`, and a request the family has just confirmed, waited for until its card reaches the
+ * curator through routing and delivery (and the family has read who has it).
+ */
+export async function routedRequest(
+  world: Pick<E2EWorld, 'seed'>,
+  where: { districtCode?: string; curatorName: string },
+) {
+  const both = await curatorWithFamily(world, where);
+  const {
+    requests: { request },
+  } = await world.seed({ requests: { request: { family: both.maria, routedTo: both.curator } } });
+  return { ...both, request, card: request.card! };
+}
+
+/**
+ * A curator of another district (lipetsk-city) with a chat and one bot message in it, to press forged
+ * buttons under: `press(data)` presses one and returns the bot's answer to it.
+ */
+export async function strangerCurator(
+  world: Pick<E2EWorld, 'seed' | 'emulator' | 'answerTo'>,
+  name = 'Игорь Чужой',
+) {
+  const {
+    staff: { stranger },
+  } = await world.seed({ staff: { stranger: { name, districts: ['lipetsk-city'] } } });
+  // Any message in the stranger's own chat will do to carry the forged button data.
+  world.emulator.sendText(stranger.chat, '/start');
+  const somewhere = await world.emulator.waitForMessage(stranger.chat, undefined, 15_000);
+  const press = (data: string) =>
+    world.answerTo(world.emulator.pressButton(stranger.chat, somewhere.message_id, data).callback_query_id);
+  return { ...stranger, press };
 }

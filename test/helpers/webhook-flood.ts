@@ -93,14 +93,26 @@ export async function floodWithOthers(options: {
   floodSize: number;
   connections?: number;
   burst?: { userId: number; texts: string[] };
+  /**
+   * Flood updates Telegram gets per second (the others' /help keep their place among them); absent, all
+   * are queued at once (a backlog, as after the bot was away).
+   */
+  floodPerSecond?: number;
+  /** Sends no flood update, only the others' /help at their times (the control run). */
+  withoutFlood?: boolean;
 }) {
   const poster = webhookPoster(options.url, options.secret, options.connections);
   const every = Math.max(1, Math.floor(options.floodSize / options.others.length));
   const flood: Promise<PostedUpdate>[] = [];
   const help: Promise<PostedUpdate>[] = [];
   const burst: Promise<PostedUpdate>[] = [];
+  const startedAt = performance.now();
   for (let i = 0; i < options.floodSize; i += 1) {
-    flood.push(poster.send(textUpdate(options.flooder, `Сообщение ${i + 1}`)));
+    if (options.floodPerSecond) {
+      const at = startedAt + (i * 1000) / options.floodPerSecond;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
+    }
+    if (!options.withoutFlood) flood.push(poster.send(textUpdate(options.flooder, `Сообщение ${i + 1}`)));
     const other = options.others[Math.floor(i / every)];
     if ((i + 1) % every === 0 && other !== undefined) help.push(poster.send(textUpdate(other, '/help')));
     if (i === Math.floor(options.floodSize / 2) && options.burst) {

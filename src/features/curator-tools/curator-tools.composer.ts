@@ -24,10 +24,10 @@ import {
   intakeRequestDialogue,
 } from './curator-tools.intake.js';
 import {
-  familyCallbackSchema,
+  familyButtons,
   familyCardKeyboard,
   familyListKeyboard,
-  myCallbackSchema,
+  myButtons,
   myListKeyboard,
 } from './curator-tools.keyboards.js';
 import {
@@ -130,11 +130,11 @@ export function createCuratorToolsComposer() {
 
   privateChat.command('my', (ctx) => showMyPage(ctx, 0));
 
-  privateChat.callbackQuery(/^my:/, async (ctx) => {
-    const parsed = myCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) return refuse(ctx, 'not_found');
-    if (parsed.data.kind === 'page') return showMyPage(ctx, parsed.data.page);
-    const requestId = parsed.data.requestId;
+  privateChat.callbackQuery(myButtons.filter, async (ctx) => {
+    const press = myButtons.decode(ctx.callbackQuery.data);
+    if (!press) return refuse(ctx, 'not_found');
+    if (press.kind === 'page') return showMyPage(ctx, press.page);
+    const requestId = press.requestId;
     const result = await openRequestCard(
       { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
       { telegramId: ctx.from.id, requestId },
@@ -205,10 +205,10 @@ export function createCuratorToolsComposer() {
     }
   });
 
-  privateChat.callbackQuery(/^fam:/, async (ctx) => {
-    const parsed = familyCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) return refuse(ctx, 'not_found');
-    const { familyId, action } = parsed.data;
+  privateChat.callbackQuery(familyButtons.filter, async (ctx) => {
+    const press = familyButtons.decode(ctx.callbackQuery.data);
+    if (!press) return refuse(ctx, 'not_found');
+    const { familyId, action } = press;
     if (action === 'card') {
       const card = await viewFamilyCardOf(
         { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },

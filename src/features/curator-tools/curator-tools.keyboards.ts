@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { callbackData, count, id, oneOf } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
 import { nextRow } from '../request-card/request-card.keyboards.js';
 
@@ -7,29 +7,20 @@ import { nextRow } from '../request-card/request-card.keyboards.js';
  * Buttons of the curator's tools. Callback data is opaque and short (`my:p:<page>`, `my:r:<requestId>`,
  * `fam:<familyId>:<action>`); every press is checked again on the server against the presser's role and scope.
  */
-export const myCallbackSchema = z
-  .string()
-  .regex(/^my:[pr]:\d{1,9}$/)
-  .transform((data) => {
-    const [, kind, id] = data.split(':');
-    return kind === 'p'
-      ? ({ kind: 'page', page: Number(id) } as const)
-      : ({ kind: 'request', requestId: Number(id) } as const);
-  });
+export const myButtons = callbackData('my', {
+  page: ['p', count('page', { min: 0, max: 999_999_999 })],
+  request: ['r', id('requestId')],
+});
 
 export const familyActions = ['card', 'measure', 'request'] as const;
 export type FamilyAction = (typeof familyActions)[number];
 
-export const familyCallbackSchema = z
-  .string()
-  .regex(/^fam:\d{1,9}:[a-z]{2,12}$/)
-  .transform((data) => {
-    const [, id, action] = data.split(':');
-    return { familyId: Number(id), action };
-  })
-  .pipe(z.object({ familyId: z.number().int().positive(), action: z.enum(familyActions) }));
+export const familyButtons = callbackData('fam', {
+  family: [id('familyId'), oneOf('action', familyActions)],
+});
 
-export const familyCallback = (familyId: number, action: FamilyAction) => `fam:${familyId}:${action}`;
+export const familyCallback = (familyId: number, action: FamilyAction) =>
+  familyButtons.encode('family', { familyId, action });
 
 export function myListKeyboard(
   items: { id: number; label: string }[],
@@ -38,9 +29,10 @@ export function myListKeyboard(
   t: Translate,
 ) {
   const keyboard = new InlineKeyboard();
-  for (const item of items) keyboard.text(item.label, `my:r:${item.id}`).row();
-  if (page > 0) keyboard.text(t('ct-page-previous'), `my:p:${page - 1}`);
-  if (page < pages - 1) keyboard.text(t('ct-page-next'), `my:p:${page + 1}`);
+  for (const item of items)
+    keyboard.text(item.label, myButtons.encode('request', { requestId: item.id })).row();
+  if (page > 0) keyboard.text(t('ct-page-previous'), myButtons.encode('page', { page: page - 1 }));
+  if (page < pages - 1) keyboard.text(t('ct-page-next'), myButtons.encode('page', { page: page + 1 }));
   return keyboard;
 }
 
@@ -61,7 +53,10 @@ export function addOpenRequestButtons(
 ) {
   requests.forEach((request, index) => {
     if (index % 2 === 0) nextRow(keyboard);
-    keyboard.text(t('ct-button-open-request', { number: String(request.number) }), `my:r:${request.id}`);
+    keyboard.text(
+      t('ct-button-open-request', { number: String(request.number) }),
+      myButtons.encode('request', { requestId: request.id }),
+    );
   });
   return keyboard;
 }

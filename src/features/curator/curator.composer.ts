@@ -6,7 +6,7 @@ import { accessRefusalText } from '../access/access.usecases.js';
 import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
 import { recordStaffView } from '../delivery/retraction.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
-import { curatorCallbackSchema } from './curator.keyboards.js';
+import { curatorButtons } from './curator.keyboards.js';
 import {
   type AccessRefusal,
   checkStatusChange,
@@ -34,14 +34,14 @@ export function createCuratorComposer() {
   );
   const privateChat = composer.chatType('private');
 
-  privateChat.callbackQuery(/^cur:/, async (ctx) => {
-    const parsed = curatorCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
+  privateChat.callbackQuery(curatorButtons.filter, async (ctx) => {
+    const press = curatorButtons.decode(ctx.callbackQuery.data);
+    if (!press) {
       ctx.log.warn('malformed curator button refused');
       await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
       return;
     }
-    const { requestId, action } = parsed.data;
+    const { requestId, action } = press;
     const deps = { db: ctx.deps.db };
     const refuse = async (refusal: AccessRefusal) => {
       ctx.log.warn({ requestId, action, reason: refusal.reason }, 'curator button refused');

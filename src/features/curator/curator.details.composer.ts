@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
-import { fullDetailsCallbackSchema } from '../request-card/request-card.keyboards.js';
+import { fullDetailsButtons } from '../request-card/request-card.keyboards.js';
 import { fullRequestDetails } from './curator.details.js';
 
 /**
@@ -12,14 +12,14 @@ import { fullRequestDetails } from './curator.details.js';
  */
 export function createFullDetailsComposer() {
   const composer = new Composer<BotContext>();
-  composer.chatType('private').callbackQuery(/^det:/, async (ctx) => {
-    const parsed = fullDetailsCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
+  composer.chatType('private').callbackQuery(fullDetailsButtons.filter, async (ctx) => {
+    const press = fullDetailsButtons.decode(ctx.callbackQuery.data);
+    if (!press) {
       ctx.log.warn('malformed details button refused');
       await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
       return;
     }
-    const requestId = parsed.data;
+    const { requestId } = press;
     const result = await fullRequestDetails(
       { db: ctx.deps.db, i18n: ctx.deps.i18n },
       { telegramId: ctx.from.id, requestId },

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { callbackData, id, oneOf } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
 
 /**
@@ -10,16 +10,12 @@ import type { Translate } from '../../i18n.js';
 export const curatorActions = ['take', 'reply', 'wait', 'resolve', 'reject', 'family'] as const;
 export type CuratorAction = (typeof curatorActions)[number];
 
-export const curatorCallbackSchema = z
-  .string()
-  .regex(/^cur:\d{1,9}:[a-z]{2,12}$/)
-  .transform((data) => {
-    const [, id, action] = data.split(':');
-    return { requestId: Number(id), action };
-  })
-  .pipe(z.object({ requestId: z.number().int().positive(), action: z.enum(curatorActions) }));
+export const curatorButtons = callbackData('cur', {
+  card: [id('requestId'), oneOf('action', curatorActions)],
+});
 
-export const curatorCallback = (requestId: number, action: CuratorAction) => `cur:${requestId}:${action}`;
+export const curatorCallback = (requestId: number, action: CuratorAction) =>
+  curatorButtons.encode('card', { requestId, action });
 
 /**
  * `take`: the card of a request waiting to be taken. `work`: a request in work — its status buttons.

@@ -5,9 +5,14 @@ import type { BotContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
 import { families, requests, staff } from '../../db/schema/index.js';
 import { accessRefusalText } from '../access/access.usecases.js';
-import { curatorCallbackSchema } from '../curator/curator.keyboards.js';
+import { curatorButtons } from '../curator/curator.keyboards.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
-import { cancelKeyboard, chooseTopicKeyboard, relayCallbackSchema } from './relay.keyboards.js';
+import {
+  cancelKeyboard,
+  chooseTopicKeyboard,
+  readRelayPress,
+  relayButtonsFilter,
+} from './relay.keyboards.js';
 import { type AlbumTarget, createRelayModes } from './relay.mode.js';
 import { createRelayRepository } from './relay.repository.js';
 import {
@@ -71,13 +76,11 @@ export function createRelayButtonsComposer() {
     await next();
   });
 
-  privateChat.callbackQuery(/^cur:\d{1,9}:(reply|wait)$/, async (ctx) => {
-    const parsed = curatorCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
-      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
-      return;
-    }
-    const { requestId, action } = parsed.data;
+  // «Ответить» and «Ждём ответа семьи» on a curator's card are the relay's; the other card buttons go on.
+  privateChat.callbackQuery(curatorButtons.filter, async (ctx, next) => {
+    const press = curatorButtons.decode(ctx.callbackQuery.data);
+    if (press?.action !== 'reply' && press?.action !== 'wait') return next();
+    const { requestId, action } = press;
     const question = action === 'wait';
     const checked = await checkStaffTarget(ctx.deps.db, {
       telegramId: ctx.from.id,
@@ -109,20 +112,20 @@ export function createRelayButtonsComposer() {
   });
 
   // Any other card button ends a pending «Ответить»: the curator has moved on to something else.
-  privateChat.callbackQuery(/^cur:/, async (ctx, next) => {
+  privateChat.callbackQuery(curatorButtons.filter, async (ctx, next) => {
     const mode = await modesOf(ctx).get(ctx.from.id);
     if (mode?.side === 'staff') await modesOf(ctx).clear(ctx.from.id);
     await next();
   });
 
-  privateChat.callbackQuery(/^rly:/, async (ctx) => {
-    const parsed = relayCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
+  privateChat.callbackQuery(relayButtonsFilter, async (ctx) => {
+    const press = readRelayPress(ctx.callbackQuery.data);
+    if (!press) {
       ctx.log.warn('malformed relay button refused');
       await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
       return;
     }
-    const { action, id } = parsed.data;
+    const { action, id } = press;
     const modes = modesOf(ctx);
 
     if (action === 'cancel') {

@@ -11,7 +11,7 @@ import {
   openRequestsOfFamily,
   releaseHeld,
 } from './relay.held.js';
-import { heldCallbackSchema, heldChoiceKeyboard } from './relay.keyboards.js';
+import { heldButtonsFilter, heldChoiceKeyboard, readHeldPress } from './relay.keyboards.js';
 import { createRelayModes } from './relay.mode.js';
 import { relayableContent } from './relay.usecases.js';
 
@@ -89,17 +89,16 @@ export function createHeldMessagesComposer() {
     if (held.ask) await askWhereHeldGoes(ctx, member.id, member.familyId);
   });
 
-  privateChat.callbackQuery(/^hold:/, async (ctx) => {
-    const parsed = heldCallbackSchema.safeParse(ctx.callbackQuery.data);
+  privateChat.callbackQuery(heldButtonsFilter, async (ctx) => {
+    const choice = readHeldPress(ctx.callbackQuery.data);
     const member = ctx.member;
-    if (!parsed.success || !member) {
+    if (!choice || !member) {
       ctx.log.warn('held-message button refused');
       await ctx.answerCallbackQuery({
         text: ctx.t(member ? 'cur-refused-stale' : 'relay-refused-not-family'),
       });
       return;
     }
-    const choice = parsed.data;
     const clearButtons = () => ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
 
     if (choice.kind === 'new') {

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { bigId, callbackData, count, id } from '../../bot/callback-data.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 
@@ -8,32 +8,28 @@ import type { Translate } from '../../i18n.js';
  * request; 0 is a general question), `rly:re:<messageId>` (a curator answers a relayed message),
  * `rly:cancel`. Every press is checked again on the server.
  */
+const relayButtons = callbackData('rly', {
+  cancel: ['cancel'],
+  to: ['to', count('id', { min: 0, max: 2_147_483_647 })],
+  re: ['re', bigId('id')],
+});
+
+export const relayButtonsFilter = relayButtons.filter;
+
 export const relayCallback = {
-  toRequest: (requestId: number) => `rly:to:${requestId}`,
-  replyTo: (messageId: number) => `rly:re:${messageId}`,
-  cancel: 'rly:cancel',
+  toRequest: (requestId: number) => relayButtons.encode('to', { id: requestId }),
+  replyTo: (messageId: number) => relayButtons.encode('re', { id: messageId }),
+  cancel: relayButtons.encode('cancel'),
 } as const;
 
-export const relayCallbackSchema = z.union([
-  z.literal('rly:cancel').transform(() => ({ action: 'cancel' as const, id: 0 })),
-  z
-    .string()
-    .regex(/^rly:(to|re):\d{1,15}$/)
-    .transform((data) => {
-      const [, action, id] = data.split(':');
-      return { action: action as 'to' | 're', id: Number(id) };
-    })
-    .pipe(
-      z.object({
-        action: z.enum(['to', 're']),
-        id: z
-          .number()
-          .int()
-          .nonnegative()
-          .max(2 ** 53),
-      }),
-    ),
-]);
+/** A relay press: what it asks and the id it carries (0 with `cancel`), or undefined for anything else. */
+export function readRelayPress(data: string | undefined) {
+  const press = relayButtons.decode(data);
+  if (!press) return undefined;
+  return press.kind === 'cancel'
+    ? { action: 'cancel' as const, id: 0 }
+    : { action: press.kind, id: press.id };
+}
 
 export const cancelKeyboard = (t: Translate) =>
   new InlineKeyboard().text(t('relay-button-cancel'), relayCallback.cancel);
@@ -62,15 +58,14 @@ export function chooseTopicKeyboard(
  * Where held messages go (relay.held.ts): `hold:r:<requestId>` a request of the family, `hold:g` a general
  * question, `hold:n` a new request. Checked again on the server.
  */
-export const heldCallbackSchema = z
-  .string()
-  .regex(/^hold:(r:\d{1,15}|g|n)$/)
-  .transform((data) => {
-    const [, kind, id] = data.split(':');
-    if (kind === 'g') return { kind: 'general' as const };
-    if (kind === 'n') return { kind: 'new' as const };
-    return { kind: 'request' as const, requestId: Number(id) };
-  });
+const heldButtons = callbackData('hold', {
+  request: ['r', id('requestId')],
+  general: ['g'],
+  new: ['n'],
+});
+
+export const heldButtonsFilter = heldButtons.filter;
+export const readHeldPress = heldButtons.decode;
 
 export function heldChoiceKeyboard(
   t: Translate,
@@ -85,11 +80,11 @@ export function heldChoiceKeyboard(
           number: String(request.number),
           category: t('delivery-category', { category: request.category }),
         }),
-        `hold:r:${request.id}`,
+        heldButtons.encode('request', { requestId: request.id }),
       )
       .row();
   }
-  keyboard.text(t('relay-held-general'), 'hold:g');
-  if (options.newRequest) keyboard.row().text(t('relay-held-new'), 'hold:n');
+  keyboard.text(t('relay-held-general'), heldButtons.encode('general'));
+  if (options.newRequest) keyboard.row().text(t('relay-held-new'), heldButtons.encode('new'));
   return keyboard;
 }

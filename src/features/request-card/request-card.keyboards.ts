@@ -1,18 +1,14 @@
 import type { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { callbackData, id } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
 
 /**
  * «Показать полностью» under a card whose answers were shortened: `det:<requestId>`, opaque and short;
  * every press is checked again on the server against the presser's rights (features/curator).
  */
-export const fullDetailsCallback = (requestId: number) => `det:${requestId}`;
+export const fullDetailsButtons = callbackData('det', { request: [id('requestId')] });
 
-export const fullDetailsCallbackSchema = z
-  .string()
-  .regex(/^det:\d{1,9}$/)
-  .transform((data) => Number(data.slice(4)))
-  .pipe(z.number().int().positive());
+export const fullDetailsCallback = (requestId: number) => fullDetailsButtons.encode('request', { requestId });
 
 /** Starts a new row of buttons unless the last one is still empty (Telegram shows no empty rows). */
 export function nextRow(keyboard: InlineKeyboard): InlineKeyboard {

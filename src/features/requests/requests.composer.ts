@@ -8,11 +8,14 @@ import { loadSupportMeasuresCatalogues } from '../support-measures/support-measu
 import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
 import {
   cancelConfirmKeyboard,
-  requestCallbackSchema,
+  measureButtonsFilter,
+  measureCallback,
+  readMeasurePress,
+  readRequestPress,
+  readRequestsPage,
+  requestButtonsFilter,
   requestCardKeyboard,
   requestsListKeyboard,
-  requestsPageCallbackSchema,
-  supportMeasureCallbackSchema,
 } from './requests.keyboards.js';
 import { RATING_COMMENT_CONVERSATION, ratingCommentDialogue } from './requests.rating.js';
 import { createRequestsRepository } from './requests.repository.js';
@@ -114,7 +117,8 @@ export function createRequestsComposer() {
   const measuresList = (ctx: BotContext) => {
     const catalogue = catalogues[ctx.language];
     const keyboard = new InlineKeyboard();
-    for (const measure of catalogue.measures) keyboard.text(measure.title, `sm:${measure.code}`).row();
+    for (const measure of catalogue.measures)
+      keyboard.text(measure.title, measureCallback.measure(measure.code)).row();
     const lines = catalogue.measures.map((measure) => `• ${measure.title} — ${measure.summary}`);
     return { text: `${ctx.t('sm-title')}\n\n${lines.join('\n')}\n\n${catalogue.note}`, keyboard };
   };
@@ -127,19 +131,19 @@ export function createRequestsComposer() {
     },
   );
 
-  composer.callbackQuery(/^sm:/, async (ctx) => {
-    const parsed = supportMeasureCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
+  composer.callbackQuery(measureButtonsFilter, async (ctx) => {
+    const press = readMeasurePress(ctx.callbackQuery.data);
+    if (!press) {
       await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
       return;
     }
-    if (parsed.data.kind === 'list') {
+    if (press.kind === 'list') {
       await ctx.answerCallbackQuery();
       const { text, keyboard } = measuresList(ctx);
       await editOrReply(ctx, text, keyboard);
       return;
     }
-    const { code, startRequest } = parsed.data;
+    const { code, startRequest } = press;
     const measure = catalogues[ctx.language].measures.find((candidate) => candidate.code === code);
     if (!measure) {
       await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
@@ -156,13 +160,13 @@ export function createRequestsComposer() {
       return;
     }
     const keyboard = new InlineKeyboard()
-      .text(ctx.t('sm-start-request'), `sm:${measure.code}:req`)
+      .text(ctx.t('sm-start-request'), measureCallback.startRequest(measure.code))
       .row()
-      .text(ctx.t('sm-back'), 'sm:list');
+      .text(ctx.t('sm-back'), measureCallback.list);
     await editOrReply(ctx, `${measure.title}\n\n${measure.details}\n\n${ctx.t('sm-how-to-get')}`, keyboard);
   });
 
-  composer.callbackQuery(/^reqs?:/, async (ctx) => {
+  composer.callbackQuery(requestButtonsFilter, async (ctx) => {
     const data = ctx.callbackQuery.data;
     const member = ctx.member;
     if (!member) {
@@ -170,19 +174,19 @@ export function createRequestsComposer() {
       return;
     }
     const registered = ctx as Registered;
-    const page = requestsPageCallbackSchema.safeParse(data);
-    if (page.success) {
+    const page = readRequestsPage(data);
+    if (page !== undefined) {
       await ctx.answerCallbackQuery();
-      await showRequestsPage(registered, page.data);
+      await showRequestsPage(registered, page);
       return;
     }
-    const parsed = requestCallbackSchema.safeParse(data);
-    if (!parsed.success) {
+    const press = readRequestPress(data);
+    if (!press) {
       ctx.log.warn('malformed request button refused');
       await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
       return;
     }
-    const { requestId, action, rating } = parsed.data;
+    const { requestId, action, rating } = press;
     const deps = {
       db: ctx.deps.db,
       timeZone: ctx.deps.config.timeZone,

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { callbackData, code, count, id, oneOf } from '../../bot/callback-data.js';
 import type { RequestCategory, RequestStatus } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 import { categoryLabel } from './requests.render.js';
@@ -13,41 +13,54 @@ import { categoryLabel } from './requests.render.js';
 export const requestActions = ['open', 'cancel', 'cancel_yes', 'reopen', 'rate'] as const;
 export type RequestAction = (typeof requestActions)[number];
 
-export const requestCallbackSchema = z
-  .string()
-  .regex(/^req:\d{1,9}:[a-z_]{2,12}(:[1-5])?$/)
-  .transform((data) => {
-    const [, id, action, rating] = data.split(':');
-    return { requestId: Number(id), action, rating: rating === undefined ? undefined : Number(rating) };
-  })
-  .pipe(
-    z.object({
-      requestId: z.number().int().positive(),
-      action: z.enum(requestActions),
-      rating: z.number().int().min(1).max(5).or(z.undefined()),
-    }),
-  )
-  .refine((value) => (value.action === 'rate') === (value.rating !== undefined), {
-    error: 'rating with rate only',
-  });
+const requestButtons = callbackData('req', {
+  act: [id('requestId'), oneOf('action', ['open', 'cancel', 'cancel_yes', 'reopen'])],
+  rate: [id('requestId'), 'rate', count('rating', { min: 1, max: 5 })],
+});
+const requestPageButtons = callbackData('reqs', { page: ['page', count('page', { min: 0, max: 9999 })] });
+const measureButtons = callbackData('sm', {
+  list: ['list'],
+  measure: [code('code')],
+  start: [code('code'), 'req'],
+});
 
-export const requestsPageCallbackSchema = z
-  .string()
-  .regex(/^reqs:page:\d{1,4}$/)
-  .transform((data) => Number(data.split(':')[2]));
+/** Presses of a request's buttons and of the list's pages. */
+export const requestButtonsFilter = [requestButtons.filter, requestPageButtons.filter];
+export const measureButtonsFilter = measureButtons.filter;
 
-export const supportMeasureCallbackSchema = z
-  .string()
-  .regex(/^sm:(list|[a-z_]{2,24}(:req)?)$/)
-  .transform((data) => {
-    const [, code, request] = data.split(':');
-    return code === 'list'
-      ? { kind: 'list' as const }
-      : { kind: 'measure' as const, code: code!, startRequest: request === 'req' };
-  });
+/** A page of «Мои заявки», or undefined. */
+export const readRequestsPage = (data: string | undefined) => requestPageButtons.decode(data)?.page;
+
+/** A request's button: the request, the action and, to rate, the stars; undefined for anything else. */
+export function readRequestPress(data: string | undefined) {
+  const press = requestButtons.decode(data);
+  if (!press) return undefined;
+  return press.kind === 'rate'
+    ? { requestId: press.requestId, action: 'rate' as const, rating: press.rating }
+    : { requestId: press.requestId, action: press.action, rating: undefined };
+}
+
+/** «Меры поддержки»: the list, a measure, or a request about a measure; undefined for anything else. */
+export function readMeasurePress(data: string | undefined) {
+  const press = measureButtons.decode(data);
+  if (!press) return undefined;
+  return press.kind === 'list'
+    ? { kind: 'list' as const }
+    : { kind: 'measure' as const, code: press.code, startRequest: press.kind === 'start' };
+}
+
+export const measureCallback = {
+  list: measureButtons.encode('list'),
+  measure: (code: string) => measureButtons.encode('measure', { code }),
+  startRequest: (code: string) => measureButtons.encode('start', { code }),
+};
+
+export const requestsPageCallback = (page: number) => requestPageButtons.encode('page', { page });
 
 export const requestCallback = (requestId: number, action: RequestAction, rating?: number) =>
-  `req:${requestId}:${action}${rating === undefined ? '' : `:${rating}`}`;
+  action === 'rate'
+    ? requestButtons.encode('rate', { requestId, rating: rating ?? 0 })
+    : requestButtons.encode('act', { requestId, action });
 
 export interface RequestListItem {
   id: number;
@@ -66,8 +79,8 @@ export function requestsListKeyboard(t: Translate, items: RequestListItem[], pag
       )
       .row();
   }
-  if (page > 0) keyboard.text(t('req-list-previous'), `reqs:page:${page - 1}`);
-  if (page < pages - 1) keyboard.text(t('req-list-next'), `reqs:page:${page + 1}`);
+  if (page > 0) keyboard.text(t('req-list-previous'), requestsPageCallback(page - 1));
+  if (page < pages - 1) keyboard.text(t('req-list-next'), requestsPageCallback(page + 1));
   return keyboard;
 }
 
@@ -80,7 +93,7 @@ export function requestCardKeyboard(
   if (can.cancel) keyboard.text(t('req-card-cancel'), requestCallback(request.id, 'cancel')).row();
   if (can.reopen) keyboard.text(t('req-card-reopen'), requestCallback(request.id, 'reopen')).row();
   if (can.rate) appendRatingRow(keyboard, request.id);
-  return keyboard.text(t('req-card-back'), 'reqs:page:0');
+  return keyboard.text(t('req-card-back'), requestsPageCallback(0));
 }
 
 function appendRatingRow(keyboard: InlineKeyboard, requestId: number) {

@@ -12,7 +12,8 @@ import { parseFilterWords } from './supervision.filters.js';
 import {
   curatorChoiceKeyboard,
   overdueKeyboard,
-  supervisionCallbackSchema,
+  readSupervisionPress,
+  supervisionButtonsFilter,
 } from './supervision.keyboards.js';
 import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
@@ -181,14 +182,13 @@ export function createSupervisionComposer() {
     });
   });
 
-  privateChat.callbackQuery(/^sup:/, async (ctx) => {
-    const parsed = supervisionCallbackSchema.safeParse(ctx.callbackQuery.data);
-    if (!parsed.success) {
+  privateChat.callbackQuery(supervisionButtonsFilter, async (ctx) => {
+    const press = readSupervisionPress(ctx.callbackQuery.data);
+    if (!press) {
       ctx.log.warn('malformed supervision button refused');
       await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-stale') });
       return;
     }
-    const press = parsed.data;
     const refuse = async (refusal: SupervisionRefusal) => {
       ctx.log.warn(
         {

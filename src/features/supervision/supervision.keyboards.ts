@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import { z } from 'zod';
+import { callbackData, count, id, oneOf } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
 import { curatorCallback } from '../curator/curator.keyboards.js';
 
@@ -15,40 +15,33 @@ export type SupervisionCallback =
   | { kind: 'assign'; requestId: number; action: 'to' | 'fam'; staffId: number }
   | { kind: 'overdue'; page: number; fresh: boolean };
 
-/** A positive id within PostgreSQL's integer, or undefined (never throws: forged data is refused, not an error). */
-const id = (text: string | undefined) => {
-  const value = Number(text);
-  return Number.isSafeInteger(value) && value > 0 && value <= 2_147_483_647 ? value : undefined;
-};
+const supervisionButtons = callbackData('sup', {
+  // `sup:overdue` alone (an escalation digest's button) opens the first page as a new message.
+  overdueFirst: ['overdue'],
+  overdue: ['overdue', count('page', { min: 0, max: 9999 })],
+  request: [id('requestId'), oneOf('action', ['open', 'reassign', 'family'])],
+  assign: [id('requestId'), oneOf('action', ['to', 'fam']), id('staffId')],
+});
 
-export const supervisionCallbackSchema = z
-  .string()
-  .max(64)
-  .transform((data, ctx): SupervisionCallback => {
-    // `sup:overdue` alone (an escalation digest's button) opens the first page as a new message.
-    if (data === 'sup:overdue') return { kind: 'overdue', page: 0, fresh: true };
-    const overdue = /^sup:overdue:(\d{1,4})$/.exec(data);
-    if (overdue) return { kind: 'overdue', page: Number(overdue[1]), fresh: false };
-    const request = /^sup:(\d{1,10}):(open|reassign|family)$/.exec(data);
-    const requestId = id(request?.[1]);
-    if (request && requestId !== undefined)
-      return { kind: 'request', requestId, action: request[2] as 'open' | 'reassign' | 'family' };
-    const assign = /^sup:(\d{1,10}):(to|fam):(\d{1,10})$/.exec(data);
-    const [assignedRequest, staffId] = [id(assign?.[1]), id(assign?.[3])];
-    if (assign && assignedRequest !== undefined && staffId !== undefined) {
-      return { kind: 'assign', requestId: assignedRequest, action: assign[2] as 'to' | 'fam', staffId };
-    }
-    ctx.addIssue({ code: 'custom', message: 'not a supervision button' });
-    return z.NEVER;
-  });
+export const supervisionButtonsFilter = supervisionButtons.filter;
+
+/** A supervisor's press, or undefined for anything that is not a supervision button. */
+export function readSupervisionPress(data: string | undefined): SupervisionCallback | undefined {
+  const press = supervisionButtons.decode(data);
+  if (press?.kind === 'overdueFirst') return { kind: 'overdue', page: 0, fresh: true };
+  if (press?.kind === 'overdue') return { kind: 'overdue', page: press.page, fresh: false };
+  return press;
+}
 
 export const supervisionCallback = {
-  open: (requestId: number) => `sup:${requestId}:open`,
-  reassign: (requestId: number) => `sup:${requestId}:reassign`,
-  family: (requestId: number) => `sup:${requestId}:family`,
-  to: (requestId: number, staffId: number) => `sup:${requestId}:to:${staffId}`,
-  fam: (requestId: number, staffId: number) => `sup:${requestId}:fam:${staffId}`,
-  overdue: (page: number) => `sup:overdue:${page}`,
+  open: (requestId: number) => supervisionButtons.encode('request', { requestId, action: 'open' }),
+  reassign: (requestId: number) => supervisionButtons.encode('request', { requestId, action: 'reassign' }),
+  family: (requestId: number) => supervisionButtons.encode('request', { requestId, action: 'family' }),
+  to: (requestId: number, staffId: number) =>
+    supervisionButtons.encode('assign', { requestId, action: 'to', staffId }),
+  fam: (requestId: number, staffId: number) =>
+    supervisionButtons.encode('assign', { requestId, action: 'fam', staffId }),
+  overdue: (page: number) => supervisionButtons.encode('overdue', { page }),
 };
 
 /** Открыть · Переназначить: the buttons of an escalation alert about a request. */
