@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   consentEvents,
   districts,
@@ -9,18 +9,11 @@ import {
   outbox,
   servicemen,
 } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createCuratorInDistrict } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
-let bot: BotUnderTest;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useE2E({ pipeline: false });
 
 async function districtId(name: string) {
   const [row] = await bot.db.select().from(districts).where(eq(districts.name, name));

@@ -1,18 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { consentEvents, families, familyMembers, servicemen } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createCuratorInDistrict } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
-let bot: BotUnderTest;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useE2E({ pipeline: false });
 
 function newPerson(name: string) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
