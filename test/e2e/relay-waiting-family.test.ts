@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeStatus } from '../../src/features/curator/curator.usecases.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
 import {
   answerTo,
   buttonsOf,
@@ -17,17 +16,7 @@ import {
  * «Ждём ответа семьи»: the curator asks the family a question from the card, the request waits for the
  * family, and the family's answer puts it back in work — each step a history event, the family told plainly.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('waiting for the family', () => {
   it('the question reaches the family, the request waits, the answer puts it back in work', async () => {

@@ -1,29 +1,18 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifications, staff } from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/staff/staff.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /**
  * Issue 13 §6: the family is told who has its request only once the card has reached them (never the name
  * of a curator who blocked the bot), and a curator is told when a family becomes theirs.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
 const buttons = (message: StoredMessage) => message.reply_markup?.inline_keyboard?.flat() ?? [];
