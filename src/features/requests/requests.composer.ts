@@ -2,8 +2,8 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
+import { menuButton } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
-import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
 import {

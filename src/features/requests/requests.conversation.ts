@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askAttachments, askChoice, askText } from '../../bot/dialogue/questions.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import type { DbOrTx } from '../../db/client.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
 import { regionDate } from '../../time.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { discardHeld, heldMessagesOf } from '../relay/relay.held.js';
 import {
   askLongText,
