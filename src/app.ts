@@ -267,12 +267,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   if (runsBot) {
     // Loaded only by processes that receive updates: workers and relays never need the dialogues.
     const { createBot } = await import('./bot/create-bot.js');
+    const { createBotFeatures, findBotMember } = await import('./roles/bot-features.js');
     bot = createBot(config, {
       db,
       logger,
       i18n: container.i18n,
       redis: container.redis,
       botInfo: options.botInfo,
+      features: createBotFeatures(),
+      findMember: findBotMember,
     });
     await bot.init();
     // The menu of everyone without a chat menu of their own (families' and staff's are set per chat).
