@@ -1,9 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
-import { families, requests, staff } from '../../db/schema/index.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { curatorButtons } from '../curator/curator.keyboards.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
@@ -14,9 +12,10 @@ import {
   relayButtonsFilter,
 } from './relay.keyboards.js';
 import { type AlbumTarget, createRelayModes } from './relay.mode.js';
-import { createRelayRepository } from './relay.repository.js';
 import {
+  checkReplyToMessage,
   checkStaffTarget,
+  familyRequestNumber,
   findRelayStaff,
   findThread,
   isDeactivatedStaff,
@@ -24,6 +23,8 @@ import {
   relayableContent,
   relayFromFamily,
   relayFromStaff,
+  sentCardsOf,
+  writeTopicsOf,
 } from './relay.usecases.js';
 
 /** A curator's «Ответить» waits this long for the message. */
@@ -33,26 +34,14 @@ const modesOf = (ctx: BotContext) =>
   createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
 const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
 
-/** Requests a family can still write about: not closed or cancelled. */
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
-
 /** «Написать куратору»: which request the message is about, or a general question. */
 export async function askWriteTopic(ctx: BotContext) {
   if (!ctx.member) return;
-  const open = await ctx.deps.db
-    .select({ id: requests.id, number: requests.number, category: requests.category })
-    .from(requests)
-    .where(and(eq(requests.familyId, ctx.member.familyId), inArray(requests.status, [...openStatuses])))
-    .orderBy(asc(requests.id))
-    .limit(10);
-  const [curator] = await ctx.deps.db
-    .select({ name: staff.fullName })
-    .from(families)
-    .innerJoin(staff, eq(staff.id, families.curatorId))
-    .where(eq(families.id, ctx.member.familyId));
-  const intro = curator
-    ? ctx.t('relay-choose-topic-named', { curator: curator.name })
-    : ctx.t('relay-choose-topic-none');
+  const { open, curatorName } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
+  const intro =
+    curatorName !== undefined
+      ? ctx.t('relay-choose-topic-named', { curator: curatorName })
+      : ctx.t('relay-choose-topic-none');
   await ctx.reply(intro, { reply_markup: chooseTopicKeyboard(ctx.t, open) });
 }
 
@@ -136,27 +125,16 @@ export function createRelayButtonsComposer() {
     }
 
     if (action === 're') {
-      const row = await createRelayRepository({ db: ctx.deps.db }).findMessage(id);
-      const checked = row
-        ? await checkStaffTarget(ctx.deps.db, {
-            telegramId: ctx.from.id,
-            target: { requestId: row.requestId, familyId: row.familyId },
-          })
-        : ({ ok: false, refusal: { reason: 'not_found' } } as const);
-      if (!row || !checked.ok) {
-        const refusal = checked.ok ? { reason: 'not_found' as const } : checked.refusal;
-        ctx.log.warn({ messageId: id, reason: refusal.reason }, 'relay reply button refused');
-        await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
+      const checked = await checkReplyToMessage(ctx.deps.db, { telegramId: ctx.from.id, messageId: id });
+      if (!checked.ok) {
+        ctx.log.warn({ messageId: id, reason: checked.refusal.reason }, 'relay reply button refused');
+        await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
         return;
       }
-      await modes.set(
-        ctx.from.id,
-        { side: 'staff', requestId: row.requestId, familyId: row.familyId, replyToId: row.id },
-        STAFF_MODE_TTL_SECONDS,
-      );
+      await modes.set(ctx.from.id, { side: 'staff', ...checked.target }, STAFF_MODE_TTL_SECONDS);
       await ctx.answerCallbackQuery();
       await ctx.reply(
-        row.requestId === null || checked.number === null
+        checked.target.requestId === null || checked.number === null
           ? ctx.t('relay-staff-write-general')
           : ctx.t('relay-staff-write', { number: String(checked.number) }),
         { reply_markup: cancelKeyboard(ctx.t) },
@@ -172,16 +150,12 @@ export function createRelayButtonsComposer() {
     }
     let number: number | undefined;
     if (id !== 0) {
-      const [request] = await ctx.deps.db
-        .select({ number: requests.number })
-        .from(requests)
-        .where(and(eq(requests.id, id), eq(requests.familyId, ctx.member.familyId)));
-      if (!request) {
+      number = await familyRequestNumber(ctx.deps.db, { familyId: ctx.member.familyId, requestId: id });
+      if (number === undefined) {
         ctx.log.warn({ requestId: id }, 'relay topic button for another family refused');
         await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-yours') });
         return;
       }
-      number = request.number;
     }
     await modes.set(
       ctx.from.id,
@@ -379,7 +353,7 @@ export async function refreshCards(
     requestId,
   );
   if (!view) return;
-  const cards = await createRelayRepository({ db: ctx.deps.db }).sentCards(requestId);
+  const cards = await sentCardsOf(ctx.deps.db, requestId);
   if (pressed && !cards.some((c) => c.chatId === pressed.chatId && c.messageId === pressed.messageId)) {
     cards.push(pressed);
   }
