@@ -1,7 +1,6 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
-import { requestCategories } from '../../db/schema/enums.js';
 import { formatRegionDate } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
@@ -17,10 +16,12 @@ import {
 } from './supervision.keyboards.js';
 import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
-import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
+import type { RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
 import {
   computeStats,
+  districtNamesOf,
+  filterChoices,
   findFamilies,
   openRequestForSupervisor,
   overduePage,
@@ -69,9 +70,7 @@ export function createSupervisionComposer() {
         ? ''
         : ctx.t('sup-scope-categories', { list: categories.map((c) => categoryLabel(ctx.t, c)).join(', ') });
     if (viewer.scope.regional) return ctx.t('sup-scope-region') + suffix;
-    const names = await createSupervisionRepository({ db: ctx.deps.db }).districtNames([
-      ...viewer.scope.districtIds,
-    ]);
+    const names = await districtNamesOf(ctx.deps.db, [...viewer.scope.districtIds]);
     return ([...names.values()].join(', ') || '—') + suffix;
   };
 
@@ -98,9 +97,7 @@ export function createSupervisionComposer() {
     const district =
       filters.districtId === undefined
         ? undefined
-        : (await createSupervisionRepository({ db: ctx.deps.db }).districtNames([filters.districtId])).get(
-            filters.districtId,
-          );
+        : (await districtNamesOf(ctx.deps.db, [filters.districtId])).get(filters.districtId);
     const filterParts = [district, filters.category && categoryLabel(ctx.t, filters.category)].filter(
       Boolean,
     );
@@ -340,9 +337,9 @@ async function parseExportArgs(
   }
   const filters: RegisterFilters = {};
   if (words.length > 0) {
-    const repository = createSupervisionRepository({ db: ctx.deps.db });
-    const districts = await repository.allDistricts();
-    const categories = requestCategories.map((code) => ({ code, label: categoryLabel(ctx.t, code) }));
+    const choices = await filterChoices(ctx.deps.db);
+    const districts = choices.districts;
+    const categories = choices.categories.map((code) => ({ code, label: categoryLabel(ctx.t, code) }));
     const read = parseFilterWords(words, { districts, categories });
     if (!read.ok) {
       // What the viewer may name, so that the next try works.
