@@ -1,7 +1,7 @@
+import { setChatCommands } from '../../bot/chat-commands.js';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askContact } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
-import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
 import {
   askApplicantName,
   askPassport,
