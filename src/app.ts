@@ -330,6 +330,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       // Neither waits for the updates in hand: let them finish (reply and store the dialogue) first.
       const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
       if (bot) {
+        // A chat's kept updates not yet handed back stay in Redis for the next process.
+        bot.stopDraining();
         await withTimeout(bot.updatesSettled(), step, () => logger.warn('updates still in hand at shutdown'));
       }
       // Jobs waiting for PostgreSQL give up now (they are retried from Redis or rebuilt from PostgreSQL).

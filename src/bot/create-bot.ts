@@ -109,7 +109,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
           throw error;
         });
       },
-      drainChat: (chatId) => parking.drainChatIfKept(chatId, replay),
+      drainChat: (chatId) => inFlight.track(parking.drainChatIfKept(chatId, replay)),
       limit: config.flood.limit,
       windowMs: config.flood.windowMs,
     }),
@@ -146,6 +146,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   bot.use(parking.middleware);
   const draining = parking.startDraining(replay, {
     ready: () => bot.isInited(),
+    track: inFlight.track,
   });
   deps.redis.once('end', () => {
     draining.stop();
@@ -205,7 +206,12 @@ export function createBot(config: Config, deps: CreateBotDeps) {
 
   bot.catch((error) => handleBotError(error));
   // `database`: whether this process believes PostgreSQL answers (long polling holds its offset on it).
-  return Object.assign(bot, { updatesSettled: inFlight.settled, database });
+  return Object.assign(bot, {
+    /** Kept updates are no longer handed back here: at shutdown, before `updatesSettled`. */
+    stopDraining: draining.stop,
+    updatesSettled: inFlight.settled,
+    database,
+  });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;
