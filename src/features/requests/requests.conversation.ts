@@ -12,8 +12,6 @@ import { type AttachmentInput, parseRequestDraft, requestCategorySchema } from '
 import { closingSteps, type DialogueIo, type Draft, stepsOf, summaryText } from './requests.steps.js';
 import { createRequest } from './requests.usecases.js';
 
-export const REQUEST_CONVERSATION = 'request';
-
 /** Rounds of «Изменить» on the summary before we stop offering it (the replay log must stay bounded). */
 const MAX_SUMMARY_EDITS = 10;
 

@@ -26,6 +26,9 @@ import {
  * (curator-tools.intake.ts) ask the same steps; this module is what requests gives others for that.
  */
 
+/** The family's «Нужна помощь» dialogue, for a feature that starts it (relay: held messages → a new request). */
+export const REQUEST_CONVERSATION = 'request';
+
 export type Draft = Record<string, unknown>;
 
 export interface DialogueIo {
