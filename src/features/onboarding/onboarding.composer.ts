@@ -1,9 +1,9 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
+import { setChatCommands } from '../../bot/chat-commands.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
-import { createStaffRepository } from '../staff/staff.repository.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
+import { activeStaffByTelegramId } from '../staff/staff.usecases.js';
 import { loadConsentTexts } from './consent/consent.js';
 import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';
 import { isFamilyInvitePayload } from './onboarding.usecases.js';
@@ -32,8 +32,8 @@ export function createOnboardingComposer() {
       return;
     }
     // A curator's own account is not a family: registering it as one would mix the two roles.
-    const staffMember = await createStaffRepository({ db: ctx.deps.db }).findStaffByTelegramId(ctx.from.id);
-    if (staffMember?.active) {
+    const staffMember = await activeStaffByTelegramId(ctx.deps.db, ctx.from.id);
+    if (staffMember) {
       await ctx.reply(ctx.t('staff-invite-already-staff'));
       await setChatCommands(deps(ctx), ctx.chat.id, staffMember.role);
       return;

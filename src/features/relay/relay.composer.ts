@@ -1,9 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { Composer } from 'grammy';
+import { type CallbackQueryContext, type ChatTypeContext, Composer, type NextFunction } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
-import { families, requests, staff } from '../../db/schema/index.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { curatorButtons } from '../curator/curator.keyboards.js';
 import { curatorCardView } from '../curator/curator.usecases.js';
@@ -14,9 +12,10 @@ import {
   relayButtonsFilter,
 } from './relay.keyboards.js';
 import { type AlbumTarget, createRelayModes } from './relay.mode.js';
-import { createRelayRepository } from './relay.repository.js';
 import {
+  checkReplyToMessage,
   checkStaffTarget,
+  familyRequestNumber,
   findRelayStaff,
   findThread,
   isDeactivatedStaff,
@@ -24,6 +23,8 @@ import {
   relayableContent,
   relayFromFamily,
   relayFromStaff,
+  sentCardsOf,
+  writeTopicsOf,
 } from './relay.usecases.js';
 
 /** A curator's «Ответить» waits this long for the message. */
@@ -33,26 +34,14 @@ const modesOf = (ctx: BotContext) =>
   createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
 const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
 
-/** Requests a family can still write about: not closed or cancelled. */
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
-
 /** «Написать куратору»: which request the message is about, or a general question. */
 export async function askWriteTopic(ctx: BotContext) {
   if (!ctx.member) return;
-  const open = await ctx.deps.db
-    .select({ id: requests.id, number: requests.number, category: requests.category })
-    .from(requests)
-    .where(and(eq(requests.familyId, ctx.member.familyId), inArray(requests.status, [...openStatuses])))
-    .orderBy(asc(requests.id))
-    .limit(10);
-  const [curator] = await ctx.deps.db
-    .select({ name: staff.fullName })
-    .from(families)
-    .innerJoin(staff, eq(staff.id, families.curatorId))
-    .where(eq(families.id, ctx.member.familyId));
-  const intro = curator
-    ? ctx.t('relay-choose-topic-named', { curator: curator.name })
-    : ctx.t('relay-choose-topic-none');
+  const { open, curatorName } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
+  const intro =
+    curatorName !== undefined
+      ? ctx.t('relay-choose-topic-named', { curator: curatorName })
+      : ctx.t('relay-choose-topic-none');
   await ctx.reply(intro, { reply_markup: chooseTopicKeyboard(ctx.t, open) });
 }
 
@@ -63,140 +52,133 @@ export async function askWriteTopic(ctx: BotContext) {
 export function createRelayButtonsComposer() {
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
-
-  privateChat.use(async (ctx, next) => {
-    if (ctx.from && isDialogueEscape(ctx) && (await modesOf(ctx).clear(ctx.from.id))) {
-      ctx.log.info('relay mode left');
-      // Staff have no menu to show; a family's /cancel goes on to the menu composer.
-      if (!ctx.member && ctx.message?.text?.startsWith('/cancel')) {
-        await ctx.reply(ctx.t('relay-cancelled'));
-        return;
-      }
-    }
-    await next();
-  });
-
+  privateChat.use(leaveModeOnEscape);
   // «Ответить» and «Ждём ответа семьи» on a curator's card are the relay's; the other card buttons go on.
-  privateChat.callbackQuery(curatorButtons.filter, async (ctx, next) => {
-    const press = curatorButtons.decode(ctx.callbackQuery.data);
-    if (press?.action !== 'reply' && press?.action !== 'wait') return next();
-    const { requestId, action } = press;
-    const question = action === 'wait';
-    const checked = await checkStaffTarget(ctx.deps.db, {
-      telegramId: ctx.from.id,
-      target: { requestId, familyId: 0 },
-      question,
-    });
-    if (!checked.ok) {
-      ctx.log.warn({ requestId, action, reason: checked.refusal.reason }, 'relay button refused');
-      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
-      return;
-    }
-    const card = ctx.callbackQuery.message;
-    await modesOf(ctx).set(
-      ctx.from.id,
-      {
-        side: 'staff',
-        requestId,
-        familyId: checked.familyId,
-        ...(question ? { question: true } : {}),
-        ...(card ? { card: { chatId: card.chat.id, messageId: card.message_id } } : {}),
-      },
-      STAFF_MODE_TTL_SECONDS,
-    );
-    await ctx.answerCallbackQuery();
-    const number = String(checked.number);
-    await ctx.reply(ctx.t(question ? 'relay-staff-ask-question' : 'relay-staff-write', { number }), {
-      reply_markup: cancelKeyboard(ctx.t),
-    });
-  });
-
-  // Any other card button ends a pending «Ответить»: the curator has moved on to something else.
-  privateChat.callbackQuery(curatorButtons.filter, async (ctx, next) => {
-    const mode = await modesOf(ctx).get(ctx.from.id);
-    if (mode?.side === 'staff') await modesOf(ctx).clear(ctx.from.id);
-    await next();
-  });
-
-  privateChat.callbackQuery(relayButtonsFilter, async (ctx) => {
-    const press = readRelayPress(ctx.callbackQuery.data);
-    if (!press) {
-      ctx.log.warn('malformed relay button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
-      return;
-    }
-    const { action, id } = press;
-    const modes = modesOf(ctx);
-
-    if (action === 'cancel') {
-      await modes.clear(ctx.from.id);
-      await ctx.answerCallbackQuery({ text: ctx.t('relay-cancelled') });
-      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      return;
-    }
-
-    if (action === 're') {
-      const row = await createRelayRepository({ db: ctx.deps.db }).findMessage(id);
-      const checked = row
-        ? await checkStaffTarget(ctx.deps.db, {
-            telegramId: ctx.from.id,
-            target: { requestId: row.requestId, familyId: row.familyId },
-          })
-        : ({ ok: false, refusal: { reason: 'not_found' } } as const);
-      if (!row || !checked.ok) {
-        const refusal = checked.ok ? { reason: 'not_found' as const } : checked.refusal;
-        ctx.log.warn({ messageId: id, reason: refusal.reason }, 'relay reply button refused');
-        await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
-        return;
-      }
-      await modes.set(
-        ctx.from.id,
-        { side: 'staff', requestId: row.requestId, familyId: row.familyId, replyToId: row.id },
-        STAFF_MODE_TTL_SECONDS,
-      );
-      await ctx.answerCallbackQuery();
-      await ctx.reply(
-        row.requestId === null || checked.number === null
-          ? ctx.t('relay-staff-write-general')
-          : ctx.t('relay-staff-write', { number: String(checked.number) }),
-        { reply_markup: cancelKeyboard(ctx.t) },
-      );
-      return;
-    }
-
-    // `to`: a family member chose what to write about (0: a general question).
-    if (!ctx.member) {
-      ctx.log.warn('relay topic button from someone not in a family refused');
-      await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-family') });
-      return;
-    }
-    let number: number | undefined;
-    if (id !== 0) {
-      const [request] = await ctx.deps.db
-        .select({ number: requests.number })
-        .from(requests)
-        .where(and(eq(requests.id, id), eq(requests.familyId, ctx.member.familyId)));
-      if (!request) {
-        ctx.log.warn({ requestId: id }, 'relay topic button for another family refused');
-        await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-yours') });
-        return;
-      }
-      number = request.number;
-    }
-    await modes.set(
-      ctx.from.id,
-      { side: 'family', requestId: id === 0 ? null : id, familyId: ctx.member.familyId },
-      familyModeTtl(ctx),
-    );
-    await ctx.answerCallbackQuery();
-    const about =
-      number === undefined
-        ? ctx.t('relay-about-general')
-        : ctx.t('relay-about-request', { number: String(number) });
-    await ctx.reply(ctx.t('relay-family-write', { about }), { reply_markup: cancelKeyboard(ctx.t) });
-  });
-
+  privateChat.callbackQuery(curatorButtons.filter, cardReplyPress);
+  privateChat.callbackQuery(curatorButtons.filter, otherCardPress);
+  privateChat.callbackQuery(relayButtonsFilter, relayPress);
   return composer;
+}
+
+type PrivateContext = ChatTypeContext<BotContext, 'private'>;
+type PressInPrivate = CallbackQueryContext<PrivateContext>;
+
+async function leaveModeOnEscape(ctx: PrivateContext, next: NextFunction) {
+  if (ctx.from && isDialogueEscape(ctx) && (await modesOf(ctx).clear(ctx.from.id))) {
+    ctx.log.info('relay mode left');
+    // Staff have no menu to show; a family's /cancel goes on to the menu composer.
+    if (!ctx.member && ctx.message?.text?.startsWith('/cancel')) {
+      await ctx.reply(ctx.t('relay-cancelled'));
+      return;
+    }
+  }
+  await next();
+}
+
+async function cardReplyPress(ctx: PressInPrivate, next: NextFunction) {
+  const press = curatorButtons.decode(ctx.callbackQuery.data);
+  if (press?.action !== 'reply' && press?.action !== 'wait') return next();
+  const { requestId, action } = press;
+  const question = action === 'wait';
+  const checked = await checkStaffTarget(ctx.deps.db, {
+    telegramId: ctx.from.id,
+    target: { requestId, familyId: 0 },
+    question,
+  });
+  if (!checked.ok) {
+    ctx.log.warn({ requestId, action, reason: checked.refusal.reason }, 'relay button refused');
+    await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
+    return;
+  }
+  const card = ctx.callbackQuery.message;
+  await modesOf(ctx).set(
+    ctx.from.id,
+    {
+      side: 'staff',
+      requestId,
+      familyId: checked.familyId,
+      ...(question ? { question: true } : {}),
+      ...(card ? { card: { chatId: card.chat.id, messageId: card.message_id } } : {}),
+    },
+    STAFF_MODE_TTL_SECONDS,
+  );
+  await ctx.answerCallbackQuery();
+  const number = String(checked.number);
+  await ctx.reply(ctx.t(question ? 'relay-staff-ask-question' : 'relay-staff-write', { number }), {
+    reply_markup: cancelKeyboard(ctx.t),
+  });
+}
+
+/** Any other card button ends a pending «Ответить»: the curator has moved on to something else. */
+async function otherCardPress(ctx: PressInPrivate, next: NextFunction) {
+  const mode = await modesOf(ctx).get(ctx.from.id);
+  if (mode?.side === 'staff') await modesOf(ctx).clear(ctx.from.id);
+  await next();
+}
+
+async function relayPress(ctx: PressInPrivate) {
+  const press = readRelayPress(ctx.callbackQuery.data);
+  if (!press) {
+    ctx.log.warn('malformed relay button refused');
+    await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
+    return;
+  }
+  if (press.action === 'cancel') return cancelPress(ctx);
+  if (press.action === 're') return replyToMessagePress(ctx, press.id);
+  return topicPress(ctx, press.id);
+}
+
+async function cancelPress(ctx: PressInPrivate) {
+  await modesOf(ctx).clear(ctx.from.id);
+  await ctx.answerCallbackQuery({ text: ctx.t('relay-cancelled') });
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+}
+
+/** «Ответить» under a relayed message: the staff member's next message answers it. */
+async function replyToMessagePress(ctx: PressInPrivate, messageId: number) {
+  const checked = await checkReplyToMessage(ctx.deps.db, { telegramId: ctx.from.id, messageId });
+  if (!checked.ok) {
+    ctx.log.warn({ messageId, reason: checked.refusal.reason }, 'relay reply button refused');
+    await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
+    return;
+  }
+  await modesOf(ctx).set(ctx.from.id, { side: 'staff', ...checked.target }, STAFF_MODE_TTL_SECONDS);
+  await ctx.answerCallbackQuery();
+  await ctx.reply(
+    checked.target.requestId === null || checked.number === null
+      ? ctx.t('relay-staff-write-general')
+      : ctx.t('relay-staff-write', { number: String(checked.number) }),
+    { reply_markup: cancelKeyboard(ctx.t) },
+  );
+}
+
+/** A family member chose what to write about (`requestId` 0: a general question). */
+async function topicPress(ctx: PressInPrivate, requestId: number) {
+  if (!ctx.member) {
+    ctx.log.warn('relay topic button from someone not in a family refused');
+    await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-family') });
+    return;
+  }
+  let number: number | undefined;
+  if (requestId !== 0) {
+    number = await familyRequestNumber(ctx.deps.db, { familyId: ctx.member.familyId, requestId });
+    if (number === undefined) {
+      ctx.log.warn({ requestId }, 'relay topic button for another family refused');
+      await ctx.answerCallbackQuery({ text: ctx.t('relay-refused-not-yours') });
+      return;
+    }
+  }
+  await modesOf(ctx).set(
+    ctx.from.id,
+    { side: 'family', requestId: requestId === 0 ? null : requestId, familyId: ctx.member.familyId },
+    familyModeTtl(ctx),
+  );
+  await ctx.answerCallbackQuery();
+  const about =
+    number === undefined
+      ? ctx.t('relay-about-general')
+      : ctx.t('relay-about-request', { number: String(number) });
+  await ctx.reply(ctx.t('relay-family-write', { about }), { reply_markup: cancelKeyboard(ctx.t) });
 }
 
 /**
@@ -379,7 +361,7 @@ export async function refreshCards(
     requestId,
   );
   if (!view) return;
-  const cards = await createRelayRepository({ db: ctx.deps.db }).sentCards(requestId);
+  const cards = await sentCardsOf(ctx.deps.db, requestId);
   if (pressed && !cards.some((c) => c.chatId === pressed.chatId && c.messageId === pressed.messageId)) {
     cards.push(pressed);
   }

@@ -2,8 +2,9 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
-import { heldMessages, requests } from '../../db/schema/index.js';
+import { heldMessages } from '../../db/schema/index.js';
 import { LONG_TEXT_MAX, MAX_ATTACHMENTS } from '../requests/requests.schemas.js';
+import { createRelayRepository } from './relay.repository.js';
 import { type RelayContent, relayFamilyMessageIn } from './relay.usecases.js';
 
 /**
@@ -11,9 +12,6 @@ import { type RelayContent, relayFamilyMessageIn } from './relay.usecases.js';
  * until the person chooses in one tap where they go: a request's curator, a general question, or a new
  * request. Nothing typed is dropped, and a restart loses nothing. Once they have gone, the rows are deleted.
  */
-
-/** Requests a family can still write about. */
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
 
 export interface OpenRequest {
   id: number;
@@ -23,12 +21,7 @@ export interface OpenRequest {
 
 /** The family's open requests, oldest first (at most ten: one button each). */
 export async function openRequestsOfFamily(db: DbOrTx, familyId: number): Promise<OpenRequest[]> {
-  return db
-    .select({ id: requests.id, number: requests.number, category: requests.category })
-    .from(requests)
-    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
-    .orderBy(asc(requests.id))
-    .limit(10);
+  return createRelayRepository({ db }).openRequestsOf(familyId);
 }
 
 /** What a new request needs to keep a photo or a document as its attachment. */

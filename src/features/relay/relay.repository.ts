@@ -8,6 +8,7 @@ import {
   notifications,
   requestEvents,
   requests,
+  staff,
 } from '../../db/schema/index.js';
 import { insertNotifications } from '../delivery/notifications.repository.js';
 import { notRetracted } from '../delivery/retraction.js';
@@ -15,6 +16,9 @@ import { notificationKinds } from '../routing/routing.kinds.js';
 import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
 
 export type RelayedMessage = typeof messages.$inferSelect;
+
+/** Requests a family can still write about: not closed or cancelled. */
+const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
 
 /** Reads and writes of the relay: the `messages` rows and the notifications that carry them. */
 export function createRelayRepository({ db }: { db: DbOrTx }) {
@@ -95,6 +99,35 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
         .orderBy(asc(notifications.id))
         .limit(1);
       return row;
+    },
+
+    /** The family's requests it can still write about (not closed or cancelled), oldest first, ten at most. */
+    async openRequestsOf(familyId: number) {
+      return db
+        .select({ id: requests.id, number: requests.number, category: requests.category })
+        .from(requests)
+        .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
+        .orderBy(asc(requests.id))
+        .limit(10);
+    },
+
+    /** The name of the family's curator, when it has one. */
+    async curatorNameOf(familyId: number) {
+      const [row] = await db
+        .select({ name: staff.fullName })
+        .from(families)
+        .innerJoin(staff, eq(staff.id, families.curatorId))
+        .where(eq(families.id, familyId));
+      return row?.name;
+    },
+
+    /** The number of this family's request, or undefined when the request is not the family's. */
+    async requestNumberOfFamily(requestId: number, familyId: number) {
+      const [row] = await db
+        .select({ number: requests.number })
+        .from(requests)
+        .where(and(eq(requests.id, requestId), eq(requests.familyId, familyId)));
+      return row?.number;
     },
 
     async findFamily(familyId: number) {

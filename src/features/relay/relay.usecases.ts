@@ -351,3 +351,46 @@ export async function recordEdit(
     return row;
   });
 }
+
+/** What «Написать куратору» offers a family: its open requests and its curator's name, if it has one. */
+export async function writeTopicsOf(db: Db, familyId: number) {
+  const repository = createRelayRepository({ db });
+  const open = await repository.openRequestsOf(familyId);
+  const curatorName = await repository.curatorNameOf(familyId);
+  return { open, curatorName };
+}
+
+/** The number of the request a family member chose to write about; undefined when it is not their family's. */
+export async function familyRequestNumber(db: Db, input: { familyId: number; requestId: number }) {
+  return createRelayRepository({ db }).requestNumberOfFamily(input.requestId, input.familyId);
+}
+
+/**
+ * «Ответить» under a relayed message: what the staff member's next message answers, and the request's
+ * number, when they may write to that family now.
+ */
+export async function checkReplyToMessage(
+  db: Db,
+  input: { telegramId: number; messageId: number },
+): Promise<
+  | { ok: true; target: RelayTarget & { replyToId: number }; number: number | null }
+  | { ok: false; refusal: AccessRefusal }
+> {
+  const row = await createRelayRepository({ db }).findMessage(input.messageId);
+  if (!row) return { ok: false, refusal: { reason: 'not_found' } };
+  const checked = await checkStaffTarget(db, {
+    telegramId: input.telegramId,
+    target: { requestId: row.requestId, familyId: row.familyId },
+  });
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    target: { requestId: row.requestId, familyId: row.familyId, replyToId: row.id },
+    number: checked.number,
+  };
+}
+
+/** The request's cards delivery has sent and not taken back (to refresh their status line). */
+export async function sentCardsOf(db: Db, requestId: number) {
+  return createRelayRepository({ db }).sentCards(requestId);
+}

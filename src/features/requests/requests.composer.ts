@@ -2,10 +2,10 @@ import { createConversation } from '@grammyjs/conversations';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
+import { menuButton } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
-import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
-import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
+import { requestDialogue } from './requests.conversation.js';
 import {
   cancelConfirmKeyboard,
   measureButtonsFilter,
@@ -18,11 +18,13 @@ import {
   requestsListKeyboard,
 } from './requests.keyboards.js';
 import { RATING_COMMENT_CONVERSATION, ratingCommentDialogue } from './requests.rating.js';
-import { createRequestsRepository } from './requests.repository.js';
+import { REQUEST_CONVERSATION } from './requests.steps.js';
 import {
   cancellableStatuses,
   cancelRequest,
-  canReopen,
+  familyRequestCard,
+  familyRequestsPage,
+  findFamilyRequest,
   rateRequest,
   reopenRequest,
 } from './requests.usecases.js';
@@ -33,11 +35,11 @@ const PAGE_SIZE = 5;
 type Registered = BotContext & { member: NonNullable<BotContext['member']> };
 
 async function showRequestsPage(ctx: Registered, requestedPage: number) {
-  const repository = createRequestsRepository({ db: ctx.deps.db });
-  const total = await repository.countFamilyRequests(ctx.member.familyId);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(Math.max(0, requestedPage), pages - 1);
-  const items = await repository.familyRequestsPage(ctx.member.familyId, page * PAGE_SIZE, PAGE_SIZE);
+  const { items, page, pages } = await familyRequestsPage(ctx.deps.db, {
+    familyId: ctx.member.familyId,
+    page: requestedPage,
+    pageSize: PAGE_SIZE,
+  });
   const format = (date: Date) => formatRegionTime(date, ctx.deps.config.timeZone, ctx.language);
   await editOrReply(
     ctx,
@@ -47,27 +49,10 @@ async function showRequestsPage(ctx: Registered, requestedPage: number) {
 }
 
 async function showRequestCard(ctx: Registered, requestId: number) {
-  const repository = createRequestsRepository({ db: ctx.deps.db });
-  const request = await repository.familyRequest(ctx.member.familyId, requestId);
-  if (!request) return false;
-  const [events, messages, attachments] = await Promise.all([
-    repository.events(request.id),
-    repository.curatorMessages(request.id),
-    repository.attachmentCount(request.id),
-  ]);
-  const curatorName = request.curatorId ? await repository.staffName(request.curatorId) : undefined;
-  const text = cardText(ctx.t, ctx.language, ctx.deps.config.timeZone, request, {
-    events,
-    messages,
-    attachments,
-    curatorName,
-  });
-  const keyboard = requestCardKeyboard(ctx.t, request, {
-    cancel: cancellableStatuses.includes(request.status),
-    reopen: canReopen(request, new Date()),
-    rate: request.status === 'resolved' && request.rating === null,
-  });
-  await editOrReply(ctx, text, keyboard);
+  const card = await familyRequestCard(ctx.deps.db, { familyId: ctx.member.familyId, requestId });
+  if (!card) return false;
+  const text = cardText(ctx.t, ctx.language, ctx.deps.config.timeZone, card.request, card.details);
+  await editOrReply(ctx, text, requestCardKeyboard(ctx.t, card.request, card.may));
   return true;
 }
 
@@ -201,9 +186,7 @@ export function createRequestsComposer() {
 
     switch (action) {
       case 'open': {
-        if (
-          !(await createRequestsRepository({ db: ctx.deps.db }).familyRequest(member.familyId, requestId))
-        ) {
+        if (!(await findFamilyRequest(ctx.deps.db, { familyId: member.familyId, requestId }))) {
           return refuseForeign();
         }
         await ctx.answerCallbackQuery();
@@ -211,10 +194,7 @@ export function createRequestsComposer() {
         return;
       }
       case 'cancel': {
-        const request = await createRequestsRepository({ db: ctx.deps.db }).familyRequest(
-          member.familyId,
-          requestId,
-        );
+        const request = await findFamilyRequest(ctx.deps.db, { familyId: member.familyId, requestId });
         if (!request) return refuseForeign();
         await ctx.answerCallbackQuery();
         if (!cancellableStatuses.includes(request.status)) {

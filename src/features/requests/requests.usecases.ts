@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { regionDate } from '../../time.js';
-import { type DeadlinePolicies, deadlinesFor } from '../deadlines/policies.js';
+import { deadlinesFor } from '../deadlines/policies.js';
 import { createRequestsRepository } from './requests.repository.js';
 import {
   type AttachmentInput,
@@ -251,4 +252,51 @@ export async function saveRatingComment(
     await repository.updateRequest(request.id, { ratingComment: comment });
     return { ok: true } as const;
   });
+}
+
+/** One page of «Мои заявки»: a page past the end shows the last one. */
+export async function familyRequestsPage(
+  db: Db,
+  input: { familyId: number; page: number; pageSize: number },
+) {
+  const repository = createRequestsRepository({ db });
+  const total = await repository.countFamilyRequests(input.familyId);
+  const pages = Math.max(1, Math.ceil(total / input.pageSize));
+  const page = Math.min(Math.max(0, input.page), pages - 1);
+  const items = await repository.familyRequestsPage(input.familyId, page * input.pageSize, input.pageSize);
+  return { items, page, pages };
+}
+
+/** The family's request, or undefined when the id is not one of theirs (a forged id finds nothing). */
+export async function findFamilyRequest(db: Db, input: { familyId: number; requestId: number }) {
+  return createRequestsRepository({ db }).familyRequest(input.familyId, input.requestId);
+}
+
+/**
+ * What the family's card of a request shows: the request, its history, the curator's messages, the number of
+ * files, the curator's name and what the family may do with it now. Undefined when it is not their request.
+ */
+export async function familyRequestCard(
+  db: Db,
+  input: { familyId: number; requestId: number },
+  now = new Date(),
+) {
+  const repository = createRequestsRepository({ db });
+  const request = await repository.familyRequest(input.familyId, input.requestId);
+  if (!request) return undefined;
+  const [events, messages, attachments] = await Promise.all([
+    repository.events(request.id),
+    repository.curatorMessages(request.id),
+    repository.attachmentCount(request.id),
+  ]);
+  const curatorName = request.curatorId ? await repository.staffName(request.curatorId) : undefined;
+  return {
+    request,
+    details: { events, messages, attachments, curatorName },
+    may: {
+      cancel: cancellableStatuses.includes(request.status),
+      reopen: canReopen(request, now),
+      rate: request.status === 'resolved' && request.rating === null,
+    },
+  };
 }

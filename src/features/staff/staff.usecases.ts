@@ -88,6 +88,12 @@ export async function redeemStaffInvite(
   });
 }
 
+/** The active staff member behind this Telegram account, or undefined (none, or deactivated). */
+export async function activeStaffByTelegramId(db: Db, telegramId: number) {
+  const member = await createStaffRepository({ db }).findStaffByTelegramId(telegramId);
+  return member?.active ? member : undefined;
+}
+
 /**
  * Revokes a staff member's access at once and hands each of their families to the least-loaded active
  * curator of the family's district (or leaves it unassigned for the supervisors when there is none).

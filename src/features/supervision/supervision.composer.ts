@@ -1,7 +1,12 @@
-import { Composer, InputFile } from 'grammy';
+import {
+  type CallbackQueryContext,
+  type ChatTypeContext,
+  type CommandContext,
+  Composer,
+  InputFile,
+} from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
-import { requestCategories } from '../../db/schema/enums.js';
 import { formatRegionDate } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
@@ -13,14 +18,17 @@ import {
   curatorChoiceKeyboard,
   overdueKeyboard,
   readSupervisionPress,
+  type SupervisionCallback,
   supervisionButtonsFilter,
 } from './supervision.keyboards.js';
 import { parsePeriod, type StatsPeriod } from './supervision.period.js';
 import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
-import { createSupervisionRepository, type RegisterFilters } from './supervision.repository.js';
+import type { RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
 import {
   computeStats,
+  districtNamesOf,
+  filterChoices,
   findFamilies,
   openRequestForSupervisor,
   overduePage,
@@ -43,261 +51,254 @@ const refusalText = (ctx: BotContext, refusal: SupervisionRefusal) =>
 export function createSupervisionComposer() {
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
+  privateChat.command('overdue', overdueCommand);
+  privateChat.command('stats', statsCommand);
+  privateChat.command('find', findCommand);
+  privateChat.command('export', exportCommand);
+  privateChat.callbackQuery(supervisionButtonsFilter, supervisionPress);
+  return composer;
+}
 
-  /** The viewer, or a kind refusal (and undefined) for a curator, a family member or a stranger. */
-  const viewerOrRefuse = async (ctx: BotContext, allowObservers: boolean, command: string) => {
-    if (!ctx.from) return undefined;
-    const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers });
-    if (found.ok) return found.viewer;
-    ctx.log.info({ command, reason: found.reason }, 'supervision command refused');
-    const key =
-      found.reason === 'curator'
-        ? 'sup-command-staff-only'
-        : found.reason === 'observer'
-          ? 'sup-command-observer'
-          : ctx.member
-            ? 'sup-command-family'
-            : 'sup-command-stranger';
-    await ctx.reply(ctx.t(key));
-    return undefined;
-  };
+type PrivateContext = ChatTypeContext<BotContext, 'private'>;
+type CommandInPrivate = CommandContext<PrivateContext>;
+type PressInPrivate = CallbackQueryContext<PrivateContext>;
 
-  const scopeLabel = async (ctx: BotContext, viewer: SupervisionViewer) => {
-    const categories = viewer.scope.categories ?? [];
-    const suffix =
-      categories.length === 0
-        ? ''
-        : ctx.t('sup-scope-categories', { list: categories.map((c) => categoryLabel(ctx.t, c)).join(', ') });
-    if (viewer.scope.regional) return ctx.t('sup-scope-region') + suffix;
-    const names = await createSupervisionRepository({ db: ctx.deps.db }).districtNames([
-      ...viewer.scope.districtIds,
-    ]);
-    return ([...names.values()].join(', ') || '—') + suffix;
-  };
+/** The viewer, or a kind refusal (and undefined) for a curator, a family member or a stranger. */
+async function viewerOrRefuse(ctx: BotContext, allowObservers: boolean, command: string) {
+  if (!ctx.from) return undefined;
+  const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers });
+  if (found.ok) return found.viewer;
+  ctx.log.info({ command, reason: found.reason }, 'supervision command refused');
+  const key =
+    found.reason === 'curator'
+      ? 'sup-command-staff-only'
+      : found.reason === 'observer'
+        ? 'sup-command-observer'
+        : ctx.member
+          ? 'sup-command-family'
+          : 'sup-command-stranger';
+  await ctx.reply(ctx.t(key));
+  return undefined;
+}
 
-  privateChat.command('overdue', async (ctx) => {
-    const viewer = await viewerOrRefuse(ctx, false, 'overdue');
-    if (!viewer) return;
-    const view = await overdueView(ctx, viewer, 0);
-    await ctx.reply(view.text, { reply_markup: view.keyboard });
-  });
+async function scopeLabel(ctx: BotContext, viewer: SupervisionViewer) {
+  const categories = viewer.scope.categories ?? [];
+  const suffix =
+    categories.length === 0
+      ? ''
+      : ctx.t('sup-scope-categories', { list: categories.map((c) => categoryLabel(ctx.t, c)).join(', ') });
+  if (viewer.scope.regional) return ctx.t('sup-scope-region') + suffix;
+  const names = await districtNamesOf(ctx.deps.db, [...viewer.scope.districtIds]);
+  return ([...names.values()].join(', ') || '—') + suffix;
+}
 
-  privateChat.command('stats', async (ctx) => {
-    const viewer = await viewerOrRefuse(ctx, true, 'stats');
-    if (!viewer) return;
-    // The same optional filters as /export: a period, a district code, a category code.
-    const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/stats');
-    if (!parsed.ok) {
-      await ctx.reply(
-        ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key, parsed.args),
-      );
-      return;
-    }
-    const { period, filters } = parsed;
-    const stats = await computeStats(ctx.deps.db, viewer.scope, period, filters);
-    const district =
-      filters.districtId === undefined
-        ? undefined
-        : (await createSupervisionRepository({ db: ctx.deps.db }).districtNames([filters.districtId])).get(
-            filters.districtId,
-          );
-    const filterParts = [district, filters.category && categoryLabel(ctx.t, filters.category)].filter(
-      Boolean,
+async function overdueCommand(ctx: CommandInPrivate) {
+  const viewer = await viewerOrRefuse(ctx, false, 'overdue');
+  if (!viewer) return;
+  const view = await overdueView(ctx, viewer, 0);
+  await ctx.reply(view.text, { reply_markup: view.keyboard });
+}
+
+async function statsCommand(ctx: CommandInPrivate) {
+  const viewer = await viewerOrRefuse(ctx, true, 'stats');
+  if (!viewer) return;
+  // The same optional filters as /export: a period, a district code, a category code.
+  const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/stats');
+  if (!parsed.ok) {
+    await ctx.reply(
+      ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key, parsed.args),
     );
-    const messages = renderStats(ctx.t, stats, {
-      timeZone: ctx.deps.config.timeZone,
-      scopeLabel: await scopeLabel(ctx, viewer),
-      withCurators: viewer.role === 'supervisor',
-      ...(filterParts.length > 0
-        ? { filterLabel: ctx.t('sup-stats-filter', { filter: filterParts.join(' · ') }) }
-        : {}),
+    return;
+  }
+  const { period, filters } = parsed;
+  const stats = await computeStats(ctx.deps.db, viewer.scope, period, filters);
+  const district =
+    filters.districtId === undefined
+      ? undefined
+      : (await districtNamesOf(ctx.deps.db, [filters.districtId])).get(filters.districtId);
+  const filterParts = [district, filters.category && categoryLabel(ctx.t, filters.category)].filter(Boolean);
+  const messages = renderStats(ctx.t, stats, {
+    timeZone: ctx.deps.config.timeZone,
+    scopeLabel: await scopeLabel(ctx, viewer),
+    withCurators: viewer.role === 'supervisor',
+    ...(filterParts.length > 0
+      ? { filterLabel: ctx.t('sup-stats-filter', { filter: filterParts.join(' · ') }) }
+      : {}),
+  });
+  for (const text of messages) await ctx.reply(text);
+}
+
+async function findCommand(ctx: CommandInPrivate) {
+  const viewer = await viewerOrRefuse(ctx, false, 'find');
+  if (!viewer) return;
+  const query = parseFindQuery(ctx.match);
+  if (!query) {
+    await ctx.reply(ctx.t('sup-find-usage'));
+    return;
+  }
+  const found = await findFamilies(ctx.deps.db, viewer, query);
+  ctx.log.info({ staffId: viewer.id, query: query.kind, found: found.map((f) => f.id) }, 'family search');
+  if (found.length === 0) {
+    await ctx.reply(ctx.t('sup-find-nothing'));
+    return;
+  }
+  for (const family of found) {
+    const keyboard = overdueKeyboard(ctx.t, family.requests.slice(0, 4), 0, 1);
+    const shown = await ctx.reply(foundFamilyText(ctx, family), { reply_markup: keyboard });
+    // The query typed (a phone, a name) names the family as well as the result.
+    await recordStaffView(ctx.deps.db, {
+      staffId: viewer.id,
+      chatId: ctx.chat.id,
+      messageIds: [ctx.msg.message_id, shown.message_id],
+      familyId: family.id,
+      what: 'search',
     });
-    for (const text of messages) await ctx.reply(text);
-  });
+  }
+}
 
-  privateChat.command('find', async (ctx) => {
-    const viewer = await viewerOrRefuse(ctx, false, 'find');
-    if (!viewer) return;
-    const query = parseFindQuery(ctx.match);
-    if (!query) {
-      await ctx.reply(ctx.t('sup-find-usage'));
-      return;
-    }
-    const found = await findFamilies(ctx.deps.db, viewer, query);
-    ctx.log.info({ staffId: viewer.id, query: query.kind, found: found.map((f) => f.id) }, 'family search');
-    if (found.length === 0) {
-      await ctx.reply(ctx.t('sup-find-nothing'));
-      return;
-    }
-    for (const family of found) {
-      const lines = [
-        ctx.t('sup-find-family', {
-          district: family.district,
-          curator: family.curator ?? ctx.t('sup-no-curator'),
-        }),
-        ...family.members.map((m) =>
-          ctx.t('sup-find-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
-        ),
-        ...(family.requests.length === 0
-          ? [ctx.t('sup-find-no-requests')]
-          : family.requests.map((r) =>
-              ctx.t('sup-find-request', {
-                number: String(r.number),
-                category: categoryLabel(ctx.t, r.category),
-                status: statusLabel(ctx.t, r.status),
-              }),
-            )),
-      ];
-      const keyboard = overdueKeyboard(ctx.t, family.requests.slice(0, 4), 0, 1);
-      const shown = await ctx.reply(lines.join('\n'), { reply_markup: keyboard });
-      // The query typed (a phone, a name) names the family as well as the result.
-      await recordStaffView(ctx.deps.db, {
-        staffId: viewer.id,
-        chatId: ctx.chat.id,
-        messageIds: [ctx.msg.message_id, shown.message_id],
-        familyId: family.id,
-        what: 'search',
-      });
-    }
-  });
+function foundFamilyText(ctx: BotContext, family: Awaited<ReturnType<typeof findFamilies>>[number]) {
+  return [
+    ctx.t('sup-find-family', {
+      district: family.district,
+      curator: family.curator ?? ctx.t('sup-no-curator'),
+    }),
+    ...family.members.map((m) =>
+      ctx.t('sup-find-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
+    ),
+    ...(family.requests.length === 0
+      ? [ctx.t('sup-find-no-requests')]
+      : family.requests.map((r) =>
+          ctx.t('sup-find-request', {
+            number: String(r.number),
+            category: categoryLabel(ctx.t, r.category),
+            status: statusLabel(ctx.t, r.status),
+          }),
+        )),
+  ].join('\n');
+}
 
-  privateChat.command('export', async (ctx) => {
-    const viewer = await viewerOrRefuse(ctx, true, 'export');
-    if (!viewer) return;
-    const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/export');
-    if (!parsed.ok) {
-      await ctx.reply(ctx.t(parsed.key, parsed.args));
-      return;
-    }
-    await ctx.replyWithChatAction('upload_document');
-    const result = await exportRegister(
-      { db: ctx.deps.db, t: ctx.t, timeZone: ctx.deps.config.timeZone },
-      viewer,
-      parsed.period,
-      parsed.filters,
-    );
-    ctx.log.info({ staffId: viewer.id, rows: result.rows, role: viewer.role }, 'register exported');
-    await ctx.replyWithDocument(new InputFile(result.buffer, result.fileName), {
-      caption: ctx.t('sup-export-caption', { rows: result.rows }),
+async function exportCommand(ctx: CommandInPrivate) {
+  const viewer = await viewerOrRefuse(ctx, true, 'export');
+  if (!viewer) return;
+  const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/export');
+  if (!parsed.ok) {
+    await ctx.reply(ctx.t(parsed.key, parsed.args));
+    return;
+  }
+  await ctx.replyWithChatAction('upload_document');
+  const result = await exportRegister(
+    { db: ctx.deps.db, t: ctx.t, timeZone: ctx.deps.config.timeZone },
+    viewer,
+    parsed.period,
+    parsed.filters,
+  );
+  ctx.log.info({ staffId: viewer.id, rows: result.rows, role: viewer.role }, 'register exported');
+  await ctx.replyWithDocument(new InputFile(result.buffer, result.fileName), {
+    caption: ctx.t('sup-export-caption', { rows: result.rows }),
+  });
+}
+
+async function supervisionPress(ctx: PressInPrivate) {
+  const press = readSupervisionPress(ctx.callbackQuery.data);
+  if (!press) {
+    ctx.log.warn('malformed supervision button refused');
+    await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-stale') });
+    return;
+  }
+  if (press.kind === 'overdue') return overduePress(ctx, press);
+  if (press.kind === 'request' && press.action === 'open') return openRequestPress(ctx, press.requestId);
+  if (press.kind === 'request') return reassignChoicesPress(ctx, press.requestId, press.action === 'family');
+  return assignPress(ctx, press);
+}
+
+/** A refused press: logged with ids only, and the reason in the button's notice. */
+async function refusePress(ctx: BotContext, ids: Record<string, number>, refusal: SupervisionRefusal) {
+  ctx.log.warn({ ...ids, reason: refusal.reason }, 'supervision button refused');
+  await ctx.answerCallbackQuery({ text: refusalText(ctx, refusal) });
+}
+
+async function overduePress(ctx: PressInPrivate, press: Extract<SupervisionCallback, { kind: 'overdue' }>) {
+  const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers: false });
+  if (!found.ok) {
+    ctx.log.warn({ page: press.page, reason: found.reason }, 'supervision button refused');
+    await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-not-supervisor') });
+    return;
+  }
+  const view = await overdueView(ctx, found.viewer, press.page);
+  await ctx.answerCallbackQuery();
+  if (press.fresh) await ctx.reply(view.text, view.keyboard ? { reply_markup: view.keyboard } : {});
+  else await editOrReply(ctx, view.text, view.keyboard);
+}
+
+async function openRequestPress(ctx: PressInPrivate, requestId: number) {
+  const opened = await openRequestForSupervisor(
+    { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+    { telegramId: ctx.from.id, requestId },
+  );
+  if (!opened.ok) return refusePress(ctx, { requestId }, opened.refusal);
+  ctx.log.info({ requestId }, 'request opened by supervisor');
+  await ctx.answerCallbackQuery();
+  const shown = await ctx.reply(opened.text, { reply_markup: opened.keyboard });
+  const card = { requestId, staffId: opened.staffId, cardMessageId: shown.message_id };
+  // A supervisor's Telegram reply to the card reaches the family, as a curator's does; the family's
+  // files follow the card.
+  await recordShownCard(ctx.deps.db, {
+    ...card,
+    chatId: ctx.chat.id,
+    telegramMessageId: shown.message_id,
+  });
+  await sendFilesWithShownCard(ctx.deps.db, card);
+}
+
+async function reassignChoicesPress(ctx: PressInPrivate, requestId: number, family: boolean) {
+  const choices = await reassignmentChoices(ctx.deps.db, { telegramId: ctx.from.id, requestId, family });
+  if (!choices.ok) return refusePress(ctx, { requestId }, choices.refusal);
+  await ctx.answerCallbackQuery();
+  const number = String(choices.request.number);
+  if (choices.curators.length === 0) {
+    await ctx.reply(ctx.t('sup-reassign-nobody', { number }));
+    return;
+  }
+  await ctx.reply(ctx.t(family ? 'sup-reassign-family-ask' : 'sup-reassign-ask', { number }), {
+    reply_markup: curatorChoiceKeyboard(
+      ctx.t,
+      requestId,
+      family ? 'fam' : 'to',
+      // Someone away can still be chosen (they may be back soon); the button says until when.
+      choices.curators.map((c) => ({
+        ...c,
+        awayUntil:
+          c.awayUntil && c.awayUntil > new Date()
+            ? formatRegionDate(c.awayUntil, ctx.deps.config.timeZone)
+            : undefined,
+      })),
+    ),
+  });
+}
+
+async function assignPress(ctx: PressInPrivate, press: Extract<SupervisionCallback, { kind: 'assign' }>) {
+  const { requestId, staffId } = press;
+  const input = { telegramId: ctx.from.id, requestId, toStaffId: staffId };
+  let text: string;
+  if (press.action === 'to') {
+    const result = await reassignRequest(ctx.deps.db, input);
+    if (!result.ok) return refusePress(ctx, { requestId }, result.refusal);
+    ctx.log.info({ requestId, toStaffId: staffId, unchanged: result.unchanged }, 'request reassigned');
+    text = ctx.t(result.unchanged ? 'sup-reassigned-already' : 'sup-reassigned', {
+      number: String(result.number),
+      curator: result.toName,
     });
-  });
-
-  privateChat.callbackQuery(supervisionButtonsFilter, async (ctx) => {
-    const press = readSupervisionPress(ctx.callbackQuery.data);
-    if (!press) {
-      ctx.log.warn('malformed supervision button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-stale') });
-      return;
-    }
-    const refuse = async (refusal: SupervisionRefusal) => {
-      ctx.log.warn(
-        {
-          ...(press.kind === 'overdue' ? { page: press.page } : { requestId: press.requestId }),
-          reason: refusal.reason,
-        },
-        'supervision button refused',
-      );
-      await ctx.answerCallbackQuery({ text: refusalText(ctx, refusal) });
-    };
-
-    if (press.kind === 'overdue') {
-      const found = await findViewer(ctx.deps.db, ctx.from.id, { allowObservers: false });
-      if (!found.ok) {
-        ctx.log.warn({ page: press.page, reason: found.reason }, 'supervision button refused');
-        await ctx.answerCallbackQuery({ text: ctx.t('sup-refused-not-supervisor') });
-        return;
-      }
-      const view = await overdueView(ctx, found.viewer, press.page);
-      await ctx.answerCallbackQuery();
-      if (press.fresh) await ctx.reply(view.text, view.keyboard ? { reply_markup: view.keyboard } : {});
-      else await editOrReply(ctx, view.text, view.keyboard);
-      return;
-    }
-
-    if (press.kind === 'request' && press.action === 'open') {
-      const opened = await openRequestForSupervisor(
-        { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
-        { telegramId: ctx.from.id, requestId: press.requestId },
-      );
-      if (!opened.ok) return refuse(opened.refusal);
-      ctx.log.info({ requestId: press.requestId }, 'request opened by supervisor');
-      await ctx.answerCallbackQuery();
-      const shown = await ctx.reply(opened.text, { reply_markup: opened.keyboard });
-      const card = { requestId: press.requestId, staffId: opened.staffId, cardMessageId: shown.message_id };
-      // A supervisor's Telegram reply to the card reaches the family, as a curator's does; the family's
-      // files follow the card.
-      await recordShownCard(ctx.deps.db, {
-        ...card,
-        chatId: ctx.chat.id,
-        telegramMessageId: shown.message_id,
-      });
-      await sendFilesWithShownCard(ctx.deps.db, card);
-      return;
-    }
-
-    if (press.kind === 'request') {
-      const family = press.action === 'family';
-      const choices = await reassignmentChoices(ctx.deps.db, {
-        telegramId: ctx.from.id,
-        requestId: press.requestId,
-        family,
-      });
-      if (!choices.ok) return refuse(choices.refusal);
-      await ctx.answerCallbackQuery();
-      const number = String(choices.request.number);
-      if (choices.curators.length === 0) {
-        await ctx.reply(ctx.t('sup-reassign-nobody', { number }));
-        return;
-      }
-      await ctx.reply(ctx.t(family ? 'sup-reassign-family-ask' : 'sup-reassign-ask', { number }), {
-        reply_markup: curatorChoiceKeyboard(
-          ctx.t,
-          press.requestId,
-          family ? 'fam' : 'to',
-          // Someone away can still be chosen (they may be back soon); the button says until when.
-          choices.curators.map((c) => ({
-            ...c,
-            awayUntil:
-              c.awayUntil && c.awayUntil > new Date()
-                ? formatRegionDate(c.awayUntil, ctx.deps.config.timeZone)
-                : undefined,
-          })),
-        ),
-      });
-      return;
-    }
-
-    const input = { telegramId: ctx.from.id, requestId: press.requestId, toStaffId: press.staffId };
-    if (press.action === 'to') {
-      const result = await reassignRequest(ctx.deps.db, input);
-      if (!result.ok) return refuse(result.refusal);
-      ctx.log.info(
-        { requestId: press.requestId, toStaffId: press.staffId, unchanged: result.unchanged },
-        'request reassigned',
-      );
-      const text = ctx.t(result.unchanged ? 'sup-reassigned-already' : 'sup-reassigned', {
-        number: String(result.number),
-        curator: result.toName,
-      });
-      await ctx.answerCallbackQuery({ text });
-      await editOrReply(ctx, text);
-      return;
-    }
+  } else {
     const result = await reassignFamily(ctx.deps.db, input);
-    if (!result.ok) return refuse(result.refusal);
-    ctx.log.info(
-      { requestId: press.requestId, toStaffId: press.staffId, moved: result.requestNumbers.length },
-      'family reassigned',
-    );
-    const text = ctx.t(result.unchanged ? 'sup-family-reassigned-already' : 'sup-family-reassigned', {
+    if (!result.ok) return refusePress(ctx, { requestId }, result.refusal);
+    ctx.log.info({ requestId, toStaffId: staffId, moved: result.requestNumbers.length }, 'family reassigned');
+    text = ctx.t(result.unchanged ? 'sup-family-reassigned-already' : 'sup-family-reassigned', {
       curator: result.toName,
       requests: result.requestNumbers.map((n) => `№ ${n}`).join(', ') || '—',
     });
-    await ctx.answerCallbackQuery({ text });
-    await editOrReply(ctx, text);
-  });
-
-  return composer;
+  }
+  await ctx.answerCallbackQuery({ text });
+  await editOrReply(ctx, text);
 }
 
 async function overdueView(ctx: BotContext, viewer: SupervisionViewer, requestedPage: number) {
@@ -340,9 +341,9 @@ async function parseExportArgs(
   }
   const filters: RegisterFilters = {};
   if (words.length > 0) {
-    const repository = createSupervisionRepository({ db: ctx.deps.db });
-    const districts = await repository.allDistricts();
-    const categories = requestCategories.map((code) => ({ code, label: categoryLabel(ctx.t, code) }));
+    const choices = await filterChoices(ctx.deps.db);
+    const districts = choices.districts;
+    const categories = choices.categories.map((code) => ({ code, label: categoryLabel(ctx.t, code) }));
     const read = parseFilterWords(words, { districts, categories });
     if (!read.ok) {
       // What the viewer may name, so that the next try works.

@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { type RequestStatus, requestStatuses } from '../../db/schema/enums.js';
+import { type RequestStatus, requestCategories, requestStatuses } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { openStatuses } from '../access/access.policy.js';
@@ -333,4 +333,15 @@ export async function reassignFamily(
       unchanged: false,
     } as const;
   });
+}
+
+/** The names of these districts, by id (for a scope or a filter in a reply). */
+export async function districtNamesOf(db: Db, ids: number[]) {
+  return createSupervisionRepository({ db }).districtNames(ids);
+}
+
+/** What /stats and /export may be filtered by: every district and every category of request. */
+export async function filterChoices(db: Db) {
+  const districts = await createSupervisionRepository({ db }).allDistricts();
+  return { districts, categories: requestCategories };
 }
