@@ -317,12 +317,17 @@ describe('what every role reads, one realistic path each', () => {
     expect(picked.answer.text).toContain(`Заявка № ${nanny} передана`);
     const handedCard = await other.wait(`№ ${nanny}`);
     expect(buttonsOf(handedCard)).toContain('Взять в работу');
+    // Its take-by time is past: the card says so rather than offering it as still ahead.
+    expect(textOf(handedCard)).toContain('⏰ Не взята в работу, срок был');
+    expect(textOf(handedCard)).not.toContain('Взять в работу до');
     const handedAway = await curator.wait('другому куратору');
     expect(handedAway.reply_markup).toBeUndefined();
     const familyToldNew = await maria.wait(`№ ${nanny} теперь занимается`);
     expect(textOf(familyToldNew)).toContain(other === anna ? 'Анна Петрова' : 'Олег Смирнов');
     await other.press('Взять в работу', undefined, handedCard);
-    await maria.wait(`№ ${nanny} взяли в работу`);
+    // Just told who has it now, the family is not introduced to the curator again.
+    const familyToldTaken = await maria.wait(`Куратор взял вашу заявку № ${nanny} в работу`);
+    expect(textOf(familyToldTaken)).not.toContain('ею занимается');
     const mine = await other.say('/my', 'Открытые заявки: 1');
     expect(buttonsOf(mine!)[0]).toContain(`№ ${nanny} · Няня`);
 
