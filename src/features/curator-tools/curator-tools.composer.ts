@@ -1,5 +1,11 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
+import {
+  type CallbackQueryContext,
+  type ChatTypeContext,
+  type CommandContext,
+  Composer,
+  type NextFunction,
+} from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
@@ -120,138 +126,150 @@ export function createCuratorToolsComposer() {
     }),
   );
   const privateChat = composer.chatType('private');
-
   // Staff get their own help; everyone else goes on to the family help (menu.composer.ts).
-  privateChat.command('help', async (ctx, next) => {
-    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
-    if (!staff) return next();
-    await ctx.reply(ctx.t('ct-help', { role: staff.role }));
-  });
-
+  privateChat.command('help', helpCommand);
   privateChat.command('my', (ctx) => showMyPage(ctx, 0));
-
-  privateChat.callbackQuery(myButtons.filter, async (ctx) => {
-    const press = myButtons.decode(ctx.callbackQuery.data);
-    if (!press) return refuse(ctx, 'not_found');
-    if (press.kind === 'page') return showMyPage(ctx, press.page);
-    const requestId = press.requestId;
-    const result = await openRequestCard(
-      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
-      { telegramId: ctx.from.id, requestId },
-    );
-    if (!result.ok) {
-      ctx.log.warn({ requestId, reason: result.refusal.reason }, 'curator tool refused');
-      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, result.refusal) });
-      return;
-    }
-    await ctx.answerCallbackQuery();
-    const shown = await ctx.reply(result.text, { reply_markup: result.keyboard });
-    // A Telegram reply to this card goes to the family, as to a card that came by itself; the family's
-    // files follow the card.
-    await recordShownCard(ctx.deps.db, {
-      requestId,
-      staffId: result.staffId,
-      chatId: ctx.chat.id,
-      telegramMessageId: shown.message_id,
-    });
-    await sendFilesWithShownCard(ctx.deps.db, {
-      requestId,
-      staffId: result.staffId,
-      cardMessageId: shown.message_id,
-    });
-  });
-
-  privateChat.command('family', async (ctx) => {
-    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
-    if (!staff) return refuse(ctx, 'not_staff');
-    const query = parseFamilyQuery(ctx.match);
-    if (!query) {
-      await ctx.reply(ctx.t('ct-family-usage'));
-      return;
-    }
-    const found = await findFamilies({ db: ctx.deps.db }, { telegramId: ctx.from.id, query });
-    if (!found.ok) return refuse(ctx, found.reason);
-    if (found.families.length === 0) {
-      await ctx.reply(ctx.t('ct-family-none'));
-      return;
-    }
-    if (found.families.length === 1) {
-      const familyId = found.families[0]!.familyId;
-      const card = await viewFamilyCardOf(
-        { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
-        { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
-      );
-      if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      await showFamilyCard(ctx, familyId, card, ctx.msg.message_id);
-      return;
-    }
-    const list = await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
-      reply_markup: familyListKeyboard(
-        found.families.map((f) => ({
-          familyId: f.familyId,
-          label: ctx.t('ct-family-list-item', { name: f.name ?? '—', district: f.district }),
-        })),
-      ),
-    });
-    // The list names the families (on its buttons): each family's erasure takes it back.
-    for (const family of found.families) {
-      await recordStaffView(ctx.deps.db, {
-        staffId: staff.id,
-        chatId: ctx.chat.id,
-        messageIds: [ctx.msg.message_id, list.message_id],
-        familyId: family.familyId,
-        what: 'search',
-      });
-    }
-  });
-
-  privateChat.callbackQuery(familyButtons.filter, async (ctx) => {
-    const press = familyButtons.decode(ctx.callbackQuery.data);
-    if (!press) return refuse(ctx, 'not_found');
-    const { familyId, action } = press;
-    if (action === 'card') {
-      const card = await viewFamilyCardOf(
-        { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
-        { telegramId: ctx.from.id, familyId, via: 'family_list' },
-      );
-      if (!card.ok) return refuse(ctx, card.reason, { familyId });
-      await ctx.answerCallbackQuery();
-      await showFamilyCard(ctx, familyId, card);
-      return;
-    }
-    const allowed = await checkFamilyAccess(
-      { db: ctx.deps.db },
-      { telegramId: ctx.from.id, familyId, curatorOnly: action === 'request' },
-    );
-    if (!allowed.ok) return refuse(ctx, allowed.reason, { familyId });
-    await ctx.answerCallbackQuery();
-    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-    if (action === 'request') await ctx.conversation.enter(INTAKE_REQUEST_CONVERSATION, familyId);
-    else await ctx.conversation.enter(MEASURE_CONVERSATION, familyId);
-  });
-
-  privateChat.command('away', async (ctx) => {
-    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
-    if (!staff) return refuse(ctx, 'not_staff');
-    if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
-    await ctx.conversation.enter(AWAY_CONVERSATION);
-  });
-
-  privateChat.command('back', async (ctx) => {
-    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
-    if (!staff) return refuse(ctx, 'not_staff');
-    const result = await endAbsence({ db: ctx.deps.db }, { telegramId: ctx.from.id });
-    if (!result.ok) return refuse(ctx, result.reason);
-    ctx.log.info({ staffId: staff.id }, 'curator back from absence');
-    await ctx.reply(ctx.t(result.wasAway ? 'ct-back-done' : 'ct-back-not-away'));
-  });
-
-  privateChat.command('intake', async (ctx) => {
-    const staff = await activeStaff(ctx.deps.db, ctx.from.id);
-    if (!staff) return refuse(ctx, 'not_staff');
-    if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
-    await ctx.conversation.enter(INTAKE_CONVERSATION);
-  });
-
+  privateChat.callbackQuery(myButtons.filter, myPress);
+  privateChat.command('family', (ctx) => familyCommand(ctx, catalogue));
+  privateChat.callbackQuery(familyButtons.filter, (ctx) => familyPress(ctx, catalogue));
+  privateChat.command('away', awayCommand);
+  privateChat.command('back', backCommand);
+  privateChat.command('intake', intakeCommand);
   return composer;
+}
+
+type PrivateContext = ChatTypeContext<BotContext, 'private'>;
+type CommandInPrivate = CommandContext<PrivateContext>;
+type PressInPrivate = CallbackQueryContext<PrivateContext>;
+type Catalogue = ReturnType<typeof loadSupportMeasuresCatalogues>['ru'];
+
+async function helpCommand(ctx: CommandInPrivate, next: NextFunction) {
+  const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+  if (!staff) return next();
+  await ctx.reply(ctx.t('ct-help', { role: staff.role }));
+}
+
+/** A request of `/my`: its card, as a curator gets it from delivery. */
+async function myPress(ctx: PressInPrivate) {
+  const press = myButtons.decode(ctx.callbackQuery.data);
+  if (!press) return refuse(ctx, 'not_found');
+  if (press.kind === 'page') return showMyPage(ctx, press.page);
+  const requestId = press.requestId;
+  const result = await openRequestCard(
+    { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
+    { telegramId: ctx.from.id, requestId },
+  );
+  if (!result.ok) {
+    ctx.log.warn({ requestId, reason: result.refusal.reason }, 'curator tool refused');
+    await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, result.refusal) });
+    return;
+  }
+  await ctx.answerCallbackQuery();
+  const shown = await ctx.reply(result.text, { reply_markup: result.keyboard });
+  // A Telegram reply to this card goes to the family, as to a card that came by itself; the family's
+  // files follow the card.
+  await recordShownCard(ctx.deps.db, {
+    requestId,
+    staffId: result.staffId,
+    chatId: ctx.chat.id,
+    telegramMessageId: shown.message_id,
+  });
+  await sendFilesWithShownCard(ctx.deps.db, {
+    requestId,
+    staffId: result.staffId,
+    cardMessageId: shown.message_id,
+  });
+}
+
+async function familyCommand(ctx: CommandInPrivate, catalogue: Catalogue) {
+  const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+  if (!staff) return refuse(ctx, 'not_staff');
+  const query = parseFamilyQuery(ctx.match);
+  if (!query) {
+    await ctx.reply(ctx.t('ct-family-usage'));
+    return;
+  }
+  const found = await findFamilies({ db: ctx.deps.db }, { telegramId: ctx.from.id, query });
+  if (!found.ok) return refuse(ctx, found.reason);
+  if (found.families.length === 0) {
+    await ctx.reply(ctx.t('ct-family-none'));
+    return;
+  }
+  if (found.families.length === 1) {
+    const familyId = found.families[0]!.familyId;
+    const card = await viewFamilyCardOf(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+      { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
+    );
+    if (!card.ok) return refuse(ctx, card.reason, { familyId });
+    await showFamilyCard(ctx, familyId, card, ctx.msg.message_id);
+    return;
+  }
+  const list = await ctx.reply(ctx.t('ct-family-several', { more: found.more ? 'yes' : 'no' }), {
+    reply_markup: familyListKeyboard(
+      found.families.map((f) => ({
+        familyId: f.familyId,
+        label: ctx.t('ct-family-list-item', { name: f.name ?? '—', district: f.district }),
+      })),
+    ),
+  });
+  // The list names the families (on its buttons): each family's erasure takes it back.
+  for (const family of found.families) {
+    await recordStaffView(ctx.deps.db, {
+      staffId: staff.id,
+      chatId: ctx.chat.id,
+      messageIds: [ctx.msg.message_id, list.message_id],
+      familyId: family.familyId,
+      what: 'search',
+    });
+  }
+}
+
+/** A family of the `/family` list, or a family card's «Новая заявка» / «Меры поддержки». */
+async function familyPress(ctx: PressInPrivate, catalogue: Catalogue) {
+  const press = familyButtons.decode(ctx.callbackQuery.data);
+  if (!press) return refuse(ctx, 'not_found');
+  const { familyId, action } = press;
+  if (action === 'card') {
+    const card = await viewFamilyCardOf(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+      { telegramId: ctx.from.id, familyId, via: 'family_list' },
+    );
+    if (!card.ok) return refuse(ctx, card.reason, { familyId });
+    await ctx.answerCallbackQuery();
+    await showFamilyCard(ctx, familyId, card);
+    return;
+  }
+  const allowed = await checkFamilyAccess(
+    { db: ctx.deps.db },
+    { telegramId: ctx.from.id, familyId, curatorOnly: action === 'request' },
+  );
+  if (!allowed.ok) return refuse(ctx, allowed.reason, { familyId });
+  await ctx.answerCallbackQuery();
+  if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+  if (action === 'request') await ctx.conversation.enter(INTAKE_REQUEST_CONVERSATION, familyId);
+  else await ctx.conversation.enter(MEASURE_CONVERSATION, familyId);
+}
+
+async function awayCommand(ctx: CommandInPrivate) {
+  const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+  if (!staff) return refuse(ctx, 'not_staff');
+  if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
+  await ctx.conversation.enter(AWAY_CONVERSATION);
+}
+
+async function backCommand(ctx: CommandInPrivate) {
+  const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+  if (!staff) return refuse(ctx, 'not_staff');
+  const result = await endAbsence({ db: ctx.deps.db }, { telegramId: ctx.from.id });
+  if (!result.ok) return refuse(ctx, result.reason);
+  ctx.log.info({ staffId: staff.id }, 'curator back from absence');
+  await ctx.reply(ctx.t(result.wasAway ? 'ct-back-done' : 'ct-back-not-away'));
+}
+
+async function intakeCommand(ctx: CommandInPrivate) {
+  const staff = await activeStaff(ctx.deps.db, ctx.from.id);
+  if (!staff) return refuse(ctx, 'not_staff');
+  if (staff.role !== 'curator') return refuse(ctx, 'wrong_role');
+  await ctx.conversation.enter(INTAKE_CONVERSATION);
 }
