@@ -3,6 +3,7 @@ import type { RunnerHandle } from '@grammyjs/runner';
 import { Queue, type Worker } from 'bullmq';
 import { sql as rawSql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
+import { setDefaultCommands } from './bot/chat-commands.js';
 import type { PatronazhBot } from './bot/create-bot.js';
 import { runHeldOffsetPolling } from './bot/intake/held-offset-polling.js';
 import type { Config } from './config.js';
@@ -10,7 +11,6 @@ import { createContainer } from './container.js';
 import { createDatabaseWatch } from './db/database-outage.js';
 import { isDriverPatched } from './db/driver-patch.js';
 import { runMigrations } from './db/migrate.js';
-import { setDefaultCommands } from './features/curator-tools/curator-tools.commands.js';
 import { deadlineNotifications } from './features/deadlines/deadlines.content.js';
 import {
   createDeadlinesReconciler,
@@ -267,12 +267,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   if (runsBot) {
     // Loaded only by processes that receive updates: workers and relays never need the dialogues.
     const { createBot } = await import('./bot/create-bot.js');
+    const { createBotFeatures, findBotMember } = await import('./roles/bot-features.js');
     bot = createBot(config, {
       db,
       logger,
       i18n: container.i18n,
       redis: container.redis,
       botInfo: options.botInfo,
+      features: createBotFeatures(),
+      findMember: findBotMember,
     });
     await bot.init();
     // The menu of everyone without a chat menu of their own (families' and staff's are set per chat).
@@ -327,6 +330,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       // Neither waits for the updates in hand: let them finish (reply and store the dialogue) first.
       const step = Math.max(1000, Math.floor(config.shutdownTimeoutMs / 3));
       if (bot) {
+        // A chat's kept updates not yet handed back stay in Redis for the next process.
+        bot.stopDraining();
         await withTimeout(bot.updatesSettled(), step, () => logger.warn('updates still in hand at shutdown'));
       }
       // Jobs waiting for PostgreSQL give up now (they are retried from Redis or rebuilt from PostgreSQL).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DeadlinePolicies, loadDeadlinePolicies } from './features/deadlines/policies.js';
+import { type DeadlinePolicies, loadDeadlinePolicies } from './deadline-policies.js';
 import { isTimeZone } from './time.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

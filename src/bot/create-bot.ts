@@ -1,32 +1,18 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot } from 'grammy';
+import { Bot, type Middleware } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createDatabaseWatch } from '../db/database-outage.js';
 import { type Language, languages } from '../db/schema/enums.js';
-import { createCuratorComposer } from '../features/curator/curator.composer.js';
-import { createFullDetailsComposer } from '../features/curator/curator.details.composer.js';
-import { createCuratorToolsComposer } from '../features/curator-tools/curator-tools.composer.js';
-import { createFallbackComposer } from '../features/menu/fallback.composer.js';
-import { createMenuComposer } from '../features/menu/menu.composer.js';
-import { createOnboardingComposer } from '../features/onboarding/onboarding.composer.js';
-import { findCurrentMember } from '../features/onboarding/onboarding.repository.js';
-import { createPassportComposer } from '../features/passport/passport.composer.js';
-import { createRelayButtonsComposer, createRelayComposer } from '../features/relay/relay.composer.js';
-import { createHeldMessagesComposer } from '../features/relay/relay.held.composer.js';
-import { createRequestsComposer } from '../features/requests/requests.composer.js';
-import { createSettingsComposer } from '../features/settings/settings.composer.js';
-import { createStaffInviteComposer } from '../features/staff/staff.composer.js';
-import { createSupervisionComposer } from '../features/supervision/supervision.composer.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
 import { createSendSlots } from '../telegram/send-slots.js';
-import type { BotContext, ContextExtras, DialogueContext } from './context.js';
+import type { BotContext, ContextExtras, CurrentMember, DialogueContext } from './context.js';
 import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras } from './dialogue/extras.js';
 import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
@@ -46,6 +32,13 @@ export interface CreateBotDeps {
   redis: Redis;
   /** Known bot identity (tests, or a cached getMe); otherwise `bot.init()` asks Telegram. */
   botInfo?: UserFromGetMe;
+  /**
+   * The features' composers, in the order they take updates (the composition root lists them, so bot/
+   * knows no feature). They run inside the error boundary, after the dialogues plugin and the escape.
+   */
+  features: readonly Middleware<BotContext>[];
+  /** The registered family member behind a Telegram id, looked up once per update (not erased). */
+  findMember: (db: Db, telegramId: number) => Promise<CurrentMember | undefined>;
 }
 
 function pickLanguage(code: string | undefined): Language {
@@ -116,7 +109,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
           throw error;
         });
       },
-      drainChat: (chatId) => parking.drainChatIfKept(chatId, replay),
+      drainChat: (chatId) => inFlight.track(parking.drainChatIfKept(chatId, replay)),
       limit: config.flood.limit,
       windowMs: config.flood.windowMs,
     }),
@@ -153,6 +146,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
   bot.use(parking.middleware);
   const draining = parking.startDraining(replay, {
     ready: () => bot.isInited(),
+    track: inFlight.track,
   });
   deps.redis.once('end', () => {
     draining.stop();
@@ -165,7 +159,7 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     const log = deps.logger.child({ updateId: ctx.update.update_id });
     // The registered member's stored language wins over Telegram's, for every text to this person.
     const member =
-      ctx.from && ctx.chat?.type === 'private' ? await findCurrentMember(deps.db, ctx.from.id) : undefined;
+      ctx.from && ctx.chat?.type === 'private' ? await deps.findMember(deps.db, ctx.from.id) : undefined;
     const language = member?.language ?? pickLanguage(ctx.from?.language_code);
     const extras: ContextExtras = {
       deps: botDeps,
@@ -208,28 +202,16 @@ export function createBot(config: Config, deps: CreateBotDeps) {
     }
   });
   features.use(leaveDialogueOnEscape);
-  features.use(createStaffInviteComposer());
-  // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
-  features.use(createRelayButtonsComposer());
-  features.use(createCuratorComposer());
-  features.use(createFullDetailsComposer());
-  features.use(createSupervisionComposer());
-  features.use(createCuratorToolsComposer());
-  // Dialogues (createConversation) are registered in these composers before their entry handlers.
-  features.use(createOnboardingComposer());
-  features.use(createPassportComposer());
-  features.use(createSettingsComposer());
-  features.use(createRequestsComposer());
-  features.use(createMenuComposer());
-  // Replies to relayed messages and cards, and relay modes: after every dialogue, before the fallback.
-  features.use(createRelayComposer());
-  // A family's message outside any dialogue: to its one open request's curator, or kept until they choose.
-  features.use(createHeldMessagesComposer());
-  features.use(createFallbackComposer());
+  for (const feature of deps.features) features.use(feature);
 
   bot.catch((error) => handleBotError(error));
   // `database`: whether this process believes PostgreSQL answers (long polling holds its offset on it).
-  return Object.assign(bot, { updatesSettled: inFlight.settled, database });
+  return Object.assign(bot, {
+    /** Kept updates are no longer handed back here: at shutdown, before `updatesSettled`. */
+    stopDraining: draining.stop,
+    updatesSettled: inFlight.settled,
+    database,
+  });
 }
 
 export type PatronazhBot = ReturnType<typeof createBot>;

@@ -19,6 +19,16 @@ export function createInFlightUpdates() {
   };
   return {
     middleware,
+    /** Work started for updates but not awaited by them (a chat's kept updates handed back): waited for too. */
+    track: <T>(work: Promise<T>): Promise<T> => {
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      running.add(settled);
+      void settled.finally(() => running.delete(settled));
+      return work;
+    },
     settled: async (): Promise<void> => {
       while (running.size > 0) await Promise.allSettled([...running]);
     },

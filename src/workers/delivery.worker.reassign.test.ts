@@ -11,8 +11,8 @@ import {
 import { createAppNotifications } from '../app.js';
 import { createDb } from '../db/client.js';
 import { notifications, requests } from '../db/schema/index.js';
+import { defaultPolicies } from '../deadline-policies.js';
 import { deadlineNotificationKinds, fireEscalation } from '../features/deadlines/deadlines.usecases.js';
-import { defaultPolicies } from '../features/deadlines/policies.js';
 import { createDeliveryMetrics } from '../features/delivery/delivery.metrics.js';
 import { retractionKind } from '../features/delivery/retraction.js';
 import { notifyReassignment } from '../features/supervision/supervision.notices.js';

@@ -129,6 +129,22 @@ describe('statuses from the curator’s card', () => {
     expect(buttonsOf(told)).toEqual([]);
   });
 
+  it('a card waiting for the family does not offer «Ждём ответа семьи» again', async () => {
+    const { curatorUser, request, card } = await takenRequest('Лидия Орлова');
+    bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Ждём ответа семьи');
+    await bot.emulator.waitForMessage(
+      curatorUser.id,
+      (m) => m.text?.includes('Напишите вопрос для семьи') ?? false,
+      15_000,
+    );
+    const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 15_000);
+    bot.emulator.sendText(curatorUser.id, 'Пришлите, пожалуйста, адрес электронной почты.');
+    const waiting = await edited;
+    expect((await requestRow(request.id)).status).toBe('waiting_family');
+    expect(waiting.text).toContain('Статус: ждём ответа семьи');
+    expect(buttonsOf(waiting)).toEqual(['Ответить', 'Решена', 'Отклонить', 'Карточка семьи']);
+  });
+
   it('a status press on a request not in work, or from another district, changes nothing', async () => {
     const { curatorUser, request, card } = await takenRequest('Нина Котова');
     const stranger = await strangerCurator(bot);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/app.js';
-import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
+import { type DeadlinePolicies, defaultPolicies } from '../../src/deadline-policies.js';
 import { createLogger } from '../../src/logger.js';
 import { escalationJobId } from '../../src/queue/jobs.js';
 import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestPriority } from '../../src/db/schema/enums.js';
 import { escalations, requestEvents } from '../../src/db/schema/index.js';
-import { type DeadlinePolicies, defaultPolicies } from '../../src/features/deadlines/policies.js';
+import { type DeadlinePolicies, defaultPolicies } from '../../src/deadline-policies.js';
 import { queueNames } from '../../src/queue/names.js';
 import type { Emulator } from '../../src/sandbox/emulator.js';
 import { createConfirmedRequest } from '../helpers/routing-factories.js';

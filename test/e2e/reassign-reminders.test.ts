@@ -117,19 +117,22 @@ const reminderRows = (requestId: number) =>
 
 describe('reminders after a reassignment', () => {
   it('a reminder made for the previous curator and not yet sent never reaches them', async () => {
-    const { curatorUser, colleagueUser, request, reassign } = await requestWithColleague(
-      'Олег Смирнов',
-      'Анна Петрова',
-    );
+    const {
+      curatorUser,
+      colleagueUser,
+      request,
+      reassign,
+      card: oldCard,
+    } = await requestWithColleague('Олег Смирнов', 'Анна Петрова');
     // The timer fired for Олег; before delivery took the reminder, the supervisor gave the request to Анна.
     const [reminderId] = await fireReminder(request.id, 'take');
+    const cardEdited = bot.emulator.waitForEdit(curatorUser.id, oldCard.message_id, WAIT);
     await reassign();
     await deliveryQueue.addBulk([deliveryJob(reminderId!)]);
 
-    await bot.emulator.waitForMessage(
-      curatorUser.id,
-      (m) => (m.text ?? '').includes(`передал вашу заявку № ${request.number} другому куратору`),
-      WAIT,
+    // Олег reads it on his card, edited; not a second time in a message of its own.
+    expect((await cardEdited).text).toContain(
+      `Заявка № ${request.number} передана другому куратору: Анна Петрова.`,
     );
     const card = await bot.emulator.waitForMessage(
       colleagueUser.id,
@@ -148,6 +151,11 @@ describe('reminders after a reassignment', () => {
     );
     expect(row).toMatchObject({ id: reminderId, status: 'failed', lastError: withdrawnReason });
     expect(reminderIn(curatorUser.id, request.number)).toEqual([]);
+    expect(
+      bot.emulator
+        .messages(curatorUser.id, { from: 'bot' })
+        .filter((m) => (m.text ?? '').includes('передал вашу заявку')),
+    ).toEqual([]);
   }, 60_000);
 
   it('a reminder already sent says it was handed over, and its «Взять в работу» changes nothing', async () => {

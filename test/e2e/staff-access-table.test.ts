@@ -157,10 +157,6 @@ describe('a staff button pressed by someone no longer allowed', () => {
       toStaffId: anna.member.id,
     });
     expect(moved.ok).toBe(true);
-    await bot.emulator.waitForMessage(
-      curatorUser.id,
-      (m) => m.text?.includes('передал вашу заявку') ?? false,
-    );
     // His cards say it was handed over and offer nothing; the family's details are gone from them.
     const handedOver = `Заявка № ${request.number} передана другому куратору: Анна Петрова. Действия по ней вам больше недоступны, кнопки убраны.`;
     for (const edited of [await cardEdited, await openedEdited]) {

@@ -5,6 +5,7 @@ import { takeRequest } from '../../src/features/curator/curator.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { formatRegionTime } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 
 /**
  * Reassignment by a supervisor, the whole way: /find → the card → «Переназначить» → a curator's button;
@@ -38,10 +39,11 @@ describe('reassigning a request', () => {
         supervisor: { name: 'Вера Руководитель', role: 'supervisor', districts: ['izmalkovo'] },
       },
       families: { maria: { curator: 'first' } },
-      requests: { request: { family: 'maria' } },
+      // Created five hours ago: its four hours to be taken are over when it is handed on.
+      requests: { request: { family: 'maria', createdAt: new Date(Date.now() - 5 * 3600_000) } },
     });
     const { family, chat: familyChat } = maria;
-    await messageWith(first.chat, `№ ${request.number}`);
+    const firstCard = await messageWith(first.chat, `№ ${request.number}`);
 
     bot.emulator.sendText(supervisor.chat, `/find ${request.number}`);
     const found = await messageWith(supervisor.chat, 'Семья · Измалковский район');
@@ -85,10 +87,25 @@ describe('reassigning a request', () => {
 
     const toNew = await messageWith(second.chat, `Руководитель передал вам заявку № ${request.number}`);
     expect(toNew.text).toContain('Измалковский район');
+    // The take-by time has passed: the card says so rather than offering it as still ahead.
+    expect(toNew.text).toContain(
+      `⏰ Не взята в работу, срок был ${formatRegionTime(row!.takeDeadlineAt, bot.config.timeZone)}`,
+    );
+    expect(toNew.text).not.toContain('Взять в работу до');
     expect(buttonsOf(toNew)).toEqual(expect.arrayContaining(['Взять в работу', 'Карточка семьи']));
-    const toOld = await messageWith(
-      first.chat,
-      `передал вашу заявку № ${request.number} другому куратору, теперь её ведёт Борис Второй`,
+    // The old curator reads it once: on their card, edited, with its buttons gone; no second message.
+    const toOld = await eventually(
+      async () => {
+        const card = bot.emulator
+          .messages(first.chat, { from: 'bot' })
+          .find((m) => m.message_id === firstCard.message_id);
+        return card?.text?.includes('передана другому куратору') ? card : undefined;
+      },
+      15_000,
+      'the old curator’s card edited',
+    );
+    expect(toOld.text).toBe(
+      `Заявка № ${request.number} передана другому куратору: Борис Второй. Действия по ней вам больше недоступны, кнопки убраны.`,
     );
     expect(toOld.reply_markup).toBeUndefined();
     await messageWith(familyChat, `Вашей заявкой № ${request.number} теперь занимается куратор Борис Второй`);
@@ -98,6 +115,15 @@ describe('reassigning a request', () => {
     expect((await bot.answerTo(take.callback_query_id)).text).toContain('Заявка ваша');
     const [taken] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
     expect(taken!.takenById).toBe(second.id);
+    // The family, just told who has the request, is not introduced to the curator again.
+    const takenNotice = await messageWith(familyChat, 'взял');
+    expect(takenNotice.text).toContain(`Куратор взял вашу заявку № ${request.number} в работу (`);
+    expect(takenNotice.text).not.toContain('Борис Второй');
+    expect(
+      bot.emulator
+        .messages(first.chat, { from: 'bot' })
+        .filter((m) => m.text?.includes('передал вашу заявку')),
+    ).toEqual([]);
 
     // The same choice pressed again changes nothing and tells no one twice.
     const again = bot.emulator.pressButton(

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requests } from '../../src/db/schema/index.js';
-import { defaultPolicies } from '../../src/features/deadlines/policies.js';
+import { defaultPolicies } from '../../src/deadline-policies.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestPriority, StaffRole } from '../../src/db/schema/enums.js';
 import { districts, staff as staffTable } from '../../src/db/schema/index.js';
-import type { DeadlinePolicies } from '../../src/features/deadlines/policies.js';
+import type { DeadlinePolicies } from '../../src/deadline-policies.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import type { createEmulator } from '../../src/sandbox/emulator.js';
 import { createRegisteredFamily, firstDistrictId, type RegisteredFamilyOptions } from './factories.js';

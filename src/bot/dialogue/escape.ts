@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from 'grammy';
-import { menuButton } from '../../features/menu/menu.keyboards.js';
 import type { BotContext } from '../context.js';
+import { menuButton } from '../main-menu.js';
 
 /**
  * Commands that always work, in a dialogue or not. The curator's tools are here too: `/my` typed while a

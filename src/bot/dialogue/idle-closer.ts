@@ -4,9 +4,9 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../../db/client.js';
 import type { Language } from '../../db/schema/enums.js';
 import { familyMembers } from '../../db/schema/index.js';
-import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
+import { mainMenuKeyboard } from '../main-menu.js';
 import { dialogueKeys } from './storage.js';
 
 // Takes the due chats and drops their dialogue state in one step, so of several bot processes exactly one

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { menuButtonOfText } from '../../features/menu/menu.keyboards.js';
 import { createI18n } from '../../i18n.js';
+import { menuButtonOfText } from '../main-menu.js';
 import { normalizePhone, parseRussianDate } from './questions.js';
 
 describe('parseRussianDate', () => {

@@ -1,9 +1,9 @@
 import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { z } from 'zod';
-import { mainMenuKeyboard } from '../../features/menu/menu.keyboards.js';
 import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
+import { mainMenuKeyboard } from '../main-menu.js';
 import { noteInTranscript } from './transcript.js';
 
 /** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */

@@ -46,6 +46,8 @@ export function createUpdateParking({
   const listKey = (chatId: number) => `${prefix}:parked:${chatId}`;
   const chatsKey = `${prefix}:parked-chats`;
   const replaying = new WeakSet<Update>();
+  /** Set when the process stops draining (shutdown, or Redis gone). */
+  let stopping = false;
 
   async function hasParked(chatId: number): Promise<boolean> {
     try {
@@ -116,7 +118,8 @@ export function createUpdateParking({
     const token = randomBytes(8).toString('hex');
     if ((await redis.set(lockKey, token, 'PX', 60_000, 'NX')) !== 'OK') return;
     try {
-      for (;;) {
+      // Once the process is stopping, what is still kept stays for the next one (the periodic drain finds it).
+      while (!stopping) {
         const raw = await redis.lindex(listKey(chatId), 0);
         if (raw === null) {
           await redis.eval(FORGET_IF_EMPTY, 2, listKey(chatId), chatsKey, String(chatId));
@@ -162,20 +165,35 @@ export function createUpdateParking({
   /** Drains every `intervalMs` (parked updates of any process: bot processes share Redis). */
   function startDraining(
     handle: (update: Update) => Promise<void>,
-    { ready = () => true, intervalMs = 1000 }: { ready?: () => boolean; intervalMs?: number } = {},
+    {
+      ready = () => true,
+      intervalMs = 1000,
+      track = (work) => work,
+    }: {
+      ready?: () => boolean;
+      intervalMs?: number;
+      /** Lets a shutdown wait for a drain under way (bot/in-flight.ts). */
+      track?: (work: Promise<number>) => Promise<number>;
+    } = {},
   ) {
     let running = false;
     const timer = setInterval(() => {
       if (running || !ready() || redis.status !== 'ready' || database.isDown()) return;
       running = true;
-      drain(handle)
+      track(drain(handle))
         .catch((error: unknown) => logger.warn({ err: error }, 'draining parked updates failed'))
         .finally(() => {
           running = false;
         });
     }, intervalMs);
     timer.unref();
-    return { stop: () => clearInterval(timer) };
+    return {
+      /** No drain starts after this; one under way stops after the update in hand. */
+      stop: () => {
+        stopping = true;
+        clearInterval(timer);
+      },
+    };
   }
 
   return {

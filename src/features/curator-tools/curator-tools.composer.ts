@@ -8,10 +8,10 @@ import {
 } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
 import { accessRefusalText } from '../access/access.usecases.js';
 import { recordStaffView } from '../delivery/retraction.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { recordShownCard } from '../relay/relay.usecases.js';
 import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';

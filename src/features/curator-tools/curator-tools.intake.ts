@@ -19,16 +19,16 @@ import {
   type PassportDraft,
   passportDraftSchema,
 } from '../passport/passport.schemas.js';
+import { categoryLabel } from '../requests/requests.render.js';
+import { createRequestsRepository } from '../requests/requests.repository.js';
+import { type AttachmentInput, parseRequestDraft } from '../requests/requests.schemas.js';
 import {
   closingSteps,
   type DialogueIo,
   type Draft,
   stepsOf,
   summaryText,
-} from '../requests/requests.conversation.js';
-import { categoryLabel } from '../requests/requests.render.js';
-import { createRequestsRepository } from '../requests/requests.repository.js';
-import { type AttachmentInput, parseRequestDraft } from '../requests/requests.schemas.js';
+} from '../requests/requests.steps.js';
 import { createRequest } from '../requests/requests.usecases.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';

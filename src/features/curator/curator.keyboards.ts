@@ -19,16 +19,28 @@ export const curatorCallback = (requestId: number, action: CuratorAction) =>
 
 /**
  * `take`: the card of a request waiting to be taken. `work`: a request in work — its status buttons.
+ * `waiting`: in work and already waiting for the family — the same, without «Ждём ответа семьи».
  * `none`: a closed request, no buttons.
  */
-export function curatorCardKeyboard(t: Translate, requestId: number, stage: 'take' | 'work' | 'none') {
+export type CardStage = 'take' | 'work' | 'waiting' | 'none';
+
+/** The buttons a request's status allows on its card. */
+export const cardStageOf = (status: string): CardStage =>
+  status === 'new' || status === 'assigned'
+    ? 'take'
+    : status === 'in_progress'
+      ? 'work'
+      : status === 'waiting_family'
+        ? 'waiting'
+        : 'none';
+
+export function curatorCardKeyboard(t: Translate, requestId: number, stage: CardStage) {
   const keyboard = new InlineKeyboard();
   if (stage === 'take') keyboard.text(t('cur-button-take'), curatorCallback(requestId, 'take')).row();
   if (stage !== 'none') keyboard.text(t('relay-button-reply'), curatorCallback(requestId, 'reply')).row();
-  if (stage === 'work') {
+  if (stage === 'work') keyboard.text(t('relay-button-wait'), curatorCallback(requestId, 'wait')).row();
+  if (stage === 'work' || stage === 'waiting') {
     keyboard
-      .text(t('relay-button-wait'), curatorCallback(requestId, 'wait'))
-      .row()
       .text(t('cur-button-resolve'), curatorCallback(requestId, 'resolve'))
       .row()
       .text(t('cur-button-reject'), curatorCallback(requestId, 'reject'))

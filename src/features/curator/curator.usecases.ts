@@ -5,7 +5,6 @@ import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { fitBlocks } from '../../telegram/message-limits.js';
 import { formatRegionTime } from '../../time.js';
-import { workStatuses } from '../access/access.policy.js';
 import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
 import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
 import { renderPassport } from '../passport/passport.render.js';
@@ -18,7 +17,7 @@ import {
 } from '../request-card/request-card.render.js';
 import { createRequestCardRepository } from '../request-card/request-card.repository.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
-import { curatorCardKeyboard } from './curator.keyboards.js';
+import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
 import { createCuratorRepository } from './curator.repository.js';
 
 export interface CuratorDeps {
@@ -162,14 +161,8 @@ export async function curatorCardView(
     after: [...status, ...(frame.after ?? [])],
   });
   if (!card) return undefined;
-  const stage =
-    request.status === 'new' || request.status === 'assigned'
-      ? 'take'
-      : workStatuses.includes(request.status)
-        ? 'work'
-        : 'none';
   const keyboard = withFullDetailsButton(
-    curatorCardKeyboard(t, requestId, stage),
+    curatorCardKeyboard(t, requestId, cardStageOf(request.status)),
     t,
     requestId,
     card.shortened,

@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, escalations, families, requests, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
-import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { cardStageOf, curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import type { FeatureNotifications } from '../delivery/notification-registry.js';
 import type { Notification } from '../delivery/notifications.repository.js';
 import { supervisorAlertKeyboard, supervisorDigestKeyboard } from './deadlines.keyboards.js';
@@ -123,15 +123,9 @@ export async function renderDeadlineNotification(
             ? [t('dl-reminder-deputy', { curator: await staffName(curatorId) })]
             : []),
         ];
-        const stage =
-          request.status === 'new' || request.status === 'assigned'
-            ? 'take'
-            : request.status === 'in_progress' || request.status === 'waiting_family'
-              ? 'work'
-              : 'none';
         return {
           text: lines.join('\n'),
-          replyMarkup: curatorCardKeyboard(t, request.id, stage),
+          replyMarkup: curatorCardKeyboard(t, request.id, cardStageOf(request.status)),
           // Made for the curator who had the request then: withdrawn if it went to someone else meanwhile.
           stillWanted: (tx) => remindsItsCurator(tx, request.id, notification.recipientStaffId),
         };

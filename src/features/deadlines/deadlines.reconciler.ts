@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import type { Db } from '../../db/client.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 import type { Logger } from '../../logger.js';
 import { escalationJobId } from '../../queue/jobs.js';
 import { dropDeadJobs } from '../delivery/reconciler.js';
@@ -9,7 +10,6 @@ import { nextStep } from './deadlines.ladder.js';
 import { createDeadlinesRepository, type LadderRequestWithFired } from './deadlines.repository.js';
 import type { DeadlineScheduler } from './deadlines.scheduler.js';
 import { DIGEST_WINDOW_MS } from './deadlines.usecases.js';
-import type { DeadlinePolicies } from './policies.js';
 
 const PAGE = 5000;
 const BULK = 1000;

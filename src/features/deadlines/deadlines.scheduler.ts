@@ -1,13 +1,13 @@
 import type { Queue } from 'bullmq';
 import type { Db } from '../../db/client.js';
 import { escalationClocks, escalationLevels } from '../../db/schema/enums.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 import type { Logger } from '../../logger.js';
 import { digestJob, escalationJob, escalationJobId } from '../../queue/jobs.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
 import { isClockRunning, type LadderStep, nextStep, stepKey } from './deadlines.ladder.js';
 import { createDeadlinesRepository, type LadderRequestWithFired } from './deadlines.repository.js';
 import { alertUrgentRequest, type DigestDue } from './deadlines.usecases.js';
-import type { DeadlinePolicies } from './policies.js';
 
 /** Outbox events after which a request's clocks may run differently (messages change nothing). */
 const clockEvents = new Set<OutboxEvent['kind']>([

@@ -1,9 +1,9 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { EscalationClock, EscalationLevel } from '../../db/schema/enums.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 import { createRoutingRepository } from '../routing/routing.repository.js';
 import { findStep, stepKey } from './deadlines.ladder.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
-import type { DeadlinePolicies } from './policies.js';
 
 /** Notification kinds of this slice; their texts are in deadlines.content.ts. */
 export const deadlineNotificationKinds = {

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createConfig } from '../../config.js';
-import { type LadderRequest, nextStep, stepKey } from './deadlines.ladder.js';
 import {
   DEFAULT_POLICIES_FILE,
-  deadlinesFor,
   defaultPolicies,
   loadDeadlinePolicies,
   parseDeadlinePolicies,
-} from './policies.js';
+} from '../../deadline-policies.js';
+import { type LadderRequest, nextStep, stepKey } from './deadlines.ladder.js';
+import { deadlinesFor } from './policies.js';
 
 const valid = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOP' };
 

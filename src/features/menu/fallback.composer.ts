@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { mainMenuKeyboard, menuButton } from './menu.keyboards.js';
+import { mainMenuKeyboard, menuButton } from '../../bot/main-menu.js';
 
 /**
  * Last in the chain: whatever no feature took. An old or foreign button gets a pop-up hint; a message

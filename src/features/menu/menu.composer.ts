@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
+import { mainMenuKeyboard, menuButton } from '../../bot/main-menu.js';
 import { askWriteTopic } from '../relay/relay.composer.js';
-import { mainMenuKeyboard, menuButton } from './menu.keyboards.js';
 
 /** `/help`, `/menu`, `/cancel` and «Написать куратору». Dialogues are left before these run (escape.ts). */
 export function createMenuComposer() {

@@ -1,8 +1,8 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
+import { setChatCommands } from '../../bot/chat-commands.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { activeStaffByTelegramId } from '../staff/staff.usecases.js';
 import { loadConsentTexts } from './consent/consent.js';
 import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';

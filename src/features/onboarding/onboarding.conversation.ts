@@ -1,7 +1,7 @@
+import { setChatCommands } from '../../bot/chat-commands.js';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askContact } from '../../bot/dialogue/questions.js';
-import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import {
   askApplicantName,
   askPassport,

@@ -1,7 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { menuButton } from '../menu/menu.keyboards.js';
+import { menuButton } from '../../bot/main-menu.js';
 import { PASSPORT_CONVERSATION, passport } from './passport.conversation.js';
 
 /** «Социальный паспорт» from the main menu: view and edit, for registered members only. */

@@ -1,6 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { createInviteLink } from '../onboarding/family-invite.link.js';
 import { askChild, askRelative, editDraftField } from './passport.questions.js';
 import { renderPassport } from './passport.render.js';

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { REQUEST_CONVERSATION } from '../requests/requests.conversation.js';
+import { REQUEST_CONVERSATION } from '../requests/requests.steps.js';
 import { refreshCards, relayFamilyMessage } from './relay.composer.js';
 import {
   countHeld,

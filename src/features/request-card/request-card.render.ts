@@ -37,14 +37,19 @@ export function filesSummary(t: Translate, files: Pick<CardAttachment, 'kind'>[]
 export const isCrisis = (card: Pick<RequestCardData, 'category' | 'priority'>) =>
   card.category === 'psychologist' && card.priority === 'urgent';
 
-/** The head of a card: the crisis flag first, then number and category, district, family, take-by time. */
-export function cardHead(t: Translate, timeZone: string, card: RequestCardData): string {
+/**
+ * The head of a card: the crisis flag first, then number and category, district, family, take-by time —
+ * marked ⏰ when a request still waiting to be taken is past it (a card handed over late, /my, /overdue).
+ */
+export function cardHead(t: Translate, timeZone: string, card: RequestCardData, now = new Date()): string {
+  const waiting = card.status === 'new' || card.status === 'assigned';
   const head = t('delivery-request-card', {
     number: String(card.number),
     category: card.category,
     urgent: card.priority === 'urgent' ? 'yes' : 'no',
     // «Новая» only while nobody has taken it: a card in work, closed or shown by /my is just «Заявка».
-    fresh: card.status === 'new' || card.status === 'assigned' ? 'yes' : 'no',
+    fresh: waiting ? 'yes' : 'no',
+    overdue: waiting && card.takeDeadlineAt.getTime() < now.getTime() ? 'yes' : 'no',
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
     deadline: formatRegionTime(card.takeDeadlineAt, timeZone, 'ru'),

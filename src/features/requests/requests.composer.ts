@@ -2,10 +2,10 @@ import { createConversation } from '@grammyjs/conversations';
 import { type CallbackQueryContext, Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
+import { menuButton } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
-import { menuButton } from '../menu/menu.keyboards.js';
 import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
-import { REQUEST_CONVERSATION, requestDialogue } from './requests.conversation.js';
+import { requestDialogue } from './requests.conversation.js';
 import {
   cancelConfirmKeyboard,
   measureButtonsFilter,
@@ -18,6 +18,7 @@ import {
   requestsListKeyboard,
 } from './requests.keyboards.js';
 import { RATING_COMMENT_CONVERSATION, ratingCommentDialogue } from './requests.rating.js';
+import { REQUEST_CONVERSATION } from './requests.steps.js';
 import {
   cancellableStatuses,
   cancelRequest,

@@ -2,8 +2,8 @@ import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askDate, askText, upcomingExample } from '../../bot/dialogue/questions.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { regionDate } from '../../time.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import {
   LEFT_TO_CURATOR,
   LONG_TEXT_MAX,

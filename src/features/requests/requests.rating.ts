@@ -1,6 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askText } from '../../bot/dialogue/questions.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { saveRatingComment } from './requests.usecases.js';
 
 export const RATING_COMMENT_CONVERSATION = 'request-rating-comment';

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { regionDate } from '../../time.js';
-import { type DeadlinePolicies, deadlinesFor } from '../deadlines/policies.js';
+import { deadlinesFor } from '../deadlines/policies.js';
 import { createRequestsRepository } from './requests.repository.js';
 import {
   type AttachmentInput,

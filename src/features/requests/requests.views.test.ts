@@ -17,6 +17,7 @@ describe("the family's card of a request («Мои заявки»)", () => {
   const events = Array.from({ length: 12 }, (_, i) => ({
     type: 'message' as const,
     data: {},
+    actorKind: 'staff',
     staffName: 'Анна Петрова',
     createdAt: new Date(Date.UTC(2026, 10, 20, 10, i)),
   }));

@@ -54,7 +54,7 @@ function eventLine(t: Translate, event: HistoryEvent, when: string): string {
       hasStaff: event.staffName ? 'yes' : 'no',
       status,
       rating: typeof data.rating === 'number' ? data.rating : 0,
-      from: event.actorKind,
+      from: event.actorKind ?? 'system',
     }),
   });
 }

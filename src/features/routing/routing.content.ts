@@ -1,10 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
-import { districts, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
+import {
+  districts,
+  families,
+  familyMembers,
+  messages,
+  notifications,
+  requests,
+  staff,
+} from '../../db/schema/index.js';
 import { formatRegionTime } from '../../time.js';
-import { curatorCardKeyboard } from '../curator/curator.keyboards.js';
+import { cardStageOf, curatorCardKeyboard } from '../curator/curator.keyboards.js';
 import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import type {
   FeatureNotifications,
@@ -16,6 +24,7 @@ import { filesAfterCard } from '../request-card/request-card.files.js';
 import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
 import { requestCardText } from '../request-card/request-card.usecases.js';
 import { ratingPrompt } from '../requests/requests.keyboards.js';
+import { supervisionNotificationKinds } from '../supervision/supervision.notices.js';
 import { notificationKinds } from './routing.kinds.js';
 import { tellFamilyCardDelivered } from './routing.usecases.js';
 
@@ -41,6 +50,25 @@ async function requestNumber(deps: RenderDeps, requestId: number): Promise<strin
     .from(requests)
     .where(eq(requests.id, requestId));
   return request ? String(request.number) : undefined;
+}
+
+/** Whether this member was told that the request now goes to `staffId` (a supervisor's reassignment). */
+async function toldReassignedTo(db: DbOrTx, notification: Notification, staffId: number) {
+  if (notification.requestId === null || notification.recipientMemberId === null) return false;
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.kind, supervisionNotificationKinds.familyRequestReassigned),
+        eq(notifications.requestId, notification.requestId),
+        eq(notifications.recipientMemberId, notification.recipientMemberId),
+        eq(notifications.status, 'sent'),
+        sql`(${notifications.payload}->>'staffId')::int = ${staffId}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** What a family member is told about their request, in their own language (Russian unless they chose English). */
@@ -85,6 +113,8 @@ async function renderFamilyNotice(
       return {
         text: t('cur-family-taken', {
           curator: curator.fullName,
+          // Just told «теперь занимается куратор …» (a reassignment): the name is not introduced again.
+          introduced: (await toldReassignedTo(deps.db, notification, payload.staffId)) ? 'yes' : 'no',
           number,
           time: formatRegionTime(request.takenAt ?? notification.createdAt, deps.timeZone),
         }),
@@ -169,8 +199,9 @@ async function renderRoutingNotification(
         { filesFollow: false },
       );
       if (!card) return undefined;
-      const inWork = card.status === 'in_progress' || card.status === 'waiting_family';
-      const keyboard = inWork ? curatorCardKeyboard(t, notification.requestId, 'work') : new InlineKeyboard();
+      const stage = cardStageOf(card.status);
+      const inWork = stage === 'work' || stage === 'waiting';
+      const keyboard = inWork ? curatorCardKeyboard(t, notification.requestId, stage) : new InlineKeyboard();
       withFullDetailsButton(keyboard, t, notification.requestId, card.shortened);
       return {
         text: card.text,

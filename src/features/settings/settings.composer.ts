@@ -1,7 +1,7 @@
 import { createConversation } from '@grammyjs/conversations';
 import { Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { menuButton } from '../menu/menu.keyboards.js';
+import { menuButton } from '../../bot/main-menu.js';
 import { SETTINGS_CONVERSATION, settings } from './settings.conversation.js';
 
 /** «Настройки» from the main menu, for registered members only. */

@@ -1,9 +1,9 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askConfirm } from '../../bot/dialogue/questions.js';
 import { forgetDialoguesAbout } from '../../bot/dialogue/storage.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { type Language, languages } from '../../db/schema/enums.js';
 import { formatRegionTime } from '../../time.js';
-import { mainMenuKeyboard } from '../menu/menu.keyboards.js';
 import { createInviteLink } from '../onboarding/family-invite.link.js';
 import type { PassportOwner } from '../passport/passport.usecases.js';
 import { createRelayModes } from '../relay/relay.mode.js';

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
+import { setChatCommands } from '../../bot/chat-commands.js';
 import type { BotContext } from '../../bot/context.js';
-import { setChatCommands } from '../curator-tools/curator-tools.commands.js';
 import { isStaffInvitePayload, redeemStaffInvite } from './staff.usecases.js';
 
 export function createStaffInviteComposer() {

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { districts, families, familyMembers, requests, staff } from '../../db/schema/index.js';
+import { districts, families, familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
@@ -11,7 +11,7 @@ import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
 import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
 import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
 import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
-import { retractHandedOver } from '../delivery/retraction.js';
+import { retractHandedOver, retractionKind } from '../delivery/retraction.js';
 import { shownCardKind } from '../relay/relay.kinds.js';
 import { filesAfterCard } from '../request-card/request-card.files.js';
 import { notificationKinds } from '../routing/routing.kinds.js';
@@ -58,12 +58,31 @@ export async function notifyReassignment(
   };
   const changedHands =
     event.payload.fromStaffId !== null && event.payload.fromStaffId !== event.payload.toStaffId;
+  // The cards and reminders of the curators who no longer have the request stop offering anything: each is
+  // edited to say it was handed over, and to whom.
+  const retracted: number[] = [];
+  const moved = event.kind === 'request_reassigned' ? [event.payload.requestId] : event.payload.requestIds;
+  for (const requestId of moved) {
+    retracted.push(
+      ...(await retractHandedOver(db, {
+        requestId,
+        toStaffId: event.payload.toStaffId,
+        kinds: handedOverKinds,
+      })),
+    );
+  }
 
   if (event.kind === 'request_reassigned') {
     const { payload } = event;
     const k = supervisionNotificationKinds;
     await toStaff(payload.toStaffId, k.requestReassignedTo, `staff:${payload.toStaffId}`, payload.requestId);
-    if (changedHands && payload.fromStaffId !== null) {
+    // The previous curator reads it on their edited card («Заявка № … передана другому куратору: …»); a
+    // separate message only when no card of theirs was edited (none had been sent yet).
+    if (
+      changedHands &&
+      payload.fromStaffId !== null &&
+      !(await cardHandedOverFor(db, payload.requestId, payload.fromStaffId, payload.toStaffId))
+    ) {
       await toStaff(
         payload.fromStaffId,
         k.requestReassignedFrom,
@@ -119,19 +138,28 @@ export async function notifyReassignment(
       });
     }
   }
-  const created = await repository.insertNotifications(rows);
-  // The cards and reminders of the curators who no longer have the request stop offering anything.
-  const moved = event.kind === 'request_reassigned' ? [event.payload.requestId] : event.payload.requestIds;
-  for (const requestId of moved) {
-    created.push(
-      ...(await retractHandedOver(db, {
-        requestId,
-        toStaffId: event.payload.toStaffId,
-        kinds: handedOverKinds,
-      })),
-    );
-  }
-  return created;
+  return [...retracted, ...(await repository.insertNotifications(rows))];
+}
+
+/**
+ * Whether a card or reminder of this request in `staffId`'s chat was taken back for the hand-over to
+ * `toStaffId` (by this run or an earlier run of the same job).
+ */
+async function cardHandedOverFor(db: Db, requestId: number, staffId: number, toStaffId: number) {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.kind, retractionKind),
+        eq(notifications.requestId, requestId),
+        eq(notifications.recipientStaffId, staffId),
+        sql`${notifications.payload}->>'reason' = 'handed_over'`,
+        sql`(${notifications.payload}->>'toStaffId')::int = ${toStaffId}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The staff messages about a request that carry its buttons: what a reassignment takes back. */

@@ -47,7 +47,10 @@ delivery-request-card =
     }
     District: { $district }
     Family: { $family }
-    Take by: { $deadline } { $regionTime }
+    { $overdue ->
+        [yes] ⏰ Not taken, it was due { $deadline } { $regionTime }
+       *[no] Take by: { $deadline } { $regionTime }
+    }
 delivery-request-card-rerouted = This request came to you because the previous recipient cannot be reached.
 delivery-category = { $category ->
         [nanny] Nanny
@@ -622,7 +625,10 @@ cur-ask-reject-reason = Write the reason for the refusal — the family will see
 cur-done-resolved = Request No. { $number } is resolved. The family will get your comment and a request to rate the help.
 cur-done-rejected = Request No. { $number } is rejected. The family will get the reason.
 cur-family-taken =
-    Curator { $curator } has taken your request No. { $number } ({ $time }).
+    { $introduced ->
+        [yes] The curator has taken your request No. { $number } ({ $time }).
+       *[no] Curator { $curator } has taken your request No. { $number } ({ $time }).
+    }
     The curator will get in touch with you. You can follow the request in "My requests".
 cur-family-resolved =
     Your request No. { $number } is resolved.

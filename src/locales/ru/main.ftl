@@ -47,7 +47,10 @@ delivery-request-card =
     }
     Район: { $district }
     Семья: { $family }
-    Взять в работу до: { $deadline } { $regionTime }
+    { $overdue ->
+        [yes] ⏰ Не взята в работу, срок был { $deadline } { $regionTime }
+       *[no] Взять в работу до: { $deadline } { $regionTime }
+    }
 delivery-request-card-rerouted = Заявка пришла вам, потому что предыдущий получатель недоступен.
 delivery-category = { $category ->
         [nanny] Няня
@@ -630,7 +633,10 @@ cur-ask-reject-reason = Напишите причину отказа — сем�
 cur-done-resolved = Заявка № { $number } решена. Семья получит ваш комментарий и просьбу оценить помощь.
 cur-done-rejected = Заявка № { $number } отклонена. Семья получит причину.
 cur-family-taken =
-    Вашу заявку № { $number } взяли в работу ({ $time }), ею занимается куратор { $curator }.
+    { $introduced ->
+        [yes] Куратор взял вашу заявку № { $number } в работу ({ $time }).
+       *[no] Вашу заявку № { $number } взяли в работу ({ $time }), ею занимается куратор { $curator }.
+    }
     Куратор свяжется с вами здесь, в чате, или по телефону.
 cur-family-resolved =
     Ваша заявка № { $number } решена.

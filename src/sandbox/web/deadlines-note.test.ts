@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicies, loadDeadlinePolicies } from '../../features/deadlines/policies.js';
+import { defaultPolicies, loadDeadlinePolicies } from '../../deadline-policies.js';
 import { formatWindow, sandboxDeadlinesNote } from './deadlines-note.js';
 
 const chats = { district: 'Руководитель', regional: 'Руководитель области' };

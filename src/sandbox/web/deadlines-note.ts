@@ -4,7 +4,7 @@
  */
 
 import { requestCategories } from '../../db/schema/enums.js';
-import type { DeadlinePolicies } from '../../features/deadlines/policies.js';
+import type { DeadlinePolicies } from '../../deadline-policies.js';
 
 /** A window of the policy file (minutes, decimals allowed) the way a person says it: «2 мин», «30 с», «1 ч 30 мин». */
 export function formatWindow(minutes: number, language: 'ru' | 'en' = 'ru'): string {

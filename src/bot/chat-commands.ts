@@ -1,9 +1,9 @@
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import type { Language, StaffRole } from '../../db/schema/enums.js';
-import { languages } from '../../db/schema/enums.js';
-import type { I18n } from '../../i18n.js';
-import type { Logger } from '../../logger.js';
+import type { Language, StaffRole } from '../db/schema/enums.js';
+import { languages } from '../db/schema/enums.js';
+import type { I18n } from '../i18n.js';
+import type { Logger } from '../logger.js';
 
 /** Whose command menu: a person not registered yet (the default), a family member, or a staff role. */
 export type MenuAudience = 'default' | 'family' | StaffRole;

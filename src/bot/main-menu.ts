@@ -1,6 +1,6 @@
 import { Keyboard } from 'grammy';
-import { languages } from '../../db/schema/enums.js';
-import type { I18n, Translate } from '../../i18n.js';
+import { languages } from '../db/schema/enums.js';
+import type { I18n, Translate } from '../i18n.js';
 
 /** The six main-menu buttons, in the order they are shown. */
 export const menuButtons = [

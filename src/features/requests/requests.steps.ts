@@ -1,0 +1,304 @@
+import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { askAttachments, askChoice, askText } from '../../bot/dialogue/questions.js';
+import type { RequestCategory } from '../../db/schema/enums.js';
+import {
+  askLongText,
+  askPerson,
+  askShortText,
+  askUpcomingDate,
+  askWeekdays,
+  type HouseholdPerson,
+} from './requests.questions.js';
+import { categoryLabel, formatRequestDetails } from './requests.render.js';
+import {
+  type AttachmentInput,
+  choiceSets,
+  FREE_TEXT_MAX,
+  LEFT_TO_CURATOR,
+  LONG_TEXT_MAX,
+  MAX_ATTACHMENTS,
+  type RequestDetailsByCategory,
+} from './requests.schemas.js';
+
+/*
+ * A request's questions, as steps: each category's, then the comment and files, and the summary. The
+ * family's «Нужна помощь» dialogue (requests.conversation.ts) and a curator's intake by phone
+ * (curator-tools.intake.ts) ask the same steps; this module is what requests gives others for that.
+ */
+
+/** The family's «Нужна помощь» dialogue, for a feature that starts it (relay: held messages → a new request). */
+export const REQUEST_CONVERSATION = 'request';
+
+export type Draft = Record<string, unknown>;
+
+export interface DialogueIo {
+  conversation: DialogueConversation;
+  ctx: DialogueContext;
+  household: HouseholdPerson[];
+  passportAddress: string | null;
+}
+
+/** One question (or a small group that belongs together) of a category, and the summary's name for it. */
+export interface Step {
+  field: string;
+  ask: (draft: Draft) => Promise<void>;
+}
+
+/** A step that stores one answer under one key of the draft. */
+function answer(field: string, key: string, ask: () => Promise<unknown>): Step {
+  return {
+    field,
+    ask: async (draft) => {
+      draft[key] = await ask();
+    },
+  };
+}
+
+function choiceOptions<S extends keyof typeof choiceSets>(ctx: DialogueContext, set: S) {
+  return choiceSets[set].map((value) => ({ value, label: ctx.t(`req-choice-${set}-${value}`) }));
+}
+
+async function pick<S extends keyof typeof choiceSets>(
+  io: DialogueIo,
+  set: S,
+  questionKey: string,
+  columns = 1,
+): Promise<(typeof choiceSets)[S][number]> {
+  return askChoice(io.conversation, io.ctx, {
+    question: io.ctx.t(questionKey),
+    options: choiceOptions(io.ctx, set),
+    columns,
+  });
+}
+
+const children = (io: DialogueIo) => io.household.filter((person) => person.kind === 'child');
+const relatives = (io: DialogueIo) => io.household.filter((person) => person.kind !== 'child');
+
+/** «Which child?» — one child from the passport, or a name when the passport has none. */
+function childStep(io: DialogueIo): Step {
+  return {
+    field: 'child',
+    ask: async (draft) => {
+      [draft.child] = await askPerson(io.conversation, io.ctx, {
+        question: io.ctx.t('req-ask-child'),
+        people: children(io),
+        noneKey: 'req-ask-child-name-none',
+      });
+    },
+  };
+}
+
+async function askAddress(io: DialogueIo): Promise<string> {
+  const { conversation, ctx } = io;
+  if (io.passportAddress) {
+    const choice = await askChoice(conversation, ctx, {
+      question: ctx.t('req-ask-address-default', { address: io.passportAddress }),
+      options: [
+        { value: 'passport', label: ctx.t('req-address-passport') },
+        { value: 'other', label: ctx.t('req-address-other') },
+      ],
+    });
+    if (choice === 'passport') return io.passportAddress;
+  }
+  return askLongText(conversation, ctx, ctx.t('req-ask-address'));
+}
+
+/** The questions of each category, in SPEC §2's order (psychologist asks its urgency first: see below). */
+export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[] {
+  const { conversation, ctx } = io;
+  switch (category) {
+    case 'nanny':
+      return [
+        {
+          field: 'children',
+          ask: async (d) => {
+            d.children = await askPerson(conversation, ctx, {
+              question: ctx.t('req-ask-nanny-children'),
+              people: children(io),
+              noneKey: 'req-ask-child-name-none',
+              allowAll: true,
+            });
+          },
+        },
+        {
+          field: 'schedule',
+          ask: async (d) => {
+            const kind = await pick(io, 'schedule', 'req-ask-nanny-schedule');
+            if (kind === 'once') {
+              const date = await askUpcomingDate(conversation, ctx, {
+                questionKey: 'req-ask-nanny-date',
+                example: 'tomorrow',
+              });
+              const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
+              d.schedule = { kind, date, hours };
+            } else {
+              const days = await askWeekdays(conversation, ctx, { question: ctx.t('req-ask-nanny-days') });
+              const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
+              d.schedule = { kind, days, hours };
+            }
+          },
+        },
+        answer('address', 'address', () => askAddress(io)),
+      ];
+    case 'kindergarten_transfer':
+      return [
+        childStep(io),
+        answer('current-kindergarten', 'currentKindergarten', () =>
+          askShortText(conversation, ctx, ctx.t('req-ask-current-kindergarten')),
+        ),
+        answer('wanted-kindergarten', 'wantedKindergarten', () =>
+          askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
+        ),
+        answer('wanted-date', 'wantedDate', () =>
+          askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
+        ),
+      ];
+    case 'school_meals':
+      return [
+        childStep(io),
+        answer('school', 'school', () => askShortText(conversation, ctx, ctx.t('req-ask-school'))),
+        answer('school-class', 'schoolClass', () =>
+          askShortText(conversation, ctx, ctx.t('req-ask-school-class'), 20),
+        ),
+        answer('problem', 'problem', () => pick(io, 'problem', 'req-ask-school-problem')),
+      ];
+    case 'psychologist': {
+      // Urgency first: a person in crisis gets the emergency contacts before any other question.
+      const steps: Step[] = [
+        {
+          field: 'urgency',
+          ask: async (d) => {
+            d.urgency = await pick(io, 'urgency', 'req-ask-urgency');
+            if (d.urgency === 'now') {
+              delete d.preferredTime;
+              await ctx.reply(
+                ctx.t('req-crisis-contacts', { contacts: ctx.deps.config.crisisContacts.join('\n') }),
+              );
+            }
+          },
+        },
+        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom-psychologist')),
+        answer('format', 'format', () => pick(io, 'format', 'req-ask-format', 2)),
+      ];
+      if (draft.urgency !== 'now') {
+        steps.push(
+          answer('preferred-time', 'preferredTime', () =>
+            askShortText(conversation, ctx, ctx.t('req-ask-preferred-time')),
+          ),
+        );
+      }
+      return steps;
+    }
+    case 'elderly_care':
+      return [
+        {
+          field: 'relative',
+          ask: async (d) => {
+            [d.relative] = await askPerson(conversation, ctx, {
+              question: ctx.t('req-ask-relative'),
+              people: relatives(io),
+              noneKey: 'req-ask-relative-name-none',
+            });
+          },
+        },
+        answer('address', 'address', () => askAddress(io)),
+        answer('help-kind', 'helpKind', () => pick(io, 'helpKind', 'req-ask-help-kind')),
+        answer('frequency', 'frequency', () => pick(io, 'frequency', 'req-ask-frequency')),
+      ];
+    case 'employment':
+      return [
+        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
+        answer('occupation', 'occupation', () => askLongText(conversation, ctx, ctx.t('req-ask-occupation'))),
+        answer('wanted-job', 'wanted', () => askLongText(conversation, ctx, ctx.t('req-ask-wanted-job'))),
+      ];
+    case 'legal':
+      return [
+        answer('topic', 'topic', () => pick(io, 'topic', 'req-ask-legal-topic')),
+        answer('description', 'description', () =>
+          askLongText(conversation, ctx, ctx.t('req-ask-legal-description')),
+        ),
+      ];
+    case 'medical':
+      return [
+        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
+        answer('medical-need', 'need', () => askLongText(conversation, ctx, ctx.t('req-ask-medical-need'))),
+      ];
+    case 'other':
+      return [
+        answer('text', 'text', () =>
+          askText(conversation, ctx, {
+            question: ctx.t('req-ask-other-text'),
+            maxLength: FREE_TEXT_MAX,
+            lettersHintKey: 'dialogue-hint-no-letters-request',
+            handover: LEFT_TO_CURATOR,
+          }),
+        ),
+      ];
+  }
+}
+
+/**
+ * The optional comment and files, asked after the category's questions (files not on the crisis path).
+ * `kept`: files the request already has (a photo the family sent before starting it); more may be added.
+ */
+export function closingSteps(
+  io: DialogueIo,
+  draft: Draft,
+  files: { list: AttachmentInput[] },
+  kept: AttachmentInput[] = [],
+): Step[] {
+  const { conversation, ctx } = io;
+  const steps: Step[] = [
+    {
+      field: 'comment',
+      ask: async (d) => {
+        const comment = await askText(conversation, ctx, {
+          question: ctx.t('req-ask-comment'),
+          maxLength: LONG_TEXT_MAX,
+          skippable: true,
+        });
+        if (comment === undefined) delete d.comment;
+        else d.comment = comment;
+      },
+    },
+  ];
+  if (draft.urgency !== 'now' && kept.length < MAX_ATTACHMENTS) {
+    steps.push({
+      field: 'attachments',
+      ask: async () => {
+        const collected = await askAttachments(conversation, ctx, {
+          question:
+            kept.length > 0
+              ? ctx.t('req-ask-attachments-more', { count: kept.length })
+              : ctx.t('req-ask-attachments'),
+          maxFiles: MAX_ATTACHMENTS - kept.length,
+        });
+        files.list = [...kept, ...collected].map((file) => ({
+          kind: file.kind,
+          fileId: file.fileId,
+          fileUniqueId: file.fileUniqueId,
+          fileName: file.fileName,
+          mimeType: file.mimeType,
+          fileSize: file.fileSize,
+        }));
+      },
+    });
+  }
+  return steps;
+}
+
+export function summaryText(
+  ctx: DialogueContext,
+  category: RequestCategory,
+  details: unknown,
+  files: number,
+): string {
+  const body = formatRequestDetails(
+    category,
+    details as RequestDetailsByCategory[typeof category],
+    ctx.t,
+    ctx.language,
+  );
+  const summary = ctx.t('req-summary', { category: categoryLabel(ctx.t, category), details: body });
+  return files > 0 ? `${summary}\n${ctx.t('req-summary-files', { files })}` : summary;
+}
