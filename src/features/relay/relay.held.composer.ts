@@ -1,4 +1,10 @@
-import { Composer } from 'grammy';
+import {
+  type CallbackQueryContext,
+  type ChatTypeContext,
+  Composer,
+  type Filter,
+  type NextFunction,
+} from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { REQUEST_CONVERSATION } from '../requests/requests.steps.js';
 import { refreshCards, relayFamilyMessage } from './relay.composer.js';
@@ -40,108 +46,119 @@ async function askWhereHeldGoes(ctx: BotContext, memberId: number, familyId: num
 export function createHeldMessagesComposer() {
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
-
-  privateChat.on('edited_message', async (ctx, next) => {
-    const edited = ctx.editedMessage;
-    if (!ctx.member) return next();
-    const content = relayableContent(edited);
-    if (!content) return next();
-    const updated = await editHeld(ctx.deps.db, {
-      chatId: ctx.chat.id,
-      telegramMessageId: edited.message_id,
-      text: content.text,
-    });
-    if (!updated) return next();
-    ctx.log.info('held message edited');
-  });
-
-  privateChat.on('message', async (ctx, next) => {
-    const member = ctx.member;
-    const message = ctx.msg;
-    if (!member || message.text?.startsWith('/')) return next();
-    const content = relayableContent(message);
-    if (!content) return next();
-
-    const db = ctx.deps.db;
-    const [open, heldBefore] = await Promise.all([
-      openRequestsOfFamily(db, member.familyId),
-      countHeld(db, member.id),
-    ]);
-    const only = open.length === 1 ? open[0] : undefined;
-    if (only && heldBefore === 0) {
-      const target = { requestId: only.id, familyId: member.familyId };
-      // The rest of an album follows its first item to the same request (relay.composer.ts).
-      const firstOfAlbum = message.media_group_id
-        ? await modesOf(ctx).rememberAlbum(ctx.chat.id, message.media_group_id, target)
-        : true;
-      await relayFamilyMessage(ctx, message, target, firstOfAlbum, { sentKey: 'relay-free-sent' });
-      return;
-    }
-
-    const held = await holdFamilyMessage(db, {
-      familyId: member.familyId,
-      memberId: member.id,
-      chatId: ctx.chat.id,
-      message,
-      content,
-    });
-    ctx.log.info({ held: held.held }, 'family message held until the family chooses where it goes');
-    if (held.ask) await askWhereHeldGoes(ctx, member.id, member.familyId);
-  });
-
-  privateChat.callbackQuery(heldButtonsFilter, async (ctx) => {
-    const choice = readHeldPress(ctx.callbackQuery.data);
-    const member = ctx.member;
-    if (!choice || !member) {
-      ctx.log.warn('held-message button refused');
-      await ctx.answerCallbackQuery({
-        text: ctx.t(member ? 'cur-refused-stale' : 'relay-refused-not-family'),
-      });
-      return;
-    }
-    const clearButtons = () => ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-
-    if (choice.kind === 'new') {
-      const held = await heldMessagesOf(ctx.deps.db, member.id);
-      if (held.length === 0) {
-        await ctx.answerCallbackQuery({ text: ctx.t('relay-held-gone') });
-        await clearButtons();
-        return;
-      }
-      // The buttons stay: should the person not send the request, they can still pass the messages on.
-      await ctx.answerCallbackQuery();
-      if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-      await ctx.conversation.enter(REQUEST_CONVERSATION, undefined, 'held');
-      return;
-    }
-
-    const requestId = choice.kind === 'request' ? choice.requestId : null;
-    const result = await releaseHeld(
-      { db: ctx.deps.db },
-      { memberId: member.id, familyId: member.familyId, requestId },
-    );
-    if (!result.ok) {
-      ctx.log.warn({ requestId, reason: result.reason }, 'held messages not released');
-      await ctx.answerCallbackQuery({
-        text: ctx.t(result.reason === 'nothing_held' ? 'relay-held-gone' : 'relay-refused-not-yours'),
-      });
-      if (result.reason === 'nothing_held') await clearButtons();
-      return;
-    }
-    ctx.log.info({ requestId, released: result.released }, 'held messages relayed to the curator');
-    await ctx.answerCallbackQuery();
-    await clearButtons();
-    const about =
-      result.number === null
-        ? ctx.t('relay-about-general')
-        : ctx.t('relay-about-request', { number: String(result.number) });
-    await ctx.reply(
-      result.resumed
-        ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
-        : ctx.t('relay-held-sent', { about, count: result.released }),
-    );
-    if (result.resumed && requestId !== null) await refreshCards(ctx, requestId);
-  });
-
+  privateChat.on('edited_message', heldEdited);
+  privateChat.on('message', familyMessageOutsideDialogue);
+  privateChat.callbackQuery(heldButtonsFilter, heldPress);
   return composer;
+}
+
+type PrivateContext = ChatTypeContext<BotContext, 'private'>;
+type PressInPrivate = CallbackQueryContext<PrivateContext>;
+type Member = NonNullable<BotContext['member']>;
+
+async function heldEdited(ctx: Filter<PrivateContext, 'edited_message'>, next: NextFunction) {
+  const edited = ctx.editedMessage;
+  if (!ctx.member) return next();
+  const content = relayableContent(edited);
+  if (!content) return next();
+  const updated = await editHeld(ctx.deps.db, {
+    chatId: ctx.chat.id,
+    telegramMessageId: edited.message_id,
+    text: content.text,
+  });
+  if (!updated) return next();
+  ctx.log.info('held message edited');
+}
+
+async function familyMessageOutsideDialogue(ctx: Filter<PrivateContext, 'message'>, next: NextFunction) {
+  const member = ctx.member;
+  const message = ctx.msg;
+  if (!member || message.text?.startsWith('/')) return next();
+  const content = relayableContent(message);
+  if (!content) return next();
+
+  const db = ctx.deps.db;
+  const [open, heldBefore] = await Promise.all([
+    openRequestsOfFamily(db, member.familyId),
+    countHeld(db, member.id),
+  ]);
+  const only = open.length === 1 ? open[0] : undefined;
+  if (only && heldBefore === 0) {
+    const target = { requestId: only.id, familyId: member.familyId };
+    // The rest of an album follows its first item to the same request (relay.composer.ts).
+    const firstOfAlbum = message.media_group_id
+      ? await modesOf(ctx).rememberAlbum(ctx.chat.id, message.media_group_id, target)
+      : true;
+    await relayFamilyMessage(ctx, message, target, firstOfAlbum, { sentKey: 'relay-free-sent' });
+    return;
+  }
+
+  const held = await holdFamilyMessage(db, {
+    familyId: member.familyId,
+    memberId: member.id,
+    chatId: ctx.chat.id,
+    message,
+    content,
+  });
+  ctx.log.info({ held: held.held }, 'family message held until the family chooses where it goes');
+  if (held.ask) await askWhereHeldGoes(ctx, member.id, member.familyId);
+}
+
+async function heldPress(ctx: PressInPrivate) {
+  const choice = readHeldPress(ctx.callbackQuery.data);
+  const member = ctx.member;
+  if (!choice || !member) {
+    ctx.log.warn('held-message button refused');
+    await ctx.answerCallbackQuery({
+      text: ctx.t(member ? 'cur-refused-stale' : 'relay-refused-not-family'),
+    });
+    return;
+  }
+  if (choice.kind === 'new') return heldToNewRequest(ctx, member);
+  return releaseHeldPress(ctx, member, choice.kind === 'request' ? choice.requestId : null);
+}
+
+const clearButtons = (ctx: PressInPrivate) =>
+  ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+
+async function heldToNewRequest(ctx: PressInPrivate, member: Member) {
+  const held = await heldMessagesOf(ctx.deps.db, member.id);
+  if (held.length === 0) {
+    await ctx.answerCallbackQuery({ text: ctx.t('relay-held-gone') });
+    await clearButtons(ctx);
+    return;
+  }
+  // The buttons stay: should the person not send the request, they can still pass the messages on.
+  await ctx.answerCallbackQuery();
+  if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+  await ctx.conversation.enter(REQUEST_CONVERSATION, undefined, 'held');
+}
+
+/** The held messages go to a request's curator (`requestId`) or as a general question (null). */
+async function releaseHeldPress(ctx: PressInPrivate, member: Member, requestId: number | null) {
+  const result = await releaseHeld(
+    { db: ctx.deps.db },
+    { memberId: member.id, familyId: member.familyId, requestId },
+  );
+  if (!result.ok) {
+    ctx.log.warn({ requestId, reason: result.reason }, 'held messages not released');
+    await ctx.answerCallbackQuery({
+      text: ctx.t(result.reason === 'nothing_held' ? 'relay-held-gone' : 'relay-refused-not-yours'),
+    });
+    if (result.reason === 'nothing_held') await clearButtons(ctx);
+    return;
+  }
+  ctx.log.info({ requestId, released: result.released }, 'held messages relayed to the curator');
+  await ctx.answerCallbackQuery();
+  await clearButtons(ctx);
+  const about =
+    result.number === null
+      ? ctx.t('relay-about-general')
+      : ctx.t('relay-about-request', { number: String(result.number) });
+  await ctx.reply(
+    result.resumed
+      ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
+      : ctx.t('relay-held-sent', { about, count: result.released }),
+  );
+  if (result.resumed && requestId !== null) await refreshCards(ctx, requestId);
 }
