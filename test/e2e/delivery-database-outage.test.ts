@@ -71,6 +71,12 @@ describe('cards being delivered when PostgreSQL goes away', () => {
     process.off('unhandledRejection', onRejection);
   });
 
+  /** What is left to send, with enough to tell why (kind, attempts, last error). */
+  const pendingNotifications = () =>
+    sql<{ id: number; kind: string; attempts: number; lastError: string | null }[]>`
+      select id::int, kind, attempts, last_error as "lastError" from notifications
+      where status = 'pending' order by id`.then((rows) => rows.map((row) => ({ ...row })));
+
   it('Redis back: requests confirmed while it was away reach their curators without waiting for a pass', async () => {
     const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'krasnoe', 2);
     await redisProxy.cut();
@@ -122,13 +128,25 @@ describe('cards being delivered when PostgreSQL goes away', () => {
       60_000,
       'every card at its curator',
     ).catch(() => false);
+    const secondsFromBackToLastCard = Math.round((Date.now() - backAt) / 100) / 10;
+    // A card is in the chat a moment before its `sent` mark commits (the mark is written after the send, in
+    // the same transaction): the last one's row may still read `pending` here. Wait for the rows themselves.
+    const pendingAtLastCard = await pendingNotifications();
+    await eventually(
+      async () => (await pendingNotifications()).length === 0,
+      10_000,
+      'no notification pending',
+    ).catch(() => undefined);
+    const stillPending = await pendingNotifications();
     console.info(
       JSON.stringify({
         cards: CARDS,
         atCut,
         outageSeconds: OUTAGE_MS / 1000,
         missing: missing().length,
-        secondsFromBackToLastCard: Math.round((Date.now() - backAt) / 100) / 10,
+        secondsFromBackToLastCard,
+        pendingAtLastCard: pendingAtLastCard.length,
+        stillPending,
       }),
     );
     // Each curator has each of their cards; a card whose send was in flight at the cut may come twice.
@@ -136,6 +154,7 @@ describe('cards being delivered when PostgreSQL goes away', () => {
     expect(missing()).toEqual([]);
     expect(arrived()).toBeLessThanOrEqual(CARDS + CURATORS);
     // Every notification of both outages is sent: none pending, none given up.
+    expect(stillPending).toEqual([]);
     expect(await notificationStatusCounts(db)).toEqual({ sent: CARDS + 4 });
     expect(unexpected).toEqual([]);
   }, 180_000);
