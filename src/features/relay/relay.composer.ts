@@ -174,10 +174,7 @@ async function topicPress(ctx: PressInPrivate, requestId: number) {
     familyModeTtl(ctx),
   );
   await ctx.answerCallbackQuery();
-  const about =
-    number === undefined
-      ? ctx.t('relay-about-general')
-      : ctx.t('relay-about-request', { number: String(number) });
+  const about = aboutText(ctx, number);
   await ctx.reply(ctx.t('relay-family-write', { about }), { reply_markup: cancelKeyboard(ctx.t) });
 }
 
@@ -335,10 +332,7 @@ export async function relayFamilyMessage(
     'message relayed to the curator',
   );
   if (!firstOfAlbum) return;
-  const about =
-    result.number === null
-      ? ctx.t('relay-about-general')
-      : ctx.t('relay-about-request', { number: String(result.number) });
+  const about = aboutText(ctx, result.number);
   await ctx.reply(
     result.resumed
       ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
@@ -348,6 +342,13 @@ export async function relayFamilyMessage(
   );
   // Back in work: the curator's card no longer says «ждём ответа семьи».
   if (result.resumed && target.requestId !== null) await refreshCards(ctx, target.requestId);
+}
+
+/** «заявка № …» or «общий вопрос»: what a family's message is about, in the replies that mention it. */
+export function aboutText(ctx: BotContext, number: number | null | undefined) {
+  return number === null || number === undefined
+    ? ctx.t('relay-about-general')
+    : ctx.t('relay-about-request', { number: String(number) });
 }
 
 /** Shows the request as it is now on every card of it that delivery sent, and on the one pressed. */

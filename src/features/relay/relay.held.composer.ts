@@ -7,7 +7,7 @@ import {
 } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import { REQUEST_CONVERSATION } from '../requests/requests.steps.js';
-import { refreshCards, relayFamilyMessage } from './relay.composer.js';
+import { aboutText, refreshCards, relayFamilyMessage } from './relay.composer.js';
 import {
   countHeld,
   editHeld,
@@ -151,10 +151,7 @@ async function releaseHeldPress(ctx: PressInPrivate, member: Member, requestId: 
   ctx.log.info({ requestId, released: result.released }, 'held messages relayed to the curator');
   await ctx.answerCallbackQuery();
   await clearButtons(ctx);
-  const about =
-    result.number === null
-      ? ctx.t('relay-about-general')
-      : ctx.t('relay-about-request', { number: String(result.number) });
+  const about = aboutText(ctx, result.number);
   await ctx.reply(
     result.resumed
       ? ctx.t('relay-family-sent-resumed', { number: String(result.number) })
