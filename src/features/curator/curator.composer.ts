@@ -1,5 +1,5 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, InlineKeyboard } from 'grammy';
+import { type CallbackQueryContext, type ChatTypeContext, Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editPressed } from '../../bot/edit-or-reply.js';
 import { accessRefusalText } from '../access/access.usecases.js';
@@ -34,70 +34,84 @@ export function createCuratorComposer() {
   );
   const privateChat = composer.chatType('private');
 
-  privateChat.callbackQuery(curatorButtons.filter, async (ctx) => {
-    const press = curatorButtons.decode(ctx.callbackQuery.data);
-    if (!press) {
-      ctx.log.warn('malformed curator button refused');
-      await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
-      return;
-    }
-    const { requestId, action } = press;
-    const deps = { db: ctx.deps.db };
-    const refuse = async (refusal: AccessRefusal) => {
-      ctx.log.warn({ requestId, action, reason: refusal.reason }, 'curator button refused');
-      await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
-      // In scope, but the request has moved on (taken, closed, cancelled): show the card as it is now.
-      if (statusRefusals.has(refusal.reason)) await showCard(ctx, requestId);
-      else if (goneRefusals.has(refusal.reason)) await removeButtons(ctx);
-    };
-
-    if (action === 'take') {
-      const result = await takeRequest(deps, { telegramId: ctx.from.id, requestId });
-      if (!result.ok) return refuse(result.refusal);
-      ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
-      await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
-      await showCard(ctx, requestId);
-      return;
-    }
-
-    if (action === 'family') {
-      const result = await viewFamilyCard(
-        { db: ctx.deps.db, i18n: ctx.deps.i18n },
-        { telegramId: ctx.from.id, requestId },
-      );
-      if (!result.ok) return refuse(result.refusal);
-      ctx.log.info({ requestId }, 'family card viewed');
-      await ctx.answerCallbackQuery();
-      const shown = await ctx.reply(result.text, {
-        reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
-      });
-      await recordStaffView(ctx.deps.db, {
-        staffId: result.staffId,
-        chatId: ctx.chat.id,
-        messageIds: [shown.message_id],
-        familyId: result.familyId,
-        requestId,
-        what: 'family_card',
-      });
-      return;
-    }
-
-    // «Ответить» and «Ждём ответа семьи» are the relay's (mounted before this composer).
-    if (action !== 'resolve' && action !== 'reject') return;
-    const allowed = await checkStatusChange(deps, { telegramId: ctx.from.id, requestId, action });
-    if (!allowed.ok) return refuse(allowed.refusal);
-    await ctx.answerCallbackQuery();
-    if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-    const message = ctx.callbackQuery.message;
-    await ctx.conversation.enter(
-      CURATOR_STATUS_CONVERSATION,
-      requestId,
-      action,
-      message ? { chatId: message.chat.id, messageId: message.message_id } : null,
-    );
-  });
-
+  privateChat.callbackQuery(curatorButtons.filter, cardPress);
   return composer;
+}
+
+type PressInPrivate = CallbackQueryContext<ChatTypeContext<BotContext, 'private'>>;
+type CardPress = NonNullable<ReturnType<typeof curatorButtons.decode>>;
+
+async function cardPress(ctx: PressInPrivate) {
+  const press = curatorButtons.decode(ctx.callbackQuery.data);
+  if (!press) {
+    ctx.log.warn('malformed curator button refused');
+    await ctx.answerCallbackQuery({ text: ctx.t('cur-refused-stale') });
+    return;
+  }
+  if (press.action === 'take') return takePress(ctx, press);
+  if (press.action === 'family') return familyCardPress(ctx, press);
+  // «Ответить» and «Ждём ответа семьи» are the relay's (mounted before this composer).
+  const { action } = press;
+  if (action === 'resolve' || action === 'reject') return statusChangePress(ctx, press, action);
+}
+
+/** A refused press: a notice and a log line (ids only); the pressed card shows where the request stands. */
+async function refuse(ctx: PressInPrivate, { requestId, action }: CardPress, refusal: AccessRefusal) {
+  ctx.log.warn({ requestId, action, reason: refusal.reason }, 'curator button refused');
+  await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
+  // In scope, but the request has moved on (taken, closed, cancelled): show the card as it is now.
+  if (statusRefusals.has(refusal.reason)) await showCard(ctx, requestId);
+  else if (goneRefusals.has(refusal.reason)) await removeButtons(ctx);
+}
+
+async function takePress(ctx: PressInPrivate, press: CardPress) {
+  const { requestId } = press;
+  const result = await takeRequest({ db: ctx.deps.db }, { telegramId: ctx.from.id, requestId });
+  if (!result.ok) return refuse(ctx, press, result.refusal);
+  ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
+  await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
+  await showCard(ctx, requestId);
+}
+
+async function familyCardPress(ctx: PressInPrivate, press: CardPress) {
+  const { requestId } = press;
+  const result = await viewFamilyCard(
+    { db: ctx.deps.db, i18n: ctx.deps.i18n },
+    { telegramId: ctx.from.id, requestId },
+  );
+  if (!result.ok) return refuse(ctx, press, result.refusal);
+  ctx.log.info({ requestId }, 'family card viewed');
+  await ctx.answerCallbackQuery();
+  const shown = await ctx.reply(result.text, {
+    reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
+  });
+  await recordStaffView(ctx.deps.db, {
+    staffId: result.staffId,
+    chatId: ctx.chat.id,
+    messageIds: [shown.message_id],
+    familyId: result.familyId,
+    requestId,
+    what: 'family_card',
+  });
+}
+
+/** «Решено» / «Отклонить»: the status dialogue asks for the outcome. */
+async function statusChangePress(ctx: PressInPrivate, press: CardPress, action: 'resolve' | 'reject') {
+  const { requestId } = press;
+  const allowed = await checkStatusChange(
+    { db: ctx.deps.db },
+    { telegramId: ctx.from.id, requestId, action },
+  );
+  if (!allowed.ok) return refuse(ctx, press, allowed.refusal);
+  await ctx.answerCallbackQuery();
+  if (Object.keys(ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+  const message = ctx.callbackQuery.message;
+  await ctx.conversation.enter(
+    CURATOR_STATUS_CONVERSATION,
+    requestId,
+    action,
+    message ? { chatId: message.chat.id, messageId: message.message_id } : null,
+  );
 }
 
 /** Takes the buttons off the pressed message: none of them is the presser's to use any more. */
