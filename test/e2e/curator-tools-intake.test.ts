@@ -183,7 +183,7 @@ describe('phone intake', () => {
     await family2.say('/start', 'Патронаж');
     await family2.next('Согласие на обработку');
     await family2.next('Вы согласны');
-    await family2.press('Согласен(на)', 'номером телефона');
+    await family2.press('Даю согласие', 'номером телефона');
     const linked = await family2.shareOwnContact('+79005554433', 'Нашли вашу семью');
     expect(linked.text).toContain('Ваш куратор — Анна Петрова');
     const [joined] = await bot.db.select().from(familyMembers).where(eq(familyMembers.id, member!.id));

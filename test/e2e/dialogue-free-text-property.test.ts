@@ -156,7 +156,7 @@ async function registrationUntil(stop: string) {
   ];
   await chat.say('/start', 'Патронаж');
   await chat.next('Вы согласны');
-  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.press('Даю согласие', 'номером телефона');
   await chat.shareOwnContact(`+7900${String(1_000_000 + serial).slice(-7)}`, 'Как вас зовут');
   for (const [marker, step] of steps) {
     if (marker === stop) return chat;

@@ -44,8 +44,8 @@ describe('dialogues under limits and failures', () => {
       await chat.say('/start', 'Патронаж');
       await chat.next('Согласие на обработку');
       const question = await chat.next('Вы согласны');
-      expect(JSON.stringify(question.reply_markup)).toContain('Согласен(на)');
-      await chat.press('Согласен(на)', 'номером телефона');
+      expect(JSON.stringify(question.reply_markup)).toContain('Даю согласие');
+      await chat.press('Даю согласие', 'номером телефона');
       expect(bot.emulator.stats().tooManyRequests).toBeGreaterThan(0);
       expect(botTexts(user.id).join('\n')).not.toContain('Извините');
     } finally {
@@ -58,7 +58,7 @@ describe('dialogues under limits and failures', () => {
     const chat = familyChat(bot.emulator, user.id);
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     await chat.shareOwnContact('+7 900 765-43-21', 'номер получили');
     await chat.next('Как вас зовут');
     // The next question cannot be sent (502): the person is told, and asked for the name again.
@@ -79,7 +79,7 @@ describe('dialogues under limits and failures', () => {
     const chat = familyChat(bot.emulator, user.id);
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     await chat.shareOwnContact('+7 900 111-22-33', 'номер получили');
     await chat.next('Как вас зовут');
     await chat.say('Петрова Ольга Ивановна', 'Кем вы приходитесь');

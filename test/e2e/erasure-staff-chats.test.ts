@@ -247,7 +247,7 @@ describe('«Удалить мои данные» in the staff chats', () => {
     const family = familyChat(bot.emulator, mother.id, WAIT);
     await family.say('/start', 'Патронаж');
     await family.next('Вы согласны');
-    await family.press('Согласен(на)', 'номером телефона');
+    await family.press('Даю согласие', 'номером телефона');
     await family.shareOwnContact('+79007776655', 'Нашли вашу семью');
     await withdraw(mother.id);
 

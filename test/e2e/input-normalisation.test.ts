@@ -48,7 +48,7 @@ describe('emoji where a place or a request is expected', () => {
     const chat = familyChat(bot.emulator, user.id);
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     await chat.shareOwnContact('+79001112244', 'Как вас зовут');
     await chat.say('Петрова Ольга Ивановна', 'Кем вы приходитесь');
     await chat.press('Жена', 'военнослужащего');

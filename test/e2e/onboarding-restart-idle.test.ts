@@ -42,7 +42,7 @@ describe('a dialogue survives a restart of the bot process', () => {
     const chat = familyChat(emulator, user.id, 20_000);
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     await chat.shareOwnContact('+79991112233', 'номер получили');
     await chat.next('Как вас зовут');
     await chat.say('Орлова Светлана Игоревна', 'Кем вы приходитесь');
@@ -87,7 +87,7 @@ describe('a dialogue left alone is closed with a message', () => {
     const chat = familyChat(bot.emulator, user.id);
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     expect(await redis.exists(`${bot.config.redisPrefix}:dlg:${user.id}`)).toBe(1);
 
     const closed = await chat.next('закрыли незаконченную регистрацию');

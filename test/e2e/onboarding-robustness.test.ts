@@ -16,7 +16,7 @@ function newPerson(name: string) {
 async function upToName(chat: ReturnType<typeof familyChat>, phone: string) {
   await chat.say('/start', 'Патронаж');
   await chat.next('Вы согласны');
-  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.press('Даю согласие', 'номером телефона');
   await chat.shareOwnContact(phone, 'номер получили');
   return chat.next('Как вас зовут');
 }
@@ -26,7 +26,7 @@ describe('consent', () => {
     const { user, chat } = newPerson('Нина');
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    const refused = await chat.press('Не согласен(на)', 'Без согласия');
+    const refused = await chat.press('Не даю согласия', 'Без согласия');
     expect(refused.text).toContain('122');
     const events = await bot.db.select().from(consentEvents).where(eq(consentEvents.telegramId, user.id));
     expect(events.map((e) => [e.decision, e.memberId, e.consentVersion])).toEqual([['refused', null, 'v1']]);
@@ -43,7 +43,7 @@ describe('phone number', () => {
     const { user, chat } = newPerson('Вера');
     await chat.say('/start', 'Патронаж');
     await chat.next('Вы согласны');
-    const question = await chat.press('Согласен(на)', 'номером телефона');
+    const question = await chat.press('Даю согласие', 'номером телефона');
     expect(JSON.stringify(question.reply_keyboard)).toContain('request_contact');
 
     bot.emulator.sendContact(user.id, { phone_number: '+79990000001', user_id: user.id + 1 });

@@ -131,7 +131,7 @@ describe('the sandbox page in a browser', () => {
     await waitForBubble(family, 'Патронаж');
 
     // Registration (the onboarding dialogue's wording: update these labels when it changes).
-    await answerWithButton(family, 'Вы согласны на обработку', 'Согласен(на)');
+    await answerWithButton(family, 'Вы согласны на обработку', 'Даю согласие');
     await clickReplyButton(family, 'Отправить мой номер');
     await waitForBubble(family, 'Контакт', 'user');
     await answerWithText(family, 'Как вас зовут', 'Соколова Мария Ивановна');

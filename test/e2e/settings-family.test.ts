@@ -42,7 +42,7 @@ describe('a second family member', () => {
     const chat = familyChat(bot.emulator, second.id);
     await chat.say(`/start ${payload}`, 'пригласил вас');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером телефона');
+    await chat.press('Даю согласие', 'номером телефона');
     await chat.shareOwnContact('+79001110002', 'номер получили');
     await chat.next('Как вас зовут');
     await chat.say('Иванов Пётр Петрович', 'Кем вы приходитесь');
@@ -138,7 +138,7 @@ describe('withdrawal of consent', () => {
     const chat = familyChat(bot.emulator, second.id);
     await chat.say(`/start ${new URL(link).searchParams.get('start')}`, 'пригласил вас');
     await chat.next('Вы согласны');
-    await chat.press('Согласен(на)', 'номером');
+    await chat.press('Даю согласие', 'номером');
     await chat.shareOwnContact('+79005550002', 'номер получили');
     await chat.next('Как вас зовут');
     await chat.say('Олегов Олег', 'Кем вы приходитесь');

@@ -68,7 +68,7 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
   await chat.say('/start', 'Патронаж');
   await chat.next('Согласие на обработку');
   await chat.next('Вы согласны');
-  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.press('Даю согласие', 'номером телефона');
   await chat.shareOwnContact(phone, 'номер получили');
   await chat.next('Как вас зовут');
   await chat.say(answers.applicant ?? 'Иванова Мария Петровна', 'Кем вы приходитесь');
@@ -104,7 +104,7 @@ export async function registerThroughBot(chat: FamilyChat, phone: string, answer
 export async function upToApplicantName(chat: FamilyChat, phone: string) {
   await chat.say('/start', 'Патронаж');
   await chat.next('Вы согласны');
-  await chat.press('Согласен(на)', 'номером телефона');
+  await chat.press('Даю согласие', 'номером телефона');
   await chat.shareOwnContact(phone, 'номер получили');
   return chat.next('Как вас зовут');
 }

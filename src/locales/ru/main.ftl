@@ -176,8 +176,8 @@ start-registered = Вы уже зарегистрированы. Главное 
 
 ## Регистрация (B)
 onboarding-consent-question = Вы согласны на обработку персональных данных на этих условиях?
-onboarding-consent-agree = Согласен(на)
-onboarding-consent-refuse = Не согласен(на)
+onboarding-consent-agree = Даю согласие
+onboarding-consent-refuse = Не даю согласия
 onboarding-consent-refused =
     Понимаем. Без согласия зарегистрировать семью в боте мы не можем — ничего о вас не сохранено.
     Вам всё равно помогут по телефону горячей линии: { $hotline }.
