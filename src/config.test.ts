@@ -42,6 +42,7 @@ describe('createConfig', () => {
       TZ_REGION: 'Mars/Olympus',
       HTTP_PORT: 'eighty',
       LOG_LEVEL: 'loud',
+      DIALOGUE_DRAFT_DAYS: 'a week',
     });
     expect(problems.map((p) => p.split(' ')[0])).toEqual([
       'DATABASE_URL',
@@ -49,6 +50,7 @@ describe('createConfig', () => {
       'TZ_REGION',
       'LOG_LEVEL',
       'HTTP_PORT',
+      'DIALOGUE_DRAFT_DAYS',
     ]);
     expect(problems.find((p) => p.startsWith('REDIS_URL'))).toContain('redis://');
   });
@@ -95,5 +97,15 @@ describe('CRISIS_CONTACTS', () => {
     expect(problemsOf({ ...valid, CRISIS_CONTACTS: '8-800-100-00-00' })[0]).toMatch(
       /^CRISIS_CONTACTS must name 112/,
     );
+  });
+});
+
+describe('ALLOW_PAID_BROADCAST', () => {
+  it('is off by default, on with true, and a value other than true or false is named', () => {
+    expect(createConfig(valid).allowPaidBroadcast).toBe(false);
+    expect(createConfig({ ...valid, ALLOW_PAID_BROADCAST: 'true' }).allowPaidBroadcast).toBe(true);
+    expect(problemsOf({ ...valid, ALLOW_PAID_BROADCAST: 'yes' })).toEqual([
+      'ALLOW_PAID_BROADCAST must be true or false',
+    ]);
   });
 });

@@ -25,6 +25,9 @@ const urlWithProtocols = (protocols: string[]) =>
 export const DEFAULT_CRISIS_CONTACTS =
   '112 — экстренные службы, если есть угроза жизни|8-800-2000-122 — телефон доверия для детей, подростков и родителей (бесплатно, круглосуточно)';
 
+/** A video consultation's link: `{token}` becomes the booking's own unguessable code. */
+export const DEFAULT_PSY_VIDEO_LINK_TEMPLATE = 'https://meet.jit.si/patronazh-{token}';
+
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/patronazh';
 
 const databaseUrlSchema = z.preprocess(
@@ -83,6 +86,20 @@ const envSchema = z
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(logLevels).default('info')),
     HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
     HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    WEB_HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+    WEB_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3001)),
+    WEB_PUBLIC_URL: z.preprocess(
+      emptyAsUndefined,
+      urlWithProtocols(['http:', 'https:']).default('http://localhost:3001'),
+    ),
+    WEB_ADMINS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: 'must be Telegram ids separated by commas' })
+        .optional(),
+    ),
+    WEB_TELEGRAM_LOGIN: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('off')),
     SHUTDOWN_TIMEOUT_MS: z.preprocess(
       emptyAsUndefined,
       z.coerce.number().int().min(1000).max(120_000).default(10_000),
@@ -92,6 +109,14 @@ const envSchema = z
     FLOOD_WINDOW_SECONDS: z.preprocess(
       emptyAsUndefined,
       z.coerce.number().int().min(1).max(3600).default(10),
+    ),
+    TELEGRAM_SEND_LIMITS: z.preprocess(emptyAsUndefined, z.enum(['telegram', 'off']).default('telegram')),
+    ALLOW_PAID_BROADCAST: z.preprocess(
+      emptyAsUndefined,
+      z
+        .enum(['true', 'false'], { error: 'must be true or false' })
+        .default('false')
+        .transform((value) => value === 'true'),
     ),
     HOTLINE_PHONE: z.preprocess(emptyAsUndefined, z.string().max(64).default('122')),
     CRISIS_CONTACTS: z.preprocess(
@@ -116,9 +141,27 @@ const envSchema = z
           return z.NEVER;
         }),
     ),
+    PSY_VIDEO_LINK_TEMPLATE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .max(500)
+        .refine((value) => value.includes('{token}') && URL.canParse(value.replace('{token}', 'x')), {
+          error: "must be an https:// link containing {token} (replaced by each booking's own code)",
+        })
+        .default(DEFAULT_PSY_VIDEO_LINK_TEMPLATE),
+    ),
     DIALOGUE_IDLE_HOURS: z.preprocess(
       emptyAsUndefined,
       z.coerce.number().positive({ error: 'must be a positive number of hours' }).max(720).default(24),
+    ),
+    DIALOGUE_DRAFT_DAYS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().positive({ error: 'must be a positive number of days' }).max(365).default(3),
+    ),
+    CHECK_IN_EVERY_WEEKS: z.preprocess(
+      emptyAsUndefined,
+      z.coerce.number().int({ error: 'must be a whole number of weeks' }).min(1).max(26).default(4),
     ),
   })
   .superRefine((env, ctx) => {
@@ -147,16 +190,44 @@ export interface Config {
   logLevel: (typeof logLevels)[number];
   http: { host: string; port: number };
   shutdownTimeoutMs: number;
+  /**
+   * The monitoring site (`--role=web`): where it listens, the address its sign-in links start with (https
+   * makes its cookie Secure), and the Telegram ids of the admins who may open its Operations page.
+   */
+  web: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    adminTelegramIds: number[];
+    /** The Telegram Login Widget on the sign-in page as a second way in (needs a domain set at @BotFather). */
+    telegramLogin: boolean;
+  };
   inviteTtlHours: number;
   /** Updates one person may send per window before the excess is answered and not handled (0: no limit). */
   flood: { limit: number; windowMs: number };
+  /**
+   * `off`: sends are not paced to Telegram's flood limits (still one at a time per chat), for a Bot API that
+   * has none (the emulator with its limits off, the benchmarks).
+   */
+  sendLimits: 'telegram' | 'off';
+  /**
+   * Announcements are sent with Telegram's `allow_paid_broadcast` (the bot pays in Stars to go past 30
+   * messages/s). Off by default; the send budget (send-slots.ts) still paces them unless it is raised too.
+   */
+  allowPaidBroadcast: boolean;
   hotlinePhone: string;
   /** Crisis contacts, one per line, shown at once on the crisis path (psychologist, «прямо сейчас»). */
   crisisContacts: string[];
+  /** The link of a video consultation, `{token}` replaced by the booking's code (PSY_VIDEO_LINK_TEMPLATE). */
+  psyVideoLinkTemplate: string;
   /** A dialogue nobody answered for this long is closed with a message (fractions allowed, for tests). */
   dialogueIdleHours: number;
+  /** A dialogue's stored answers nobody touched this long are erased (bot/dialogue/drafts.ts). */
+  dialogueDraftDays: number;
   /** Take/resolve windows per category (DEADLINE_POLICIES_FILE, or the SPEC §5 defaults). */
   deadlinePolicies: DeadlinePolicies;
+  /** «Как у вас дела?» goes to every family once in this many weeks (4: about monthly). */
+  checkInEveryWeeks: number;
 }
 
 export class ConfigError extends Error {
@@ -186,14 +257,26 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    web: {
+      host: e.WEB_HOST,
+      port: e.WEB_PORT,
+      publicUrl: e.WEB_PUBLIC_URL.replace(/\/+$/, ''),
+      adminTelegramIds: (e.WEB_ADMINS ?? '').split(',').flatMap((id) => (id.trim() ? [Number(id)] : [])),
+      telegramLogin: e.WEB_TELEGRAM_LOGIN === 'on',
+    },
     inviteTtlHours: e.INVITE_TTL_HOURS,
     flood: { limit: e.FLOOD_LIMIT, windowMs: e.FLOOD_WINDOW_SECONDS * 1000 },
+    sendLimits: e.TELEGRAM_SEND_LIMITS,
+    allowPaidBroadcast: e.ALLOW_PAID_BROADCAST,
     hotlinePhone: e.HOTLINE_PHONE,
     crisisContacts: e.CRISIS_CONTACTS.split('|')
       .map((line) => line.trim())
       .filter(Boolean),
+    psyVideoLinkTemplate: e.PSY_VIDEO_LINK_TEMPLATE,
     dialogueIdleHours: e.DIALOGUE_IDLE_HOURS,
+    dialogueDraftDays: e.DIALOGUE_DRAFT_DAYS,
     deadlinePolicies: e.DEADLINE_POLICIES_FILE,
+    checkInEveryWeeks: e.CHECK_IN_EVERY_WEEKS,
   };
 }
 

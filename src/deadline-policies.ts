@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type RequestCategory, requestCategories } from './db/schema/enums.js';
+import { type RequestCategory, type RequestPriority, requestCategories } from './db/schema/enums.js';
 
 /**
  * How long a request may wait to be taken and to be resolved. Minutes, decimals allowed (0.1 = 6 s), so
@@ -90,4 +90,25 @@ export function loadDeadlinePolicies(path: string | URL | undefined): PolicyFile
   }
   const result = parseDeadlinePolicies(text);
   return result.ok ? result : { ok: false, problems: result.problems.map((p) => `file ${p}`) };
+}
+
+/** The policy of a request: its category's, or the urgent psychologist's. */
+export function policyFor(category: RequestCategory, priority: RequestPriority, policies = defaultPolicies) {
+  return category === 'psychologist' && priority === 'urgent'
+    ? policies.psychologistUrgent
+    : policies[category];
+}
+
+/** The two deadlines of a request created at `createdAt`. */
+export function deadlinesFor(
+  category: RequestCategory,
+  priority: RequestPriority,
+  createdAt: Date,
+  policies = defaultPolicies,
+) {
+  const policy = policyFor(category, priority, policies);
+  return {
+    takeDeadlineAt: new Date(createdAt.getTime() + Math.round(policy.takeWithinMinutes * 60_000)),
+    resolveDeadlineAt: new Date(createdAt.getTime() + Math.round(policy.resolveWithinMinutes * 60_000)),
+  };
 }

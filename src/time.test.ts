@@ -3,6 +3,7 @@ import { createI18n } from './i18n.js';
 import {
   addYears,
   formatCalendarDate,
+  formatRegionClock,
   formatRegionDate,
   formatRegionTime,
   isTimeZone,
@@ -37,6 +38,8 @@ describe('formatting a moment for the region', () => {
     expect(formatRegionTime(moment, 'Europe/Moscow')).toBe('26.11.2026, 00:30');
     expect(formatRegionTime(moment, 'Asia/Vladivostok')).toBe('26.11.2026, 07:30');
     expect(formatRegionTime(moment, 'Europe/Moscow', 'en')).toBe('26/11/2026, 00:30');
+    expect(formatRegionClock(moment, 'Europe/Moscow')).toBe('00:30');
+    expect(formatRegionClock(moment, 'Asia/Vladivostok')).toBe('07:30');
     expect(formatRegionDate(moment, 'Europe/Moscow')).toBe('26.11.2026');
     expect(formatRegionDate(moment, 'Europe/Kaliningrad')).toBe('25.11.2026');
   });

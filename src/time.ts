@@ -10,6 +10,8 @@ const localeOf = (language: string) => (language === 'en' ? 'en-GB' : 'ru-RU');
 const shapes = {
   /** `25.11.2026, 14:30` */
   dateTime: { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  /** `14:30` */
+  clock: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   /** `25.11.2026` */
   date: { day: '2-digit', month: '2-digit', year: 'numeric' },
   /** `5 ноября 2026` */
@@ -54,6 +56,11 @@ export function isTimeZone(value: string): boolean {
 /** A moment as people in the region read it: `25.11.2026, 14:30` (`25/11/2026, 14:30` in English). */
 export function formatRegionTime(moment: Date, timeZone: string, language = 'ru'): string {
   return formatter('dateTime', timeZone, localeOf(language)).format(moment);
+}
+
+/** The region's wall-clock time of a moment: `14:30`. */
+export function formatRegionClock(moment: Date, timeZone: string): string {
+  return formatter('clock', timeZone, 'ru-RU').format(moment);
 }
 
 /** The region's day of a moment as people write it: `25.11.2026`. */

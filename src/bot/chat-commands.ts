@@ -15,9 +15,23 @@ export type MenuAudience = 'default' | 'family' | StaffRole;
 export const menuCommands: Record<MenuAudience, readonly string[]> = {
   default: ['start', 'help'],
   family: ['menu', 'help', 'cancel'],
-  curator: ['my', 'family', 'intake', 'away', 'back', 'help', 'cancel'],
-  supervisor: ['overdue', 'my', 'family', 'find', 'stats', 'export', 'help', 'cancel'],
-  observer: ['stats', 'export', 'help'],
+  curator: ['my', 'family', 'intake', 'field', 'away', 'back', 'help', 'cancel'],
+  supervisor: [
+    'overdue',
+    'silent',
+    'my',
+    'family',
+    'find',
+    'stats',
+    'export',
+    'announce',
+    'web',
+    'help',
+    'cancel',
+  ],
+  observer: ['stats', 'export', 'web', 'help'],
+  field: ['field', 'help', 'cancel'],
+  psychologist: ['today', 'week', 'schedule', 'help'],
 };
 
 export function commandsFor(i18n: I18n, audience: MenuAudience, language: Language): BotCommand[] {

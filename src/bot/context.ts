@@ -1,11 +1,12 @@
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
-import type { Context } from 'grammy';
-import type { Redis } from 'ioredis';
+import type { CallbackQueryContext, ChatTypeContext, CommandContext, Context } from 'grammy';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Language } from '../db/schema/enums.js';
 import type { I18n, Translate } from '../i18n.js';
 import type { Logger } from '../logger.js';
+import type { DraftsSeen, StoredDraft } from './dialogue/drafts.js';
 
 export interface BotDeps {
   config: Config;
@@ -43,6 +44,13 @@ export interface DialogueTurn {
    * that family's data, and goes when the family deletes its data (storage.ts forgetDialoguesAbout).
    */
   aboutFamilyId?: number;
+  /**
+   * A dialogue that keeps a draft has just kept an answer and ended its run, to be entered again at once
+   * from the draft (checkpoints.ts): its replay log then starts at the last answer, not at its first step.
+   */
+  reenter?: { dialogue: string; args: unknown[] };
+  /** The dialogue being entered now is such a re-entry (it goes on silently). */
+  reentering?: boolean;
 }
 
 export interface ContextExtras {
@@ -54,14 +62,47 @@ export interface ContextExtras {
   t: Translate;
   /** Set when the sender is a registered family member; looked up once per update. */
   member: CurrentMember | undefined;
+  /** The person's dialogue drafts as this update knows them (read with the member; dialogue/drafts.ts). */
+  drafts: DraftsSeen;
   dialogueTurn: DialogueTurn;
+}
+
+/** Who sent a private message: the registered member, if any, and their latest dialogue draft, in one query. */
+export interface Sender {
+  member: CurrentMember | undefined;
+  latestDraft: StoredDraft | undefined;
 }
 
 /** Context inside conversations: the same extras, installed by the conversation plugins (no ctx.conversation). */
 export type DialogueContext = Context & ContextExtras;
 
-/** Context of the outside middleware tree: the extras plus the conversation controls. */
-export type BotContext = ConversationFlavor<DialogueContext>;
+/** The chat's turn across bot processes, held while this update is handled (middlewares/serialize-chat.ts). */
+export interface ChatTurn {
+  /**
+   * Runs the transaction and ends the turn in it, in one round trip: what the update stores in Redis last
+   * (the dialogue's state) is written as the chat is handed on. Once the turn is over, just runs it.
+   */
+  commit(transaction: ChainableCommander): Promise<void>;
+  /** Whether the chat had updates kept behind this one when the turn ended (undefined: not known). */
+  readonly keptBehind: boolean | undefined;
+  /**
+   * The chat's dialogue state as read with the turn taken (serialize-chat.ts), once: null when there is
+   * none, undefined when it was not read then (or was taken already) — read it from Redis.
+   */
+  takeDialogueState?(): string | null | undefined;
+}
+
+/** Context of the outside middleware tree: the extras plus the conversation controls and the chat's turn. */
+export type BotContext = ConversationFlavor<DialogueContext> & { chatTurn?: ChatTurn };
 
 /** The conversation handle every dialogue and question helper receives. */
 export type DialogueConversation = Conversation<BotContext, DialogueContext>;
+
+/** An update in a private chat: what a composer's `chatType('private')` passes on. */
+export type PrivateContext = ChatTypeContext<BotContext, 'private'>;
+
+/** A command in a private chat. */
+export type CommandInPrivate = CommandContext<PrivateContext>;
+
+/** A button press in a private chat. */
+export type PressInPrivate = CallbackQueryContext<PrivateContext>;

@@ -30,3 +30,14 @@ export async function editOrReply(ctx: BotContext, text: string, replyMarkup?: I
   if (ctx.callbackQuery?.message && (await editPressed(ctx, text, replyMarkup)) !== 'refused') return;
   await ctx.reply(text, replyMarkup ? { reply_markup: replyMarkup } : {});
 }
+
+/**
+ * Takes the buttons off the pressed message: none of them is the presser's to use any more. A message
+ * Telegram will not edit (gone, too old, already bare) is left as it is, logged.
+ */
+export async function removePressedButtons(ctx: BotContext): Promise<void> {
+  if (!ctx.callbackQuery?.message) return;
+  await ctx
+    .editMessageReplyMarkup({ reply_markup: undefined })
+    .catch((error: unknown) => ctx.log.debug({ err: error }, 'could not take the buttons off'));
+}

@@ -34,3 +34,5 @@ export function createInFlightUpdates() {
     },
   };
 }
+
+export type InFlightUpdates = ReturnType<typeof createInFlightUpdates>;

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
+import { UpdateInProgressError } from '../bot/middlewares/deduplicate-updates.js';
 import type { Logger } from '../logger.js';
 
 export interface HealthCheck {
@@ -45,6 +47,69 @@ function isUpdate(value: unknown): value is Update {
   );
 }
 
+/** Every check, each given 2 s: 200 when all answer, 503 naming the ones that do not. */
+async function health(healthChecks: HealthCheck[], res: ServerResponse) {
+  const results = await Promise.all(
+    healthChecks.map(async ({ name, check }) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
+        ]);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        return [name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
+      }
+    }),
+  );
+  const healthy = results.every(([, state]) => state === 'ok');
+  send(res, healthy ? 200 : 503, {
+    status: healthy ? 'ok' : 'unavailable',
+    checks: Object.fromEntries(results),
+  });
+}
+
+/** The error a middleware threw, out of grammY's BotError around it. */
+const causeOf = (error: unknown) => (error instanceof BotError ? error.error : error);
+
+/** One update from Telegram: checked (secret, size, shape) and handed to the bot; a 500 has it sent again. */
+async function telegramWebhook(
+  logger: Logger,
+  target: WebhookTarget,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
+  if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+  if (req.headers['x-telegram-bot-api-secret-token'] !== target.secret) {
+    logger.warn('webhook call without the right secret refused');
+    return send(res, 401, { error: 'unauthorized' });
+  }
+  const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
+  if (body === 'too_large') return send(res, 413, { error: 'body too large' });
+  let update: unknown;
+  try {
+    update = JSON.parse(body.toString('utf8'));
+  } catch {
+    logger.warn('malformed webhook body refused');
+    return send(res, 400, { error: 'body is not JSON' });
+  }
+  if (!isUpdate(update)) {
+    logger.warn('webhook body without update_id refused');
+    return send(res, 400, { error: 'body is not a Telegram update' });
+  }
+  try {
+    await target.handleUpdate(update);
+    send(res, 200, { ok: true });
+  } catch (error) {
+    // A 500 makes Telegram deliver the update again later instead of it being lost.
+    if (causeOf(error) instanceof UpdateInProgressError) {
+      // Another delivery of it is being handled (or its process died): handled or skipped when sent again.
+      logger.warn({ updateId: update.update_id }, 'webhook update in progress elsewhere, refused for now');
+    } else logger.error({ err: error, updateId: update.update_id }, 'webhook update failed');
+    send(res, 500, { error: 'update failed' });
+  }
+}
+
 /**
  * The process's HTTP face: `/healthz` for orchestrators, and the Telegram webhook when the bot role runs
  * in webhook mode. Extra routes (metrics, the sandbox) can be added by later roles through `routes`.
@@ -57,61 +122,11 @@ export function createHttpServer(options: {
 }) {
   const { logger, healthChecks, webhook } = options;
 
-  async function health(res: ServerResponse) {
-    const results = await Promise.all(
-      healthChecks.map(async ({ name, check }) => {
-        try {
-          await Promise.race([
-            check(),
-            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref()),
-          ]);
-          return [name, 'ok'] as const;
-        } catch (error) {
-          return [name, `down: ${error instanceof Error ? error.message : String(error)}`] as const;
-        }
-      }),
-    );
-    const healthy = results.every(([, state]) => state === 'ok');
-    send(res, healthy ? 200 : 503, {
-      status: healthy ? 'ok' : 'unavailable',
-      checks: Object.fromEntries(results),
-    });
-  }
-
-  async function telegramWebhook(target: WebhookTarget, req: IncomingMessage, res: ServerResponse) {
-    if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
-    if (req.headers['x-telegram-bot-api-secret-token'] !== target.secret) {
-      logger.warn('webhook call without the right secret refused');
-      return send(res, 401, { error: 'unauthorized' });
-    }
-    const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
-    if (body === 'too_large') return send(res, 413, { error: 'body too large' });
-    let update: unknown;
-    try {
-      update = JSON.parse(body.toString('utf8'));
-    } catch {
-      logger.warn('malformed webhook body refused');
-      return send(res, 400, { error: 'body is not JSON' });
-    }
-    if (!isUpdate(update)) {
-      logger.warn('webhook body without update_id refused');
-      return send(res, 400, { error: 'body is not a Telegram update' });
-    }
-    try {
-      await target.handleUpdate(update);
-      send(res, 200, { ok: true });
-    } catch (error) {
-      // A 500 makes Telegram deliver the update again later instead of it being lost.
-      logger.error({ err: error, updateId: update.update_id }, 'webhook update failed');
-      send(res, 500, { error: 'update failed' });
-    }
-  }
-
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const handle = async () => {
-      if (path === '/healthz') return health(res);
-      if (webhook && path === webhook.path) return telegramWebhook(webhook, req, res);
+      if (path === '/healthz') return health(healthChecks, res);
+      if (webhook && path === webhook.path) return telegramWebhook(logger, webhook, req, res);
       const route = options.routes?.get(path);
       if (route) return route(req, res);
       send(res, 404, { error: 'not found' });

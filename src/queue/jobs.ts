@@ -13,11 +13,7 @@ export const routingJobSchema = z.intersection(
 );
 export type RoutingJob = z.infer<typeof routingJobSchema>;
 
-export const deliveryJobSchema = z.object({ notificationId: z.number().int().positive() });
-export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
-
 export const routingJobId = (outboxId: number) => `outbox-${outboxId}`;
-export const deliveryJobId = (notificationId: number) => `notification-${notificationId}`;
 
 /**
  * Finished jobs are removed: PostgreSQL keeps the state, and a kept failed job would block the reconciler
@@ -30,27 +26,11 @@ export const routingJobOptions: JobsOptions = {
   removeOnFail: true,
 };
 
-/** Delivery retries are decided by the sender (PostgreSQL counts the attempts); BullMQ's are for crashes. */
-export const deliveryJobOptions: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: true,
-  removeOnFail: true,
-};
-
 export function routingJob(outboxId: number, event: z.infer<typeof outboxEventSchema>) {
   return {
     name: event.kind,
     data: { outboxId, ...event } satisfies RoutingJob,
     opts: { ...routingJobOptions, jobId: routingJobId(outboxId) },
-  };
-}
-
-export function deliveryJob(notificationId: number) {
-  return {
-    name: 'deliver',
-    data: { notificationId } satisfies DeliveryJob,
-    opts: { ...deliveryJobOptions, jobId: deliveryJobId(notificationId) },
   };
 }
 
@@ -91,6 +71,29 @@ export function digestJob(staffId: number, firstAlertId: number, delayMs: number
     opts: {
       ...deadlineJobOptions,
       jobId: digestJobId(staffId, firstAlertId),
+      delay: Math.max(0, Math.round(delayMs)),
+    },
+  };
+}
+
+/** A consultation's reminder (features/psychologists), on the deadlines queue: 24 h and 1 h before it. */
+export const consultationLeads = ['24h', '1h'] as const;
+export type ConsultationLead = (typeof consultationLeads)[number];
+export const consultationReminderJobSchema = z.object({
+  consultationId: z.number().int().positive(),
+  lead: z.enum(consultationLeads),
+});
+export type ConsultationReminderJob = z.infer<typeof consultationReminderJobSchema>;
+export const consultationReminderJobId = (job: ConsultationReminderJob) =>
+  `psy-${job.consultationId}-${job.lead}`;
+
+export function consultationReminderJob(job: ConsultationReminderJob, delayMs: number) {
+  return {
+    name: 'consultation-reminder',
+    data: { consultationId: job.consultationId, lead: job.lead } satisfies ConsultationReminderJob,
+    opts: {
+      ...deadlineJobOptions,
+      jobId: consultationReminderJobId(job),
       delay: Math.max(0, Math.round(delayMs)),
     },
   };

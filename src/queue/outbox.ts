@@ -97,6 +97,11 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
       cardMessageId: z.number().int().positive(),
     }),
   }),
+  /** An announcement's recipients were written: put them in their delivery lanes (features/announcements). */
+  z.object({
+    kind: z.literal('announcement_created'),
+    payload: z.object({ announcementId: z.number().int().positive() }),
+  }),
   /** A supervisor gave a request to another curator: tell the new and the old curator and the family. */
   z.object({
     kind: z.literal('request_reassigned'),
@@ -116,6 +121,27 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
       toStaffId: z.number().int().positive(),
       byStaffId: z.number().int().positive(),
       requestIds: z.array(z.number().int().positive()),
+    }),
+  }),
+  /** A family answered «Позвоните мне» to «Как у вас дела?»: give its curator a call task. */
+  z.object({
+    kind: z.literal('check_in_call'),
+    payload: z.object({ checkInId: z.number().int().positive() }),
+  }),
+  /**
+   * A consultation with a psychologist was booked or cancelled (features/psychologists): tell the other
+   * side, set or clear its reminders; a family whose psychologist cancelled is offered new slots at once.
+   */
+  /** A psychologist changed their hours, slot length or days off: offer the waiting list what is free now. */
+  z.object({
+    kind: z.literal('psychologist_schedule_changed'),
+    payload: z.object({ staffId: z.number().int().positive() }),
+  }),
+  z.object({
+    kind: z.literal('consultation_changed'),
+    payload: z.object({
+      consultationId: z.number().int().positive(),
+      change: z.enum(['booked', 'cancelled_by_family', 'cancelled_by_psychologist', 'held', 'no_show']),
     }),
   }),
 ]);

@@ -3,13 +3,16 @@
  * page of side-by-side chats. It uses its own database (`patronazh_sandbox`) and Redis key prefix so it never
  * touches real data, and starts from fresh demo data every time.
  */
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startApp } from '../app.js';
 import { ConfigError, createConfig } from '../config.js';
 import { createDb } from '../db/client.js';
+import { createDeliveryLanes } from '../features/delivery/index.js';
 import { createLogger } from '../logger.js';
+import { createAppNotifications } from '../roles/pipeline.js';
 import { telegramRateLimits } from './emulator/types.js';
 import { createEmulator } from './emulator.js';
 import { checkServices } from './preflight.js';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8081' },
     'web-port': { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
+    'monitoring-port': { type: 'string' },
   },
 });
 const databaseUrl =
@@ -61,6 +65,15 @@ await emulator.start().catch((error: NodeJS.ErrnoException) => {
   );
   process.exit(1);
 });
+/** A port free now, for the monitoring site: its links must name it before the app starts. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+const monitoringPort = values['monitoring-port'] ? Number(values['monitoring-port']) : await freePort();
 const config = (() => {
   try {
     return createConfig({
@@ -73,6 +86,10 @@ const config = (() => {
       HTTP_PORT: '0',
       LOG_LEVEL: String(values['log-level']),
       DEADLINE_POLICIES_FILE: policiesFile,
+      // The monitoring site (role web): its /web links lead to this address.
+      WEB_HOST: '127.0.0.1',
+      WEB_PORT: String(monitoringPort),
+      WEB_PUBLIC_URL: `http://127.0.0.1:${monitoringPort}`,
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -88,12 +105,23 @@ const app = await startApp(config, { role: 'all', logger });
 const { db, sql } = createDb(databaseUrl, { max: 2 });
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
 redis.on('error', (error) => logger.warn({ err: error }, 'sandbox redis connection error'));
+const lanes = createDeliveryLanes({
+  redis,
+  prefix: redisPrefix,
+  db,
+  sendClassOf: createAppNotifications().sendClassOf,
+});
 
 const startOver = async () => {
   // The emulator first: whatever the bot still sends to the old chats is refused, not shown.
   emulator.reset();
   await clearSandboxData({ db, redis, redisPrefix });
-  await seedSandbox({ db, emulator, onWarning: (message) => logger.warn(message) });
+  await seedSandbox({
+    db,
+    emulator,
+    onWarning: (message) => logger.warn(message),
+    queueNotifications: (ids) => lanes.add(ids),
+  });
 };
 await startOver();
 
@@ -112,6 +140,7 @@ const web = createSandboxWebServer({
     title: person.title,
     subtitle: person.subtitle,
     shownByDefault: person.shownByDefault,
+    monitoring: person.role === 'supervisor' || person.role === 'observer',
   })),
   reset: startOver,
   notes: {
@@ -140,6 +169,10 @@ process.stdout.write(`Патронаж sandbox is running.
   Deadlines are short here (${policiesFile}):
     a psychologist request nobody takes reminds its curator after ${formatWindow(psychologistTake / 2, 'en')}, alerts the supervisor after ${formatWindow(psychologistTake, 'en')}
     and the regional supervisor after ${formatWindow(psychologistTake * 2, 'en')}.
+
+  Monitoring site: http://127.0.0.1:${app.webPort}/web
+    «Панель мониторинга» on the supervisors' and the observer's chats sends the bot /web as them and
+    opens the one-time link it answers with.
 
   Bot API emulator: ${u}   (service health: http://127.0.0.1:${app.httpPort}/healthz)
     with Telegram's limits on, as Telegram enforces them: 30 messages a second in all, one a second

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { StaffRole } from '../db/schema/enums.js';
 import {
   consentEvents,
@@ -19,9 +19,11 @@ import {
   servicemen,
   staff,
 } from '../db/schema/index.js';
-import { deadlinesFor } from '../features/deadlines/policies.js';
-import type { detailsSchemas } from '../features/requests/requests.schemas.js';
-import { createStaffInvite, redeemStaffInvite } from '../features/staff/staff.usecases.js';
+import { deadlinesFor } from '../deadline-policies.js';
+import { askCheckInNow } from '../features/check-ins/index.js';
+import { saveDemoSchedule } from '../features/psychologists/index.js';
+import type { detailsSchemas } from '../features/requests/index.js';
+import { createStaffInvite, redeemStaffInvite } from '../features/staff/index.js';
 import type { Emulator } from './emulator.js';
 
 type NannyDetails = z.input<ReturnType<typeof detailsSchemas>['nanny']>;
@@ -43,6 +45,8 @@ export interface SandboxPerson {
   shownByDefault: boolean;
   /** Staff only: districts (codes) of the invite; none means regional. */
   districtCodes?: string[];
+  /** A psychologist's institution (the invite's `--institution`). */
+  institution?: string;
 }
 
 /** Two districts of the region the demo staff work in (seeded by the districts migration). */
@@ -89,7 +93,7 @@ export const sandboxPeople: readonly SandboxPerson[] = [
     role: 'supervisor',
     title: 'Руководитель',
     subtitle:
-      'Елена Васильева — руководитель кураторов (Липецк, Грязинский район): ей приходят оповещения, когда заявку не взяли в срок',
+      'Елена Васильева — руководитель кураторов (Липецк, Грязинский район): ей приходят оповещения, когда заявку не взяли в срок; /announce — объявление семьям',
     shownByDefault: true,
     districtCodes: ['lipetsk-city', 'gryazi'],
   },
@@ -115,18 +119,36 @@ export const sandboxPeople: readonly SandboxPerson[] = [
     shownByDefault: false,
   },
   {
+    telegramId: 100_000_008,
+    firstName: 'Ирина',
+    lastName: 'Белова',
+    phone: '+79001000008',
+    role: 'psychologist',
+    title: 'Психолог',
+    subtitle:
+      'Ирина Белова — психолог областного центра (Липецк, Грязинский район), ведёт приём по будням 9:00–18:00: /today, /week, /schedule',
+    shownByDefault: false,
+    districtCodes: ['lipetsk-city', 'gryazi'],
+    institution: 'Областной центр психологической помощи',
+  },
+  {
     telegramId: 100_000_006,
     firstName: 'Ольга',
     lastName: 'Иванова',
     phone: '+79001000006',
     role: 'family',
     title: 'Семья Ивановых',
-    subtitle: 'Ольга Иванова — уже зарегистрирована, её заявка на няню решена',
+    subtitle: 'Ольга Иванова — уже зарегистрирована, её заявка на няню решена; ответьте на «Как у вас дела?»',
     shownByDefault: false,
   },
 ];
 
-const STAFF_ROLES: ReadonlySet<SandboxRole> = new Set<SandboxRole>(['curator', 'supervisor', 'observer']);
+const STAFF_ROLES: ReadonlySet<SandboxRole> = new Set<SandboxRole>([
+  'curator',
+  'supervisor',
+  'observer',
+  'psychologist',
+]);
 
 export function isStaffPerson(person: SandboxPerson): person is SandboxPerson & { role: StaffRole } {
   return STAFF_ROLES.has(person.role);
@@ -138,6 +160,8 @@ export interface SandboxSeedDeps {
   /** How long to wait for the bot to welcome a staff member before binding them directly. */
   botTimeoutMs?: number;
   onWarning?: (message: string) => void;
+  /** Hands notifications the seed made to delivery at once (else the reconciler's next pass does). */
+  queueNotifications?: (ids: number[]) => Promise<void>;
 }
 
 /** Creates the emulated people, binds the staff and writes the demo family. Expects empty app tables. */
@@ -161,6 +185,7 @@ export async function seedSandbox(deps: SandboxSeedDeps, people: readonly Sandbo
         districtCodes: person.districtCodes ?? [],
         regional: (person.districtCodes ?? []).length === 0,
         fullName: `${person.firstName} ${person.lastName}`,
+        ...(person.institution ? { institution: person.institution } : {}),
       },
     );
     // The person opens the invite link, as staff do: the bot binds them and says hello in their chat.
@@ -181,11 +206,19 @@ export async function seedSandbox(deps: SandboxSeedDeps, people: readonly Sandbo
     }
     if (id !== undefined) staffIds.set(person.telegramId, id);
   }
+  // The demo psychologist's week: weekdays 9:00–18:00, 50-minute consultations, every format.
+  for (const person of people.filter((p) => p.role === 'psychologist')) {
+    const staffId = staffIds.get(person.telegramId);
+    if (staffId !== undefined) await saveDemoSchedule(deps.db, staffId);
+  }
   const resolvedFamily = people.find((person) => person.role === 'family');
   const curator = people.find((person) => person.role === 'curator');
   const curatorId = curator ? staffIds.get(curator.telegramId) : undefined;
   if (resolvedFamily && curatorId !== undefined) {
-    await seedFamilyWithResolvedRequest(deps.db, resolvedFamily, curatorId);
+    const familyId = await seedFamilyWithResolvedRequest(deps.db, resolvedFamily, curatorId);
+    // «Как у вас дела?» waits in her chat: try «Позвоните мне» and the curator's two taps.
+    if (familyId !== undefined)
+      await deps.queueNotifications?.(await askCheckInNow({ db: deps.db }, familyId));
   }
   return { staffIds };
 }
@@ -207,111 +240,118 @@ async function seedFamilyWithResolvedRequest(db: Db, person: SandboxPerson, cura
     .from(districts)
     .where(eq(districts.code, SANDBOX_DISTRICT_CODES[0]));
   if (!district) return;
-  const day = 24 * 3_600_000;
-  const createdAt = new Date(Date.now() - 3 * day);
-  await db.transaction(async (tx) => {
-    const [family] = await tx
-      .insert(families)
-      .values({
-        districtId: district.id,
-        locality: 'Липецк',
-        address: 'г. Липецк, ул. Гагарина, д. 12, кв. 34',
-        curatorId,
-        createdAt,
-      })
-      .returning();
-    const [member] = await tx
-      .insert(familyMembers)
-      .values({
-        familyId: family!.id,
-        telegramId: person.telegramId,
-        fullName: `${person.firstName} ${person.lastName}`,
-        relationship: 'wife',
-        phone: person.phone,
-        language: 'ru',
-        consentVersion: 'sandbox',
-        consentAt: createdAt,
-        createdAt,
-      })
-      .returning();
-    await tx.insert(consentEvents).values({
-      telegramId: person.telegramId,
-      memberId: member!.id,
-      decision: 'agreed',
-      consentVersion: 'sandbox',
-      createdAt,
-    });
-    await tx.insert(servicemen).values({ familyId: family!.id, fullName: 'Иванов Сергей Петрович' });
-    const [child] = await tx
-      .insert(householdMembers)
-      .values({
-        familyId: family!.id,
-        kind: 'child',
-        fullName: 'Иванова Дарья Сергеевна',
-        birthDate: '2021-03-14',
-        institution: 'kindergarten',
-      })
-      .returning();
-    // Typed against the request dialogue's schema, so the family's «Мои заявки» can show these details.
-    const details = {
-      children: [{ householdMemberId: child!.id, name: child!.fullName! }],
-      schedule: { kind: 'regular', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: 'с 8:00 до 18:00' },
-      address: 'г. Липецк, ул. Гагарина, д. 12, кв. 34',
-    } satisfies NannyDetails;
-    const takenAt = new Date(createdAt.getTime() + 40 * 60_000);
-    const resolvedAt = new Date(createdAt.getTime() + 2 * day);
-    const [request] = await tx
-      .insert(requests)
-      .values({
-        familyId: family!.id,
-        memberId: member!.id,
-        category: 'nanny',
-        details,
-        priority: 'normal',
-        status: 'resolved',
-        curatorId,
-        createdAt,
-        assignedAt: createdAt,
-        takenAt,
-        takenById: curatorId,
-        resolvedAt,
-        ...deadlinesFor('nanny', 'normal', createdAt),
-        updatedAt: resolvedAt,
-      })
-      .returning();
-    const staffActor = { actorKind: 'staff' as const, actorStaffId: curatorId };
-    await tx.insert(requestEvents).values([
-      {
-        requestId: request!.id,
-        type: 'created',
-        actorKind: 'family',
-        actorMemberId: member!.id,
-        createdAt,
-      },
-      {
-        requestId: request!.id,
-        type: 'assigned',
-        actorKind: 'system',
-        data: { curatorId },
-        createdAt,
-      },
-      { requestId: request!.id, type: 'taken', ...staffActor, createdAt: takenAt },
-      {
-        requestId: request!.id,
-        type: 'status_changed',
-        ...staffActor,
-        data: { from: 'in_progress', to: 'resolved' },
-        createdAt: resolvedAt,
-      },
-    ]);
+  const createdAt = new Date(Date.now() - 3 * DAY_MS);
+  return db.transaction(async (tx) => {
+    const family = await insertSandboxFamily(tx, person, { districtId: district.id, curatorId, createdAt });
+    await insertResolvedNannyRequest(tx, family, curatorId, createdAt);
+    return family.familyId;
   });
 }
 
+const DAY_MS = 24 * 3_600_000;
+const SANDBOX_ADDRESS = 'г. Липецк, ул. Гагарина, д. 12, кв. 34';
+
+/** The family of the sandbox's family member: consent given, a serviceman, a child in kindergarten. */
+async function insertSandboxFamily(
+  tx: DbOrTx,
+  person: SandboxPerson,
+  values: { districtId: number; curatorId: number; createdAt: Date },
+) {
+  const { createdAt } = values;
+  const [family] = await tx
+    .insert(families)
+    .values({ ...values, locality: 'Липецк', address: SANDBOX_ADDRESS })
+    .returning();
+  const [member] = await tx
+    .insert(familyMembers)
+    .values({
+      familyId: family!.id,
+      telegramId: person.telegramId,
+      fullName: `${person.firstName} ${person.lastName}`,
+      relationship: 'wife',
+      phone: person.phone,
+      language: 'ru',
+      consentVersion: 'sandbox',
+      consentAt: createdAt,
+      createdAt,
+    })
+    .returning();
+  await tx.insert(consentEvents).values({
+    telegramId: person.telegramId,
+    memberId: member!.id,
+    decision: 'agreed',
+    consentVersion: 'sandbox',
+    createdAt,
+  });
+  await tx.insert(servicemen).values({ familyId: family!.id, fullName: 'Иванов Сергей Петрович' });
+  const [child] = await tx
+    .insert(householdMembers)
+    .values({
+      familyId: family!.id,
+      kind: 'child',
+      fullName: 'Иванова Дарья Сергеевна',
+      birthDate: '2021-03-14',
+      institution: 'kindergarten',
+    })
+    .returning();
+  return { familyId: family!.id, memberId: member!.id, child: { id: child!.id, name: child!.fullName! } };
+}
+
+/** A nanny request taken 40 minutes after it was made and resolved two days later, with its events. */
+async function insertResolvedNannyRequest(
+  tx: DbOrTx,
+  family: Awaited<ReturnType<typeof insertSandboxFamily>>,
+  curatorId: number,
+  createdAt: Date,
+) {
+  // Typed against the request dialogue's schema, so the family's «Мои заявки» can show these details.
+  const details = {
+    children: [{ householdMemberId: family.child.id, name: family.child.name }],
+    schedule: { kind: 'regular', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: 'с 8:00 до 18:00' },
+    address: SANDBOX_ADDRESS,
+  } satisfies NannyDetails;
+  const takenAt = new Date(createdAt.getTime() + 40 * 60_000);
+  const resolvedAt = new Date(createdAt.getTime() + 2 * DAY_MS);
+  const [request] = await tx
+    .insert(requests)
+    .values({
+      familyId: family.familyId,
+      memberId: family.memberId,
+      category: 'nanny',
+      details,
+      priority: 'normal',
+      status: 'resolved',
+      curatorId,
+      createdAt,
+      assignedAt: createdAt,
+      takenAt,
+      takenById: curatorId,
+      resolvedAt,
+      ...deadlinesFor('nanny', 'normal', createdAt),
+      updatedAt: resolvedAt,
+    })
+    .returning();
+  const requestId = request!.id;
+  const staffActor = { actorKind: 'staff' as const, actorStaffId: curatorId };
+  await tx.insert(requestEvents).values([
+    { requestId, type: 'created', actorKind: 'family', actorMemberId: family.memberId, createdAt },
+    { requestId, type: 'assigned', actorKind: 'system', data: { curatorId }, createdAt },
+    { requestId, type: 'taken', ...staffActor, createdAt: takenAt },
+    {
+      requestId,
+      type: 'status_changed',
+      ...staffActor,
+      data: { from: 'in_progress', to: 'resolved' },
+      createdAt: resolvedAt,
+    },
+  ]);
+}
+
 /** Reference data a reset keeps (every other table of the app is demo data); add new reference tables here. */
-const TABLES_KEPT_ON_RESET = ['districts'];
+const TABLES_KEPT_ON_RESET = ['districts', 'measures'];
 
 /**
- * Forgets everything the sandbox did: every app table but the districts, the request numbers, and the
+ * Forgets everything the sandbox did: every app table but the districts and the measures catalogue, the request numbers, and the
  * dialogue state in Redis. Row ids are not restarted, so a job still queued for an old row finds nothing
  * rather than a new row that took its id.
  */

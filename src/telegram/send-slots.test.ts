@@ -148,6 +148,26 @@ describe('send slots shared through Redis', () => {
     expect((await slots.acquire(13, 'notice')).kind).toBe('global_full');
   });
 
+  it('notices and digests leave the window places kept for replies and urgent cards', async () => {
+    let now = 0;
+    const slots = slotsFor(
+      { globalPerWindow: 4, windowMs: 1000, perChatGapMs: 1000, inFlightHoldMs: 5000, keptForUrgent: 2 },
+      () => now,
+    );
+    expect(await slots.acquire(20, 'bulk')).toEqual({ kind: 'granted' });
+    now = 100;
+    expect(await slots.acquire(21, 'notice')).toEqual({ kind: 'granted' });
+    // Two of four places taken: a third notice waits until the first send leaves the window.
+    expect(await slots.acquire(22, 'notice')).toEqual({ kind: 'global_full', waitMs: 900 });
+    expect(await slots.acquire(23, 'urgent')).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(24, 'interactive')).toEqual({ kind: 'granted' });
+    expect((await slots.acquire(25, 'urgent', 'card')).kind).toBe('global_full');
+    now = 1001;
+    expect(await slots.acquire(25, 'urgent', 'card')).toEqual({ kind: 'granted' });
+    // Three in the window now (from 100 on): the notice waits for the one of 100 to leave.
+    expect(await slots.acquire(22, 'notice')).toEqual({ kind: 'global_full', waitMs: 99 });
+  });
+
   it('a group gets one message per group gap, with no burst', async () => {
     let now = 0;
     const slots = slotsFor(

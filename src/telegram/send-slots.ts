@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisScript } from '../queue/redis-script.js';
 
 /**
  * Telegram's flood limits, shared by every process that talks to Telegram (bot replies, dialogues, the
@@ -39,12 +40,18 @@ export interface SendSlotLimits {
   groupGapMs?: number;
   /** A chat is held this long while a send is in flight (a crashed sender frees it after this). */
   inFlightHoldMs: number;
+  /**
+   * Places of the window that ordinary notices and digests leave free (0 or absent: none), so that a
+   * person's reply or an urgent card finds room at once rather than after the oldest send leaves it.
+   */
+  keptForUrgent?: number;
 }
 
 /**
  * Paced at 29.4 sends/s, but at most 30 in any 1,100 ms (27.3/s): 31 sends reaching Telegram within one
  * second would need 100 ms of jitter between them. With a 1,015–1,030 ms window fan-out reached 29.4/s,
- * but under CPU load 31 sends in one second reached the emulator (test/e2e/delivery-limits.test.ts).
+ * but under CPU load 31 sends in one second reached the emulator (test/e2e/delivery-limits.test.ts);
+ * with the delivery lanes (a quiet worker) 1,030 ms held at load 12 and failed at load 15 (3 December).
  * A chat: replies may go 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README,
  * «Emulator»), so a reply sent a little late never meets a full bucket there.
  */
@@ -56,11 +63,30 @@ export const telegramSendLimits: SendSlotLimits = {
   perChatBurst: 4,
   groupGapMs: 3100,
   inFlightHoldMs: 15_000,
+  keptForUrgent: 3,
 };
+
+/** For a Bot API without flood limits: no pacing, no bursts to wait out; one send at a time per chat stays. */
+export const noSendLimits: SendSlotLimits = {
+  globalPerWindow: 1_000_000,
+  windowMs: 1100,
+  paceMs: 0,
+  perChatGapMs: 1,
+  perChatBurst: 1_000_000,
+  groupGapMs: 1,
+  inFlightHoldMs: 15_000,
+};
+
+/** The limits `TELEGRAM_SEND_LIMITS` names. */
+export const sendLimitsFor = (setting: 'telegram' | 'off') =>
+  setting === 'off' ? noSendLimits : telegramSendLimits;
 
 /** Who a send is for, highest priority first (see SendSlotLimits). */
 export const sendClasses = ['interactive', 'urgent', 'notice', 'bulk'] as const;
 export type SendClass = (typeof sendClasses)[number];
+/** The classes that leave room to the others (ordinary notices and digests): in the window, and in turns. */
+export const lowSendClasses: readonly SendClass[] = ['notice', 'bulk'];
+const LOW_CLASS_FROM = sendClasses.indexOf('notice');
 
 export type SlotDecision =
   | { kind: 'granted' }
@@ -68,10 +94,13 @@ export type SlotDecision =
   | { kind: 'global_full'; waitMs: number };
 
 // KEYS: 1 the chat (hash: t tokens, ts when counted, busy until), 2 the window, 3 the next paced slot,
-// 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests (empty: Redis TIME).
+// 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests (empty: Redis TIME);
+// ARGV[11]: places of the window that classes from `notice` down leave free.
 // The chat is checked first and nothing global is taken (or waited for) for a chat that is not ready.
-const acquireScript = `
-local now
+const ACQUIRE = redisScript<[number, number]>(
+  'patronazhAcquireSendSlot',
+  3 + sendClasses.length,
+  `local now
 if ARGV[5] ~= '' then now = tonumber(ARGV[5]) else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -105,9 +134,12 @@ end
 local nextAt = tonumber(redis.call('GET', KEYS[3]) or '0')
 if pace > 0 and nextAt > now then return queue(nextAt - now) end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
-  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  return queue(math.max(1, tonumber(oldest[2]) + window - now))
+local room = tonumber(ARGV[2])
+if class >= ${LOW_CLASS_FROM} then room = math.max(1, room - tonumber(ARGV[11])) end
+local over = redis.call('ZCARD', KEYS[2]) - room
+if over >= 0 then
+  local leaving = redis.call('ZRANGE', KEYS[2], over, over, 'WITHSCORES')
+  return queue(math.max(1, tonumber(leaving[2]) + window - now))
 end
 redis.call('ZREM', want, ARGV[10])
 redis.call('ZADD', KEYS[2], now, ARGV[4])
@@ -118,12 +150,14 @@ if pace > 0 then
 end
 redis.call('HSET', KEYS[1], 't', tostring(tokens - 1), 'ts', now, 'busy', now + hold)
 redis.call('PEXPIRE', KEYS[1], hold + cap * refill)
-return {0, 0}
-`;
+return {0, 0}`,
+);
 
 // After a send the bucket refills from its end; after a 429 the chat is closed for retry_after, empty.
-const releaseScript = `
-local now
+const RELEASE = redisScript<number>(
+  'patronazhReleaseSendSlot',
+  1,
+  `local now
 if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -137,8 +171,8 @@ else
   redis.call('HSET', KEYS[1], 'ts', now, 'busy', 0)
   redis.call('PEXPIRE', KEYS[1], keep)
 end
-return 0
-`;
+return 0`,
+);
 
 export function createSendSlots({
   redis,
@@ -174,9 +208,8 @@ export function createSendSlots({
       waiter: string = randomUUID(),
     ): Promise<SlotDecision> {
       const bucket = bucketOf(chatId);
-      const [code, waitMs] = (await redis.eval(
-        acquireScript,
-        3 + wantKeys.length,
+      const [code, waitMs] = await ACQUIRE.run(
+        redis,
         chatKey(chatId),
         globalKey,
         paceKey,
@@ -191,7 +224,8 @@ export function createSendSlots({
         bucket.capacity,
         bucket.refillMs,
         waiter,
-      )) as [number, number];
+        limits.keptForUrgent ?? 0,
+      );
       if (code === 1) return { kind: 'chat_busy', waitMs };
       if (code === 2) return { kind: 'global_full', waitMs };
       return { kind: 'granted' };
@@ -199,9 +233,8 @@ export function createSendSlots({
     /** After a send: the chat's bucket refills from now, or the chat stays closed for Telegram's `retry_after`. */
     async release(chatId: number, floodHoldMs?: number): Promise<void> {
       const bucket = bucketOf(chatId);
-      await redis.eval(
-        releaseScript,
-        1,
+      await RELEASE.run(
+        redis,
         chatKey(chatId),
         floodHoldMs && floodHoldMs > 0 ? Math.ceil(floodHoldMs) : 0,
         now(),

@@ -26,7 +26,14 @@ type AlbumItem = { type: 'photo' | 'video' | 'document' | 'audio'; fileId: strin
  * single Bot API calls, which the delivery worker sends one per send slot.
  */
 export type OutgoingMessage =
-  | { type: 'text'; parts: string[]; replyMarkup?: InlineKeyboardMarkup; replyTo?: number }
+  | {
+      type: 'text';
+      parts: string[];
+      replyMarkup?: InlineKeyboardMarkup;
+      replyTo?: number;
+      /** Telegram's allow_paid_broadcast (an announcement, when ALLOW_PAID_BROADCAST is on). */
+      allowPaidBroadcast?: boolean;
+    }
   | {
       type: 'copy';
       fromChatId: number;
@@ -54,6 +61,7 @@ export type OutgoingMessage =
       caption?: string;
       replyMarkup?: InlineKeyboardMarkup;
       replyTo?: number;
+      allowPaidBroadcast?: boolean;
     }
   | {
       type: 'edit';
@@ -80,7 +88,13 @@ export type OutgoingMessage =
 
 /** One Bot API call (an edit falls back to a second call only when Telegram refuses the edit). */
 export type SendStep =
-  | { type: 'text'; text: string; replyMarkup?: InlineKeyboardMarkup; replyTo?: number }
+  | {
+      type: 'text';
+      text: string;
+      replyMarkup?: InlineKeyboardMarkup;
+      replyTo?: number;
+      allowPaidBroadcast?: boolean;
+    }
   | Omit<Extract<OutgoingMessage, { type: 'copy' }>, 'before'>
   | { type: 'album'; media: AlbumItem[]; replyTo?: number }
   | Extract<OutgoingMessage, { type: 'file' }>
@@ -116,6 +130,7 @@ export function planSteps(content: OutgoingMessage): PlannedStep[] {
           ...(index === content.parts.length - 1 && content.replyMarkup
             ? { replyMarkup: content.replyMarkup }
             : {}),
+          ...(content.allowPaidBroadcast ? { allowPaidBroadcast: true } : {}),
         },
         counts: true,
       }));
@@ -192,6 +207,9 @@ export function createTelegramSender(options: {
   };
 }
 
+const paid = (step: { allowPaidBroadcast?: boolean }) =>
+  step.allowPaidBroadcast ? { allow_paid_broadcast: true } : {};
+
 const replyTo = (messageId: number | undefined) =>
   messageId === undefined
     ? {}
@@ -229,6 +247,7 @@ async function sendOneStep(api: Api, chatId: number, step: SendStep): Promise<nu
     case 'text': {
       const sent = await api.sendMessage(chatId, step.text, {
         link_preview_options: { is_disabled: true },
+        ...paid(step),
         ...replyTo(step.replyTo),
         ...(step.replyMarkup ? { reply_markup: step.replyMarkup } : {}),
       });
@@ -267,6 +286,7 @@ async function sendOneStep(api: Api, chatId: number, step: SendStep): Promise<nu
     case 'file':
       return [
         await sendFile(api, chatId, step, undefined, {
+          ...paid(step),
           ...(step.replyMarkup ? { reply_markup: step.replyMarkup } : {}),
           ...replyTo(step.replyTo),
         }),

@@ -1,12 +1,13 @@
-import { DelayedError, type Job, type Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { DatabaseWatch } from '../db/database-outage.js';
 import type { DeadlinePolicies } from '../deadline-policies.js';
-import type { DeadlineScheduler } from '../features/deadlines/deadlines.scheduler.js';
-import { fireEscalation, flushDigest } from '../features/deadlines/deadlines.usecases.js';
+import { type DeadlineScheduler, fireEscalation, flushDigest } from '../features/deadlines/index.js';
+import type { DeliveryLanes } from '../features/delivery/index.js';
+import { fireConsultationReminder } from '../features/psychologists/index.js';
 import type { Logger } from '../logger.js';
-import { deliveryJob, digestJobSchema, escalationJobSchema } from '../queue/jobs.js';
+import { consultationReminderJobSchema, digestJobSchema, escalationJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
 import { withDatabaseWait } from './wait-for-database.js';
 
@@ -18,7 +19,7 @@ import { withDatabaseWait } from './wait-for-database.js';
 export function createDeadlinesProcessor(deps: {
   db: Db;
   policies: DeadlinePolicies;
-  deliveryQueue: Queue;
+  lanes: DeliveryLanes;
   scheduler: DeadlineScheduler;
   logger: Logger;
 }) {
@@ -26,10 +27,11 @@ export function createDeadlinesProcessor(deps: {
     if (job.name === 'digest') {
       const { staffId } = digestJobSchema.parse(job.data);
       const notificationIds = await flushDigest({ db: deps.db }, staffId);
-      if (notificationIds.length > 0) await deps.deliveryQueue.addBulk(notificationIds.map(deliveryJob));
+      await deps.lanes.add(notificationIds);
       deps.logger.info({ staffId, notificationIds }, 'escalation digest');
       return { notifications: notificationIds.length };
     }
+    if (job.name === 'consultation-reminder') return remind(deps, job, token);
     const step = escalationJobSchema.parse(job.data);
     const result = await fireEscalation({ db: deps.db, policies: deps.policies }, step);
     if (result.outcome === 'not_due') {
@@ -39,9 +41,7 @@ export function createDeadlinesProcessor(deps: {
     }
     // If this process dies before these adds, the notifications are pending in PostgreSQL (the delivery
     // reconciler queues them) and the digest is owed in supervisor_alerts (the deadline reconciler).
-    if (result.notificationIds.length > 0) {
-      await deps.deliveryQueue.addBulk(result.notificationIds.map(deliveryJob));
-    }
+    await deps.lanes.add(result.notificationIds);
     await deps.scheduler.scheduleDigests(result.digests);
     if (result.outcome !== 'gone') await deps.scheduler.syncRequest(step.requestId, { exceptJobId: job.id });
     deps.logger.info(
@@ -52,10 +52,23 @@ export function createDeadlinesProcessor(deps: {
   };
 }
 
+/** A consultation's reminder (features/psychologists): sent once, when due; none for a cancelled booking. */
+async function remind(deps: { db: Db; lanes: DeliveryLanes; logger: Logger }, job: Job, token?: string) {
+  const reminder = consultationReminderJobSchema.parse(job.data);
+  const result = await fireConsultationReminder({ db: deps.db }, reminder);
+  if (result.outcome === 'not_due') {
+    await job.moveToDelayed(result.dueAt.getTime(), token);
+    throw new DelayedError();
+  }
+  if (result.outcome === 'sent') await deps.lanes.add(result.notificationIds);
+  deps.logger.info({ ...reminder, outcome: result.outcome }, 'consultation reminder');
+  return { outcome: result.outcome };
+}
+
 export function startDeadlinesWorker(deps: {
   db: Db;
   policies: DeadlinePolicies;
-  deliveryQueue: Queue;
+  lanes: DeliveryLanes;
   scheduler: DeadlineScheduler;
   logger: Logger;
   connection: Redis;

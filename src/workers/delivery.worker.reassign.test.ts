@@ -1,4 +1,3 @@
-import type { Job, Queue } from 'bullmq';
 import { and, eq, sql as raw } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,17 +7,17 @@ import {
   createStaffMember,
   districtByCode,
 } from '../../test/helpers/routing-factories.js';
-import { createAppNotifications } from '../app.js';
 import { createDb } from '../db/client.js';
 import { notifications, requests } from '../db/schema/index.js';
 import { defaultPolicies } from '../deadline-policies.js';
 import { deadlineNotificationKinds, fireEscalation } from '../features/deadlines/deadlines.usecases.js';
-import { createDeliveryMetrics } from '../features/delivery/delivery.metrics.js';
 import { retractionKind } from '../features/delivery/retraction.js';
 import { notifyReassignment } from '../features/supervision/supervision.notices.js';
 import { reassignRequest } from '../features/supervision/supervision.usecases.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
+import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
+import { createAppNotifications } from '../roles/pipeline.js';
 import { createSendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
 import { createDeliveryProcessor } from './delivery.worker.js';
@@ -83,14 +82,11 @@ describe('a reminder in flight during a reassignment', () => {
       notifications: createAppNotifications(),
       sender,
       slots: createSendSlots({ redis, prefix: `${globalThis.process.env.REDIS_PREFIX}:in-flight` }),
-      deliveryQueue: {} as Queue,
       metrics: createDeliveryMetrics(),
       logger: createLogger({ level: 'silent' }),
     });
     const order: string[] = [];
-    const delivered = process({ data: { notificationId: reminderId } } as unknown as Job, 'token').then(
-      (outcome) => order.push(`delivery: ${outcome}`),
-    );
+    const delivered = process(reminderId!).then((turn) => order.push(`delivery: ${turn.outcome}`));
     await sendStarted;
 
     const moved = await reassignRequest(db, {

@@ -1,13 +1,13 @@
-import { DelayedError, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.js';
 import { districts, families, notifications } from '../db/schema/index.js';
-import { createDeliveryMetrics } from '../features/delivery/delivery.metrics.js';
 import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
-import { routingNotifications } from '../features/routing/routing.content.js';
+import { createRoutingNotifications } from '../features/routing/routing.content.js';
+import { toldFamilyReassignedTo } from '../features/supervision/supervision.notices.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
+import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { createSendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
 import { createDeliveryProcessor } from './delivery.worker.js';
@@ -20,7 +20,7 @@ describe('the delivery processor', () => {
     await sql.end();
   });
 
-  it('sends a notification once when two jobs for it run at the same time, even with Redis wiped', async () => {
+  it('sends a notification once when two turns of it run at the same time, even with Redis wiped', async () => {
     const [district] = await db.select({ id: districts.id }).from(districts).limit(1);
     const [family] = await db.insert(families).values({ districtId: district!.id }).returning();
     const [notification] = await db
@@ -33,7 +33,7 @@ describe('the delivery processor', () => {
       })
       .returning();
     let sends = 0;
-    // A slow Telegram: the second job arrives while the first send is in flight.
+    // A slow Telegram: the second turn comes while the first send is in flight.
     const sender: TelegramSender = {
       async sendText() {
         sends += 1;
@@ -41,39 +41,32 @@ describe('the delivery processor', () => {
         return { kind: 'sent', messageId: 77 };
       },
     };
-    // Each job sees its own Redis state, as after a wipe in the middle of the first send: the chat slots
-    // cannot keep them apart, only PostgreSQL can.
+    // Each turn sees its own Redis state, as after a wipe in the middle of the first send (the lane rebuilt,
+    // the chat slots empty): Redis cannot keep them apart, only PostgreSQL can.
     const processorWithOwnRedisState = (name: string) =>
       createDeliveryProcessor({
         db,
         i18n: createI18n(),
         timeZone: 'Europe/Moscow',
-        notifications: createNotificationRegistry([routingNotifications]),
+        notifications: createNotificationRegistry([
+          createRoutingNotifications({ toldReassignedTo: toldFamilyReassignedTo }),
+        ]),
         sender,
         slots: createSendSlots({ redis, prefix: `${globalThis.process.env.REDIS_PREFIX}:processor-${name}` }),
-        deliveryQueue: {} as Queue,
         metrics: createDeliveryMetrics(),
         logger: createLogger({ level: 'silent' }),
       });
     const [first, second] = [processorWithOwnRedisState('a'), processorWithOwnRedisState('b')];
-    const delayedUntil: number[] = [];
-    const jobFor = () =>
-      ({
-        data: { notificationId: notification!.id },
-        async moveToDelayed(timestamp: number) {
-          delayedUntil.push(timestamp);
-        },
-      }) as unknown as Job;
-
-    const results = await Promise.allSettled([first(jobFor(), 'a'), second(jobFor(), 'b')]);
+    const turns = await Promise.all([first(notification!.id), second(notification!.id)]);
     expect(sends).toBe(1);
-    expect(results.filter((result) => result.status === 'fulfilled').map((r) => r.value)).toEqual(['sent']);
-    const [rejected] = results.filter((result) => result.status === 'rejected');
-    expect(rejected?.reason).toBeInstanceOf(DelayedError);
-    expect(delayedUntil).toHaveLength(1);
+    // One sent it and leaves the lane; the other found the row taken and keeps its chat waiting a gap.
+    expect(turns.map((turn) => [turn.outcome, turn.done]).sort()).toEqual([
+      ['busy', false],
+      ['sent', true],
+    ]);
 
-    // When the delayed job comes back the notification is sent: nothing happens.
-    expect(await second(jobFor(), 'b')).toBe('nothing to do');
+    // When the waiting one's turn comes back the notification is sent: it only leaves the lane.
+    expect(await second(notification!.id)).toEqual({ outcome: 'nothing to do', done: true, nextInMs: 0 });
     expect(sends).toBe(1);
   });
 });

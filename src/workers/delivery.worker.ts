@@ -1,38 +1,41 @@
-import { randomUUID } from 'node:crypto';
-import { DelayedError, type Job, type Queue, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Db, DbOrTx } from '../db/client.js';
-import type { DatabaseWatch } from '../db/database-outage.js';
-import type { DeliveryMetrics } from '../features/delivery/delivery.metrics.js';
-import type {
-  NotificationContent,
-  NotificationRegistry,
-} from '../features/delivery/notification-registry.js';
+import type { Db } from '../db/client.js';
+import { type DatabaseWatch, isDatabaseOutage } from '../db/database-outage.js';
 import {
   createNotificationsRepository,
-  type Notification,
-  sentStepsOf,
-  withdrawnReason,
-} from '../features/delivery/notifications.repository.js';
-import { rerouteAfterUnreachable } from '../features/routing/routing.usecases.js';
+  type DeliveryLanes,
+  type LaneHead,
+  type NotificationRegistry,
+} from '../features/delivery/index.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
-import { deliveryJob, deliveryJobSchema } from '../queue/jobs.js';
-import { queueNames } from '../queue/names.js';
-import type { SendSlots } from '../telegram/send-slots.js';
-import { planSteps, type TelegramSender } from '../telegram/telegram-sender.js';
-import { withDatabaseWait } from './wait-for-database.js';
+import type { DeliveryMetrics } from '../metrics/delivery.metrics.js';
+import { lowSendClasses, type SendSlots } from '../telegram/send-slots.js';
+import type { TelegramSender } from '../telegram/telegram-sender.js';
+import { createClaimedSend, type SendResult } from './delivery.send.js';
 
-/** After this many failed sends (5xx, network) a notification is given up as `failed`. */
-export const MAX_SEND_ATTEMPTS = 8;
+export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
 /** Sends one worker process runs at once (and so the most it can have in flight when it dies). */
 export const DELIVERY_CONCURRENCY = 10;
 
-/** How long a job may wait in hand for room in the global window before it is put back. */
-const MAX_IN_JOB_WAIT_MS = 3000;
+/**
+ * How long a chat taken from the schedule stays this process's (a send, its wait for the global window and
+ * Telegram's 10 s timeout fit in it); a process that dies leaves its chats to others after this.
+ */
+export const LANE_LEASE_MS = 20_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The most a chat's next turn is taken before its gap ends (see createDeliveryProcessor). */
+const MAX_PREPARE_AHEAD_MS = 300;
+
+/**
+ * Turns a dispatcher keeps for a person's reply and urgent cards (relayed messages, new requests): ordinary
+ * notices and digests waiting in hand for the global budget never take all of them, so such a card is taken
+ * as soon as it is due rather than after one of theirs ends.
+ */
+export const TURNS_KEPT_FOR_URGENT = 3;
+
+/** How often an idle dispatcher looks at the schedule for what other processes added. */
+const IDLE_POLL_MS = 200;
 
 export function retryDelayMs(attempts: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -47,256 +50,260 @@ export interface DeliveryDeps {
   notifications: NotificationRegistry;
   sender: TelegramSender;
   slots: SendSlots;
-  deliveryQueue: Queue;
   metrics: DeliveryMetrics;
   logger: Logger;
 }
 
 /**
- * Sends one notification. Reads its state from PostgreSQL first, so a job that runs again (reconciler,
- * stalled job, Redis wiped) for a notification already `sent` does nothing. Between the send and the
- * `sent` mark nothing else happens; a crash exactly there is the one way a message can go out twice. A
- * message made of several Bot API calls (a long text in parts, a label before a copy) sends one call per
- * job run and send slot, recording each before the next, so the same bound holds per call.
+ * One turn of a chat's lane: what became of its head. `done`: the head leaves the lane (sent, or given up
+ * for good); `nextInMs`: when the chat's next send may go; `pauseMs`: the whole process waits this long
+ * (Telegram's global limit); `produced`: notifications made by this one (a card's files), to queue.
+ */
+export interface Turn {
+  outcome: string;
+  done: boolean;
+  nextInMs: number;
+  pauseMs?: number;
+  produced?: number[];
+}
+
+/** What a turn's result means for the lane, and the metrics it counts. */
+function turnOf(
+  result: SendResult,
+  gapMs: number,
+  deps: DeliveryDeps,
+  kind: string,
+  notificationId: number,
+): Turn {
+  switch (result.step) {
+    case 'not_ours':
+      // Being sent by another process right now, or finished meanwhile: look again after a gap.
+      return { outcome: 'busy', done: false, nextInMs: gapMs };
+    case 'wait':
+      if (result.slot.kind === 'chat_busy')
+        return { outcome: 'chat busy', done: false, nextInMs: result.slot.waitMs };
+      return {
+        outcome: 'global full',
+        done: false,
+        nextInMs: result.slot.waitMs,
+        pauseMs: result.slot.waitMs,
+      };
+    case 'partial':
+      // The chat's slot is held for the gap after this send: the next step comes after it.
+      return { outcome: 'partial', done: false, nextInMs: gapMs };
+    case 'sent':
+      deps.metrics.notificationsSent.inc({ kind });
+      return { outcome: 'sent', done: true, nextInMs: gapMs, produced: result.produced };
+    case 'flood':
+      // Honour retry_after: this chat is closed until then (the slot release), and so is this process,
+      // since Telegram does not say whether the chat or the bot hit the limit.
+      deps.metrics.telegramTooManyRequests.inc();
+      return { outcome: 'flood', done: false, nextInMs: result.retryAfterMs, pauseMs: result.retryAfterMs };
+    case 'blocked':
+      deps.metrics.notificationsFailed.inc({ reason: 'unreachable' });
+      deps.logger.warn(
+        { notificationId, kind, produced: result.produced.length },
+        'recipient blocked the bot; notification unreachable',
+      );
+      return { outcome: 'unreachable', done: true, nextInMs: gapMs, produced: result.produced };
+    case 'withdrawn':
+      deps.metrics.notificationsFailed.inc({ reason: 'withdrawn' });
+      deps.logger.info({ notificationId, kind }, 'notification withdrawn unsent');
+      return { outcome: 'withdrawn', done: true, nextInMs: 0 };
+    case 'rejected':
+      deps.metrics.notificationsFailed.inc({ reason: 'rejected' });
+      deps.logger.warn({ notificationId, reason: result.reason }, 'Telegram refused a notification');
+      return { outcome: 'failed', done: true, nextInMs: gapMs };
+    case 'gave_up':
+      deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
+      return { outcome: 'failed', done: true, nextInMs: gapMs };
+    case 'retry':
+      // The chat waits with it: the messages after it keep their order.
+      deps.metrics.telegramRetries.inc();
+      return { outcome: 'retry', done: false, nextInMs: retryDelayMs(result.attempts) };
+  }
+}
+
+/**
+ * One turn of a chat: its head notification is read from PostgreSQL (so a head already `sent` — the lane
+ * rebuilt after a wipe, another process faster — only leaves the lane), rendered and sent one step.
  */
 export function createDeliveryProcessor(deps: DeliveryDeps) {
   const notifications = createNotificationsRepository({ db: deps.db });
+  const sendClaimed = createClaimedSend(deps);
+  // How long a turn takes to come to its send (reading and rendering), on average: the chat's next turn
+  // is taken that much before its gap ends, so that the send goes when the gap does (delivery.send.ts
+  // waits out the rest in hand).
+  let preparingMs = 0;
+  const gapOf = (chatId: number) => {
+    const gap =
+      chatId < 0
+        ? (deps.slots.limits.groupGapMs ?? deps.slots.limits.perChatGapMs)
+        : deps.slots.limits.perChatGapMs;
+    return Math.max(0, gap - Math.min(preparingMs, MAX_PREPARE_AHEAD_MS));
+  };
 
-  async function delay(job: Job, token: string | undefined, waitMs: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + waitMs, token);
-    throw new DelayedError();
-  }
-
-  /** Flags the recipient and, for a request card, routes it on — in the sending transaction. */
-  async function markBlocked(
-    tx: DbOrTx,
-    notification: Notification,
-    reason: string,
-    content?: NotificationContent,
-  ) {
-    const repository = createNotificationsRepository({ db: tx });
-    const marked = await repository.markUnreachable(notification.id, reason);
-    if (!marked) return [];
-    // A relayed message that did not arrive: its sender is told (relay.content.ts).
-    const told = content?.onUnreachable ? await content.onUnreachable(tx) : [];
-    if (marked.recipientMemberId !== null) await repository.flagMemberBlocked(marked.recipientMemberId);
-    if (marked.recipientStaffId === null) return told;
-    await repository.flagStaffBlocked(marked.recipientStaffId);
-    const rerouted = await rerouteAfterUnreachable(tx, {
-      notificationId: marked.id,
-      kind: marked.kind,
-      requestId: marked.requestId,
-      staffId: marked.recipientStaffId,
-    });
-    return [...told, ...rerouted];
-  }
-
-  /**
-   * Claims the notification row (FOR UPDATE SKIP LOCKED), takes a send slot, sends and records the outcome
-   * in one transaction. PostgreSQL, not Redis, decides who sends: a second job for the same notification
-   * (Redis wiped while this one was sending, or a job BullMQ thought stalled) finds the row locked and
-   * comes back later, by when it is `sent`.
-   */
-  async function sendClaimed(notification: Notification, content: NotificationContent) {
-    const steps = content.outgoing ? planSteps(content.outgoing) : undefined;
-    return deps.db.transaction(async (tx) => {
-      const repository = createNotificationsRepository({ db: tx });
-      const claimed = await repository.claimPending(notification.id);
-      if (!claimed) return { step: 'not_ours' } as const;
-      if (content.stillWanted && !(await content.stillWanted(tx))) {
-        await repository.markFailed(notification.id, withdrawnReason);
-        return { step: 'withdrawn' } as const;
-      }
-      // A message of several steps goes one step per send slot; the steps already sent are read under the
-      // lock, so a second job for it never repeats one.
-      const done = sentStepsOf(claimed.payload);
-      const planned = steps?.[done.length];
-      if (steps && !planned) return finish(tx, notification, content, done, []);
-
-      const sendClass = deps.notifications.sendClassOf(notification.kind);
-      const waiter = randomUUID();
-      let slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
-      // The global window frees up within a second: wait for it in the job rather than bouncing the job
-      // through Redis, which would only burn job starts. A long wait hands the job back instead.
-      for (let waited = 0; slot.kind === 'global_full' && waited < MAX_IN_JOB_WAIT_MS; ) {
-        await sleep(slot.waitMs);
-        waited += slot.waitMs;
-        slot = await deps.slots.acquire(notification.chatId, sendClass, waiter);
-      }
-      if (slot.kind !== 'granted') return { step: 'wait', slot } as const;
-
-      const outcome = planned
-        ? deps.sender.sendStep
-          ? await deps.sender.sendStep(notification.chatId, planned.step)
-          : ({ kind: 'rejected', reason: 'this sender cannot send this message' } as const)
-        : await deps.sender.sendText(
-            notification.chatId,
-            content.text,
-            content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
-          );
-      await deps.slots
-        .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
-      switch (outcome.kind) {
-        case 'sent': {
-          const made = outcome.messageIds ?? [outcome.messageId];
-          const own = planned && !planned.counts ? [] : made;
-          if (steps && done.length < steps.length - 1) {
-            // Recorded in the step that learns the message ids; the next step takes a slot of its own.
-            // A heading's ids are kept apart: a reply threads on the copy, but an erasure takes both back.
-            await repository.recordStep(notification.id, own, own.length === 0 ? made : []);
-            return { step: 'partial' } as const;
-          }
-          return finish(tx, notification, content, done, own.length > 0 ? own : made);
-        }
-        case 'flood':
-          await repository.recordWait(notification.id, outcome.reason);
-          return { step: 'flood', retryAfterMs: outcome.retryAfterMs } as const;
-        case 'blocked':
-          return {
-            step: 'blocked',
-            produced: await markBlocked(tx, notification, outcome.reason, content),
-          } as const;
-        case 'rejected':
-          await repository.markFailed(notification.id, outcome.reason);
-          return { step: 'rejected', reason: outcome.reason } as const;
-        case 'transient': {
-          const attempts =
-            (await repository.recordRetry(notification.id, outcome.reason)) ?? MAX_SEND_ATTEMPTS;
-          if (attempts < MAX_SEND_ATTEMPTS) return { step: 'retry', attempts } as const;
-          await repository.markFailed(
-            notification.id,
-            `gave up after ${attempts} attempts: ${outcome.reason}`,
-          );
-          return { step: 'gave_up' } as const;
-        }
-      }
-    });
-  }
-
-  /**
-   * The last step went out: the notification is `sent` with the id of its first own message, and what must
-   * follow it (a relayed copy's ids on its messages row, a card's attachments) is written in the same
-   * commit. Only a crash before this commit can make the last step go out again.
-   */
-  async function finish(
-    tx: DbOrTx,
-    notification: Notification,
-    content: NotificationContent,
-    done: number[][],
-    last: number[],
-  ) {
-    const repository = createNotificationsRepository({ db: tx });
-    const ids = [...done.flat(), ...last];
-    const first = ids[0];
-    if (first === undefined) {
-      await repository.markFailed(notification.id, 'nothing was sent');
-      return { step: 'rejected', reason: 'nothing was sent' } as const;
-    }
-    // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
-    if (done.length > 0) await repository.recordStep(notification.id, last);
-    await repository.markSent(notification.id, first);
-    if (content.afterSent) await content.afterSent(tx, ids);
-    const produced = content.followUps ? await content.followUps(tx, ids) : [];
-    return { step: 'sent', produced } as const;
-  }
-
-  return async (job: Job, token?: string) => {
-    const { notificationId } = deliveryJobSchema.parse(job.data);
+  return async (notificationId: number): Promise<Turn> => {
+    const started = Date.now();
     const notification = await notifications.find(notificationId);
-    if (notification?.status !== 'pending') return 'nothing to do';
+    if (notification?.status !== 'pending') return { outcome: 'nothing to do', done: true, nextInMs: 0 };
     const content = await deps.notifications.render(deps, notification);
     if (!content) {
       await notifications.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
       deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
-      throw new UnrecoverableError('notification cannot be rendered');
+      return { outcome: 'failed', done: true, nextInMs: 0 };
     }
-    // An album waits a moment for its last items to arrive, then goes as one.
+    // An album waits a moment for its last items to arrive, then goes as one; its chat waits with it.
     const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
-    if (settleMs > 0) return delay(job, token, settleMs);
-
+    if (settleMs > 0) return { outcome: 'settling', done: false, nextInMs: settleMs };
+    preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
     const result = await sendClaimed(notification, content);
-    switch (result.step) {
-      case 'not_ours':
-        // Being sent by another job right now, or finished meanwhile: look again in a moment.
-        return delay(job, token, deps.slots.limits.perChatGapMs);
-      case 'wait':
-        if (result.slot.kind === 'chat_busy') {
-          // A chat held for a send in flight frees up when that send ends, usually long before the hold
-          // runs out: look again after one gap rather than sleeping through the whole hold.
-          return delay(job, token, Math.min(result.slot.waitMs, deps.slots.limits.perChatGapMs));
-        }
-        await deps.deliveryQueue.rateLimit(result.slot.waitMs);
-        throw new RateLimitError();
-      case 'partial':
-        // The chat's slot is held for the gap after this send: the next step comes after it.
-        return delay(job, token, deps.slots.limits.perChatGapMs);
-      case 'sent':
-        deps.metrics.notificationsSent.inc({ kind: notification.kind });
-        // What had to follow this message (its attachments): rows committed with the `sent` mark; if this
-        // process dies before the add, the reconciler queues them.
-        if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
-        return 'sent';
-      case 'flood':
-        // Honour retry_after: this chat is closed until then (the slot release), and so is the whole
-        // queue, since Telegram does not say whether the chat or the bot hit the limit.
-        deps.metrics.telegramTooManyRequests.inc();
-        await deps.deliveryQueue.rateLimit(result.retryAfterMs);
-        throw new RateLimitError();
-      case 'blocked':
-        deps.metrics.notificationsFailed.inc({ reason: 'unreachable' });
-        deps.logger.warn(
-          { notificationId, kind: notification.kind, produced: result.produced.length },
-          'recipient blocked the bot; notification unreachable',
-        );
-        if (result.produced.length > 0) await deps.deliveryQueue.addBulk(result.produced.map(deliveryJob));
-        return 'unreachable';
-      case 'withdrawn':
-        deps.metrics.notificationsFailed.inc({ reason: 'withdrawn' });
-        deps.logger.info({ notificationId, kind: notification.kind }, 'notification withdrawn unsent');
-        return 'withdrawn';
-      case 'rejected':
-        deps.metrics.notificationsFailed.inc({ reason: 'rejected' });
-        deps.logger.warn({ notificationId, reason: result.reason }, 'Telegram refused a notification');
-        return 'failed';
-      case 'gave_up':
-        deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
-        return 'failed';
-      case 'retry':
-        deps.metrics.telegramRetries.inc();
-        return delay(job, token, retryDelayMs(result.attempts));
-    }
+    return turnOf(result, gapOf(notification.chatId), deps, notification.kind, notificationId);
   };
 }
 
-export function startDeliveryWorker(
-  deps: DeliveryDeps & {
-    connection: Redis;
-    prefix: string;
-    concurrency?: number;
-    /** Jobs that meet a PostgreSQL outage wait for it to answer (wait-for-database.ts). */
-    database?: DatabaseWatch;
-  },
-) {
-  const worker = new Worker(
-    queueNames.delivery,
-    withDatabaseWait(createDeliveryProcessor(deps), deps.database),
-    {
-      connection: deps.connection,
-      prefix: deps.prefix,
-      concurrency: deps.concurrency ?? DELIVERY_CONCURRENCY,
-      // The exact limits are the Redis slots. This limiter is what makes rateLimit() work and only a loose
-      // bound on job starts: a job that finds its chat busy is put back and starts again, and if starts were
-      // capped at Telegram's 30/s those would take starts from sendable jobs (about 24 sends/s measured).
-      limiter: { max: deps.slots.limits.globalPerWindow * 10, duration: 1000 },
-      // A worker killed mid-job: its jobs come back within seconds rather than the default 30 s.
-      lockDuration: 10_000,
-      stalledInterval: 5_000,
+export interface DeliveryWorker {
+  /** Stops taking chats; resolves when the turns in hand have ended (at once with `force`). */
+  close(force?: boolean): Promise<void>;
+}
+
+type WorkerDeps = DeliveryDeps & {
+  lanes: DeliveryLanes;
+  concurrency?: number;
+  /** A turn that meets a PostgreSQL outage: the dispatcher waits for it to answer (database-outage.ts). */
+  database?: DatabaseWatch;
+};
+
+/** A sleep that `wake()` ends early, or `wakeIn(ms)` sooner than planned (one sleeper at a time: the loop). */
+function createNap() {
+  let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let endsAt = 0;
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        function done() {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        endsAt = Date.now() + ms;
+        timer = setTimeout(done, ms);
+        wake = done;
+      }),
+    wake: () => wake?.(),
+    /** Ends the sleep in `ms` if it would end later (nothing when nobody sleeps). */
+    wakeIn(ms: number) {
+      const done = wake;
+      if (!done || Date.now() + ms >= endsAt) return;
+      clearTimeout(timer);
+      endsAt = Date.now() + ms;
+      timer = setTimeout(done, Math.max(0, ms));
     },
-  );
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'delivery worker error'));
-  worker.on('failed', (job, error) =>
-    deps.logger.warn({ err: error, jobId: job?.id }, 'delivery job failed'),
-  );
-  return worker;
+  };
+}
+
+/**
+ * One turn of a chat, then the chat back in the lanes for its next: what the turn produced (a card's
+ * files) joins its lanes first. Returns how long the whole process should pause (Telegram's global limit)
+ * and when the chat is due again.
+ */
+async function runTurn(
+  deps: WorkerDeps,
+  processHead: ReturnType<typeof createDeliveryProcessor>,
+  head: LaneHead,
+): Promise<{ pauseMs: number; nextInMs: number }> {
+  let result: Turn;
+  try {
+    result = await processHead(head.notificationId);
+  } catch (error) {
+    if (isDatabaseOutage(error)) deps.database?.markDown();
+    else deps.logger.warn({ err: error, notificationId: head.notificationId }, 'delivery turn failed');
+    result = { outcome: 'error', done: false, nextInMs: 1000 };
+  }
+  try {
+    if (result.produced?.length) await deps.lanes.add(result.produced);
+    await deps.lanes.finish(head, result.done, result.nextInMs);
+  } catch (error) {
+    // Redis away: the lease runs out and the chat comes back; the reconciler re-adds what was produced.
+    deps.logger.warn({ err: error }, 'could not put a chat back in its lane');
+  }
+  return { pauseMs: result.pauseMs ?? 0, nextInMs: result.nextInMs };
+}
+
+/**
+ * The delivery dispatcher of one process: takes the due chats from the lanes (highest class first, up to
+ * `concurrency` at once), runs one turn of each and puts the chat back for its next turn. Nothing runs for
+ * a chat between its turns; an idle dispatcher wakes when this process adds to a lane, or every
+ * `IDLE_POLL_MS` for what others added.
+ */
+export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
+  const processHead = createDeliveryProcessor(deps);
+  const concurrency = deps.concurrency ?? DELIVERY_CONCURRENCY;
+  const inHand = new Set<Promise<void>>();
+  // Of the turns in hand, those of ordinary notices and digests (see TURNS_KEPT_FOR_URGENT).
+  let lowInHand = 0;
+  const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
+  const nap = createNap();
+  let stopping = false;
+  let pausedUntil = 0;
+  deps.lanes.onAdded(nap.wake);
+
+  function start(head: LaneHead) {
+    const low = lowSendClasses.includes(head.sendClass);
+    if (low) lowInHand += 1;
+    let dueInMs = 0;
+    const running: Promise<void> = runTurn(deps, processHead, head)
+      .then(({ pauseMs, nextInMs }) => {
+        if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
+        dueInMs = nextInMs;
+      })
+      .finally(() => {
+        // The loop looks at the schedule at once only when it waited for a free hand (or for a place among the
+        // low classes' turns); otherwise when this chat is due, if that is before its own timer ends — not a
+        // look right after every turn, which found nothing due (one Redis call per copy).
+        const wasFull = inHand.size >= concurrency || (low && lowInHand >= lowCap);
+        inHand.delete(running);
+        if (low) lowInHand -= 1;
+        if (wasFull) nap.wake();
+        // A few ms after: the lane scored it by Redis's clock when the chat was put back, a moment later.
+        else nap.wakeIn(dueInMs + 5);
+      });
+    inHand.add(running);
+  }
+
+  async function loop() {
+    while (!stopping) {
+      if (deps.database?.isDown()) await deps.database.whenUp();
+      const pause = pausedUntil - Date.now();
+      const free = concurrency - inHand.size;
+      if (pause > 0 || free <= 0) {
+        await nap.sleep(pause > 0 ? pause : IDLE_POLL_MS);
+        continue;
+      }
+      try {
+        const { heads, nextDueMs } = await deps.lanes.take(
+          free,
+          LANE_LEASE_MS,
+          Math.max(0, lowCap - lowInHand),
+        );
+        for (const head of heads) start(head);
+        if (heads.length === 0) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'could not take chats from the delivery lanes');
+        await nap.sleep(1000);
+      }
+    }
+  }
+
+  const looping = loop();
+  return {
+    async close(force = false) {
+      stopping = true;
+      nap.wake();
+      if (force) return;
+      await looping;
+      await Promise.all([...inHand]);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { createDb, type Db } from '../../src/db/client.js';
@@ -145,6 +145,14 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
   }
 }
 
+export interface ChildUsage {
+  cpuMs: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  /** The heap V8 has taken (used, and free between collections). */
+  heapTotalMiB: number;
+}
+
 export interface BenchChild {
   child: ChildProcess;
   pid: number;
@@ -152,6 +160,8 @@ export interface BenchChild {
   waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Resident set size of the process itself, in MiB (from /proc). */
   rssMiB(): number;
+  /** What the process has used so far, as it measures itself (child-probe.mjs): CPU ms, RSS and heap MiB. */
+  probe(): Promise<ChildUsage>;
   stop(): Promise<void>;
   output(): string;
 }
@@ -167,7 +177,11 @@ export function spawnBenchChild(entry: string, args: string[], env: Record<strin
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...profile, ...loader, entry, ...args], {
+  // BENCH_NODE_ARGS='--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=/tmp/snap' npm run bench … gives each
+  // child these Node flags (here: a heap snapshot on `kill -USR1 <pid>`; or V8 flags to compare).
+  const extraNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const probe = ['--import', pathToFileURL(join(repoRoot, 'test/bench/child-probe.mjs')).href];
+  const child = spawn(process.execPath, [...profile, ...extraNodeArgs, ...probe, ...loader, entry, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -189,6 +203,30 @@ export function spawnBenchChild(entry: string, args: string[], env: Record<strin
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let probes = 0;
+  /** The probe line numbered `seq`, once the child has printed it. */
+  const probed = (seq: number) =>
+    new Promise<ChildUsage>((resolve, reject) => {
+      const check = () => {
+        const line = out
+          .split('\n')
+          .find((candidate) => candidate.includes(`"msg":"bench-probe","seq":${seq},`));
+        if (line) {
+          cleanup();
+          resolve(JSON.parse(line) as ChildUsage);
+        } else if (child.exitCode !== null) {
+          cleanup();
+          reject(new Error(`${entry} exited before answering the probe`));
+        }
+      };
+      const cleanup = () => {
+        waiters.delete(check);
+        child.off('exit', check);
+      };
+      waiters.add(check);
+      child.once('exit', check);
+      check();
+    });
   return {
     child,
     pid: child.pid ?? -1,
@@ -228,6 +266,12 @@ export function spawnBenchChild(entry: string, args: string[], env: Record<strin
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
       return kb / 1024;
+    },
+    probe() {
+      probes += 1;
+      const answer = probed(probes);
+      child.kill('SIGUSR2');
+      return answer;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,7 +1,9 @@
 /**
- * The framework floor: a bare grammY webhook bot that answers every message and every button press with
- * one message carrying one inline button, and nothing else (no database, no Redis, no dialogues). Run as
- * its own process by the intake scenario, with the same webhook settings as the real bot.
+ * The framework floor: a bare grammY webhook bot (no database, no Redis, no dialogues) that makes the same
+ * Bot API calls as the real bot's request dialogue: a message is answered with one message carrying inline
+ * buttons; a press is answered (answerCallbackQuery), its message edited to show the choice, and the next
+ * message sent; «Готово» (the dialogue's last press) gets two messages, as the real bot's confirmation and
+ * menu. Run as its own process by the intake scenario, with the same webhook settings as the real bot.
  */
 import { createServer } from 'node:http';
 import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
@@ -13,11 +15,14 @@ const webhookUrl = process.env.WEBHOOK_URL!;
 const secret = process.env.WEBHOOK_SECRET!;
 
 const bot = new Bot(token, { client: { apiRoot } });
-const next = new InlineKeyboard().text('Дальше', 'next');
+const next = new InlineKeyboard().text('Дальше', 'next').text('Готово', 'done');
 bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
-bot.on('callback_query', async (ctx) => {
+bot.on('callback_query:data', async (ctx) => {
   await ctx.answerCallbackQuery();
-  await ctx.reply('Ответ', { reply_markup: next });
+  const done = ctx.callbackQuery.data === 'done';
+  await ctx.editMessageText(`Ответ\n\n✓ ${done ? 'Готово' : 'Дальше'}`);
+  await ctx.reply(done ? 'Ответ принят' : 'Ответ', { reply_markup: done ? undefined : next });
+  if (done) await ctx.reply('Ответ', { reply_markup: next });
 });
 
 await bot.init();

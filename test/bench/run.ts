@@ -18,6 +18,7 @@ import {
   type ScenarioOutcome,
   type ScenarioResult,
 } from './report.js';
+import { backlogScenario } from './scenario-backlog.js';
 import { curatorScenario } from './scenario-curator.js';
 import { fanOutScenario } from './scenario-fanout.js';
 import { floodScenario } from './scenario-flood.js';
@@ -25,6 +26,7 @@ import { intakeScenario } from './scenario-intake.js';
 import { memoryScenario } from './scenario-memory.js';
 import { recoveryScenario } from './scenario-recovery.js';
 import { timersScenario } from './scenario-timers.js';
+import { webScenario } from './scenario-web.js';
 import { describeMachine } from './stats.js';
 
 const { values } = parseArgs({
@@ -41,7 +43,20 @@ const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResu
   intake: { title: '1 intake', run: () => intakeScenario({ families: quick ? 100 : 200 }) },
   curator: {
     title: '2 time to the curator',
-    run: () => curatorScenario({ rates: [10, 50, 100], seconds: quick ? 1 : 5 }),
+    run: () =>
+      curatorScenario({
+        runs: [
+          { rate: 10, p99TargetMs: 100 },
+          { rate: 25, p99TargetMs: 1000 },
+          {
+            rate: 10,
+            announcement: quick ? 600 : 3000,
+            p99TargetMs: 2000,
+            answerP99TargetMs: 1000,
+          },
+        ],
+        seconds: quick ? 2 : 5,
+      }),
   },
   fanout: {
     title: '3 fan-out',
@@ -63,6 +78,19 @@ const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResu
   flood: {
     title: '7 flood',
     run: () => floodScenario({ floodSize: 500, families: quick ? 20 : 50 }),
+  },
+  backlog: {
+    title: '8 backlog per chat',
+    run: () => backlogScenario({ curators: 10, families: 200, perFamily: quick ? 3 : 10 }),
+  },
+  web: {
+    title: '9 web',
+    run: () =>
+      webScenario(
+        quick
+          ? { requests: 20_000, families: 2000, samples: 10 }
+          : { requests: 100_000, families: 10_000, samples: 30 },
+      ),
   },
 };
 

@@ -16,11 +16,26 @@ async function queued(queue: Queue): Promise<number> {
   return queuedStates.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
 }
 
+/** Notifications waiting in the delivery lanes of a prefix (one sorted set per chat). */
+async function inLanes(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let total = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:lane:*`, 'COUNT', 1000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.zcard(key);
+    for (const [, count] of (await pipeline.exec()) ?? []) total += Number(count ?? 0);
+  } while (cursor !== '0');
+  return total;
+}
+
 /**
  * Recovery: `notifications` pending request cards and `deadlines` open requests with their timers, held by
  * a running relay process (no workers, so the jobs stay put); then FLUSHDB of the benchmark's own Redis
  * database index (what FLUSHALL does to a deployment that has Redis to itself), and the time until every
- * delivery job and every deadline timer exists again, rebuilt by the relay from PostgreSQL.
+ * pending notification is in its chat's delivery lane and every deadline timer exists again, rebuilt by the
+ * relay from PostgreSQL.
  */
 export async function recoveryScenario(options: {
   notifications: number;
@@ -30,7 +45,6 @@ export async function recoveryScenario(options: {
   const emulator = createEmulator({ token: BENCH_BOT_TOKEN });
   await emulator.start();
   const connection = createProducerConnection(env.redisUrl, 'bench-recovery');
-  const deliveryQueue = new Queue(queueNames.delivery, { connection, prefix: env.redisPrefix });
   const deadlinesQueue = new Queue(queueNames.deadlines, { connection, prefix: env.redisPrefix });
   let child: StartedChild | undefined;
   try {
@@ -42,7 +56,7 @@ export async function recoveryScenario(options: {
     });
     const cards = await seedPendingCards(env.db, options.notifications);
     const complete = async () => ({
-      delivery: (await queued(deliveryQueue)) >= cards,
+      delivery: (await inLanes(connection, env.redisPrefix)) >= cards,
       deadlines: (await queued(deadlinesQueue)) >= options.deadlines,
     });
     const allThere = async () => {
@@ -91,7 +105,7 @@ export async function recoveryScenario(options: {
         },
         {
           scenario: name,
-          metric: 'of which: delivery jobs / deadline timers back after',
+          metric: 'of which: notifications in their lanes / deadline timers back after',
           value: `${fmt((deliveryBack! - wipedAt) / 1000, 1)} s / ${fmt((deadlinesBack! - wipedAt) / 1000, 1)} s`,
         },
       ],
@@ -102,7 +116,6 @@ export async function recoveryScenario(options: {
     };
   } finally {
     await child?.stop();
-    await deliveryQueue.close();
     await deadlinesQueue.close();
     connection.disconnect();
     await emulator.stop();

@@ -23,16 +23,18 @@ export interface SeededFamily {
 /**
  * `count` registered families (consent, phone, passport, serviceman) of one district, written in bulk.
  * With `curatorEach` every family has a curator of its own (so cards never wait on Telegram's 1/s per
- * chat); otherwise all share one curator.
+ * chat); otherwise the families are dealt in turn to `curators` curators (one by default).
  */
 export async function seedFamilies(
   db: Db,
   emulator: Emulator,
   count: number,
-  options: { curatorEach: boolean; districtCode?: string },
+  options: { curatorEach: boolean; districtCode?: string; curators?: number },
 ): Promise<SeededFamily[]> {
   const district = await districtByCode(db, options.districtCode ?? 'lipetsk-city');
-  const curatorUsers = Array.from({ length: options.curatorEach ? count : 1 }, (_, i) =>
+  const curatorCount = options.curatorEach ? count : Math.max(1, options.curators ?? 1);
+  const curatorOf = (index: number) => (options.curatorEach ? index : index % curatorCount);
+  const curatorUsers = Array.from({ length: curatorCount }, (_, i) =>
     emulator.createUser({ first_name: `Куратор ${i + 1}`, language_code: 'ru' }),
   );
   const curatorIds: number[] = [];
@@ -60,7 +62,7 @@ export async function seedFamilies(
           districtId: district.id,
           locality: 'Липецк',
           address: `г. Липецк, ул. Советская, д. ${((base + i) % 200) + 1}`,
-          curatorId: curatorIds[options.curatorEach ? base + i : 0]!,
+          curatorId: curatorIds[curatorOf(base + i)]!,
         })),
       )
       .returning({ id: families.id });
@@ -83,7 +85,7 @@ export async function seedFamilies(
       seeded.push({
         userId: user.id,
         familyId: rows[i]!.id,
-        curatorChat: curatorUsers[options.curatorEach ? base + i : 0]!.id,
+        curatorChat: curatorUsers[curatorOf(base + i)]!.id,
       });
     });
   }

@@ -25,11 +25,13 @@ export const requestDialogue: Step[] = [
   { kind: 'press', value: '✅ Отправить куратору', expect: 'принята' },
 ];
 
-/** The same kinds of updates in the same order, for the bare bot that answers everything alike. */
-export const floorDialogue: Step[] = requestDialogue.map((step) =>
-  step.kind === 'press'
-    ? { kind: 'press', value: 'Дальше', expect: 'Ответ' }
-    : { kind: 'text', value: step.value, expect: 'Ответ' },
+/** The same kinds of updates in the same order, for the bare bot (floor-bot.ts): «Готово» last. */
+export const floorDialogue: Step[] = requestDialogue.map((step, index) =>
+  step.kind !== 'press'
+    ? { kind: 'text', value: step.value, expect: 'Ответ' }
+    : index === requestDialogue.length - 1
+      ? { kind: 'press', value: 'Готово', expect: 'Ответ принят' }
+      : { kind: 'press', value: 'Дальше', expect: 'Ответ' },
 );
 
 /** Sends one step's update; returns when it was injected (performance.now()). */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -8,6 +8,8 @@ import { districts, families, staff } from '../../src/db/schema/index.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
 import { TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { runEntry, type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
+
+// Not on useE2E: the admin CLI runs as one-shot processes (runEntry), as an operator runs it, beside a bot process.
 
 type Emulator = ReturnType<typeof createEmulator>;
 
@@ -40,6 +42,48 @@ describe('admin command line and staff invites', () => {
     expect(lines.filter((line) => / city /.test(line))).toHaveLength(2);
     expect(stdout).toContain('Грязинский район');
     expect(stdout).toContain('городской округ город Елец');
+  });
+
+  it('lists the support measures and imports a YAML file, refusing a bad one whole with each entry named', async () => {
+    const listed = await admin('measures', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('school_meals');
+    expect(listed.stdout).toContain('Бесплатное питание в школе');
+    const dir = tmpdir();
+    const bad = join(dir, `measures-bad-${process.pid}.yaml`);
+    writeFileSync(
+      bad,
+      `measures:
+  - code: winter_coats
+    title: Зимняя одежда детям
+    gives: Куртки и обувь к зиме.
+    who: Дети до 17 лет.
+    howToGet: { where: Центр соцзащиты, contacts: Куратор }
+    requestCategory: other
+    eligibility: { children: { maxAge: 17 } }
+  - code: firewood
+    title: Дрова
+    gives: Дрова на зиму.
+    who: Семьи в частных домах.
+    howToGet: { where: Администрация района }
+    requestCategory: fuel
+`,
+    );
+    const refused = await admin('measures', 'import', '--file', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('nothing imported');
+    expect(refused.stderr).toContain('measure 2 (firewood): howToGet.contacts:');
+    expect(refused.stderr).toContain('measure 2 (firewood): requestCategory:');
+    expect((await admin('measures', 'list')).stdout).not.toContain('winter_coats');
+
+    const good = join(dir, `measures-good-${process.pid}.yaml`);
+    writeFileSync(good, readFileSync(bad, 'utf8').split('  - code: firewood')[0]!);
+    const imported = await admin('measures', 'import', '--file', good);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('1 measures saved: winter_coats');
+    expect((await admin('measures', 'list')).stdout).toMatch(
+      /winter_coats\s+other\s+…–…\s+Зимняя одежда детям/,
+    );
   });
 
   it('turns exactly one Telegram account into a curator per invite', async () => {
@@ -152,5 +196,54 @@ describe('admin command line and staff invites', () => {
     const second = await runEntry('src/db/migrate-cli.ts', [], env);
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(second.stdout).toContain('Database is up to date.');
+  });
+  it('invites a field worker, and sends an announcement to the families of a district with a filter', async () => {
+    const issued = await admin('invite', '--role', 'field', '--district', 'gryazi', '--name', 'Игорь Волков');
+    expect(issued.code).toBe(0);
+    const payload = new URL(issued.stdout.trim().split('\n').at(-1)!).searchParams.get('start')!;
+    const worker = emulator.createUser({ first_name: 'Игорь' });
+    emulator.sendText(worker.id, `/start ${payload}`);
+    expect((await emulator.waitForMessage(worker.id)).text).toContain('выездной специалист');
+    const regional = await admin('invite', '--role', 'field', '--regional');
+    expect(regional.code).toBe(1);
+
+    const [gryazi] = await db.select().from(districts).where(eq(districts.code, 'gryazi'));
+    const made = await Promise.all(
+      [true, false].map(async (withElderly, i) => {
+        const [family] = await db.insert(families).values({ districtId: gryazi!.id }).returning();
+        await sql`insert into family_members (family_id, telegram_id, full_name, consent_version, consent_at)
+          values (${family!.id}, ${7_100_000 + i}, ${'Член семьи'}, 'v1', now())`;
+        if (withElderly)
+          await sql`insert into household_members (family_id, kind, full_name) values (${family!.id}, 'elderly', 'Бабушка')`;
+        return family!;
+      }),
+    );
+    const bad = await admin('announce', '--text', 'Привет', '--district', 'gryazi', '--filter', 'pets');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--filter must be among');
+    const sent = await admin(
+      'announce',
+      '--text',
+      'Соцработник придёт в четверг.',
+      '--district',
+      'gryazi',
+      '--filter',
+      'elderly',
+      '--measure',
+      'elderly_social_worker',
+    );
+    expect(sent.code).toBe(0);
+    const id = /announcement (\d+) queued for 1 people in 1 families/.exec(sent.stdout)?.[1];
+    expect(id).toBeDefined();
+    const [announcement] = await sql`select measure_code from announcements where id = ${Number(id)}`;
+    expect(announcement!.measure_code).toBe('elderly_social_worker');
+    const unknown = await admin('announce', '--text', 'Привет', '--regional', '--measure', 'yacht');
+    expect(unknown.stderr).toContain('unknown measure code: yacht');
+    const rows = await sql`select family_id, status from notifications where kind = 'announcement'`;
+    expect(rows.map((row) => row.family_id)).toEqual([made[0]!.id]);
+    const status = await admin('announce', 'status', '--id', id!);
+    expect(status.stdout).toContain(
+      `announcement ${id}: 1 recipients; sent 0, blocked the bot 0, failed 0, left 1`,
+    );
   });
 });

@@ -5,6 +5,8 @@ import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '..
 import { freePort } from '../helpers/ports.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 
+// Not on useE2E: each mode (long polling, webhook, --role=all) is started as a process of its own, with an emulator of its own.
+
 type Emulator = ReturnType<typeof createEmulator>;
 
 const isStarted = (line: Record<string, unknown>) => line.msg === 'started';
@@ -57,7 +59,7 @@ describe('the service in long-polling mode', () => {
       ['--role=all'],
       testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() }),
     );
-    // Four processes start (the supervisor and its three roles).
+    // Five processes start (the supervisor and its four roles).
     await app.waitForLog(isStarted, 180_000);
   }, 200_000);
 

@@ -16,6 +16,8 @@ import { seedWorld } from '../helpers/seed.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 import { body, takenRequest } from './relay-fixtures.js';
 
+// Not on useE2E: the whole service runs as a process on a PostgreSQL cluster of this test's own, which it restarts.
+
 /**
  * The whole service (`--role=all`, its roles supervised as child processes) on a PostgreSQL cluster of this
  * test's own, while cards are delivered in a burst and a family writes to its curator: the database is
@@ -56,7 +58,7 @@ beforeAll(async () => {
       HTTP_PORT: String(port),
     }),
   );
-  // Four processes start (the supervisor and its three roles): slow on a loaded machine.
+  // Five processes start (the supervisor and its four roles): slow on a loaded machine.
   await service.waitForLog((line) => line.msg === 'started', 180_000);
   database = createDb(postgres.url, { max: 2 });
 }, 300_000);
@@ -236,6 +238,13 @@ describe('PostgreSQL restarted and stopped under load', () => {
     expect(crashes).toEqual([]);
     expect(exits).toEqual([]);
     expect(outageSeen.length).toBeGreaterThan(0);
-    expect(finalHealth.checks).toEqual({ postgres: 'ok', redis: 'ok', relay: 'ok', worker: 'ok', bot: 'ok' });
+    expect(finalHealth.checks).toEqual({
+      postgres: 'ok',
+      redis: 'ok',
+      relay: 'ok',
+      worker: 'ok',
+      bot: 'ok',
+      web: 'ok',
+    });
   }, 600_000);
 });

@@ -10,6 +10,8 @@ import { eventually } from '../helpers/pipeline.js';
 import { freePort } from '../helpers/ports.js';
 import { repoRoot, type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 
+// Not on useE2E: it builds dist/ and runs it with plain node as a process, which the harness's in-process roles are not.
+
 /**
  * What `npm start` and the Dockerfile run: the build `npm ci` makes (`prepare` → `npm run build`), started by
  * plain node, without tsx. The file builds first (incremental: a few seconds when dist/ is up to date), so
@@ -118,7 +120,7 @@ describe('the compiled supervisor (node dist/main.js --role=all)', () => {
     const commands = children.map(commandLine);
     for (const args of commands) expect(args.join(' ')).not.toContain('tsx');
     expect(commands.map((args) => args.slice(-2).join(' ')).sort()).toEqual(
-      ['bot', 'relay', 'worker'].map((role) => `${repoRoot}dist/main.js --role=${role}`),
+      ['bot', 'relay', 'web', 'worker'].map((role) => `${repoRoot}dist/main.js --role=${role}`),
     );
 
     expect(await stopAndDrain(app)).toBe(0);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../helpers/spawn.js';
 
+// No harness: it reads docker-compose.yml; no service runs here.
+
 interface Service {
   image?: string;
   build?: unknown;
@@ -18,7 +20,7 @@ describe('docker-compose.yml', () => {
   const { services } = compose;
 
   it('runs PostgreSQL 16, Redis 7, the bot, the workers and the relay, each with a health check', () => {
-    expect(Object.keys(services).sort()).toEqual(['bot', 'postgres', 'redis', 'relay', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['bot', 'postgres', 'redis', 'relay', 'web', 'worker']);
     expect(services.postgres!.image).toMatch(/^postgres:16/);
     expect(services.redis!.image).toMatch(/^redis:7/);
     for (const service of Object.values(services))
@@ -35,7 +37,8 @@ describe('docker-compose.yml', () => {
     expect(services.bot!.command).toEqual(['--role=bot']);
     expect(services.worker!.command).toEqual(['--role=worker']);
     expect(services.relay!.command).toEqual(['--role=relay']);
-    for (const name of ['bot', 'worker', 'relay']) {
+    expect(services.web!.command).toEqual(['--role=web']);
+    for (const name of ['bot', 'worker', 'relay', 'web']) {
       expect(services[name]!.depends_on).toMatchObject({
         postgres: { condition: 'service_healthy' },
         redis: { condition: 'service_healthy' },

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { requestEvents, requests, staff } from '../../src/db/schema/index.js';
-import { effectiveCuratorId } from '../../src/features/curator-tools/curator-tools.absence.js';
+import { effectiveCuratorId } from '../../src/features/routing/routing.usecases.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
 import { regionDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -112,18 +112,21 @@ describe('command menus and help', () => {
         ],
       );
     }
-    expect(menus.curator).toEqual(['my', 'family', 'intake', 'away', 'back', 'help', 'cancel']);
+    expect(menus.curator).toEqual(['my', 'family', 'intake', 'field', 'away', 'back', 'help', 'cancel']);
     expect(menus.supervisor).toEqual([
       'overdue',
+      'silent',
       'my',
       'family',
       'find',
       'stats',
       'export',
+      'announce',
+      'web',
       'help',
       'cancel',
     ]);
-    expect(menus.observer).toEqual(['stats', 'export', 'help']);
+    expect(menus.observer).toEqual(['stats', 'export', 'web', 'help']);
 
     const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
     const family = familyChat(bot.emulator, familyUser.id);

@@ -1,25 +1,18 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestStatus } from '../../src/db/schema/enums.js';
 import { auditLog, requestEvents, requests, supportMeasures } from '../../src/db/schema/index.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { deadlinesFor } from '../../src/deadline-policies.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 /** `/my`, `/family` and the family card with support measures, as the curator reads them in the chat. */
-let bot: BotUnderTest;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useE2E({ pipeline: false });
 
 /** A request already given to a curator, with its take deadline `minutes` from now. */
 async function assignedRequest(

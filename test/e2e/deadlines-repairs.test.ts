@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { type DeadlinePolicies, defaultPolicies } from '../../src/deadline-policies.js';
-import { createLogger } from '../../src/logger.js';
 import { escalationJobId } from '../../src/queue/jobs.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
-import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 import {
   createRequestWithPolicies,
   firedSteps,
@@ -27,50 +24,31 @@ const policies: DeadlinePolicies = {
   // Reminder at 10 s: time enough to delete its timer before it fires, on a loaded machine.
   medical: { takeWithinMinutes: 20 / 60, resolveWithinMinutes: 60 },
 };
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let bot: BotUnderTest;
-let relay: RunningApp;
-const apps: RunningApp[] = [];
-let curatorId: number;
-let districtId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator({ DEADLINE_POLICIES_FILE: writePolicyFile(policies) });
-  relay = await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 1000 });
-  apps.push(relay, await startApp(bot.config, { role: 'worker', logger: silent }));
-  const district = await districtByCode(bot.db, 'gryazi');
-  districtId = district.id;
-  const curator = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-  curatorId = (
-    await createStaffMember(bot.db, {
-      telegramId: curator.id,
-      fullName: 'Анна Куратор',
-      districtIds: [districtId],
-    })
-  ).id;
-  const supervisor = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
-  await createStaffMember(bot.db, {
-    telegramId: supervisor.id,
-    fullName: 'Ольга Районная',
-    role: 'supervisor',
-    districtIds: [districtId],
-  });
-});
-
-afterAll(async () => {
-  for (const app of apps.reverse()) await app.stop();
-  await bot?.stop();
+const bot = useE2E({
+  env: { DEADLINE_POLICIES_FILE: writePolicyFile(policies) },
+  pipeline: { reconcileIntervalMs: 1000 },
+  seed: {
+    staff: {
+      curator: { name: 'Анна Куратор', districts: ['gryazi'] },
+      supervisor: { name: 'Ольга Районная', role: 'supervisor', districts: ['gryazi'] },
+    },
+  },
 });
 
 async function newRequest(category: 'legal' | 'medical' | 'nanny') {
   const user = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
-  const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId, districtId });
+  const { curator } = bot.seeded.staff;
+  const { family } = await createRegisteredFamily(bot.db, {
+    telegramId: user.id,
+    curatorId: curator.id,
+    districtId: curator.districts[0]!.id,
+  });
   return createRequestWithPolicies(bot.db, { familyId: family.id, category, policies });
 }
 
 /** The relay's /metrics, as Prometheus scrapes it: repairs by reason. */
 async function repairs(): Promise<Record<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${relay.httpPort}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${bot.pipeline!.relay.httpPort}/metrics`)).text();
   const counts: Record<string, number> = {};
   for (const match of text.matchAll(/^patronazh_deadline_timer_repairs_total\{reason="(\w+)"\} (\d+)$/gm)) {
     counts[match[1]!] = Number(match[2]);

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
-import { createDb } from '../../src/db/client.js';
-import { createLogger } from '../../src/logger.js';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { describe, expect, it } from 'vitest';
 import { curatorsWithAFamilyEach } from '../helpers/bulk-delivery.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN, testConfig } from '../helpers/env.js';
+import { useE2E } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
 import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const CURATORS = 3;
 const CARDS = 30;
@@ -24,74 +19,35 @@ const HOUR = 3_600_000;
  * piled up as soon as it was back. Prints how long after the database was back the last card arrived.
  */
 describe('cards being delivered when PostgreSQL goes away', () => {
-  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 2 });
-  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-  let redisProxy: Awaited<ReturnType<typeof startTcpProxy>>;
-  let emulator: Emulator;
-  const apps: RunningApp[] = [];
-  // postgres.js reports a failed reconnect to the cut proxy as an unhandled rejection (main.ts logs those).
-  const unexpected: unknown[] = [];
-  const onRejection = (error: unknown) => {
-    if ((error as { code?: string }).code !== 'ECONNREFUSED') unexpected.push(error);
-  };
-
-  beforeAll(async () => {
-    process.on('unhandledRejection', onRejection);
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
-    await emulator.start();
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    const proxied = new URL(process.env.DATABASE_URL!);
-    proxied.port = String(proxy.port);
-    const redisUrl = new URL(process.env.REDIS_URL!);
-    redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
-    redisUrl.port = String(redisProxy.port);
-    const config = testConfig({
-      DATABASE_URL: proxied.toString(),
-      REDIS_URL: redisUrl.toString(),
-      TELEGRAM_API_ROOT: emulator.url,
-      REDIS_PREFIX: freshRedisPrefix(),
-    });
-    const common = {
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      reconcileIntervalMs: HOUR,
-      relayPollIntervalMs: HOUR,
-    };
-    apps.push(await startApp(config, { ...common, role: 'relay' }));
-    apps.push(await startApp(config, { ...common, role: 'worker' }));
-  });
-
-  afterAll(async () => {
-    await proxy?.restore().catch(() => undefined);
-    await redisProxy?.restore().catch(() => undefined);
-    for (const app of apps.reverse()) await app.stop();
-    await proxy?.close();
-    await redisProxy?.close();
-    await emulator?.stop();
-    await sql.end();
-    process.off('unhandledRejection', onRejection);
+  // The relay and the worker reach PostgreSQL and Redis through proxies the test cuts.
+  const e2e = useE2E({
+    bot: false,
+    limits: { global: 30, perChat: 1 },
+    pipeline: { reconcileIntervalMs: HOUR, extra: { relayPollIntervalMs: HOUR } },
+    outage: { postgres: 'pipeline', redis: 'pipeline' },
   });
 
   /** What is left to send, with enough to tell why (kind, attempts, last error). */
   const pendingNotifications = () =>
-    sql<{ id: number; kind: string; attempts: number; lastError: string | null }[]>`
+    e2e.sql<{ id: number; kind: string; attempts: number; lastError: string | null }[]>`
       select id::int, kind, attempts, last_error as "lastError" from notifications
       where status = 'pending' order by id`.then((rows) => rows.map((row) => ({ ...row })));
 
   it('Redis back: requests confirmed while it was away reach their curators without waiting for a pass', async () => {
-    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'krasnoe', 2);
-    await redisProxy.cut();
+    const { chats, familyIds } = await curatorsWithAFamilyEach(e2e.db, e2e.emulator, 'krasnoe', 2);
+    await e2e.outage.redis!.cut();
     // Committed in PostgreSQL; the relay is woken by NOTIFY but cannot queue them.
-    const created = await createConfirmedRequestsInBulk(db, familyIds, 4);
+    const created = await createConfirmedRequestsInBulk(e2e.db, familyIds, 4);
     await eventually(
-      async () => (await sql`select count(*)::int as n from outbox where status = 'pending'`)[0]!.n >= 4,
+      async () => (await e2e.sql`select count(*)::int as n from outbox where status = 'pending'`)[0]!.n >= 4,
       10_000,
       'the outbox rows waiting',
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await redisProxy.restore();
+    await e2e.outage.redis!.restore();
     const backAt = Date.now();
     const cardsOf = (chat: number) =>
-      emulator.messages(chat, { from: 'bot' }).map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
+      e2e.emulator.messages(chat, { from: 'bot' }).map((message) => /№ \d+/.exec(message.text ?? '')?.[0]);
     const all = await eventually(
       async () =>
         created.every((request, index) =>
@@ -105,10 +61,10 @@ describe('cards being delivered when PostgreSQL goes away', () => {
   }, 120_000);
 
   it('PostgreSQL back: every card reaches its curator without waiting for the periodic pass', async () => {
-    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'gryazi', CURATORS);
-    const created = await createConfirmedRequestsInBulk(db, familyIds, CARDS);
+    const { chats, familyIds } = await curatorsWithAFamilyEach(e2e.db, e2e.emulator, 'gryazi', CURATORS);
+    const created = await createConfirmedRequestsInBulk(e2e.db, familyIds, CARDS);
     const cardsIn = (chat: number) =>
-      emulator.messages(chat, { from: 'bot' }).filter((message) => /№ \d+/.test(message.text ?? ''));
+      e2e.emulator.messages(chat, { from: 'bot' }).filter((message) => /№ \d+/.test(message.text ?? ''));
     const arrived = () => chats.reduce((sum, chat) => sum + cardsIn(chat).length, 0);
     const missing = () =>
       created.filter(
@@ -117,10 +73,10 @@ describe('cards being delivered when PostgreSQL goes away', () => {
       );
     await eventually(async () => arrived() >= CURATORS, 60_000, 'the first cards');
 
-    await proxy.cut();
+    await e2e.outage.postgres!.cut();
     const atCut = arrived();
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-    await proxy.restore();
+    await e2e.outage.postgres!.restore();
     const backAt = Date.now();
 
     const everyCard = await eventually(
@@ -155,7 +111,7 @@ describe('cards being delivered when PostgreSQL goes away', () => {
     expect(arrived()).toBeLessThanOrEqual(CARDS + CURATORS);
     // Every notification of both outages is sent: none pending, none given up.
     expect(stillPending).toEqual([]);
-    expect(await notificationStatusCounts(db)).toEqual({ sent: CARDS + 4 });
-    expect(unexpected).toEqual([]);
+    expect(await notificationStatusCounts(e2e.db)).toEqual({ sent: CARDS + 4 });
+    expect(e2e.outage.unexpectedRejections).toEqual([]);
   }, 180_000);
 });

@@ -1,65 +1,54 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { notifications } from '../../src/db/schema/index.js';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { busiestWindow, startBotApiRecorder } from '../helpers/bot-api-recorder.js';
 import { curatorsWithAFamilyEach, expectEachChatGotItsCards } from '../helpers/bulk-delivery.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN } from '../helpers/env.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
 
 const CHATS = 50;
 const REQUESTS = 1000;
 
 /**
- * 1,000 request cards to 50 curators' chats with the emulator enforcing Telegram's limits. Telegram allows
+ * 1,000 request cards to 50 curators' chats with the e2e.emulator enforcing Telegram's limits. Telegram allows
  * 30/s in total, so this takes at least 34 s; it is the one test of that size.
  */
 describe('1,000 notifications to 50 chats', () => {
-  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
-  let emulator: Emulator;
   let recorder: Awaited<ReturnType<typeof startBotApiRecorder>>;
-  let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-  beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
-    await emulator.start();
+  const e2e = useE2E({
+    bot: false,
+    limits: { global: 30, perChat: 1 },
     // Some sends are answered with a 429 by the proxy, so honouring retry_after is always exercised.
-    recorder = await startBotApiRecorder(emulator.url, { floodOnSendNumbers: [40, 300, 301, 620, 900] });
-    pipeline = await startDeliveryPipeline({ apiRoot: recorder.url, redisPrefix: freshRedisPrefix() });
-  });
-
-  afterAll(async () => {
-    await pipeline?.stop();
-    await recorder?.close();
-    await emulator?.stop();
-    await sql.end();
+    via: async (emulatorUrl) => {
+      recorder = await startBotApiRecorder(emulatorUrl, { floodOnSendNumbers: [40, 300, 301, 620, 900] });
+      return recorder;
+    },
   });
 
   it('delivers each once, never above 30/s in total nor 1/s per chat, honouring every 429', async () => {
-    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'lipetsk-city', CHATS);
-    const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
+    const { chats, familyIds } = await curatorsWithAFamilyEach(e2e.db, e2e.emulator, 'lipetsk-city', CHATS);
+    const created = await createConfirmedRequestsInBulk(e2e.db, familyIds, REQUESTS);
 
     await eventually(
-      async () => (await notificationStatusCounts(db)).sent === REQUESTS,
+      async () => (await notificationStatusCounts(e2e.db)).sent === REQUESTS,
       200_000,
       'all notifications sent',
     );
 
-    expectEachChatGotItsCards(emulator, chats, created);
-    const rows = await db.select().from(notifications).where(eq(notifications.status, 'sent'));
+    expectEachChatGotItsCards(e2e.emulator, chats, created);
+    const rows = await e2e.db.select().from(notifications).where(eq(notifications.status, 'sent'));
     expect(rows).toHaveLength(REQUESTS);
     expect(new Set(rows.map((row) => `${row.chatId}:${row.telegramMessageId}`)).size).toBe(REQUESTS);
 
-    // The emulator's own view of accepted sends.
-    const stats = emulator.stats();
+    // The e2e.emulator's own view of accepted sends.
+    const stats = e2e.emulator.stats();
     expect(stats.acceptedSends).toBe(REQUESTS);
     expect(stats.maxSendsPerSecondGlobal).toBeLessThanOrEqual(30);
     expect(stats.maxSendsPerSecondPerChat).toBeLessThanOrEqual(1);
 
     // Every attempt as it left the service, including refused ones: the rates were kept by the service
-    // itself, not only by the emulator refusing the excess.
+    // itself, not only by the e2e.emulator refusing the excess.
     const sends = recorder.sends();
     expect(
       busiestWindow(

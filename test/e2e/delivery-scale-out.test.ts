@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client.js';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { describe, expect, it } from 'vitest';
 import { curatorsWithAFamilyEach, expectEachChatGotItsCards } from '../helpers/bulk-delivery.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN, testEnv } from '../helpers/env.js';
+import { useE2E } from '../helpers/e2e.js';
 import { eventually } from '../helpers/pipeline.js';
 import { createConfirmedRequestsInBulk, notificationStatusCounts } from '../helpers/routing-factories.js';
-import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
+import type { SpawnedProcess } from '../helpers/spawn.js';
 
 const CHATS = 30;
 const REQUESTS = 300;
@@ -22,38 +20,22 @@ async function metricOf(process: SpawnedProcess, name: string): Promise<number> 
 
 /** Roles scale apart: two relays and two workers on one PostgreSQL and one Redis, each card sent once. */
 describe('two relay and two worker processes at once', () => {
-  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
-  let emulator: Emulator;
-  const processes: SpawnedProcess[] = [];
-
-  beforeAll(async () => {
-    emulator = createEmulator({ token: TEST_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
-    await emulator.start();
-  });
-
-  afterAll(async () => {
-    await Promise.all(processes.map((process) => process.stop('SIGTERM')));
-    await emulator?.stop();
-    await sql.end();
-  });
+  const e2e = useE2E({ bot: false, pipeline: false, limits: { global: 30, perChat: 1 } });
 
   it('sends each notification exactly once, the work shared by both workers', async () => {
-    const env = testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix() });
-    for (const role of ['relay', 'relay', 'worker', 'worker']) {
-      processes.push(spawnEntry('src/main.ts', [`--role=${role}`], env));
-    }
+    const processes = (['relay', 'relay', 'worker', 'worker'] as const).map((role) => e2e.spawnRole(role));
     await Promise.all(processes.map((process) => process.waitForLog(isStarted, 60_000)));
 
-    const { chats, familyIds } = await curatorsWithAFamilyEach(db, emulator, 'lev-tolstoy', CHATS);
-    const created = await createConfirmedRequestsInBulk(db, familyIds, REQUESTS);
+    const { chats, familyIds } = await curatorsWithAFamilyEach(e2e.db, e2e.emulator, 'lev-tolstoy', CHATS);
+    const created = await createConfirmedRequestsInBulk(e2e.db, familyIds, REQUESTS);
     await eventually(
-      async () => (await notificationStatusCounts(db)).sent === REQUESTS,
+      async () => (await notificationStatusCounts(e2e.db)).sent === REQUESTS,
       150_000,
       'all notifications sent',
     );
 
-    expectEachChatGotItsCards(emulator, chats, created);
-    const stats = emulator.stats();
+    expectEachChatGotItsCards(e2e.emulator, chats, created);
+    const stats = e2e.emulator.stats();
     expect(stats.acceptedSends).toBe(REQUESTS);
     expect(stats.maxSendsPerSecondGlobal).toBeLessThanOrEqual(30);
     expect(stats.maxSendsPerSecondPerChat).toBeLessThanOrEqual(1);

@@ -1,33 +1,27 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requests } from '../../src/db/schema/index.js';
 import { addDays, addYears, regionDate, russianDate } from '../../src/time.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { testConfig } from '../helpers/env.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, upToServicemanBirthDate } from '../helpers/family-dialogue.js';
 
 /**
  * Dates as a person types them (issue 13 §5): examples that are never in the past, a date the calendar
  * has not got told as such, and birth dates in a plausible range for whose they are.
  */
-let bot: BotUnderTest;
-let curatorId: number;
-let today: string;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-  today = regionDate(Date.now(), bot.config.timeZone);
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
-afterAll(async () => {
-  await bot?.stop();
-});
+const today = regionDate(Date.now(), testConfig().timeZone);
 
 async function registeredFamily(name: string) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
   const family = await createRegisteredFamily(bot.db, {
     telegramId: user.id,
-    curatorId,
+    curatorId: bot.seeded.staff.anna.id,
     children: [{ fullName: 'Оля Иванова' }],
   });
   const chat = familyChat(bot.emulator, user.id);

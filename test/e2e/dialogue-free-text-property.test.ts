@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requests } from '../../src/db/schema/index.js';
 import { createI18n } from '../../src/i18n.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
 import { createConfirmedRequest, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
@@ -30,17 +30,9 @@ const ru = createI18n().forLanguage('ru');
 const ERROR_TEXTS = [ru('error-generic'), ru('dialogue-failed-ask-again').split(':')[0]!];
 const isError = (text: string) => ERROR_TEXTS.some((error) => text.includes(error));
 
-let bot: BotUnderTest;
-let curatorId: number;
-let gryaziId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-  gryaziId = (await districtByCode(bot.db, 'gryazi')).id;
-});
-afterAll(async () => {
-  await bot?.stop();
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
 
 /** Characters that used to break saving or mislead a curator, mixed with ordinary ones. */
@@ -184,7 +176,7 @@ async function relativeUntil(stop: 'name' | 'birth' | 'care') {
  */
 async function requestUntil(category: string, first: string, ...answers: Array<[string, string]>) {
   const { user, chat } = newPerson();
-  await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+  await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId: bot.seeded.staff.anna.id });
   await chat.say('/menu', 'Главное меню');
   bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
   await chat.next('С чем нужна помощь');
@@ -204,7 +196,7 @@ async function newCurator() {
   const member = await createStaffMember(bot.db, {
     telegramId: user.id,
     fullName: `Куратор ${serial}`,
-    districtIds: [gryaziId],
+    districtIds: [(await districtByCode(bot.db, 'gryazi')).id],
   });
   return { user, chat, member };
 }
@@ -236,7 +228,7 @@ async function curatorPressing(action: 'resolve' | 'reject' | 'reply', question:
   const { family } = await createRegisteredFamily(bot.db, {
     telegramId: familyUser.id,
     curatorId: member.id,
-    districtId: gryaziId,
+    districtId: (await districtByCode(bot.db, 'gryazi')).id,
   });
   const request = await createConfirmedRequest(bot.db, { familyId: family.id, category: 'legal' });
   await bot.db
@@ -252,7 +244,10 @@ async function curatorPressing(action: 'resolve' | 'reject' | 'reply', question:
 /** A family whose request was resolved presses «5»: the rating comment is asked. */
 async function ratingComment() {
   const { user, chat } = newPerson();
-  const { family, member } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+  const { family, member } = await createRegisteredFamily(bot.db, {
+    telegramId: user.id,
+    curatorId: bot.seeded.staff.anna.id,
+  });
   const request = await createConfirmedRequest(bot.db, { familyId: family.id, memberId: member.id });
   await bot.db
     .update(requests)
@@ -270,7 +265,7 @@ async function onBehalfDescription() {
   const { family } = await createRegisteredFamily(bot.db, {
     telegramId: newPerson().user.id,
     curatorId: member.id,
-    districtId: gryaziId,
+    districtId: (await districtByCode(bot.db, 'gryazi')).id,
   });
   const onMessage = await chat.say('/help');
   bot.emulator.pressButton(user.id, onMessage.message_id, `fam:${family.id}:request`);

@@ -3,6 +3,7 @@ import { Bot } from 'grammy';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext, DialogueContext, DialogueConversation } from '../../src/bot/context.js';
+import { draftsUnknown } from '../../src/bot/dialogue/drafts.js';
 import { leaveDialogueOnEscape } from '../../src/bot/dialogue/escape.js';
 import { createDialogueExtras } from '../../src/bot/dialogue/extras.js';
 import { askAttachments, askChoice, askDate, askText } from '../../src/bot/dialogue/questions.js';
@@ -17,6 +18,8 @@ import { createSendSlots } from '../../src/telegram/send-slots.js';
 import { regionDate } from '../../src/time.js';
 import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from '../helpers/env.js';
 import { familyChat } from '../helpers/family-dialogue.js';
+
+// Not on useE2E: a bot of its own made of the dialogue helpers under test, not the product's bot role.
 
 /**
  * The question helpers in a small bot of their own (the same plumbing as create-bot.ts: Redis storage,
@@ -55,6 +58,8 @@ const emulator = createEmulator({
 const redis = new Redis(process.env.REDIS_URL!);
 const config = testConfig({ REDIS_PREFIX: freshRedisPrefix() });
 let bot: Bot<BotContext>;
+/** Resolves once polling has stopped and the update in hand is handled (grammY's start loop awaits it). */
+let polling: Promise<void> | undefined;
 
 beforeAll(async () => {
   await emulator.start();
@@ -73,10 +78,11 @@ beforeAll(async () => {
       language: 'ru' as const,
       t: i18n.forLanguage('ru'),
       member: undefined,
+      drafts: draftsUnknown(),
       dialogueTurn: {},
     };
     Object.assign(ctx, values);
-    return extras.provide(values, next);
+    return extras.provide(ctx, values, next);
   });
   bot.use(
     conversations<BotContext, DialogueContext>({
@@ -89,11 +95,14 @@ beforeAll(async () => {
   bot.command('probe', (ctx) => ctx.conversation.enter('probes', ctx.match));
   bot.command('cancel', (ctx) => ctx.reply('CANCELLED'));
   await bot.init();
-  void bot.start();
+  polling = bot.start();
 });
 
 afterAll(async () => {
   await bot?.stop();
+  // The last reply reaches the emulator before the dialogue's state is written back to Redis: wait for
+  // that write before the connection closes (a handler error surfaces here, not as a stray rejection).
+  await polling;
   await emulator.stop();
   redis.disconnect();
 });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
 import { startBotApiRecorder } from '../helpers/bot-api-recorder.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 
 /**
@@ -9,26 +9,17 @@ import { familyChat } from '../helpers/family-dialogue.js';
  * conversations plugin builds its own Api, so this is not the outer autoRetry), and a step that fails keeps
  * the dialogue where it was and asks its question again.
  */
-let bot: BotUnderTest;
 let recorder: Awaited<ReturnType<typeof startBotApiRecorder>> | undefined;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator(
-    {},
-    {
-      via: async (emulatorUrl) => {
-        recorder = await startBotApiRecorder(emulatorUrl, {
-          // Each of these questions fails once (502): the answer before it was not taken.
-          badGatewayOnceOnText: ['Кем вы приходитесь', 'В каком районе'],
-        });
-        return recorder;
-      },
-      allowFailureReplies: true,
-    },
-  );
-});
-afterAll(async () => {
-  await bot?.stop();
+const bot = useE2E({
+  pipeline: false,
+  via: async (emulatorUrl) => {
+    recorder = await startBotApiRecorder(emulatorUrl, {
+      // Each of these questions fails once (502): the answer before it was not taken.
+      badGatewayOnceOnText: ['Кем вы приходитесь', 'В каком районе'],
+    });
+    return recorder;
+  },
+  allowFailureReplies: true,
 });
 
 const botTexts = (userId: number) =>

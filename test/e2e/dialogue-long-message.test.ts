@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requests } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 
 /**
@@ -11,15 +11,9 @@ import { familyChat } from '../helpers/family-dialogue.js';
  * client sent as several messages is not taken as the answer (it used to be saved as the comment), and a
  * long text that arrives as one message (the parts joined) is refused the same way.
  */
-let bot: BotUnderTest;
-let curatorId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-});
-afterAll(async () => {
-  await bot?.stop();
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
 
 const TOO_LONG =
@@ -34,7 +28,10 @@ function clientParts(text: string) {
 
 async function atCommentQuestion(name: string) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+  const { family } = await createRegisteredFamily(bot.db, {
+    telegramId: user.id,
+    curatorId: bot.seeded.staff.anna.id,
+  });
   const chat = familyChat(bot.emulator, user.id);
   await chat.say('/menu', 'Главное меню');
   bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
@@ -56,8 +53,9 @@ describe('a too long message in a dialogue', () => {
     expect((await chat.next()).text).toBe(TOO_LONG);
     const again = await chat.next();
     expect(again.text).toBe(question.text);
-    // The rest of the text is not an answer: nothing more is said, the comment question is still open.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The rest of the text is not an answer: once the bot has handled every part, nothing more was said
+    // and the comment question is still open.
+    await bot.settled();
     const after = bot.emulator
       .messages(user.id, { from: 'bot' })
       .filter((m) => m.message_id > again.message_id);
@@ -91,7 +89,8 @@ describe('a too long message in a dialogue', () => {
     bot.emulator.sendText(user.id, 'x'.repeat(4096));
     expect((await chat.next()).text).toBe(TOO_LONG);
     await chat.next('добавить для куратора');
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // A few seconds later, by the messages' dates (Telegram's clock, which the emulator can move on).
+    bot.emulator.advanceClock(3000);
     await chat.say('Коротко: нужна справка', 'документы или фото');
     await chat.press('Пропустить', 'Всё верно?');
     await chat.press('✅ Отправить куратору', 'принята');

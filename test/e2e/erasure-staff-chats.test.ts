@@ -1,13 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages, notifications, requests } from '../../src/db/schema/index.js';
 import { retractionKind } from '../../src/features/delivery/retraction.js';
 import { createRelayModes } from '../../src/features/relay/relay.mode.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { eventually } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
@@ -17,33 +16,12 @@ import { createStaffMember, districtByCode } from '../helpers/routing-factories.
  * supervisor's search result — through delivery; the curator and the supervisor are told the request was
  * cancelled; a reply to the family is refused; Redis keeps nothing by the person's chat.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-let redis: Redis;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-  redis = new Redis(bot.config.redisUrl);
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const WAIT = 15_000;
 const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
 const latest = (chatId: number, messageId: number) =>
   bot.emulator.messages(chatId).find((m) => m.message_id === messageId)!;
-
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
 
 /** A family of Олег's with a routed request, a supervisor of the district, and the family writing in. */
 async function familyInTouch(curatorName: string, supervisorName: string) {
@@ -56,7 +34,7 @@ async function familyInTouch(curatorName: string, supervisorName: string) {
     districtIds: [routed.district.id],
   });
   // The family chose «Написать куратору» about the request (the relay mode is what that button sets).
-  await createRelayModes({ redis, prefix: bot.config.redisPrefix }).set(
+  await createRelayModes({ redis: bot.redis, prefix: bot.config.redisPrefix }).set(
     routed.familyUser.id,
     { side: 'family', requestId: routed.request.id, familyId: routed.family.id },
     3600,
@@ -89,7 +67,7 @@ describe('«Удалить мои данные» in the staff chats', () => {
       .at(-1)!;
 
     const familyPress = bot.emulator.pressButtonByText(C, card.message_id, 'Карточка семьи');
-    await answerTo(familyPress.callback_query_id);
+    await bot.answerTo(familyPress.callback_query_id);
     const familyCard = await bot.emulator.waitForMessage(C, (m) => body(m).includes('Карточка семьи'), WAIT);
     bot.emulator.sendText(S, `/find ${request.number}`);
     const found = await bot.emulator.waitForMessage(S, (m) => body(m).includes('Мария Иванова'), WAIT);
@@ -153,14 +131,20 @@ describe('«Удалить мои данные» in the staff chats', () => {
     const gone = `Семья удалила свои данные, заявка № ${request.number} отменена. Действия по ней недоступны.`;
     expect(refused.text).toBe(gone);
     const take = bot.emulator.pressButton(C, reply.message_id!, `cur:${request.id}:family`);
-    expect((await answerTo(take.callback_query_id)).text).toBe(gone);
+    expect((await bot.answerTo(take.callback_query_id)).text).toBe(gone);
     expect(await bot.db.select().from(messages).where(eq(messages.familyId, row!.familyId))).toEqual(before);
 
     // Redis keeps nothing by the person's chat: no dialogue, no relay mode.
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${bot.config.redisPrefix}:*`, 'COUNT', 1000);
+      const [next, found] = await bot.redis.scan(
+        cursor,
+        'MATCH',
+        `${bot.config.redisPrefix}:*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');
@@ -169,7 +153,7 @@ describe('«Удалить мои данные» in the staff chats', () => {
     expect(keys.filter((key) => key.split(':').includes(String(familyUser.id)) && !rateCounter(key))).toEqual(
       [],
     );
-    expect(await redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(familyUser.id))).toBeNull();
+    expect(await bot.redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(familyUser.id))).toBeNull();
   }, 120_000);
 
   it('past 48 hours a photo cannot be deleted: its caption is replaced instead', async () => {
@@ -236,7 +220,7 @@ describe('«Удалить мои данные» in the staff chats', () => {
     await chat.press('Смирнова Ольга Алексеевна', 'В какой детский сад ребёнок ходит');
     await chat.say('Детский сад «Ромашка» на Садовой', 'В какой сад хотите перевести');
     const state = `${bot.config.redisPrefix}:dlg:${C}`;
-    expect(await redis.get(state)).not.toBeNull();
+    expect(await bot.redis.get(state)).not.toBeNull();
 
     // The mother starts the bot with that phone, joins her family, and deletes its data.
     const mother = bot.emulator.createUser({
@@ -255,8 +239,8 @@ describe('«Удалить мои данные» in the staff chats', () => {
     const slowly = 90_000;
     await bot.emulator.waitForMessage(C, (m) => body(m).includes('удалила свои данные через бота'), slowly);
     // The curator's dialogue about the family is gone from Redis: the next message starts nothing.
-    expect(await redis.get(state)).toBeNull();
-    expect(await redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(C))).toBeNull();
+    expect(await bot.redis.get(state)).toBeNull();
+    expect(await bot.redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(C))).toBeNull();
     // Everything typed and echoed in the intake is deleted through delivery; nothing left shows the family.
     const exchange = () =>
       bot.emulator

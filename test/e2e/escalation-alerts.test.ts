@@ -1,9 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { supervisorAlerts } from '../../src/db/schema/index.js';
-import { createLogger } from '../../src/logger.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode, type StaffMemberOptions } from '../helpers/routing-factories.js';
@@ -20,10 +18,11 @@ import {
  * and the crisis path's immediate alert. Real PostgreSQL and Redis, Telegram emulated, the roles as in
  * production.
  */
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const take = TAKE_WITHIN_SECONDS * 1000;
-let bot: BotUnderTest;
-const apps: RunningApp[] = [];
+const bot = useE2E({
+  env: { DEADLINE_POLICIES_FILE: writePolicyFile() },
+  pipeline: { reconcileIntervalMs: 2000 },
+});
 
 async function person(name: string, options: Partial<StaffMemberOptions>) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
@@ -40,17 +39,6 @@ async function familyOf(curatorId: number, districtId: number) {
   });
   return family;
 }
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator({ DEADLINE_POLICIES_FILE: writePolicyFile() });
-  apps.push(await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 2000 }));
-  apps.push(await startApp(bot.config, { role: 'worker', logger: silent }));
-});
-
-afterAll(async () => {
-  for (const app of apps.reverse()) await app.stop();
-  await bot?.stop();
-});
 
 describe('an urgent psychologist request', () => {
   it('alerts the district supervisors and the on-call curator at once, besides the card to the curator', async () => {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.js';
 import { spawnEntry } from '../helpers/spawn.js';
 
+// No harness: the service must refuse to start; it runs as a process that exits at once.
+
 describe('a bad deadline policy file', () => {
   it('stops the service at start with exit code 1, naming the variable and the key, no stack trace', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'patronazh-bad-policies-')), 'policies.json');

@@ -11,6 +11,8 @@ import {
 import { createFamilyWithMember, createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 import { createRequestWithPolicies } from './escalation-fixtures.js';
 
+// No harness: a race of database transactions; no emulator and no role is needed.
+
 /**
  * The digest rule is decided in PostgreSQL, so it holds when many workers (processes) alert one
  * supervisor at the same moment: here 20 transactions on separate connections race.

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { fireEscalation } from '../../src/features/deadlines/deadlines.usecases.js';
-import { createLogger } from '../../src/logger.js';
 import { escalationJobId } from '../../src/queue/jobs.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
-import { createStaffMember, districtByCode, type StaffMemberOptions } from '../helpers/routing-factories.js';
 import {
   createRequestWithPolicies,
   escalatedEvents,
@@ -25,34 +22,26 @@ import {
  * the relay and the workers run as in production, Telegram is the emulator, PostgreSQL and Redis are real.
  * The reminder comes at 6 s, the district alert at 12 s, the regional alert at 24 s.
  */
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const take = TAKE_WITHIN_SECONDS * 1000;
 const resolve = RESOLVE_WITHIN_SECONDS * 1000;
-let bot: BotUnderTest;
-const apps: RunningApp[] = [];
-let staff: Awaited<ReturnType<typeof createStaff>>;
-
-async function createStaff() {
-  const district = await districtByCode(bot.db, 'gryazi');
-  const person = async (name: string, options: Partial<StaffMemberOptions>) => {
-    const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-    const member = await createStaffMember(bot.db, { telegramId: user.id, fullName: name, ...options });
-    return { chat: user.id, id: member.id };
-  };
-  return {
-    district,
-    curator: await person('Анна Куратор', { districtIds: [district.id] }),
-    districtSupervisor: await person('Ольга Районная', { role: 'supervisor', districtIds: [district.id] }),
-    regionalSupervisor: await person('Ирина Областная', { role: 'supervisor', regional: true }),
-  };
-}
+const bot = useE2E({
+  env: { DEADLINE_POLICIES_FILE: writePolicyFile() },
+  pipeline: { reconcileIntervalMs: 2000 },
+  seed: {
+    staff: {
+      curator: { name: 'Анна Куратор', districts: ['gryazi'] },
+      districtSupervisor: { name: 'Ольга Районная', role: 'supervisor', districts: ['gryazi'] },
+      regionalSupervisor: { name: 'Ирина Областная', role: 'supervisor', regional: true },
+    },
+  },
+});
 
 async function newRequest(category: 'nanny' | 'legal' = 'nanny') {
   const familyUser = bot.emulator.createUser({ first_name: 'Мария', language_code: 'ru' });
   const { family } = await createRegisteredFamily(bot.db, {
     telegramId: familyUser.id,
-    curatorId: staff.curator.id,
-    districtId: staff.district.id,
+    curatorId: bot.seeded.staff.curator.id,
+    districtId: bot.seeded.staff.curator.districts[0]!.id,
   });
   const request = await createRequestWithPolicies(bot.db, { familyId: family.id, category });
   return request;
@@ -65,32 +54,20 @@ const waitFor = (chat: number, number: number, text: string, timeoutMs: number) 
     timeoutMs,
   );
 
-beforeAll(async () => {
-  bot = await startBotWithEmulator({ DEADLINE_POLICIES_FILE: writePolicyFile() });
-  apps.push(await startApp(bot.config, { role: 'relay', logger: silent, reconcileIntervalMs: 2000 }));
-  apps.push(await startApp(bot.config, { role: 'worker', logger: silent }));
-  staff = await createStaff();
-});
-
-afterAll(async () => {
-  for (const app of apps.reverse()) await app.stop();
-  await bot?.stop();
-});
-
 describe('a request nobody takes', () => {
   it('brings the reminder, the district alert and the regional alert — each once, in order, on time', async () => {
     const request = await newRequest();
     const created = request.createdAt.getTime();
 
-    const reminder = await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    const reminder = await waitFor(bot.seeded.staff.curator.chat, request.number, 'Напоминание', take * 3);
     const districtAlert = await waitFor(
-      staff.districtSupervisor.chat,
+      bot.seeded.staff.districtSupervisor.chat,
       request.number,
       'просрочена',
       take * 4,
     );
     const regionalAlert = await waitFor(
-      staff.regionalSupervisor.chat,
+      bot.seeded.staff.regionalSupervisor.chat,
       request.number,
       'просрочена',
       take * 6,
@@ -142,26 +119,30 @@ describe('a request nobody takes', () => {
       'the take clock finished',
     );
     expect(
-      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+      messagesAbout(bot.emulator, bot.seeded.staff.curator.chat, request.number).filter((m) =>
         m.text?.includes('Напоминание'),
       ),
     ).toHaveLength(1);
-    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toHaveLength(1);
-    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toHaveLength(1);
+    expect(
+      messagesAbout(bot.emulator, bot.seeded.staff.districtSupervisor.chat, request.number),
+    ).toHaveLength(1);
+    expect(
+      messagesAbout(bot.emulator, bot.seeded.staff.regionalSupervisor.chat, request.number),
+    ).toHaveLength(1);
   }, 90_000);
 });
 
 describe('taking the request in time', () => {
   it('cancels the alerts still pending: no supervisor hears of it', async () => {
     const request = await newRequest();
-    const card = await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
-    await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    const card = await waitFor(bot.seeded.staff.curator.chat, request.number, 'Новая заявка', take);
+    await waitFor(bot.seeded.staff.curator.chat, request.number, 'Напоминание', take * 3);
     // The district alert is the pending timer now.
     expect(await pendingTimers(request.id)).toEqual([
       escalationJobId({ requestId: request.id, clock: 'take', level: 'district' }),
     ]);
 
-    bot.emulator.pressButtonByText(staff.curator.chat, card.message_id, 'Взять в работу');
+    bot.emulator.pressButtonByText(bot.seeded.staff.curator.chat, card.message_id, 'Взять в работу');
     await eventually(
       async () => {
         const timers = await pendingTimers(request.id);
@@ -186,8 +167,8 @@ describe('taking the request in time', () => {
       take * 3,
       'twice the deadline and a margin',
     );
-    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toEqual([]);
-    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toEqual([]);
+    expect(messagesAbout(bot.emulator, bot.seeded.staff.districtSupervisor.chat, request.number)).toEqual([]);
+    expect(messagesAbout(bot.emulator, bot.seeded.staff.regionalSupervisor.chat, request.number)).toEqual([]);
     expect((await firedSteps(bot.db, request.id)).map((s) => s.level)).toEqual(['reminder']);
   }, 90_000);
 });
@@ -195,23 +176,27 @@ describe('taking the request in time', () => {
 describe('Redis wiped between the reminder and the deadline', () => {
   it('still brings the district alert, once', async () => {
     const request = await newRequest();
-    await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 3);
+    await waitFor(bot.seeded.staff.curator.chat, request.number, 'Напоминание', take * 3);
     // Every key of this deployment's prefix, as FLUSHALL would: the timers are gone.
     expect(await wipeRedisPrefix(bot.config.redisUrl, bot.config.redisPrefix)).toBeGreaterThan(0);
 
     const districtAlert = await waitFor(
-      staff.districtSupervisor.chat,
+      bot.seeded.staff.districtSupervisor.chat,
       request.number,
       'просрочена',
       take * 4,
     );
     expect(districtAlert.text).toContain('Её не взяли в работу');
-    await waitFor(staff.regionalSupervisor.chat, request.number, 'просрочена вдвое', take * 6);
+    await waitFor(bot.seeded.staff.regionalSupervisor.chat, request.number, 'просрочена вдвое', take * 6);
 
-    expect(messagesAbout(bot.emulator, staff.districtSupervisor.chat, request.number)).toHaveLength(1);
-    expect(messagesAbout(bot.emulator, staff.regionalSupervisor.chat, request.number)).toHaveLength(1);
     expect(
-      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+      messagesAbout(bot.emulator, bot.seeded.staff.districtSupervisor.chat, request.number),
+    ).toHaveLength(1);
+    expect(
+      messagesAbout(bot.emulator, bot.seeded.staff.regionalSupervisor.chat, request.number),
+    ).toHaveLength(1);
+    expect(
+      messagesAbout(bot.emulator, bot.seeded.staff.curator.chat, request.number).filter((m) =>
         m.text?.includes('Напоминание'),
       ),
     ).toHaveLength(1);
@@ -226,18 +211,28 @@ describe('Redis wiped between the reminder and the deadline', () => {
 describe('a request taken at once but not resolved', () => {
   it('brings the resolve ladder: the reminder to the curator, then the district alert', async () => {
     const request = await newRequest('legal');
-    const card = await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
-    bot.emulator.pressButtonByText(staff.curator.chat, card.message_id, 'Взять в работу');
+    const card = await waitFor(bot.seeded.staff.curator.chat, request.number, 'Новая заявка', take);
+    bot.emulator.pressButtonByText(bot.seeded.staff.curator.chat, card.message_id, 'Взять в работу');
     await eventually(
       async () => (await pendingTimers(request.id)).some((id) => id.includes('-resolve-reminder')),
       take,
       'the resolve clock scheduled at take',
     );
 
-    const reminder = await waitFor(staff.curator.chat, request.number, 'нужно решить', resolve * 2);
+    const reminder = await waitFor(
+      bot.seeded.staff.curator.chat,
+      request.number,
+      'нужно решить',
+      resolve * 2,
+    );
     expect(reminder.text).toContain('Юридическая помощь, Грязинский');
     expect(reminder.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toContain('Решена');
-    const alert = await waitFor(staff.districtSupervisor.chat, request.number, 'Её не решили', resolve * 3);
+    const alert = await waitFor(
+      bot.seeded.staff.districtSupervisor.chat,
+      request.number,
+      'Её не решили',
+      resolve * 3,
+    );
     expect(alert.text).toContain('Куратор: Анна Куратор');
 
     const fired = await firedSteps(bot.db, request.id);
@@ -257,19 +252,19 @@ describe('a request taken at once but not resolved', () => {
 describe('a timer lost without a wipe (its job deleted, the rest of Redis intact)', () => {
   it('is re-created by the sweep and the reminder comes, late, once', async () => {
     const request = await newRequest();
-    await waitFor(staff.curator.chat, request.number, 'Новая заявка', take);
+    await waitFor(bot.seeded.staff.curator.chat, request.number, 'Новая заявка', take);
     const reminderJob = escalationJobId({ requestId: request.id, clock: 'take', level: 'reminder' });
     await eventually(async () => (await pendingTimers(request.id)).includes(reminderJob), take, 'the timer');
     await withDeadlinesQueue(bot.config, (queue) => queue.remove(reminderJob));
     expect(await pendingTimers(request.id)).toEqual([]);
 
-    const reminder = await waitFor(staff.curator.chat, request.number, 'Напоминание', take * 4);
+    const reminder = await waitFor(bot.seeded.staff.curator.chat, request.number, 'Напоминание', take * 4);
     expect(reminder.text).toContain('ждёт, чтобы её взяли в работу');
     const [fired] = await firedSteps(bot.db, request.id);
     // Late (the sweep waits until a timer is 5 s overdue), but there.
     expect(fired!.firedAt.getTime()).toBeGreaterThan(request.createdAt.getTime() + take / 2 + 4000);
     expect(
-      messagesAbout(bot.emulator, staff.curator.chat, request.number).filter((m) =>
+      messagesAbout(bot.emulator, bot.seeded.staff.curator.chat, request.number).filter((m) =>
         m.text?.includes('Напоминание'),
       ),
     ).toHaveLength(1);

@@ -4,6 +4,8 @@ import { createLogger } from '../../src/logger.js';
 import { testConfig } from '../helpers/env.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
+// Not on useE2E: each test starts a worker alone through proxies of its own and reads /healthz; no emulator is needed.
+
 const silent = createLogger({ level: 'silent' });
 
 function through(url: string, proxyPort: number): string {

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { families, familyMembers, requests, servicemen } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 
 /**
@@ -10,15 +10,9 @@ import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
  * controls, bidi overrides and zero-width characters never reach the passport or a curator's card, and a
  * place or a request written in emoji alone gets a kind hint instead of being taken.
  */
-let bot: BotUnderTest;
-let curatorId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-});
-afterAll(async () => {
-  await bot?.stop();
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
 
 describe('a passport typed with hidden characters', () => {
@@ -63,7 +57,10 @@ describe('emoji where a place or a request is expected', () => {
 
   it('a request «Другое» of emoji gets the hint; nothing is saved until it is written in words', async () => {
     const user = bot.emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-    const { family } = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: user.id,
+      curatorId: bot.seeded.staff.anna.id,
+    });
     const chat = familyChat(bot.emulator, user.id);
     await chat.say('/menu', 'Главное меню');
     bot.emulator.pressReplyButton(user.id, 'Нужна помощь');

@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requests } from '../../src/db/schema/index.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { eventually } from '../helpers/pipeline.js';
 import { body, delivered, takenRequest, WAIT } from './relay-fixtures.js';
 
 /**
@@ -13,33 +12,8 @@ import { body, delivered, takenRequest, WAIT } from './relay-fixtures.js';
  * test cuts). Nothing is lost: the messages wait in Redis and reach the curator once, in order, when the
  * database is back; the family is told once that answers are delayed, and never reads an error.
  */
-let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-// postgres.js reports a failed reconnect to the cut proxy as an unhandled rejection (main.ts logs those).
-const unexpected: unknown[] = [];
-const onRejection = (error: unknown) => {
-  if ((error as { code?: string }).code !== 'ECONNREFUSED') unexpected.push(error);
-};
-
-beforeAll(async () => {
-  process.on('unhandledRejection', onRejection);
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-  const proxied = new URL(process.env.DATABASE_URL!);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(proxy.port);
-  bot = await startBotWithEmulator({ DATABASE_URL: proxied.toString() });
-  // Routing and delivery reach PostgreSQL directly: only the bot loses it.
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await proxy?.restore().catch(() => undefined);
-  await pipeline?.stop();
-  await bot?.stop();
-  await proxy?.close();
-  process.off('unhandledRejection', onRejection);
-});
+// The bot reaches PostgreSQL through a proxy the test cuts; routing and delivery reach it directly.
+const bot = useE2E({ outage: { postgres: 'bot' } });
 
 describe('a family writing while PostgreSQL is away', () => {
   it('reaches the curator once and in order when the database is back', async () => {
@@ -50,7 +24,7 @@ describe('a family writing while PostgreSQL is away', () => {
     const curatorSide = bot.emulator.messages(C, { from: 'bot' }).length;
     const familySide = bot.emulator.messages(F, { from: 'bot' }).length;
 
-    await proxy.cut();
+    await bot.outage.postgres!.cut();
     const words = ['раз', 'два', 'три', 'четыре'];
     for (const word of words) bot.emulator.sendText(F, `Семья: ${word}`, { replyTo: asked.message_id });
     const notice = await toFamily('с задержкой');
@@ -58,7 +32,7 @@ describe('a family writing while PostgreSQL is away', () => {
       'Сейчас отвечаем с задержкой. Ваше сообщение получено, повторять его не нужно: мы обработаем его, как только сможем.',
     );
 
-    await proxy.restore();
+    await bot.outage.postgres!.restore();
     // A message written after the database is back comes after the four kept ones.
     bot.emulator.sendText(F, 'Семья: пять', { replyTo: asked.message_id });
     const copies = () =>
@@ -78,7 +52,7 @@ describe('a family writing while PostgreSQL is away', () => {
     const toTheFamily = bot.emulator.messages(F, { from: 'bot' }).slice(familySide).map(body);
     expect(toTheFamily.filter((text) => text.includes('с задержкой'))).toHaveLength(1);
     expect(toTheFamily.join('\n')).not.toContain('Что-то пошло не так');
-    expect(unexpected).toEqual([]);
+    expect(bot.outage.unexpectedRejections).toEqual([]);
   });
 
   it('a dialogue answer given while the database is away is taken when it is back: the request is sent', async () => {
@@ -94,10 +68,10 @@ describe('a family writing while PostgreSQL is away', () => {
     await chat.press('Пропустить', 'документы или фото');
     await chat.press('Пропустить', 'Всё верно?');
 
-    await proxy.cut();
+    await bot.outage.postgres!.cut();
     // The last tap of the dialogue meets the outage: the person is told of the delay, not of an error.
     await chat.press('✅ Отправить куратору', 'с задержкой');
-    await proxy.restore();
+    await bot.outage.postgres!.restore();
     const accepted = await chat.next('принята');
     expect(body(accepted)).toMatch(/Заявка № \d+ принята/);
     const sent = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { messages } from '../../src/db/schema/index.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import type { E2EWorld } from '../helpers/e2e.js';
+import { type E2EWorld, settledOf } from '../helpers/e2e.js';
 import { TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
 import { type OwnPostgres, startOwnPostgres } from '../helpers/own-postgres.js';
 import { eventually } from '../helpers/pipeline.js';
@@ -14,6 +14,8 @@ import { freePort } from '../helpers/ports.js';
 import { seedWorld } from '../helpers/seed.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 import { body, takenRequest } from './relay-fixtures.js';
+
+// Not on useE2E: --role=all runs as a process on a PostgreSQL cluster and a Redis server of this test's own, which it stops.
 
 /**
  * Long polling, the whole service (`--role=all`) on a PostgreSQL cluster and a Redis server of this test's
@@ -113,8 +115,17 @@ describe('long polling while PostgreSQL and Redis are both away', () => {
       .catch(() => undefined);
     expect(copy ? body(copy) : 'nothing reached the curator').toContain('завтра после обеда');
 
-    // Once: one copy at the curator, one row in PostgreSQL; and the family never read an error.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Once: one copy at the curator, one row in PostgreSQL; and the family never read an error. Read once
+    // the service has nothing left to do (no update held or in hand, nothing pending to send).
+    const stores = new Redis({ port: redisPort });
+    try {
+      await settledOf(
+        { db: database.db, emulator, redis: stores, prefix: 'patronazh_polling_test', bot: true },
+        60_000,
+      );
+    } finally {
+      stores.disconnect();
+    }
     const copies = emulator
       .messages(C, { from: 'bot' })
       .filter((m) => body(m).includes('завтра после обеда'));

@@ -1,18 +1,15 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../src/app.js';
-import { createDb } from '../../src/db/client.js';
+import { describe, expect, it } from 'vitest';
 import { familyMembers } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/logger.js';
-import { createEmulator } from '../../src/sandbox/emulator.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from '../helpers/env.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { TEST_BOT_TOKEN } from '../helpers/env.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
  * No personal data in any log line on any path (SPEC §8, 152-ФЗ), with the failures that used to print
@@ -53,15 +50,8 @@ const logger = createLogger({
     },
   }),
 });
-const emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
-let postgresProxy: Awaited<ReturnType<typeof startTcpProxy>>;
-let telegram: Server;
 /** Chats whose sendMessage Telegram refuses with a 400 that repeats the text, as a parse error does. */
 const refusedChats = new Set<number>();
-const apps: RunningApp[] = [];
-const direct = createDb(process.env.DATABASE_URL!, { max: 2 });
-let curatorChat: number;
-let curatorId: number;
 
 /** Telegram in front of the emulator: passes everything, except sends to a refused chat. */
 async function startRefusingTelegram(target: string) {
@@ -101,34 +91,25 @@ async function startRefusingTelegram(target: string) {
   return server;
 }
 
-beforeAll(async () => {
-  await emulator.start();
-  telegram = await startRefusingTelegram(emulator.url);
-  postgresProxy = await startTcpProxy({
-    host: '127.0.0.1',
-    port: Number(new URL(process.env.DATABASE_URL!).port),
-  });
-  const databaseUrl = new URL(process.env.DATABASE_URL!);
-  databaseUrl.port = String(postgresProxy.port);
-  const config = testConfig({
-    DATABASE_URL: databaseUrl.toString(),
-    REDIS_PREFIX: freshRedisPrefix(),
-    TELEGRAM_API_ROOT: `http://127.0.0.1:${(telegram.address() as AddressInfo).port}`,
-  });
-  for (const role of ['bot', 'relay', 'worker'] as const) apps.push(await startApp(config, { role, logger }));
-  const curator = emulator.createUser({ first_name: 'Анна', language_code: 'ru' });
-  curatorChat = curator.id;
-  curatorId = (await createCuratorInDistrict(direct.db, { fullName: 'Анна Петрова', telegramId: curator.id }))
-    .id;
-}, 120_000);
-
-afterAll(async () => {
-  await postgresProxy?.restore();
-  for (const app of apps.reverse()) await app.stop();
-  await postgresProxy?.close();
-  await new Promise((resolve) => telegram?.close(resolve));
-  await emulator.stop();
-  await direct.sql.end({ timeout: 5 });
+// Every role in this process with the debug logger, reaching PostgreSQL through a proxy the test cuts and
+// Telegram through the refusing one; failures are what the test provokes.
+const bot = useE2E({
+  limits: false,
+  logger,
+  outage: { postgres: 'all' },
+  via: async (emulatorUrl) => {
+    const telegram = await startRefusingTelegram(emulatorUrl);
+    return {
+      url: `http://127.0.0.1:${(telegram.address() as AddressInfo).port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          telegram.close(() => resolve());
+          telegram.closeAllConnections();
+        }),
+    };
+  },
+  allowFailureReplies: true,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
 
 const errLines = () =>
@@ -142,12 +123,12 @@ const errLines = () =>
 
 describe('logs when things fail', () => {
   it('a constraint violation in the passport save: the failure is logged with its constraint, not the row', async () => {
-    const user = emulator.createUser({
+    const user = bot.emulator.createUser({
       first_name: 'Елизавета',
       last_name: 'Скворцова',
       language_code: 'ru',
     });
-    const chat = familyChat(emulator, user.id, 30_000);
+    const chat = familyChat(bot.emulator, user.id, 30_000);
     await registerThroughBot(chat, family.phone, {
       applicant: family.name,
       serviceman: family.serviceman,
@@ -157,12 +138,15 @@ describe('logs when things fail', () => {
     });
     // An erased account under the same Telegram id (erasure keeps the row): the save's member insert
     // breaks the unique index, and drizzle's error carries the insert's parameters — name, phone.
-    const { family: other } = await createRegisteredFamily(direct.db, { telegramId: 1, curatorId });
-    await direct.db
+    const { family: other } = await createRegisteredFamily(bot.db, {
+      telegramId: 1,
+      curatorId: bot.seeded.staff.anna.id,
+    });
+    await bot.db
       .update(familyMembers)
       .set({ telegramId: user.id, erasedAt: new Date() })
       .where(eq(familyMembers.familyId, other.id));
-    emulator.pressButtonByText(user.id, undefined, 'Всё верно, сохранить');
+    bot.emulator.pressButtonByText(user.id, undefined, 'Всё верно, сохранить');
     const failure = await eventually(
       async () => errLines().find((line) => line.msg === 'update handling failed'),
       60_000,
@@ -177,18 +161,18 @@ describe('logs when things fail', () => {
 
   it('a Bot API 400 whose description echoes the card, then PostgreSQL cut while a request is sent', async () => {
     // Every card to the curator is refused with a description repeating its text.
-    refusedChats.add(curatorChat);
-    const user = emulator.createUser({ first_name: 'Елизавета', language_code: 'ru' });
-    await createRegisteredFamily(direct.db, {
+    refusedChats.add(bot.seeded.staff.anna.chat);
+    const user = bot.emulator.createUser({ first_name: 'Елизавета', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
       telegramId: user.id,
-      curatorId,
+      curatorId: bot.seeded.staff.anna.id,
       memberName: family.name,
       address: family.address,
     });
-    const chat = familyChat(emulator, user.id, 60_000);
+    const chat = familyChat(bot.emulator, user.id, 60_000);
     const walkToSummary = async () => {
       await chat.say('/menu', 'Главное меню');
-      emulator.pressReplyButton(user.id, 'Нужна помощь');
+      bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
       await chat.next('С чем нужна помощь');
       await chat.press('Другое', 'своими словами');
       await chat.say(family.request, 'добавить для куратора');
@@ -206,8 +190,8 @@ describe('logs when things fail', () => {
 
     await walkToSummary();
     const before = lines.length;
-    await postgresProxy.cut();
-    emulator.pressButtonByText(user.id, undefined, '✅ Отправить куратору');
+    await bot.outage.postgres!.cut();
+    bot.emulator.pressButtonByText(user.id, undefined, '✅ Отправить куратору');
     // The outage as the service meets it: failed queries (the relay's, the reconciler's, the save's).
     await eventually(
       async () =>
@@ -217,12 +201,12 @@ describe('logs when things fail', () => {
       60_000,
       'a failed query during the outage',
     );
-    await postgresProxy.restore();
+    await bot.outage.postgres!.restore();
   }, 240_000);
 
   it('a constraint violation outside a dialogue keeps the class, SQL state and constraint', async () => {
-    const [member] = await direct.db.select().from(familyMembers).limit(1);
-    const violation = await direct.db
+    const [member] = await bot.db.select().from(familyMembers).limit(1);
+    const violation = await bot.db
       .insert(familyMembers)
       .values({
         familyId: member!.familyId,

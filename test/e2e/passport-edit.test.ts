@@ -16,6 +16,26 @@ async function registeredPerson(name: string, phone: string) {
 }
 
 describe('Социальный паспорт', () => {
+  it('records work: «Ищу работу» makes the employment measure due in «Меры поддержки»', async () => {
+    const { chat, member } = await registeredPerson('Вера', '+79006660009');
+    const view = await chat.say('Социальный паспорт', 'Социальный паспорт вашей семьи');
+    expect(view.text).toContain('Работа: не указано');
+    await chat.next('можно что-то изменить');
+    await chat.press('Работа', 'Вы сейчас работаете?');
+    await chat.press('Ищу работу', 'Сохранили');
+    await chat.next('Что-нибудь ещё?');
+    await chat.press('Закрыть', 'Главное меню');
+    const [family] = await bot.db.select().from(families).where(eq(families.id, member.familyId));
+    expect(family!.employment).toBe('unemployed');
+    const again = await chat.say('Социальный паспорт', 'Социальный паспорт вашей семьи');
+    expect(again.text).toContain('Работа: ищет работу');
+    await chat.next('можно что-то изменить');
+    await chat.press('Закрыть', 'Главное меню');
+    const due = await chat.say('Меры поддержки', 'Вам положено:');
+    const dueList = (due.text ?? '').split('Вам положено:')[1]!.split('Другие меры')[0];
+    expect(dueList).toContain('Обучение в центре занятости');
+  });
+
   it('shows the passport, changes the address, adds a child skipped at registration and removes one', async () => {
     const { chat, member } = await registeredPerson('Дарья', '+79006660001');
     const view = await chat.say('Социальный паспорт', 'Социальный паспорт вашей семьи');

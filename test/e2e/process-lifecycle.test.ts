@@ -7,6 +7,8 @@ import { eventually } from '../helpers/pipeline.js';
 import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
+// Not on useE2E: it is about processes ending (signals, a parent gone), so the service runs as processes on purpose.
+
 /**
  * Processes end when told, and when the one that started them is gone (issue 12 §7). The service runs as
  * `node --import tsx src/main.ts` (no tsx launcher in between), each in a process group of its own.
@@ -164,13 +166,13 @@ describe.each(['all', 'bot'] as const)('a signal while --role=%s is still starti
       }
       await postgres.close();
     });
-    // Start-up is under way: the supervisor has started its three roles (each waits for PostgreSQL), or the
-    // role has asked PostgreSQL for its migrations.
+    // Start-up is under way: the supervisor has started its four roles (bot, relay, worker, web; the first
+    // three at least wait for PostgreSQL), or the role has asked PostgreSQL for its migrations.
     const roles = await eventually(
       async () => {
         if (role === 'bot') return postgres.accepted() > 0 ? [] : undefined;
         const children = childrenOf(pid);
-        return children.length === 3 && postgres.accepted() >= 3 ? children : undefined;
+        return children.length === 4 && postgres.accepted() >= 3 ? children : undefined;
       },
       60_000,
       'start-up to reach PostgreSQL',

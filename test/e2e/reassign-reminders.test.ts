@@ -1,7 +1,5 @@
-import { Queue } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifications, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
 import { takeRequest } from '../../src/features/curator/curator.usecases.js';
 import {
@@ -10,11 +8,9 @@ import {
 } from '../../src/features/deadlines/deadlines.usecases.js';
 import { withdrawnReason } from '../../src/features/delivery/notifications.repository.js';
 import { reassignRequest } from '../../src/features/supervision/supervision.usecases.js';
-import { deliveryJob } from '../../src/queue/jobs.js';
-import { queueNames } from '../../src/queue/names.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
+import { eventually } from '../helpers/pipeline.js';
 import { routedRequest } from '../helpers/routed-request.js';
 import { createStaffMember } from '../helpers/routing-factories.js';
 
@@ -25,23 +21,7 @@ import { createStaffMember } from '../helpers/routing-factories.js';
  * the move goes to the new curator, on the resolve clock too (the curator the request was taken from is no
  * longer its curator).
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-let connection: Redis;
-let deliveryQueue: Queue;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-  connection = new Redis(bot.config.redisUrl);
-  deliveryQueue = new Queue(queueNames.delivery, { connection, prefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await deliveryQueue?.close();
-  connection?.disconnect();
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 const WAIT = 15_000;
 const buttonsOf = (message: StoredMessage) =>
@@ -50,14 +30,6 @@ const reminderIn = (chatId: number, number: number) =>
   bot.emulator
     .messages(chatId, { from: 'bot' })
     .filter((m) => (m.text ?? '').includes('Напоминание') && (m.text ?? '').includes(`№ ${number}`));
-
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
 
 /** A routed request of `curatorName`, a colleague in the same district and their supervisor. */
 async function requestWithColleague(curatorName: string, colleagueName: string) {
@@ -128,7 +100,7 @@ describe('reminders after a reassignment', () => {
     const [reminderId] = await fireReminder(request.id, 'take');
     const cardEdited = bot.emulator.waitForEdit(curatorUser.id, oldCard.message_id, WAIT);
     await reassign();
-    await deliveryQueue.addBulk([deliveryJob(reminderId!)]);
+    await bot.lanes.add([reminderId!]);
 
     // Олег reads it on his card, edited; not a second time in a message of its own.
     expect((await cardEdited).text).toContain(
@@ -164,7 +136,7 @@ describe('reminders after a reassignment', () => {
       'Зоя Кузнецова',
     );
     const [reminderId] = await fireReminder(request.id, 'take');
-    await deliveryQueue.addBulk([deliveryJob(reminderId!)]);
+    await bot.lanes.add([reminderId!]);
     const reminder = await bot.emulator.waitForMessage(
       curatorUser.id,
       (m) => (m.text ?? '').includes('Напоминание'),
@@ -186,7 +158,7 @@ describe('reminders after a reassignment', () => {
 
     // Пётр presses the «Взять в работу» he remembers under the reminder (the button as the bot wrote it).
     const press = bot.emulator.pressButton(curatorUser.id, reminder.message_id, `cur:${request.id}:take`);
-    expect((await answerTo(press.callback_query_id)).text).toBe(
+    expect((await bot.answerTo(press.callback_query_id)).text).toBe(
       `Заявкой № ${request.number} теперь занимается куратор Зоя Кузнецова, у вас она больше не в работе. Если это ошибка, напишите руководителю.`,
     );
     const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
@@ -212,7 +184,7 @@ describe('reminders after a reassignment', () => {
       WAIT,
     );
     const take = bot.emulator.pressButtonByText(colleagueUser.id, card.message_id, 'Взять в работу');
-    expect((await answerTo(take.callback_query_id)).text).toContain('Заявка ваша');
+    expect((await bot.answerTo(take.callback_query_id)).text).toContain('Заявка ваша');
   }, 60_000);
 
   it('the resolve reminder of a request in work goes to the curator it was reassigned to', async () => {
@@ -225,7 +197,7 @@ describe('reminders after a reassignment', () => {
     ).toBe(true);
     await reassign();
     const ids = await fireReminder(request.id, 'resolve');
-    await deliveryQueue.addBulk(ids.map(deliveryJob));
+    await bot.lanes.add(ids);
 
     const reminder = await bot.emulator.waitForMessage(
       colleagueUser.id,

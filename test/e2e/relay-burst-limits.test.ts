@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from '../helpers/e2e.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
-import { startDeliveryPipeline } from '../helpers/pipeline.js';
 
 /**
  * The issue's scenario (12 §1): 200 families write to their curators at once, under Telegram's limits.
@@ -14,17 +13,7 @@ const FAMILIES = 200;
 const CURATORS = 20;
 const WAIT = 90_000;
 
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 describe('200 families writing to their curators at once', () => {
   it('answers every family first and delivers every message, with (almost) no 429', async () => {

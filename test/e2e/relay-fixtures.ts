@@ -8,7 +8,12 @@ import { routedRequest } from '../helpers/routed-request.js';
 
 /** Shared steps of the relay tests (test/e2e/relay-*.test.ts). */
 
-export const WAIT = 15_000;
+/**
+ * How long a relay test waits for a copy before it calls it lost. Each chat takes about one message a second
+ * (Telegram's pace, enforced by the emulator), so six copies to one chat need 6 s quiet; CI machines with two
+ * cores run several test files at once, hence the margin.
+ */
+export const WAIT = 30_000;
 export const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
 export const buttonsOf = (m: StoredMessage) =>
   m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];

@@ -3,6 +3,8 @@ import { createEmulator } from '../../src/sandbox/emulator.js';
 import { createTelegramSender } from '../../src/telegram/telegram-sender.js';
 import { TEST_BOT_TOKEN, TEST_BOT_USERNAME } from '../helpers/env.js';
 
+// No harness: the sender alone against the emulator; no role runs.
+
 /**
  * The sender's copies against the emulator: a copy whose original its sender deleted meanwhile goes out
  * by file id with the same heading, rather than being lost.

@@ -372,7 +372,8 @@ describe('the same request wherever staff open it', () => {
       const answer = await press(observer.user.id, hello.message_id!, data);
       expect(answer.text).toBeTruthy();
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Whatever those presses made the bot send has been sent.
+    await bot.settled();
     const observerChat = bot.emulator.messages(observer.user.id, { from: 'bot' }).map(textOf).join('\n');
     for (const secret of ['Работала бухгалтером', 'Ищу удалённую', 'Муж мобилизован', 'Наталья']) {
       expect(observerChat).not.toContain(secret);

@@ -1,22 +1,16 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachments, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { deadlinesFor } from '../../src/deadline-policies.js';
 import { detailsSchemas } from '../../src/features/requests/requests.schemas.js';
 import { regionDate } from '../../src/time.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
 
-let bot: BotUnderTest;
-let curatorId: number;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-});
-afterAll(async () => {
-  await bot?.stop();
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
 });
 
 /** A registered family (passport with two children and a grandmother) that has the main menu on screen. */
@@ -24,7 +18,7 @@ async function registeredFamily(name: string, household = true) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
   const family = await createRegisteredFamily(bot.db, {
     telegramId: user.id,
-    curatorId,
+    curatorId: bot.seeded.staff.anna.id,
     children: household
       ? [{ fullName: 'Оля Иванова', institution: 'kindergarten' }, { fullName: 'Петя Иванов' }]
       : [],
@@ -190,7 +184,7 @@ describe('a registered family makes one request of every category', () => {
       expect(request).toMatchObject({
         status: 'new',
         priority: 'normal',
-        curatorId,
+        curatorId: bot.seeded.staff.anna.id,
         memberId: expect.any(Number),
       });
       expect(request.takeDeadlineAt).toEqual(

@@ -1,29 +1,26 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages, requestEvents, requests } from '../../src/db/schema/index.js';
 import { ratingPrompt } from '../../src/features/requests/requests.keyboards.js';
 import { createRequest } from '../../src/features/requests/requests.usecases.js';
 import { createI18n } from '../../src/i18n.js';
 import type { CallbackAnswer, StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
+import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 
-let bot: BotUnderTest;
-let curatorId: number;
+const bot = useE2E({
+  pipeline: false,
+  seed: { staff: { anna: { name: 'Анна Петрова', districts: ['lipetsk-city'] } } },
+});
 let serial = 0;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  curatorId = (await createCuratorInDistrict(bot.db, { fullName: 'Анна Петрова' })).id;
-});
-afterAll(async () => {
-  await bot?.stop();
-});
 
 async function registeredFamily(name: string) {
   const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  const family = await createRegisteredFamily(bot.db, { telegramId: user.id, curatorId });
+  const family = await createRegisteredFamily(bot.db, {
+    telegramId: user.id,
+    curatorId: bot.seeded.staff.anna.id,
+  });
   const chat = familyChat(bot.emulator, user.id);
   await chat.say('/menu', 'Главное меню');
   return { user, chat, ...family };
@@ -91,14 +88,14 @@ describe('«Мои заявки»', () => {
       requestId: request.id,
       type: 'taken',
       actorKind: 'staff',
-      actorStaffId: curatorId,
+      actorStaffId: bot.seeded.staff.anna.id,
       createdAt: new Date('2026-03-10T09:05:00Z'),
     });
     await bot.db.insert(messages).values({
       requestId: request.id,
       familyId: family.family.id,
       direction: 'staff_to_family',
-      senderStaffId: curatorId,
+      senderStaffId: bot.seeded.staff.anna.id,
       kind: 'text',
       text: 'Здравствуйте! Завтра приедут волонтёры.',
       createdAt: new Date('2026-03-10T09:10:00Z'),
@@ -234,20 +231,6 @@ describe('another family’s request', () => {
         'Эта кнопка уже не действует. Ответьте, пожалуйста, на последний вопрос.',
       );
     }
-  });
-});
-
-describe('«Меры поддержки»', () => {
-  it('shows the catalogue, a measure, and starts the matching request dialogue', async () => {
-    const family = await registeredFamily('Алла');
-    bot.emulator.pressReplyButton(family.user.id, 'Меры поддержки');
-    const list = await family.chat.next('Меры поддержки для семей мобилизованных');
-    expect(list.text).toContain('Дети — Место в детском саду в первую очередь');
-    const measure = await pressInPlace(family.user.id, list, 'Помощь пожилым родственникам');
-    expect(measure.text).toContain('Как получить: напишите куратору через «Нужна помощь»');
-    expect(buttonsOf(measure)).toEqual(['Оформить заявку', '← Все меры поддержки']);
-    bot.emulator.pressButtonByText(family.user.id, measure.message_id, 'Оформить заявку');
-    await family.chat.next('Соцработник для пожилых родственников. Задам несколько коротких вопросов');
   });
 });
 

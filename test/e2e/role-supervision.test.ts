@@ -2,35 +2,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testEnv } from '../helpers/env.js';
+import type { Role } from '../../src/app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { freePort } from '../helpers/ports.js';
-import { type SpawnedProcess, spawnEntry } from '../helpers/spawn.js';
+import type { SpawnedProcess } from '../helpers/spawn.js';
 
 /** `--role=all` runs its roles as child processes and brings back the one that dies; a crash is logged. */
-let emulator: Emulator | undefined;
+const e2e = useE2E({ bot: false, pipeline: false, limits: false });
 let service: SpawnedProcess | undefined;
 afterEach(async () => {
   await service?.stop('SIGTERM');
-  await emulator?.stop();
   service = undefined;
-  emulator = undefined;
 });
 
-async function startService(args: string[], extra: Record<string, string> = {}) {
-  emulator = createEmulator({ token: TEST_BOT_TOKEN, botUsername: TEST_BOT_USERNAME });
-  await emulator.start();
+/** The service as a process of its own (each test's ends with the test). */
+async function startService(role: Role, extra: Record<string, string> = {}) {
   const port = await freePort();
-  service = spawnEntry(
-    'src/main.ts',
-    args,
-    testEnv({
-      TELEGRAM_API_ROOT: emulator.url,
-      REDIS_PREFIX: freshRedisPrefix(),
-      HTTP_PORT: String(port),
-      ...extra,
-    }),
-  );
+  service = e2e.spawnRole(role, { HTTP_PORT: String(port), ...extra });
   return { service, healthUrl: `http://127.0.0.1:${port}/healthz` };
 }
 
@@ -39,8 +27,8 @@ const roleStarted = (role: string) => (line: Record<string, unknown>) =>
 
 describe('--role=all', () => {
   it('starts a killed role again, and the others and /healthz stay up', async () => {
-    const { service, healthUrl } = await startService(['--role=all']);
-    // Four processes start (the supervisor and its three roles): slow on a loaded machine.
+    const { service, healthUrl } = await startService('all');
+    // Five processes start (the supervisor and its four roles): slow on a loaded machine.
     await service.waitForLog((line) => line.msg === 'started', 180_000);
     const worker = await service.waitForLog(roleStarted('worker'));
 
@@ -56,9 +44,9 @@ describe('--role=all', () => {
       checks: { postgres: 'ok', redis: 'ok', relay: 'ok', worker: 'ok', bot: 'ok' },
     });
     // The bot role was never touched: a person is answered.
-    const user = emulator!.createUser({ first_name: 'Ирина', language_code: 'ru' });
-    emulator!.sendText(user.id, '/start');
-    expect((await emulator!.waitForMessage(user.id)).text).toContain('Патронаж');
+    const user = e2e.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    e2e.emulator.sendText(user.id, '/start');
+    expect((await e2e.emulator.waitForMessage(user.id)).text).toContain('Патронаж');
     expect(
       service.logs().filter((line) => line.msg === 'role exited unexpectedly, restarting it'),
     ).toHaveLength(1);
@@ -71,7 +59,7 @@ describe('a crash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'patronazh-crash-'));
     const script = join(dir, 'crash.mjs');
     writeFileSync(script, "process.on('SIGUSR2', () => setImmediate(() => { throw new Error('boom'); }));\n");
-    const { service } = await startService(['--role=worker'], { NODE_OPTIONS: `--import=${script}` });
+    const { service } = await startService('worker', { NODE_OPTIONS: `--import=${script}` });
     const started = await service.waitForLog((line) => line.msg === 'started', 120_000);
     process.kill(Number(started.pid), 'SIGUSR2');
     const { code } = await service.exited;

@@ -1,3 +1,4 @@
+// Not on useE2E: the sandbox (emulator and bot together) runs as a process, driven through a real browser.
 /**
  * The sandbox page in a real browser (headless Chromium from npm): a person types and clicks in the chats
  * the way a newcomer would, and sees the bot answer live — the issue's whole acceptance flow, by clicking and
@@ -115,7 +116,7 @@ describe('the sandbox page in a browser', () => {
     await chip.click();
     const family = pane(page, RESOLVED_FAMILY);
     await family.waitFor({ state: 'visible', timeout: WAIT_MS });
-    // The chat is empty at first; a registered member gets the main menu with /start.
+    // The chat holds only «Как у вас дела?» at first; a registered member gets the main menu with /start.
     await sendText(family, '/start');
     await clickReplyButton(family, 'Мои заявки');
     await clickButton(family, '№ 1001 · Няня');
@@ -289,6 +290,20 @@ describe('the sandbox page in a browser', () => {
     },
     4 * ESCALATION_WAIT_MS,
   );
+
+  it("opens the supervisor's «Панель мониторинга» through the bot's real /web link", async () => {
+    const supervisor = pane(page, SUPERVISOR);
+    const opened = page.context().waitForEvent('page', { timeout: WAIT_MS });
+    await supervisor.getByRole('button', { name: 'Панель мониторинга' }).click();
+    const monitoring = await opened;
+    await monitoring.waitForURL(/\/web\/overview$/, { timeout: WAIT_MS });
+    // The two psychologist requests of the flow above are in the supervisor's district's figures.
+    await monitoring.locator('#per-day svg').first().waitFor({ timeout: WAIT_MS });
+    const created = Number(await monitoring.locator('[data-figure="created"] .value').textContent());
+    expect(created).toBeGreaterThanOrEqual(2);
+    await waitForBubble(supervisor, 'панель мониторинга');
+    await monitoring.close();
+  });
 
   it('starts over with fresh demo data on «Начать заново»', async () => {
     const family = pane(page, FAMILY);

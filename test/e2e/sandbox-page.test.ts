@@ -1,3 +1,4 @@
+// Not on useE2E: the test plays the bot itself through the Bot API against the emulator alone; no role runs.
 /**
  * The sandbox page against the emulator alone, with the test playing the bot through the Bot API: everything
  * a bot can do in a chat (formatting, buttons, keyboards, photos, documents, edits, deletions, button notices)

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
+import { sandboxPeople } from '../../src/sandbox/seed.js';
 import { EmulatorClient } from '../helpers/emulator-client.js';
+import { eventually } from '../helpers/pipeline.js';
 import { freePort } from '../helpers/ports.js';
 import { spawnEntry } from '../helpers/spawn.js';
+
+// Not on useE2E: the sandbox command runs as a process, as a newcomer starts it.
 
 const sandboxEnv = (overrides: Record<string, string>) => ({
   SANDBOX_DATABASE_URL: process.env.DATABASE_URL!,
@@ -43,6 +47,49 @@ describe('npm run sandbox', () => {
       expect(sandbox.stdout()).toContain(
         'reminds its curator after 1 min, alerts the supervisor after 2 min',
       );
+
+      // The check-in demo: Ольга has «Как у вас дела?»; «Позвоните мне» gives her curator a call task.
+      const olga = sandboxPeople.find((person) => person.role === 'family')!;
+      const anna = sandboxPeople.find((person) => person.role === 'curator')!;
+      const ask = await eventually(
+        async () => (await client.messages(olga.telegramId)).find((m) => m.text?.includes('Как у вас дела?')),
+        20_000,
+        'the sandbox check-in',
+      );
+      await client.pressButtonByText(olga.telegramId, ask.message_id, 'Позвоните мне');
+      await eventually(
+        async () =>
+          (await client.messages(anna.telegramId)).find((m) =>
+            m.text?.includes('Семья просит позвонить: Ольга'),
+          ),
+        20_000,
+        'the call task',
+      );
+
+      // The announcement demo: Елена sends one to all families of her districts; Ольга gets it.
+      const elena = sandboxPeople.find((person) => person.role === 'supervisor' && person.districtCodes)!;
+      const botSays = (userId: number, fragment: string) =>
+        eventually(
+          async () =>
+            (await client.messages(userId)).find((m) => m.from?.is_bot && m.text?.includes(fragment)),
+          20_000,
+          fragment,
+        );
+      const steps: Array<[string, string]> = [
+        ['/announce', 'Напишите текст объявления'],
+        ['Пробное объявление из песочницы.', 'фото или документ'],
+        ['Пропустить', 'кнопку «Хочу оформить»'],
+        ['Без кнопки', 'Кому отправить?'],
+        ['Всем моим районам', 'Отправить всем семьям'],
+        ['Всем семьям', 'Семьи, которые отключили объявления'],
+        ['✅ Отправить', 'Объявление принято'],
+      ];
+      for (const [index, [action, reply]] of steps.entries()) {
+        if (index < 2) await client.sendText(elena.telegramId, action);
+        else await client.pressButtonByText(elena.telegramId, undefined, action);
+        await botSays(elena.telegramId, reply);
+      }
+      await botSays(olga.telegramId, 'Пробное объявление из песочницы.');
     } finally {
       await sandbox.stop('SIGTERM');
     }

@@ -107,6 +107,7 @@ describe('withdrawal of consent', () => {
   it('erases the member and, when nobody else remains, the family’s personal data; /start starts over', async () => {
     const { user, chat, member } = await registeredPerson('Алла', '+79004440001');
     const familyId = member.familyId;
+    await bot.db.update(families).set({ employment: 'unemployed' }).where(eq(families.id, familyId));
     await chat.say('Настройки', 'Настройки');
     await chat.press('Удалить мои данные', 'Удалить ваши данные?');
     expect((await chat.press('Нет, оставить', 'ничего не удаляем')).text).toBeTruthy();
@@ -119,7 +120,7 @@ describe('withdrawal of consent', () => {
     expect(row).toMatchObject({ fullName: null, phone: null, telegramId: null, relationship: null });
     expect(row!.erasedAt).toBeInstanceOf(Date);
     const [family] = await bot.db.select().from(families).where(eq(families.id, familyId));
-    expect(family).toMatchObject({ address: null, locality: null });
+    expect(family).toMatchObject({ address: null, locality: null, employment: null });
     expect(family!.erasedAt).toBeInstanceOf(Date);
     expect(family!.districtId).toBeGreaterThan(0); // kept for anonymous statistics
     const [serviceman] = await bot.db.select().from(servicemen).where(eq(servicemen.familyId, familyId));

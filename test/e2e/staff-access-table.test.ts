@@ -1,10 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, messages, outbox, requestEvents, requests, staff } from '../../src/db/schema/index.js';
 import { changeStatus, takeRequest } from '../../src/features/curator/curator.usecases.js';
 import { reassignRequest } from '../../src/features/supervision/supervision.usecases.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
-import { eventually, startDeliveryPipeline } from '../helpers/pipeline.js';
+import { useE2E } from '../helpers/e2e.js';
 import { routedRequest } from '../helpers/routed-request.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
@@ -13,17 +12,7 @@ import { createStaffMember, districtByCode } from '../helpers/routing-factories.
  * PostgreSQL and answers with a notice that says why. The buttons are pressed as they sit under old cards,
  * reminders and alerts (callback data as the bot wrote it), through the emulator.
  */
-let bot: BotUnderTest;
-let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>>;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-  pipeline = await startDeliveryPipeline({ apiRoot: bot.emulator.url, redisPrefix: bot.config.redisPrefix });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await bot?.stop();
-});
+const bot = useE2E();
 
 /** Every staff button on a request, by the name the table uses, as callback data. */
 const buttons = (requestId: number, otherCuratorId: number) => ({
@@ -83,14 +72,6 @@ async function stateOf(request: { id: number; familyId: number }) {
   };
 }
 
-async function answerTo(callbackQueryId: string | undefined) {
-  return eventually(
-    async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === callbackQueryId),
-    10_000,
-    'the answer to a button press',
-  );
-}
-
 /** A staff member with a chat that has a message in it (a button is pressed on a message of the chat). */
 async function staffUser(
   name: string,
@@ -123,7 +104,7 @@ async function pressAll(
   const answers: Record<string, string | undefined> = {};
   for (const name of names) {
     const press = bot.emulator.pressButton(presser.user.id, onMessage, data[name]);
-    answers[name] = (await answerTo(press.callback_query_id)).text;
+    answers[name] = (await bot.answerTo(press.callback_query_id)).text;
   }
   expect(answers).toEqual(Object.fromEntries(names.map((name) => [name, notice])));
   expect(await stateOf(request)).toEqual(before);

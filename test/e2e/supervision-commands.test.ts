@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { Api } from 'grammy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCategory, RequestStatus } from '../../src/db/schema/enums.js';
 import { auditLog, familyMembers, requests } from '../../src/db/schema/index.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { deadlinesFor } from '../../src/deadline-policies.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
-import { type BotUnderTest, startBotWithEmulator } from '../helpers/bot-app.js';
+import { useE2E } from '../helpers/e2e.js';
 import { TEST_BOT_TOKEN, testEnv } from '../helpers/env.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { eventually } from '../helpers/pipeline.js';
@@ -18,16 +18,9 @@ import { runEntry } from '../helpers/spawn.js';
  * /export (an .xlsx read back with exceljs), the observer's restricted copy, refusals, forged presses and
  * the admin audit listing.
  */
-let bot: BotUnderTest;
+const bot = useE2E({ pipeline: false });
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-beforeAll(async () => {
-  bot = await startBotWithEmulator();
-});
-afterAll(async () => {
-  await bot?.stop();
-});
 
 /** A request written as it would stand after its history: times, status, curator, rating. */
 async function seedRequest(options: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requestEvents, requests } from '../../src/db/schema/index.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { deadlinesFor } from '../../src/deadline-policies.js';
 import { createStaffInvite } from '../../src/features/staff/staff.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';

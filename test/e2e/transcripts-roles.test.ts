@@ -379,8 +379,8 @@ describe('what every role reads, one realistic path each', () => {
       );
     }
 
-    // Let the last edits land before the transcripts are written.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // The last edits have landed before the transcripts are written.
+    await bot.settled();
   });
 });
 

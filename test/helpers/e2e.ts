@@ -2,19 +2,23 @@ import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { type RunningApp, type StartOptions, startApp } from '../../src/app.js';
-import { createDb } from '../../src/db/client.js';
+import { type Role, type RunningApp, type StartOptions, startApp } from '../../src/app.js';
+import { createDb, type Db } from '../../src/db/client.js';
 import { notifications, outbox } from '../../src/db/schema/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createDeliveryLanes } from '../../src/features/delivery/index.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { queueNames } from '../../src/queue/names.js';
+import { createAppNotifications } from '../../src/roles/pipeline.js';
 import { type RateLimits, telegramRateLimits } from '../../src/sandbox/emulator/types.js';
-import { createEmulator } from '../../src/sandbox/emulator.js';
-import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig } from './env.js';
+import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { freshRedisPrefix, TEST_BOT_TOKEN, TEST_BOT_USERNAME, testConfig, testEnv } from './env.js';
 import { watchForFailureReplies } from './failure-replies.js';
 import { eventually, startDeliveryPipeline } from './pipeline.js';
 import { type Seeded, type SeedSpec, seedWorld } from './seed.js';
+import { type SpawnedProcess, spawnEntry } from './spawn.js';
+import { startTcpProxy } from './tcp-proxy.js';
 
-const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
+const silentLogger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
 
 export interface E2EOptions {
   /** The bot role (polling the emulator). Default on; off for files that test only routing and delivery. */
@@ -25,13 +29,26 @@ export interface E2EOptions {
   env?: Record<string, string>;
   /** Environment for the bot role only, over `env` (e.g. a DATABASE_URL through a proxy). */
   botEnv?: Record<string, string>;
-  /** A proxy between the bot and the emulator (e.g. startBotApiRecorder), given the emulator's URL. */
+  /** A proxy between the roles and the emulator (e.g. startBotApiRecorder), given the emulator's URL. */
   via?: (emulatorUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
   /** Default: Telegram's limits as the emulator defines them. */
   limits?: RateLimits | false;
   /** The test causes failures on purpose: failure replies are expected. */
   allowFailureReplies?: boolean;
+  /**
+   * Which roles reach PostgreSQL and Redis through a TCP proxy the test can cut (`outage.postgres.cut()`,
+   * `restore()`): 'bot', 'pipeline' (relay and worker) or 'all'. Seeding and assertions reach both directly.
+   * A failed reconnect to a cut proxy is an unhandled rejection (ECONNREFUSED) that main.ts logs; any other
+   * unhandled rejection meanwhile is kept in `unexpectedRejections`.
+   */
+  outage?: { postgres?: OutageOf; redis?: OutageOf };
+  /** The roles' logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
+
+type OutageOf = 'bot' | 'pipeline' | 'all';
+const outageReaches = (of: OutageOf | undefined, role: Role) =>
+  of === 'all' || (of === 'bot' ? role === 'bot' : of === 'pipeline' && role !== 'bot');
 
 /**
  * Everything an end-to-end test runs against, started in this process: the Bot API emulator with Telegram's
@@ -53,13 +70,22 @@ export async function startE2E(options: E2EOptions = {}) {
   try {
     const redisPrefix = freshRedisPrefix();
     const roleEnv = { REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'silent', ...options.env };
+    const logger = options.logger ?? silentLogger;
     const proxy = options.via ? await options.via(emulator.url) : undefined;
     if (proxy) stops.push(() => proxy.close());
-    const config = testConfig({
+    const direct = testConfig(roleEnv);
+    const outage = await startOutageProxies(options.outage, direct, stops);
+    /** A role's environment: the harness's, through the outage proxies that reach it. */
+    const envOf = (role: Role): Record<string, string> => ({
       ...roleEnv,
-      ...options.botEnv,
+      ...(role === 'bot' ? options.botEnv : {}),
+      ...(outage.postgres && outageReaches(options.outage?.postgres, role)
+        ? { DATABASE_URL: outage.postgres.url }
+        : {}),
+      ...(outage.redis && outageReaches(options.outage?.redis, role) ? { REDIS_URL: outage.redis.url } : {}),
       TELEGRAM_API_ROOT: proxy?.url ?? emulator.url,
     });
+    const config = testConfig(envOf('bot'));
     let bot: RunningApp | undefined;
     if (options.bot ?? true) {
       bot = await startApp(config, { role: 'bot', logger });
@@ -68,76 +94,82 @@ export async function startE2E(options: E2EOptions = {}) {
     let pipeline: Awaited<ReturnType<typeof startDeliveryPipeline>> | undefined;
     if (options.pipeline ?? true) {
       const tuning = typeof options.pipeline === 'object' ? options.pipeline : {};
-      pipeline = await startDeliveryPipeline({
-        ...tuning,
-        apiRoot: emulator.url,
-        redisPrefix,
-        env: options.env,
-      });
+      const { TELEGRAM_API_ROOT: apiRoot, ...env } = envOf('worker');
+      pipeline = await startDeliveryPipeline({ ...tuning, apiRoot: apiRoot!, redisPrefix, env, logger });
       stops.push(() => pipeline!.stop());
     }
+    // Roles stop with their stores reachable: an outage a test left on ends first.
+    stops.push(async () => {
+      for (const cut of [outage.postgres, outage.redis]) await cut?.restore();
+    });
     // Seeding and assertions reach PostgreSQL directly, whatever way the bot is given (botEnv).
-    const { db, sql } = createDb(testConfig(roleEnv).databaseUrl, { max: 2 });
+    const { db, sql } = createDb(direct.databaseUrl, { max: 2 });
     stops.push(() => sql.end({ timeout: 5 }));
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const redis = new Redis(direct.redisUrl, { maxRetriesPerRequest: null });
     stops.push(async () => redis.disconnect());
-    const queues = [queueNames.routing, queueNames.delivery].map(
-      (name) => new Queue(name, { connection: redis, prefix: config.redisPrefix }),
-    );
-    stops.push(() => Promise.all(queues.map((queue) => queue.close())));
+    const queues = {
+      routing: new Queue(queueNames.routing, { connection: redis, prefix: config.redisPrefix }),
+    };
+    stops.push(() => Promise.all(Object.values(queues).map((q) => q.close())));
+    const lanes = createDeliveryLanes({
+      redis,
+      prefix: config.redisPrefix,
+      db,
+      sendClassOf: createAppNotifications().sendClassOf,
+    });
 
-    /** What still has to happen: outbox rows, routing and delivery jobs, notifications, updates in hand. */
-    async function unfinished() {
-      const [pendingOutbox, pendingNotifications, jobCounts, chatLocks] = await Promise.all([
-        db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')).limit(1),
-        db
-          .select({ id: notifications.id })
-          .from(notifications)
-          .where(eq(notifications.status, 'pending'))
-          .limit(1),
-        Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'))),
-        bot ? anyKey(redis, `${config.redisPrefix}:chatlock:*`) : Promise.resolve(false),
-      ]);
-      const jobs = jobCounts.flatMap((counts) => Object.values(counts)).reduce((a, b) => a + b, 0);
-      return (
-        pendingOutbox.length +
-        pendingNotifications.length +
-        jobs +
-        Number(chatLocks) +
-        (bot ? emulator.stats().pendingUpdates : 0)
-      );
+    function roleProcessEnv(env: Record<string, string> = {}, role: Role = 'all') {
+      const { LOG_LEVEL: _silent, ...ofRole } = envOf(role);
+      return testEnv({ ...ofRole, ...env });
     }
-
     return {
       emulator,
       config,
       db,
+      /** The same connection pool as `db`, as postgres.js tagged templates. */
+      sql,
+      /** The proxies of `options.outage` to cut and restore, and unhandled rejections other than reconnects. */
+      outage,
+      /** A Redis connection of the harness (the roles' keys are under `config.redisPrefix`). */
+      redis,
+      /** The deployment's routing queue (to add a job as the relay would). */
+      queues,
+      /** The delivery lanes (to hand notifications to delivery as the relay would). */
+      lanes,
       /** The relay and worker apps, when the pipeline runs. */
       pipeline,
+      /**
+       * One more role in this process, on the harness's prefix and environment (`tuning` as startApp takes
+       * it), for a test that starts a role at a moment of its own; stopped with the harness unless the test
+       * stops it first.
+       */
+      async startRole(role: Role, tuning: Partial<StartOptions> = {}) {
+        const roleConfig = testConfig(envOf(role));
+        const app = await startApp(roleConfig, { logger, ...tuning, role });
+        stops.push(() => app.stop()); // a second stop() is a no-op
+        return app;
+      },
+      /**
+       * A role as a process of its own (`src/main.ts --role=…`), on the harness's prefix and environment
+       * (`env` over it; logging at info, so a test can wait for its lines); ended with the harness unless
+       * the test ends it first.
+       */
+      spawnRole(role: Role, env: Record<string, string> = {}): SpawnedProcess {
+        const spawned = spawnEntry('src/main.ts', [`--role=${role}`], roleProcessEnv(env, role));
+        stops.push(() => spawned.stop()); // ended already: resolves at once
+        return spawned;
+      },
+      /** The environment `spawnRole` gives a process (`env` over the harness's), for a test's own spawn. */
+      roleProcessEnv,
       /** Seeds staff, families and requests as `seed.ts` describes, with a chat in the emulator for each. */
       seed<S extends string = never, F extends string = never, R extends string = never>(
         spec: SeedSpec<S, F, R>,
       ): Promise<Seeded<S, F, R>> {
         return seedWorld({ db, emulator }, spec);
       },
-      /**
-       * Waits until nothing is left to happen: no pending outbox row, no routing or delivery job waiting,
-       * running or delayed, no pending notification, no update the bot has not taken or is still handling;
-       * and the emulator's count of sent messages the same on two looks in a row. What a test then reads
-       * is all that this step will ever make the bot send.
-       */
-      async settled(timeoutMs = 15_000) {
-        let lastSends = -1;
-        await eventually(
-          async () => {
-            const sends = emulator.stats().acceptedSends;
-            const idle = (await unfinished()) === 0 && sends === lastSends;
-            lastSends = sends;
-            return idle;
-          },
-          timeoutMs,
-          'the pipeline to settle',
-        );
+      /** Waits until nothing is left to happen in this harness's stores and emulator (see settledOf). */
+      settled(timeoutMs = 15_000) {
+        return settledOf({ db, emulator, redis, prefix: config.redisPrefix, queues, bot: !!bot }, timeoutMs);
       },
       /** The bot's answer to a button press, once it has given it. */
       answerTo(callbackQueryId: string | undefined, timeoutMs = 15_000) {
@@ -172,6 +204,94 @@ export async function startE2E(options: E2EOptions = {}) {
   }
 }
 
+/**
+ * The TCP proxies of `outage`: the URL a role is given instead of the store's, `cut()` and `restore()`.
+ * While any is there, an unhandled rejection other than a failed reconnect (ECONNREFUSED) is kept.
+ */
+async function startOutageProxies(
+  outage: E2EOptions['outage'],
+  direct: { databaseUrl: string; redisUrl: string },
+  stops: (() => Promise<unknown>)[],
+) {
+  const unexpectedRejections: unknown[] = [];
+  const through = async (url: string) => {
+    const target = new URL(url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    stops.push(() => proxy.close());
+    target.hostname = '127.0.0.1';
+    target.port = String(proxy.port);
+    return { ...proxy, url: target.toString() };
+  };
+  if (outage?.postgres || outage?.redis) {
+    // postgres.js reports a failed reconnect to a cut proxy as an unhandled rejection (main.ts logs those).
+    const onRejection = (error: unknown) => {
+      if ((error as { code?: string }).code !== 'ECONNREFUSED') unexpectedRejections.push(error);
+    };
+    process.on('unhandledRejection', onRejection);
+    stops.push(async () => void process.off('unhandledRejection', onRejection));
+  }
+  return {
+    postgres: outage?.postgres ? await through(direct.databaseUrl) : undefined,
+    redis: outage?.redis ? await through(direct.redisUrl) : undefined,
+    unexpectedRejections,
+  };
+}
+
+/**
+ * Waits until nothing is left to happen: no pending outbox row, no routing job waiting, running or delayed,
+ * no pending notification, and, when a bot runs (`bot`), no update it has not taken or is still handling
+ * (a chat's lock under `prefix`); and the emulator's count of sent messages the same on two looks in a row.
+ * What a test then reads is all that this step will ever make the bot send. The harness's `settled()`; a
+ * test that runs the service its own way passes its own stores.
+ */
+export async function settledOf(
+  world: {
+    db: Db;
+    emulator: Emulator;
+    redis: Redis;
+    prefix: string;
+    queues?: Record<string, Queue>;
+    bot: boolean;
+  },
+  timeoutMs = 15_000,
+) {
+  const { db, emulator, redis, prefix, queues = {}, bot } = world;
+  /** What still has to happen: outbox rows, routing jobs, notifications, updates in hand. */
+  async function unfinished() {
+    const [pendingOutbox, pendingNotifications, jobCounts, chatLocks] = await Promise.all([
+      db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')).limit(1),
+      db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(eq(notifications.status, 'pending'))
+        .limit(1),
+      Promise.all(
+        Object.values(queues).map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+      ),
+      bot ? anyKey(redis, `${prefix}:chatlock:*`) : Promise.resolve(false),
+    ]);
+    const jobs = jobCounts.flatMap((counts) => Object.values(counts)).reduce((a, b) => a + b, 0);
+    return (
+      pendingOutbox.length +
+      pendingNotifications.length +
+      jobs +
+      Number(chatLocks) +
+      (bot ? emulator.stats().pendingUpdates : 0)
+    );
+  }
+  let lastSends = -1;
+  await eventually(
+    async () => {
+      const sends = emulator.stats().acceptedSends;
+      const idle = (await unfinished()) === 0 && sends === lastSends;
+      lastSends = sends;
+      return idle;
+    },
+    timeoutMs,
+    'the pipeline to settle',
+  );
+}
+
 /** Whether any key matches (SCAN, not KEYS: the Redis is shared). */
 async function anyKey(redis: Redis, pattern: string) {
   let cursor = '0';
@@ -200,7 +320,15 @@ async function stopAll(stops: (() => Promise<unknown>)[]) {
 export type E2E = Awaited<ReturnType<typeof startE2E>>;
 
 /** What tests and their helpers use of a harness, whether `useE2E`'s or one a test started itself. */
-export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settled' | 'answerTo' | 'restart'>;
+export type E2EWorld = Pick<
+  E2E,
+  'emulator' | 'config' | 'db' | 'redis' | 'seed' | 'settled' | 'answerTo' | 'restart'
+>;
+
+/** A file's harness: all of `startE2E`'s but `stop`, and what `seed` in the options made, by its names. */
+export type UsedE2E<S extends string, F extends string, R extends string> = Omit<E2E, 'stop'> & {
+  readonly seeded: Seeded<S, F, R>;
+};
 
 /**
  * The harness of one test file, in one line: `const bot = useE2E({ seed: { staff: {...}, families: {...} } })`
@@ -209,7 +337,7 @@ export type E2EWorld = Pick<E2E, 'emulator' | 'config' | 'db' | 'seed' | 'settle
  */
 export function useE2E<S extends string = never, F extends string = never, R extends string = never>(
   options: E2EOptions & { seed?: SeedSpec<S, F, R> } = {},
-): E2EWorld & { readonly pipeline: E2E['pipeline']; readonly seeded: Seeded<S, F, R> } {
+): UsedE2E<S, F, R> {
   let running: E2E | undefined;
   let seeded: Seeded<S, F, R> | undefined;
   beforeAll(async () => {
@@ -223,27 +351,12 @@ export function useE2E<S extends string = never, F extends string = never, R ext
     if (!running) throw new Error('the end-to-end harness is used before its beforeAll has run');
     return running;
   };
-  return {
-    get emulator() {
-      return started().emulator;
-    },
-    get config() {
-      return started().config;
-    },
-    get db() {
-      return started().db;
-    },
-    get pipeline() {
-      return started().pipeline;
-    },
-    /** What `seed` in the options made, by the names given there. */
-    get seeded() {
+  // Every member of the running harness, read when the test uses it (after beforeAll); `stop` is afterAll's.
+  return new Proxy({} as UsedE2E<S, F, R>, {
+    get(_, key) {
+      if (key !== 'seeded') return Reflect.get(started(), key);
       if (!seeded) throw new Error('nothing was seeded for this file');
       return seeded;
     },
-    seed: (spec) => started().seed(spec),
-    settled: (timeoutMs?: number) => started().settled(timeoutMs),
-    answerTo: (callbackQueryId, timeoutMs) => started().answerTo(callbackQueryId, timeoutMs),
-    restart: () => started().restart(),
-  };
+  });
 }

@@ -12,6 +12,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_PREFIX: process.env.REDIS_PREFIX!,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    // The monitoring site of a role `all` under test: any free port, never the default one of another test.
+    WEB_PORT: '0',
     LOG_LEVEL: 'info',
     // Generous: test machines are shared and loaded; the tests check the order, not the speed.
     SHUTDOWN_TIMEOUT_MS: '20000',

@@ -53,7 +53,7 @@ export interface RegisteredFamilyOptions {
   address?: string;
   memberName?: string;
   children?: { fullName: string; birthDate?: string; institution?: 'kindergarten' | 'school' | 'none' }[];
-  elderly?: { fullName: string; careNeeds?: string }[];
+  elderly?: { fullName: string; careNeeds?: string; birthDate?: string }[];
   language?: 'ru' | 'en';
 }
 
@@ -108,6 +108,7 @@ export async function createRegisteredFamily(db: Db, options: RegisteredFamilyOp
         familyId: family!.id,
         kind: 'elderly',
         fullName: relative.fullName,
+        birthDate: relative.birthDate ?? null,
         careNeeds: relative.careNeeds ?? null,
       })
       .returning();

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { type RunningApp, type StartOptions, startApp } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { testConfig } from './env.js';
 
 const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -16,13 +16,19 @@ export async function startDeliveryPipeline(options: {
   extra?: Partial<StartOptions>;
   /** More environment for both roles (e.g. DEADLINE_POLICIES_FILE). */
   env?: Record<string, string>;
+  /** Default: silent (or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }) {
   const config = testConfig({
     ...options.env,
     TELEGRAM_API_ROOT: options.apiRoot,
     REDIS_PREFIX: options.redisPrefix,
   });
-  const common = { logger: silent, reconcileIntervalMs: options.reconcileIntervalMs, ...options.extra };
+  const common = {
+    logger: options.logger ?? silent,
+    reconcileIntervalMs: options.reconcileIntervalMs,
+    ...options.extra,
+  };
   const apps: RunningApp[] = [];
   apps.push(await startApp(config, { ...common, role: 'relay' }));
   apps.push(await startApp(config, { ...common, role: 'worker' }));

@@ -11,8 +11,7 @@ import {
   staff,
   staffDistricts,
 } from '../../src/db/schema/index.js';
-import type { DeadlinePolicies } from '../../src/deadline-policies.js';
-import { deadlinesFor } from '../../src/features/deadlines/policies.js';
+import { type DeadlinePolicies, deadlinesFor } from '../../src/deadline-policies.js';
 import { writeOutbox } from '../../src/queue/outbox.js';
 
 /** Factories for routing and delivery tests: staff with a Telegram chat, families, confirmed requests. */

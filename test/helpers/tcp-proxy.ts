@@ -8,7 +8,11 @@ import { connect, createServer, type Socket } from 'node:net';
  * nastier outage: connections stay open and new ones are accepted, but nothing goes through either way
  * (a dead host behind a firewall that drops packets), so every call hangs instead of failing.
  */
-export async function startTcpProxy(target: { host: string; port: number }) {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  /** Sees what each client sends upstream (the connection's number, a chunk), as it passes. */
+  tap?: (connection: number, chunk: Buffer) => void,
+) {
   const sockets = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let swallowing = false;
@@ -22,6 +26,8 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       return;
     }
     const upstream = connect(target.port, target.host);
+    const connection = accepted;
+    if (tap) client.on('data', (chunk: Buffer) => tap(connection, chunk));
     sockets.add(upstream);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);

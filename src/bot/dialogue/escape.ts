@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext } from '../context.js';
 import { menuButton } from '../main-menu.js';
+import { createDraftsRepository, mayHaveDrafts, sawDraftsErased } from './drafts.js';
 
 /**
  * Commands that always work, in a dialogue or not. The curator's tools are here too: `/my` typed while a
@@ -36,14 +37,24 @@ export function isDialogueEscape(ctx: BotContext): boolean {
 /**
  * Installed after the conversations plugin and before any dialogue: `/cancel`, `/menu`, `/help`, `/start`
  * and the main-menu buttons leave the dialogue, and the update then goes on to the command or menu handler.
+ * Leaving a dialogue drops its draft (create-bot.ts `onExit`). With no dialogue running, the person's drafts
+ * go too (its live state was lost, and they chose to leave it), except that `/start` from someone not
+ * registered goes on with the registration they began (the onboarding dialogue reads its draft).
  */
 export const leaveDialogueOnEscape: MiddlewareFn<BotContext> = async (ctx, next) => {
-  if (ctx.chat?.type === 'private' && isDialogueEscape(ctx)) {
+  if (ctx.chat?.type === 'private' && ctx.from && isDialogueEscape(ctx)) {
     const active = ctx.conversation.active();
     if (Object.keys(active).length > 0) {
       await ctx.conversation.exitAll();
       ctx.log.info('dialogue left by command or menu');
+    } else if (!(ctx.member === undefined && isStart(ctx)) && mayHaveDrafts(ctx.drafts)) {
+      await createDraftsRepository(ctx.deps.db).erase(ctx.from.id);
+      sawDraftsErased(ctx.drafts);
     }
   }
   await next();
 };
+
+function isStart(ctx: BotContext): boolean {
+  return /^\/start(?:@\w+)?(?:\s|$)/.test(ctx.message?.text ?? '');
+}

@@ -1,11 +1,14 @@
+import { eq, inArray } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshRedisPrefix, TEST_BOT_TOKEN } from '../../../test/helpers/env.js';
 import { createDb } from '../../db/client.js';
+import { dialogueDrafts } from '../../db/schema/index.js';
 import { createI18n } from '../../i18n.js';
 import { createLogger } from '../../logger.js';
 import { createEmulator } from '../../sandbox/emulator.js';
+import { createDraftsRepository } from './drafts.js';
 import { startDialogueIdleCloser } from './idle-closer.js';
 import { createDialogueStorage, dialogueKeys } from './storage.js';
 
@@ -46,6 +49,7 @@ describe('the idle closer', () => {
       i18n: createI18n(),
       logger: createLogger({ level: 'silent' }),
       intervalMs: 3_600_000,
+      draftMaxAgeMs: 86_400_000,
     });
     try {
       expect(await closer.closeDue()).toBe(1);
@@ -57,6 +61,50 @@ describe('the idle closer', () => {
       expect(emulator.messages(busy.id, { from: 'bot' })).toEqual([]);
     } finally {
       closer.stop();
+    }
+  });
+
+  it('erases the draft of a dialogue it closes, and drafts nobody touched for DIALOGUE_DRAFT_DAYS', async () => {
+    const drafts = createDraftsRepository(db);
+    const [closed, old, fresh] = ['Closed', 'Old', 'Fresh'].map((name) =>
+      emulator.createUser({ first_name: name }),
+    );
+    const ids = [closed!.id, old!.id, fresh!.id];
+    const day = 86_400_000;
+    const draft = (telegramId: number) => ({
+      telegramId,
+      dialogue: 'onboarding',
+      args: [],
+      answers: { phone: '+79990000000' },
+      step: 'phone',
+      consentVersion: 'v1',
+    });
+    await drafts.save(draft(closed!.id));
+    await drafts.save(draft(old!.id), new Date(Date.now() - 3 * day - 60_000));
+    await drafts.save(draft(fresh!.id), new Date(Date.now() - 3 * day + 60_000));
+    await redis.zadd(dialogueKeys(prefix).idleIndex, Date.now() - 1, String(closed!.id));
+
+    const closer = startDialogueIdleCloser({
+      redis,
+      prefix,
+      api: new Api(TEST_BOT_TOKEN, { apiRoot: emulator.url }),
+      db,
+      i18n: createI18n(),
+      logger: createLogger({ level: 'silent' }),
+      intervalMs: 3_600_000,
+      draftMaxAgeMs: 3 * day,
+    });
+    try {
+      expect(await closer.closeDue()).toBe(1);
+      expect(await closer.eraseOldDrafts()).toBeGreaterThanOrEqual(1);
+      const left = await db
+        .select({ telegramId: dialogueDrafts.telegramId })
+        .from(dialogueDrafts)
+        .where(inArray(dialogueDrafts.telegramId, ids));
+      expect(left.map((row) => row.telegramId)).toEqual([fresh!.id]);
+    } finally {
+      closer.stop();
+      await db.delete(dialogueDrafts).where(eq(dialogueDrafts.telegramId, fresh!.id));
     }
   });
 });

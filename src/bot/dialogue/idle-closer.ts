@@ -7,6 +7,7 @@ import { familyMembers } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
 import { mainMenuKeyboard } from '../main-menu.js';
+import { createDraftsRepository } from './drafts.js';
 import { dialogueKeys } from './storage.js';
 
 // Takes the due chats and drops their dialogue state in one step, so of several bot processes exactly one
@@ -28,10 +29,17 @@ export interface DialogueIdleCloserDeps {
   logger: Logger;
   /** How often to look for abandoned dialogues. */
   intervalMs: number;
+  /** A draft nobody touched this long is erased (DIALOGUE_DRAFT_DAYS). */
+  draftMaxAgeMs: number;
 }
 
+/** The untouched drafts are looked for at most this often (one indexed DELETE across all processes). */
+const DRAFT_SWEEP_MS = 60_000;
+
 /**
- * Closes dialogues nobody touched for the idle time, and tells the person so. The deadlines live in Redis
+ * Closes dialogues nobody touched for the idle time, and tells the person so; their drafts go with them
+ * (the person reads that it starts again). Drafts left behind by a dialogue whose live state was lost
+ * (a Redis wipe takes the idle deadlines too) are erased once untouched for DIALOGUE_DRAFT_DAYS. The deadlines live in Redis
  * next to the dialogue state (moved on every step), so a restart loses nothing: whichever bot process runs
  * next closes what became due meanwhile. Runs in every bot process; stops when its Redis client ends.
  */
@@ -57,9 +65,11 @@ export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
       keys.statePrefix,
       '100',
     )) as string[];
+    const drafts = createDraftsRepository(deps.db);
     for (const chatKey of due) {
       const chatId = Number(chatKey);
       try {
+        await drafts.erase(chatId);
         const { language, registered } = await languageOf(chatId);
         const t = deps.i18n.forLanguage(language);
         await deps.api.sendMessage(
@@ -75,10 +85,26 @@ export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
     return due.length;
   }
 
+  let draftsSweptAt = 0;
+  async function eraseOldDrafts(now = Date.now()): Promise<number> {
+    draftsSweptAt = now;
+    const erased = await createDraftsRepository(deps.db).eraseUntouchedSince(
+      new Date(now - deps.draftMaxAgeMs),
+    );
+    if (erased > 0) deps.logger.info({ erased }, 'untouched dialogue drafts erased');
+    return erased;
+  }
+
+  async function sweep(): Promise<void> {
+    await closeDue();
+    const now = Date.now();
+    if (now - draftsSweptAt >= Math.min(DRAFT_SWEEP_MS, deps.draftMaxAgeMs / 4)) await eraseOldDrafts(now);
+  }
+
   const timer = setInterval(() => {
     if (running || deps.redis.status !== 'ready') return;
     running = true;
-    closeDue()
+    sweep()
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'idle dialogue sweep failed'))
       .finally(() => {
         running = false;
@@ -87,5 +113,5 @@ export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
   timer.unref();
   const stop = () => clearInterval(timer);
   deps.redis.once('end', stop);
-  return { closeDue, stop };
+  return { closeDue, eraseOldDrafts, stop };
 }

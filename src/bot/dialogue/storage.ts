@@ -62,7 +62,9 @@ export function createDialogueStorage(
       async read(ctx) {
         const chatKey = chatKeyOf(ctx);
         if (chatKey === undefined) return undefined;
-        const raw = await options.redis.get(keys.state(chatKey));
+        // Read with the chat's turn when it was taken (serialize-chat.ts), else now.
+        const withTurn = ctx.chatTurn?.takeDialogueState?.();
+        const raw = withTurn !== undefined ? withTurn : await options.redis.get(keys.state(chatKey));
         if (!raw) return undefined;
         const { prompt: _prompt, aboutFamilyId: _about, ...state } = JSON.parse(raw) as StoredDialogue;
         return state;
@@ -82,12 +84,14 @@ export function createDialogueStorage(
           .zadd(keys.idleIndex, Date.now() + options.idleMs, chatKey);
         if (about !== undefined)
           write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
-        await write.exec();
+        // With the chat's turn ended in the same round trip (serialize-chat.ts).
+        await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
       },
       async delete(ctx) {
         const chatKey = chatKeyOf(ctx);
         if (chatKey === undefined || ctx.dialogueTurn?.failed) return;
-        await options.redis.multi().del(keys.state(chatKey)).zrem(keys.idleIndex, chatKey).exec();
+        const drop = options.redis.multi().del(keys.state(chatKey)).zrem(keys.idleIndex, chatKey);
+        await (ctx.chatTurn ? ctx.chatTurn.commit(drop) : drop.exec());
       },
     },
   };

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, telegramId, timestamptz } from '../columns.js';
 import { notificationStatus, outboxStatus } from './enums.js';
@@ -48,5 +49,12 @@ export const notifications = pgTable(
     createdAt: createdAt(),
     sentAt: timestamptz(),
   },
-  (t) => [index().on(t.status, t.id), index().on(t.familyId)],
+  (t) => [
+    index().on(t.status, t.id),
+    index().on(t.familyId),
+    // An announcement's progress counts its recipients by status (features/announcements).
+    index('notifications_announcement_idx')
+      .on(sql`((${t.payload}->>'announcementId')::int)`, t.status)
+      .where(sql`${t.kind} = 'announcement'`),
+  ],
 );

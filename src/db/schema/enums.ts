@@ -1,6 +1,8 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
 
-export const staffRoles = ['curator', 'supervisor', 'observer'] as const;
+/** `field`: a field worker who visits or calls households and fills in the needs questionnaire (features/field);
+ * `psychologist`: a psychologist who keeps a schedule and takes families' consultations (features/psychologists). */
+export const staffRoles = ['curator', 'supervisor', 'observer', 'field', 'psychologist'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 export const staffRole = pgEnum('staff_role', staffRoles);
 
@@ -117,3 +119,13 @@ export const escalationLevel = pgEnum('escalation_level', escalationLevels);
 export const languages = ['ru', 'en'] as const;
 export type Language = (typeof languages)[number];
 export const language = pgEnum('language', languages);
+
+/** How a consultation with a psychologist is held (features/psychologists). */
+export const consultationFormats = ['video', 'phone', 'chat', 'in_person'] as const;
+export type ConsultationFormat = (typeof consultationFormats)[number];
+export const consultationFormat = pgEnum('consultation_format', consultationFormats);
+
+/** A booked consultation: waiting for its time, then held, missed by the family, or cancelled. */
+export const consultationStatuses = ['booked', 'held', 'no_show', 'cancelled'] as const;
+export type ConsultationStatus = (typeof consultationStatuses)[number];
+export const consultationStatus = pgEnum('consultation_status', consultationStatuses);

@@ -20,6 +20,8 @@ export const families = pgTable(
       .references(() => districts.id),
     locality: text(),
     address: text(),
+    /** From «Социальный паспорт» → «Работа»: 'employed' | 'unemployed' (looking for work); null: not said. */
+    employment: text().$type<'employed' | 'unemployed'>(),
     curatorId: integer().references(() => staff.id),
     reachedBy: reachedBy().notNull().default('telegram'),
     /** Set when consent is withdrawn: personal fields are erased, the row stays for anonymous statistics. */
@@ -47,6 +49,8 @@ export const familyMembers = pgTable(
     /** Consent given orally on the phone, recorded by this curator (phone intake). */
     consentRecordedById: integer().references(() => staff.id),
     botBlocked: boolean().notNull().default(false),
+    /** «Настройки» → announcements off: no broadcasts (features/announcements); the curator still writes. */
+    announcementsOff: boolean().notNull().default(false),
     erasedAt: timestamptz(),
     createdAt: createdAt(),
   },

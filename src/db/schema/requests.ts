@@ -42,6 +42,8 @@ export const requests = pgTable(
     createdByStaffId: integer().references(() => staff.id),
     category: requestCategory().notNull(),
     details: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The support measure whose «Хочу оформить» the family pressed (`measures.code`); null otherwise. */
+    measureCode: text(),
     priority: requestPriority().notNull().default('normal'),
     status: requestStatus().notNull().default('new'),
     curatorId: integer().references(() => staff.id),

@@ -16,6 +16,8 @@ export const staff = pgTable('staff', {
   awayUntil: timestamptz(),
   deputyId: integer().references((): AnyPgColumn => staff.id),
   botBlocked: boolean().notNull().default(false),
+  /** A psychologist's institution (the centre or clinic they work for), shown to families. */
+  institution: text(),
   inviteId: integer(),
   createdAt: createdAt(),
   deactivatedAt: timestamptz(),
@@ -57,6 +59,7 @@ export const staffInvites = pgTable('staff_invites', {
   districtIds: integer().array().notNull(),
   regional: boolean().notNull().default(false),
   fullName: text(),
+  institution: text(),
   expiresAt: timestamptz().notNull(),
   usedAt: timestamptz(),
   usedByStaffId: integer().references(() => staff.id),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import { regionDate, startOfRegionDay } from '../../time.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
 import { activeStaff } from './curator-tools.usecases.js';
@@ -60,18 +60,4 @@ export async function endAbsence(deps: { db: Db }, input: { telegramId: number }
     deputyId: null,
   });
   return { ok: true, wasAway } as const;
-}
-
-/**
- * Who handles a curator's work right now: their deputy while they are away (and the deputy is an active
- * curator, present), otherwise the curator themselves. For reminders about open requests.
- */
-export async function effectiveCuratorId(db: DbOrTx, staffId: number, now = new Date()): Promise<number> {
-  const repository = createCuratorToolsRepository({ db });
-  const member = await repository.findStaff(staffId);
-  if (!member?.awayUntil || member.awayUntil <= now || member.deputyId === null) return staffId;
-  const deputy = await repository.findStaff(member.deputyId);
-  const deputyPresent = deputy?.awayUntil == null || deputy.awayUntil <= now;
-  if (deputy?.active && deputy.role === 'curator' && !deputy.botBlocked && deputyPresent) return deputy.id;
-  return staffId;
 }

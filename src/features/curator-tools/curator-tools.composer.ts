@@ -1,26 +1,19 @@
 import { createConversation } from '@grammyjs/conversations';
-import {
-  type CallbackQueryContext,
-  type ChatTypeContext,
-  type CommandContext,
-  Composer,
-  type NextFunction,
-} from 'grammy';
-import type { BotContext, DialogueContext } from '../../bot/context.js';
+import { Composer, type NextFunction } from 'grammy';
+import type { BotContext, CommandInPrivate, DialogueContext, PressInPrivate } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
-import { accessRefusalText } from '../access/access.usecases.js';
-import { recordStaffView } from '../delivery/retraction.js';
-import { recordShownCard } from '../relay/relay.usecases.js';
-import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
-import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
+import { accessRefusalText } from '../access/index.js';
+import { myFamiliesContactText } from '../check-ins/index.js';
+import { recordStaffView } from '../delivery/index.js';
+import { recordShownCard, sendFilesWithShownCard } from '../request-card/index.js';
 import { endAbsence } from './curator-tools.absence.js';
 import {
   AWAY_CONVERSATION,
   awayDialogue,
-  createMeasureDialogue,
   MEASURE_CONVERSATION,
+  measureDialogue,
   refusalKey,
 } from './curator-tools.conversation.js';
 import {
@@ -39,19 +32,20 @@ import {
 import {
   activeStaff,
   checkFamilyAccess,
+  type FamilyCard,
   findFamilies,
   listMyRequests,
   openRequestCard,
   parseFamilyQuery,
   type ToolsRefusal,
-  viewFamilyCardOf,
+  viewFamilyCard,
 } from './curator-tools.usecases.js';
 
 /** The family card in the chat, recorded so that the family's erasure takes it back. */
 async function showFamilyCard(
   ctx: BotContext,
   familyId: number,
-  card: Extract<Awaited<ReturnType<typeof viewFamilyCardOf>>, { ok: true }>,
+  card: FamilyCard,
   /** The staff member's own message that asked for it (a search by phone or name): it names the family too. */
   askedIn?: number,
 ) {
@@ -102,7 +96,9 @@ async function showMyPage(ctx: BotContext, page: number) {
           page: result.page + 1,
           pages: result.pages,
         });
-  await editOrReply(ctx, text, myListKeyboard(items, result.page, result.pages, ctx.t));
+  const contacts = await myFamiliesContactText(ctx.deps.db, ctx.t, ctx.from.id, timeZone);
+  const shown = contacts ? `${text}\n\n${contacts}` : text;
+  await editOrReply(ctx, shown, myListKeyboard(items, result.page, result.pages, ctx.t));
 }
 
 /**
@@ -111,37 +107,33 @@ async function showMyPage(ctx: BotContext, page: number) {
  * features; commands of families pass through untouched.
  */
 export function createCuratorToolsComposer() {
-  const catalogue = loadSupportMeasuresCatalogues().ru;
   const composer = new Composer<BotContext>();
   composer.use(
-    createConversation<BotContext, DialogueContext>(createMeasureDialogue(catalogue), {
+    createConversation<BotContext, DialogueContext>(measureDialogue, {
       id: MEASURE_CONVERSATION,
     }),
   );
   composer.use(createConversation<BotContext, DialogueContext>(awayDialogue, { id: AWAY_CONVERSATION }));
-  composer.use(createConversation<BotContext, DialogueContext>(intakeDialogue, { id: INTAKE_CONVERSATION }));
+  // The request on the family's behalf first: `/intake` hands over to it at its end, in the same update
+  // (checkpoints.ts reenterFromDraft), so it must be registered by the time the intake runs.
   composer.use(
     createConversation<BotContext, DialogueContext>(intakeRequestDialogue, {
       id: INTAKE_REQUEST_CONVERSATION,
     }),
   );
+  composer.use(createConversation<BotContext, DialogueContext>(intakeDialogue, { id: INTAKE_CONVERSATION }));
   const privateChat = composer.chatType('private');
   // Staff get their own help; everyone else goes on to the family help (menu.composer.ts).
   privateChat.command('help', helpCommand);
   privateChat.command('my', (ctx) => showMyPage(ctx, 0));
   privateChat.callbackQuery(myButtons.filter, myPress);
-  privateChat.command('family', (ctx) => familyCommand(ctx, catalogue));
-  privateChat.callbackQuery(familyButtons.filter, (ctx) => familyPress(ctx, catalogue));
+  privateChat.command('family', familyCommand);
+  privateChat.callbackQuery(familyButtons.filter, familyPress);
   privateChat.command('away', awayCommand);
   privateChat.command('back', backCommand);
   privateChat.command('intake', intakeCommand);
   return composer;
 }
-
-type PrivateContext = ChatTypeContext<BotContext, 'private'>;
-type CommandInPrivate = CommandContext<PrivateContext>;
-type PressInPrivate = CallbackQueryContext<PrivateContext>;
-type Catalogue = ReturnType<typeof loadSupportMeasuresCatalogues>['ru'];
 
 async function helpCommand(ctx: CommandInPrivate, next: NextFunction) {
   const staff = await activeStaff(ctx.deps.db, ctx.from.id);
@@ -181,7 +173,7 @@ async function myPress(ctx: PressInPrivate) {
   });
 }
 
-async function familyCommand(ctx: CommandInPrivate, catalogue: Catalogue) {
+async function familyCommand(ctx: CommandInPrivate) {
   const staff = await activeStaff(ctx.deps.db, ctx.from.id);
   if (!staff) return refuse(ctx, 'not_staff');
   const query = parseFamilyQuery(ctx.match);
@@ -197,8 +189,8 @@ async function familyCommand(ctx: CommandInPrivate, catalogue: Catalogue) {
   }
   if (found.families.length === 1) {
     const familyId = found.families[0]!.familyId;
-    const card = await viewFamilyCardOf(
-      { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+    const card = await viewFamilyCard(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
       { telegramId: ctx.from.id, familyId, via: `family_${query.kind}` },
     );
     if (!card.ok) return refuse(ctx, card.reason, { familyId });
@@ -226,13 +218,13 @@ async function familyCommand(ctx: CommandInPrivate, catalogue: Catalogue) {
 }
 
 /** A family of the `/family` list, or a family card's «Новая заявка» / «Меры поддержки». */
-async function familyPress(ctx: PressInPrivate, catalogue: Catalogue) {
+async function familyPress(ctx: PressInPrivate) {
   const press = familyButtons.decode(ctx.callbackQuery.data);
   if (!press) return refuse(ctx, 'not_found');
   const { familyId, action } = press;
   if (action === 'card') {
-    const card = await viewFamilyCardOf(
-      { db: ctx.deps.db, i18n: ctx.deps.i18n, catalogue },
+    const card = await viewFamilyCard(
+      { db: ctx.deps.db, i18n: ctx.deps.i18n, timeZone: ctx.deps.config.timeZone },
       { telegramId: ctx.from.id, familyId, via: 'family_list' },
     );
     if (!card.ok) return refuse(ctx, card.reason, { familyId });

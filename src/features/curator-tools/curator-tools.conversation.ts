@@ -1,15 +1,15 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askChoice, askDate, askText } from '../../bot/dialogue/questions.js';
 import { regionDate } from '../../time.js';
-import { recordStaffView } from '../delivery/retraction.js';
-import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
+import { recordStaffView } from '../delivery/index.js';
+import { familyMeasures } from '../support-measures/index.js';
 import { deputyCandidates, setAbsence } from './curator-tools.absence.js';
 import { familyCardKeyboard } from './curator-tools.keyboards.js';
 import {
   MEASURE_NOTE_MAX,
   recordSupportMeasure,
   type ToolsRefusal,
-  viewFamilyCardOf,
+  viewFamilyCard,
 } from './curator-tools.usecases.js';
 
 export const MEASURE_CONVERSATION = 'ct-measure';
@@ -22,58 +22,59 @@ export const refusalKey = (reason: ToolsRefusal) => `ct-refused-${reason.replace
  * measure is saved with who recorded it — the scope is checked again when it is saved — and the card is
  * shown again with it.
  */
-export function createMeasureDialogue(catalogue: SupportMeasuresCatalogue) {
-  return async function measureDialogue(
-    conversation: DialogueConversation,
-    ctx: DialogueContext,
-    familyId: number,
-  ) {
-    const telegramId = ctx.from?.id;
-    if (telegramId === undefined) return;
-    const measure = await askChoice(conversation, ctx, {
-      question: ctx.t('ct-ask-measure'),
-      options: catalogue.measures.map((m) => ({ value: m.code, label: m.title })),
-    });
-    const since = await askDate(conversation, ctx, { question: ctx.t('ct-ask-measure-since') });
-    const note = await askText(conversation, ctx, {
-      question: ctx.t('ct-ask-measure-note'),
-      maxLength: MEASURE_NOTE_MAX,
-      skippable: true,
-    });
-    const saved = await conversation.external(async (outside) => {
-      const result = await recordSupportMeasure(
-        { db: outside.deps.db, catalogue },
-        { telegramId, familyId, measure, since, note: note ?? null },
-      );
-      if (result.ok) outside.log.info({ familyId, measure }, 'support measure recorded');
-      else outside.log.warn({ familyId, reason: result.reason }, 'support measure refused');
-      return result;
-    });
-    if (!saved.ok) {
-      await ctx.reply(ctx.t(refusalKey(saved.reason)));
-      return;
-    }
-    await ctx.reply(ctx.t('ct-measure-saved'));
-    const card = await conversation.external((outside) =>
-      viewFamilyCardOf(
-        { db: outside.deps.db, i18n: outside.deps.i18n, catalogue },
-        { telegramId, familyId, via: 'measure_recorded' },
-      ),
+export async function measureDialogue(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  familyId: number,
+) {
+  const telegramId = ctx.from?.id;
+  if (telegramId === undefined) return;
+  // Measures the family is eligible for and does not receive come first: the ones to grant.
+  const choices = await conversation.external(async (outside) => {
+    const today = regionDate(new Date(), outside.deps.config.timeZone);
+    const view = await familyMeasures(outside.deps.db, familyId, today);
+    return [...view.eligible, ...view.others].map((m) => ({ value: m.code, label: m.title }));
+  });
+  const measure = await askChoice(conversation, ctx, { question: ctx.t('ct-ask-measure'), options: choices });
+  const since = await askDate(conversation, ctx, { question: ctx.t('ct-ask-measure-since') });
+  const note = await askText(conversation, ctx, {
+    question: ctx.t('ct-ask-measure-note'),
+    maxLength: MEASURE_NOTE_MAX,
+    skippable: true,
+  });
+  const saved = await conversation.external(async (outside) => {
+    const result = await recordSupportMeasure(
+      { db: outside.deps.db },
+      { telegramId, familyId, measure, since, note: note ?? null },
     );
-    if (!card.ok) return;
-    const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
-    const chatId = ctx.chat?.id;
-    if (chatId === undefined) return;
-    await conversation.external((outside) =>
-      recordStaffView(outside.deps.db, {
-        staffId: card.staffId,
-        chatId,
-        messageIds: [shown.message_id],
-        familyId,
-        what: 'family_card',
-      }),
-    );
-  };
+    if (result.ok) outside.log.info({ familyId, measure }, 'support measure recorded');
+    else outside.log.warn({ familyId, reason: result.reason }, 'support measure refused');
+    return result;
+  });
+  if (!saved.ok) {
+    await ctx.reply(ctx.t(refusalKey(saved.reason)));
+    return;
+  }
+  await ctx.reply(ctx.t('ct-measure-saved'));
+  const card = await conversation.external((outside) =>
+    viewFamilyCard(
+      { db: outside.deps.db, i18n: outside.deps.i18n, timeZone: outside.deps.config.timeZone },
+      { telegramId, familyId, via: 'measure_recorded' },
+    ),
+  );
+  if (!card.ok) return;
+  const shown = await ctx.reply(card.text, { reply_markup: familyCardKeyboard(ctx.t, familyId, card) });
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  await conversation.external((outside) =>
+    recordStaffView(outside.deps.db, {
+      staffId: card.staffId,
+      chatId,
+      messageIds: [shown.message_id],
+      familyId,
+      what: 'family_card',
+    }),
+  );
 }
 
 /** Tries at a date that is not after today before the dialogue gives up. */

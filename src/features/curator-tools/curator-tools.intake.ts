@@ -1,35 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import type { BotContext, DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { type Checkpoints, openDraft } from '../../bot/dialogue/checkpoints.js';
+import { createDraftsRepository } from '../../bot/dialogue/drafts.js';
 import { askChoice, askConfirm, askDate, askText, normalizePhone } from '../../bot/dialogue/questions.js';
 import { keepTranscript, noteInTranscript, type Transcript } from '../../bot/dialogue/transcript.js';
 import type { Db } from '../../db/client.js';
 import { type RequestCategory, relationships, requestCategories } from '../../db/schema/enums.js';
 import { regionDate } from '../../time.js';
-import { recordStaffView } from '../delivery/retraction.js';
-import { CONSENT_VERSION } from '../onboarding/consent/consent.js';
-import { askChildren, askRelatives } from '../passport/passport.questions.js';
-import { renderPassport } from '../passport/passport.render.js';
-import { createPassportRepository } from '../passport/passport.repository.js';
+import { recordStaffView } from '../delivery/index.js';
+import { CONSENT_VERSION } from '../onboarding/index.js';
 import {
+  addHousehold,
   addressSchema,
+  askChildren,
+  askRelatives,
   fullNameSchema,
   localitySchema,
   type PassportDraft,
   passportDraftSchema,
-} from '../passport/passport.schemas.js';
-import { categoryLabel } from '../requests/requests.render.js';
-import { createRequestsRepository } from '../requests/requests.repository.js';
-import { type AttachmentInput, parseRequestDraft } from '../requests/requests.schemas.js';
+  renderPassport,
+} from '../passport/index.js';
 import {
-  closingSteps,
-  type DialogueIo,
-  type Draft,
-  stepsOf,
+  type Asking,
+  type AttachmentInput,
+  askAll,
+  categoryLabel,
+  createRequest,
+  familyForRequest,
+  householdOf,
+  nothingHeld,
+  type Progress,
+  parseRequestDraft,
   summaryText,
-} from '../requests/requests.steps.js';
-import { createRequest } from '../requests/requests.usecases.js';
+} from '../requests/index.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
 import { activeStaff, checkFamilyAccess } from './curator-tools.usecases.js';
@@ -85,9 +90,7 @@ export async function registerFamilyByPhone(
       now,
     });
     await repository.insertServiceman(familyId, draft.servicemanName, draft.servicemanBirthDate ?? null);
-    const passport = createPassportRepository({ db: tx });
-    for (const child of draft.children) await passport.insertChild(familyId, child);
-    for (const relative of draft.relatives) await passport.insertRelative(familyId, relative);
+    await addHousehold(tx, familyId, draft);
     await repository.audit({
       staffId: presser.id,
       action: 'family_registered_by_phone',
@@ -98,10 +101,15 @@ export async function registerFamilyByPhone(
   });
 }
 
+/**
+ * The passport fields, asked of the curator; each answer kept in the curator's draft as it is given, so an
+ * intake whose live state was lost goes on from the question it stopped at.
+ */
 async function askIntakePassport(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   districts: { id: number; name: string }[],
+  saved: Checkpoints,
 ): Promise<PassportDraft> {
   const name = (key: string) =>
     askText(conversation, ctx, {
@@ -110,42 +118,51 @@ async function askIntakePassport(
       schema: fullNameSchema,
       invalidHintKey: 'passport-hint-name',
     });
-  const applicantName = await name('ct-intake-ask-applicant');
-  const relationship = await askChoice(conversation, ctx, {
-    question: ctx.t('ct-intake-ask-relationship'),
-    options: relationships.map((value) => ({ value, label: ctx.t('passport-relationship', { value }) })),
-    columns: 2,
-  });
-  const servicemanName = await name('ct-intake-ask-serviceman');
-  const servicemanBirthDate = await askDate(conversation, ctx, {
-    question: ctx.t('passport-ask-serviceman-birth-date'),
-    skippable: true,
-    birthOf: 'serviceman',
-  });
-  let district = districts[0]!;
-  if (districts.length > 1) {
-    const id = await askChoice(conversation, ctx, {
-      question: ctx.t('ct-intake-ask-district'),
-      options: districts.map((d) => ({ value: String(d.id), label: d.name })),
+  const applicantName = await saved.remember('applicantName', () => name('ct-intake-ask-applicant'));
+  const relationship = await saved.remember('relationship', () =>
+    askChoice(conversation, ctx, {
+      question: ctx.t('ct-intake-ask-relationship'),
+      options: relationships.map((value) => ({ value, label: ctx.t('passport-relationship', { value }) })),
       columns: 2,
-    });
-    district = districts.find((d) => String(d.id) === id) ?? district;
-  }
-  const locality = await askText(conversation, ctx, {
-    question: ctx.t('ct-intake-ask-locality'),
-    maxLength: 200,
-    schema: localitySchema,
-    lettersHintKey: 'dialogue-hint-no-letters-place',
-  });
-  const address = await askText(conversation, ctx, {
-    question: ctx.t('ct-intake-ask-address'),
-    maxLength: 300,
-    schema: addressSchema,
-    lettersHintKey: 'dialogue-hint-no-letters-address',
-    skippable: true,
-  });
-  const children = await askChildren(conversation, ctx);
-  const relatives = await askRelatives(conversation, ctx);
+    }),
+  );
+  const servicemanName = await saved.remember('servicemanName', () => name('ct-intake-ask-serviceman'));
+  const servicemanBirthDate = await saved.remember('servicemanBirthDate', () =>
+    askDate(conversation, ctx, {
+      question: ctx.t('passport-ask-serviceman-birth-date'),
+      skippable: true,
+      birthOf: 'serviceman',
+    }),
+  );
+  const districtId = await saved.remember('district', async () =>
+    districts.length > 1
+      ? askChoice(conversation, ctx, {
+          question: ctx.t('ct-intake-ask-district'),
+          options: districts.map((d) => ({ value: String(d.id), label: d.name })),
+          columns: 2,
+        })
+      : String(districts[0]!.id),
+  );
+  const district = districts.find((d) => String(d.id) === districtId) ?? districts[0]!;
+  const locality = await saved.remember('locality', () =>
+    askText(conversation, ctx, {
+      question: ctx.t('ct-intake-ask-locality'),
+      maxLength: 200,
+      schema: localitySchema,
+      lettersHintKey: 'dialogue-hint-no-letters-place',
+    }),
+  );
+  const address = await saved.remember('address', () =>
+    askText(conversation, ctx, {
+      question: ctx.t('ct-intake-ask-address'),
+      maxLength: 300,
+      schema: addressSchema,
+      lettersHintKey: 'dialogue-hint-no-letters-address',
+      skippable: true,
+    }),
+  );
+  const children = await saved.remember('children', () => askChildren(conversation, ctx, saved));
+  const relatives = await saved.remember('relatives', () => askRelatives(conversation, ctx, saved));
   return {
     applicantName,
     relationship,
@@ -189,39 +206,51 @@ async function keepAboutFamily(
   });
 }
 
-/** The request on the family's behalf: category, the category's own questions, summary, send. */
-async function askIntakeRequest(
-  conversation: DialogueConversation,
-  ctx: DialogueContext,
-  family: { familyId: number; memberId: number; address: string | null; telegramId: number },
-  transcript: Transcript,
-) {
+/** A request made on a family's behalf, as its dialogue is asked: who, and where its answers are kept. */
+interface OnBehalf {
+  family: { familyId: number; memberId: number; address: string | null; telegramId: number };
+  transcript: Transcript;
+  saved: Checkpoints;
+}
+
+/** The category (kept), the family's household, and the request's one key (kept: a resumed dialogue saves once). */
+async function prepareIntakeRequest(conversation: DialogueConversation, ctx: DialogueContext, req: OnBehalf) {
+  const { family, saved } = req;
+  const category: RequestCategory = await saved.remember('category', () =>
+    askChoice(conversation, ctx, {
+      question: ctx.t('ct-intake-ask-category'),
+      options: requestCategories.map((value) => ({ value, label: categoryLabel(ctx.t, value) })),
+    }),
+  );
+  const household = await conversation.external((outside) => householdOf(outside.deps.db, family.familyId));
+  const submissionKey = await saved.remember('submissionKey', () =>
+    conversation.external(() => randomBytes(12).toString('base64url')),
+  );
+  return { category, household, submissionKey };
+}
+
+/**
+ * The request on the family's behalf: category, the category's own questions, summary, send. Each answer is
+ * kept in the curator's draft about the family (as the family's own request dialogue keeps its answers), so
+ * a request whose live state was lost goes on from the question it stopped at.
+ */
+async function askIntakeRequest(conversation: DialogueConversation, ctx: DialogueContext, req: OnBehalf) {
+  const { family, transcript, saved } = req;
   const keep = () => keepAboutFamily(conversation, ctx, transcript, family.familyId);
   await keep();
-  const category: RequestCategory = await askChoice(conversation, ctx, {
-    question: ctx.t('ct-intake-ask-category'),
-    options: requestCategories.map((value) => ({ value, label: categoryLabel(ctx.t, value) })),
-  });
-  const loaded = await conversation.external(async (outside) => ({
-    household: await createRequestsRepository({ db: outside.deps.db }).household(family.familyId),
-    submissionKey: randomBytes(12).toString('base64url'),
-  }));
-  const io: DialogueIo = { conversation, ctx, household: loaded.household, passportAddress: family.address };
-  const draft: Draft = {};
-  const files = { list: [] as AttachmentInput[] };
-  const allSteps = () => [...stepsOf(category, io, draft), ...closingSteps(io, draft, files)];
-  for (const step of allSteps()) {
-    if (allSteps().some((current) => current.field === step.field)) await step.ask(draft);
-    await keep();
-  }
+  const { category, household, submissionKey } = await prepareIntakeRequest(conversation, ctx, req);
+  const io = { conversation, ctx, household, passportAddress: family.address, saved };
+  const progress = saved.get<Progress>('progress') ?? { details: {}, files: [], done: [] };
+  const asking: Asking = { category, io, progress, held: nothingHeld(), afterStep: keep };
+  await askAll(asking);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
-  const parsed = parseRequestDraft({ category, details: draft }, today);
+  const parsed = parseRequestDraft({ category, details: progress.details }, today);
   if (!parsed.success) {
     await ctx.reply(ctx.t('ct-intake-request-invalid'));
     return;
   }
   const send = await askConfirm(conversation, ctx, {
-    question: `${summaryText(ctx, category, parsed.data.details, files.list.length)}\n\n${ctx.t('ct-intake-ask-send')}`,
+    question: `${summaryText(ctx, category, parsed.data.details, progress.files.length)}\n\n${ctx.t('ct-intake-ask-send')}`,
     yes: ctx.t('req-summary-send'),
     no: ctx.t('req-summary-cancel'),
   });
@@ -230,32 +259,10 @@ async function askIntakeRequest(
     await ctx.reply(ctx.t('ct-intake-request-dropped'));
     return;
   }
-  const result = await conversation.external(async (outside) => {
-    // Checked again at the moment of saving: still active staff, still in scope of this family.
-    const allowed = await checkFamilyAccess(
-      { db: outside.deps.db },
-      { telegramId: family.telegramId, familyId: family.familyId, curatorOnly: true },
-    );
-    if (!allowed.ok) return allowed;
-    const saved = await createRequest(
-      {
-        db: outside.deps.db,
-        timeZone: outside.deps.config.timeZone,
-        policies: outside.deps.config.deadlinePolicies,
-      },
-      {
-        familyId: family.familyId,
-        memberId: family.memberId,
-        submissionKey: loaded.submissionKey,
-        draft: parsed.data,
-        attachments: files.list,
-        createdByStaffId: allowed.staffId,
-      },
-    );
-    if (saved.ok)
-      outside.log.info({ requestId: saved.request.id, category }, 'request created by phone intake');
-    return saved;
-  });
+  const submission = { submissionKey, draft: parsed.data, attachments: progress.files };
+  const result = await conversation.external((outside) =>
+    saveOnBehalf(outside, family, category, submission),
+  );
   if (!result.ok) {
     await ctx.reply(
       'issues' in result || result.reason === 'family_not_found'
@@ -265,6 +272,106 @@ async function askIntakeRequest(
     return;
   }
   await ctx.reply(ctx.t('ct-intake-request-created', { number: String(result.request.number) }));
+}
+
+/** Saves the request on the family's behalf, checked again at the moment of saving: still active staff, still in scope. */
+async function saveOnBehalf(
+  outside: BotContext,
+  family: OnBehalf['family'],
+  category: RequestCategory,
+  submission: {
+    submissionKey: string;
+    draft: Extract<ReturnType<typeof parseRequestDraft>, { success: true }>['data'];
+    attachments: AttachmentInput[];
+  },
+) {
+  const allowed = await checkFamilyAccess(
+    { db: outside.deps.db },
+    { telegramId: family.telegramId, familyId: family.familyId, curatorOnly: true },
+  );
+  if (!allowed.ok) return allowed;
+  const { db, config } = outside.deps;
+  const saved = await createRequest(
+    { db, timeZone: config.timeZone, policies: config.deadlinePolicies },
+    {
+      familyId: family.familyId,
+      memberId: family.memberId,
+      ...submission,
+      createdByStaffId: allowed.staffId,
+    },
+  );
+  if (saved.ok)
+    outside.log.info({ requestId: saved.request.id, category }, 'request created by phone intake');
+  return saved;
+}
+
+/**
+ * The family's phone (not one we know already), then whether the family consents to registration; the
+ * phone, or undefined when the intake ends here. Nothing is kept before that consent.
+ */
+async function askPhoneAndConsent(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+): Promise<string | undefined> {
+  await ctx.reply(ctx.t('ct-intake-intro'));
+  const phone = normalizePhone(
+    await askText(conversation, ctx, {
+      question: ctx.t('ct-intake-ask-phone'),
+      maxLength: 25,
+      schema: intakePhoneSchema,
+      invalidHintKey: 'ct-intake-hint-phone',
+    }),
+  );
+  const known = await conversation.external(async (outside) =>
+    Boolean(await createCuratorToolsRepository({ db: outside.deps.db }).memberByPhone(phone)),
+  );
+  if (known) {
+    await ctx.reply(ctx.t('ct-intake-phone-known', { phone }));
+    return undefined;
+  }
+  const consent = await askConfirm(conversation, ctx, {
+    question: ctx.t('ct-intake-ask-consent'),
+    yes: ctx.t('ct-intake-consent-yes'),
+    no: ctx.t('ct-intake-consent-no'),
+  });
+  if (!consent) {
+    await ctx.reply(ctx.t('ct-intake-no-consent', { hotline: ctx.deps.config.hotlinePhone }));
+    return undefined;
+  }
+  return phone;
+}
+
+/** The summary with «Сохранить», then the family saved; undefined when dropped or refused. */
+async function saveFamily(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  input: { telegramId: number; phone: string; draft: PassportDraft },
+): Promise<Extract<PhoneIntakeResult, { ok: true }> | undefined> {
+  const { phone, draft } = input;
+  const save = await askConfirm(conversation, ctx, {
+    question: `${ctx.t('ct-intake-summary', { phone })}\n\n${renderPassport(ctx.t, draft)}\n\n${ctx.t('ct-intake-ask-save')}`,
+    yes: ctx.t('ct-intake-save-yes'),
+    no: ctx.t('ct-intake-save-no'),
+  });
+  if (!save) {
+    await ctx.reply(ctx.t('ct-intake-dropped'));
+    return undefined;
+  }
+  const saved = await conversation.external(async (outside) => {
+    const result = await registerFamilyByPhone({ db: outside.deps.db }, input);
+    if (result.ok) outside.log.info({ familyId: result.familyId }, 'family registered by phone');
+    else outside.log.warn({ reason: result.reason }, 'phone intake refused');
+    return result;
+  });
+  if (!saved.ok) {
+    await ctx.reply(
+      saved.reason === 'phone_known'
+        ? ctx.t('ct-intake-phone-known', { phone })
+        : ctx.t(refusalKey(saved.reason)),
+    );
+    return undefined;
+  }
+  return saved;
 }
 
 /**
@@ -286,55 +393,20 @@ export async function intakeDialogue(conversation: DialogueConversation, ctx: Di
   }
   // Everything the curator types from here on is about one family: kept so it can be taken back.
   const transcript = keepTranscript(conversation);
-  await ctx.reply(ctx.t('ct-intake-intro'));
-  const phone = normalizePhone(
-    await askText(conversation, ctx, {
-      question: ctx.t('ct-intake-ask-phone'),
-      maxLength: 25,
-      schema: intakePhoneSchema,
-      invalidHintKey: 'ct-intake-hint-phone',
-    }),
-  );
-  const known = await conversation.external(async (outside) =>
-    Boolean(await createCuratorToolsRepository({ db: outside.deps.db }).memberByPhone(phone)),
-  );
-  if (known) {
-    await ctx.reply(ctx.t('ct-intake-phone-known', { phone }));
-    return;
-  }
-  const consent = await askConfirm(conversation, ctx, {
-    question: ctx.t('ct-intake-ask-consent'),
-    yes: ctx.t('ct-intake-consent-yes'),
-    no: ctx.t('ct-intake-consent-no'),
+  const opened = await openDraft(conversation, ctx, {
+    dialogue: INTAKE_CONVERSATION,
+    args: [],
+    consentVersion: CONSENT_VERSION,
   });
-  if (!consent) {
-    await ctx.reply(ctx.t('ct-intake-no-consent', { hotline: ctx.deps.config.hotlinePhone }));
-    return;
-  }
-  const draft = await askIntakePassport(conversation, ctx, districts);
-  const save = await askConfirm(conversation, ctx, {
-    question: `${ctx.t('ct-intake-summary', { phone })}\n\n${renderPassport(ctx.t, draft)}\n\n${ctx.t('ct-intake-ask-save')}`,
-    yes: ctx.t('ct-intake-save-yes'),
-    no: ctx.t('ct-intake-save-no'),
-  });
-  if (!save) {
-    await ctx.reply(ctx.t('ct-intake-dropped'));
-    return;
-  }
-  const saved = await conversation.external(async (outside) => {
-    const result = await registerFamilyByPhone({ db: outside.deps.db }, { telegramId, phone, draft });
-    if (result.ok) outside.log.info({ familyId: result.familyId }, 'family registered by phone');
-    else outside.log.warn({ reason: result.reason }, 'phone intake refused');
-    return result;
-  });
-  if (!saved.ok) {
-    await ctx.reply(
-      saved.reason === 'phone_known'
-        ? ctx.t('ct-intake-phone-known', { phone })
-        : ctx.t(refusalKey(saved.reason)),
-    );
-    return;
-  }
+  const phone = opened.saved.get<string>('phone') ?? (await askPhoneAndConsent(conversation, ctx));
+  if (phone === undefined) return;
+  // The family's oral consent given: from here on the answers may be kept.
+  if (!opened.resumed) await opened.saved.put('phone', phone);
+  const draft = await askIntakePassport(conversation, ctx, districts, opened.saved);
+  const saved = await saveFamily(conversation, ctx, { telegramId, phone, draft });
+  // Saved or dropped, the family's passport is no longer a draft (a request on its behalf is asked next).
+  await opened.saved.discard();
+  if (!saved) return;
   noteInTranscript(conversation, (await ctx.reply(ctx.t('ct-intake-saved', { phone }))).message_id);
   await keepAboutFamily(conversation, ctx, transcript, saved.familyId);
   const wantsRequest = await askConfirm(conversation, ctx, {
@@ -347,17 +419,24 @@ export async function intakeDialogue(conversation: DialogueConversation, ctx: Di
     await keepAboutFamily(conversation, ctx, transcript, saved.familyId);
     return;
   }
-  await askIntakeRequest(
-    conversation,
-    ctx,
-    { familyId: saved.familyId, memberId: saved.memberId, address: draft.address ?? null, telegramId },
-    transcript,
-  );
+  // The request is a dialogue of its own, entered right after this one ends, in this update: it keeps its
+  // answers in a draft about the family (intakeRequestDialogue).
+  await keepAboutFamily(conversation, ctx, transcript, saved.familyId);
+  ctx.dialogueTurn.reenter = { dialogue: INTAKE_REQUEST_CONVERSATION, args: [saved.familyId] };
+}
+
+/** A refused request on the family's behalf leaves no draft to go back to (a draft about another family stays). */
+async function eraseDraftAbout(db: Db, telegramId: number, familyId: number) {
+  const drafts = createDraftsRepository(db);
+  const draft = await drafts.find(telegramId, INTAKE_REQUEST_CONVERSATION);
+  if (draft?.aboutFamilyId === familyId) await drafts.erase(telegramId, [INTAKE_REQUEST_CONVERSATION]);
 }
 
 /**
- * «Оформить заявку» on the card of a family reached by phone: a later request on its behalf (the same
- * questions as in `/intake`), for the family's member who was registered on the phone.
+ * A request on behalf of a family reached by phone, for its member registered on the phone: from `/intake`
+ * once the family is saved, or from «Оформить заявку» on its card later. Its answers are kept in the
+ * curator's draft about the family, and each kept answer starts the dialogue over from the draft (short
+ * replays), as in the family's own request dialogue.
  */
 export async function intakeRequestDialogue(
   conversation: DialogueConversation,
@@ -371,10 +450,13 @@ export async function intakeRequestDialogue(
       { db: outside.deps.db },
       { telegramId, familyId, curatorOnly: true },
     );
-    if (!allowed.ok) return allowed;
+    if (!allowed.ok) {
+      await eraseDraftAbout(outside.deps.db, telegramId, familyId);
+      return allowed;
+    }
     const repository = createCuratorToolsRepository({ db: outside.deps.db });
     const memberId = await repository.firstMemberId(familyId);
-    const family = await createRequestsRepository({ db: outside.deps.db }).familyForRequest(familyId);
+    const family = await familyForRequest(outside.deps.db, familyId);
     if (memberId === undefined || !family) return { ok: false, reason: 'not_found' } as const;
     return { ok: true, memberId, address: family.address } as const;
   });
@@ -382,10 +464,22 @@ export async function intakeRequestDialogue(
     await ctx.reply(ctx.t(refusalKey(loaded.reason)));
     return;
   }
-  await askIntakeRequest(
+  const opened = await openDraft(
     conversation,
     ctx,
-    { familyId, memberId: loaded.memberId, address: loaded.address, telegramId },
-    keepTranscript(conversation),
+    {
+      dialogue: INTAKE_REQUEST_CONVERSATION,
+      args: [familyId],
+      consentVersion: CONSENT_VERSION,
+      aboutFamilyId: familyId,
+    },
+    { restartAtCheckpoints: true, sameArgsOnly: true },
   );
+  const family = { familyId, memberId: loaded.memberId, address: loaded.address, telegramId };
+  await askIntakeRequest(conversation, ctx, {
+    family,
+    transcript: keepTranscript(conversation),
+    saved: opened.saved,
+  });
+  await opened.saved.discard();
 }

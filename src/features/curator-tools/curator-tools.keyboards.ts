@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData, count, id, oneOf } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
-import { nextRow } from '../request-card/request-card.keyboards.js';
+import { nextRow } from '../request-card/index.js';
 
 /**
  * Buttons of the curator's tools. Callback data is opaque and short (`my:p:<page>`, `my:r:<requestId>`,

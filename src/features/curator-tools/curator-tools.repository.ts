@@ -1,4 +1,5 @@
 import { and, asc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import {
@@ -51,276 +52,346 @@ function familiesInScope(scope: StaffScope): SQL | undefined {
 
 /** Reads and writes of the curator's tools (/my, /family, support measures, absence, phone intake). */
 export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
-  return {
-    /** How many open requests are in scope, and how many of them are past the deadline that matters now. */
-    async countOpenRequests(scope: StaffScope, now: Date) {
-      const [row] = await db
-        .select({
-          count: sql<number>`count(*)::int`,
-          overdue: sql<number>`(count(*) filter (where ${currentDeadline} < ${now.toISOString()}::timestamptz))::int`,
-        })
-        .from(requests)
-        .innerJoin(families, eq(families.id, requests.familyId))
-        .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)));
-      return { total: row?.count ?? 0, overdue: row?.overdue ?? 0 };
-    },
+  return bindDb(db, {
+    countOpenRequests,
+    openRequestsPage,
+    requestHistory,
+    findFamilies,
+    findFamily,
+    firstMemberId,
+    familyMembers: membersOfFamily,
+    measuresOf,
+    insertMeasure,
+    audit,
+    recordFamilyCardView,
+    deputyCandidates,
+    setAbsence,
+    staffName,
+    districtNames,
+    memberByPhone,
+    insertPhoneFamily,
+    insertPhoneMember,
+    insertServiceman,
+  });
+}
 
-    /** Open requests in scope, the most pressing deadline first. */
-    async openRequestsPage(scope: StaffScope, offset: number, limit: number) {
-      return db
-        .select({
-          id: requests.id,
-          number: requests.number,
-          category: requests.category,
-          status: requests.status,
-          priority: requests.priority,
-          deadlineAt: currentDeadline,
-        })
-        .from(requests)
-        .innerJoin(families, eq(families.id, requests.familyId))
-        .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)))
-        .orderBy(asc(currentDeadline), asc(requests.id))
-        .offset(offset)
-        .limit(limit);
-    },
+/** How many open requests are in scope, and how many of them are past the deadline that matters now. */
+async function countOpenRequests(db: DbOrTx, scope: StaffScope, now: Date) {
+  const [row] = await db
+    .select({
+      count: sql<number>`count(*)::int`,
+      overdue: sql<number>`(count(*) filter (where ${currentDeadline} < ${now.toISOString()}::timestamptz))::int`,
+    })
+    .from(requests)
+    .innerJoin(families, eq(families.id, requests.familyId))
+    .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)));
+  return { total: row?.count ?? 0, overdue: row?.overdue ?? 0 };
+}
 
-    async requestHistory(requestId: number) {
-      return db
-        .select({
-          type: requestEvents.type,
-          actorKind: requestEvents.actorKind,
-          actorStaffId: requestEvents.actorStaffId,
-          data: requestEvents.data,
-          createdAt: requestEvents.createdAt,
-        })
-        .from(requestEvents)
-        .where(eq(requestEvents.requestId, requestId))
-        .orderBy(asc(requestEvents.id))
-        .limit(30);
-    },
+/** Open requests in scope, the most pressing deadline first. */
+async function openRequestsPage(db: DbOrTx, scope: StaffScope, offset: number, limit: number) {
+  return db
+    .select({
+      id: requests.id,
+      number: requests.number,
+      category: requests.category,
+      status: requests.status,
+      priority: requests.priority,
+      deadlineAt: currentDeadline,
+    })
+    .from(requests)
+    .innerJoin(families, eq(families.id, requests.familyId))
+    .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)))
+    .orderBy(asc(currentDeadline), asc(requests.id))
+    .offset(offset)
+    .limit(limit);
+}
 
-    /** Families in scope matching a normalised phone, a part of a member's name, or a request number. */
-    async findFamilies(
-      scope: StaffScope,
-      query:
-        | { kind: 'phone'; phone: string }
-        | { kind: 'name'; name: string }
-        | { kind: 'number'; number: number },
-    ) {
-      const match =
-        query.kind === 'phone'
-          ? eq(familyMembers.phone, query.phone)
-          : query.kind === 'name'
-            ? ilike(familyMembers.fullName, `%${query.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-            : sql`exists (select 1 from ${requests} where ${requests.familyId} = ${families.id} and ${requests.number} = ${query.number})`;
-      const rows = await db
-        .selectDistinctOn([families.id], {
-          familyId: families.id,
-          name: familyMembers.fullName,
-          district: districts.name,
-        })
-        .from(families)
-        .innerJoin(familyMembers, eq(familyMembers.familyId, families.id))
-        .innerJoin(districts, eq(districts.id, families.districtId))
-        .where(and(isNull(families.erasedAt), isNull(familyMembers.erasedAt), match, familiesInScope(scope)))
-        .orderBy(asc(families.id), asc(familyMembers.id))
-        .limit(11);
-      return rows;
-    },
+async function requestHistory(db: DbOrTx, requestId: number) {
+  return db
+    .select({
+      type: requestEvents.type,
+      actorKind: requestEvents.actorKind,
+      actorStaffId: requestEvents.actorStaffId,
+      data: requestEvents.data,
+      createdAt: requestEvents.createdAt,
+    })
+    .from(requestEvents)
+    .where(eq(requestEvents.requestId, requestId))
+    .orderBy(asc(requestEvents.id))
+    .limit(30);
+}
 
-    async findFamily(familyId: number) {
-      const [row] = await db
-        .select({
-          id: families.id,
-          districtId: families.districtId,
-          curatorId: families.curatorId,
-          reachedBy: families.reachedBy,
-          erasedAt: families.erasedAt,
-        })
-        .from(families)
-        .where(eq(families.id, familyId));
-      return row;
-    },
+/** Families in scope matching a normalised phone, a part of a member's name, or a request number. */
+async function findFamilies(
+  db: DbOrTx,
+  scope: StaffScope,
+  query:
+    | { kind: 'phone'; phone: string }
+    | { kind: 'name'; name: string }
+    | { kind: 'number'; number: number },
+) {
+  const match =
+    query.kind === 'phone'
+      ? eq(familyMembers.phone, query.phone)
+      : query.kind === 'name'
+        ? ilike(familyMembers.fullName, `%${query.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        : sql`exists (select 1 from ${requests} where ${requests.familyId} = ${families.id} and ${requests.number} = ${query.number})`;
+  const rows = await db
+    .selectDistinctOn([families.id], {
+      familyId: families.id,
+      name: familyMembers.fullName,
+      district: districts.name,
+    })
+    .from(families)
+    .innerJoin(familyMembers, eq(familyMembers.familyId, families.id))
+    .innerJoin(districts, eq(districts.id, families.districtId))
+    .where(and(isNull(families.erasedAt), isNull(familyMembers.erasedAt), match, familiesInScope(scope)))
+    .orderBy(asc(families.id), asc(familyMembers.id))
+    .limit(11);
+  return rows;
+}
 
-    /** The member whose passport view stands for the family: the first one not erased. */
-    async firstMemberId(familyId: number) {
-      const [row] = await db
-        .select({ id: familyMembers.id })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
-      return row?.id;
-    },
+async function findFamily(db: DbOrTx, familyId: number) {
+  const [row] = await db
+    .select({
+      id: families.id,
+      districtId: families.districtId,
+      curatorId: families.curatorId,
+      reachedBy: families.reachedBy,
+      erasedAt: families.erasedAt,
+    })
+    .from(families)
+    .where(eq(families.id, familyId));
+  return row;
+}
 
-    async familyMembers(familyId: number) {
-      return db
-        .select({
-          fullName: familyMembers.fullName,
-          phone: familyMembers.phone,
-          telegramId: familyMembers.telegramId,
-        })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
-        .orderBy(asc(familyMembers.id));
-    },
+/** The member whose passport view stands for the family: the first one not erased. */
+async function firstMemberId(db: DbOrTx, familyId: number) {
+  const [row] = await db
+    .select({ id: familyMembers.id })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+    .orderBy(asc(familyMembers.id))
+    .limit(1);
+  return row?.id;
+}
 
-    async measuresOf(familyId: number) {
-      return db
-        .select({
-          measure: supportMeasures.measure,
-          since: supportMeasures.since,
-          note: supportMeasures.note,
-        })
-        .from(supportMeasures)
-        .where(eq(supportMeasures.familyId, familyId))
-        .orderBy(asc(supportMeasures.id));
-    },
+/** The family's members as staff see them: names, phones, whether they use the bot (erased left out). */
+async function membersOfFamily(db: DbOrTx, familyId: number) {
+  return db
+    .select({
+      fullName: familyMembers.fullName,
+      phone: familyMembers.phone,
+      telegramId: familyMembers.telegramId,
+    })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+    .orderBy(asc(familyMembers.id));
+}
 
-    async insertMeasure(values: {
-      familyId: number;
-      measure: string;
-      since: string;
-      note: string | null;
-      staffId: number;
-      now: Date;
-    }) {
-      await db.insert(supportMeasures).values({
-        familyId: values.familyId,
-        measure: values.measure,
-        since: values.since,
-        note: values.note,
-        recordedById: values.staffId,
-        createdAt: values.now,
-      });
-    },
+async function measuresOf(db: DbOrTx, familyId: number) {
+  return db
+    .select({
+      measure: supportMeasures.measure,
+      since: supportMeasures.since,
+      note: supportMeasures.note,
+    })
+    .from(supportMeasures)
+    .where(eq(supportMeasures.familyId, familyId))
+    .orderBy(asc(supportMeasures.id));
+}
 
-    async audit(values: {
-      staffId: number;
-      action: string;
-      familyId: number;
-      requestId?: number | null;
-      details?: Record<string, unknown>;
-      now: Date;
-    }) {
-      await db.insert(auditLog).values({
-        staffId: values.staffId,
-        action: values.action,
-        familyId: values.familyId,
-        requestId: values.requestId ?? null,
-        details: values.details ?? {},
-        createdAt: values.now,
-      });
-    },
+async function insertMeasure(
+  db: DbOrTx,
+  values: {
+    familyId: number;
+    measure: string;
+    since: string;
+    note: string | null;
+    staffId: number;
+    now: Date;
+  },
+) {
+  await db.insert(supportMeasures).values({
+    familyId: values.familyId,
+    measure: values.measure,
+    since: values.since,
+    note: values.note,
+    recordedById: values.staffId,
+    createdAt: values.now,
+  });
+}
 
-    /** Active curators who share a district with this staff member: who can stand in for them. */
-    async deputyCandidates(staffId: number, districtIds: number[]) {
-      if (districtIds.length === 0) return [];
-      return db
-        .selectDistinct({ id: staff.id, fullName: staff.fullName })
-        .from(staff)
-        .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
-        .where(
-          and(
-            inArray(staffDistricts.districtId, districtIds),
-            eq(staff.role, 'curator'),
-            eq(staff.active, true),
-            ne(staff.id, staffId),
-          ),
-        )
-        .orderBy(asc(staff.id));
-    },
+async function audit(
+  db: DbOrTx,
+  values: {
+    staffId: number;
+    action: string;
+    familyId: number;
+    requestId?: number | null;
+    details?: Record<string, unknown>;
+    now: Date;
+  },
+) {
+  await db.insert(auditLog).values({
+    staffId: values.staffId,
+    action: values.action,
+    familyId: values.familyId,
+    requestId: values.requestId ?? null,
+    details: values.details ?? {},
+    createdAt: values.now,
+  });
+}
 
-    async setAbsence(staffId: number, values: { awayUntil: Date | null; deputyId: number | null }) {
-      await db.update(staff).set(values).where(eq(staff.id, staffId));
-    },
+/**
+ * A staff read of a family's personal data (SPEC §8): opened from a request, it is also an event of
+ * that request; opened from the family, the row says how (`via`).
+ */
+async function recordFamilyCardView(
+  db: DbOrTx,
+  values: {
+    staffId: number;
+    familyId: number;
+    requestId?: number;
+    via?: string;
+    now: Date;
+  },
+) {
+  await db.insert(auditLog).values({
+    staffId: values.staffId,
+    action: 'family_card_viewed',
+    familyId: values.familyId,
+    requestId: values.requestId ?? null,
+    details: values.via === undefined ? {} : { via: values.via },
+    createdAt: values.now,
+  });
+  if (values.requestId === undefined) return;
+  await db.insert(requestEvents).values({
+    requestId: values.requestId,
+    type: 'family_card_viewed',
+    actorKind: 'staff',
+    actorStaffId: values.staffId,
+    createdAt: values.now,
+  });
+}
 
-    async findStaff(staffId: number) {
-      const [row] = await db.select().from(staff).where(eq(staff.id, staffId));
-      return row;
-    },
+/** Active curators who share a district with this staff member: who can stand in for them. */
+async function deputyCandidates(db: DbOrTx, staffId: number, districtIds: number[]) {
+  if (districtIds.length === 0) return [];
+  return db
+    .selectDistinct({ id: staff.id, fullName: staff.fullName })
+    .from(staff)
+    .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
+    .where(
+      and(
+        inArray(staffDistricts.districtId, districtIds),
+        eq(staff.role, 'curator'),
+        eq(staff.active, true),
+        ne(staff.id, staffId),
+      ),
+    )
+    .orderBy(asc(staff.id));
+}
 
-    async districtNames(districtIds: number[]) {
-      if (districtIds.length === 0) return [];
-      return db
-        .select({ id: districts.id, name: districts.name })
-        .from(districts)
-        .where(inArray(districts.id, districtIds))
-        .orderBy(asc(districts.name));
-    },
+async function setAbsence(
+  db: DbOrTx,
+  staffId: number,
+  values: { awayUntil: Date | null; deputyId: number | null },
+) {
+  await db.update(staff).set(values).where(eq(staff.id, staffId));
+}
 
-    /** A member (not erased) with this phone, in any family: a phone-intake must not duplicate a family. */
-    async memberByPhone(phone: string) {
-      const [row] = await db
-        .select({ id: familyMembers.id, familyId: familyMembers.familyId })
-        .from(familyMembers)
-        .where(and(eq(familyMembers.phone, phone), isNull(familyMembers.erasedAt)))
-        .limit(1);
-      return row;
-    },
+async function staffName(db: DbOrTx, staffId: number) {
+  const [row] = await db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, staffId));
+  return row?.fullName;
+}
 
-    /** A family registered by a curator on the phone: reached by phone, its curator the one who called. */
-    async insertPhoneFamily(values: {
-      districtId: number;
-      locality: string;
-      address: string | null;
-      curatorId: number;
-      now: Date;
-    }) {
-      const [row] = await db
-        .insert(families)
-        .values({
-          districtId: values.districtId,
-          locality: values.locality,
-          address: values.address,
-          curatorId: values.curatorId,
-          reachedBy: 'phone',
-          createdAt: values.now,
-          updatedAt: values.now,
-        })
-        .returning({ id: families.id });
-      return row!.id;
-    },
+async function districtNames(db: DbOrTx, districtIds: number[]) {
+  if (districtIds.length === 0) return [];
+  return db
+    .select({ id: districts.id, name: districts.name })
+    .from(districts)
+    .where(inArray(districts.id, districtIds))
+    .orderBy(asc(districts.name));
+}
 
-    /** The family member without a Telegram account; consent given orally, recorded by this curator. */
-    async insertPhoneMember(values: {
-      familyId: number;
-      fullName: string;
-      relationship: (typeof familyMembers.$inferInsert)['relationship'];
-      phone: string;
-      consentVersion: string;
-      staffId: number;
-      now: Date;
-    }) {
-      const [row] = await db
-        .insert(familyMembers)
-        .values({
-          familyId: values.familyId,
-          telegramId: null,
-          fullName: values.fullName,
-          relationship: values.relationship,
-          phone: values.phone,
-          consentVersion: values.consentVersion,
-          consentAt: values.now,
-          consentRecordedById: values.staffId,
-          createdAt: values.now,
-        })
-        .returning({ id: familyMembers.id });
-      await db.insert(consentEvents).values({
-        telegramId: null,
-        memberId: row!.id,
-        decision: 'oral',
-        consentVersion: values.consentVersion,
-        recordedById: values.staffId,
-        createdAt: values.now,
-      });
-      return row!.id;
-    },
+/** A member (not erased) with this phone, in any family: a phone-intake must not duplicate a family. */
+async function memberByPhone(db: DbOrTx, phone: string) {
+  const [row] = await db
+    .select({ id: familyMembers.id, familyId: familyMembers.familyId })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.phone, phone), isNull(familyMembers.erasedAt)))
+    .limit(1);
+  return row;
+}
 
-    async insertServiceman(familyId: number, fullName: string, birthDate: string | null) {
-      await db.insert(servicemen).values({ familyId, fullName, birthDate });
-    },
-  };
+/** A family registered by a curator on the phone: reached by phone, its curator the one who called. */
+async function insertPhoneFamily(
+  db: DbOrTx,
+  values: {
+    districtId: number;
+    locality: string;
+    address: string | null;
+    curatorId: number;
+    now: Date;
+  },
+) {
+  const [row] = await db
+    .insert(families)
+    .values({
+      districtId: values.districtId,
+      locality: values.locality,
+      address: values.address,
+      curatorId: values.curatorId,
+      reachedBy: 'phone',
+      createdAt: values.now,
+      updatedAt: values.now,
+    })
+    .returning({ id: families.id });
+  return row!.id;
+}
+
+/** The family member without a Telegram account; consent given orally, recorded by this curator. */
+async function insertPhoneMember(
+  db: DbOrTx,
+  values: {
+    familyId: number;
+    fullName: string;
+    relationship: (typeof familyMembers.$inferInsert)['relationship'];
+    phone: string;
+    consentVersion: string;
+    staffId: number;
+    now: Date;
+  },
+) {
+  const [row] = await db
+    .insert(familyMembers)
+    .values({
+      familyId: values.familyId,
+      telegramId: null,
+      fullName: values.fullName,
+      relationship: values.relationship,
+      phone: values.phone,
+      consentVersion: values.consentVersion,
+      consentAt: values.now,
+      consentRecordedById: values.staffId,
+      createdAt: values.now,
+    })
+    .returning({ id: familyMembers.id });
+  await db.insert(consentEvents).values({
+    telegramId: null,
+    memberId: row!.id,
+    decision: 'oral',
+    consentVersion: values.consentVersion,
+    recordedById: values.staffId,
+    createdAt: values.now,
+  });
+  return row!.id;
+}
+
+async function insertServiceman(db: DbOrTx, familyId: number, fullName: string, birthDate: string | null) {
+  await db.insert(servicemen).values({ familyId, fullName, birthDate });
 }
 
 export type CuratorToolsRepository = ReturnType<typeof createCuratorToolsRepository>;

@@ -3,32 +3,37 @@ import { normalizePhone } from '../../bot/dialogue/questions.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
-import { fitBlocks } from '../../telegram/message-limits.js';
-import { formatRegionTime } from '../../time.js';
-import { decideFamilyAccess } from '../access/access.policy.js';
-import { authoriseRequestAction } from '../access/access.usecases.js';
-import { createCuratorRepository } from '../curator/curator.repository.js';
-import { curatorCardView } from '../curator/curator.usecases.js';
-import { renderPassport } from '../passport/passport.render.js';
-import { createPassportRepository } from '../passport/passport.repository.js';
-import { FAMILY_CARD_DETAILS_BUDGET, familyRequestBlocks } from '../request-card/request-card.render.js';
-import { createRequestCardRepository } from '../request-card/request-card.repository.js';
-import type { SupportMeasuresCatalogue } from '../support-measures/support-measures.catalogue.js';
+import { type CardBlock, fitBlocks } from '../../telegram/message-limits.js';
+import { formatRegionTime, regionDate } from '../../time.js';
+import {
+  type AccessRefusal,
+  authoriseRequestAction,
+  decideFamilyAccess,
+  type StaffMember,
+  staffByTelegramId,
+} from '../access/index.js';
+import { lastContactText } from '../check-ins/index.js';
+import { curatorCardView } from '../curator/index.js';
+import { loadPassport, renderPassport, type StoredPassport } from '../passport/index.js';
+import {
+  FAMILY_CARD_DETAILS_BUDGET,
+  familyRequestBlocks,
+  latestRequestsOfFamily,
+} from '../request-card/index.js';
+import { measureByCode } from '../support-measures/index.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
 
 export const MY_PAGE_SIZE = 5;
 export const MEASURE_NOTE_MAX = 500;
 
-type Presser = NonNullable<
-  Awaited<ReturnType<ReturnType<typeof createCuratorRepository>['staffByTelegramId']>>
->;
+type Presser = StaffMember;
 
 export type ToolsRefusal = 'not_staff' | 'not_found' | 'out_of_scope' | 'not_allowed' | 'wrong_role';
 
 /** The active staff member behind a Telegram account, or undefined (a family member, a stranger, deactivated). */
 export async function activeStaff(db: DbOrTx, telegramId: number) {
-  const presser = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  const presser = await staffByTelegramId(db, telegramId);
   return presser?.active ? presser : undefined;
 }
 
@@ -121,7 +126,7 @@ export async function openRequestCard(
   ];
   const names = new Map<number, string>();
   for (const id of staffIds) {
-    const name = await createCuratorRepository({ db: deps.db }).staffName(id);
+    const name = await createCuratorToolsRepository({ db: deps.db }).staffName(id);
     if (name) names.set(id, name);
   }
   const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e, names))];
@@ -196,68 +201,180 @@ export async function checkFamilyAccess(
 }
 
 /**
- * «Карточка семьи» opened by family (from /family or after recording a measure): passport, household,
- * members' phones, requests and support measures. Every view is an audit-log row (SPEC §8).
+ * Where a family card is opened: from a request card's «Карточка семьи» (the request's access rule, the
+ * request's member), or from the family itself (/family, its list, a recorded measure; the family's scope).
  */
-export async function viewFamilyCardOf(
-  deps: { db: Db; i18n: I18n; catalogue: SupportMeasuresCatalogue; now?: Date },
+type FamilyCardDoor = { requestId: number } | { familyId: number; via: string };
+
+/** The presser let in through a door, and what the card shows and records for that door. */
+type OpenedDoor = { presser: Presser; familyId: number; memberId: number | undefined } & (
+  | { kind: 'request'; request: { id: number; number: number } }
+  | { kind: 'family'; reachedBy: 'telegram' | 'phone'; via: string }
+);
+
+export interface FamilyCard {
+  ok: true;
+  text: string;
+  requests: Array<{ id: number; number: number }>;
+  staffId: number;
+  familyId: number;
+  /** A family without Telegram cannot ask for itself: its curator makes the request on its behalf. */
+  offerRequest: boolean;
+}
+
+type FamilyCardDeps = { db: Db; i18n: I18n; timeZone: string; now?: Date };
+
+/**
+ * «Карточка семьи»: passport, members' phones, the latest requests and support measures, for staff whose
+ * scope covers the request or the family. Every view is an audit-log row (SPEC §8); one opened from a
+ * request is also a `family_card_viewed` event of that request.
+ */
+export function viewFamilyCard(
+  deps: FamilyCardDeps,
+  input: { telegramId: number; requestId: number },
+): Promise<FamilyCard | { ok: false; refusal: AccessRefusal }>;
+export function viewFamilyCard(
+  deps: FamilyCardDeps,
   input: { telegramId: number; familyId: number; via: string },
-) {
+): Promise<FamilyCard | { ok: false; reason: ToolsRefusal }>;
+export async function viewFamilyCard(
+  deps: FamilyCardDeps,
+  input: { telegramId: number } & FamilyCardDoor,
+): Promise<FamilyCard | { ok: false; refusal: AccessRefusal } | { ok: false; reason: ToolsRefusal }> {
   const now = deps.now ?? new Date();
   const t = deps.i18n.forLanguage('ru');
   return deps.db.transaction(async (tx) => {
-    const checked = await authoriseFamily(tx, input.telegramId, input.familyId);
-    if (!checked.ok) return checked;
+    const opened = 'requestId' in input ? await openByRequest(tx, input) : await openByFamily(tx, input);
+    if (!opened.ok) return opened;
+    const { door } = opened;
     const repository = createCuratorToolsRepository({ db: tx });
-    const memberId = await repository.firstMemberId(input.familyId);
     const passport =
-      memberId === undefined
+      door.memberId === undefined
         ? undefined
-        : await createPassportRepository({ db: tx }).load(input.familyId, memberId);
-    if (!passport) return { ok: false, reason: 'not_found' } as const;
+        : await loadPassport({ db: tx }, { familyId: door.familyId, memberId: door.memberId });
+    if (!passport) return door.kind === 'request' ? notFoundByRequest : notFoundByFamily;
     const [members, history] = await Promise.all([
-      repository.familyMembers(input.familyId),
-      createRequestCardRepository({ db: tx }).latestOfFamily(input.familyId),
+      repository.familyMembers(door.familyId),
+      latestRequestsOfFamily(tx, door.familyId),
     ]);
-    await repository.audit({
-      staffId: checked.presser.id,
-      action: 'family_card_viewed',
-      familyId: input.familyId,
-      details: { via: input.via },
+    await repository.recordFamilyCardView({
+      staffId: door.presser.id,
+      familyId: door.familyId,
+      ...(door.kind === 'request' ? { requestId: door.request.id } : { via: door.via }),
       now,
     });
-    const { text } = fitBlocks(
-      [
-        [
-          t('ct-family-card-title', { reachedBy: checked.family.reachedBy }),
-          t('ct-family-card-curator', {
-            curator: passport.curatorName ?? '',
-            hasCurator: passport.curatorName ? 'yes' : 'no',
-          }),
-        ].join('\n'),
-        renderPassport(t, passport.draft),
-        [
-          t('ct-family-card-members'),
-          ...members.map((m) =>
-            t('ct-family-card-member', {
-              name: m.fullName ?? '—',
-              phone: m.phone ?? '—',
-              telegram: m.telegramId === null ? 'no' : 'yes',
-            }),
-          ),
-        ].join('\n'),
-        ...familyRequestBlocks(t, history, {
-          title: t('cur-family-card-requests'),
-          empty: t('ct-family-card-no-requests'),
-        }),
-        await supportMeasuresSection(tx, t, input.familyId, deps.catalogue),
-      ],
-      { note: t('card-family-shortened'), detailsBudget: FAMILY_CARD_DETAILS_BUDGET },
-    );
-    // A family without Telegram cannot ask for itself: its curator makes the request on its behalf.
-    const offerRequest = checked.family.reachedBy === 'phone' && checked.presser.role === 'curator';
-    return { ok: true, text, offerRequest, requests: history, staffId: checked.presser.id } as const;
+    const measures = await supportMeasuresSection(tx, t, door.familyId, regionDate(now, deps.timeZone));
+    const contact = await lastContactText(tx, t, door.familyId, deps.timeZone);
+    const { text } = fitBlocks(familyCardBlocks(t, door, { passport, members, history, measures, contact }), {
+      note: t('card-family-shortened'),
+      detailsBudget: FAMILY_CARD_DETAILS_BUDGET,
+    });
+    const offerRequest =
+      door.kind === 'family' && door.reachedBy === 'phone' && door.presser.role === 'curator';
+    const card: FamilyCard = {
+      ok: true,
+      text,
+      requests: history,
+      staffId: door.presser.id,
+      familyId: door.familyId,
+      offerRequest,
+    };
+    return card;
   });
+}
+
+const notFoundByRequest = { ok: false, refusal: { reason: 'not_found' } } as const;
+const notFoundByFamily = { ok: false, reason: 'not_found' } as const;
+
+async function openByRequest(tx: DbOrTx, input: { telegramId: number; requestId: number }) {
+  const checked = await authoriseRequestAction(tx, { ...input, action: 'family', lock: true });
+  if (!checked.ok) return checked;
+  const { presser, request } = checked;
+  const door: OpenedDoor = {
+    kind: 'request',
+    presser,
+    familyId: request.familyId,
+    memberId: request.memberId ?? undefined,
+    request: { id: request.id, number: request.number },
+  };
+  return { ok: true, door } as const;
+}
+
+async function openByFamily(tx: DbOrTx, input: { telegramId: number; familyId: number; via: string }) {
+  const checked = await authoriseFamily(tx, input.telegramId, input.familyId);
+  if (!checked.ok) return checked;
+  const door: OpenedDoor = {
+    kind: 'family',
+    presser: checked.presser,
+    familyId: input.familyId,
+    memberId: await createCuratorToolsRepository({ db: tx }).firstMemberId(input.familyId),
+    reachedBy: checked.family.reachedBy,
+    via: input.via,
+  };
+  return { ok: true, door } as const;
+}
+
+/**
+ * The card's blocks. Opened from a request, it names the request and ends with how to record a measure;
+ * opened from the family, it names the family's way of contact and its curator, and whether each member
+ * uses the bot.
+ */
+function familyCardBlocks(
+  t: Translate,
+  door: OpenedDoor,
+  shown: {
+    passport: StoredPassport;
+    members: Array<{ fullName: string | null; phone: string | null; telegramId: number | null }>;
+    history: Parameters<typeof familyRequestBlocks>[1];
+    measures: string;
+    /** «Последний контакт: …». */
+    contact: string;
+  },
+): CardBlock[] {
+  const { passport, members, history, measures, contact } = shown;
+  if (door.kind === 'request') {
+    const number = String(door.request.number);
+    return [
+      t('cur-family-card-title', { number }),
+      renderPassport(t, passport.draft),
+      [
+        t('cur-family-card-members'),
+        ...members.map((m) =>
+          t('cur-family-card-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
+        ),
+        contact,
+      ].join('\n'),
+      ...familyRequestBlocks(t, history, { title: t('cur-family-card-requests') }),
+      measures,
+      t('ct-family-card-record-hint', { number }),
+    ];
+  }
+  return [
+    [
+      t('ct-family-card-title', { reachedBy: door.reachedBy }),
+      t('ct-family-card-curator', {
+        curator: passport.curatorName ?? '',
+        hasCurator: passport.curatorName ? 'yes' : 'no',
+      }),
+    ].join('\n'),
+    renderPassport(t, passport.draft),
+    [
+      t('ct-family-card-members'),
+      ...members.map((m) =>
+        t('ct-family-card-member', {
+          name: m.fullName ?? '—',
+          phone: m.phone ?? '—',
+          telegram: m.telegramId === null ? 'no' : 'yes',
+        }),
+      ),
+      contact,
+    ].join('\n'),
+    ...familyRequestBlocks(t, history, {
+      title: t('cur-family-card-requests'),
+      empty: t('ct-family-card-no-requests'),
+    }),
+    measures,
+  ];
 }
 
 export const measureInputSchema = z.object({
@@ -271,12 +388,12 @@ export const measureInputSchema = z.object({
  * recorded it; the scope is checked again here, whatever the dialogue checked before.
  */
 export async function recordSupportMeasure(
-  deps: { db: Db; catalogue: SupportMeasuresCatalogue; now?: Date },
+  deps: { db: Db; now?: Date },
   input: { telegramId: number; familyId: number; measure: string; since: string; note: string | null },
 ) {
   const now = deps.now ?? new Date();
   const values = measureInputSchema.parse(input);
-  if (!deps.catalogue.measures.some((m) => m.code === values.measure)) {
+  if (!(await measureByCode(deps.db, values.measure))) {
     return { ok: false, reason: 'not_found' } as const;
   }
   return deps.db.transaction(async (tx) => {

@@ -1,19 +1,11 @@
 import { createConversation } from '@grammyjs/conversations';
-import { type CallbackQueryContext, type ChatTypeContext, Composer, InlineKeyboard } from 'grammy';
-import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { editPressed } from '../../bot/edit-or-reply.js';
-import { accessRefusalText } from '../access/access.usecases.js';
-import { addOpenRequestButtons } from '../curator-tools/curator-tools.keyboards.js';
-import { recordStaffView } from '../delivery/retraction.js';
+import { Composer } from 'grammy';
+import type { BotContext, DialogueContext, PressInPrivate } from '../../bot/context.js';
+import { editPressed, removePressedButtons } from '../../bot/edit-or-reply.js';
+import { accessRefusalText } from '../access/index.js';
 import { CURATOR_STATUS_CONVERSATION, curatorStatusDialogue } from './curator.conversation.js';
 import { curatorButtons } from './curator.keyboards.js';
-import {
-  type AccessRefusal,
-  checkStatusChange,
-  curatorCardView,
-  takeRequest,
-  viewFamilyCard,
-} from './curator.usecases.js';
+import { type AccessRefusal, checkStatusChange, curatorCardView, takeRequest } from './curator.usecases.js';
 
 /** Refusals about where the request stands now: the pressed card is redrawn as the request is. */
 const statusRefusals = new Set(['closed', 'not_taken', 'taken_by_other']);
@@ -38,7 +30,6 @@ export function createCuratorComposer() {
   return composer;
 }
 
-type PressInPrivate = CallbackQueryContext<ChatTypeContext<BotContext, 'private'>>;
 type CardPress = NonNullable<ReturnType<typeof curatorButtons.decode>>;
 
 async function cardPress(ctx: PressInPrivate) {
@@ -49,8 +40,7 @@ async function cardPress(ctx: PressInPrivate) {
     return;
   }
   if (press.action === 'take') return takePress(ctx, press);
-  if (press.action === 'family') return familyCardPress(ctx, press);
-  // «Ответить» and «Ждём ответа семьи» are the relay's (mounted before this composer).
+  // «Ответить» and «Ждём ответа семьи» are the relay's, «Карточка семьи» curator-tools' (mounted before this).
   const { action } = press;
   if (action === 'resolve' || action === 'reject') return statusChangePress(ctx, press, action);
 }
@@ -61,7 +51,7 @@ async function refuse(ctx: PressInPrivate, { requestId, action }: CardPress, ref
   await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, refusal) });
   // In scope, but the request has moved on (taken, closed, cancelled): show the card as it is now.
   if (statusRefusals.has(refusal.reason)) await showCard(ctx, requestId);
-  else if (goneRefusals.has(refusal.reason)) await removeButtons(ctx);
+  else if (goneRefusals.has(refusal.reason)) await removePressedButtons(ctx);
 }
 
 async function takePress(ctx: PressInPrivate, press: CardPress) {
@@ -71,28 +61,6 @@ async function takePress(ctx: PressInPrivate, press: CardPress) {
   ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
   await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
   await showCard(ctx, requestId);
-}
-
-async function familyCardPress(ctx: PressInPrivate, press: CardPress) {
-  const { requestId } = press;
-  const result = await viewFamilyCard(
-    { db: ctx.deps.db, i18n: ctx.deps.i18n },
-    { telegramId: ctx.from.id, requestId },
-  );
-  if (!result.ok) return refuse(ctx, press, result.refusal);
-  ctx.log.info({ requestId }, 'family card viewed');
-  await ctx.answerCallbackQuery();
-  const shown = await ctx.reply(result.text, {
-    reply_markup: addOpenRequestButtons(new InlineKeyboard(), ctx.t, result.requests),
-  });
-  await recordStaffView(ctx.deps.db, {
-    staffId: result.staffId,
-    chatId: ctx.chat.id,
-    messageIds: [shown.message_id],
-    familyId: result.familyId,
-    requestId,
-    what: 'family_card',
-  });
 }
 
 /** «Решено» / «Отклонить»: the status dialogue asks for the outcome. */
@@ -112,14 +80,6 @@ async function statusChangePress(ctx: PressInPrivate, press: CardPress, action: 
     action,
     message ? { chatId: message.chat.id, messageId: message.message_id } : null,
   );
-}
-
-/** Takes the buttons off the pressed message: none of them is the presser's to use any more. */
-async function removeButtons(ctx: BotContext) {
-  if (!ctx.callbackQuery?.message) return;
-  await ctx
-    .editMessageReplyMarkup({ reply_markup: undefined })
-    .catch((error: unknown) => ctx.log.debug({ err: error }, 'could not take the buttons off'));
 }
 
 /** Replaces the pressed card with the request as it is now (status line, buttons its status allows). */

@@ -1,6 +1,6 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { askText } from '../../bot/dialogue/questions.js';
-import { accessRefusalText } from '../access/access.usecases.js';
+import { accessRefusalText } from '../access/index.js';
 import type { StatusAction } from './curator.usecases.js';
 import { changeStatus, curatorCardView } from './curator.usecases.js';
 

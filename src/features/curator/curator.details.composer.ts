@@ -1,8 +1,8 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { accessRefusalText } from '../access/access.usecases.js';
-import { recordStaffView } from '../delivery/retraction.js';
-import { fullDetailsButtons } from '../request-card/request-card.keyboards.js';
+import { accessRefusalText } from '../access/index.js';
+import { recordStaffView } from '../delivery/index.js';
+import { fullDetailsButtons } from '../request-card/index.js';
 import { fullRequestDetails } from './curator.details.js';
 
 /**

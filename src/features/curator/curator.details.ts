@@ -1,8 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { I18n } from '../../i18n.js';
-import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
-import { fullDetailsMessages } from '../request-card/request-card.render.js';
-import { createRequestCardRepository } from '../request-card/request-card.repository.js';
+import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
+import { fullDetailsMessages, recordDetailsView } from '../request-card/index.js';
 
 /**
  * «Показать полностью» under a shortened card: every answer of the family whole, for staff who may work
@@ -18,8 +17,7 @@ export async function fullRequestDetails(
   const checked = await authoriseRequestAction(deps.db, { ...input, action: 'details' });
   if (!checked.ok) return checked;
   const { presser, request } = checked;
-  const repository = createRequestCardRepository({ db: deps.db });
-  await repository.recordDetailsView({
+  await recordDetailsView(deps.db, {
     staffId: presser.id,
     familyId: request.familyId,
     requestId: request.id,

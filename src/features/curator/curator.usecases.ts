@@ -3,20 +3,10 @@ import type { Db } from '../../db/client.js';
 import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { fitBlocks } from '../../telegram/message-limits.js';
 import { formatRegionTime } from '../../time.js';
-import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
-import { supportMeasuresSection } from '../curator-tools/curator-tools.measures.js';
-import { renderPassport } from '../passport/passport.render.js';
-import { createPassportRepository } from '../passport/passport.repository.js';
-import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
-import {
-  type CardFrame,
-  FAMILY_CARD_DETAILS_BUDGET,
-  familyRequestBlocks,
-} from '../request-card/request-card.render.js';
-import { createRequestCardRepository } from '../request-card/request-card.repository.js';
-import { requestCardText } from '../request-card/request-card.usecases.js';
+import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
+import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
+import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
 import { createCuratorRepository } from './curator.repository.js';
 
@@ -161,68 +151,8 @@ export async function curatorCardView(
     after: [...status, ...(frame.after ?? [])],
   });
   if (!card) return undefined;
-  const keyboard = withFullDetailsButton(
-    curatorCardKeyboard(t, requestId, cardStageOf(request.status)),
-    t,
-    requestId,
-    card.shortened,
-  );
+  const buttons = curatorCardKeyboard(t, requestId, cardStageOf(request.status));
+  for (const extra of await extraCardButtons(deps, t, requestId)) buttons.row().text(extra.text, extra.data);
+  const keyboard = withFullDetailsButton(buttons, t, requestId, card.shortened);
   return { text: card.text, keyboard };
-}
-
-/**
- * «Карточка семьи»: the passport, the members' phones and the family's latest requests, for staff whose
- * scope covers the request. Every view is an audit-log row and a `family_card_viewed` event.
- */
-export async function viewFamilyCard(
-  deps: { db: Db; i18n: I18n; now?: Date },
-  input: { telegramId: number; requestId: number },
-): Promise<
-  | {
-      ok: true;
-      text: string;
-      requests: Array<{ id: number; number: number }>;
-      staffId: number;
-      familyId: number;
-    }
-  | { ok: false; refusal: AccessRefusal }
-> {
-  const now = deps.now ?? new Date();
-  const t = deps.i18n.forLanguage('ru');
-  return deps.db.transaction(async (tx) => {
-    const repository = createCuratorRepository({ db: tx });
-    const checked = await authoriseRequestAction(tx, { ...input, action: 'family', lock: true });
-    if (!checked.ok) return checked;
-    const { presser, request } = checked;
-    const members = await repository.familyMembersOf(request.familyId);
-    const passport =
-      request.memberId === null
-        ? undefined
-        : await createPassportRepository({ db: tx }).load(request.familyId, request.memberId);
-    if (!passport) return { ok: false, refusal: { reason: 'not_found' } } as const;
-    const history = await createRequestCardRepository({ db: tx }).latestOfFamily(request.familyId);
-    await repository.recordFamilyCardView({
-      staffId: presser.id,
-      familyId: request.familyId,
-      requestId: request.id,
-      now,
-    });
-    const { text } = fitBlocks(
-      [
-        t('cur-family-card-title', { number: String(request.number) }),
-        renderPassport(t, passport.draft),
-        [
-          t('cur-family-card-members'),
-          ...members.map((m) =>
-            t('cur-family-card-member', { name: m.fullName ?? '—', phone: m.phone ?? '—' }),
-          ),
-        ].join('\n'),
-        ...familyRequestBlocks(t, history, { title: t('cur-family-card-requests') }),
-        await supportMeasuresSection(tx, t, request.familyId),
-        t('ct-family-card-record-hint', { number: String(request.number) }),
-      ],
-      { note: t('card-family-shortened'), detailsBudget: FAMILY_CARD_DETAILS_BUDGET },
-    );
-    return { ok: true, text, requests: history, staffId: presser.id, familyId: request.familyId } as const;
-  });
 }

@@ -5,8 +5,7 @@ import type {
   RequestPriority,
   RequestStatus,
 } from '../../db/schema/enums.js';
-import type { DeadlinePolicies } from '../../deadline-policies.js';
-import { policyFor } from './policies.js';
+import { type DeadlinePolicies, policyFor } from '../../deadline-policies.js';
 
 /**
  * The escalation ladder of SPEC §5, for each of the two clocks: a reminder to the curator at half the

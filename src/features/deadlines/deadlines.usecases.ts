@@ -1,7 +1,13 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { EscalationClock, EscalationLevel } from '../../db/schema/enums.js';
 import type { DeadlinePolicies } from '../../deadline-policies.js';
-import { createRoutingRepository } from '../routing/routing.repository.js';
+import {
+  effectiveCuratorId,
+  notifyStaff,
+  onCallCurator,
+  pendingNotificationsOfRequest,
+  supervisorsFor,
+} from '../routing/index.js';
 import { findStep, stepKey } from './deadlines.ladder.js';
 import { createDeadlinesRepository } from './deadlines.repository.js';
 
@@ -42,16 +48,6 @@ export type EscalationOutcome =
   | { outcome: 'gone' | 'clock_stopped' | 'already_fired'; notificationIds: []; digests: [] }
   | { outcome: 'not_due'; dueAt: Date; notificationIds: []; digests: [] };
 
-/** Who handles a curator's work now: their deputy while they are away (if the deputy can), else themselves. */
-export async function effectiveCuratorId(db: DbOrTx, staffId: number, now: Date): Promise<number> {
-  const repository = createDeadlinesRepository({ db });
-  const member = await repository.findStaff(staffId);
-  if (!member?.awayUntil || member.awayUntil <= now || member.deputyId === null) return staffId;
-  const deputy = await repository.findStaff(member.deputyId);
-  const present = deputy?.awayUntil == null || deputy.awayUntil <= now;
-  return deputy?.active && deputy.role === 'curator' && !deputy.botBlocked && present ? deputy.id : staffId;
-}
-
 /**
  * Records alerts to supervisors and decides, exactly, which go out on their own: under a per-supervisor
  * lock, the alerts of the last minute are counted in PostgreSQL; up to DIGEST_LIMIT get a notification
@@ -63,7 +59,6 @@ export async function recordSupervisorAlerts(
   input: { requestId: number; escalationId: number; staffIds: number[]; now: Date },
 ): Promise<{ notificationIds: number[]; digests: DigestDue[] }> {
   const repository = createDeadlinesRepository({ db: tx });
-  const routing = createRoutingRepository({ db: tx });
   const notificationIds: number[] = [];
   const digests: DigestDue[] = [];
   // Always in id order, so two transactions alerting the same supervisors cannot deadlock.
@@ -71,7 +66,7 @@ export async function recordSupervisorAlerts(
     await repository.lockSupervisorAlerts(staffId);
     const recent = await repository.alertsSince(staffId, new Date(input.now.getTime() - DIGEST_WINDOW_MS));
     if (recent < DIGEST_LIMIT) {
-      const [notificationId] = await routing.notifyStaff([
+      const [notificationId] = await notifyStaff(tx, [
         {
           staffId,
           kind: deadlineNotificationKinds.alert,
@@ -143,7 +138,8 @@ export async function fireEscalation(
       const curatorId = request.curatorId;
       if (curatorId !== null) {
         recipients = [await effectiveCuratorId(tx, curatorId, now)];
-        notificationIds = await createRoutingRepository({ db: tx }).notifyStaff(
+        notificationIds = await notifyStaff(
+          tx,
           recipients.map((staffId) => ({
             staffId,
             kind: deadlineNotificationKinds.reminder,
@@ -156,7 +152,7 @@ export async function fireEscalation(
     } else {
       recipients =
         step.level === 'district'
-          ? await createRoutingRepository({ db: tx }).supervisorsFor(request.districtId, now)
+          ? await supervisorsFor(tx, request.districtId, now)
           : await repository.regionalSupervisors(now);
       ({ notificationIds, digests } = await recordSupervisorAlerts(tx, {
         requestId: request.id,
@@ -187,7 +183,7 @@ export async function flushDigest(deps: { db: Db; now?: Date }, staffId: number)
     await repository.lockSupervisorAlerts(staffId);
     const waiting = await repository.bufferedAlerts(staffId);
     if (waiting.length === 0) return [];
-    const [notificationId] = await createRoutingRepository({ db: tx }).notifyStaff([
+    const [notificationId] = await notifyStaff(tx, [
       {
         staffId,
         kind: deadlineNotificationKinds.digest,
@@ -213,21 +209,20 @@ export async function alertUrgentRequest(deps: { db: Db; now?: Date }, requestId
   const now = deps.now ?? new Date();
   return deps.db.transaction(async (tx) => {
     const repository = createDeadlinesRepository({ db: tx });
-    const routing = createRoutingRepository({ db: tx });
     const request = await repository.lockRequest(requestId);
     if (request?.priority !== 'urgent') return [];
     if (request.status !== 'new' && request.status !== 'assigned') return [];
-    if (await repository.urgentAlertsExist(requestId))
-      return routing.pendingNotificationsOfRequest(requestId);
+    if (await repository.urgentAlertsExist(requestId)) return pendingNotificationsOfRequest(tx, requestId);
     const cardHolders = await repository.cardHolders(requestId);
-    const supervisors = await routing.supervisorsFor(request.districtId, now);
-    const onCall = await routing.onCallCurator(now);
+    const supervisors = await supervisorsFor(tx, request.districtId, now);
+    const onCall = await onCallCurator(tx, now);
     const recipients = [...new Set([...supervisors, ...(onCall === undefined ? [] : [onCall])])].filter(
       (staffId) => !cardHolders.has(staffId) && staffId !== request.curatorId,
     );
     if (recipients.length === 0) return [];
     await repository.addEscalatedEvent(requestId, { urgent: true, staffIds: recipients }, now);
-    return routing.notifyStaff(
+    return notifyStaff(
+      tx,
       recipients.map((staffId) => ({
         staffId,
         kind: deadlineNotificationKinds.urgent,

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, createConfig } from '../../config.js';
 import {
   DEFAULT_POLICIES_FILE,
+  deadlinesFor,
   defaultPolicies,
   loadDeadlinePolicies,
   parseDeadlinePolicies,
 } from '../../deadline-policies.js';
 import { type LadderRequest, nextStep, stepKey } from './deadlines.ladder.js';
-import { deadlinesFor } from './policies.js';
 
 const valid = { BOT_TOKEN: '123456:ABCDEFGHIJKLMNOP' };
 

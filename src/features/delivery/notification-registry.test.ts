@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAppNotifications } from '../../app.js';
+import { createAppNotifications } from '../../roles/pipeline.js';
 import { createNotificationRegistry } from './notification-registry.js';
 
 describe("delivery's notification registry", () => {

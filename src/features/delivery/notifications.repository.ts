@@ -1,6 +1,8 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
+import { preparedPerDb } from '../../db/prepared.js';
+import { familyMembers, messages, notifications, requests, staff } from '../../db/schema/index.js';
+import { inIntegers } from '../../db/sql-lists.js';
 
 export type Notification = typeof notifications.$inferSelect;
 
@@ -26,6 +28,26 @@ export async function applicantNameOf(db: DbOrTx, familyId: number): Promise<str
     .orderBy(asc(familyMembers.id))
     .limit(1);
   return member?.name;
+}
+
+/**
+ * The family's members a message can reach in Telegram: with a chat, consent given, not erased, not
+ * blocking the bot; first registered first. What a notice to "the family" is sent to.
+ */
+export function reachableMembersOf(db: DbOrTx, familyId: number) {
+  return db
+    .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
+    .from(familyMembers)
+    .where(
+      and(
+        eq(familyMembers.familyId, familyId),
+        isNull(familyMembers.erasedAt),
+        isNotNull(familyMembers.telegramId),
+        isNotNull(familyMembers.consentAt),
+        eq(familyMembers.botBlocked, false),
+      ),
+    )
+    .orderBy(asc(familyMembers.id)) as Promise<Array<{ id: number; telegramId: number }>>;
 }
 
 /**
@@ -81,47 +103,75 @@ export async function insertNotifications(
 ): Promise<number[]> {
   if (rows.length === 0) return [];
   const withFamily = await withFamilyIds(db, rows);
-  await db.insert(notifications).values(withFamily).onConflictDoNothing({ target: notifications.dedupeKey });
+  const inserted = await db
+    .insert(notifications)
+    .values(withFamily)
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id, dedupeKey: notifications.dedupeKey });
+  // All new (the usual case): they are pending, nothing to read back. Otherwise the ones made before (a job
+  // run again) count while they are still pending.
+  if (inserted.length === rows.length) return inserted.map((row) => row.id);
+  const made = new Set(inserted.map((row) => row.dedupeKey));
+  const before = rows.map((row) => row.dedupeKey).filter((key) => !made.has(key));
+  if (before.length === 0) return inserted.map((row) => row.id);
   const pending = await db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(
-      and(
-        inArray(
-          notifications.dedupeKey,
-          rows.map((row) => row.dedupeKey),
-        ),
-        eq(notifications.status, 'pending'),
-      ),
-    );
-  return pending.map((row) => row.id);
+    .where(and(inArray(notifications.dedupeKey, before), eq(notifications.status, 'pending')));
+  return [...inserted.map((row) => row.id), ...pending.map((row) => row.id)];
 }
 
 /**
- * Delivery state of notifications in PostgreSQL, the source of truth. Every change is conditional on the
- * row still being `pending`, so a notification that is `sent` can never be changed back or sent again.
+ * What a chat's delivery lane needs of a pending notification: its chat, its kind (the send class) and when
+ * what it tells happened (µs since 1970): for a notification about a message (a relayed copy), when the
+ * message was written, so that copies keep the order they were written in whatever order they were made.
  */
-export function createNotificationsRepository({ db }: { db: DbOrTx }) {
-  const stillPending = (id: number) => and(eq(notifications.id, id), eq(notifications.status, 'pending'));
+export interface LaneRow {
+  id: number;
+  chatId: number;
+  kind: string;
+  orderUs: number;
+  /** Breaks ties of `orderUs`: the message's id, else the notification's. */
+  orderId: number;
+}
+
+async function laneRows(db: DbOrTx, where: SQL): Promise<LaneRow[]> {
+  const rows = await db.execute<{
+    id: number;
+    chat_id: string;
+    kind: string;
+    order_us: string;
+    order_id: string;
+  }>(sql`
+    select n.id, n.chat_id, n.kind, coalesce(m.id, n.id) as order_id,
+           (extract(epoch from coalesce(m.created_at, n.created_at)) * 1000000)::bigint as order_us
+    from ${notifications} n
+    left join ${messages} m on jsonb_typeof(n.payload->'messageId') = 'number'
+      and m.id = (n.payload->>'messageId')::bigint
+    where n.status = 'pending' and ${where}`);
+  return rows.map((row) => ({
+    id: Number(row.id),
+    chatId: Number(row.chat_id),
+    kind: row.kind,
+    orderUs: Number(row.order_us),
+    orderId: Number(row.order_id),
+  }));
+}
+
+/** A notification by id: each turn of delivery reads its head so (built once per handle). */
+const findQuery = preparedPerDb((db) =>
+  db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.id, sql.placeholder('id')))
+    .prepare('notifications_find'),
+);
+
+const stillPending = (id: number) => and(eq(notifications.id, id), eq(notifications.status, 'pending'));
+
+/** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
+function outcomesOf(db: DbOrTx) {
   return {
-    async find(id: number) {
-      const [row] = await db.select().from(notifications).where(eq(notifications.id, id));
-      return row;
-    },
-
-    /**
-     * Locks a pending notification for the caller's transaction; undefined when another transaction holds
-     * it (a send in progress elsewhere) or it is no longer pending.
-     */
-    async claimPending(id: number) {
-      const [row] = await db
-        .select({ id: notifications.id, payload: notifications.payload })
-        .from(notifications)
-        .where(stillPending(id))
-        .for('update', { skipLocked: true });
-      return row;
-    },
-
     /** Recorded in the same step that learns the Telegram message id. */
     async markSent(id: number, telegramMessageId: number, now = new Date()) {
       const rows = await db
@@ -193,6 +243,34 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
     async recordWait(id: number, reason: string) {
       await db.update(notifications).set({ lastError: reason }).where(stillPending(id));
     },
+  };
+}
+
+/**
+ * Delivery state of notifications in PostgreSQL, the source of truth. Every change is conditional on the
+ * row still being `pending`, so a notification that is `sent` can never be changed back or sent again.
+ */
+export function createNotificationsRepository({ db }: { db: DbOrTx }) {
+  return {
+    ...outcomesOf(db),
+
+    async find(id: number) {
+      const [row] = await findQuery(db).execute({ id });
+      return row;
+    },
+
+    /**
+     * Locks a pending notification for the caller's transaction; undefined when another transaction holds
+     * it (a send in progress elsewhere) or it is no longer pending.
+     */
+    async claimPending(id: number) {
+      const [row] = await db
+        .select({ id: notifications.id, payload: notifications.payload })
+        .from(notifications)
+        .where(stillPending(id))
+        .for('update', { skipLocked: true });
+      return row;
+    },
 
     async flagStaffBlocked(staffId: number) {
       await db.update(staff).set({ botBlocked: true }).where(eq(staff.id, staffId));
@@ -202,15 +280,24 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
       await db.update(familyMembers).set({ botBlocked: true }).where(eq(familyMembers.id, memberId));
     },
 
-    /** Pending notification ids after `afterId`, oldest first (the reconciler pages through them). */
-    async pendingIds(afterId: number, limit: number) {
-      const rows = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(and(eq(notifications.status, 'pending'), gt(notifications.id, afterId)))
-        .orderBy(asc(notifications.id))
-        .limit(limit);
-      return rows.map((row) => row.id);
+    /** How many notifications are pending for each chat (the reconciler compares them with the lanes). */
+    async pendingPerChat(): Promise<Array<{ chatId: number; pending: number }>> {
+      const rows = await db.execute<{ chat_id: string; pending: number }>(sql`
+        select chat_id, count(*)::int as pending from ${notifications}
+        where status = 'pending' group by chat_id`);
+      return rows.map((row) => ({ chatId: Number(row.chat_id), pending: Number(row.pending) }));
+    },
+
+    /** The pending notifications of these chats, as their lanes need them. */
+    async pendingInChats(chatIds: number[]): Promise<LaneRow[]> {
+      if (chatIds.length === 0) return [];
+      return laneRows(db, inIntegers('n.chat_id', chatIds));
+    },
+
+    /** These notifications, those still pending, as their lanes need them. */
+    async pendingForLanes(ids: number[]): Promise<LaneRow[]> {
+      if (ids.length === 0) return [];
+      return laneRows(db, inIntegers('n.id', ids));
     },
   };
 }

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client.js';
 import { districts, families, notifications, outbox } from '../../db/schema/index.js';
 import { createLogger } from '../../logger.js';
+import { createDeliveryMetrics } from '../../metrics/delivery.metrics.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { createDeliveryMetrics } from './delivery.metrics.js';
+import { createDeliveryLanes, type DeliveryLanes } from './lanes.js';
 import { createOutboxRelay } from './outbox-relay.js';
 import { createReconciler } from './reconciler.js';
 
@@ -86,11 +87,29 @@ describe('outbox relay and reconciler', () => {
     expect(await routingQueue.count()).toBe(300);
   });
 
-  it('the reconciler queues pending notifications again, never one already sent', async () => {
+  /** Lanes of a prefix of their own; every kind ordinary (the classes are lanes.test.ts's business). */
+  const freshLanes = () => {
+    serial += 1;
+    return createDeliveryLanes({
+      redis: connection,
+      prefix: `${process.env.REDIS_PREFIX}:lanes${serial}`,
+      db,
+      sendClassOf: () => 'notice',
+    });
+  };
+
+  /** Every head the lanes give out now, chat by chat (each chat leased once). */
+  async function allHeads(lanes: DeliveryLanes) {
+    const { heads } = await lanes.take(1000, 60_000);
+    return heads.map((head) => head.notificationId).sort((a, b) => a - b);
+  }
+
+  it('the reconciler puts pending notifications in their lanes again, never one already sent', async () => {
     await db.delete(outbox);
+    await db.delete(notifications);
     const routingQueue = freshQueue('routing');
-    const deliveryQueue = freshQueue('delivery');
-    const [pending, sent] = await db
+    const lanes = freshLanes();
+    const [pending, , otherChat] = await db
       .insert(notifications)
       .values([
         {
@@ -102,10 +121,16 @@ describe('outbox relay and reconciler', () => {
         {
           dedupeKey: `test:${serial}:sent`,
           kind: 'family_without_curator',
-          chatId: 1,
+          chatId: 2,
           payload: { familyId },
           status: 'sent',
           telegramMessageId: 5,
+        },
+        {
+          dedupeKey: `test:${serial}:other`,
+          kind: 'family_without_curator',
+          chatId: 3,
+          payload: { familyId },
         },
       ])
       .returning();
@@ -117,45 +142,34 @@ describe('outbox relay and reconciler', () => {
       metrics: createDeliveryMetrics(),
       pollIntervalMs: 600_000,
     });
-    const reconciler = createReconciler({ db, relay, routingQueue, deliveryQueue, logger });
+    const reconciler = createReconciler({ db, relay, routingQueue, lanes, logger });
     await reconciler.reconcileOnce();
     await reconciler.reconcileOnce();
-    expect(await deliveryQueue.getJob(`notification-${pending!.id}`)).toBeTruthy();
-    expect(await deliveryQueue.getJob(`notification-${sent!.id}`)).toBeUndefined();
-    expect(await deliveryQueue.count()).toBe(1);
+    expect(await allHeads(lanes)).toEqual([pending!.id, otherChat!.id]);
   });
 
-  it('the reconciler replaces a job Redis kept only in part, which would never run', async () => {
+  it('the reconciler puts back chats whose schedule or lane Redis lost', async () => {
+    await db.delete(notifications);
     const routingQueue = freshQueue('routing');
-    const deliveryQueue = freshQueue('delivery');
-    const [orphaned, bare] = await db
+    const lanes = freshLanes();
+    const rows = await db
       .insert(notifications)
       .values(
-        ['orphaned', 'bare'].map((name) => ({
-          dedupeKey: `test:${serial}:${name}`,
+        [1, 2].map((chatId) => ({
+          dedupeKey: `test:${serial}:${chatId}`,
           kind: 'family_without_curator' as const,
-          chatId: 1,
+          chatId,
           payload: { familyId },
         })),
       )
       .returning();
-    // Keys deleted one by one (not one FLUSHALL) while the queue runs: a job hash whose list is gone...
-    await deliveryQueue.add(
-      'deliver',
-      { notificationId: orphaned!.id },
-      { jobId: `notification-${orphaned!.id}` },
-    );
-    await connection.del(deliveryQueue.keys.wait!);
-    // ...and a bare hash a worker re-created from a wiped job's id, failed for want of data.
-    const bareId = `notification-${bare!.id}`;
-    await connection.hset(deliveryQueue.toKey(bareId), {
-      processedOn: Date.now(),
-      ats: 1,
-      failedReason: 'no data',
-    });
-    await connection.zadd(deliveryQueue.keys.failed!, Date.now(), bareId);
-    expect(await deliveryQueue.getJobState(`notification-${orphaned!.id}`)).toBe('unknown');
-    expect(await deliveryQueue.getJobState(bareId)).toBe('failed');
+    await lanes.add(rows.map((row) => row.id));
+    // Keys deleted one by one (not one FLUSHALL): the schedule of due chats goes, and one chat's lane; the
+    // other lane stays.
+    const dueKeys = await connection.keys(`${process.env.REDIS_PREFIX}:lanes${serial}:due:*`);
+    expect(dueKeys.length).toBeGreaterThan(0);
+    await connection.del(...dueKeys, `${process.env.REDIS_PREFIX}:lanes${serial}:lane:2`);
+    expect(await allHeads(lanes)).toEqual([]);
 
     const relay = createOutboxRelay({
       db,
@@ -165,11 +179,7 @@ describe('outbox relay and reconciler', () => {
       metrics: createDeliveryMetrics(),
       pollIntervalMs: 600_000,
     });
-    await createReconciler({ db, relay, routingQueue, deliveryQueue, logger }).reconcileOnce();
-    for (const notification of [orphaned!, bare!]) {
-      const job = await deliveryQueue.getJob(`notification-${notification.id}`);
-      expect(await job?.getState()).toBe('waiting');
-      expect(job?.data).toEqual({ notificationId: notification.id });
-    }
+    await createReconciler({ db, relay, routingQueue, lanes, logger }).reconcileOnce();
+    expect(await allHeads(lanes)).toEqual(rows.map((row) => row.id));
   });
 });

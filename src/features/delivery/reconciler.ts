@@ -3,12 +3,14 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import type { Logger } from '../../logger.js';
-import { deliveryJob, deliveryJobId, routingJob, routingJobId } from '../../queue/jobs.js';
+import { routingJob, routingJobId } from '../../queue/jobs.js';
 import { outboxEventSchema } from '../../queue/outbox.js';
+import type { DeliveryLanes } from './lanes.js';
 import { createNotificationsRepository } from './notifications.repository.js';
 import type { OutboxRelay } from './outbox-relay.js';
 
-const PAGE = 1000;
+/** Chats whose pending notifications are read in one query when their lanes are rebuilt. */
+const CHATS_PER_PAGE = 100;
 
 /** Job states from which a job still runs by itself; any other job under a wanted id is a dead leftover. */
 const liveStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -45,70 +47,75 @@ export async function dropDeadJobs(
   return { dead, missing: notLive.filter((_, index) => !present[index]) };
 }
 
-/**
- * PostgreSQL is the truth, Redis may be wiped or lose jobs with a crash. At start-up and then periodically
- * this re-creates every job that should exist: pending outbox rows (through the relay), outbox events whose
- * effect is not in the database yet, and pending notifications. Job ids make re-adding an existing job a
- * no-op, and a notification that is `sent` is never picked, so nothing is sent twice because of it.
- */
-export function createReconciler(deps: {
+interface ReconcilerDeps {
   db: Db;
   relay: OutboxRelay;
   routingQueue: Queue;
-  deliveryQueue: Queue;
+  lanes: DeliveryLanes;
   logger: Logger;
   intervalMs?: number;
   /** Told when a pass fails because PostgreSQL is away, so the process watches for its return. */
   database?: DatabaseWatch;
-}) {
+}
+
+/** Outbox events dispatched whose routing has not happened (its job was lost or gave up), queued again. */
+async function requeueUnfinishedOutbox(deps: ReconcilerDeps): Promise<number> {
+  const rows = await deps.db.execute<{ id: number; kind: string; payload: unknown }>(sql`
+    select o.id, o.kind, o.payload from outbox o
+    where o.status = 'dispatched' and (
+      (o.kind = 'request_created' and exists (
+        select 1 from requests r where r.id = (o.payload->>'requestId')::int and r.status = 'new'))
+      or (o.kind = 'family_without_curator' and not exists (
+        select 1 from notifications n
+        where n.dedupe_key like 'family:' || (o.payload->>'familyId') || ':without-curator:%'))
+    )
+    order by o.id`);
+  const jobs = rows.flatMap((row) => {
+    const event = outboxEventSchema.safeParse({ kind: row.kind, payload: row.payload });
+    return event.success ? [routingJob(Number(row.id), event.data)] : [];
+  });
+  if (jobs.length > 0) {
+    await dropDeadJobs(
+      deps.routingQueue,
+      jobs.map((job) => routingJobId(job.data.outboxId)),
+      deps.logger,
+    );
+    await deps.routingQueue.addBulk(jobs);
+  }
+  return jobs.length;
+}
+
+/**
+ * Every pending notification into its chat's lane, for the chats whose lane Redis lost in whole or in part
+ * (after a wipe: all of them); a chat whose lane holds all its pending notifications costs one look.
+ */
+async function requeuePendingNotifications(deps: ReconcilerDeps): Promise<number> {
+  const repository = createNotificationsRepository({ db: deps.db });
+  const incomplete = await deps.lanes.incomplete(await repository.pendingPerChat());
+  let total = 0;
+  for (let from = 0; from < incomplete.length; from += CHATS_PER_PAGE) {
+    const rows = await repository.pendingInChats(incomplete.slice(from, from + CHATS_PER_PAGE));
+    await deps.lanes.addRows(rows);
+    total += rows.length;
+  }
+  return total;
+}
+
+/**
+ * PostgreSQL is the truth, Redis may be wiped or lose jobs with a crash. At start-up and then periodically
+ * this re-creates every job that should exist: pending outbox rows (through the relay), outbox events whose
+ * effect is not in the database yet, and every pending notification in its chat's delivery lane. Job ids
+ * make re-adding an existing job a no-op, as is re-adding a notification to its lane, and a notification
+ * that is `sent` is never picked, so nothing is sent twice because of it.
+ */
+export function createReconciler(deps: ReconcilerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  async function requeueUnfinishedOutbox(): Promise<number> {
-    // Dispatched, but the routing it asked for has not happened (its job was lost or gave up).
-    const rows = await deps.db.execute<{ id: number; kind: string; payload: unknown }>(sql`
-      select o.id, o.kind, o.payload from outbox o
-      where o.status = 'dispatched' and (
-        (o.kind = 'request_created' and exists (
-          select 1 from requests r where r.id = (o.payload->>'requestId')::int and r.status = 'new'))
-        or (o.kind = 'family_without_curator' and not exists (
-          select 1 from notifications n
-          where n.dedupe_key like 'family:' || (o.payload->>'familyId') || ':without-curator:%'))
-      )
-      order by o.id`);
-    const jobs = rows.flatMap((row) => {
-      const event = outboxEventSchema.safeParse({ kind: row.kind, payload: row.payload });
-      return event.success ? [routingJob(Number(row.id), event.data)] : [];
-    });
-    if (jobs.length > 0) {
-      await dropDeadJobs(
-        deps.routingQueue,
-        jobs.map((job) => routingJobId(job.data.outboxId)),
-        deps.logger,
-      );
-      await deps.routingQueue.addBulk(jobs);
-    }
-    return jobs.length;
-  }
-
-  async function requeuePendingNotifications(): Promise<number> {
-    const repository = createNotificationsRepository({ db: deps.db });
-    let afterId = 0;
-    let total = 0;
-    for (;;) {
-      const ids = await repository.pendingIds(afterId, PAGE);
-      if (ids.length === 0) return total;
-      await dropDeadJobs(deps.deliveryQueue, ids.map(deliveryJobId), deps.logger);
-      await deps.deliveryQueue.addBulk(ids.map(deliveryJob));
-      total += ids.length;
-      afterId = ids[ids.length - 1] ?? afterId;
-    }
-  }
-
   async function reconcileOnce(): Promise<{ outbox: number; notifications: number }> {
     await deps.relay.wake();
-    const outbox = await requeueUnfinishedOutbox();
-    const notifications = await requeuePendingNotifications();
+    const outbox = await requeueUnfinishedOutbox(deps);
+    const notifications = await requeuePendingNotifications(deps);
     if (outbox + notifications > 0)
       deps.logger.info({ outbox, notifications }, 'reconciled jobs from PostgreSQL');
     return { outbox, notifications };

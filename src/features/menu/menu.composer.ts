@@ -1,9 +1,11 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
-import { mainMenuKeyboard, menuButton } from '../../bot/main-menu.js';
-import { askWriteTopic } from '../relay/relay.composer.js';
+import { mainMenuKeyboard } from '../../bot/main-menu.js';
 
-/** `/help`, `/menu`, `/cancel` and «Написать куратору». Dialogues are left before these run (escape.ts). */
+/**
+ * `/help`, `/menu` and `/cancel`. Dialogues are left before these run (escape.ts). The menu's buttons are the
+ * features' own: «Нужна помощь» and «Мои заявки» in requests, «Написать куратору» in relay, and so on.
+ */
 export function createMenuComposer() {
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
@@ -24,18 +26,6 @@ export function createMenuComposer() {
     }
     await ctx.reply(ctx.t('help-family'), { reply_markup: mainMenuKeyboard(ctx.t) });
   });
-
-  // «Написать куратору»: choose the request (or a general question), then write (features/relay).
-  privateChat.filter(
-    (ctx) => menuButton(ctx) === 'write_curator',
-    async (ctx) => {
-      if (!ctx.member) {
-        await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
-        return;
-      }
-      await askWriteTopic(ctx);
-    },
-  );
 
   return composer;
 }

@@ -3,10 +3,10 @@ import { Composer } from 'grammy';
 import { setChatCommands } from '../../bot/chat-commands.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
-import { activeStaffByTelegramId } from '../staff/staff.usecases.js';
+import { isFamilyInvitePayload } from '../family-invites/index.js';
+import { activeStaffByTelegramId } from '../staff/index.js';
 import { loadConsentTexts } from './consent/consent.js';
 import { createOnboardingConversation, ONBOARDING_CONVERSATION } from './onboarding.conversation.js';
-import { isFamilyInvitePayload } from './onboarding.usecases.js';
 
 const deps = (ctx: BotContext) => ({ api: ctx.api, i18n: ctx.deps.i18n, logger: ctx.log });
 

@@ -1,23 +1,22 @@
 import { setChatCommands } from '../../bot/chat-commands.js';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { type Checkpoints, openDraft } from '../../bot/dialogue/checkpoints.js';
 import { askChoice, askContact } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
+import { checkFamilyInvite } from '../family-invites/index.js';
 import {
   askApplicantName,
   askPassport,
   askRelationship,
   editDraftField,
-} from '../passport/passport.questions.js';
-import { renderPassport } from '../passport/passport.render.js';
-import { type PassportDraft, type PassportField, passportFields } from '../passport/passport.schemas.js';
+  type PassportDraft,
+  type PassportField,
+  passportFields,
+  renderPassport,
+} from '../passport/index.js';
 import { CONSENT_VERSION, type loadConsentTexts } from './consent/consent.js';
 import { recordConsentRefusal } from './onboarding.repository.js';
-import {
-  checkFamilyInvite,
-  joinFamilyByInvite,
-  linkPhoneMember,
-  registerFamily,
-} from './onboarding.usecases.js';
+import { joinFamilyByInvite, linkPhoneMember, registerFamily } from './onboarding.usecases.js';
 
 export const ONBOARDING_CONVERSATION = 'onboarding';
 
@@ -53,11 +52,15 @@ async function askConsent(
   return false;
 }
 
-/** The summary with «Всё верно» / «Изменить»; a chosen field is asked again, then the summary again. */
+/**
+ * The summary with «Всё верно» / «Изменить»; a chosen field is asked again, then the summary again. An
+ * edit is kept in the draft like any answer; the summary itself is not (a resumed dialogue shows it again).
+ */
 async function confirmDraft(
   conversation: DialogueConversation,
   ctx: DialogueContext,
   first: PassportDraft,
+  saved: Checkpoints,
 ): Promise<PassportDraft> {
   let draft = first;
   for (let edits = 0; edits < MAX_SUMMARY_EDITS; edits++) {
@@ -76,16 +79,11 @@ async function confirmDraft(
       options: passportFields.map((value) => ({ value, label: ctx.t('passport-field', { field: value }) })),
       columns: 2,
     });
-    draft = await editDraftField(conversation, ctx, draft, field);
+    draft = await editDraftField(conversation, ctx, draft, field, saved);
   }
   return draft;
 }
 
-/**
- * SPEC §2 steps 1–5: greeting → consent → own phone by the contact button → passport → summary with
- * edits → saved in one transaction with a curator assigned → the curator named, then the main menu.
- * With an invite payload the person joins that family instead of filling a passport.
- */
 /** A registered member's own command menu in this chat (families' commands, in their language). */
 async function setFamilyCommands(ctx: DialogueContext) {
   if (!ctx.chat) return;
@@ -97,126 +95,178 @@ async function setFamilyCommands(ctx: DialogueContext) {
   );
 }
 
+/** How a registration ended: the person is a member of a family now (the one end of registration). */
+interface Registered {
+  familyId: number;
+  memberId: number;
+  curatorName?: string;
+  /** The log line, without personal data. */
+  event: 'phone-intake member linked' | 'family member joined by invite' | 'family registered';
+  /** What the person reads. */
+  text: string;
+}
+
+/** The one end of a registration: logged, the person told (with their curator when there is one), the menu. */
+async function welcome(conversation: DialogueConversation, ctx: DialogueContext, done: Registered) {
+  await conversation.external((outside) =>
+    outside.log.info(
+      { familyId: done.familyId, memberId: done.memberId, hasCurator: Boolean(done.curatorName) },
+      done.event,
+    ),
+  );
+  await ctx.reply(done.text, { reply_markup: mainMenuKeyboard(ctx.t) });
+  await setFamilyCommands(ctx);
+}
+
+const curatorArgs = (curatorName: string | undefined) => ({
+  curator: curatorName ?? '',
+  hasCurator: curatorName ? 'yes' : 'no',
+});
+
+/** Greeting and consent, before anything is kept; false when the person does not go on. */
+async function begin(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  consentTexts: ConsentTexts,
+  invitePayload: string | undefined,
+): Promise<boolean> {
+  if (invitePayload) {
+    const state = await conversation.external((outside) =>
+      checkFamilyInvite({ db: outside.deps.db }, invitePayload),
+    );
+    if (state !== 'valid') {
+      await ctx.reply(ctx.t(`onboarding-invite-${state}`), { reply_markup: { remove_keyboard: true } });
+      return false;
+    }
+  }
+  await ctx.reply(ctx.t(invitePayload ? 'onboarding-greeting-invited' : 'start-greeting'));
+  return askConsent(conversation, ctx, consentTexts);
+}
+
+/** By a family invite: name and relationship, then the person joins that family. */
+async function joinByInvite(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved: Checkpoints,
+  person: { telegramId: number; phone: string; payload: string },
+): Promise<Registered | undefined> {
+  const fullName = await saved.remember('applicantName', () => askApplicantName(conversation, ctx));
+  const relationship = await saved.remember('relationship', () => askRelationship(conversation, ctx));
+  const language = ctx.language;
+  const joined = await conversation.external((outside) =>
+    joinFamilyByInvite(
+      { db: outside.deps.db },
+      { ...person, language, consentVersion: CONSENT_VERSION, fullName, relationship },
+    ),
+  );
+  if (!joined.ok) {
+    await ctx.reply(ctx.t(`onboarding-invite-${joined.reason.replace('_', '-')}`));
+    return undefined;
+  }
+  return {
+    ...joined,
+    event: 'family member joined by invite',
+    text: ctx.t('onboarding-joined', curatorArgs(joined.curatorName)),
+  };
+}
+
+/** A new family: the passport, its summary, then the family saved with a curator assigned. */
+async function registerNewFamily(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved: Checkpoints,
+  person: { telegramId: number; phone: string },
+): Promise<Registered | undefined> {
+  if (!saved.has(passportFields[0])) await ctx.reply(ctx.t('onboarding-passport-intro'));
+  const draft = await confirmDraft(conversation, ctx, await askPassport(conversation, ctx, saved), saved);
+  const language = ctx.language;
+  const registered = await conversation.external((outside) =>
+    registerFamily({ db: outside.deps.db }, { ...person, language, consentVersion: CONSENT_VERSION, draft }),
+  );
+  if (!registered.ok) {
+    await ctx.reply(ctx.t('onboarding-already-registered'), { reply_markup: mainMenuKeyboard(ctx.t) });
+    return undefined;
+  }
+  return {
+    ...registered,
+    event: 'family registered',
+    text: registered.curatorName
+      ? ctx.t('onboarding-done-with-curator', { curator: registered.curatorName })
+      : ctx.t('onboarding-done-without-curator'),
+  };
+}
+
+/** After consent: the own phone, then joining a family (an invite, or one a curator registered by phone) or a new one. */
+async function register(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved: Checkpoints,
+  telegramId: number,
+  invitePayload: string | undefined,
+): Promise<Registered | undefined> {
+  const phone = await saved.remember('phone', () =>
+    askContact(conversation, ctx, {
+      question: ctx.t('onboarding-ask-contact'),
+      buttonLabel: ctx.t('onboarding-contact-button'),
+    }),
+  );
+  if (invitePayload)
+    return joinByInvite(conversation, ctx, saved, { telegramId, phone, payload: invitePayload });
+  // A curator may have registered this family by phone already: this person joins it, nothing is asked twice.
+  // Looked up once, right after the phone is given (the dialogue is re-entered after every answer).
+  if (!saved.has('phoneLookedUp')) {
+    const language = ctx.language;
+    const linked = await conversation.external((outside) =>
+      linkPhoneMember(
+        { db: outside.deps.db },
+        { telegramId, phone, language, consentVersion: CONSENT_VERSION },
+      ),
+    );
+    if (linked.ok) {
+      return {
+        ...linked,
+        event: 'phone-intake member linked',
+        text: ctx.t('ct-linked', curatorArgs(linked.curatorName)),
+      };
+    }
+    await saved.put('phoneLookedUp', true);
+  }
+  return registerNewFamily(conversation, ctx, saved, { telegramId, phone });
+}
+
+/**
+ * SPEC §2 steps 1–5: greeting → consent → own phone by the contact button → passport → summary with
+ * edits → saved in one transaction with a curator assigned → the curator named, then the main menu.
+ * With an invite payload the person joins that family instead of filling a passport. From consent on,
+ * each answer is kept in the person's draft: a registration whose live state was lost goes on from there
+ * (checkpoints.ts), never asking consent again.
+ */
 export function createOnboardingConversation(consentTexts: ConsentTexts) {
   return async function onboarding(
     conversation: DialogueConversation,
     ctx: DialogueContext,
     invitePayload?: string,
   ) {
-    if (invitePayload) {
-      const state = await conversation.external((outside) =>
-        checkFamilyInvite({ db: outside.deps.db }, invitePayload),
-      );
-      if (state !== 'valid') {
-        await ctx.reply(ctx.t(`onboarding-invite-${state}`), { reply_markup: { remove_keyboard: true } });
-        return;
-      }
-    }
-    await ctx.reply(ctx.t(invitePayload ? 'onboarding-greeting-invited' : 'start-greeting'));
-    if (!(await askConsent(conversation, ctx, consentTexts))) return;
-    const phone = await askContact(conversation, ctx, {
-      question: ctx.t('onboarding-ask-contact'),
-      buttonLabel: ctx.t('onboarding-contact-button'),
-    });
     const telegramId = ctx.from?.id;
     if (telegramId === undefined) return;
-
-    if (!invitePayload) {
-      // A curator may have registered this family by phone already: this person joins it, nothing is asked twice.
-      const language = ctx.language;
-      const linked = await conversation.external((outside) =>
-        linkPhoneMember(
-          { db: outside.deps.db },
-          { telegramId, phone, language, consentVersion: CONSENT_VERSION },
-        ),
-      );
-      if (linked.ok) {
-        await conversation.external((outside) =>
-          outside.log.info(
-            { familyId: linked.familyId, memberId: linked.memberId },
-            'phone-intake member linked',
-          ),
-        );
-        await ctx.reply(
-          ctx.t('ct-linked', {
-            curator: linked.curatorName ?? '',
-            hasCurator: linked.curatorName ? 'yes' : 'no',
-          }),
-          { reply_markup: mainMenuKeyboard(ctx.t) },
-        );
-        await setFamilyCommands(ctx);
-        return;
-      }
-    }
-
-    if (invitePayload) {
-      const fullName = await askApplicantName(conversation, ctx);
-      const relationship = await askRelationship(conversation, ctx);
-      const language = ctx.language;
-      const joined = await conversation.external((outside) =>
-        joinFamilyByInvite(
-          { db: outside.deps.db },
-          {
-            payload: invitePayload,
-            telegramId,
-            phone,
-            language,
-            consentVersion: CONSENT_VERSION,
-            fullName,
-            relationship,
-          },
-        ),
-      );
-      if (!joined.ok) {
-        await ctx.reply(ctx.t(`onboarding-invite-${joined.reason.replace('_', '-')}`));
-        return;
-      }
-      await conversation.external((outside) =>
-        outside.log.info(
-          { familyId: joined.familyId, memberId: joined.memberId },
-          'family member joined by invite',
-        ),
-      );
-      await ctx.reply(
-        ctx.t('onboarding-joined', {
-          curator: joined.curatorName ?? '',
-          hasCurator: joined.curatorName ? 'yes' : 'no',
-        }),
-        { reply_markup: mainMenuKeyboard(ctx.t) },
-      );
-      await setFamilyCommands(ctx);
-      return;
-    }
-
-    await ctx.reply(ctx.t('onboarding-passport-intro'));
-    const draft = await confirmDraft(conversation, ctx, await askPassport(conversation, ctx));
-    const language = ctx.language;
-    const registered = await conversation.external((outside) =>
-      registerFamily(
-        { db: outside.deps.db },
-        { telegramId, phone, language, consentVersion: CONSENT_VERSION, draft },
-      ),
+    const opened = await openDraft(
+      conversation,
+      ctx,
+      {
+        dialogue: ONBOARDING_CONVERSATION,
+        args: invitePayload ? [invitePayload] : [],
+        consentVersion: CONSENT_VERSION,
+      },
+      { restartAtCheckpoints: true },
     );
-    if (!registered.ok) {
-      await ctx.reply(ctx.t('onboarding-already-registered'), { reply_markup: mainMenuKeyboard(ctx.t) });
-      return;
+    const invite = typeof opened.args[0] === 'string' ? opened.args[0] : undefined;
+    if (!opened.resumed) {
+      if (!(await begin(conversation, ctx, consentTexts, invite))) return;
+      // Consent given: from here on the answers may be kept.
+      await opened.saved.save('consent');
     }
-    await conversation.external((outside) =>
-      outside.log.info(
-        {
-          familyId: registered.familyId,
-          memberId: registered.memberId,
-          hasCurator: Boolean(registered.curatorName),
-        },
-        'family registered',
-      ),
-    );
-    await ctx.reply(
-      registered.curatorName
-        ? ctx.t('onboarding-done-with-curator', { curator: registered.curatorName })
-        : ctx.t('onboarding-done-without-curator'),
-      { reply_markup: mainMenuKeyboard(ctx.t) },
-    );
-    await setFamilyCommands(ctx);
+    const done = await register(conversation, ctx, opened.saved, telegramId, invite);
+    await opened.saved.discard();
+    if (done) await welcome(conversation, ctx, done);
   };
 }

@@ -1,6 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import type { CurrentMember } from '../../bot/context.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { CurrentMember, Sender } from '../../bot/context.js';
 import type { DbOrTx } from '../../db/client.js';
+import type { Language } from '../../db/schema/enums.js';
 import { consentEvents, familyMembers } from '../../db/schema/index.js';
 
 /** The registered (not erased) family member with this Telegram id, if any. */
@@ -10,6 +11,51 @@ export async function findCurrentMember(db: DbOrTx, telegramId: number): Promise
     .from(familyMembers)
     .where(and(eq(familyMembers.telegramId, telegramId), isNull(familyMembers.erasedAt)));
   return row;
+}
+
+interface SenderRow extends Record<string, unknown> {
+  member_id: number | null;
+  family_id: number | null;
+  language: Language | null;
+  dialogue: string | null;
+  args: unknown[] | null;
+  answers: Record<string, unknown> | null;
+  step: string | null;
+  consent_version: string | null;
+  about_family_id: number | null;
+}
+
+/**
+ * Who sent an update, in the update's one query: the registered member (as findCurrentMember) and their
+ * most recently answered dialogue draft (bot/dialogue/drafts.ts `latest`), for the resume and the escape.
+ */
+export async function findSender(db: DbOrTx, telegramId: number): Promise<Sender> {
+  const [row] = await db.execute<SenderRow>(sql`
+    select m.id as member_id, m.family_id, m.language,
+           d.dialogue, d.args, d.answers, d.step, d.consent_version, d.about_family_id
+    from (select 1) as one
+    left join family_members m on m.telegram_id = ${telegramId} and m.erased_at is null
+    left join lateral (
+      select dialogue, args, answers, step, consent_version, about_family_id from dialogue_drafts
+      where telegram_id = ${telegramId} order by updated_at desc limit 1
+    ) d on true`);
+  if (!row) return { member: undefined, latestDraft: undefined };
+  const member =
+    row.member_id !== null && row.family_id !== null && row.language !== null
+      ? { id: row.member_id, familyId: row.family_id, language: row.language }
+      : undefined;
+  const latestDraft =
+    row.dialogue !== null && row.consent_version !== null
+      ? {
+          dialogue: row.dialogue,
+          args: row.args ?? [],
+          answers: row.answers ?? {},
+          step: row.step,
+          consentVersion: row.consent_version,
+          aboutFamilyId: row.about_family_id,
+        }
+      : undefined;
+  return { member, latestDraft };
 }
 
 /** A refusal is stored with nothing but the Telegram id, the decision and the consent version. */

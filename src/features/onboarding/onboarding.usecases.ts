@@ -1,19 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Language, Relationship } from '../../db/schema/enums.js';
-import {
-  consentEvents,
-  families,
-  familyInvites,
-  familyMembers,
-  servicemen,
-  staff,
-} from '../../db/schema/index.js';
+import { consentEvents, families, familyMembers, servicemen, staff } from '../../db/schema/index.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { createPassportRepository } from '../passport/passport.repository.js';
-import { type PassportDraft, passportDraftSchema } from '../passport/passport.schemas.js';
-import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import {
+  checkFamilyInvite,
+  claimFamilyInvite,
+  type FamilyInviteState,
+  isWellFormedFamilyInvite,
+  recordFamilyInviteUser,
+} from '../family-invites/index.js';
+import { addHousehold, type PassportDraft, passportDraftSchema } from '../passport/index.js';
+import { leastLoadedCurator } from '../staff/index.js';
 import { findCurrentMember } from './onboarding.repository.js';
 
 /** Serializes registrations of one Telegram account (a double tap must not create two families). */
@@ -91,9 +89,7 @@ export async function registerFamily(
       fullName: draft.servicemanName,
       birthDate: draft.servicemanBirthDate ?? null,
     });
-    const passport = createPassportRepository({ db: tx });
-    for (const child of draft.children) await passport.insertChild(familyId, child);
-    for (const relative of draft.relatives) await passport.insertRelative(familyId, relative);
+    await addHousehold(tx, familyId, draft);
     await writeOutbox(
       tx,
       curatorId === undefined
@@ -161,51 +157,6 @@ export async function linkPhoneMember(
   });
 }
 
-/** Deep-link payload of a family invite: a prefix and 32 random characters (Telegram allows 64). */
-export const FAMILY_INVITE_PREFIX = 'fam_';
-const FAMILY_INVITE_PATTERN = /^fam_[A-Za-z0-9_-]{32}$/;
-
-export function isFamilyInvitePayload(payload: string): boolean {
-  return payload.startsWith(FAMILY_INVITE_PREFIX);
-}
-
-function hashFamilyInvite(payload: string): string {
-  return createHash('sha256').update(payload).digest('hex');
-}
-
-/** A single-use, expiring invite for a second family member; only its hash is stored. */
-export async function createFamilyInvite(
-  { db, now = new Date(), ttlHours }: { db: Db; now?: Date; ttlHours: number },
-  input: { familyId: number; memberId: number },
-) {
-  const payload = `${FAMILY_INVITE_PREFIX}${randomBytes(24).toString('base64url')}`;
-  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
-  await db.insert(familyInvites).values({
-    tokenHash: hashFamilyInvite(payload),
-    familyId: input.familyId,
-    createdByMemberId: input.memberId,
-    expiresAt,
-  });
-  return { payload, expiresAt };
-}
-
-export type FamilyInviteState = 'valid' | 'used' | 'expired' | 'forged';
-
-/** Whether an invite can still be used (checked before consent, claimed again atomically when joining). */
-export async function checkFamilyInvite(
-  { db, now = new Date() }: { db: Db; now?: Date },
-  payload: string,
-): Promise<FamilyInviteState> {
-  if (!FAMILY_INVITE_PATTERN.test(payload)) return 'forged';
-  const [invite] = await db
-    .select({ usedAt: familyInvites.usedAt, expiresAt: familyInvites.expiresAt })
-    .from(familyInvites)
-    .where(eq(familyInvites.tokenHash, hashFamilyInvite(payload)));
-  if (!invite) return 'forged';
-  if (invite.usedAt) return 'used';
-  return invite.expiresAt <= now ? 'expired' : 'valid';
-}
-
 export type JoinResult =
   | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
   | { ok: false; reason: Exclude<FamilyInviteState, 'valid'> | 'already_registered' };
@@ -223,22 +174,12 @@ export async function joinFamilyByInvite(
     relationship: Relationship;
   },
 ): Promise<JoinResult> {
-  if (!FAMILY_INVITE_PATTERN.test(input.payload)) return { ok: false, reason: 'forged' };
+  if (!isWellFormedFamilyInvite(input.payload)) return { ok: false, reason: 'forged' };
   return db.transaction(async (tx) => {
     await lockTelegramAccount(tx, input.telegramId);
     if (await findCurrentMember(tx, input.telegramId))
       return { ok: false, reason: 'already_registered' } as const;
-    const [invite] = await tx
-      .update(familyInvites)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(familyInvites.tokenHash, hashFamilyInvite(input.payload)),
-          isNull(familyInvites.usedAt),
-          gt(familyInvites.expiresAt, now),
-        ),
-      )
-      .returning({ id: familyInvites.id, familyId: familyInvites.familyId });
+    const invite = await claimFamilyInvite(tx, input.payload, now);
     if (!invite) {
       const state = await checkFamilyInvite({ db, now }, input.payload);
       return { ok: false, reason: state === 'valid' ? 'used' : state } as const;
@@ -261,7 +202,7 @@ export async function joinFamilyByInvite(
         consentAt: now,
       })
       .returning({ id: familyMembers.id });
-    await tx.update(familyInvites).set({ usedByMemberId: member!.id }).where(eq(familyInvites.id, invite.id));
+    await recordFamilyInviteUser(tx, invite.id, member!.id);
     await tx.insert(consentEvents).values({
       telegramId: input.telegramId,
       memberId: member!.id,

@@ -1,7 +1,8 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import { Checkpoints } from '../../bot/dialogue/checkpoints.js';
 import { askChoice, askDate, askText } from '../../bot/dialogue/questions.js';
 import { childInstitutions, relationships } from '../../db/schema/enums.js';
-import { createDistrictsRepository } from '../districts/districts.repository.js';
+import { listDistricts } from '../districts/index.js';
 import {
   addressSchema,
   type ChildDraft,
@@ -10,6 +11,7 @@ import {
   localitySchema,
   type PassportDraft,
   type PassportField,
+  passportFields,
   type RelativeDraft,
 } from './passport.schemas.js';
 
@@ -50,11 +52,7 @@ export const askServicemanBirthDate: Ask<string | undefined> = (conversation, ct
 
 /** District by buttons from the districts table, two per row (20 districts fit on one screen). */
 export const askDistrict: Ask<{ districtId: number; districtName: string }> = async (conversation, ctx) => {
-  const districts = await conversation.external((outside) =>
-    createDistrictsRepository({ db: outside.deps.db })
-      .list()
-      .then((rows) => rows.map((row) => ({ id: row.id, name: row.name }))),
-  );
+  const districts = await conversation.external((outside) => listDistricts(outside.deps.db));
   const chosen = await askChoice(conversation, ctx, {
     question: ctx.t('passport-ask-district'),
     options: districts.map((district) => ({ value: String(district.id), label: district.name })),
@@ -82,25 +80,33 @@ export const askAddress: Ask<string | undefined> = (conversation, ctx) =>
     skippable: true,
   });
 
-/** One child: name, birth date (not in the future), kindergarten / school / neither. */
+/**
+ * One child: name, birth date (not in the future), kindergarten / school / neither. Each answer is kept
+ * under `<at>~<field>` as it is given (checkpoints.ts).
+ */
 export async function askChild(
   conversation: DialogueConversation,
   ctx: DialogueContext,
+  saved = Checkpoints.memory(),
+  at = 'child',
 ): Promise<ChildDraft> {
-  const fullName = await askText(conversation, ctx, {
-    question: ctx.t('passport-ask-child-name'),
-    maxLength: 200,
-    schema: fullNameSchema,
-    invalidHintKey: 'passport-hint-name',
-  });
-  const birthDate = await askDate(conversation, ctx, {
-    question: ctx.t('passport-ask-child-birth-date'),
-    birthOf: 'child',
-  });
-  const institution = await askChoice(conversation, ctx, {
-    question: ctx.t('passport-ask-child-institution'),
-    options: childInstitutions.map((value) => ({ value, label: ctx.t('passport-institution', { value }) })),
-  });
+  const fullName = await saved.remember(`${at}~fullName`, () =>
+    askText(conversation, ctx, {
+      question: ctx.t('passport-ask-child-name'),
+      maxLength: 200,
+      schema: fullNameSchema,
+      invalidHintKey: 'passport-hint-name',
+    }),
+  );
+  const birthDate = await saved.remember(`${at}~birthDate`, () =>
+    askDate(conversation, ctx, { question: ctx.t('passport-ask-child-birth-date'), birthOf: 'child' }),
+  );
+  const institution = await saved.remember(`${at}~institution`, () =>
+    askChoice(conversation, ctx, {
+      question: ctx.t('passport-ask-child-institution'),
+      options: childInstitutions.map((value) => ({ value, label: ctx.t('passport-institution', { value }) })),
+    }),
+  );
   return { fullName, birthDate, institution };
 }
 
@@ -108,57 +114,86 @@ export async function askChild(
 export async function askRelative(
   conversation: DialogueConversation,
   ctx: DialogueContext,
+  saved = Checkpoints.memory(),
+  at = 'relative',
 ): Promise<RelativeDraft> {
-  const fullName = await askText(conversation, ctx, {
-    question: ctx.t('passport-ask-relative-name'),
-    maxLength: 200,
-    schema: fullNameSchema,
-    invalidHintKey: 'passport-hint-name',
-  });
-  const birthDate = await askDate(conversation, ctx, {
-    question: ctx.t('passport-ask-relative-birth-date'),
-    skippable: true,
-    birthOf: 'relative',
-  });
-  const careNeeds = await askText(conversation, ctx, {
-    question: ctx.t('passport-ask-relative-care-needs'),
-    maxLength: 500,
-    schema: careNeedsSchema,
-    lettersHintKey: 'dialogue-hint-no-letters-request',
-  });
+  const fullName = await saved.remember(`${at}~fullName`, () =>
+    askText(conversation, ctx, {
+      question: ctx.t('passport-ask-relative-name'),
+      maxLength: 200,
+      schema: fullNameSchema,
+      invalidHintKey: 'passport-hint-name',
+    }),
+  );
+  const birthDate = await saved.remember(`${at}~birthDate`, () =>
+    askDate(conversation, ctx, {
+      question: ctx.t('passport-ask-relative-birth-date'),
+      skippable: true,
+      birthOf: 'relative',
+    }),
+  );
+  const careNeeds = await saved.remember(`${at}~careNeeds`, () =>
+    askText(conversation, ctx, {
+      question: ctx.t('passport-ask-relative-care-needs'),
+      maxLength: 500,
+      schema: careNeedsSchema,
+      lettersHintKey: 'dialogue-hint-no-letters-request',
+    }),
+  );
   return birthDate ? { fullName, birthDate, careNeeds } : { fullName, careNeeds };
 }
 
+type AskOne<T> = (
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved: Checkpoints,
+  at: string,
+) => Promise<T>;
+
 /**
  * A repeatable household step: «Добавить» / «Пропустить», then after each one «Добавить ещё» / «Дальше».
- * Skippable as a whole; at most MAX_HOUSEHOLD_PER_KIND entries.
+ * Skippable as a whole; at most MAX_HOUSEHOLD_PER_KIND entries. The entries done so far are kept as
+ * `<group>~done`, the one being asked as `<group>~<index>~…`; all of it gives way to `<group>` when done.
  */
 async function askRepeated<T>(
   conversation: DialogueConversation,
   ctx: DialogueContext,
+  saved: Checkpoints,
+  group: string,
   keys: { intro: string; more: string; add: string; addMore: string },
-  askOne: (conversation: DialogueConversation, ctx: DialogueContext) => Promise<T>,
+  askOne: AskOne<T>,
 ): Promise<T[]> {
-  const items: T[] = [];
+  const items: T[] = [...(saved.get<T[]>(`${group}~done`) ?? [])];
   while (items.length < MAX_HOUSEHOLD_PER_KIND) {
-    const next = await askChoice(conversation, ctx, {
-      question: ctx.t(items.length === 0 ? keys.intro : keys.more, { count: items.length }),
-      options: [
-        { value: 'add', label: ctx.t(items.length === 0 ? keys.add : keys.addMore) },
-        { value: 'next', label: ctx.t(items.length === 0 ? 'dialogue-skip' : 'passport-next') },
-      ],
-      columns: 2,
-    });
+    const at = `${group}~${items.length}`;
+    const next = await saved.remember(`${at}~next`, () =>
+      askChoice(conversation, ctx, {
+        question: ctx.t(items.length === 0 ? keys.intro : keys.more, { count: items.length }),
+        options: [
+          { value: 'add', label: ctx.t(items.length === 0 ? keys.add : keys.addMore) },
+          { value: 'next', label: ctx.t(items.length === 0 ? 'dialogue-skip' : 'passport-next') },
+        ],
+        columns: 2,
+      }),
+    );
     if (next === 'next') break;
-    items.push(await askOne(conversation, ctx));
+    items.push(await askOne(conversation, ctx, saved, at));
+    await saved.put(`${group}~done`, items);
   }
+  saved.forget(group);
   return items;
 }
 
-export const askChildren: Ask<ChildDraft[]> = (conversation, ctx) =>
+export const askChildren = (
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved = Checkpoints.memory(),
+): Promise<ChildDraft[]> =>
   askRepeated(
     conversation,
     ctx,
+    saved,
+    'children',
     {
       intro: 'passport-ask-children',
       more: 'passport-ask-more-children',
@@ -168,10 +203,16 @@ export const askChildren: Ask<ChildDraft[]> = (conversation, ctx) =>
     askChild,
   );
 
-export const askRelatives: Ask<RelativeDraft[]> = (conversation, ctx) =>
+export const askRelatives = (
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved = Checkpoints.memory(),
+): Promise<RelativeDraft[]> =>
   askRepeated(
     conversation,
     ctx,
+    saved,
+    'relatives',
     {
       intro: 'passport-ask-relatives',
       more: 'passport-ask-more-relatives',
@@ -181,31 +222,61 @@ export const askRelatives: Ask<RelativeDraft[]> = (conversation, ctx) =>
     askRelative,
   );
 
-/** Asks the whole passport, in the order of SPEC §2 step 4. */
+/** Each field's question, in the order of SPEC §2 step 4; the answer is kept under the field's name. */
+const fieldQuestions: {
+  [F in PassportField]: (
+    conversation: DialogueConversation,
+    ctx: DialogueContext,
+    saved: Checkpoints,
+  ) => Promise<unknown>;
+} = {
+  applicantName: askApplicantName,
+  relationship: askRelationship,
+  servicemanName: askServicemanName,
+  servicemanBirthDate: askServicemanBirthDate,
+  district: askDistrict,
+  locality: askLocality,
+  address: askAddress,
+  children: askChildren,
+  relatives: askRelatives,
+};
+
+function askField(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  saved: Checkpoints,
+  field: PassportField,
+): Promise<unknown> {
+  return saved.remember(field, () => fieldQuestions[field](conversation, ctx, saved));
+}
+
+/** The passport as the answers kept so far make it (every field answered). */
+function passportOf(saved: Checkpoints): PassportDraft {
+  const district = saved.get<{ districtId: number; districtName: string }>('district');
+  const servicemanBirthDate = saved.get<string>('servicemanBirthDate');
+  const address = saved.get<string>('address');
+  return {
+    applicantName: saved.get<string>('applicantName') ?? '',
+    relationship: saved.get<PassportDraft['relationship']>('relationship') ?? 'other',
+    servicemanName: saved.get<string>('servicemanName') ?? '',
+    ...(servicemanBirthDate ? { servicemanBirthDate } : {}),
+    districtId: district?.districtId ?? 0,
+    districtName: district?.districtName ?? '',
+    locality: saved.get<string>('locality') ?? '',
+    ...(address ? { address } : {}),
+    children: saved.get<ChildDraft[]>('children') ?? [],
+    relatives: saved.get<RelativeDraft[]>('relatives') ?? [],
+  };
+}
+
+/** Asks the whole passport, in the order of SPEC §2 step 4, past what `saved` has already. */
 export async function askPassport(
   conversation: DialogueConversation,
   ctx: DialogueContext,
+  saved = Checkpoints.memory(),
 ): Promise<PassportDraft> {
-  const applicantName = await askApplicantName(conversation, ctx);
-  const relationship = await askRelationship(conversation, ctx);
-  const servicemanName = await askServicemanName(conversation, ctx);
-  const servicemanBirthDate = await askServicemanBirthDate(conversation, ctx);
-  const district = await askDistrict(conversation, ctx);
-  const locality = await askLocality(conversation, ctx);
-  const address = await askAddress(conversation, ctx);
-  const children = await askChildren(conversation, ctx);
-  const relatives = await askRelatives(conversation, ctx);
-  return {
-    applicantName,
-    relationship,
-    servicemanName,
-    ...(servicemanBirthDate ? { servicemanBirthDate } : {}),
-    ...district,
-    locality,
-    ...(address ? { address } : {}),
-    children,
-    relatives,
-  };
+  for (const field of passportFields) await askField(conversation, ctx, saved, field);
+  return passportOf(saved);
 }
 
 /** Re-asks one field of a draft (the summary's «Изменить»); returns the changed draft. */
@@ -214,31 +285,19 @@ export async function editDraftField(
   ctx: DialogueContext,
   draft: PassportDraft,
   field: PassportField,
+  saved = Checkpoints.memory(),
 ): Promise<PassportDraft> {
+  saved.forget(field);
+  const value = await askField(conversation, ctx, saved, field);
   switch (field) {
-    case 'applicantName':
-      return { ...draft, applicantName: await askApplicantName(conversation, ctx) };
-    case 'relationship':
-      return { ...draft, relationship: await askRelationship(conversation, ctx) };
-    case 'servicemanName':
-      return { ...draft, servicemanName: await askServicemanName(conversation, ctx) };
-    case 'servicemanBirthDate': {
-      const { servicemanBirthDate: _old, ...rest } = draft;
-      const date = await askServicemanBirthDate(conversation, ctx);
-      return date ? { ...rest, servicemanBirthDate: date } : rest;
-    }
     case 'district':
-      return { ...draft, ...(await askDistrict(conversation, ctx)) };
-    case 'locality':
-      return { ...draft, locality: await askLocality(conversation, ctx) };
+      return { ...draft, ...(value as { districtId: number; districtName: string }) };
+    case 'servicemanBirthDate':
     case 'address': {
-      const { address: _old, ...rest } = draft;
-      const address = await askAddress(conversation, ctx);
-      return address ? { ...rest, address } : rest;
+      const { [field]: _old, ...rest } = draft;
+      return value === undefined ? rest : { ...rest, [field]: value };
     }
-    case 'children':
-      return { ...draft, children: await askChildren(conversation, ctx) };
-    case 'relatives':
-      return { ...draft, relatives: await askRelatives(conversation, ctx) };
+    default:
+      return { ...draft, [field]: value };
   }
 }

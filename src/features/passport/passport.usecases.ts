@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { families } from '../../db/schema/index.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { leastLoadedCurator } from '../staff/index.js';
 import { createPassportRepository } from './passport.repository.js';
 import {
   type ChildDraft,
@@ -19,8 +19,20 @@ export interface PassportOwner {
   memberId: number;
 }
 
-export function loadPassport({ db }: { db: Db }, owner: PassportOwner) {
+/** The member's passport as stored; works inside the caller's transaction too. */
+export function loadPassport({ db }: { db: DbOrTx }, owner: PassportOwner) {
   return createPassportRepository({ db }).load(owner.familyId, owner.memberId);
+}
+
+/** Adds the passport's children and relatives to a family being registered (in the caller's transaction). */
+export async function addHousehold(
+  db: DbOrTx,
+  familyId: number,
+  draft: Pick<PassportDraft, 'children' | 'relatives'>,
+) {
+  const passport = createPassportRepository({ db });
+  for (const child of draft.children) await passport.insertChild(familyId, child);
+  for (const relative of draft.relatives) await passport.insertRelative(familyId, relative);
 }
 
 /**
@@ -65,6 +77,12 @@ export async function addChild({ db }: { db: Db }, owner: PassportOwner, child: 
 
 export async function addRelative({ db }: { db: Db }, owner: PassportOwner, relative: RelativeDraft) {
   await createPassportRepository({ db }).insertRelative(owner.familyId, relativeSchema.parse(relative));
+}
+
+/** «Работа» in the passport: employed, looking for work, or not said (null). */
+export function saveEmployment({ db }: { db: Db }, owner: PassportOwner, employment: string) {
+  const value = employment === 'employed' || employment === 'unemployed' ? employment : null;
+  return createPassportRepository({ db }).updateEmployment(owner.familyId, value);
 }
 
 /** Removes a household entry only if it belongs to the owner's family (ids from the dialogue are re-checked). */

@@ -1,10 +1,11 @@
-import { type CallbackQueryContext, type ChatTypeContext, Composer, type NextFunction } from 'grammy';
+import { Composer, type NextFunction } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { BotContext } from '../../bot/context.js';
+import type { BotContext, PressInPrivate, PrivateContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
-import { accessRefusalText } from '../access/access.usecases.js';
-import { curatorButtons } from '../curator/curator.keyboards.js';
-import { curatorCardView } from '../curator/curator.usecases.js';
+import { removePressedButtons } from '../../bot/edit-or-reply.js';
+import { menuButton } from '../../bot/main-menu.js';
+import { accessRefusalText } from '../access/index.js';
+import { curatorButtons, curatorCardView } from '../curator/index.js';
 import {
   cancelKeyboard,
   chooseTopicKeyboard,
@@ -34,9 +35,12 @@ const modesOf = (ctx: BotContext) =>
   createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
 const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
 
-/** «Написать куратору»: which request the message is about, or a general question. */
-export async function askWriteTopic(ctx: BotContext) {
-  if (!ctx.member) return;
+/** «Написать куратору» in the main menu: which request the message is about, or a general question. */
+async function askWriteTopic(ctx: BotContext) {
+  if (!ctx.member) {
+    await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
+    return;
+  }
   const { open, curatorName } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
   const intro =
     curatorName !== undefined
@@ -59,9 +63,6 @@ export function createRelayButtonsComposer() {
   privateChat.callbackQuery(relayButtonsFilter, relayPress);
   return composer;
 }
-
-type PrivateContext = ChatTypeContext<BotContext, 'private'>;
-type PressInPrivate = CallbackQueryContext<PrivateContext>;
 
 async function leaveModeOnEscape(ctx: PrivateContext, next: NextFunction) {
   if (ctx.from && isDialogueEscape(ctx) && (await modesOf(ctx).clear(ctx.from.id))) {
@@ -131,7 +132,7 @@ async function relayPress(ctx: PressInPrivate) {
 async function cancelPress(ctx: PressInPrivate) {
   await modesOf(ctx).clear(ctx.from.id);
   await ctx.answerCallbackQuery({ text: ctx.t('relay-cancelled') });
-  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  await removePressedButtons(ctx);
 }
 
 /** «Ответить» under a relayed message: the staff member's next message answers it. */
@@ -185,6 +186,7 @@ async function topicPress(ctx: PressInPrivate, requestId: number) {
 export function createRelayComposer() {
   const composer = new Composer<BotContext>();
   const privateChat = composer.chatType('private');
+  privateChat.filter((ctx) => menuButton(ctx) === 'write_curator', askWriteTopic);
 
   privateChat.on('edited_message', async (ctx, next) => {
     const edited = ctx.editedMessage;

@@ -1,17 +1,16 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { familyMembers, requestEvents, requests, staff } from '../../db/schema/index.js';
+import { familyMembers, staff } from '../../db/schema/index.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { CAPTION_LIMIT, splitText, TEXT_LIMIT } from '../../telegram/message-limits.js';
 import type { OutgoingMessage, RelayFileKind } from '../../telegram/telegram-sender.js';
-import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
-import type { Notification } from '../delivery/notifications.repository.js';
-import { createRoutingRepository } from '../routing/routing.repository.js';
+import type { FeatureNotifications, Notification, NotificationContent } from '../delivery/index.js';
+import { staffChats, supervisorsOfFamily } from '../routing/index.js';
 import { relayCallback } from './relay.keyboards.js';
 import { relayNotificationKinds } from './relay.kinds.js';
-import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
+import { type CopySources, createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
 /** How long an album's first item waits for the rest before the album is sent. */
 export const ALBUM_SETTLE_MS = 1500;
@@ -40,55 +39,64 @@ async function recipientLanguage(db: Db, notification: Notification) {
   return member?.language ?? 'ru';
 }
 
+/** Which request a message is about: «по заявке № …», or «общий вопрос» when it belongs to none. */
+const aboutText = (t: Translate, number: number | null | undefined) =>
+  number === undefined || number === null
+    ? t('relay-about-general')
+    : t('relay-about-request', { number: String(number) });
+
+async function aboutRequest(db: Db, t: Translate, requestId: number | null) {
+  return aboutText(
+    t,
+    requestId === null ? undefined : await createRelayRepository({ db }).requestNumber(requestId),
+  );
+}
+
+/** Who wrote a relayed message, as its heading names them. */
+interface Author {
+  requestNumber: number | null | undefined;
+  staffName: string | null | undefined;
+  staffRole: string | null | undefined;
+  memberName: string | null | undefined;
+}
+
 /** The heading of a copy: who wrote and about which request (or «общий вопрос»). */
-async function labelOf(db: Db, t: Translate, row: RelayedMessage, question: boolean) {
-  const [request] =
-    row.requestId === null
-      ? []
-      : await db.select({ number: requests.number }).from(requests).where(eq(requests.id, row.requestId));
-  const about = request
-    ? t('relay-about-request', { number: String(request.number) })
-    : t('relay-about-general');
+function labelText(t: Translate, row: RelayedMessage, question: boolean, author: Author) {
+  const about = aboutText(t, author.requestNumber);
   if (row.direction === 'staff_to_family') {
-    const [curator] =
-      row.senderStaffId === null
-        ? []
-        : await db
-            .select({ name: staff.fullName, role: staff.role })
-            .from(staff)
-            .where(eq(staff.id, row.senderStaffId));
     return t(question ? 'relay-label-question' : 'relay-label-curator', {
-      curator: curator?.name ?? '—',
-      role: curator?.role ?? 'curator',
+      curator: author.staffName ?? '—',
+      role: author.staffRole ?? 'curator',
       about,
     });
   }
+  return t('relay-label-family', { family: author.memberName ?? t('relay-family-unknown'), about });
+}
+
+/** As labelText, reading the author's names (an edit's heading). */
+async function labelOf(db: Db, t: Translate, row: RelayedMessage, question: boolean) {
+  const relay = createRelayRepository({ db });
+  const [curator] =
+    row.direction !== 'staff_to_family' || row.senderStaffId === null
+      ? []
+      : await db
+          .select({ name: staff.fullName, role: staff.role })
+          .from(staff)
+          .where(eq(staff.id, row.senderStaffId));
   const [member] =
-    row.senderMemberId === null
+    row.direction === 'staff_to_family' || row.senderMemberId === null
       ? []
       : await db
           .select({ name: familyMembers.fullName })
           .from(familyMembers)
           .where(eq(familyMembers.id, row.senderMemberId))
           .orderBy(asc(familyMembers.id));
-  return t('relay-label-family', { family: member?.name ?? t('relay-family-unknown'), about });
-}
-
-/** Whether this family message was the answer that put its request back in work (a status event says so). */
-async function answeredTheQuestion(db: Db, row: RelayedMessage) {
-  if (row.direction !== 'family_to_staff' || row.requestId === null) return false;
-  const [event] = await db
-    .select({ id: requestEvents.id })
-    .from(requestEvents)
-    .where(
-      and(
-        eq(requestEvents.requestId, row.requestId),
-        eq(requestEvents.type, 'status_changed'),
-        sql`(${requestEvents.data}->>'messageId')::bigint = ${row.id}`,
-      ),
-    )
-    .limit(1);
-  return event !== undefined;
+  return labelText(t, row, question, {
+    requestNumber: row.requestId === null ? undefined : await relay.requestNumber(row.requestId),
+    staffName: curator?.name,
+    staffRole: curator?.role,
+    memberName: member?.name,
+  });
 }
 
 /** The button under a copy: the family answers the curator; the curator answers this message. */
@@ -128,124 +136,160 @@ function compose(t: Translate, label: string, row: RelayedMessage, question: boo
 const albumTypes = new Set(['photo', 'video', 'document', 'audio']);
 const relayFileKinds = new Set(['photo', 'document', 'voice', 'video', 'video_note', 'audio']);
 
-async function renderCopy(deps: Deps, notification: Notification): Promise<NotificationContent | undefined> {
-  const payload = copyPayload.parse(notification.payload);
+type CopyPayload = z.infer<typeof copyPayload>;
+
+/**
+ * A copy of a relayed message (or of an album) for the chat of the notification, from its sources read in
+ * one statement (copySources). Its send waits while an earlier message of the conversation is on its way.
+ */
+async function renderCopy(
+  deps: Deps,
+  notification: Notification,
+  payload: CopyPayload,
+  sources: CopySources,
+): Promise<NotificationContent | undefined> {
+  const { row } = sources;
   const repository = createRelayRepository({ db: deps.db });
-  const row = await repository.findMessage(payload.messageId);
-  if (!row) return undefined;
-  const t = deps.i18n.forLanguage(await recipientLanguage(deps.db, notification));
-  const question = payload.question === true;
-  const notes = [await labelOf(deps.db, t, row, question)];
-  if (await answeredTheQuestion(deps.db, row)) notes.push(t('relay-label-resumed'));
-  if (payload.insteadOf !== undefined) notes.push(t('relay-label-instead'));
-  if (payload.deputyFor !== undefined) {
-    const [away] = await deps.db
-      .select({ name: staff.fullName })
-      .from(staff)
-      .where(eq(staff.id, payload.deputyFor));
-    notes.push(t('relay-label-deputy', { curator: away?.name ?? '—' }));
-  }
-  const label = notes.join('\n');
-  const replyMarkup = replyButton(t, row);
-  const replyTo = await replyToInChat(deps.db, payload.replyToId, notification.chatId);
-  const side = counterpartSide(row);
-  const chatId = notification.chatId;
-
-  const onUnreachable = async (tx: DbOrTx) => {
-    if (row.direction === 'family_to_staff') {
-      // The curator blocked the bot: the family's message goes to the district supervisors instead.
-      if (notification.recipientStaffId === null) return [];
-      return copyToSupervisors(tx, notification, row, notification.recipientStaffId);
-    }
-    if (row.senderStaffId === null) return [];
-    const [sender] = await tx
-      .select({ chatId: staff.telegramId })
-      .from(staff)
-      .where(eq(staff.id, row.senderStaffId));
-    if (!sender) return [];
-    return createRelayRepository({ db: tx }).insertNotifications([
-      {
-        kind: relayNotificationKinds.undelivered,
-        dedupeKey: `notification:${notification.id}:undelivered`,
-        requestId: row.requestId,
-        familyId: row.familyId,
-        recipientStaffId: row.senderStaffId,
-        chatId: sender.chatId,
-        payload: { messageId: row.id },
-      },
-    ]);
+  const t = deps.i18n.forLanguage(
+    notification.recipientMemberId === null ? 'ru' : (sources.language ?? 'ru'),
+  );
+  const copy: Copy = {
+    t,
+    notification,
+    payload,
+    row,
+    label: copyHeading(t, payload, sources),
+    replyTo: await replyToInChat(deps.db, payload.replyToId, notification.chatId),
   };
-
   const items = payload.album ? await repository.albumItems(row) : [row];
   if (items.length > 1 && items.every((item) => albumTypes.has(item.kind) && item.fileId !== null)) {
-    const firstCaption = compose(t, label, items[0]!, question);
-    const fits = firstCaption.length <= CAPTION_LIMIT;
-    const outgoing: OutgoingMessage = {
-      type: 'album',
-      media: items.map((item, index) => ({
-        type: item.kind as 'photo' | 'video' | 'document' | 'audio',
-        fileId: item.fileId!,
-        ...(index === 0 && fits ? { caption: firstCaption } : item.text ? { caption: item.text } : {}),
-      })),
-      ...(fits ? {} : { before: splitText(label) }),
-      ...(replyTo !== undefined ? { replyTo } : {}),
-    };
-    return {
-      text: label,
-      outgoing,
-      notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS),
-      onUnreachable,
-      afterSent: async (tx, ids) => {
-        const relay = createRelayRepository({ db: tx });
-        for (const [index, item] of items.entries()) {
-          const copyId = ids[index];
-          if (copyId !== undefined) await relay.recordCopy(item.id, side, chatId, copyId);
-        }
-        await relay.mergeNotificationPayload(notification.id, { included: items.map((item) => item.id) });
-      },
-    };
+    return albumCopy(copy, items);
   }
-
-  const afterSent = async (tx: DbOrTx, ids: number[]) => {
-    const relay = createRelayRepository({ db: tx });
-    await relay.recordCopy(row.id, side, chatId, ids[0]!);
-    if (payload.album) await relay.mergeNotificationPayload(notification.id, { included: [row.id] });
-  };
-  const words = compose(t, label, row, question);
-  let outgoing: OutgoingMessage;
-  if (row.kind === 'text') {
-    outgoing = { type: 'text', parts: splitText(words), replyMarkup, ...(replyTo ? { replyTo } : {}) };
-  } else {
-    const origin = originOf(row);
-    if (origin.chatId === null || origin.messageId === null) return undefined;
-    // A video note has no caption, and a long caption does not fit: the words go first, then the copy.
-    const captionFits = row.kind !== 'video_note' && words.length <= CAPTION_LIMIT;
-    outgoing = {
-      type: 'copy',
-      fromChatId: origin.chatId,
-      messageId: origin.messageId,
-      ...(captionFits ? { caption: words } : { before: splitText(words) }),
-      ...(row.fileId && relayFileKinds.has(row.kind)
-        ? {
-            fallback: {
-              kind: row.kind as RelayFileKind,
-              fileId: row.fileId,
-              ...(row.text ? { caption: row.text } : {}),
-            },
-          }
-        : {}),
-      replyMarkup,
-      ...(replyTo ? { replyTo } : {}),
-    };
-  }
+  const outgoing = singleCopy(copy);
+  if (!outgoing) return undefined;
   return {
-    text: label,
+    text: copy.label,
     outgoing,
-    afterSent,
-    onUnreachable,
+    afterSent: async (tx: DbOrTx, ids: number[]) => {
+      const relay = createRelayRepository({ db: tx });
+      await relay.recordCopy(row.id, counterpartSide(row), notification.chatId, ids[0]!);
+      if (payload.album) await relay.mergeNotificationPayload(notification.id, { included: [row.id] });
+    },
+    onUnreachable: (tx: DbOrTx) => whenUnreachable(tx, notification, row),
     // The first item of an album alone so far: its siblings may still be on their way.
     ...(payload.album ? { notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS) } : {}),
   };
+}
+
+/** What a copy is built from: the message, its heading in the recipient's language, what it answers. */
+interface Copy {
+  t: Translate;
+  notification: Notification;
+  payload: CopyPayload;
+  row: RelayedMessage;
+  label: string;
+  replyTo: number | undefined;
+}
+
+/** The heading: who wrote about what, and why this chat gets it (resumed, instead of, for a deputy). */
+function copyHeading(t: Translate, payload: CopyPayload, sources: CopySources) {
+  const notes = [labelText(t, sources.row, payload.question === true, sources)];
+  if (sources.answered) notes.push(t('relay-label-resumed'));
+  if (payload.insteadOf !== undefined) notes.push(t('relay-label-instead'));
+  if (payload.deputyFor !== undefined)
+    notes.push(t('relay-label-deputy', { curator: sources.awayName ?? '—' }));
+  return notes.join('\n');
+}
+
+/** An album sent as one: the heading as the first caption when it fits, else before the album. */
+function albumCopy(copy: Copy, items: RelayedMessage[]): NotificationContent {
+  const { t, notification, row, label, replyTo } = copy;
+  const firstCaption = compose(t, label, items[0]!, copy.payload.question === true);
+  const fits = firstCaption.length <= CAPTION_LIMIT;
+  const outgoing: OutgoingMessage = {
+    type: 'album',
+    media: items.map((item, index) => ({
+      type: item.kind as 'photo' | 'video' | 'document' | 'audio',
+      fileId: item.fileId!,
+      ...(index === 0 && fits ? { caption: firstCaption } : item.text ? { caption: item.text } : {}),
+    })),
+    ...(fits ? {} : { before: splitText(label) }),
+    ...(replyTo !== undefined ? { replyTo } : {}),
+  };
+  return {
+    text: label,
+    outgoing,
+    notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS),
+    onUnreachable: (tx) => whenUnreachable(tx, notification, row),
+    afterSent: async (tx, ids) => {
+      const relay = createRelayRepository({ db: tx });
+      for (const [index, item] of items.entries()) {
+        const copyId = ids[index];
+        if (copyId !== undefined)
+          await relay.recordCopy(item.id, counterpartSide(row), notification.chatId, copyId);
+      }
+      await relay.mergeNotificationPayload(notification.id, { included: items.map((item) => item.id) });
+    },
+  };
+}
+
+/** One message: a text, or a copy of the original with the words as its caption (or before it). */
+function singleCopy(copy: Copy): OutgoingMessage | undefined {
+  const { t, row, replyTo } = copy;
+  const words = compose(t, copy.label, row, copy.payload.question === true);
+  const replyMarkup = replyButton(t, row);
+  if (row.kind === 'text') {
+    return { type: 'text', parts: splitText(words), replyMarkup, ...(replyTo ? { replyTo } : {}) };
+  }
+  const origin = originOf(row);
+  if (origin.chatId === null || origin.messageId === null) return undefined;
+  // A video note has no caption, and a long caption does not fit: the words go first, then the copy.
+  const captionFits = row.kind !== 'video_note' && words.length <= CAPTION_LIMIT;
+  return {
+    type: 'copy',
+    fromChatId: origin.chatId,
+    messageId: origin.messageId,
+    ...(captionFits ? { caption: words } : { before: splitText(words) }),
+    ...(row.fileId && relayFileKinds.has(row.kind)
+      ? {
+          fallback: {
+            kind: row.kind as RelayFileKind,
+            fileId: row.fileId,
+            ...(row.text ? { caption: row.text } : {}),
+          },
+        }
+      : {}),
+    replyMarkup,
+    ...(replyTo ? { replyTo } : {}),
+  };
+}
+
+/**
+ * The recipient blocked the bot. A family's message goes to the district supervisors instead of the
+ * curator; a curator's message is answered with «не дошло» to its sender.
+ */
+async function whenUnreachable(tx: DbOrTx, notification: Notification, row: RelayedMessage) {
+  if (row.direction === 'family_to_staff') {
+    if (notification.recipientStaffId === null) return [];
+    return copyToSupervisors(tx, notification, row, notification.recipientStaffId);
+  }
+  if (row.senderStaffId === null) return [];
+  const [sender] = await tx
+    .select({ chatId: staff.telegramId })
+    .from(staff)
+    .where(eq(staff.id, row.senderStaffId));
+  if (!sender) return [];
+  return createRelayRepository({ db: tx }).insertNotifications([
+    {
+      kind: relayNotificationKinds.undelivered,
+      dedupeKey: `notification:${notification.id}:undelivered`,
+      requestId: row.requestId,
+      familyId: row.familyId,
+      recipientStaffId: row.senderStaffId,
+      chatId: sender.chatId,
+      payload: { messageId: row.id },
+    },
+  ]);
 }
 
 async function copyToSupervisors(
@@ -254,13 +298,10 @@ async function copyToSupervisors(
   row: RelayedMessage,
   unreachableStaffId: number,
 ) {
-  const routing = createRoutingRepository({ db: tx });
-  const family = await routing.findFamily(row.familyId);
-  if (!family) return [];
-  const supervisors = await routing.supervisorsFor(family.districtId, new Date(), {
+  const supervisors = await supervisorsOfFamily(tx, row.familyId, new Date(), {
     excludeStaffIds: [unreachableStaffId],
   });
-  const chats = await routing.staffChats(supervisors);
+  const chats = await staffChats(tx, supervisors);
   return createRelayRepository({ db: tx }).insertNotifications(
     chats.map((chat) => ({
       kind: relayNotificationKinds.toStaff,
@@ -309,34 +350,19 @@ async function renderUndelivered(
   notification: Notification,
 ): Promise<NotificationContent | undefined> {
   const t = deps.i18n.forLanguage('ru');
-  const [request] =
-    notification.requestId === null
-      ? []
-      : await deps.db
-          .select({ number: requests.number })
-          .from(requests)
-          .where(eq(requests.id, notification.requestId));
-  const about = request
-    ? t('relay-about-request', { number: String(request.number) })
-    : t('relay-about-general');
-  return { text: t('relay-undelivered', { about }) };
+  return { text: t('relay-undelivered', { about: await aboutRequest(deps.db, t, notification.requestId) }) };
 }
 
 /** How soon a copy looks again whether the messages written before it have gone out. */
 const ORDER_RECHECK_MS = 300;
 
 /**
- * A copy waits while an earlier message of the same conversation is still on its way to this chat: jobs
- * run in parallel, and a person must read a dialogue in the order it was written.
+ * A copy waits while an earlier message of the same conversation is still on its way to this chat: copies
+ * are routed in parallel (a chat's delivery lane orders those already made), and a person must read a
+ * dialogue in the order it was written (copySources tells).
  */
-async function keepOrder(deps: Deps, notification: Notification, content: NotificationContent | undefined) {
-  if (!content) return content;
-  const payload = copyPayload.safeParse(notification.payload);
-  if (!payload.success) return content;
-  const repository = createRelayRepository({ db: deps.db });
-  const row = await repository.findMessage(payload.data.messageId);
-  const now = new Date();
-  if (!row || !(await repository.earlierCopyOnTheWay(row, notification.chatId, now))) return content;
+function keepOrder(content: NotificationContent | undefined, earlierOnTheWay: boolean, now: Date) {
+  if (!content || !earlierOnTheWay) return content;
   const later = new Date(now.getTime() + ORDER_RECHECK_MS);
   return {
     ...content,
@@ -351,8 +377,19 @@ export async function renderRelayNotification(
 ): Promise<NotificationContent | undefined> {
   switch (notification.kind) {
     case relayNotificationKinds.toFamily:
-    case relayNotificationKinds.toStaff:
-      return keepOrder(deps, notification, await renderCopy(deps, notification));
+    case relayNotificationKinds.toStaff: {
+      const payload = copyPayload.parse(notification.payload);
+      const now = new Date();
+      const sources = await createRelayRepository({ db: deps.db }).copySources({
+        messageId: payload.messageId,
+        chatId: notification.chatId,
+        recipientMemberId: notification.recipientMemberId,
+        ...(payload.deputyFor !== undefined ? { deputyFor: payload.deputyFor } : {}),
+        now,
+      });
+      if (!sources) return undefined;
+      return keepOrder(await renderCopy(deps, notification, payload, sources), sources.earlierOnTheWay, now);
+    }
     case relayNotificationKinds.edit:
       return renderEdit(deps, notification);
     case relayNotificationKinds.undelivered:

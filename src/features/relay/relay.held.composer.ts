@@ -1,22 +1,9 @@
-import {
-  type CallbackQueryContext,
-  type ChatTypeContext,
-  Composer,
-  type Filter,
-  type NextFunction,
-} from 'grammy';
-import type { BotContext } from '../../bot/context.js';
-import { REQUEST_CONVERSATION } from '../requests/requests.steps.js';
+import { Composer, type Filter, type NextFunction } from 'grammy';
+import type { BotContext, PressInPrivate, PrivateContext } from '../../bot/context.js';
+import { removePressedButtons } from '../../bot/edit-or-reply.js';
+import { fitsNewRequest, heldMessagesOf, REQUEST_CONVERSATION } from '../requests/index.js';
 import { aboutText, refreshCards, relayFamilyMessage } from './relay.composer.js';
-import {
-  countHeld,
-  editHeld,
-  fitsNewRequest,
-  heldMessagesOf,
-  holdFamilyMessage,
-  openRequestsOfFamily,
-  releaseHeld,
-} from './relay.held.js';
+import { countHeld, editHeld, holdFamilyMessage, openRequestsOfFamily, releaseHeld } from './relay.held.js';
 import { heldButtonsFilter, heldChoiceKeyboard, readHeldPress } from './relay.keyboards.js';
 import { createRelayModes } from './relay.mode.js';
 import { relayableContent } from './relay.usecases.js';
@@ -52,8 +39,6 @@ export function createHeldMessagesComposer() {
   return composer;
 }
 
-type PrivateContext = ChatTypeContext<BotContext, 'private'>;
-type PressInPrivate = CallbackQueryContext<PrivateContext>;
 type Member = NonNullable<BotContext['member']>;
 
 async function heldEdited(ctx: Filter<PrivateContext, 'edited_message'>, next: NextFunction) {
@@ -118,14 +103,11 @@ async function heldPress(ctx: PressInPrivate) {
   return releaseHeldPress(ctx, member, choice.kind === 'request' ? choice.requestId : null);
 }
 
-const clearButtons = (ctx: PressInPrivate) =>
-  ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-
 async function heldToNewRequest(ctx: PressInPrivate, member: Member) {
   const held = await heldMessagesOf(ctx.deps.db, member.id);
   if (held.length === 0) {
     await ctx.answerCallbackQuery({ text: ctx.t('relay-held-gone') });
-    await clearButtons(ctx);
+    await removePressedButtons(ctx);
     return;
   }
   // The buttons stay: should the person not send the request, they can still pass the messages on.
@@ -145,12 +127,12 @@ async function releaseHeldPress(ctx: PressInPrivate, member: Member, requestId: 
     await ctx.answerCallbackQuery({
       text: ctx.t(result.reason === 'nothing_held' ? 'relay-held-gone' : 'relay-refused-not-yours'),
     });
-    if (result.reason === 'nothing_held') await clearButtons(ctx);
+    if (result.reason === 'nothing_held') await removePressedButtons(ctx);
     return;
   }
   ctx.log.info({ requestId, released: result.released }, 'held messages relayed to the curator');
   await ctx.answerCallbackQuery();
-  await clearButtons(ctx);
+  await removePressedButtons(ctx);
   const about = aboutText(ctx, result.number);
   await ctx.reply(
     result.resumed

@@ -1,9 +1,8 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Message } from 'grammy/types';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
 import { heldMessages } from '../../db/schema/index.js';
-import { LONG_TEXT_MAX, MAX_ATTACHMENTS } from '../requests/requests.schemas.js';
 import { createRelayRepository } from './relay.repository.js';
 import { type RelayContent, relayFamilyMessageIn } from './relay.usecases.js';
 
@@ -90,30 +89,6 @@ export async function holdFamilyMessage(
   });
 }
 
-export type HeldMessage = typeof heldMessages.$inferSelect;
-
-export async function heldMessagesOf(db: DbOrTx, memberId: number): Promise<HeldMessage[]> {
-  return db
-    .select()
-    .from(heldMessages)
-    .where(eq(heldMessages.memberId, memberId))
-    .orderBy(asc(heldMessages.id));
-}
-
-/**
- * Whether a new request can take these messages in: texts short enough for its comment, photos and
- * documents (as many as a request keeps) as its files. A voice message or a video goes to the curator instead.
- */
-export function fitsNewRequest(held: HeldMessage[]): boolean {
-  const texts = held.flatMap((row) => (row.text ? [row.text] : []));
-  return (
-    held.length > 0 &&
-    held.every((row) => row.kind === 'text' || row.kind === 'photo' || row.kind === 'document') &&
-    held.filter((row) => row.kind !== 'text').length <= MAX_ATTACHMENTS &&
-    texts.join('\n').length <= LONG_TEXT_MAX
-  );
-}
-
 /** The sender edited a message still held: it goes on with the new words. False when none was held. */
 export async function editHeld(
   db: Db,
@@ -179,12 +154,4 @@ export async function releaseHeld(
     if (error instanceof NotThisFamilysRequest) return { ok: false, reason: 'not_found' };
     throw error;
   }
-}
-
-/** Held messages a new request took in (its comment and files): no longer held. */
-export async function discardHeld(tx: DbOrTx, memberId: number, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx
-    .delete(heldMessages)
-    .where(and(eq(heldMessages.memberId, memberId), inArray(heldMessages.id, ids)));
 }

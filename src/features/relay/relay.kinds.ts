@@ -9,10 +9,3 @@ export const relayNotificationKinds = {
   /** To the curator: a family member did not get their message (blocked the bot). */
   undelivered: 'relay_undelivered',
 } as const;
-
-/**
- * A request card the bot showed a staff member in answer to a command or a button (/my, /overdue), not
- * through delivery. Recorded as an already-sent notification so a Telegram reply to it threads to its
- * request like a reply to a delivered card; never sent or rendered.
- */
-export const shownCardKind = 'request_card_shown';

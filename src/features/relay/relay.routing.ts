@@ -1,6 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { effectiveCuratorId } from '../curator-tools/curator-tools.absence.js';
-import { createRoutingRepository } from '../routing/routing.repository.js';
+import { staffForFamilyMessage } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
@@ -14,8 +13,7 @@ interface Recipient {
 
 /**
  * Who gets a copy: every reachable member of the family for a curator's message; for a family's message,
- * the request's curator (the family's curator for a general question) or, when there is none, the
- * district supervisors.
+ * whom routing names (the request's curator, their deputy, or the district supervisors).
  */
 async function recipientsOf(db: DbOrTx, row: RelayedMessage, now: Date): Promise<Recipient[]> {
   const relay = createRelayRepository({ db });
@@ -23,27 +21,7 @@ async function recipientsOf(db: DbOrTx, row: RelayedMessage, now: Date): Promise
     const members = await relay.reachableMembers(row.familyId);
     return members.map((member) => ({ chatId: member.chatId, memberId: member.id }));
   }
-  const routing = createRoutingRepository({ db });
-  const family = await routing.findFamily(row.familyId);
-  if (!family) return [];
-  let curatorId: number | null = family.curatorId;
-  if (row.requestId !== null) {
-    const found = await routing.findRequestWithFamily(row.requestId);
-    curatorId = found?.request.curatorId ?? null;
-  }
-  // An away curator's deputy answers meanwhile.
-  const present = curatorId === null ? null : await effectiveCuratorId(db, curatorId, now);
-  const curator = present === null ? undefined : await routing.findStaff(present);
-  const staffIds =
-    curator?.active && !curator.botBlocked
-      ? [curator.id]
-      : await routing.supervisorsFor(family.districtId, now);
-  const chats = await routing.staffChats(staffIds);
-  return chats.map((chat) => ({
-    chatId: chat.telegramId,
-    staffId: chat.id,
-    ...(curatorId !== null && chat.id === present && present !== curatorId ? { deputyFor: curatorId } : {}),
-  }));
+  return staffForFamilyMessage(db, row, now);
 }
 
 const kindOf = (row: RelayedMessage) =>

@@ -6,10 +6,12 @@ import {
   type AccessRefusal,
   authoriseFamilyAccess,
   authoriseRequestAction,
-} from '../access/access.usecases.js';
-import { createCuratorRepository } from '../curator/curator.repository.js';
-import { notificationKinds } from '../routing/routing.kinds.js';
-import { relayNotificationKinds, shownCardKind } from './relay.kinds.js';
+  staffByTelegramId,
+} from '../access/index.js';
+import { shownCardKind } from '../request-card/index.js';
+import { lockFamilyRequest } from '../requests/index.js';
+import { notificationKinds } from '../routing/index.js';
+import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
 /** What of a Telegram message is relayed and stored. */
@@ -55,14 +57,14 @@ const waitingStatus: RequestStatus = 'waiting_family';
 
 /** The staff member behind a Telegram account, when active and a curator or supervisor. */
 export async function findRelayStaff(db: Db, telegramId: number) {
-  const presser = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  const presser = await staffByTelegramId(db, telegramId);
   if (!presser?.active || (presser.role !== 'curator' && presser.role !== 'supervisor')) return undefined;
   return presser;
 }
 
 /** A staff member whom the admin deactivated: their messages reach no one, and they are told so. */
 export async function isDeactivatedStaff(db: Db, telegramId: number) {
-  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  const member = await staffByTelegramId(db, telegramId);
   return member !== undefined && !member.active;
 }
 
@@ -119,14 +121,6 @@ const staffThreadKinds = new Set<string>([
   shownCardKind,
 ]);
 
-/** Remembers a card shown in a staff chat outside delivery, so replying to it reaches the family. */
-export async function recordShownCard(
-  db: Db,
-  card: { requestId: number; staffId: number; chatId: number; telegramMessageId: number },
-) {
-  await createRelayRepository({ db }).recordShownCard(card);
-}
-
 /**
  * Where a reply in a chat points: the relayed message it answers (either side of a `messages` row), or a
  * card or notice about a request that delivery sent there. Undefined when it answers nothing relayed.
@@ -158,8 +152,8 @@ export async function findThread(
   // family. A family member may answer any notice about their request.
   if (notification.requestId === null) return undefined;
   if (side === 'staff' && !staffThreadKinds.has(notification.kind)) return undefined;
-  const request = await createCuratorRepository({ db }).findRequest(notification.requestId);
-  return request ? { requestId: request.request.id, familyId: request.request.familyId } : undefined;
+  const familyId = await repository.familyOfRequest(notification.requestId);
+  return familyId === undefined ? undefined : { requestId: notification.requestId, familyId };
 }
 
 export type StaffRelayResult =
@@ -270,9 +264,7 @@ export async function relayFamilyMessageIn(
 ): Promise<FamilyRelayResult> {
   const repository = createRelayRepository({ db: tx });
   const request =
-    input.requestId === null
-      ? undefined
-      : await repository.lockFamilyRequest(input.requestId, input.familyId);
+    input.requestId === null ? undefined : await lockFamilyRequest(tx, input.familyId, input.requestId);
   if (input.requestId !== null && !request) return { ok: false, reason: 'not_found' } as const;
   const messageId = await repository.insertMessage({
     requestId: request?.id ?? null,

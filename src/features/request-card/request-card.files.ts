@@ -5,8 +5,12 @@ import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import type { OutgoingMessage } from '../../telegram/telegram-sender.js';
-import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
-import { insertNotifications, type Notification } from '../delivery/notifications.repository.js';
+import {
+  type FeatureNotifications,
+  insertNotifications,
+  type Notification,
+  type NotificationContent,
+} from '../delivery/index.js';
 import { type CardAttachment, createRequestCardRepository } from './request-card.repository.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../../i18n.js';
 import { fileGroups } from './request-card.files.js';
-import { filesSummary, fullDetailsMessages } from './request-card.render.js';
+import { consultationLine, filesSummary, fullDetailsMessages } from './request-card.render.js';
 
 describe('the pieces of a card', () => {
   const t = createI18n().forLanguage('ru');
@@ -41,5 +41,16 @@ describe('the pieces of a card', () => {
     expect(fullDetailsMessages(t, { number: 1, category: 'legal', details: {} })).toEqual([
       'Заявка № 1 · Юридическая помощь — ответы семьи полностью:\n\nПодробности заявки сейчас недоступны.',
     ]);
+  });
+
+  it('says where the consultation stands in good Russian, and nothing when there is none', () => {
+    const startsAt = new Date('2026-12-10T12:00:00Z');
+    const line = (status: 'booked' | 'held' | 'no_show' | 'cancelled') =>
+      consultationLine(t, 'Europe/Moscow', { consultation: { status, startsAt } });
+    expect(line('booked')).toEqual(['🗓 Консультация психолога назначена на 10.12.2026, 15:00.']);
+    expect(line('held')).toEqual(['🗓 Консультация психолога состоялась 10.12.2026, 15:00.']);
+    expect(line('no_show')).toEqual(['🗓 Консультация психолога на 10.12.2026, 15:00: семья не пришла.']);
+    expect(line('cancelled')).toEqual(['🗓 Консультация психолога на 10.12.2026, 15:00 отменена.']);
+    expect(consultationLine(t, 'Europe/Moscow', { consultation: null })).toEqual([]);
   });
 });

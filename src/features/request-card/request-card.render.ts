@@ -1,7 +1,7 @@
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
-import { readableDetails } from '../requests/requests.render.js';
+import { readableDetails } from '../requests/index.js';
 import type { CardAttachment, RequestCardData } from './request-card.repository.js';
 
 export type { CardBlock };
@@ -64,6 +64,17 @@ export function detailsBlock(t: Translate, card: Pick<RequestCardData, 'category
   return lines ? { title: t('card-details-title'), lines } : t('card-details-unreadable');
 }
 
+/** «🗓 Консультация психолога: …» — booked for when, held, missed or cancelled; never the notes. */
+export function consultationLine(
+  t: Translate,
+  timeZone: string,
+  card: Pick<RequestCardData, 'consultation'>,
+): string[] {
+  if (!card.consultation) return [];
+  const { status, startsAt } = card.consultation;
+  return [t('card-consultation', { status, moment: formatRegionTime(startsAt, timeZone, 'ru') })];
+}
+
 export interface CardFrame {
   /** A notice above the card («Вам передали заявку…»). */
   before?: string;
@@ -95,8 +106,10 @@ export function renderRequestCard(
     [
       ...(frame.before ? [frame.before] : []),
       cardHead(t, timeZone, card),
+      ...(card.measure ? [t('card-from-measure', { title: card.measure })] : []),
       detailsBlock(t, card),
       ...files,
+      ...consultationLine(t, timeZone, card),
       ...(frame.after ?? []),
     ],
     { note: t('card-shortened'), detailsBudget: CARD_DETAILS_BUDGET },

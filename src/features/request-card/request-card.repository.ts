@@ -1,11 +1,15 @@
 import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import {
   attachments,
   auditLog,
+  consultations,
   districts,
   families,
   familyMembers,
+  measures,
+  notifications,
   requests,
 } from '../../db/schema/index.js';
 
@@ -25,74 +29,123 @@ function selectAttachments(db: DbOrTx, where: SQL | undefined) {
 
 /** Reads of a request as staff see it on its card: the request, its district, the applicant, the files. */
 export function createRequestCardRepository({ db }: { db: DbOrTx }) {
-  return {
-    async findCard(requestId: number) {
-      const [row] = await db
-        .select({
-          id: requests.id,
-          number: requests.number,
-          category: requests.category,
-          priority: requests.priority,
-          status: requests.status,
-          details: requests.details,
-          memberId: requests.memberId,
-          familyId: requests.familyId,
-          takeDeadlineAt: requests.takeDeadlineAt,
-          district: districts.name,
-        })
-        .from(requests)
-        .innerJoin(families, eq(families.id, requests.familyId))
-        .innerJoin(districts, eq(districts.id, families.districtId))
-        .where(eq(requests.id, requestId));
-      if (!row) return undefined;
-      const [member] = await db
-        .select({ fullName: familyMembers.fullName })
-        .from(familyMembers)
-        .where(
-          row.memberId === null
-            ? eq(familyMembers.familyId, row.familyId)
-            : eq(familyMembers.id, row.memberId),
-        )
-        .orderBy(asc(familyMembers.id))
-        .limit(1);
-      const files = await this.attachmentsOf(requestId);
-      return { ...row, applicant: member?.fullName ?? null, files };
-    },
+  return bindDb(db, {
+    findCard,
+    attachmentsOf,
+    latestOfFamily,
+    recordDetailsView,
+    attachmentsByIds,
+    recordShownCard,
+  });
+}
 
-    /** The request's files in the order the family sent them. */
-    attachmentsOf: (requestId: number) => selectAttachments(db, eq(attachments.requestId, requestId)),
+/** The request's files in the order the family sent them. */
+function attachmentsOf(db: DbOrTx, requestId: number) {
+  return selectAttachments(db, eq(attachments.requestId, requestId));
+}
 
-    /** The family's latest requests with their answers, newest first (the family card's list). */
-    async latestOfFamily(familyId: number) {
-      return db
-        .select({
-          id: requests.id,
-          number: requests.number,
-          category: requests.category,
-          status: requests.status,
-          details: requests.details,
-        })
-        .from(requests)
-        .where(eq(requests.familyId, familyId))
-        .orderBy(desc(requests.id))
-        .limit(10);
-    },
+async function findCard(db: DbOrTx, requestId: number) {
+  const [row] = await db
+    .select({
+      id: requests.id,
+      number: requests.number,
+      category: requests.category,
+      priority: requests.priority,
+      status: requests.status,
+      details: requests.details,
+      memberId: requests.memberId,
+      familyId: requests.familyId,
+      takeDeadlineAt: requests.takeDeadlineAt,
+      district: districts.name,
+      measure: measures.title,
+    })
+    .from(requests)
+    .innerJoin(families, eq(families.id, requests.familyId))
+    .innerJoin(districts, eq(districts.id, families.districtId))
+    .leftJoin(measures, eq(measures.code, requests.measureCode))
+    .where(eq(requests.id, requestId));
+  if (!row) return undefined;
+  const [member] = await db
+    .select({ fullName: familyMembers.fullName })
+    .from(familyMembers)
+    .where(
+      row.memberId === null ? eq(familyMembers.familyId, row.familyId) : eq(familyMembers.id, row.memberId),
+    )
+    .orderBy(asc(familyMembers.id))
+    .limit(1);
+  const files = await attachmentsOf(db, requestId);
+  // The latest consultation's status and time only: what was said (the notes) stays with the psychologist.
+  const [consultation] = await db
+    .select({ status: consultations.status, startsAt: consultations.startsAt })
+    .from(consultations)
+    .where(eq(consultations.requestId, requestId))
+    .orderBy(desc(consultations.id))
+    .limit(1);
+  return { ...row, applicant: member?.fullName ?? null, files, consultation: consultation ?? null };
+}
 
-    /** A staff read of a request's answers in full (SPEC §8: every staff read of personal data is logged). */
-    async recordDetailsView(values: { staffId: number; familyId: number; requestId: number; now: Date }) {
-      await db.insert(auditLog).values({
-        staffId: values.staffId,
-        action: 'request_details_viewed',
-        familyId: values.familyId,
-        requestId: values.requestId,
-        createdAt: values.now,
-      });
-    },
+/** The family's latest requests with their answers, newest first (the family card's list). */
+async function latestOfFamily(db: DbOrTx, familyId: number) {
+  return db
+    .select({
+      id: requests.id,
+      number: requests.number,
+      category: requests.category,
+      status: requests.status,
+      details: requests.details,
+    })
+    .from(requests)
+    .where(eq(requests.familyId, familyId))
+    .orderBy(desc(requests.id))
+    .limit(10);
+}
 
-    async attachmentsByIds(ids: number[]) {
-      return ids.length === 0 ? [] : selectAttachments(db, inArray(attachments.id, ids));
-    },
-  };
+/** A staff read of a request's answers in full (SPEC §8: every staff read of personal data is logged). */
+async function recordDetailsView(
+  db: DbOrTx,
+  values: { staffId: number; familyId: number; requestId: number; now: Date },
+) {
+  await db.insert(auditLog).values({
+    staffId: values.staffId,
+    action: 'request_details_viewed',
+    familyId: values.familyId,
+    requestId: values.requestId,
+    createdAt: values.now,
+  });
+}
+
+async function attachmentsByIds(db: DbOrTx, ids: number[]) {
+  return ids.length === 0 ? [] : selectAttachments(db, inArray(attachments.id, ids));
+}
+
+async function recordShownCard(
+  db: DbOrTx,
+  kind: string,
+  card: {
+    requestId: number;
+    staffId: number;
+    chatId: number;
+    telegramMessageId: number;
+  },
+) {
+  const [request] = await db
+    .select({ familyId: requests.familyId })
+    .from(requests)
+    .where(eq(requests.id, card.requestId));
+  await db
+    .insert(notifications)
+    .values({
+      dedupeKey: `shown:${card.chatId}:${card.telegramMessageId}`,
+      kind,
+      requestId: card.requestId,
+      familyId: request?.familyId ?? null,
+      recipientStaffId: card.staffId,
+      chatId: card.chatId,
+      status: 'sent',
+      telegramMessageId: card.telegramMessageId,
+      sentAt: new Date(),
+    })
+    .onConflictDoNothing();
 }
 
 export type RequestCardRepository = ReturnType<typeof createRequestCardRepository>;

@@ -1,16 +1,12 @@
 import { createConversation } from '@grammyjs/conversations';
-import { type CallbackQueryContext, Composer, InlineKeyboard } from 'grammy';
+import { type CallbackQueryContext, Composer } from 'grammy';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
-import { editOrReply } from '../../bot/edit-or-reply.js';
+import { editOrReply, removePressedButtons } from '../../bot/edit-or-reply.js';
 import { menuButton } from '../../bot/main-menu.js';
 import { formatRegionTime } from '../../time.js';
-import { loadSupportMeasuresCatalogues } from '../support-measures/support-measures.catalogue.js';
 import { requestDialogue } from './requests.conversation.js';
 import {
   cancelConfirmKeyboard,
-  measureButtonsFilter,
-  measureCallback,
-  readMeasurePress,
   readRequestPress,
   readRequestsPage,
   requestButtonsFilter,
@@ -62,10 +58,9 @@ function noDialogueActive(ctx: BotContext): boolean {
 
 /**
  * The family's requests: «Нужна помощь» (the nine request dialogues), «Мои заявки» (list, card, cancel,
- * reopen, rating) and «Меры поддержки». Mounted by create-bot.ts after the conversations plugin.
+ * reopen, rating). Mounted by create-bot.ts after the conversations plugin.
  */
 export function createRequestsComposer() {
-  const catalogues = loadSupportMeasuresCatalogues();
   const composer = new Composer<BotContext>();
   composer.use(
     createConversation<BotContext, DialogueContext>(requestDialogue, { id: REQUEST_CONVERSATION }),
@@ -78,19 +73,9 @@ export function createRequestsComposer() {
   const privateChat = composer.chatType('private');
   privateChat.filter((ctx) => menuButton(ctx) === 'need_help', needHelpButton);
   privateChat.filter((ctx) => menuButton(ctx) === 'my_requests', myRequestsButton);
-  privateChat.filter(
-    (ctx) => menuButton(ctx) === 'support_measures',
-    async (ctx) => {
-      const { text, keyboard } = measuresList(ctx, catalogues);
-      await ctx.reply(text, { reply_markup: keyboard });
-    },
-  );
-  composer.callbackQuery(measureButtonsFilter, (ctx) => measurePress(ctx, catalogues));
   composer.callbackQuery(requestButtonsFilter, requestPress);
   return composer;
 }
-
-type Catalogues = ReturnType<typeof loadSupportMeasuresCatalogues>;
 
 async function needHelpButton(ctx: BotContext) {
   if (!ctx.member) {
@@ -106,50 +91,6 @@ async function myRequestsButton(ctx: BotContext) {
     return;
   }
   await showRequestsPage(ctx as Registered, 0);
-}
-
-function measuresList(ctx: BotContext, catalogues: Catalogues) {
-  const catalogue = catalogues[ctx.language];
-  const keyboard = new InlineKeyboard();
-  for (const measure of catalogue.measures)
-    keyboard.text(measure.title, measureCallback.measure(measure.code)).row();
-  const lines = catalogue.measures.map((measure) => `• ${measure.title} — ${measure.summary}`);
-  return { text: `${ctx.t('sm-title')}\n\n${lines.join('\n')}\n\n${catalogue.note}`, keyboard };
-}
-
-async function measurePress(ctx: CallbackQueryContext<BotContext>, catalogues: Catalogues) {
-  const press = readMeasurePress(ctx.callbackQuery.data);
-  if (!press) {
-    await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
-    return;
-  }
-  if (press.kind === 'list') {
-    await ctx.answerCallbackQuery();
-    const { text, keyboard } = measuresList(ctx, catalogues);
-    await editOrReply(ctx, text, keyboard);
-    return;
-  }
-  const { code, startRequest } = press;
-  const measure = catalogues[ctx.language].measures.find((candidate) => candidate.code === code);
-  if (!measure) {
-    await ctx.answerCallbackQuery({ text: ctx.t('dialogue-hint-stale-button') });
-    return;
-  }
-  await ctx.answerCallbackQuery();
-  if (startRequest) {
-    if (!ctx.member) {
-      await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
-      return;
-    }
-    await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-    await ctx.conversation.enter(REQUEST_CONVERSATION, measure.requestCategory);
-    return;
-  }
-  const keyboard = new InlineKeyboard()
-    .text(ctx.t('sm-start-request'), measureCallback.startRequest(measure.code))
-    .row()
-    .text(ctx.t('sm-back'), measureCallback.list);
-  await editOrReply(ctx, `${measure.title}\n\n${measure.details}\n\n${ctx.t('sm-how-to-get')}`, keyboard);
 }
 
 type FamilyPress = NonNullable<ReturnType<typeof readRequestPress>>;
@@ -255,7 +196,7 @@ async function ratePress(ctx: Registered, press: FamilyPress) {
   }
   ctx.log.info({ requestId, rating }, 'request rated by family');
   await ctx.answerCallbackQuery({ text: ctx.t('req-rated', { rating: rating ?? 0 }) });
-  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  await removePressedButtons(ctx);
   if (noDialogueActive(ctx)) {
     await ctx.conversation.enter(RATING_COMMENT_CONVERSATION, requestId, result.number, rating);
   } else {

@@ -1,12 +1,11 @@
 import { InlineKeyboard } from 'grammy';
-import { callbackData, code, count, id, oneOf } from '../../bot/callback-data.js';
+import { callbackData, count, id, oneOf } from '../../bot/callback-data.js';
 import type { RequestCategory, RequestStatus } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 import { categoryLabel } from './requests.render.js';
 
 /**
- * Inline buttons of «Мои заявки» and «Меры поддержки». Callback data is opaque (`req:<id>:<action>`,
- * `reqs:page:<n>`, `sm:<code>[:req]`): ids and codes only, and every press is checked again on the server
+ * Inline buttons of «Мои заявки». Callback data is opaque (`req:<id>:<action>`, `reqs:page:<n>`): ids and codes only, and every press is checked again on the server
  * against the presser's family before anything is shown or changed.
  */
 
@@ -18,15 +17,8 @@ const requestButtons = callbackData('req', {
   rate: [id('requestId'), 'rate', count('rating', { min: 1, max: 5 })],
 });
 const requestPageButtons = callbackData('reqs', { page: ['page', count('page', { min: 0, max: 9999 })] });
-const measureButtons = callbackData('sm', {
-  list: ['list'],
-  measure: [code('code')],
-  start: [code('code'), 'req'],
-});
-
 /** Presses of a request's buttons and of the list's pages. */
 export const requestButtonsFilter = [requestButtons.filter, requestPageButtons.filter];
-export const measureButtonsFilter = measureButtons.filter;
 
 /** A page of «Мои заявки», or undefined. */
 export const readRequestsPage = (data: string | undefined) => requestPageButtons.decode(data)?.page;
@@ -39,21 +31,6 @@ export function readRequestPress(data: string | undefined) {
     ? { requestId: press.requestId, action: 'rate' as const, rating: press.rating }
     : { requestId: press.requestId, action: press.action, rating: undefined };
 }
-
-/** «Меры поддержки»: the list, a measure, or a request about a measure; undefined for anything else. */
-export function readMeasurePress(data: string | undefined) {
-  const press = measureButtons.decode(data);
-  if (!press) return undefined;
-  return press.kind === 'list'
-    ? { kind: 'list' as const }
-    : { kind: 'measure' as const, code: press.code, startRequest: press.kind === 'start' };
-}
-
-export const measureCallback = {
-  list: measureButtons.encode('list'),
-  measure: (code: string) => measureButtons.encode('measure', { code }),
-  startRequest: (code: string) => measureButtons.encode('start', { code }),
-};
 
 export const requestsPageCallback = (page: number) => requestPageButtons.encode('page', { page });
 

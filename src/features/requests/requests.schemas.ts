@@ -90,7 +90,7 @@ const common = {
 };
 
 /** The details schema of every category; `today` bounds dates that must be upcoming. */
-export function detailsSchemas(today: string) {
+function buildDetailsSchemas(today: string) {
   const upcoming = z.union([z.literal(LEFT_TO_CURATOR), upcomingDateSchema(today)]);
   return {
     nanny: z.strictObject({
@@ -162,7 +162,16 @@ export function detailsSchemas(today: string) {
   } satisfies Record<RequestCategory, z.ZodType>;
 }
 
-type Schemas = ReturnType<typeof detailsSchemas>;
+type Schemas = ReturnType<typeof buildDetailsSchemas>;
+
+/** Built once per day, not on every replay of a dialogue that checks its draft. */
+let built: { today: string; schemas: Schemas } | undefined;
+
+/** The details schema of every category; `today` bounds dates that must be upcoming. */
+export function detailsSchemas(today: string): Schemas {
+  if (built?.today !== today) built = { today, schemas: buildDetailsSchemas(today) };
+  return built.schemas;
+}
 export type RequestDetailsByCategory = { [K in RequestCategory]: z.infer<Schemas[K]> };
 export type RequestDetails = RequestDetailsByCategory[RequestCategory];
 

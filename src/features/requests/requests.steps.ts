@@ -1,4 +1,5 @@
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
+import type { Checkpoints } from '../../bot/dialogue/checkpoints.js';
 import { askAttachments, askChoice, askText } from '../../bot/dialogue/questions.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
 import {
@@ -36,6 +37,16 @@ export interface DialogueIo {
   ctx: DialogueContext;
   household: HouseholdPerson[];
   passportAddress: string | null;
+  /**
+   * Where a step of several questions keeps each answer as it is given (`<field>~…`), so a dialogue resumed
+   * from its draft goes on inside the step; the step's result is kept by the dialogue when it is done.
+   */
+  saved?: Checkpoints;
+}
+
+/** A question inside a step, kept under `key` when the dialogue has a draft. */
+function within<T>(io: DialogueIo, key: string, ask: () => Promise<T>): Promise<T> {
+  return io.saved ? io.saved.remember(key, ask) : ask();
 }
 
 /** One question (or a small group that belongs together) of a category, and the summary's name for it. */
@@ -90,151 +101,184 @@ function childStep(io: DialogueIo): Step {
 
 async function askAddress(io: DialogueIo): Promise<string> {
   const { conversation, ctx } = io;
-  if (io.passportAddress) {
-    const choice = await askChoice(conversation, ctx, {
-      question: ctx.t('req-ask-address-default', { address: io.passportAddress }),
-      options: [
-        { value: 'passport', label: ctx.t('req-address-passport') },
-        { value: 'other', label: ctx.t('req-address-other') },
-      ],
-    });
-    if (choice === 'passport') return io.passportAddress;
+  const passportAddress = io.passportAddress;
+  if (passportAddress) {
+    const choice = await within(io, 'address~choice', () =>
+      askChoice(conversation, ctx, {
+        question: ctx.t('req-ask-address-default', { address: passportAddress }),
+        options: [
+          { value: 'passport', label: ctx.t('req-address-passport') },
+          { value: 'other', label: ctx.t('req-address-other') },
+        ],
+      }),
+    );
+    if (choice === 'passport') return passportAddress;
   }
   return askLongText(conversation, ctx, ctx.t('req-ask-address'));
 }
 
-/** The questions of each category, in SPEC §2's order (psychologist asks its urgency first: see below). */
-export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[] {
-  const { conversation, ctx } = io;
-  switch (category) {
-    case 'nanny':
-      return [
-        {
-          field: 'children',
-          ask: async (d) => {
-            d.children = await askPerson(conversation, ctx, {
-              question: ctx.t('req-ask-nanny-children'),
-              people: children(io),
-              noneKey: 'req-ask-child-name-none',
-              allowAll: true,
-            });
-          },
+type CategorySteps = (io: DialogueIo, draft: Draft) => Step[];
+
+/** The questions of each category, in SPEC §2's order (psychologist asks its urgency first: see there). */
+const categorySteps: { [C in RequestCategory]: CategorySteps } = {
+  nanny: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      {
+        field: 'children',
+        ask: async (d) => {
+          d.children = await askPerson(conversation, ctx, {
+            question: ctx.t('req-ask-nanny-children'),
+            people: children(io),
+            noneKey: 'req-ask-child-name-none',
+            allowAll: true,
+          });
         },
-        {
-          field: 'schedule',
-          ask: async (d) => {
-            const kind = await pick(io, 'schedule', 'req-ask-nanny-schedule');
-            if (kind === 'once') {
-              const date = await askUpcomingDate(conversation, ctx, {
-                questionKey: 'req-ask-nanny-date',
-                example: 'tomorrow',
-              });
-              const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
-              d.schedule = { kind, date, hours };
-            } else {
-              const days = await askWeekdays(conversation, ctx, { question: ctx.t('req-ask-nanny-days') });
-              const hours = await askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours'));
-              d.schedule = { kind, days, hours };
-            }
-          },
+      },
+      {
+        field: 'schedule',
+        ask: async (d) => {
+          const kind = await within(io, 'schedule~kind', () =>
+            pick(io, 'schedule', 'req-ask-nanny-schedule'),
+          );
+          const when =
+            kind === 'once'
+              ? {
+                  date: await within(io, 'schedule~date', () =>
+                    askUpcomingDate(conversation, ctx, {
+                      questionKey: 'req-ask-nanny-date',
+                      example: 'tomorrow',
+                    }),
+                  ),
+                }
+              : {
+                  days: await within(io, 'schedule~days', () =>
+                    askWeekdays(conversation, ctx, { question: ctx.t('req-ask-nanny-days') }),
+                  ),
+                };
+          const hours = await within(io, 'schedule~hours', () =>
+            askShortText(conversation, ctx, ctx.t('req-ask-nanny-hours')),
+          );
+          d.schedule = { kind, ...when, hours };
         },
-        answer('address', 'address', () => askAddress(io)),
-      ];
-    case 'kindergarten_transfer':
-      return [
-        childStep(io),
-        answer('current-kindergarten', 'currentKindergarten', () =>
-          askShortText(conversation, ctx, ctx.t('req-ask-current-kindergarten')),
-        ),
-        answer('wanted-kindergarten', 'wantedKindergarten', () =>
-          askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
-        ),
-        answer('wanted-date', 'wantedDate', () =>
-          askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
-        ),
-      ];
-    case 'school_meals':
-      return [
-        childStep(io),
-        answer('school', 'school', () => askShortText(conversation, ctx, ctx.t('req-ask-school'))),
-        answer('school-class', 'schoolClass', () =>
-          askShortText(conversation, ctx, ctx.t('req-ask-school-class'), 20),
-        ),
-        answer('problem', 'problem', () => pick(io, 'problem', 'req-ask-school-problem')),
-      ];
-    case 'psychologist': {
-      // Urgency first: a person in crisis gets the emergency contacts before any other question.
-      const steps: Step[] = [
-        {
-          field: 'urgency',
-          ask: async (d) => {
-            d.urgency = await pick(io, 'urgency', 'req-ask-urgency');
-            if (d.urgency === 'now') {
-              delete d.preferredTime;
-              await ctx.reply(
-                ctx.t('req-crisis-contacts', { contacts: ctx.deps.config.crisisContacts.join('\n') }),
-              );
-            }
-          },
+      },
+      answer('address', 'address', () => askAddress(io)),
+    ];
+  },
+  kindergarten_transfer: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      childStep(io),
+      answer('current-kindergarten', 'currentKindergarten', () =>
+        askShortText(conversation, ctx, ctx.t('req-ask-current-kindergarten')),
+      ),
+      answer('wanted-kindergarten', 'wantedKindergarten', () =>
+        askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
+      ),
+      answer('wanted-date', 'wantedDate', () =>
+        askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
+      ),
+    ];
+  },
+  school_meals: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      childStep(io),
+      answer('school', 'school', () => askShortText(conversation, ctx, ctx.t('req-ask-school'))),
+      answer('school-class', 'schoolClass', () =>
+        askShortText(conversation, ctx, ctx.t('req-ask-school-class'), 20),
+      ),
+      answer('problem', 'problem', () => pick(io, 'problem', 'req-ask-school-problem')),
+    ];
+  },
+  psychologist: (io, draft) => {
+    const { conversation, ctx } = io;
+    // Urgency first: a person in crisis gets the emergency contacts before any other question.
+    const steps: Step[] = [
+      {
+        field: 'urgency',
+        ask: async (d) => {
+          d.urgency = await pick(io, 'urgency', 'req-ask-urgency');
+          if (d.urgency === 'now') {
+            delete d.preferredTime;
+            await ctx.reply(
+              ctx.t('req-crisis-contacts', { contacts: ctx.deps.config.crisisContacts.join('\n') }),
+            );
+          }
         },
-        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom-psychologist')),
-        answer('format', 'format', () => pick(io, 'format', 'req-ask-format', 2)),
-      ];
-      if (draft.urgency !== 'now') {
-        steps.push(
-          answer('preferred-time', 'preferredTime', () =>
-            askShortText(conversation, ctx, ctx.t('req-ask-preferred-time')),
-          ),
-        );
-      }
-      return steps;
+      },
+      answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom-psychologist')),
+      answer('format', 'format', () => pick(io, 'format', 'req-ask-format', 2)),
+    ];
+    if (draft.urgency !== 'now') {
+      steps.push(
+        answer('preferred-time', 'preferredTime', () =>
+          askShortText(conversation, ctx, ctx.t('req-ask-preferred-time')),
+        ),
+      );
     }
-    case 'elderly_care':
-      return [
-        {
-          field: 'relative',
-          ask: async (d) => {
-            [d.relative] = await askPerson(conversation, ctx, {
-              question: ctx.t('req-ask-relative'),
-              people: relatives(io),
-              noneKey: 'req-ask-relative-name-none',
-            });
-          },
+    return steps;
+  },
+  elderly_care: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      {
+        field: 'relative',
+        ask: async (d) => {
+          [d.relative] = await askPerson(conversation, ctx, {
+            question: ctx.t('req-ask-relative'),
+            people: relatives(io),
+            noneKey: 'req-ask-relative-name-none',
+          });
         },
-        answer('address', 'address', () => askAddress(io)),
-        answer('help-kind', 'helpKind', () => pick(io, 'helpKind', 'req-ask-help-kind')),
-        answer('frequency', 'frequency', () => pick(io, 'frequency', 'req-ask-frequency')),
-      ];
-    case 'employment':
-      return [
-        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
-        answer('occupation', 'occupation', () => askLongText(conversation, ctx, ctx.t('req-ask-occupation'))),
-        answer('wanted-job', 'wanted', () => askLongText(conversation, ctx, ctx.t('req-ask-wanted-job'))),
-      ];
-    case 'legal':
-      return [
-        answer('topic', 'topic', () => pick(io, 'topic', 'req-ask-legal-topic')),
-        answer('description', 'description', () =>
-          askLongText(conversation, ctx, ctx.t('req-ask-legal-description')),
-        ),
-      ];
-    case 'medical':
-      return [
-        answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
-        answer('medical-need', 'need', () => askLongText(conversation, ctx, ctx.t('req-ask-medical-need'))),
-      ];
-    case 'other':
-      return [
-        answer('text', 'text', () =>
-          askText(conversation, ctx, {
-            question: ctx.t('req-ask-other-text'),
-            maxLength: FREE_TEXT_MAX,
-            lettersHintKey: 'dialogue-hint-no-letters-request',
-            handover: LEFT_TO_CURATOR,
-          }),
-        ),
-      ];
-  }
+      },
+      answer('address', 'address', () => askAddress(io)),
+      answer('help-kind', 'helpKind', () => pick(io, 'helpKind', 'req-ask-help-kind')),
+      answer('frequency', 'frequency', () => pick(io, 'frequency', 'req-ask-frequency')),
+    ];
+  },
+  employment: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
+      answer('occupation', 'occupation', () => askLongText(conversation, ctx, ctx.t('req-ask-occupation'))),
+      answer('wanted-job', 'wanted', () => askLongText(conversation, ctx, ctx.t('req-ask-wanted-job'))),
+    ];
+  },
+  legal: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      answer('topic', 'topic', () => pick(io, 'topic', 'req-ask-legal-topic')),
+      answer('description', 'description', () =>
+        askLongText(conversation, ctx, ctx.t('req-ask-legal-description')),
+      ),
+    ];
+  },
+  medical: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
+      answer('medical-need', 'need', () => askLongText(conversation, ctx, ctx.t('req-ask-medical-need'))),
+    ];
+  },
+  other: (io) => {
+    const { conversation, ctx } = io;
+    return [
+      answer('text', 'text', () =>
+        askText(conversation, ctx, {
+          question: ctx.t('req-ask-other-text'),
+          maxLength: FREE_TEXT_MAX,
+          lettersHintKey: 'dialogue-hint-no-letters-request',
+          handover: LEFT_TO_CURATOR,
+        }),
+      ),
+    ];
+  },
+};
+
+/** The questions of a category, in SPEC §2's order. */
+export function stepsOf(category: RequestCategory, io: DialogueIo, draft: Draft): Step[] {
+  return categorySteps[category](io, draft);
 }
 
 /**

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
-import type { RequestStatus } from '../../db/schema/enums.js';
-import type { DeadlinePolicies } from '../../deadline-policies.js';
+import type { RequestPriority, RequestStatus } from '../../db/schema/enums.js';
+import { type DeadlinePolicies, deadlinesFor } from '../../deadline-policies.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { regionDate } from '../../time.js';
-import { deadlinesFor } from '../deadlines/policies.js';
 import { createRequestsRepository } from './requests.repository.js';
 import {
   type AttachmentInput,
@@ -16,8 +15,18 @@ import {
   type RequestDraft,
 } from './requests.schemas.js';
 
+/** The family a request is made for, with its curator and passport address. */
+export function familyForRequest(db: DbOrTx, familyId: number) {
+  return createRequestsRepository({ db }).familyForRequest(familyId);
+}
+
+/** Children and relatives of the family's passport, to choose from in a request dialogue. */
+export function householdOf(db: DbOrTx, familyId: number) {
+  return createRequestsRepository({ db }).household(familyId);
+}
+
 export interface RequestsDeps {
-  db: Db;
+  db: DbOrTx;
   timeZone: string;
   now?: Date;
   /** The configured deadline policies (DEADLINE_POLICIES_FILE); the SPEC §5 defaults when absent. */
@@ -56,8 +65,10 @@ export async function createRequest(
     attachments: AttachmentInput[];
     /** A curator creating the request on the family's behalf (phone intake): the `created` event names them. */
     createdByStaffId?: number;
+    /** The support measure whose «Хочу оформить» started it (`measures.code`): the curator's card names it. */
+    measureCode?: string;
     /** What else must commit with a new request (the family's held messages it took in). */
-    alsoInTransaction?: (tx: DbOrTx) => Promise<void>;
+    alsoInTransaction?: (tx: DbOrTx, requestId: number) => Promise<void>;
   },
 ): Promise<CreateRequestResult> {
   const now = deps.now ?? new Date();
@@ -92,32 +103,15 @@ export async function createRequest(
       } as const;
     }
 
-    const priority = isCrisis(draft) ? 'urgent' : 'normal';
-    const request = await repository.insertRequest({
-      familyId: input.familyId,
-      memberId: input.memberId,
-      category: draft.category,
-      details: draft.details as Record<string, unknown>,
-      priority,
-      status: 'new',
+    const { request, priority } = await insertNewRequest(tx, deps.policies, {
+      ...input,
       curatorId: family.curatorId,
-      createdAt: now,
-      ...deadlinesFor(draft.category, priority, now, deps.policies),
+      submissionKey,
+      draft,
+      files,
+      now,
     });
-    await repository.insertEvent({
-      requestId: request.id,
-      type: 'created',
-      ...(input.createdByStaffId === undefined
-        ? { actorKind: 'family' as const, actorMemberId: input.memberId }
-        : { actorKind: 'staff' as const, actorStaffId: input.createdByStaffId }),
-      data: { submissionKey, priority, attachments: files.length },
-      createdAt: now,
-    });
-    await repository.insertAttachments(
-      files.map((file) => ({ ...file, requestId: request.id, createdAt: now })),
-    );
-    await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request.id } });
-    if (input.alsoInTransaction) await input.alsoInTransaction(tx);
+    if (input.alsoInTransaction) await input.alsoInTransaction(tx, request.id);
     return {
       ok: true,
       request: { id: request.id, number: request.number, priority },
@@ -125,6 +119,51 @@ export async function createRequest(
       created: true,
     } as const;
   });
+}
+
+/** A new request's rows in the caller's transaction: the request, its `created` event, its files, the outbox. */
+async function insertNewRequest(
+  tx: DbOrTx,
+  policies: RequestsDeps['policies'],
+  input: {
+    familyId: number;
+    memberId: number;
+    curatorId: number | null;
+    createdByStaffId?: number;
+    measureCode?: string;
+    submissionKey: string;
+    draft: RequestDraft;
+    files: z.infer<typeof attachmentInputSchema>[];
+    now: Date;
+  },
+) {
+  const { submissionKey, draft, files, now } = input;
+  const repo = createRequestsRepository({ db: tx });
+  const priority: RequestPriority = isCrisis(draft) ? 'urgent' : 'normal';
+  const request = await repo.insertRequest({
+    familyId: input.familyId,
+    memberId: input.memberId,
+    category: draft.category,
+    details: draft.details as Record<string, unknown>,
+    measureCode: input.measureCode ?? null,
+    priority,
+    status: 'new',
+    curatorId: input.curatorId,
+    createdAt: now,
+    ...deadlinesFor(draft.category, priority, now, policies),
+  });
+  await repo.insertEvent({
+    requestId: request.id,
+    type: 'created',
+    ...(input.createdByStaffId === undefined
+      ? { actorKind: 'family' as const, actorMemberId: input.memberId }
+      : { actorKind: 'staff' as const, actorStaffId: input.createdByStaffId }),
+    data: { submissionKey, priority, attachments: files.length },
+    createdAt: now,
+  });
+  await repo.insertAttachments(files.map((file) => ({ ...file, requestId: request.id, createdAt: now })));
+  await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request.id } });
+  return { request, priority };
 }
 
 /** Statuses a family may still cancel: nothing final has happened yet. */
@@ -299,4 +338,9 @@ export async function familyRequestCard(
       rate: request.status === 'resolved' && request.rating === null,
     },
   };
+}
+
+/** The family's request, locked until the caller's transaction ends (a status change, a relayed message). */
+export function lockFamilyRequest(tx: DbOrTx, familyId: number, requestId: number) {
+  return createRequestsRepository({ db: tx }).lockFamilyRequest(familyId, requestId);
 }

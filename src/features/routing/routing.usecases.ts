@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { leastLoadedCurator } from '../staff/staff.usecases.js';
+import { leastLoadedCurator } from '../staff/index.js';
 import { notificationKinds } from './routing.kinds.js';
 import { createRoutingRepository, type StaffRow } from './routing.repository.js';
 
@@ -43,6 +43,39 @@ export async function chooseRecipient(
   const supervisors = await repository.supervisorsFor(family.districtId, now);
   if (supervisors.length > 0) return { kind: 'supervisors', staffIds: supervisors };
   return { kind: 'nobody' };
+}
+
+/**
+ * Who handles a curator's work right now: their deputy while they are away (and the deputy is an active
+ * curator, present, reachable), otherwise the curator themselves. For messages and reminders about a request.
+ */
+export async function effectiveCuratorId(db: DbOrTx, staffId: number, now = new Date()): Promise<number> {
+  return (await effectiveCurator(db, staffId, now))?.id ?? staffId;
+}
+
+/** Whether a curator away now hands their work to this deputy (see effectiveCurator). */
+const standsIn = (member: StaffRow, deputy: StaffRow | null | undefined, now: Date): deputy is StaffRow => {
+  if (!member.awayUntil || member.awayUntil <= now || member.deputyId === null) return false;
+  const deputyPresent = deputy?.awayUntil == null || deputy.awayUntil <= now;
+  return deputy?.active === true && deputy.role === 'curator' && !deputy.botBlocked && deputyPresent;
+};
+
+/** As effectiveCurator, from the rows read already: the curator's and their deputy's. */
+export function effectiveOf(
+  member: StaffRow | null | undefined,
+  deputy: StaffRow | null | undefined,
+  now: Date,
+) {
+  if (!member) return undefined;
+  return standsIn(member, deputy, now) ? deputy : member;
+}
+
+/** As effectiveCuratorId, with the staff row of whoever it is (undefined: no such staff member). */
+export async function effectiveCurator(db: DbOrTx, staffId: number, now = new Date()) {
+  const repository = createRoutingRepository({ db });
+  const member = await repository.findStaff(staffId);
+  if (!member?.awayUntil || member.awayUntil <= now || member.deputyId === null) return member;
+  return effectiveOf(member, await repository.findStaff(member.deputyId), now);
 }
 
 const cardKey = (requestId: number, staffId: number) => `request:${requestId}:card:staff:${staffId}`;

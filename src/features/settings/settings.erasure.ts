@@ -4,10 +4,16 @@ import type { Db } from '../../db/client.js';
 import { districts, families, messages, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
-import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
-import { insertNotifications, type Notification } from '../delivery/notifications.repository.js';
-import { retractionKind, retractionTargetColumns, retractMessages } from '../delivery/retraction.js';
-import { createRoutingRepository } from '../routing/routing.repository.js';
+import {
+  type FeatureNotifications,
+  insertNotifications,
+  type Notification,
+  type NotificationContent,
+  retractionKind,
+  retractionTargetColumns,
+  retractMessages,
+} from '../delivery/index.js';
+import { supervisorsFor } from '../routing/index.js';
 
 /** To the family's curator(s) and the district supervisors: the family deleted its data. */
 export const erasureNoticeKind = 'family_erased_notice';
@@ -65,11 +71,10 @@ export async function routeConsentWithdrawn({ db }: { db: Db }, event: ConsentWi
           .select({ curatorId: requests.curatorId })
           .from(requests)
           .where(inArray(requests.id, cancelledRequestIds));
-  const routing = createRoutingRepository({ db });
   const recipients = new Set<number>([
     ...(family.curatorId === null ? [] : [family.curatorId]),
     ...curators.flatMap((row) => (row.curatorId === null ? [] : [row.curatorId])),
-    ...(await routing.supervisorsFor(family.districtId, new Date())),
+    ...(await supervisorsFor(db, family.districtId, new Date())),
   ]);
   const chats = await db
     .select({ id: staff.id, chatId: staff.telegramId })

@@ -1,6 +1,6 @@
 import type { Translate } from '../../i18n.js';
-import { consentVersionLabel } from '../onboarding/consent/consent.js';
-import { renderPassport } from '../passport/passport.render.js';
+import { consentVersionLabel } from '../onboarding/index.js';
+import { renderPassport } from '../passport/index.js';
 import type { StoredData } from './settings.usecases.js';
 
 /** «Что хранится обо мне» as plain text, in pieces that fit Telegram's 4096-character limit. */

@@ -1,10 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { createDraftsRepository } from '../../bot/dialogue/drafts.js';
 import { createDb } from '../../db/client.js';
 import {
   attachments,
   consentEvents,
+  dialogueDrafts,
   families,
   familyMembers,
   householdMembers,
@@ -81,6 +83,18 @@ async function familyWithHistory(telegramId: number) {
 describe('withdrawConsent', () => {
   it('of the last member erases the family’s personal data and keeps anonymous statistics', async () => {
     const { family, member, resolved, open } = await familyWithHistory(555_000_001);
+    // A request of theirs half answered, a curator's phone intake about them, and someone else's draft.
+    const drafts = createDraftsRepository(db);
+    const draft = { args: [], step: 'description', consentVersion: 'v1' };
+    await drafts.save({ ...draft, telegramId: 555_000_001, dialogue: 'request', answers: { a: 'Паспорт' } });
+    await drafts.save({
+      ...draft,
+      telegramId: 555_000_091,
+      dialogue: 'intake',
+      answers: { phone: '+79990000001' },
+      aboutFamilyId: family.id,
+    });
+    await drafts.save({ ...draft, telegramId: 555_000_092, dialogue: 'request', answers: {} });
     expect(
       await withdrawConsent({ db }, { familyId: family.id, memberId: member.id, telegramId: 555_000_001 }),
     ).toEqual({
@@ -125,6 +139,12 @@ describe('withdrawConsent', () => {
     ]);
     const consents = await db.select().from(consentEvents).where(eq(consentEvents.memberId, member.id));
     expect(consents.map((c) => [c.decision, c.telegramId])).toEqual([['withdrawn', 555_000_001]]);
+    const draftsLeft = await db
+      .select({ telegramId: dialogueDrafts.telegramId })
+      .from(dialogueDrafts)
+      .where(inArray(dialogueDrafts.telegramId, [555_000_001, 555_000_091, 555_000_092]));
+    expect(draftsLeft).toEqual([{ telegramId: 555_000_092 }]);
+    await drafts.erase(555_000_092);
   });
 
   it('of one of two members erases that member only; a second call changes nothing', async () => {

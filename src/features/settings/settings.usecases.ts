@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { createDraftsRepository } from '../../bot/dialogue/drafts.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { Language } from '../../db/schema/enums.js';
 import {
   attachments,
@@ -15,7 +16,7 @@ import {
   servicemen,
 } from '../../db/schema/index.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { loadPassport, type PassportOwner } from '../passport/passport.usecases.js';
+import { loadPassport, type PassportOwner } from '../passport/index.js';
 
 export async function setMemberLanguage({ db }: { db: Db }, owner: PassportOwner, language: Language) {
   await db
@@ -94,30 +95,7 @@ export async function withdrawConsent(
   owner: PassportOwner & { telegramId: number },
 ): Promise<{ familyErased: boolean }> {
   return db.transaction(async (tx) => {
-    const [member] = await tx
-      .select({ consentVersion: familyMembers.consentVersion, erasedAt: familyMembers.erasedAt })
-      .from(familyMembers)
-      .where(and(eq(familyMembers.id, owner.memberId), eq(familyMembers.familyId, owner.familyId)))
-      .for('update');
-    if (!member || member.erasedAt) return { familyErased: false };
-    await tx.insert(consentEvents).values({
-      telegramId: owner.telegramId,
-      memberId: owner.memberId,
-      decision: 'withdrawn',
-      consentVersion: member.consentVersion ?? 'unknown',
-      createdAt: now,
-    });
-    await tx
-      .update(familyMembers)
-      .set({ fullName: null, phone: null, relationship: null, telegramId: null, erasedAt: now })
-      .where(eq(familyMembers.id, owner.memberId));
-    await tx
-      .update(messages)
-      .set({ text: null, fileId: null, familyChatId: null })
-      .where(eq(messages.senderMemberId, owner.memberId));
-    // Messages typed outside any dialogue and not yet passed on go entirely (features/relay).
-    await tx.delete(heldMessages).where(eq(heldMessages.memberId, owner.memberId));
-
+    if (!(await eraseMember(tx, owner, now))) return { familyErased: false };
     const remaining = await tx
       .select({ id: familyMembers.id })
       .from(familyMembers)
@@ -132,57 +110,98 @@ export async function withdrawConsent(
       await told(false, []);
       return { familyErased: false };
     }
-
-    const familyId = owner.familyId;
-    await tx
-      .update(families)
-      .set({ address: null, locality: null, erasedAt: now, updatedAt: now })
-      .where(eq(families.id, familyId));
-    await tx
-      .update(servicemen)
-      .set({ fullName: null, birthDate: null })
-      .where(eq(servicemen.familyId, familyId));
-    await tx
-      .update(householdMembers)
-      .set({ fullName: null, birthDate: null, institutionName: null, careNeeds: null })
-      .where(eq(householdMembers.familyId, familyId));
-    await tx
-      .update(messages)
-      .set({ text: null, fileId: null, familyChatId: null })
-      .where(eq(messages.familyId, familyId));
-    await tx
-      .update(familyInvites)
-      .set({ expiresAt: now })
-      .where(and(eq(familyInvites.familyId, familyId), isNull(familyInvites.usedAt)));
-    const familyRequestIds = tx
-      .select({ id: requests.id })
-      .from(requests)
-      .where(eq(requests.familyId, familyId));
-    await tx.delete(attachments).where(inArray(attachments.requestId, familyRequestIds));
-    const cancelled = await tx
-      .update(requests)
-      .set({ status: 'cancelled', closedAt: now, updatedAt: now })
-      .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
-      .returning({ id: requests.id });
-    if (cancelled.length > 0) {
-      await tx.insert(requestEvents).values(
-        cancelled.map((row) => ({
-          requestId: row.id,
-          type: 'cancelled' as const,
-          actorKind: 'system' as const,
-          data: { reason: 'consent_withdrawn' },
-          createdAt: now,
-        })),
-      );
-    }
-    await tx
-      .update(requests)
-      .set({ details: {}, ratingComment: null, updatedAt: now })
-      .where(eq(requests.familyId, familyId));
-    await told(
-      true,
-      cancelled.map((row) => row.id),
-    );
+    await told(true, await eraseFamily(tx, owner.familyId, now));
     return { familyErased: true };
   });
+}
+
+/**
+ * The member's side of a withdrawal: the consent event, their personal fields, their messages' texts and
+ * files, what they typed and was not passed on, their unfinished dialogues. False: nothing to erase.
+ */
+async function eraseMember(tx: DbOrTx, owner: PassportOwner & { telegramId: number }, now: Date) {
+  const [member] = await tx
+    .select({ consentVersion: familyMembers.consentVersion, erasedAt: familyMembers.erasedAt })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.id, owner.memberId), eq(familyMembers.familyId, owner.familyId)))
+    .for('update');
+  if (!member || member.erasedAt) return false;
+  await tx.insert(consentEvents).values({
+    telegramId: owner.telegramId,
+    memberId: owner.memberId,
+    decision: 'withdrawn',
+    consentVersion: member.consentVersion ?? 'unknown',
+    createdAt: now,
+  });
+  await tx
+    .update(familyMembers)
+    .set({ fullName: null, phone: null, relationship: null, telegramId: null, erasedAt: now })
+    .where(eq(familyMembers.id, owner.memberId));
+  await tx
+    .update(messages)
+    .set({ text: null, fileId: null, familyChatId: null })
+    .where(eq(messages.senderMemberId, owner.memberId));
+  // Messages typed outside any dialogue and not yet passed on go entirely (features/relay).
+  await tx.delete(heldMessages).where(eq(heldMessages.memberId, owner.memberId));
+  // So do the answers of any dialogue of theirs not finished (bot/dialogue/drafts.ts).
+  await createDraftsRepository(tx).erase(owner.telegramId);
+  return true;
+}
+
+/** The family's personal data, when no registered member remains; returns the requests it cancelled. */
+async function eraseFamily(tx: DbOrTx, familyId: number, now: Date): Promise<number[]> {
+  // A curator's phone intake or request on the family's behalf, not finished: its answers go too.
+  await createDraftsRepository(tx).eraseAboutFamily(familyId);
+  await tx
+    .update(families)
+    .set({ address: null, locality: null, employment: null, erasedAt: now, updatedAt: now })
+    .where(eq(families.id, familyId));
+  await tx
+    .update(servicemen)
+    .set({ fullName: null, birthDate: null })
+    .where(eq(servicemen.familyId, familyId));
+  await tx
+    .update(householdMembers)
+    .set({ fullName: null, birthDate: null, institutionName: null, careNeeds: null })
+    .where(eq(householdMembers.familyId, familyId));
+  await tx
+    .update(messages)
+    .set({ text: null, fileId: null, familyChatId: null })
+    .where(eq(messages.familyId, familyId));
+  await tx
+    .update(familyInvites)
+    .set({ expiresAt: now })
+    .where(and(eq(familyInvites.familyId, familyId), isNull(familyInvites.usedAt)));
+  const familyRequestIds = tx
+    .select({ id: requests.id })
+    .from(requests)
+    .where(eq(requests.familyId, familyId));
+  await tx.delete(attachments).where(inArray(attachments.requestId, familyRequestIds));
+  const cancelled = await cancelOpenRequests(tx, familyId, now);
+  await tx
+    .update(requests)
+    .set({ details: {}, ratingComment: null, updatedAt: now })
+    .where(eq(requests.familyId, familyId));
+  return cancelled;
+}
+
+/** The family's open requests cancelled by the withdrawal, each with its `cancelled` event. */
+async function cancelOpenRequests(tx: DbOrTx, familyId: number, now: Date): Promise<number[]> {
+  const cancelled = await tx
+    .update(requests)
+    .set({ status: 'cancelled', closedAt: now, updatedAt: now })
+    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
+    .returning({ id: requests.id });
+  if (cancelled.length > 0) {
+    await tx.insert(requestEvents).values(
+      cancelled.map((row) => ({
+        requestId: row.id,
+        type: 'cancelled' as const,
+        actorKind: 'system' as const,
+        data: { reason: 'consent_withdrawn' },
+        createdAt: now,
+      })),
+    );
+  }
+  return cancelled.map((row) => row.id);
 }

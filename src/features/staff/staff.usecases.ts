@@ -22,7 +22,14 @@ export class StaffInviteInputError extends Error {}
 
 export async function createStaffInvite(
   { db, now = new Date(), ttlHours }: { db: Db; now?: Date; ttlHours: number },
-  input: { role: StaffRole; districtCodes: string[]; regional?: boolean; fullName?: string },
+  input: {
+    role: StaffRole;
+    districtCodes: string[];
+    regional?: boolean;
+    fullName?: string;
+    /** A psychologist's institution (`--institution`), shown to families with their name. */
+    institution?: string;
+  },
 ) {
   const repository = createStaffRepository({ db });
   const codes = [...new Set(input.districtCodes.map((code) => code.trim()).filter(Boolean))];
@@ -30,7 +37,7 @@ export async function createStaffInvite(
   if (codes.length === 0 && !regional) {
     throw new StaffInviteInputError('give at least one district code (--district), or --regional');
   }
-  if (input.role === 'curator' && regional) {
+  if ((input.role === 'curator' || input.role === 'field') && regional) {
     throw new StaffInviteInputError(
       'a curator works in districts; use --district (on-call duty is set separately)',
     );
@@ -48,6 +55,7 @@ export async function createStaffInvite(
     districtIds: found.map((district) => district.id),
     regional,
     fullName: input.fullName?.trim() || null,
+    institution: input.institution?.trim() || null,
     expiresAt,
   });
   return { invite, payload, expiresAt };
@@ -81,6 +89,7 @@ export async function redeemStaffInvite(
       role: invite.role,
       fullName: invite.fullName ?? input.telegramName,
       regional: invite.regional,
+      institution: invite.institution,
       inviteId: invite.id,
       districtIds: invite.districtIds,
     });

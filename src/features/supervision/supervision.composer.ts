@@ -1,17 +1,10 @@
-import {
-  type CallbackQueryContext,
-  type ChatTypeContext,
-  type CommandContext,
-  Composer,
-  InputFile,
-} from 'grammy';
-import type { BotContext } from '../../bot/context.js';
+import { Composer, InputFile } from 'grammy';
+import type { BotContext, CommandInPrivate, PressInPrivate } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { formatRegionDate } from '../../time.js';
-import { accessRefusalText } from '../access/access.usecases.js';
-import { recordStaffView } from '../delivery/retraction.js';
-import { recordShownCard } from '../relay/relay.usecases.js';
-import { sendFilesWithShownCard } from '../request-card/request-card.files.js';
+import { accessRefusalText } from '../access/index.js';
+import { recordStaffView } from '../delivery/index.js';
+import { recordShownCard, sendFilesWithShownCard } from '../request-card/index.js';
 import { exportRegister } from './supervision.export.js';
 import { parseFilterWords } from './supervision.filters.js';
 import {
@@ -22,12 +15,12 @@ import {
   supervisionButtonsFilter,
 } from './supervision.keyboards.js';
 import { parsePeriod, type StatsPeriod } from './supervision.period.js';
-import { categoryLabel, overdueLine, renderStats, statusLabel } from './supervision.render.js';
+import { categoryLabel, overdueLine, statusLabel } from './supervision.render.js';
 import type { RegisterFilters } from './supervision.repository.js';
 import { categoryCovered, findViewer, type SupervisionViewer, scopeCovers } from './supervision.scope.js';
+import { silentText } from './supervision.silent.js';
+import { statsMessages } from './supervision.stats.js';
 import {
-  computeStats,
-  districtNamesOf,
   filterChoices,
   findFamilies,
   openRequestForSupervisor,
@@ -43,7 +36,8 @@ const refusalText = (ctx: BotContext, refusal: SupervisionRefusal) =>
   refusal.reason === 'bad_curator' ? ctx.t('sup-refused-bad-curator') : accessRefusalText(ctx.t, refusal);
 
 /**
- * Supervisor and observer commands in a staff member's private chat: /overdue, /stats, /find, /export, and
+ * Supervisor and observer commands in a staff member's private chat: /overdue, /stats, /find, /export,
+ * /silent, and
  * the `sup:` buttons (open a request, reassign it or its family). Every command and every press looks the
  * person up again and checks role and scope on the server; a refused press changes nothing and is logged
  * with ids only.
@@ -55,13 +49,10 @@ export function createSupervisionComposer() {
   privateChat.command('stats', statsCommand);
   privateChat.command('find', findCommand);
   privateChat.command('export', exportCommand);
+  privateChat.command('silent', silentCommand);
   privateChat.callbackQuery(supervisionButtonsFilter, supervisionPress);
   return composer;
 }
-
-type PrivateContext = ChatTypeContext<BotContext, 'private'>;
-type CommandInPrivate = CommandContext<PrivateContext>;
-type PressInPrivate = CallbackQueryContext<PrivateContext>;
 
 /** The viewer, or a kind refusal (and undefined) for a curator, a family member or a stranger. */
 async function viewerOrRefuse(ctx: BotContext, allowObservers: boolean, command: string) {
@@ -79,17 +70,6 @@ async function viewerOrRefuse(ctx: BotContext, allowObservers: boolean, command:
           : 'sup-command-stranger';
   await ctx.reply(ctx.t(key));
   return undefined;
-}
-
-async function scopeLabel(ctx: BotContext, viewer: SupervisionViewer) {
-  const categories = viewer.scope.categories ?? [];
-  const suffix =
-    categories.length === 0
-      ? ''
-      : ctx.t('sup-scope-categories', { list: categories.map((c) => categoryLabel(ctx.t, c)).join(', ') });
-  if (viewer.scope.regional) return ctx.t('sup-scope-region') + suffix;
-  const names = await districtNamesOf(ctx.deps.db, [...viewer.scope.districtIds]);
-  return ([...names.values()].join(', ') || '—') + suffix;
 }
 
 async function overdueCommand(ctx: CommandInPrivate) {
@@ -110,22 +90,24 @@ async function statsCommand(ctx: CommandInPrivate) {
     );
     return;
   }
-  const { period, filters } = parsed;
-  const stats = await computeStats(ctx.deps.db, viewer.scope, period, filters);
-  const district =
-    filters.districtId === undefined
-      ? undefined
-      : (await districtNamesOf(ctx.deps.db, [filters.districtId])).get(filters.districtId);
-  const filterParts = [district, filters.category && categoryLabel(ctx.t, filters.category)].filter(Boolean);
-  const messages = renderStats(ctx.t, stats, {
-    timeZone: ctx.deps.config.timeZone,
-    scopeLabel: await scopeLabel(ctx, viewer),
-    withCurators: viewer.role === 'supervisor',
-    ...(filterParts.length > 0
-      ? { filterLabel: ctx.t('sup-stats-filter', { filter: filterParts.join(' · ') }) }
-      : {}),
-  });
-  for (const text of messages) await ctx.reply(text);
+  for (const text of await statsMessages(statsDeps(ctx), viewer, parsed)) await ctx.reply(text);
+}
+
+const statsDeps = (ctx: BotContext) => ({ db: ctx.deps.db, t: ctx.t, timeZone: ctx.deps.config.timeZone });
+
+/** `/silent [district]`: families without contact for more than 30 days (supervisors only). */
+async function silentCommand(ctx: CommandInPrivate) {
+  const viewer = await viewerOrRefuse(ctx, false, 'silent');
+  if (!viewer) return;
+  const parsed = await parseExportArgs(ctx, viewer, ctx.match, '/silent');
+  if (!parsed.ok) {
+    await ctx.reply(
+      ctx.t(parsed.key === 'sup-export-usage' ? 'sup-period-invalid' : parsed.key, parsed.args),
+    );
+    return;
+  }
+  for (const text of await silentText(statsDeps(ctx), viewer.scope, parsed.filters.districtId))
+    await ctx.reply(text);
 }
 
 async function findCommand(ctx: CommandInPrivate) {
@@ -323,7 +305,7 @@ async function parseExportArgs(
   ctx: BotContext,
   viewer: SupervisionViewer,
   text: string,
-  command: '/stats' | '/export',
+  command: '/stats' | '/export' | '/silent',
 ): Promise<
   | { ok: true; period: StatsPeriod; filters: RegisterFilters }
   | { ok: false; key: string; args?: Record<string, string> }

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData, count, id, oneOf } from '../../bot/callback-data.js';
 import type { Translate } from '../../i18n.js';
-import { curatorCallback } from '../curator/curator.keyboards.js';
+import { curatorCallback } from '../curator/index.js';
 
 /**
  * Supervisor buttons. Callback data is opaque and short (well under Telegram's 64 bytes):

@@ -1,21 +1,25 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
-import { curatorCardView } from '../curator/curator.usecases.js';
-import { familyCallback } from '../curator-tools/curator-tools.keyboards.js';
-import { deadlineNotificationKinds } from '../deadlines/deadlines.usecases.js';
-import type { FeatureNotifications, NotificationContent } from '../delivery/notification-registry.js';
-import { applicantNameOf, type Notification } from '../delivery/notifications.repository.js';
-import { retractHandedOver, retractionKind } from '../delivery/retraction.js';
-import { shownCardKind } from '../relay/relay.kinds.js';
-import { filesAfterCard } from '../request-card/request-card.files.js';
-import { notificationKinds } from '../routing/routing.kinds.js';
-import { createSupervisionRepository } from './supervision.repository.js';
+import { curatorCardView } from '../curator/index.js';
+import { familyCallback } from '../curator-tools/index.js';
+import { deadlineNotificationKinds } from '../deadlines/index.js';
+import {
+  applicantNameOf,
+  type FeatureNotifications,
+  type Notification,
+  type NotificationContent,
+  retractHandedOver,
+  retractionKind,
+} from '../delivery/index.js';
+import { filesAfterCard, shownCardKind } from '../request-card/index.js';
+import { notificationKinds } from '../routing/index.js';
+import { createSupervisionRepository, type SupervisionRepository } from './supervision.repository.js';
 
 /** Notifications of reassignment; their texts are in supervision.ftl, built when sent (rows keep ids). */
 export const supervisionNotificationKinds = {
@@ -42,24 +46,69 @@ export async function notifyReassignment(
   event: ReassignmentEvent & { outboxId: number },
 ): Promise<number[]> {
   const repository = createSupervisionRepository({ db });
-  const { outboxId } = event;
-  const key = (rest: string) => `outbox:${outboxId}:${rest}`;
-  const rows: Parameters<typeof repository.insertNotifications>[0] = [];
-  const toStaff = async (
-    staffId: number,
-    kind: string,
-    rest: string,
-    requestId: number | null,
-    extra = {},
-  ) => {
-    const chatId = await repository.staffChat(staffId);
-    if (chatId === undefined) return;
-    rows.push({ kind, dedupeKey: key(rest), requestId, recipientStaffId: staffId, chatId, payload: extra });
-  };
-  const changedHands =
-    event.payload.fromStaffId !== null && event.payload.fromStaffId !== event.payload.toStaffId;
-  // The cards and reminders of the curators who no longer have the request stop offering anything: each is
-  // edited to say it was handed over, and to whom.
+  const out: Outgoing = { db, repository, outboxId: event.outboxId, rows: [] };
+  const retracted = await retractFromOthers(db, event);
+  if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload);
+  else await familyReassigned(out, event.payload);
+  return [...retracted, ...(await repository.insertNotifications(out.rows))];
+}
+
+/** The rows a reassignment job is adding, each keyed by the job's outbox row. */
+interface Outgoing {
+  db: Db;
+  repository: SupervisionRepository;
+  outboxId: number;
+  rows: Parameters<SupervisionRepository['insertNotifications']>[0];
+}
+
+const outboxKey = (out: Outgoing, rest: string) => `outbox:${out.outboxId}:${rest}`;
+
+/** A notice to a staff member, if their chat is known. */
+async function toStaff(
+  out: Outgoing,
+  notice: {
+    staffId: number;
+    kind: string;
+    key: string;
+    requestId: number | null;
+    payload?: Record<string, unknown>;
+  },
+) {
+  const chatId = await out.repository.staffChat(notice.staffId);
+  if (chatId === undefined) return;
+  out.rows.push({
+    kind: notice.kind,
+    dedupeKey: outboxKey(out, notice.key),
+    requestId: notice.requestId,
+    recipientStaffId: notice.staffId,
+    chatId,
+    payload: notice.payload ?? {},
+  });
+}
+
+/** A notice to every family member in Telegram: who looks after them (or the request) now. */
+async function toFamily(
+  out: Outgoing,
+  familyId: number,
+  notice: { kind: string; requestId?: number; toStaffId: number },
+) {
+  for (const member of await out.repository.reachableMembersOfFamily(familyId)) {
+    out.rows.push({
+      kind: notice.kind,
+      dedupeKey: outboxKey(out, `member:${member.id}`),
+      ...(notice.requestId === undefined ? {} : { requestId: notice.requestId }),
+      recipientMemberId: member.id,
+      chatId: member.telegramId,
+      payload: { staffId: notice.toStaffId },
+    });
+  }
+}
+
+/**
+ * The cards and reminders of the curators who no longer have the request stop offering anything: each is
+ * edited to say it was handed over, and to whom.
+ */
+async function retractFromOthers(db: Db, event: ReassignmentEvent) {
   const retracted: number[] = [];
   const moved = event.kind === 'request_reassigned' ? [event.payload.requestId] : event.payload.requestIds;
   for (const requestId of moved) {
@@ -71,74 +120,78 @@ export async function notifyReassignment(
       })),
     );
   }
+  return retracted;
+}
 
-  if (event.kind === 'request_reassigned') {
-    const { payload } = event;
-    const k = supervisionNotificationKinds;
-    await toStaff(payload.toStaffId, k.requestReassignedTo, `staff:${payload.toStaffId}`, payload.requestId);
-    // The previous curator reads it on their edited card («Заявка № … передана другому куратору: …»); a
-    // separate message only when no card of theirs was edited (none had been sent yet).
-    if (
-      changedHands &&
-      payload.fromStaffId !== null &&
-      !(await cardHandedOverFor(db, payload.requestId, payload.fromStaffId, payload.toStaffId))
-    ) {
-      await toStaff(
-        payload.fromStaffId,
-        k.requestReassignedFrom,
-        `staff:${payload.fromStaffId}`,
-        payload.requestId,
-        {
-          toStaffId: payload.toStaffId,
-        },
-      );
-    }
-    const [request] = await db
-      .select({ familyId: requests.familyId })
-      .from(requests)
-      .where(eq(requests.id, payload.requestId));
-    for (const member of request ? await repository.reachableMembersOfFamily(request.familyId) : []) {
-      rows.push({
-        kind: k.familyRequestReassigned,
-        dedupeKey: key(`member:${member.id}`),
-        requestId: payload.requestId,
-        recipientMemberId: member.id,
-        chatId: member.telegramId,
-        payload: { staffId: payload.toStaffId },
-      });
-    }
-  } else {
-    const { payload } = event;
-    const k = supervisionNotificationKinds;
-    await toStaff(payload.toStaffId, k.familyReassignedTo, `staff:${payload.toStaffId}`, null, {
-      familyId: payload.familyId,
-      requestIds: payload.requestIds,
+const changedHands = (payload: { fromStaffId: number | null; toStaffId: number }) =>
+  payload.fromStaffId !== null && payload.fromStaffId !== payload.toStaffId;
+
+async function requestReassigned(
+  out: Outgoing,
+  payload: Extract<ReassignmentEvent, { kind: 'request_reassigned' }>['payload'],
+) {
+  const k = supervisionNotificationKinds;
+  const { requestId, toStaffId, fromStaffId } = payload;
+  await toStaff(out, {
+    staffId: toStaffId,
+    kind: k.requestReassignedTo,
+    key: `staff:${toStaffId}`,
+    requestId,
+  });
+  // The previous curator reads it on their edited card («Заявка № … передана другому куратору: …»); a
+  // separate message only when no card of theirs was edited (none had been sent yet).
+  if (
+    changedHands(payload) &&
+    fromStaffId !== null &&
+    !(await cardHandedOverFor(out.db, requestId, fromStaffId, toStaffId))
+  ) {
+    await toStaff(out, {
+      staffId: fromStaffId,
+      kind: k.requestReassignedFrom,
+      key: `staff:${fromStaffId}`,
+      requestId,
+      payload: { toStaffId },
     });
-    for (const requestId of payload.requestIds) {
-      await toStaff(
-        payload.toStaffId,
-        k.requestReassignedTo,
-        `request:${requestId}:staff:${payload.toStaffId}`,
-        requestId,
-      );
-    }
-    if (changedHands && payload.fromStaffId !== null) {
-      await toStaff(payload.fromStaffId, k.familyReassignedFrom, `staff:${payload.fromStaffId}`, null, {
-        familyId: payload.familyId,
-        toStaffId: payload.toStaffId,
-      });
-    }
-    for (const member of await repository.reachableMembersOfFamily(payload.familyId)) {
-      rows.push({
-        kind: k.familyCuratorChanged,
-        dedupeKey: key(`member:${member.id}`),
-        recipientMemberId: member.id,
-        chatId: member.telegramId,
-        payload: { staffId: payload.toStaffId },
-      });
-    }
   }
-  return [...retracted, ...(await repository.insertNotifications(rows))];
+  const [request] = await out.db
+    .select({ familyId: requests.familyId })
+    .from(requests)
+    .where(eq(requests.id, requestId));
+  if (request)
+    await toFamily(out, request.familyId, { kind: k.familyRequestReassigned, requestId, toStaffId });
+}
+
+async function familyReassigned(
+  out: Outgoing,
+  payload: Extract<ReassignmentEvent, { kind: 'family_reassigned' }>['payload'],
+) {
+  const k = supervisionNotificationKinds;
+  const { familyId, requestIds, toStaffId, fromStaffId } = payload;
+  await toStaff(out, {
+    staffId: toStaffId,
+    kind: k.familyReassignedTo,
+    key: `staff:${toStaffId}`,
+    requestId: null,
+    payload: { familyId, requestIds },
+  });
+  for (const requestId of requestIds) {
+    await toStaff(out, {
+      staffId: toStaffId,
+      kind: k.requestReassignedTo,
+      key: `request:${requestId}:staff:${toStaffId}`,
+      requestId,
+    });
+  }
+  if (changedHands(payload) && fromStaffId !== null) {
+    await toStaff(out, {
+      staffId: fromStaffId,
+      kind: k.familyReassignedFrom,
+      key: `staff:${fromStaffId}`,
+      requestId: null,
+      payload: { familyId, toStaffId },
+    });
+  }
+  await toFamily(out, familyId, { kind: k.familyCuratorChanged, toStaffId });
 }
 
 /**
@@ -156,6 +209,27 @@ async function cardHandedOverFor(db: Db, requestId: number, staffId: number, toS
         eq(notifications.recipientStaffId, staffId),
         sql`${notifications.payload}->>'reason' = 'handed_over'`,
         sql`(${notifications.payload}->>'toStaffId')::int = ${toStaffId}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Whether this family member was told (a notice sent) that the request now goes to `staffId`. */
+export async function toldFamilyReassignedTo(
+  db: DbOrTx,
+  told: { requestId: number; memberId: number; staffId: number },
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.kind, supervisionNotificationKinds.familyRequestReassigned),
+        eq(notifications.requestId, told.requestId),
+        eq(notifications.recipientMemberId, told.memberId),
+        eq(notifications.status, 'sent'),
+        sql`(${notifications.payload}->>'staffId')::int = ${told.staffId}`,
       ),
     )
     .limit(1);

@@ -28,8 +28,11 @@ export function formatShare(t: Translate, part: number, whole: number): string {
   return t('sup-share', { percent: Math.round((100 * part) / whole), part, whole });
 }
 
+/** Built once: a formatter costs far more to make than to use. */
+const ratingFormat = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
+
 export function formatRating(rating: number | null): string {
-  return rating === null ? '—' : new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 }).format(rating);
+  return rating === null ? '—' : ratingFormat.format(rating);
 }
 
 function figuresLine(t: Translate, name: string, f: FigureRow) {

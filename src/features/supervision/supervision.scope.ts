@@ -2,7 +2,7 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { RequestCategory } from '../../db/schema/enums.js';
 import { staff, staffCategories } from '../../db/schema/index.js';
-import { createCuratorRepository } from '../curator/curator.repository.js';
+import { staffByTelegramId } from '../access/index.js';
 
 /** Which families' requests a supervisor or an observer sees: the whole region, or listed districts. */
 export interface SupervisionScope {
@@ -31,7 +31,7 @@ export async function findViewer(
   telegramId: number,
   options: { allowObservers: boolean },
 ): Promise<{ ok: true; viewer: SupervisionViewer } | { ok: false; reason: ViewerRefusal }> {
-  const member = await createCuratorRepository({ db }).staffByTelegramId(telegramId);
+  const member = await staffByTelegramId(db, telegramId);
   if (!member?.active) return { ok: false, reason: 'stranger' };
   const allowed = member.role === 'supervisor' || (options.allowObservers && member.role === 'observer');
   if (!allowed) return { ok: false, reason: member.role === 'observer' ? 'observer' : 'curator' };
@@ -75,6 +75,18 @@ export function inCategoryScope(scope: SupervisionScope, categoryColumn: unknown
 
 export function categoryCovered(scope: SupervisionScope, category: RequestCategory): boolean {
   return !scope.categories || scope.categories.length === 0 || scope.categories.includes(category);
+}
+
+/**
+ * The districts a view of the scope covers: the one district asked for, else the scope's own; undefined
+ * for the whole region.
+ */
+export function viewDistrictIds(
+  scope: SupervisionScope,
+  districtId: number | undefined,
+): number[] | undefined {
+  if (districtId !== undefined) return [districtId];
+  return scope.regional ? undefined : [...scope.districtIds];
 }
 
 export function scopeCovers(scope: SupervisionScope, districtId: number): boolean {

@@ -2,17 +2,17 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { type RequestStatus, requestCategories, requestStatuses } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { openStatuses } from '../access/access.policy.js';
-import { type AccessRefusal, authoriseRequestAction } from '../access/access.usecases.js';
-import { withFullDetailsButton } from '../request-card/request-card.keyboards.js';
-import { requestCardText } from '../request-card/request-card.usecases.js';
+import { type AccessRefusal, authoriseRequestAction, openStatuses } from '../access/index.js';
+import { requestCardText, withFullDetailsButton } from '../request-card/index.js';
 import { supervisorCardKeyboard } from './supervision.keyboards.js';
 import type { StatsPeriod } from './supervision.period.js';
 import { deadlineLine, statusLabel } from './supervision.render.js';
 import {
   createSupervisionRepository,
   type FigureRow,
+  type FindQuery,
   type RegisterFilters,
+  type RegisterSort,
 } from './supervision.repository.js';
 import type { SupervisionScope, SupervisionViewer } from './supervision.scope.js';
 import type { Stats } from './supervision.types.js';
@@ -106,10 +106,7 @@ export async function overduePage(db: Db, scope: SupervisionScope, page: number,
   return { ...result, page, pages };
 }
 
-export type FindQuery =
-  | { kind: 'number'; number: number }
-  | { kind: 'phone'; digits: string }
-  | { kind: 'name'; text: string };
+export type { FindQuery };
 
 /** `/find` input: a request number (`1042`, `№1042`), a phone (10+ digits), or a part of a name (2+ letters). */
 export function parseFindQuery(text: string): FindQuery | undefined {
@@ -333,6 +330,42 @@ export async function reassignFamily(
       unchanged: false,
     } as const;
   });
+}
+
+export const REGISTER_PAGE_SIZE = 50;
+
+/**
+ * One page (0-based) of the web register: the viewer's scope, the period and the filters, sorted. A search
+ * reads personal data, so only a supervisor's is applied (an observer's filters never include one), and
+ * writes an audit-log row as /find does: who searched, by what kind of query, how many requests matched.
+ */
+export async function registerPage(
+  db: Db,
+  viewer: SupervisionViewer,
+  query: {
+    period: StatsPeriod;
+    filters: RegisterFilters;
+    sort: RegisterSort;
+    descending: boolean;
+    page: number;
+  },
+) {
+  const filters = viewer.role === 'supervisor' ? query.filters : { ...query.filters, search: undefined };
+  const repository = createSupervisionRepository({ db });
+  const result = await repository.registerPage(viewer.scope, query.period, filters, {
+    sort: query.sort,
+    descending: query.descending,
+    offset: query.page * REGISTER_PAGE_SIZE,
+    limit: REGISTER_PAGE_SIZE,
+  });
+  if (filters.search) {
+    await repository.insertAudit({
+      staffId: viewer.id,
+      action: 'register_searched',
+      details: { query: filters.search.kind, rows: result.total },
+    });
+  }
+  return { ...result, page: query.page, pages: Math.max(1, Math.ceil(result.total / REGISTER_PAGE_SIZE)) };
 }
 
 /** The names of these districts, by id (for a scope or a filter in a reply). */

@@ -8,11 +8,18 @@ ct-command = { $command ->
         [my] My open requests
         [family] Find a family: /family phone, name or request №
         [intake] Register a family by phone
+        [field] Needs questionnaire after a visit or a call
+        [announce] Announcement to families
         [away] Mark an absence and a deputy
         [back] Come back early
         [overdue] Overdue requests
+        [silent] Families without contact for over 30 days
         [find] Find a family or a request
+        [web] A link to the monitoring site
         [stats] Statistics
+        [today] Today's consultations
+        [week] This week's consultations
+        [schedule] Consultation schedule
        *[export] Request register export (.xlsx)
     }
 ct-help = { $role ->
@@ -20,14 +27,20 @@ ct-help = { $role ->
             /my — your open requests, most urgent first
             /family — find a family: /family +79001234567, /family Ivanova or /family 1042
             /intake — register a family by phone and make a request on its behalf
+            /field — fill in a family's needs questionnaire after a visit or a call
             /away — mark an absence until a date with a deputy; /back — come back early
             /cancel — cancel what was started
             Request cards arrive here; their buttons take, resolve, reject a request and open the family card.
         [supervisor] Supervisor commands:
             /overdue — overdue requests
+            /silent — families without contact for more than 30 days
             /my — open requests of your districts
             /family, /find — find a family by phone, name or request №
             /stats — statistics; /export — the request register as .xlsx
+            /announce — an announcement to the families of your districts
+            /cancel — cancel what was started
+        [field] Field worker commands:
+            /field — fill in a family's needs questionnaire after a visit or a call: each «needs help» becomes a request to its curator
             /cancel — cancel what was started
        *[observer] Observer commands:
             /stats — statistics for your districts
@@ -98,6 +111,7 @@ ct-family-card-member = • { $name }, phone { $phone }{ $telegram ->
        *[no] {" "}(no Telegram)
     }
 ct-family-card-no-requests = • no requests yet
+ct-family-card-eligible = Entitled by the passport, not granted yet:
 ct-family-card-measures = Support measures:
 ct-family-card-no-measures = • none recorded yet
 ct-family-card-measure = • { $measure }, since { $since }{ $hasNote ->

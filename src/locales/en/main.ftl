@@ -28,6 +28,8 @@ staff-invite-welcome =
         [curator] You are connected as a social curator. The cards of your families' requests will arrive here, with buttons to take a request and answer the family.
         [supervisor] You are connected as the curators' supervisor of your districts. Alerts about requests not taken or not resolved in time will arrive here, and requests nobody else can take.
         [regional] You are connected as the region's supervisor. Alerts about requests anywhere in the region that are twice overdue will arrive here, and the requests and alerts of districts without a supervisor of their own.
+        [field] You are connected as a field worker. After a visit or a call, fill in the family's needs questionnaire — /field: each «needs help» becomes a request to its curator.
+        [psychologist] You are connected as a psychologist. Families' bookings, moves, cancellations and reminders will arrive here. Start with your schedule: /schedule.
        *[observer] You are connected as an observer. You can use the figures — /stats — and the register without personal data — /export. Observers get no notifications about requests.
     }
     Your commands — /help.
@@ -143,6 +145,7 @@ dialogue-too-many-hints =
 dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
+dialogue-resumed = Let's pick up where we left off.
 
 ## Main menu (B)
 menu-need-help = I need help
@@ -516,10 +519,6 @@ req-cannot-rate = Only a resolved request can be rated.
 req-rating-comment-question = Thank you for the rating! Anything to add? Write a few words about the help with request № { $number } — or press «Skip».
 req-rating-thanks = Thank you! Your feedback on request № { $number } is saved.
 
-sm-title = Support measures for families of mobilized servicemen. Press a section to learn more.
-sm-how-to-get = How to get it: write to your curator through «I need help» — or press the button below and we will start the request right away.
-sm-start-request = Make a request
-sm-back = ← All support measures
 
 ## Passport: view and edit; settings (B)
 passport-title = Your family's social passport:
@@ -528,6 +527,18 @@ passport-no-curator = No curator has been assigned yet — one will be soon.
 passport-what-next = You can change or add something here.
 passport-what-else = Anything else?
 passport-action-edit = Change details
+passport-action-employment = Work
+passport-ask-employment = Are you working now? If you are looking for work, «Support measures» will show help with training and finding a job.
+passport-employment = { $value ->
+        [employed] I am working
+        [unemployed] I am looking for work
+       *[unsaid] I'd rather not say
+    }
+passport-line-employment = Work: { $value ->
+        [employed] working
+        [unemployed] looking for work
+       *[unsaid] not given
+    }
 passport-action-remove = Remove from the list
 passport-action-invite = Invite a family member
 passport-action-close = Close
@@ -544,6 +555,14 @@ family-invite-link =
     The link works once, until { $until }. Your relative will not have to fill in the passport again.
 settings-title = Settings. What do you need?
 settings-language = Язык / Language
+settings-announcements = { $off ->
+        [yes] Announcements: off
+       *[no] Announcements: on
+    }
+settings-announcements-changed = { $off ->
+        [yes] Done, announcements are off. Messages from your curator still come. To turn them on again, open «Settings».
+       *[no] Done, announcements are on: we will tell you about new support measures and events. To turn them off, open «Settings».
+    }
 settings-stored = What is stored about me
 settings-erase = Delete my data
 settings-language-question = Choose the language:

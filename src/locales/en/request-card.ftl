@@ -39,3 +39,11 @@ card-file-caption = 📎 Request № { $number }: { $count ->
         } from the family ({ $count })
     }
 card-family-shortened = ✂️ Long answers are shortened here (where you see «…»). The whole text: open the request with its button below and press «Show in full».
+
+card-consultation = 🗓 Psychologist consultation { $status ->
+        [booked] booked for { $moment }.
+        [held] held on { $moment }.
+        [no_show] on { $moment }: the family did not come.
+       *[cancelled] on { $moment } cancelled.
+    }
+card-from-measure = 🎁 The family is applying for the support measure «{ $title }» (they pressed «I want it»). Check they are eligible and help with the documents.

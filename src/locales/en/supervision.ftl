@@ -88,6 +88,9 @@ sup-family-request-reassigned = Your request No. { $number } is now looked after
 sup-family-curator-changed = Your new curator is { $curator }. They are there for all your requests; write to them with «Write to the curator».
 
 sup-period-invalid = I did not understand the period. Examples: /stats — the last 30 days, /stats 7d — 7 days, /stats 2026-11 — November 2026, /stats 2026-11-01..2026-11-15 — 1 to 15 November. You can add a district and a category in words: /stats 2026-11 Грязинский няня.
+sup-coverage-title = 🤝 Support measures today: granted of those due by the passport
+sup-coverage-line = • { $district }: { $share }; families entitled to something: { $families }
+sup-coverage-none = • no families are entitled to measures of the catalogue yet
 sup-stats-title = 📊 Statistics for { $period }
 sup-stats-scope = Scope: { $scope }
 sup-stats-filter = Filter: { $filter }
@@ -162,3 +165,4 @@ sup-xlsx-count = Requests
 sup-xlsx-by-district = By district
 sup-xlsx-by-category = By category
 sup-xlsx-by-curator = By curator
+sup-stats-field = Needs questionnaires in the period: { $questionnaires }; needs found (made into requests): { $findings }{ $topics }. To fill one in: /field (curators and field workers).

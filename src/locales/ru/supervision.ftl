@@ -91,6 +91,9 @@ sup-family-request-reassigned = Вашей заявкой № { $number } теп
 sup-family-curator-changed = Ваш новый куратор — { $curator }. Куратор будет на связи по всем вашим заявкам; написать можно через «Написать куратору».
 
 sup-period-invalid = Не удалось разобрать период. Примеры: /stats — последние 30 дней, /stats 7d — 7 дней, /stats 2026-11 — ноябрь 2026, /stats 2026-11-01..2026-11-15 — с 1 по 15 ноября. Можно добавить район и категорию словами: /stats 2026-11 Грязинский няня.
+sup-coverage-title = 🤝 Меры поддержки сегодня: оформлено из положенного по паспорту
+sup-coverage-line = • { $district }: { $share }; семей, которым что-то положено: { $families }
+sup-coverage-none = • пока нет семей, которым положены меры из каталога
 sup-stats-title = 📊 Статистика за { $period }
 sup-stats-scope = Охват: { $scope }
 sup-stats-filter = Отбор: { $filter }
@@ -166,3 +169,4 @@ sup-xlsx-count = Заявок
 sup-xlsx-by-district = По районам
 sup-xlsx-by-category = По категориям
 sup-xlsx-by-curator = По кураторам
+sup-stats-field = Анкеты нужд за период: { $questionnaires }; найдено нужд (стали заявками): { $findings }{ $topics }. Заполнить анкету — /field (кураторы и выездные специалисты).

@@ -233,116 +233,132 @@ const MARKER_NAMES: Readonly<Record<MarkdownMarker, string>> = {
 
 const MARKDOWN_V2_RESERVED = '_*[]()~`>#+-=|{}.!\\';
 
+/** Where a MarkdownV2 parse is: the text and entities so far, the markers still open, the source index. */
+interface MarkdownParse {
+  source: string;
+  text: string;
+  entities: MessageEntity[];
+  open: Array<{ marker: MarkdownMarker; offset: number; sourceIndex: number }>;
+  i: number;
+}
+
 function parseMarkdownV2(source: string): FormattedText {
-  let text = '';
-  const entities: MessageEntity[] = [];
-  const open: Array<{ marker: MarkdownMarker; offset: number; sourceIndex: number }> = [];
+  const state: MarkdownParse = { source, text: '', entities: [], open: [], i: 0 };
   let quoteStart: number | undefined;
-  let i = 0;
-
-  const toggle = (marker: MarkdownMarker, width: number): void => {
-    const index = open.findLastIndex((item) => item.marker === marker);
-    if (index >= 0) {
-      const [item] = open.splice(index, 1);
-      if (item && text.length > item.offset) {
-        entities.push({ type: marker as 'bold', offset: item.offset, length: text.length - item.offset });
-      }
-    } else {
-      open.push({ marker, offset: text.length, sourceIndex: i });
-    }
-    i += width;
-  };
-
-  while (i < source.length) {
+  while (state.i < source.length) {
+    const i = state.i;
     const char = source[i] ?? '';
     const atLineStart = i === 0 || source[i - 1] === '\n';
     if (atLineStart && quoteStart !== undefined && char !== '>') {
-      closeQuote(text, quoteStart, entities);
+      closeQuote(state.text, quoteStart, state.entities);
       quoteStart = undefined;
     }
     if (char === '\\') {
       const next = source[i + 1];
       if (next === undefined) throw parseError(reservedMessage('\\'));
-      text += next;
-      i += 2;
-      continue;
-    }
-    if (atLineStart && char === '>') {
-      quoteStart ??= text.length;
-      i += 1;
-      continue;
-    }
-    if (char === '*') toggle('bold', 1);
+      state.text += next;
+      state.i += 2;
+    } else if (atLineStart && char === '>') {
+      quoteStart ??= state.text.length;
+      state.i += 1;
+    } else if (char === '*') toggle(state, 'bold', 1);
     else if (char === '_') {
-      if (source[i + 1] === '_') toggle('underline', 2);
-      else toggle('italic', 1);
-    } else if (char === '~') toggle('strikethrough', 1);
-    else if (char === '|' && source[i + 1] === '|') toggle('spoiler', 2);
+      if (source[i + 1] === '_') toggle(state, 'underline', 2);
+      else toggle(state, 'italic', 1);
+    } else if (char === '~') toggle(state, 'strikethrough', 1);
+    else if (char === '|' && source[i + 1] === '|') toggle(state, 'spoiler', 2);
     else if (char === '[') {
-      open.push({ marker: 'link', offset: text.length, sourceIndex: i });
-      i += 1;
-    } else if (char === ']' && open.at(-1)?.marker === 'link' && source[i + 1] === '(') {
-      const link = open.pop();
-      const { value: url, next } = readUntilUnescaped(source, i + 2, ')');
-      if (next < 0) throw parseError(`Can't find end of a URL at byte offset ${byteOffset(source, i + 1)}`);
-      if (link && text.length > link.offset) {
-        const isEmoji = source[link.sourceIndex - 1] === '!' && url.startsWith('tg://emoji?id=');
-        entities.push(
-          isEmoji
-            ? {
-                type: 'custom_emoji',
-                offset: link.offset,
-                length: text.length - link.offset,
-                custom_emoji_id: url.slice(14),
-              }
-            : { type: 'text_link', offset: link.offset, length: text.length - link.offset, url },
-        );
-      }
-      i = next;
-    } else if (char === '`') {
-      const isPre = source.startsWith('```', i);
-      const start = i + (isPre ? 3 : 1);
-      const { value, next } = readUntilUnescaped(source, start, isPre ? '```' : '`');
-      if (next < 0) {
-        throw parseError(
-          `Can't find end of ${isPre ? 'Pre' : 'Code'} entity at byte offset ${byteOffset(source, i)}`,
-        );
-      }
-      let content = value;
-      let language: string | undefined;
-      if (isPre) {
-        const firstLine = /^([^\s`]+)\n/.exec(content);
-        if (firstLine) {
-          language = firstLine[1];
-          content = content.slice(firstLine[0].length);
-        } else if (content.startsWith('\n')) content = content.slice(1);
-      }
-      if (content.length > 0) {
-        entities.push(
-          isPre
-            ? { type: 'pre', offset: text.length, length: content.length, ...(language ? { language } : {}) }
-            : { type: 'code', offset: text.length, length: content.length },
-        );
-      }
-      text += content;
-      i = next;
-    } else if (char === '!' && source[i + 1] === '[') {
-      i += 1; // custom emoji: the '[' that follows opens the link it is read from
+      state.open.push({ marker: 'link', offset: state.text.length, sourceIndex: i });
+      state.i += 1;
+    } else if (char === ']' && state.open.at(-1)?.marker === 'link' && source[i + 1] === '(')
+      closeLink(state);
+    else if (char === '`') readCode(state);
+    else if (char === '!' && source[i + 1] === '[') {
+      state.i += 1; // custom emoji: the '[' that follows opens the link it is read from
     } else if (MARKDOWN_V2_RESERVED.includes(char)) {
       throw parseError(reservedMessage(char));
     } else {
-      text += char;
-      i += 1;
+      state.text += char;
+      state.i += 1;
     }
   }
-  if (quoteStart !== undefined) closeQuote(text, quoteStart, entities);
-  const unclosed = open.at(-1);
+  if (quoteStart !== undefined) closeQuote(state.text, quoteStart, state.entities);
+  const unclosed = state.open.at(-1);
   if (unclosed) {
     throw parseError(
       `Can't find end of ${MARKER_NAMES[unclosed.marker]} entity at byte offset ${byteOffset(source, unclosed.sourceIndex)}`,
     );
   }
-  return { text, entities };
+  return { text: state.text, entities: state.entities };
+}
+
+/** A marker closes the innermost open one of its kind (an entity, unless empty), or opens a new one. */
+function toggle(state: MarkdownParse, marker: MarkdownMarker, width: number): void {
+  const { open, text } = state;
+  const index = open.findLastIndex((item) => item.marker === marker);
+  if (index >= 0) {
+    const [item] = open.splice(index, 1);
+    if (item && text.length > item.offset) {
+      state.entities.push({ type: marker as 'bold', offset: item.offset, length: text.length - item.offset });
+    }
+  } else {
+    open.push({ marker, offset: text.length, sourceIndex: state.i });
+  }
+  state.i += width;
+}
+
+/** `](url)`: the open link becomes a text link, or a custom emoji when it was `![…](tg://emoji?id=…)`. */
+function closeLink(state: MarkdownParse): void {
+  const { source, text } = state;
+  const link = state.open.pop();
+  const { value: url, next } = readUntilUnescaped(source, state.i + 2, ')');
+  if (next < 0) throw parseError(`Can't find end of a URL at byte offset ${byteOffset(source, state.i + 1)}`);
+  if (link && text.length > link.offset) {
+    const isEmoji = source[link.sourceIndex - 1] === '!' && url.startsWith('tg://emoji?id=');
+    state.entities.push(
+      isEmoji
+        ? {
+            type: 'custom_emoji',
+            offset: link.offset,
+            length: text.length - link.offset,
+            custom_emoji_id: url.slice(14),
+          }
+        : { type: 'text_link', offset: link.offset, length: text.length - link.offset, url },
+    );
+  }
+  state.i = next;
+}
+
+/** `` `code` `` or ```` ```language\npre``` ````: read as it is, up to the closing backticks. */
+function readCode(state: MarkdownParse): void {
+  const { source, i } = state;
+  const isPre = source.startsWith('```', i);
+  const start = i + (isPre ? 3 : 1);
+  const { value, next } = readUntilUnescaped(source, start, isPre ? '```' : '`');
+  if (next < 0) {
+    throw parseError(
+      `Can't find end of ${isPre ? 'Pre' : 'Code'} entity at byte offset ${byteOffset(source, i)}`,
+    );
+  }
+  let content = value;
+  let language: string | undefined;
+  if (isPre) {
+    const firstLine = /^([^\s`]+)\n/.exec(content);
+    if (firstLine) {
+      language = firstLine[1];
+      content = content.slice(firstLine[0].length);
+    } else if (content.startsWith('\n')) content = content.slice(1);
+  }
+  const offset = state.text.length;
+  if (content.length > 0) {
+    state.entities.push(
+      isPre
+        ? { type: 'pre', offset, length: content.length, ...(language ? { language } : {}) }
+        : { type: 'code', offset, length: content.length },
+    );
+  }
+  state.text += content;
+  state.i = next;
 }
 
 function closeQuote(text: string, start: number, entities: MessageEntity[]): void {

@@ -6,6 +6,8 @@ export interface WebPerson {
   title: string;
   subtitle: string;
   shownByDefault: boolean;
+  /** A supervisor or an observer: the pane has «Панель мониторинга», which signs in through the bot's /web. */
+  monitoring?: boolean;
 }
 
 export interface PageNotes {
@@ -47,7 +49,12 @@ function renderPane(person: WebPerson): string {
         <div class="pane-heading">
           <h2 class="pane-title">${escapeHtml(person.title)}</h2>
           <p class="pane-subtitle">${escapeHtml(person.subtitle)}</p>
-        </div>
+        </div>${
+          person.monitoring
+            ? `
+        <button type="button" class="monitoring" title="Отправить боту /web и открыть ссылку из ответа">Панель мониторинга</button>`
+            : ''
+        }
       </header>
       <div class="messages" role="log" aria-live="polite" aria-label="Сообщения"></div>
       <div class="reply-preview" hidden>

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Emulator, EmulatorEvent, InjectResult } from '../emulator.js';
@@ -77,206 +77,30 @@ class HttpProblem extends Error {
   }
 }
 
+/** The page's state: what the routes read and change, and what stop() ends. */
+interface Page {
+  options: SandboxWebServerOptions;
+  emulator: Emulator;
+  peopleIds: Set<number>;
+  uploads: Map<string, { bytes: Buffer; type: string }>;
+  streams: Set<ServerResponse>;
+  staticContent: Map<string, Buffer>;
+  resetting?: Promise<void>;
+}
+
 export function createSandboxWebServer(options: SandboxWebServerOptions): SandboxWebServer {
-  const { emulator } = options;
-  const peopleIds = new Set(options.people.map((person) => person.userId));
-  const uploads = new Map<string, { bytes: Buffer; type: string }>();
-  const streams = new Set<ServerResponse>();
-  const staticContent = new Map<string, Buffer>();
+  const page: Page = {
+    options,
+    emulator: options.emulator,
+    peopleIds: new Set(options.people.map((person) => person.userId)),
+    uploads: new Map(),
+    streams: new Set(),
+    staticContent: new Map(),
+  };
   let address: string | undefined;
-  let resetting: Promise<void> | undefined;
-
-  const broadcast = (event: PageEvent): void => {
-    const frame = `data: ${JSON.stringify(event)}\n\n`;
-    for (const stream of streams) stream.write(frame);
-  };
   let unsubscribe: (() => void) | undefined;
-
-  const keepUpload = (fileId: string, bytes: Buffer, type: string): void => {
-    uploads.set(fileId, { bytes, type });
-    for (const oldest of uploads.keys()) {
-      if (uploads.size <= MAX_KEPT_UPLOADS) break;
-      uploads.delete(oldest);
-    }
-  };
-
-  const chatOf = (raw: string | undefined): number => {
-    const userId = Number(raw);
-    if (!peopleIds.has(userId)) throw new HttpProblem(404, 'в песочнице нет такого чата');
-    return userId;
-  };
-
-  const routes: Array<{
-    method: 'GET' | 'POST';
-    path: RegExp;
-    handle: (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) => Promise<void> | void;
-  }> = [
-    {
-      method: 'GET',
-      path: /^\/$/,
-      handle: (_req, res) => {
-        send(res, 200, 'text/html; charset=utf-8', renderPage(options.people, options.notes));
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/(sandbox\.(js|css)|favicon\.(svg|ico))$/,
-      handle: (req, res) => {
-        const name = new URL(req.url ?? '/', 'http://page').pathname;
-        const file = STATIC_FILES[name];
-        const content = staticContent.get(name);
-        if (!file || !content) throw new HttpProblem(404, 'нет такого файла');
-        send(res, 200, file.type, content);
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/people$/,
-      handle: (_req, res) => sendJson(res, 200, options.people),
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/chats\/(\d+)\/messages$/,
-      handle: (_req, res, match) => sendJson(res, 200, emulator.messages(chatOf(match[1]))),
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/chats\/(\d+)\/text$/,
-      handle: async (req, res, match) => {
-        const userId = chatOf(match[1]);
-        const body = textBody.parse(await readJson(req));
-        sendJson(res, 200, emulator.sendText(userId, body.text, withReply(body.replyTo)));
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/chats\/(\d+)\/button$/,
-      handle: async (req, res, match) => {
-        const userId = chatOf(match[1]);
-        const body = buttonBody.parse(await readJson(req));
-        sendJson(res, 200, emulator.pressButton(userId, body.messageId, body.data));
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/chats\/(\d+)\/reply-button$/,
-      handle: async (req, res, match) => {
-        const userId = chatOf(match[1]);
-        const body = replyButtonBody.parse(await readJson(req));
-        sendJson(res, 200, emulator.pressReplyButton(userId, body.text));
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/chats\/(\d+)\/(photo|document)$/,
-      handle: async (req, res, match) => {
-        const userId = chatOf(match[1]);
-        const upload = await readUpload(req);
-        const replyTo = withReply(upload.replyTo);
-        const caption = upload.caption ? { caption: upload.caption } : {};
-        let result: InjectResult;
-        if (match[2] === 'photo') {
-          // The emulator hands the bot a small picture of its own; the page shows the real one it was given.
-          result = emulator.sendPhoto(userId, { ...caption, ...replyTo });
-          const sent = emulator.messages(userId).find((m) => m.message_id === result.message_id);
-          const fileId = sent?.photo?.at(-1)?.file_id;
-          if (fileId) keepUpload(fileId, upload.bytes, upload.type);
-        } else {
-          result = emulator.sendDocument(userId, {
-            file_name: upload.fileName,
-            size: upload.bytes.length,
-            ...(upload.type ? { mime_type: upload.type } : {}),
-            ...caption,
-            ...replyTo,
-          });
-        }
-        sendJson(res, 200, result);
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/files\/([^/]+)$/,
-      handle: async (_req, res, match) => {
-        const fileId = decodeURIComponent(match[1] ?? '');
-        const kept = uploads.get(fileId);
-        if (kept) {
-          send(res, 200, kept.type || 'application/octet-stream', kept.bytes);
-          return;
-        }
-        const file = await downloadFromEmulator(emulator, fileId);
-        send(res, 200, file.type, file.bytes);
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/events$/,
-      handle: (req, res) => {
-        req.resume();
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-        });
-        res.write(': connected\n\n');
-        streams.add(res);
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-        res.on('close', () => {
-          clearInterval(heartbeat);
-          streams.delete(res);
-        });
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/reset$/,
-      handle: async (req, res) => {
-        req.resume();
-        // Two clicks (or two tabs) share one reset.
-        resetting ??= (async () => {
-          broadcast({ type: 'resetting' });
-          try {
-            uploads.clear();
-            await options.reset();
-          } finally {
-            broadcast({ type: 'reset' });
-            resetting = undefined;
-          }
-        })();
-        await resetting;
-        sendJson(res, 200, { ok: true });
-      },
-    },
-  ];
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const { pathname } = new URL(req.url ?? '/', 'http://page');
-    try {
-      const candidates = routes.filter((route) => route.path.test(pathname));
-      const route = candidates.find((candidate) => candidate.method === req.method);
-      const match = route?.path.exec(pathname);
-      if (!route || !match) {
-        req.resume();
-        throw new HttpProblem(candidates.length > 0 ? 405 : 404, 'нет такой страницы');
-      }
-      await route.handle(req, res, match);
-    } catch (error) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (error instanceof HttpProblem) sendJson(res, error.status, { error: error.message });
-      else if (error instanceof ControlError) sendJson(res, error.status, { error: error.message });
-      else if (error instanceof z.ZodError)
-        sendJson(res, 400, { error: error.issues.map((issue) => issue.message).join('; ') });
-      else {
-        options.onError?.(error);
-        sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  };
-
   const server = createServer((req, res) => {
-    void handle(req, res);
+    void handleRequest(page, req, res);
   });
 
   return {
@@ -287,34 +111,223 @@ export function createSandboxWebServer(options: SandboxWebServerOptions): Sandbo
     async start() {
       if (address) return;
       for (const [route, { file }] of Object.entries(STATIC_FILES)) {
-        staticContent.set(route, await readFile(new URL(`./static/${file}`, import.meta.url)));
+        page.staticContent.set(route, await readFile(new URL(`./static/${file}`, import.meta.url)));
       }
-      unsubscribe = emulator.onEvent((event) => {
-        if (peopleIds.has(event.chatId)) broadcast(event);
+      unsubscribe = page.emulator.onEvent((event) => {
+        if (page.peopleIds.has(event.chatId)) broadcast(page, event);
       });
-      const host = options.host ?? '127.0.0.1';
-      try {
-        server.listen(options.port ?? 8080, host);
-        await once(server, 'listening');
-      } catch (error) {
-        const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-        if (!taken || !options.fallbackToFreePort) throw error;
-        server.listen(0, host);
-        await once(server, 'listening');
-      }
-      const { port } = server.address() as AddressInfo;
-      address = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      address = await listen(server, options);
     },
     async stop() {
       if (!address) return;
       address = undefined;
       unsubscribe?.();
-      for (const stream of streams) stream.end();
+      for (const stream of page.streams) stream.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
     },
   };
+}
+
+/** Listens on the port asked for (or a free one, when allowed and it is taken); returns the page's address. */
+async function listen(server: Server, options: SandboxWebServerOptions) {
+  const host = options.host ?? '127.0.0.1';
+  try {
+    server.listen(options.port ?? 8080, host);
+    await once(server, 'listening');
+  } catch (error) {
+    const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    if (!taken || !options.fallbackToFreePort) throw error;
+    server.listen(0, host);
+    await once(server, 'listening');
+  }
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function broadcast(page: Page, event: PageEvent): void {
+  const frame = `data: ${JSON.stringify(event)}\n\n`;
+  for (const stream of page.streams) stream.write(frame);
+}
+
+function keepUpload(page: Page, fileId: string, bytes: Buffer, type: string): void {
+  page.uploads.set(fileId, { bytes, type });
+  for (const oldest of page.uploads.keys()) {
+    if (page.uploads.size <= MAX_KEPT_UPLOADS) break;
+    page.uploads.delete(oldest);
+  }
+}
+
+function chatOf(page: Page, raw: string | undefined): number {
+  const userId = Number(raw);
+  if (!page.peopleIds.has(userId)) throw new HttpProblem(404, 'в песочнице нет такого чата');
+  return userId;
+}
+
+type Handler = (
+  page: Page,
+  req: IncomingMessage,
+  res: ServerResponse,
+  match: RegExpExecArray,
+) => Promise<void> | void;
+
+function staticFile(page: Page, req: IncomingMessage, res: ServerResponse) {
+  const name = new URL(req.url ?? '/', 'http://page').pathname;
+  const file = STATIC_FILES[name];
+  const content = page.staticContent.get(name);
+  if (!file || !content) throw new HttpProblem(404, 'нет такого файла');
+  send(res, 200, file.type, content);
+}
+
+/** A picture or a file a person sends from the page. */
+async function sendUpload(page: Page, req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) {
+  const { emulator } = page;
+  const userId = chatOf(page, match[1]);
+  const upload = await readUpload(req);
+  const replyTo = withReply(upload.replyTo);
+  const caption = upload.caption ? { caption: upload.caption } : {};
+  let result: InjectResult;
+  if (match[2] === 'photo') {
+    // The emulator hands the bot a small picture of its own; the page shows the real one it was given.
+    result = emulator.sendPhoto(userId, { ...caption, ...replyTo });
+    const sent = emulator.messages(userId).find((m) => m.message_id === result.message_id);
+    const fileId = sent?.photo?.at(-1)?.file_id;
+    if (fileId) keepUpload(page, fileId, upload.bytes, upload.type);
+  } else {
+    result = emulator.sendDocument(userId, {
+      file_name: upload.fileName,
+      size: upload.bytes.length,
+      ...(upload.type ? { mime_type: upload.type } : {}),
+      ...caption,
+      ...replyTo,
+    });
+  }
+  sendJson(res, 200, result);
+}
+
+/** A file shown in a chat: a picture a person sent (kept here), or a file the bot sent (from the emulator). */
+async function file(page: Page, _req: IncomingMessage, res: ServerResponse, match: RegExpExecArray) {
+  const fileId = decodeURIComponent(match[1] ?? '');
+  const kept = page.uploads.get(fileId);
+  if (kept) {
+    send(res, 200, kept.type || 'application/octet-stream', kept.bytes);
+    return;
+  }
+  const downloaded = await downloadFromEmulator(page.emulator, fileId);
+  send(res, 200, downloaded.type, downloaded.bytes);
+}
+
+/** The live stream of the chats' events (Server-Sent Events), with a heartbeat that keeps it open. */
+function events(page: Page, req: IncomingMessage, res: ServerResponse) {
+  req.resume();
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  res.write(': connected\n\n');
+  page.streams.add(res);
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    page.streams.delete(res);
+  });
+}
+
+/** «Начать заново»: fresh demo data; two clicks (or two tabs) share one reset. */
+async function reset(page: Page, req: IncomingMessage, res: ServerResponse) {
+  req.resume();
+  page.resetting ??= (async () => {
+    broadcast(page, { type: 'resetting' });
+    try {
+      page.uploads.clear();
+      await page.options.reset();
+    } finally {
+      broadcast(page, { type: 'reset' });
+      page.resetting = undefined;
+    }
+  })();
+  await page.resetting;
+  sendJson(res, 200, { ok: true });
+}
+
+const routes: Array<{ method: 'GET' | 'POST'; path: RegExp; handle: Handler }> = [
+  {
+    method: 'GET',
+    path: /^\/$/,
+    handle: ({ options }, _req, res) =>
+      send(res, 200, 'text/html; charset=utf-8', renderPage(options.people, options.notes)),
+  },
+  { method: 'GET', path: /^\/(sandbox\.(js|css)|favicon\.(svg|ico))$/, handle: staticFile },
+  {
+    method: 'GET',
+    path: /^\/api\/people$/,
+    handle: ({ options }, _req, res) => sendJson(res, 200, options.people),
+  },
+  {
+    method: 'GET',
+    path: /^\/api\/chats\/(\d+)\/messages$/,
+    handle: (page, _req, res, match) => sendJson(res, 200, page.emulator.messages(chatOf(page, match[1]))),
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/chats\/(\d+)\/text$/,
+    handle: async (page, req, res, match) => {
+      const userId = chatOf(page, match[1]);
+      const body = textBody.parse(await readJson(req));
+      sendJson(res, 200, page.emulator.sendText(userId, body.text, withReply(body.replyTo)));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/chats\/(\d+)\/button$/,
+    handle: async (page, req, res, match) => {
+      const userId = chatOf(page, match[1]);
+      const body = buttonBody.parse(await readJson(req));
+      sendJson(res, 200, page.emulator.pressButton(userId, body.messageId, body.data));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/api\/chats\/(\d+)\/reply-button$/,
+    handle: async (page, req, res, match) => {
+      const userId = chatOf(page, match[1]);
+      const body = replyButtonBody.parse(await readJson(req));
+      sendJson(res, 200, page.emulator.pressReplyButton(userId, body.text));
+    },
+  },
+  { method: 'POST', path: /^\/api\/chats\/(\d+)\/(photo|document)$/, handle: sendUpload },
+  { method: 'GET', path: /^\/api\/files\/([^/]+)$/, handle: file },
+  { method: 'GET', path: /^\/api\/events$/, handle: events },
+  { method: 'POST', path: /^\/api\/reset$/, handle: reset },
+];
+
+async function handleRequest(page: Page, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { pathname } = new URL(req.url ?? '/', 'http://page');
+  try {
+    const candidates = routes.filter((route) => route.path.test(pathname));
+    const route = candidates.find((candidate) => candidate.method === req.method);
+    const match = route?.path.exec(pathname);
+    if (!route || !match) {
+      req.resume();
+      throw new HttpProblem(candidates.length > 0 ? 405 : 404, 'нет такой страницы');
+    }
+    await route.handle(page, req, res, match);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof HttpProblem) sendJson(res, error.status, { error: error.message });
+    else if (error instanceof ControlError) sendJson(res, error.status, { error: error.message });
+    else if (error instanceof z.ZodError)
+      sendJson(res, 400, { error: error.issues.map((issue) => issue.message).join('; ') });
+    else {
+      page.options.onError?.(error);
+      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }
 
 function withReply(replyTo: number | undefined): { replyTo?: number } {

@@ -431,6 +431,7 @@ function setUpPane(section) {
     }
   });
   section.querySelector('.reply-cancel').addEventListener('click', () => cancelReply(pane));
+  section.querySelector('.monitoring')?.addEventListener('click', () => void openMonitoring(pane));
   const fileInput = section.querySelector('.file-input');
   fileInput.addEventListener('change', () => {
     const [file] = fileInput.files;
@@ -438,6 +439,36 @@ function setUpPane(section) {
     if (file) void sendFile(pane, file);
   });
   panes.set(userId, pane);
+}
+
+// --- «Панель мониторинга»: the real sign-in, /web in the chat and the link the bot answers with ---
+
+const LOGIN_LINK = /https?:\/\/\S+\/web\/login\/[A-Za-z0-9_-]+/;
+
+async function openMonitoring(pane) {
+  // Opened now, while the click counts as the person's: a window opened after the wait would be blocked.
+  const tab = window.open('about:blank', '_blank');
+  const before = Math.max(0, ...pane.messages.keys());
+  try {
+    await postJson(`/api/chats/${pane.userId}/text`, { text: '/web' });
+    const giveUpAt = Date.now() + 20_000;
+    for (;;) {
+      const answer = [...pane.messages.values()].find(
+        (m) => m.message_id > before && m.from?.is_bot && LOGIN_LINK.test(m.text ?? ''),
+      );
+      if (answer) {
+        const link = LOGIN_LINK.exec(answer.text)[0];
+        if (tab) tab.location.href = link;
+        else window.location.href = link;
+        return;
+      }
+      if (Date.now() > giveUpAt) throw new Error('бот не прислал ссылку, попробуйте ещё раз');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    tab?.close();
+    reportFailure(pane, error);
+  }
 }
 
 // --- which panes are shown ---

@@ -1,0 +1,209 @@
+import type { MiddlewareFn } from 'grammy';
+import type { BotContext, DialogueContext, DialogueConversation } from '../context.js';
+import { createDraftsRepository, type StoredDraft, sawDraftSaved, sawDraftsErased } from './drafts.js';
+
+/** Where a dialogue's answers are written: the person, the dialogue, and under which consent. */
+interface DraftTarget {
+  telegramId: number;
+  dialogue: string;
+  args: unknown[];
+  consentVersion: string;
+  aboutFamilyId?: number;
+}
+
+/**
+ * A dialogue's answers so far, each written to PostgreSQL in the step it was given (drafts.ts). A question
+ * asked through `remember` is asked only when its key has no answer yet, so a dialogue re-entered from its
+ * draft (after a Redis wipe, a crash, a deploy) goes past what was answered to the question it stopped at.
+ * Keys are plain names; a repeated group's answers are `<group>~<index>~<field>` until the group is done.
+ * A skipped question is kept as null and read back as undefined.
+ */
+export class Checkpoints {
+  /** A question was asked (and waited on) in this run of the dialogue. */
+  private asked = false;
+  /** `remember`s begun in this run, to tell a question from a group of them (see `track`). */
+  private begun = 0;
+
+  private constructor(
+    private readonly conversation: DialogueConversation | undefined,
+    private readonly target: DraftTarget | undefined,
+    private readonly answers: Record<string, unknown>,
+    /** With `restart`: the dialogue is entered again after each kept answer (see `put`). */
+    private readonly restart?: DialogueContext,
+  ) {}
+
+  /** Answers kept in memory only (a dialogue with nothing to keep, or before consent allows keeping). */
+  static memory(): Checkpoints {
+    return new Checkpoints(undefined, undefined, {});
+  }
+
+  static stored(
+    conversation: DialogueConversation,
+    target: DraftTarget,
+    answers: Record<string, unknown> = {},
+    restart?: DialogueContext,
+  ): Checkpoints {
+    return new Checkpoints(conversation, target, { ...answers }, restart);
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.answers, key);
+  }
+
+  get<T>(key: string): T | undefined {
+    return (this.answers[key] ?? undefined) as T | undefined;
+  }
+
+  /** The kept answer to `key`, or the question asked now and its answer written at once. */
+  async remember<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    this.begun += 1; // also when kept already: a group around it is not one question
+    if (this.has(key)) return this.get<T>(key) as T;
+    const value = await this.track(ask);
+    await this.put(key, value);
+    return value;
+  }
+
+  /**
+   * Runs `ask`. When it kept nothing of its own (no `remember` inside), it was one question, which was
+   * waited on in this run: the next `put` may then end the run (see there). A group of remembered
+   * questions was not, as such: its last question ended the run already, or it asked nothing now.
+   */
+  async track<T>(ask: () => Promise<T>): Promise<T> {
+    const before = ++this.begun;
+    const value = await ask();
+    if (this.begun === before) this.asked = true;
+    return value;
+  }
+
+  /** Keeps an answer given otherwise (a summary's edit, a group finished) and writes the draft. */
+  async put(key: string, value: unknown): Promise<void> {
+    this.answers[key] = value === undefined ? null : value;
+    await this.save(key);
+    // Kept: the dialogue may start over from its draft, so the replay of each later update begins here
+    // rather than at its first question. Only after a question was waited on in this run: a run that asked
+    // nothing is the one just entered (reenterFromDraft) and goes on.
+    const { conversation, target, restart } = this;
+    if (!restart || !conversation || !target || !this.asked) return;
+    restart.dialogueTurn.reenter = { dialogue: target.dialogue, args: target.args };
+    await conversation.halt();
+  }
+
+  /** Drops the answer to `key` and its group's partial answers (`key~…`), to ask them again. */
+  forget(key: string): void {
+    for (const known of Object.keys(this.answers)) {
+      if (known === key || known.startsWith(`${key}~`)) delete this.answers[known];
+    }
+  }
+
+  /** Writes the answers as they are now; `step` names the last one answered. */
+  async save(step: string | null): Promise<void> {
+    const { conversation, target } = this;
+    if (!conversation || !target) return;
+    const draft = { ...target, answers: { ...this.answers }, step };
+    await conversation.external(async (outside) => {
+      await createDraftsRepository(outside.deps.db).save(draft);
+      sawDraftSaved(outside.drafts, draft);
+    });
+  }
+
+  /** The dialogue is over (done or left): its draft goes. */
+  async discard(): Promise<void> {
+    const { conversation, target } = this;
+    if (!conversation || !target) return;
+    await conversation.external(async (outside) => {
+      await createDraftsRepository(outside.deps.db).erase(target.telegramId, [target.dialogue]);
+      sawDraftsErased(outside.drafts, [target.dialogue]);
+    });
+  }
+}
+
+/** The person's draft of `dialogue`: what this update knows of their drafts, else PostgreSQL's. */
+async function findDraft(
+  outside: BotContext,
+  telegramId: number,
+  dialogue: string,
+): Promise<StoredDraft | undefined> {
+  const { known, latest } = outside.drafts;
+  if (known && (latest === undefined || latest.dialogue === dialogue)) return latest;
+  return createDraftsRepository(outside.deps.db).find(telegramId, dialogue);
+}
+
+export interface OpenedDraft {
+  saved: Checkpoints;
+  /** The draft was there: the dialogue goes on from it (the person has been told so). */
+  resumed: boolean;
+  /** What the dialogue was first entered with (the draft's, when resumed). */
+  args: unknown[];
+}
+
+/**
+ * Opens the dialogue's draft. When the person has one, the dialogue continues from it: they read «Продолжим
+ * с того места, где остановились», and the answers are there to skip. Otherwise the answers start empty,
+ * and nothing is written until the first answer (onboarding: until consent is given).
+ */
+export async function openDraft(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  target: Omit<DraftTarget, 'telegramId'>,
+  options: {
+    restartAtCheckpoints?: boolean;
+    /** A draft entered with other arguments (about another family) is not gone on: the dialogue starts anew. */
+    sameArgsOnly?: boolean;
+  } = {},
+): Promise<OpenedDraft> {
+  const telegramId = ctx.from?.id;
+  if (telegramId === undefined || ctx.chat?.type !== 'private') {
+    return { saved: Checkpoints.memory(), resumed: false, args: target.args };
+  }
+  const { stored, reentering } = await conversation.external(
+    async (outside): Promise<{ stored: StoredDraft | undefined; reentering: boolean }> => ({
+      stored: await findDraft(outside, telegramId, target.dialogue),
+      reentering: outside.dialogueTurn.reentering === true,
+    }),
+  );
+  const restart = options.restartAtCheckpoints ? ctx : undefined;
+  // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
+  const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
+  if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
+    return {
+      saved: Checkpoints.stored(conversation, { ...target, telegramId }),
+      resumed: false,
+      args: target.args,
+    };
+  }
+  if (!reentering) await ctx.reply(ctx.t('dialogue-resumed'));
+  const resumedTarget = {
+    ...target,
+    telegramId,
+    args: stored.args,
+    ...(stored.aboutFamilyId !== null ? { aboutFamilyId: stored.aboutFamilyId } : {}),
+  };
+  return {
+    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart),
+    resumed: true,
+    args: stored.args,
+  };
+}
+
+/** Re-entries one update may make in a row (each follows a kept answer; a few cover a group just done). */
+const MAX_REENTRIES = 5;
+
+/**
+ * Installed right after the conversations plugin, above every dialogue: a dialogue that ended its run to
+ * start over from its draft (Checkpoints.put) is entered again in the same update. It reads its answers,
+ * goes silently past them and asks the next question, so its replay log holds one question, not all.
+ */
+export const reenterFromDraft: MiddlewareFn<BotContext> = async (ctx, next) => {
+  await next();
+  const turn = ctx.dialogueTurn;
+  for (let round = 0; turn.reenter && round < MAX_REENTRIES; round++) {
+    const { dialogue, args } = turn.reenter;
+    turn.reenter = undefined;
+    turn.reentering = true;
+    try {
+      await ctx.conversation.enter(dialogue, ...args);
+    } finally {
+      turn.reentering = false;
+    }
+  }
+};

@@ -1,0 +1,134 @@
+import type { Db } from '../../db/client.js';
+import { addDays, regionDate, startOfRegionDay } from '../../time.js';
+import { announce, type BookingDeps } from './psychologists.booking.js';
+import type { PsychologistReason } from './psychologists.keyboards.js';
+import { createPsychologistsRepository } from './psychologists.repository.js';
+import { psychologistByTelegramId } from './psychologists.schedule.js';
+
+type Refusal = { ok: false; reason: 'not_psychologist' | 'not_found' | 'not_yet' | 'closed' };
+
+/** `/today` and `/week`: the psychologist's consultations of the region's day or of the next seven days. */
+export async function agendaOf(deps: BookingDeps, telegramId: number, span: 'today' | 'week') {
+  const psychologist = await psychologistByTelegramId(deps.db, telegramId);
+  if (!psychologist) return { ok: false, reason: 'not_psychologist' } as const;
+  const today = regionDate(deps.now ?? new Date(), deps.timeZone);
+  const from = startOfRegionDay(today, deps.timeZone);
+  const to = startOfRegionDay(addDays(today, span === 'today' ? 1 : 7), deps.timeZone);
+  const rows = await createPsychologistsRepository({ db: deps.db }).consultationsOfPsychologist(
+    psychologist.id,
+    from,
+    to,
+  );
+  return { ok: true, rows } as const;
+}
+
+/** A consultation of this psychologist, locked, for a change. */
+async function ownConsultation(deps: BookingDeps, telegramId: number, consultationId: number) {
+  const psychologist = await psychologistByTelegramId(deps.db, telegramId);
+  if (!psychologist) return { ok: false, reason: 'not_psychologist' } as const;
+  const consultation = await createPsychologistsRepository({ db: deps.db }).consultationById(consultationId);
+  if (consultation?.psychologistId !== psychologist.id) return { ok: false, reason: 'not_found' } as const;
+  return { ok: true, psychologist, consultation } as const;
+}
+
+/** «Состоялась» / «Не пришли»: once the consultation has begun, and only while it is still booked. */
+export async function markOutcome(
+  deps: BookingDeps,
+  input: { telegramId: number; consultationId: number; outcome: 'held' | 'no_show' },
+): Promise<{ ok: true } | Refusal> {
+  const now = deps.now ?? new Date();
+  const own = await ownConsultation(deps, input.telegramId, input.consultationId);
+  if (!own.ok) return own;
+  if (own.consultation.startsAt > now) return { ok: false, reason: 'not_yet' };
+  return deps.db.transaction(async (tx) => {
+    const closed = await createPsychologistsRepository({ db: tx }).closeConsultation(own.consultation.id, {
+      status: input.outcome,
+      now,
+    });
+    if (!closed) return { ok: false, reason: 'closed' } as const;
+    await announce(tx, closed.id, input.outcome);
+    return { ok: true } as const;
+  });
+}
+
+/** The psychologist cancels, at any time, with a reason: the family is offered new slots at once. */
+export async function cancelByPsychologist(
+  deps: BookingDeps,
+  input: { telegramId: number; consultationId: number; reason: PsychologistReason },
+): Promise<{ ok: true } | Refusal> {
+  const now = deps.now ?? new Date();
+  const own = await ownConsultation(deps, input.telegramId, input.consultationId);
+  if (!own.ok) return own;
+  return deps.db.transaction(async (tx) => {
+    const closed = await createPsychologistsRepository({ db: tx }).closeConsultation(own.consultation.id, {
+      status: 'cancelled',
+      reason: input.reason,
+      by: 'staff',
+      now,
+    });
+    if (!closed) return { ok: false, reason: 'closed' } as const;
+    await announce(tx, closed.id, 'cancelled_by_psychologist');
+    return { ok: true } as const;
+  });
+}
+
+/**
+ * A psychologist deactivated by the admin: each of their future bookings is cancelled with the honest reason
+ * «психолог больше не ведёт консультации»; the family is told and offered new slots at once, and the
+ * reminders are cleared (the outbox event, as for any cancellation by the psychologist). Idempotent.
+ */
+export async function cancelOnDeparture(deps: { db: Db; now?: Date }, staffId: number) {
+  const now = deps.now ?? new Date();
+  return deps.db.transaction(async (tx) => {
+    const repository = createPsychologistsRepository({ db: tx });
+    const future = await repository.futureBookedOf(staffId, now);
+    for (const { id } of future) {
+      await repository.closeConsultation(id, { status: 'cancelled', reason: 'left', by: 'staff', now });
+      await announce(tx, id, 'cancelled_by_psychologist');
+    }
+    return future.length;
+  });
+}
+
+/** `/note <№> text`: the psychologist's own notes of their own consultation. */
+export async function saveNotes(db: Db, input: { telegramId: number; consultationId: number; text: string }) {
+  const psychologist = await psychologistByTelegramId(db, input.telegramId);
+  if (!psychologist) return { ok: false, reason: 'not_psychologist' } as const;
+  const text = input.text.trim().slice(0, 4000);
+  const saved = await createPsychologistsRepository({ db }).saveNotes(
+    input.consultationId,
+    psychologist.id,
+    text,
+  );
+  return saved ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found' } as const);
+}
+
+/**
+ * A consultation's notes: psychologists only (curators, supervisors and observers never), and every
+ * opening is an audit-log row naming who opened them.
+ */
+export async function openNotes(db: Db, input: { telegramId: number; consultationId: number; now?: Date }) {
+  const psychologist = await psychologistByTelegramId(db, input.telegramId);
+  if (!psychologist) return { ok: false, reason: 'not_psychologist' } as const;
+  const repository = createPsychologistsRepository({ db });
+  const consultation = await repository.consultationById(input.consultationId);
+  if (!consultation) return { ok: false, reason: 'not_found' } as const;
+  await repository.auditNotesOpened({
+    staffId: psychologist.id,
+    consultationId: consultation.id,
+    familyId: consultation.familyId,
+    requestId: consultation.requestId,
+    now: input.now ?? new Date(),
+  });
+  return { ok: true, notes: consultation.notes } as const;
+}
+
+/** What a booking's confirmation says: the consultation, the psychologist, where it is held. */
+export async function bookingDetails(db: Db, consultationId: number) {
+  const repository = createPsychologistsRepository({ db });
+  const consultation = await repository.consultationById(consultationId);
+  if (!consultation) return undefined;
+  const psychologist = await repository.psychologistCard(consultation.psychologistId);
+  const schedule = await repository.scheduleOf(consultation.psychologistId);
+  return { consultation, psychologist: psychologist!, address: schedule?.address ?? null };
+}

@@ -1,0 +1,6 @@
+/** Front door of relay: its composers, its notifications for app.ts, relay modes, and routing relayed messages. */
+export { createRelayButtonsComposer, createRelayComposer } from './relay.composer.js';
+export { relayNotifications } from './relay.content.js';
+export { createHeldMessagesComposer } from './relay.held.composer.js';
+export { createRelayModes } from './relay.mode.js';
+export { routeRelayedEdit, routeRelayedMessage } from './relay.routing.js';

@@ -1,0 +1,26 @@
+/**
+ * Front door of routing: who gets a request (routeRequest, effectiveCuratorId) and the notices around it,
+ * the kinds of its notifications, whom among staff to tell (routing.reads.ts, for relay, deadlines and
+ * settings), and its notifications for app.ts.
+ */
+export { createRoutingNotifications } from './routing.content.js';
+export { notificationKinds } from './routing.kinds.js';
+export {
+  familyMembersOfRequest,
+  notifyStaff,
+  onCallCurator,
+  pendingNotificationsOfRequest,
+  staffChats,
+  staffForFamilyMessage,
+  supervisorsFor,
+  supervisorsOfFamily,
+} from './routing.reads.js';
+export {
+  effectiveCuratorId,
+  notifyFamily,
+  notifyFamilyAssigned,
+  notifyFamilyWithoutCurator,
+  notifyRequestCurator,
+  rerouteAfterUnreachable,
+  routeRequest,
+} from './routing.usecases.js';

@@ -1,0 +1,85 @@
+import type { DbOrTx } from '../../db/client.js';
+import { createRoutingRepository } from './routing.repository.js';
+import { effectiveOf } from './routing.usecases.js';
+
+/**
+ * Who among staff to tell, for other features (relay, deadlines, settings): each takes a database or the
+ * caller's transaction, so what it writes commits with the caller's work.
+ */
+
+type NoticeToStaff = Parameters<ReturnType<typeof createRoutingRepository>['notifyStaff']>[0][number];
+
+/** Supervisors of the district who can be told now; when it has none, the regional ones. */
+export function supervisorsFor(
+  db: DbOrTx,
+  districtId: number,
+  now: Date,
+  options: { excludeStaffIds?: number[] } = {},
+): Promise<number[]> {
+  return createRoutingRepository({ db }).supervisorsFor(districtId, now, options);
+}
+
+/** The supervisors (as supervisorsFor) of the family's district; none when the family is gone. */
+export async function supervisorsOfFamily(
+  db: DbOrTx,
+  familyId: number,
+  now: Date,
+  options: { excludeStaffIds?: number[] } = {},
+): Promise<number[]> {
+  const routing = createRoutingRepository({ db });
+  const family = await routing.findFamily(familyId);
+  return family ? routing.supervisorsFor(family.districtId, now, options) : [];
+}
+
+/** The region's on-call curator who can be told now, if any. */
+export function onCallCurator(db: DbOrTx, now: Date): Promise<number | undefined> {
+  return createRoutingRepository({ db }).onCallCurator(now);
+}
+
+/** The Telegram chats of these staff members. */
+export function staffChats(db: DbOrTx, staffIds: number[]) {
+  return createRoutingRepository({ db }).staffChats(staffIds);
+}
+
+/** Creates notifications to staff (ids of the new ones); one with an existing dedupe key is left as it is. */
+export function notifyStaff(db: DbOrTx, items: NoticeToStaff[]): Promise<number[]> {
+  return createRoutingRepository({ db }).notifyStaff(items);
+}
+
+/** The family members of a request who have a Telegram chat and are not erased (id, telegramId). */
+export function familyMembersOfRequest(db: DbOrTx, requestId: number) {
+  return createRoutingRepository({ db }).reachableFamilyMembersOfRequest(requestId);
+}
+
+/** The request's notifications still waiting to be delivered. */
+export function pendingNotificationsOfRequest(db: DbOrTx, requestId: number): Promise<number[]> {
+  return createRoutingRepository({ db }).pendingNotificationsOfRequest(requestId);
+}
+
+/**
+ * Who reads a family's message: the request's curator (the family's curator for a general question), their
+ * deputy while they are away (`deputyFor` names the curator), or, when there is none who can get it, the
+ * district supervisors.
+ */
+export async function staffForFamilyMessage(
+  db: DbOrTx,
+  message: { familyId: number; requestId: number | null },
+  now: Date,
+): Promise<Array<{ chatId: number; staffId: number; deputyFor?: number }>> {
+  const routing = createRoutingRepository({ db });
+  // The family, the curator and their deputy in one read; the curator's (or deputy's) row gives the chat.
+  const found = await routing.familyMessageCurator(message.familyId, message.requestId);
+  if (!found) return [];
+  const curatorId = found.curator?.id ?? null;
+  const curator = effectiveOf(found.curator, found.deputy, now);
+  const present = curator?.id ?? null;
+  const chats =
+    curator?.active && !curator.botBlocked
+      ? [{ id: curator.id, telegramId: curator.telegramId }]
+      : await routing.staffChats(await routing.supervisorsFor(found.districtId, now));
+  return chats.map((chat) => ({
+    chatId: chat.telegramId,
+    staffId: chat.id,
+    ...(curatorId !== null && chat.id === present && present !== curatorId ? { deputyFor: curatorId } : {}),
+  }));
+}
