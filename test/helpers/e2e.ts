@@ -18,7 +18,22 @@ import { type Seeded, type SeedSpec, seedWorld } from './seed.js';
 import { type SpawnedProcess, spawnEntry } from './spawn.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
-const silentLogger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
+/**
+ * The roles' logger when a test gives none: TEST_LOG_LEVEL prints to stdout; by default nothing is printed,
+ * but the last warnings and errors are kept, so that a failure reply the harness finds comes with its cause.
+ */
+function harnessLogger(): { logger: Logger; recent: () => string[] } {
+  const level = process.env.TEST_LOG_LEVEL;
+  if (level) return { logger: createLogger({ level }), recent: () => [] };
+  const lines: string[] = [];
+  const destination = {
+    write(line: string) {
+      lines.push(line.trim());
+      if (lines.length > 40) lines.shift();
+    },
+  };
+  return { logger: createLogger({ level: 'warn', destination }), recent: () => [...lines] };
+}
 
 export interface E2EOptions {
   /** The bot role (polling the emulator). Default on; off for files that test only routing and delivery. */
@@ -42,7 +57,7 @@ export interface E2EOptions {
    * unhandled rejection meanwhile is kept in `unexpectedRejections`.
    */
   outage?: { postgres?: OutageOf; redis?: OutageOf };
-  /** The roles' logger (default: silent, or TEST_LOG_LEVEL). */
+  /** The roles' logger (default: prints nothing, keeps the last warnings and errors for a failure reply's report; TEST_LOG_LEVEL prints). */
   logger?: Logger;
 }
 
@@ -63,14 +78,15 @@ export async function startE2E(options: E2EOptions = {}) {
     botUsername: TEST_BOT_USERNAME,
     limits: options.limits ?? telegramRateLimits,
   });
-  const failures = options.allowFailureReplies ? undefined : watchForFailureReplies(emulator);
+  const kept = harnessLogger();
+  const failures = options.allowFailureReplies ? undefined : watchForFailureReplies(emulator, kept.recent);
   const stops: (() => Promise<unknown>)[] = [];
   await emulator.start();
   stops.push(() => emulator.stop());
   try {
     const redisPrefix = freshRedisPrefix();
     const roleEnv = { REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'silent', ...options.env };
-    const logger = options.logger ?? silentLogger;
+    const logger = options.logger ?? kept.logger;
     const proxy = options.via ? await options.via(emulator.url) : undefined;
     if (proxy) stops.push(() => proxy.close());
     const direct = testConfig(roleEnv);
