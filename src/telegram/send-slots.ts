@@ -88,6 +88,9 @@ export type SendClass = (typeof sendClasses)[number];
 export const lowSendClasses: readonly SendClass[] = ['notice', 'bulk'];
 const LOW_CLASS_FROM = sendClasses.indexOf('notice');
 
+/** How soon a chat with a send in flight is asked for again (the send is usually done within tens of ms). */
+const IN_FLIGHT_POLL_MS = 40;
+
 export type SlotDecision =
   | { kind: 'granted' }
   | { kind: 'chat_busy'; waitMs: number }
@@ -113,7 +116,12 @@ local refill = tonumber(ARGV[9])
 local hold = tonumber(ARGV[3])
 local chat = redis.call('HMGET', KEYS[1], 't', 'ts', 'busy')
 local busy = tonumber(chat[3] or '0')
-if busy > now then return {1, busy - now} end
+if busy > now then
+  -- Closed by a 429 (its refill starts in the future): until then. A send in flight (another process's,
+  -- usually done within a few tens of ms; the hold only frees a crashed sender's chat): ask again soon.
+  if chat[2] and tonumber(chat[2]) > now then return {1, busy - now} end
+  return {1, math.min(busy - now, ${IN_FLIGHT_POLL_MS})}
+end
 local tokens = cap
 if chat[1] then tokens = math.min(cap, tonumber(chat[1]) + math.max(0, now - tonumber(chat[2])) / refill) end
 local wait = 0
