@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    maxWorkers: 4,
+    // Three files at a time: each e2e file runs the emulator and three roles; on the 2 cores CI has, four
+    // at once pushed the load to 15–20 and put the dialogues' waits at the mercy of CPU contention.
+    maxWorkers: 3,
   },
 });

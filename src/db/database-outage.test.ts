@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isDatabaseOutage } from './database-outage.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
@@ -21,5 +22,33 @@ describe('isDatabaseOutage', () => {
     expect(isDatabaseOutage(withCode('22021'))).toBe(false); // bad text encoding
     expect(isDatabaseOutage(new Error('Bad Request: message is too long'))).toBe(false);
     expect(isDatabaseOutage(undefined)).toBe(false);
+  });
+});
+
+describe('PostgreSQL refusing a new connection (too many clients)', () => {
+  const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const role = `patronazh_limited_${process.pid}`;
+  const clients: postgres.Sql[] = [];
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.end({ timeout: 1 })));
+    await admin.unsafe(`drop role if exists ${role}`);
+    await admin.end({ timeout: 1 });
+  });
+
+  it('counts as PostgreSQL away for now: the update is kept, not answered with a failure', async () => {
+    await admin.unsafe(`drop role if exists ${role}`);
+    await admin.unsafe(`create role ${role} login connection limit 1`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.username = role;
+    const connect = () => {
+      const client = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      clients.push(client);
+      return client;
+    };
+    await connect()`select 1`;
+    const refused = await connect()`select 1`.catch((error: unknown) => error);
+    expect((refused as { code?: string }).code).toBe('53300');
+    expect(isDatabaseOutage(new Error('Failed query', { cause: refused }))).toBe(true);
   });
 });

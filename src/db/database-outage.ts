@@ -19,6 +19,9 @@ const unreachableCodes = new Set([
   '57P01',
   '57P02',
   '57P03',
+  // too_many_connections: the server (max_connections) or the role (CONNECTION LIMIT) takes no new
+  // connection now; one frees up when another client ends, so the work waits like in any outage.
+  '53300',
 ]);
 
 /**

@@ -21,7 +21,7 @@ export async function startWeb(started: Started) {
     started.queues.push(queue);
     return queue;
   });
-  const app = await createWebServer({ config, db, i18n, logger, queues });
+  const app = await createWebServer({ config, db, i18n, logger, queues, redis: connection });
   await app.listen({ port: config.web.port, host: config.web.host });
   const port = (app.server.address() as AddressInfo).port;
   started.web = { port, close: () => app.close() };

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Language } from '../db/schema/enums.js';
@@ -16,6 +17,8 @@ export interface WebDeps {
   logger: Logger;
   /** The queues Bull Board shows admins (the web role opens them on a connection of its own). */
   queues: Queue[];
+  /** Where the sign-in endpoints count tries, so that every web process shares one limit (else per process). */
+  redis?: Redis;
 }
 
 declare module 'fastify' {

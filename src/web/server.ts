@@ -48,7 +48,14 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/web', httpOnly: true, sameSite: 'lax', secure },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // Tries counted in Redis, shared by every web process behind a balancer; with Redis away the sign-in stays
+  // open (a link's secret is 256 bits: the limit is against noise, and watching must not stop with Redis).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(deps.redis
+      ? { redis: deps.redis, nameSpace: `${deps.config.redisPrefix}:web-tries:`, skipOnError: true }
+      : {}),
+  });
   const require = createRequire(import.meta.url);
   await app.register(fastifyStatic, {
     root: [join(dirname(fileURLToPath(import.meta.url)), 'assets'), dirname(require.resolve('echarts'))],
