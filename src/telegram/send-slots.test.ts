@@ -10,6 +10,15 @@ describe('send slots shared through Redis', () => {
     serial += 1;
     return createSendSlots({ redis, prefix: `${process.env.REDIS_PREFIX}:slots${serial}`, limits, clock });
   };
+  /** A send answered at once: its slot, then its release at the same moment. */
+  const sendNow = async (
+    slots: ReturnType<typeof createSendSlots>,
+    ...args: Parameters<ReturnType<typeof createSendSlots>['acquire']>
+  ) => {
+    const decision = await slots.acquire(...args);
+    if (decision.kind === 'granted') await slots.release(args[0]);
+    return decision;
+  };
   const paced = {
     globalPerWindow: 30,
     windowMs: 1015,
@@ -59,22 +68,29 @@ describe('send slots shared through Redis', () => {
   });
 
   it('paces sends evenly, one every paceMs, never more than the window in any second', async () => {
-    // A fixed clock stepping 1 ms: a new chat asks for a slot at every millisecond for 3 s.
+    // A fixed clock stepping 1 ms: a new chat asks for a slot at every millisecond for 3 s. A slot may be
+    // granted up to a pace ahead; its send goes then and is answered at once.
     let now = 0;
     const slots = slotsFor(paced, () => now);
-    const granted: number[] = [];
+    const sent: number[] = [];
     for (let chat = 1; now < 3000; now += 1) {
       const decision = await slots.acquire(chat);
       if (decision.kind === 'granted') {
-        granted.push(now);
+        const asked = now;
+        now += decision.afterMs ?? 0;
+        sent.push(now);
+        await slots.release(chat);
+        now = asked;
         chat += 1;
       } else {
-        expect(decision).toEqual({ kind: 'global_full', waitMs: 34 - (now % 34) });
+        expect(decision.kind).toBe('global_full');
+        // Back a pace before the next slot, to be granted it ahead.
+        expect(decision.kind === 'global_full' && (now + decision.waitMs - 34) % 34).toBe(0);
       }
     }
-    expect(granted).toEqual(Array.from({ length: 89 }, (_, index) => index * 34));
+    expect(sent.filter((at) => at < 3000)).toEqual(Array.from({ length: 89 }, (_, index) => index * 34));
     const busiestSecond = Math.max(
-      ...granted.map((start) => granted.filter((t) => t >= start && t < start + 1000).length),
+      ...sent.map((start) => sent.filter((t) => t >= start && t < start + 1000).length),
     );
     expect(busiestSecond).toBe(30);
   });
@@ -86,11 +102,11 @@ describe('send slots shared through Redis', () => {
     now = 40;
     expect(await slots.acquire(1)).toEqual({ kind: 'chat_busy', waitMs: 40 });
     expect(await slots.acquire(2)).toEqual({ kind: 'granted' });
-    // Granted 6 ms after its slot (34): the next slot is still 68, not 74.
-    now = 67;
+    // Granted 6 ms after its slot (34): the next slot is still 68, not 74; it is granted a pace ahead.
+    now = 33;
     expect(await slots.acquire(3)).toEqual({ kind: 'global_full', waitMs: 1 });
-    now = 68;
-    expect(await slots.acquire(3)).toEqual({ kind: 'granted' });
+    now = 34;
+    expect(await slots.acquire(3)).toEqual({ kind: 'granted', afterMs: 34 });
     // After the send, the chat waits for the gap from the release.
     now = 500;
     await slots.release(1);
@@ -102,13 +118,54 @@ describe('send slots shared through Redis', () => {
     let now = 0;
     const slots = slotsFor({ ...paced, globalPerWindow: 3, windowMs: 1000, paceMs: 10 }, () => now);
     const decisions = [];
-    for (let chat = 1; chat <= 4; chat += 1, now += 10) decisions.push(await slots.acquire(chat));
+    for (let chat = 1; chat <= 4; chat += 1, now += 10) decisions.push(await sendNow(slots, chat));
+    // Back a pace before the first send leaves the window (at 1000), to be granted its place ahead.
     expect(decisions).toEqual([
       { kind: 'granted' },
       { kind: 'granted' },
       { kind: 'granted' },
-      { kind: 'global_full', waitMs: 970 },
+      { kind: 'global_full', waitMs: 960 },
     ]);
+    now = 990;
+    expect(await slots.acquire(4)).toEqual({ kind: 'granted', afterMs: 10 });
+    expect(await slots.acquire(5)).toEqual({ kind: 'global_full', waitMs: 5 });
+  });
+
+  it('a send counts in the window from its slot until its answer is back, then from the answer', async () => {
+    let now = 0;
+    const slots = slotsFor(
+      { globalPerWindow: 2, windowMs: 1000, perChatGapMs: 100, inFlightHoldMs: 5000 },
+      () => now,
+    );
+    expect(await slots.acquire(1)).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(2)).toEqual({ kind: 'granted' });
+    // Both still in flight: however long they take, their places free a window after their answers.
+    now = 3000;
+    expect(await slots.acquire(3)).toEqual({ kind: 'global_full', waitMs: 1000 });
+    now = 3400;
+    await slots.release(1);
+    now = 3600;
+    await slots.release(2);
+    // A window after the slots (and long after) is not enough: a window after the first answer is.
+    expect(await slots.acquire(3)).toEqual({ kind: 'global_full', waitMs: 800 });
+    now = 4399;
+    expect(await slots.acquire(3)).toEqual({ kind: 'global_full', waitMs: 1 });
+    now = 4400;
+    expect(await slots.acquire(3)).toEqual({ kind: 'granted' });
+    expect(await slots.acquire(4)).toEqual({ kind: 'global_full', waitMs: 200 });
+  });
+
+  it('a send whose sender is gone frees its place when its hold ends', async () => {
+    let now = 0;
+    const slots = slotsFor(
+      { globalPerWindow: 1, windowMs: 1000, perChatGapMs: 100, inFlightHoldMs: 5000 },
+      () => now,
+    );
+    expect(await slots.acquire(1)).toEqual({ kind: 'granted' });
+    now = 5999;
+    expect((await slots.acquire(2)).kind).toBe('global_full');
+    now = 6000;
+    expect(await slots.acquire(2)).toEqual({ kind: 'granted' });
   });
 
   it("a person's replies may go in a short burst; a notice needs a token and a gap after the last send", async () => {
@@ -138,8 +195,8 @@ describe('send slots shared through Redis', () => {
       { globalPerWindow: 2, windowMs: 1000, perChatGapMs: 1000, perChatBurst: 3, inFlightHoldMs: 5000 },
       () => now,
     );
-    expect(await slots.acquire(10, 'bulk')).toEqual({ kind: 'granted' });
-    expect(await slots.acquire(11, 'notice')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 10, 'bulk')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 11, 'notice')).toEqual({ kind: 'granted' });
     expect(await slots.acquire(12, 'interactive', 'reply')).toEqual({ kind: 'global_full', waitMs: 1000 });
     now = 1001;
     // The window has room again, but the reply asked first: the notice and the card wait.
@@ -156,16 +213,16 @@ describe('send slots shared through Redis', () => {
       { globalPerWindow: 4, windowMs: 1000, perChatGapMs: 1000, inFlightHoldMs: 5000, keptForUrgent: 2 },
       () => now,
     );
-    expect(await slots.acquire(20, 'bulk')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 20, 'bulk')).toEqual({ kind: 'granted' });
     now = 100;
-    expect(await slots.acquire(21, 'notice')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 21, 'notice')).toEqual({ kind: 'granted' });
     // Two of four places taken: a third notice waits until the first send leaves the window.
     expect(await slots.acquire(22, 'notice')).toEqual({ kind: 'global_full', waitMs: 900 });
-    expect(await slots.acquire(23, 'urgent')).toEqual({ kind: 'granted' });
-    expect(await slots.acquire(24, 'interactive')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 23, 'urgent')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 24, 'interactive')).toEqual({ kind: 'granted' });
     expect((await slots.acquire(25, 'urgent', 'card')).kind).toBe('global_full');
     now = 1001;
-    expect(await slots.acquire(25, 'urgent', 'card')).toEqual({ kind: 'granted' });
+    expect(await sendNow(slots, 25, 'urgent', 'card')).toEqual({ kind: 'granted' });
     // Three in the window now (from 100 on): the notice waits for the one of 100 to leave.
     expect(await slots.acquire(22, 'notice')).toEqual({ kind: 'global_full', waitMs: 99 });
   });

@@ -18,14 +18,17 @@ export interface SendSlotLimits {
   /** Sends allowed in one sliding window, all chats together (Telegram: about 30 per second). */
   globalPerWindow: number;
   /**
-   * The sliding window: a hard guard on top of the pacing. A little over Telegram's one second, so that
-   * any 31 sends are at least this far apart when their slots are taken; the margin absorbs the jitter
-   * between taking a slot here and the request reaching Telegram (a busy event loop, a slow network).
+   * The sliding window: a hard guard on top of the pacing. A send is in it from its slot until the answer
+   * to it is back (`release`), then counts from that moment: Telegram took it in between, so a slot taken a
+   * window after the answer reaches Telegram at least a window after it, however late either request left
+   * (a busy event loop, a slow network). A few ms over Telegram's one second only absorb whole-ms clocks.
    */
   windowMs: number;
   /**
    * One global send every this many ms (0 or absent: no pacing, only the window). A slot taken late by
-   * up to half of it does not push the next one back, so the average stays at one per `paceMs`.
+   * up to half of it does not push the next one back, so the average stays at one per `paceMs`. A slot
+   * (of the pace or of the window) is granted up to this long before it comes, the caller waiting for it
+   * in hand, so that the send goes when it comes rather than a round trip to Redis after.
    */
   paceMs?: number;
   /**
@@ -48,16 +51,15 @@ export interface SendSlotLimits {
 }
 
 /**
- * Paced at 29.4 sends/s, but at most 30 in any 1,100 ms (27.3/s): 31 sends reaching Telegram within one
- * second would need 100 ms of jitter between them. With a 1,015–1,030 ms window fan-out reached 29.4/s,
- * but under CPU load 31 sends in one second reached the emulator (test/e2e/delivery-limits.test.ts);
- * with the delivery lanes (a quiet worker) 1,030 ms held at load 12 and failed at load 15 (3 December).
- * A chat: replies may go 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README,
- * «Emulator»), so a reply sent a little late never meets a full bucket there.
+ * Paced at 29.4 sends/s, at most 30 in any 1,005 ms counted from each answer (see `windowMs`). A window
+ * counted from the slots instead needed 1,100 ms (27.3/s): with 1,030 ms, under CPU load, 31 sends reached
+ * the emulator within one second (test/e2e/delivery-limits.test.ts, 3 December). A chat: replies may go
+ * 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README, «Emulator»), so a reply
+ * sent a little late never meets a full bucket there.
  */
 export const telegramSendLimits: SendSlotLimits = {
   globalPerWindow: 30,
-  windowMs: 1100,
+  windowMs: 1005,
   paceMs: 34,
   perChatGapMs: 1100,
   perChatBurst: 4,
@@ -92,14 +94,18 @@ const LOW_CLASS_FROM = sendClasses.indexOf('notice');
 const IN_FLIGHT_POLL_MS = 40;
 
 export type SlotDecision =
-  | { kind: 'granted' }
+  /** `afterMs`: the send may go this long from now, not before (the caller waits for it in hand). */
+  | { kind: 'granted'; afterMs?: number }
   | { kind: 'chat_busy'; waitMs: number }
   | { kind: 'global_full'; waitMs: number };
 
-// KEYS: 1 the chat (hash: t tokens, ts when counted, busy until), 2 the window, 3 the next paced slot,
-// 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests (empty: Redis TIME);
-// ARGV[11]: places of the window that classes from `notice` down leave free.
+// KEYS: 1 the chat (hash: t tokens, ts when counted, busy until, sent: its send in the window), 2 the window,
+// 3 the next paced slot, 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests
+// (empty: Redis TIME); ARGV[11]: places of the window that classes from `notice` down leave free.
 // The chat is checked first and nothing global is taken (or waited for) for a chat that is not ready.
+// A send enters the window dated its hold's end (in flight: it stays until RELEASE dates it by its answer,
+// or, its sender gone, until the hold ends); a place held by a send in flight frees a window after now at
+// the earliest.
 const ACQUIRE = redisScript<[number, number]>(
   'patronazhAcquireSendSlot',
   3 + sendClasses.length,
@@ -139,32 +145,45 @@ local function queue(ms)
   redis.call('PEXPIRE', want, window * 2 + ms)
   return {2, ms}
 end
+-- The send may go at \`at\`: now, or up to one pace ahead (the caller waits for it in hand), so that the slot
+-- is taken when it comes rather than a round trip after; further ahead, the caller comes back a pace early.
+local ahead = pace
+local at = now
 local nextAt = tonumber(redis.call('GET', KEYS[3]) or '0')
-if pace > 0 and nextAt > now then return queue(nextAt - now) end
+if pace > 0 and nextAt > now then
+  if nextAt - now > ahead then return queue(nextAt - now - ahead) end
+  at = nextAt
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 local room = tonumber(ARGV[2])
 if class >= ${LOW_CLASS_FROM} then room = math.max(1, room - tonumber(ARGV[11])) end
 local over = redis.call('ZCARD', KEYS[2]) - room
 if over >= 0 then
-  local leaving = redis.call('ZRANGE', KEYS[2], over, over, 'WITHSCORES')
-  return queue(math.max(1, tonumber(leaving[2]) + window - now))
+  local leaving = tonumber(redis.call('ZRANGE', KEYS[2], over, over, 'WITHSCORES')[2])
+  if leaving > now then return queue(window) end
+  if leaving + window > at then
+    if leaving + window - now > ahead then return queue(leaving + window - now - ahead) end
+    at = leaving + window
+  end
 end
 redis.call('ZREM', want, ARGV[10])
-redis.call('ZADD', KEYS[2], now, ARGV[4])
-redis.call('PEXPIRE', KEYS[2], window * 2)
+redis.call('ZADD', KEYS[2], at + hold, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], hold + window * 2)
 if pace > 0 then
   local slack = math.floor(pace / 2)
-  redis.call('SET', KEYS[3], math.max(nextAt, now - slack) + pace, 'PX', window * 2)
+  redis.call('SET', KEYS[3], math.max(nextAt, at - slack) + pace, 'PX', window * 2)
 end
-redis.call('HSET', KEYS[1], 't', tostring(tokens - 1), 'ts', now, 'busy', now + hold)
+redis.call('HSET', KEYS[1], 't', tostring(tokens - 1), 'ts', at, 'busy', at + hold, 'sent', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], hold + cap * refill)
-return {0, 0}`,
+return {0, at - now}`,
 );
 
 // After a send the bucket refills from its end; after a 429 the chat is closed for retry_after, empty.
+// KEYS: 1 the chat, 2 the window: the send's place there is dated now, when its answer is back (a 429 and a
+// failed request too: the request may have reached Telegram).
 const RELEASE = redisScript<number>(
   'patronazhReleaseSendSlot',
-  1,
+  2,
   `local now
 if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
   local t = redis.call('TIME')
@@ -172,6 +191,11 @@ if ARGV[2] ~= '' then now = tonumber(ARGV[2]) else
 end
 local flood = tonumber(ARGV[1])
 local keep = tonumber(ARGV[3])
+local sent = redis.call('HGET', KEYS[1], 'sent')
+if sent then
+  redis.call('ZADD', KEYS[2], 'XX', now, sent)
+  redis.call('HDEL', KEYS[1], 'sent')
+end
 if flood > 0 then
   redis.call('HSET', KEYS[1], 't', '0', 'ts', now + flood, 'busy', now + flood)
   redis.call('PEXPIRE', KEYS[1], flood + keep)
@@ -216,7 +240,7 @@ export function createSendSlots({
       waiter: string = randomUUID(),
     ): Promise<SlotDecision> {
       const bucket = bucketOf(chatId);
-      const [code, waitMs] = await ACQUIRE.run(
+      const [code, ms] = await ACQUIRE.run(
         redis,
         chatKey(chatId),
         globalKey,
@@ -234,16 +258,20 @@ export function createSendSlots({
         waiter,
         limits.keptForUrgent ?? 0,
       );
-      if (code === 1) return { kind: 'chat_busy', waitMs };
-      if (code === 2) return { kind: 'global_full', waitMs };
-      return { kind: 'granted' };
+      if (code === 1) return { kind: 'chat_busy', waitMs: ms };
+      if (code === 2) return { kind: 'global_full', waitMs: ms };
+      return ms > 0 ? { kind: 'granted', afterMs: ms } : { kind: 'granted' };
     },
-    /** After a send: the chat's bucket refills from now, or the chat stays closed for Telegram's `retry_after`. */
+    /**
+     * After a send, once its answer is back: the send counts in the window from now, and the chat's bucket
+     * refills from now, or the chat stays closed for Telegram's `retry_after`.
+     */
     async release(chatId: number, floodHoldMs?: number): Promise<void> {
       const bucket = bucketOf(chatId);
       await RELEASE.run(
         redis,
         chatKey(chatId),
+        globalKey,
         floodHoldMs && floodHoldMs > 0 ? Math.ceil(floodHoldMs) : 0,
         now(),
         bucket.capacity * bucket.refillMs + 1000,
@@ -287,7 +315,10 @@ export async function waitForTurn(
   const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
   for (;;) {
     const decision = await slots.acquire(chatId, sendClass, waiter);
-    if (decision.kind === 'granted') return { release: (hold) => slots.release(chatId, hold) };
+    if (decision.kind === 'granted') {
+      if (decision.afterMs) await sleep(decision.afterMs);
+      return { release: (hold) => slots.release(chatId, hold) };
+    }
     const left = deadline - Date.now();
     if (left <= 0 || options.signal?.aborted) return { release: async () => undefined };
     await sleep(Math.min(decision.waitMs, left), options.signal);

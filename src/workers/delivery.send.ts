@@ -170,6 +170,8 @@ export function createClaimedSend(deps: SendDeps) {
       waited += slot.waitMs;
       slot = await deps.slots.acquire(chatId, sendClass, waiter);
     }
+    // A slot granted a moment ahead: the send goes when it comes, not before.
+    if (slot.kind === 'granted' && slot.afterMs) await sleep(slot.afterMs);
     return slot;
   }
 
