@@ -43,6 +43,16 @@ describe('send slots shared through Redis', () => {
     expect(afterSend.kind === 'chat_busy' && afterSend.waitMs).toBeLessThanOrEqual(400);
   });
 
+  it('a slot granted a pace ahead is in flight too: asked again soon, not held for the whole hold', async () => {
+    let now = 0;
+    const slots = slotsFor(paced, () => now);
+    expect(await slots.acquire(1)).toEqual({ kind: 'granted' });
+    // The next paced slot is 34 ms away: granted now, to go then (its refill time is in the future).
+    expect(await slots.acquire(2)).toEqual({ kind: 'granted', afterMs: 34 });
+    now = 1;
+    expect(await slots.acquire(2, 'interactive')).toEqual({ kind: 'chat_busy', waitMs: 40 });
+  });
+
   it("keeps a chat closed for Telegram's retry_after when it is longer than the gap", async () => {
     const slots = slotsFor({ globalPerWindow: 30, windowMs: 1000, perChatGapMs: 400, inFlightHoldMs: 5000 });
     await slots.acquire(7);

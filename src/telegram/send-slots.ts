@@ -120,13 +120,13 @@ local class = tonumber(ARGV[7])
 local cap = tonumber(ARGV[8])
 local refill = tonumber(ARGV[9])
 local hold = tonumber(ARGV[3])
-local chat = redis.call('HMGET', KEYS[1], 't', 'ts', 'busy')
+local chat = redis.call('HMGET', KEYS[1], 't', 'ts', 'busy', 'sent')
 local busy = tonumber(chat[3] or '0')
 if busy > now then
-  -- Closed by a 429 (its refill starts in the future): until then. A send in flight (another process's,
-  -- usually done within a few tens of ms; the hold only frees a crashed sender's chat): ask again soon.
-  if chat[2] and tonumber(chat[2]) > now then return {1, busy - now} end
-  return {1, math.min(busy - now, ${IN_FLIGHT_POLL_MS})}
+  -- A send in flight (\`sent\` until its release; another process's, usually done within tens of ms — the
+  -- hold only frees a crashed sender's chat): ask again soon. Closed by a 429: until its retry_after.
+  if chat[4] then return {1, math.min(busy - now, ${IN_FLIGHT_POLL_MS})} end
+  return {1, busy - now}
 end
 local tokens = cap
 if chat[1] then tokens = math.min(cap, tonumber(chat[1]) + math.max(0, now - tonumber(chat[2])) / refill) end
