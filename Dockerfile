@@ -25,5 +25,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/main.js"]
+# --max-semi-space-size=8 as in `npm start`: V8's young generation grows to 32 MiB while the modules load and
+# keeps it; 16 MiB costs no measurable CPU per update and 15 MiB of RSS less (README, «Memory»).
+ENTRYPOINT ["node", "--max-semi-space-size=8", "dist/main.js"]
 CMD ["--role=all"]

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { createDb, type Db } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { startNodeFlags } from '../helpers/start-command.js';
 
 /**
  * What every scenario runs against: its own PostgreSQL database cloned from a template migrated once per
@@ -177,15 +178,21 @@ export function spawnBenchChild(entry: string, args: string[], env: Record<strin
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // The service with the node flags `npm start` gives it (the Dockerfile has the same).
+  const startFlags = entry === 'dist/main.js' ? startNodeFlags(repoRoot) : [];
   // BENCH_NODE_ARGS='--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=/tmp/snap' npm run bench … gives each
   // child these Node flags (here: a heap snapshot on `kill -USR1 <pid>`; or V8 flags to compare).
   const extraNodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const probe = ['--import', pathToFileURL(join(repoRoot, 'test/bench/child-probe.mjs')).href];
-  const child = spawn(process.execPath, [...profile, ...extraNodeArgs, ...probe, ...loader, entry, ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...startFlags, ...profile, ...extraNodeArgs, ...probe, ...loader, entry, ...args],
+    {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   let out = '';

@@ -119,6 +119,8 @@ describe('the compiled supervisor (node dist/main.js --role=all)', () => {
       .map(Number);
     const commands = children.map(commandLine);
     for (const args of commands) expect(args.join(' ')).not.toContain('tsx');
+    // npm start's node flags (--max-semi-space-size=8) reach the roles too.
+    for (const args of commands) expect(args).toContain('--max-semi-space-size=8');
     expect(commands.map((args) => args.slice(-2).join(' ')).sort()).toEqual(
       ['bot', 'relay', 'web', 'worker'].map((role) => `${repoRoot}dist/main.js --role=${role}`),
     );

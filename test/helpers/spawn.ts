@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startNodeFlags } from './start-command.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const exitWithParent = fileURLToPath(new URL('./exit-with-parent.mjs', import.meta.url));
@@ -50,7 +51,7 @@ export interface SpawnedProcess {
  * Runs an entry point of the project as its own process (the pid is the process that runs the code, no
  * launcher in between), in a process group of its own so that stopping it ends everything it started.
  * A TypeScript entry (`src/main.ts`) runs with `node --import tsx`, as `npm run dev` does; a compiled one
- * (`dist/main.js`) with plain node, as `npm start` does.
+ * (`dist/main.js`) with plain node and the node flags of `npm start`, as `npm start` does.
  */
 export function spawnEntry(
   entry: string,
@@ -65,18 +66,23 @@ export function spawnEntry(
   } = {},
 ): SpawnedProcess {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, '--import', exitWithParent, entry, ...args], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...env,
-      PATRONAZH_EXIT_WITH_PARENT: '1',
+  const startFlags = entry === 'dist/main.js' ? startNodeFlags(repoRoot) : [];
+  const child = spawn(
+    process.execPath,
+    [...startFlags, ...loader, '--import', exitWithParent, entry, ...args],
+    {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...env,
+        PATRONAZH_EXIT_WITH_PARENT: '1',
+      },
+      // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.mjs).
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     },
-    // stdin is a pipe this process holds open: it closes when this process dies (exit-with-parent.mjs).
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  );
   const pid = child.pid;
   if (pid !== undefined) groups.add(pid);
   let out = '';
