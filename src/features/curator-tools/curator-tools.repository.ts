@@ -66,7 +66,6 @@ export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
     recordFamilyCardView,
     deputyCandidates,
     setAbsence,
-    staffName,
     districtNames,
     memberByPhone,
     insertPhoneFamily,
@@ -107,6 +106,7 @@ async function openRequestsPage(db: DbOrTx, scope: StaffScope, offset: number, l
     .limit(limit);
 }
 
+/** The request's events, oldest first, each with the name of the staff member its data names (`staffId`). */
 async function requestHistory(db: DbOrTx, requestId: number) {
   return db
     .select({
@@ -115,8 +115,13 @@ async function requestHistory(db: DbOrTx, requestId: number) {
       actorStaffId: requestEvents.actorStaffId,
       data: requestEvents.data,
       createdAt: requestEvents.createdAt,
+      staffName: staff.fullName,
     })
     .from(requestEvents)
+    .leftJoin(
+      staff,
+      sql`jsonb_typeof(${requestEvents.data} -> 'staffId') = 'number' and ${staff.id} = (${requestEvents.data} ->> 'staffId')::int`,
+    )
     .where(eq(requestEvents.requestId, requestId))
     .orderBy(asc(requestEvents.id))
     .limit(30);
@@ -300,11 +305,6 @@ async function setAbsence(
   values: { awayUntil: Date | null; deputyId: number | null },
 ) {
   await db.update(staff).set(values).where(eq(staff.id, staffId));
-}
-
-async function staffName(db: DbOrTx, staffId: number) {
-  const [row] = await db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, staffId));
-  return row?.fullName;
 }
 
 async function districtNames(db: DbOrTx, districtIds: number[]) {

@@ -92,17 +92,15 @@ export async function listMyRequests(
 function historyLine(
   t: Translate,
   timeZone: string,
-  event: { type: string; createdAt: Date; data: unknown },
-  names: Map<number, string>,
+  event: { type: string; createdAt: Date; data: unknown; staffName: string | null },
 ) {
   const data = (event.data ?? {}) as Record<string, unknown>;
-  const staffId = typeof data.staffId === 'number' ? data.staffId : undefined;
   return t('ct-history-line', {
     time: formatRegionTime(event.createdAt, timeZone, 'ru'),
     event: t('ct-event', {
       type: event.type,
       to: typeof data.to === 'string' ? data.to : 'none',
-      name: staffId === undefined ? '' : (names.get(staffId) ?? ''),
+      name: event.staffName ?? '',
     }),
   });
 }
@@ -116,20 +114,7 @@ export async function openRequestCard(
   if (!checked.ok) return checked;
   const t = deps.i18n.forLanguage('ru');
   const events = await createCuratorToolsRepository({ db: deps.db }).requestHistory(input.requestId);
-  const staffIds = [
-    ...new Set(
-      events.flatMap((e) => {
-        const id = (e.data as Record<string, unknown> | null)?.staffId;
-        return typeof id === 'number' ? [id] : [];
-      }),
-    ),
-  ];
-  const names = new Map<number, string>();
-  for (const id of staffIds) {
-    const name = await createCuratorToolsRepository({ db: deps.db }).staffName(id);
-    if (name) names.set(id, name);
-  }
-  const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e, names))];
+  const history = [t('ct-history-title'), ...events.map((e) => historyLine(t, deps.timeZone, e))];
   // The history goes under the card and is fitted with it into one message.
   const view = await curatorCardView(deps, input.requestId, { after: [history.join('\n')] });
   if (!view) return { ok: false, refusal: { reason: 'not_found' } } as const;
