@@ -1,4 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { openRequestStatuses } from './schema/enums.js';
+
+/** `('new', 'assigned', 'in_progress', 'waiting_family')`: the open statuses as an SQL list, for raw SQL. */
+export const openStatusList: SQL = sql.raw(
+  `(${openRequestStatuses.map((status) => `'${status}'`).join(', ')})`,
+);
 
 /**
  * `column in (1,2,3)`: integer ids written into the statement (no bind parameter per id, no parameter

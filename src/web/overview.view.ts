@@ -1,4 +1,4 @@
-import { type RequestStatus, requestStatuses } from '../db/schema/enums.js';
+import { openRequestStatuses } from '../db/schema/enums.js';
 import type { Overview } from '../features/monitoring/index.js';
 import { categoryLabel, formatDuration, formatRating, statusLabel } from '../features/supervision/index.js';
 import type { Translate } from '../i18n.js';
@@ -7,9 +7,6 @@ import { type Html, html } from './html.js';
 import { type PeriodQuery, periodChoices } from './query.js';
 
 const percent = (done: number, due: number) => (due === 0 ? null : Math.round((100 * done) / due));
-const openStatuses: RequestStatus[] = requestStatuses.filter((s) =>
-  ['new', 'assigned', 'in_progress', 'waiting_family'].includes(s),
-);
 
 /** The period picker and district filter: a GET form, so every choice is in the URL. */
 export function periodForm(t: Translate, query: PeriodQuery, action: string, extra: Html | '' = ''): Html {
@@ -76,7 +73,7 @@ export function overviewCharts(t: Translate, data: Overview, withCurators: boole
       stacked: true,
       categoryHeader: t('web-col-district'),
       categories: districtNames,
-      series: openStatuses.map((status) => ({
+      series: openRequestStatuses.map((status) => ({
         name: statusLabel(t, status),
         data: districtNames.map(
           (name) => data.openByDistrict.find((r) => r.district === name && r.status === status)?.count ?? 0,

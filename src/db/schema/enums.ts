@@ -33,6 +33,13 @@ export const requestStatuses = [
   'cancelled',
 ] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
+/** A request still open: waiting to be taken (`new`, `assigned`) or in work. The one list of them. */
+export const openRequestStatuses = [
+  'new',
+  'assigned',
+  'in_progress',
+  'waiting_family',
+] as const satisfies readonly RequestStatus[];
 export const requestStatus = pgEnum('request_status', requestStatuses);
 
 export const requestPriorities = ['normal', 'urgent'] as const;

@@ -1,4 +1,4 @@
-import type { RequestStatus, StaffRole } from '../../db/schema/enums.js';
+import { openRequestStatuses, type RequestStatus, type StaffRole } from '../../db/schema/enums.js';
 
 /**
  * The one rule for who may do what with a request now (SPEC §1, §4, §8). Every staff button and every staff
@@ -74,7 +74,7 @@ export type AccessDecision = { ok: true; alreadyYours: boolean } | { ok: false; 
 
 const waitingStatuses: readonly RequestStatus[] = ['new', 'assigned'];
 export const workStatuses: readonly RequestStatus[] = ['in_progress', 'waiting_family'];
-export const openStatuses: readonly RequestStatus[] = [...waitingStatuses, ...workStatuses];
+export const openStatuses: readonly RequestStatus[] = openRequestStatuses;
 
 /** What each action needs of the request's status; reading (family card, details, a card) needs nothing. */
 const statusRule: Record<RequestAction, 'any' | 'waiting' | 'work' | 'open'> = {

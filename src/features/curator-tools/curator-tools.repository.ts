@@ -1,7 +1,7 @@
 import { and, asc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
-import type { RequestStatus } from '../../db/schema/enums.js';
+import { openRequestStatuses } from '../../db/schema/enums.js';
 import {
   auditLog,
   consentEvents,
@@ -27,8 +27,6 @@ export interface StaffScope {
   /** /my of a curator lists only the requests that are theirs, not the whole district's. */
   ownRequestsOnly: boolean;
 }
-
-export const openStatuses: readonly RequestStatus[] = ['new', 'assigned', 'in_progress', 'waiting_family'];
 
 /** The deadline that matters now: to take a request waiting for someone, to resolve one in work. */
 const currentDeadline = sql<Date>`case when ${requests.status} in ('new', 'assigned') then ${requests.takeDeadlineAt} else ${requests.resolveDeadlineAt} end`;
@@ -83,7 +81,7 @@ async function countOpenRequests(db: DbOrTx, scope: StaffScope, now: Date) {
     })
     .from(requests)
     .innerJoin(families, eq(families.id, requests.familyId))
-    .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)));
+    .where(and(inArray(requests.status, [...openRequestStatuses]), requestsInScope(scope)));
   return { total: row?.count ?? 0, overdue: row?.overdue ?? 0 };
 }
 
@@ -100,7 +98,7 @@ async function openRequestsPage(db: DbOrTx, scope: StaffScope, offset: number, l
     })
     .from(requests)
     .innerJoin(families, eq(families.id, requests.familyId))
-    .where(and(inArray(requests.status, [...openStatuses]), requestsInScope(scope)))
+    .where(and(inArray(requests.status, [...openRequestStatuses]), requestsInScope(scope)))
     .orderBy(asc(currentDeadline), asc(requests.id))
     .offset(offset)
     .limit(limit);

@@ -1,9 +1,10 @@
-import type {
-  EscalationClock,
-  EscalationLevel,
-  RequestCategory,
-  RequestPriority,
-  RequestStatus,
+import {
+  type EscalationClock,
+  type EscalationLevel,
+  openRequestStatuses,
+  type RequestCategory,
+  type RequestPriority,
+  type RequestStatus,
 } from '../../db/schema/enums.js';
 import { type DeadlinePolicies, policyFor } from '../../deadline-policies.js';
 
@@ -34,7 +35,7 @@ export const stepKey = (step: { clock: EscalationClock; level: EscalationLevel }
 /** The take clock runs until someone takes the request; the resolve clock until it is closed. */
 const clockRuns: Record<EscalationClock, ReadonlySet<RequestStatus>> = {
   take: new Set(['new', 'assigned']),
-  resolve: new Set(['new', 'assigned', 'in_progress', 'waiting_family']),
+  resolve: new Set(openRequestStatuses),
 };
 
 export const isClockRunning = (clock: EscalationClock, status: RequestStatus) => clockRuns[clock].has(status);

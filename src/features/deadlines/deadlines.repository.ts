@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
-import type { EscalationClock, EscalationLevel } from '../../db/schema/enums.js';
+import { type EscalationClock, type EscalationLevel, openRequestStatuses } from '../../db/schema/enums.js';
 import {
   escalations,
   families,
@@ -12,8 +12,6 @@ import {
   supervisorAlerts,
 } from '../../db/schema/index.js';
 import type { LadderRequest, StepKey } from './deadlines.ladder.js';
-
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
 
 const ladderColumns = {
   id: requests.id,
@@ -111,7 +109,7 @@ async function openRequestsPage(
          from ${escalations} e where e.request_id = ${requests}.${sql.identifier(requests.id.name)}), '{}')`,
     })
     .from(requests)
-    .where(and(inArray(requests.status, [...openStatuses]), gt(requests.id, afterId), candidates))
+    .where(and(inArray(requests.status, [...openRequestStatuses]), gt(requests.id, afterId), candidates))
     .orderBy(asc(requests.id))
     .limit(limit);
   return rows.map((row) => ({ ...row, fired: new Set(row.fired as StepKey[]) }));

@@ -13,14 +13,13 @@ import {
   requests,
   staff,
 } from '../../db/schema/index.js';
+import { openStatusList } from '../../db/sql-lists.js';
 import { inCategoryScope, inScope, type StatsPeriod, type SupervisionScope } from '../supervision/index.js';
 
 /** The viewer's scope and the page's district filter, on a families' district and a requests' category. */
 const scoped = (scope: SupervisionScope, districtId: number | undefined) =>
   sql`${inScope(scope, families.districtId)} and ${inCategoryScope(scope, requests.category)}
       ${districtId === undefined ? sql`` : sql`and ${families.districtId} = ${districtId}`}`;
-
-const openStatuses = sql`('new', 'assigned', 'in_progress', 'waiting_family')`;
 
 /** Reads of the monitoring site beyond the supervision figures: daily counts, open work, families, operations. */
 export function createMonitoringRepository({ db }: { db: DbOrTx }) {
@@ -78,7 +77,7 @@ async function openWork(db: DbOrTx, scope: SupervisionScope, districtId: number 
     from ${requests} join ${families} on ${families.id} = ${requests.familyId}
       join ${districts} on ${districts.id} = ${families.districtId}
       left join ${staff} on ${staff.id} = ${requests.curatorId}
-    where ${requests.status} in ${openStatuses} and ${scoped(scope, districtId)}
+    where ${requests.status} in ${openStatusList} and ${scoped(scope, districtId)}
     group by grouping sets ((${districts.name}, ${requests.status}), (${requests.curatorId}, ${staff.fullName}), ())`);
   const list = [...rows];
   const number = (value: unknown) => Number(value ?? 0);

@@ -2,7 +2,12 @@ import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
-import type { Language, MessageDirection, MessageKind } from '../../db/schema/enums.js';
+import {
+  type Language,
+  type MessageDirection,
+  type MessageKind,
+  openRequestStatuses,
+} from '../../db/schema/enums.js';
 import {
   families,
   familyMembers,
@@ -19,7 +24,6 @@ import { relayNotificationKinds } from './relay.kinds.js';
 export type RelayedMessage = typeof messages.$inferSelect;
 
 /** Requests a family can still write about: not closed or cancelled. */
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
 
 /** Reads and writes of the relay: the `messages` rows and the notifications that carry them. */
 export function createRelayRepository({ db }: { db: DbOrTx }) {
@@ -126,7 +130,7 @@ async function openRequestsOf(db: DbOrTx, familyId: number) {
   return db
     .select({ id: requests.id, number: requests.number, category: requests.category })
     .from(requests)
-    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
+    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openRequestStatuses])))
     .orderBy(asc(requests.id))
     .limit(10);
 }

@@ -1,3 +1,4 @@
+import { openRequestStatuses } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
@@ -131,7 +132,7 @@ export function fullDetailsMessages(
   return splitText(`${title}\n\n${body}`);
 }
 
-const openStatuses = new Set<string>(['new', 'assigned', 'in_progress', 'waiting_family']);
+const openStatuses = new Set<string>(openRequestStatuses);
 
 /**
  * The family card's request list: a line per request, and under each open one the family's answers (a

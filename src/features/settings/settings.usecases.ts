@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { createDraftsRepository } from '../../bot/dialogue/drafts.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import type { Language } from '../../db/schema/enums.js';
+import { type Language, openRequestStatuses } from '../../db/schema/enums.js';
 import {
   attachments,
   consentEvents,
@@ -78,8 +78,6 @@ export async function collectStoredData({ db }: { db: Db }, owner: PassportOwner
 }
 
 export type StoredData = Awaited<ReturnType<typeof collectStoredData>>;
-
-const openStatuses = ['new', 'assigned', 'in_progress', 'waiting_family'] as const;
 
 /**
  * «Удалить мои данные» (SPEC §8): consent withdrawn, recorded as a consent event; the member's personal
@@ -190,7 +188,7 @@ async function cancelOpenRequests(tx: DbOrTx, familyId: number, now: Date): Prom
   const cancelled = await tx
     .update(requests)
     .set({ status: 'cancelled', closedAt: now, updatedAt: now })
-    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openStatuses])))
+    .where(and(eq(requests.familyId, familyId), inArray(requests.status, [...openRequestStatuses])))
     .returning({ id: requests.id });
   if (cancelled.length > 0) {
     await tx.insert(requestEvents).values(

@@ -3,6 +3,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
+import { openStatusList } from '../../db/sql-lists.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { createStaffRepository } from './staff.repository.js';
 
@@ -145,7 +146,7 @@ export async function leastLoadedCurator(
 ): Promise<number | undefined> {
   const now = (options.now ?? new Date()).toISOString();
   const openRequests = sql<number>`(select count(*) from ${requests} r where r.curator_id = ${staff.id}
-    and r.status in ('new', 'assigned', 'in_progress', 'waiting_family'))`;
+    and r.status in ${openStatusList})`;
   const familyCount = sql<number>`(select count(*) from ${families} f where f.curator_id = ${staff.id})`;
   const [row] = await db
     .select({ id: staff.id })

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { openRequestStatuses } from '../../db/schema/enums.js';
 import { districts, families, familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
@@ -367,7 +368,7 @@ async function renderFamilyHandedTo(
             and(
               inArray(requests.id, requestIds),
               eq(requests.curatorId, recipientStaffId),
-              inArray(requests.status, ['new', 'assigned', 'in_progress', 'waiting_family']),
+              inArray(requests.status, [...openRequestStatuses]),
             ),
           )
           .orderBy(asc(requests.number));

@@ -13,6 +13,7 @@ import {
   staff,
   staffDistricts,
 } from '../../db/schema/index.js';
+import { openStatusList } from '../../db/sql-lists.js';
 import { insertNotifications } from '../delivery/index.js';
 import type { StatsPeriod } from './supervision.period.js';
 import { inCategoryScope, inScope, type SupervisionScope } from './supervision.scope.js';
@@ -454,7 +455,7 @@ async function latestRequestsOfFamilies(db: DbOrTx, familyIds: number[]) {
 /** Active curators of a district with their open requests count (least loaded first). */
 async function activeCuratorsOf(db: DbOrTx, districtId: number) {
   const open = sql<number>`(select count(*)::int from ${requests} r
-    where r.curator_id = ${staff.id} and r.status in ('new', 'assigned', 'in_progress', 'waiting_family'))`;
+    where r.curator_id = ${staff.id} and r.status in ${openStatusList})`;
   return db
     .select({ id: staff.id, fullName: staff.fullName, awayUntil: staff.awayUntil, open })
     .from(staff)
