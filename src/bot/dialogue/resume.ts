@@ -16,8 +16,10 @@ export const resumeDialogueFromDraft: MiddlewareFn<BotContext> = async (ctx, nex
     return next();
   }
   if (Object.keys(ctx.conversation.active()).length > 0) return next();
-  const drafts = createDraftsRepository(ctx.deps.db);
-  const draft = ctx.drafts.known ? ctx.drafts.latest : await drafts.latest(telegramId);
+  // Usually known from the sender's lookup of this update; the repository is made only when it is needed.
+  const draft = ctx.drafts.known
+    ? ctx.drafts.latest
+    : await createDraftsRepository(ctx.deps.db).latest(telegramId);
   if (!draft) return next();
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
   ctx.log.info({ dialogue: draft.dialogue, step: draft.step }, 'dialogue resumed from its draft');
@@ -26,7 +28,7 @@ export const resumeDialogueFromDraft: MiddlewareFn<BotContext> = async (ctx, nex
   } catch (error) {
     if (!(error instanceof Error && error.message.includes('has not been registered'))) throw error;
     // A dialogue this version no longer has: its answers can lead nowhere.
-    await drafts.erase(telegramId, [draft.dialogue]);
+    await createDraftsRepository(ctx.deps.db).erase(telegramId, [draft.dialogue]);
     sawDraftsErased(ctx.drafts, [draft.dialogue]);
     ctx.log.warn({ dialogue: draft.dialogue }, 'draft of an unknown dialogue erased');
     await next();
