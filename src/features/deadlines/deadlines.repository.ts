@@ -11,6 +11,7 @@ import {
   staff,
   supervisorAlerts,
 } from '../../db/schema/index.js';
+import { staffReachableNow } from '../staff/index.js';
 import type { LadderRequest, StepKey } from './deadlines.ladder.js';
 
 const ladderColumns = {
@@ -142,15 +143,7 @@ async function regionalSupervisors(db: DbOrTx, now: Date) {
   const rows = await db
     .select({ id: staff.id })
     .from(staff)
-    .where(
-      and(
-        eq(staff.role, 'supervisor'),
-        eq(staff.regional, true),
-        eq(staff.active, true),
-        eq(staff.botBlocked, false),
-        sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now.toISOString()})`,
-      ),
-    )
+    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now)))
     .orderBy(asc(staff.id));
   return rows.map((row) => row.id);
 }

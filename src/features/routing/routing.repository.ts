@@ -13,6 +13,7 @@ import {
   staffDistricts,
 } from '../../db/schema/index.js';
 import { insertNotifications as insertManyNotifications } from '../delivery/index.js';
+import { staffReachableNow } from '../staff/index.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 
@@ -38,12 +39,6 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
 }
 
 /** Active, not blocked, not away: someone a request can be sent to right now. */
-const reachableNow = (now: Date) =>
-  and(
-    eq(staff.active, true),
-    eq(staff.botBlocked, false),
-    sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now.toISOString()})`,
-  );
 
 /** The request and its family, the request row locked until the transaction ends. */
 async function lockRequest(db: DbOrTx, requestId: number) {
@@ -128,7 +123,7 @@ async function onCallCurator(db: DbOrTx, now: Date) {
   const [row] = await db
     .select({ id: staff.id })
     .from(staff)
-    .where(and(eq(staff.onCall, true), eq(staff.role, 'curator'), reachableNow(now)))
+    .where(and(eq(staff.onCall, true), eq(staff.role, 'curator'), staffReachableNow(now)))
     .orderBy(asc(staff.id))
     .limit(1);
   return row?.id;
@@ -152,7 +147,7 @@ async function supervisorsFor(
       and(
         eq(staffDistricts.districtId, districtId),
         eq(staff.role, 'supervisor'),
-        reachableNow(now),
+        staffReachableNow(now),
         notExcluded,
       ),
     )
@@ -161,7 +156,7 @@ async function supervisorsFor(
   const regional = await db
     .select({ id: staff.id })
     .from(staff)
-    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), reachableNow(now), notExcluded))
+    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now), notExcluded))
     .orderBy(asc(staff.id));
   return regional.map((row) => row.id);
 }

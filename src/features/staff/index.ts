@@ -1,6 +1,6 @@
 /** Front door of staff: staff invites, deactivation, the least-loaded curator, and its composer. */
 export { createStaffInviteComposer } from './staff.composer.js';
-export { createStaffRepository } from './staff.repository.js';
+export { createStaffRepository, staffReachableNow } from './staff.repository.js';
 export {
   activeStaffByTelegramId,
   createStaffInvite,

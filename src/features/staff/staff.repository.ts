@@ -4,6 +4,14 @@ import type { DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { districts, staff, staffDistricts, staffInvites } from '../../db/schema/index.js';
 
+/** Staff who can be given work now: active, not blocking the bot, not away. The one test of it. */
+export const staffReachableNow = (now: Date) =>
+  and(
+    eq(staff.active, true),
+    eq(staff.botBlocked, false),
+    sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now.toISOString()})`,
+  );
+
 export function createStaffRepository({ db }: { db: DbOrTx }) {
   return bindDb(db, {
     districtsByCodes,

@@ -5,7 +5,7 @@ import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
 import { openStatusList } from '../../db/sql-lists.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import { createStaffRepository } from './staff.repository.js';
+import { createStaffRepository, staffReachableNow } from './staff.repository.js';
 
 /** Deep-link payloads are at most 64 characters of A-Z a-z 0-9 _ -; ours is a prefix plus 32 random ones. */
 export const STAFF_INVITE_PREFIX = 'staff_';
@@ -144,7 +144,7 @@ export async function leastLoadedCurator(
   districtId: number,
   options: { excludeStaffId?: number; now?: Date } = {},
 ): Promise<number | undefined> {
-  const now = (options.now ?? new Date()).toISOString();
+  const now = options.now ?? new Date();
   const openRequests = sql<number>`(select count(*) from ${requests} r where r.curator_id = ${staff.id}
     and r.status in ${openStatusList})`;
   const familyCount = sql<number>`(select count(*) from ${families} f where f.curator_id = ${staff.id})`;
@@ -156,9 +156,7 @@ export async function leastLoadedCurator(
       and(
         eq(staffDistricts.districtId, districtId),
         eq(staff.role, 'curator'),
-        eq(staff.active, true),
-        eq(staff.botBlocked, false),
-        sql`(${staff.awayUntil} is null or ${staff.awayUntil} <= ${now})`,
+        staffReachableNow(now),
         options.excludeStaffId === undefined ? undefined : ne(staff.id, options.excludeStaffId),
       ),
     )
