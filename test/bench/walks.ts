@@ -47,7 +47,9 @@ export function inject(emulator: Emulator, userId: number, step: Step): number {
 function pressedMessage(emulator: Emulator, userId: number, label: string) {
   return emulator
     .messages(userId, { from: 'bot' })
-    .findLast((message) => message.reply_markup?.inline_keyboard?.flat().some((button) => button.text === label));
+    .findLast((message) =>
+      message.reply_markup?.inline_keyboard?.flat().some((button) => button.text === label),
+    );
 }
 
 /** Walks the steps one after another, each waiting for its answer; returns each step's reply time (ms). */
@@ -62,7 +64,9 @@ export async function walk(emulator: Emulator, userId: number, steps: Step[], ti
       (message) => (message.text ?? '').includes(step.expect),
       timeoutMs,
       pressed && !(pressed.text ?? '').includes(step.expect)
-        ? { orEditOf: { messageId: pressed.message_id, afterVersion: pressed.previous_versions?.length ?? 0 } }
+        ? {
+            orEditOf: { messageId: pressed.message_id, afterVersion: pressed.previous_versions?.length ?? 0 },
+          }
         : {},
     );
     const at = inject(emulator, userId, step);
