@@ -119,8 +119,9 @@ describe('the compiled supervisor (node dist/main.js --role=all)', () => {
       .map(Number);
     const commands = children.map(commandLine);
     for (const args of commands) expect(args.join(' ')).not.toContain('tsx');
-    // npm start's node flags (--max-semi-space-size=8) reach the roles too.
-    for (const args of commands) expect(args).toContain('--max-semi-space-size=8');
+    // npm start's node flags (the young and old generations' sizes) reach the roles too.
+    for (const args of commands)
+      expect(args).toEqual(expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=175']));
     expect(commands.map((args) => args.slice(-2).join(' ')).sort()).toEqual(
       ['bot', 'relay', 'web', 'worker'].map((role) => `${repoRoot}dist/main.js --role=${role}`),
     );
