@@ -34,8 +34,14 @@ const MAX_PREPARE_AHEAD_MS = 300;
  */
 export const TURNS_KEPT_FOR_URGENT = 3;
 
-/** How often an idle dispatcher looks at the schedule for what other processes added. */
-const IDLE_POLL_MS = 200;
+/**
+ * How often a dispatcher with nothing due looks at the schedule for what other processes added (what this
+ * process adds wakes it at once; a chat due sooner wakes it when due). Other processes add to the lanes
+ * only in a deployment of several worker processes (when this one's turns are all in hand, another takes
+ * the chat) and after a Redis wipe (the reconciler): a look every 200 ms cost the dispatcher five Redis
+ * calls a second while the chats of a backlog waited out their gaps.
+ */
+const IDLE_POLL_MS = 1000;
 
 export function retryDelayMs(attempts: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -234,8 +240,8 @@ async function runTurn(
 /**
  * The delivery dispatcher of one process: takes the due chats from the lanes (highest class first, up to
  * `concurrency` at once), runs one turn of each and puts the chat back for its next turn. Nothing runs for
- * a chat between its turns; an idle dispatcher wakes when this process adds to a lane, or every
- * `IDLE_POLL_MS` for what others added.
+ * a chat between its turns; a dispatcher wakes when a chat is due, when this process adds to a lane, or
+ * every `IDLE_POLL_MS` for what others added.
  */
 export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const processHead = createDeliveryProcessor(deps);
@@ -288,7 +294,9 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           Math.max(0, lowCap - lowInHand),
         );
         for (const head of heads) start(head);
-        if (heads.length === 0) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
+        // Fewer than it could take: nothing else is due before \`nextDueMs\` (a look at once found nothing,
+        // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.
+        if (heads.length < free) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
       } catch (error) {
         deps.logger.warn({ err: error }, 'could not take chats from the delivery lanes');
         await nap.sleep(1000);
