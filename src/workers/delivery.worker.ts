@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../db/database-outage.js';
-import {
-  createNotificationsRepository,
-  type DeliveryLanes,
-  type LaneHead,
-  type NotificationRegistry,
+import type {
+  DeliveryLanes,
+  LaneHead,
+  Notification,
+  NotificationRegistry,
 } from '../features/delivery/index.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
@@ -83,8 +83,15 @@ function turnOf(
 ): Turn {
   switch (result.step) {
     case 'not_ours':
-      // Being sent by another process right now, or finished meanwhile: look again after a gap.
+      // Being sent by another process right now: look again after a gap.
       return { outcome: 'busy', done: false, nextInMs: gapMs };
+    case 'gone':
+      return { outcome: 'nothing to do', done: true, nextInMs: 0 };
+    case 'unrenderable':
+      deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
+      return { outcome: 'failed', done: true, nextInMs: 0 };
+    case 'settling':
+      return { outcome: 'settling', done: false, nextInMs: result.waitMs };
     case 'wait':
       if (result.slot.kind === 'chat_busy')
         return { outcome: 'chat busy', done: false, nextInMs: result.slot.waitMs };
@@ -131,12 +138,12 @@ function turnOf(
 }
 
 /**
- * One turn of a chat: its head notification is read from PostgreSQL (so a head already `sent` — the lane
+ * One turn of a chat: its head notification is claimed in PostgreSQL (so a head already `sent` — the lane
  * rebuilt after a wipe, another process faster — only leaves the lane), rendered and sent one step.
  */
 export function createDeliveryProcessor(deps: DeliveryDeps) {
-  const notifications = createNotificationsRepository({ db: deps.db });
   const sendClaimed = createClaimedSend(deps);
+  const render = (notification: Notification) => deps.notifications.render(deps, notification);
   // How long a turn takes to come to its send (reading and rendering), on average: the chat's next turn
   // is taken that much before its gap ends, so that the send goes when the gap does (delivery.send.ts
   // waits out the rest in hand).
@@ -151,20 +158,20 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 
   return async (notificationId: number): Promise<Turn> => {
     const started = Date.now();
-    const notification = await notifications.find(notificationId);
-    if (notification?.status !== 'pending') return { outcome: 'nothing to do', done: true, nextInMs: 0 };
-    const content = await deps.notifications.render(deps, notification);
-    if (!content) {
-      await notifications.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
-      deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
-      return { outcome: 'failed', done: true, nextInMs: 0 };
-    }
-    // An album waits a moment for its last items to arrive, then goes as one; its chat waits with it.
-    const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
-    if (settleMs > 0) return { outcome: 'settling', done: false, nextInMs: settleMs };
-    preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
-    const result = await sendClaimed(notification, content);
-    return turnOf(result, gapOf(notification.chatId), deps, notification.kind, notificationId);
+    let chatId = 0;
+    let kind = '';
+    const result = await sendClaimed(
+      notificationId,
+      (notification) => {
+        chatId = notification.chatId;
+        kind = notification.kind;
+        return render(notification);
+      },
+      () => {
+        preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
+      },
+    );
+    return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
 }
 

@@ -260,12 +260,12 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
     },
 
     /**
-     * Locks a pending notification for the caller's transaction; undefined when another transaction holds
-     * it (a send in progress elsewhere) or it is no longer pending.
+     * Locks a pending notification for the caller's transaction and reads it; undefined when another
+     * transaction holds it (a send in progress elsewhere) or it is no longer pending.
      */
-    async claimPending(id: number) {
+    async claimPending(id: number): Promise<Notification | undefined> {
       const [row] = await db
-        .select({ id: notifications.id, payload: notifications.payload })
+        .select()
         .from(notifications)
         .where(stillPending(id))
         .for('update', { skipLocked: true });
