@@ -206,7 +206,10 @@ async function updateMessageText(db: DbOrTx, id: number, text: string | null, no
   await db.update(messages).set({ text, editedAt: now }).where(eq(messages.id, id));
 }
 
-/** The copy's id on the other side, once (the first recipient's copy is the row's counterpart). */
+/**
+ * The copy's id on the other side, once (the first recipient's copy is the row's counterpart). Written as
+ * SQL: it runs in every copy's sending transaction, where a query built by drizzle is built anew each time.
+ */
 async function recordCopy(
   db: DbOrTx,
   id: number,
@@ -215,15 +218,13 @@ async function recordCopy(
   telegramMessageId: number,
 ) {
   if (side === 'family') {
-    await db
-      .update(messages)
-      .set({ familyChatId: chatId, familyMessageId: telegramMessageId })
-      .where(and(eq(messages.id, id), isNull(messages.familyMessageId)));
+    await db.execute(sql`
+      update ${messages} set family_chat_id = ${chatId}, family_message_id = ${telegramMessageId}
+      where id = ${id} and family_message_id is null`);
   } else {
-    await db
-      .update(messages)
-      .set({ staffChatId: chatId, staffMessageId: telegramMessageId })
-      .where(and(eq(messages.id, id), isNull(messages.staffMessageId)));
+    await db.execute(sql`
+      update ${messages} set staff_chat_id = ${chatId}, staff_message_id = ${telegramMessageId}
+      where id = ${id} and staff_message_id is null`);
   }
 }
 
