@@ -107,7 +107,7 @@ async function finish(
   // reproduced here).
   // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
   if (done.length > 0) await repository.recordStep(notification.id, last);
-  await repository.markSent(notification.id, first);
+  await repository.markSent(notification.id, first, new Date(), content.sentWith?.(ids));
   if (content.afterSent) await content.afterSent(tx, ids);
   const produced = content.followUps ? await content.followUps(tx, ids) : [];
   return { step: 'sent', produced };

@@ -1,6 +1,7 @@
+import { sql as drizzleSql, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client.js';
-import { notifications } from '../../db/schema/index.js';
+import { districts, families, messages, notifications } from '../../db/schema/index.js';
 import { createNotificationsRepository } from './notifications.repository.js';
 
 describe('the notifications repository', () => {
@@ -42,5 +43,29 @@ describe('the notifications repository', () => {
     expect(
       await db.transaction((tx) => createNotificationsRepository({ db: tx }).claimPending(made!.id)),
     ).toBe(undefined);
+  });
+
+  it('marks a notification sent and runs the write that goes with it in the same statement', async () => {
+    const [district] = await db.select({ id: districts.id }).from(districts).limit(1);
+    const [family] = await db.insert(families).values({ districtId: district!.id }).returning();
+    const [message] = await db
+      .insert(messages)
+      .values({ familyId: family!.id, direction: 'family_to_staff', kind: 'text', text: 'привет' })
+      .returning({ id: messages.id });
+    const [made] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `repository-test-with:${Date.now()}`,
+        kind: 'relay_to_staff',
+        chatId: 77,
+        payload: {},
+      })
+      .returning();
+    const repository = createNotificationsRepository({ db });
+    const also = drizzleSql`update ${messages} set staff_chat_id = 77, staff_message_id = 900 where id = ${message!.id}`;
+    expect(await repository.markSent(made!.id, 900, new Date(), also)).toBe(true);
+    const [copied] = await db.select().from(messages).where(eq(messages.id, message!.id));
+    expect(copied).toMatchObject({ staffChatId: 77, staffMessageId: 900 });
+    expect(await repository.find(made!.id)).toMatchObject({ status: 'sent', telegramMessageId: 900 });
   });
 });

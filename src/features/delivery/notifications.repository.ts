@@ -195,12 +195,17 @@ function notificationOf(raw: Record<string, unknown>): Notification {
 /** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
 function outcomesOf(db: DbOrTx) {
   return {
-    /** Recorded in the same step that learns the Telegram message id. */
-    async markSent(id: number, telegramMessageId: number, now = new Date()) {
+    /**
+     * Recorded in the same step that learns the Telegram message id; `also`, a data-modifying statement,
+     * runs in the same statement (NotificationContent.sentWith).
+     */
+    async markSent(id: number, telegramMessageId: number, now = new Date(), also?: SQL) {
       const rows = await db.execute(sql`
-        update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
-          sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
-        where id = ${id} and status = 'pending' returning id`);
+        with sent as (
+          update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
+            sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
+          where id = ${id} and status = 'pending' returning id)${also ? sql`, also as (${also})` : sql``}
+        select id from sent`);
       return rows.length > 0;
     },
 

@@ -207,9 +207,23 @@ async function updateMessageText(db: DbOrTx, id: number, text: string | null, no
 }
 
 /**
- * The copy's id on the other side, once (the first recipient's copy is the row's counterpart). Written as
- * SQL: it runs in every copy's sending transaction, where a query built by drizzle is built anew each time.
+ * The copy's id on the other side, once (the first recipient's copy is the row's counterpart), as the
+ * statement that writes it: a single copy's goes in the statement marking its notification sent
+ * (NotificationContent.sentWith), an album's items' one by one (recordCopy).
  */
+export function recordCopyStatement(
+  id: number,
+  side: 'family' | 'staff',
+  chatId: number,
+  telegramMessageId: number,
+) {
+  return side === 'family'
+    ? sql`update ${messages} set family_chat_id = ${chatId}, family_message_id = ${telegramMessageId}
+        where id = ${id} and family_message_id is null`
+    : sql`update ${messages} set staff_chat_id = ${chatId}, staff_message_id = ${telegramMessageId}
+        where id = ${id} and staff_message_id is null`;
+}
+
 async function recordCopy(
   db: DbOrTx,
   id: number,
@@ -217,15 +231,7 @@ async function recordCopy(
   chatId: number,
   telegramMessageId: number,
 ) {
-  if (side === 'family') {
-    await db.execute(sql`
-      update ${messages} set family_chat_id = ${chatId}, family_message_id = ${telegramMessageId}
-      where id = ${id} and family_message_id is null`);
-  } else {
-    await db.execute(sql`
-      update ${messages} set staff_chat_id = ${chatId}, staff_message_id = ${telegramMessageId}
-      where id = ${id} and staff_message_id is null`);
-  }
+  await db.execute(recordCopyStatement(id, side, chatId, telegramMessageId));
 }
 
 /** The items of an album sent from one chat, in the order they came. */
