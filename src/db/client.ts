@@ -47,7 +47,7 @@ export function createDb(databaseUrl: string, options: { max?: number } = {}) {
     onnotice: () => {},
     connection: { application_name: 'patronazh' },
   });
-  // No \`schema\`: nothing uses drizzle's relational queries (\`db.query.…\`), and with it every transaction
+  // No `schema`: nothing uses drizzle's relational queries (`db.query.…`), and with it every transaction
   // built a query helper for each of the schema's tables (a tenth of a millisecond per transaction, paid by
   // every relayed copy's sending transaction).
   const db = drizzle({ client: preparing(sql), casing: 'snake_case' });

@@ -301,7 +301,7 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           Math.max(0, lowCap - lowInHand),
         );
         for (const head of heads) start(head);
-        // Fewer than it could take: nothing else is due before \`nextDueMs\` (a look at once found nothing,
+        // Fewer than it could take: nothing else is due before `nextDueMs` (a look at once found nothing,
         // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.
         if (heads.length < free) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
       } catch (error) {
