@@ -43,6 +43,12 @@ export interface SendDeps {
 /** What one turn of a notification came to (see sendClaimed). */
 export type SendResult =
   | { step: 'not_ours' }
+  /** No longer pending (sent, or given up): it only leaves its lane. */
+  | { step: 'gone' }
+  /** Nothing to send for its kind: recorded as failed. */
+  | { step: 'unrenderable' }
+  /** Not to go before its `notBefore` (an album's last items): its chat waits with it. */
+  | { step: 'settling'; waitMs: number }
   | { step: 'withdrawn' }
   | { step: 'wait'; slot: Exclude<SlotDecision, { kind: 'granted' }> }
   | { step: 'partial' }
@@ -101,7 +107,7 @@ async function finish(
   // reproduced here).
   // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
   if (done.length > 0) await repository.recordStep(notification.id, last);
-  await repository.markSent(notification.id, first);
+  await repository.markSent(notification.id, first, new Date(), content.sentWith?.(ids));
   if (content.afterSent) await content.afterSent(tx, ids);
   const produced = content.followUps ? await content.followUps(tx, ids) : [];
   return { step: 'sent', produced };
@@ -188,25 +194,46 @@ export function createClaimedSend(deps: SendDeps) {
     return deps.sender.sendStep(chatId, planned.step);
   }
 
+  const notificationsOnPool = createNotificationsRepository({ db: deps.db });
+
+  /**
+   * One turn of the notification: its row is claimed (and read: the claim is the turn's only read of it),
+   * its content made by `render`, and its next step sent. `prepared` is called when the turn comes to its
+   * send slot (the time a turn takes to get there sets how early the next is taken).
+   */
   return async function sendClaimed(
-    notification: Notification,
-    content: NotificationContent,
+    notificationId: number,
+    render: (notification: Notification) => Promise<NotificationContent | undefined>,
+    prepared?: () => void,
   ): Promise<SendResult> {
-    const steps = content.outgoing ? planSteps(content.outgoing) : undefined;
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
-      const claimed = await repository.claimPending(notification.id);
-      if (!claimed) return { step: 'not_ours' };
+      const notification = await repository.claimPending(notificationId);
+      if (!notification) {
+        // Locked by another sender right now (it stays pending until that send ends), or no longer pending.
+        const row = await notificationsOnPool.find(notificationId);
+        return row?.status === 'pending' ? { step: 'not_ours' } : { step: 'gone' };
+      }
+      const content = await render(notification);
+      if (!content) {
+        await repository.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
+        return { step: 'unrenderable' };
+      }
+      // An album waits a moment for its last items to arrive, then goes as one; its chat waits with it.
+      const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
+      if (settleMs > 0) return { step: 'settling', waitMs: settleMs };
       if (content.stillWanted && !(await content.stillWanted(tx))) {
         await repository.markFailed(notification.id, withdrawnReason);
         return { step: 'withdrawn' };
       }
       // A message of several steps goes one step per send slot; the steps already sent are read under the
       // lock, so a second sender never repeats one.
-      const done = sentStepsOf(claimed.payload);
+      const steps = content.outgoing ? planSteps(content.outgoing) : undefined;
+      const done = sentStepsOf(notification.payload);
       const planned = steps?.[done.length];
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
+      prepared?.();
       const slot = await takeSlot(notification.chatId, notification.kind);
       if (slot.kind !== 'granted') return { step: 'wait', slot };
       const outcome = await send(notification.chatId, content, planned);

@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../db/database-outage.js';
-import {
-  createNotificationsRepository,
-  type DeliveryLanes,
-  type LaneHead,
-  type NotificationRegistry,
+import type {
+  DeliveryLanes,
+  LaneHead,
+  Notification,
+  NotificationRegistry,
 } from '../features/delivery/index.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
@@ -34,8 +34,14 @@ const MAX_PREPARE_AHEAD_MS = 300;
  */
 export const TURNS_KEPT_FOR_URGENT = 3;
 
-/** How often an idle dispatcher looks at the schedule for what other processes added. */
-const IDLE_POLL_MS = 200;
+/**
+ * How often a dispatcher with nothing due looks at the schedule for what other processes added (what this
+ * process adds wakes it at once; a chat due sooner wakes it when due). Other processes add to the lanes
+ * only in a deployment of several worker processes (when this one's turns are all in hand, another takes
+ * the chat) and after a Redis wipe (the reconciler): a look every 200 ms cost the dispatcher five Redis
+ * calls a second while the chats of a backlog waited out their gaps.
+ */
+const IDLE_POLL_MS = 1000;
 
 export function retryDelayMs(attempts: number): number {
   const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -77,8 +83,15 @@ function turnOf(
 ): Turn {
   switch (result.step) {
     case 'not_ours':
-      // Being sent by another process right now, or finished meanwhile: look again after a gap.
+      // Being sent by another process right now: look again after a gap.
       return { outcome: 'busy', done: false, nextInMs: gapMs };
+    case 'gone':
+      return { outcome: 'nothing to do', done: true, nextInMs: 0 };
+    case 'unrenderable':
+      deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
+      return { outcome: 'failed', done: true, nextInMs: 0 };
+    case 'settling':
+      return { outcome: 'settling', done: false, nextInMs: result.waitMs };
     case 'wait':
       if (result.slot.kind === 'chat_busy')
         return { outcome: 'chat busy', done: false, nextInMs: result.slot.waitMs };
@@ -125,12 +138,12 @@ function turnOf(
 }
 
 /**
- * One turn of a chat: its head notification is read from PostgreSQL (so a head already `sent` — the lane
+ * One turn of a chat: its head notification is claimed in PostgreSQL (so a head already `sent` — the lane
  * rebuilt after a wipe, another process faster — only leaves the lane), rendered and sent one step.
  */
 export function createDeliveryProcessor(deps: DeliveryDeps) {
-  const notifications = createNotificationsRepository({ db: deps.db });
   const sendClaimed = createClaimedSend(deps);
+  const render = (notification: Notification) => deps.notifications.render(deps, notification);
   // How long a turn takes to come to its send (reading and rendering), on average: the chat's next turn
   // is taken that much before its gap ends, so that the send goes when the gap does (delivery.send.ts
   // waits out the rest in hand).
@@ -145,20 +158,20 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 
   return async (notificationId: number): Promise<Turn> => {
     const started = Date.now();
-    const notification = await notifications.find(notificationId);
-    if (notification?.status !== 'pending') return { outcome: 'nothing to do', done: true, nextInMs: 0 };
-    const content = await deps.notifications.render(deps, notification);
-    if (!content) {
-      await notifications.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
-      deps.metrics.notificationsFailed.inc({ reason: 'unrenderable' });
-      return { outcome: 'failed', done: true, nextInMs: 0 };
-    }
-    // An album waits a moment for its last items to arrive, then goes as one; its chat waits with it.
-    const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
-    if (settleMs > 0) return { outcome: 'settling', done: false, nextInMs: settleMs };
-    preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
-    const result = await sendClaimed(notification, content);
-    return turnOf(result, gapOf(notification.chatId), deps, notification.kind, notificationId);
+    let chatId = 0;
+    let kind = '';
+    const result = await sendClaimed(
+      notificationId,
+      (notification) => {
+        chatId = notification.chatId;
+        kind = notification.kind;
+        return render(notification);
+      },
+      () => {
+        preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
+      },
+    );
+    return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
 }
 
@@ -234,8 +247,8 @@ async function runTurn(
 /**
  * The delivery dispatcher of one process: takes the due chats from the lanes (highest class first, up to
  * `concurrency` at once), runs one turn of each and puts the chat back for its next turn. Nothing runs for
- * a chat between its turns; an idle dispatcher wakes when this process adds to a lane, or every
- * `IDLE_POLL_MS` for what others added.
+ * a chat between its turns; a dispatcher wakes when a chat is due, when this process adds to a lane, or
+ * every `IDLE_POLL_MS` for what others added.
  */
 export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const processHead = createDeliveryProcessor(deps);
@@ -288,7 +301,9 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           Math.max(0, lowCap - lowInHand),
         );
         for (const head of heads) start(head);
-        if (heads.length === 0) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
+        // Fewer than it could take: nothing else is due before `nextDueMs` (a look at once found nothing,
+        // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.
+        if (heads.length < free) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
       } catch (error) {
         deps.logger.warn({ err: error }, 'could not take chats from the delivery lanes');
         await nap.sleep(1000);

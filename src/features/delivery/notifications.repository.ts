@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
 import { familyMembers, messages, notifications, requests, staff } from '../../db/schema/index.js';
@@ -169,22 +169,43 @@ const findQuery = preparedPerDb((db) =>
 
 const stillPending = (id: number) => and(eq(notifications.id, id), eq(notifications.status, 'pending'));
 
+/**
+ * The statements every delivered message runs in its sending transaction (the claim, the `sent` mark),
+ * written as SQL rather than through drizzle's query builder: a transaction is a handle of its own, so a
+ * built query cannot be kept prepared across them, and building these anew for every copy was a tenth of
+ * the delivery worker's CPU. The columns are read under their property names and mapped by the table's own
+ * columns (notifications.repository.test.ts compares the claim's row with drizzle's).
+ */
+const notificationColumns = Object.entries(getTableColumns(notifications));
+const notificationSelectList = sql.raw(
+  notificationColumns
+    .map(([key]) => `${key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)} as "${key}"`)
+    .join(', '),
+);
+
+function notificationOf(raw: Record<string, unknown>): Notification {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of notificationColumns) {
+    const value = raw[key];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as Notification;
+}
+
 /** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
 function outcomesOf(db: DbOrTx) {
   return {
-    /** Recorded in the same step that learns the Telegram message id. */
-    async markSent(id: number, telegramMessageId: number, now = new Date()) {
-      const rows = await db
-        .update(notifications)
-        .set({
-          status: 'sent',
-          telegramMessageId,
-          sentAt: now,
-          attempts: sql`${notifications.attempts} + 1`,
-          lastError: null,
-        })
-        .where(stillPending(id))
-        .returning({ id: notifications.id });
+    /**
+     * Recorded in the same step that learns the Telegram message id; `also`, a data-modifying statement,
+     * runs in the same statement (NotificationContent.sentWith).
+     */
+    async markSent(id: number, telegramMessageId: number, now = new Date(), also?: SQL) {
+      const rows = await db.execute(sql`
+        with sent as (
+          update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
+            sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
+          where id = ${id} and status = 'pending' returning id)${also ? sql`, also as (${also})` : sql``}
+        select id from sent`);
       return rows.length > 0;
     },
 
@@ -260,16 +281,14 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
     },
 
     /**
-     * Locks a pending notification for the caller's transaction; undefined when another transaction holds
-     * it (a send in progress elsewhere) or it is no longer pending.
+     * Locks a pending notification for the caller's transaction and reads it; undefined when another
+     * transaction holds it (a send in progress elsewhere) or it is no longer pending.
      */
-    async claimPending(id: number) {
-      const [row] = await db
-        .select({ id: notifications.id, payload: notifications.payload })
-        .from(notifications)
-        .where(stillPending(id))
-        .for('update', { skipLocked: true });
-      return row;
+    async claimPending(id: number): Promise<Notification | undefined> {
+      const [row] = await db.execute<Record<string, unknown>>(sql`
+        select ${notificationSelectList} from ${notifications}
+        where id = ${id} and status = 'pending' for update skip locked`);
+      return row ? notificationOf(row) : undefined;
     },
 
     async flagStaffBlocked(staffId: number) {

@@ -10,7 +10,12 @@ import type { FeatureNotifications, Notification, NotificationContent } from '..
 import { staffChats, supervisorsOfFamily } from '../routing/index.js';
 import { relayCallback } from './relay.keyboards.js';
 import { relayNotificationKinds } from './relay.kinds.js';
-import { type CopySources, createRelayRepository, type RelayedMessage } from './relay.repository.js';
+import {
+  type CopySources,
+  createRelayRepository,
+  type RelayedMessage,
+  recordCopyStatement,
+} from './relay.repository.js';
 
 /** How long an album's first item waits for the rest before the album is sent. */
 export const ALBUM_SETTLE_MS = 1500;
@@ -170,11 +175,16 @@ async function renderCopy(
   return {
     text: copy.label,
     outgoing,
-    afterSent: async (tx: DbOrTx, ids: number[]) => {
-      const relay = createRelayRepository({ db: tx });
-      await relay.recordCopy(row.id, counterpartSide(row), notification.chatId, ids[0]!);
-      if (payload.album) await relay.mergeNotificationPayload(notification.id, { included: [row.id] });
-    },
+    sentWith: (ids: number[]) =>
+      recordCopyStatement(row.id, counterpartSide(row), notification.chatId, ids[0]!),
+    ...(payload.album
+      ? {
+          afterSent: (tx: DbOrTx) =>
+            createRelayRepository({ db: tx }).mergeNotificationPayload(notification.id, {
+              included: [row.id],
+            }),
+        }
+      : {}),
     onUnreachable: (tx: DbOrTx) => whenUnreachable(tx, notification, row),
     // The first item of an album alone so far: its siblings may still be on their way.
     ...(payload.album ? { notBefore: new Date(notification.createdAt.getTime() + ALBUM_SETTLE_MS) } : {}),

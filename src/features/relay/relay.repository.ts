@@ -206,7 +206,24 @@ async function updateMessageText(db: DbOrTx, id: number, text: string | null, no
   await db.update(messages).set({ text, editedAt: now }).where(eq(messages.id, id));
 }
 
-/** The copy's id on the other side, once (the first recipient's copy is the row's counterpart). */
+/**
+ * The copy's id on the other side, once (the first recipient's copy is the row's counterpart), as the
+ * statement that writes it: a single copy's goes in the statement marking its notification sent
+ * (NotificationContent.sentWith), an album's items' one by one (recordCopy).
+ */
+export function recordCopyStatement(
+  id: number,
+  side: 'family' | 'staff',
+  chatId: number,
+  telegramMessageId: number,
+) {
+  return side === 'family'
+    ? sql`update ${messages} set family_chat_id = ${chatId}, family_message_id = ${telegramMessageId}
+        where id = ${id} and family_message_id is null`
+    : sql`update ${messages} set staff_chat_id = ${chatId}, staff_message_id = ${telegramMessageId}
+        where id = ${id} and staff_message_id is null`;
+}
+
 async function recordCopy(
   db: DbOrTx,
   id: number,
@@ -214,17 +231,7 @@ async function recordCopy(
   chatId: number,
   telegramMessageId: number,
 ) {
-  if (side === 'family') {
-    await db
-      .update(messages)
-      .set({ familyChatId: chatId, familyMessageId: telegramMessageId })
-      .where(and(eq(messages.id, id), isNull(messages.familyMessageId)));
-  } else {
-    await db
-      .update(messages)
-      .set({ staffChatId: chatId, staffMessageId: telegramMessageId })
-      .where(and(eq(messages.id, id), isNull(messages.staffMessageId)));
-  }
+  await db.execute(recordCopyStatement(id, side, chatId, telegramMessageId));
 }
 
 /** The items of an album sent from one chat, in the order they came. */
