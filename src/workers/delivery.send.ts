@@ -152,6 +152,45 @@ async function record(
   }
 }
 
+/** A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). */
+async function takeSlot(deps: SendDeps, chatId: number, kind: string) {
+  const sendClass = deps.notifications.sendClassOf(kind);
+  const waiter = randomUUID();
+  let slot = await deps.slots.acquire(chatId, sendClass, waiter);
+  // The global window frees up within a second, and a chat taken early within its gap: wait for them in
+  // hand rather than putting the chat back.
+  const short = (decision: SlotDecision): decision is Exclude<SlotDecision, { kind: 'granted' }> =>
+    decision.kind === 'global_full' ||
+    (decision.kind === 'chat_busy' && decision.waitMs <= MAX_CHAT_WAIT_IN_HAND_MS);
+  for (let waited = 0; short(slot) && waited < MAX_IN_HAND_WAIT_MS; ) {
+    await sleep(slot.waitMs);
+    waited += slot.waitMs;
+    slot = await deps.slots.acquire(chatId, sendClass, waiter);
+  }
+  // A slot granted a moment ahead: the send goes when it comes, not before.
+  if (slot.kind === 'granted' && slot.afterMs) await sleep(slot.afterMs);
+  return slot;
+}
+
+/** The notification's next Bot API call: its planned step, or its plain text. */
+async function sendStepOf(
+  deps: SendDeps,
+  chatId: number,
+  content: NotificationContent,
+  planned: PlannedStep | undefined,
+) {
+  if (!planned) {
+    return deps.sender.sendText(
+      chatId,
+      content.text,
+      content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
+    );
+  }
+  if (!deps.sender.sendStep)
+    return { kind: 'rejected', reason: 'this sender cannot send this message' } as const;
+  return deps.sender.sendStep(chatId, planned.step);
+}
+
 /**
  * Sends one notification's next step: claims the row (FOR UPDATE SKIP LOCKED), takes a send slot right
  * before the HTTP call, sends and records the outcome in one transaction. PostgreSQL, not Redis, decides who
@@ -162,38 +201,6 @@ async function record(
  * turn and send slot, recording each before the next, so the same bound holds per call.
  */
 export function createClaimedSend(deps: SendDeps) {
-  async function takeSlot(chatId: number, kind: string) {
-    const sendClass = deps.notifications.sendClassOf(kind);
-    const waiter = randomUUID();
-    let slot = await deps.slots.acquire(chatId, sendClass, waiter);
-    // The global window frees up within a second, and a chat taken early within its gap: wait for them in
-    // hand rather than putting the chat back.
-    const short = (decision: SlotDecision): decision is Exclude<SlotDecision, { kind: 'granted' }> =>
-      decision.kind === 'global_full' ||
-      (decision.kind === 'chat_busy' && decision.waitMs <= MAX_CHAT_WAIT_IN_HAND_MS);
-    for (let waited = 0; short(slot) && waited < MAX_IN_HAND_WAIT_MS; ) {
-      await sleep(slot.waitMs);
-      waited += slot.waitMs;
-      slot = await deps.slots.acquire(chatId, sendClass, waiter);
-    }
-    // A slot granted a moment ahead: the send goes when it comes, not before.
-    if (slot.kind === 'granted' && slot.afterMs) await sleep(slot.afterMs);
-    return slot;
-  }
-
-  async function send(chatId: number, content: NotificationContent, planned: PlannedStep | undefined) {
-    if (!planned) {
-      return deps.sender.sendText(
-        chatId,
-        content.text,
-        content.replyMarkup ? { replyMarkup: content.replyMarkup } : {},
-      );
-    }
-    if (!deps.sender.sendStep)
-      return { kind: 'rejected', reason: 'this sender cannot send this message' } as const;
-    return deps.sender.sendStep(chatId, planned.step);
-  }
-
   const notificationsOnPool = createNotificationsRepository({ db: deps.db });
 
   /**
@@ -234,9 +241,9 @@ export function createClaimedSend(deps: SendDeps) {
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
       prepared?.();
-      const slot = await takeSlot(notification.chatId, notification.kind);
+      const slot = await takeSlot(deps, notification.chatId, notification.kind);
       if (slot.kind !== 'granted') return { step: 'wait', slot };
-      const outcome = await send(notification.chatId, content, planned);
+      const outcome = await sendStepOf(deps, notification.chatId, content, planned);
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
