@@ -105,6 +105,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   logger.info(
     {
       role: options.role,
+      ...(options.oneProcess ? { oneProcess: true } : {}),
       httpPort,
       webPort: started.web?.port,
       mode: runsBot ? (config.webhook ? 'webhook' : 'polling') : undefined,

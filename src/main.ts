@@ -5,10 +5,19 @@ import { loadConfigOrExit, loadDotEnv } from './config.js';
 import { createLogger } from './logger.js';
 import type { RoleStartedMessage } from './supervisor.js';
 
-const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, strict: false });
+const { values } = parseArgs({
+  options: { role: { type: 'string', default: 'all' }, 'one-process': { type: 'boolean', default: false } },
+  strict: false,
+});
 const role = String(values.role);
 if (!(roles as readonly string[]).includes(role)) {
   process.stderr.write(`--role must be one of ${roles.join(', ')} (got "${role}")\n`);
+  process.exit(1);
+}
+/** `--role=all --one-process`: every role in this process, without the supervisor (a small installation). */
+const oneProcess = values['one-process'] === true;
+if (oneProcess && role !== 'all') {
+  process.stderr.write(`--one-process goes with --role=all (got --role=${role})\n`);
   process.exit(1);
 }
 
@@ -19,7 +28,8 @@ const logger = createLogger({ level: config.logLevel, botToken: config.botToken 
 const supervised = process.env.PATRONAZH_SUPERVISED === '1' && typeof process.send === 'function';
 
 // A crash is one JSON line (the logger's serializer keeps personal data out), then the process leaves:
-// its state is unknown. Under `--role=all` the supervisor starts the role again.
+// its state is unknown. Under `--role=all` the supervisor starts the role again; with `--one-process` the
+// orchestrator restarts the whole service.
 process.on('uncaughtException', (error, origin) => {
   logger.fatal({ err: error, origin, role }, 'uncaught exception, exiting');
   logger.flush?.();
@@ -74,7 +84,7 @@ if (supervised) {
 }
 
 try {
-  if (role === 'all' && !supervised) {
+  if (role === 'all' && !supervised && !oneProcess) {
     const { runSupervisor } = await import('./supervisor.js');
     const supervisor = await runSupervisor({
       config,
@@ -85,7 +95,7 @@ try {
     });
     stop = supervisor.stop;
   } else {
-    const app = await startApp(config, { role: role as Role, logger, supervised });
+    const app = await startApp(config, { role: role as Role, logger, supervised, oneProcess });
     stop = app.stop;
     if (supervised && !shuttingDown) {
       process.send?.({ type: 'started', httpPort: app.httpPort } satisfies RoleStartedMessage);

@@ -31,6 +31,8 @@ export interface StartOptions {
   reconcileIntervalMs?: number;
   /** Run by `--role=all`'s supervisor (which logs the service's own `started`). */
   supervised?: boolean;
+  /** `--role=all --one-process`: every role in this process, no supervisor (said in the `started` line). */
+  oneProcess?: boolean;
 }
 
 /** What the roles started, for the shutdown to stop in order. */

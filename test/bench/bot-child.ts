@@ -16,13 +16,17 @@ export async function startServiceChild(
   apiRoot: string,
   role: Role,
   extra: Record<string, string> = {},
+  /** More arguments after `--role=…` (`--one-process`). */
+  flags: string[] = [],
 ): Promise<StartedChild> {
   const httpPort = await freePort();
   const secret = randomBytes(16).toString('hex');
   const receives = role === 'bot' || role === 'all';
+  // The monitoring site on a free port of its own: the default one may be another run's.
+  const webPort = role === 'web' || role === 'all' ? await freePort() : undefined;
   const child = spawnBenchChild(
     'dist/main.js',
-    [`--role=${role}`],
+    [`--role=${role}`, ...flags],
     env.appEnv({
       TELEGRAM_API_ROOT: apiRoot,
       HTTP_PORT: String(httpPort),
@@ -30,6 +34,7 @@ export async function startServiceChild(
       ...(receives
         ? { WEBHOOK_URL: `http://127.0.0.1:${httpPort}/telegram/webhook`, WEBHOOK_SECRET: secret }
         : {}),
+      ...(webPort ? { WEB_HOST: '127.0.0.1', WEB_PORT: String(webPort) } : {}),
       ...extra,
     }),
   );

@@ -2,8 +2,10 @@
  * The framework floor: a bare grammY webhook bot (no database, no Redis, no dialogues) that makes the same
  * Bot API calls as the real bot's request dialogue: a message is answered with one message carrying inline
  * buttons; a press is answered (answerCallbackQuery), its message edited to show the choice, and the next
- * message sent; «Готово» (the dialogue's last press) gets two messages, as the real bot's confirmation and
- * menu. Run as its own process by the intake scenario, with the same webhook settings as the real bot.
+ * message sent; «Готово» (the dialogue's last press) turns its message into the confirmation, as the real
+ * bot turns the summary into «принята», and sends one message more: per walk, as many calls of each method
+ * as the real bot makes (the scenario prints both counts). Run as
+ * its own process by the intake scenario, with the same webhook settings as the real bot.
  */
 import { createServer } from 'node:http';
 import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
@@ -20,9 +22,8 @@ bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
 bot.on('callback_query:data', async (ctx) => {
   await ctx.answerCallbackQuery();
   const done = ctx.callbackQuery.data === 'done';
-  await ctx.editMessageText(`Ответ\n\n✓ ${done ? 'Готово' : 'Дальше'}`);
-  await ctx.reply(done ? 'Ответ принят' : 'Ответ', { reply_markup: done ? undefined : next });
-  if (done) await ctx.reply('Ответ', { reply_markup: next });
+  await ctx.editMessageText(done ? 'Ответ\n\nОтвет принят' : 'Ответ\n\n✓ Дальше');
+  await ctx.reply('Ответ', { reply_markup: next });
 });
 
 await bot.init();

@@ -83,6 +83,11 @@ const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResu
     title: '8 backlog per chat',
     run: () => backlogScenario({ curators: 10, families: 200, perFamily: quick ? 3 : 10 }),
   },
+  // The same with the default `--role=all` (a supervisor and four role processes); only with --only.
+  'backlog-supervised': {
+    title: '8b backlog per chat, five processes',
+    run: () => backlogScenario({ curators: 10, families: 200, perFamily: quick ? 3 : 10, supervised: true }),
+  },
   web: {
     title: '9 web',
     run: () =>
@@ -94,7 +99,11 @@ const scenarios: Record<string, { title: string; run: () => Promise<ScenarioResu
   },
 };
 
-const selected = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(scenarios);
+/** Run only when named in --only: another way to start the service, for comparison. */
+const onlyWhenNamed = new Set(['backlog-supervised']);
+const selected = values.only
+  ? values.only.split(',').map((name) => name.trim())
+  : Object.keys(scenarios).filter((name) => !onlyWhenNamed.has(name));
 for (const name of selected) {
   if (!scenarios[name]) {
     process.stderr.write(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}\n`);

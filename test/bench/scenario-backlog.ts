@@ -36,16 +36,22 @@ function cpuSeconds(pids: number[]): number {
   return ticks / 100;
 }
 
-/** The role a process of the service runs (`--role=…` on its command line; `all` is the supervisor). */
+/**
+ * The role a process of the service runs (`--role=…` on its command line; `all` is the supervisor, or every
+ * role with `--one-process`).
+ */
 function roleOf(pid: number): string {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const role = args.find((arg) => arg.startsWith('--role='))?.slice('--role='.length) ?? '?';
-    return role === 'all' ? 'supervisor' : role;
+    if (role === 'all') return args.includes('--one-process') ? 'all in one' : 'supervisor';
+    return role;
   } catch {
     return '?';
   }
 }
+
+const processes = (count: number) => (count === 1 ? 'one process' : `${count} processes`);
 
 /** Resident set size of the processes together, in MiB. */
 function rssMiB(pids: number[]): number {
@@ -78,14 +84,17 @@ async function commits(env: ScenarioEnv): Promise<number> {
  * `families × perFamily / curators` copies wait for each curator's chat, which Telegram lets through at
  * about one a second. The emulator enforces Telegram's limits. Figures: the rate the copies reach the
  * chats, whether each family's messages arrive in the order written, the CPU per copy of the service's
- * processes (the supervisor and a process per role, from /proc, start-up excluded) and their peak RSS together.
+ * processes (from /proc, start-up excluded) and their peak RSS together. The service runs as a small
+ * installation would (`--role=all --one-process`: every role in one process), or with `supervised` as the
+ * default `--role=all` (the supervisor and a process per role: five processes).
  */
 export async function backlogScenario(options: {
   curators: number;
   families: number;
   perFamily: number;
+  supervised?: boolean;
 }): Promise<ScenarioResult> {
-  const env = await scenarioEnv('backlog');
+  const env = await scenarioEnv(options.supervised ? 'backlog_supervised' : 'backlog');
   const emulator = createEmulator({ token: BENCH_BOT_TOKEN, limits: { global: 30, perChat: 1 } });
   await emulator.start();
   let child: StartedChild | undefined;
@@ -109,7 +118,13 @@ export async function backlogScenario(options: {
       curatorEach: false,
       curators: options.curators,
     });
-    child = await startServiceChild(env, emulator.url, 'all');
+    child = await startServiceChild(
+      env,
+      emulator.url,
+      'all',
+      {},
+      options.supervised ? [] : ['--one-process'],
+    );
     const tree = processTree(child.pid);
     const sampleRss = () => {
       peakRss = Math.max(peakRss, rssMiB(tree));
@@ -169,7 +184,10 @@ export async function backlogScenario(options: {
     }
     const cpuMs = (cpu * 1000) / total;
     const stats = emulator.stats();
-    const name = `8 backlog per chat (${fmt(total)} copies to ${options.curators} chats)`;
+    // Titled as in run.ts, so that a rerun of one replaces its own rows in BENCHMARKS.md and not the other's.
+    const name = options.supervised
+      ? `8b backlog per chat, five processes (${fmt(total)} copies to ${options.curators} chats)`
+      : `8 backlog per chat (${fmt(total)} copies to ${options.curators} chats, one process)`;
     return {
       rows: [
         {
@@ -188,27 +206,30 @@ export async function backlogScenario(options: {
         },
         {
           scenario: name,
-          metric: `CPU of the service's ${tree.length} processes per copy`,
+          metric: `CPU of the service's ${processes(tree.length)} per copy`,
           value: `${fmt(cpuMs, 2)} ms`,
           target: '≤ 2 ms',
           met: cpuMs <= 2,
         },
         {
           scenario: name,
-          metric: `RSS of the service's ${tree.length} processes together, peak`,
+          metric: `RSS of the service's ${processes(tree.length)}${tree.length > 1 ? ' together' : ''}, peak`,
           value: `${fmt(peakRss)} MiB`,
           target: '< 200 MiB',
           met: peakRss < 200,
         },
       ],
       notes: [
-        `${fmt(total)} messages from ${options.families} families committed with their outbox events at once; ` +
+        (options.supervised
+          ? 'The service as `--role=all` starts it by default (a supervisor and a process per role). '
+          : 'The service in one process (`--role=all --one-process`, every role in it, no supervisor). ') +
+          `${fmt(total)} messages from ${options.families} families committed with their outbox events at once; ` +
           `the first copy ${fmt((first - committedAt) / 1000, 1)} s after the commit, the last ` +
           `${fmt((last - committedAt) / 1000, 1)} s after. The service used ${fmt(cpu, 1)} CPU-s ` +
           `(${fmt(cpu / (total / 1000), 1)} CPU-s per 1,000 copies, routing included) and committed ` +
           `${fmt(transactions)} PostgreSQL transactions (${fmt(transactions / total, 1)} per copy); the emulator ` +
           `answered ${stats.tooManyRequests} sends with 429, busiest second ${stats.maxSendsPerSecondGlobal} in all, ` +
-          `${stats.maxSendsPerSecondPerChat} in one chat. CPU and RSS at the end by process: ${byRole}.`,
+          `${stats.maxSendsPerSecondPerChat} in one chat. ${tree.length > 1 ? `CPU and RSS at the end by process: ${byRole}.` : `RSS at the end ${fmt(rssMiB(tree))} MiB.`}`,
       ],
     };
   } finally {

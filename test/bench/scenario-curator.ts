@@ -50,11 +50,12 @@ export async function curatorScenario(options: {
   await emulator.start();
   let child: StartedChild | undefined;
   const arrivals = new Map<number, number>();
-  // The family's own answer to «Отправить» (its request accepted), by the family's chat.
+  // The family's own answer to «Отправить» (its request accepted), by the family's chat: the summary they
+  // pressed, edited to say so (or a message of its own where the edit was refused).
   const answers = new Map<number, number>();
   const stopListening = emulator.onEvent((event) => {
-    if (event.type !== 'message' || !event.message.from?.is_bot) return;
-    if (!arrivals.has(event.chatId)) arrivals.set(event.chatId, Date.now());
+    if ((event.type !== 'message' && event.type !== 'edit') || !event.message.from?.is_bot) return;
+    if (event.type === 'message' && !arrivals.has(event.chatId)) arrivals.set(event.chatId, Date.now());
     if (!answers.has(event.chatId) && (event.message.text ?? '').includes(confirmStep.expect))
       answers.set(event.chatId, Date.now());
   });

@@ -84,7 +84,9 @@ export async function memoryScenario(options: { dialogues: number }): Promise<Sc
       ],
       notes: [
         `RSS after start-up and one dialogue ${fmt(idle)} MiB; ${fmt(options.dialogues)} dialogues opened in ` +
-          `${fmt(seconds, 1)} s (${fmt((options.dialogues * opening.length) / seconds)} updates/s); ` +
+          `${fmt(seconds, 1)} s (${fmt((options.dialogues * opening.length) / seconds)} updates/s, ` +
+          `${fmt((afterUsage.cpuMs - startedUp.cpuMs) / (options.dialogues * opening.length), 2)} ms of the ` +
+          "bot's CPU per update, the first dialogue's included); " +
           `${fmt(inProgress)} dialogue states in Redis afterwards. V8 heap with them open: ` +
           `${fmt(afterUsage.heapUsedMiB)} MiB used of ${fmt(afterUsage.heapTotalMiB)} MiB ` +
           `(after start-up ${fmt(startedUp.heapUsedMiB)} of ${fmt(startedUp.heapTotalMiB)}): what is used ` +

@@ -43,14 +43,31 @@ export function inject(emulator: Emulator, userId: number, step: Step): number {
   return at;
 }
 
+/** The latest bot message in the chat with a button of this label (the one a press of it reaches). */
+function pressedMessage(emulator: Emulator, userId: number, label: string) {
+  return emulator
+    .messages(userId, { from: 'bot' })
+    .findLast((message) =>
+      message.reply_markup?.inline_keyboard?.flat().some((button) => button.text === label),
+    );
+}
+
 /** Walks the steps one after another, each waiting for its answer; returns each step's reply time (ms). */
 export async function walk(emulator: Emulator, userId: number, steps: Step[], timeoutMs = 120_000) {
   const replyMs: number[] = [];
   for (const step of steps) {
+    // A press may be answered in place (the summary edited to «принята»): the pressed message counts once
+    // an edit makes it show the expected text, as does the next message that shows it.
+    const pressed = step.kind === 'press' ? pressedMessage(emulator, userId, step.value) : undefined;
     const answered = emulator.waitForMessage(
       userId,
       (message) => (message.text ?? '').includes(step.expect),
       timeoutMs,
+      pressed && !(pressed.text ?? '').includes(step.expect)
+        ? {
+            orEditOf: { messageId: pressed.message_id, afterVersion: pressed.previous_versions?.length ?? 0 },
+          }
+        : {},
     );
     const at = inject(emulator, userId, step);
     await answered;

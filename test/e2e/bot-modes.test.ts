@@ -197,4 +197,10 @@ describe('bad configuration', () => {
     expect((await app.exited).code).toBe(1);
     expect(app.stderr()).toContain('--role must be one of');
   });
+
+  it('exits 1 on --one-process with a role other than all', async () => {
+    const app = spawnEntry('src/main.ts', ['--role=worker', '--one-process'], testEnv());
+    expect((await app.exited).code).toBe(1);
+    expect(app.stderr()).toContain('--one-process goes with --role=all');
+  });
 });

@@ -42,11 +42,11 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => emulator?.stop());
 
-/** `node dist/main.js --role=<role>` against the emulator, once it has logged that it started. */
-async function startCompiled(role: 'bot' | 'all', env: Record<string, string> = {}) {
+/** `node dist/main.js --role=<role> [flags]` against the emulator, once it has logged that it started. */
+async function startCompiled(role: 'bot' | 'all', env: Record<string, string> = {}, flags: string[] = []) {
   const app = spawnEntry(
     'dist/main.js',
-    [`--role=${role}`],
+    [`--role=${role}`, ...flags],
     testEnv({ TELEGRAM_API_ROOT: emulator.url, REDIS_PREFIX: freshRedisPrefix(), ...env }),
   );
   await app.waitForLog((line) => isStarted(line) && line.role === role, 180_000);
@@ -119,8 +119,9 @@ describe('the compiled supervisor (node dist/main.js --role=all)', () => {
       .map(Number);
     const commands = children.map(commandLine);
     for (const args of commands) expect(args.join(' ')).not.toContain('tsx');
-    // npm start's node flags (--max-semi-space-size=8) reach the roles too.
-    for (const args of commands) expect(args).toContain('--max-semi-space-size=8');
+    // npm start's node flags (the young and old generations' sizes) reach the roles too.
+    for (const args of commands)
+      expect(args).toEqual(expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=175']));
     expect(commands.map((args) => args.slice(-2).join(' ')).sort()).toEqual(
       ['bot', 'relay', 'web', 'worker'].map((role) => `${repoRoot}dist/main.js --role=${role}`),
     );
@@ -129,5 +130,41 @@ describe('the compiled supervisor (node dist/main.js --role=all)', () => {
     // Each role shut itself down in order (the test's clean-up kills the group only afterwards).
     const stopped = app.logs().filter((line) => line.msg === 'stopped');
     expect(stopped.map((line) => line.pid)).toEqual(expect.arrayContaining([...children, supervisor]));
+  });
+});
+
+describe('the compiled service in one process (node dist/main.js --role=all --one-process)', () => {
+  let app: SpawnedProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startCompiled('all', { HTTP_PORT: String(port) }, ['--one-process']);
+  }, 200_000);
+  afterAll(() => app?.stop('SIGKILL'));
+
+  it('runs every role in the one process: no child processes, /healthz answers, a family is greeted', async () => {
+    expect(app.logs().find(isStarted)).toMatchObject({ role: 'all', oneProcess: true, mode: 'polling' });
+    const pid = app.child.pid!;
+    expect(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()).toBe('');
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+
+    const user = emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    emulator.sendText(user.id, '/start');
+    await eventually(
+      async () =>
+        emulator
+          .messages(user.id, { from: 'bot' })
+          .some((message) => (message.text ?? '').startsWith(CONSENT_TITLE)),
+      60_000,
+      'the consent text',
+    );
+  });
+
+  it('shuts every role down in order on SIGTERM and exits 0', async () => {
+    expect(await stopAndDrain(app)).toBe(0);
+    expect(app.logs().filter((line) => line.msg === 'stopped')).toHaveLength(1);
   });
 });

@@ -66,13 +66,13 @@ describe('a family writing while PostgreSQL is away', () => {
     await chat.press('Другое', 'своими словами');
     await chat.say('Нужна помощь с дровами на зиму', 'добавить для куратора');
     await chat.press('Пропустить', 'документы или фото');
-    await chat.press('Пропустить', 'Всё верно?');
+    const summary = await chat.press('Пропустить', 'Всё верно?');
 
     await bot.outage.postgres!.cut();
     // The last tap of the dialogue meets the outage: the person is told of the delay, not of an error.
     await chat.press('✅ Отправить куратору', 'с задержкой');
     await bot.outage.postgres!.restore();
-    const accepted = await chat.next('принята');
+    const accepted = await chat.nextOrEdited('принята', summary);
     expect(body(accepted)).toMatch(/Заявка № \d+ принята/);
     const sent = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));
     expect(sent).toHaveLength(1);

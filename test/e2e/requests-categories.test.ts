@@ -154,8 +154,9 @@ describe('a registered family makes one request of every category', () => {
     ];
     for (const message of confirmations) {
       // No name before routing and delivery have decided who gets it (issue 13 §6).
+      // The summary they pressed, now with the request's number under it (an edit, not a new message).
       expect(message.text).toMatch(
-        /^Заявка № \d{4} принята, передаём её куратору\. Куратор свяжется с вами\./,
+        /^Проверьте заявку:\n[\s\S]*\n\nЗаявка № \d{4} принята, передаём её куратору\. Куратор свяжется с вами\./,
       );
     }
 
@@ -175,7 +176,7 @@ describe('a registered family makes one request of every category', () => {
       'medical',
       'other',
     ]);
-    expect(confirmations.map((m) => m.text?.match(/№ (\d+)/)?.[1])).toEqual(
+    expect(confirmations.map((m) => m.text?.match(/Заявка № (\d+)/)?.[1])).toEqual(
       saved.map((r) => String(r.number)),
     );
     const schemas = detailsSchemas(regionDate(new Date(), 'Europe/Moscow'));

@@ -168,7 +168,7 @@ describe('request dialogues never dead-end', () => {
     expect(data).toBeDefined();
     bot.emulator.pressButton(user.id, summary.message_id, data!);
     bot.emulator.pressButton(user.id, summary.message_id, data!);
-    await chat.next('принята');
+    await chat.nextOrEdited('принята', summary);
     // Whatever the second press produced, it came before the answer to this later message.
     await chat.say('/menu', 'Главное меню');
     const saved = await requestsOf(family.id);
@@ -179,6 +179,49 @@ describe('request dialogues never dead-end', () => {
       .messages(user.id, { from: 'bot' })
       .filter((m) => m.text?.includes('принята'));
     expect(confirmations).toHaveLength(1);
+  });
+
+  it('«Отправить» turns the summary into the request sent; a summary gone from the chat gets «принята» as a message', async () => {
+    const { user, chat, family } = await registeredFamily('Галина');
+    await startCategory(chat, 'Другое', 'своими словами');
+    await chat.say('Нужна помощь с ремонтом забора', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const summary = await chat.press('Пропустить', 'Всё верно?');
+    const accepted = await chat.press('✅ Отправить куратору', 'принята');
+    // One message: the summary itself, without its question and buttons, the number under it.
+    expect(accepted.message_id).toBe(summary.message_id);
+    const [saved] = await requestsOf(family.id);
+    expect(accepted.text).toBe(
+      `${summary.text!.replace('\n\nВсё верно?', '')}\n\nЗаявка № ${saved!.number} принята, передаём её куратору. Куратор свяжется с вами.\nСледить за заявкой можно в разделе «Мои заявки».`,
+    );
+    expect(accepted.reply_markup).toBeUndefined();
+
+    // The second request's summary is deleted from the chat before the press reaches the bot.
+    await startCategory(chat, 'Другое', 'своими словами');
+    await chat.say('И ещё нужна помощь с дровами', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const second = await chat.press('Пропустить', 'Всё верно?');
+    const send = second.reply_markup?.inline_keyboard.flat().find((b) => b.text === '✅ Отправить куратору');
+    await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/deleteMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: user.id, message_id: second.message_id }),
+    });
+    bot.emulator.pressButton(
+      user.id,
+      second.message_id,
+      send && 'callback_data' in send ? send.callback_data! : '',
+    );
+    const told = await chat.next('принята');
+    const both = await requestsOf(family.id);
+    expect(both).toHaveLength(2);
+    const number = Math.max(...both.map((r) => r.number));
+    expect(told.text).toBe(
+      `Заявка № ${number} принята, передаём её куратору. Куратор свяжется с вами.\nСледить за заявкой можно в разделе «Мои заявки».`,
+    );
+    // The main menu is still under the input field.
+    bot.emulator.pressReplyButton(user.id, 'Мои заявки');
+    expect((await chat.next('Ваши заявки')).text).toContain(`№ ${number}`);
   });
 
   it('/cancel and a menu button leave the dialogue at any step, and nothing is saved', async () => {

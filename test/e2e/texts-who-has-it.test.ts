@@ -53,10 +53,14 @@ describe('who has the request', () => {
     await chat.say('/menu', 'Главное меню');
 
     const confirmed = await askForHelp(chat, 'Нужно наколоть дрова на зиму');
-    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
-    expect(confirmed.text).toBe(
-      `Заявка № ${number} принята, передаём её куратору. Куратор свяжется с вами.\nСледить за заявкой можно в разделе «Мои заявки».`,
+    const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
+    // The summary they pressed now reads as the request sent, its number under it, no buttons left.
+    expect(confirmed.text).toMatch(/^Проверьте заявку:\nДругое\n/);
+    expect(confirmed.text).not.toContain('Всё верно?');
+    expect(confirmed.text).toContain(
+      `\n\nЗаявка № ${number} принята, передаём её куратору. Куратор свяжется с вами.\nСледить за заявкой можно в разделе «Мои заявки».`,
     );
+    expect(confirmed.reply_markup).toBeUndefined();
     const told = await chat.next('доставлена куратору');
     expect(told.text).toBe(`Заявка № ${number} доставлена куратору. Ею займётся Анна Петрова.`);
     await bot.emulator.waitForMessage(anna.user.id, (m) => m.text?.includes(`№ ${number}`) ?? false, 10_000);

@@ -222,9 +222,11 @@ describe('what every role reads, one realistic path each', () => {
     await maria.wait('Файлов: 1');
     await maria.document('заключение-педиатра.pdf');
     await maria.wait('Файлов: 2');
-    await maria.press('Готово (2)', 'Всё верно?');
-    const accepted = (await maria.press('✅ Отправить куратору', 'принята')).message!;
-    const psych = Number(/№ (\d+)/.exec(textOf(accepted))?.[1]);
+    const summary = (await maria.press('Готово (2)', 'Всё верно?')).message!;
+    // «Отправить» turns the summary itself into the request sent, its number under it (an edit).
+    await maria.press('✅ Отправить куратору');
+    const accepted = await maria.edited(summary, 'принята');
+    const psych = Number(/Заявка № (\d+)/.exec(textOf(accepted))?.[1]);
     expect(textOf(accepted)).toContain(`Заявка № ${psych} принята`);
 
     const card = await curator.wait(`Новая заявка № ${psych}`);
@@ -284,9 +286,10 @@ describe('what every role reads, one realistic path each', () => {
     await maria.say('с 9:00 до 18:00', 'Адрес из вашего паспорта');
     await maria.press('Да, по этому адресу', 'добавить для куратора');
     await maria.say('Мне нужно в больницу к маме.', 'документы или фото');
-    await maria.press('Пропустить', 'Всё верно?');
-    const nannyAccepted = (await maria.press('✅ Отправить куратору', 'принята')).message!;
-    const nanny = Number(/№ (\d+)/.exec(textOf(nannyAccepted))?.[1]);
+    const nannySummary = (await maria.press('Пропустить', 'Всё верно?')).message!;
+    await maria.press('✅ Отправить куратору');
+    const nannyAccepted = await maria.edited(nannySummary, 'принята');
+    const nanny = Number(/Заявка № (\d+)/.exec(textOf(nannyAccepted))?.[1]);
     const nannyCard = await curator.wait(`Новая заявка № ${nanny}`);
     expect(textOf(nannyCard)).toContain('Няня');
 

@@ -8,23 +8,42 @@ type Emulator = ReturnType<typeof createEmulator>;
  * action waits for the bot's next message (or the next one matching), so a test reads as a transcript.
  */
 export function familyChat(emulator: Emulator, userId: number, timeoutMs = 10_000) {
-  const next = (contains?: string) =>
+  const next = (contains?: string, orEditOf?: { messageId: number; afterVersion: number }) =>
     emulator.waitForMessage(
       userId,
       contains ? (m) => (m.text ?? '').includes(contains) : undefined,
       timeoutMs,
+      orEditOf ? { orEditOf } : {},
     );
   return {
     userId,
     /** The bot's next message (containing the fragment, skipping others). */
     next,
+    /**
+     * The bot's next message containing `expect`, or `earlier` (a message the test holds, as it was then)
+     * once an edit since makes it contain `expect`: the answer to a press given in place.
+     */
+    nextOrEdited(expect: string, earlier: StoredMessage): Promise<StoredMessage> {
+      const afterVersion = earlier.previous_versions?.length ?? 0;
+      return next(expect, { messageId: earlier.message_id, afterVersion });
+    },
     async say(text: string, expect?: string): Promise<StoredMessage> {
       emulator.sendText(userId, text);
       return next(expect);
     },
+    /**
+     * Presses a button of the latest bot message that has it; waits for the bot's next message containing
+     * `expect`, or for the pressed message itself once an edit makes it contain `expect` when it did not
+     * before (a press answered in place, as «принята» under the request's summary).
+     */
     async press(label: string, expect?: string): Promise<StoredMessage> {
-      emulator.pressButtonByText(userId, undefined, label);
-      return next(expect);
+      const pressed = emulator.pressButtonByText(userId, undefined, label).message_id;
+      const before = emulator.messages(userId).find((m) => m.message_id === pressed);
+      const orEditOf =
+        expect !== undefined && before !== undefined && !(before.text ?? '').includes(expect)
+          ? { messageId: before.message_id, afterVersion: before.previous_versions?.length ?? 0 }
+          : undefined;
+      return next(expect, orEditOf);
     },
     async shareOwnContact(phone: string, expect?: string): Promise<StoredMessage> {
       emulator.sendContact(userId, { phone_number: phone });

@@ -1,6 +1,7 @@
 import { InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { z } from 'zod';
+import { TEXT_LIMIT } from '../../telegram/message-limits.js';
 import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 import { mainMenuKeyboard } from '../main-menu.js';
@@ -196,6 +197,25 @@ async function settleQuestion(
   await edit.catch(() => undefined);
 }
 
+/** Settles a pressed question by turning its message into `text` (buttons gone); false if Telegram refused. */
+async function replaceQuestion(answer: DialogueContext, question: Message, text: string): Promise<boolean> {
+  if (answer.callbackQuery) await answer.answerCallbackQuery();
+  const messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
+  const chatId = question.chat.id;
+  if (text.length <= TEXT_LIMIT) {
+    try {
+      await answer.api.editMessageText(chatId, messageId, text);
+      return true;
+    } catch {
+      // Gone or refused: the keyboard at least comes off, and the caller says it in a message of its own.
+    }
+  }
+  await answer.api
+    .editMessageReplyMarkup(chatId, messageId, { reply_markup: undefined })
+    .catch(() => undefined);
+  return false;
+}
+
 function interpretStrayButton(ctx: DialogueContext): Outcome<never> {
   return refuse(ctx.t('dialogue-hint-stale-button'));
 }
@@ -329,6 +349,32 @@ export async function askChoice<T extends string>(
   ctx: DialogueContext,
   options: AskChoiceOptions<T>,
 ): Promise<T | undefined> {
+  const held = await askChoiceHeld(conversation, ctx, options);
+  await held.settle();
+  return held.value;
+}
+
+/** A choice made and not yet settled (askChoiceHeld): the caller decides what its message becomes. */
+export interface HeldChoice<T extends string> {
+  value: T | undefined;
+  /**
+   * Acknowledges the press and takes the keyboard off the question: by default the question keeps the choice
+   * under it («✓ …»); with `text`, the question's message becomes that text (no new message). False when
+   * Telegram refused the edit (the message gone, or the text too long), so the caller can say it anew.
+   */
+  settle(text?: string): Promise<boolean>;
+}
+
+/**
+ * askChoice without settling the question: the dialogue's last press can turn its own message into the
+ * outcome («принята») with one edit, rather than an edit and a new message (which would take a place of
+ * the 30 sends a second every bot gets). Settle it exactly once, on every path.
+ */
+export async function askChoiceHeld<T extends string>(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  options: AskChoiceOptions<T>,
+): Promise<HeldChoice<T>> {
   if (options.options.length === 0 || options.options.length > 90) {
     throw new Error('askChoice needs 1 to 90 options');
   }
@@ -363,8 +409,13 @@ export async function askChoice<T extends string>(
     { nonce, skippable: options.skippable },
   );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
-  await settleQuestion(answer, question, { text: options.question, chosen });
-  return value;
+  return {
+    value,
+    settle: (text) =>
+      text === undefined
+        ? settleQuestion(answer, question, { text: options.question, chosen }).then(() => true)
+        : replaceQuestion(answer, question, text),
+  };
 }
 
 /** Yes / no question; returns true for yes. */

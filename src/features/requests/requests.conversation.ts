@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
 import { type Checkpoints, openDraft } from '../../bot/dialogue/checkpoints.js';
-import { askChoice } from '../../bot/dialogue/questions.js';
+import { askChoice, askChoiceHeld, type HeldChoice } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import type { DbOrTx } from '../../db/client.js';
 import { type RequestCategory, requestCategories } from '../../db/schema/enums.js';
@@ -152,6 +152,7 @@ async function submit(
   member: Member,
   submissionKey: string,
   draft: Extract<ReturnType<typeof parseRequestDraft>, { success: true }>['data'],
+  pressed: { summary: string; choice: HeldChoice<'send' | 'edit' | 'cancel'> },
 ): Promise<Submitted> {
   const { conversation, ctx } = asking.io;
   const { category, held } = asking;
@@ -183,6 +184,7 @@ async function submit(
     return saved;
   });
   if (!result.ok) {
+    await pressed.choice.settle();
     if (result.reason !== 'family_not_found') return 'refused';
     await ctx.reply(ctx.t('req-not-registered'), { reply_markup: { remove_keyboard: true } });
     return 'gone';
@@ -193,7 +195,13 @@ async function submit(
     result.request.priority === 'urgent'
       ? ctx.t('req-created-urgent', { ...args, contacts: ctx.deps.config.crisisContacts.join('\n') })
       : ctx.t('req-created', args);
-  await ctx.reply(text, { reply_markup: mainMenuKeyboard(ctx.t) });
+  // The summary the family pressed becomes the request as sent, with its number under it: an edit, which
+  // Telegram does not count against the 30 messages a second, so the card to the curator is not queued
+  // behind it (issue 14 §5). The main menu is still the chat's keyboard (the dialogue asks by inline
+  // buttons only). Refused (the message gone, too long): said in a message of its own, with the menu.
+  if (!(await pressed.choice.settle(`${pressed.summary}\n\n${text}`))) {
+    await ctx.reply(text, { reply_markup: mainMenuKeyboard(ctx.t) });
+  }
   return 'saved';
 }
 
@@ -205,15 +213,19 @@ async function confirmAndSend(asking: Asking, member: Member, submissionKey: str
   for (let edits = 0; edits < MAX_SUMMARY_EDITS + 3; edits++) {
     const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
     const parsed = parseRequestDraft({ category, details: progress.details }, today);
-    const summary = parsed.success
-      ? `${summaryText(ctx, category, parsed.data.details, progress.files.length)}\n\n${ctx.t('req-summary-question')}`
-      : ctx.t('req-summary-invalid');
+    const body = parsed.success
+      ? summaryText(ctx, category, parsed.data.details, progress.files.length)
+      : undefined;
+    const summary =
+      body !== undefined ? `${body}\n\n${ctx.t('req-summary-question')}` : ctx.t('req-summary-invalid');
     const options = [
       ...(parsed.success ? [{ value: 'send' as const, label: ctx.t('req-summary-send') }] : []),
       ...(edits < MAX_SUMMARY_EDITS ? [{ value: 'edit' as const, label: ctx.t('req-summary-edit') }] : []),
       { value: 'cancel' as const, label: ctx.t('req-summary-cancel') },
     ];
-    const action = await askChoice(conversation, ctx, { question: summary, options, columns: 1 });
+    const choice = await askChoiceHeld(conversation, ctx, { question: summary, options, columns: 1 });
+    const action = choice.value;
+    if (action !== 'send' || !parsed.success || body === undefined) await choice.settle();
     if (action === 'cancel') {
       await ctx.reply(ctx.t(held.ids.length > 0 ? 'req-dialogue-cancelled-held' : 'req-dialogue-cancelled'), {
         reply_markup: mainMenuKeyboard(ctx.t),
@@ -224,8 +236,9 @@ async function confirmAndSend(asking: Asking, member: Member, submissionKey: str
       await editStep(asking);
       continue;
     }
-    if (!parsed.success) continue;
-    if ((await submit(asking, member, submissionKey, parsed.data)) !== 'refused') return;
+    if (!parsed.success || body === undefined) continue;
+    const submitted = await submit(asking, member, submissionKey, parsed.data, { summary: body, choice });
+    if (submitted !== 'refused') return;
     await ctx.reply(ctx.t('req-summary-invalid'));
   }
   await ctx.reply(ctx.t('dialogue-too-many-hints'), { reply_markup: mainMenuKeyboard(ctx.t) });

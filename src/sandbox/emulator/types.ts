@@ -212,6 +212,11 @@ export interface WaitForMessageOptions {
    * chat (each wait consumes messages in order, like reading a chat).
    */
   afterMessageId?: number;
+  /**
+   * Also counts an edit of this earlier message (a pressed question the bot turns into its answer), once it
+   * has more than `afterVersion` previous versions and the edited message matches.
+   */
+  orEditOf?: { messageId: number; afterVersion: number };
   /** Stops waiting (the promise rejects) when aborted. */
   signal?: AbortSignal;
 }

@@ -326,14 +326,24 @@ export class World {
       const stored = this.stored(record);
       if (predicate(stored)) return Promise.resolve(take(stored));
     }
+    const edited = options.orEditOf;
+    const earlier = edited ? chat.messages.get(edited.messageId) : undefined;
+    if (edited && earlier && earlier.versions.length > edited.afterVersion) {
+      const stored = this.stored(earlier);
+      if (predicate(stored)) return Promise.resolve(stored);
+    }
     return this.waitForEvent(
       timeoutMs,
       options.signal,
       (event) =>
-        event.type === 'message' &&
         event.chatId === chatId &&
+        event.type !== 'callback_answer' &&
         event.message.from?.id === this.bot.id &&
-        event.message.message_id > after &&
+        ((event.type === 'message' && event.message.message_id > after) ||
+          (event.type === 'edit' &&
+            edited !== undefined &&
+            event.message.message_id === edited.messageId &&
+            (event.message.previous_versions?.length ?? 0) > edited.afterVersion)) &&
         predicate(event.message),
       () =>
         `Timed out after ${timeoutMs} ms waiting for a bot message in chat ${chatId} after message ${after}; ` +
