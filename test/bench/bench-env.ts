@@ -173,7 +173,8 @@ export interface BenchChild {
  * one (the floor bot) with `node --import tsx`.
  */
 export function spawnBenchChild(entry: string, args: string[], env: Record<string, string>): BenchChild {
-  // BENCH_CPU_PROF_DIR=/tmp/prof npm run bench … writes a CPU profile of each child there (node --cpu-prof).
+  // BENCH_CPU_PROF_DIR=/tmp/prof npm run bench … writes a CPU profile of each child there (node --cpu-prof);
+  // test/bench/cpuprofile-summary.ts summarises one (and an allocation profile: allocation-sampling.mjs).
   const profile = process.env.BENCH_CPU_PROF_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
