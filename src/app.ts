@@ -23,10 +23,12 @@ export interface RunningApp {
 }
 
 /**
- * PostgreSQL connections of a process running the worker role: delivery's turns in hand (10), routing's
- * jobs (8), and a few for deadlines, outreach and housekeeping. Other roles keep the default 10.
+ * PostgreSQL connections of a process running the worker role: delivery's turns in hand (10, each holding
+ * its claiming transaction and rendering on one more from the pool: 20), routing's jobs (8), and a few for
+ * deadlines, outreach and housekeeping (and, with `--one-process`, the bot and the site). Other roles keep
+ * the default 10. postgres.js opens them only as they are needed.
  */
-const WORKER_DATABASE_POOL = 24;
+const WORKER_DATABASE_POOL = 34;
 
 const allowedUpdates = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 

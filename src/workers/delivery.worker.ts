@@ -187,30 +187,52 @@ type WorkerDeps = DeliveryDeps & {
   database?: DatabaseWatch;
 };
 
-/** A sleep that `wake()` ends early, or `wakeIn(ms)` sooner than planned (one sleeper at a time: the loop). */
+/**
+ * A sleep that `wake()` ends early, or `wakeIn(ms)` sooner than planned (one sleeper at a time: the loop).
+ * A wake that comes while the loop is awake (waiting for Redis to answer a take) is kept for its next
+ * sleep, so an addition or a chat put back meanwhile is not slept past.
+ */
 function createNap() {
   let wake: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let endsAt = 0;
+  /** Set while awake: the next sleep ends at once (a wake) or by this time (a `wakeIn`). */
+  let keptWakeAt: number | undefined;
   return {
     sleep: (ms: number) =>
       new Promise<void>((resolve) => {
+        const now = Date.now();
+        const kept = keptWakeAt;
+        keptWakeAt = undefined;
+        const wait = kept === undefined ? ms : Math.min(ms, Math.max(0, kept - now));
+        if (wait <= 0) {
+          resolve();
+          return;
+        }
         function done() {
           clearTimeout(timer);
           wake = undefined;
           resolve();
         }
-        endsAt = Date.now() + ms;
-        timer = setTimeout(done, ms);
+        endsAt = now + wait;
+        timer = setTimeout(done, wait);
         wake = done;
       }),
-    wake: () => wake?.(),
-    /** Ends the sleep in `ms` if it would end later (nothing when nobody sleeps). */
+    wake: () => {
+      if (wake) wake();
+      else keptWakeAt = Date.now();
+    },
+    /** Ends the sleep in `ms` if it would end later. */
     wakeIn(ms: number) {
+      const at = Date.now() + ms;
       const done = wake;
-      if (!done || Date.now() + ms >= endsAt) return;
+      if (!done) {
+        keptWakeAt = Math.min(keptWakeAt ?? at, at);
+        return;
+      }
+      if (at >= endsAt) return;
       clearTimeout(timer);
-      endsAt = Date.now() + ms;
+      endsAt = at;
       timer = setTimeout(done, Math.max(0, ms));
     },
   };

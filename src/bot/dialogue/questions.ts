@@ -1,4 +1,4 @@
-import { InlineKeyboard, Keyboard } from 'grammy';
+import { GrammyError, InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { z } from 'zod';
 import { TEXT_LIMIT } from '../../telegram/message-limits.js';
@@ -153,7 +153,7 @@ async function askUntilValid<T>(
     const outcome = interpret(answer);
     if (outcome.ok) return { value: outcome.value, answer, question };
     longRefusedAt = long ? answer.message?.date : undefined;
-    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
+    await answerPress(answer, outcome.hint);
     hints += 1;
     noteInTranscript(conversation, (await answer.reply(outcome.hint)).message_id);
     if (hints > MAX_HINTS) {
@@ -168,6 +168,16 @@ async function askUntilValid<T>(
 }
 
 /**
+ * Answers a press (the spinner on the button stops). Cosmetic, so never fatal: Telegram refuses an answer
+ * to a press older than a few seconds (one kept through a database outage and handled when it is back), and
+ * the dialogue must go on — saving the request, telling the family — all the same.
+ */
+export async function answerPress(answer: DialogueContext, text?: string): Promise<void> {
+  if (!answer.callbackQuery) return;
+  await answer.answerCallbackQuery(text === undefined ? undefined : { text }).catch(() => undefined);
+}
+
+/**
  * Settles an answered question: a pressed button is acknowledged, and the keyboard comes off the question
  * so it cannot be pressed again (also when the answer was typed). With `chosen`, the question keeps the
  * answer under it («✓ Жена»), so the chat reads back like a filled form.
@@ -175,9 +185,9 @@ async function askUntilValid<T>(
 async function settleQuestion(
   answer: DialogueContext,
   question: Message,
-  options: { text: string; chosen?: string },
+  options: { text: string; chosen?: string; answered?: boolean },
 ): Promise<void> {
-  if (answer.callbackQuery) await answer.answerCallbackQuery();
+  if (!options.answered) await answerPress(answer);
   if (!question.reply_markup && !answer.callbackQuery) return;
   const chatId = question.chat.id;
   // A press may come from an earlier copy of the same question; settle the message that was pressed.
@@ -197,16 +207,19 @@ async function settleQuestion(
   await edit.catch(() => undefined);
 }
 
-/** Settles a pressed question by turning its message into `text` (buttons gone); false if Telegram refused. */
+/**
+ * Settles a pressed question (its press already answered) by turning its message into `text`, buttons gone;
+ * false if Telegram refused the edit. Already so (a replay after a crash): done.
+ */
 async function replaceQuestion(answer: DialogueContext, question: Message, text: string): Promise<boolean> {
-  if (answer.callbackQuery) await answer.answerCallbackQuery();
   const messageId = answer.callbackQuery?.message?.message_id ?? question.message_id;
   const chatId = question.chat.id;
   if (text.length <= TEXT_LIMIT) {
     try {
       await answer.api.editMessageText(chatId, messageId, text);
       return true;
-    } catch {
+    } catch (error) {
+      if (error instanceof GrammyError && error.description.includes('message is not modified')) return true;
       // Gone or refused: the keyboard at least comes off, and the caller says it in a message of its own.
     }
   }
@@ -357,8 +370,10 @@ export async function askChoice<T extends string>(
 /** A choice made and not yet settled (askChoiceHeld): the caller decides what its message becomes. */
 export interface HeldChoice<T extends string> {
   value: T | undefined;
+  /** Answers the press now (before slow work: Telegram takes an answer only for a few seconds); once. */
+  acknowledge(): Promise<void>;
   /**
-   * Acknowledges the press and takes the keyboard off the question: by default the question keeps the choice
+   * Acknowledges the press (unless done) and takes the keyboard off the question: by default the question keeps the choice
    * under it («✓ …»); with `text`, the question's message becomes that text (no new message). False when
    * Telegram refused the edit (the message gone, or the text too long), so the caller can say it anew.
    */
@@ -409,12 +424,21 @@ export async function askChoiceHeld<T extends string>(
     { nonce, skippable: options.skippable },
   );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
+  let answered = false;
+  const acknowledge = async () => {
+    if (answered) return;
+    answered = true;
+    await answerPress(answer);
+  };
   return {
     value,
-    settle: (text) =>
-      text === undefined
-        ? settleQuestion(answer, question, { text: options.question, chosen }).then(() => true)
-        : replaceQuestion(answer, question, text),
+    acknowledge,
+    settle: async (text) => {
+      await acknowledge();
+      if (text !== undefined) return replaceQuestion(answer, question, text);
+      await settleQuestion(answer, question, { text: options.question, chosen, answered: true });
+      return true;
+    },
   };
 }
 
@@ -712,7 +736,7 @@ export async function askAttachments(
     if (answer.callbackQuery) {
       const button = parseButton(answer.callbackQuery.data);
       if (button?.nonce === nonce && (button.payload === 'done' || button.payload === 'skip')) {
-        await answer.answerCallbackQuery();
+        await answerPress(answer);
         await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
         return files;
       }
@@ -734,7 +758,7 @@ export async function askAttachments(
       noteInTranscript(conversation, received.message_id);
       continue;
     }
-    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
+    await answerPress(answer, hint);
     hints += 1;
     // The «Готово» / «Пропустить» under every hint is the way on here; the bound keeps the log finite.
     if (hints > MAX_HINTS * MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);

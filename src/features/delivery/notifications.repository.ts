@@ -197,7 +197,9 @@ function outcomesOf(db: DbOrTx) {
   return {
     /**
      * Recorded in the same step that learns the Telegram message id; `also`, a data-modifying statement,
-     * runs in the same statement (NotificationContent.sentWith).
+     * runs in the same statement (NotificationContent.sentWith). PostgreSQL runs `also` whether or not `sent`
+     * updated the row, so call it with `also` only under the row's claim (locked and pending: the sending
+     * transaction), where it always does.
      */
     async markSent(id: number, telegramMessageId: number, now = new Date(), also?: SQL) {
       const rows = await db.execute(sql`

@@ -237,6 +237,8 @@ async function confirmAndSend(asking: Asking, member: Member, submissionKey: str
       continue;
     }
     if (!parsed.success || body === undefined) continue;
+    // Answered before the request is saved, which may wait for the database: a late answer is refused.
+    await choice.acknowledge();
     const submitted = await submit(asking, member, submissionKey, parsed.data, { summary: body, choice });
     if (submitted !== 'refused') return;
     await ctx.reply(ctx.t('req-summary-invalid'));
