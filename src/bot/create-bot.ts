@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, BotError, type Middleware } from 'grammy';
+import { Bot, BotError, type Middleware, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import nodeFetch from 'node-fetch';
@@ -89,8 +89,23 @@ function newBot(config: Config, deps: CreateBotDeps) {
   });
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  bot.api.config.use(forgiveLatePressAnswers);
   return bot;
 }
+
+/**
+ * An answer to a press that Telegram refuses (400: older than its few seconds — a press kept through a
+ * database outage and handled when it is back) is taken as given: what the press did is done, and only the
+ * spinner's stop is lost, so the person is not told «не получилось обработать» about a change that was
+ * made. (Dialogues answer through the conversations plugin's own Api: questions.ts `answerPress`.)
+ */
+const forgiveLatePressAnswers: Transformer = async (prev, method, payload, signal) => {
+  const response = await prev(method, payload, signal);
+  if (method === 'answerCallbackQuery' && !response.ok && response.error_code === 400) {
+    return { ok: true, result: true } as Awaited<ReturnType<typeof prev>>;
+  }
+  return response;
+};
 
 interface Intake {
   parking: UpdateParking;

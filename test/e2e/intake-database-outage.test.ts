@@ -94,4 +94,41 @@ describe('a family writing while PostgreSQL is away', () => {
     expect(toTheFamily).not.toContain('Что-то пошло не так');
     expect(toTheFamily).not.toContain('не получилось обработать');
   });
+
+  it('a press outside a dialogue kept through the outage does what it asked, though its answer comes too late', async () => {
+    const { F, request } = await takenRequest(bot, 'Ольга Ким');
+    const chat = familyChat(bot.emulator, F, WAIT * 2);
+    await chat.say('/menu', 'Главное меню');
+    bot.emulator.pressReplyButton(F, 'Мои заявки');
+    await chat.next('Ваши заявки');
+    await chat.press(`№ ${request.number} · Няня`, 'Статус');
+    const question = await chat.press('Отменить заявку', 'Отменить заявку №');
+
+    await bot.outage.postgres!.cut();
+    const { callback_query_id } = bot.emulator.pressButtonByText(F, question.message_id, 'Да, отменить');
+    await chat.next('с задержкой');
+    // Telegram no longer takes an answer to the press by the time the database is back (see above).
+    const expired = await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/answerCallbackQuery`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callback_query_id }),
+    });
+    expect(expired.ok).toBe(true);
+    await bot.outage.postgres!.restore();
+
+    const card = await eventually(
+      async () => {
+        const now = bot.emulator.messages(F).find((m) => m.message_id === question.message_id);
+        return now && body(now).includes('отменена вами') ? now : undefined;
+      },
+      WAIT * 2,
+      'the request card showing the cancellation',
+    );
+    expect(body(card)).toContain(`Заявка № ${request.number}`);
+    const [saved] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(saved!.status).toBe('cancelled');
+    const toTheFamily = bot.emulator.messages(F, { from: 'bot' }).map(body).join('\n');
+    expect(toTheFamily).not.toContain('не получилось');
+    expect(toTheFamily).not.toContain('Что-то пошло не так');
+  });
 });
