@@ -15,6 +15,19 @@ import { body, delivered, takenRequest, WAIT } from './relay-fixtures.js';
 // The bot reaches PostgreSQL through a proxy the test cuts; routing and delivery reach it directly.
 const bot = useE2E({ outage: { postgres: 'bot' } });
 
+/**
+ * By the time the database is back, Telegram no longer takes an answer to a press made during the outage
+ * («query is too old»): stand in for that by answering it now, as nobody else may.
+ */
+async function letPressExpire(callbackQueryId: string) {
+  const answered = await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/answerCallbackQuery`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callback_query_id: callbackQueryId }),
+  });
+  expect(answered.ok).toBe(true);
+}
+
 describe('a family writing while PostgreSQL is away', () => {
   it('reaches the curator once and in order when the database is back', async () => {
     const { C, F, card, toFamily } = await takenRequest(bot);
@@ -76,14 +89,8 @@ describe('a family writing while PostgreSQL is away', () => {
       '✅ Отправить куратору',
     );
     await chat.next('с задержкой');
-    // By the time the database is back, Telegram no longer takes an answer to that press («query is too
-    // old»): stand in for it by answering it now. The request must be saved and the family told all the same.
-    const expired = await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/answerCallbackQuery`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ callback_query_id }),
-    });
-    expect(expired.ok).toBe(true);
+    // The request must be saved and the family told all the same.
+    await letPressExpire(callback_query_id!);
     await bot.outage.postgres!.restore();
     const accepted = await chat.nextOrEdited('принята', summary);
     expect(body(accepted)).toMatch(/Заявка № \d+ принята/);
@@ -107,13 +114,7 @@ describe('a family writing while PostgreSQL is away', () => {
     await bot.outage.postgres!.cut();
     const { callback_query_id } = bot.emulator.pressButtonByText(F, question.message_id, 'Да, отменить');
     await chat.next('с задержкой');
-    // Telegram no longer takes an answer to the press by the time the database is back (see above).
-    const expired = await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/answerCallbackQuery`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ callback_query_id }),
-    });
-    expect(expired.ok).toBe(true);
+    await letPressExpire(callback_query_id!);
     await bot.outage.postgres!.restore();
 
     const card = await eventually(
