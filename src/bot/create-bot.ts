@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, BotError, type Middleware, type Transformer } from 'grammy';
+import { Bot, BotError, type Middleware } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import nodeFetch from 'node-fetch';
@@ -13,6 +13,7 @@ import { type Language, languages } from '../db/schema/enums.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
+import { forgiveLatePressAnswers } from '../telegram/late-press-answers.js';
 import { createSendSlots, sendLimitsFor } from '../telegram/send-slots.js';
 import type { BotContext, ContextExtras, DialogueContext, Sender } from './context.js';
 import { reenterFromDraft } from './dialogue/checkpoints.js';
@@ -92,20 +93,6 @@ function newBot(config: Config, deps: CreateBotDeps) {
   bot.api.config.use(forgiveLatePressAnswers);
   return bot;
 }
-
-/**
- * An answer to a press that Telegram refuses (400: older than its few seconds — a press kept through a
- * database outage and handled when it is back) is taken as given: what the press did is done, and only the
- * spinner's stop is lost, so the person is not told «не получилось обработать» about a change that was
- * made. (Dialogues answer through the conversations plugin's own Api: questions.ts `answerPress`.)
- */
-const forgiveLatePressAnswers: Transformer = async (prev, method, payload, signal) => {
-  const response = await prev(method, payload, signal);
-  if (method === 'answerCallbackQuery' && !response.ok && response.error_code === 400) {
-    return { ok: true, result: true } as Awaited<ReturnType<typeof prev>>;
-  }
-  return response;
-};
 
 interface Intake {
   parking: UpdateParking;

@@ -1,4 +1,5 @@
 import type { MiddlewareFn, Transformer } from 'grammy';
+import { forgiveLatePressAnswers } from '../../telegram/late-press-answers.js';
 import type { ContextExtras, DialogueContext, DialogueTurn } from '../context.js';
 
 /**
@@ -73,6 +74,7 @@ export function createDialogueExtras() {
       if (!extras) throw new Error('dialogue context created outside an update');
       Object.assign(ctx, extras);
       ctx.api.config.use(promptRecorder(extras.dialogueTurn));
+      ctx.api.config.use(forgiveLatePressAnswers);
       await next();
     }) satisfies MiddlewareFn<DialogueContext>,
   };

@@ -153,7 +153,7 @@ async function askUntilValid<T>(
     const outcome = interpret(answer);
     if (outcome.ok) return { value: outcome.value, answer, question };
     longRefusedAt = long ? answer.message?.date : undefined;
-    await answerPress(answer, outcome.hint);
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: outcome.hint });
     hints += 1;
     noteInTranscript(conversation, (await answer.reply(outcome.hint)).message_id);
     if (hints > MAX_HINTS) {
@@ -168,16 +168,6 @@ async function askUntilValid<T>(
 }
 
 /**
- * Answers a press (the spinner on the button stops). Cosmetic, so never fatal: Telegram refuses an answer
- * to a press older than a few seconds (one kept through a database outage and handled when it is back), and
- * the dialogue must go on — saving the request, telling the family — all the same.
- */
-export async function answerPress(answer: DialogueContext, text?: string): Promise<void> {
-  if (!answer.callbackQuery) return;
-  await answer.answerCallbackQuery(text === undefined ? undefined : { text }).catch(() => undefined);
-}
-
-/**
  * Settles an answered question: a pressed button is acknowledged, and the keyboard comes off the question
  * so it cannot be pressed again (also when the answer was typed). With `chosen`, the question keeps the
  * answer under it («✓ Жена»), so the chat reads back like a filled form.
@@ -187,7 +177,7 @@ async function settleQuestion(
   question: Message,
   options: { text: string; chosen?: string; answered?: boolean },
 ): Promise<void> {
-  if (!options.answered) await answerPress(answer);
+  if (!options.answered && answer.callbackQuery) await answer.answerCallbackQuery();
   if (!question.reply_markup && !answer.callbackQuery) return;
   const chatId = question.chat.id;
   // A press may come from an earlier copy of the same question; settle the message that was pressed.
@@ -426,9 +416,9 @@ export async function askChoiceHeld<T extends string>(
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
   let answered = false;
   const acknowledge = async () => {
-    if (answered) return;
+    if (answered || !answer.callbackQuery) return;
     answered = true;
-    await answerPress(answer);
+    await answer.answerCallbackQuery();
   };
   return {
     value,
@@ -736,7 +726,7 @@ export async function askAttachments(
     if (answer.callbackQuery) {
       const button = parseButton(answer.callbackQuery.data);
       if (button?.nonce === nonce && (button.payload === 'done' || button.payload === 'skip')) {
-        await answerPress(answer);
+        await answer.answerCallbackQuery();
         await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
         return files;
       }
@@ -758,7 +748,7 @@ export async function askAttachments(
       noteInTranscript(conversation, received.message_id);
       continue;
     }
-    await answerPress(answer, hint);
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     hints += 1;
     // The «Готово» / «Пропустить» under every hint is the way on here; the bound keeps the log finite.
     if (hints > MAX_HINTS * MAX_HINT_ROUNDS) return leaveAfterTooManyHints(conversation, answer);

@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { DialogueContext, DialogueConversation } from '../../bot/context.js';
-import { answerPress, askChoice, askDate, askText, upcomingExample } from '../../bot/dialogue/questions.js';
+import { askChoice, askDate, askText, upcomingExample } from '../../bot/dialogue/questions.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { regionDate } from '../../time.js';
 import {
@@ -96,24 +96,24 @@ export async function askWeekdays(
     if (button?.success && button.data.nonce === nonce) {
       if (button.data.payload === 'done') {
         if (chosen.size > 0) {
-          await answerPress(answer);
+          await answer.answerCallbackQuery();
           await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
           return weekdays.filter((day) => chosen.has(day));
         }
-        await answerPress(answer, answer.t('req-hint-weekdays-none'));
+        await answer.answerCallbackQuery({ text: answer.t('req-hint-weekdays-none') });
         continue;
       }
       const day = button.data.payload;
       if (chosen.has(day)) chosen.delete(day);
       else chosen.add(day);
-      await answerPress(answer);
+      await answer.answerCallbackQuery();
       await answer.api
         .editMessageReplyMarkup(question.chat.id, question.message_id, { reply_markup: keyboard(answer) })
         .catch(() => undefined);
       continue;
     }
     const hint = answer.t(answer.callbackQuery ? 'dialogue-hint-stale-button' : 'req-hint-weekdays');
-    await answerPress(answer, hint);
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: hint });
     // The hint, then the question again with its keyboard; the old keyboard goes, so only one is live.
     await answer.api
       .editMessageReplyMarkup(question.chat.id, question.message_id, { reply_markup: undefined })
