@@ -24,6 +24,14 @@ async function registeredFamily(name: string) {
   return { user, chat, ...family };
 }
 
+/** An «Другое» request with this text, no comment and no files, up to its summary «Всё верно?». */
+async function otherRequestToSummary(chat: FamilyChat, text: string) {
+  await startCategory(chat, 'Другое', 'своими словами');
+  await chat.say(text, 'добавить для куратора');
+  await chat.press('Пропустить', 'документы или фото');
+  return chat.press('Пропустить', 'Всё верно?');
+}
+
 async function startCategory(chat: FamilyChat, category: string, firstQuestion: string) {
   bot.emulator.pressReplyButton(chat.userId, 'Нужна помощь');
   const categories = await chat.next('С чем нужна помощь');
@@ -159,10 +167,7 @@ describe('request dialogues never dead-end', () => {
 
   it('a double press of «Отправить» saves one request with one outbox row', async () => {
     const { user, chat, family } = await registeredFamily('Татьяна');
-    await startCategory(chat, 'Другое', 'своими словами');
-    await chat.say('Нужна помощь с ремонтом крыльца', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    const summary = await chat.press('Пропустить', 'Всё верно?');
+    const summary = await otherRequestToSummary(chat, 'Нужна помощь с ремонтом крыльца');
     const send = summary.reply_markup?.inline_keyboard.flat().find((b) => b.text === '✅ Отправить куратору');
     const data = send && 'callback_data' in send ? send.callback_data : undefined;
     expect(data).toBeDefined();
@@ -183,10 +188,7 @@ describe('request dialogues never dead-end', () => {
 
   it('«Отправить» turns the summary into the request sent; a summary gone from the chat gets «принята» as a message', async () => {
     const { user, chat, family } = await registeredFamily('Галина');
-    await startCategory(chat, 'Другое', 'своими словами');
-    await chat.say('Нужна помощь с ремонтом забора', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    const summary = await chat.press('Пропустить', 'Всё верно?');
+    const summary = await otherRequestToSummary(chat, 'Нужна помощь с ремонтом забора');
     const accepted = await chat.press('✅ Отправить куратору', 'принята');
     // One message: the summary itself, without its question and buttons, the number under it.
     expect(accepted.message_id).toBe(summary.message_id);
@@ -197,10 +199,7 @@ describe('request dialogues never dead-end', () => {
     expect(accepted.reply_markup).toBeUndefined();
 
     // The second request's summary is deleted from the chat before the press reaches the bot.
-    await startCategory(chat, 'Другое', 'своими словами');
-    await chat.say('И ещё нужна помощь с дровами', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    const second = await chat.press('Пропустить', 'Всё верно?');
+    const second = await otherRequestToSummary(chat, 'И ещё нужна помощь с дровами');
     const send = second.reply_markup?.inline_keyboard.flat().find((b) => b.text === '✅ Отправить куратору');
     await fetch(`${bot.emulator.url}/bot${bot.config.botToken}/deleteMessage`, {
       method: 'POST',
