@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Emulator } from '../../src/sandbox/emulator.js';
+import { answeredInPlace } from '../helpers/family-dialogue.js';
 
 /** One update a simulated person sends, and a fragment of the bot message that answers it. */
 export interface Step {
@@ -34,43 +35,29 @@ export const floorDialogue: Step[] = requestDialogue.map((step, index) =>
       : { kind: 'press', value: 'Дальше', expect: 'Ответ' },
 );
 
-/** Sends one step's update; returns when it was injected (performance.now()). */
-export function inject(emulator: Emulator, userId: number, step: Step): number {
-  const at = performance.now();
+/** Sends one step's update; for a press, the id of the message pressed. */
+function inject(emulator: Emulator, userId: number, step: Step): number | undefined {
   if (step.kind === 'text') emulator.sendText(userId, step.value);
   else if (step.kind === 'reply') emulator.pressReplyButton(userId, step.value);
-  else emulator.pressButtonByText(userId, undefined, step.value);
-  return at;
-}
-
-/** The latest bot message in the chat with a button of this label (the one a press of it reaches). */
-function pressedMessage(emulator: Emulator, userId: number, label: string) {
-  return emulator
-    .messages(userId, { from: 'bot' })
-    .findLast((message) =>
-      message.reply_markup?.inline_keyboard?.flat().some((button) => button.text === label),
-    );
+  else return emulator.pressButtonByText(userId, undefined, step.value).message_id;
+  return undefined;
 }
 
 /** Walks the steps one after another, each waiting for its answer; returns each step's reply time (ms). */
 export async function walk(emulator: Emulator, userId: number, steps: Step[], timeoutMs = 120_000) {
   const replyMs: number[] = [];
   for (const step of steps) {
-    // A press may be answered in place (the summary edited to «принята»): the pressed message counts once
-    // an edit makes it show the expected text, as does the next message that shows it.
-    const pressed = step.kind === 'press' ? pressedMessage(emulator, userId, step.value) : undefined;
-    const answered = emulator.waitForMessage(
+    const at = performance.now();
+    const pressed = inject(emulator, userId, step);
+    // A press may be answered in place (the summary edited to «принята»), as the next message may.
+    const inPlace =
+      pressed === undefined ? undefined : answeredInPlace(emulator, userId, pressed, step.expect);
+    await emulator.waitForMessage(
       userId,
       (message) => (message.text ?? '').includes(step.expect),
       timeoutMs,
-      pressed && !(pressed.text ?? '').includes(step.expect)
-        ? {
-            orEditOf: { messageId: pressed.message_id, afterVersion: pressed.previous_versions?.length ?? 0 },
-          }
-        : {},
+      inPlace ? { orEditOf: inPlace } : {},
     );
-    const at = inject(emulator, userId, step);
-    await answered;
     replyMs.push(performance.now() - at);
   }
   return replyMs;

@@ -4,6 +4,22 @@ import type { createEmulator } from '../../src/sandbox/emulator.js';
 type Emulator = ReturnType<typeof createEmulator>;
 
 /**
+ * Call right after a press, before the bot answers it: the pressed message as it is now, for a wait that also
+ * takes its edit as the answer (`orEditOf`) — unless it shows `expect` already (its question would match).
+ */
+export function answeredInPlace(
+  emulator: Emulator,
+  userId: number,
+  pressedId: number | undefined,
+  expect: string,
+) {
+  const before = emulator.messages(userId).find((m) => m.message_id === pressedId);
+  return before !== undefined && !(before.text ?? '').includes(expect)
+    ? { messageId: before.message_id, afterVersion: before.previous_versions?.length ?? 0 }
+    : undefined;
+}
+
+/**
  * A person talking to the bot through the emulator, reading its messages in order like a chat. Each
  * action waits for the bot's next message (or the next one matching), so a test reads as a transcript.
  */
@@ -38,12 +54,10 @@ export function familyChat(emulator: Emulator, userId: number, timeoutMs = 10_00
      */
     async press(label: string, expect?: string): Promise<StoredMessage> {
       const pressed = emulator.pressButtonByText(userId, undefined, label).message_id;
-      const before = emulator.messages(userId).find((m) => m.message_id === pressed);
-      const orEditOf =
-        expect !== undefined && before !== undefined && !(before.text ?? '').includes(expect)
-          ? { messageId: before.message_id, afterVersion: before.previous_versions?.length ?? 0 }
-          : undefined;
-      return next(expect, orEditOf);
+      return next(
+        expect,
+        expect === undefined ? undefined : answeredInPlace(emulator, userId, pressed, expect),
+      );
     },
     async shareOwnContact(phone: string, expect?: string): Promise<StoredMessage> {
       emulator.sendContact(userId, { phone_number: phone });
