@@ -218,6 +218,9 @@ function useFeatures(
       storage: createDialogueStorage({ redis: deps.redis, prefix: config.redisPrefix, idleMs }),
       // Contexts made by the conversations plugin get the same deps, log, language, t and member.
       plugins: [dialogueExtras.install],
+      onEnter: (dialogue, ctx) => {
+        ctx.dialogueTurn.entered = dialogue;
+      },
       // A dialogue left (an escape, «Прервать», too many wrong answers) takes its draft with it.
       onExit: async (dialogue, ctx) => {
         if (ctx.chat?.type === 'private' && ctx.from && !ctx.dialogueTurn.reenter) {
