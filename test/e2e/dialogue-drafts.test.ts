@@ -241,6 +241,37 @@ describe('a request whose Redis state is lost goes on from its draft', () => {
   });
 });
 
+describe('a request resumed after a wipe reads the passport again', () => {
+  it('a child added to the passport meanwhile is offered at the same question', async () => {
+    const user = bot.emulator.createUser({ first_name: 'Инна', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: user.id,
+      curatorId: bot.seeded.staff.anna.id,
+      children: [{ fullName: 'Оля Смирнова' }, { fullName: 'Петя Смирнов' }],
+    });
+    const chat = familyChat(bot.emulator, user.id, 20_000);
+    await chat.say('/menu', 'Главное меню');
+    bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
+    await chat.next('С чем нужна помощь');
+    const first = await chat.press('Няня', 'С кем из детей');
+    expect(JSON.stringify(first.reply_markup)).not.toContain('Ваня Смирнов');
+
+    await flushRedis(user.id, 'С кем из детей');
+    // Meanwhile the curator adds a child to the family's passport.
+    await bot.db.insert(householdMembers).values({
+      familyId: family.id,
+      kind: 'child',
+      fullName: 'Ваня Смирнов',
+      birthDate: '2020-03-01',
+      institution: 'kindergarten',
+    });
+    const said = await chat.say('Оля');
+    expect(said.text).toBe('Продолжим с того места, где остановились.');
+    const again = await chat.next('С кем из детей');
+    expect(JSON.stringify(again.reply_markup)).toContain('Ваня Смирнов');
+  });
+});
+
 describe('a phone intake whose Redis state is lost goes on from the curator’s draft', () => {
   it('nothing kept before the family’s consent; after a wipe the curator goes on at the same question', async () => {
     const {

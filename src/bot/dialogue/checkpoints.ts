@@ -134,6 +134,11 @@ export interface OpenedDraft {
   saved: Checkpoints;
   /** The draft was there: the dialogue goes on from it (the person has been told so). */
   resumed: boolean;
+  /**
+   * Resumed after its live state was lost (a wipe, a crash, a deploy), not entered again silently after
+   * an answer (reenterFromDraft): what the dialogue read from elsewhere may have changed since.
+   */
+  afterLoss: boolean;
   /** What the dialogue was first entered with (the draft's, when resumed). */
   args: unknown[];
 }
@@ -159,7 +164,7 @@ export async function openDraft(
 ): Promise<OpenedDraft> {
   const telegramId = ctx.from?.id;
   if (telegramId === undefined || ctx.chat?.type !== 'private') {
-    return { saved: Checkpoints.memory(), resumed: false, args: target.args };
+    return { saved: Checkpoints.memory(), resumed: false, afterLoss: false, args: target.args };
   }
   const { stored, reentering } = await conversation.external(
     async (outside): Promise<{ stored: StoredDraft | undefined; reentering: boolean }> => ({
@@ -175,6 +180,7 @@ export async function openDraft(
     return {
       saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew),
       resumed: false,
+      afterLoss: false,
       args: target.args,
     };
   }
@@ -188,6 +194,7 @@ export async function openDraft(
   return {
     saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart),
     resumed: true,
+    afterLoss: !reentering,
     args: stored.args,
   };
 }

@@ -255,7 +255,7 @@ async function prepare(
   ctx: DialogueContext,
   saved: Checkpoints,
   member: Member,
-  preset: unknown,
+  { preset, afterLoss }: { preset: unknown; afterLoss: boolean },
 ) {
   // No preset is the usual case: not asked of zod, whose refusal builds an error (on every re-entry).
   const presetCategory = preset == null ? undefined : requestCategorySchema.safeParse(preset);
@@ -268,8 +268,10 @@ async function prepare(
         }),
       );
   const familyId = member.familyId;
-  // Read once per request and kept in its draft: the dialogue is entered again after every answer, and the
-  // passport does not change while its family is in this dialogue.
+  // Read once per request and kept in its draft: the dialogue is entered again after every answer. A request
+  // resumed after its live state was lost reads it again: a household member or the address may have
+  // changed meanwhile (another member, the curator).
+  if (afterLoss) saved.forget('passport');
   const loaded = await saved.remember('passport', () =>
     conversation.external(async (outside) => {
       const repository = createRequestsRepository({ db: outside.deps.db });
@@ -331,7 +333,10 @@ export async function requestDialogue(
   if (held.ids.length > 0 && !opened.resumed) {
     await ctx.reply(ctx.t('req-from-held', { files: held.files.length }));
   }
-  const { category, loaded, submissionKey } = await prepare(conversation, ctx, saved, member, opened.args[0]);
+  const { category, loaded, submissionKey } = await prepare(conversation, ctx, saved, member, {
+    preset: opened.args[0],
+    afterLoss: opened.afterLoss,
+  });
   const io = { conversation, ctx, household: loaded.household, passportAddress: loaded.address, saved };
   const progress = saved.get<Progress>('progress') ?? {
     details: held.text ? { comment: held.text } : {},
