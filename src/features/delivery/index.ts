@@ -17,6 +17,7 @@ export {
   applicantNameOf,
   createNotificationsRepository,
   insertNotifications,
+  markSentStatement,
   reachableMembersOf,
   sentStepsOf,
   withdrawnReason,
