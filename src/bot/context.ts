@@ -51,6 +51,11 @@ export interface DialogueTurn {
   reenter?: { dialogue: string; args: unknown[] };
   /** The dialogue being entered now is such a re-entry (it goes on silently). */
   reentering?: boolean;
+  /**
+   * The dialogue entered in this update, if any (the conversations plugin's `onEnter`): its run began now,
+   * so it does not end to start over (a run ended in the update that entered it could not be entered again).
+   */
+  entered?: string;
 }
 
 export interface ContextExtras {

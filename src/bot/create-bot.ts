@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
 import { forgiveLatePressAnswers } from '../telegram/late-press-answers.js';
 import { createSendSlots, sendLimitsFor } from '../telegram/send-slots.js';
+import { Composer } from './composer.js';
 import type { BotContext, ContextExtras, DialogueContext, Sender } from './context.js';
 import { reenterFromDraft } from './dialogue/checkpoints.js';
 import {
@@ -209,12 +210,17 @@ function useFeatures(
   deps: CreateBotDeps,
   { idleMs, dialogueExtras }: { idleMs: number; dialogueExtras: DialogueExtras },
 ) {
-  const features = bot.errorBoundary(handleBotError);
+  // Ours (composer.ts): the steps below, and the features' handlers in theirs, without a closure per update each.
+  const features = new Composer<BotContext>();
+  bot.errorBoundary(handleBotError, features);
   features.use(
     conversations<BotContext, DialogueContext>({
       storage: createDialogueStorage({ redis: deps.redis, prefix: config.redisPrefix, idleMs }),
       // Contexts made by the conversations plugin get the same deps, log, language, t and member.
       plugins: [dialogueExtras.install],
+      onEnter: (dialogue, ctx) => {
+        ctx.dialogueTurn.entered = dialogue;
+      },
       // A dialogue left (an escape, «Прервать», too many wrong answers) takes its draft with it.
       onExit: async (dialogue, ctx) => {
         if (ctx.chat?.type === 'private' && ctx.from && !ctx.dialogueTurn.reenter) {

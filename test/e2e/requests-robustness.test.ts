@@ -257,4 +257,22 @@ describe('request dialogues never dead-end', () => {
       { topic: 'housing', description: 'Управляющая компания не делает ремонт' },
     ]);
   });
+
+  it('the summary offers «Изменить» ten times, then only send and cancel; the edits are in the request', async () => {
+    const { chat, family } = await registeredFamily('Вера');
+    let summary = await otherRequestToSummary(chat, 'Нужна справка');
+    const labels = (message: StoredMessage) =>
+      (message.reply_markup?.inline_keyboard ?? []).flat().map((button) => button.text);
+    for (let round = 1; round <= 10; round++) {
+      expect(labels(summary), `round ${round}`).toContain('✏️ Изменить');
+      await chat.press('✏️ Изменить', 'Что изменить');
+      await chat.press('Запрос', 'своими словами');
+      summary = await chat.say(`Нужна справка № ${round}`, 'Всё верно?');
+    }
+    expect(summary.text).toContain('Нужна справка № 10');
+    expect(labels(summary)).toEqual(['✅ Отправить куратору', 'Не отправлять']);
+    await chat.press('✅ Отправить куратору', 'принята');
+    const [saved] = await requestsOf(family.id);
+    expect(saved?.details).toEqual({ text: 'Нужна справка № 10' });
+  });
 });

@@ -19,10 +19,8 @@ interface DraftTarget {
  * A skipped question is kept as null and read back as undefined.
  */
 export class Checkpoints {
-  /** A question was asked (and waited on) in this run of the dialogue. */
-  private asked = false;
-  /** `remember`s begun in this run, to tell a question from a group of them (see `track`). */
-  private begun = 0;
+  /** `holdRestarts`: the rest of this run goes on without starting over (see there). */
+  private restartsHeld = false;
 
   private constructor(
     private readonly conversation: DialogueConversation | undefined,
@@ -56,36 +54,34 @@ export class Checkpoints {
 
   /** The kept answer to `key`, or the question asked now and its answer written at once. */
   async remember<T>(key: string, ask: () => Promise<T>): Promise<T> {
-    this.begun += 1; // also when kept already: a group around it is not one question
     if (this.has(key)) return this.get<T>(key) as T;
-    const value = await this.track(ask);
+    const value = await ask();
     await this.put(key, value);
     return value;
   }
 
-  /**
-   * Runs `ask`. When it kept nothing of its own (no `remember` inside), it was one question, which was
-   * waited on in this run: the next `put` may then end the run (see there). A group of remembered
-   * questions was not, as such: its last question ended the run already, or it asked nothing now.
-   */
-  async track<T>(ask: () => Promise<T>): Promise<T> {
-    const before = ++this.begun;
-    const value = await ask();
-    if (this.begun === before) this.asked = true;
-    return value;
-  }
-
-  /** Keeps an answer given otherwise (a summary's edit, a group finished) and writes the draft. */
+  /** Keeps an answer given otherwise (a step, a summary's edit, a group finished) and writes the draft. */
   async put(key: string, value: unknown): Promise<void> {
     this.answers[key] = value === undefined ? null : value;
-    await this.save(key);
+    const live = await this.save(key);
     // Kept: the dialogue may start over from its draft, so the replay of each later update begins here
-    // rather than at its first question. Only after a question was waited on in this run: a run that asked
-    // nothing is the one just entered (reenterFromDraft) and goes on.
+    // rather than at its first question. Only a write made now, not one replayed (what this update's
+    // answer led to), and only in a run begun in an earlier update: a run entered in this one
+    // (reenterFromDraft, or a step answered without a wait) goes on, and its replay is short already.
     const { conversation, target, restart } = this;
-    if (!restart || !conversation || !target || !this.asked) return;
+    if (!live || !restart || !conversation || !target || this.restartsHeld) return;
+    if (restart.dialogueTurn.entered === target.dialogue) return;
     restart.dialogueTurn.reenter = { dialogue: target.dialogue, args: target.args };
     await conversation.halt();
+  }
+
+  /**
+   * From here on, answers are kept without starting the dialogue over: for a stage whose own memory is not
+   * in the draft (a request's summary counts its «Изменить» rounds, and an edit asks what it changed made
+   * necessary, not every question not yet answered). Its replay grows, but within the stage's bound.
+   */
+  holdRestarts(): void {
+    this.restartsHeld = true;
   }
 
   /** Drops the answer to `key` and its group's partial answers (`key~…`), to ask them again. */
@@ -95,15 +91,21 @@ export class Checkpoints {
     }
   }
 
-  /** Writes the answers as they are now; `step` names the last one answered. */
-  async save(step: string | null): Promise<void> {
+  /**
+   * Writes the answers as they are now; `step` names the last one answered. True when written now, false
+   * when replayed (the write was made in an earlier update) or there is nowhere to write.
+   */
+  async save(step: string | null): Promise<boolean> {
     const { conversation, target } = this;
-    if (!conversation || !target) return;
+    if (!conversation || !target) return false;
     const draft = { ...target, answers: { ...this.answers }, step };
+    let live = false;
     await conversation.external(async (outside) => {
+      live = true;
       await createDraftsRepository(outside.deps.db).save(draft);
       sawDraftSaved(outside.drafts, draft);
     });
+    return live;
   }
 
   /** The dialogue is over (done or left): its draft goes. */
@@ -146,7 +148,11 @@ export async function openDraft(
   ctx: DialogueContext,
   target: Omit<DraftTarget, 'telegramId'>,
   options: {
-    restartAtCheckpoints?: boolean;
+    /**
+     * A resumed dialogue starts over from its draft after each kept answer (Checkpoints.put), so its replay
+     * holds one question; `'always'`: a new one too, from its first kept answer on.
+     */
+    restartAtCheckpoints?: boolean | 'always';
     /** A draft entered with other arguments (about another family) is not gone on: the dialogue starts anew. */
     sameArgsOnly?: boolean;
   } = {},
@@ -165,8 +171,9 @@ export async function openDraft(
   // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
   const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
   if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
+    const restartNew = options.restartAtCheckpoints === 'always' ? ctx : undefined;
     return {
-      saved: Checkpoints.stored(conversation, { ...target, telegramId }),
+      saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew),
       resumed: false,
       args: target.args,
     };

@@ -1,5 +1,5 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, CommandInPrivate, DialogueContext } from '../../bot/context.js';
 import { ANNOUNCE_CONVERSATION, announceDialogue } from './announcements.conversation.js';
 import { checkSender } from './announcements.usecases.js';

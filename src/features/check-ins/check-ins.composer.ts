@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate } from '../../bot/context.js';
 import { removePressedButtons } from '../../bot/edit-or-reply.js';
 import { accessRefusalText } from '../access/index.js';

@@ -1,5 +1,6 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer, type NextFunction } from 'grammy';
+import type { NextFunction } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, CommandInPrivate, DialogueContext, PressInPrivate } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';

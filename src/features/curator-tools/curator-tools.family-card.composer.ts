@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, type NextFunction } from 'grammy';
+import { InlineKeyboard, type NextFunction } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate } from '../../bot/context.js';
 import { removePressedButtons } from '../../bot/edit-or-reply.js';
 import { accessRefusalText } from '../access/index.js';

@@ -1,5 +1,5 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, DialogueContext, PressInPrivate } from '../../bot/context.js';
 import { editPressed, removePressedButtons } from '../../bot/edit-or-reply.js';
 import { accessRefusalText } from '../access/index.js';

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext } from '../../bot/context.js';
 import { accessRefusalText } from '../access/index.js';
 import { recordStaffView } from '../delivery/index.js';

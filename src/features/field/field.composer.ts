@@ -1,5 +1,5 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, CommandInPrivate, DialogueContext } from '../../bot/context.js';
 import { FIELD_CONVERSATION, fieldDialogue } from './field.conversation.js';
 import { mayFillIn } from './field.usecases.js';

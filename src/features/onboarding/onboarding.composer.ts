@@ -1,6 +1,6 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
 import { setChatCommands } from '../../bot/chat-commands.js';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { mainMenuKeyboard } from '../../bot/main-menu.js';
 import { isFamilyInvitePayload } from '../family-invites/index.js';

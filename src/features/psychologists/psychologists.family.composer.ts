@@ -1,4 +1,5 @@
-import { Composer, InputFile } from 'grammy';
+import { InputFile } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { calendarFor, cancelByFamily, daySlotsFor, familyMayChange } from './psychologists.booking.js';

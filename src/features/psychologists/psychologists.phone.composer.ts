@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate } from '../../bot/context.js';
 import { phoneButtons, phoneSlotsKeyboard } from './psychologists.keyboards.js';
 import { bookForPhoneFamily, phoneSlots } from './psychologists.phone.js';

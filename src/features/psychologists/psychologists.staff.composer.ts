@@ -1,4 +1,5 @@
-import { Composer, type NextFunction } from 'grammy';
+import type { NextFunction } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, CommandInPrivate, PressInPrivate } from '../../bot/context.js';
 import { editOrReply } from '../../bot/edit-or-reply.js';
 import { agendaView } from './psychologists.agenda.js';

@@ -1,5 +1,6 @@
-import { Composer, type NextFunction } from 'grammy';
+import type { NextFunction } from 'grammy';
 import type { Message } from 'grammy/types';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate, PrivateContext } from '../../bot/context.js';
 import { isDialogueEscape } from '../../bot/dialogue/escape.js';
 import { removePressedButtons } from '../../bot/edit-or-reply.js';

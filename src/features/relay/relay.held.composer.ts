@@ -1,4 +1,5 @@
-import { Composer, type Filter, type NextFunction } from 'grammy';
+import type { Filter, NextFunction } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, PressInPrivate, PrivateContext } from '../../bot/context.js';
 import { removePressedButtons } from '../../bot/edit-or-reply.js';
 import { fitsNewRequest, heldMessagesOf, REQUEST_CONVERSATION } from '../requests/index.js';

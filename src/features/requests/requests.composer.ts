@@ -1,5 +1,6 @@
 import { createConversation } from '@grammyjs/conversations';
-import { type CallbackQueryContext, Composer } from 'grammy';
+import type { CallbackQueryContext } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { editOrReply, removePressedButtons } from '../../bot/edit-or-reply.js';
 import { menuButton } from '../../bot/main-menu.js';

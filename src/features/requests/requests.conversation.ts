@@ -107,7 +107,7 @@ function allSteps(asking: Asking): Step[] {
 async function askStep(asking: Asking, step: Step, again = false): Promise<void> {
   const { saved } = asking.io;
   if (again) saved.forget(step.field);
-  await saved.track(() => step.ask(asking.progress.details));
+  await step.ask(asking.progress.details);
   await asking.afterStep?.();
   saved.forget(step.field);
   const done = asking.progress.done.filter((field) => field !== step.field);
@@ -209,6 +209,9 @@ async function submit(
 async function confirmAndSend(asking: Asking, member: Member, submissionKey: string): Promise<void> {
   const { conversation, ctx } = asking.io;
   const { category, progress, held } = asking;
+  // The summary and its edits go on in this run: the count of «Изменить» rounds lives here, and an edit asks
+  // only what it made necessary (a preferred time once «прямо сейчас» is changed), not every step left.
+  asking.io.saved.holdRestarts();
   // Bounded: after MAX_SUMMARY_EDITS only «send» and «cancel» remain; a few more rounds cover a refused send.
   for (let edits = 0; edits < MAX_SUMMARY_EDITS + 3; edits++) {
     const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
@@ -264,14 +267,18 @@ async function prepare(
         }),
       );
   const familyId = member.familyId;
-  const loaded = await conversation.external(async (outside) => {
-    const repository = createRequestsRepository({ db: outside.deps.db });
-    const [family, household] = await Promise.all([
-      repository.familyForRequest(familyId),
-      repository.household(familyId),
-    ]);
-    return { address: family?.address ?? null, household };
-  });
+  // Read once per request and kept in its draft: the dialogue is entered again after every answer, and the
+  // passport does not change while its family is in this dialogue.
+  const loaded = await saved.remember('passport', () =>
+    conversation.external(async (outside) => {
+      const repository = createRequestsRepository({ db: outside.deps.db });
+      const [family, household] = await Promise.all([
+        repository.familyForRequest(familyId),
+        repository.household(familyId),
+      ]);
+      return { address: family?.address ?? null, household };
+    }),
+  );
   // One key per dialogue, kept in the draft: a second «Отправить», a replay, or a resumed dialogue saves the
   // same request, not a new one.
   const submissionKey = await saved.remember('submissionKey', () =>
@@ -313,7 +320,9 @@ export async function requestDialogue(
       args: [preset ?? null, source ?? null],
       consentVersion: CONSENT_VERSION,
     },
-    { restartAtCheckpoints: true },
+    // Every answer ends the run and the dialogue is entered again from its draft (reenterFromDraft): the
+    // replay of each update holds one question, not all before it. The summary holds this (confirmAndSend).
+    { restartAtCheckpoints: 'always' },
   );
   const { saved } = opened;
   const held =

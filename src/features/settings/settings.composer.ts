@@ -1,5 +1,5 @@
 import { createConversation } from '@grammyjs/conversations';
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, DialogueContext } from '../../bot/context.js';
 import { menuButton } from '../../bot/main-menu.js';
 import { SETTINGS_CONVERSATION, settings } from './settings.conversation.js';

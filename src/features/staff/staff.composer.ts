@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import { setChatCommands } from '../../bot/chat-commands.js';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext } from '../../bot/context.js';
 import { isStaffInvitePayload, redeemStaffInvite } from './staff.usecases.js';
 

@@ -1,4 +1,5 @@
-import { type CallbackQueryContext, Composer } from 'grammy';
+import type { CallbackQueryContext } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext } from '../../bot/context.js';
 import { editOrReply, removePressedButtons } from '../../bot/edit-or-reply.js';
 import { menuButton } from '../../bot/main-menu.js';

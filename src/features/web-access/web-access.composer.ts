@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { Composer } from '../../bot/composer.js';
 import type { BotContext, CommandInPrivate } from '../../bot/context.js';
 import { issueWebLink } from './web-access.usecases.js';
 
