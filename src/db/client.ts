@@ -28,11 +28,6 @@ function preparing(sql: Sql): Sql {
             prepare: params !== undefined && params.length > 0 && params.length <= MAX_PREPARED_PARAMETERS,
           });
       }
-      // A reserved connection (pipelined-transaction.ts) prepares the same way. It lacks the pool's
-      // `options`, where drizzle, made over it, sets its type parsers (the pool's, set already).
-      if (key === 'reserve') {
-        return async () => preparing(Object.assign(await target.reserve(), { options: target.options }));
-      }
       // A transaction's (or savepoint's) own handle, on its reserved connection, prepares the same way.
       if (key === 'begin' || key === 'savepoint') {
         return (...args: unknown[]) => {

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.js';
-import { type LastStatement, pipelinedTransaction } from '../db/pipelined-transaction.js';
 import {
   createNotificationsRepository,
-  markSentStatement,
   type Notification,
   type NotificationContent,
   type NotificationRegistry,
@@ -96,7 +94,6 @@ async function finish(
   content: NotificationContent,
   done: number[][],
   last: number[],
-  end?: LastStatement,
 ): Promise<SendResult> {
   const repository = createNotificationsRepository({ db: tx });
   const ids = [...done.flat(), ...last];
@@ -110,13 +107,7 @@ async function finish(
   // reproduced here).
   // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
   if (done.length > 0) await repository.recordStep(notification.id, last);
-  const sentMark = markSentStatement(notification.id, first, new Date(), content.sentWith?.(ids));
-  // The usual end of a turn: the `sent` mark is its last statement and goes with the commit.
-  if (end && !content.afterSent && !content.followUps) {
-    end.last(sentMark);
-    return { step: 'sent', produced: [] };
-  }
-  await tx.execute(sentMark);
+  await repository.markSent(notification.id, first, new Date(), content.sentWith?.(ids));
   if (content.afterSent) await content.afterSent(tx, ids);
   const produced = content.followUps ? await content.followUps(tx, ids) : [];
   return { step: 'sent', produced };
@@ -129,7 +120,6 @@ async function record(
   content: NotificationContent,
   outcome: SendOutcome,
   plan: { steps: PlannedStep[] | undefined; done: number[][]; planned: PlannedStep | undefined },
-  end?: LastStatement,
 ): Promise<SendResult> {
   const repository = createNotificationsRepository({ db: tx });
   switch (outcome.kind) {
@@ -143,7 +133,7 @@ async function record(
         await repository.recordStep(notification.id, own, own.length === 0 ? made : []);
         return { step: 'partial' };
       }
-      return finish(tx, notification, content, done, own.length > 0 ? own : made, end);
+      return finish(tx, notification, content, done, own.length > 0 ? own : made);
     }
     case 'flood':
       await repository.recordWait(notification.id, outcome.reason);
@@ -223,7 +213,7 @@ export function createClaimedSend(deps: SendDeps) {
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
     prepared?: () => void,
   ): Promise<SendResult> {
-    return pipelinedTransaction(deps.db, async (tx, end) => {
+    return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
       const notification = await repository.claimPending(notificationId);
       if (!notification) {
@@ -257,7 +247,7 @@ export function createClaimedSend(deps: SendDeps) {
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
-      return record(tx, notification, content, outcome, { steps, done, planned }, end);
+      return record(tx, notification, content, outcome, { steps, done, planned });
     });
   };
 }

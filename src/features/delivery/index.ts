@@ -17,7 +17,6 @@ export {
   applicantNameOf,
   createNotificationsRepository,
   insertNotifications,
-  markSentStatement,
   reachableMembersOf,
   sentStepsOf,
   withdrawnReason,

@@ -192,19 +192,6 @@ function notificationOf(raw: Record<string, unknown>): Notification {
   return row as Notification;
 }
 
-/**
- * The statement of `markSent` (below): a sending transaction runs it with its commit, in one round trip
- * (pipelined-transaction.ts).
- */
-export function markSentStatement(id: number, telegramMessageId: number, now: Date, also?: SQL): SQL {
-  return sql`
-    with sent as (
-      update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
-        sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
-      where id = ${id} and status = 'pending' returning id)${also ? sql`, also as (${also})` : sql``}
-    select id from sent`;
-}
-
 /** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
 function outcomesOf(db: DbOrTx) {
   return {
@@ -215,7 +202,12 @@ function outcomesOf(db: DbOrTx) {
      * transaction), where it always does.
      */
     async markSent(id: number, telegramMessageId: number, now = new Date(), also?: SQL) {
-      const rows = await db.execute(markSentStatement(id, telegramMessageId, now, also));
+      const rows = await db.execute(sql`
+        with sent as (
+          update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
+            sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
+          where id = ${id} and status = 'pending' returning id)${also ? sql`, also as (${also})` : sql``}
+        select id from sent`);
       return rows.length > 0;
     },
 
