@@ -182,4 +182,45 @@ describe('outbox relay and reconciler', () => {
     await createReconciler({ db, relay, routingQueue, lanes, logger }).reconcileOnce();
     expect(await allHeads(lanes)).toEqual(rows.map((row) => row.id));
   });
+  it('routes the kinds it routes itself with no routing job, and the batch by jobs when that routing fails', async () => {
+    await db.delete(outbox);
+    const routingQueue = freshQueue('routing');
+    const added: number[][] = [];
+    const lanes = { add: async (ids: number[]) => void added.push(ids) } as unknown as DeliveryLanes;
+    let failing = false;
+    const relay = createOutboxRelay({
+      db,
+      sql,
+      routingQueue,
+      logger,
+      metrics: createDeliveryMetrics(),
+      pollIntervalMs: 600_000,
+      inline: {
+        kinds: new Set(['message_relayed']),
+        route: async (_tx, event) => {
+          if (failing) throw new Error('routing broke');
+          return event.kind === 'message_relayed' && event.payload.messageId === 1 ? [41, 42] : undefined;
+        },
+        lanes,
+      },
+    });
+    const write = (messageId: number) =>
+      db.transaction((tx) => writeOutbox(tx, { kind: 'message_relayed', payload: { messageId } }));
+    try {
+      const routedHere = await write(1);
+      const leftToAJob = await write(2);
+      await relay.wake();
+      expect(added).toEqual([[41, 42]]);
+      expect(await routingQueue.getJob(`outbox-${routedHere}`)).toBeUndefined();
+      expect(await routingQueue.getJob(`outbox-${leftToAJob}`)).toBeTruthy();
+      failing = true;
+      const afterFailure = await write(1);
+      await relay.wake();
+      expect(await routingQueue.getJob(`outbox-${afterFailure}`)).toBeTruthy();
+      const pending = await db.select().from(outbox);
+      expect(pending.every((row) => row.status === 'dispatched')).toBe(true);
+    } finally {
+      await relay.stop();
+    }
+  });
 });
