@@ -230,8 +230,8 @@ function useFeatures(
       },
     }),
   );
-  features.use(reenterFromDraft);
-  // A failure anywhere below leaves the dialogue as it was before this update (storage.ts, error-handler.ts).
+  // A failure anywhere below leaves the dialogue as it was before this update (storage.ts, error-handler.ts),
+  // also one in a dialogue entered again from its draft after the answer was kept: its question is asked again.
   features.use(async (ctx, next) => {
     try {
       await next();
@@ -240,6 +240,7 @@ function useFeatures(
       throw error;
     }
   });
+  features.use(reenterFromDraft);
   features.use(leaveDialogueOnEscape);
   for (const feature of deps.features) features.use(feature);
 }

@@ -3,4 +3,4 @@
  * makes old replay logs meaningless (questions added, removed or reordered): state stored under another
  * version is dropped and the person starts that dialogue again instead of replaying into the wrong step.
  */
-export const DIALOGUE_VERSION = 11;
+export const DIALOGUE_VERSION = 12;

@@ -257,8 +257,9 @@ async function prepare(
   member: Member,
   preset: unknown,
 ) {
-  const presetCategory = requestCategorySchema.safeParse(preset);
-  const category: RequestCategory = presetCategory.success
+  // No preset is the usual case: not asked of zod, whose refusal builds an error (on every re-entry).
+  const presetCategory = preset == null ? undefined : requestCategorySchema.safeParse(preset);
+  const category: RequestCategory = presetCategory?.success
     ? presetCategory.data
     : await saved.remember('category', () =>
         askChoice(conversation, ctx, {
