@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { DEFAULT_PSY_VIDEO_LINK_TEMPLATE } from '../config.js';
+import type { DbOrTx } from '../db/client.js';
 import { announcementNotifications, startAnnouncementProgress } from '../features/announcements/index.js';
 import { checkInNotifications } from '../features/check-ins/index.js';
 import {
@@ -19,7 +20,7 @@ import {
   createConsultationTimers,
   createPsychologistNotifications,
 } from '../features/psychologists/index.js';
-import { relayNotifications } from '../features/relay/index.js';
+import { relayNotifications, routeRelayedMessageIn } from '../features/relay/index.js';
 import { attachmentNotifications } from '../features/request-card/index.js';
 import { createRoutingNotifications } from '../features/routing/index.js';
 import { erasureNotifications } from '../features/settings/index.js';
@@ -28,6 +29,7 @@ import { supportMeasuresNotifications } from '../features/support-measures/index
 import { createDeadlineRepairsCounter } from '../metrics/deadline-repairs.js';
 import { createProducerConnection, createWorkerConnection } from '../queue/connections.js';
 import { queueNames } from '../queue/names.js';
+import type { OutboxEvent } from '../queue/outbox.js';
 import { createSendSlots, sendLimitsFor } from '../telegram/send-slots.js';
 import { createTelegramSender } from '../telegram/telegram-sender.js';
 import { startDeadlinesWorker } from '../workers/deadlines.worker.js';
@@ -183,6 +185,23 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
     metrics,
     pollIntervalMs: options.relayPollIntervalMs,
     database,
+    // In a process that also runs the delivery dispatcher (one process, or relay and workers together), a
+    // relayed message's copies are made by the relay in the transaction that dispatches its event: no routing
+    // job, and adding them to their lanes wakes the dispatcher here. A relay process of its own leaves them
+    // to the workers' routing job, whose add wakes their dispatcher at once (this process's would wait for
+    // its next look at the lanes).
+    ...(started.dispatchers.length > 0
+      ? {
+          inline: {
+            kinds: new Set(['message_relayed']),
+            route: (tx: DbOrTx, event: OutboxEvent) =>
+              event.kind === 'message_relayed'
+                ? routeRelayedMessageIn(tx, event.payload)
+                : Promise.resolve(undefined),
+            lanes: queues.lanes,
+          },
+        }
+      : {}),
   });
   started.relay = relay;
   await relay.start();

@@ -24,6 +24,17 @@ describe('outbox relay and reconciler', () => {
     return queue;
   };
   let familyId: number;
+  /** A relay that runs when woken (its poll is far off). */
+  const quietRelay = (routingQueue: Queue, extra: Partial<Parameters<typeof createOutboxRelay>[0]> = {}) =>
+    createOutboxRelay({
+      db,
+      sql,
+      routingQueue,
+      logger,
+      metrics: createDeliveryMetrics(),
+      pollIntervalMs: 600_000,
+      ...extra,
+    });
 
   beforeAll(async () => {
     const [district] = await db.select({ id: districts.id }).from(districts).limit(1);
@@ -134,14 +145,7 @@ describe('outbox relay and reconciler', () => {
         },
       ])
       .returning();
-    const relay = createOutboxRelay({
-      db,
-      sql,
-      routingQueue,
-      logger,
-      metrics: createDeliveryMetrics(),
-      pollIntervalMs: 600_000,
-    });
+    const relay = quietRelay(routingQueue);
     const reconciler = createReconciler({ db, relay, routingQueue, lanes, logger });
     await reconciler.reconcileOnce();
     await reconciler.reconcileOnce();
@@ -171,15 +175,44 @@ describe('outbox relay and reconciler', () => {
     await connection.del(...dueKeys, `${process.env.REDIS_PREFIX}:lanes${serial}:lane:2`);
     expect(await allHeads(lanes)).toEqual([]);
 
-    const relay = createOutboxRelay({
-      db,
-      sql,
-      routingQueue,
-      logger,
-      metrics: createDeliveryMetrics(),
-      pollIntervalMs: 600_000,
-    });
+    const relay = quietRelay(routingQueue);
     await createReconciler({ db, relay, routingQueue, lanes, logger }).reconcileOnce();
     expect(await allHeads(lanes)).toEqual(rows.map((row) => row.id));
+  });
+
+  it('routes the kinds it routes itself with no routing job, and the batch by jobs when that routing fails', async () => {
+    await db.delete(outbox);
+    const routingQueue = freshQueue('routing');
+    const added: number[][] = [];
+    const lanes = { add: async (ids: number[]) => void added.push(ids) } as unknown as DeliveryLanes;
+    let failing = false;
+    const relay = quietRelay(routingQueue, {
+      inline: {
+        kinds: new Set(['message_relayed']),
+        route: async (_tx, event) => {
+          if (failing) throw new Error('routing broke');
+          return event.kind === 'message_relayed' && event.payload.messageId === 1 ? [41, 42] : undefined;
+        },
+        lanes,
+      },
+    });
+    const write = (messageId: number) =>
+      db.transaction((tx) => writeOutbox(tx, { kind: 'message_relayed', payload: { messageId } }));
+    try {
+      const routedHere = await write(1);
+      const leftToAJob = await write(2);
+      await relay.wake();
+      expect(added).toEqual([[41, 42]]);
+      expect(await routingQueue.getJob(`outbox-${routedHere}`)).toBeUndefined();
+      expect(await routingQueue.getJob(`outbox-${leftToAJob}`)).toBeTruthy();
+      failing = true;
+      const afterFailure = await write(1);
+      await relay.wake();
+      expect(await routingQueue.getJob(`outbox-${afterFailure}`)).toBeTruthy();
+      const pending = await db.select().from(outbox);
+      expect(pending.every((row) => row.status === 'dispatched')).toBe(true);
+    } finally {
+      await relay.stop();
+    }
   });
 });

@@ -1,13 +1,20 @@
 import type { Queue } from 'bullmq';
 import { asc, sql as drizzleSql, eq, inArray } from 'drizzle-orm';
 import type { Sql } from 'postgres';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import { outbox } from '../../db/schema/index.js';
 import type { Logger } from '../../logger.js';
 import type { DeliveryMetrics } from '../../metrics/delivery.metrics.js';
 import { routingJob } from '../../queue/jobs.js';
-import { OUTBOX_CHANNEL, outboxEventSchema } from '../../queue/outbox.js';
+import { OUTBOX_CHANNEL, type OutboxEvent, outboxEventSchema } from '../../queue/outbox.js';
+import type { DeliveryLanes } from './lanes.js';
+
+/**
+ * An event the relay routes itself, in the transaction that marks it dispatched (no routing job): returns
+ * the notifications it made, or undefined to leave it to a routing job after all.
+ */
+export type InlineRouting = (tx: DbOrTx, event: OutboxEvent) => Promise<number[] | undefined>;
 
 interface RelayDeps {
   db: Db;
@@ -19,11 +26,48 @@ interface RelayDeps {
   batchSize?: number;
   /** Told when a pass fails because PostgreSQL is away, so the process watches for its return. */
   database?: DatabaseWatch;
+  /** Kinds routed by the relay itself (a relayed message: one read, one insert), their copies laned after the commit. */
+  inline?: { kinds: ReadonlySet<string>; route: InlineRouting; lanes: DeliveryLanes };
 }
 
-/** Claims up to `batchSize` pending outbox rows, queues their routing jobs and marks them dispatched. */
-async function dispatchBatch(deps: RelayDeps, batchSize: number): Promise<number> {
-  return deps.db.transaction(async (tx) => {
+/** Marks a failure of inline routing: the batch is run again with every event as a routing job. */
+class InlineRoutingFailed extends Error {}
+
+/**
+ * Routes the batch's events of the inline kinds in its transaction; returns the notifications made and the
+ * events left for routing jobs.
+ */
+async function routeInline(deps: RelayDeps, tx: DbOrTx, events: Array<{ id: number; event: OutboxEvent }>) {
+  const inline = deps.inline;
+  if (!inline) return { routed: [], queued: events };
+  const routed: number[] = [];
+  const queued: typeof events = [];
+  for (const item of events) {
+    if (!inline.kinds.has(item.event.kind)) {
+      queued.push(item);
+      continue;
+    }
+    let ids: number[] | undefined;
+    try {
+      ids = await inline.route(tx, item.event);
+    } catch (error) {
+      throw new InlineRoutingFailed('inline routing failed', { cause: error });
+    }
+    if (ids) routed.push(...ids);
+    else queued.push(item);
+  }
+  return { routed, queued };
+}
+
+/**
+ * Claims up to `batchSize` pending outbox rows, routes those the relay routes itself (`inline`), queues the
+ * routing jobs of the others and marks them all dispatched, in one transaction: a relayed message's copies
+ * exist exactly when its event is dispatched. The copies join their lanes after the commit (if this process
+ * dies first, they are pending in PostgreSQL and the reconciler lanes them).
+ */
+async function dispatchBatch(deps: RelayDeps, batchSize: number, inline = true): Promise<number> {
+  const routedIds: number[] = [];
+  const count = await deps.db.transaction(async (tx) => {
     const rows = await tx
       .select()
       .from(outbox)
@@ -32,14 +76,17 @@ async function dispatchBatch(deps: RelayDeps, batchSize: number): Promise<number
       .limit(batchSize)
       .for('update', { skipLocked: true });
     if (rows.length === 0) return 0;
-    const jobs = rows.flatMap((row) => {
+    const events = rows.flatMap((row) => {
       const event = outboxEventSchema.safeParse({ kind: row.kind, payload: row.payload });
-      if (event.success) return [routingJob(row.id, event.data)];
+      if (event.success) return [{ id: row.id, event: event.data }];
       // A row this version does not understand is left out of BullMQ but marked, and logged, so it
       // does not block the rows after it.
       deps.logger.error({ outboxId: row.id, kind: row.kind }, 'outbox row of an unknown shape skipped');
       return [];
     });
+    const { routed, queued } = inline ? await routeInline(deps, tx, events) : { routed: [], queued: events };
+    routedIds.push(...routed);
+    const jobs = queued.map((item) => routingJob(item.id, item.event));
     if (jobs.length > 0) await deps.routingQueue.addBulk(jobs);
     const now = new Date();
     await tx
@@ -55,6 +102,24 @@ async function dispatchBatch(deps: RelayDeps, batchSize: number): Promise<number
     deps.metrics.relayDispatched.inc(rows.length);
     return rows.length;
   });
+  // Redis away: they wait in PostgreSQL for the reconciler, as a routing job's would.
+  if (routedIds.length > 0)
+    await deps.inline?.lanes
+      .add(routedIds)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not lane relayed copies'));
+  return count;
+}
+
+/** A batch, with its inline routing; when that fails, the same batch again with every event as a job. */
+async function dispatchBatchOrJobs(deps: RelayDeps, batchSize: number): Promise<number> {
+  try {
+    return await dispatchBatch(deps, batchSize);
+  } catch (error) {
+    if (!(error instanceof InlineRoutingFailed)) throw error;
+    if (isDatabaseOutage(error.cause)) throw error.cause;
+    deps.logger.warn({ err: error.cause }, 'inline routing failed: the batch goes by routing jobs');
+    return dispatchBatch(deps, batchSize, false);
+  }
 }
 
 /**
@@ -76,7 +141,7 @@ export function createOutboxRelay(deps: RelayDeps) {
     do {
       wakeAgain = false;
       try {
-        while (!stopped && (await dispatchBatch(deps, batchSize)) === batchSize) {}
+        while (!stopped && (await dispatchBatchOrJobs(deps, batchSize)) === batchSize) {}
       } catch (error) {
         // Redis or PostgreSQL away: the rows stay pending and the next wake-up or poll tries again.
         deps.logger.warn({ err: error }, 'outbox relay pass failed');

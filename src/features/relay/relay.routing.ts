@@ -37,19 +37,10 @@ const recipientColumns = (recipient: Recipient) => ({
 const fromChatOf = (row: RelayedMessage) =>
   row.direction === 'family_to_staff' ? row.familyChatId : row.staffChatId;
 
-/**
- * Produces the copies of a relayed message (one notification per recipient; a job run twice makes nothing
- * new). Items of an album share one notification per recipient, sent once the album has settled; an item
- * that comes after its album was sent gets a notification of its own.
- */
-export async function routeRelayedMessage(
-  { db, now = new Date() }: { db: Db; now?: Date },
-  payload: { messageId: number; replyToId?: number; question?: boolean },
-): Promise<number[]> {
-  const relay = createRelayRepository({ db });
-  const row = await relay.findMessage(payload.messageId);
-  if (!row) return [];
-  const recipients = await recipientsOf(db, row, now);
+type RelayedPayload = { messageId: number; replyToId?: number; question?: boolean };
+
+/** One copy per recipient (its dedupe key makes a second routing of the message a no-op). */
+function copiesOf(row: RelayedMessage, payload: RelayedPayload) {
   const extra = {
     ...(payload.replyToId !== undefined ? { replyToId: payload.replyToId } : {}),
     ...(payload.question ? { question: true } : {}),
@@ -66,6 +57,42 @@ export async function routeRelayedMessage(
       ...(recipient.deputyFor !== undefined ? { deputyFor: recipient.deputyFor } : {}),
     },
   });
+  return single;
+}
+
+/**
+ * routeRelayedMessage in the caller's transaction, for a message that is not part of an album: the outbox
+ * relay routes a relayed message so, in the transaction that marks its event dispatched, and it needs no
+ * routing job. Undefined for an album's item, which may wait there for a send of its album in progress
+ * (lockNotificationByKey): it goes by its routing job.
+ */
+export async function routeRelayedMessageIn(
+  tx: DbOrTx,
+  payload: RelayedPayload,
+  now = new Date(),
+): Promise<number[] | undefined> {
+  const relay = createRelayRepository({ db: tx });
+  const row = await relay.findMessage(payload.messageId);
+  if (!row) return [];
+  if (row.mediaGroupId !== null) return undefined;
+  const recipients = await recipientsOf(tx, row, now);
+  return relay.insertNotifications(recipients.map(copiesOf(row, payload)));
+}
+
+/**
+ * Produces the copies of a relayed message (one notification per recipient; a job run twice makes nothing
+ * new). Items of an album share one notification per recipient, sent once the album has settled; an item
+ * that comes after its album was sent gets a notification of its own.
+ */
+export async function routeRelayedMessage(
+  { db, now = new Date() }: { db: Db; now?: Date },
+  payload: RelayedPayload,
+): Promise<number[]> {
+  const relay = createRelayRepository({ db });
+  const row = await relay.findMessage(payload.messageId);
+  if (!row) return [];
+  const recipients = await recipientsOf(db, row, now);
+  const single = copiesOf(row, payload);
   if (row.mediaGroupId === null) {
     return relay.insertNotifications(recipients.map(single));
   }
