@@ -5,7 +5,7 @@ import type { DatabaseWatch } from '../db/database-outage.js';
 import { pendingRecipients } from '../features/announcements/index.js';
 import { notifyCheckInCall } from '../features/check-ins/index.js';
 import type { DeadlineScheduler } from '../features/deadlines/index.js';
-import type { DeliveryLanes } from '../features/delivery/index.js';
+import { type DeliveryLanes, markOutboxRouted } from '../features/delivery/index.js';
 import {
   type ConsultationTimers,
   offerConsultation,
@@ -190,6 +190,8 @@ export function createRoutingProcessor(deps: RoutingDeps) {
       followUps = [...followUps, ...offered];
     }
     await deps.lanes.add(followUps);
+    // Done: the reconciler no longer queues it again (it would if the job were lost before this).
+    await markOutboxRouted(deps.db, event.outboxId);
     return { notifications: routed.length + followUps.length };
   };
 }

@@ -20,8 +20,18 @@ export const outbox = pgTable(
     attempts: integer().notNull().default(0),
     createdAt: createdAt(),
     dispatchedAt: timestamptz(),
+    /**
+     * When its routing was done (the notifications it makes exist). A dispatched event without it lost its
+     * routing job (a Redis wipe, a job given up): the reconciler queues it again.
+     */
+    routedAt: timestamptz(),
   },
-  (t) => [index().on(t.status, t.id)],
+  (t) => [
+    index().on(t.status, t.id),
+    index('outbox_unrouted_idx')
+      .on(t.id)
+      .where(sql`${t.status} = 'dispatched' and ${t.routedAt} is null`),
+  ],
 );
 
 /** One message the system must send on its own to one chat, with its delivery state. */

@@ -22,7 +22,7 @@ export {
   withdrawnReason,
 } from './notifications.repository.js';
 export type { OutboxRelay } from './outbox-relay.js';
-export { createOutboxRelay } from './outbox-relay.js';
+export { createOutboxRelay, markOutboxRouted } from './outbox-relay.js';
 export type { Reconciler } from './reconciler.js';
 export { createReconciler, dropDeadJobs } from './reconciler.js';
 export {

@@ -59,6 +59,21 @@ async function routeInline(deps: RelayDeps, tx: DbOrTx, events: Array<{ id: numb
   return { routed, queued };
 }
 
+/** `now` for the rows of `ids`, null for the others of the statement. */
+const routedAtFor = (ids: number[], now: Date) =>
+  drizzleSql`case when ${inArray(outbox.id, ids)} then ${now.toISOString()}::timestamptz end`;
+
+/**
+ * An outbox event's routing is done: its notifications exist (called by the routing job once they are).
+ * The reconciler queues again a dispatched event without it.
+ */
+export async function markOutboxRouted(db: DbOrTx, outboxId: number): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ routedAt: new Date() })
+    .where(drizzleSql`${outbox.id} = ${outboxId} and ${outbox.routedAt} is null`);
+}
+
 /**
  * Claims up to `batchSize` pending outbox rows, routes those the relay routes itself (`inline`), queues the
  * routing jobs of the others and marks them all dispatched, in one transaction: a relayed message's copies
@@ -89,9 +104,18 @@ async function dispatchBatch(deps: RelayDeps, batchSize: number, inline = true):
     const jobs = queued.map((item) => routingJob(item.id, item.event));
     if (jobs.length > 0) await deps.routingQueue.addBulk(jobs);
     const now = new Date();
+    // Routed here, or of a shape nothing here can route: done with. The others are routed by their job
+    // (which marks them), or queued again by the reconciler if the job is lost.
+    const queuedIds = new Set(jobs.map((job) => job.data.outboxId));
+    const finished = rows.filter((row) => !queuedIds.has(row.id)).map((row) => row.id);
     await tx
       .update(outbox)
-      .set({ status: 'dispatched', dispatchedAt: now, attempts: drizzleSql`${outbox.attempts} + 1` })
+      .set({
+        status: 'dispatched',
+        dispatchedAt: now,
+        attempts: drizzleSql`${outbox.attempts} + 1`,
+        ...(finished.length > 0 ? { routedAt: routedAtFor(finished, now) } : {}),
+      })
       .where(
         inArray(
           outbox.id,

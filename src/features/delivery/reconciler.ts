@@ -58,9 +58,22 @@ interface ReconcilerDeps {
   database?: DatabaseWatch;
 }
 
-/** Outbox events dispatched whose routing has not happened (its job was lost or gave up), queued again. */
+/** Dispatched events looked at in one pass (the oldest first; the next pass takes the rest). */
+const UNROUTED_PER_PASS = 1000;
+
+/**
+ * Outbox events dispatched whose routing has not happened (its job was lost in a Redis wipe, or gave up),
+ * queued again: every event not marked routed, and — as before that mark existed — a new request whose card
+ * is not made and a family without a curator not yet reported. Routing is idempotent (dedupe keys), so an
+ * event routed but not yet marked (a process killed in between) is routed again harmlessly, and an event
+ * whose job is still waiting keeps it (same job id).
+ */
 async function requeueUnfinishedOutbox(deps: ReconcilerDeps): Promise<number> {
   const rows = await deps.db.execute<{ id: number; kind: string; payload: unknown }>(sql`
+    (select o.id, o.kind, o.payload from outbox o
+     where o.status = 'dispatched' and o.routed_at is null
+     order by o.id limit ${UNROUTED_PER_PASS})
+    union
     select o.id, o.kind, o.payload from outbox o
     where o.status = 'dispatched' and (
       (o.kind = 'request_created' and exists (
@@ -69,7 +82,7 @@ async function requeueUnfinishedOutbox(deps: ReconcilerDeps): Promise<number> {
         select 1 from notifications n
         where n.dedupe_key like 'family:' || (o.payload->>'familyId') || ':without-curator:%'))
     )
-    order by o.id`);
+    order by id`);
   const jobs = rows.flatMap((row) => {
     const event = outboxEventSchema.safeParse({ kind: row.kind, payload: row.payload });
     return event.success ? [routingJob(Number(row.id), event.data)] : [];
