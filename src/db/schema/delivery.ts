@@ -28,9 +28,7 @@ export const outbox = pgTable(
   },
   (t) => [
     index().on(t.status, t.id),
-    index('outbox_unrouted_idx')
-      .on(t.id)
-      .where(sql`${t.status} = 'dispatched' and ${t.routedAt} is null`),
+    index('outbox_unrouted_idx').on(t.id).where(sql`${t.status} = 'dispatched' and ${t.routedAt} is null`),
   ],
 );
 
