@@ -205,6 +205,9 @@ describe('outbox relay and reconciler', () => {
       expect(added).toEqual([[41, 42]]);
       expect(await routingQueue.getJob(`outbox-${routedHere}`)).toBeUndefined();
       expect(await routingQueue.getJob(`outbox-${leftToAJob}`)).toBeTruthy();
+      const marks = await db.select({ id: outbox.id, routedAt: outbox.routedAt }).from(outbox);
+      expect(marks.find((row) => row.id === routedHere)?.routedAt).toBeInstanceOf(Date);
+      expect(marks.find((row) => row.id === leftToAJob)?.routedAt).toBeNull();
       failing = true;
       const afterFailure = await write(1);
       await relay.wake();
