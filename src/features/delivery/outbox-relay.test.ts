@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { createDeliveryMetrics } from '../../metrics/delivery.metrics.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { createDeliveryLanes, type DeliveryLanes } from './lanes.js';
 import { createOutboxRelay } from './outbox-relay.js';
-import { createReconciler } from './reconciler.js';
+import { createReconciler, MAX_ROUTING_REQUEUES } from './reconciler.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -150,6 +151,48 @@ describe('outbox relay and reconciler', () => {
     await reconciler.reconcileOnce();
     await reconciler.reconcileOnce();
     expect(await allHeads(lanes)).toEqual([pending!.id, otherChat!.id]);
+  });
+
+  it('a dispatched event whose routing job keeps going is queued again, up to a bound, then logged as an error', async () => {
+    await db.delete(outbox);
+    const routingQueue = freshQueue('routing');
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const errorLogger = createLogger({ level: 'warn', destination });
+    // Dispatched, its job gone (a wipe), never routed: queued again.
+    const [event] = await db
+      .insert(outbox)
+      .values({
+        kind: 'message_relayed',
+        payload: { messageId: 1 },
+        status: 'dispatched',
+        dispatchedAt: new Date(),
+        attempts: MAX_ROUTING_REQUEUES,
+      })
+      .returning();
+    const reconciler = createReconciler({
+      db,
+      relay: quietRelay(routingQueue),
+      routingQueue,
+      lanes: freshLanes(),
+      logger: errorLogger,
+    });
+    await reconciler.reconcileOnce();
+    expect(await routingQueue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    // The job made that many times and gone each time (its routing failed): the event is left, with an error.
+    expect(
+      lines.some((line) => line.includes('no longer queued again') && line.includes('"level":"error"')),
+    ).toBe(true);
+    await routingQueue.obliterate({ force: true });
+    await reconciler.reconcileOnce();
+    expect(await routingQueue.getJobCounts('waiting')).toEqual({ waiting: 0 });
+    const [row] = await db.select().from(outbox);
+    expect([row!.id, row!.routedAt, row!.attempts]).toEqual([event!.id, null, MAX_ROUTING_REQUEUES + 1]);
   });
 
   it('the reconciler puts back chats whose schedule or lane Redis lost', async () => {

@@ -62,6 +62,13 @@ interface ReconcilerDeps {
 const UNROUTED_PER_PASS = 1000;
 
 /**
+ * Times an unrouted event's job is made again after it was gone (its routing failed every attempt, or Redis
+ * lost it): an event that fails this often is a defect to fix, logged as an error, and no longer taken, so
+ * it cannot hold a pass's places for ever.
+ */
+export const MAX_ROUTING_REQUEUES = 20;
+
+/**
  * Outbox events dispatched whose routing has not happened (its job was lost in a Redis wipe, or gave up),
  * queued again: every event not marked routed, and — as before that mark existed — a new request whose card
  * is not made and a family without a curator not yet reported. Routing is idempotent (dedupe keys), so an
@@ -71,7 +78,7 @@ const UNROUTED_PER_PASS = 1000;
 async function requeueUnfinishedOutbox(deps: ReconcilerDeps): Promise<number> {
   const rows = await deps.db.execute<{ id: number; kind: string; payload: unknown }>(sql`
     (select o.id, o.kind, o.payload from outbox o
-     where o.status = 'dispatched' and o.routed_at is null
+     where o.status = 'dispatched' and o.routed_at is null and o.attempts <= ${MAX_ROUTING_REQUEUES}
      order by o.id limit ${UNROUTED_PER_PASS})
     union
     select o.id, o.kind, o.payload from outbox o
@@ -88,14 +95,38 @@ async function requeueUnfinishedOutbox(deps: ReconcilerDeps): Promise<number> {
     return event.success ? [routingJob(Number(row.id), event.data)] : [];
   });
   if (jobs.length > 0) {
-    await dropDeadJobs(
+    const { dead, missing } = await dropDeadJobs(
       deps.routingQueue,
       jobs.map((job) => routingJobId(job.data.outboxId)),
       deps.logger,
     );
     await deps.routingQueue.addBulk(jobs);
+    const gone = new Set([...dead, ...missing]);
+    await countRequeues(
+      deps,
+      jobs.filter((job) => gone.has(routingJobId(job.data.outboxId))).map((job) => job.data.outboxId),
+    );
   }
   return jobs.length;
+}
+
+/** Counts a new job for each of these events (outbox.attempts); those that reach the bound are logged. */
+async function countRequeues(deps: ReconcilerDeps, outboxIds: number[]): Promise<void> {
+  if (outboxIds.length === 0) return;
+  const counted = await deps.db.execute<{ id: number; kind: string; attempts: number }>(sql`
+    update outbox set attempts = attempts + 1
+    where id in (${sql.join(
+      outboxIds.map((id) => sql`${id}`),
+      sql`, `,
+    )}) and routed_at is null
+    returning id, kind, attempts`);
+  for (const row of counted) {
+    if (row.attempts > MAX_ROUTING_REQUEUES)
+      deps.logger.error(
+        { outboxId: Number(row.id), kind: row.kind, attempts: row.attempts },
+        'outbox event could not be routed: no longer queued again',
+      );
+  }
 }
 
 /**
