@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { notifications } from '../../src/db/schema/index.js';
 import { createEmulator } from '../../src/sandbox/emulator.js';
 import { createConfirmedRequestsInBulk } from '../helpers/routing-factories.js';
@@ -52,11 +52,11 @@ export async function fanOutScenario(options: {
         const [row] = await env.db
           .select({ n: sql<number>`count(*)::int` })
           .from(notifications)
-          .where(eq(notifications.status, 'sent'));
+          .where(and(eq(notifications.status, 'sent'), eq(notifications.kind, 'request_card')));
         return (row?.n ?? 0) >= options.notifications;
       },
       60_000 + (options.notifications / 20) * 1000,
-      `${options.notifications} notifications sent`,
+      `${options.notifications} request cards sent`,
     );
     const stats = emulator.stats();
     const times = sends.map((send) => send.at).sort((a, b) => a - b);
