@@ -193,7 +193,6 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
     ...(started.dispatchers.length > 0
       ? {
           inline: {
-            kinds: new Set(['message_relayed']),
             route: (tx: DbOrTx, event: OutboxEvent) =>
               event.kind === 'message_relayed'
                 ? routeRelayedMessageIn(tx, event.payload)

@@ -231,7 +231,6 @@ describe('outbox relay and reconciler', () => {
     let failing = false;
     const relay = quietRelay(routingQueue, {
       inline: {
-        kinds: new Set(['message_relayed']),
         route: async (_tx, event) => {
           if (failing) throw new Error('routing broke');
           return event.kind === 'message_relayed' && event.payload.messageId === 1 ? [41, 42] : undefined;

@@ -26,16 +26,16 @@ interface RelayDeps {
   batchSize?: number;
   /** Told when a pass fails because PostgreSQL is away, so the process watches for its return. */
   database?: DatabaseWatch;
-  /** Kinds routed by the relay itself (a relayed message: one read, one insert), their copies laned after the commit. */
-  inline?: { kinds: ReadonlySet<string>; route: InlineRouting; lanes: DeliveryLanes };
+  /** Events routed by the relay itself (a relayed message: one read, one insert), their copies laned after the commit. */
+  inline?: { route: InlineRouting; lanes: DeliveryLanes };
 }
 
 /** Marks a failure of inline routing: the batch is run again with every event as a routing job. */
 class InlineRoutingFailed extends Error {}
 
 /**
- * Routes the batch's events of the inline kinds in its transaction; returns the notifications made and the
- * events left for routing jobs.
+ * Routes in its transaction the batch's events that `inline.route` takes; returns the notifications made and
+ * the events left for routing jobs.
  */
 async function routeInline(deps: RelayDeps, tx: DbOrTx, events: Array<{ id: number; event: OutboxEvent }>) {
   const inline = deps.inline;
@@ -43,10 +43,6 @@ async function routeInline(deps: RelayDeps, tx: DbOrTx, events: Array<{ id: numb
   const routed: number[] = [];
   const queued: typeof events = [];
   for (const item of events) {
-    if (!inline.kinds.has(item.event.kind)) {
-      queued.push(item);
-      continue;
-    }
     let ids: number[] | undefined;
     try {
       ids = await inline.route(tx, item.event);
