@@ -14,6 +14,7 @@ import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
 import { forgiveLatePressAnswers } from '../telegram/late-press-answers.js';
+import { createLeanFetch } from '../telegram/lean-fetch.js';
 import { createSendSlots, sendLimitsFor } from '../telegram/send-slots.js';
 import { Composer } from './composer.js';
 import type { BotContext, ContextExtras, DialogueContext, Sender } from './context.js';
@@ -84,9 +85,14 @@ function newBot(config: Config, deps: CreateBotDeps) {
     botInfo: deps.botInfo,
     client: {
       apiRoot: config.telegramApiRoot,
-      // node-fetch over grammY's keep-alive agent, as grammY itself uses on Node: lighter per call than the
-      // global (undici) fetch, and a dialogue answer makes two or three calls.
-      fetch: createTelegramFetch({ slots, sendClass: 'interactive', logger: deps.logger, fetch: nodeFetch }),
+      // A dialogue answer makes two or three JSON calls: each one keep-alive `http.request` (lean-fetch.ts);
+      // file uploads go through node-fetch, as grammY itself sends them on Node.
+      fetch: createTelegramFetch({
+        slots,
+        sendClass: 'interactive',
+        logger: deps.logger,
+        fetch: createLeanFetch(nodeFetch),
+      }),
     },
   });
   // Outside dialogues, a network blip or a 5xx is tried again too (a file upload's 429 as well).

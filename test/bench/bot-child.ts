@@ -51,6 +51,7 @@ export async function startFloorChild(apiRoot: string, token: string): Promise<S
     HTTP_PORT: String(httpPort),
     WEBHOOK_URL: `http://127.0.0.1:${httpPort}/telegram/webhook`,
     WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+    ...(process.env.BENCH_FLOOR_FETCH ? { BENCH_FLOOR_FETCH: process.env.BENCH_FLOOR_FETCH } : {}),
   });
   await child.waitForLog('started', 60_000);
   return { ...child, httpPort };

@@ -9,6 +9,8 @@
  */
 import { createServer } from 'node:http';
 import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
+import nodeFetch from 'node-fetch';
+import { createLeanFetch } from '../../src/telegram/lean-fetch.js';
 
 const token = process.env.BOT_TOKEN!;
 const apiRoot = process.env.TELEGRAM_API_ROOT!;
@@ -16,7 +18,10 @@ const port = Number(process.env.HTTP_PORT);
 const webhookUrl = process.env.WEBHOOK_URL!;
 const secret = process.env.WEBHOOK_SECRET!;
 
-const bot = new Bot(token, { client: { apiRoot } });
+// BENCH_FLOOR_FETCH=lean: the floor with the real bot's Bot API transport (src/telegram/lean-fetch.ts), to
+// tell the transport's saving from the bot's own overhead; otherwise grammY's own (node-fetch).
+const fetch = process.env.BENCH_FLOOR_FETCH === 'lean' ? createLeanFetch(nodeFetch) : undefined;
+const bot = new Bot(token, { client: { apiRoot, ...(fetch ? { fetch } : {}) } });
 const next = new InlineKeyboard().text('Дальше', 'next').text('Готово', 'done');
 bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
 bot.on('callback_query:data', async (ctx) => {
