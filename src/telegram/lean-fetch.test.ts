@@ -64,7 +64,10 @@ describe('the Bot API transport (lean fetch)', () => {
     sockets.clear();
     const first = await api.sendMessage(42, 'Здравствуйте, Мария');
     const second = await api.answerCallbackQuery('press-1');
-    expect(first).toMatchObject({ method: 'sendMessage', echo: { chat_id: 42, text: 'Здравствуйте, Мария' } });
+    expect(first).toMatchObject({
+      method: 'sendMessage',
+      echo: { chat_id: 42, text: 'Здравствуйте, Мария' },
+    });
     expect(second).toMatchObject({ method: 'answerCallbackQuery', echo: { callback_query_id: 'press-1' } });
     expect(sockets.size).toBe(1);
     expect(fallbackCalls).toEqual([]);

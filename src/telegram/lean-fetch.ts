@@ -45,7 +45,7 @@ interface Origin {
  * A `fetch` for the Bot API's JSON calls over one keep-alive `http.request` per call: no `Request`,
  * `Headers`, URL object or body stream per call as node-fetch makes them, the answer read whole as text
  * (the Bot API's answers are small JSON). Anything else — a file upload (multipart body), a GET without a
- * body — goes to `fallback`. Aborts (grammY's timeout) end the request.
+ * body, headers given as a `Headers` object — goes to `fallback`. Aborts (grammY's timeout) end the request.
  */
 export function createLeanFetch(fallback: Fetch): Fetch {
   const origins = new Map<string, Origin>();
@@ -66,7 +66,9 @@ export function createLeanFetch(fallback: Fetch): Fetch {
   };
   return (input, init) => {
     const body = init?.body;
-    if (typeof input !== 'string' || typeof body !== 'string') return fallback(input, init);
+    const plainHeaders =
+      init?.headers === undefined || (!(init.headers instanceof Headers) && !Array.isArray(init.headers));
+    if (typeof input !== 'string' || typeof body !== 'string' || !plainHeaders) return fallback(input, init);
     const pathStart = input.indexOf('/', input.indexOf('//') + 2);
     if (pathStart < 0) return fallback(input, init);
     const origin = originOf(input.slice(0, pathStart));
