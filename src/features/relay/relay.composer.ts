@@ -19,7 +19,7 @@ import {
   checkStaffTarget,
   familyRequestNumber,
   findRelayStaff,
-  findThread,
+  findThreadOfReply,
   isDeactivatedStaff,
   recordEdit,
   relayableContent,
@@ -226,7 +226,7 @@ export function createRelayComposer() {
     let target: AlbumTarget | undefined = groupId ? await modes.album(chatId, groupId) : undefined;
     let card: { chatId: number; messageId: number } | undefined;
     if (!target && message.reply_to_message) {
-      const thread = await findThread(ctx.deps.db, side, chatId, message.reply_to_message.message_id);
+      const thread = await findThreadOfReply(ctx.deps.db, side, chatId, message.reply_to_message);
       if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) target = thread;
     }
     if (!target) {

@@ -33,6 +33,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     messageByStaffSide,
     messageByFamilySide,
     sentNotification,
+    sendingTo,
     openRequestsOf,
     curatorNameOf,
     requestNumber,
@@ -123,6 +124,19 @@ async function sentNotification(db: DbOrTx, chatId: number, telegramMessageId: n
     .orderBy(asc(notifications.id))
     .limit(1);
   return row;
+}
+
+/**
+ * Whether something to this chat is still on its way: a notification not yet marked sent (it may be out
+ * already, its ids written a moment later in the transaction that marks it).
+ */
+async function sendingTo(db: DbOrTx, chatId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.chatId, chatId), eq(notifications.status, 'pending')))
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The family's requests it can still write about (not closed or cancelled), oldest first, ten at most. */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from 'grammy/types';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { MessageKind, RequestStatus } from '../../db/schema/enums.js';
@@ -154,6 +155,37 @@ export async function findThread(
   if (side === 'staff' && !staffThreadKinds.has(notification.kind)) return undefined;
   const familyId = await repository.familyOfRequest(notification.requestId);
   return familyId === undefined ? undefined : { requestId: notification.requestId, familyId };
+}
+
+/**
+ * Pauses before looking again for what a reply to the bot's message answers, while something to that chat
+ * is still on its way (about 2.5 s in all). Delivery writes a copy's ids in the transaction that marks it
+ * sent, a moment after Telegram shows it; a person who answers at once, or a slow database, would
+ * otherwise meet a bot that does not know what they answer.
+ */
+const JUST_SENT_PAUSES_MS = [50, 100, 200, 400, 800, 1000];
+
+/**
+ * `findThread` for a reply: when it answers a message of the bot's that is not found yet, and a send to
+ * this chat is still being recorded, looks again after a pause until it is found or nothing is on its way.
+ */
+export async function findThreadOfReply(
+  db: Db,
+  side: 'staff' | 'family',
+  chatId: number,
+  replied: Pick<Message, 'message_id' | 'from'>,
+): Promise<Awaited<ReturnType<typeof findThread>>> {
+  let thread = await findThread(db, side, chatId, replied.message_id);
+  if (thread || !replied.from?.is_bot) return thread;
+  const repository = createRelayRepository({ db });
+  for (const pauseMs of JUST_SENT_PAUSES_MS) {
+    // Nothing on its way: recorded between the two looks, or not a message anything threads to.
+    if (!(await repository.sendingTo(chatId))) return findThread(db, side, chatId, replied.message_id);
+    await sleep(pauseMs);
+    thread = await findThread(db, side, chatId, replied.message_id);
+    if (thread) return thread;
+  }
+  return thread;
 }
 
 export type StaffRelayResult =
