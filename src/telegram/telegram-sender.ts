@@ -1,5 +1,7 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import nodeFetch from 'node-fetch';
+import { createLeanFetch } from './lean-fetch.js';
 
 /** What became of one send, in the terms the delivery policy needs. */
 export type SendOutcome =
@@ -183,6 +185,8 @@ export function createTelegramSender(options: {
   const api = new Api(options.token, {
     apiRoot: options.apiRoot,
     timeoutSeconds: options.timeoutSeconds ?? 10,
+    // Each JSON call one keep-alive `http.request`; file uploads through node-fetch (lean-fetch.ts).
+    fetch: createLeanFetch(nodeFetch),
   });
   return {
     async sendText(chatId, text, sendOptions = {}) {
