@@ -206,12 +206,14 @@ export function createClaimedSend(deps: SendDeps) {
   /**
    * One turn of the notification: its row is claimed (and read: the claim is the turn's only read of it),
    * its content made by `render`, and its next step sent. `prepared` is called when the turn comes to its
-   * send slot (the time a turn takes to get there sets how early the next is taken).
+   * send slot (the time a turn takes to get there sets how early the next is taken), `answered` when
+   * Telegram has answered the send (from then on a failure may leave a message out but unrecorded).
    */
   return async function sendClaimed(
     notificationId: number,
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
     prepared?: () => void,
+    answered?: () => void,
   ): Promise<SendResult> {
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
@@ -244,6 +246,7 @@ export function createClaimedSend(deps: SendDeps) {
       const slot = await takeSlot(deps, notification.chatId, notification.kind);
       if (slot.kind !== 'granted') return { step: 'wait', slot };
       const outcome = await sendStepOf(deps, notification.chatId, content, planned);
+      answered?.();
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));

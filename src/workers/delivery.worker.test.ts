@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.js';
@@ -8,9 +9,9 @@ import { toldFamilyReassignedTo } from '../features/supervision/supervision.noti
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
-import { createSendSlots } from '../telegram/send-slots.js';
+import { createSendSlots, noSendLimits } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createDeliveryProcessor } from './delivery.worker.js';
+import { createDeliveryProcessor, MAX_SEND_ATTEMPTS } from './delivery.worker.js';
 
 describe('the delivery processor', () => {
   const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 6 });
@@ -68,5 +69,67 @@ describe('the delivery processor', () => {
     // When the waiting one's turn comes back the notification is sent: it only leaves the lane.
     expect(await second(notification!.id)).toEqual({ outcome: 'nothing to do', done: true, nextInMs: 0 });
     expect(sends).toBe(1);
+  });
+
+  it('a send whose recording always fails goes out a bounded number of times, then is given up', async () => {
+    const [notification] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: 'processor-test:broken-record',
+        kind: 'test_broken_record',
+        chatId: 43,
+        payload: {},
+      })
+      .returning();
+    let sends = 0;
+    const sender: TelegramSender = {
+      async sendText() {
+        sends += 1;
+        return { kind: 'sent', messageId: 100 + sends };
+      },
+    };
+    const processor = createDeliveryProcessor({
+      db,
+      i18n: createI18n(),
+      timeZone: 'Europe/Moscow',
+      notifications: createNotificationRegistry([
+        {
+          kinds: ['test_broken_record'],
+          // A feature's write in the sending transaction that fails every time (not an outage).
+          render: async () => ({
+            text: 'Проверка',
+            afterSent: async () => {
+              throw new Error('always fails');
+            },
+          }),
+        },
+      ]),
+      sender,
+      // No pacing: the turns come one after another here, not a gap apart.
+      slots: createSendSlots({
+        redis,
+        prefix: `${globalThis.process.env.REDIS_PREFIX}:processor-broken`,
+        limits: noSendLimits,
+      }),
+      metrics: createDeliveryMetrics(),
+      logger: createLogger({ level: 'silent' }),
+    });
+    const turns = [];
+    for (let turn = 0; turn < MAX_SEND_ATTEMPTS; turn += 1) turns.push(await processor(notification!.id));
+    // Each failed recording waits longer before the next try, as a failed send does.
+    expect(turns.slice(0, -1).map((turn) => [turn.outcome, turn.done])).toEqual(
+      Array.from({ length: MAX_SEND_ATTEMPTS - 1 }, () => ['error', false]),
+    );
+    expect(turns[1]!.nextInMs).toBeGreaterThan(turns[0]!.nextInMs);
+    expect(turns.at(-1)).toEqual({ outcome: 'failed', done: true, nextInMs: 0 });
+    expect(sends).toBe(MAX_SEND_ATTEMPTS);
+    const [row] = await db.select().from(notifications).where(eq(notifications.id, notification!.id));
+    expect(row!.status).toBe('failed');
+    expect(row!.lastError).toBe(
+      `gave up after ${MAX_SEND_ATTEMPTS} attempts: recording the send failed: Error`,
+    );
+    // Given up: another turn only leaves the lane.
+    expect(await processor(notification!.id)).toEqual({ outcome: 'nothing to do', done: true, nextInMs: 0 });
+    expect(sends).toBe(MAX_SEND_ATTEMPTS);
   });
 });

@@ -1,17 +1,18 @@
 import type { Db } from '../db/client.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../db/database-outage.js';
-import type {
-  DeliveryLanes,
-  LaneHead,
-  Notification,
-  NotificationRegistry,
+import {
+  createNotificationsRepository,
+  type DeliveryLanes,
+  type LaneHead,
+  type Notification,
+  type NotificationRegistry,
 } from '../features/delivery/index.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { lowSendClasses, type SendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createClaimedSend, type SendResult } from './delivery.send.js';
+import { createClaimedSend, MAX_SEND_ATTEMPTS, type SendResult } from './delivery.send.js';
 
 export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
@@ -160,19 +161,56 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const started = Date.now();
     let chatId = 0;
     let kind = '';
-    const result = await sendClaimed(
-      notificationId,
-      (notification) => {
-        chatId = notification.chatId;
-        kind = notification.kind;
-        return render(notification);
-      },
-      () => {
-        preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
-      },
-    );
+    let answered = false;
+    let result: SendResult;
+    try {
+      result = await sendClaimed(
+        notificationId,
+        (notification) => {
+          chatId = notification.chatId;
+          kind = notification.kind;
+          return render(notification);
+        },
+        () => {
+          preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
+        },
+        () => {
+          answered = true;
+        },
+      );
+    } catch (error) {
+      // Before the send (a render, Redis away): nothing went out; the chat comes back (runTurn).
+      if (!answered || isDatabaseOutage(error)) throw error;
+      return failedRecord(deps, notificationId, error);
+    }
     return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
+}
+
+/**
+ * A send that Telegram answered but whose recording failed with an error that is not an outage (a feature's
+ * write in the sending transaction that always fails, say): rolled back, so the notification is still
+ * pending although its message went out. It is counted as an attempt and tried again with the same growing
+ * pause as a failed send, and given up as `failed` after MAX_SEND_ATTEMPTS: a family never gets the same
+ * message every second forever.
+ */
+async function failedRecord(deps: DeliveryDeps, notificationId: number, error: unknown): Promise<Turn> {
+  const reason = `recording the send failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+  deps.logger.warn({ err: error, notificationId }, 'could not record a send');
+  try {
+    const repository = createNotificationsRepository({ db: deps.db });
+    const attempts = await repository.recordRetry(notificationId, reason);
+    if (attempts === undefined) return { outcome: 'nothing to do', done: true, nextInMs: 0 };
+    if (attempts < MAX_SEND_ATTEMPTS)
+      return { outcome: 'error', done: false, nextInMs: retryDelayMs(attempts) };
+    await repository.markFailed(notificationId, `gave up after ${attempts} attempts: ${reason}`);
+    deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
+    deps.logger.error({ notificationId, attempts }, 'delivery turn kept failing; notification given up');
+    return { outcome: 'failed', done: true, nextInMs: 0 };
+  } catch (recording) {
+    if (isDatabaseOutage(recording)) throw recording;
+    return { outcome: 'error', done: false, nextInMs: 1000 };
+  }
 }
 
 export interface DeliveryWorker {
