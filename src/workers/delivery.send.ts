@@ -206,14 +206,15 @@ export function createClaimedSend(deps: SendDeps) {
   /**
    * One turn of the notification: its row is claimed (and read: the claim is the turn's only read of it),
    * its content made by `render`, and its next step sent. `prepared` is called when the turn comes to its
-   * send slot (the time a turn takes to get there sets how early the next is taken), `answered` when
-   * Telegram has answered the send (from then on a failure may leave a message out but unrecorded).
+   * send slot (the time a turn takes to get there sets how early the next is taken), `answered` when the
+   * Bot API call has returned (from then on a failure may leave a message out but unrecorded), with the id
+   * the message went out as when it was the whole message and Telegram took it.
    */
   return async function sendClaimed(
     notificationId: number,
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
     prepared?: () => void,
-    answered?: () => void,
+    answered?: (sentAs?: number) => void,
   ): Promise<SendResult> {
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
@@ -246,7 +247,10 @@ export function createClaimedSend(deps: SendDeps) {
       const slot = await takeSlot(deps, notification.chatId, notification.kind);
       if (slot.kind !== 'granted') return { step: 'wait', slot };
       const outcome = await sendStepOf(deps, notification.chatId, content, planned);
-      answered?.();
+      const whole = done.length === 0 && (!steps || steps.length === 1) && (!planned || planned.counts);
+      answered?.(
+        outcome.kind === 'sent' && whole ? (outcome.messageIds?.[0] ?? outcome.messageId) : undefined,
+      );
       await deps.slots
         .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));

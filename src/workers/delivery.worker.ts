@@ -162,6 +162,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     let chatId = 0;
     let kind = '';
     let answered = false;
+    let sentAs: number | undefined;
     let result: SendResult;
     try {
       result = await sendClaimed(
@@ -174,33 +175,48 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
         () => {
           preparingMs = preparingMs * 0.8 + (Date.now() - started) * 0.2;
         },
-        () => {
+        (id) => {
           answered = true;
+          sentAs = id;
         },
       );
     } catch (error) {
       // Before the send (a render, Redis away): nothing went out; the chat comes back (runTurn).
       if (!answered || isDatabaseOutage(error)) throw error;
-      return failedRecord(deps, notificationId, error);
+      return failedRecord(deps, { notificationId, sentAs, gapMs: gapOf(chatId) }, error);
     }
     return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
 }
 
 /**
- * A send that Telegram answered but whose recording failed with an error that is not an outage (a feature's
- * write in the sending transaction that always fails, say): rolled back, so the notification is still
- * pending although its message went out. It is counted as an attempt and tried again with the same growing
- * pause as a failed send, and given up as `failed` after MAX_SEND_ATTEMPTS: a family never gets the same
- * message every second forever.
+ * A send whose recording failed with an error that is not an outage (a feature's write in the sending
+ * transaction that always fails, say): rolled back, so the notification is still pending although its
+ * message may have gone. It counts as an attempt and is tried again with the same growing pause as a failed
+ * send. If a whole message went out (`sentAs`) and its recording fails a second time, it is marked `sent`
+ * on its own, without what the feature writes with it (a copy's ids for replies, a card's files), and an
+ * error is logged: the person does not get it again. Otherwise it is `failed` after MAX_SEND_ATTEMPTS.
  */
-async function failedRecord(deps: DeliveryDeps, notificationId: number, error: unknown): Promise<Turn> {
+async function failedRecord(
+  deps: DeliveryDeps,
+  turn: { notificationId: number; sentAs: number | undefined; gapMs: number },
+  error: unknown,
+): Promise<Turn> {
+  const { notificationId, sentAs } = turn;
   const reason = `recording the send failed: ${error instanceof Error ? error.name : 'unknown error'}`;
   deps.logger.warn({ err: error, notificationId }, 'could not record a send');
   try {
     const repository = createNotificationsRepository({ db: deps.db });
     const attempts = await repository.recordRetry(notificationId, reason);
     if (attempts === undefined) return { outcome: 'nothing to do', done: true, nextInMs: 0 };
+    if (sentAs !== undefined && attempts >= 2 && (await repository.markSent(notificationId, sentAs))) {
+      deps.metrics.notificationsFailed.inc({ reason: 'recorded_plainly' });
+      deps.logger.error(
+        { notificationId, attempts },
+        'a sent message could not be recorded with its follow-ups; marked sent without them',
+      );
+      return { outcome: 'sent', done: true, nextInMs: turn.gapMs };
+    }
     if (attempts < MAX_SEND_ATTEMPTS)
       return { outcome: 'error', done: false, nextInMs: retryDelayMs(attempts) };
     await repository.markFailed(notificationId, `gave up after ${attempts} attempts: ${reason}`);
@@ -209,7 +225,8 @@ async function failedRecord(deps: DeliveryDeps, notificationId: number, error: u
     return { outcome: 'failed', done: true, nextInMs: 0 };
   } catch (recording) {
     if (isDatabaseOutage(recording)) throw recording;
-    return { outcome: 'error', done: false, nextInMs: 1000 };
+    // Not even the attempt could be written: the longest pause, so a broken row is not sent every second.
+    return { outcome: 'error', done: false, nextInMs: retryDelayMs(MAX_SEND_ATTEMPTS) };
   }
 }
 
