@@ -165,18 +165,22 @@ export async function findThread(
  */
 const JUST_SENT_PAUSES_MS = [50, 100, 200, 400, 800, 1000];
 
+/** Only a reply to a message of the bot's this fresh waits for it to be recorded (older ones were long ago). */
+const JUST_SENT_WITHIN_SECONDS = 30;
+
 /**
- * `findThread` for a reply: when it answers a message of the bot's that is not found yet, and a send to
- * this chat is still being recorded, looks again after a pause until it is found or nothing is on its way.
+ * `findThread` for a reply: when it answers a fresh message of the bot's that is not found yet, and a send
+ * to this chat is still being recorded, looks again after a pause until it is found or nothing is on its way.
  */
 export async function findThreadOfReply(
   db: Db,
   side: 'staff' | 'family',
   chatId: number,
-  replied: Pick<Message, 'message_id' | 'from'>,
+  replied: Pick<Message, 'message_id' | 'from' | 'date'>,
 ): Promise<Awaited<ReturnType<typeof findThread>>> {
   let thread = await findThread(db, side, chatId, replied.message_id);
-  if (thread || !replied.from?.is_bot) return thread;
+  const fresh = Date.now() / 1000 - replied.date <= JUST_SENT_WITHIN_SECONDS;
+  if (thread || !replied.from?.is_bot || !fresh) return thread;
   const repository = createRelayRepository({ db });
   for (const pauseMs of JUST_SENT_PAUSES_MS) {
     // Nothing on its way: recorded between the two looks, or not a message anything threads to.
