@@ -38,9 +38,17 @@ describe('relay of media', () => {
     const back = await bot.emulator.waitForMessage(F, (m) => m.voice !== undefined, WAIT);
     expect(back.caption).toBe(`💬 Куратор Анна Петрова · заявка ${label}`);
 
+    // And answers the heading sent before the video note: it is about the video note too.
+    bot.emulator.sendText(C, 'Спасибо, посмотрела.', { replyTo: heading.message_id });
+    const onHeading = await toFamily('Спасибо, посмотрела.');
+    expect(onHeading.reply_to_message?.video_note).toBeDefined();
+    expect(bot.emulator.messages(C, { from: 'bot' }).some((m) => body(m).includes('Чтобы написать'))).toBe(
+      false,
+    );
+
     await delivered(bot);
     const rows = await messagesOf(bot, request.id);
-    expect(rows.map((r) => r.kind)).toEqual(['text', 'voice', 'video', 'video_note', 'voice']);
+    expect(rows.map((r) => r.kind)).toEqual(['text', 'voice', 'video', 'video_note', 'voice', 'text']);
     expect(rows.every((r) => r.fileId !== null || r.kind === 'text')).toBe(true);
     expect(rows.every((r) => r.familyMessageId !== null && r.staffMessageId !== null)).toBe(true);
   });

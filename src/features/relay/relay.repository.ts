@@ -105,7 +105,8 @@ async function messageByFamilySide(db: DbOrTx, chatId: number, messageId: number
 
 /**
  * A message the bot sent to this chat through delivery: a card, a notice or a relayed copy — any part
- * of a copy sent in several (a long text), not only its first.
+ * of a copy sent in several (a long text), not only its first, and the heading sent before a copy that
+ * cannot carry one (a video note, an album whose caption would not fit): a reply to it is about the copy.
  */
 async function sentNotification(db: DbOrTx, chatId: number, telegramMessageId: number) {
   const [row] = await db
@@ -117,6 +118,7 @@ async function sentNotification(db: DbOrTx, chatId: number, telegramMessageId: n
         or(
           eq(notifications.telegramMessageId, telegramMessageId),
           sql`${notifications.payload}->'sentSteps' @> ${JSON.stringify([[telegramMessageId]])}::jsonb`,
+          sql`${notifications.payload}->'sentHeadings' @> ${JSON.stringify([telegramMessageId])}::jsonb`,
         ),
         eq(notifications.status, 'sent'),
       ),
