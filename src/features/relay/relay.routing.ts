@@ -61,22 +61,45 @@ function copiesOf(row: RelayedMessage, payload: RelayedPayload) {
 }
 
 /**
- * routeRelayedMessage in the caller's transaction, for a message that is not part of an album: the outbox
- * relay routes a relayed message so, in the transaction that marks its event dispatched, and it needs no
- * routing job. Undefined for an album's item, which may wait there for a send of its album in progress
- * (lockNotificationByKey): it goes by its routing job.
+ * routeRelayedMessage in the caller's transaction, for a batch of messages that are not part of an album:
+ * the outbox relay routes relayed messages so, in the transaction that marks their events dispatched, and
+ * they need no routing job. The batch's messages are read in one statement, each family's recipients once
+ * (the batch sees one moment of the staff and families tables, as a routing job per message would within
+ * milliseconds), and all the copies inserted in one statement (insertCopies). Returns the copies
+ * made and, per payload, whether it was routed here: an album's item is not, since it may wait there for a
+ * send of its album in progress (lockNotificationByKey): it goes by its routing job.
  */
-export async function routeRelayedMessageIn(
+export async function routeRelayedMessagesIn(
   tx: DbOrTx,
-  payload: RelayedPayload,
+  payloads: RelayedPayload[],
   now = new Date(),
-): Promise<number[] | undefined> {
+): Promise<{ copies: number[]; routed: boolean[] }> {
   const relay = createRelayRepository({ db: tx });
-  const row = await relay.findMessage(payload.messageId);
-  if (!row) return [];
-  if (row.mediaGroupId !== null) return undefined;
-  const recipients = await recipientsOf(tx, row, now);
-  return relay.insertNotifications(recipients.map(copiesOf(row, payload)));
+  const rows = new Map(
+    (await relay.findMessages([...new Set(payloads.map((payload) => payload.messageId))])).map((row) => [
+      row.id,
+      row,
+    ]),
+  );
+  const recipientsOnce = new Map<string, Promise<Recipient[]>>();
+  const recipientsFor = (row: RelayedMessage) => {
+    const key = `${row.direction}:${row.familyId}:${row.requestId}`;
+    let found = recipientsOnce.get(key);
+    if (!found) {
+      found = recipientsOf(tx, row, now);
+      recipientsOnce.set(key, found);
+    }
+    return found;
+  };
+  const copies: Array<ReturnType<ReturnType<typeof copiesOf>>> = [];
+  const routed: boolean[] = [];
+  for (const payload of payloads) {
+    const row = rows.get(payload.messageId);
+    routed.push(!row || row.mediaGroupId === null);
+    if (!row || row.mediaGroupId !== null) continue;
+    copies.push(...(await recipientsFor(row)).map(copiesOf(row, payload)));
+  }
+  return { copies: await relay.insertCopies(copies), routed };
 }
 
 /**
