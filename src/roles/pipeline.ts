@@ -20,7 +20,7 @@ import {
   createConsultationTimers,
   createPsychologistNotifications,
 } from '../features/psychologists/index.js';
-import { relayNotifications, routeRelayedMessageIn } from '../features/relay/index.js';
+import { relayNotifications, routeRelayedMessagesIn } from '../features/relay/index.js';
 import { attachmentNotifications } from '../features/request-card/index.js';
 import { createRoutingNotifications } from '../features/routing/index.js';
 import { erasureNotifications } from '../features/settings/index.js';
@@ -173,6 +173,18 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
   }
 }
 
+/** The relayed messages of an outbox batch, routed by the relay in its transaction; other kinds go by jobs. */
+async function routeRelayedInline(tx: DbOrTx, events: OutboxEvent[]) {
+  const relayed = events.flatMap((event) => (event.kind === 'message_relayed' ? [event.payload] : []));
+  if (relayed.length === 0) return { notifications: [], routed: events.map(() => false) };
+  const { copies, routed } = await routeRelayedMessagesIn(tx, relayed);
+  let next = 0;
+  return {
+    notifications: copies,
+    routed: events.map((event) => event.kind === 'message_relayed' && routed[next++] === true),
+  };
+}
+
 /** The relay role: the outbox relay, the reconciler of routing jobs and delivery lanes, and that of deadline jobs. */
 export async function startRelay(started: PipelineStarted, queues: OpenQueues, options: StartOptions) {
   const { config, container, metrics, database } = started;
@@ -193,10 +205,7 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
     ...(started.dispatchers.length > 0
       ? {
           inline: {
-            route: (tx: DbOrTx, event: OutboxEvent) =>
-              event.kind === 'message_relayed'
-                ? routeRelayedMessageIn(tx, event.payload)
-                : Promise.resolve(undefined),
+            route: (tx: DbOrTx, events: OutboxEvent[]) => routeRelayedInline(tx, events),
             lanes: queues.lanes,
           },
         }

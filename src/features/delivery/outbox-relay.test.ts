@@ -231,9 +231,12 @@ describe('outbox relay and reconciler', () => {
     let failing = false;
     const relay = quietRelay(routingQueue, {
       inline: {
-        route: async (_tx, event) => {
+        route: async (_tx, events) => {
           if (failing) throw new Error('routing broke');
-          return event.kind === 'message_relayed' && event.payload.messageId === 1 ? [41, 42] : undefined;
+          const here = events.map(
+            (event) => event.kind === 'message_relayed' && event.payload.messageId === 1,
+          );
+          return { notifications: here.some(Boolean) ? [41, 42] : [], routed: here };
         },
         lanes,
       },

@@ -11,10 +11,14 @@ import { OUTBOX_CHANNEL, type OutboxEvent, outboxEventSchema } from '../../queue
 import type { DeliveryLanes } from './lanes.js';
 
 /**
- * An event the relay routes itself, in the transaction that marks it dispatched (no routing job): returns
- * the notifications it made, or undefined to leave it to a routing job after all.
+ * The events of a batch the relay routes itself, in the transaction that marks them dispatched (no routing
+ * job): the notifications made, and for each event whether it was routed here (the others are left to
+ * routing jobs after all).
  */
-export type InlineRouting = (tx: DbOrTx, event: OutboxEvent) => Promise<number[] | undefined>;
+export type InlineRouting = (
+  tx: DbOrTx,
+  events: OutboxEvent[],
+) => Promise<{ notifications: number[]; routed: boolean[] }>;
 
 interface RelayDeps {
   db: Db;
@@ -39,20 +43,17 @@ class InlineRoutingFailed extends Error {}
  */
 async function routeInline(deps: RelayDeps, tx: DbOrTx, events: Array<{ id: number; event: OutboxEvent }>) {
   const inline = deps.inline;
-  if (!inline) return { routed: [], queued: events };
-  const routed: number[] = [];
-  const queued: typeof events = [];
-  for (const item of events) {
-    let ids: number[] | undefined;
-    try {
-      ids = await inline.route(tx, item.event);
-    } catch (error) {
-      throw new InlineRoutingFailed('inline routing failed', { cause: error });
-    }
-    if (ids) routed.push(...ids);
-    else queued.push(item);
+  if (!inline || events.length === 0) return { routed: [], queued: events };
+  let result: Awaited<ReturnType<InlineRouting>>;
+  try {
+    result = await inline.route(
+      tx,
+      events.map((item) => item.event),
+    );
+  } catch (error) {
+    throw new InlineRoutingFailed('inline routing failed', { cause: error });
   }
-  return { routed, queued };
+  return { routed: result.notifications, queued: events.filter((_, index) => !result.routed[index]) };
 }
 
 /** `now` for the rows of `ids`, null for the others of the statement. */

@@ -29,6 +29,7 @@ export type RelayedMessage = typeof messages.$inferSelect;
 export function createRelayRepository({ db }: { db: DbOrTx }) {
   return bindDb(db, {
     findMessage,
+    findMessages,
     familyOfRequest,
     messageByStaffSide,
     messageByFamilySide,
@@ -47,6 +48,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     albumItems,
     reachableMembers,
     insertNotifications,
+    insertCopies,
     lockNotificationByKey,
     findNotification,
     mergeNotificationPayload,
@@ -60,6 +62,12 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
 async function findMessage(db: DbOrTx, id: number) {
   const [row] = await findMessageQuery(db).execute({ id });
   return row;
+}
+
+/** Relayed messages by id, in one statement (the outbox relay's batch). */
+async function findMessages(db: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(messages).where(inArray(messages.id, ids));
 }
 
 /** A relayed message by id: routing reads each one so (built once per handle). */
@@ -278,6 +286,56 @@ async function reachableMembers(db: DbOrTx, familyId: number) {
     )
     .orderBy(asc(familyMembers.id));
   return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, chatId: row.telegramId }]));
+}
+
+/** A relayed message's copy to one chat, as routing makes it (see insertCopies). */
+export interface CopyRow {
+  kind: string;
+  dedupeKey: string;
+  requestId: number | null;
+  familyId: number;
+  chatId: number;
+  recipientMemberId?: number;
+  recipientStaffId?: number;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Relayed copies, as insertNotifications makes them (one whose dedupe key exists is left as it is; the ids
+ * of those still pending, new or made before), in one statement of one parameter whatever their number:
+ * the rows go as a JSON array, so the statement's text never changes and stays prepared, and no query is
+ * built per copy.
+ */
+async function insertCopies(db: DbOrTx, rows: CopyRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const records = rows.map((row) => ({
+    k: row.kind,
+    d: row.dedupeKey,
+    r: row.requestId,
+    f: row.familyId,
+    c: row.chatId,
+    m: row.recipientMemberId ?? null,
+    s: row.recipientStaffId ?? null,
+    p: row.payload,
+  }));
+  const inserted = await db.execute<{ id: string; dedupe_key: string }>(sql`
+    insert into ${notifications} (kind, dedupe_key, request_id, family_id, chat_id, recipient_member_id,
+      recipient_staff_id, payload)
+    select k, d, r, f, c, m, s, p
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+      as x(k text, d text, r integer, f integer, c bigint, m integer, s integer, p jsonb)
+    on conflict (dedupe_key) do nothing
+    returning id, dedupe_key`);
+  const ids = inserted.map((row) => Number(row.id));
+  if (inserted.length === rows.length) return ids;
+  // Some made before (a batch routed again): they count while still pending.
+  const made = new Set(inserted.map((row) => row.dedupe_key));
+  const before = rows.map((row) => row.dedupeKey).filter((key) => !made.has(key));
+  const pending = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(inArray(notifications.dedupeKey, before), eq(notifications.status, 'pending')));
+  return [...ids, ...pending.map((row) => row.id)];
 }
 
 /** The notification with this dedupe key, locked: waits for a send of it in progress to finish. */

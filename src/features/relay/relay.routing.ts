@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { staffForFamilyMessage } from '../routing/index.js';
+import { familyRequestKey, staffForFamilyMessage, staffForFamilyMessages } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
@@ -61,22 +61,57 @@ function copiesOf(row: RelayedMessage, payload: RelayedPayload) {
 }
 
 /**
- * routeRelayedMessage in the caller's transaction, for a message that is not part of an album: the outbox
- * relay routes a relayed message so, in the transaction that marks its event dispatched, and it needs no
- * routing job. Undefined for an album's item, which may wait there for a send of its album in progress
+ * routeRelayedMessage in the caller's transaction, for a batch of messages that are not part of an album:
+ * the outbox relay routes relayed messages so, in the transaction that marks their events dispatched, and
+ * they need no routing job. The batch's messages are read in one statement, the curators of all of them in
+ * one more (staffForFamilyMessages), each family's members once, and all the copies are inserted in one
+ * statement (insertCopies): the batch sees one moment of the staff and families tables, as a routing job
+ * per message would within milliseconds. Returns the copies made and, per payload, whether it was routed
+ * here: an album's item is not, since it may wait there for a send of its album in progress
  * (lockNotificationByKey): it goes by its routing job.
  */
-export async function routeRelayedMessageIn(
+export async function routeRelayedMessagesIn(
   tx: DbOrTx,
-  payload: RelayedPayload,
+  payloads: RelayedPayload[],
   now = new Date(),
-): Promise<number[] | undefined> {
+): Promise<{ copies: number[]; routed: boolean[] }> {
   const relay = createRelayRepository({ db: tx });
-  const row = await relay.findMessage(payload.messageId);
-  if (!row) return [];
-  if (row.mediaGroupId !== null) return undefined;
-  const recipients = await recipientsOf(tx, row, now);
-  return relay.insertNotifications(recipients.map(copiesOf(row, payload)));
+  const rows = new Map(
+    (await relay.findMessages([...new Set(payloads.map((payload) => payload.messageId))])).map((row) => [
+      row.id,
+      row,
+    ]),
+  );
+  const found = payloads.flatMap((payload) => {
+    const row = rows.get(payload.messageId);
+    return row && row.mediaGroupId === null ? [row] : [];
+  });
+  // The staff of all the families' messages in one read; each family's members once.
+  const staffOf = await staffForFamilyMessages(
+    tx,
+    found.filter((row) => row.direction === 'family_to_staff'),
+    now,
+  );
+  const membersOf = new Map<number, Recipient[]>();
+  const recipientsFor = async (row: RelayedMessage): Promise<Recipient[]> => {
+    if (row.direction === 'family_to_staff')
+      return staffOf.get(familyRequestKey(row.familyId, row.requestId)) ?? [];
+    let members = membersOf.get(row.familyId);
+    if (!members) {
+      members = await recipientsOf(tx, row, now);
+      membersOf.set(row.familyId, members);
+    }
+    return members;
+  };
+  const copies: Array<ReturnType<ReturnType<typeof copiesOf>>> = [];
+  const routed: boolean[] = [];
+  for (const payload of payloads) {
+    const row = rows.get(payload.messageId);
+    routed.push(!row || row.mediaGroupId === null);
+    if (!row || row.mediaGroupId !== null) continue;
+    copies.push(...(await recipientsFor(row)).map(copiesOf(row, payload)));
+  }
+  return { copies: await relay.insertCopies(copies), routed };
 }
 
 /**

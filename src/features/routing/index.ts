@@ -7,11 +7,13 @@ export { createRoutingNotifications } from './routing.content.js';
 export { notificationKinds } from './routing.kinds.js';
 export {
   familyMembersOfRequest,
+  familyRequestKey,
   notifyStaff,
   onCallCurator,
   pendingNotificationsOfRequest,
   staffChats,
   staffForFamilyMessage,
+  staffForFamilyMessages,
   supervisorsFor,
   supervisorsOfFamily,
 } from './routing.reads.js';

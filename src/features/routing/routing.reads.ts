@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../db/client.js';
-import { createRoutingRepository } from './routing.repository.js';
+import { createRoutingRepository, familyRequestKey } from './routing.repository.js';
 import { effectiveOf } from './routing.usecases.js';
 
 /**
@@ -65,11 +65,42 @@ export async function staffForFamilyMessage(
   db: DbOrTx,
   message: { familyId: number; requestId: number | null },
   now: Date,
-): Promise<Array<{ chatId: number; staffId: number; deputyFor?: number }>> {
-  const routing = createRoutingRepository({ db });
+): Promise<StaffRecipient[]> {
   // The family, the curator and their deputy in one read; the curator's (or deputy's) row gives the chat.
-  const found = await routing.familyMessageCurator(message.familyId, message.requestId);
-  if (!found) return [];
+  const found = await createRoutingRepository({ db }).familyMessageCurator(
+    message.familyId,
+    message.requestId,
+  );
+  return found ? staffOfCurator(db, found, now) : [];
+}
+
+/**
+ * staffForFamilyMessage for many messages (the outbox relay's batch): the curators of all of them in one
+ * read, keyed by `familyRequestKey(familyId, requestId)`; the district supervisors read per message that
+ * needs them.
+ */
+export async function staffForFamilyMessages(
+  db: DbOrTx,
+  wanted: Array<{ familyId: number; requestId: number | null }>,
+  now: Date,
+): Promise<Map<string, StaffRecipient[]>> {
+  const curators = await createRoutingRepository({ db }).familyMessageCurators(wanted);
+  const recipients = new Map<string, StaffRecipient[]>();
+  for (const item of wanted) {
+    const key = familyRequestKey(item.familyId, item.requestId);
+    const found = curators.get(key);
+    if (!recipients.has(key)) recipients.set(key, found ? await staffOfCurator(db, found, now) : []);
+  }
+  return recipients;
+}
+
+type StaffRecipient = { chatId: number; staffId: number; deputyFor?: number };
+type CuratorFound = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof createRoutingRepository>['familyMessageCurator']>>
+>;
+
+async function staffOfCurator(db: DbOrTx, found: CuratorFound, now: Date): Promise<StaffRecipient[]> {
+  const routing = createRoutingRepository({ db });
   const curatorId = found.curator?.id ?? null;
   const curator = effectiveOf(found.curator, found.deputy, now);
   const present = curator?.id ?? null;
@@ -83,3 +114,5 @@ export async function staffForFamilyMessage(
     ...(curatorId !== null && chat.id === present && present !== curatorId ? { deputyFor: curatorId } : {}),
   }));
 }
+
+export { familyRequestKey } from './routing.repository.js';

@@ -24,6 +24,7 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
     findRequestWithFamily,
     findFamily,
     familyMessageCurator,
+    familyMessageCurators,
     findStaff,
     staffChats,
     onCallCurator,
@@ -105,6 +106,48 @@ const requestCuratorQuery = preparedPerDb((db) =>
     'routing_request_curator',
   ),
 );
+
+/**
+ * familyMessageCurator for many messages in one statement (the outbox relay's batch): the answer of each
+ * (family, request) asked, by `familyRequestKey`; a family that is gone has none.
+ */
+async function familyMessageCurators(
+  db: DbOrTx,
+  wanted: Array<{ familyId: number; requestId: number | null }>,
+) {
+  const found = new Map<string, Awaited<ReturnType<typeof familyMessageCurator>>>();
+  if (wanted.length === 0) return found;
+  // Integers written into the statement (each truncated): one statement whatever the batch holds.
+  const distinct = new Map(wanted.map((item) => [familyRequestKey(item.familyId, item.requestId), item]));
+  const asked = sql.raw(
+    [...distinct.values()]
+      .map(
+        (item) =>
+          `(${Math.trunc(item.familyId)}, ${item.requestId === null ? 'null::int' : Math.trunc(item.requestId)})`,
+      )
+      .join(', '),
+  );
+  const curatorId = sql`case when asked.request_id is null then ${families.curatorId}
+    else (select r.curator_id from ${requests} r where r.id = asked.request_id) end`;
+  const rows = await db
+    .select({
+      familyId: families.id,
+      requestId: sql<number | null>`asked.request_id`,
+      districtId: families.districtId,
+      curator: curatorRow,
+      deputy: deputyRow,
+    })
+    .from(families)
+    .innerJoin(sql`(values ${asked}) as asked(family_id, request_id)`, sql`asked.family_id = ${families.id}`)
+    .leftJoin(curatorRow, eq(curatorRow.id, curatorId))
+    .leftJoin(deputyRow, eq(deputyRow.id, curatorRow.deputyId));
+  for (const { familyId, requestId, ...row } of rows)
+    found.set(familyRequestKey(familyId, requestId === null ? null : Number(requestId)), row);
+  return found;
+}
+
+/** The key of familyMessageCurators' answers. */
+export const familyRequestKey = (familyId: number, requestId: number | null) => `${familyId}:${requestId}`;
 
 async function findStaff(db: DbOrTx, staffId: number) {
   const [row] = await db.select().from(staff).where(eq(staff.id, staffId));
