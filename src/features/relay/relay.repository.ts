@@ -17,6 +17,7 @@ import {
   requests,
   staff,
 } from '../../db/schema/index.js';
+import { inIntegers } from '../../db/sql-lists.js';
 import { insertNotifications, notRetracted } from '../delivery/index.js';
 import { notificationKinds } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
@@ -64,10 +65,13 @@ async function findMessage(db: DbOrTx, id: number) {
   return row;
 }
 
-/** Relayed messages by id, in one statement (the outbox relay's batch). */
+/**
+ * Relayed messages by id, in one statement (the outbox relay's batch). The ids are written into it (each
+ * truncated, inIntegers): a parameter per id would prepare a statement per batch size on every connection.
+ */
 async function findMessages(db: DbOrTx, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.select().from(messages).where(inArray(messages.id, ids));
+  return db.select().from(messages).where(inIntegers('id', ids));
 }
 
 /** A relayed message by id: routing reads each one so (built once per handle). */

@@ -65,8 +65,8 @@ function copiesOf(row: RelayedMessage, payload: RelayedPayload) {
  * the outbox relay routes relayed messages so, in the transaction that marks their events dispatched, and
  * they need no routing job. The batch's messages are read in one statement, the curators of all of them in
  * one more (staffForFamilyMessages), each family's members once, and all the copies are inserted in one
- * statement (insertCopies): the batch sees one moment of the staff and families tables, as a routing job
- * per message would within milliseconds. Returns the copies made and, per payload, whether it was routed
+ * statement (insertCopies): the staff and families tables are read within one transaction, milliseconds
+ * apart, as routing jobs one per message would be. Returns the copies made and, per payload, whether it was routed
  * here: an album's item is not, since it may wait there for a send of its album in progress
  * (lockNotificationByKey): it goes by its routing job.
  */

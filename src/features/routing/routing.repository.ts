@@ -117,7 +117,9 @@ async function familyMessageCurators(
 ) {
   const found = new Map<string, Awaited<ReturnType<typeof familyMessageCurator>>>();
   if (wanted.length === 0) return found;
-  // Integers written into the statement (each truncated): one statement whatever the batch holds.
+  // Integers written into the statement (each truncated): one round trip whatever the batch holds, and
+  // deliberately not prepared (a statement without parameters is sent unprepared, client.ts), so no
+  // statement cache grows with the batches' texts.
   const distinct = new Map(wanted.map((item) => [familyRequestKey(item.familyId, item.requestId), item]));
   const asked = sql.raw(
     [...distinct.values()]
