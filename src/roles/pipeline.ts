@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import { DEFAULT_PSY_VIDEO_LINK_TEMPLATE } from '../config.js';
-import type { DbOrTx } from '../db/client.js';
 import { announcementNotifications, startAnnouncementProgress } from '../features/announcements/index.js';
 import { checkInNotifications } from '../features/check-ins/index.js';
 import {
@@ -20,7 +19,7 @@ import {
   createConsultationTimers,
   createPsychologistNotifications,
 } from '../features/psychologists/index.js';
-import { relayNotifications, routeRelayedMessagesIn } from '../features/relay/index.js';
+import { relayNotifications, routeRelayedEventsIn } from '../features/relay/index.js';
 import { attachmentNotifications } from '../features/request-card/index.js';
 import { createRoutingNotifications } from '../features/routing/index.js';
 import { erasureNotifications } from '../features/settings/index.js';
@@ -29,7 +28,6 @@ import { supportMeasuresNotifications } from '../features/support-measures/index
 import { createDeadlineRepairsCounter } from '../metrics/deadline-repairs.js';
 import { createProducerConnection, createWorkerConnection } from '../queue/connections.js';
 import { queueNames } from '../queue/names.js';
-import type { OutboxEvent } from '../queue/outbox.js';
 import { createSendSlots, sendLimitsFor } from '../telegram/send-slots.js';
 import { createTelegramSender } from '../telegram/telegram-sender.js';
 import { startDeadlinesWorker } from '../workers/deadlines.worker.js';
@@ -173,18 +171,6 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
   }
 }
 
-/** The relayed messages of an outbox batch, routed by the relay in its transaction; other kinds go by jobs. */
-async function routeRelayedInline(tx: DbOrTx, events: OutboxEvent[]) {
-  const relayed = events.flatMap((event) => (event.kind === 'message_relayed' ? [event.payload] : []));
-  if (relayed.length === 0) return { notifications: [], routed: events.map(() => false) };
-  const { copies, routed } = await routeRelayedMessagesIn(tx, relayed);
-  let next = 0;
-  return {
-    notifications: copies,
-    routed: events.map((event) => event.kind === 'message_relayed' && routed[next++] === true),
-  };
-}
-
 /** The relay role: the outbox relay, the reconciler of routing jobs and delivery lanes, and that of deadline jobs. */
 export async function startRelay(started: PipelineStarted, queues: OpenQueues, options: StartOptions) {
   const { config, container, metrics, database } = started;
@@ -205,7 +191,7 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
     ...(started.dispatchers.length > 0
       ? {
           inline: {
-            route: (tx: DbOrTx, events: OutboxEvent[]) => routeRelayedInline(tx, events),
+            route: routeRelayedEventsIn,
             lanes: queues.lanes,
           },
         }

@@ -3,4 +3,9 @@ export { createRelayButtonsComposer, createRelayComposer } from './relay.compose
 export { relayNotifications } from './relay.content.js';
 export { createHeldMessagesComposer } from './relay.held.composer.js';
 export { createRelayModes } from './relay.mode.js';
-export { routeRelayedEdit, routeRelayedMessage, routeRelayedMessagesIn } from './relay.routing.js';
+export {
+  routeRelayedEdit,
+  routeRelayedEventsIn,
+  routeRelayedMessage,
+  routeRelayedMessagesIn,
+} from './relay.routing.js';

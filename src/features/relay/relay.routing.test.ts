@@ -10,7 +10,7 @@ import {
   notifications,
   requests,
 } from '../../db/schema/index.js';
-import { routeRelayedMessage, routeRelayedMessagesIn } from './relay.routing.js';
+import { routeRelayedEventsIn, routeRelayedMessage, routeRelayedMessagesIn } from './relay.routing.js';
 
 describe('routing the relayed messages of an outbox batch together', () => {
   const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 2 });
@@ -116,5 +116,23 @@ describe('routing the relayed messages of an outbox batch together', () => {
     const again = await db.transaction((tx) => routeRelayedMessagesIn(tx, payloads));
     expect([...again.copies].sort()).toEqual([...batch.copies].sort());
     expect((await made(ids)).length).toBe(rows.length);
+
+    // As the outbox relay hands it a batch of events: other kinds and the album's item are left to jobs,
+    // event by event, and the relayed ones come back with their copies.
+    const events = await db.transaction((tx) =>
+      routeRelayedEventsIn(tx, [
+        { kind: 'request_created', payload: { requestId: request!.id } },
+        { kind: 'message_relayed', payload: { messageId: ids[3]! } },
+        { kind: 'message_relayed', payload: { messageId: ids[0]! } },
+        { kind: 'request_taken', payload: { requestId: request!.id, staffId: present.id } },
+        { kind: 'message_relayed', payload: { messageId: missing } },
+        { kind: 'message_relayed', payload: { messageId: ids[4]! } },
+      ]),
+    );
+    expect(events.routed).toEqual([false, false, true, false, true, true]);
+    const ofEvents = rows.filter((row) =>
+      [ids[0], ids[4]].some((id) => row.dedupeKey.startsWith(`message:${id}:`)),
+    );
+    expect([...events.notifications].sort()).toEqual(ofEvents.map((row) => row.id).sort());
   });
 });

@@ -1,4 +1,5 @@
 import type { Db, DbOrTx } from '../../db/client.js';
+import type { OutboxEvent } from '../../queue/outbox.js';
 import { familyRequestKey, staffForFamilyMessage, staffForFamilyMessages } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
@@ -173,4 +174,23 @@ export async function routeRelayedEdit({ db }: { db: Db }, outboxId: number, mes
       })),
     );
   });
+}
+
+/**
+ * The outbox relay's inline routing (its `InlineRouting`): of a batch of events, the relayed messages are
+ * routed here (routeRelayedMessagesIn); every other kind, and an album's item, is left to its routing job.
+ * `routed` says which, event by event.
+ */
+export async function routeRelayedEventsIn(
+  tx: DbOrTx,
+  events: OutboxEvent[],
+): Promise<{ notifications: number[]; routed: boolean[] }> {
+  const relayed = events.flatMap((event) => (event.kind === 'message_relayed' ? [event.payload] : []));
+  if (relayed.length === 0) return { notifications: [], routed: events.map(() => false) };
+  const { copies, routed } = await routeRelayedMessagesIn(tx, relayed);
+  let next = 0;
+  return {
+    notifications: copies,
+    routed: events.map((event) => event.kind === 'message_relayed' && routed[next++] === true),
+  };
 }
