@@ -33,6 +33,16 @@ export interface DialoguePrompt {
   messageId?: number;
 }
 
+/** A question a dialogue asked at its last wait, kept with its state for the next run (dialogue/continuation.ts). */
+export interface PendingQuestion {
+  text: string;
+  /** The nonce its buttons (and a later way-on offer's) carry. */
+  nonce: string;
+  messageId: number;
+  chatId: number;
+  replyMarkup?: unknown;
+}
+
 /** What one update did in a dialogue, shared by every context the conversations plugin makes for it. */
 export interface DialogueTurn {
   /** The last question sent, replayed or new, by the time the dialogue waits again. */
@@ -56,6 +66,14 @@ export interface DialogueTurn {
    * so it does not end to start over (a run ended in the update that entered it could not be entered again).
    */
   entered?: string;
+  /**
+   * A dialogue in mode `continue` kept an answer in this update and goes on in the same run
+   * (dialogue/continuation.ts); `question`: the question it then asked and waits on. The state stored is
+   * then that of the dialogue just entered, with this question (storage.ts).
+   */
+  continuation?: { dialogue: string; question?: PendingQuestion };
+  /** The stored state was such a fresh start: the run begins at this question, asked in the last update. */
+  continuing?: PendingQuestion;
 }
 
 export interface ContextExtras {

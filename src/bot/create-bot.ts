@@ -226,6 +226,8 @@ function useFeatures(
       plugins: [dialogueExtras.install],
       onEnter: (dialogue, ctx) => {
         ctx.dialogueTurn.entered = dialogue;
+        // Entered, not started afresh from a stored state (continuation.ts): nothing was asked of this update.
+        ctx.dialogueTurn.continuing = undefined;
       },
       // A dialogue left (an escape, «Прервать», too many wrong answers) takes its draft with it.
       onExit: async (dialogue, ctx) => {

@@ -1,5 +1,6 @@
 import type { MiddlewareFn } from 'grammy';
-import type { BotContext, DialogueContext, DialogueConversation } from '../context.js';
+import type { BotContext, DialogueContext, DialogueConversation, PendingQuestion } from '../context.js';
+import { expectAnswerTo } from './continuation.js';
 import { createDraftsRepository, type StoredDraft, sawDraftSaved, sawDraftsErased } from './drafts.js';
 
 /** Where a dialogue's answers are written: the person, the dialogue, and under which consent. */
@@ -26,8 +27,14 @@ export class Checkpoints {
     private readonly conversation: DialogueConversation | undefined,
     private readonly target: DraftTarget | undefined,
     private readonly answers: Record<string, unknown>,
-    /** With `restart`: the dialogue is entered again after each kept answer (see `put`). */
+    /** With `restart`: the dialogue starts over from its draft after each kept answer (see `put`). */
     private readonly restart?: DialogueContext,
+    /**
+     * How it starts over: `reenter`, it ends its run and is entered again at once (reenterFromDraft);
+     * `continue`, it goes on in this run and its next run starts afresh at the question it asks next
+     * (continuation.ts).
+     */
+    private readonly restartBy: 'reenter' | 'continue' = 'reenter',
   ) {}
 
   /** Answers kept in memory only (a dialogue with nothing to keep, or before consent allows keeping). */
@@ -40,8 +47,9 @@ export class Checkpoints {
     target: DraftTarget,
     answers: Record<string, unknown> = {},
     restart?: DialogueContext,
+    restartBy?: 'reenter' | 'continue',
   ): Checkpoints {
-    return new Checkpoints(conversation, target, { ...answers }, restart);
+    return new Checkpoints(conversation, target, { ...answers }, restart, restartBy);
   }
 
   has(key: string): boolean {
@@ -70,6 +78,10 @@ export class Checkpoints {
     // (reenterFromDraft, or a step answered without a wait) goes on, and its replay is short already.
     const { conversation, target, restart } = this;
     if (!live || !restart || !conversation || !target || this.restartsHeld) return;
+    if (this.restartBy === 'continue') {
+      restart.dialogueTurn.continuation = { dialogue: target.dialogue };
+      return;
+    }
     if (restart.dialogueTurn.entered === target.dialogue) return;
     restart.dialogueTurn.reenter = { dialogue: target.dialogue, args: target.args };
     await conversation.halt();
@@ -155,7 +167,8 @@ export async function openDraft(
   options: {
     /**
      * A resumed dialogue starts over from its draft after each kept answer (Checkpoints.put), so its replay
-     * holds one question; `'always'`: a new one too, from its first kept answer on.
+     * holds one question; `'always'`: a new one too, from its first kept answer on, and without a second
+     * run: it goes on to its next question, where its next run starts afresh (continuation.ts).
      */
     restartAtCheckpoints?: boolean | 'always';
     /** A draft entered with other arguments (about another family) is not gone on: the dialogue starts anew. */
@@ -166,25 +179,31 @@ export async function openDraft(
   if (telegramId === undefined || ctx.chat?.type !== 'private') {
     return { saved: Checkpoints.memory(), resumed: false, afterLoss: false, args: target.args };
   }
-  const { stored, reentering } = await conversation.external(
-    async (outside): Promise<{ stored: StoredDraft | undefined; reentering: boolean }> => ({
+  const { stored, reentering, continuing } = await conversation.external(
+    async (
+      outside,
+    ): Promise<{ stored: StoredDraft | undefined; reentering: boolean; continuing?: PendingQuestion }> => ({
       stored: await findDraft(outside, telegramId, target.dialogue),
       reentering: outside.dialogueTurn.reentering === true,
+      ...(outside.dialogueTurn.continuing ? { continuing: outside.dialogueTurn.continuing } : {}),
     }),
   );
   const restart = options.restartAtCheckpoints ? ctx : undefined;
+  const restartBy = options.restartAtCheckpoints === 'always' ? 'continue' : 'reenter';
   // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
   const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
   if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
     const restartNew = options.restartAtCheckpoints === 'always' ? ctx : undefined;
     return {
-      saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew),
+      saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew, restartBy),
       resumed: false,
       afterLoss: false,
       args: target.args,
     };
   }
-  if (!reentering) await ctx.reply(ctx.t('dialogue-resumed'));
+  // A fresh start at the question asked in the last update (continuation.ts): this update answers it.
+  if (continuing) expectAnswerTo(conversation, continuing, ctx);
+  if (!reentering && !continuing) await ctx.reply(ctx.t('dialogue-resumed'));
   const resumedTarget = {
     ...target,
     telegramId,
@@ -192,9 +211,9 @@ export async function openDraft(
     ...(stored.aboutFamilyId !== null ? { aboutFamilyId: stored.aboutFamilyId } : {}),
   };
   return {
-    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart),
+    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart, restartBy),
     resumed: true,
-    afterLoss: !reentering,
+    afterLoss: !reentering && !continuing,
     args: stored.args,
   };
 }
