@@ -69,4 +69,28 @@ describe('the fetch every Bot API client of the service uses', () => {
     expect(await api.setMyCommands([{ command: 'menu', description: 'Меню' }])).toBe(true);
     expect(calls).toBe(2);
   });
+
+  it('takes the turn of the chat a send names, wherever its body names it', async () => {
+    const acquired: number[] = [];
+    const slots = createSendSlots({ redis, prefix: `${process.env.REDIS_PREFIX}:fetch3` });
+    const fetch = createTelegramFetch({
+      slots: {
+        ...slots,
+        acquire: async (...args: Parameters<typeof slots.acquire>) => {
+          acquired.push(args[0]);
+          return slots.acquire(...args);
+        },
+      },
+      fetch: async () => sent(7),
+    });
+    // grammY's own order (read off the front), a text that looks like a chat, and the chat last.
+    for (const body of [
+      JSON.stringify({ chat_id: 7, text: '{"chat_id":1}' }),
+      JSON.stringify({ text: '{"chat_id":1}', chat_id: 8 }),
+      JSON.stringify({ chat_id: '9', text: 'x' }),
+    ]) {
+      await fetch('http://telegram.test/bot1:T/sendMessage', { method: 'POST', body });
+    }
+    expect(acquired).toEqual([7, 8, 9]);
+  });
 });

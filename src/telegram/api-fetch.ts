@@ -46,9 +46,18 @@ function methodOf(input: Parameters<Fetch>[0]): string {
   return url.slice(url.lastIndexOf('/') + 1).split('?')[0] ?? '';
 }
 
+/** grammY's JSON body of a send starts with its chat (`{ chat_id, … }` from the method's arguments). */
+const LEADING_CHAT_ID = /^\{"chat_id":(-?\d{1,16})[,}]/;
+
 /** The chat of a JSON send; undefined for a file upload (multipart) or a chat given by @username. */
 function chatOf(body: unknown): number | undefined {
   if (typeof body !== 'string') return undefined;
+  // Read off the front when it is there: parsing the whole body (text, keyboard) for it cost each send.
+  const leading = LEADING_CHAT_ID.exec(body);
+  if (leading) {
+    const id = Number(leading[1]);
+    if (Number.isSafeInteger(id)) return id;
+  }
   try {
     const chatId = (JSON.parse(body) as { chat_id?: unknown }).chat_id;
     const id = typeof chatId === 'string' ? Number(chatId) : chatId;
