@@ -99,6 +99,17 @@ export interface Sender {
 /** Context inside conversations: the same extras, installed by the conversation plugins (no ctx.conversation). */
 export type DialogueContext = Context & ContextExtras;
 
+/** A dialogue's state as written at the end of its update (storage.ts): the value and its idle deadline. */
+export interface DialogueStateWrite {
+  key: string;
+  value: string;
+  ttlSeconds: number;
+  /** The sorted set of idle deadlines, and this chat's member and deadline in it. */
+  idleKey: string;
+  idleScore: number;
+  member: string;
+}
+
 /** The chat's turn across bot processes, held while this update is handled (middlewares/serialize-chat.ts). */
 export interface ChatTurn {
   /**
@@ -106,6 +117,8 @@ export interface ChatTurn {
    * (the dialogue's state) is written as the chat is handed on. Once the turn is over, just runs it.
    */
   commit(transaction: ChainableCommander): Promise<void>;
+  /** The same for the usual write of a dialogue's state, in one command instead of a transaction. */
+  commitState(write: DialogueStateWrite): Promise<void>;
   /** Whether the chat had updates kept behind this one when the turn ended (undefined: not known). */
   readonly keptBehind: boolean | undefined;
   /**

@@ -123,10 +123,24 @@ export function createDialogueStorage(
           ...(about !== undefined ? { aboutFamilyId: about } : {}),
           ...(continuing ? { continuing } : {}),
         };
+        const value = JSON.stringify(stored);
+        const idleScore = Date.now() + options.idleMs;
+        if (ctx.chatTurn && about === undefined) {
+          // With the chat's turn ended, in one command (serialize-chat.ts).
+          await ctx.chatTurn.commitState({
+            key: keys.state(chatKey),
+            value,
+            ttlSeconds,
+            idleKey: keys.idleIndex,
+            idleScore,
+            member: chatKey,
+          });
+          return;
+        }
         const write = options.redis
           .multi()
-          .set(keys.state(chatKey), JSON.stringify(stored), 'EX', ttlSeconds)
-          .zadd(keys.idleIndex, Date.now() + options.idleMs, chatKey);
+          .set(keys.state(chatKey), value, 'EX', ttlSeconds)
+          .zadd(keys.idleIndex, idleScore, chatKey);
         if (about !== undefined)
           write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
         // With the chat's turn ended in the same round trip (serialize-chat.ts).
