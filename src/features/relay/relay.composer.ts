@@ -13,7 +13,7 @@ import {
   readRelayPress,
   relayButtonsFilter,
 } from './relay.keyboards.js';
-import { type AlbumTarget, createRelayModes } from './relay.mode.js';
+import { type AlbumTarget, createRelayModes, type RelayMode } from './relay.mode.js';
 import {
   checkReplyToMessage,
   checkStaffTarget,
@@ -93,8 +93,9 @@ async function cardReplyPress(ctx: PressInPrivate, next: NextFunction) {
     return;
   }
   const card = ctx.callbackQuery.message;
-  await modesOf(ctx).set(
-    ctx.from.id,
+  const number = String(checked.number);
+  await openStaffMode(
+    ctx,
     {
       side: 'staff',
       requestId,
@@ -102,13 +103,23 @@ async function cardReplyPress(ctx: PressInPrivate, next: NextFunction) {
       ...(question ? { question: true } : {}),
       ...(card ? { card: { chatId: card.chat.id, messageId: card.message_id } } : {}),
     },
-    STAFF_MODE_TTL_SECONDS,
+    ctx.t(question ? 'relay-staff-ask-question' : 'relay-staff-write', { number }),
   );
+}
+
+/**
+ * «Ответить»: the staff member's next message goes to this family. The mode is kept first (a message sent
+ * right after the press finds it), then again with the id of the bot's prompt, so that a Telegram reply to
+ * the prompt is known as one (see `replyTarget`).
+ */
+async function openStaffMode(ctx: PressInPrivate, mode: RelayMode, prompt: string) {
+  const modes = modesOf(ctx);
+  await modes.set(ctx.from.id, mode, STAFF_MODE_TTL_SECONDS);
   await ctx.answerCallbackQuery();
-  const number = String(checked.number);
-  await ctx.reply(ctx.t(question ? 'relay-staff-ask-question' : 'relay-staff-write', { number }), {
-    reply_markup: cancelKeyboard(ctx.t),
-  });
+  const sent = await ctx.reply(prompt, { reply_markup: cancelKeyboard(ctx.t) });
+  const still = await modes.get(ctx.from.id);
+  if (still?.side === 'staff' && still.requestId === mode.requestId && still.familyId === mode.familyId)
+    await modes.set(ctx.from.id, { ...still, promptId: sent.message_id }, STAFF_MODE_TTL_SECONDS);
 }
 
 /** Any other card button ends a pending «Ответить»: the curator has moved on to something else. */
@@ -144,13 +155,12 @@ async function replyToMessagePress(ctx: PressInPrivate, messageId: number) {
     await ctx.answerCallbackQuery({ text: accessRefusalText(ctx.t, checked.refusal) });
     return;
   }
-  await modesOf(ctx).set(ctx.from.id, { side: 'staff', ...checked.target }, STAFF_MODE_TTL_SECONDS);
-  await ctx.answerCallbackQuery();
-  await ctx.reply(
+  await openStaffMode(
+    ctx,
+    { side: 'staff', ...checked.target },
     checked.target.requestId === null || checked.number === null
       ? ctx.t('relay-staff-write-general')
       : ctx.t('relay-staff-write', { number: String(checked.number) }),
-    { reply_markup: cancelKeyboard(ctx.t) },
   );
 }
 
@@ -225,16 +235,17 @@ export function createRelayComposer() {
 
     let target: AlbumTarget | undefined = groupId ? await modes.album(chatId, groupId) : undefined;
     let card: { chatId: number; messageId: number } | undefined;
-    if (!target && message.reply_to_message) {
-      const thread = await findThreadOfReply(ctx.deps.db, side, chatId, message.reply_to_message);
-      if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) target = thread;
-    }
     if (!target) {
-      const mode = await modes.get(ctx.from.id);
-      if (mode?.side === side) {
-        target = mode;
-        card = mode.card;
+      const found = await replyOrModeTarget(ctx, side, message);
+      if (found === 'unsure') {
+        // A reply to a message the bot is still recording: not guessed (the open «Ответить» may be another
+        // family's); nothing went anywhere, and the mode stays for the next message.
+        ctx.log.warn('staff reply to a message still being recorded; asked to send it again');
+        await ctx.reply(ctx.t('relay-staff-reply-again'));
+        return;
       }
+      target = found?.target;
+      card = found?.card;
     }
     if (!target) {
       // Staff have no menu: say how to write to a family rather than leave them with the family fallback.
@@ -256,6 +267,27 @@ export function createRelayComposer() {
   });
 
   return composer;
+}
+
+/**
+ * Where a message goes that is not an album's later item: the relayed message or card it replies to, else
+ * the sender's relay mode. A staff member's reply to a fresh bot message that cannot be placed yet (its send
+ * still being recorded, see `findThreadOfReply`) is `unsure` unless it answers the mode's own prompt.
+ */
+async function replyOrModeTarget(
+  ctx: PrivateContext,
+  side: 'staff' | 'family',
+  message: Message,
+): Promise<{ target: AlbumTarget; card?: { chatId: number; messageId: number } } | 'unsure' | undefined> {
+  const mode = await modesOf(ctx).get(ctx.from!.id);
+  const own = mode?.side === side ? mode : undefined;
+  const replied = message.reply_to_message;
+  if (replied && (!own || own.promptId !== replied.message_id)) {
+    const { thread, unsure } = await findThreadOfReply(ctx.deps.db, side, ctx.chat.id, replied);
+    if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) return { target: thread };
+    if (unsure && side === 'staff') return 'unsure';
+  }
+  return own ? { target: own, ...(own.card ? { card: own.card } : {}) } : undefined;
 }
 
 async function relayStaffMessage(

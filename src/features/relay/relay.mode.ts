@@ -14,6 +14,8 @@ const modeSchema = z.object({
   replyToId: z.number().int().positive().optional(),
   question: z.boolean().optional(),
   card: z.object({ chatId: z.number().int(), messageId: z.number().int() }).optional(),
+  /** The bot's «Следующее ваше сообщение уйдёт…» that opened it: a reply to it goes where the mode says. */
+  promptId: z.number().int().positive().optional(),
 });
 export type RelayMode = z.infer<typeof modeSchema>;
 

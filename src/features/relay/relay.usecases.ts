@@ -171,25 +171,28 @@ const JUST_SENT_WITHIN_SECONDS = 30;
 /**
  * `findThread` for a reply: when it answers a fresh message of the bot's that is not found yet, and a send
  * to this chat is still being recorded, looks again after a pause until it is found or nothing is on its way.
+ * `unsure`: not found, and a send to this chat was still on its way when it stopped looking — the reply may
+ * answer a message whose recording is late, so it must not be taken for a reply to anything else.
  */
 export async function findThreadOfReply(
   db: Db,
   side: 'staff' | 'family',
   chatId: number,
   replied: Pick<Message, 'message_id' | 'from' | 'date'>,
-): Promise<Awaited<ReturnType<typeof findThread>>> {
+): Promise<{ thread: Awaited<ReturnType<typeof findThread>>; unsure: boolean }> {
   let thread = await findThread(db, side, chatId, replied.message_id);
   const fresh = Date.now() / 1000 - replied.date <= JUST_SENT_WITHIN_SECONDS;
-  if (thread || !replied.from?.is_bot || !fresh) return thread;
+  if (thread || !replied.from?.is_bot || !fresh) return { thread, unsure: false };
   const repository = createRelayRepository({ db });
   for (const pauseMs of JUST_SENT_PAUSES_MS) {
     // Nothing on its way: recorded between the two looks, or not a message anything threads to.
-    if (!(await repository.sendingTo(chatId))) return findThread(db, side, chatId, replied.message_id);
+    if (!(await repository.sendingTo(chatId)))
+      return { thread: await findThread(db, side, chatId, replied.message_id), unsure: false };
     await sleep(pauseMs);
     thread = await findThread(db, side, chatId, replied.message_id);
-    if (thread) return thread;
+    if (thread) return { thread, unsure: false };
   }
-  return thread;
+  return { thread, unsure: true };
 }
 
 export type StaffRelayResult =

@@ -67,4 +67,5 @@ relay-staff-sent-general = Sent to the family · general question.
 relay-staff-question-sent = The question went to the family. Request № { $number } is waiting for the family.
 relay-unsupported-staff = This kind of message cannot go to the family. Send text, a photo, a document, a voice or video message.
 relay-staff-hint = To write to a family, reply (swipe or «Reply») to the request card or to the family's message — or press «Reply» under the card. Your requests — /my.
+relay-staff-reply-again = I could not tell which message you replied to: it has only just arrived. Your reply went nowhere. Reply to the same message again in a few seconds.
 relay-cancelled = Cancelled. Nothing was sent.

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_pending_chat_idx" ON "notifications" USING btree ("chat_id") WHERE "notifications"."status" = 'pending';
