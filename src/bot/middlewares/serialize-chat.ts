@@ -108,28 +108,38 @@ async function take(
   return { kind: 'not held' };
 }
 
-/** The turn of one update: ended by the dialogue's state write, or by `end()` after the update. */
-function heldTurn(
-  { redis, keptKey, deduplicator }: ChatTurnsOptions,
+/** The release scripts' keys and arguments for this update: with `done`, its claim becomes "done" too. */
+function releaseOf(
+  { keptKey, deduplicator }: ChatTurnsOptions,
   chatId: number,
   { botId, update, turnKey, token, claimKey }: Handling,
+  done: boolean,
+) {
+  const keys = [turnKey, keptKey(chatId), claimKey ?? turnKey, deduplicator.journalKey(botId)] as const;
+  const args = [
+    token,
+    claimKey !== undefined && done ? '1' : '0',
+    PROCESSED_TTL_SECONDS,
+    update.update_id,
+  ] as const;
+  return { keys, args };
+}
+
+/** The turn of one update: ended by the dialogue's state write, or by `end()` after the update. */
+function heldTurn(
+  options: ChatTurnsOptions,
+  chatId: number,
+  handling: Handling,
   readWithTurn: string | null | undefined,
 ) {
+  const { redis } = options;
   let held = true;
   let keptBehind: boolean | undefined;
   let stateRead = readWithTurn;
-  /** The release script's keys and arguments: with `done`, the update's claim becomes "done" too. */
-  const releaseArguments = (done: boolean) =>
-    [
-      turnKey,
-      keptKey(chatId),
-      claimKey ?? turnKey,
-      deduplicator.journalKey(botId),
-      token,
-      claimKey !== undefined && done ? '1' : '0',
-      PROCESSED_TTL_SECONDS,
-      update.update_id,
-    ] as const;
+  const releaseArguments = (done: boolean) => {
+    const { keys, args } = releaseOf(options, chatId, handling, done);
+    return [...keys, ...args] as const;
+  };
   /** Ends the turn in the transaction; with `done`, the update's claim becomes "done" in it as well. */
   async function commit(transaction: ChainableCommander, done = true): Promise<void> {
     // Whatever this update writes, the state read with the turn is not the chat's any more.
@@ -152,18 +162,13 @@ function heldTurn(
       await redis.multi().set(key, value, 'EX', ttlSeconds).zadd(idleKey, idleScore, member).exec();
       return;
     }
+    const { keys, args } = releaseOf(options, chatId, handling, true);
     const kept = await RELEASE_WITH_STATE.run(
       redis,
-      turnKey,
-      keptKey(chatId),
-      claimKey ?? turnKey,
-      deduplicator.journalKey(botId),
+      ...keys,
       key,
       idleKey,
-      token,
-      claimKey !== undefined ? '1' : '0',
-      PROCESSED_TTL_SECONDS,
-      update.update_id,
+      ...args,
       value,
       ttlSeconds,
       idleScore,
