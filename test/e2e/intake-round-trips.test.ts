@@ -64,8 +64,12 @@ describe('one answer in a dialogue', () => {
     expect(menu.postgres).toEqual([memberLookup]);
     bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
     await chat.next('С чем нужна помощь');
-    await chat.press('Помощь психолога', 'Как срочно');
-    await bot.settled();
+    // The category: the passport read once, and the category, the passport, the request's key and its
+    // progress kept in one checkpoint (was four).
+    const category = await costOf(chat, () => chat.press('Помощь психолога', 'Как срочно'));
+    const checkpoints = (queries: string[]) =>
+      queries.filter((query) => query.startsWith('insert into "dialogue_drafts"')).length;
+    expect(checkpoints(category.postgres)).toBe(1);
 
     const press = await costOf(chat, () => chat.press('Можно в ближайшие дни', 'Для кого нужна помощь'));
     await chat.press('Для меня', 'Как удобнее');

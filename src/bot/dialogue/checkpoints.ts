@@ -68,6 +68,17 @@ export class Checkpoints {
     return value;
   }
 
+  /**
+   * As `remember`, but the answer is written with the next `put`, which the caller makes in this same update
+   * before it waits (several answers of one update in one write; a failure before it loses only this update).
+   */
+  async rememberWithNext<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    if (this.has(key)) return this.get<T>(key) as T;
+    const value = await ask();
+    this.answers[key] = value === undefined ? null : value;
+    return value;
+  }
+
   /** Keeps an answer given otherwise (a step, a summary's edit, a group finished) and writes the draft. */
   async put(key: string, value: unknown): Promise<void> {
     this.answers[key] = value === undefined ? null : value;

@@ -62,9 +62,7 @@ export const notifications = pgTable(
     index().on(t.familyId),
     // What is still on its way to a chat (a reply's wait for its copy to be recorded, the relay's order, the
     // lanes' rebuild): without it each look read every pending row, thousands under a backlog.
-    index('notifications_pending_chat_idx')
-      .on(t.chatId)
-      .where(sql`${t.status} = 'pending'`),
+    index('notifications_pending_chat_idx').on(t.chatId).where(sql`${t.status} = 'pending'`),
     // An announcement's progress counts its recipients by status (features/announcements).
     index('notifications_announcement_idx')
       .on(sql`((${t.payload}->>'announcementId')::int)`, t.status)

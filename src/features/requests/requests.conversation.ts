@@ -261,7 +261,7 @@ async function prepare(
   const presetCategory = preset == null ? undefined : requestCategorySchema.safeParse(preset);
   const category: RequestCategory = presetCategory?.success
     ? presetCategory.data
-    : await saved.remember('category', () =>
+    : await saved.rememberWithNext('category', () =>
         askChoice(conversation, ctx, {
           question: ctx.t('req-ask-category'),
           options: requestCategories.map((value) => ({ value, label: categoryLabel(ctx.t, value) })),
@@ -271,8 +271,10 @@ async function prepare(
   // Read once per request and kept in its draft: the dialogue is entered again after every answer. A request
   // resumed after its live state was lost reads it again: a household member or the address may have
   // changed meanwhile (another member, the curator).
+  // The category, the passport and the key are written with the dialogue's `progress` (requestDialogue),
+  // one checkpoint in this update rather than four.
   if (afterLoss) saved.forget('passport');
-  const loaded = await saved.remember('passport', () =>
+  const loaded = await saved.rememberWithNext('passport', () =>
     conversation.external(async (outside) => {
       const repository = createRequestsRepository({ db: outside.deps.db });
       const [family, household] = await Promise.all([
@@ -284,7 +286,7 @@ async function prepare(
   );
   // One key per dialogue, kept in the draft: a second «Отправить», a replay, or a resumed dialogue saves the
   // same request, not a new one.
-  const submissionKey = await saved.remember('submissionKey', () =>
+  const submissionKey = await saved.rememberWithNext('submissionKey', () =>
     conversation.external(() => randomBytes(12).toString('base64url')),
   );
   return { category, loaded, submissionKey };
