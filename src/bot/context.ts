@@ -41,6 +41,11 @@ export interface PendingQuestion {
   messageId: number;
   chatId: number;
   replyMarkup?: unknown;
+  /**
+   * The draft as it was written when the question was asked (continuation.ts `progressOf`): the next run
+   * takes its update as the answer only if the draft still reads so, whatever the question's wording now.
+   */
+  progress: string;
 }
 
 /** What one update did in a dialogue, shared by every context the conversations plugin makes for it. */
@@ -71,7 +76,17 @@ export interface DialogueTurn {
    * (dialogue/continuation.ts); `question`: the question it then asked and waits on. The state stored is
    * then that of the dialogue just entered, with this question (storage.ts).
    */
-  continuation?: { dialogue: string; question?: PendingQuestion };
+  continuation?: {
+    dialogue: string;
+    question?: PendingQuestion;
+    /** The draft as this update last wrote it (continuation.ts `progressOf`). */
+    progress?: string;
+    /**
+     * Puts the draft back as it was before this update's first write: a failure keeps the stored state of
+     * the last update, so its draft must match it again (create-bot.ts). Dropped once the dialogue is over.
+     */
+    undo?: (outside: BotContext) => Promise<void>;
+  };
   /** The stored state was such a fresh start: the run begins at this question, asked in the last update. */
   continuing?: PendingQuestion;
 }

@@ -245,6 +245,11 @@ function useFeatures(
       await next();
     } catch (error) {
       ctx.dialogueTurn.failed = true;
+      // A request dialogue that went on after a kept answer (continuation.ts): its draft as it was, to match
+      // the state kept, so that the answer given again is taken.
+      await ctx.dialogueTurn.continuation
+        ?.undo?.(ctx)
+        .catch((failure: unknown) => ctx.log.warn({ err: failure }, 'could not put the draft back'));
       throw error;
     }
   });

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDraftsRepository } from '../../src/bot/dialogue/drafts.js';
 import { dialogueKeys } from '../../src/bot/dialogue/storage.js';
 import { REQUEST_CONVERSATION } from '../../src/features/requests/requests.steps.js';
 import { useE2E } from '../helpers/e2e.js';
-import { createRegisteredFamily } from '../helpers/factories.js';
-import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
+import { familyAtUrgency } from '../helpers/request-dialogue.js';
 
 /**
  * A request dialogue runs once per answer (src/bot/dialogue/continuation.ts): after a kept answer it goes on
@@ -24,7 +24,7 @@ afterAll(() => {
 
 interface Stored {
   prompt?: { text: string };
-  continuing?: { text: string; nonce: string; messageId: number };
+  continuing?: { text: string; nonce: string; messageId: number; progress: string };
   state: Record<
     string,
     { args?: string; interrupts: number[]; replay: { send: unknown[]; receive: unknown[] } }[]
@@ -48,20 +48,9 @@ async function storedAt(userId: number, question: string): Promise<Stored> {
   return stored as Stored;
 }
 
-async function familyAtUrgency(name: string) {
-  const user = bot.emulator.createUser({ first_name: name, language_code: 'ru' });
-  await createRegisteredFamily(bot.db, { telegramId: user.id, children: [] });
-  const chat = familyChat(bot.emulator, user.id);
-  await chat.say('/menu', 'Главное меню');
-  bot.emulator.pressReplyButton(user.id, 'Нужна помощь');
-  await chat.next('С чем нужна помощь');
-  await chat.press('Помощь психолога', 'Как срочно');
-  return chat;
-}
-
 describe('a request dialogue runs once per answer', () => {
   it('stores, after each kept answer, the dialogue as just entered and the question it asked', async () => {
-    const chat = await familyAtUrgency('Ольга');
+    const chat = await familyAtUrgency(bot, 'Ольга');
     for (const [press, question] of [
       ['Можно в ближайшие дни', 'Для кого нужна помощь'],
       ['Для меня', 'Как удобнее'],
@@ -94,15 +83,16 @@ describe('a request dialogue runs once per answer', () => {
     expect(transcript).not.toContain('Продолжим');
   });
 
-  it('asks the question it meets, not taking the update as its answer, when it is not the one asked', async () => {
-    const chat = await familyAtUrgency('Ирина');
+  it('says «Продолжим…» and asks the question it meets, not taking the update, when the draft moved on', async () => {
+    const chat = await familyAtUrgency(bot, 'Ирина');
     await chat.press('Можно в ближайшие дни', 'Для кого нужна помощь');
     const stored = await storedAt(chat.userId, 'Для кого нужна помощь');
-    // As if the draft had moved on without the state (a failure after the answer was kept).
-    const moved = { ...stored, continuing: { ...stored.continuing, text: 'Другой вопрос' } };
+    // As if the draft had moved on without the state (a crash after the answer was kept).
+    const moved = { ...stored, continuing: { ...stored.continuing, progress: 'другой черновик' } };
     await redis.set(stateKey(chat.userId), JSON.stringify(moved), 'KEEPTTL');
     const before = bot.emulator.messages(chat.userId).length;
     bot.emulator.pressButtonByText(chat.userId, undefined, 'Для меня');
+    await chat.next('Продолжим с того места, где остановились');
     await chat.next('Для кого нужна помощь');
     // The press was not taken: the question came again, and the dialogue waits on it.
     expect(
@@ -112,5 +102,85 @@ describe('a request dialogue runs once per answer', () => {
         .some((m) => m.text?.includes('Как удобнее')),
     ).toBe(false);
     await chat.press('Для меня', 'Как удобнее');
+  });
+});
+
+describe('a request dialogue run once per answer, at its edges', () => {
+  it('refuses a late press of the previous question as stale, asks the current one again, takes its answer', async () => {
+    const chat = await familyAtUrgency(bot, 'Нина');
+    const urgency = bot.emulator.messages(chat.userId, { from: 'bot' }).at(-1);
+    const rows = (urgency?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] })
+      .inline_keyboard;
+    const now = rows.flat().find((b) => b.text.includes('прямо сейчас'))?.callback_data ?? '';
+    await chat.press('Можно в ближайшие дни', 'Для кого');
+    bot.emulator.pressButton(chat.userId, urgency?.message_id ?? 0, now);
+    expect((await chat.next()).text).toContain('кнопка уже не действует');
+    expect((await chat.next()).text).toContain('Для кого');
+    await chat.press('Для меня', 'Как удобнее');
+    await chat.press('По телефону', 'Когда вам удобно');
+    await chat.say('утром', 'добавить');
+    await chat.press('Пропустить', 'документы');
+    const summary = await chat.press('Пропустить', 'Всё верно');
+    expect(summary.text).toContain('ближайшие дни');
+    expect(chat.transcript()).not.toContain('Вы не одни');
+  });
+
+  it('«Изменить» on a summary the run started afresh at: the summary and the request have the changes', async () => {
+    const chat = await familyAtUrgency(bot, 'Вера');
+    await chat.press('Нужна помощь прямо сейчас', 'Для кого');
+    await chat.press('Для меня', 'Как удобнее');
+    await chat.press('По телефону', 'добавить для куратора');
+    await chat.say('первый комментарий', 'Всё верно?');
+    await chat.press('✏️ Изменить', 'Что изменить');
+    await chat.press('Как удобнее', 'поговорить с психологом');
+    await chat.press('В чате', 'Всё верно?');
+    expect((await chat.press('✏️ Изменить', 'Что изменить')).text).toContain('Что изменить');
+    await chat.press('Комментарий', 'добавить для куратора');
+    const summary = await chat.say('второй комментарий', 'Всё верно?');
+    expect(summary.text).toContain('второй комментарий');
+    expect(summary.text).not.toContain('первый комментарий');
+    expect(summary.text).not.toContain('По телефону');
+    await chat.press('✅ Отправить куратору', 'принята');
+  });
+
+  it('takes the answer when the stored question reads otherwise now (a wording deploy, a date past midnight)', async () => {
+    const chat = await familyAtUrgency(bot, 'Зоя');
+    await chat.press('Можно в ближайшие дни', 'Для кого');
+    await chat.say('не знаю', 'кнопкой');
+    await chat.next('Для кого');
+    // A replayed run now (the hint's update is in its log): its decision must not depend on the text.
+    const key = stateKey(chat.userId);
+    await eventually(async () => ((await redis.get(key)) ?? '').includes('"receive":[{'), 5000, 'stored');
+    const raw = (await redis.get(key)) ?? '';
+    const tampered = raw.replace('"continuing":{"text":"Для кого', '"continuing":{"text":"Для кого же');
+    expect(tampered).not.toBe(raw);
+    await redis.set(key, tampered, 'KEEPTTL');
+    bot.emulator.pressButtonByText(chat.userId, undefined, 'Для меня');
+    // Before: «Bad replay» → the apology and the question, again on every answer (a loop until /cancel).
+    expect((await chat.next()).text).toContain('Как удобнее');
+    expect(chat.transcript()).not.toContain('не получилось обработать');
+    expect(chat.transcript()).not.toContain('Продолжим');
+  });
+
+  it('the draft gone while the state waits (a crash after the request went): a press is a stale button', async () => {
+    const chat = await familyAtUrgency(bot, 'Нина');
+    await chat.press('Нужна помощь прямо сейчас', 'Для кого');
+    await chat.press('Для меня', 'Как удобнее');
+    await chat.press('По телефону', 'добавить для куратора');
+    await chat.press('Пропустить', 'Всё верно?');
+    await storedAt(chat.userId, 'Всё верно');
+    await createDraftsRepository(bot.db).erase(chat.userId);
+    const before = bot.emulator.messages(chat.userId, { from: 'bot' }).length;
+    const press = bot.emulator.pressButtonByText(chat.userId, undefined, 'Не отправлять');
+    const answer = await eventually(
+      async () => bot.emulator.callbackAnswers().find((a) => a.callback_query_id === press.callback_query_id),
+      10_000,
+      'the answer to the press',
+    );
+    expect(answer.text).toContain('Эта кнопка уже не действует');
+    // The dialogue is over: no state, no new request dialogue («С чем нужна помощь?»), nothing sent.
+    await eventually(async () => (await redis.get(stateKey(chat.userId))) === null, 5000, 'the state gone');
+    expect(bot.emulator.messages(chat.userId, { from: 'bot' })).toHaveLength(before);
+    expect(await createDraftsRepository(bot.db).find(chat.userId, REQUEST_CONVERSATION)).toBeUndefined();
   });
 });

@@ -1,7 +1,13 @@
 import type { MiddlewareFn } from 'grammy';
 import type { BotContext, DialogueContext, DialogueConversation, PendingQuestion } from '../context.js';
-import { expectAnswerTo } from './continuation.js';
-import { createDraftsRepository, type StoredDraft, sawDraftSaved, sawDraftsErased } from './drafts.js';
+import { expectAnswerTo, progressOf } from './continuation.js';
+import {
+  createDraftsRepository,
+  type DraftWrite,
+  type StoredDraft,
+  sawDraftSaved,
+  sawDraftsErased,
+} from './drafts.js';
 
 /** Where a dialogue's answers are written: the person, the dialogue, and under which consent. */
 interface DraftTarget {
@@ -22,6 +28,8 @@ interface DraftTarget {
 export class Checkpoints {
   /** `holdRestarts`: the rest of this run goes on without starting over (see there). */
   private restartsHeld = false;
+  /** Mode `continue`: the draft as last written (live or replayed), else as opened; null: there was none. */
+  private written: DraftWrite | null;
 
   private constructor(
     private readonly conversation: DialogueConversation | undefined,
@@ -35,7 +43,10 @@ export class Checkpoints {
      * (continuation.ts).
      */
     private readonly restartBy: 'reenter' | 'continue' = 'reenter',
-  ) {}
+    opened: DraftWrite | null = null,
+  ) {
+    this.written = restartBy === 'continue' ? copyOf(opened) : null;
+  }
 
   /** Answers kept in memory only (a dialogue with nothing to keep, or before consent allows keeping). */
   static memory(): Checkpoints {
@@ -48,8 +59,10 @@ export class Checkpoints {
     answers: Record<string, unknown> = {},
     restart?: DialogueContext,
     restartBy?: 'reenter' | 'continue',
+    /** The draft as it stands in PostgreSQL now (mode `continue`: a failed update puts it back). */
+    opened: DraftWrite | null = null,
   ): Checkpoints {
-    return new Checkpoints(conversation, target, { ...answers }, restart, restartBy);
+    return new Checkpoints(conversation, target, { ...answers }, restart, restartBy, opened);
   }
 
   has(key: string): boolean {
@@ -89,10 +102,7 @@ export class Checkpoints {
     // (reenterFromDraft, or a step answered without a wait) goes on, and its replay is short already.
     const { conversation, target, restart } = this;
     if (!live || !restart || !conversation || !target || this.restartsHeld) return;
-    if (this.restartBy === 'continue') {
-      restart.dialogueTurn.continuation = { dialogue: target.dialogue };
-      return;
-    }
+    if (this.restartBy === 'continue') return; // see `save`
     if (restart.dialogueTurn.entered === target.dialogue) return;
     restart.dialogueTurn.reenter = { dialogue: target.dialogue, args: target.args };
     await conversation.halt();
@@ -128,7 +138,28 @@ export class Checkpoints {
       await createDraftsRepository(outside.deps.db).save(draft);
       sawDraftSaved(outside.drafts, draft);
     });
+    const before = this.written;
+    // Kept for `undo` (mode `continue` only: a copy costs a little on every answer).
+    if (this.restartBy === 'continue') this.written = copyOf(draft);
+    if (live) this.continueAfter(before, draft);
     return live;
+  }
+
+  /**
+   * Mode `continue` (continuation.ts): a live write goes on in this run; the question asked next is where
+   * the next run begins, with the draft as written now. The first such write of the update keeps the draft
+   * as it was, for a failure to put back.
+   */
+  private continueAfter(before: DraftWrite | null, draft: DraftWrite): void {
+    const { restart, target } = this;
+    if (this.restartBy !== 'continue' || !restart || !target) return;
+    const turn = restart.dialogueTurn;
+    if (!turn.continuation && !this.restartsHeld) {
+      turn.continuation = { dialogue: target.dialogue, undo: (outside) => putBack(outside, draft, before) };
+    }
+    if (turn.continuation?.dialogue === target.dialogue) {
+      turn.continuation.progress = progressOf(draft.answers);
+    }
   }
 
   /** The dialogue is over (done or left): its draft goes. */
@@ -138,7 +169,28 @@ export class Checkpoints {
     await conversation.external(async (outside) => {
       await createDraftsRepository(outside.deps.db).erase(target.telegramId, [target.dialogue]);
       sawDraftsErased(outside.drafts, [target.dialogue]);
+      // Over (sent, or given up): a later failure in this update does not bring its draft back.
+      if (outside.dialogueTurn.continuation?.dialogue === target.dialogue) {
+        outside.dialogueTurn.continuation.undo = undefined;
+      }
     });
+    this.written = null;
+  }
+}
+
+/** A draft as it is now: the dialogue changes its answers' objects in place (a request's `progress`). */
+const copyOf = (draft: DraftWrite | null): DraftWrite | null =>
+  draft && { ...draft, answers: structuredClone(draft.answers) };
+
+/** Puts a draft back as it was before this update wrote `draft` (none: erased). */
+async function putBack(ctx: BotContext, draft: DraftWrite, before: DraftWrite | null): Promise<void> {
+  const drafts = createDraftsRepository(ctx.deps.db);
+  if (before) {
+    await drafts.save(before);
+    sawDraftSaved(ctx.drafts, before);
+  } else {
+    await drafts.erase(draft.telegramId, [draft.dialogue]);
+    sawDraftsErased(ctx.drafts, [draft.dialogue]);
   }
 }
 
@@ -152,6 +204,9 @@ async function findDraft(
   if (known && (latest === undefined || latest.dialogue === dialogue)) return latest;
   return createDraftsRepository(outside.deps.db).find(telegramId, dialogue);
 }
+
+/** A fresh start's question (continuation.ts), or `moved`: the draft is not as when it was asked. */
+type Continuing = PendingQuestion | 'moved';
 
 export interface OpenedDraft {
   saved: Checkpoints;
@@ -193,17 +248,29 @@ export async function openDraft(
   const { stored, reentering, continuing } = await conversation.external(
     async (
       outside,
-    ): Promise<{ stored: StoredDraft | undefined; reentering: boolean; continuing?: PendingQuestion }> => ({
-      stored: await findDraft(outside, telegramId, target.dialogue),
-      reentering: outside.dialogueTurn.reentering === true,
-      ...(outside.dialogueTurn.continuing ? { continuing: outside.dialogueTurn.continuing } : {}),
-    }),
+    ): Promise<{ stored: StoredDraft | undefined; reentering: boolean; continuing?: Continuing }> => {
+      const stored = await findDraft(outside, telegramId, target.dialogue);
+      const asked = outside.dialogueTurn.continuing;
+      // Decided here, once, and kept in the replay log: the draft still reads as when the question was asked.
+      const matched =
+        asked !== undefined && stored !== undefined && asked.progress === progressOf(stored.answers);
+      if (asked && !matched)
+        outside.log.warn({ found: stored !== undefined }, 'draft moved on without the state');
+      return {
+        stored,
+        reentering: outside.dialogueTurn.reentering === true,
+        ...(asked ? { continuing: matched ? asked : 'moved' } : {}),
+      };
+    },
   );
   const restart = options.restartAtCheckpoints ? ctx : undefined;
   const restartBy = options.restartAtCheckpoints === 'always' ? 'continue' : 'reenter';
   // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
   const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
   if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
+    // A state waiting on a question, but its draft gone: the dialogue was done or left (a crash before the
+    // state went). Not a new one: the update goes on to the handlers below (an old button's answer).
+    if (continuing !== undefined) await conversation.halt({ next: true });
     const restartNew = options.restartAtCheckpoints === 'always' ? ctx : undefined;
     return {
       saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew, restartBy),
@@ -212,19 +279,22 @@ export async function openDraft(
       args: target.args,
     };
   }
-  // A fresh start at the question asked in the last update (continuation.ts): this update answers it.
-  if (continuing) expectAnswerTo(conversation, continuing, ctx);
-  if (!reentering && !continuing) await ctx.reply(ctx.t('dialogue-resumed'));
+  // A fresh start at the question asked in the last update (continuation.ts): this update answers it. Else
+  // (the draft moved on without the state) it goes on as after a loss, with «Продолжим…».
+  const matched = continuing !== undefined && continuing !== 'moved';
+  if (matched) expectAnswerTo(conversation, continuing, ctx);
+  if (!reentering && !matched) await ctx.reply(ctx.t('dialogue-resumed'));
   const resumedTarget = {
     ...target,
     telegramId,
     args: stored.args,
     ...(stored.aboutFamilyId !== null ? { aboutFamilyId: stored.aboutFamilyId } : {}),
   };
+  const opened = { ...resumedTarget, answers: stored.answers, step: stored.step };
   return {
-    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart, restartBy),
+    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart, restartBy, opened),
     resumed: true,
-    afterLoss: !reentering && !continuing,
+    afterLoss: !reentering && !matched,
     args: stored.args,
   };
 }

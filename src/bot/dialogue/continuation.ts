@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Message } from 'grammy/types';
 import type { DialogueContext, DialogueConversation, DialogueTurn, PendingQuestion } from '../context.js';
 
@@ -10,9 +11,13 @@ import type { DialogueContext, DialogueConversation, DialogueTurn, PendingQuesti
  * started the run is its first answer (the question helpers take it here). So no update replays more than
  * one question, and none enters the dialogue a second time.
  *
- * What a fresh run meets first must be the question that was asked. If it is not (the draft moved on
- * without the state: a failure after the answer was kept), the question it meets is asked as usual and the
- * update is not taken as an answer.
+ * The stored question carries the draft as it was when the question was asked (`progressOf`), not its
+ * text: a wording changed by a deploy, or a date in it that changed at midnight, does not matter. The run
+ * takes its update as the answer only if the draft still reads so (checkpoints.ts openDraft, decided once,
+ * inside an `external`, so every replay of the run decides alike). If it does not (the draft moved on
+ * without the state: a crash after the answer was kept), the person reads «Продолжим с того места…», the
+ * question the run meets is asked, and the update is not taken as an answer. A failed update puts the
+ * draft back as it was (`undo`, create-bot.ts), so the state it keeps and the draft match again.
  */
 const pending = new WeakMap<DialogueConversation, { question: PendingQuestion; answer: DialogueContext }>();
 
@@ -27,21 +32,16 @@ export function expectAnswerTo(
 
 /**
  * For the run's first question: the message it was asked as, its buttons' nonce, and the update that
- * answers it, when the question (`text`) is the one asked in the last update; else undefined (ask it).
+ * answers it, when the run began at the question asked in the last update; else undefined (ask it).
  * Once per run: any later question is asked as usual.
  */
 export function takeAnswerTo(
   conversation: DialogueConversation,
-  text: string,
 ): { question: Message; nonce: string | undefined; answer: DialogueContext } | undefined {
   const found = pending.get(conversation);
   if (!found) return undefined;
   pending.delete(conversation);
   const { question, answer } = found;
-  if (question.text !== text) {
-    answer.log.warn('dialogue went on to another question than the one asked; asking it');
-    return undefined;
-  }
   const message = {
     message_id: question.messageId,
     date: 0,
@@ -57,12 +57,31 @@ export function takeAnswerTo(
  * answer in this update (continuation mode), this question is where its next run begins.
  */
 export function noteAsked(turn: DialogueTurn, text: string, nonce: string, message: Message): void {
-  if (!turn.continuation) return;
-  turn.continuation.question = {
+  const { continuation } = turn;
+  if (continuation?.progress === undefined) return;
+  continuation.question = {
     text,
     nonce,
     messageId: message.message_id,
     chatId: message.chat.id,
     ...(message.reply_markup ? { replyMarkup: message.reply_markup } : {}),
+    progress: continuation.progress,
   };
+}
+
+/** Keys in order, all the way down: a draft's answers read back from jsonb compare equal to those written. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return Object.fromEntries(entries.map(([key, inner]) => [key, canonical(inner)]));
+}
+
+/** A short digest of a draft's answers: equal for the same answers, as written or as read back. */
+export function progressOf(answers: Record<string, unknown>): string {
+  const plain = JSON.parse(JSON.stringify(answers)) as unknown;
+  return createHash('sha1')
+    .update(JSON.stringify(canonical(plain)))
+    .digest('base64url')
+    .slice(0, 16);
 }

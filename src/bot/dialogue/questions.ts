@@ -52,8 +52,8 @@ async function newNonce(conversation: DialogueConversation): Promise<string> {
  * A question's start: its nonce, and, when this run began at this very question asked in the last update
  * (continuation.ts), the message it was asked as and the update that answers it.
  */
-async function beginQuestion(conversation: DialogueConversation, text: string) {
-  const asked = takeAnswerTo(conversation, text);
+async function beginQuestion(conversation: DialogueConversation) {
+  const asked = takeAnswerTo(conversation);
   const nonce = asked?.nonce ?? (await newNonce(conversation));
   return { nonce, asked };
 }
@@ -275,7 +275,7 @@ export async function askText(
   options: AskTextOptions,
 ): Promise<string | undefined> {
   const maxLength = Math.min(options.maxLength ?? SHORT_TEXT_MAX, 4000);
-  const { nonce, asked } = await beginQuestion(conversation, options.question);
+  const { nonce, asked } = await beginQuestion(conversation);
   return askTyped(conversation, ctx, { nonce, asked }, options, (a) => interpretText(a, options, maxLength));
 }
 
@@ -400,7 +400,7 @@ export async function askChoiceHeld<T extends string>(
   if (options.options.length === 0 || options.options.length > 90) {
     throw new Error('askChoice needs 1 to 90 options');
   }
-  const { nonce, asked } = await beginQuestion(conversation, options.question);
+  const { nonce, asked } = await beginQuestion(conversation);
   const columns = Math.max(1, options.columns ?? 1);
   const ask = (c: DialogueContext) => {
     const keyboard = new InlineKeyboard();
@@ -612,7 +612,7 @@ export async function askDate(
   ctx: DialogueContext,
   options: AskDateOptions,
 ): Promise<string | undefined> {
-  const begun = await beginQuestion(conversation, options.question);
+  const begun = await beginQuestion(conversation);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const bounds = dateBounds(options, today);
   return askTyped(conversation, ctx, begun, options, (a) => interpretDate(a, options, today, bounds));
@@ -656,7 +656,7 @@ export async function askContact(
 ): Promise<string> {
   const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
   const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
-  const { nonce, asked } = await beginQuestion(conversation, options.question);
+  const { nonce, asked } = await beginQuestion(conversation);
   const { value, answer } = await askUntilValid(
     conversation,
     ctx,
@@ -725,7 +725,7 @@ export async function askAttachments(
 ): Promise<CollectedAttachment[]> {
   const maxFiles = Math.min(options.maxFiles ?? MAX_ATTACHMENTS, MAX_ATTACHMENTS);
   const maxBytes = options.maxBytes ?? MAX_ATTACHMENT_BYTES;
-  const { nonce, asked } = await beginQuestion(conversation, options.question);
+  const { nonce, asked } = await beginQuestion(conversation);
   const files: CollectedAttachment[] = [];
   const keyboardFor = (c: DialogueContext) =>
     new InlineKeyboard().text(
