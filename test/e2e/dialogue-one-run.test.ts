@@ -109,7 +109,7 @@ describe('a request dialogue run once per answer, at its edges', () => {
   it('refuses a late press of the previous question as stale, asks the current one again, takes its answer', async () => {
     const chat = await familyAtUrgency(bot, 'Нина');
     const urgency = bot.emulator.messages(chat.userId, { from: 'bot' }).at(-1);
-    const rows = (urgency?.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] })
+    const rows = (urgency!.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] })
       .inline_keyboard;
     const now = rows.flat().find((b) => b.text.includes('прямо сейчас'))?.callback_data ?? '';
     await chat.press('Можно в ближайшие дни', 'Для кого');

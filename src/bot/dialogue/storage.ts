@@ -125,26 +125,36 @@ export function createDialogueStorage(
         };
         const value = JSON.stringify(stored);
         const idleScore = Date.now() + options.idleMs;
-        if (ctx.chatTurn && about === undefined) {
-          // With the chat's turn ended, in one command (serialize-chat.ts).
-          await ctx.chatTurn.commitState({
-            key: keys.state(chatKey),
-            value,
-            ttlSeconds,
-            idleKey: keys.idleIndex,
-            idleScore,
-            member: chatKey,
-          });
-          return;
+        try {
+          if (ctx.chatTurn && about === undefined) {
+            // With the chat's turn ended, in one command (serialize-chat.ts).
+            await ctx.chatTurn.commitState({
+              key: keys.state(chatKey),
+              value,
+              ttlSeconds,
+              idleKey: keys.idleIndex,
+              idleScore,
+              member: chatKey,
+            });
+            return;
+          }
+          const write = options.redis
+            .multi()
+            .set(keys.state(chatKey), value, 'EX', ttlSeconds)
+            .zadd(keys.idleIndex, idleScore, chatKey);
+          if (about !== undefined)
+            write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
+          // With the chat's turn ended in the same round trip (serialize-chat.ts).
+          await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
+        } catch (error) {
+          // The state stays as it was before this update: so does the draft of a dialogue that went on after
+          // a kept answer (continuation.ts), or the answer given again would be dropped. If the write did
+          // happen and only its reply was lost, the two differ and the person reads «Продолжим…».
+          await turn?.continuation
+            ?.undo?.(ctx)
+            .catch((failure: unknown) => ctx.log.warn({ err: failure }, 'could not put the draft back'));
+          throw error;
         }
-        const write = options.redis
-          .multi()
-          .set(keys.state(chatKey), value, 'EX', ttlSeconds)
-          .zadd(keys.idleIndex, idleScore, chatKey);
-        if (about !== undefined)
-          write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
-        // With the chat's turn ended in the same round trip (serialize-chat.ts).
-        await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
       },
       async delete(ctx) {
         const chatKey = chatKeyOf(ctx);
