@@ -14,10 +14,12 @@ import type { DialogueContext, DialogueConversation, DialogueTurn, PendingQuesti
  * The stored question carries the draft as it was when the question was asked (`progressOf`), not its
  * text: a wording changed by a deploy, or a date in it that changed at midnight, does not matter. The run
  * takes its update as the answer only if the draft still reads so (checkpoints.ts openDraft, decided once,
- * inside an `external`, so every replay of the run decides alike). If it does not (the draft moved on
- * without the state: a crash after the answer was kept), the person reads «Продолжим с того места…», the
- * question the run meets is asked, and the update is not taken as an answer. A failed update puts the
- * draft back as it was (`undo`, create-bot.ts), so the state it keeps and the draft match again.
+ * inside an `external`, so every replay of the run decides alike), and only in a question helper of the
+ * same id (`questionId`: kind and option values, kept with the question; see takeAnswerTo). If it does not
+ * (the draft moved on without the state: a crash after the answer was kept; or another question came
+ * first), the person reads «Продолжим с того места…», the question the run meets is asked, and the update
+ * is not taken as an answer. A failed update puts the draft back as it was (`undo`, create-bot.ts), so the
+ * state it keeps and the draft match again.
  */
 const pending = new WeakMap<DialogueConversation, { question: PendingQuestion; answer: DialogueContext }>();
 
