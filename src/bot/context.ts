@@ -46,6 +46,12 @@ export interface PendingQuestion {
    * takes its update as the answer only if the draft still reads so, whatever the question's wording now.
    */
   progress: string;
+  /**
+   * Which question it was, in words that do not change with its wording (continuation.ts `questionId`):
+   * the next run takes its update as the answer only in a question helper with the same id. Absent in a
+   * question stored before ids were kept: any question matches it.
+   */
+  id?: string;
 }
 
 /** What one update did in a dialogue, shared by every context the conversations plugin makes for it. */

@@ -24,7 +24,7 @@ afterAll(() => {
 
 interface Stored {
   prompt?: { text: string };
-  continuing?: { text: string; nonce: string; messageId: number; progress: string };
+  continuing?: { text: string; nonce: string; messageId: number; progress: string; id?: string };
   state: Record<
     string,
     { args?: string; interrupts: number[]; replay: { send: unknown[]; receive: unknown[] } }[]
@@ -83,25 +83,48 @@ describe('a request dialogue runs once per answer', () => {
     expect(transcript).not.toContain('Продолжим');
   });
 
-  it('says «Продолжим…» and asks the question it meets, not taking the update, when the draft moved on', async () => {
-    const chat = await familyAtUrgency(bot, 'Ирина');
+  /**
+   * The family asked «Для кого…» with the stored question changed by `change`, then a press of «Для меня»:
+   * «Продолжим…» and the question again, the press not taken (no «Как удобнее»); then it takes an answer.
+   */
+  async function pressResumes(name: string, change: (asked: Stored['continuing']) => object): Promise<void> {
+    const chat = await familyAtUrgency(bot, name);
     await chat.press('Можно в ближайшие дни', 'Для кого нужна помощь');
     const stored = await storedAt(chat.userId, 'Для кого нужна помощь');
-    // As if the draft had moved on without the state (a crash after the answer was kept).
-    const moved = { ...stored, continuing: { ...stored.continuing, progress: 'другой черновик' } };
-    await redis.set(stateKey(chat.userId), JSON.stringify(moved), 'KEEPTTL');
+    const changed = { ...stored, continuing: change(stored.continuing) };
+    await redis.set(stateKey(chat.userId), JSON.stringify(changed), 'KEEPTTL');
     const before = bot.emulator.messages(chat.userId).length;
     bot.emulator.pressButtonByText(chat.userId, undefined, 'Для меня');
     await chat.next('Продолжим с того места, где остановились');
     await chat.next('Для кого нужна помощь');
     // The press was not taken: the question came again, and the dialogue waits on it.
-    expect(
-      bot.emulator
-        .messages(chat.userId)
-        .slice(before)
-        .some((m) => m.text?.includes('Как удобнее')),
-    ).toBe(false);
+    const after = bot.emulator.messages(chat.userId).slice(before);
+    expect(after.some((m) => m.text?.includes('Как удобнее'))).toBe(false);
     await chat.press('Для меня', 'Как удобнее');
+    expect(chat.transcript().match(/Продолжим с того места/g)).toHaveLength(1);
+  }
+
+  it('says «Продолжим…» and asks the question it meets, not taking the update, when the draft moved on', async () => {
+    // As if the draft had moved on without the state (a crash after the answer was kept).
+    await pressResumes('Ирина', (asked) => ({ ...asked, progress: 'другой черновик' }));
+  });
+
+  it('says «Продолжим…» and asks the question it meets, not taking the update, when it is another question', async () => {
+    // The draft reads the same, but the way led elsewhere (a held message since, a deploy changing steps).
+    await pressResumes('Дарья', (asked) => {
+      expect(asked?.id).toMatch(/^choice:/);
+      return { ...asked, id: 'text' };
+    });
+  });
+
+  it('takes the answer to a question stored before questions had ids (a deploy mid-dialogue)', async () => {
+    const chat = await familyAtUrgency(bot, 'Алла');
+    await chat.press('Можно в ближайшие дни', 'Для кого нужна помощь');
+    const stored = await storedAt(chat.userId, 'Для кого нужна помощь');
+    const { id: _id, ...older } = stored.continuing ?? { id: undefined };
+    await redis.set(stateKey(chat.userId), JSON.stringify({ ...stored, continuing: older }), 'KEEPTTL');
+    await chat.press('Для меня', 'Как удобнее');
+    expect(chat.transcript()).not.toContain('Продолжим');
   });
 });
 

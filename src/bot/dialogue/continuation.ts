@@ -14,10 +14,12 @@ import type { DialogueContext, DialogueConversation, DialogueTurn, PendingQuesti
  * The stored question carries the draft as it was when the question was asked (`progressOf`), not its
  * text: a wording changed by a deploy, or a date in it that changed at midnight, does not matter. The run
  * takes its update as the answer only if the draft still reads so (checkpoints.ts openDraft, decided once,
- * inside an `external`, so every replay of the run decides alike). If it does not (the draft moved on
- * without the state: a crash after the answer was kept), the person reads «Продолжим с того места…», the
- * question the run meets is asked, and the update is not taken as an answer. A failed update puts the
- * draft back as it was (`undo`, create-bot.ts), so the state it keeps and the draft match again.
+ * inside an `external`, so every replay of the run decides alike), and only in a question helper of the
+ * same id (`questionId`: kind and option values, kept with the question; see takeAnswerTo). If it does not
+ * (the draft moved on without the state: a crash after the answer was kept; or another question came
+ * first), the person reads «Продолжим с того места…», the question the run meets is asked, and the update
+ * is not taken as an answer. A failed update puts the draft back as it was (`undo`, create-bot.ts), so the
+ * state it keeps and the draft match again.
  */
 const pending = new WeakMap<DialogueConversation, { question: PendingQuestion; answer: DialogueContext }>();
 
@@ -31,17 +33,32 @@ export function expectAnswerTo(
 }
 
 /**
- * For the run's first question: the message it was asked as, its buttons' nonce, and the update that
- * answers it, when the run began at the question asked in the last update; else undefined (ask it).
- * Once per run: any later question is asked as usual.
+ * A question's id, the same whatever its wording: the helper's kind ('text', 'date', 'contact', 'files'),
+ * and for a choice the values of its options ('choice:yes|no').
+ */
+export function questionId(kind: string, values?: readonly string[]): string {
+  return values ? `${kind}:${values.join('|')}` : kind;
+}
+
+/**
+ * For the run's first question, a helper asking the question `id`: the message it was asked as, its
+ * buttons' nonce, and the update that answers it, when the run began at this question asked in the last
+ * update; else undefined (ask it). Once per run: any later question is asked as usual.
+ *
+ * The draft reads as when the question was asked, yet the run met another question first (the way to it
+ * depends on more than the draft: a message held since, a deploy that changed the steps): the update is not
+ * this question's answer. `moved` is then true: the person reads «Продолжим…» and the question is asked.
+ * Decided by the stored question and the helper's own `id` only, so every replay decides alike.
  */
 export function takeAnswerTo(
   conversation: DialogueConversation,
-): { question: Message; nonce: string | undefined; answer: DialogueContext } | undefined {
+  id: string,
+): { question: Message; nonce: string | undefined; answer: DialogueContext } | { moved: true } | undefined {
   const found = pending.get(conversation);
   if (!found) return undefined;
   pending.delete(conversation);
   const { question, answer } = found;
+  if (question.id !== undefined && question.id !== id) return { moved: true };
   const message = {
     message_id: question.messageId,
     date: 0,
@@ -53,12 +70,17 @@ export function takeAnswerTo(
 }
 
 /**
- * A question helper asked `text` (as `message`, with buttons carrying `nonce`): if the dialogue kept an
- * answer in this update (continuation mode), this question is where its next run begins.
+ * A question helper asked `text` (question `id`, as `message`, with buttons carrying `nonce`): if the
+ * dialogue kept an answer in this update (continuation mode), this question is where its next run begins.
  */
-export function noteAsked(turn: DialogueTurn, text: string, nonce: string, message: Message): void {
+export function noteAsked(
+  turn: DialogueTurn,
+  question: { id: string; text: string; nonce: string },
+  message: Message,
+): void {
   const { continuation } = turn;
   if (continuation?.progress === undefined) return;
+  const { id, text, nonce } = question;
   continuation.question = {
     text,
     nonce,
@@ -66,6 +88,7 @@ export function noteAsked(turn: DialogueTurn, text: string, nonce: string, messa
     chatId: message.chat.id,
     ...(message.reply_markup ? { replyMarkup: message.reply_markup } : {}),
     progress: continuation.progress,
+    id,
   };
 }
 

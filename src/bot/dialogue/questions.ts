@@ -5,7 +5,7 @@ import { TEXT_LIMIT } from '../../telegram/message-limits.js';
 import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 import { mainMenuKeyboard } from '../main-menu.js';
-import { noteAsked, takeAnswerTo } from './continuation.js';
+import { noteAsked, questionId, takeAnswerTo } from './continuation.js';
 import { noteInTranscript } from './transcript.js';
 
 /** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */
@@ -49,13 +49,17 @@ async function newNonce(conversation: DialogueConversation): Promise<string> {
 }
 
 /**
- * A question's start: its nonce, and, when this run began at this very question asked in the last update
- * (continuation.ts), the message it was asked as and the update that answers it.
+ * A question's start (question `id`, continuation.ts questionId): its nonce, and, when this run began at
+ * this very question asked in the last update (continuation.ts), the message it was asked as and the update
+ * that answers it. When the run began at another question, the person reads «Продолжим…» and this one is
+ * asked: the update is not its answer.
  */
-async function beginQuestion(conversation: DialogueConversation) {
-  const asked = takeAnswerTo(conversation);
+async function beginQuestion(conversation: DialogueConversation, ctx: DialogueContext, id: string) {
+  const taken = takeAnswerTo(conversation, id);
+  if (taken && 'moved' in taken) await ctx.reply(ctx.t('dialogue-resumed'));
+  const asked = taken && 'answer' in taken ? taken : undefined;
   const nonce = asked?.nonce ?? (await newNonce(conversation));
-  return { nonce, asked };
+  return { id, nonce, asked };
 }
 
 /** Leaves the dialogue after too many hints, with a kind word and the way back. */
@@ -138,12 +142,12 @@ async function askUntilValid<T>(
   ctx: DialogueContext,
   ask: (ctx: DialogueContext) => Promise<Message>,
   interpret: (answer: DialogueContext) => Outcome<T>,
-  way: { nonce: string; text: string } & WayOn<T>,
+  way: { id: string; nonce: string; text: string } & WayOn<T>,
   /** Asked in the last update, answered by this run's first update (continuation.ts). */
   asked?: { question: Message; answer: DialogueContext },
 ): Promise<{ value: T; answer: DialogueContext; question: Message; handedOver?: boolean }> {
   let question = asked?.question ?? (await ask(ctx));
-  if (!asked) noteAsked(ctx.dialogueTurn, way.text, way.nonce, question);
+  if (!asked) noteAsked(ctx.dialogueTurn, way, question);
   noteInTranscript(conversation, question.message_id);
   // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
   let longRefusedAt: number | undefined;
@@ -275,8 +279,8 @@ export async function askText(
   options: AskTextOptions,
 ): Promise<string | undefined> {
   const maxLength = Math.min(options.maxLength ?? SHORT_TEXT_MAX, 4000);
-  const { nonce, asked } = await beginQuestion(conversation);
-  return askTyped(conversation, ctx, { nonce, asked }, options, (a) => interpretText(a, options, maxLength));
+  const begun = await beginQuestion(conversation, ctx, questionId('text'));
+  return askTyped(conversation, ctx, begun, options, (a) => interpretText(a, options, maxLength));
 }
 
 /**
@@ -286,7 +290,7 @@ export async function askText(
 async function askTyped(
   conversation: DialogueConversation,
   ctx: DialogueContext,
-  { nonce, asked }: Awaited<ReturnType<typeof beginQuestion>>,
+  { id, nonce, asked }: Awaited<ReturnType<typeof beginQuestion>>,
   options: { question: string; skippable?: boolean; handover?: string },
   interpretTyped: (answer: DialogueContext) => Outcome<string>,
 ): Promise<string | undefined> {
@@ -309,7 +313,7 @@ async function askTyped(
       }
       return interpretTyped(a);
     },
-    { nonce, text: options.question, skippable: options.skippable, handover: options.handover },
+    { id, nonce, text: options.question, skippable: options.skippable, handover: options.handover },
     asked,
   );
   await settleQuestion(answer, question, {
@@ -400,7 +404,8 @@ export async function askChoiceHeld<T extends string>(
   if (options.options.length === 0 || options.options.length > 90) {
     throw new Error('askChoice needs 1 to 90 options');
   }
-  const { nonce, asked } = await beginQuestion(conversation);
+  const values = options.options.map((option) => option.value);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('choice', values));
   const columns = Math.max(1, options.columns ?? 1);
   const ask = (c: DialogueContext) => {
     const keyboard = new InlineKeyboard();
@@ -428,7 +433,7 @@ export async function askChoiceHeld<T extends string>(
       if (typed) return accept(typed.value);
       return refuse(wrongKindHint(a, 'button'));
     },
-    { nonce, text: options.question, skippable: options.skippable },
+    { id, nonce, text: options.question, skippable: options.skippable },
     asked,
   );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
@@ -612,7 +617,7 @@ export async function askDate(
   ctx: DialogueContext,
   options: AskDateOptions,
 ): Promise<string | undefined> {
-  const begun = await beginQuestion(conversation);
+  const begun = await beginQuestion(conversation, ctx, questionId('date'));
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const bounds = dateBounds(options, today);
   return askTyped(conversation, ctx, begun, options, (a) => interpretDate(a, options, today, bounds));
@@ -656,7 +661,7 @@ export async function askContact(
 ): Promise<string> {
   const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
   const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
-  const { nonce, asked } = await beginQuestion(conversation);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('contact'));
   const { value, answer } = await askUntilValid(
     conversation,
     ctx,
@@ -673,7 +678,7 @@ export async function askContact(
       if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
       return accept(phone);
     },
-    { nonce, text: options.question },
+    { id, nonce, text: options.question },
     asked,
   );
   await answer.reply(answer.t('dialogue-contact-thanks'), { reply_markup: { remove_keyboard: true } });
@@ -725,7 +730,7 @@ export async function askAttachments(
 ): Promise<CollectedAttachment[]> {
   const maxFiles = Math.min(options.maxFiles ?? MAX_ATTACHMENTS, MAX_ATTACHMENTS);
   const maxBytes = options.maxBytes ?? MAX_ATTACHMENT_BYTES;
-  const { nonce, asked } = await beginQuestion(conversation);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('files'));
   const files: CollectedAttachment[] = [];
   const keyboardFor = (c: DialogueContext) =>
     new InlineKeyboard().text(
@@ -733,7 +738,7 @@ export async function askAttachments(
       buttonData(nonce, files.length > 0 ? 'done' : 'skip'),
     );
   const question = asked?.question ?? (await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) }));
-  if (!asked) noteAsked(ctx.dialogueTurn, options.question, nonce, question);
+  if (!asked) noteAsked(ctx.dialogueTurn, { id, text: options.question, nonce }, question);
   noteInTranscript(conversation, question.message_id);
   let hints = 0;
   let first = asked?.answer;
