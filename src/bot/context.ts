@@ -33,6 +33,27 @@ export interface DialoguePrompt {
   messageId?: number;
 }
 
+/** A question a dialogue asked at its last wait, kept with its state for the next run (dialogue/continuation.ts). */
+export interface PendingQuestion {
+  text: string;
+  /** The nonce its buttons (and a later way-on offer's) carry. */
+  nonce: string;
+  messageId: number;
+  chatId: number;
+  replyMarkup?: unknown;
+  /**
+   * The draft as it was written when the question was asked (continuation.ts `progressOf`): the next run
+   * takes its update as the answer only if the draft still reads so, whatever the question's wording now.
+   */
+  progress: string;
+  /**
+   * Which question it was, in words that do not change with its wording (continuation.ts `questionId`):
+   * the next run takes its update as the answer only in a question helper with the same id. Absent in a
+   * question stored before ids were kept: any question matches it.
+   */
+  id?: string;
+}
+
 /** What one update did in a dialogue, shared by every context the conversations plugin makes for it. */
 export interface DialogueTurn {
   /** The last question sent, replayed or new, by the time the dialogue waits again. */
@@ -56,6 +77,24 @@ export interface DialogueTurn {
    * so it does not end to start over (a run ended in the update that entered it could not be entered again).
    */
   entered?: string;
+  /**
+   * A dialogue in mode `continue` kept an answer in this update and goes on in the same run
+   * (dialogue/continuation.ts); `question`: the question it then asked and waits on. The state stored is
+   * then that of the dialogue just entered, with this question (storage.ts).
+   */
+  continuation?: {
+    dialogue: string;
+    question?: PendingQuestion;
+    /** The draft as this update last wrote it (continuation.ts `progressOf`). */
+    progress?: string;
+    /**
+     * Puts the draft back as it was before this update's first write: a failure keeps the stored state of
+     * the last update, so its draft must match it again (create-bot.ts). Dropped once the dialogue is over.
+     */
+    undo?: (outside: BotContext) => Promise<void>;
+  };
+  /** The stored state was such a fresh start: the run begins at this question, asked in the last update. */
+  continuing?: PendingQuestion;
 }
 
 export interface ContextExtras {

@@ -226,6 +226,8 @@ function useFeatures(
       plugins: [dialogueExtras.install],
       onEnter: (dialogue, ctx) => {
         ctx.dialogueTurn.entered = dialogue;
+        // Entered, not started afresh from a stored state (continuation.ts): nothing was asked of this update.
+        ctx.dialogueTurn.continuing = undefined;
       },
       // A dialogue left (an escape, «Прервать», too many wrong answers) takes its draft with it.
       onExit: async (dialogue, ctx) => {
@@ -243,6 +245,11 @@ function useFeatures(
       await next();
     } catch (error) {
       ctx.dialogueTurn.failed = true;
+      // A request dialogue that went on after a kept answer (continuation.ts): its draft as it was, to match
+      // the state kept, so that the answer given again is taken.
+      await ctx.dialogueTurn.continuation
+        ?.undo?.(ctx)
+        .catch((failure: unknown) => ctx.log.warn({ err: failure }, 'could not put the draft back'));
       throw error;
     }
   });

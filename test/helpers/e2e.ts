@@ -232,11 +232,21 @@ async function startOutageProxies(
   const unexpectedRejections: unknown[] = [];
   const through = async (url: string) => {
     const target = new URL(url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    let watcher: ((chunk: Buffer) => void) | undefined;
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) }, (_, chunk) =>
+      watcher?.(chunk),
+    );
     stops.push(() => proxy.close());
     target.hostname = '127.0.0.1';
     target.port = String(proxy.port);
-    return { ...proxy, url: target.toString() };
+    return {
+      ...proxy,
+      url: target.toString(),
+      /** Sees each chunk a role sends through, before it goes on (a `cut()` from here stops that chunk). */
+      watch(next: ((chunk: Buffer) => void) | undefined) {
+        watcher = next;
+      },
+    };
   };
   if (outage?.postgres || outage?.redis) {
     // postgres.js reports a failed reconnect to a cut proxy as an unhandled rejection (main.ts logs those).

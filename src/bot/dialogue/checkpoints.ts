@@ -1,6 +1,13 @@
 import type { MiddlewareFn } from 'grammy';
-import type { BotContext, DialogueContext, DialogueConversation } from '../context.js';
-import { createDraftsRepository, type StoredDraft, sawDraftSaved, sawDraftsErased } from './drafts.js';
+import type { BotContext, DialogueContext, DialogueConversation, PendingQuestion } from '../context.js';
+import { expectAnswerTo, progressOf } from './continuation.js';
+import {
+  createDraftsRepository,
+  type DraftWrite,
+  type StoredDraft,
+  sawDraftSaved,
+  sawDraftsErased,
+} from './drafts.js';
 
 /** Where a dialogue's answers are written: the person, the dialogue, and under which consent. */
 interface DraftTarget {
@@ -21,14 +28,25 @@ interface DraftTarget {
 export class Checkpoints {
   /** `holdRestarts`: the rest of this run goes on without starting over (see there). */
   private restartsHeld = false;
+  /** Mode `continue`: the draft as last written (live or replayed), else as opened; null: there was none. */
+  private written: DraftWrite | null;
 
   private constructor(
     private readonly conversation: DialogueConversation | undefined,
     private readonly target: DraftTarget | undefined,
     private readonly answers: Record<string, unknown>,
-    /** With `restart`: the dialogue is entered again after each kept answer (see `put`). */
+    /** With `restart`: the dialogue starts over from its draft after each kept answer (see `put`). */
     private readonly restart?: DialogueContext,
-  ) {}
+    /**
+     * How it starts over: `reenter`, it ends its run and is entered again at once (reenterFromDraft);
+     * `continue`, it goes on in this run and its next run starts afresh at the question it asks next
+     * (continuation.ts).
+     */
+    private readonly restartBy: 'reenter' | 'continue' = 'reenter',
+    opened: DraftWrite | null = null,
+  ) {
+    this.written = restartBy === 'continue' ? copyOf(opened) : null;
+  }
 
   /** Answers kept in memory only (a dialogue with nothing to keep, or before consent allows keeping). */
   static memory(): Checkpoints {
@@ -40,8 +58,11 @@ export class Checkpoints {
     target: DraftTarget,
     answers: Record<string, unknown> = {},
     restart?: DialogueContext,
+    restartBy?: 'reenter' | 'continue',
+    /** The draft as it stands in PostgreSQL now (mode `continue`: a failed update puts it back). */
+    opened: DraftWrite | null = null,
   ): Checkpoints {
-    return new Checkpoints(conversation, target, { ...answers }, restart);
+    return new Checkpoints(conversation, target, { ...answers }, restart, restartBy, opened);
   }
 
   has(key: string): boolean {
@@ -81,6 +102,7 @@ export class Checkpoints {
     // (reenterFromDraft, or a step answered without a wait) goes on, and its replay is short already.
     const { conversation, target, restart } = this;
     if (!live || !restart || !conversation || !target || this.restartsHeld) return;
+    if (this.restartBy === 'continue') return; // see `save`
     if (restart.dialogueTurn.entered === target.dialogue) return;
     restart.dialogueTurn.reenter = { dialogue: target.dialogue, args: target.args };
     await conversation.halt();
@@ -116,7 +138,28 @@ export class Checkpoints {
       await createDraftsRepository(outside.deps.db).save(draft);
       sawDraftSaved(outside.drafts, draft);
     });
+    const before = this.written;
+    // Kept for `undo` (mode `continue` only: a copy costs a little on every answer).
+    if (this.restartBy === 'continue') this.written = copyOf(draft);
+    if (live) this.continueAfter(before, draft);
     return live;
+  }
+
+  /**
+   * Mode `continue` (continuation.ts): a live write goes on in this run; the question asked next is where
+   * the next run begins, with the draft as written now. The first such write of the update keeps the draft
+   * as it was, for a failure to put back.
+   */
+  private continueAfter(before: DraftWrite | null, draft: DraftWrite): void {
+    const { restart, target } = this;
+    if (this.restartBy !== 'continue' || !restart || !target) return;
+    const turn = restart.dialogueTurn;
+    if (!turn.continuation && !this.restartsHeld) {
+      turn.continuation = { dialogue: target.dialogue, undo: (outside) => putBack(outside, draft, before) };
+    }
+    if (turn.continuation?.dialogue === target.dialogue) {
+      turn.continuation.progress = progressOf(draft.answers);
+    }
   }
 
   /** The dialogue is over (done or left): its draft goes. */
@@ -126,7 +169,28 @@ export class Checkpoints {
     await conversation.external(async (outside) => {
       await createDraftsRepository(outside.deps.db).erase(target.telegramId, [target.dialogue]);
       sawDraftsErased(outside.drafts, [target.dialogue]);
+      // Over (sent, or given up): a later failure in this update does not bring its draft back.
+      if (outside.dialogueTurn.continuation?.dialogue === target.dialogue) {
+        outside.dialogueTurn.continuation.undo = undefined;
+      }
     });
+    this.written = null;
+  }
+}
+
+/** A draft as it is now: the dialogue changes its answers' objects in place (a request's `progress`). */
+const copyOf = (draft: DraftWrite | null): DraftWrite | null =>
+  draft && { ...draft, answers: structuredClone(draft.answers) };
+
+/** Puts a draft back as it was before this update wrote `draft` (none: erased). */
+async function putBack(ctx: BotContext, draft: DraftWrite, before: DraftWrite | null): Promise<void> {
+  const drafts = createDraftsRepository(ctx.deps.db);
+  if (before) {
+    await drafts.save(before);
+    sawDraftSaved(ctx.drafts, before);
+  } else {
+    await drafts.erase(draft.telegramId, [draft.dialogue]);
+    sawDraftsErased(ctx.drafts, [draft.dialogue]);
   }
 }
 
@@ -140,6 +204,9 @@ async function findDraft(
   if (known && (latest === undefined || latest.dialogue === dialogue)) return latest;
   return createDraftsRepository(outside.deps.db).find(telegramId, dialogue);
 }
+
+/** A fresh start's question (continuation.ts), or `moved`: the draft is not as when it was asked. */
+type Continuing = PendingQuestion | 'moved';
 
 export interface OpenedDraft {
   saved: Checkpoints;
@@ -166,7 +233,8 @@ export async function openDraft(
   options: {
     /**
      * A resumed dialogue starts over from its draft after each kept answer (Checkpoints.put), so its replay
-     * holds one question; `'always'`: a new one too, from its first kept answer on.
+     * holds one question; `'always'`: a new one too, from its first kept answer on, and without a second
+     * run: it goes on to its next question, where its next run starts afresh (continuation.ts).
      */
     restartAtCheckpoints?: boolean | 'always';
     /** A draft entered with other arguments (about another family) is not gone on: the dialogue starts anew. */
@@ -177,35 +245,56 @@ export async function openDraft(
   if (telegramId === undefined || ctx.chat?.type !== 'private') {
     return { saved: Checkpoints.memory(), resumed: false, afterLoss: false, args: target.args };
   }
-  const { stored, reentering } = await conversation.external(
-    async (outside): Promise<{ stored: StoredDraft | undefined; reentering: boolean }> => ({
-      stored: await findDraft(outside, telegramId, target.dialogue),
-      reentering: outside.dialogueTurn.reentering === true,
-    }),
+  const { stored, reentering, continuing } = await conversation.external(
+    async (
+      outside,
+    ): Promise<{ stored: StoredDraft | undefined; reentering: boolean; continuing?: Continuing }> => {
+      const stored = await findDraft(outside, telegramId, target.dialogue);
+      const asked = outside.dialogueTurn.continuing;
+      // Decided here, once, and kept in the replay log: the draft still reads as when the question was asked.
+      const matched =
+        asked !== undefined && stored !== undefined && asked.progress === progressOf(stored.answers);
+      if (asked && !matched)
+        outside.log.warn({ found: stored !== undefined }, 'draft moved on without the state');
+      return {
+        stored,
+        reentering: outside.dialogueTurn.reentering === true,
+        ...(asked ? { continuing: matched ? asked : 'moved' } : {}),
+      };
+    },
   );
   const restart = options.restartAtCheckpoints ? ctx : undefined;
+  const restartBy = options.restartAtCheckpoints === 'always' ? 'continue' : 'reenter';
   // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
   const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
   if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
+    // A state waiting on a question, but its draft gone: the dialogue was done or left (a crash before the
+    // state went). Not a new one: the update goes on to the handlers below (an old button's answer).
+    if (continuing !== undefined) await conversation.halt({ next: true });
     const restartNew = options.restartAtCheckpoints === 'always' ? ctx : undefined;
     return {
-      saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew),
+      saved: Checkpoints.stored(conversation, { ...target, telegramId }, {}, restartNew, restartBy),
       resumed: false,
       afterLoss: false,
       args: target.args,
     };
   }
-  if (!reentering) await ctx.reply(ctx.t('dialogue-resumed'));
+  // A fresh start at the question asked in the last update (continuation.ts): this update answers it. Else
+  // (the draft moved on without the state) it goes on as after a loss, with «Продолжим…».
+  const matched = continuing !== undefined && continuing !== 'moved';
+  if (matched) expectAnswerTo(conversation, continuing, ctx);
+  if (!reentering && !matched) await ctx.reply(ctx.t('dialogue-resumed'));
   const resumedTarget = {
     ...target,
     telegramId,
     args: stored.args,
     ...(stored.aboutFamilyId !== null ? { aboutFamilyId: stored.aboutFamilyId } : {}),
   };
+  const opened = { ...resumedTarget, answers: stored.answers, step: stored.step };
   return {
-    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart),
+    saved: Checkpoints.stored(conversation, resumedTarget, stored.answers, restart, restartBy, opened),
     resumed: true,
-    afterLoss: !reentering,
+    afterLoss: !reentering && !matched,
     args: stored.args,
   };
 }

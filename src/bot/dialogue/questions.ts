@@ -5,6 +5,7 @@ import { TEXT_LIMIT } from '../../telegram/message-limits.js';
 import { addDays, addYears, regionDate, russianDate } from '../../time.js';
 import type { DialogueContext, DialogueConversation } from '../context.js';
 import { mainMenuKeyboard } from '../main-menu.js';
+import { noteAsked, questionId, takeAnswerTo } from './continuation.js';
 import { noteInTranscript } from './transcript.js';
 
 /** After this many hints on one question the person is offered a way on (skip, the curator, the menu). */
@@ -45,6 +46,20 @@ async function newNonce(conversation: DialogueConversation): Promise<string> {
   return Math.floor(random * 36 ** 6)
     .toString(36)
     .padStart(6, '0');
+}
+
+/**
+ * A question's start (question `id`, continuation.ts questionId): its nonce, and, when this run began at
+ * this very question asked in the last update (continuation.ts), the message it was asked as and the update
+ * that answers it. When the run began at another question, the person reads «Продолжим…» and this one is
+ * asked: the update is not its answer.
+ */
+async function beginQuestion(conversation: DialogueConversation, ctx: DialogueContext, id: string) {
+  const taken = takeAnswerTo(conversation, id);
+  if (taken && 'moved' in taken) await ctx.reply(ctx.t('dialogue-resumed'));
+  const asked = taken && 'answer' in taken ? taken : undefined;
+  const nonce = asked?.nonce ?? (await newNonce(conversation));
+  return { id, nonce, asked };
 }
 
 /** Leaves the dialogue after too many hints, with a kind word and the way back. */
@@ -127,14 +142,19 @@ async function askUntilValid<T>(
   ctx: DialogueContext,
   ask: (ctx: DialogueContext) => Promise<Message>,
   interpret: (answer: DialogueContext) => Outcome<T>,
-  way: { nonce: string } & WayOn<T>,
+  way: { id: string; nonce: string; text: string } & WayOn<T>,
+  /** Asked in the last update, answered by this run's first update (continuation.ts). */
+  asked?: { question: Message; answer: DialogueContext },
 ): Promise<{ value: T; answer: DialogueContext; question: Message; handedOver?: boolean }> {
-  let question = await ask(ctx);
+  let question = asked?.question ?? (await ask(ctx));
+  if (!asked) noteAsked(ctx.dialogueTurn, way, question);
   noteInTranscript(conversation, question.message_id);
   // The date of the last refused part of a long text a Telegram client split (see isRestOfLongText).
   let longRefusedAt: number | undefined;
+  let first = asked?.answer;
   for (let hints = 0, rounds = 0; ; ) {
-    const answer = await conversation.wait();
+    const answer = first ?? (await conversation.wait());
+    first = undefined;
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
     noteInTranscript(conversation, answer.message?.message_id);
     const text = answer.message?.text;
@@ -259,8 +279,8 @@ export async function askText(
   options: AskTextOptions,
 ): Promise<string | undefined> {
   const maxLength = Math.min(options.maxLength ?? SHORT_TEXT_MAX, 4000);
-  const nonce = await newNonce(conversation);
-  return askTyped(conversation, ctx, nonce, options, (a) => interpretText(a, options, maxLength));
+  const begun = await beginQuestion(conversation, ctx, questionId('text'));
+  return askTyped(conversation, ctx, begun, options, (a) => interpretText(a, options, maxLength));
 }
 
 /**
@@ -270,7 +290,7 @@ export async function askText(
 async function askTyped(
   conversation: DialogueConversation,
   ctx: DialogueContext,
-  nonce: string,
+  { id, nonce, asked }: Awaited<ReturnType<typeof beginQuestion>>,
   options: { question: string; skippable?: boolean; handover?: string },
   interpretTyped: (answer: DialogueContext) => Outcome<string>,
 ): Promise<string | undefined> {
@@ -293,7 +313,8 @@ async function askTyped(
       }
       return interpretTyped(a);
     },
-    { nonce, skippable: options.skippable, handover: options.handover },
+    { id, nonce, text: options.question, skippable: options.skippable, handover: options.handover },
+    asked,
   );
   await settleQuestion(answer, question, {
     text: options.question,
@@ -383,7 +404,8 @@ export async function askChoiceHeld<T extends string>(
   if (options.options.length === 0 || options.options.length > 90) {
     throw new Error('askChoice needs 1 to 90 options');
   }
-  const nonce = await newNonce(conversation);
+  const values = options.options.map((option) => option.value);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('choice', values));
   const columns = Math.max(1, options.columns ?? 1);
   const ask = (c: DialogueContext) => {
     const keyboard = new InlineKeyboard();
@@ -411,7 +433,8 @@ export async function askChoiceHeld<T extends string>(
       if (typed) return accept(typed.value);
       return refuse(wrongKindHint(a, 'button'));
     },
-    { nonce, skippable: options.skippable },
+    { id, nonce, text: options.question, skippable: options.skippable },
+    asked,
   );
   const chosen = options.options.find((option) => option.value === value)?.label ?? answer.t('dialogue-skip');
   let answered = false;
@@ -594,10 +617,10 @@ export async function askDate(
   ctx: DialogueContext,
   options: AskDateOptions,
 ): Promise<string | undefined> {
-  const nonce = await newNonce(conversation);
+  const begun = await beginQuestion(conversation, ctx, questionId('date'));
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const bounds = dateBounds(options, today);
-  return askTyped(conversation, ctx, nonce, options, (a) => interpretDate(a, options, today, bounds));
+  return askTyped(conversation, ctx, begun, options, (a) => interpretDate(a, options, today, bounds));
 }
 
 function interpretDate(
@@ -638,7 +661,7 @@ export async function askContact(
 ): Promise<string> {
   const keyboard = new Keyboard().requestContact(options.buttonLabel).resized().oneTime();
   const ask = (c: DialogueContext) => c.reply(options.question, { reply_markup: keyboard });
-  const nonce = await newNonce(conversation);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('contact'));
   const { value, answer } = await askUntilValid(
     conversation,
     ctx,
@@ -655,7 +678,8 @@ export async function askContact(
       if (!/^\+\d{10,15}$/.test(phone)) return refuse(a.t('dialogue-hint-contact-foreign'));
       return accept(phone);
     },
-    { nonce },
+    { id, nonce, text: options.question },
+    asked,
   );
   await answer.reply(answer.t('dialogue-contact-thanks'), { reply_markup: { remove_keyboard: true } });
   return value;
@@ -706,21 +730,22 @@ export async function askAttachments(
 ): Promise<CollectedAttachment[]> {
   const maxFiles = Math.min(options.maxFiles ?? MAX_ATTACHMENTS, MAX_ATTACHMENTS);
   const maxBytes = options.maxBytes ?? MAX_ATTACHMENT_BYTES;
-  const nonce = await newNonce(conversation);
+  const { id, nonce, asked } = await beginQuestion(conversation, ctx, questionId('files'));
   const files: CollectedAttachment[] = [];
   const keyboardFor = (c: DialogueContext) =>
     new InlineKeyboard().text(
       files.length > 0 ? c.t('dialogue-files-done', { count: files.length }) : c.t('dialogue-skip'),
       buttonData(nonce, files.length > 0 ? 'done' : 'skip'),
     );
-  noteInTranscript(
-    conversation,
-    (await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) })).message_id,
-  );
+  const question = asked?.question ?? (await ctx.reply(options.question, { reply_markup: keyboardFor(ctx) }));
+  if (!asked) noteAsked(ctx.dialogueTurn, { id, text: options.question, nonce }, question);
+  noteInTranscript(conversation, question.message_id);
   let hints = 0;
+  let first = asked?.answer;
   // Bounded: every turn either adds a file (at most maxFiles) or costs a hint (at most MAX_HINTS).
   for (;;) {
-    const answer = await conversation.wait();
+    const answer = first ?? (await conversation.wait());
+    first = undefined;
     if (!answer.message && !answer.callbackQuery) await conversation.skip();
     noteInTranscript(conversation, answer.message?.message_id);
     if (answer.callbackQuery) {

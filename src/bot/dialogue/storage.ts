@@ -1,6 +1,6 @@
 import type { ConversationData, ConversationStorage, VersionedState } from '@grammyjs/conversations';
 import type { Redis } from 'ioredis';
-import type { BotContext, DialoguePrompt } from '../context.js';
+import type { BotContext, DialoguePrompt, DialogueTurn, PendingQuestion } from '../context.js';
 import { DIALOGUE_VERSION } from './version.js';
 
 export interface DialogueStorageOptions {
@@ -30,6 +30,36 @@ const STATE_TTL_EXTRA_SECONDS = 7 * 24 * 3600;
 interface StoredDialogue extends VersionedState<ConversationData> {
   prompt?: DialoguePrompt;
   aboutFamilyId?: number;
+  /** The state is that of the dialogue just entered: its run begins at this question (continuation.ts). */
+  continuing?: PendingQuestion;
+}
+
+/** The replay state of a dialogue entered and waiting for its first update (the plugin's `enter`). */
+const justEntered = () => ({ send: [{ payload: 'wait' }], receive: [] });
+
+/**
+ * The state to store: after a kept answer in mode `continue` (continuation.ts), the dialogue as just entered
+ * with the same arguments, and the question it asked; a fresh start not yet moved stays one. Else the run's.
+ */
+function stateToStore(
+  state: VersionedState<ConversationData>,
+  turn: DialogueTurn | undefined,
+): { state: VersionedState<ConversationData>; continuing?: PendingQuestion } {
+  const names = Object.keys(state.state);
+  const runs = names.length === 1 ? state.state[names[0] as string] : undefined;
+  const run = runs?.length === 1 ? runs[0] : undefined;
+  if (!run) return { state };
+  const question = turn?.continuation?.question;
+  if (question && turn?.continuation?.dialogue === names[0]) {
+    const fresh = {
+      ...(run.args !== undefined ? { args: run.args } : {}),
+      interrupts: [0],
+      replay: justEntered(),
+    };
+    return { state: { ...state, state: { [names[0] as string]: [fresh] } }, continuing: question };
+  }
+  const untouched = run.replay.send.length === 1 && run.replay.receive.length === 0;
+  return turn?.continuing && untouched ? { state, continuing: turn.continuing } : { state };
 }
 
 /** The question the chat's dialogue waits on, as stored with its state (undefined: no dialogue). */
@@ -66,40 +96,65 @@ export function createDialogueStorage(
         const withTurn = ctx.chatTurn?.takeDialogueState?.();
         const raw = withTurn !== undefined ? withTurn : await options.redis.get(keys.state(chatKey));
         if (!raw) return undefined;
-        const { prompt: _prompt, aboutFamilyId: _about, ...state } = JSON.parse(raw) as StoredDialogue;
+        const {
+          prompt: _prompt,
+          aboutFamilyId: _about,
+          continuing,
+          ...state
+        } = JSON.parse(raw) as StoredDialogue;
+        if (continuing && ctx.dialogueTurn) ctx.dialogueTurn.continuing = continuing;
         return state;
       },
       async write(ctx, state) {
         const chatKey = chatKeyOf(ctx);
         if (chatKey === undefined || ctx.dialogueTurn?.failed) return;
-        const about = ctx.dialogueTurn?.aboutFamilyId;
+        const turn = ctx.dialogueTurn;
+        const about = turn?.aboutFamilyId;
+        const { state: toStore, continuing } = stateToStore(state, turn);
+        // The question waited on: the one sent last, or (nothing sent) the one a fresh start still waits on.
+        const prompt =
+          turn?.prompt ??
+          (continuing
+            ? { text: continuing.text, replyMarkup: continuing.replyMarkup, messageId: continuing.messageId }
+            : undefined);
         const stored: StoredDialogue = {
-          ...state,
-          ...(ctx.dialogueTurn?.prompt ? { prompt: ctx.dialogueTurn.prompt } : {}),
+          ...toStore,
+          ...(prompt ? { prompt } : {}),
           ...(about !== undefined ? { aboutFamilyId: about } : {}),
+          ...(continuing ? { continuing } : {}),
         };
         const value = JSON.stringify(stored);
         const idleScore = Date.now() + options.idleMs;
-        if (ctx.chatTurn && about === undefined) {
-          // With the chat's turn ended, in one command (serialize-chat.ts).
-          await ctx.chatTurn.commitState({
-            key: keys.state(chatKey),
-            value,
-            ttlSeconds,
-            idleKey: keys.idleIndex,
-            idleScore,
-            member: chatKey,
-          });
-          return;
+        try {
+          if (ctx.chatTurn && about === undefined) {
+            // With the chat's turn ended, in one command (serialize-chat.ts).
+            await ctx.chatTurn.commitState({
+              key: keys.state(chatKey),
+              value,
+              ttlSeconds,
+              idleKey: keys.idleIndex,
+              idleScore,
+              member: chatKey,
+            });
+            return;
+          }
+          const write = options.redis
+            .multi()
+            .set(keys.state(chatKey), value, 'EX', ttlSeconds)
+            .zadd(keys.idleIndex, idleScore, chatKey);
+          if (about !== undefined)
+            write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
+          // With the chat's turn ended in the same round trip (serialize-chat.ts).
+          await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
+        } catch (error) {
+          // The state stays as it was before this update: so does the draft of a dialogue that went on after
+          // a kept answer (continuation.ts), or the answer given again would be dropped. If the write did
+          // happen and only its reply was lost, the two differ and the person reads «Продолжим…».
+          await turn?.continuation
+            ?.undo?.(ctx)
+            .catch((failure: unknown) => ctx.log.warn({ err: failure }, 'could not put the draft back'));
+          throw error;
         }
-        const write = options.redis
-          .multi()
-          .set(keys.state(chatKey), value, 'EX', ttlSeconds)
-          .zadd(keys.idleIndex, idleScore, chatKey);
-        if (about !== undefined)
-          write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
-        // With the chat's turn ended in the same round trip (serialize-chat.ts).
-        await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
       },
       async delete(ctx) {
         const chatKey = chatKeyOf(ctx);

@@ -69,7 +69,7 @@ export interface Progress {
 
 /**
  * A request being asked: its category, the questions' context, and what is answered so far. `afterStep`
- * runs once a step is answered, before its answer is kept (keeping it may end the run: checkpoints.ts).
+ * runs once a step is answered, before its answer is kept (checkpoints.ts).
  */
 export interface Asking {
   category: RequestCategory;
@@ -325,8 +325,8 @@ export async function requestDialogue(
       args: [preset ?? null, source ?? null],
       consentVersion: CONSENT_VERSION,
     },
-    // Every answer ends the run and the dialogue is entered again from its draft (reenterFromDraft): the
-    // replay of each update holds one question, not all before it. The summary holds this (confirmAndSend).
+    // After every kept answer the dialogue's next run starts afresh from its draft at the question asked
+    // next (continuation.ts): no update replays more than one question. The summary holds this (confirmAndSend).
     { restartAtCheckpoints: 'always' },
   );
   const { saved } = opened;
