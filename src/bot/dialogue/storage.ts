@@ -72,6 +72,37 @@ export async function readDialoguePrompt(
   return raw ? (JSON.parse(raw) as StoredDialogue).prompt : undefined;
 }
 
+/** A dialogue's stored state written, and its idle deadline moved, with the chat's turn ended if it is held. */
+async function writeStored(
+  options: DialogueStorageOptions,
+  ctx: BotContext,
+  write: { chatKey: string; about: number | undefined; value: string; ttlSeconds: number },
+) {
+  const keys = dialogueKeys(options.prefix);
+  const { chatKey, about, value, ttlSeconds } = write;
+  const idleScore = Date.now() + options.idleMs;
+  if (ctx.chatTurn && about === undefined) {
+    // With the chat's turn ended, in one command (serialize-chat.ts).
+    await ctx.chatTurn.commitState({
+      key: keys.state(chatKey),
+      value,
+      ttlSeconds,
+      idleKey: keys.idleIndex,
+      idleScore,
+      member: chatKey,
+    });
+    return;
+  }
+  const multi = options.redis
+    .multi()
+    .set(keys.state(chatKey), value, 'EX', ttlSeconds)
+    .zadd(keys.idleIndex, idleScore, chatKey);
+  if (about !== undefined)
+    multi.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
+  // With the chat's turn ended in the same round trip (serialize-chat.ts).
+  await (ctx.chatTurn ? ctx.chatTurn.commit(multi) : multi.exec());
+}
+
 /**
  * Conversation state in Redis, so a dialogue survives a restart of the bot and any bot process can
  * continue it. Every write (each update a dialogue handles) also moves the chat's idle deadline, and keeps
@@ -123,29 +154,8 @@ export function createDialogueStorage(
           ...(about !== undefined ? { aboutFamilyId: about } : {}),
           ...(continuing ? { continuing } : {}),
         };
-        const value = JSON.stringify(stored);
-        const idleScore = Date.now() + options.idleMs;
         try {
-          if (ctx.chatTurn && about === undefined) {
-            // With the chat's turn ended, in one command (serialize-chat.ts).
-            await ctx.chatTurn.commitState({
-              key: keys.state(chatKey),
-              value,
-              ttlSeconds,
-              idleKey: keys.idleIndex,
-              idleScore,
-              member: chatKey,
-            });
-            return;
-          }
-          const write = options.redis
-            .multi()
-            .set(keys.state(chatKey), value, 'EX', ttlSeconds)
-            .zadd(keys.idleIndex, idleScore, chatKey);
-          if (about !== undefined)
-            write.sadd(keys.aboutFamily(about), chatKey).expire(keys.aboutFamily(about), ttlSeconds);
-          // With the chat's turn ended in the same round trip (serialize-chat.ts).
-          await (ctx.chatTurn ? ctx.chatTurn.commit(write) : write.exec());
+          await writeStored(options, ctx, { chatKey, about, value: JSON.stringify(stored), ttlSeconds });
         } catch (error) {
           // The state stays as it was before this update: so does the draft of a dialogue that went on after
           // a kept answer (continuation.ts), or the answer given again would be dropped. If the write did
