@@ -187,21 +187,26 @@ export async function seedWorld<S extends string, F extends string, R extends st
     if (seed.routedTo === undefined) continue;
     const request = requests[key];
     const to = pick(staff, seed.routedTo);
-    request.card = await emulator.waitForMessage(
-      to.chat,
-      (m) => m.text?.includes(`№ ${request.number}`) ?? false,
-      WAIT,
-    );
+    request.card = await arrived(emulator, to.chat, (m) => m.text?.includes(`№ ${request.number}`) ?? false);
     const familyChat = pick(families, seed.family).member.telegramId;
     if (familyChat !== null && to.role === 'curator') {
-      await emulator.waitForMessage(
+      await arrived(
+        emulator,
         familyChat,
         (m) => m.text?.includes(`№ ${request.number} доставлена куратору`) ?? false,
-        WAIT,
       );
     }
   }
   return { staff, families, requests };
+}
+
+/**
+ * The bot's message in `chat` that matches, already there or still to come: several requests seeded at once
+ * may reach one chat while the seed still waits for an earlier one (a wait sees only what comes after it).
+ */
+async function arrived(emulator: Emulator, chat: number, matches: (m: StoredMessage) => boolean) {
+  const there = emulator.messages(chat, { from: 'bot' }).find(matches);
+  return there ?? emulator.waitForMessage(chat, matches, WAIT);
 }
 
 const entries = <K extends string, V>(record: Record<K, V> | undefined) =>
