@@ -20,6 +20,7 @@ export {
   reachableMembersOf,
   sentStepsOf,
   withdrawnReason,
+  withPendingMadeBefore,
 } from './notifications.repository.js';
 export type { OutboxRelay } from './outbox-relay.js';
 export { createOutboxRelay, markOutboxRouted } from './outbox-relay.js';

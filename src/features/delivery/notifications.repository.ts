@@ -108,17 +108,32 @@ export async function insertNotifications(
     .values(withFamily)
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id, dedupeKey: notifications.dedupeKey });
-  // All new (the usual case): they are pending, nothing to read back. Otherwise the ones made before (a job
-  // run again) count while they are still pending.
-  if (inserted.length === rows.length) return inserted.map((row) => row.id);
+  return withPendingMadeBefore(
+    db,
+    rows.map((row) => row.dedupeKey),
+    inserted,
+  );
+}
+
+/**
+ * The ids of the rows just inserted, and of those among `keys` made before (a job or batch run again) while
+ * they are still pending. All new (the usual case): nothing to read back.
+ */
+export async function withPendingMadeBefore(
+  db: DbOrTx,
+  keys: string[],
+  inserted: Array<{ id: number; dedupeKey: string }>,
+): Promise<number[]> {
+  const ids = inserted.map((row) => row.id);
+  if (inserted.length === keys.length) return ids;
   const made = new Set(inserted.map((row) => row.dedupeKey));
-  const before = rows.map((row) => row.dedupeKey).filter((key) => !made.has(key));
-  if (before.length === 0) return inserted.map((row) => row.id);
+  const before = keys.filter((key) => !made.has(key));
+  if (before.length === 0) return ids;
   const pending = await db
     .select({ id: notifications.id })
     .from(notifications)
     .where(and(inArray(notifications.dedupeKey, before), eq(notifications.status, 'pending')));
-  return [...inserted.map((row) => row.id), ...pending.map((row) => row.id)];
+  return [...ids, ...pending.map((row) => row.id)];
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   staff,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
-import { insertNotifications, notRetracted } from '../delivery/index.js';
+import { insertNotifications, notRetracted, withPendingMadeBefore } from '../delivery/index.js';
 import { notificationKinds } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 
@@ -330,16 +330,11 @@ async function insertCopies(db: DbOrTx, rows: CopyRow[]): Promise<number[]> {
       as x(k text, d text, r integer, f integer, c bigint, m integer, s integer, p jsonb)
     on conflict (dedupe_key) do nothing
     returning id, dedupe_key`);
-  const ids = inserted.map((row) => Number(row.id));
-  if (inserted.length === rows.length) return ids;
-  // Some made before (a batch routed again): they count while still pending.
-  const made = new Set(inserted.map((row) => row.dedupe_key));
-  const before = rows.map((row) => row.dedupeKey).filter((key) => !made.has(key));
-  const pending = await db
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(and(inArray(notifications.dedupeKey, before), eq(notifications.status, 'pending')));
-  return [...ids, ...pending.map((row) => row.id)];
+  return withPendingMadeBefore(
+    db,
+    rows.map((row) => row.dedupeKey),
+    inserted.map((row) => ({ id: Number(row.id), dedupeKey: row.dedupe_key })),
+  );
 }
 
 /** The notification with this dedupe key, locked: waits for a send of it in progress to finish. */
