@@ -75,10 +75,10 @@ export async function readDialoguePrompt(
 /** A dialogue's stored state written, and its idle deadline moved, with the chat's turn ended if it is held. */
 async function writeStored(
   options: DialogueStorageOptions,
+  keys: ReturnType<typeof dialogueKeys>,
   ctx: BotContext,
   write: { chatKey: string; about: number | undefined; value: string; ttlSeconds: number },
 ) {
-  const keys = dialogueKeys(options.prefix);
   const { chatKey, about, value, ttlSeconds } = write;
   const idleScore = Date.now() + options.idleMs;
   if (ctx.chatTurn && about === undefined) {
@@ -155,7 +155,12 @@ export function createDialogueStorage(
           ...(continuing ? { continuing } : {}),
         };
         try {
-          await writeStored(options, ctx, { chatKey, about, value: JSON.stringify(stored), ttlSeconds });
+          await writeStored(options, keys, ctx, {
+            chatKey,
+            about,
+            value: JSON.stringify(stored),
+            ttlSeconds,
+          });
         } catch (error) {
           // The state stays as it was before this update: so does the draft of a dialogue that went on after
           // a kept answer (continuation.ts), or the answer given again would be dropped. If the write did
