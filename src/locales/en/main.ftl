@@ -4,7 +4,7 @@
 start-greeting =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
     Your family gets its own social curator here. They are reachable around the clock and can help with a nanny, a kindergarten, a psychologist, care for elderly relatives and more.
-error-generic = Sorry, we could not answer just now. Please try again in a minute.
+error-generic = Sorry, we could not answer just now. If no answer comes within a minute, please send your message again.
 # A dialogue step failed: the answer was not taken, and the question comes again right after this.
 dialogue-failed-ask-again = Sorry, we could not process your answer. Please answer this question again:
 region-time = { $zone ->

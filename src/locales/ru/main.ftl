@@ -4,7 +4,8 @@
 start-greeting =
     Здравствуйте! Это «Патронаж» — служба поддержки семей мобилизованных.
     Здесь у вашей семьи будет свой социальный куратор. Он на связи круглосуточно и поможет с няней, детским садом, психологом, уходом за пожилыми родственниками и другими вопросами.
-error-generic = Извините, сейчас не получилось ответить. Повторите, пожалуйста, через минуту.
+# The update may still be handled again by itself (a webhook retry): never ask for a repeat that is not needed.
+error-generic = Извините, сейчас не получилось ответить. Если ответа не будет через минуту, отправьте, пожалуйста, сообщение ещё раз.
 # A dialogue step failed: the answer was not taken, and the question comes again right after this.
 dialogue-failed-ask-again = Извините, ваш ответ не получилось обработать. Ответьте, пожалуйста, на этот вопрос ещё раз:
 region-time = { $zone ->
