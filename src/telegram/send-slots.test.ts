@@ -105,6 +105,50 @@ describe('send slots shared through Redis', () => {
     expect(busiestSecond).toBe(30);
   });
 
+  it('an urgent card goes ahead of the notices already granted the next slots; the schedule moves on for them', async () => {
+    let now = 0;
+    const slots = slotsFor({ ...paced, urgentAheadPaces: 2 }, () => now);
+    // Two notices: the first now, the second granted the next paced slot, 34 ms on.
+    expect(await slots.acquire(1)).toEqual({ kind: 'granted' });
+    now = 1;
+    expect(await slots.acquire(2)).toEqual({ kind: 'granted', afterMs: 33 });
+    // A curator's card comes: it goes now, not at 68 behind them.
+    now = 2;
+    expect(await slots.acquire(3, 'urgent')).toEqual({ kind: 'granted' });
+    // The next notice waits one pace more (102 rather than 68): the card took a slot of the schedule.
+    now = 3;
+    expect(await slots.acquire(4)).toEqual({ kind: 'global_full', waitMs: 65 });
+    // A person's reply goes ahead too, at most two paces before the schedule's next (102): at 34. Then an
+    // urgent send finds the schedule at 136 and may go at 68: it asks again a pace before.
+    expect(await slots.acquire(5, 'interactive')).toEqual({ kind: 'granted', afterMs: 31 });
+    expect(await slots.acquire(6, 'urgent')).toEqual({ kind: 'global_full', waitMs: 31 });
+  });
+
+  it('urgent sends going ahead keep the average pace and the window: never more than the window in a second', async () => {
+    let now = 0;
+    const slots = slotsFor({ ...paced, urgentAheadPaces: 2 }, () => now);
+    const sent: number[] = [];
+    for (let chat = 1; now < 3000; now += 1) {
+      const decision = await slots.acquire(chat, chat % 2 === 0 ? 'urgent' : 'notice');
+      if (decision.kind !== 'granted') continue;
+      // Sent when its slot comes and answered at once.
+      const asked = now;
+      now += decision.afterMs ?? 0;
+      sent.push(now);
+      await slots.release(chat);
+      now = asked;
+      chat += 1;
+    }
+    // At most two more than the schedule's 89 in 3 s (the paces urgent sends may go ahead), and after the
+    // start one per pace on average (59 in 2 s; one more where an urgent send and a notice swap places).
+    expect(sent.filter((at) => at < 3000).length).toBeLessThanOrEqual(91);
+    expect(sent.filter((at) => at >= 1000 && at < 3000).length).toBeLessThanOrEqual(60);
+    const busiestSecond = Math.max(
+      ...sent.map((start) => sent.filter((t) => t >= start && t < start + 1000).length),
+    );
+    expect(busiestSecond).toBeLessThanOrEqual(30);
+  });
+
   it('a chat that is busy takes no global slot, and a slot taken a little late keeps the schedule', async () => {
     let now = 0;
     const slots = slotsFor(paced, () => now);

@@ -48,6 +48,14 @@ export interface SendSlotLimits {
    * person's reply or an urgent card finds room at once rather than after the oldest send leaves it.
    */
   keptForUrgent?: number;
+  /**
+   * How many paces a person's reply or an urgent card may go ahead of the pacing's schedule (0 or absent:
+   * none): it goes at once rather than behind the notices already granted the next slots, and the schedule
+   * moves on by one pace as for any send, so the notices after it wait that much longer and the average
+   * stays one send per `paceMs`. At most this many more go together (a burst of `1 + this`); the window
+   * caps every second as before.
+   */
+  urgentAheadPaces?: number;
 }
 
 /**
@@ -55,7 +63,10 @@ export interface SendSlotLimits {
  * counted from the slots instead needed 1,100 ms (27.3/s): with 1,030 ms, under CPU load, 31 sends reached
  * the emulator within one second (test/e2e/delivery-limits.test.ts, 3 December). A chat: replies may go
  * 4 at once, then one every 1.1 s; the emulator allows 5 and one a second (README, «Emulator»), so a reply
- * sent a little late never meets a full bucket there.
+ * sent a little late never meets a full bucket there. A reply or an urgent card may go up to two paces ahead
+ * of the schedule: with a request's three sends (the family's «принята», the curator's card, the family's
+ * «доставлена») at 10 requests a second the budget is full, and a card waited behind the notices already
+ * granted the next two slots.
  */
 export const telegramSendLimits: SendSlotLimits = {
   globalPerWindow: 30,
@@ -66,6 +77,7 @@ export const telegramSendLimits: SendSlotLimits = {
   groupGapMs: 3100,
   inFlightHoldMs: 15_000,
   keptForUrgent: 3,
+  urgentAheadPaces: 2,
 };
 
 /** For a Bot API without flood limits: no pacing, no bursts to wait out; one send at a time per chat stays. */
@@ -101,7 +113,8 @@ export type SlotDecision =
 
 // KEYS: 1 the chat (hash: t tokens, ts when counted, busy until, sent: its send in the window), 2 the window,
 // 3 the next paced slot, 4..7 who waits for the global budget, per class. ARGV[5] is a fixed clock for tests
-// (empty: Redis TIME); ARGV[11]: places of the window that classes from `notice` down leave free.
+// (empty: Redis TIME); ARGV[11]: places of the window that classes from `notice` down leave free;
+// ARGV[12]: how many paces a class above `notice` may go ahead of the pacing's schedule.
 // The chat is checked first and nothing global is taken (or waited for) for a chat that is not ready.
 // A send enters the window dated its hold's end (in flight: it stays until RELEASE dates it by its answer,
 // or, its sender gone, until the hold ends); a place held by a send in flight frees a window after now at
@@ -147,12 +160,15 @@ local function queue(ms)
 end
 -- The send may go at \`at\`: now, or up to one pace ahead (the caller waits for it in hand), so that the slot
 -- is taken when it comes rather than a round trip after; further ahead, the caller comes back a pace early.
+-- A reply or an urgent card may take its slot up to ARGV[12] paces before the schedule's next.
 local ahead = pace
 local at = now
 local nextAt = tonumber(redis.call('GET', KEYS[3]) or '0')
-if pace > 0 and nextAt > now then
-  if nextAt - now > ahead then return queue(nextAt - now - ahead) end
-  at = nextAt
+local dueAt = nextAt
+if class < ${LOW_CLASS_FROM} then dueAt = nextAt - pace * tonumber(ARGV[12]) end
+if pace > 0 and dueAt > now then
+  if dueAt - now > ahead then return queue(dueAt - now - ahead) end
+  at = dueAt
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 local room = tonumber(ARGV[2])
@@ -257,6 +273,7 @@ export function createSendSlots({
         bucket.refillMs,
         waiter,
         limits.keptForUrgent ?? 0,
+        limits.urgentAheadPaces ?? 0,
       );
       if (code === 1) return { kind: 'chat_busy', waitMs: ms };
       if (code === 2) return { kind: 'global_full', waitMs: ms };
