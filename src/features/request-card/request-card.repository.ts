@@ -1,6 +1,7 @@
-import { asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
+import type { ConsultationStatus } from '../../db/schema/enums.js';
 import {
   attachments,
   auditLog,
@@ -44,6 +45,23 @@ function attachmentsOf(db: DbOrTx, requestId: number) {
   return selectAttachments(db, eq(attachments.requestId, requestId));
 }
 
+/** The applicant's name: the request's member, else the family's first (a request made by a curator). */
+const applicantName = sql<string | null>`case when ${requests.memberId} is null
+  then (select ${familyMembers.fullName} from ${familyMembers}
+    where ${familyMembers.familyId} = ${requests.familyId} order by ${familyMembers.id} limit 1)
+  else (select ${familyMembers.fullName} from ${familyMembers} where ${familyMembers.id} = ${requests.memberId}) end`;
+
+/** The request's files in the order the family sent them, as JSON (see CardAttachment). */
+const filesJson = sql<CardAttachment[]>`coalesce((select json_agg(json_build_object(
+    'id', a.id, 'requestId', a.request_id, 'kind', a.kind, 'fileId', a.file_id, 'fileName', a.file_name
+  ) order by a.id) from ${attachments} a where a.request_id = ${requests.id}), '[]'::json)`;
+
+/** The latest consultation's status and time only: what was said (the notes) stays with the psychologist. */
+const consultationJson = sql<{ status: ConsultationStatus; startsAt: string } | null>`(select
+  json_build_object('status', c.status, 'startsAt', c.starts_at)
+  from ${consultations} c where c.request_id = ${requests.id} order by c.id desc limit 1)`;
+
+/** A request as its card shows it, in one statement (the card is on the way to a curator: no round trip more). */
 async function findCard(db: DbOrTx, requestId: number) {
   const [row] = await db
     .select({
@@ -58,6 +76,9 @@ async function findCard(db: DbOrTx, requestId: number) {
       takeDeadlineAt: requests.takeDeadlineAt,
       district: districts.name,
       measure: measures.title,
+      applicant: applicantName,
+      files: filesJson,
+      consultation: consultationJson,
     })
     .from(requests)
     .innerJoin(families, eq(families.id, requests.familyId))
@@ -65,23 +86,11 @@ async function findCard(db: DbOrTx, requestId: number) {
     .leftJoin(measures, eq(measures.code, requests.measureCode))
     .where(eq(requests.id, requestId));
   if (!row) return undefined;
-  const [member] = await db
-    .select({ fullName: familyMembers.fullName })
-    .from(familyMembers)
-    .where(
-      row.memberId === null ? eq(familyMembers.familyId, row.familyId) : eq(familyMembers.id, row.memberId),
-    )
-    .orderBy(asc(familyMembers.id))
-    .limit(1);
-  const files = await attachmentsOf(db, requestId);
-  // The latest consultation's status and time only: what was said (the notes) stays with the psychologist.
-  const [consultation] = await db
-    .select({ status: consultations.status, startsAt: consultations.startsAt })
-    .from(consultations)
-    .where(eq(consultations.requestId, requestId))
-    .orderBy(desc(consultations.id))
-    .limit(1);
-  return { ...row, applicant: member?.fullName ?? null, files, consultation: consultation ?? null };
+  const { consultation, ...card } = row;
+  return {
+    ...card,
+    consultation: consultation && { status: consultation.status, startsAt: new Date(consultation.startsAt) },
+  };
 }
 
 /** The family's latest requests with their answers, newest first (the family card's list). */
@@ -150,4 +159,4 @@ async function recordShownCard(
 
 export type RequestCardRepository = ReturnType<typeof createRequestCardRepository>;
 export type RequestCardData = NonNullable<Awaited<ReturnType<RequestCardRepository['findCard']>>>;
-export type CardAttachment = RequestCardData['files'][number];
+export type CardAttachment = Awaited<ReturnType<typeof attachmentsOf>>[number];
