@@ -23,6 +23,8 @@ export async function startBotApiRecorder(
     badGatewayOnSendNumbers?: number[];
     /** The first send whose text contains each fragment is answered 502 (once per fragment). */
     badGatewayOnceOnText?: string[];
+    /** Runs before such a 502 is answered (what happens elsewhere while the send is in hand). */
+    beforeBadGateway?: (chatId: number) => Promise<void>;
   } = {},
 ) {
   const sends: RecordedSend[] = [];
@@ -62,7 +64,11 @@ export async function startBotApiRecorder(
         if (badGatewayOn.has(sendCount)) {
           sends.push({ at, chatId, status: 502, injected: true });
           const answer = JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' });
-          res.writeHead(502, { 'content-type': 'application/json' }).end(answer);
+          const before = options.beforeBadGateway?.(chatId) ?? Promise.resolve();
+          void before.then(
+            () => res.writeHead(502, { 'content-type': 'application/json' }).end(answer),
+            () => res.writeHead(500).end(),
+          );
           return;
         }
       }

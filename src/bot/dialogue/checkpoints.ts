@@ -182,12 +182,15 @@ export class Checkpoints {
 const copyOf = (draft: DraftWrite | null): DraftWrite | null =>
   draft && { ...draft, answers: structuredClone(draft.answers) };
 
-/** Puts a draft back as it was before this update wrote `draft` (none: erased). */
+/**
+ * Puts a draft back as it was before this update wrote `draft` (none: erased). A draft erased since (the
+ * family's «Удалить мои данные» while a curator's update about it was in hand) is not brought back.
+ */
 async function putBack(ctx: BotContext, draft: DraftWrite, before: DraftWrite | null): Promise<void> {
   const drafts = createDraftsRepository(ctx.deps.db);
   if (before) {
-    await drafts.save(before);
-    sawDraftSaved(ctx.drafts, before);
+    if (await drafts.restore(before)) sawDraftSaved(ctx.drafts, before);
+    else sawDraftsErased(ctx.drafts, [before.dialogue]);
   } else {
     await drafts.erase(draft.telegramId, [draft.dialogue]);
     sawDraftsErased(ctx.drafts, [draft.dialogue]);
