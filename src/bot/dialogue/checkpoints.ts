@@ -271,8 +271,10 @@ export async function openDraft(
   // A draft kept under another consent (its text has changed since) does not go on: consent is asked anew.
   const otherArgs = options.sameArgsOnly && JSON.stringify(stored?.args) !== JSON.stringify(target.args);
   if (!stored || stored.consentVersion !== target.consentVersion || otherArgs) {
-    // A state waiting on a question, but its draft gone: the dialogue was done or left (a crash before the
-    // state went). Not a new one: the update goes on to the handlers below (an old button's answer).
+    // A state waiting on a question, but its draft gone (the dialogue was done or left: a crash before the
+    // state went), or kept under a consent that has changed since, or about other arguments: this update
+    // is not its answer, nor the start of a new one. It goes on to the handlers below (an old button's
+    // answer); onboarding, entered again, asks for the consent as it is now.
     if (continuing !== undefined) await conversation.halt({ next: true });
     const restartNew = options.restartAtCheckpoints === 'always' ? ctx : undefined;
     return {
