@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { districts, families, messages, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
@@ -32,14 +32,20 @@ const relayedToStaffKinds = ['relay_to_staff', 'relay_edit'];
  * keyed by the outbox row, so a second run of the job makes nothing new.
  */
 export async function routeConsentWithdrawn({ db }: { db: Db }, event: ConsentWithdrawn): Promise<number[]> {
+  return db.transaction((tx) => takeBackAndTell(tx, event));
+}
+
+async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<number[]> {
   const { familyId, memberId, familyErased, cancelledRequestIds } = event.payload;
-  const shown = await db
-    .select(retractionTargetColumns)
+  // Locked in id order, those still pending too: a copy being sent right now (its delivery turn holds its
+  // row until the send is recorded) is waited for, and then taken back like any other sent message.
+  const rows = await db
+    .select({ status: notifications.status, ...retractionTargetColumns })
     .from(notifications)
     .where(
       and(
         eq(notifications.familyId, familyId),
-        eq(notifications.status, 'sent'),
+        inArray(notifications.status, ['pending', 'sent']),
         isNotNull(notifications.recipientStaffId),
         ne(notifications.kind, retractionKind),
         ne(notifications.kind, erasureNoticeKind),
@@ -51,10 +57,12 @@ export async function routeConsentWithdrawn({ db }: { db: Db }, event: ConsentWi
                 select ${messages.id} from ${messages} where ${messages.senderMemberId} = ${memberId})`,
             ]),
       ),
-    );
+    )
+    .orderBy(notifications.id)
+    .for('update');
   const created = await retractMessages(
     db,
-    shown.map((row) => ({ ...row, familyId })),
+    rows.filter((row) => row.status === 'sent').map(({ status: _, ...row }) => ({ ...row, familyId })),
     { kind: 'erased' },
   );
   if (!familyErased) return created;

@@ -1,0 +1,82 @@
+import { and, eq, sql as raw } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { createStaffMember, districtByCode } from '../../../test/helpers/routing-factories.js';
+import { createDb } from '../../db/client.js';
+import { messages, notifications } from '../../db/schema/index.js';
+import { createNotificationsRepository, retractionKind } from '../delivery/index.js';
+import { relayNotificationKinds } from '../relay/relay.kinds.js';
+import { routeConsentWithdrawn } from './settings.erasure.js';
+
+// «Удалить мои данные» while a relayed copy of the family's message is on its way to the curator: the
+// delivery turn holds the copy's row (rendered before the erasure) and Telegram answers after it. The
+// erasure waits for that send, then takes the copy back with the others: nothing stays readable.
+// (Found by the second reader of the claim lease, 6 December.)
+describe('an erasure while a relayed copy is being sent', () => {
+  const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
+  afterAll(async () => {
+    await sql.end();
+  });
+
+  it('waits for the send and takes the copy back once it is recorded', async () => {
+    const district = await districtByCode(db, 'dankov');
+    const curator = await createStaffMember(db, { telegramId: 9_400_101, districtIds: [district.id] });
+    const { family, member } = await createRegisteredFamily(db, {
+      telegramId: 9_400_102,
+      districtId: district.id,
+      curatorId: curator.id,
+    });
+    const [message] = await db
+      .insert(messages)
+      .values({
+        familyId: family.id,
+        senderMemberId: member.id,
+        direction: 'family_to_staff',
+        kind: 'text',
+        text: 'Наш адрес: ул. Советская, 10',
+      })
+      .returning({ id: messages.id });
+    const [copy] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `erasure-in-flight:${message!.id}`,
+        kind: relayNotificationKinds.toStaff,
+        chatId: 9_400_101,
+        familyId: family.id,
+        recipientStaffId: curator.id,
+        payload: { messageId: message!.id },
+      })
+      .returning({ id: notifications.id });
+
+    let erasing: Promise<number[]> | undefined;
+    // The delivery turn: the copy claimed in its transaction, sent, recorded, committed.
+    await db.transaction(async (tx) => {
+      const sending = createNotificationsRepository({ db: tx });
+      expect(await sending.claimPending(copy!.id)).toBeDefined();
+      erasing = routeConsentWithdrawn(
+        { db },
+        {
+          kind: 'consent_withdrawn',
+          outboxId: 876_501,
+          payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
+        },
+      );
+      // Telegram answers while the erasure runs (were it not to wait, it would be done by now).
+      await Promise.race([erasing, new Promise((resolve) => setTimeout(resolve, 300))]);
+      expect(await sending.markSent(copy!.id, 4242)).toBe(true);
+    });
+    await erasing;
+
+    const takenBack = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.kind, retractionKind),
+          eq(notifications.chatId, 9_400_101),
+          raw`(${notifications.payload}->>'messageId')::int = 4242`,
+        ),
+      );
+    expect(takenBack).toHaveLength(1);
+  });
+});
