@@ -94,7 +94,8 @@ export const notRetracted = sql`not exists (
 /**
  * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
  * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act). Those sent
- * are taken back; those still pending are withdrawn unsent. The rows are locked first, so a send in flight
+ * are taken back; those still pending are withdrawn unsent, and the parts of one already shown (a message
+ * sent in several parts, withdrawn between two) taken back. The rows are locked first, so a send in flight
  * (its row held by the delivery worker) is waited for and then taken back like any other sent message.
  */
 export async function retractHandedOver(
@@ -124,11 +125,8 @@ export async function retractHandedOver(
         .set({ status: 'failed', lastError: withdrawnReason })
         .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
     }
-    return retractMessages(
-      tx,
-      rows.filter((row) => row.status === 'sent'),
-      { kind: 'handed_over', toStaffId: input.toStaffId },
-    );
+    // Sent ones, and the parts already shown of one withdrawn between its parts (messageIdsOf: its steps).
+    return retractMessages(tx, rows, { kind: 'handed_over', toStaffId: input.toStaffId });
   });
 }
 

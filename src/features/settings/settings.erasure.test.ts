@@ -18,6 +18,44 @@ describe('an erasure while a relayed copy is being sent', () => {
     await sql.end();
   });
 
+  it('takes back the part already shown of a copy still pending between its parts', async () => {
+    const district = await districtByCode(db, 'dankov');
+    const curator = await createStaffMember(db, { telegramId: 9_400_111, districtIds: [district.id] });
+    const { family, member } = await createRegisteredFamily(db, {
+      telegramId: 9_400_112,
+      districtId: district.id,
+      curatorId: curator.id,
+    });
+    await db.insert(notifications).values({
+      dedupeKey: `erasure-between-parts:${family.id}`,
+      kind: relayNotificationKinds.toStaff,
+      chatId: 9_400_111,
+      familyId: family.id,
+      recipientStaffId: curator.id,
+      // Its first part went out as message 512; the second waits for the chat's next slot.
+      payload: { messageId: 1, sentSteps: [[512]] },
+    });
+    await routeConsentWithdrawn(
+      { db },
+      {
+        kind: 'consent_withdrawn',
+        outboxId: 876_502,
+        payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
+      },
+    );
+    const takenBack = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.kind, retractionKind),
+          eq(notifications.chatId, 9_400_111),
+          raw`(${notifications.payload}->>'messageId')::int = 512`,
+        ),
+      );
+    expect(takenBack).toHaveLength(1);
+  });
+
   it('waits for the send and takes the copy back once it is recorded', async () => {
     const district = await districtByCode(db, 'dankov');
     const curator = await createStaffMember(db, { telegramId: 9_400_101, districtIds: [district.id] });

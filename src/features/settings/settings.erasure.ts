@@ -40,7 +40,7 @@ async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<num
   // Locked in id order, those still pending too: a copy being sent right now (its delivery turn holds its
   // row until the send is recorded) is waited for, and then taken back like any other sent message.
   const rows = await db
-    .select({ status: notifications.status, ...retractionTargetColumns })
+    .select(retractionTargetColumns)
     .from(notifications)
     .where(
       and(
@@ -60,9 +60,10 @@ async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<num
     )
     .orderBy(notifications.id)
     .for('update');
+  // Sent ones, and the parts already shown of one still pending between its parts (messageIdsOf: its steps).
   const created = await retractMessages(
     db,
-    rows.filter((row) => row.status === 'sent').map(({ status: _, ...row }) => ({ ...row, familyId })),
+    rows.map((row) => ({ ...row, familyId })),
     { kind: 'erased' },
   );
   if (!familyErased) return created;
