@@ -100,6 +100,26 @@ const preparedSave = preparedPerDb((db: DbOrTx) =>
     .prepare('dialogue_drafts_save'),
 );
 
+/**
+ * Puts a draft back as it was, only where its row still is: a draft erased meanwhile («Удалить мои данные», a
+ * curator's draft about a family that erased its data) stays erased. True when put back.
+ */
+async function restoreDraft(db: DbOrTx, draft: DraftWrite, now = new Date()): Promise<boolean> {
+  const rows = await db
+    .update(dialogueDrafts)
+    .set({
+      args: draft.args,
+      answers: draft.answers,
+      step: draft.step,
+      consentVersion: draft.consentVersion,
+      aboutFamilyId: draft.aboutFamilyId ?? null,
+      updatedAt: now,
+    })
+    .where(and(eq(dialogueDrafts.telegramId, draft.telegramId), eq(dialogueDrafts.dialogue, draft.dialogue)))
+    .returning({ dialogue: dialogueDrafts.dialogue });
+  return rows.length > 0;
+}
+
 /** The drafts of dialogues in progress: one row per person and dialogue, replaced whole on each answer. */
 export function createDraftsRepository(db: DbOrTx) {
   return {
@@ -116,27 +136,7 @@ export function createDraftsRepository(db: DbOrTx) {
       });
     },
 
-    /**
-     * Puts a draft back as it was, only where its row still is: a draft erased meanwhile («Удалить мои
-     * данные», a curator's draft about a family that erased its data) stays erased. True when put back.
-     */
-    async restore(draft: DraftWrite, now = new Date()): Promise<boolean> {
-      const rows = await db
-        .update(dialogueDrafts)
-        .set({
-          args: draft.args,
-          answers: draft.answers,
-          step: draft.step,
-          consentVersion: draft.consentVersion,
-          aboutFamilyId: draft.aboutFamilyId ?? null,
-          updatedAt: now,
-        })
-        .where(
-          and(eq(dialogueDrafts.telegramId, draft.telegramId), eq(dialogueDrafts.dialogue, draft.dialogue)),
-        )
-        .returning({ dialogue: dialogueDrafts.dialogue });
-      return rows.length > 0;
-    },
+    restore: (draft: DraftWrite, now?: Date) => restoreDraft(db, draft, now),
 
     async find(telegramId: number, dialogue: string): Promise<StoredDraft | undefined> {
       const [row] = await db
