@@ -92,19 +92,18 @@ export function noteAsked(
   };
 }
 
-/** Keys in order, all the way down: a draft's answers read back from jsonb compare equal to those written. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
+/**
+ * JSON.stringify's replacer: each object's keys in order, all the way down, so that a draft's answers read
+ * back from jsonb compare equal to those written. It sees values as JSON has them (a date as its string,
+ * `undefined` left out), so the text is that of the answers' JSON with its keys sorted, in one pass.
+ */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-  return Object.fromEntries(entries.map(([key, inner]) => [key, canonical(inner)]));
+  return Object.fromEntries(entries);
 }
 
 /** A short digest of a draft's answers: equal for the same answers, as written or as read back. */
 export function progressOf(answers: Record<string, unknown>): string {
-  const plain = JSON.parse(JSON.stringify(answers)) as unknown;
-  return createHash('sha1')
-    .update(JSON.stringify(canonical(plain)))
-    .digest('base64url')
-    .slice(0, 16);
+  return createHash('sha1').update(JSON.stringify(answers, sortedKeys)).digest('base64url').slice(0, 16);
 }
