@@ -1,4 +1,6 @@
-import type { DbOrTx } from './client.js';
+import { is, Placeholder, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Db, DbOrTx } from './client.js';
 
 /**
  * A query built once per database handle (drizzle's `.prepare()` with placeholders) rather than on every
@@ -16,4 +18,18 @@ export function preparedPerDb<Prepared>(build: (db: DbOrTx) => Prepared): (db: D
     }
     return prepared;
   };
+}
+
+/**
+ * A raw statement (drizzle's `sql` with `sql.placeholder`s) whose text is built once, through drizzle's
+ * PostgreSQL dialect, and run on the process's handle with its values, prepared (client.ts):
+ * `db.execute(sql`…`)` builds the text and its parameters anew on every call.
+ */
+export function preparedRaw<Row extends Record<string, unknown>>(query: SQL) {
+  const { sql: text, params } = new PgDialect().sqlToQuery(query);
+  return async (db: Db, values: Record<string, unknown>): Promise<Row[]> =>
+    db.$client.unsafe<Row[]>(
+      text,
+      params.map((param) => (is(param, Placeholder) ? values[param.name] : param)) as never[],
+    );
 }

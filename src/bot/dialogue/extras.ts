@@ -72,7 +72,8 @@ export function createDialogueExtras() {
       const key = updateKey(ctx);
       const extras = key === undefined ? undefined : current.get(key)?.at(-1);
       if (!extras) throw new Error('dialogue context created outside an update');
-      Object.assign(ctx, extras);
+      // As they are: the update's `log` stays a getter (made when first used, create-bot.ts).
+      Object.defineProperties(ctx, Object.getOwnPropertyDescriptors(extras));
       ctx.api.config.use(promptRecorder(extras.dialogueTurn));
       ctx.api.config.use(forgiveLatePressAnswers);
       await next();

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CurrentMember, Sender } from '../../bot/context.js';
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { preparedRaw } from '../../db/prepared.js';
 import type { Language } from '../../db/schema/enums.js';
 import { consentEvents, familyMembers } from '../../db/schema/index.js';
 
@@ -25,20 +26,23 @@ interface SenderRow extends Record<string, unknown> {
   about_family_id: number | null;
 }
 
+/** The sender's lookup (findSender), its text built once. */
+const senderQuery = preparedRaw<SenderRow>(sql`
+    select m.id as member_id, m.family_id, m.language,
+           d.dialogue, d.args, d.answers, d.step, d.consent_version, d.about_family_id
+    from (select 1) as one
+    left join family_members m on m.telegram_id = ${sql.placeholder('telegramId')} and m.erased_at is null
+    left join lateral (
+      select dialogue, args, answers, step, consent_version, about_family_id from dialogue_drafts
+      where telegram_id = ${sql.placeholder('telegramId')} order by updated_at desc limit 1
+    ) d on true`);
+
 /**
  * Who sent an update, in the update's one query: the registered member (as findCurrentMember) and their
  * most recently answered dialogue draft (bot/dialogue/drafts.ts `latest`), for the resume and the escape.
  */
-export async function findSender(db: DbOrTx, telegramId: number): Promise<Sender> {
-  const [row] = await db.execute<SenderRow>(sql`
-    select m.id as member_id, m.family_id, m.language,
-           d.dialogue, d.args, d.answers, d.step, d.consent_version, d.about_family_id
-    from (select 1) as one
-    left join family_members m on m.telegram_id = ${telegramId} and m.erased_at is null
-    left join lateral (
-      select dialogue, args, answers, step, consent_version, about_family_id from dialogue_drafts
-      where telegram_id = ${telegramId} order by updated_at desc limit 1
-    ) d on true`);
+export async function findSender(db: Db, telegramId: number): Promise<Sender> {
+  const [row] = await senderQuery(db, { telegramId });
   if (!row) return { member: undefined, latestDraft: undefined };
   const member =
     row.member_id !== null && row.family_id !== null && row.language !== null
