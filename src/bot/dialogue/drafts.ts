@@ -100,6 +100,16 @@ const preparedSave = preparedPerDb((db: DbOrTx) =>
     .prepare('dialogue_drafts_save'),
 );
 
+/** What a write of the draft sets besides its key. */
+const writtenColumns = (draft: DraftWrite, now: Date) => ({
+  args: draft.args,
+  answers: draft.answers,
+  step: draft.step,
+  consentVersion: draft.consentVersion,
+  aboutFamilyId: draft.aboutFamilyId ?? null,
+  updatedAt: now,
+});
+
 /**
  * Puts a draft back as it was, only where its row still is: a draft erased meanwhile («Удалить мои данные», a
  * curator's draft about a family that erased its data) stays erased. True when put back.
@@ -107,14 +117,7 @@ const preparedSave = preparedPerDb((db: DbOrTx) =>
 async function restoreDraft(db: DbOrTx, draft: DraftWrite, now = new Date()): Promise<boolean> {
   const rows = await db
     .update(dialogueDrafts)
-    .set({
-      args: draft.args,
-      answers: draft.answers,
-      step: draft.step,
-      consentVersion: draft.consentVersion,
-      aboutFamilyId: draft.aboutFamilyId ?? null,
-      updatedAt: now,
-    })
+    .set(writtenColumns(draft, now))
     .where(and(eq(dialogueDrafts.telegramId, draft.telegramId), eq(dialogueDrafts.dialogue, draft.dialogue)))
     .returning({ dialogue: dialogueDrafts.dialogue });
   return rows.length > 0;
@@ -127,12 +130,7 @@ export function createDraftsRepository(db: DbOrTx) {
       await preparedSave(db).execute({
         telegramId: draft.telegramId,
         dialogue: draft.dialogue,
-        args: draft.args,
-        answers: draft.answers,
-        step: draft.step,
-        consentVersion: draft.consentVersion,
-        aboutFamilyId: draft.aboutFamilyId ?? null,
-        updatedAt: now,
+        ...writtenColumns(draft, now),
       });
     },
 
