@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSendSlots } from './send-slots.js';
+import { createSendSlots, type SendClass, type SlotDecision } from './send-slots.js';
 
 describe('send slots shared through Redis', () => {
   const redis = new Redis(process.env.REDIS_URL!);
@@ -26,6 +26,36 @@ describe('send slots shared through Redis', () => {
     perChatGapMs: 1100,
     inFlightHoldMs: 15_000,
   };
+
+  /**
+   * A fixed clock stepping 1 ms for 3 s, a new chat asking for a slot at every millisecond; a slot granted
+   * ahead is sent when it comes and answered at once. Returns when each send went.
+   */
+  const askEveryMs = async (
+    limits: Parameters<typeof slotsFor>[0],
+    classOf: (chat: number) => SendClass = () => 'notice',
+    refused?: (decision: SlotDecision, now: number) => void,
+  ) => {
+    let now = 0;
+    const slots = slotsFor(limits, () => now);
+    const sent: number[] = [];
+    for (let chat = 1; now < 3000; now += 1) {
+      const decision = await slots.acquire(chat, classOf(chat));
+      if (decision.kind !== 'granted') {
+        refused?.(decision, now);
+        continue;
+      }
+      const asked = now;
+      now += decision.afterMs ?? 0;
+      sent.push(now);
+      await slots.release(chat);
+      now = asked;
+      chat += 1;
+    }
+    return sent;
+  };
+  const busiestSecond = (sent: number[]) =>
+    Math.max(...sent.map((start) => sent.filter((t) => t >= start && t < start + 1000).length));
 
   it('holds a chat while a send is in flight and for the gap after it, other chats go on', async () => {
     const slots = slotsFor({ globalPerWindow: 30, windowMs: 1000, perChatGapMs: 400, inFlightHoldMs: 5000 });
@@ -78,31 +108,13 @@ describe('send slots shared through Redis', () => {
   });
 
   it('paces sends evenly, one every paceMs, never more than the window in any second', async () => {
-    // A fixed clock stepping 1 ms: a new chat asks for a slot at every millisecond for 3 s. A slot may be
-    // granted up to a pace ahead; its send goes then and is answered at once.
-    let now = 0;
-    const slots = slotsFor(paced, () => now);
-    const sent: number[] = [];
-    for (let chat = 1; now < 3000; now += 1) {
-      const decision = await slots.acquire(chat);
-      if (decision.kind === 'granted') {
-        const asked = now;
-        now += decision.afterMs ?? 0;
-        sent.push(now);
-        await slots.release(chat);
-        now = asked;
-        chat += 1;
-      } else {
-        expect(decision.kind).toBe('global_full');
-        // Back a pace before the next slot, to be granted it ahead.
-        expect(decision.kind === 'global_full' && (now + decision.waitMs - 34) % 34).toBe(0);
-      }
-    }
+    const sent = await askEveryMs(paced, undefined, (decision, now) => {
+      expect(decision.kind).toBe('global_full');
+      // Back a pace before the next slot, to be granted it ahead.
+      expect(decision.kind === 'global_full' && (now + decision.waitMs - 34) % 34).toBe(0);
+    });
     expect(sent.filter((at) => at < 3000)).toEqual(Array.from({ length: 89 }, (_, index) => index * 34));
-    const busiestSecond = Math.max(
-      ...sent.map((start) => sent.filter((t) => t >= start && t < start + 1000).length),
-    );
-    expect(busiestSecond).toBe(30);
+    expect(busiestSecond(sent)).toBe(30);
   });
 
   it('an urgent card goes ahead of the notices already granted the next slots; the schedule moves on for them', async () => {
@@ -125,28 +137,14 @@ describe('send slots shared through Redis', () => {
   });
 
   it('urgent sends going ahead keep the average pace and the window: never more than the window in a second', async () => {
-    let now = 0;
-    const slots = slotsFor({ ...paced, urgentAheadPaces: 2 }, () => now);
-    const sent: number[] = [];
-    for (let chat = 1; now < 3000; now += 1) {
-      const decision = await slots.acquire(chat, chat % 2 === 0 ? 'urgent' : 'notice');
-      if (decision.kind !== 'granted') continue;
-      // Sent when its slot comes and answered at once.
-      const asked = now;
-      now += decision.afterMs ?? 0;
-      sent.push(now);
-      await slots.release(chat);
-      now = asked;
-      chat += 1;
-    }
+    const sent = await askEveryMs({ ...paced, urgentAheadPaces: 2 }, (chat) =>
+      chat % 2 === 0 ? 'urgent' : 'notice',
+    );
     // At most two more than the schedule's 89 in 3 s (the paces urgent sends may go ahead), and after the
     // start one per pace on average (59 in 2 s; one more where an urgent send and a notice swap places).
     expect(sent.filter((at) => at < 3000).length).toBeLessThanOrEqual(91);
     expect(sent.filter((at) => at >= 1000 && at < 3000).length).toBeLessThanOrEqual(60);
-    const busiestSecond = Math.max(
-      ...sent.map((start) => sent.filter((t) => t >= start && t < start + 1000).length),
-    );
-    expect(busiestSecond).toBeLessThanOrEqual(30);
+    expect(busiestSecond(sent)).toBeLessThanOrEqual(30);
   });
 
   it('a chat that is busy takes no global slot, and a slot taken a little late keeps the schedule', async () => {

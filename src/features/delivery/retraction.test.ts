@@ -1,6 +1,6 @@
-import { and, eq, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { retractionsOf } from '../../../test/helpers/retractions.js';
 import {
   createConfirmedRequest,
   createStaffMember,
@@ -8,7 +8,7 @@ import {
 } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import { notifications } from '../../db/schema/index.js';
-import { retractHandedOver, retractionKind } from './retraction.js';
+import { retractHandedOver } from './retraction.js';
 
 // A message sent in several parts (one Bot API call per turn) whose first part is already in the previous
 // curator's chat when the reassignment comes, between two turns: the rest is withdrawn unsent, and the part
@@ -41,16 +41,7 @@ describe('a reassignment between the parts of a card', () => {
 
     await retractHandedOver(db, { requestId: request.id, toStaffId: next.id, kinds: ['test_card'] });
 
-    const takenBack = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(
-        and(
-          eq(notifications.kind, retractionKind),
-          eq(notifications.chatId, 9_500_001),
-          raw`(${notifications.payload}->>'messageId')::int = 311`,
-        ),
-      );
+    const takenBack = await retractionsOf(db, 9_500_001, 311);
     expect(takenBack).toHaveLength(1);
   });
 });

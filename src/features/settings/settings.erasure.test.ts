@@ -1,10 +1,10 @@
-import { and, eq, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { retractionsOf } from '../../../test/helpers/retractions.js';
 import { createStaffMember, districtByCode } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import { messages, notifications } from '../../db/schema/index.js';
-import { createNotificationsRepository, retractionKind } from '../delivery/index.js';
+import { createNotificationsRepository } from '../delivery/index.js';
 import { relayNotificationKinds } from '../relay/relay.kinds.js';
 import { routeConsentWithdrawn } from './settings.erasure.js';
 
@@ -43,16 +43,7 @@ describe('an erasure while a relayed copy is being sent', () => {
         payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
       },
     );
-    const takenBack = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(
-        and(
-          eq(notifications.kind, retractionKind),
-          eq(notifications.chatId, 9_400_111),
-          raw`(${notifications.payload}->>'messageId')::int = 512`,
-        ),
-      );
+    const takenBack = await retractionsOf(db, 9_400_111, 512);
     expect(takenBack).toHaveLength(1);
   });
 
@@ -105,16 +96,7 @@ describe('an erasure while a relayed copy is being sent', () => {
     });
     await erasing;
 
-    const takenBack = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(
-        and(
-          eq(notifications.kind, retractionKind),
-          eq(notifications.chatId, 9_400_101),
-          raw`(${notifications.payload}->>'messageId')::int = 4242`,
-        ),
-      );
+    const takenBack = await retractionsOf(db, 9_400_101, 4242);
     expect(takenBack).toHaveLength(1);
   });
 });
