@@ -34,4 +34,5 @@ export {
   retractionNotifications,
   retractionTargetColumns,
   retractMessages,
+  withdrawUnsent,
 } from './retraction.js';

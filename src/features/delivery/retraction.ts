@@ -91,6 +91,16 @@ export const notRetracted = sql`not exists (
   where r.kind = ${retractionKind} and r.chat_id = ${notifications.chatId}
     and (r.payload->>'messageId')::int = ${notifications.telegramMessageId})`;
 
+/** Of these rows (locked by the caller), those still pending do not go: `failed`, «withdrawn: …». */
+export async function withdrawUnsent(tx: DbOrTx, rows: Array<{ id: number; status: string }>): Promise<void> {
+  const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
+  if (pending.length === 0) return;
+  await tx
+    .update(notifications)
+    .set({ status: 'failed', lastError: withdrawnReason })
+    .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
+}
+
 /**
  * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
  * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act). Those sent
@@ -118,13 +128,7 @@ export async function retractHandedOver(
       )
       .orderBy(notifications.id)
       .for('update', { of: notifications });
-    const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
-    if (pending.length > 0) {
-      await tx
-        .update(notifications)
-        .set({ status: 'failed', lastError: withdrawnReason })
-        .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
-    }
+    await withdrawUnsent(tx, rows);
     // Sent ones, and the parts already shown of one withdrawn between its parts (messageIdsOf: its steps).
     return retractMessages(tx, rows, { kind: 'handed_over', toStaffId: input.toStaffId });
   });

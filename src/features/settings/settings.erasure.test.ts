@@ -1,10 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
 import { retractionsOf } from '../../../test/helpers/retractions.js';
 import { createStaffMember, districtByCode } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import { messages, notifications } from '../../db/schema/index.js';
-import { createNotificationsRepository } from '../delivery/index.js';
+import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { relayNotificationKinds } from '../relay/relay.kinds.js';
 import { routeConsentWithdrawn } from './settings.erasure.js';
 
@@ -16,6 +17,40 @@ describe('an erasure while a relayed copy is being sent', () => {
   const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 4 });
   afterAll(async () => {
     await sql.end();
+  });
+
+  it('withdraws a copy still waiting for its turn: it does not go out later as its heading alone', async () => {
+    const district = await districtByCode(db, 'dankov');
+    const curator = await createStaffMember(db, { telegramId: 9_400_121, districtIds: [district.id] });
+    const { family, member } = await createRegisteredFamily(db, {
+      telegramId: 9_400_122,
+      districtId: district.id,
+      curatorId: curator.id,
+    });
+    const [copy] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `erasure-waiting:${family.id}`,
+        kind: relayNotificationKinds.toStaff,
+        chatId: 9_400_121,
+        familyId: family.id,
+        recipientStaffId: curator.id,
+        payload: { messageId: 1 },
+      })
+      .returning({ id: notifications.id });
+    await routeConsentWithdrawn(
+      { db },
+      {
+        kind: 'consent_withdrawn',
+        outboxId: 876_503,
+        payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
+      },
+    );
+    const [row] = await db
+      .select({ status: notifications.status, lastError: notifications.lastError })
+      .from(notifications)
+      .where(eq(notifications.id, copy!.id));
+    expect(row).toEqual({ status: 'failed', lastError: withdrawnReason });
   });
 
   it('takes back the part already shown of a copy still pending between its parts', async () => {

@@ -12,6 +12,7 @@ import {
   retractionKind,
   retractionTargetColumns,
   retractMessages,
+  withdrawUnsent,
 } from '../delivery/index.js';
 import { supervisorsFor } from '../routing/index.js';
 
@@ -27,7 +28,8 @@ const relayedToStaffKinds = ['relay_to_staff', 'relay_edit'];
  * «Удалить мои данные» reaches the staff chats (issue 13 §3). Every message the bot put in a staff chat
  * showing the family — cards, their files, relayed messages, family cards, «Показать полностью», search
  * results, reminders, alerts — is taken back through delivery (text replaced by «Данные семьи удалены по её
- * просьбе», a photo deleted). When only one member left a family that goes on, only the messages that
+ * просьбе», a photo deleted); what was still on its way there is withdrawn unsent, and a message being sent is
+ * waited for and taken back. When only one member left a family that goes on, only the messages that
  * member wrote are taken back. The family's curators and the district supervisors are told; the rows are
  * keyed by the outbox row, so a second run of the job makes nothing new.
  */
@@ -40,7 +42,7 @@ async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<num
   // Locked in id order, those still pending too: a copy being sent right now (its delivery turn holds its
   // row until the send is recorded) is waited for, and then taken back like any other sent message.
   const rows = await db
-    .select(retractionTargetColumns)
+    .select({ id: notifications.id, status: notifications.status, ...retractionTargetColumns })
     .from(notifications)
     .where(
       and(
@@ -60,6 +62,8 @@ async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<num
     )
     .orderBy(notifications.id)
     .for('update');
+  // Those not sent yet do not go: what they would show is erased (a text copy would be its heading alone).
+  await withdrawUnsent(db, rows);
   // Sent ones, and the parts already shown of one still pending between its parts (messageIdsOf: its steps).
   const created = await retractMessages(
     db,
