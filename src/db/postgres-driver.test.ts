@@ -65,7 +65,7 @@ describe('the patched postgres driver', () => {
     return false;
   }
 
-  it('is the one this process loads', () => {
+  it('is the one this process loads, with both fixes', () => {
     expect(isDriverPatched()).toBe(true);
   });
 
@@ -79,6 +79,24 @@ describe('the patched postgres driver', () => {
     expect(await errorCodeOf(reserved`select 1`)).toBe('CONNECTION_CLOSED');
     expect(await answersAgain(sql)).toBe(true);
     expect(uncaught).toEqual([]);
+  });
+
+  // porsager/postgres#1218 (fixes #823, #1189, #1210): the hook that reserves a transaction's connection was the
+  // last term of a chain that also asks whether the pipeline has room, so a BEGIN that filled a connection's
+  // pipeline (200 families writing at once, test/e2e/relay-burst-limits) left it unreserved: the transaction
+  // failed with UNSAFE_TRANSACTION, or its queries ran on a shared connection. A pipeline of 0 makes every
+  // BEGIN the one that fills it: without the patch this fails with UNSAFE_TRANSACTION.
+  it('reserves the connection of a transaction whose BEGIN fills the pipeline', async () => {
+    // Not a literal: `max_pipeline` is an option of the driver that its type definitions leave out.
+    const options = { max: 2, max_pipeline: 0, onnotice: () => {} };
+    const sql = postgres(process.env.DATABASE_URL!, options);
+    clients.push(sql);
+    const [row] = await sql.begin(async (tx) => {
+      await tx`select 1`;
+      return tx<{ ok: number }[]>`select 1 as ok`;
+    });
+    expect(row).toEqual({ ok: 1 });
+    expect(await sql`select 1 as ok`).toEqual([{ ok: 1 }]);
   });
 
   it('rejects a transaction whose connection the server closed, and the pool goes on', async () => {
