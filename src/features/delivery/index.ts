@@ -34,5 +34,5 @@ export {
   retractionNotifications,
   retractionTargetColumns,
   retractMessages,
-  withdrawUnsent,
+  withdrawAndTakeBack,
 } from './retraction.js';

@@ -91,14 +91,24 @@ export const notRetracted = sql`not exists (
   where r.kind = ${retractionKind} and r.chat_id = ${notifications.chatId}
     and (r.payload->>'messageId')::int = ${notifications.telegramMessageId})`;
 
-/** Of these rows (locked by the caller), those still pending do not go: `failed`, «withdrawn: …». */
-export async function withdrawUnsent(tx: DbOrTx, rows: Array<{ id: number; status: string }>): Promise<void> {
+/**
+ * Of these rows (locked by the caller, so a send in flight has ended): those still pending do not go
+ * (`failed`, «withdrawn: …»), and every message shown is taken back — a sent one's, and the parts already
+ * shown of one withdrawn between its parts (messageIdsOf: its steps).
+ */
+export async function withdrawAndTakeBack(
+  tx: DbOrTx,
+  rows: Array<RetractionTarget & { id: number; status: string }>,
+  reason: Parameters<typeof retractMessages>[2],
+): Promise<number[]> {
   const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
-  if (pending.length === 0) return;
-  await tx
-    .update(notifications)
-    .set({ status: 'failed', lastError: withdrawnReason })
-    .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
+  if (pending.length > 0) {
+    await tx
+      .update(notifications)
+      .set({ status: 'failed', lastError: withdrawnReason })
+      .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
+  }
+  return retractMessages(tx, rows, reason);
 }
 
 /**
@@ -128,9 +138,7 @@ export async function retractHandedOver(
       )
       .orderBy(notifications.id)
       .for('update', { of: notifications });
-    await withdrawUnsent(tx, rows);
-    // Sent ones, and the parts already shown of one withdrawn between its parts (messageIdsOf: its steps).
-    return retractMessages(tx, rows, { kind: 'handed_over', toStaffId: input.toStaffId });
+    return withdrawAndTakeBack(tx, rows, { kind: 'handed_over', toStaffId: input.toStaffId });
   });
 }
 

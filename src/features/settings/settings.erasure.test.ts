@@ -19,14 +19,31 @@ describe('an erasure while a relayed copy is being sent', () => {
     await sql.end();
   });
 
-  it('withdraws a copy still waiting for its turn: it does not go out later as its heading alone', async () => {
+  /** A family of the Данков district with its own curator (two Telegram ids). */
+  async function familyWithCurator(curatorChat: number, familyChat: number) {
     const district = await districtByCode(db, 'dankov');
-    const curator = await createStaffMember(db, { telegramId: 9_400_121, districtIds: [district.id] });
+    const curator = await createStaffMember(db, { telegramId: curatorChat, districtIds: [district.id] });
     const { family, member } = await createRegisteredFamily(db, {
-      telegramId: 9_400_122,
+      telegramId: familyChat,
       districtId: district.id,
       curatorId: curator.id,
     });
+    return { curator, family, member };
+  }
+
+  /** The routing job of the last member's «Удалить мои данные» (the family erased). */
+  const eraseFamily = (outboxId: number, familyId: number, memberId: number) =>
+    routeConsentWithdrawn(
+      { db },
+      {
+        kind: 'consent_withdrawn',
+        outboxId,
+        payload: { familyId, memberId, familyErased: true, cancelledRequestIds: [] },
+      },
+    );
+
+  it('withdraws a copy still waiting for its turn: it does not go out later as its heading alone', async () => {
+    const { curator, family, member } = await familyWithCurator(9_400_121, 9_400_122);
     const [copy] = await db
       .insert(notifications)
       .values({
@@ -38,14 +55,7 @@ describe('an erasure while a relayed copy is being sent', () => {
         payload: { messageId: 1 },
       })
       .returning({ id: notifications.id });
-    await routeConsentWithdrawn(
-      { db },
-      {
-        kind: 'consent_withdrawn',
-        outboxId: 876_503,
-        payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
-      },
-    );
+    await eraseFamily(876_503, family.id, member.id);
     const [row] = await db
       .select({ status: notifications.status, lastError: notifications.lastError })
       .from(notifications)
@@ -54,13 +64,7 @@ describe('an erasure while a relayed copy is being sent', () => {
   });
 
   it('takes back the part already shown of a copy still pending between its parts', async () => {
-    const district = await districtByCode(db, 'dankov');
-    const curator = await createStaffMember(db, { telegramId: 9_400_111, districtIds: [district.id] });
-    const { family, member } = await createRegisteredFamily(db, {
-      telegramId: 9_400_112,
-      districtId: district.id,
-      curatorId: curator.id,
-    });
+    const { curator, family, member } = await familyWithCurator(9_400_111, 9_400_112);
     await db.insert(notifications).values({
       dedupeKey: `erasure-between-parts:${family.id}`,
       kind: relayNotificationKinds.toStaff,
@@ -70,26 +74,13 @@ describe('an erasure while a relayed copy is being sent', () => {
       // Its first part went out as message 512; the second waits for the chat's next slot.
       payload: { messageId: 1, sentSteps: [[512]] },
     });
-    await routeConsentWithdrawn(
-      { db },
-      {
-        kind: 'consent_withdrawn',
-        outboxId: 876_502,
-        payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
-      },
-    );
+    await eraseFamily(876_502, family.id, member.id);
     const takenBack = await retractionsOf(db, 9_400_111, 512);
     expect(takenBack).toHaveLength(1);
   });
 
   it('waits for the send and takes the copy back once it is recorded', async () => {
-    const district = await districtByCode(db, 'dankov');
-    const curator = await createStaffMember(db, { telegramId: 9_400_101, districtIds: [district.id] });
-    const { family, member } = await createRegisteredFamily(db, {
-      telegramId: 9_400_102,
-      districtId: district.id,
-      curatorId: curator.id,
-    });
+    const { curator, family, member } = await familyWithCurator(9_400_101, 9_400_102);
     const [message] = await db
       .insert(messages)
       .values({
@@ -117,14 +108,7 @@ describe('an erasure while a relayed copy is being sent', () => {
     await db.transaction(async (tx) => {
       const sending = createNotificationsRepository({ db: tx });
       expect(await sending.claimPending(copy!.id)).toBeDefined();
-      erasing = routeConsentWithdrawn(
-        { db },
-        {
-          kind: 'consent_withdrawn',
-          outboxId: 876_501,
-          payload: { familyId: family.id, memberId: member.id, familyErased: true, cancelledRequestIds: [] },
-        },
-      );
+      erasing = eraseFamily(876_501, family.id, member.id);
       // Telegram answers while the erasure runs (were it not to wait, it would be done by now).
       await Promise.race([erasing, new Promise((resolve) => setTimeout(resolve, 300))]);
       expect(await sending.markSent(copy!.id, 4242)).toBe(true);

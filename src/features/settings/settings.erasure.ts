@@ -11,8 +11,7 @@ import {
   type NotificationContent,
   retractionKind,
   retractionTargetColumns,
-  retractMessages,
-  withdrawUnsent,
+  withdrawAndTakeBack,
 } from '../delivery/index.js';
 import { supervisorsFor } from '../routing/index.js';
 
@@ -63,9 +62,7 @@ async function takeBackAndTell(db: DbOrTx, event: ConsentWithdrawn): Promise<num
     .orderBy(notifications.id)
     .for('update');
   // Those not sent yet do not go: what they would show is erased (a text copy would be its heading alone).
-  await withdrawUnsent(db, rows);
-  // Sent ones, and the parts already shown of one still pending between its parts (messageIdsOf: its steps).
-  const created = await retractMessages(
+  const created = await withdrawAndTakeBack(
     db,
     rows.map((row) => ({ ...row, familyId })),
     { kind: 'erased' },
