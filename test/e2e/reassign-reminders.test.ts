@@ -1,12 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { notifications, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
+import { messages, notifications, outbox, requestEvents, requests } from '../../src/db/schema/index.js';
 import { takeRequest } from '../../src/features/curator/curator.usecases.js';
 import {
   deadlineNotificationKinds,
   fireEscalation,
 } from '../../src/features/deadlines/deadlines.usecases.js';
 import { withdrawnReason } from '../../src/features/delivery/notifications.repository.js';
+import { routeRelayedMessage } from '../../src/features/relay/relay.routing.js';
 import { reassignRequest } from '../../src/features/supervision/supervision.usecases.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -19,7 +20,8 @@ import { createStaffMember } from '../helpers/routing-factories.js';
  * previous curator but not yet sent when the request moved never reaches them; one they already have is
  * edited to say the request was handed over, and its old «Взять в работу» changes nothing; a reminder after
  * the move goes to the new curator, on the resolve clock too (the curator the request was taken from is no
- * longer its curator).
+ * longer its curator). And the family's messages still on their way when the request moved go to the new
+ * curator instead.
  */
 const bot = useE2E();
 
@@ -208,5 +210,51 @@ describe('reminders after a reassignment', () => {
     expect(reminder.text).not.toContain('заместитель');
     expect((await reminderRows(request.id)).map((row) => row.recipientStaffId)).toEqual([colleague.id]);
     expect(reminderIn(curatorUser.id, request.number)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a family’s messages on their way when the request is reassigned', () => {
+  it('reach the curator it was given to, in the order written, and not the one it was taken from', async () => {
+    const { curatorUser, colleagueUser, family, member, familyUser, request, reassign } =
+      await requestWithColleague('Илья Громов', 'Ксения Лебедева');
+    // The family wrote twice about the request; the relay routed both to Илья, and before delivery took
+    // them (his chat backlogged) the supervisor gave the request to Ксения.
+    const words = ['Няня сегодня не пришла, что нам делать?', 'И завтра тоже не сможет.'];
+    const copies: number[] = [];
+    for (const text of words) {
+      const [row] = await bot.db
+        .insert(messages)
+        .values({
+          familyId: family.id,
+          requestId: request.id,
+          direction: 'family_to_staff',
+          kind: 'text',
+          text,
+          senderMemberId: member.id,
+          familyChatId: familyUser.id,
+        })
+        .returning({ id: messages.id });
+      copies.push(...(await routeRelayedMessage({ db: bot.db }, { messageId: row!.id })));
+    }
+    expect(copies).toHaveLength(2);
+    await reassign();
+    // Delivery reaches Илья's copies only now, as a backlog would.
+    await bot.lanes.add(copies);
+
+    const familyWords = (chatId: number) =>
+      bot.emulator
+        .messages(chatId, { from: 'bot' })
+        .map((m) => m.text ?? '')
+        .filter((text) => words.some((said) => text.includes(said)));
+    const received = await eventually(
+      async () => (familyWords(colleagueUser.id).length === 2 ? familyWords(colleagueUser.id) : undefined),
+      WAIT,
+      'the family’s words with the new curator',
+    );
+    expect(received[0]).toContain(words[0]);
+    expect(received[1]).toContain(words[1]);
+    await bot.settled();
+    expect(familyWords(curatorUser.id)).toEqual([]);
+    expect(familyWords(colleagueUser.id)).toHaveLength(2);
   }, 60_000);
 });

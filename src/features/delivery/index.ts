@@ -35,4 +35,5 @@ export {
   retractionTargetColumns,
   retractMessages,
   withdrawAndTakeBack,
+  withdrawPending,
 } from './retraction.js';

@@ -101,14 +101,23 @@ export async function withdrawAndTakeBack(
   rows: Array<RetractionTarget & { id: number; status: string }>,
   reason: Parameters<typeof retractMessages>[2],
 ): Promise<number[]> {
-  const pending = rows.filter((row) => row.status === 'pending').map((row) => row.id);
-  if (pending.length > 0) {
-    await tx
-      .update(notifications)
-      .set({ status: 'failed', lastError: withdrawnReason })
-      .where(and(inArray(notifications.id, pending), eq(notifications.status, 'pending')));
-  }
+  await withdrawPending(
+    tx,
+    rows.filter((row) => row.status === 'pending').map((row) => row.id),
+  );
   return retractMessages(tx, rows, reason);
+}
+
+/**
+ * These notifications, those still pending, do not go: `failed`, «withdrawn: …» (the caller locked them, so
+ * one whose send was in flight is `sent` by now and stays so).
+ */
+export async function withdrawPending(tx: DbOrTx, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(notifications)
+    .set({ status: 'failed', lastError: withdrawnReason })
+    .where(and(inArray(notifications.id, ids), eq(notifications.status, 'pending')));
 }
 
 /**

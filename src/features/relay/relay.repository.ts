@@ -18,7 +18,12 @@ import {
   staff,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
-import { insertNotifications, notRetracted, withPendingMadeBefore } from '../delivery/index.js';
+import {
+  insertNotifications,
+  notRetracted,
+  withdrawnReason,
+  withPendingMadeBefore,
+} from '../delivery/index.js';
 import { notificationKinds } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 
@@ -51,6 +56,8 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     insertNotifications,
     insertCopies,
     lockNotificationByKey,
+    lockPendingStaffCopies,
+    reviveWithdrawnCopies,
     findNotification,
     mergeNotificationPayload,
     sentCopiesOf,
@@ -345,6 +352,57 @@ async function lockNotificationByKey(db: DbOrTx, dedupeKey: string) {
     .where(eq(notifications.dedupeKey, dedupeKey))
     .for('update');
   return row;
+}
+
+/**
+ * A family's messages still on their way to staff chats (pending `relay_to_staff` copies): those about
+ * these requests, and with `familyLevel` those about no request. Locked in id order, so a send in flight is
+ * waited for; one sent meanwhile is no longer pending and is not returned.
+ */
+async function lockPendingStaffCopies(
+  db: DbOrTx,
+  scope: { familyId: number; requestIds: number[]; familyLevel: boolean },
+) {
+  const about = or(
+    scope.requestIds.length > 0 ? inArray(notifications.requestId, scope.requestIds) : undefined,
+    scope.familyLevel ? isNull(notifications.requestId) : undefined,
+  );
+  if (!about) return [];
+  return db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      dedupeKey: notifications.dedupeKey,
+      requestId: notifications.requestId,
+      familyId: notifications.familyId,
+      chatId: notifications.chatId,
+      recipientStaffId: notifications.recipientStaffId,
+      payload: notifications.payload,
+    })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.familyId, scope.familyId),
+        eq(notifications.kind, relayNotificationKinds.toStaff),
+        eq(notifications.status, 'pending'),
+        about,
+      ),
+    )
+    .orderBy(asc(notifications.id))
+    .for('update');
+}
+
+/**
+ * Copies withdrawn unsent (`withdrawnReason`) that are wanted again in the same chat — a request handed
+ * back to the curator it was taken from before their copy went — pending again with the payload given.
+ */
+async function reviveWithdrawnCopies(db: DbOrTx, rows: CopyRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const records = rows.map((row) => ({ d: row.dedupeKey, p: row.payload }));
+  await db.execute(sql`
+    update ${notifications} n set status = 'pending', last_error = null, payload = x.p
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(d text, p jsonb)
+    where n.dedupe_key = x.d and n.status = 'failed' and n.last_error = ${withdrawnReason}`);
 }
 
 async function findNotification(db: DbOrTx, id: number) {

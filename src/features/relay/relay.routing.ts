@@ -118,39 +118,41 @@ export async function routeRelayedMessagesIn(
 /**
  * Produces the copies of a relayed message (one notification per recipient; a job run twice makes nothing
  * new). Items of an album share one notification per recipient, sent once the album has settled; an item
- * that comes after its album was sent gets a notification of its own.
+ * that comes after its album was sent gets a notification of its own. Who gets it is read and the copies
+ * inserted in one transaction, the family row locked meanwhile (familyMessageCurator): a reassignment
+ * committed between the two would otherwise leave a copy with the curator who no longer has the request.
  */
 export async function routeRelayedMessage(
   { db, now = new Date() }: { db: Db; now?: Date },
   payload: RelayedPayload,
 ): Promise<number[]> {
-  const relay = createRelayRepository({ db });
-  const row = await relay.findMessage(payload.messageId);
-  if (!row) return [];
-  const recipients = await recipientsOf(db, row, now);
-  const single = copiesOf(row, payload);
-  if (row.mediaGroupId === null) {
-    return relay.insertNotifications(recipients.map(single));
-  }
-  const ids: number[] = [];
-  for (const recipient of recipients) {
-    const dedupeKey = `album:${fromChatOf(row)}:${row.mediaGroupId}:chat:${recipient.chatId}`;
-    const created = await db.transaction(async (tx) => {
-      const repository = createRelayRepository({ db: tx });
-      await repository.insertNotifications([
+  return db.transaction(async (tx) => {
+    const relay = createRelayRepository({ db: tx });
+    const row = await relay.findMessage(payload.messageId);
+    if (!row) return [];
+    const recipients = await recipientsOf(tx, row, now);
+    const single = copiesOf(row, payload);
+    if (row.mediaGroupId === null) {
+      return relay.insertNotifications(recipients.map(single));
+    }
+    const ids: number[] = [];
+    for (const recipient of recipients) {
+      const dedupeKey = `album:${fromChatOf(row)}:${row.mediaGroupId}:chat:${recipient.chatId}`;
+      await relay.insertNotifications([
         { ...single(recipient), dedupeKey, payload: { ...single(recipient).payload, album: true } },
       ]);
       // Waits for a send of this album in progress, so the answer below is final.
-      const album = await repository.lockNotificationByKey(dedupeKey);
-      if (!album) return [];
-      if (album.status === 'pending') return [album.id];
+      const album = await relay.lockNotificationByKey(dedupeKey);
+      if (!album) continue;
+      if (album.status === 'pending') {
+        ids.push(album.id);
+        continue;
+      }
       const included = Array.isArray(album.payload.included) ? (album.payload.included as number[]) : [];
-      if (included.includes(row.id)) return [];
-      return repository.insertNotifications([single(recipient)]);
-    });
-    ids.push(...created);
-  }
-  return ids;
+      if (!included.includes(row.id)) ids.push(...(await relay.insertNotifications([single(recipient)])));
+    }
+    return ids;
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   staff,
   staffDistricts,
 } from '../../db/schema/index.js';
+import { inIntegers } from '../../db/sql-lists.js';
 import { insertNotifications as insertManyNotifications } from '../delivery/index.js';
 import { staffReachableNow } from '../staff/index.js';
 
@@ -74,14 +75,45 @@ const deputyRow = alias(staff, 'deputy');
 /**
  * In one statement, what routing a family's message needs: the family's district and the curator it is
  * for — the request's curator (`requestId`), else the family's — with that curator's deputy. Undefined when
- * the family is gone.
+ * the family is gone. The family row is locked FOR SHARE first (familyShareQuery), so a caller that inserts
+ * copies in the same transaction never commits one to a curator a reassignment has just taken it from.
  */
 async function familyMessageCurator(db: DbOrTx, familyId: number, requestId: number | null) {
+  await familyShareQuery(db).execute({ familyId });
   const [row] =
     requestId === null
       ? await familyCuratorQuery(db).execute({ familyId })
       : await requestCuratorQuery(db).execute({ familyId, requestId });
   return row;
+}
+
+/**
+ * The family row locked FOR SHARE until the caller's transaction ends, in a statement of its own before
+ * the curator is read. A supervisor's reassignment locks the same row (FOR UPDATE, FOR NO KEY UPDATE:
+ * supervision.usecases) before it changes a curator, so the two go one after the other: a routing that
+ * began first commits its copies before the reassignment can, and the reassignment's notices job then
+ * re-addresses those still pending (relay.readdress.ts); one that comes while the reassignment is under way
+ * waits for it to commit and then reads, in a statement with a snapshot taken after that commit, the new
+ * curator. (A lock in the curator's own statement would not do: under READ COMMITTED a locking read that
+ * waited re-checks the locked row's new version, but neither the request's curator in its subquery nor the
+ * staff rows joined are read again.) FOR SHARE, not KEY SHARE, so a plain UPDATE of the family's curator
+ * (a deactivated curator's families handed on) waits as well; routings do not wait for one another.
+ */
+const familyShareQuery = preparedPerDb((db) =>
+  db
+    .select({ id: families.id })
+    .from(families)
+    .where(eq(families.id, sql.placeholder('familyId')))
+    .for('share')
+    .prepare('routing_family_share'),
+);
+
+/** familyShareQuery for many families, locked in id order (two batches never wait on each other's). */
+async function lockFamiliesShared(db: DbOrTx, familyIds: number[]) {
+  if (familyIds.length === 0) return;
+  await db.execute(
+    sql`select id from ${families} where ${inIntegers('id', [...new Set(familyIds)])} order by id for share`,
+  );
 }
 
 /**
@@ -108,8 +140,9 @@ const requestCuratorQuery = preparedPerDb((db) =>
 );
 
 /**
- * familyMessageCurator for many messages in one statement (the outbox relay's batch): the answer of each
- * (family, request) asked, by `familyRequestKey`; a family that is gone has none.
+ * familyMessageCurator for many messages in one statement (the outbox relay's batch), after the families
+ * are locked FOR SHARE (lockFamiliesShared): the answer of each (family, request) asked, by
+ * `familyRequestKey`; a family that is gone has none.
  */
 async function familyMessageCurators(
   db: DbOrTx,
@@ -121,6 +154,10 @@ async function familyMessageCurators(
   // deliberately not prepared (a statement without parameters is sent unprepared, client.ts), so no
   // statement cache grows with the batches' texts.
   const distinct = new Map(wanted.map((item) => [familyRequestKey(item.familyId, item.requestId), item]));
+  await lockFamiliesShared(
+    db,
+    [...distinct.values()].map((item) => item.familyId),
+  );
   const asked = sql.raw(
     [...distinct.values()]
       .map(

@@ -18,6 +18,7 @@ import {
   retractHandedOver,
   retractionKind,
 } from '../delivery/index.js';
+import { type ReassignedScope, readdressPendingCopies } from '../relay/index.js';
 import { filesAfterCard, shownCardKind } from '../request-card/index.js';
 import { notificationKinds } from '../routing/index.js';
 import { createSupervisionRepository, type SupervisionRepository } from './supervision.repository.js';
@@ -49,9 +50,25 @@ export async function notifyReassignment(
   const repository = createSupervisionRepository({ db });
   const out: Outgoing = { db, repository, outboxId: event.outboxId, rows: [] };
   const retracted = await retractFromOthers(db, event);
+  const readdressed = await readdressPendingCopies(db, await movedScope(out, event));
   if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload);
   else await familyReassigned(out, event.payload);
-  return [...retracted, ...(await repository.insertNotifications(out.rows))];
+  return [...retracted, ...readdressed, ...(await repository.insertNotifications(out.rows))];
+}
+
+/** What the reassignment moved, for the family's messages still on their way (readdressPendingCopies). */
+async function movedScope(out: Outgoing, event: ReassignmentEvent): Promise<ReassignedScope> {
+  if (event.kind === 'family_reassigned') {
+    const { familyId, requestIds } = event.payload;
+    return { familyId, requestIds, familyLevel: true };
+  }
+  const { requestId } = event.payload;
+  const [request] = await out.db
+    .select({ familyId: requests.familyId })
+    .from(requests)
+    .where(eq(requests.id, requestId));
+  // A request that is gone has no messages left to move.
+  return { familyId: request?.familyId ?? 0, requestIds: request ? [requestId] : [], familyLevel: false };
 }
 
 /** The rows a reassignment job is adding, each keyed by the job's outbox row. */

@@ -76,6 +76,7 @@ export function createSupervisionRepository({ db }: { db: DbOrTx }) {
     latestRequestsOfFamilies,
     activeCuratorsOf,
     lockFamily,
+    lockFamilyOfRequest,
     openRequestsOfFamily,
     setRequestCurator,
     setFamilyCurator,
@@ -466,6 +467,26 @@ async function activeCuratorsOf(db: DbOrTx, districtId: number) {
 
 async function lockFamily(db: DbOrTx, familyId: number) {
   const [row] = await db.select().from(families).where(eq(families.id, familyId)).for('update');
+  return row;
+}
+
+/**
+ * The family of a request, its row locked FOR NO KEY UPDATE: what a reassignment of one request takes
+ * before it locks the request (the family first, as reassignFamily does, so the two never deadlock). A
+ * family message's routing reads the curator under a FOR SHARE lock of the same row, so it never commits a
+ * copy to the curator this reassignment takes the request from (routing.repository, familyShareQuery).
+ */
+async function lockFamilyOfRequest(db: DbOrTx, requestId: number) {
+  const [row] = await db
+    .select({ id: families.id })
+    .from(families)
+    .where(
+      eq(
+        families.id,
+        sql`(select ${requests.familyId} from ${requests} where ${requests.id} = ${requestId})`,
+      ),
+    )
+    .for('no key update');
   return row;
 }
 

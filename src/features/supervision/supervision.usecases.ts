@@ -231,6 +231,9 @@ export async function reassignRequest(
   | { ok: false; refusal: SupervisionRefusal }
 > {
   return db.transaction(async (tx) => {
+    const repository = createSupervisionRepository({ db: tx });
+    // The family row first, then the request (reassignFamily's order): a family message's routing waits.
+    await repository.lockFamilyOfRequest(input.requestId);
     const checked = await authoriseRequestAction(tx, {
       telegramId: input.telegramId,
       requestId: input.requestId,
@@ -239,7 +242,6 @@ export async function reassignRequest(
     });
     if (!checked.ok) return checked;
     const { request } = checked;
-    const repository = createSupervisionRepository({ db: tx });
     const target = (await repository.activeCuratorsOf(checked.districtId)).find(
       (c) => c.id === input.toStaffId,
     );

@@ -1,0 +1,90 @@
+import type { Db } from '../../db/client.js';
+import { withdrawPending } from '../delivery/index.js';
+import { familyRequestKey, staffForFamilyMessages } from '../routing/index.js';
+import { type CopyRow, createRelayRepository } from './relay.repository.js';
+
+/** What a reassignment moved: requests of one family, and with `familyLevel` the family itself. */
+export interface ReassignedScope {
+  familyId: number;
+  requestIds: number[];
+  /** The family's curator changed: its messages about no request follow them. */
+  familyLevel: boolean;
+}
+
+type PendingCopy = Awaited<
+  ReturnType<ReturnType<typeof createRelayRepository>['lockPendingStaffCopies']>
+>[number];
+
+/** The payload routing gave a copy (relay.routing.ts copiesOf), without the state of a send begun. */
+function routedPayload(payload: Record<string, unknown>) {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['messageId', 'replyToId', 'question', 'album']) {
+    if (payload[key] !== undefined) kept[key] = payload[key];
+  }
+  return kept;
+}
+
+/** The copy's dedupe key for another chat: `message:<id>:chat:<chat>` or `album:…:chat:<chat>`. */
+function keyForChat(copy: PendingCopy, chatId: number) {
+  const base = /^(.*):chat:-?\d+$/.exec(copy.dedupeKey)?.[1] ?? `message:${String(copy.payload.messageId)}`;
+  return `${base}:chat:${chatId}`;
+}
+
+/**
+ * After a reassignment: the family's messages still on their way to staff who are no longer the ones
+ * routing names for them go to those it names now (the new curator; their deputy while they are away; the
+ * district supervisors when no curator can get them), as if they had been written now. The pending copies
+ * to anyone else — the previous curator, their deputy, the supervisors who had them for want of a curator —
+ * are withdrawn unsent, and a copy for each one named now is made with the same payload under the same
+ * dedupe-key scheme (so a second run, or a copy already there, makes nothing new; one withdrawn from that
+ * chat by an earlier hand-over is pending again). A copy already sent, or
+ * whose send was in flight (waited for by the lock), stays where it went: its reader saw it while the
+ * request was theirs. Lanes send the new copies in the order the messages were written (their `orderUs`).
+ * Returns the new copies' ids.
+ */
+export async function readdressPendingCopies(
+  db: Db,
+  scope: ReassignedScope,
+  now = new Date(),
+): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const relay = createRelayRepository({ db: tx });
+    const pending = await relay.lockPendingStaffCopies(scope);
+    if (pending.length === 0) return [];
+    const named = await staffForFamilyMessages(
+      tx,
+      pending.map((copy) => ({ familyId: scope.familyId, requestId: copy.requestId })),
+      now,
+    );
+    const withdrawn: number[] = [];
+    const copies = new Map<string, CopyRow & { messageId: number }>();
+    for (const copy of pending) {
+      const recipients = named.get(familyRequestKey(scope.familyId, copy.requestId)) ?? [];
+      if (recipients.some((recipient) => recipient.staffId === copy.recipientStaffId)) continue;
+      withdrawn.push(copy.id);
+      for (const recipient of recipients) {
+        const dedupeKey = keyForChat(copy, recipient.chatId);
+        copies.set(dedupeKey, {
+          kind: copy.kind,
+          dedupeKey,
+          requestId: copy.requestId,
+          familyId: scope.familyId,
+          chatId: recipient.chatId,
+          recipientStaffId: recipient.staffId,
+          payload: {
+            ...routedPayload(copy.payload),
+            ...(recipient.deputyFor !== undefined ? { deputyFor: recipient.deputyFor } : {}),
+          },
+          messageId: Number(copy.payload.messageId),
+        });
+      }
+    }
+    await withdrawPending(tx, withdrawn);
+    const ordered = [...copies.values()]
+      .sort((a, b) => a.messageId - b.messageId)
+      .map(({ messageId: _, ...row }) => row);
+    // Handed back and forth before it went: the copy withdrawn from this chat goes after all.
+    await relay.reviveWithdrawnCopies(ordered);
+    return relay.insertCopies(ordered);
+  });
+}
