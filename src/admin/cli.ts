@@ -14,13 +14,8 @@ import {
 } from '../features/announcements/index.js';
 import { createDistrictsRepository } from '../features/districts/index.js';
 import { cancelOnDeparture } from '../features/psychologists/index.js';
-import {
-  createStaffInvite,
-  createStaffRepository,
-  deactivateStaff,
-  StaffInviteInputError,
-} from '../features/staff/index.js';
-import { listAudit, setStaffCategories } from '../features/supervision/index.js';
+import { createStaffInvite, createStaffRepository, StaffInviteInputError } from '../features/staff/index.js';
+import { deactivateStaff, listAudit, setStaffCategories } from '../features/supervision/index.js';
 import { importMeasures, listMeasures, measureByCode } from '../features/support-measures/index.js';
 import { endWebSessionsOfStaff } from '../features/web-access/index.js';
 import { createTelegramFetch } from '../telegram/api-fetch.js';
@@ -41,7 +36,7 @@ const usage = `Usage: npm run admin -- <command> [options]
                                                  prints the single-use deep link (valid 48 h) as its last line;
                                                  a psychologist serves the districts given, or the whole region
   staff list [--all]
-  staff deactivate --id <staff id>               revokes access at once, hands families to another curator
+  staff deactivate --id <staff id>               revokes access at once, hands families and requests to another curator
   staff on-call --id <staff id> [--off]          the region's on-call curator gets requests no one else can take
   staff categories --id <staff id> [--category <code>[,<code>…]]
                                                  limits an observer's figures to these request categories
@@ -201,8 +196,10 @@ async function deactivate({ db, values }: CommandRun) {
   // A psychologist's future bookings are cancelled; the families are told and offered new slots.
   const cancelled = await cancelOnDeparture({ db }, id);
   const unassigned = result.handedOver.filter((f) => f.curatorId === null).length;
+  const requestsMoved =
+    result.handedOver.reduce((sum, f) => sum + f.requestIds.length, 0) + result.requestsHandedOver.length;
   print(
-    `staff ${id} deactivated; ${result.handedOver.length} families handed over, ${unassigned} left for supervisors; ${sessions} web sessions ended; ${cancelled} consultations cancelled`,
+    `staff ${id} deactivated; ${result.handedOver.length} families handed over, ${unassigned} left for supervisors; ${requestsMoved} open requests handed over; ${result.withdrawn} queued notifications withdrawn; ${sessions} web sessions ended; ${cancelled} consultations cancelled`,
   );
 }
 

@@ -38,8 +38,9 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     payload: z.object({ familyId: z.number().int().positive() }),
   }),
   /**
-   * A family was given to a curator without a supervisor's decision: it registered, moved into the
-   * curator's district, or its curator left the service. Tell the curator who the family is.
+   * A family was given to a curator without a supervisor's decision: it registered or moved into the
+   * curator's district (`handed_over`, its curator left the service, is what deactivation wrote before it
+   * wrote `family_reassigned`; kept for rows still queued). Tell the curator who the family is.
    */
   z.object({
     kind: z.literal('family_assigned'),
@@ -102,25 +103,42 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('announcement_created'),
     payload: z.object({ announcementId: z.number().int().positive() }),
   }),
-  /** A supervisor gave a request to another curator: tell the new and the old curator and the family. */
+  /**
+   * A supervisor gave a request to another curator: tell the new and the old curator and the family.
+   * `byStaffId` null: nobody decided — its curator left the service (deactivated), so they are not told.
+   */
   z.object({
     kind: z.literal('request_reassigned'),
     payload: z.object({
       requestId: z.number().int().positive(),
       fromStaffId: z.number().int().positive().nullable(),
       toStaffId: z.number().int().positive(),
-      byStaffId: z.number().int().positive(),
+      byStaffId: z.number().int().positive().nullable(),
     }),
   }),
-  /** A supervisor gave a whole family (and its open requests) to another curator: tell all three sides. */
+  /**
+   * A supervisor gave a whole family (and its open requests) to another curator: tell all three sides.
+   * `byStaffId` null: its curator left the service (deactivated): the new curator and the family are told.
+   */
   z.object({
     kind: z.literal('family_reassigned'),
     payload: z.object({
       familyId: z.number().int().positive(),
       fromStaffId: z.number().int().positive().nullable(),
       toStaffId: z.number().int().positive(),
-      byStaffId: z.number().int().positive(),
+      byStaffId: z.number().int().positive().nullable(),
       requestIds: z.array(z.number().int().positive()),
+    }),
+  }),
+  /**
+   * A staff member was deactivated: what was still on its way to them was withdrawn, and the family
+   * messages among it were re-addressed (`readdressedIds`, the new copies): put those in their lanes.
+   */
+  z.object({
+    kind: z.literal('staff_deactivated'),
+    payload: z.object({
+      staffId: z.number().int().positive(),
+      readdressedIds: z.array(z.number().int().positive()),
     }),
   }),
   /** A family answered «Позвоните мне» to «Как у вас дела?»: give its curator a call task. */

@@ -5,6 +5,7 @@ import {
   type Notification,
   type NotificationContent,
   type NotificationRegistry,
+  retractionKind,
   sentStepsOf,
   withdrawnReason,
 } from '../features/delivery/index.js';
@@ -218,11 +219,18 @@ export function createClaimedSend(deps: SendDeps) {
   ): Promise<SendResult> {
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
-      const notification = await repository.claimPending(notificationId);
-      if (!notification) {
+      const claimed = await repository.claimPending(notificationId);
+      if (!claimed) {
         // Locked by another sender right now (it stays pending until that send ends), or no longer pending.
         const row = await notificationsOnPool.find(notificationId);
         return row?.status === 'pending' ? { step: 'not_ours' } : { step: 'gone' };
+      }
+      const { notification } = claimed;
+      // A staff member deactivated since it was made gets nothing more (a message taking a family's data
+      // back from their chat still goes: it shows nothing new).
+      if (claimed.toInactiveStaff && notification.kind !== retractionKind) {
+        await repository.markFailed(notification.id, withdrawnReason);
+        return { step: 'withdrawn' };
       }
       const content = await render(notification);
       if (!content) {

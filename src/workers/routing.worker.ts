@@ -151,6 +151,8 @@ async function routeOtherEvent(
   }
   // Its recipients were written with it; they only need their lanes (again, after a retry: a no-op).
   if (event.kind === 'announcement_created') return pendingRecipients(deps.db, event.payload.announcementId);
+  // The family messages re-addressed when a staff member was deactivated were written with it.
+  if (event.kind === 'staff_deactivated') return event.payload.readdressedIds;
   if (event.kind === 'consent_withdrawn') {
     const ids = await routeConsentWithdrawn({ db: deps.db }, event);
     deps.logger.info(

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { notifications, staff } from '../../src/db/schema/index.js';
-import { deactivateStaff } from '../../src/features/staff/staff.usecases.js';
+import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';

@@ -27,6 +27,7 @@ export { createOutboxRelay, markOutboxRouted } from './outbox-relay.js';
 export type { Reconciler } from './reconciler.js';
 export { createReconciler, dropDeadJobs } from './reconciler.js';
 export {
+  lockPendingOfStaff,
   notRetracted,
   recordStaffView,
   retractHandedOver,

@@ -27,7 +27,7 @@ describe('the notifications repository', () => {
     const claimed = await db.transaction((tx) =>
       createNotificationsRepository({ db: tx }).claimPending(made!.id),
     );
-    expect(claimed).toEqual(read);
+    expect(claimed).toEqual({ notification: read, toInactiveStaff: false });
 
     const sentAt = new Date('2026-12-05T04:00:00.123Z');
     expect(await repository.markSent(made!.id, 501, sentAt)).toBe(true);

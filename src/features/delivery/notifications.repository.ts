@@ -299,13 +299,22 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
 
     /**
      * Locks a pending notification for the caller's transaction and reads it; undefined when another
-     * transaction holds it (a send in progress elsewhere) or it is no longer pending.
+     * transaction holds it (a send in progress elsewhere) or it is no longer pending. `toInactiveStaff`:
+     * its recipient is a staff member deactivated since it was made — read in the same statement, so the
+     * check costs no round trip.
      */
-    async claimPending(id: number): Promise<Notification | undefined> {
+    async claimPending(
+      id: number,
+    ): Promise<{ notification: Notification; toInactiveStaff: boolean } | undefined> {
       const [row] = await db.execute<Record<string, unknown>>(sql`
-        select ${notificationSelectList} from ${notifications}
-        where id = ${id} and status = 'pending' for update skip locked`);
-      return row ? notificationOf(row) : undefined;
+        select ${notificationSelectList}, exists (
+          select 1 from ${staff} s where s.id = ${notifications}.recipient_staff_id and not s.active
+        ) as "toInactiveStaff"
+        from ${notifications}
+        where id = ${id} and status = 'pending' for update of ${notifications} skip locked`);
+      return row
+        ? { notification: notificationOf(row), toInactiveStaff: row.toInactiveStaff === true }
+        : undefined;
     },
 
     async flagStaffBlocked(staffId: number) {

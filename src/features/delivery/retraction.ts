@@ -121,6 +121,31 @@ export async function withdrawPending(tx: DbOrTx, ids: number[]): Promise<void> 
 }
 
 /**
+ * Every notification still pending for this staff member, locked FOR UPDATE in id order (a send in flight,
+ * which holds its row, is waited for and is `sent` by then): what their deactivation withdraws. Ids only.
+ * `exceptTakeBacks`: not the messages taking a family's data back from their chat (those still go).
+ */
+export async function lockPendingOfStaff(
+  tx: DbOrTx,
+  staffId: number,
+  options: { exceptTakeBacks?: boolean } = {},
+): Promise<number[]> {
+  const rows = await tx
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.recipientStaffId, staffId),
+        eq(notifications.status, 'pending'),
+        options.exceptTakeBacks ? ne(notifications.kind, retractionKind) : undefined,
+      ),
+    )
+    .orderBy(notifications.id)
+    .for('update');
+  return rows.map((row) => row.id);
+}
+
+/**
  * After a reassignment: the request's cards, reminders and notices with buttons in the chats of curators
  * who no longer have it (everyone but `toStaffId`; supervisors keep theirs, they may still act). Those sent
  * are taken back; those still pending are withdrawn unsent, and the parts of one already shown (a message

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { withdrawPending } from '../delivery/index.js';
 import { familyRequestKey, staffForFamilyMessages } from '../routing/index.js';
 import { type CopyRow, createRelayRepository } from './relay.repository.js';
@@ -43,7 +43,7 @@ function keyForChat(copy: PendingCopy, chatId: number) {
  * Returns the new copies' ids.
  */
 export async function readdressPendingCopies(
-  db: Db,
+  db: DbOrTx,
   scope: ReassignedScope,
   now = new Date(),
 ): Promise<number[]> {
@@ -87,4 +87,29 @@ export async function readdressPendingCopies(
     await relay.reviveWithdrawnCopies(ordered);
     return relay.insertCopies(ordered);
   });
+}
+
+/**
+ * A staff member who left the service (deactivated, in the caller's transaction, after their families and
+ * requests were handed on): the family messages still on their way to them go to whoever routing names
+ * now, family by family as readdressPendingCopies does (their copy withdrawn, one made for each named).
+ * Returns the new copies' ids.
+ */
+export async function readdressCopiesOfStaff(db: DbOrTx, staffId: number, now = new Date()) {
+  const pending = await createRelayRepository({ db }).pendingStaffCopiesOf(staffId);
+  const scopes = new Map<number, ReassignedScope>();
+  for (const copy of pending) {
+    if (copy.familyId === null) continue;
+    const scope = scopes.get(copy.familyId) ?? {
+      familyId: copy.familyId,
+      requestIds: [],
+      familyLevel: false,
+    };
+    if (copy.requestId === null) scope.familyLevel = true;
+    else if (!scope.requestIds.includes(copy.requestId)) scope.requestIds.push(copy.requestId);
+    scopes.set(copy.familyId, scope);
+  }
+  const made: number[] = [];
+  for (const scope of scopes.values()) made.push(...(await readdressPendingCopies(db, scope, now)));
+  return made;
 }

@@ -57,6 +57,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     insertCopies,
     lockNotificationByKey,
     lockPendingStaffCopies,
+    pendingStaffCopiesOf,
     reviveWithdrawnCopies,
     findNotification,
     mergeNotificationPayload,
@@ -390,6 +391,21 @@ async function lockPendingStaffCopies(
     )
     .orderBy(asc(notifications.id))
     .for('update');
+}
+
+/** The family messages still on their way to this staff member: the family and request of each. */
+async function pendingStaffCopiesOf(db: DbOrTx, staffId: number) {
+  return db
+    .selectDistinct({ familyId: notifications.familyId, requestId: notifications.requestId })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.recipientStaffId, staffId),
+        eq(notifications.kind, relayNotificationKinds.toStaff),
+        eq(notifications.status, 'pending'),
+      ),
+    )
+    .orderBy(notifications.familyId, notifications.requestId);
 }
 
 /**

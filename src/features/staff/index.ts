@@ -1,10 +1,9 @@
-/** Front door of staff: staff invites, deactivation, the least-loaded curator, and its composer. */
+/** Front door of staff: staff invites, the least-loaded curator, and its composer (deactivation: supervision). */
 export { createStaffInviteComposer } from './staff.composer.js';
 export { createStaffRepository, staffReachableNow } from './staff.repository.js';
 export {
   activeStaffByTelegramId,
   createStaffInvite,
-  deactivateStaff,
   leastLoadedCurator,
   redeemStaffInvite,
   StaffInviteInputError,

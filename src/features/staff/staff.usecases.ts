@@ -4,7 +4,6 @@ import type { Db } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
 import { openStatusList } from '../../db/sql-lists.js';
-import { writeOutbox } from '../../queue/outbox.js';
 import { createStaffRepository, staffReachableNow } from './staff.repository.js';
 
 /** Deep-link payloads are at most 64 characters of A-Z a-z 0-9 _ -; ours is a prefix plus 32 random ones. */
@@ -102,38 +101,6 @@ export async function redeemStaffInvite(
 export async function activeStaffByTelegramId(db: Db, telegramId: number) {
   const member = await createStaffRepository({ db }).findStaffByTelegramId(telegramId);
   return member?.active ? member : undefined;
-}
-
-/**
- * Revokes a staff member's access at once and hands each of their families to the least-loaded active
- * curator of the family's district (or leaves it unassigned for the supervisors when there is none).
- */
-export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: Date }, staffId: number) {
-  return db.transaction(async (tx) => {
-    const repository = createStaffRepository({ db: tx });
-    const member = await repository.deactivateStaff(staffId, now);
-    if (!member) return undefined;
-    const orphaned = await tx
-      .select({ id: families.id, districtId: families.districtId })
-      .from(families)
-      .where(eq(families.curatorId, staffId));
-    const handedOver: { familyId: number; curatorId: number | null }[] = [];
-    for (const family of orphaned) {
-      const successor = await leastLoadedCurator(tx, family.districtId, { excludeStaffId: staffId });
-      await tx
-        .update(families)
-        .set({ curatorId: successor ?? null, updatedAt: now })
-        .where(eq(families.id, family.id));
-      handedOver.push({ familyId: family.id, curatorId: successor ?? null });
-      if (successor !== undefined) {
-        await writeOutbox(tx, {
-          kind: 'family_assigned',
-          payload: { familyId: family.id, staffId: successor, reason: 'handed_over' },
-        });
-      }
-    }
-    return { member, handedOver };
-  });
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

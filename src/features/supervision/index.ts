@@ -1,6 +1,7 @@
 /** Front door of supervision: reassignment notices, the audit and staff categories (admin CLI), its composer. */
 export { listAudit } from './supervision.audit.js';
 export { createSupervisionComposer } from './supervision.composer.js';
+export { deactivateStaff } from './supervision.departure.js';
 export { exportRegister } from './supervision.export.js';
 export {
   notifyReassignment,

@@ -141,6 +141,10 @@ async function retractFromOthers(db: Db, event: ReassignmentEvent) {
   return retracted;
 }
 
+/** No supervisor behind it: the previous curator left the service (deactivated). Said in the notices. */
+const leftPayload = (payload: { byStaffId: number | null }) =>
+  payload.byStaffId === null ? { curatorLeft: true } : {};
+
 const changedHands = (payload: { fromStaffId: number | null; toStaffId: number }) =>
   payload.fromStaffId !== null && payload.fromStaffId !== payload.toStaffId;
 
@@ -155,10 +159,13 @@ async function requestReassigned(
     kind: k.requestReassignedTo,
     key: `staff:${toStaffId}`,
     requestId,
+    payload: leftPayload(payload),
   });
   // The previous curator reads it on their edited card («Заявка № … передана другому куратору: …»); a
-  // separate message only when no card of theirs was edited (none had been sent yet).
+  // separate message only when no card of theirs was edited (none had been sent yet). One who left the
+  // service (no supervisor behind it) is told nothing more.
   if (
+    payload.byStaffId !== null &&
     changedHands(payload) &&
     fromStaffId !== null &&
     !(await cardHandedOverFor(out.db, requestId, fromStaffId, toStaffId))
@@ -190,7 +197,7 @@ async function familyReassigned(
     kind: k.familyReassignedTo,
     key: `staff:${toStaffId}`,
     requestId: null,
-    payload: { familyId, requestIds },
+    payload: { familyId, requestIds, ...leftPayload(payload) },
   });
   for (const requestId of requestIds) {
     await toStaff(out, {
@@ -198,9 +205,10 @@ async function familyReassigned(
       kind: k.requestReassignedTo,
       key: `request:${requestId}:staff:${toStaffId}`,
       requestId,
+      payload: leftPayload(payload),
     });
   }
-  if (changedHands(payload) && fromStaffId !== null) {
+  if (payload.byStaffId !== null && changedHands(payload) && fromStaffId !== null) {
     await toStaff(out, {
       staffId: fromStaffId,
       kind: k.familyReassignedFrom,
@@ -268,7 +276,10 @@ const fromPayload = z.object({ toStaffId: z.number().int().positive() });
 const familyToPayload = z.object({
   familyId: z.number().int().positive(),
   requestIds: z.array(z.number().int()),
+  curatorLeft: z.boolean().optional(),
 });
+/** Who handed it over, in the notice's words: a supervisor, or nobody (the previous curator left). */
+const byOf = (payload: Record<string, unknown>) => (payload.curatorLeft === true ? 'left' : 'supervisor');
 const familyFromPayload = z.object({
   familyId: z.number().int().positive(),
   toStaffId: z.number().int().positive(),
@@ -295,7 +306,7 @@ export async function renderSupervisionNotice(
       const requestId = notification.requestId;
       const number = await requestNumber(requestId);
       const view = await curatorCardView(deps, requestId, {
-        before: staffT('sup-notice-request-to', { number: String(number) }),
+        before: staffT('sup-notice-request-to', { number: String(number), by: byOf(notification.payload) }),
       });
       const staffId = notification.recipientStaffId;
       if (!view || staffId === null) return undefined;
@@ -318,8 +329,8 @@ export async function renderSupervisionNotice(
       };
     }
     case k.familyReassignedTo: {
-      const { familyId, requestIds } = familyToPayload.parse(notification.payload);
-      return renderFamilyHandedTo(deps, familyId, requestIds, notification.recipientStaffId);
+      const { familyId, requestIds, curatorLeft } = familyToPayload.parse(notification.payload);
+      return renderFamilyHandedTo(deps, { familyId, requestIds, curatorLeft }, notification.recipientStaffId);
     }
     case k.familyReassignedFrom: {
       const { toStaffId } = familyFromPayload.parse(notification.payload);
@@ -355,10 +366,10 @@ export async function renderSupervisionNotice(
  */
 async function renderFamilyHandedTo(
   deps: { db: Db; i18n: I18n; timeZone: string },
-  familyId: number,
-  requestIds: number[],
+  handed: { familyId: number; requestIds: number[]; curatorLeft?: boolean | undefined },
   recipientStaffId: number | null,
 ): Promise<NotificationContent | undefined> {
+  const { familyId, requestIds } = handed;
   const t = deps.i18n.forLanguage('ru');
   const [family] = await deps.db
     .select({ district: districts.name, curatorId: families.curatorId, erasedAt: families.erasedAt })
@@ -403,6 +414,7 @@ async function renderFamilyHandedTo(
   });
   const text = [
     t('sup-notice-family-to', {
+      by: handed.curatorLeft ? 'left' : 'supervisor',
       name: (await applicantNameOf(deps.db, familyId)) ?? t('delivery-family-unknown'),
       district: family.district,
       count: open.length,

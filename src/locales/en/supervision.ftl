@@ -56,10 +56,16 @@ sup-reassigned-already = Request No. { $number } is already with { $curator }.
 sup-family-reassigned = The family is given to { $curator }. Open requests: { $requests }. The curators and the family are told.
 sup-family-reassigned-already = The family is already with { $curator }.
 
-sup-notice-request-to = A supervisor gave you request No. { $number }.
+sup-notice-request-to = { $by ->
+        [left] Request No. { $number } is yours now: its curator no longer works in the service.
+       *[supervisor] A supervisor gave you request No. { $number }.
+    }
 sup-notice-request-from = A supervisor gave your request No. { $number } to { $curator }. You can stop working on it.
 sup-notice-family-to =
-    👋 A supervisor gave you a family.
+    { $by ->
+        [left] 👋 A family is yours now: its curator no longer works in the service.
+       *[supervisor] 👋 A supervisor gave you a family.
+    }
     Applicant: { $name }
     District: { $district }
     { $count ->

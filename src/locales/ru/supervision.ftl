@@ -59,10 +59,16 @@ sup-reassigned-already = Заявку № { $number } уже ведёт кура
 sup-family-reassigned = Семья передана: { $curator }. Открытые заявки: { $requests }. Кураторы и семья получат сообщение.
 sup-family-reassigned-already = Семью уже ведёт куратор { $curator }.
 
-sup-notice-request-to = Руководитель передал вам заявку № { $number }.
+sup-notice-request-to = { $by ->
+        [left] Вам передана заявка № { $number }: прежний куратор больше не работает в службе.
+       *[supervisor] Руководитель передал вам заявку № { $number }.
+    }
 sup-notice-request-from = Руководитель передал вашу заявку № { $number } другому куратору, теперь её ведёт { $curator }. Работу по ней можно прекратить.
 sup-notice-family-to =
-    👋 Руководитель передал вам семью.
+    { $by ->
+        [left] 👋 Вам передана семья: прежний куратор больше не работает в службе.
+       *[supervisor] 👋 Руководитель передал вам семью.
+    }
     Заявитель: { $name }
     Район: { $district }
     { $count ->
