@@ -1,0 +1,287 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { createConfirmedRequest, createStaffMember } from '../../../test/helpers/routing-factories.js';
+import { createDb } from '../../db/client.js';
+import {
+  districts,
+  messages,
+  notifications,
+  outbox,
+  requestEvents,
+  requests,
+  staff,
+} from '../../db/schema/index.js';
+import { defaultPolicies } from '../../deadline-policies.js';
+import { createI18n } from '../../i18n.js';
+import { createLogger } from '../../logger.js';
+import { createDeliveryMetrics } from '../../metrics/delivery.metrics.js';
+import { createAppNotifications } from '../../roles/pipeline.js';
+import type { SendSlots } from '../../telegram/send-slots.js';
+import type { SendStep, TelegramSender } from '../../telegram/telegram-sender.js';
+import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
+import { fireEscalation } from '../deadlines/deadlines.usecases.js';
+import { withdrawnReason } from '../delivery/index.js';
+import { retractionKind } from '../delivery/retraction.js';
+import { routeRelayedMessage } from '../relay/relay.routing.js';
+import { deactivateStaff } from './supervision.departure.js';
+import { notifyReassignment } from './supervision.notices.js';
+
+/**
+ * The admin deactivates a curator (`staff deactivate`): their open requests go with their families to the
+ * colleague who takes them over, what was still on its way to them is withdrawn, the family's messages
+ * among it reach the colleague, and the former curator's chat gets nothing more.
+ */
+const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 6 });
+afterAll(async () => {
+  await sql.end();
+});
+
+/** What the fake Telegram was asked to send, per chat: the text, or the kind of step. */
+function recordingSender() {
+  const sent: Array<{ chatId: number; text: string }> = [];
+  let next = 5000;
+  const sender: TelegramSender = {
+    async sendText(chatId, text) {
+      sent.push({ chatId, text });
+      return { kind: 'sent', messageId: next++ };
+    },
+    async sendStep(chatId, step: SendStep) {
+      sent.push({ chatId, text: 'text' in step && typeof step.text === 'string' ? step.text : step.type });
+      return { kind: 'sent', messageId: next++ };
+    },
+  };
+  const deliver = createDeliveryProcessor({
+    db,
+    i18n: createI18n(),
+    timeZone: 'Europe/Moscow',
+    notifications: createAppNotifications(),
+    sender,
+    // Telegram's pacing is not what this is about: every send may go at once.
+    slots: {
+      acquire: async () => ({ kind: 'granted' }),
+      release: async () => {},
+      limits: { perChatGapMs: 0 },
+    } as unknown as SendSlots,
+    metrics: createDeliveryMetrics(),
+    logger: createLogger({ level: 'silent' }),
+  });
+  return { sent, deliver };
+}
+
+/** A district of its own: Олег (leaving) and Анна, curators; Елена, its supervisor. */
+async function world() {
+  const base = 7_400_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+  const [district] = await db
+    .insert(districts)
+    .values({ code: `departure-${base}`, name: 'Район ухода', kind: 'municipal' })
+    .returning();
+  const districtIds = [district!.id];
+  const oleg = await createStaffMember(db, { telegramId: base + 1, districtIds, fullName: 'Олег Уходящий' });
+  const anna = await createStaffMember(db, {
+    telegramId: base + 2,
+    districtIds,
+    fullName: 'Анна Остающаяся',
+  });
+  await createStaffMember(db, { telegramId: base + 3, role: 'supervisor', districtIds });
+  const familyOf = async (telegramId: number, curatorId: number) => {
+    const { family } = await createRegisteredFamily(db, { telegramId, districtId: district!.id, curatorId });
+    const request = await createConfirmedRequest(db, { familyId: family.id });
+    // Routed to Олег, as routing would have done.
+    await db
+      .update(requests)
+      .set({ curatorId: oleg.id, status: 'assigned', assignedAt: new Date() })
+      .where(eq(requests.id, request.id));
+    return { family, request, chatId: telegramId };
+  };
+  // Олег's family, and Анна's family whose request Олег has.
+  const own = await familyOf(base + 5, oleg.id);
+  const annas = await familyOf(base + 6, anna.id);
+  const write = async (to: typeof own, requestId: number | null, text: string) => {
+    const [row] = await db
+      .insert(messages)
+      .values({
+        familyId: to.family.id,
+        requestId,
+        direction: 'family_to_staff',
+        kind: 'text',
+        text,
+        familyChatId: to.chatId,
+      })
+      .returning({ id: messages.id });
+    await routeRelayedMessage({ db }, { messageId: row!.id });
+  };
+  return { oleg, anna, own, annas, write };
+}
+
+/** The reassignment notices jobs of the outbox rows the deactivation wrote, as the routing worker runs them. */
+async function runNotices(since: number) {
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(inArray(outbox.kind, ['request_reassigned', 'family_reassigned']))
+    .orderBy(asc(outbox.id));
+  for (const row of rows.filter((r) => r.id > since)) {
+    await notifyReassignment({ db }, { kind: row.kind, payload: row.payload, outboxId: row.id } as never);
+  }
+}
+
+/** What is still to go to these chats. */
+async function pendingIds(chatIds: number[]) {
+  const rows = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.status, 'pending'), inArray(notifications.chatId, chatIds)))
+    .orderBy(asc(notifications.id));
+  return rows.map((row) => row.id);
+}
+
+describe('a curator deactivated', () => {
+  it('hands their open requests on, withdraws what was on its way to them and sends their chat nothing more', async () => {
+    const { oleg, anna, own, annas, write } = await world();
+    await write(own, own.request.id, 'Когда придёт няня?');
+    await write(own, null, 'Спасибо за помощь');
+    await write(annas, annas.request.id, 'Мы ждём ответа');
+    const fired = await fireEscalation(
+      { db, policies: defaultPolicies, now: own.request.takeDeadlineAt },
+      { requestId: own.request.id, clock: 'take', level: 'reminder' },
+    );
+    expect(fired.notificationIds).toHaveLength(1);
+    const olegsPending = (
+      await db
+        .select({ id: notifications.id, kind: notifications.kind })
+        .from(notifications)
+        .where(and(eq(notifications.recipientStaffId, oleg.id), eq(notifications.status, 'pending')))
+    ).map((row) => row.kind);
+    expect(olegsPending.sort()).toEqual([
+      'escalation_reminder',
+      'relay_to_staff',
+      'relay_to_staff',
+      'relay_to_staff',
+    ]);
+    const [lastOutbox] = await db.select({ id: outbox.id }).from(outbox).orderBy(desc(outbox.id)).limit(1);
+
+    const result = await deactivateStaff({ db }, oleg.id);
+
+    // Nothing of Олег's is still to go: each withdrawn unsent.
+    const olegs = await db
+      .select({ status: notifications.status, lastError: notifications.lastError })
+      .from(notifications)
+      .where(eq(notifications.recipientStaffId, oleg.id));
+    expect(olegs.map((row) => `${row.status}: ${row.lastError}`)).toEqual(
+      olegs.map(() => `failed: ${withdrawnReason}`),
+    );
+    expect(result?.withdrawn).toBe(4);
+    // Both requests are Анна's now: the family's with the family, the other one as its family's curator's.
+    const after = await db
+      .select({ id: requests.id, curatorId: requests.curatorId })
+      .from(requests)
+      .where(inArray(requests.id, [own.request.id, annas.request.id]));
+    expect(after.map((row) => row.curatorId)).toEqual([anna.id, anna.id]);
+    const events = await db
+      .select({ actorKind: requestEvents.actorKind, data: requestEvents.data })
+      .from(requestEvents)
+      .where(and(eq(requestEvents.requestId, own.request.id), eq(requestEvents.type, 'reassigned')));
+    expect(events).toEqual([
+      {
+        actorKind: 'system',
+        data: { fromStaffId: oleg.id, toStaffId: anna.id, status: 'assigned', left: true, family: true },
+      },
+    ]);
+    const written = await db
+      .select({ kind: outbox.kind, payload: outbox.payload })
+      .from(outbox)
+      .where(eq(outbox.id, lastOutbox!.id + 1));
+    expect(written).toEqual([
+      {
+        kind: 'family_reassigned',
+        payload: {
+          familyId: own.family.id,
+          fromStaffId: oleg.id,
+          toStaffId: anna.id,
+          byStaffId: null,
+          requestIds: [own.request.id],
+        },
+      },
+    ]);
+    // The family's three messages are on their way to Анна, put in their lanes by the staff_deactivated job.
+    const copies = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.recipientStaffId, anna.id),
+          eq(notifications.kind, 'relay_to_staff'),
+          eq(notifications.status, 'pending'),
+        ),
+      )
+      .orderBy(asc(notifications.id));
+    expect(copies).toHaveLength(3);
+    const [deactivated] = await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(eq(outbox.kind, 'staff_deactivated'))
+      .orderBy(desc(outbox.id))
+      .limit(1);
+    expect(deactivated!.payload).toEqual({ staffId: oleg.id, readdressedIds: copies.map((c) => c.id) });
+
+    // Everything those jobs make is delivered: Анна gets the cards and the messages, Олег nothing.
+    await runNotices(lastOutbox!.id);
+    const { sent, deliver } = recordingSender();
+    for (const id of await pendingIds([oleg.telegramId, anna.telegramId])) await deliver(id);
+    expect(sent.filter((message) => message.chatId === oleg.telegramId)).toEqual([]);
+    const annasTexts = sent.filter((m) => m.chatId === anna.telegramId).map((m) => m.text);
+    for (const text of ['Когда придёт няня?', 'Спасибо за помощь', 'Мы ждём ответа']) {
+      expect(annasTexts.some((t) => t.includes(text))).toBe(true);
+    }
+    expect(
+      annasTexts.some((t) =>
+        t.startsWith('👋 Вам передана семья: прежний куратор больше не работает в службе.'),
+      ),
+    ).toBe(true);
+    for (const request of [own.request, annas.request]) {
+      const [row] = await db
+        .select({ number: requests.number })
+        .from(requests)
+        .where(eq(requests.id, request.id));
+      expect(
+        annasTexts.some((t) =>
+          t.startsWith(`Вам передана заявка № ${row!.number}: прежний куратор больше не работает в службе.`),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('is sent nothing by the delivery worker however it was deactivated; a take-back of their messages goes', async () => {
+    const { oleg, own } = await world();
+    const fired = await fireEscalation(
+      { db, policies: defaultPolicies, now: own.request.takeDeadlineAt },
+      { requestId: own.request.id, clock: 'take', level: 'reminder' },
+    );
+    const [takeBack] = await db
+      .insert(notifications)
+      .values({
+        kind: retractionKind,
+        dedupeKey: `retract:erased:${oleg.telegramId}:77`,
+        requestId: own.request.id,
+        recipientStaffId: oleg.id,
+        chatId: oleg.telegramId,
+        payload: { messageId: 77, reason: 'erased' },
+      })
+      .returning({ id: notifications.id });
+    // Made inactive behind the deactivation's back: the worker reads it when the turn comes.
+    await db.update(staff).set({ active: false }).where(eq(staff.id, oleg.id));
+    const { sent, deliver } = recordingSender();
+    const turn = await deliver(fired.notificationIds[0]!);
+    expect(turn.outcome).toBe('withdrawn');
+    const [reminder] = await db
+      .select({ status: notifications.status, lastError: notifications.lastError })
+      .from(notifications)
+      .where(eq(notifications.id, fired.notificationIds[0]!));
+    expect(reminder).toEqual({ status: 'failed', lastError: withdrawnReason });
+    await deliver(takeBack!.id);
+    expect(sent).toEqual([
+      { chatId: oleg.telegramId, text: expect.stringContaining('Данные семьи удалены') },
+    ]);
+  });
+});
