@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { notifications, staff } from '../../src/db/schema/index.js';
+import { districts, notifications, staff } from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -172,5 +172,62 @@ describe('a curator is told when a family becomes theirs', () => {
     );
     expect(notice.text).toContain('👋 Вам передана семья: прежний куратор больше не работает в службе.');
     expect(notice.text).toContain('Заявитель: Ольга Сидорова\nРайон: Усманский район');
+  });
+
+  // Deactivation hands the open requests over with the family; only a take-back reaches the former curator.
+  it('when their colleague leaves with an open request: its card comes with the family, the former curator is sent nothing more', async () => {
+    const code = `leaving-${Date.now()}`;
+    const [district] = await bot.db
+      .insert(districts)
+      .values({ code, name: 'Район ухода', kind: 'municipal' })
+      .returning();
+    const pavel = await curator(district!.id, 'Павел Уходящий');
+    const natalia = await curator(district!.id, 'Наталья Остающаяся');
+    const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: pavel.member.id,
+      districtId: district!.id,
+      memberName: 'Ольга Сидорова',
+    });
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+    const confirmed = await askForHelp(chat, 'Нужно наколоть дрова на зиму');
+    const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
+    const card = await bot.emulator.waitForMessage(
+      pavel.user.id,
+      (m) => m.text?.includes(`№ ${number}`) ?? false,
+      10_000,
+    );
+    const sentToPavel = bot.emulator.messages(pavel.user.id, { from: 'bot' }).length;
+
+    await deactivateStaff({ db: bot.db }, pavel.member.id);
+
+    const handed = await bot.emulator.waitForMessage(
+      natalia.user.id,
+      (m) => m.text?.startsWith(`Вам передана заявка № ${number}:`) ?? false,
+      10_000,
+    );
+    expect(handed.text).toContain(
+      `Вам передана заявка № ${number}: прежний куратор больше не работает в службе.`,
+    );
+    expect(handed.text).toContain('Нужно наколоть дрова на зиму');
+    // The family's notice goes before its requests' cards.
+    const family = bot.emulator
+      .messages(natalia.user.id, { from: 'bot' })
+      .find((m) => m.text?.startsWith('👋'));
+    expect(family?.text).toContain('👋 Вам передана семья: прежний куратор больше не работает в службе.');
+    expect(family?.text).toContain(`№ ${number}`);
+    await bot.emulator.waitForMessage(
+      familyUser.id,
+      (m) => m.text?.includes('Ваш новый куратор — Наталья Остающаяся') ?? false,
+      10_000,
+    );
+    // Павел's card is taken back (its text replaced, buttons gone); nothing new reaches his chat.
+    const edited = await bot.emulator.waitForEdit(pavel.user.id, card.message_id, 10_000, {
+      afterVersion: 0,
+    });
+    expect(edited.text).toContain(`Заявка № ${number} передана другому куратору: Наталья Остающаяся.`);
+    expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
   });
 });
