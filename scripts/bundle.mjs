@@ -48,6 +48,39 @@ const modulePaths = {
   },
 };
 
+/**
+ * A package's JSON file (ioredis's command table) as `JSON.parse` of its text, as node
+ * loads it, not as esbuild's object literal: V8 would keep a boilerplate for each of its array literals
+ * (tr46's table, before it was left out below, had 23,000: about 1.3 MiB).
+ */
+const jsonAsText = {
+  name: 'json-as-text',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /\/node_modules\/.*\.json$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * node-fetch 2 (grammY's on Node) takes `URL` from node's `url` module, and from whatwg-url only where node
+ * has none (`Url.URL || whatwgUrl.URL`): node's is given to it instead, and whatwg-url with tr46's mapping
+ * table (parsed at load, about 1.6 MiB of heap) is not bundled.
+ */
+const nodeUrlForNodeFetch = {
+  name: 'node-url-for-node-fetch',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^whatwg-url$/ }, (args) =>
+      args.importer.includes('/node_modules/node-fetch/') ? { path: 'whatwg-url', namespace: 'node-url' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'node-url' }, () => ({
+      contents: "module.exports = { URL: require('node:url').URL };",
+      loader: 'js',
+    }));
+  },
+};
+
 // The previous build's chunks.
 for (const file of readdirSync(dist)) {
   if (file.startsWith('main-') || file === 'main.js.map') rmSync(dist + file);
@@ -62,7 +95,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external,
-  plugins: [modulePaths],
+  plugins: [modulePaths, jsonAsText, nodeUrlForNodeFetch],
   // tsc's dist/main.js is replaced.
   allowOverwrite: true,
   minifyWhitespace: true,
