@@ -1,6 +1,6 @@
 # One artefact for every role (--role=bot|worker|relay|all): the compiled JavaScript in dist/, run by node.
-# Stage 1 compiles src/ with the dev dependencies (TypeScript); the image keeps only dist/ and the
-# production dependencies.
+# Stage 1 compiles src/ with the dev dependencies (TypeScript; esbuild bundles the entry, dist/main.js); the
+# image keeps only dist/ and the production dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramRateLimits } from '../../src/sandbox/emulator/types.js';
@@ -80,6 +80,19 @@ describe('the compiled bot role (node dist/main.js --role=bot)', () => {
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('is a bundle: dist/main.js and its chunks import no other module of dist/', () => {
+    const files = readdirSync(`${repoRoot}dist`).filter((file) => /^main(-.+)?\.js$/.test(file));
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) {
+      const text = readFileSync(`${repoRoot}dist/${file}`, 'utf8');
+      const relative = [...text.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((match) => match[1]);
+      expect(
+        relative.filter((path) => !/^\.\/main-[^/]+\.js$/.test(path ?? '')),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it('greets a family with the texts and the consent copied into dist/', async () => {
