@@ -5,6 +5,7 @@ import { createConfirmedRequest, createStaffMember } from '../../../test/helpers
 import { createDb } from '../../db/client.js';
 import {
   districts,
+  families,
   messages,
   notifications,
   outbox,
@@ -69,8 +70,8 @@ function recordingSender() {
   return { sent, deliver };
 }
 
-/** A district of its own: Олег (leaving) and Анна, curators; Елена, its supervisor. */
-async function world() {
+/** A district of its own: Олег (leaving) and Анна (unless `alone`), curators; Елена, its supervisor. */
+async function world({ alone = false } = {}) {
   const base = 7_400_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
   const [district] = await db
     .insert(districts)
@@ -80,10 +81,10 @@ async function world() {
   const oleg = await createStaffMember(db, { telegramId: base + 1, districtIds, fullName: 'Олег Уходящий' });
   const anna = await createStaffMember(db, {
     telegramId: base + 2,
-    districtIds,
+    districtIds: alone ? [] : districtIds,
     fullName: 'Анна Остающаяся',
   });
-  await createStaffMember(db, { telegramId: base + 3, role: 'supervisor', districtIds });
+  const elena = await createStaffMember(db, { telegramId: base + 3, role: 'supervisor', districtIds });
   const familyOf = async (telegramId: number, curatorId: number) => {
     const { family } = await createRegisteredFamily(db, { telegramId, districtId: district!.id, curatorId });
     const request = await createConfirmedRequest(db, { familyId: family.id });
@@ -111,7 +112,7 @@ async function world() {
       .returning({ id: messages.id });
     await routeRelayedMessage({ db }, { messageId: row!.id });
   };
-  return { oleg, anna, own, annas, write };
+  return { oleg, anna, elena, own, annas, write };
 }
 
 /** The reassignment notices jobs of the outbox rows the deactivation wrote, as the routing worker runs them. */
@@ -282,6 +283,32 @@ describe('a curator deactivated', () => {
     await deliver(takeBack!.id);
     expect(sent).toEqual([
       { chatId: oleg.telegramId, text: expect.stringContaining('Данные семьи удалены') },
+    ]);
+  });
+
+  it('with no colleague in the district: the family and its request are left to the supervisor, who gets its message', async () => {
+    const { oleg, elena, own, write } = await world({ alone: true });
+    await write(own, own.request.id, 'Когда придёт няня?');
+    await deactivateStaff({ db }, oleg.id);
+    const [family] = await db
+      .select({ curatorId: families.curatorId })
+      .from(families)
+      .where(eq(families.id, own.family.id));
+    expect(family!.curatorId).toBe(null);
+    const [request] = await db
+      .select({ curatorId: requests.curatorId })
+      .from(requests)
+      .where(eq(requests.id, own.request.id));
+    // Nobody decided to give it to anyone: it stays on record as Олег's, and routing skips him.
+    expect(request!.curatorId).toBe(oleg.id);
+    const copies = await db
+      .select({ recipient: notifications.recipientStaffId, status: notifications.status })
+      .from(notifications)
+      .where(and(eq(notifications.familyId, own.family.id), eq(notifications.kind, 'relay_to_staff')))
+      .orderBy(asc(notifications.id));
+    expect(copies).toEqual([
+      { recipient: oleg.id, status: 'failed' },
+      { recipient: elena.id, status: 'pending' },
     ]);
   });
 });
