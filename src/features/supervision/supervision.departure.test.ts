@@ -287,8 +287,10 @@ describe('a curator deactivated', () => {
   });
 
   it('with no colleague in the district: the family and its request are left to the supervisor, who gets its message', async () => {
-    const { oleg, elena, own, write } = await world({ alone: true });
+    const { oleg, anna, elena, own, write } = await world({ alone: true });
     await write(own, own.request.id, 'Когда придёт няня?');
+    // Олег stands in for Анна when she is away: her family's row is locked too (lockFamiliesDeputedTo).
+    await db.update(staff).set({ deputyId: oleg.id }).where(eq(staff.id, anna.id));
     await deactivateStaff({ db }, oleg.id);
     const [family] = await db
       .select({ curatorId: families.curatorId })

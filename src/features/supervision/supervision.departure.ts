@@ -22,6 +22,7 @@ type Request = typeof requests.$inferSelect;
  * - their other open requests (a request's curator can differ from its family's) go to the family's curator
  *   if active, else to the least-loaded one of the district (`request_reassigned`), else stay for the
  *   supervisors (routing and the escalation ladder reach them when the curator is inactive);
+ * - the families whose messages could reach them as a deputy are locked, so no routing slips a copy past;
  * - every notification still pending for them is withdrawn unsent, the family messages among it
  *   re-addressed to whoever routing names now (put in their lanes by a `staff_deactivated` event).
  * A take-back of a message in their chat (`staff_message_retracted`) still goes: it only removes a family's
@@ -34,6 +35,7 @@ export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: 
     if (!member) return undefined;
     const handedOver = await handOverFamilies(tx, staffId, now);
     const requestsHandedOver = await handOverOtherRequests(tx, staffId, now);
+    await lockFamiliesDeputedTo(tx, staffId);
     // Those made meanwhile too: every row still pending for them, locked again (the ones held already).
     const pending = await lockPendingOfStaff(tx, staffId, { exceptTakeBacks: true });
     const readdressedIds = await readdressCopiesOfStaff(tx, staffId, now);
@@ -168,4 +170,24 @@ async function handOverOtherRequests(tx: DbOrTx, staffId: number, now: Date) {
     }
   }
   return moved;
+}
+
+/**
+ * The families whose messages may reach the leaving person as a deputy (their curator's, or a request's
+ * curator's, `deputy_id`), locked FOR NO KEY UPDATE: a routing of such a message (which reads the deputy
+ * under a FOR SHARE lock of the family row) either committed its copy before this — re-addressed below —
+ * or waits and then sees them inactive. Locked in id order; no request row of these is locked here.
+ */
+async function lockFamiliesDeputedTo(tx: DbOrTx, staffId: number) {
+  const deputed = tx.select({ id: staff.id }).from(staff).where(eq(staff.deputyId, staffId));
+  const requestOfDeputed = tx
+    .select({ familyId: requests.familyId })
+    .from(requests)
+    .where(and(inArray(requests.curatorId, deputed), inArray(requests.status, [...openRequestStatuses])));
+  await tx
+    .select({ id: families.id })
+    .from(families)
+    .where(or(inArray(families.curatorId, deputed), inArray(families.id, requestOfDeputed)))
+    .orderBy(asc(families.id))
+    .for('no key update');
 }
