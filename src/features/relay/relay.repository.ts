@@ -355,6 +355,12 @@ async function lockNotificationByKey(db: DbOrTx, dedupeKey: string) {
   return row;
 }
 
+/** A family's message still on its way to a staff chat: a pending `relay_to_staff` copy. */
+const pendingStaffCopy = and(
+  eq(notifications.kind, relayNotificationKinds.toStaff),
+  eq(notifications.status, 'pending'),
+);
+
 /**
  * A family's messages still on their way to staff chats (pending `relay_to_staff` copies): those about
  * these requests, and with `familyLevel` those about no request. Locked in id order, so a send in flight is
@@ -381,14 +387,7 @@ async function lockPendingStaffCopies(
       payload: notifications.payload,
     })
     .from(notifications)
-    .where(
-      and(
-        eq(notifications.familyId, scope.familyId),
-        eq(notifications.kind, relayNotificationKinds.toStaff),
-        eq(notifications.status, 'pending'),
-        about,
-      ),
-    )
+    .where(and(eq(notifications.familyId, scope.familyId), pendingStaffCopy, about))
     .orderBy(asc(notifications.id))
     .for('update');
 }
@@ -398,13 +397,7 @@ async function pendingStaffCopiesOf(db: DbOrTx, staffId: number) {
   return db
     .selectDistinct({ familyId: notifications.familyId, requestId: notifications.requestId })
     .from(notifications)
-    .where(
-      and(
-        eq(notifications.recipientStaffId, staffId),
-        eq(notifications.kind, relayNotificationKinds.toStaff),
-        eq(notifications.status, 'pending'),
-      ),
-    )
+    .where(and(eq(notifications.recipientStaffId, staffId), pendingStaffCopy))
     .orderBy(notifications.familyId, notifications.requestId);
 }
 

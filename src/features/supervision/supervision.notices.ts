@@ -50,14 +50,18 @@ export async function notifyReassignment(
   const repository = createSupervisionRepository({ db });
   const out: Outgoing = { db, repository, outboxId: event.outboxId, rows: [] };
   const retracted = await retractFromOthers(db, event);
-  const readdressed = await readdressPendingCopies(db, await movedScope(out, event));
-  if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload);
+  const scope = await movedScope(out, event);
+  const readdressed = scope ? await readdressPendingCopies(db, scope) : [];
+  if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload, scope?.familyId);
   else await familyReassigned(out, event.payload);
   return [...retracted, ...readdressed, ...(await repository.insertNotifications(out.rows))];
 }
 
-/** What the reassignment moved, for the family's messages still on their way (readdressPendingCopies). */
-async function movedScope(out: Outgoing, event: ReassignmentEvent): Promise<ReassignedScope> {
+/**
+ * What the reassignment moved, for the family's messages still on their way (readdressPendingCopies);
+ * undefined for a request that is gone (no messages left to move, no family to tell).
+ */
+async function movedScope(out: Outgoing, event: ReassignmentEvent): Promise<ReassignedScope | undefined> {
   if (event.kind === 'family_reassigned') {
     const { familyId, requestIds } = event.payload;
     return { familyId, requestIds, familyLevel: true };
@@ -67,8 +71,7 @@ async function movedScope(out: Outgoing, event: ReassignmentEvent): Promise<Reas
     .select({ familyId: requests.familyId })
     .from(requests)
     .where(eq(requests.id, requestId));
-  // A request that is gone has no messages left to move.
-  return { familyId: request?.familyId ?? 0, requestIds: request ? [requestId] : [], familyLevel: false };
+  return request && { familyId: request.familyId, requestIds: [requestId], familyLevel: false };
 }
 
 /** The rows a reassignment job is adding, each keyed by the job's outbox row. */
@@ -151,6 +154,8 @@ const changedHands = (payload: { fromStaffId: number | null; toStaffId: number }
 async function requestReassigned(
   out: Outgoing,
   payload: Extract<ReassignmentEvent, { kind: 'request_reassigned' }>['payload'],
+  /** The request's family (movedScope read it); undefined when the request is gone. */
+  familyId: number | undefined,
 ) {
   const k = supervisionNotificationKinds;
   const { requestId, toStaffId, fromStaffId } = payload;
@@ -178,12 +183,8 @@ async function requestReassigned(
       payload: { toStaffId },
     });
   }
-  const [request] = await out.db
-    .select({ familyId: requests.familyId })
-    .from(requests)
-    .where(eq(requests.id, requestId));
-  if (request)
-    await toFamily(out, request.familyId, { kind: k.familyRequestReassigned, requestId, toStaffId });
+  if (familyId !== undefined)
+    await toFamily(out, familyId, { kind: k.familyRequestReassigned, requestId, toStaffId });
 }
 
 async function familyReassigned(
@@ -279,7 +280,7 @@ const familyToPayload = z.object({
   curatorLeft: z.boolean().optional(),
 });
 /** Who handed it over, in the notice's words: a supervisor, or nobody (the previous curator left). */
-const byOf = (payload: Record<string, unknown>) => (payload.curatorLeft === true ? 'left' : 'supervisor');
+const byOf = (curatorLeft: unknown) => (curatorLeft === true ? 'left' : 'supervisor');
 const familyFromPayload = z.object({
   familyId: z.number().int().positive(),
   toStaffId: z.number().int().positive(),
@@ -306,7 +307,10 @@ export async function renderSupervisionNotice(
       const requestId = notification.requestId;
       const number = await requestNumber(requestId);
       const view = await curatorCardView(deps, requestId, {
-        before: staffT('sup-notice-request-to', { number: String(number), by: byOf(notification.payload) }),
+        before: staffT('sup-notice-request-to', {
+          number: String(number),
+          by: byOf(notification.payload.curatorLeft),
+        }),
       });
       const staffId = notification.recipientStaffId;
       if (!view || staffId === null) return undefined;
@@ -414,7 +418,7 @@ async function renderFamilyHandedTo(
   });
   const text = [
     t('sup-notice-family-to', {
-      by: handed.curatorLeft ? 'left' : 'supervisor',
+      by: byOf(handed.curatorLeft),
       name: (await applicantNameOf(deps.db, familyId)) ?? t('delivery-family-unknown'),
       district: family.district,
       count: open.length,
