@@ -14,8 +14,10 @@ import {
 /**
  * A message the bot sent to a staff chat earlier, taken back: its text (or caption) replaced by a short
  * notice and its buttons removed, one Bot API call per message through the delivery queue and its limits.
- * - `handed_over`: a supervisor gave the request to another curator; the cards and reminders the previous
- *   one got no longer offer anything (issue 13 §2). The access rule refuses their buttons anyway.
+ * - `handed_over`: a supervisor gave the request to another curator (or, when its curator left the service
+ *   and no colleague could take it, it stays for the district supervisors: no `toStaffId`); the cards and
+ *   reminders the previous one got no longer offer anything (issue 13 §2). The access rule refuses their
+ *   buttons anyway.
  * - `erased`: the family deleted its data; nothing of it stays readable in staff chats (issue 13 §3). A
  *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
  *   48 hours of sending; after that only its caption can be replaced.
@@ -26,12 +28,15 @@ const retractionPayload = z.object({
   /** The message in the recipient's chat. */
   messageId: z.number().int().positive(),
   reason: z.enum(['handed_over', 'erased']),
-  /** handed_over: who has the request now. */
+  /** handed_over: who has the request now; none: the district supervisors. */
   toStaffId: z.number().int().positive().optional(),
   /** Deleted rather than edited (a phone intake's exchange: the curator's own messages cannot be edited). */
   deleteFirst: z.boolean().optional(),
 });
 export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
+
+/** Why messages are taken back: handed over (to a curator, or with no `toStaffId` to the supervisors), erased. */
+export type TakeBack = { kind: 'handed_over'; toStaffId?: number | undefined } | { kind: 'erased' };
 
 /** Every message a notification made in its chat: each step's, its headings', or the one it is. */
 export function messageIdsOf(notification: Pick<Notification, 'telegramMessageId' | 'payload'>): number[] {
@@ -50,15 +55,17 @@ export type RetractionTarget = Pick<
 
 /**
  * The notifications that take these messages back: one per message, keyed by chat and message, so a
- * message is taken back once for each reason however often this runs.
+ * message is taken back once for each reason however often this runs. `reason` may differ per target (a
+ * deactivation's requests went to different people).
  */
-export async function retractMessages(
+export async function retractMessages<T extends RetractionTarget>(
   db: DbOrTx,
-  targets: RetractionTarget[],
-  reason: { kind: 'handed_over'; toStaffId: number } | { kind: 'erased' },
+  targets: T[],
+  reasonOf: TakeBack | ((target: T) => TakeBack),
 ): Promise<number[]> {
-  const rows = targets.flatMap((target) =>
-    messageIdsOf(target).map((messageId) => ({
+  const rows = targets.flatMap((target) => {
+    const reason = typeof reasonOf === 'function' ? reasonOf(target) : reasonOf;
+    return messageIdsOf(target).map((messageId) => ({
       kind: retractionKind,
       dedupeKey: `retract:${reason.kind}:${target.chatId}:${messageId}`,
       requestId: target.requestId,
@@ -68,11 +75,13 @@ export async function retractMessages(
       payload: {
         messageId,
         reason: reason.kind,
-        ...(reason.kind === 'handed_over' ? { toStaffId: reason.toStaffId } : {}),
+        ...(reason.kind === 'handed_over' && reason.toStaffId !== undefined
+          ? { toStaffId: reason.toStaffId }
+          : {}),
         ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
       },
-    })),
-  );
+    }));
+  });
   return insertNotifications(db, rows);
 }
 
@@ -96,10 +105,10 @@ export const notRetracted = sql`not exists (
  * (`failed`, «withdrawn: …»), and every message shown is taken back — a sent one's, and the parts already
  * shown of one withdrawn between its parts (messageIdsOf: its steps).
  */
-export async function withdrawAndTakeBack(
+export async function withdrawAndTakeBack<T extends RetractionTarget & { id: number; status: string }>(
   tx: DbOrTx,
-  rows: Array<RetractionTarget & { id: number; status: string }>,
-  reason: Parameters<typeof retractMessages>[2],
+  rows: T[],
+  reason: TakeBack | ((row: T) => TakeBack),
 ): Promise<number[]> {
   await withdrawPending(
     tx,
@@ -192,14 +201,16 @@ export async function renderRetraction(
           .where(eq(requests.id, notification.requestId));
   const number = request ? String(request.number) : 'none';
   let text: string;
-  if (payload.reason === 'handed_over') {
-    const [curator] =
-      payload.toStaffId === undefined
-        ? []
-        : await deps.db.select({ name: staff.fullName }).from(staff).where(eq(staff.id, payload.toStaffId));
-    text = t('retracted-handed-over', { number, curator: curator?.name ?? '—' });
-  } else {
+  if (payload.reason === 'erased') {
     text = t('retracted-erased', { number });
+  } else if (payload.toStaffId === undefined) {
+    text = t('retracted-to-supervisors', { number });
+  } else {
+    const [curator] = await deps.db
+      .select({ name: staff.fullName })
+      .from(staff)
+      .where(eq(staff.id, payload.toStaffId));
+    text = t('retracted-handed-over', { number, curator: curator?.name ?? '—' });
   }
   return {
     text,

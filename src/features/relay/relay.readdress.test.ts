@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, inArray, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { retractionsOf } from '../../../test/helpers/retractions.js';
 import { createConfirmedRequest, createStaffMember } from '../../../test/helpers/routing-factories.js';
 import { createDb, type Db, type DbOrTx } from '../../db/client.js';
 import { districts, messages, notifications, outbox, requests, staff } from '../../db/schema/index.js';
-import { withdrawnReason } from '../delivery/index.js';
+import { createI18n } from '../../i18n.js';
+import { type Notification, withdrawnReason } from '../delivery/index.js';
+import { renderRetraction } from '../delivery/retraction.js';
 import { notifyReassignment } from '../supervision/supervision.notices.js';
 import { reassignFamily, reassignRequest } from '../supervision/supervision.usecases.js';
 import { routeRelayedMessage, routeRelayedMessagesIn } from './relay.routing.js';
@@ -173,6 +176,58 @@ describe('a reassignment re-addresses the family’s messages still on their way
       'm6 → anna: pending',
       'm1 → dmitry (for oleg): pending',
     ]);
+  });
+});
+
+/** What a take-back turns the message in the chat into. */
+async function takenBackText(chatId: number, messageId: number) {
+  const [takeBack] = await retractionsOf(db, chatId, messageId);
+  if (!takeBack) return undefined;
+  const [row] = await db.select().from(notifications).where(eq(notifications.id, takeBack.id));
+  return (await renderRetraction({ db, i18n: createI18n() }, row as Notification))?.text;
+}
+
+describe('a family’s message the previous curator was shown part of', () => {
+  it('has the part shown taken back, saying who has the request now; the whole message goes to them', async () => {
+    const w = await world();
+    const messageId = await w.write(w.request.id, { kind: 'video_note', text: null, fileId: 'v' });
+    await routeRelayedMessage({ db }, { messageId });
+    // Sent in two parts: its label «💬 … · заявка № …» is in Олег's chat as message 501, the video note not yet.
+    const olegsCopy = `message:${messageId}:chat:${w.oleg.telegramId}`;
+    await db
+      .update(notifications)
+      .set({ payload: raw`${notifications.payload} || '{"sentHeadings":[501]}'::jsonb` })
+      .where(eq(notifications.dedupeKey, olegsCopy));
+
+    const byElena = { telegramId: w.elena.telegramId, requestId: w.request.id };
+    expect((await reassignRequest(db, { ...byElena, toStaffId: w.anna.id })).ok).toBe(true);
+    const queued = await runNotices();
+
+    const [request] = await db
+      .select({ number: requests.number })
+      .from(requests)
+      .where(eq(requests.id, w.request.id));
+    expect(await takenBackText(w.oleg.telegramId, 501)).toBe(
+      `Заявка № ${request!.number} передана другому куратору: ${w.anna.fullName}. Действия по ней вам больше недоступны, кнопки убраны.`,
+    );
+    // The take-back is put in Олег's lane with the rest of the job's notifications.
+    const [takeBack] = await retractionsOf(db, w.oleg.telegramId, 501);
+    expect(queued).toContain(takeBack!.id);
+    // Анна gets the whole message, label and all: a copy of her own, not the rest of Олег's.
+    const copies = await db
+      .select({ chatId: notifications.chatId, status: notifications.status, payload: notifications.payload })
+      .from(notifications)
+      .where(
+        raw`${notifications.kind} = 'relay_to_staff' and (${notifications.payload}->>'messageId')::bigint = ${messageId}`,
+      )
+      .orderBy(asc(notifications.id));
+    expect(copies).toEqual([
+      { chatId: w.oleg.telegramId, status: 'failed', payload: { messageId, sentHeadings: [501] } },
+      { chatId: w.anna.telegramId, status: 'pending', payload: { messageId } },
+    ]);
+    // The job run again takes nothing back twice.
+    await runNotices();
+    expect(await retractionsOf(db, w.oleg.telegramId, 501)).toHaveLength(1);
   });
 });
 

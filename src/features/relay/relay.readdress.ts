@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../db/client.js';
-import { withdrawPending } from '../delivery/index.js';
+import { withdrawAndTakeBack, withdrawPending } from '../delivery/index.js';
 import { familyRequestKey, staffForFamilyMessages } from '../routing/index.js';
 import { type CopyRow, createRelayRepository } from './relay.repository.js';
 
@@ -14,6 +14,9 @@ export interface ReassignedScope {
 type PendingCopy = Awaited<
   ReturnType<ReturnType<typeof createRelayRepository>['lockPendingStaffCopies']>
 >[number];
+
+/** A copy withdrawn, and who has the family's message now (none: the supervisors). */
+type WithdrawnCopy = PendingCopy & { handedTo: number | undefined };
 
 /** The payload routing gave a copy (relay.routing.ts copiesOf), without the state of a send begun. */
 function routedPayload(payload: Record<string, unknown>) {
@@ -35,12 +38,12 @@ function keyForChat(copy: PendingCopy, chatId: number) {
  * routing names for them go to those it names now (the new curator; their deputy while they are away; the
  * district supervisors when no curator can get them), as if they had been written now. The pending copies
  * to anyone else — the previous curator, their deputy, the supervisors who had them for want of a curator —
- * are withdrawn unsent, and a copy for each one named now is made with the same payload under the same
- * dedupe-key scheme (so a second run, or a copy already there, makes nothing new; one withdrawn from that
- * chat by an earlier hand-over is pending again). A copy already sent, or
- * whose send was in flight (waited for by the lock), stays where it went: its reader saw it while the
- * request was theirs. Lanes send the new copies in the order the messages were written (their `orderUs`).
- * Returns the new copies' ids.
+ * are withdrawn unsent (withdrawCopies: the parts a curator was already shown taken back), and a copy for
+ * each one named now is made with the same payload under the same dedupe-key scheme (so a second run, or a
+ * copy already there, makes nothing new; one withdrawn from that chat by an earlier hand-over is pending
+ * again). A copy already sent, or whose send was in flight (waited for by the lock), stays where it went: its
+ * reader saw it while the request was theirs. Lanes send the new copies in the order the messages were
+ * written (their `orderUs`). Returns the ids of the take-backs and of the new copies.
  */
 export async function readdressPendingCopies(
   db: DbOrTx,
@@ -56,12 +59,15 @@ export async function readdressPendingCopies(
       pending.map((copy) => ({ familyId: scope.familyId, requestId: copy.requestId })),
       now,
     );
-    const withdrawn: number[] = [];
+    const withdrawn: WithdrawnCopy[] = [];
     const copies = new Map<string, CopyRow & { messageId: number }>();
     for (const copy of pending) {
       const recipients = named.get(familyRequestKey(scope.familyId, copy.requestId)) ?? [];
       if (recipients.some((recipient) => recipient.staffId === copy.recipientStaffId)) continue;
-      withdrawn.push(copy.id);
+      // Who has the family's message now: the curator routing names (whom a deputy stands in for), or none
+      // when it names the supervisors.
+      const curator = recipients.find((recipient) => !recipient.supervisor);
+      withdrawn.push({ ...copy, handedTo: curator && (curator.deputyFor ?? curator.staffId) });
       for (const recipient of recipients) {
         const dedupeKey = keyForChat(copy, recipient.chatId);
         copies.set(dedupeKey, {
@@ -79,14 +85,30 @@ export async function readdressPendingCopies(
         });
       }
     }
-    await withdrawPending(tx, withdrawn);
+    const takenBack = await withdrawCopies(tx, withdrawn);
     const ordered = [...copies.values()]
       .sort((a, b) => a.messageId - b.messageId)
       .map(({ messageId: _, ...row }) => row);
     // Handed back and forth before it went: the copy withdrawn from this chat goes after all.
     await relay.reviveWithdrawnCopies(ordered);
-    return relay.insertCopies(ordered);
+    return [...takenBack, ...(await relay.insertCopies(ordered))];
   });
+}
+
+/**
+ * The copies no longer wanted where they were going do not go. One a curator (or deputy) was already
+ * partly shown — a message sent in parts, its label «💬 …» out and the copy not yet — has those parts
+ * taken back as a hand-over takes back a card (withdrawAndTakeBack: «… передана другому куратору: …», or
+ * «… руководителю района» when `handedTo` is none); a supervisor's stay, as retractHandedOver leaves theirs
+ * (they may still act on it). Returns the take-backs' ids.
+ */
+async function withdrawCopies(tx: DbOrTx, withdrawn: WithdrawnCopy[]): Promise<number[]> {
+  const toCurators = withdrawn.filter((copy) => copy.recipientRole === 'curator');
+  await withdrawPending(
+    tx,
+    withdrawn.filter((copy) => copy.recipientRole !== 'curator').map((copy) => copy.id),
+  );
+  return withdrawAndTakeBack(tx, toCurators, (copy) => ({ kind: 'handed_over', toStaffId: copy.handedTo }));
 }
 
 /**
@@ -101,8 +123,8 @@ export function firstMessageWaitingFor(db: DbOrTx, waiting: { staffId: number; f
 /**
  * A staff member who left the service (deactivated, in the caller's transaction, after their families and
  * requests were handed on): the family messages still on their way to them go to whoever routing names
- * now, family by family as readdressPendingCopies does (their copy withdrawn, one made for each named).
- * Returns the new copies' ids.
+ * now, family by family as readdressPendingCopies does (their copy withdrawn, the parts of it already shown
+ * taken back, one made for each named). Returns the ids of the take-backs and of the new copies.
  */
 export async function readdressCopiesOfStaff(db: DbOrTx, staffId: number, now = new Date()) {
   const pending = await createRelayRepository({ db }).pendingStaffCopiesOf(staffId);

@@ -364,8 +364,8 @@ const pendingStaffCopy = and(
 
 /**
  * A family's messages still on their way to staff chats (pending `relay_to_staff` copies): those about
- * these requests, and with `familyLevel` those about no request. Locked in id order, so a send in flight is
- * waited for; one sent meanwhile is no longer pending and is not returned.
+ * these requests, and with `familyLevel` those about no request, with the recipient's role. Locked in id
+ * order, so a send in flight is waited for; one sent meanwhile is no longer pending and is not returned.
  */
 async function lockPendingStaffCopies(
   db: DbOrTx,
@@ -385,12 +385,16 @@ async function lockPendingStaffCopies(
       familyId: notifications.familyId,
       chatId: notifications.chatId,
       recipientStaffId: notifications.recipientStaffId,
+      recipientRole: staff.role,
       payload: notifications.payload,
+      status: notifications.status,
+      telegramMessageId: notifications.telegramMessageId,
     })
     .from(notifications)
+    .leftJoin(staff, eq(staff.id, notifications.recipientStaffId))
     .where(and(eq(notifications.familyId, scope.familyId), pendingStaffCopy, about))
     .orderBy(asc(notifications.id))
-    .for('update');
+    .for('update', { of: notifications });
 }
 
 /** The family messages still on their way to this staff member: the family and request of each. */

@@ -94,7 +94,14 @@ export async function staffForFamilyMessages(
   return recipients;
 }
 
-type StaffRecipient = { chatId: number; staffId: number; deputyFor?: number };
+type StaffRecipient = {
+  chatId: number;
+  staffId: number;
+  /** A deputy, named because this curator is away. */
+  deputyFor?: number;
+  /** A district (or regional) supervisor, named because no curator can get it. */
+  supervisor?: true;
+};
 type CuratorFound = NonNullable<
   Awaited<ReturnType<ReturnType<typeof createRoutingRepository>['familyMessageCurator']>>
 >;
@@ -104,14 +111,15 @@ async function staffOfCurator(db: DbOrTx, found: CuratorFound, now: Date): Promi
   const curatorId = found.curator?.id ?? null;
   const curator = effectiveOf(found.curator, found.deputy, now);
   const present = curator?.id ?? null;
-  const chats =
-    curator?.active && !curator.botBlocked
-      ? [{ id: curator.id, telegramId: curator.telegramId }]
-      : await routing.staffChats(await routing.supervisorsFor(found.districtId, now));
+  const reachable = curator?.active && !curator.botBlocked;
+  const chats = reachable
+    ? [{ id: curator.id, telegramId: curator.telegramId }]
+    : await routing.staffChats(await routing.supervisorsFor(found.districtId, now));
   return chats.map((chat) => ({
     chatId: chat.telegramId,
     staffId: chat.id,
     ...(curatorId !== null && chat.id === present && present !== curatorId ? { deputyFor: curatorId } : {}),
+    ...(reachable ? {} : { supervisor: true as const }),
   }));
 }
 

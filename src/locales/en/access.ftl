@@ -16,7 +16,15 @@ access-not-taken = Request No. { $number } has not been taken yet. Press «Take�
 access-taken-by-other = Request No. { $number } is already in work with curator { $curator }. To give it to someone else, press «Reassign».
 
 # A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
-retracted-handed-over = Request No. { $number } was given to another curator: { $curator }. It is no longer yours to act on; the buttons were removed.
+retracted-handed-over = { $number ->
+    [none] The family was given to another curator: { $curator }. Its messages no longer come to you.
+   *[other] Request No. { $number } was given to another curator: { $curator }. It is no longer yours to act on; the buttons were removed.
+  }
+# The request's curator left the service and no colleague in the district could take it over.
+retracted-to-supervisors = { $number ->
+    [none] The family was given to the district supervisor. Its messages no longer come to you.
+   *[other] Request No. { $number } was given to the district supervisor. It is no longer yours to act on; the buttons were removed.
+  }
 retracted-erased = { $number ->
     [none] The family's data was deleted at its request.
    *[other] The family's data was deleted at its request (request No. { $number }).

@@ -16,7 +16,15 @@ access-not-taken = Заявка № { $number } ещё не взята в раб
 access-taken-by-other = Заявка № { $number } уже в работе, её ведёт куратор { $curator }. Передать её другому — кнопка «Переназначить».
 
 # A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
-retracted-handed-over = Заявка № { $number } передана другому куратору: { $curator }. Действия по ней вам больше недоступны, кнопки убраны.
+retracted-handed-over = { $number ->
+    [none] Семья передана другому куратору: { $curator }. Её сообщения вам больше не приходят.
+   *[other] Заявка № { $number } передана другому куратору: { $curator }. Действия по ней вам больше недоступны, кнопки убраны.
+  }
+# The request's curator left the service and no colleague in the district could take it over.
+retracted-to-supervisors = { $number ->
+    [none] Семья передана руководителю района. Её сообщения вам больше не приходят.
+   *[other] Заявка № { $number } передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.
+  }
 retracted-erased = { $number ->
     [none] Данные семьи удалены по её просьбе.
    *[other] Данные семьи удалены по её просьбе (заявка № { $number }).
