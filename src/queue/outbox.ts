@@ -131,14 +131,16 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
     }),
   }),
   /**
-   * A staff member was deactivated: what was still on its way to them was withdrawn, and the family
-   * messages among it were re-addressed (`readdressedIds`, the new copies): put those in their lanes.
+   * A staff member was deactivated: what was still on its way to them was withdrawn, the family messages
+   * among it were re-addressed (`readdressedIds`: the new copies, and the take-backs of parts already shown),
+   * and the request cards in their chat taken back (`takenBackIds`): put those in their lanes.
    */
   z.object({
     kind: z.literal('staff_deactivated'),
     payload: z.object({
       staffId: z.number().int().positive(),
       readdressedIds: z.array(z.number().int().positive()),
+      takenBackIds: z.array(z.number().int().positive()).optional(),
     }),
   }),
   /** A family answered «Позвоните мне» to «Как у вас дела?»: give its curator a call task. */

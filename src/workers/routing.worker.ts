@@ -151,8 +151,11 @@ async function routeOtherEvent(
   }
   // Its recipients were written with it; they only need their lanes (again, after a retry: a no-op).
   if (event.kind === 'announcement_created') return pendingRecipients(deps.db, event.payload.announcementId);
-  // The family messages re-addressed when a staff member was deactivated were written with it.
-  if (event.kind === 'staff_deactivated') return event.payload.readdressedIds;
+  // The family messages re-addressed and the cards taken back when a staff member was deactivated were
+  // written with it (`takenBackIds` absent from an event written before it existed).
+  if (event.kind === 'staff_deactivated') {
+    return [...event.payload.readdressedIds, ...(event.payload.takenBackIds ?? [])];
+  }
   if (event.kind === 'consent_withdrawn') {
     const ids = await routeConsentWithdrawn({ db: deps.db }, event);
     deps.logger.info(

@@ -37,6 +37,38 @@ async function askForHelp(chat: FamilyChat, text: string) {
   return chat.press('✅ Отправить куратору', 'принята');
 }
 
+/**
+ * Павел, a curator about to leave, with the card of Ольга's new request in his chat; `colleague`: a second
+ * curator of his district (none: nobody there could take it over).
+ */
+async function leavingWithACard(colleague?: string) {
+  const code = `leaving-${Date.now()}`;
+  const [district] = await bot.db
+    .insert(districts)
+    .values({ code, name: 'Район ухода', kind: 'municipal' })
+    .returning();
+  const pavel = await curator(district!.id, 'Павел Уходящий');
+  const natalia = colleague === undefined ? undefined : await curator(district!.id, colleague);
+  const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+  await createRegisteredFamily(bot.db, {
+    telegramId: familyUser.id,
+    curatorId: pavel.member.id,
+    districtId: district!.id,
+    memberName: 'Ольга Сидорова',
+  });
+  const chat = familyChat(bot.emulator, familyUser.id);
+  await chat.say('/menu', 'Главное меню');
+  const confirmed = await askForHelp(chat, 'Нужно наколоть дрова на зиму');
+  const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
+  const card = await bot.emulator.waitForMessage(
+    pavel.user.id,
+    (m) => m.text?.includes(`№ ${number}`) ?? false,
+    10_000,
+  );
+  const sentToPavel = bot.emulator.messages(pavel.user.id, { from: 'bot' }).length;
+  return { pavel, natalia: natalia!, familyUser, number, card, sentToPavel };
+}
+
 describe('who has the request', () => {
   it('the family is told the name of the curator the card reached, not of the one who blocked the bot', async () => {
     const district = await districtByCode(bot.db, 'dankov');
@@ -176,30 +208,8 @@ describe('a curator is told when a family becomes theirs', () => {
 
   // Deactivation hands the open requests over with the family; only a take-back reaches the former curator.
   it('when their colleague leaves with an open request: its card comes with the family, the former curator is sent nothing more', async () => {
-    const code = `leaving-${Date.now()}`;
-    const [district] = await bot.db
-      .insert(districts)
-      .values({ code, name: 'Район ухода', kind: 'municipal' })
-      .returning();
-    const pavel = await curator(district!.id, 'Павел Уходящий');
-    const natalia = await curator(district!.id, 'Наталья Остающаяся');
-    const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
-    await createRegisteredFamily(bot.db, {
-      telegramId: familyUser.id,
-      curatorId: pavel.member.id,
-      districtId: district!.id,
-      memberName: 'Ольга Сидорова',
-    });
-    const chat = familyChat(bot.emulator, familyUser.id);
-    await chat.say('/menu', 'Главное меню');
-    const confirmed = await askForHelp(chat, 'Нужно наколоть дрова на зиму');
-    const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
-    const card = await bot.emulator.waitForMessage(
-      pavel.user.id,
-      (m) => m.text?.includes(`№ ${number}`) ?? false,
-      10_000,
-    );
-    const sentToPavel = bot.emulator.messages(pavel.user.id, { from: 'bot' }).length;
+    const { pavel, natalia, familyUser, number, card, sentToPavel } =
+      await leavingWithACard('Наталья Остающаяся');
 
     await deactivateStaff({ db: bot.db }, pavel.member.id);
 
@@ -228,6 +238,23 @@ describe('a curator is told when a family becomes theirs', () => {
       afterVersion: 0,
     });
     expect(edited.text).toContain(`Заявка № ${number} передана другому куратору: Наталья Остающаяся.`);
+    expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
+  });
+
+  // Nobody in the district can take the request over: it stays for the supervisor, and the card in the
+  // former curator's chat (the family's data) is taken back all the same.
+  it('when a curator leaves and no colleague can take the request: their card says it went to the district supervisor', async () => {
+    const { pavel, card, number, sentToPavel } = await leavingWithACard();
+
+    await deactivateStaff({ db: bot.db }, pavel.member.id);
+
+    const edited = await bot.emulator.waitForEdit(pavel.user.id, card.message_id, 10_000, {
+      afterVersion: 0,
+    });
+    expect(edited.text).toBe(
+      `Заявка № ${number} передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.`,
+    );
+    expect(buttons(edited)).toEqual([]);
     expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
   });
 });

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { EscalationClock, EscalationLevel } from '../../db/schema/enums.js';
 import type { DeadlinePolicies } from '../../deadline-policies.js';
 import {
-  effectiveCuratorId,
+  effectiveCurator,
   notifyStaff,
   onCallCurator,
   pendingNotificationsOfRequest,
@@ -134,10 +134,12 @@ export async function fireEscalation(
     let recipients: number[] = [];
     if (step.level === 'reminder') {
       // The request's curator now on either clock: the taker became its curator, and a reassignment since
-      // moved it on — a reminder never goes to the curator it was taken from.
-      const curatorId = request.curatorId;
-      if (curatorId !== null) {
-        recipients = [await effectiveCuratorId(tx, curatorId, now)];
+      // moved it on — a reminder never goes to the curator it was taken from. Nor to one who left the service
+      // (deactivated, nobody could take the request over): it is the supervisors', whom the next step alerts.
+      const curator =
+        request.curatorId === null ? undefined : await effectiveCurator(tx, request.curatorId, now);
+      if (curator?.active) {
+        recipients = [curator.id];
         notificationIds = await notifyStaff(
           tx,
           recipients.map((staffId) => ({

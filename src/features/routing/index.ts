@@ -18,6 +18,7 @@ export {
   supervisorsOfFamily,
 } from './routing.reads.js';
 export {
+  effectiveCurator,
   effectiveCuratorId,
   notifyFamily,
   notifyFamilyAssigned,

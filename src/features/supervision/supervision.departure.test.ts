@@ -233,7 +233,11 @@ describe('a curator deactivated', () => {
       .where(eq(outbox.kind, 'staff_deactivated'))
       .orderBy(desc(outbox.id))
       .limit(1);
-    expect(deactivated!.payload).toEqual({ staffId: oleg.id, readdressedIds: copies.map((c) => c.id) });
+    expect(deactivated!.payload).toEqual({
+      staffId: oleg.id,
+      readdressedIds: copies.map((c) => c.id),
+      takenBackIds: [],
+    });
 
     // Everything those jobs make is delivered: Анна gets the cards and the messages, Олег nothing.
     await runNotices(lastOutbox!.id);
@@ -328,5 +332,68 @@ describe('a curator deactivated', () => {
       { recipient: oleg.id, status: 'failed' },
       { recipient: elena.id, status: 'pending' },
     ]);
+  });
+
+  it('with no colleague in the district: his card and reminder are taken back for the supervisor, and no reminder is made for him', async () => {
+    const { oleg, own } = await world({ alone: true });
+    // Олег's card of the request (message 601) and its take reminder (602) are in his chat.
+    await db.insert(notifications).values({
+      kind: 'request_card',
+      dedupeKey: `request:${own.request.id}:card:staff:${oleg.id}`,
+      requestId: own.request.id,
+      recipientStaffId: oleg.id,
+      chatId: oleg.telegramId,
+      status: 'sent',
+      telegramMessageId: 601,
+      sentAt: new Date(),
+    });
+    const fired = await fireEscalation(
+      { db, policies: defaultPolicies, now: own.request.takeDeadlineAt },
+      { requestId: own.request.id, clock: 'take', level: 'reminder' },
+    );
+    await db
+      .update(notifications)
+      .set({ status: 'sent', telegramMessageId: 602, sentAt: new Date() })
+      .where(eq(notifications.id, fired.notificationIds[0]!));
+
+    await deactivateStaff({ db }, oleg.id);
+
+    // What Олег's chat shows: both messages replaced, the request with the district supervisor now.
+    const { sent, deliver } = recordingSender();
+    for (const id of await pendingIds([oleg.telegramId])) await deliver(id);
+    const [request] = await db
+      .select({ number: requests.number })
+      .from(requests)
+      .where(eq(requests.id, own.request.id));
+    const notice = `Заявка № ${request!.number} передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.`;
+    expect(sent).toEqual([
+      { chatId: oleg.telegramId, text: notice },
+      { chatId: oleg.telegramId, text: notice },
+    ]);
+
+    // Put in Олег's lane by the staff_deactivated job.
+    const deactivated = (
+      await db.select({ payload: outbox.payload }).from(outbox).where(eq(outbox.kind, 'staff_deactivated'))
+    ).find((row) => row.payload.staffId === oleg.id);
+    expect((deactivated!.payload as { takenBackIds: number[] }).takenBackIds).toHaveLength(2);
+
+    // Half the resolve window later: the request is the supervisors', no reminder is made for Олег.
+    const resolveReminder = await fireEscalation(
+      { db, policies: defaultPolicies, now: own.request.resolveDeadlineAt },
+      { requestId: own.request.id, clock: 'resolve', level: 'reminder' },
+    );
+    expect(resolveReminder.outcome).toBe('fired');
+    expect(resolveReminder.notificationIds).toEqual([]);
+    const remindersToOleg = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.recipientStaffId, oleg.id),
+          eq(notifications.kind, 'escalation_reminder'),
+          eq(notifications.status, 'pending'),
+        ),
+      );
+    expect(remindersToOleg).toEqual([]);
   });
 });

@@ -276,8 +276,11 @@ export async function toldFamilyReassignedTo(
   return row !== undefined;
 }
 
-/** The staff messages about a request that carry its buttons: what a reassignment takes back. */
-const handedOverKinds = [
+/**
+ * The staff messages about a request that carry its buttons: what a reassignment takes back (and a
+ * deactivation, from the chat of the person who left: supervision.departure.ts).
+ */
+export const handedOverKinds = [
   notificationKinds.requestCard,
   notificationKinds.curatorRequestReopened,
   shownCardKind,
