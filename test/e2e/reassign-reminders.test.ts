@@ -214,7 +214,7 @@ describe('reminders after a reassignment', () => {
 });
 
 describe('a family’s messages on their way when the request is reassigned', () => {
-  it('reach the curator it was given to, in the order written, and not the one it was taken from', async () => {
+  it('reach the curator it was given to, after the hand-over card, in the order written, and not the one it was taken from', async () => {
     const { curatorUser, colleagueUser, family, member, familyUser, request, reassign } =
       await requestWithColleague('Илья Громов', 'Ксения Лебедева');
     // The family wrote twice about the request; the relay routed both to Илья, and before delivery took
@@ -256,5 +256,13 @@ describe('a family’s messages on their way when the request is reassigned', ()
     await bot.settled();
     expect(familyWords(curatorUser.id)).toEqual([]);
     expect(familyWords(colleagueUser.id)).toHaveLength(2);
+    // Ксения reads what she was given first, then the family's words about it.
+    const chat = bot.emulator.messages(colleagueUser.id, { from: 'bot' }).map((m) => m.text ?? '');
+    const card = chat.findIndex((text) =>
+      text.includes(`Руководитель передал вам заявку № ${request.number}`),
+    );
+    const firstWords = chat.findIndex((text) => text.includes(words[0]!));
+    expect(card).toBeGreaterThanOrEqual(0);
+    expect(card).toBeLessThan(firstWords);
   }, 60_000);
 });

@@ -139,7 +139,9 @@ export async function withPendingMadeBefore(
 /**
  * What a chat's delivery lane needs of a pending notification: its chat, its kind (the send class) and when
  * what it tells happened (µs since 1970): for a notification about a message (a relayed copy), when the
- * message was written, so that copies keep the order they were written in whatever order they were made.
+ * message was written, so that copies keep the order they were written in whatever order they were made;
+ * for one that must come before a message (`beforeMessageId`: a hand-over card before the family's words
+ * that were on their way), a millisecond before that message was written.
  */
 export interface LaneRow {
   id: number;
@@ -159,10 +161,13 @@ async function laneRows(db: DbOrTx, where: SQL): Promise<LaneRow[]> {
     order_id: string;
   }>(sql`
     select n.id, n.chat_id, n.kind, coalesce(m.id, n.id) as order_id,
-           (extract(epoch from coalesce(m.created_at, n.created_at)) * 1000000)::bigint as order_us
+           (extract(epoch from coalesce(m.created_at, b.created_at - interval '1 millisecond', n.created_at))
+             * 1000000)::bigint as order_us
     from ${notifications} n
     left join ${messages} m on jsonb_typeof(n.payload->'messageId') = 'number'
       and m.id = (n.payload->>'messageId')::bigint
+    left join ${messages} b on jsonb_typeof(n.payload->'beforeMessageId') = 'number'
+      and b.id = (n.payload->>'beforeMessageId')::bigint
     where n.status = 'pending' and ${where}`);
   return rows.map((row) => ({
     id: Number(row.id),
@@ -266,6 +271,11 @@ function outcomesOf(db: DbOrTx) {
         .where(stillPending(id))
         .returning();
       return rows[0];
+    },
+
+    /** Given up after its last attempt, already counted (recordRetry): `failed`, with the reason. */
+    async giveUp(id: number, reason: string) {
+      await db.update(notifications).set({ status: 'failed', lastError: reason }).where(stillPending(id));
     },
 
     /** A failed attempt that will be retried; returns how many attempts have been made. */

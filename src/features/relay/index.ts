@@ -3,7 +3,12 @@ export { createRelayButtonsComposer, createRelayComposer } from './relay.compose
 export { relayNotifications } from './relay.content.js';
 export { createHeldMessagesComposer } from './relay.held.composer.js';
 export { createRelayModes } from './relay.mode.js';
-export { type ReassignedScope, readdressCopiesOfStaff, readdressPendingCopies } from './relay.readdress.js';
+export {
+  firstMessageWaitingFor,
+  type ReassignedScope,
+  readdressCopiesOfStaff,
+  readdressPendingCopies,
+} from './relay.readdress.js';
 export {
   routeRelayedEdit,
   routeRelayedEventsIn,

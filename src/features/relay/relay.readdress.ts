@@ -90,6 +90,15 @@ export async function readdressPendingCopies(
 }
 
 /**
+ * The family's message written first of those still on their way to this staff member, if any: a hand-over
+ * notice to them goes before it in their chat's lane (its payload's `beforeMessageId`), so the person reads
+ * what they were given before the family's words about it.
+ */
+export function firstMessageWaitingFor(db: DbOrTx, waiting: { staffId: number; familyId: number }) {
+  return createRelayRepository({ db }).firstMessageWaitingFor(waiting);
+}
+
+/**
  * A staff member who left the service (deactivated, in the caller's transaction, after their families and
  * requests were handed on): the family messages still on their way to them go to whoever routing names
  * now, family by family as readdressPendingCopies does (their copy withdrawn, one made for each named).

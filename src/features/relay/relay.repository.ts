@@ -58,6 +58,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     lockNotificationByKey,
     lockPendingStaffCopies,
     pendingStaffCopiesOf,
+    firstMessageWaitingFor,
     reviveWithdrawnCopies,
     findNotification,
     mergeNotificationPayload,
@@ -399,6 +400,27 @@ async function pendingStaffCopiesOf(db: DbOrTx, staffId: number) {
     .from(notifications)
     .where(and(eq(notifications.recipientStaffId, staffId), pendingStaffCopy))
     .orderBy(notifications.familyId, notifications.requestId);
+}
+
+/**
+ * The family's message written first of those still on their way to this staff member (pending
+ * `relay_to_staff` copies): its id, or undefined when none waits.
+ */
+async function firstMessageWaitingFor(db: DbOrTx, waiting: { staffId: number; familyId: number }) {
+  const [row] = await db
+    .select({ messageId: messages.id })
+    .from(notifications)
+    .innerJoin(messages, sql`${messages.id} = (${notifications.payload}->>'messageId')::bigint`)
+    .where(
+      and(
+        eq(notifications.recipientStaffId, waiting.staffId),
+        eq(notifications.familyId, waiting.familyId),
+        pendingStaffCopy,
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(1);
+  return row?.messageId;
 }
 
 /**

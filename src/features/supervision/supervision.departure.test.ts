@@ -18,11 +18,11 @@ import { createI18n } from '../../i18n.js';
 import { createLogger } from '../../logger.js';
 import { createDeliveryMetrics } from '../../metrics/delivery.metrics.js';
 import { createAppNotifications } from '../../roles/pipeline.js';
-import type { SendSlots } from '../../telegram/send-slots.js';
+import { type SendSlots, sendClasses } from '../../telegram/send-slots.js';
 import type { SendStep, TelegramSender } from '../../telegram/telegram-sender.js';
 import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
 import { fireEscalation } from '../deadlines/deadlines.usecases.js';
-import { withdrawnReason } from '../delivery/index.js';
+import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { retractionKind } from '../delivery/retraction.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
 import { deactivateStaff } from './supervision.departure.js';
@@ -127,6 +127,15 @@ async function runNotices(since: number) {
   }
 }
 
+/** What is still to go to this chat, in the order its delivery lane sends it (send class, then time). */
+async function inLaneOrder(chatId: number) {
+  const { sendClassOf } = createAppNotifications();
+  const rows = await createNotificationsRepository({ db }).pendingInChats([chatId]);
+  const rank = (kind: string) => sendClasses.indexOf(sendClassOf(kind));
+  rows.sort((a, b) => rank(a.kind) - rank(b.kind) || a.orderUs - b.orderUs || a.orderId - b.orderId);
+  return rows.map((row) => row.id);
+}
+
 /** What is still to go to these chats. */
 async function pendingIds(chatIds: number[]) {
   const rows = await db
@@ -229,28 +238,35 @@ describe('a curator deactivated', () => {
     // Everything those jobs make is delivered: Анна gets the cards and the messages, Олег nothing.
     await runNotices(lastOutbox!.id);
     const { sent, deliver } = recordingSender();
-    for (const id of await pendingIds([oleg.telegramId, anna.telegramId])) await deliver(id);
+    for (const id of await pendingIds([oleg.telegramId])) await deliver(id);
+    for (const id of await inLaneOrder(anna.telegramId)) await deliver(id);
     expect(sent.filter((message) => message.chatId === oleg.telegramId)).toEqual([]);
     const annasTexts = sent.filter((m) => m.chatId === anna.telegramId).map((m) => m.text);
+    const at = (start: string) => annasTexts.findIndex((t) => t.startsWith(start) || t.includes(start));
     for (const text of ['Когда придёт няня?', 'Спасибо за помощь', 'Мы ждём ответа']) {
-      expect(annasTexts.some((t) => t.includes(text))).toBe(true);
+      expect(at(text)).toBeGreaterThanOrEqual(0);
     }
-    expect(
-      annasTexts.some((t) =>
-        t.startsWith('👋 Вам передана семья: прежний куратор больше не работает в службе.'),
-      ),
-    ).toBe(true);
+    // Анна reads what she was given before the family's words that were on their way: the family first.
+    const familyCard = at('👋 Вам передана семья: прежний куратор больше не работает в службе.');
+    expect(familyCard).toBeGreaterThanOrEqual(0);
+    expect(familyCard).toBeLessThan(at('Когда придёт няня?'));
+    const cards: number[] = [];
     for (const request of [own.request, annas.request]) {
       const [row] = await db
         .select({ number: requests.number })
         .from(requests)
         .where(eq(requests.id, request.id));
-      expect(
-        annasTexts.some((t) =>
+      cards.push(
+        annasTexts.findIndex((t) =>
           t.startsWith(`Вам передана заявка № ${row!.number}: прежний куратор больше не работает в службе.`),
         ),
-      ).toBe(true);
+      );
     }
+    expect(cards[0]).toBeGreaterThan(familyCard);
+    expect(cards[0]).toBeLessThan(at('Когда придёт няня?'));
+    // The other family's request card before its words.
+    expect(cards[1]).toBeGreaterThanOrEqual(0);
+    expect(cards[1]).toBeLessThan(at('Мы ждём ответа'));
   });
 
   it('is sent nothing by the delivery worker however it was deactivated; a take-back of their messages goes', async () => {

@@ -18,7 +18,7 @@ import {
   retractHandedOver,
   retractionKind,
 } from '../delivery/index.js';
-import { type ReassignedScope, readdressPendingCopies } from '../relay/index.js';
+import { firstMessageWaitingFor, type ReassignedScope, readdressPendingCopies } from '../relay/index.js';
 import { filesAfterCard, shownCardKind } from '../request-card/index.js';
 import { notificationKinds } from '../routing/index.js';
 import { createSupervisionRepository, type SupervisionRepository } from './supervision.repository.js';
@@ -52,6 +52,7 @@ export async function notifyReassignment(
   const retracted = await retractFromOthers(db, event);
   const scope = await movedScope(out, event);
   const readdressed = scope ? await readdressPendingCopies(db, scope) : [];
+  if (scope) out.firstWaiting = await firstWaitingFor(db, event.payload.toStaffId, scope.familyId);
   if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload, scope?.familyId);
   else await familyReassigned(out, event.payload);
   return [...retracted, ...readdressed, ...(await repository.insertNotifications(out.rows))];
@@ -80,6 +81,16 @@ interface Outgoing {
   repository: SupervisionRepository;
   outboxId: number;
   rows: Parameters<SupervisionRepository['insertNotifications']>[0];
+  /**
+   * The family's first message still on its way to the person now in charge: the notices to them go
+   * before it in their chat (the lane orders by `beforeMessageId`), so the card comes before the words.
+   */
+  firstWaiting?: { staffId: number; messageId: number };
+}
+
+async function firstWaitingFor(db: Db, staffId: number, familyId: number) {
+  const messageId = await firstMessageWaitingFor(db, { staffId, familyId });
+  return messageId === undefined ? undefined : { staffId, messageId };
 }
 
 const outboxKey = (out: Outgoing, rest: string) => `outbox:${out.outboxId}:${rest}`;
@@ -97,13 +108,15 @@ async function toStaff(
 ) {
   const chatId = await out.repository.staffChat(notice.staffId);
   if (chatId === undefined) return;
+  const before =
+    out.firstWaiting?.staffId === notice.staffId ? { beforeMessageId: out.firstWaiting.messageId } : {};
   out.rows.push({
     kind: notice.kind,
     dedupeKey: outboxKey(out, notice.key),
     requestId: notice.requestId,
     recipientStaffId: notice.staffId,
     chatId,
-    payload: notice.payload ?? {},
+    payload: { ...notice.payload, ...before },
   });
 }
 
@@ -436,4 +449,10 @@ async function renderFamilyHandedTo(
 export const supervisionNotifications: FeatureNotifications = {
   kinds: Object.values(supervisionNotificationKinds),
   render: renderSupervisionNotice,
+  // What the new curator was given is their work now, as a request's first card is (routing): it goes with
+  // the family's messages (urgent), ahead of them (`beforeMessageId`).
+  sendClasses: {
+    [supervisionNotificationKinds.requestReassignedTo]: 'urgent',
+    [supervisionNotificationKinds.familyReassignedTo]: 'urgent',
+  },
 };
