@@ -146,11 +146,26 @@ async function record(
       return { step: 'rejected', reason: outcome.reason };
     case 'transient': {
       const attempts = (await repository.recordRetry(notification.id, outcome.reason)) ?? MAX_SEND_ATTEMPTS;
-      if (attempts < MAX_SEND_ATTEMPTS) return { step: 'retry', attempts };
-      await repository.markFailed(notification.id, `gave up after ${attempts} attempts: ${outcome.reason}`);
-      return { step: 'gave_up' };
+      if (await givenUp(repository, notification.id, attempts, outcome.reason)) return { step: 'gave_up' };
+      return { step: 'retry', attempts };
     }
   }
+}
+
+/**
+ * After a failed attempt (already counted: `attempts`): whether the notification is given up, marked
+ * `failed` with the reason, because it has had MAX_SEND_ATTEMPTS. A send that failed and a send whose
+ * recording failed (delivery.worker.ts) count alike.
+ */
+export async function givenUp(
+  repository: Pick<ReturnType<typeof createNotificationsRepository>, 'giveUp'>,
+  notificationId: number,
+  attempts: number,
+  reason: string,
+): Promise<boolean> {
+  if (attempts < MAX_SEND_ATTEMPTS) return false;
+  await repository.giveUp(notificationId, `gave up after ${attempts} attempts: ${reason}`);
+  return true;
 }
 
 /** A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). */

@@ -11,7 +11,7 @@ import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { createSendSlots, noSendLimits } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createDeliveryProcessor } from './delivery.worker.js';
+import { createDeliveryProcessor, MAX_SEND_ATTEMPTS } from './delivery.worker.js';
 
 describe('the delivery processor', () => {
   const { db, sql } = createDb(process.env.DATABASE_URL!, { max: 6 });
@@ -126,5 +126,49 @@ describe('the delivery processor', () => {
     // Recorded: another turn only leaves the lane, and nothing more goes out.
     expect(await processor(notification!.id)).toEqual({ outcome: 'nothing to do', done: true, nextInMs: 0 });
     expect(sends).toBe(2);
+  });
+
+  it('a send that keeps failing is tried MAX_SEND_ATTEMPTS times, then given up with its reason', async () => {
+    const [notification] = await db
+      .insert(notifications)
+      .values({ dedupeKey: 'processor-test:network', kind: 'test_network', chatId: 44, payload: {} })
+      .returning();
+    let sends = 0;
+    const sender: TelegramSender = {
+      async sendText() {
+        sends += 1;
+        return { kind: 'transient', reason: 'network: socket hang up' };
+      },
+    };
+    const processor = createDeliveryProcessor({
+      db,
+      i18n: createI18n(),
+      timeZone: 'Europe/Moscow',
+      notifications: createNotificationRegistry([
+        { kinds: ['test_network'], render: async () => ({ text: 'Проверка' }) },
+      ]),
+      sender,
+      slots: createSendSlots({
+        redis,
+        prefix: `${globalThis.process.env.REDIS_PREFIX}:processor-network`,
+        limits: noSendLimits,
+      }),
+      metrics: createDeliveryMetrics(),
+      logger: createLogger({ level: 'silent' }),
+    });
+    for (let attempt = 1; attempt < MAX_SEND_ATTEMPTS; attempt += 1) {
+      expect(await processor(notification!.id)).toMatchObject({ outcome: 'retry', done: false });
+    }
+    expect(await processor(notification!.id)).toMatchObject({ outcome: 'failed', done: true });
+    expect(sends).toBe(MAX_SEND_ATTEMPTS);
+    const [row] = await db.select().from(notifications).where(eq(notifications.id, notification!.id));
+    expect(row).toMatchObject({
+      status: 'failed',
+      attempts: MAX_SEND_ATTEMPTS,
+      lastError: `gave up after ${MAX_SEND_ATTEMPTS} attempts: network: socket hang up`,
+    });
+    // Given up: another turn only leaves the lane.
+    expect(await processor(notification!.id)).toEqual({ outcome: 'nothing to do', done: true, nextInMs: 0 });
+    expect(sends).toBe(MAX_SEND_ATTEMPTS);
   });
 });

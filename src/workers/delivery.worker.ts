@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { DeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { lowSendClasses, type SendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createClaimedSend, MAX_SEND_ATTEMPTS, type SendResult } from './delivery.send.js';
+import { createClaimedSend, givenUp, MAX_SEND_ATTEMPTS, type SendResult } from './delivery.send.js';
 
 export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
@@ -217,9 +217,8 @@ async function failedRecord(
       );
       return { outcome: 'sent', done: true, nextInMs: turn.gapMs };
     }
-    if (attempts < MAX_SEND_ATTEMPTS)
+    if (!(await givenUp(repository, notificationId, attempts, reason)))
       return { outcome: 'error', done: false, nextInMs: retryDelayMs(attempts) };
-    await repository.markFailed(notificationId, `gave up after ${attempts} attempts: ${reason}`);
     deps.metrics.notificationsFailed.inc({ reason: 'gave_up' });
     deps.logger.error({ notificationId, attempts }, 'delivery turn kept failing; notification given up');
     return { outcome: 'failed', done: true, nextInMs: 0 };

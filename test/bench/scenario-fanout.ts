@@ -6,19 +6,7 @@ import { BENCH_BOT_TOKEN, scenarioEnv } from './bench-env.js';
 import { type StartedChild, startServiceChild } from './bot-child.js';
 import type { ScenarioResult } from './report.js';
 import { seedFamilies } from './seed.js';
-import { fmt, percentile, waitUntil } from './stats.js';
-
-/** Most events within any sliding window of `windowMs` (times in ms, any order). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end += 1) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start += 1;
-    best = Math.max(best, end - start + 1);
-  }
-  return best;
-}
+import { busiestWindow, fmt, percentile, waitUntil } from './stats.js';
 
 /**
  * Fan-out: N request cards to M curators' chats (N/M each), committed at once, with the emulator enforcing

@@ -76,3 +76,15 @@ export async function describeMachine(pgAdminUrl: string, redisUrl: string) {
 }
 
 export type Machine = Awaited<ReturnType<typeof describeMachine>>;
+
+/** Most events within any sliding window of `windowMs` (times in ms, any order). */
+export function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start += 1;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}

@@ -273,6 +273,11 @@ function outcomesOf(db: DbOrTx) {
       return rows[0];
     },
 
+    /** Given up after its last attempt, already counted (recordRetry): `failed`, with the reason. */
+    async giveUp(id: number, reason: string) {
+      await db.update(notifications).set({ status: 'failed', lastError: reason }).where(stillPending(id));
+    },
+
     /** A failed attempt that will be retried; returns how many attempts have been made. */
     async recordRetry(id: number, reason: string) {
       const [row] = await db

@@ -246,7 +246,7 @@ describe('a curator deactivated', () => {
     for (const id of await inLaneOrder(anna.telegramId)) await deliver(id);
     expect(sent.filter((message) => message.chatId === oleg.telegramId)).toEqual([]);
     const annasTexts = sent.filter((m) => m.chatId === anna.telegramId).map((m) => m.text);
-    const at = (start: string) => annasTexts.findIndex((t) => t.startsWith(start) || t.includes(start));
+    const at = (said: string) => annasTexts.findIndex((t) => t.includes(said));
     for (const text of ['Когда придёт няня?', 'Спасибо за помощь', 'Мы ждём ответа']) {
       expect(at(text)).toBeGreaterThanOrEqual(0);
     }
