@@ -52,7 +52,10 @@ export async function notifyReassignment(
   const retracted = await retractFromOthers(db, event);
   const scope = await movedScope(out, event);
   const readdressed = scope ? await readdressPendingCopies(db, scope) : [];
-  if (scope) out.firstWaiting = await firstWaitingFor(db, event.payload.toStaffId, scope.familyId);
+  const { toStaffId } = event.payload;
+  const waiting =
+    scope && (await firstMessageWaitingFor(db, { staffId: toStaffId, familyId: scope.familyId }));
+  if (waiting !== undefined) out.firstWaiting = { staffId: toStaffId, messageId: waiting };
   if (event.kind === 'request_reassigned') await requestReassigned(out, event.payload, scope?.familyId);
   else await familyReassigned(out, event.payload);
   return [...retracted, ...readdressed, ...(await repository.insertNotifications(out.rows))];
@@ -86,11 +89,6 @@ interface Outgoing {
    * before it in their chat (the lane orders by `beforeMessageId`), so the card comes before the words.
    */
   firstWaiting?: { staffId: number; messageId: number };
-}
-
-async function firstWaitingFor(db: Db, staffId: number, familyId: number) {
-  const messageId = await firstMessageWaitingFor(db, { staffId, familyId });
-  return messageId === undefined ? undefined : { staffId, messageId };
 }
 
 const outboxKey = (out: Outgoing, rest: string) => `outbox:${out.outboxId}:${rest}`;
