@@ -12,7 +12,14 @@ import type { Logger } from '../logger.js';
 import type { DeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { lowSendClasses, type SendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createClaimedSend, givenUp, MAX_SEND_ATTEMPTS, type SendResult } from './delivery.send.js';
+import {
+  type BatchEntry,
+  createBatchSend,
+  createClaimedSend,
+  givenUp,
+  MAX_SEND_ATTEMPTS,
+  type SendResult,
+} from './delivery.send.js';
 
 export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
@@ -34,6 +41,23 @@ const MAX_PREPARE_AHEAD_MS = 300;
  * as soon as it is due rather than after one of theirs ends.
  */
 export const TURNS_KEPT_FOR_URGENT = 3;
+
+/**
+ * How soon a chat may be due to be taken already: the chats of a backlog, each one gap after its last send,
+ * come due a pace or a few apart, and are taken together (a batched turn, one transaction and one `sent`
+ * statement for all); each waits for its own send slot in hand (delivery.send.ts waits up to 400 ms for a
+ * chat's gap).
+ */
+const TAKE_AHEAD_MS = 350;
+
+/** Outcomes whose wait is a pause to keep (a retry's backoff, Telegram's retry_after, an album settling). */
+const kept = new Set(['retry', 'error', 'flood', 'settling']);
+
+/**
+ * When the chat's next turn is due in its lane: a chat is taken up to TAKE_AHEAD_MS early (its send slot
+ * then keeps the per-chat gap), so a pause that nothing else keeps is scored that much later.
+ */
+const laneDelayOf = (turn: Turn) => (kept.has(turn.outcome) ? turn.nextInMs + TAKE_AHEAD_MS : turn.nextInMs);
 
 /**
  * How often a dispatcher with nothing due looks at the schedule for what other processes added (what this
@@ -157,7 +181,9 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     return Math.max(0, gap - Math.min(preparingMs, MAX_PREPARE_AHEAD_MS));
   };
 
-  return async (notificationId: number): Promise<Turn> => {
+  const sendBatch = createBatchSend(deps);
+
+  const one = async (notificationId: number): Promise<Turn> => {
     const started = Date.now();
     let chatId = 0;
     let kind = '';
@@ -187,6 +213,48 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     }
     return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
+
+  /** A batch entry's turn (see createBatchSend); throws what ended it before its send, or an outage. */
+  async function turnOfEntry(entry: BatchEntry): Promise<Turn> {
+    const { notificationId, chatId, sentAs } = entry;
+    if (!entry.result) {
+      if (!entry.answered || isDatabaseOutage(entry.error)) throw entry.error;
+      return failedRecord(deps, { notificationId, sentAs, gapMs: gapOf(chatId) }, entry.error);
+    }
+    const turn = turnOf(entry.result, gapOf(chatId), deps, entry.kind, notificationId);
+    // The batch ended after its last send: a chat's next turn counts from its own answer.
+    if (entry.answeredAt !== undefined)
+      turn.nextInMs = Math.max(0, turn.nextInMs - (Date.now() - entry.answeredAt));
+    return turn;
+  }
+
+  return Object.assign(one, {
+    /**
+     * A batched turn of several chats' heads: each one's turn, its error, or `single` — to go by the single
+     * path (`one`), after this batch has committed.
+     */
+    async batch(ids: readonly number[]): Promise<BatchTurn[]> {
+      const entries = await sendBatch(ids, render);
+      return Promise.all(
+        entries.map(async (entry): Promise<BatchTurn> => {
+          if (entry.single) return { notificationId: entry.notificationId, single: true };
+          try {
+            return { notificationId: entry.notificationId, turn: await turnOfEntry(entry) };
+          } catch (error) {
+            return { notificationId: entry.notificationId, error };
+          }
+        }),
+      );
+    },
+  });
+}
+
+/** What a batched turn came to for one of its heads (createDeliveryProcessor's `batch`). */
+export interface BatchTurn {
+  notificationId: number;
+  turn?: Turn;
+  error?: unknown;
+  single?: boolean;
 }
 
 /**
@@ -312,12 +380,60 @@ async function runTurn(
   }
   try {
     if (result.produced?.length) await deps.lanes.add(result.produced);
-    await deps.lanes.finish(head, result.done, result.nextInMs);
+    await deps.lanes.finish(head, result.done, laneDelayOf(result));
   } catch (error) {
     // Redis away: the lease runs out and the chat comes back; the reconciler re-adds what was produced.
     deps.logger.warn({ err: error }, 'could not put a chat back in its lane');
   }
   return { pauseMs: result.pauseMs ?? 0, nextInMs: result.nextInMs };
+}
+
+/** A turn that ended in an error before its send (or in an outage): the chat comes back in a second. */
+function errorTurn(deps: WorkerDeps, notificationId: number, error: unknown): Turn {
+  if (isDatabaseOutage(error)) deps.database?.markDown();
+  else deps.logger.warn({ err: error, notificationId }, 'delivery turn failed');
+  return { outcome: 'error', done: false, nextInMs: 1000 };
+}
+
+/**
+ * A batched turn of several chats (createBatchSend), their chats back in the lanes in one round trip; the
+ * heads left to the single path then take their turns as runTurn does. Returns each chat's pause and due.
+ */
+async function runBatch(
+  deps: WorkerDeps,
+  processHead: ReturnType<typeof createDeliveryProcessor>,
+  heads: LaneHead[],
+): Promise<Array<{ pauseMs: number; nextInMs: number }>> {
+  let outcomes: BatchTurn[];
+  try {
+    outcomes = await processHead.batch(heads.map((head) => head.notificationId));
+  } catch (error) {
+    outcomes = heads.map((head) => ({ notificationId: head.notificationId, error }));
+  }
+  const byId = new Map(outcomes.map((outcome) => [outcome.notificationId, outcome]));
+  const finished: Array<{ head: LaneHead; turn: Turn }> = [];
+  const singles: LaneHead[] = [];
+  for (const head of heads) {
+    const outcome = byId.get(head.notificationId);
+    if (outcome?.single) singles.push(head);
+    else
+      finished.push({
+        head,
+        turn: outcome?.turn ?? errorTurn(deps, head.notificationId, outcome?.error),
+      });
+  }
+  try {
+    const produced = finished.flatMap(({ turn }) => turn.produced ?? []);
+    if (produced.length > 0) await deps.lanes.add(produced);
+    await deps.lanes.finishMany(
+      finished.map(({ head, turn }) => ({ head, done: turn.done, nextInMs: laneDelayOf(turn) })),
+    );
+  } catch (error) {
+    // Redis away: the leases run out and the chats come back; the reconciler re-adds what was produced.
+    deps.logger.warn({ err: error }, 'could not put chats back in their lanes');
+  }
+  const alone = await Promise.all(singles.map((head) => runTurn(deps, processHead, head)));
+  return [...finished.map(({ turn }) => ({ pauseMs: turn.pauseMs ?? 0, nextInMs: turn.nextInMs })), ...alone];
 }
 
 /**
@@ -337,6 +453,40 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   let stopping = false;
   let pausedUntil = 0;
   deps.lanes.onAdded(nap.wake);
+
+  /** Several chats' heads as one batched turn; each holds a turn in hand until the batch ends. */
+  function startBatch(heads: LaneHead[]) {
+    const lows = heads.filter((head) => lowSendClasses.includes(head.sendClass)).length;
+    lowInHand += lows;
+    let dueInMs = 0;
+    const batch = runBatch(deps, processHead, heads).then((turns) => {
+      for (const { pauseMs } of turns)
+        if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
+      dueInMs = Math.min(...turns.map((turn) => turn.nextInMs));
+    });
+    const held = heads.map(() => batch.catch(() => undefined));
+    for (const hand of held) inHand.add(hand);
+    void batch
+      .finally(() => {
+        const wasFull = inHand.size >= concurrency || (lows > 0 && lowInHand >= lowCap);
+        for (const hand of held) inHand.delete(hand);
+        lowInHand -= lows;
+        if (wasFull) nap.wake();
+        else nap.wakeIn(dueInMs + 5);
+      })
+      .catch(() => undefined);
+  }
+
+  /** The heads a take returned: those not of a person's own replies together when there are several. */
+  function startAll(heads: LaneHead[]) {
+    const batchable = heads.filter((head) => head.sendClass !== 'interactive');
+    if (batchable.length < 2) {
+      for (const head of heads) start(head);
+      return;
+    }
+    startBatch(batchable);
+    for (const head of heads) if (head.sendClass === 'interactive') start(head);
+  }
 
   function start(head: LaneHead) {
     const low = lowSendClasses.includes(head.sendClass);
@@ -375,8 +525,9 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           free,
           LANE_LEASE_MS,
           Math.max(0, lowCap - lowInHand),
+          TAKE_AHEAD_MS,
         );
-        for (const head of heads) start(head);
+        startAll(heads);
         // Fewer than it could take: nothing else is due before `nextDueMs` (a look at once found nothing,
         // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.
         if (heads.length < free) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));

@@ -86,7 +86,8 @@ return 0
 );
 
 // KEYS: the due sets, highest class first. ARGV: 1 how many chats, 2 the lease (ms), 3 the lanes' key prefix,
-// 4 how many of them may be of the classes from ARGV[5] (1-based key index) down. Returns the chats taken
+// 4 how many of them may be of the classes from ARGV[5] (1-based key index) down, 6 how soon a chat may be
+// due to be taken already (ms; its turn waits for its send slot in hand). Returns the chats taken
 // with their heads and classes (0-based), then ms until the next chat it could take is due (-1: none).
 const TAKE = redisScript<[Array<string | number>, number]>(
   'patronazhLaneTake',
@@ -103,7 +104,7 @@ for k = 1, #KEYS do
   local room = want - taken
   if k >= lowFrom then room = math.min(room, lowMax - low) end
   if room > 0 then
-    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now, 'LIMIT', 0, room)
+    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now + tonumber(ARGV[6] or '0'), 'LIMIT', 0, room)
     for _, chat in ipairs(chats) do
       local head = redis.call('ZRANGE', ARGV[3] .. chat, 0, 0)
       if head[1] then
@@ -157,12 +158,15 @@ export interface DeliveryLanes {
     count: number,
     leaseMs: number,
     lowMax?: number,
+    aheadMs?: number,
   ): Promise<{ heads: LaneHead[]; nextDueMs: number | undefined }>;
   /**
    * The chat's turn is over: its head leaves the lane when `done` (sent, or given up for good), and the
    * chat's next send is due in `nextInMs`.
    */
   finish(head: LaneHead, done: boolean, nextInMs: number): Promise<void>;
+  /** As finish, for the chats of a batched turn, in one round trip. */
+  finishMany(turns: ReadonlyArray<{ head: LaneHead; done: boolean; nextInMs: number }>): Promise<void>;
   /**
    * Of these chats with their pending counts (PostgreSQL's), those whose lane holds fewer, or that are in
    * no schedule while their lane is not empty: what Redis lost, to be added again.
@@ -268,7 +272,7 @@ export function createDeliveryLanes({
       if (notificationIds.length === 0) return;
       await addRows(await createNotificationsRepository({ db }).pendingForLanes(notificationIds));
     },
-    async take(count, leaseMs, lowMax = count) {
+    async take(count, leaseMs, lowMax = count, aheadMs = 0) {
       const [flat, next] = await TAKE.run(
         redis,
         ...dueKeys,
@@ -277,6 +281,7 @@ export function createDeliveryLanes({
         `${prefix}:lane:`,
         lowMax,
         LOW_FROM + 1,
+        Math.max(0, Math.floor(aheadMs)),
       );
       return { heads: headsOf(flat), nextDueMs: next < 0 ? undefined : next };
     },
@@ -289,6 +294,24 @@ export function createDeliveryLanes({
         done ? head.member : '',
         Math.max(0, Math.ceil(nextInMs)),
       );
+    },
+    async finishMany(turns) {
+      const calls = turns.map(({ head, done, nextInMs }) => [
+        laneKey(head.chatId),
+        ...dueKeys,
+        head.chatId,
+        done ? head.member : '',
+        Math.max(0, Math.ceil(nextInMs)),
+      ]);
+      const pipeline = redis.pipeline();
+      for (const args of calls) FINISH.pipe(pipeline, ...args);
+      const results = (await pipeline.exec()) ?? [];
+      // A Redis that does not know the script yet: those chats again, by its text.
+      for (const [index, [error]] of results.entries()) {
+        if (!error) continue;
+        if (!FINISH.isUnknown(error)) throw error;
+        await FINISH.run(redis, ...calls[index]!);
+      }
     },
     incomplete: (chats) => incompleteChats(redis, laneKey, dueKeys, chats),
     waitingChats: () => countWaiting(redis, dueKeys),

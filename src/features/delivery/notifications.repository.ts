@@ -232,6 +232,32 @@ function outcomesOf(db: DbOrTx) {
     },
 
     /**
+     * Several whole messages sent together (a batched turn, delivery.send.ts), each marked as markSent does,
+     * in ONE statement, with each one's `also` (NotificationContent.sentWith) in it. The same rule holds:
+     * only under the rows' claim. Returns the ids marked.
+     */
+    async markSentMany(
+      sent: ReadonlyArray<{ id: number; telegramMessageId: number; also?: SQL }>,
+      now = new Date(),
+    ) {
+      if (sent.length === 0) return [];
+      const values = sql.raw(
+        sent.map((row) => `(${Math.trunc(row.id)}, ${Math.trunc(row.telegramMessageId)})`).join(', '),
+      );
+      const alsos = sent.flatMap((row, index) =>
+        row.also ? [sql`, also${sql.raw(String(index))} as (${row.also})`] : [],
+      );
+      const rows = await db.execute<{ id: number }>(sql`
+        with sent as (
+          update ${notifications} n set status = 'sent', telegram_message_id = v.message_id,
+            sent_at = ${now.toISOString()}::timestamptz, attempts = n.attempts + 1, last_error = null
+          from (values ${values}) as v(id, message_id)
+          where n.id = v.id and n.status = 'pending' returning n.id)${sql.join(alsos, sql``)}
+        select id from sent`);
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
      * One step of a message sent in several (a long text in parts, a label and its copy): the ids it made
      * are added to the payload's `sentSteps` in the step that learns them (a heading's to `sentHeadings`:
      * not the message's own, but shown with it), and the notification stays pending for the next step. Only a crash before this commit can make the step go out again.
@@ -325,6 +351,28 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
       return row
         ? { notification: notificationOf(row), toInactiveStaff: row.toInactiveStaff === true }
         : undefined;
+    },
+
+    /**
+     * As claimPending, for several notifications in one statement (a batched turn): those locked by another
+     * transaction or no longer pending are left out.
+     */
+    async claimPendingMany(
+      ids: readonly number[],
+    ): Promise<Map<number, { notification: Notification; toInactiveStaff: boolean }>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.execute<Record<string, unknown>>(sql`
+        select ${notificationSelectList}, exists (
+          select 1 from ${staff} s where s.id = ${notifications}.recipient_staff_id and not s.active
+        ) as "toInactiveStaff"
+        from ${notifications}
+        where ${inIntegers('id', ids)} and status = 'pending' for update of ${notifications} skip locked`);
+      return new Map(
+        rows.map((row) => {
+          const notification = notificationOf(row);
+          return [notification.id, { notification, toInactiveStaff: row.toInactiveStaff === true }];
+        }),
+      );
     },
 
     async flagStaffBlocked(staffId: number) {
