@@ -27,6 +27,13 @@ export const MAX_SEND_ATTEMPTS = 8;
 const MAX_IN_HAND_WAIT_MS = 3000;
 
 /**
+ * The same wait in a batched turn, whose sends are recorded when its last is answered: a message Telegram
+ * already shows stays unrecorded no longer than this and the slowest answer (a reply to it looks for it for
+ * about 2.5 s: relay's findThreadOfReply); a chat whose slot is further off is put back.
+ */
+const MAX_BATCH_WAIT_MS = 500;
+
+/**
  * A chat's turn is taken a little before its gap ends, so that reading and rendering overlap the gap: a
  * wait this short for the chat's own slot is waited out in hand rather than putting the chat back.
  */
@@ -170,7 +177,7 @@ export async function givenUp(
 }
 
 /** A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). */
-async function takeSlot(deps: SendDeps, chatId: number, kind: string) {
+async function takeSlot(deps: SendDeps, chatId: number, kind: string, maxWaitMs = MAX_IN_HAND_WAIT_MS) {
   const sendClass = deps.notifications.sendClassOf(kind);
   const waiter = randomUUID();
   let slot = await deps.slots.acquire(chatId, sendClass, waiter);
@@ -179,7 +186,7 @@ async function takeSlot(deps: SendDeps, chatId: number, kind: string) {
   const short = (decision: SlotDecision): decision is Exclude<SlotDecision, { kind: 'granted' }> =>
     decision.kind === 'global_full' ||
     (decision.kind === 'chat_busy' && decision.waitMs <= MAX_CHAT_WAIT_IN_HAND_MS);
-  for (let waited = 0; short(slot) && waited < MAX_IN_HAND_WAIT_MS; ) {
+  for (let waited = 0; short(slot) && waited < maxWaitMs; ) {
     await sleep(slot.waitMs);
     waited += slot.waitMs;
     slot = await deps.slots.acquire(chatId, sendClass, waiter);
@@ -374,10 +381,10 @@ async function prepareBatch(
 }
 
 /** A batch's plain send: its own slot (waited for in hand), the call, the slot back. */
-async function sendOne(deps: SendDeps, send: BatchSend) {
+async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId: number) => void) {
   const { entry, notification, content, planned } = send;
   try {
-    const slot = await takeSlot(deps, notification.chatId, notification.kind);
+    const slot = await takeSlot(deps, notification.chatId, notification.kind, MAX_BATCH_WAIT_MS);
     if (slot.kind !== 'granted') {
       entry.result = { step: 'wait', slot };
       return;
@@ -390,6 +397,9 @@ async function sendOne(deps: SendDeps, send: BatchSend) {
     await deps.slots
       .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
+    // Sent: its dispatcher's turn may take another chat while the batch waits for its other sends (a 429's
+    // pause, any other outcome, is only known to the dispatcher when the batch ends: its turn waits).
+    if (outcome.kind === 'sent') onDone?.(entry.notificationId);
   } catch (error) {
     if (!entry.answered) entry.error = error;
   }
@@ -457,6 +467,8 @@ export function createBatchSend(deps: SendDeps) {
   return async function sendBatch(
     ids: readonly number[],
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
+    /** A send of the batch went out: its dispatcher's turn may take another chat (see sendOne). */
+    sendDone?: (notificationId: number) => void,
   ): Promise<BatchEntry[]> {
     const entries = new Map<number, BatchEntry>(
       ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true }]),
@@ -466,7 +478,7 @@ export function createBatchSend(deps: SendDeps) {
       await deps.db.transaction(async (tx) => {
         const claimed = await createNotificationsRepository({ db: tx }).claimPendingMany(ids);
         sends = await prepareBatch(tx, claimed, entries, render);
-        await Promise.all(sends.map((send) => sendOne(deps, send)));
+        await Promise.all(sends.map((send) => sendOne(deps, send, sendDone)));
         try {
           await recordBatch(tx, sends);
         } catch (error) {
@@ -476,12 +488,18 @@ export function createBatchSend(deps: SendDeps) {
         }
       });
     } catch (error) {
-      if (!(error instanceof BatchRecordingFailed)) {
+      // An outage, or a failure before anything went out: each turn ends in it, as it would alone.
+      if (isDatabaseOutage(error) || !sends.some((send) => send.outcome !== undefined)) {
         for (const entry of entries.values())
           if (!entry.single || entry.result)
             Object.assign(entry, { result: undefined, error, single: false });
         return [...entries.values()];
       }
+      if (!(error instanceof BatchRecordingFailed))
+        deps.logger.warn(
+          { err: error },
+          'a batch of sends failed after its sends; recording them one by one',
+        );
       // What the rolled-back transaction recorded besides the sends (a withdrawal): looked at again next turn.
       const sending = new Set(sends.map((send) => send.entry));
       for (const entry of entries.values())

@@ -23,7 +23,11 @@ import {
 
 export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
-/** Sends one worker process runs at once (and so the most it can have in flight when it dies). */
+/**
+ * Sends one worker process runs at once. A batched turn gives a chat's turn back once its send went out,
+ * while the batch waits for its others to record them all: when a process dies, at most this many sends in
+ * flight and those of its open batches (each held open by one of these) can go out again.
+ */
 export const DELIVERY_CONCURRENCY = 10;
 
 /**
@@ -214,32 +218,21 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
 
-  /** A batch entry's turn (see createBatchSend); throws what ended it before its send, or an outage. */
-  async function turnOfEntry(entry: BatchEntry): Promise<Turn> {
-    const { notificationId, chatId, sentAs } = entry;
-    if (!entry.result) {
-      if (!entry.answered || isDatabaseOutage(entry.error)) throw entry.error;
-      return failedRecord(deps, { notificationId, sentAs, gapMs: gapOf(chatId) }, entry.error);
-    }
-    const turn = turnOf(entry.result, gapOf(chatId), deps, entry.kind, notificationId);
-    // The batch ended after its last send: a chat's next turn counts from its own answer.
-    if (entry.answeredAt !== undefined)
-      turn.nextInMs = Math.max(0, turn.nextInMs - (Date.now() - entry.answeredAt));
-    return turn;
-  }
-
   return Object.assign(one, {
     /**
      * A batched turn of several chats' heads: each one's turn, its error, or `single` — to go by the single
      * path (`one`), after this batch has committed.
      */
-    async batch(ids: readonly number[]): Promise<BatchTurn[]> {
-      const entries = await sendBatch(ids, render);
+    async batch(ids: readonly number[], sendDone?: (notificationId: number) => void): Promise<BatchTurn[]> {
+      const entries = await sendBatch(ids, render, sendDone);
       return Promise.all(
         entries.map(async (entry): Promise<BatchTurn> => {
           if (entry.single) return { notificationId: entry.notificationId, single: true };
           try {
-            return { notificationId: entry.notificationId, turn: await turnOfEntry(entry) };
+            return {
+              notificationId: entry.notificationId,
+              turn: await turnOfEntry(deps, entry, gapOf(entry.chatId)),
+            };
           } catch (error) {
             return { notificationId: entry.notificationId, error };
           }
@@ -247,6 +240,20 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       );
     },
   });
+}
+
+/** A batch entry's turn (see createBatchSend); throws what ended it before its send, or an outage. */
+async function turnOfEntry(deps: DeliveryDeps, entry: BatchEntry, gapMs: number): Promise<Turn> {
+  const { notificationId, sentAs } = entry;
+  if (!entry.result) {
+    if (!entry.answered || isDatabaseOutage(entry.error)) throw entry.error;
+    return failedRecord(deps, { notificationId, sentAs, gapMs }, entry.error);
+  }
+  const turn = turnOf(entry.result, gapMs, deps, entry.kind, notificationId);
+  // The batch ended after its last send: a chat's next turn counts from its own answer.
+  if (entry.answeredAt !== undefined)
+    turn.nextInMs = Math.max(0, turn.nextInMs - (Date.now() - entry.answeredAt));
+  return turn;
 }
 
 /** What a batched turn came to for one of its heads (createDeliveryProcessor's `batch`). */
@@ -403,10 +410,14 @@ async function runBatch(
   deps: WorkerDeps,
   processHead: ReturnType<typeof createDeliveryProcessor>,
   heads: LaneHead[],
+  sendDone?: (notificationId: number) => void,
 ): Promise<Array<{ pauseMs: number; nextInMs: number }>> {
   let outcomes: BatchTurn[];
   try {
-    outcomes = await processHead.batch(heads.map((head) => head.notificationId));
+    outcomes = await processHead.batch(
+      heads.map((head) => head.notificationId),
+      sendDone,
+    );
   } catch (error) {
     outcomes = heads.map((head) => ({ notificationId: head.notificationId, error }));
   }
@@ -436,6 +447,71 @@ async function runBatch(
   return [...finished.map(({ turn }) => ({ pauseMs: turn.pauseMs ?? 0, nextInMs: turn.nextInMs })), ...alone];
 }
 
+type TurnsOf = Promise<Array<{ pauseMs: number; nextInMs: number }>>;
+
+/**
+ * The turns a dispatcher has in hand, of how many chats, how many of them of the low classes (see
+ * TURNS_KEPT_FOR_URGENT), and until when Telegram's global limit pauses the process.
+ */
+function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
+  const inHand = new Set<Promise<void>>();
+  const running = new Set<Promise<void>>();
+  let lowInHand = 0;
+  const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
+  let pausedUntil = 0;
+
+  /** A head's place among the turns in hand; the function returned gives it back (once). */
+  function hold(head: LaneHead) {
+    const low = lowSendClasses.includes(head.sendClass);
+    let release = () => {};
+    const hand = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    inHand.add(hand);
+    if (low) lowInHand += 1;
+    return () => {
+      if (!inHand.has(hand)) return;
+      // The loop looks at the schedule at once when it waited for a free hand (or a low class's place).
+      const wasFull = inHand.size >= concurrency || (low && lowInHand >= lowCap);
+      inHand.delete(hand);
+      if (low) lowInHand -= 1;
+      release();
+      if (wasFull) nap.wake();
+    };
+  }
+
+  return {
+    free: () => concurrency - inHand.size,
+    lowRoom: () => Math.max(0, lowCap - lowInHand),
+    pausedForMs: () => pausedUntil - Date.now(),
+    running: () => [...running],
+    /**
+     * Turns of these heads, run by `run` (one, or one batch): each head holds a turn in hand until they end,
+     * or until `sendDone` says its send is over (a batch's, whose commit waits for its last send). Then,
+     * unless a hand was awaited, the loop looks at the schedule when the first chat is due, if that is
+     * before its own timer ends — not right after every turn, which found nothing due (a Redis call a copy).
+     */
+    begin(heads: LaneHead[], run: (sendDone: (notificationId: number) => void) => TurnsOf) {
+      const hands = new Map(heads.map((head) => [head.notificationId, hold(head)]));
+      let dueInMs = 0;
+      const ended = run((notificationId) => hands.get(notificationId)?.())
+        .then((results) => {
+          for (const { pauseMs } of results)
+            if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
+          dueInMs = Math.min(...results.map((turn) => turn.nextInMs));
+        })
+        .catch(() => undefined);
+      running.add(ended);
+      void ended.finally(() => {
+        running.delete(ended);
+        for (const giveBack of hands.values()) giveBack();
+        // A few ms after: the lane scored it by Redis's clock when the chat was put back, a moment later.
+        nap.wakeIn(dueInMs + 5);
+      });
+    },
+  };
+}
+
 /**
  * The delivery dispatcher of one process: takes the due chats from the lanes (highest class first, up to
  * `concurrency` at once), runs one turn of each and puts the chat back for its next turn. Nothing runs for
@@ -444,78 +520,33 @@ async function runBatch(
  */
 export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const processHead = createDeliveryProcessor(deps);
-  const concurrency = deps.concurrency ?? DELIVERY_CONCURRENCY;
-  const inHand = new Set<Promise<void>>();
-  // Of the turns in hand, those of ordinary notices and digests (see TURNS_KEPT_FOR_URGENT).
-  let lowInHand = 0;
-  const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
   const nap = createNap();
+  const hands = createHands(deps.concurrency ?? DELIVERY_CONCURRENCY, nap);
   let stopping = false;
-  let pausedUntil = 0;
   deps.lanes.onAdded(nap.wake);
 
-  /** Several chats' heads as one batched turn; each holds a turn in hand until the batch ends. */
-  function startBatch(heads: LaneHead[]) {
-    const lows = heads.filter((head) => lowSendClasses.includes(head.sendClass)).length;
-    lowInHand += lows;
-    let dueInMs = 0;
-    const batch = runBatch(deps, processHead, heads).then((turns) => {
-      for (const { pauseMs } of turns)
-        if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
-      dueInMs = Math.min(...turns.map((turn) => turn.nextInMs));
-    });
-    const held = heads.map(() => batch.catch(() => undefined));
-    for (const hand of held) inHand.add(hand);
-    void batch
-      .finally(() => {
-        const wasFull = inHand.size >= concurrency || (lows > 0 && lowInHand >= lowCap);
-        for (const hand of held) inHand.delete(hand);
-        lowInHand -= lows;
-        if (wasFull) nap.wake();
-        else nap.wakeIn(dueInMs + 5);
-      })
-      .catch(() => undefined);
-  }
-
-  /** The heads a take returned: those not of a person's own replies together when there are several. */
+  /**
+   * The heads a take returned: several of one class (not a person's own replies) go as one batched turn
+   * (runBatch), so an urgent card never waits for notices' sends; the rest one by one.
+   */
   function startAll(heads: LaneHead[]) {
-    const batchable = heads.filter((head) => head.sendClass !== 'interactive');
-    if (batchable.length < 2) {
-      for (const head of heads) start(head);
-      return;
+    const byClass = new Map<string, LaneHead[]>();
+    for (const head of heads) byClass.set(head.sendClass, [...(byClass.get(head.sendClass) ?? []), head]);
+    for (const [sendClass, together] of byClass) {
+      if (sendClass !== 'interactive' && together.length >= 2) {
+        hands.begin(together, (sendDone) => runBatch(deps, processHead, together, sendDone));
+        continue;
+      }
+      for (const head of together)
+        hands.begin([head], () => runTurn(deps, processHead, head).then((turn) => [turn]));
     }
-    startBatch(batchable);
-    for (const head of heads) if (head.sendClass === 'interactive') start(head);
-  }
-
-  function start(head: LaneHead) {
-    const low = lowSendClasses.includes(head.sendClass);
-    if (low) lowInHand += 1;
-    let dueInMs = 0;
-    const running: Promise<void> = runTurn(deps, processHead, head)
-      .then(({ pauseMs, nextInMs }) => {
-        if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
-        dueInMs = nextInMs;
-      })
-      .finally(() => {
-        // The loop looks at the schedule at once only when it waited for a free hand (or for a place among the
-        // low classes' turns); otherwise when this chat is due, if that is before its own timer ends — not a
-        // look right after every turn, which found nothing due (one Redis call per copy).
-        const wasFull = inHand.size >= concurrency || (low && lowInHand >= lowCap);
-        inHand.delete(running);
-        if (low) lowInHand -= 1;
-        if (wasFull) nap.wake();
-        // A few ms after: the lane scored it by Redis's clock when the chat was put back, a moment later.
-        else nap.wakeIn(dueInMs + 5);
-      });
-    inHand.add(running);
   }
 
   async function loop() {
     while (!stopping) {
       if (deps.database?.isDown()) await deps.database.whenUp();
-      const pause = pausedUntil - Date.now();
-      const free = concurrency - inHand.size;
+      const pause = hands.pausedForMs();
+      const free = hands.free();
       if (pause > 0 || free <= 0) {
         await nap.sleep(pause > 0 ? pause : IDLE_POLL_MS);
         continue;
@@ -524,7 +555,7 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         const { heads, nextDueMs } = await deps.lanes.take(
           free,
           LANE_LEASE_MS,
-          Math.max(0, lowCap - lowInHand),
+          hands.lowRoom(),
           TAKE_AHEAD_MS,
         );
         startAll(heads);
@@ -545,7 +576,7 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       nap.wake();
       if (force) return;
       await looping;
-      await Promise.all([...inHand]);
+      await Promise.all(hands.running());
     },
   };
 }

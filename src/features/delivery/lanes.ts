@@ -204,6 +204,19 @@ async function incompleteChats(
   });
 }
 
+/** Several chats' FINISH calls in one round trip (a pipeline). */
+async function finishChats(redis: Redis, calls: Array<Array<string | number>>) {
+  const pipeline = redis.pipeline();
+  for (const args of calls) FINISH.pipe(pipeline, ...args);
+  const results = (await pipeline.exec()) ?? [];
+  // A Redis that does not know the script yet: those chats again, by its text.
+  for (const [index, [error]] of results.entries()) {
+    if (!error) continue;
+    if (!FINISH.isUnknown(error)) throw error;
+    await FINISH.run(redis, ...calls[index]!);
+  }
+}
+
 /** The take script's chats, heads and classes (flat triples). */
 function headsOf(flat: Array<string | number>): LaneHead[] {
   const heads: LaneHead[] = [];
@@ -242,6 +255,13 @@ export function createDeliveryLanes({
   const laneKey = (chatId: number) => `${prefix}:lane:${chatId}`;
   const dueKeys = sendClasses.map((name) => `${prefix}:due:${name}`);
   const listeners = new Set<() => void>();
+  const finishArgs = (head: LaneHead, done: boolean, nextInMs: number) => [
+    laneKey(head.chatId),
+    ...dueKeys,
+    head.chatId,
+    done ? head.member : '',
+    Math.max(0, Math.ceil(nextInMs)),
+  ];
   const score = (row: LaneRow) =>
     sendClasses.indexOf(sendClassOf(row.kind)) * CLASS_SPAN + Math.max(0, row.orderUs - EPOCH_US);
 
@@ -286,33 +306,13 @@ export function createDeliveryLanes({
       return { heads: headsOf(flat), nextDueMs: next < 0 ? undefined : next };
     },
     async finish(head, done, nextInMs) {
-      await FINISH.run(
+      await FINISH.run(redis, ...finishArgs(head, done, nextInMs));
+    },
+    finishMany: (turns) =>
+      finishChats(
         redis,
-        laneKey(head.chatId),
-        ...dueKeys,
-        head.chatId,
-        done ? head.member : '',
-        Math.max(0, Math.ceil(nextInMs)),
-      );
-    },
-    async finishMany(turns) {
-      const calls = turns.map(({ head, done, nextInMs }) => [
-        laneKey(head.chatId),
-        ...dueKeys,
-        head.chatId,
-        done ? head.member : '',
-        Math.max(0, Math.ceil(nextInMs)),
-      ]);
-      const pipeline = redis.pipeline();
-      for (const args of calls) FINISH.pipe(pipeline, ...args);
-      const results = (await pipeline.exec()) ?? [];
-      // A Redis that does not know the script yet: those chats again, by its text.
-      for (const [index, [error]] of results.entries()) {
-        if (!error) continue;
-        if (!FINISH.isUnknown(error)) throw error;
-        await FINISH.run(redis, ...calls[index]!);
-      }
-    },
+        turns.map(({ head, done, nextInMs }) => finishArgs(head, done, nextInMs)),
+      ),
     incomplete: (chats) => incompleteChats(redis, laneKey, dueKeys, chats),
     waitingChats: () => countWaiting(redis, dueKeys),
     onAdded(listener) {
