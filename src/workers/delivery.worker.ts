@@ -459,8 +459,13 @@ function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
   let lowInHand = 0;
   const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
   let pausedUntil = 0;
+  // When the last take said the next chat it could take is due (none taken since then is counted).
+  let nextDueAt = 0;
 
-  /** A head's place among the turns in hand; the function returned gives it back (once). */
+  /**
+   * A head's place among the turns in hand; the function returned gives it back (once): `early`, a batch's
+   * send that went out while its batch goes on.
+   */
   function hold(head: LaneHead) {
     const low = lowSendClasses.includes(head.sendClass);
     let release = () => {};
@@ -469,14 +474,19 @@ function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
     });
     inHand.add(hand);
     if (low) lowInHand += 1;
-    return () => {
+    return (early = false) => {
       if (!inHand.has(hand)) return;
-      // The loop looks at the schedule at once when it waited for a free hand (or a low class's place).
-      const wasFull = inHand.size >= concurrency || (low && lowInHand >= lowCap);
+      // The loop looks at the schedule at once when it waited for a free hand (or a low class's place);
+      // for a batch's send, only once what the last take left is due: a chat that becomes due otherwise
+      // (put back, added) wakes the loop itself, and a look per send found nothing (a Redis call a copy).
+      const lowWaited = low && lowInHand >= lowCap;
+      const wasFull = inHand.size >= concurrency || lowWaited;
       inHand.delete(hand);
       if (low) lowInHand -= 1;
       release();
-      if (wasFull) nap.wake();
+      if (!wasFull) return;
+      if (!early || lowWaited) nap.wake();
+      else nap.wakeIn(Math.max(0, nextDueAt - Date.now()));
     };
   }
 
@@ -485,6 +495,10 @@ function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
     lowRoom: () => Math.max(0, lowCap - lowInHand),
     pausedForMs: () => pausedUntil - Date.now(),
     running: () => [...running],
+    /** What the last take said: nothing it could take is due for this long. */
+    nextDueIn(ms: number) {
+      nextDueAt = Date.now() + ms;
+    },
     /**
      * Turns of these heads, run by `run` (one, or one batch): each head holds a turn in hand until they end,
      * or until `sendDone` says its send is over (a batch's, whose commit waits for its last send). Then,
@@ -494,7 +508,7 @@ function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
     begin(heads: LaneHead[], run: (sendDone: (notificationId: number) => void) => TurnsOf) {
       const hands = new Map(heads.map((head) => [head.notificationId, hold(head)]));
       let dueInMs = 0;
-      const ended = run((notificationId) => hands.get(notificationId)?.())
+      const ended = run((notificationId) => hands.get(notificationId)?.(true))
         .then((results) => {
           for (const { pauseMs } of results)
             if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
@@ -558,6 +572,7 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
           hands.lowRoom(),
           TAKE_AHEAD_MS,
         );
+        hands.nextDueIn(nextDueMs ?? IDLE_POLL_MS);
         startAll(heads);
         // Fewer than it could take: nothing else is due before `nextDueMs` (a look at once found nothing,
         // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.

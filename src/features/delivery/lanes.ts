@@ -204,16 +204,18 @@ async function incompleteChats(
   });
 }
 
-/** Several chats' FINISH calls in one round trip (a pipeline). */
-async function finishChats(redis: Redis, calls: Array<Array<string | number>>) {
+/**
+ * A lane script's calls for several chats in one round trip (a pipeline). A Redis that does not know the
+ * script yet (first use, restarted): those chats again, by its text.
+ */
+async function runPiped(redis: Redis, script: typeof ADD, calls: Array<Array<string | number>>) {
   const pipeline = redis.pipeline();
-  for (const args of calls) FINISH.pipe(pipeline, ...args);
+  for (const args of calls) script.pipe(pipeline, ...args);
   const results = (await pipeline.exec()) ?? [];
-  // A Redis that does not know the script yet: those chats again, by its text.
   for (const [index, [error]] of results.entries()) {
     if (!error) continue;
-    if (!FINISH.isUnknown(error)) throw error;
-    await FINISH.run(redis, ...calls[index]!);
+    if (!script.isUnknown(error)) throw error;
+    await script.run(redis, ...calls[index]!);
   }
 }
 
@@ -274,15 +276,7 @@ export function createDeliveryLanes({
       byChat.set(row.chatId, pairs);
     }
     const chats = [...byChat].map(([chatId, pairs]) => [laneKey(chatId), ...dueKeys, chatId, ...pairs]);
-    const pipeline = redis.pipeline();
-    for (const args of chats) ADD.pipe(pipeline, ...args);
-    const results = (await pipeline.exec()) ?? [];
-    // A Redis that does not know the script yet (first use, restarted): those chats again, by its text.
-    for (const [index, [error]] of results.entries()) {
-      if (!error) continue;
-      if (!ADD.isUnknown(error)) throw error;
-      await ADD.run(redis, ...chats[index]!);
-    }
+    await runPiped(redis, ADD, chats);
     for (const listener of listeners) listener();
   }
 
@@ -309,8 +303,9 @@ export function createDeliveryLanes({
       await FINISH.run(redis, ...finishArgs(head, done, nextInMs));
     },
     finishMany: (turns) =>
-      finishChats(
+      runPiped(
         redis,
+        FINISH,
         turns.map(({ head, done, nextInMs }) => finishArgs(head, done, nextInMs)),
       ),
     incomplete: (chats) => incompleteChats(redis, laneKey, dueKeys, chats),
