@@ -1,7 +1,11 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
-import { createConfirmedRequest, createStaffMember } from '../../../test/helpers/routing-factories.js';
+import {
+  createConfirmedRequest,
+  createConfirmedRequestsInBulk,
+  createStaffMember,
+} from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import {
   districts,
@@ -529,6 +533,53 @@ describe('a curator deactivated', () => {
       { messageId: 624, reason: 'handed_over', left: true },
       { messageId: 625, reason: 'handed_over', left: true },
     ]);
+  });
+});
+
+describe('a curator with hundreds of closed requests deactivated', () => {
+  it("has each closed request's card taken back once, in his chat's lane one at a time", async () => {
+    const { oleg, own } = await world();
+    const closed = await createConfirmedRequestsInBulk(db, [own.family.id], 300);
+    await db
+      .update(requests)
+      .set({ curatorId: oleg.id, status: 'resolved', resolvedAt: new Date() })
+      .where(
+        inArray(
+          requests.id,
+          closed.map((request) => request.id),
+        ),
+      );
+    await db.insert(notifications).values(
+      closed.map((request, index) => ({
+        dedupeKey: `test:${oleg.telegramId}:${1000 + index}`,
+        kind: 'request_card',
+        requestId: request.id,
+        familyId: own.family.id,
+        recipientStaffId: oleg.id,
+        chatId: oleg.telegramId,
+        status: 'sent' as const,
+        telegramMessageId: 1000 + index,
+        sentAt: new Date(),
+      })),
+    );
+
+    await deactivateStaff({ db }, oleg.id);
+
+    // One take-back per card, all waiting in his chat's lane: it sends one at a time, at the chat's pace.
+    const [deactivated] = await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(eq(outbox.kind, 'staff_deactivated'), raw`(${outbox.payload}->>'staffId')::int = ${oleg.id}`),
+      );
+    expect((deactivated!.payload as { takenBackIds: number[] }).takenBackIds).toHaveLength(300);
+    const lane = await createNotificationsRepository({ db }).pendingInChats([oleg.telegramId]);
+    expect(lane).toHaveLength(300);
+    const { sendClassOf } = createAppNotifications();
+    expect([...new Set(lane.map((row) => sendClassOf(row.kind)))]).toEqual(['notice']);
+    const reasons = await takeBacksIn(oleg.telegramId);
+    expect(new Set(reasons.map((row) => row.messageId)).size).toBe(300);
+    expect(new Set(reasons.map((row) => row.reason))).toEqual(new Set(['access_ended']));
   });
 });
 
