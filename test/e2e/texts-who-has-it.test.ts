@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { districts, notifications, staff } from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
@@ -7,12 +7,18 @@ import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { recordTranscripts } from '../helpers/transcript.js';
 
 /**
  * Issue 13 §6: the family is told who has its request only once the card has reached them (never the name
  * of a curator who blocked the bot), and a curator is told when a family becomes theirs.
  */
 const bot = useE2E();
+
+/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
+function printChat(title: string, transcript: string) {
+  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
+}
 
 const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
 const buttons = (message: StoredMessage) => message.reply_markup?.inline_keyboard?.flat() ?? [];
@@ -66,7 +72,7 @@ async function leavingWithACard(colleague?: string) {
     10_000,
   );
   const sentToPavel = bot.emulator.messages(pavel.user.id, { from: 'bot' }).length;
-  return { pavel, natalia: natalia!, familyUser, number, card, sentToPavel };
+  return { pavel, natalia: natalia!, familyUser, number, card, sentToPavel, chat };
 }
 
 describe('who has the request', () => {
@@ -241,10 +247,19 @@ describe('a curator is told when a family becomes theirs', () => {
     expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
   });
 
-  // Nobody in the district can take the request over: it stays for the supervisor, and the card in the
-  // former curator's chat (the family's data) is taken back all the same.
-  it('when a curator leaves and no colleague can take the request: their card says it went to the district supervisor', async () => {
+  // Nobody in the district can take the request over, and the district has no supervisor of its own: the
+  // regional supervisors have it (routing's supervisorsFor), and the former curator's card says so.
+  it('when a curator leaves and no colleague can take the request: their card says it went to the regional supervisor', async () => {
     const { pavel, card, number, sentToPavel } = await leavingWithACard();
+    const regional = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      role: 'supervisor',
+      regional: true,
+      telegramId: regional.id,
+      fullName: 'Игорь Региональный',
+    });
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(pavel.user.id, 'Павел');
 
     await deactivateStaff({ db: bot.db }, pavel.member.id);
 
@@ -252,9 +267,111 @@ describe('a curator is told when a family becomes theirs', () => {
       afterVersion: 0,
     });
     expect(edited.text).toBe(
-      `Заявка № ${number} передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.`,
+      `Заявка № ${number} передана региональному руководителю. Действия по ней вам больше недоступны, кнопки убраны.`,
     );
     expect(buttons(edited)).toEqual([]);
     expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
+    printChat('Павел (куратор ушёл, коллег в районе нет)', rec.render(pavel.user.id));
+    rec.stop();
+  });
+
+  // A former employee keeps no family's data: the family card they opened and the card of a request that
+  // was closed are taken back too, beside the open request's card.
+  it("when a curator leaves: the family card they opened and a closed request's card are taken back as well", async () => {
+    const rec = recordTranscripts(bot.emulator);
+    const {
+      pavel,
+      natalia,
+      number: closedNumber,
+      card: closedCard,
+      chat,
+    } = await leavingWithACard('Наталья Остающаяся');
+    rec.name(pavel.user.id, 'Павел');
+    // The first request was resolved meanwhile; its card stays in Павел's chat as it was.
+    await bot.db.execute(
+      sql`update requests set status = 'resolved', resolved_at = now() where number = ${Number(closedNumber)}`,
+    );
+    const confirmed = await askForHelp(chat, 'Нужна помощь с оформлением пособия');
+    const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
+    const card = await bot.emulator.waitForMessage(
+      pavel.user.id,
+      (m) => m.text?.includes(`№ ${number}`) ?? false,
+      10_000,
+    );
+    bot.emulator.pressButtonByText(pavel.user.id, card.message_id, 'Карточка семьи');
+    const familyCard = await bot.emulator.waitForMessage(
+      pavel.user.id,
+      (m) => (m.text?.includes('Ольга Сидорова') ?? false) && m.message_id > card.message_id,
+      10_000,
+    );
+    rec.note(pavel.user.id, 'администратор отключает учётную запись Павла');
+
+    await deactivateStaff({ db: bot.db }, pavel.member.id);
+
+    const editedText = async (messageId: number) =>
+      (await bot.emulator.waitForEdit(pavel.user.id, messageId, 15_000, { afterVersion: 0 })).text;
+    expect(await editedText(closedCard.message_id)).toBe(
+      `Заявка № ${closedNumber}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+    );
+    expect(await editedText(card.message_id)).toBe(
+      `Заявка № ${number} передана другому куратору: Наталья Остающаяся. Действия по ней вам больше недоступны, кнопки убраны.`,
+    );
+    expect(await editedText(familyCard.message_id)).toBe(
+      'Семья передана другому куратору: Наталья Остающаяся. Её сообщения вам больше не приходят.',
+    );
+    const shown = bot.emulator.messages(pavel.user.id, { from: 'bot' });
+    expect(shown.map((m) => m.text ?? '').join('\n')).not.toContain('Ольга');
+    expect(shown.flatMap(buttons)).toEqual([]);
+    await bot.emulator.waitForMessage(
+      natalia.user.id,
+      (m) => m.text?.startsWith(`Вам передана заявка № ${number}:`) ?? false,
+      10_000,
+    );
+    printChat('Павел (куратор ушёл, семья передана Наталье)', rec.render(pavel.user.id));
+    rec.stop();
+  });
+});
+
+describe('a supervisor leaves the service', () => {
+  it('their card of a request is taken back: their access ended, the request is not "handed" to them', async () => {
+    await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
+    const [district] = await bot.db
+      .insert(districts)
+      .values({ code: `no-curators-${Date.now()}`, name: 'Район без кураторов', kind: 'municipal' })
+      .returning();
+    const elenaUser = bot.emulator.createUser({ first_name: 'Елена', language_code: 'ru' });
+    const elena = await createStaffMember(bot.db, {
+      role: 'supervisor',
+      telegramId: elenaUser.id,
+      fullName: 'Елена Руководитель',
+      districtIds: [district!.id],
+    });
+    const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: null,
+      districtId: district!.id,
+    });
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+    const confirmed = await askForHelp(chat, 'Помогите с документами');
+    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    const card = await bot.emulator.waitForMessage(
+      elenaUser.id,
+      (m) => m.text?.includes(`№ ${number}`) ?? false,
+      10_000,
+    );
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(elenaUser.id, 'Елена');
+
+    await deactivateStaff({ db: bot.db }, elena.id);
+
+    const edited = await bot.emulator.waitForEdit(elenaUser.id, card.message_id, 10_000, { afterVersion: 0 });
+    expect(edited.text).toBe(
+      `Заявка № ${number}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+    );
+    expect(buttons(edited)).toEqual([]);
+    printChat('Елена (руководитель ушла)', rec.render(elenaUser.id));
+    rec.stop();
   });
 });
