@@ -8,6 +8,7 @@ import {
 } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import {
+  consultations,
   districts,
   families,
   messages,
@@ -29,6 +30,7 @@ import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
 import { fireEscalation, flushDigest } from '../deadlines/deadlines.usecases.js';
 import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { retractionKind } from '../delivery/retraction.js';
+import { routeConsultationChange } from '../psychologists/psychologists.routing.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
 import { deactivateStaff } from './supervision.departure.js';
 import { notifyReassignment } from './supervision.notices.js';
@@ -637,5 +639,91 @@ describe('a supervisor deactivated', () => {
       .from(supervisorAlerts)
       .where(and(eq(supervisorAlerts.staffId, elena.id), isNull(supervisorAlerts.notificationId)));
     expect(owed).toEqual([]);
+  });
+});
+
+describe('a psychologist deactivated', () => {
+  it('has each message naming a family taken back by its booking, its future bookings cancelled in the same transaction, and sent no cancellation notice', async () => {
+    const { own, annas } = await world();
+    const base = 7_300_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const sofia = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Софья Уходящая',
+    });
+    const booking = async (request: typeof own.request, startsAt: Date, status: 'booked' | 'held') => {
+      const [row] = await db
+        .insert(consultations)
+        .values({
+          requestId: request.id,
+          familyId: request.familyId,
+          psychologistId: sofia.id,
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 3_600_000),
+          format: 'phone',
+          joinToken: `t-${base}-${request.id}`,
+          status,
+        })
+        .returning();
+      return row!;
+    };
+    const ahead = await booking(own.request, new Date(Date.now() + 2 * 86_400_000), 'booked');
+    const held = await booking(annas.request, new Date(Date.now() - 86_400_000), 'held');
+    await sentTo(sofia, 701, {
+      kind: 'consultation_booked',
+      requestId: own.request.id,
+      payload: { consultationId: ahead.id },
+    });
+    await sentTo(sofia, 702, {
+      kind: 'consultation_reminder_staff',
+      requestId: annas.request.id,
+      payload: { consultationId: held.id, lead: '1h' },
+    });
+    // The day-before reminder was on its way when she left: withdrawn unsent.
+    const [pending] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `test:${sofia.telegramId}:pending`,
+        kind: 'consultation_reminder_staff',
+        requestId: own.request.id,
+        recipientStaffId: sofia.id,
+        chatId: sofia.telegramId,
+        payload: { consultationId: ahead.id, lead: '24h' },
+      })
+      .returning({ id: notifications.id });
+
+    const result = await deactivateStaff({ db }, sofia.id);
+
+    expect(result?.consultationsCancelled).toBe(1);
+    const [cancelled] = await db.select().from(consultations).where(eq(consultations.id, ahead.id));
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'left', cancelledBy: 'staff' });
+    const [withdrawn] = await db.select().from(notifications).where(eq(notifications.id, pending!.id));
+    expect(withdrawn).toMatchObject({ status: 'failed', lastError: withdrawnReason });
+    expect(await deliveredTo(sofia.telegramId)).toEqual([
+      `Запись № ${ahead.id} отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!`,
+      `Запись № ${held.id}: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!`,
+    ]);
+    // The cancellation's event tells the family and the curator (routing, run here), never the psychologist.
+    const [event] = await db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.kind, 'consultation_changed'),
+          raw`${outbox.payload}->>'consultationId' = ${String(ahead.id)}`,
+        ),
+      );
+    expect(event?.payload).toEqual({ consultationId: ahead.id, change: 'cancelled_by_psychologist' });
+    const told = await routeConsultationChange({ db, timeZone: 'Europe/Moscow' }, event!.id, {
+      consultationId: ahead.id,
+      change: 'cancelled_by_psychologist',
+    });
+    const recipients = await db
+      .select({ kind: notifications.kind, staffId: notifications.recipientStaffId })
+      .from(notifications)
+      .where(inArray(notifications.id, told));
+    expect(recipients).toContainEqual({ kind: 'consultation_psychologist_cancelled', staffId: null });
+    expect(recipients.filter((row) => row.staffId === sofia.id)).toEqual([]);
+    expect(await pendingIds([sofia.telegramId])).toEqual([]);
   });
 });
