@@ -14,6 +14,7 @@ import {
   messages,
   notifications,
   outbox,
+  psychologistSchedules,
   requestEvents,
   requests,
   staff,
@@ -30,6 +31,7 @@ import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
 import { fireEscalation, flushDigest } from '../deadlines/deadlines.usecases.js';
 import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { retractionKind } from '../delivery/retraction.js';
+import { bookSlot } from '../psychologists/psychologists.booking.js';
 import { routeConsultationChange } from '../psychologists/psychologists.routing.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
 import { deactivateStaff } from './supervision.departure.js';
@@ -643,6 +645,52 @@ describe('a supervisor deactivated', () => {
 });
 
 describe('a psychologist deactivated', () => {
+  it('refuses a slot of theirs pressed while their deactivation is under way: no booking is left with nobody', async () => {
+    const { own } = await world();
+    const base = 7_200_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const vera = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Вера Уходящая',
+      regional: true,
+    });
+    await db.insert(psychologistSchedules).values({
+      staffId: vera.id,
+      slotMinutes: 60,
+      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 })),
+      formats: ['phone'],
+    });
+    const request = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const hour = 3_600_000;
+    const startsAt = new Date((Math.floor(Date.now() / hour) + 3) * hour);
+    const press = { familyId: own.family.id, requestId: request.id, staffId: vera.id, startsAt };
+
+    // The deactivation's first write (her staff row) is made and not yet committed when the family presses.
+    let pressed: Promise<unknown> | undefined;
+    const admin = createDb(process.env.DATABASE_URL!, { max: 1 });
+    const outcome = await admin.sql.begin(async (tx) => {
+      await tx`update staff set active = false, on_call = false where id = ${vera.id}`;
+      let finished = false;
+      pressed = bookSlot({ db, timeZone: 'Europe/Moscow' }, press).finally(() => {
+        finished = true;
+      });
+      // Until the press either ends or waits on this transaction (a backend blocked by it).
+      for (;;) {
+        if (finished) return 'went ahead';
+        const [row] = await tx`select count(*)::int as n from pg_stat_activity
+          where pg_backend_pid() = any(pg_blocking_pids(pid))`;
+        if (row!.n > 0) return 'waits for the deactivation';
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await admin.sql.end();
+
+    expect(outcome).toBe('waits for the deactivation');
+    expect(await pressed).toEqual({ ok: false, reason: 'not_slot' });
+    const left = await db.select().from(consultations).where(eq(consultations.psychologistId, vera.id));
+    expect(left).toEqual([]);
+  });
+
   it('has each message naming a family taken back by its booking, its future bookings cancelled in the same transaction, and sent no cancellation notice', async () => {
     const { own, annas } = await world();
     const base = 7_300_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
