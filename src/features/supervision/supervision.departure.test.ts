@@ -9,6 +9,7 @@ import {
 import { createDb } from '../../db/client.js';
 import {
   consultations,
+  consultationWaitlist,
   districts,
   families,
   messages,
@@ -692,7 +693,7 @@ describe('a psychologist deactivated', () => {
   });
 
   it('has each message naming a family taken back by its booking, its future bookings cancelled in the same transaction, and sent no cancellation notice', async () => {
-    const { own, annas } = await world();
+    const { own, annas, elena } = await world();
     const base = 7_300_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
     const sofia = await createStaffMember(db, {
       telegramId: base + 1,
@@ -715,11 +716,12 @@ describe('a psychologist deactivated', () => {
         .returning();
       return row!;
     };
-    const ahead = await booking(own.request, new Date(Date.now() + 2 * 86_400_000), 'booked');
+    const asking = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const ahead = await booking(asking, new Date(Date.now() + 2 * 86_400_000), 'booked');
     const held = await booking(annas.request, new Date(Date.now() - 86_400_000), 'held');
     await sentTo(sofia, 701, {
       kind: 'consultation_booked',
-      requestId: own.request.id,
+      requestId: asking.id,
       payload: { consultationId: ahead.id },
     });
     await sentTo(sofia, 702, {
@@ -733,7 +735,7 @@ describe('a psychologist deactivated', () => {
       .values({
         dedupeKey: `test:${sofia.telegramId}:pending`,
         kind: 'consultation_reminder_staff',
-        requestId: own.request.id,
+        requestId: asking.id,
         recipientStaffId: sofia.id,
         chatId: sofia.telegramId,
         payload: { consultationId: ahead.id, lead: '24h' },
@@ -772,6 +774,14 @@ describe('a psychologist deactivated', () => {
       .where(inArray(notifications.id, told));
     expect(recipients).toContainEqual({ kind: 'consultation_psychologist_cancelled', staffId: null });
     expect(recipients.filter((row) => row.staffId === sofia.id)).toEqual([]);
+    // No other psychologist has time: the family, told it is on the waiting list, is on it, and the
+    // district supervisor is alerted.
+    expect(recipients).toContainEqual({ kind: 'consultation_waitlist_alert', staffId: elena.id });
+    const [waiting] = await db
+      .select()
+      .from(consultationWaitlist)
+      .where(eq(consultationWaitlist.requestId, asking.id));
+    expect(waiting).toMatchObject({ familyId: own.family.id, leftAt: null });
     expect(await pendingIds([sofia.telegramId])).toEqual([]);
   });
 });
