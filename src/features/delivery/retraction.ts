@@ -22,7 +22,9 @@ import {
  *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
  *   48 hours of sending; after that only its caption can be replaced.
  * - `access_ended`: the recipient left the service (deactivated) and the message is not about something
- *   handed on to a colleague (a supervisor's cards and alerts, a closed request's card): their access ended.
+ *   handed on to a colleague (a supervisor's cards and alerts, a closed request's card, an alert about a
+ *   request that was never theirs): their access ended. A psychologist's message about a booking names the
+ *   booking (its number is the one they know) and says whether their leaving cancelled it.
  * A take-back made when the recipient left (`access_ended`, or `handed_over` with `left`) deletes a file as
  * `erased` does: a former employee keeps no family's photos or documents.
  */
@@ -40,6 +42,10 @@ const retractionPayload = z.object({
   left: z.boolean().optional(),
   /** Deleted rather than edited (a phone intake's exchange: the curator's own messages cannot be edited). */
   deleteFirst: z.boolean().optional(),
+  /** access_ended of a psychologist's message about a booking: the booking it names (№ is its id). */
+  consultationId: z.number().int().positive().optional(),
+  /** …and that booking was cancelled by their leaving (the family told and offered other times). */
+  cancelled: z.boolean().optional(),
 });
 export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
 
@@ -56,7 +62,7 @@ export type TakeBack =
       left?: boolean;
     }
   | { kind: 'erased' }
-  | { kind: 'access_ended' };
+  | { kind: 'access_ended'; consultation?: { id: number; cancelled: boolean } };
 
 /** Which supervisors have a request nobody else could take: the district's, or the region's. */
 export type SupervisorsLevel = 'district' | 'regional';
@@ -99,6 +105,9 @@ export async function retractMessages<T extends RetractionTarget>(
         messageId,
         reason: reason.kind,
         ...(reason.kind === 'handed_over' ? handedOverPayload(reason) : {}),
+        ...(reason.kind === 'access_ended' && reason.consultation
+          ? { consultationId: reason.consultation.id, cancelled: reason.consultation.cancelled }
+          : {}),
         ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
       },
     }));
@@ -234,6 +243,11 @@ export async function renderRetraction(
   let text: string;
   if (payload.reason === 'erased') {
     text = t('retracted-erased', { number });
+  } else if (payload.reason === 'access_ended' && payload.consultationId !== undefined) {
+    text = t('retracted-consultation', {
+      consultationId: payload.consultationId,
+      cancelled: payload.cancelled ? 'yes' : 'no',
+    });
   } else if (payload.reason === 'access_ended') {
     text = t('retracted-access-ended', { number });
   } else if (payload.toStaffId === undefined) {
@@ -273,8 +287,13 @@ export async function recordStaffView(
     messageIds: number[];
     familyId: number;
     requestId?: number | null;
-    /** intake: a phone intake's questions and the curator's answers, deleted rather than edited. */
-    what: 'family_card' | 'details' | 'search' | 'intake';
+    /**
+     * intake: a phone intake's questions and the curator's answers, deleted rather than edited; agenda: a
+     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes.
+     */
+    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes';
+    /** The consultation a psychologist's view is of (its take-back names the booking). */
+    consultationId?: number;
   },
 ) {
   const [first, ...rest] = view.messageIds;
@@ -292,6 +311,7 @@ export async function recordStaffView(
       telegramMessageId: first,
       payload: {
         what: view.what,
+        ...(view.consultationId !== undefined ? { consultationId: view.consultationId } : {}),
         ...(rest.length > 0 ? { sentSteps: [[first], ...rest.map((id) => [id])] } : {}),
       },
       sentAt: new Date(),

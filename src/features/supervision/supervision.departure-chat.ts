@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.js';
 import { openRequestStatuses } from '../../db/schema/enums.js';
-import { families, notifications, requests, staff } from '../../db/schema/index.js';
+import { consultations, families, notifications, requests, staff } from '../../db/schema/index.js';
 import { deadlineNotificationKinds } from '../deadlines/index.js';
 import {
   retractionKind,
@@ -12,6 +12,7 @@ import {
   type TakeBack,
   withdrawAndTakeBack,
 } from '../delivery/index.js';
+import { psychologistKinds } from '../psychologists/index.js';
 import { relayNotificationKinds } from '../relay/index.js';
 import { shownCardKind } from '../request-card/index.js';
 import { notificationKinds, supervisorsLevelFor } from '../routing/index.js';
@@ -20,7 +21,9 @@ import { supervisionNotificationKinds } from './supervision.notices.js';
 /**
  * Messages that show a family's data — a request's card (delivered, brought by a hand-over, or opened), a
  * family card, «Показать полностью», a search result, a phone intake, «👋 Вам передана семья …», the
- * family's own messages copied to them (and corrections of those) — taken back
+ * family's own messages copied to them (and corrections of those); a psychologist's new booking, reminder,
+ * a family's cancellation or move (each names the family), `/today`, `/week` and a booking's notes (staff
+ * views) — taken back
  * from the chat of a person who left whatever their request's state: a former employee keeps no family's
  * data (SPEC §8: staff see only their scope; they have none).
  */
@@ -34,6 +37,9 @@ const familyDataKinds = [
   supervisionNotificationKinds.familyReassignedTo,
   relayNotificationKinds.toStaff,
   relayNotificationKinds.edit,
+  psychologistKinds.booked,
+  psychologistKinds.staffReminder,
+  psychologistKinds.familyCancelled,
 ];
 
 /**
@@ -64,6 +70,8 @@ const digestOfOpenRequest = sql`case when ${notifications.kind} = ${deadlineNoti
   else false end`;
 
 const requestCurator = alias(staff, 'request_curator');
+/** The booking a psychologist's message is about (its payload's `consultationId`), if any. */
+const consultationOfRow = sql`${consultations.id} = (${notifications.payload}->>'consultationId')::int`;
 
 /** The messages in the leaving person's chat to take back (see takeBackFromChat), oldest first. */
 async function messagesToTakeBack(tx: DbOrTx, staffId: number) {
@@ -79,10 +87,13 @@ async function messagesToTakeBack(tx: DbOrTx, staffId: number) {
       requestStatus: requests.status,
       requestCuratorId: requests.curatorId,
       requestCuratorActive: requestCurator.active,
+      consultationId: consultations.id,
+      consultationCancelReason: consultations.cancelReason,
     })
     .from(notifications)
     .leftJoin(requests, eq(requests.id, notifications.requestId))
     .leftJoin(requestCurator, eq(requestCurator.id, requests.curatorId))
+    .leftJoin(consultations, consultationOfRow)
     .where(
       and(
         eq(notifications.recipientStaffId, staffId),
@@ -108,6 +119,12 @@ type Row = Awaited<ReturnType<typeof messagesToTakeBack>>[number];
 const aboutFamily = (row: Row) =>
   row.requestId === null ||
   (row.kind === staffViewKind && ['family_card', 'search'].includes(String(row.payload.what)));
+
+/** A psychologist's message about a booking: named by the booking, cancelled or not by their leaving. */
+const aboutBooking = (row: Row): TakeBack => ({
+  kind: 'access_ended',
+  consultation: { id: Number(row.consultationId), cancelled: row.consultationCancelReason === 'left' },
+});
 
 /** The messages of this chat taken back already (a hand-over, an erasure): not edited a second time. */
 async function takenBackAlready(tx: DbOrTx, chatId: number): Promise<Set<number>> {
@@ -149,13 +166,18 @@ async function familiesOf(tx: DbOrTx, rows: Row[]): Promise<Map<number, FamilyNo
  * The leaving person's chat, in the deactivation's transaction: every message showing a family's data
  * (familyDataKinds), and every one offering buttons on an open request (whileOpenKinds), sent or partly shown
  * and withdrawn now, is taken back; its file deleted (within Telegram's 48 hours). What it says:
- * - a curator's message about an open request: «Заявка № N передана другому куратору: …» when it has an
- *   active curator now, else «… передана руководителю района» (or «региональному руководителю» when the
- *   district has no supervisor, routing's supervisorsFor; «руководителю» when there is none at all);
+ * - a psychologist's message about a booking: «Запись № N отменена: … Семье мы сообщили и предложили
+ *   записаться снова» when their leaving cancelled it (cancelBookingsOnDeparture, earlier in the same
+ *   transaction), else «Запись № N: ваша учётная запись сотрудника отключена, сведения о семье убраны…»;
+ * - a curator's message about an open request that was theirs (`handedOverRequestIds`: handed on by this
+ *   deactivation; or still theirs, nobody could take it): «Заявка № N передана другому куратору: …» when it
+ *   has an active curator now, else «… передана руководителю района» (or «региональному руководителю» when
+ *   the district has no supervisor, routing's supervisorsFor; «руководителю» when there is none at all);
  * - a curator's message about a family (no request): «Семья передана другому куратору: …», or to the
  *   supervisors as above when the family has no curator now;
- * - anything else — a closed request's card, everything a supervisor (or any other role) was sent —
- *   «Заявка № N: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!».
+ * - anything else — a closed request's card, an alert about a request that was never theirs (the on-call
+ *   curator's crisis alert), everything a supervisor (or any other role) was sent — «Заявка № N: ваша учётная
+ *   запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!».
  * A message taken back already in this chat is not edited again. The pending rows were locked by
  * deactivateStaff before any family or request row; the sent ones no send changes. Many messages (a
  * curator's hundreds of closed requests) go one edit at a time through the chat's lane, at the chat's pace.
@@ -164,6 +186,7 @@ export async function takeBackFromChat(
   tx: DbOrTx,
   member: { id: number; role: string; telegramId: number },
   now: Date,
+  handedOverRequestIds: ReadonlySet<number> = new Set(),
 ): Promise<number[]> {
   const already = await takenBackAlready(tx, member.telegramId);
   const rows = (await messagesToTakeBack(tx, member.id)).filter(
@@ -186,9 +209,13 @@ export async function takeBackFromChat(
     };
   };
   const reasonOf = (row: Row): TakeBack => {
+    if (row.consultationId !== null) return aboutBooking(row);
     if (!curator) return { kind: 'access_ended' };
     if (!aboutFamily(row) && row.requestStatus !== null) {
       if (!(openRequestStatuses as readonly string[]).includes(row.requestStatus))
+        return { kind: 'access_ended' };
+      // Never theirs (an on-call curator's crisis alert): nothing was handed on from them.
+      if (row.requestCuratorId !== member.id && !handedOverRequestIds.has(Number(row.requestId)))
         return { kind: 'access_ended' };
       return row.requestCuratorActive && row.requestCuratorId !== member.id && row.requestCuratorId !== null
         ? { kind: 'handed_over', toStaffId: row.requestCuratorId, left: true }

@@ -8,11 +8,14 @@ import {
 } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import {
+  consultations,
+  consultationWaitlist,
   districts,
   families,
   messages,
   notifications,
   outbox,
+  psychologistSchedules,
   requestEvents,
   requests,
   staff,
@@ -29,6 +32,8 @@ import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
 import { fireEscalation, flushDigest } from '../deadlines/deadlines.usecases.js';
 import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { retractionKind } from '../delivery/retraction.js';
+import { bookSlot } from '../psychologists/psychologists.booking.js';
+import { routeConsultationChange } from '../psychologists/psychologists.routing.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
 import { deactivateStaff } from './supervision.departure.js';
 import { notifyReassignment } from './supervision.notices.js';
@@ -637,5 +642,146 @@ describe('a supervisor deactivated', () => {
       .from(supervisorAlerts)
       .where(and(eq(supervisorAlerts.staffId, elena.id), isNull(supervisorAlerts.notificationId)));
     expect(owed).toEqual([]);
+  });
+});
+
+describe('a psychologist deactivated', () => {
+  it('refuses a slot of theirs pressed while their deactivation is under way: no booking is left with nobody', async () => {
+    const { own } = await world();
+    const base = 7_200_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const vera = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Вера Уходящая',
+      regional: true,
+    });
+    await db.insert(psychologistSchedules).values({
+      staffId: vera.id,
+      slotMinutes: 60,
+      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 })),
+      formats: ['phone'],
+    });
+    const request = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const hour = 3_600_000;
+    const startsAt = new Date((Math.floor(Date.now() / hour) + 3) * hour);
+    const press = { familyId: own.family.id, requestId: request.id, staffId: vera.id, startsAt };
+
+    // The deactivation's first write (her staff row) is made and not yet committed when the family presses.
+    let pressed: Promise<unknown> | undefined;
+    const admin = createDb(process.env.DATABASE_URL!, { max: 1 });
+    const outcome = await admin.sql.begin(async (tx) => {
+      await tx`update staff set active = false, on_call = false where id = ${vera.id}`;
+      let finished = false;
+      pressed = bookSlot({ db, timeZone: 'Europe/Moscow' }, press).finally(() => {
+        finished = true;
+      });
+      // Until the press either ends or waits on this transaction (a backend blocked by it).
+      for (;;) {
+        if (finished) return 'went ahead';
+        const [row] = await tx`select count(*)::int as n from pg_stat_activity
+          where pg_backend_pid() = any(pg_blocking_pids(pid))`;
+        if (row!.n > 0) return 'waits for the deactivation';
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await admin.sql.end();
+
+    expect(outcome).toBe('waits for the deactivation');
+    expect(await pressed).toEqual({ ok: false, reason: 'not_slot' });
+    const left = await db.select().from(consultations).where(eq(consultations.psychologistId, vera.id));
+    expect(left).toEqual([]);
+  });
+
+  it('has each message naming a family taken back by its booking, its future bookings cancelled in the same transaction, and sent no cancellation notice', async () => {
+    const { own, annas, elena } = await world();
+    const base = 7_300_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const sofia = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Софья Уходящая',
+    });
+    const booking = async (request: typeof own.request, startsAt: Date, status: 'booked' | 'held') => {
+      const [row] = await db
+        .insert(consultations)
+        .values({
+          requestId: request.id,
+          familyId: request.familyId,
+          psychologistId: sofia.id,
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 3_600_000),
+          format: 'phone',
+          joinToken: `t-${base}-${request.id}`,
+          status,
+        })
+        .returning();
+      return row!;
+    };
+    const asking = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const ahead = await booking(asking, new Date(Date.now() + 2 * 86_400_000), 'booked');
+    const held = await booking(annas.request, new Date(Date.now() - 86_400_000), 'held');
+    await sentTo(sofia, 701, {
+      kind: 'consultation_booked',
+      requestId: asking.id,
+      payload: { consultationId: ahead.id },
+    });
+    await sentTo(sofia, 702, {
+      kind: 'consultation_reminder_staff',
+      requestId: annas.request.id,
+      payload: { consultationId: held.id, lead: '1h' },
+    });
+    // The day-before reminder was on its way when she left: withdrawn unsent.
+    const [pending] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `test:${sofia.telegramId}:pending`,
+        kind: 'consultation_reminder_staff',
+        requestId: asking.id,
+        recipientStaffId: sofia.id,
+        chatId: sofia.telegramId,
+        payload: { consultationId: ahead.id, lead: '24h' },
+      })
+      .returning({ id: notifications.id });
+
+    const result = await deactivateStaff({ db }, sofia.id);
+
+    expect(result?.consultationsCancelled).toBe(1);
+    const [cancelled] = await db.select().from(consultations).where(eq(consultations.id, ahead.id));
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'left', cancelledBy: 'staff' });
+    const [withdrawn] = await db.select().from(notifications).where(eq(notifications.id, pending!.id));
+    expect(withdrawn).toMatchObject({ status: 'failed', lastError: withdrawnReason });
+    expect(await deliveredTo(sofia.telegramId)).toEqual([
+      `Запись № ${ahead.id} отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!`,
+      `Запись № ${held.id}: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!`,
+    ]);
+    // The cancellation's event tells the family and the curator (routing, run here), never the psychologist.
+    const [event] = await db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.kind, 'consultation_changed'),
+          raw`${outbox.payload}->>'consultationId' = ${String(ahead.id)}`,
+        ),
+      );
+    expect(event?.payload).toEqual({ consultationId: ahead.id, change: 'cancelled_by_psychologist' });
+    const told = await routeConsultationChange({ db, timeZone: 'Europe/Moscow' }, event!.id, {
+      consultationId: ahead.id,
+      change: 'cancelled_by_psychologist',
+    });
+    const recipients = await db
+      .select({ kind: notifications.kind, staffId: notifications.recipientStaffId })
+      .from(notifications)
+      .where(inArray(notifications.id, told));
+    expect(recipients).toContainEqual({ kind: 'consultation_psychologist_cancelled', staffId: null });
+    expect(recipients.filter((row) => row.staffId === sofia.id)).toEqual([]);
+    // No other psychologist has time: the family, told it is on the waiting list, is on it, and the
+    // district supervisor is alerted.
+    expect(recipients).toContainEqual({ kind: 'consultation_waitlist_alert', staffId: elena.id });
+    const [waiting] = await db
+      .select()
+      .from(consultationWaitlist)
+      .where(eq(consultationWaitlist.requestId, asking.id));
+    expect(waiting).toMatchObject({ familyId: own.family.id, leftAt: null });
+    expect(await pendingIds([sofia.telegramId])).toEqual([]);
   });
 });

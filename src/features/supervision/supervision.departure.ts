@@ -4,6 +4,7 @@ import { openRequestStatuses } from '../../db/schema/enums.js';
 import { families, requests, staff } from '../../db/schema/index.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { lockPendingOfStaff, withdrawPending } from '../delivery/index.js';
+import { cancelBookingsOnDeparture } from '../psychologists/index.js';
 import { readdressCopiesOfStaff } from '../relay/index.js';
 import { createStaffRepository, leastLoadedCurator } from '../staff/index.js';
 import { takeBackFromChat } from './supervision.departure-chat.js';
@@ -23,6 +24,8 @@ type Request = typeof requests.$inferSelect;
  * - their other open requests (a request's curator can differ from its family's) go to the family's curator
  *   if active, else to the least-loaded one of the district (`request_reassigned`), else stay for the
  *   supervisors (routing and the escalation ladder reach them when the curator is inactive);
+ * - a psychologist's future bookings are cancelled (cancelBookingsOnDeparture: the families told and
+ *   offered new slots, the curators told; nothing to the psychologist);
  * - the families whose messages could reach them as a deputy are locked, so no routing slips a copy past;
  * - every notification still pending for them is withdrawn unsent, the family messages among it
  *   re-addressed to whoever routing names now;
@@ -40,14 +43,19 @@ export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: 
     if (!member) return undefined;
     const handedOver = await handOverFamilies(tx, staffId, now);
     const requestsHandedOver = await handOverOtherRequests(tx, staffId, now);
+    const consultationsCancelled = await cancelBookingsOnDeparture(tx, staffId, now);
     await lockFamiliesDeputedTo(tx, staffId);
     // Those made meanwhile too: every row still pending for them, locked again (the ones held already).
     const pending = await lockPendingOfStaff(tx, staffId, { exceptTakeBacks: true });
     const readdressedIds = await readdressCopiesOfStaff(tx, staffId, now);
-    const takenBackIds = await takeBackFromChat(tx, member, now);
+    const theirs = new Set([
+      ...handedOver.flatMap((family) => family.requestIds),
+      ...requestsHandedOver.map((request) => request.requestId),
+    ]);
+    const takenBackIds = await takeBackFromChat(tx, member, now, theirs);
     await withdrawPending(tx, pending);
     await writeOutbox(tx, { kind: 'staff_deactivated', payload: { staffId, readdressedIds, takenBackIds } });
-    return { member, handedOver, requestsHandedOver, withdrawn: pending.length };
+    return { member, handedOver, requestsHandedOver, consultationsCancelled, withdrawn: pending.length };
   });
 }
 

@@ -41,6 +41,11 @@ retracted-access-ended = { $number ->
     [none] Your staff account is switched off; the details were removed. Thank you for your work!
    *[other] Request No. { $number }: your staff account is switched off; the details were removed. Thank you for your work!
   }
+# A psychologist left the service: their message about a booking is taken back; yes: their leaving cancelled it.
+retracted-consultation = { $cancelled ->
+    [yes] Booking No. { $consultationId } is cancelled: your staff account is switched off; the family's details were removed. We told the family and offered them to book again. Thank you for your work!
+   *[other] Booking No. { $consultationId }: your staff account is switched off; the family's details were removed. Thank you for your work!
+  }
 retracted-erased = { $number ->
     [none] The family's data was deleted at its request.
    *[other] The family's data was deleted at its request (request No. { $number }).

@@ -41,6 +41,12 @@ retracted-access-ended = { $number ->
     [none] Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!
    *[other] Заявка № { $number }: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!
   }
+# A psychologist left the service: their message about a booking (a new booking, a reminder, a family's
+# cancellation or move, the notes) is taken back; yes: their leaving cancelled that booking.
+retracted-consultation = { $cancelled ->
+    [yes] Запись № { $consultationId } отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!
+   *[other] Запись № { $consultationId }: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!
+  }
 retracted-erased = { $number ->
     [none] Данные семьи удалены по её просьбе.
    *[other] Данные семьи удалены по её просьбе (заявка № { $number }).
