@@ -13,7 +13,6 @@ import {
   createAnnouncement,
 } from '../features/announcements/index.js';
 import { createDistrictsRepository } from '../features/districts/index.js';
-import { cancelOnDeparture } from '../features/psychologists/index.js';
 import { createStaffInvite, createStaffRepository, StaffInviteInputError } from '../features/staff/index.js';
 import { deactivateStaff, listAudit, setStaffCategories } from '../features/supervision/index.js';
 import { importMeasures, listMeasures, measureByCode } from '../features/support-measures/index.js';
@@ -193,13 +192,11 @@ async function deactivate({ db, values }: CommandRun) {
   if (!result) throw new UsageError(`no active staff member with id ${id}`);
   // Their monitoring sessions end now too (each page checks the staff row as well).
   const sessions = await endWebSessionsOfStaff(db, id);
-  // A psychologist's future bookings are cancelled; the families are told and offered new slots.
-  const cancelled = await cancelOnDeparture({ db }, id);
   const unassigned = result.handedOver.filter((f) => f.curatorId === null).length;
   const requestsMoved =
     result.handedOver.reduce((sum, f) => sum + f.requestIds.length, 0) + result.requestsHandedOver.length;
   print(
-    `staff ${id} deactivated; ${result.handedOver.length} families handed over, ${unassigned} left for supervisors; ${requestsMoved} open requests handed over; ${result.withdrawn} queued notifications withdrawn; ${sessions} web sessions ended; ${cancelled} consultations cancelled`,
+    `staff ${id} deactivated; ${result.handedOver.length} families handed over, ${unassigned} left for supervisors; ${requestsMoved} open requests handed over; ${result.withdrawn} queued notifications withdrawn; ${sessions} web sessions ended; ${result.consultationsCancelled} consultations cancelled`,
   );
 }
 

@@ -133,7 +133,8 @@ export const outboxEventSchema = z.discriminatedUnion('kind', [
   /**
    * A staff member was deactivated: what was still on its way to them was withdrawn, the family messages
    * among it were re-addressed (`readdressedIds`: the new copies, and the take-backs of parts already shown),
-   * and the request cards in their chat taken back (`takenBackIds`): put those in their lanes.
+   * and the messages in their chat showing a family or offering buttons on an open request taken back
+   * (`takenBackIds`): put those in their lanes.
    */
   z.object({
     kind: z.literal('staff_deactivated'),

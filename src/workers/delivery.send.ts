@@ -8,7 +8,6 @@ import {
   type NotificationRegistry,
   retractionKind,
   sentStepsOf,
-  withdrawnReason,
 } from '../features/delivery/index.js';
 import { rerouteAfterUnreachable } from '../features/routing/index.js';
 import type { Logger } from '../logger.js';
@@ -252,7 +251,7 @@ export function createClaimedSend(deps: SendDeps) {
       // A staff member deactivated since it was made gets nothing more (a message taking a family's data
       // back from their chat still goes: it shows nothing new).
       if (claimed.toInactiveStaff && notification.kind !== retractionKind) {
-        await repository.markFailed(notification.id, withdrawnReason);
+        await repository.markWithdrawn(notification.id);
         return { step: 'withdrawn' };
       }
       const content = await render(notification);
@@ -264,7 +263,7 @@ export function createClaimedSend(deps: SendDeps) {
       const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
       if (settleMs > 0) return { step: 'settling', waitMs: settleMs };
       if (content.stillWanted && !(await content.stillWanted(tx))) {
-        await repository.markFailed(notification.id, withdrawnReason);
+        await repository.markWithdrawn(notification.id);
         return { step: 'withdrawn' };
       }
       // A message of several steps goes one step per send slot; the steps already sent are read under the
@@ -364,7 +363,7 @@ async function prepareBatch(
     if (!item) continue;
     const { entry, notification, content } = item;
     if ('withdrawn' in item) {
-      await repository.markFailed(notification.id, withdrawnReason);
+      await repository.markWithdrawn(notification.id);
       entry.result = { step: 'withdrawn' };
     } else if (!content) {
       await repository.markFailed(notification.id, `cannot render notification kind ${notification.kind}`);

@@ -1,18 +1,32 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { districts, notifications, staff } from '../../src/db/schema/index.js';
+import { consultations, districts, notifications, requests, staff } from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
+import { eventually } from '../helpers/pipeline.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
+import { recordTranscripts } from '../helpers/transcript.js';
+import {
+  bookedOf,
+  familyAskingForPsychologist,
+  isOffer,
+  roundTheClock,
+  slotButtons,
+} from './psychologists-fixtures.js';
 
 /**
  * Issue 13 §6: the family is told who has its request only once the card has reached them (never the name
  * of a curator who blocked the bot), and a curator is told when a family becomes theirs.
  */
 const bot = useE2E();
+
+/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
+function printChat(title: string, transcript: string) {
+  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
+}
 
 const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
 const buttons = (message: StoredMessage) => message.reply_markup?.inline_keyboard?.flat() ?? [];
@@ -66,7 +80,7 @@ async function leavingWithACard(colleague?: string) {
     10_000,
   );
   const sentToPavel = bot.emulator.messages(pavel.user.id, { from: 'bot' }).length;
-  return { pavel, natalia: natalia!, familyUser, number, card, sentToPavel };
+  return { pavel, natalia: natalia!, familyUser, number, card, sentToPavel, chat };
 }
 
 describe('who has the request', () => {
@@ -241,10 +255,19 @@ describe('a curator is told when a family becomes theirs', () => {
     expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
   });
 
-  // Nobody in the district can take the request over: it stays for the supervisor, and the card in the
-  // former curator's chat (the family's data) is taken back all the same.
-  it('when a curator leaves and no colleague can take the request: their card says it went to the district supervisor', async () => {
+  // Nobody in the district can take the request over, and the district has no supervisor of its own: the
+  // regional supervisors have it (routing's supervisorsFor), and the former curator's card says so.
+  it('when a curator leaves and no colleague can take the request: their card says it went to the regional supervisor', async () => {
     const { pavel, card, number, sentToPavel } = await leavingWithACard();
+    const regional = bot.emulator.createUser({ first_name: 'Игорь', language_code: 'ru' });
+    await createStaffMember(bot.db, {
+      role: 'supervisor',
+      regional: true,
+      telegramId: regional.id,
+      fullName: 'Игорь Региональный',
+    });
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(pavel.user.id, 'Павел');
 
     await deactivateStaff({ db: bot.db }, pavel.member.id);
 
@@ -252,9 +275,309 @@ describe('a curator is told when a family becomes theirs', () => {
       afterVersion: 0,
     });
     expect(edited.text).toBe(
-      `Заявка № ${number} передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.`,
+      `Заявка № ${number} передана региональному руководителю. Действия по ней вам больше недоступны, кнопки убраны.`,
     );
     expect(buttons(edited)).toEqual([]);
     expect(bot.emulator.messages(pavel.user.id, { from: 'bot' })).toHaveLength(sentToPavel);
+    printChat('Павел (куратор ушёл, коллег в районе нет)', rec.render(pavel.user.id));
+    rec.stop();
+  });
+
+  // A former employee keeps no family's data: the family card they opened and the card of a request that
+  // was closed are taken back too, beside the open request's card.
+  it("when a curator leaves: the family card they opened and a closed request's card are taken back as well", async () => {
+    const rec = recordTranscripts(bot.emulator);
+    const {
+      pavel,
+      natalia,
+      number: closedNumber,
+      card: closedCard,
+      chat,
+    } = await leavingWithACard('Наталья Остающаяся');
+    rec.name(pavel.user.id, 'Павел');
+    // The first request was resolved meanwhile; its card stays in Павел's chat as it was.
+    await bot.db.execute(
+      sql`update requests set status = 'resolved', resolved_at = now() where number = ${Number(closedNumber)}`,
+    );
+    const confirmed = await askForHelp(chat, 'Нужна помощь с оформлением пособия');
+    const number = /Заявка № (\d+) принята/.exec(confirmed.text ?? '')![1]!;
+    const card = await bot.emulator.waitForMessage(
+      pavel.user.id,
+      (m) => m.text?.includes(`№ ${number}`) ?? false,
+      10_000,
+    );
+    bot.emulator.pressButtonByText(pavel.user.id, card.message_id, 'Карточка семьи');
+    const familyCard = await bot.emulator.waitForMessage(
+      pavel.user.id,
+      (m) => (m.text?.includes('Ольга Сидорова') ?? false) && m.message_id > card.message_id,
+      10_000,
+    );
+    rec.note(pavel.user.id, 'администратор отключает учётную запись Павла');
+
+    await deactivateStaff({ db: bot.db }, pavel.member.id);
+
+    const editedText = async (messageId: number) =>
+      (await bot.emulator.waitForEdit(pavel.user.id, messageId, 15_000, { afterVersion: 0 })).text;
+    expect(await editedText(closedCard.message_id)).toBe(
+      `Заявка № ${closedNumber}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+    );
+    expect(await editedText(card.message_id)).toBe(
+      `Заявка № ${number} передана другому куратору: Наталья Остающаяся. Действия по ней вам больше недоступны, кнопки убраны.`,
+    );
+    expect(await editedText(familyCard.message_id)).toBe(
+      'Семья передана другому куратору: Наталья Остающаяся. Её сообщения вам больше не приходят.',
+    );
+    const shown = bot.emulator.messages(pavel.user.id, { from: 'bot' });
+    expect(shown.map((m) => m.text ?? '').join('\n')).not.toContain('Ольга');
+    expect(shown.flatMap(buttons)).toEqual([]);
+    await bot.emulator.waitForMessage(
+      natalia.user.id,
+      (m) => m.text?.startsWith(`Вам передана заявка № ${number}:`) ?? false,
+      10_000,
+    );
+    printChat('Павел (куратор ушёл, семья передана Наталье)', rec.render(pavel.user.id));
+    rec.stop();
+  });
+});
+
+describe('a supervisor leaves the service', () => {
+  it('their card of a request is taken back: their access ended, the request is not "handed" to them', async () => {
+    await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
+    const [district] = await bot.db
+      .insert(districts)
+      .values({ code: `no-curators-${Date.now()}`, name: 'Район без кураторов', kind: 'municipal' })
+      .returning();
+    const elenaUser = bot.emulator.createUser({ first_name: 'Елена', language_code: 'ru' });
+    const elena = await createStaffMember(bot.db, {
+      role: 'supervisor',
+      telegramId: elenaUser.id,
+      fullName: 'Елена Руководитель',
+      districtIds: [district!.id],
+    });
+    const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+    await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: null,
+      districtId: district!.id,
+    });
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+    const confirmed = await askForHelp(chat, 'Помогите с документами');
+    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    const card = await bot.emulator.waitForMessage(
+      elenaUser.id,
+      (m) => m.text?.includes(`№ ${number}`) ?? false,
+      10_000,
+    );
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(elenaUser.id, 'Елена');
+
+    await deactivateStaff({ db: bot.db }, elena.id);
+
+    const edited = await bot.emulator.waitForEdit(elenaUser.id, card.message_id, 10_000, { afterVersion: 0 });
+    expect(edited.text).toBe(
+      `Заявка № ${number}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+    );
+    expect(buttons(edited)).toEqual([]);
+    printChat('Елена (руководитель ушла)', rec.render(elenaUser.id));
+    rec.stop();
+  });
+});
+
+/** A district of its own with a curator (Анна) and a psychologist (Софья), free round the clock. */
+async function districtWithPsychologist() {
+  const [district] = await bot.db
+    .insert(districts)
+    .values({ code: `psy-leaving-${Date.now()}`, name: 'Район психолога', kind: 'municipal' })
+    .returning();
+  const anna = await curator(district!.id, 'Анна Куратор');
+  const sofiaUser = bot.emulator.createUser({ first_name: 'Софья', language_code: 'ru' });
+  const sofia = await createStaffMember(bot.db, {
+    role: 'psychologist',
+    telegramId: sofiaUser.id,
+    fullName: 'Софья Уходящая',
+    districtIds: [district!.id],
+  });
+  await roundTheClock(bot.db, sofia.id);
+  return { district: district!, anna, sofia, sofiaUser };
+}
+
+/**
+ * The family presses a slot of its offer (the first, or the last: three hours on at least, so the family may
+ * still cancel it), by video: Софья's «Новая запись № …».
+ */
+async function bookSlotOf(
+  userId: number,
+  requestId: number,
+  psychologistChat: number,
+  which: 'first' | 'last',
+) {
+  const offer = await bot.emulator.waitForMessage(userId, isOffer, 20_000);
+  const confirmed = bot.emulator.waitForEdit(userId, offer.message_id, 15_000);
+  bot.emulator.pressButton(
+    userId,
+    offer.message_id,
+    `${slotButtons(offer)
+      .at(which === 'first' ? 0 : -1)!
+      .data.replace('psy:s:', 'psy:f:')}:video`,
+  );
+  const confirmation = await confirmed;
+  const [booking] = (await bookedOf(bot.db, requestId)).filter((row) => row.status === 'booked');
+  const told = await bot.emulator.waitForMessage(
+    psychologistChat,
+    (m) => m.text?.includes(`Новая запись № ${booking!.id}`) ?? false,
+    15_000,
+  );
+  return { booking: booking!, confirmation, told };
+}
+
+describe('a psychologist leaves the service', () => {
+  // Their chat named families (bookings, a family's cancellation, /week, a booking's notes): each message is
+  // taken back with the booking's number and what became of it; the families are told, the psychologist
+  // gets no notice of the cancellations their leaving made.
+  it('their bookings, cancellations, week and notes are taken back, each saying what became of the booking', async () => {
+    const { district, anna, sofia, sofiaUser } = await districtWithPsychologist();
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(sofiaUser.id, 'Софья');
+    const ksenia = await familyAskingForPsychologist(bot, {
+      districtId: district.id,
+      curatorId: anna.member.id,
+      name: 'Ксения',
+    });
+    const kept = await bookSlotOf(ksenia.user.id, ksenia.request.id, sofiaUser.id, 'first');
+    expect(kept.told.text).toContain('Семья: Ксения.');
+    const nina = await familyAskingForPsychologist(bot, {
+      districtId: district.id,
+      curatorId: anna.member.id,
+      name: 'Нина',
+    });
+    const dropped = await bookSlotOf(nina.user.id, nina.request.id, sofiaUser.id, 'last');
+    // Нина cancels herself: «Отменить запись», «Да, отменить»; Софья is told.
+    const sure = bot.emulator.waitForEdit(nina.user.id, dropped.confirmation.message_id, 15_000);
+    bot.emulator.pressButtonByText(nina.user.id, dropped.confirmation.message_id, 'Отменить запись');
+    await sure;
+    bot.emulator.pressButtonByText(nina.user.id, dropped.confirmation.message_id, 'Да, отменить');
+    const cancelNotice = await bot.emulator.waitForMessage(
+      sofiaUser.id,
+      (m) => m.text?.includes(`Семья отменила запись № ${dropped.booking.id}`) ?? false,
+      15_000,
+    );
+    const sofiaChat = familyChat(bot.emulator, sofiaUser.id);
+    await sofiaChat.say(`/note ${kept.booking.id} Ксения тревожится за сына`, 'Заметка сохранена');
+    const week = await sofiaChat.say('/week', 'Консультации на неделю');
+    expect(week.text).toContain('Ксения');
+    bot.emulator.pressButtonByText(sofiaUser.id, kept.told.message_id, 'Заметки');
+    const notes = await sofiaChat.next('Заметки к записи');
+    // The notes shown are recorded just after the reply (a staff view): the admin acts after that.
+    await eventually(
+      async () =>
+        (
+          await bot.db
+            .select({ id: notifications.id })
+            .from(notifications)
+            .where(
+              and(
+                eq(notifications.chatId, sofiaUser.id),
+                eq(notifications.telegramMessageId, notes.message_id),
+              ),
+            )
+        ).length > 0,
+      10_000,
+      'the notes view recorded',
+    );
+    const sentToSofia = bot.emulator.messages(sofiaUser.id, { from: 'bot' }).length;
+    const [{ lastId } = { lastId: 0 }] = await bot.db
+      .select({ lastId: sql<number>`coalesce(max(${notifications.id}), 0)::int` })
+      .from(notifications);
+    rec.note(sofiaUser.id, 'администратор отключает учётную запись Софьи');
+
+    const result = await deactivateStaff({ db: bot.db }, sofia.id);
+    expect(result?.consultationsCancelled).toBe(1);
+
+    const editedText = async (messageId: number) =>
+      (await bot.emulator.waitForEdit(sofiaUser.id, messageId, 15_000, { afterVersion: 0 })).text;
+    const cancelledByLeaving = `Запись № ${kept.booking.id} отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!`;
+    expect(await editedText(kept.told.message_id)).toBe(cancelledByLeaving);
+    expect(await editedText(notes.message_id)).toBe(cancelledByLeaving);
+    const closedBefore = `Запись № ${dropped.booking.id}: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!`;
+    expect(await editedText(dropped.told.message_id)).toBe(closedBefore);
+    expect(await editedText(cancelNotice.message_id)).toBe(closedBefore);
+    expect(await editedText(week.message_id)).toBe(
+      'Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!',
+    );
+    // The family is told and offered new slots; Софья's chat shows no family and gets nothing new.
+    const told = await bot.emulator.waitForMessage(
+      ksenia.user.id,
+      (m) => m.text?.includes('пришлось отменить') ?? false,
+      15_000,
+    );
+    expect(told.text).toContain('психолог больше не ведёт консультации');
+    await bot.settled();
+    const shown = bot.emulator.messages(sofiaUser.id, { from: 'bot' });
+    expect(shown).toHaveLength(sentToSofia);
+    for (const name of ['Ксения', 'Нина', 'тревожится']) {
+      expect(shown.map((m) => m.text ?? '').join('\n')).not.toContain(name);
+    }
+    expect(shown.flatMap(buttons)).toEqual([]);
+    const [after] = await bot.db.select().from(consultations).where(eq(consultations.id, kept.booking.id));
+    expect(after).toMatchObject({ status: 'cancelled', cancelReason: 'left', cancelledBy: 'staff' });
+    // Only take-backs were made for her once she left: no cancellation notice was addressed to her.
+    const sinceLeaving = await bot.db
+      .select({ kind: notifications.kind, status: notifications.status })
+      .from(notifications)
+      .where(and(eq(notifications.recipientStaffId, sofia.id), sql`${notifications.id} > ${lastId}`));
+    expect(new Set(sinceLeaving.map((row) => `${row.kind} ${row.status}`))).toEqual(
+      new Set(['staff_message_retracted sent']),
+    );
+    printChat('Софья (психолог ушла)', rec.render(sofiaUser.id));
+    rec.stop();
+  });
+});
+
+describe('an on-call curator leaves the service', () => {
+  // The crisis alert told them to stand by for a request that was never theirs: it is taken back saying
+  // their access ended, not that the request was «handed to another curator».
+  it('their crisis alert of a request that was never theirs says their access ended', async () => {
+    await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
+    const { district, anna } = await districtWithPsychologist();
+    const petrUser = bot.emulator.createUser({ first_name: 'Пётр', language_code: 'ru' });
+    const petr = await createStaffMember(bot.db, {
+      telegramId: petrUser.id,
+      fullName: 'Пётр Дежурный',
+      districtIds: [(await districtByCode(bot.db, 'lipetsk-city')).id],
+      onCall: true,
+    });
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(petrUser.id, 'Пётр');
+    const { request } = await familyAskingForPsychologist(bot, {
+      districtId: district.id,
+      curatorId: anna.member.id,
+      name: 'Дарья',
+      urgent: true,
+    });
+    const alert = await bot.emulator.waitForMessage(
+      petrUser.id,
+      (m) => m.text?.includes(`№ ${request.number}`) ?? false,
+      15_000,
+    );
+    expect(alert.text).toContain('Вы дежурный куратор');
+    rec.note(petrUser.id, 'администратор отключает учётную запись Петра');
+
+    await deactivateStaff({ db: bot.db }, petr.id);
+
+    const edited = await bot.emulator.waitForEdit(petrUser.id, alert.message_id, 15_000, { afterVersion: 0 });
+    expect(edited.text).toBe(
+      `Заявка № ${request.number}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+    );
+    // The request stays Анна's, as it was.
+    const [still] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(still?.curatorId).toBe(anna.member.id);
+    const [takeBack] = await bot.db
+      .select({ payload: notifications.payload })
+      .from(notifications)
+      .where(and(eq(notifications.kind, 'staff_message_retracted'), eq(notifications.chatId, petrUser.id)));
+    expect(takeBack?.payload).toMatchObject({ messageId: alert.message_id, reason: 'access_ended' });
+    printChat('Пётр (дежурный куратор ушёл)', rec.render(petrUser.id));
+    rec.stop();
   });
 });

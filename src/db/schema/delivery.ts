@@ -63,6 +63,11 @@ export const notifications = pgTable(
     // What is still on its way to a chat (a reply's wait for its copy to be recorded, the relay's order, the
     // lanes' rebuild): without it each look read every pending row, thousands under a backlog.
     index('notifications_pending_chat_idx').on(t.chatId).where(sql`${t.status} = 'pending'`),
+    // What a staff member was sent (a deactivation takes back every message showing a family's data; a
+    // hand-over reads the copies still on their way to them): without it each look read the whole table.
+    index('notifications_recipient_staff_idx')
+      .on(t.recipientStaffId)
+      .where(sql`${t.recipientStaffId} is not null`),
     // An announcement's progress counts its recipients by status (features/announcements).
     index('notifications_announcement_idx')
       .on(sql`((${t.payload}->>'announcementId')::int)`, t.status)

@@ -42,6 +42,7 @@ export function createDeadlinesRepository({ db }: { db: DbOrTx }) {
     insertAlert,
     bufferedAlerts,
     attachAlerts,
+    dropAlertsOfInactive,
     pendingDigests,
     cardHolders,
     urgentAlertsExist,
@@ -186,6 +187,19 @@ async function bufferedAlerts(db: DbOrTx, staffId: number) {
 async function attachAlerts(db: DbOrTx, alertIds: number[], notificationId: number) {
   if (alertIds.length === 0) return;
   await db.update(supervisorAlerts).set({ notificationId }).where(inArray(supervisorAlerts.id, alertIds));
+}
+
+/**
+ * A supervisor who left the service (deactivated) after alerts were buffered for them: those alerts are
+ * dropped, so no digest is made for them and the reconciler owes none. True when they left.
+ */
+async function dropAlertsOfInactive(db: DbOrTx, staffId: number) {
+  const [member] = await db.select({ active: staff.active }).from(staff).where(eq(staff.id, staffId));
+  if (member?.active !== false) return false;
+  await db
+    .delete(supervisorAlerts)
+    .where(and(eq(supervisorAlerts.staffId, staffId), isNull(supervisorAlerts.notificationId)));
+  return true;
 }
 
 /** For the reconciler: each supervisor with a digest still to send, and when its window ends. */

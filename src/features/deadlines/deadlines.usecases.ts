@@ -178,11 +178,15 @@ export async function fireEscalation(
   });
 }
 
-/** Sends one supervisor's buffered alerts as one digest notification; nothing when none are waiting. */
+/**
+ * Sends one supervisor's buffered alerts as one digest notification; nothing when none are waiting, or when
+ * the supervisor left the service meanwhile (their buffered alerts are dropped: no digest is made for them).
+ */
 export async function flushDigest(deps: { db: Db; now?: Date }, staffId: number): Promise<number[]> {
   return deps.db.transaction(async (tx) => {
     const repository = createDeadlinesRepository({ db: tx });
     await repository.lockSupervisorAlerts(staffId);
+    if (await repository.dropAlertsOfInactive(staffId)) return [];
     const waiting = await repository.bufferedAlerts(staffId);
     if (waiting.length === 0) return [];
     const [notificationId] = await notifyStaff(tx, [

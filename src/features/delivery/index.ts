@@ -26,8 +26,10 @@ export type { OutboxRelay } from './outbox-relay.js';
 export { createOutboxRelay, markOutboxRouted } from './outbox-relay.js';
 export type { Reconciler } from './reconciler.js';
 export { createReconciler, dropDeadJobs } from './reconciler.js';
+export type { SupervisorsLevel, TakeBack } from './retraction.js';
 export {
   lockPendingOfStaff,
+  messageIdsOf,
   notRetracted,
   recordStaffView,
   retractHandedOver,
@@ -35,6 +37,7 @@ export {
   retractionNotifications,
   retractionTargetColumns,
   retractMessages,
+  staffViewKind,
   withdrawAndTakeBack,
   withdrawPending,
 } from './retraction.js';

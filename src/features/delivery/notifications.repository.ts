@@ -385,6 +385,17 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
     /** As claimPending, for several notifications in one statement (a batched turn). */
     claimPendingMany: (ids: readonly number[]) => claimPendingMany(db, ids),
 
+    /**
+     * Withdrawn when its turn came (its staff recipient left the service, or it is no longer wanted): `failed`,
+     * «withdrawn: …», and no attempt counted — nothing was tried, as withdrawPending records none.
+     */
+    async markWithdrawn(id: number) {
+      await db
+        .update(notifications)
+        .set({ status: 'failed', lastError: withdrawnReason })
+        .where(stillPending(id));
+    },
+
     async flagStaffBlocked(staffId: number) {
       await db.update(staff).set({ botBlocked: true }).where(eq(staff.id, staffId));
     },

@@ -21,22 +21,51 @@ import {
  * - `erased`: the family deleted its data; nothing of it stays readable in staff chats (issue 13 §3). A
  *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
  *   48 hours of sending; after that only its caption can be replaced.
+ * - `access_ended`: the recipient left the service (deactivated) and the message is not about something
+ *   handed on to a colleague (a supervisor's cards and alerts, a closed request's card, an alert about a
+ *   request that was never theirs): their access ended. A psychologist's message about a booking names the
+ *   booking (its number is the one they know) and says whether their leaving cancelled it.
+ * A take-back made when the recipient left (`access_ended`, or `handed_over` with `left`) deletes a file as
+ * `erased` does: a former employee keeps no family's photos or documents.
  */
 export const retractionKind = 'staff_message_retracted';
 
 const retractionPayload = z.object({
   /** The message in the recipient's chat. */
   messageId: z.number().int().positive(),
-  reason: z.enum(['handed_over', 'erased']),
-  /** handed_over: who has the request now; none: the district supervisors. */
+  reason: z.enum(['handed_over', 'erased', 'access_ended']),
+  /** handed_over: who has the request now; none: the supervisors (`supervisors` says which). */
   toStaffId: z.number().int().positive().optional(),
+  /** handed_over to no curator: the district's supervisors, or (the district has none) the regional ones. */
+  supervisors: z.enum(['district', 'regional']).optional(),
+  /** The recipient left the service: a file is deleted rather than its caption replaced. */
+  left: z.boolean().optional(),
   /** Deleted rather than edited (a phone intake's exchange: the curator's own messages cannot be edited). */
   deleteFirst: z.boolean().optional(),
+  /** access_ended of a psychologist's message about a booking: the booking it names (№ is its id). */
+  consultationId: z.number().int().positive().optional(),
+  /** …and that booking was cancelled by their leaving (the family told and offered other times). */
+  cancelled: z.boolean().optional(),
 });
 export type RetractionReason = z.infer<typeof retractionPayload>['reason'];
 
-/** Why messages are taken back: handed over (to a curator, or with no `toStaffId` to the supervisors), erased. */
-export type TakeBack = { kind: 'handed_over'; toStaffId?: number | undefined } | { kind: 'erased' };
+/**
+ * Why messages are taken back: handed over (to a curator, or with no `toStaffId` to the supervisors —
+ * `supervisors` says which, when known), erased, or the recipient's access ended. `left`: the recipient left
+ * the service (their files are deleted).
+ */
+export type TakeBack =
+  | {
+      kind: 'handed_over';
+      toStaffId?: number | undefined;
+      supervisors?: SupervisorsLevel | undefined;
+      left?: boolean;
+    }
+  | { kind: 'erased' }
+  | { kind: 'access_ended'; consultation?: { id: number; cancelled: boolean } };
+
+/** Which supervisors have a request nobody else could take: the district's, or the region's. */
+export type SupervisorsLevel = 'district' | 'regional';
 
 /** Every message a notification made in its chat: each step's, its headings', or the one it is. */
 export function messageIdsOf(notification: Pick<Notification, 'telegramMessageId' | 'payload'>): number[] {
@@ -75,14 +104,25 @@ export async function retractMessages<T extends RetractionTarget>(
       payload: {
         messageId,
         reason: reason.kind,
-        ...(reason.kind === 'handed_over' && reason.toStaffId !== undefined
-          ? { toStaffId: reason.toStaffId }
+        ...(reason.kind === 'handed_over' ? handedOverPayload(reason) : {}),
+        ...(reason.kind === 'access_ended' && reason.consultation
+          ? { consultationId: reason.consultation.id, cancelled: reason.consultation.cancelled }
           : {}),
         ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
       },
     }));
   });
   return insertNotifications(db, rows);
+}
+
+function handedOverPayload(reason: Extract<TakeBack, { kind: 'handed_over' }>) {
+  return {
+    ...(reason.toStaffId !== undefined ? { toStaffId: reason.toStaffId } : {}),
+    ...(reason.toStaffId === undefined && reason.supervisors !== undefined
+      ? { supervisors: reason.supervisors }
+      : {}),
+    ...(reason.left ? { left: true } : {}),
+  };
 }
 
 /** The columns of a sent notification that retractMessages needs. */
@@ -203,8 +243,15 @@ export async function renderRetraction(
   let text: string;
   if (payload.reason === 'erased') {
     text = t('retracted-erased', { number });
+  } else if (payload.reason === 'access_ended' && payload.consultationId !== undefined) {
+    text = t('retracted-consultation', {
+      consultationId: payload.consultationId,
+      cancelled: payload.cancelled ? 'yes' : 'no',
+    });
+  } else if (payload.reason === 'access_ended') {
+    text = t('retracted-access-ended', { number });
   } else if (payload.toStaffId === undefined) {
-    text = t('retracted-to-supervisors', { number });
+    text = t('retracted-to-supervisors', { number, level: payload.supervisors ?? 'unknown' });
   } else {
     const [curator] = await deps.db
       .select({ name: staff.fullName })
@@ -218,7 +265,7 @@ export async function renderRetraction(
       type: 'retract',
       messageId: payload.messageId,
       text,
-      deleteIfNoText: payload.reason === 'erased',
+      deleteIfNoText: payload.reason !== 'handed_over' || payload.left === true,
       ...(payload.deleteFirst ? { deleteFirst: true } : {}),
     },
   };
@@ -240,8 +287,13 @@ export async function recordStaffView(
     messageIds: number[];
     familyId: number;
     requestId?: number | null;
-    /** intake: a phone intake's questions and the curator's answers, deleted rather than edited. */
-    what: 'family_card' | 'details' | 'search' | 'intake';
+    /**
+     * intake: a phone intake's questions and the curator's answers, deleted rather than edited; agenda: a
+     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes.
+     */
+    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes';
+    /** The consultation a psychologist's view is of (its take-back names the booking). */
+    consultationId?: number;
   },
 ) {
   const [first, ...rest] = view.messageIds;
@@ -259,6 +311,7 @@ export async function recordStaffView(
       telegramMessageId: first,
       payload: {
         what: view.what,
+        ...(view.consultationId !== undefined ? { consultationId: view.consultationId } : {}),
         ...(rest.length > 0 ? { sentSteps: [[first], ...rest.map((id) => [id])] } : {}),
       },
       sentAt: new Date(),

@@ -13,6 +13,6 @@ export { phoneBookingButton } from './psychologists.phone.js';
 export { offerConsultation, offerWaitlisted, routeConsultationChange } from './psychologists.routing.js';
 export { saveDemoSchedule } from './psychologists.schedule.js';
 export { createPsychologistComposer } from './psychologists.staff.composer.js';
-export { cancelOnDeparture } from './psychologists.staff.js';
+export { cancelBookingsOnDeparture } from './psychologists.staff.js';
 export type { ConsultationTimers } from './psychologists.timers.js';
 export { createConsultationTimers, fireConsultationReminder } from './psychologists.timers.js';

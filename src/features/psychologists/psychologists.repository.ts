@@ -34,6 +34,7 @@ export function createPsychologistsRepository({ db }: { db: DbOrTx }) {
     bookedAfter,
     futureBookedOf,
     lockRequest,
+    lockPsychologist,
     auditNotesOpened,
     waitlistedServedBy,
     psychologistCard,
@@ -301,6 +302,14 @@ async function waitlistedServedBy(db: DbOrTx, staffId: number) {
 /** Serialises a family's presses on one request (booking, moving). */
 async function lockRequest(db: DbOrTx, requestId: number) {
   await db.select({ id: requests.id }).from(requests).where(eq(requests.id, requestId)).for('update');
+}
+
+/**
+ * The psychologist's staff row, shared: a deactivation under way (which updates it) is waited for, so the
+ * schedules read next know whether they still work; while held, no deactivation can pass this booking by.
+ */
+async function lockPsychologist(db: DbOrTx, staffId: number) {
+  await db.select({ id: staff.id }).from(staff).where(eq(staff.id, staffId)).for('share');
 }
 
 async function auditNotesOpened(

@@ -45,7 +45,6 @@ export async function offerConsultation(deps: RoutingDeps, outboxId: number, req
   if (offer.kind === 'slots') {
     return notifyFamilyOf(deps.db, { kind: psychologistKinds.offer, dedupeKey, requestId });
   }
-  await repository.joinWaitlist({ requestId, familyId: request.familyId, districtId: request.districtId });
   const firstFree = offer.firstFree?.toISOString() ?? null;
   const toFamily = await notifyFamilyOf(deps.db, {
     kind: psychologistKinds.waitlist,
@@ -53,18 +52,35 @@ export async function offerConsultation(deps: RoutingDeps, outboxId: number, req
     requestId,
     payload: { firstFree },
   });
+  return [...toFamily, ...(await waitlistAndAlert(deps, dedupeKey, request, firstFree))];
+}
+
+/**
+ * No free slot within 14 days: the request joins the waiting list (offered a slot when one frees up) and the
+ * district supervisors are alerted. The family's own words come with the caller's notice.
+ */
+async function waitlistAndAlert(
+  deps: RoutingDeps,
+  dedupeKey: string,
+  request: { id: number; familyId: number; districtId: number },
+  firstFree: string | null,
+) {
+  await createPsychologistsRepository({ db: deps.db }).joinWaitlist({
+    requestId: request.id,
+    familyId: request.familyId,
+    districtId: request.districtId,
+  });
   const supervisors = await supervisorsFor(deps.db, request.districtId, deps.now ?? new Date());
-  const toSupervisors = await notifyStaff(
+  return notifyStaff(
     deps.db,
     supervisors.map((staffId) => ({
       staffId,
       kind: psychologistKinds.waitlistAlert,
       dedupeKey: `${dedupeKey}:staff:${staffId}`,
-      requestId,
+      requestId: request.id,
       payload: { firstFree },
     })),
   );
-  return [...toFamily, ...toSupervisors];
 }
 
 /** A psychologist's schedule changed: each family on the waiting list they serve is offered what is free now. */
@@ -99,6 +115,17 @@ export async function routeConsultationChange(
   return [...told, ...(await offerWaitlisted(deps, outboxId, consultation.psychologistId))];
 }
 
+/**
+ * A family whose psychologist cancelled (or left) and who finds no free slot in 14 days is told it is on the
+ * waiting list (the notice's words, psy-waitlist): so it is put there, and the supervisors alerted.
+ */
+async function waitlistIfNoSlot(deps: RoutingDeps, dedupeKey: string, requestId: number) {
+  const request = await createPsychologistsRepository({ db: deps.db }).requestForBooking(requestId);
+  const offer = await offerFor(deps, requestId);
+  if (!request || offer.kind !== 'none') return [];
+  return waitlistAndAlert(deps, dedupeKey, request, offer.firstFree?.toISOString() ?? null);
+}
+
 /** The other side of a booking change, and the request's curator. */
 async function tellSides(
   deps: RoutingDeps,
@@ -111,15 +138,13 @@ async function tellSides(
   const toCurator = await tellCurator(deps.db, consultation.requestId, change, { dedupeKey, payload });
   if (change === 'held' || change === 'no_show') return toCurator;
   if (change === 'cancelled_by_psychologist') {
-    return [
-      ...toCurator,
-      ...(await notifyFamilyOf(deps.db, {
-        kind: psychologistKinds.psychologistCancelled,
-        dedupeKey,
-        requestId: consultation.requestId,
-        payload,
-      })),
-    ];
+    const toFamily = await notifyFamilyOf(deps.db, {
+      kind: psychologistKinds.psychologistCancelled,
+      dedupeKey,
+      requestId: consultation.requestId,
+      payload,
+    });
+    return [...toCurator, ...toFamily, ...(await waitlistIfNoSlot(deps, dedupeKey, consultation.requestId))];
   }
   const toPsychologist = await notifyStaff(deps.db, [
     {

@@ -5,7 +5,14 @@ import { editOrReply } from '../../bot/edit-or-reply.js';
 import { agendaView } from './psychologists.agenda.js';
 import { agendaKeyboard, reasonsKeyboard, staffButtons } from './psychologists.keyboards.js';
 import { changeSchedule, psychologistByTelegramId, type ScheduleChange } from './psychologists.schedule.js';
-import { agendaOf, cancelByPsychologist, markOutcome, openNotes, saveNotes } from './psychologists.staff.js';
+import {
+  agendaOf,
+  cancelByPsychologist,
+  markOutcome,
+  openNotes,
+  recordShownToPsychologist,
+  saveNotes,
+} from './psychologists.staff.js';
 import { scheduleText } from './psychologists.views.js';
 
 const bookingDeps = (ctx: BotContext) => ({ db: ctx.deps.db, timeZone: ctx.deps.config.timeZone });
@@ -49,7 +56,14 @@ async function agenda(ctx: CommandInPrivate, next: NextFunction, span: 'today' |
   if (!result.ok) return next();
   if (result.rows.length === 0) return ctx.reply(ctx.t('psy-agenda-empty', { span }));
   const view = agendaView(ctx.t, result.rows, span, ctx.deps.config.timeZone);
-  await ctx.reply(view.text, { reply_markup: view.keyboard });
+  const sent = await ctx.reply(view.text, { reply_markup: view.keyboard });
+  await recordShownToPsychologist(ctx.deps.db, {
+    staffId: result.staffId,
+    chatId: ctx.chat.id,
+    messageId: sent.message_id,
+    what: 'agenda',
+    shown: result.rows.map((row) => ({ familyId: row.consultation.familyId })),
+  });
 }
 
 async function note(ctx: CommandInPrivate, next: NextFunction) {
@@ -88,11 +102,15 @@ async function staffPress(ctx: PressInPrivate) {
     await ctx.answerCallbackQuery();
     if (!result.ok) return ctx.reply(ctx.t('psy-notes-refused'));
     ctx.log.info({ consultationId }, 'consultation notes opened');
-    return ctx.reply(
-      result.notes
-        ? ctx.t('psy-notes', { consultationId, notes: result.notes })
-        : ctx.t('psy-notes-empty', { consultationId }),
-    );
+    if (!result.notes) return ctx.reply(ctx.t('psy-notes-empty', { consultationId }));
+    const sent = await ctx.reply(ctx.t('psy-notes', { consultationId, notes: result.notes }));
+    return recordShownToPsychologist(ctx.deps.db, {
+      staffId: result.staffId,
+      chatId: ctx.chat.id,
+      messageId: sent.message_id,
+      what: 'notes',
+      shown: [{ familyId: result.familyId, consultationId }],
+    });
   }
   const result =
     press.kind === 'outcome'

@@ -1,5 +1,6 @@
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { addDays, regionDate, startOfRegionDay } from '../../time.js';
+import { recordStaffView } from '../delivery/index.js';
 import { announce, type BookingDeps } from './psychologists.booking.js';
 import type { PsychologistReason } from './psychologists.keyboards.js';
 import { createPsychologistsRepository } from './psychologists.repository.js';
@@ -19,7 +20,7 @@ export async function agendaOf(deps: BookingDeps, telegramId: number, span: 'tod
     from,
     to,
   );
-  return { ok: true, rows } as const;
+  return { ok: true, rows, staffId: psychologist.id } as const;
 }
 
 /** A consultation of this psychologist, locked, for a change. */
@@ -73,21 +74,23 @@ export async function cancelByPsychologist(
 }
 
 /**
- * A psychologist deactivated by the admin: each of their future bookings is cancelled with the honest reason
- * «психолог больше не ведёт консультации»; the family is told and offered new slots at once, and the
- * reminders are cleared (the outbox event, as for any cancellation by the psychologist). Idempotent.
+ * A psychologist deactivated by the admin, in the deactivation's transaction (deactivateStaff): each of their
+ * future bookings is cancelled with the honest reason «психолог больше не ведёт консультации»; the family is
+ * told and offered new slots at once, and the reminders are cleared (the outbox event, as for any
+ * cancellation by the psychologist — which tells the family and the curator, never the psychologist).
+ * Idempotent; returns how many were cancelled.
  */
-export async function cancelOnDeparture(deps: { db: Db; now?: Date }, staffId: number) {
-  const now = deps.now ?? new Date();
-  return deps.db.transaction(async (tx) => {
-    const repository = createPsychologistsRepository({ db: tx });
-    const future = await repository.futureBookedOf(staffId, now);
-    for (const { id } of future) {
-      await repository.closeConsultation(id, { status: 'cancelled', reason: 'left', by: 'staff', now });
-      await announce(tx, id, 'cancelled_by_psychologist');
-    }
-    return future.length;
-  });
+export async function cancelBookingsOnDeparture(tx: DbOrTx, staffId: number, now: Date) {
+  const repository = createPsychologistsRepository({ db: tx });
+  let cancelled = 0;
+  for (const { id } of await repository.futureBookedOf(staffId, now)) {
+    // One the family cancelled or moved meanwhile stays as the family left it.
+    if (!(await repository.closeConsultation(id, { status: 'cancelled', reason: 'left', by: 'staff', now })))
+      continue;
+    await announce(tx, id, 'cancelled_by_psychologist');
+    cancelled += 1;
+  }
+  return cancelled;
 }
 
 /** `/note <№> text`: the psychologist's own notes of their own consultation. */
@@ -120,7 +123,40 @@ export async function openNotes(db: Db, input: { telegramId: number; consultatio
     requestId: consultation.requestId,
     now: input.now ?? new Date(),
   });
-  return { ok: true, notes: consultation.notes } as const;
+  return {
+    ok: true,
+    notes: consultation.notes,
+    staffId: psychologist.id,
+    familyId: consultation.familyId,
+  } as const;
+}
+
+/**
+ * `/today` and `/week` (names, what each request said, a chat's link) and a consultation's notes show
+ * families' data: the message is recorded as a staff view, one row for each family it shows (a notes view
+ * names its consultation), so a family's erasure and the psychologist's deactivation take it back.
+ */
+export async function recordShownToPsychologist(
+  db: Db,
+  view: {
+    staffId: number;
+    chatId: number;
+    messageId: number;
+    what: 'agenda' | 'notes';
+    shown: { familyId: number; consultationId?: number }[];
+  },
+) {
+  const families = new Map(view.shown.map((row) => [row.familyId, row.consultationId]));
+  for (const [familyId, consultationId] of families) {
+    await recordStaffView(db, {
+      staffId: view.staffId,
+      chatId: view.chatId,
+      messageIds: [view.messageId],
+      familyId,
+      what: view.what,
+      ...(view.what === 'notes' && consultationId !== undefined ? { consultationId } : {}),
+    });
+  }
 }
 
 /** What a booking's confirmation says: the consultation, the psychologist, where it is held. */

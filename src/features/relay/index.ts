@@ -2,6 +2,7 @@
 export { createRelayButtonsComposer, createRelayComposer } from './relay.composer.js';
 export { relayNotifications } from './relay.content.js';
 export { createHeldMessagesComposer } from './relay.held.composer.js';
+export { relayNotificationKinds } from './relay.kinds.js';
 export { createRelayModes } from './relay.mode.js';
 export {
   firstMessageWaitingFor,

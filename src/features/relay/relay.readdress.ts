@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import { withdrawAndTakeBack, withdrawPending } from '../delivery/index.js';
-import { familyRequestKey, staffForFamilyMessages } from '../routing/index.js';
+import { familyRequestKey, staffForFamilyMessages, supervisorsLevelOfFamily } from '../routing/index.js';
 import { type CopyRow, createRelayRepository } from './relay.repository.js';
 
 /** What a reassignment moved: requests of one family, and with `familyLevel` the family itself. */
@@ -85,7 +85,7 @@ export async function readdressPendingCopies(
         });
       }
     }
-    const takenBack = await withdrawCopies(tx, withdrawn);
+    const takenBack = await withdrawCopies(tx, withdrawn, scope.familyId, now);
     const ordered = [...copies.values()]
       .sort((a, b) => a.messageId - b.messageId)
       .map(({ messageId: _, ...row }) => row);
@@ -99,16 +99,29 @@ export async function readdressPendingCopies(
  * The copies no longer wanted where they were going do not go. One a curator (or deputy) was already
  * partly shown — a message sent in parts, its label «💬 …» out and the copy not yet — has those parts
  * taken back as a hand-over takes back a card (withdrawAndTakeBack: «… передана другому куратору: …», or
- * «… руководителю района» when `handedTo` is none); a supervisor's stay, as retractHandedOver leaves theirs
+ * «… руководителю района», or «региональному руководителю», when `handedTo` is none); a supervisor's stay, as retractHandedOver leaves theirs
  * (they may still act on it). Returns the take-backs' ids.
  */
-async function withdrawCopies(tx: DbOrTx, withdrawn: WithdrawnCopy[]): Promise<number[]> {
+async function withdrawCopies(
+  tx: DbOrTx,
+  withdrawn: WithdrawnCopy[],
+  familyId: number,
+  now: Date,
+): Promise<number[]> {
   const toCurators = withdrawn.filter((copy) => copy.recipientRole === 'curator');
   await withdrawPending(
     tx,
     withdrawn.filter((copy) => copy.recipientRole !== 'curator').map((copy) => copy.id),
   );
-  return withdrawAndTakeBack(tx, toCurators, (copy) => ({ kind: 'handed_over', toStaffId: copy.handedTo }));
+  // To no curator: the district's supervisors, or the regional ones when it has none (said in the notice).
+  const supervisors = toCurators.some((copy) => copy.handedTo === undefined)
+    ? await supervisorsLevelOfFamily(tx, familyId, now)
+    : undefined;
+  return withdrawAndTakeBack(tx, toCurators, (copy) => ({
+    kind: 'handed_over',
+    toStaffId: copy.handedTo,
+    supervisors,
+  }));
 }
 
 /**

@@ -15,6 +15,8 @@ export {
   staffForFamilyMessage,
   staffForFamilyMessages,
   supervisorsFor,
+  supervisorsLevelFor,
+  supervisorsLevelOfFamily,
   supervisorsOfFamily,
 } from './routing.reads.js';
 export {

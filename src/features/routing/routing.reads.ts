@@ -19,6 +19,25 @@ export function supervisorsFor(
   return createRoutingRepository({ db }).supervisorsFor(districtId, now, options);
 }
 
+/**
+ * Who supervisorsFor names for the district now: its own supervisors (`district`), the regional ones
+ * (`regional`), or nobody (undefined). What a take-back tells a curator who no longer has the request.
+ */
+export async function supervisorsLevelFor(
+  db: DbOrTx,
+  districtId: number,
+  now: Date,
+): Promise<'district' | 'regional' | undefined> {
+  const found = await createRoutingRepository({ db }).supervisorsWithLevel(districtId, now);
+  return found.ids.length > 0 ? found.level : undefined;
+}
+
+/** supervisorsLevelFor the family's district; undefined when the family is gone. */
+export async function supervisorsLevelOfFamily(db: DbOrTx, familyId: number, now: Date) {
+  const family = await createRoutingRepository({ db }).findFamily(familyId);
+  return family ? supervisorsLevelFor(db, family.districtId, now) : undefined;
+}
+
 /** The supervisors (as supervisorsFor) of the family's district; none when the family is gone. */
 export async function supervisorsOfFamily(
   db: DbOrTx,

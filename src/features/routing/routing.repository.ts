@@ -30,6 +30,7 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
     staffChats,
     onCallCurator,
     supervisorsFor,
+    supervisorsWithLevel,
     assignRequest,
     unassignRequest,
     addSystemEvent,
@@ -218,6 +219,16 @@ async function supervisorsFor(
   now: Date,
   options: { excludeStaffIds?: number[] } = {},
 ) {
+  return (await supervisorsWithLevel(db, districtId, now, options)).ids;
+}
+
+/** supervisorsFor, and whether they are the district's own or (it has none) the regional ones. */
+async function supervisorsWithLevel(
+  db: DbOrTx,
+  districtId: number,
+  now: Date,
+  options: { excludeStaffIds?: number[] } = {},
+): Promise<{ ids: number[]; level: 'district' | 'regional' }> {
   const exclude = options.excludeStaffIds ?? [];
   const notExcluded =
     exclude.length > 0 ? sql`${staff.id} not in (${sql.join(exclude, sql`, `)})` : undefined;
@@ -234,13 +245,13 @@ async function supervisorsFor(
       ),
     )
     .orderBy(asc(staff.id));
-  if (district.length > 0) return district.map((row) => row.id);
+  if (district.length > 0) return { ids: district.map((row) => row.id), level: 'district' };
   const regional = await db
     .select({ id: staff.id })
     .from(staff)
     .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now), notExcluded))
     .orderBy(asc(staff.id));
-  return regional.map((row) => row.id);
+  return { ids: regional.map((row) => row.id), level: 'regional' };
 }
 
 async function assignRequest(db: DbOrTx, requestId: number, curatorId: number | null, now: Date) {

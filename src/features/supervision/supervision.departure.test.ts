@@ -1,17 +1,25 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
-import { createConfirmedRequest, createStaffMember } from '../../../test/helpers/routing-factories.js';
+import {
+  createConfirmedRequest,
+  createConfirmedRequestsInBulk,
+  createStaffMember,
+} from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import {
+  consultations,
+  consultationWaitlist,
   districts,
   families,
   messages,
   notifications,
   outbox,
+  psychologistSchedules,
   requestEvents,
   requests,
   staff,
+  supervisorAlerts,
 } from '../../db/schema/index.js';
 import { defaultPolicies } from '../../deadline-policies.js';
 import { createI18n } from '../../i18n.js';
@@ -21,9 +29,11 @@ import { createAppNotifications } from '../../roles/pipeline.js';
 import { type SendSlots, sendClasses } from '../../telegram/send-slots.js';
 import type { SendStep, TelegramSender } from '../../telegram/telegram-sender.js';
 import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
-import { fireEscalation } from '../deadlines/deadlines.usecases.js';
+import { fireEscalation, flushDigest } from '../deadlines/deadlines.usecases.js';
 import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
 import { retractionKind } from '../delivery/retraction.js';
+import { bookSlot } from '../psychologists/psychologists.booking.js';
+import { routeConsultationChange } from '../psychologists/psychologists.routing.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
 import { deactivateStaff } from './supervision.departure.js';
 import { notifyReassignment } from './supervision.notices.js';
@@ -70,8 +80,11 @@ function recordingSender() {
   return { sent, deliver };
 }
 
-/** A district of its own: Олег (leaving) and Анна (unless `alone`), curators; Елена, its supervisor. */
-async function world({ alone = false } = {}) {
+/**
+ * A district of its own: Олег (leaving) and Анна (unless `alone`), curators; Елена, its supervisor (with
+ * `regional`: a regional supervisor instead, the district having none of its own).
+ */
+async function world({ alone = false, regional = false } = {}) {
   const base = 7_400_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
   const [district] = await db
     .insert(districts)
@@ -84,7 +97,12 @@ async function world({ alone = false } = {}) {
     districtIds: alone ? [] : districtIds,
     fullName: 'Анна Остающаяся',
   });
-  const elena = await createStaffMember(db, { telegramId: base + 3, role: 'supervisor', districtIds });
+  const elena = await createStaffMember(db, {
+    telegramId: base + 3,
+    role: 'supervisor',
+    fullName: 'Елена Руководитель',
+    ...(regional ? { regional: true } : { districtIds }),
+  });
   const familyOf = async (telegramId: number, curatorId: number) => {
     const { family } = await createRegisteredFamily(db, { telegramId, districtId: district!.id, curatorId });
     const request = await createConfirmedRequest(db, { familyId: family.id });
@@ -145,6 +163,59 @@ async function pendingIds(chatIds: number[]) {
     .orderBy(asc(notifications.id));
   return rows.map((row) => row.id);
 }
+
+/** A message the bot sent to this staff member's chat earlier (message `messageId` there). */
+async function sentTo(
+  member: { id: number; telegramId: number },
+  messageId: number,
+  row: {
+    kind: string;
+    requestId?: number | null;
+    familyId?: number | null;
+    payload?: Record<string, unknown>;
+  },
+) {
+  const [inserted] = await db
+    .insert(notifications)
+    .values({
+      dedupeKey: `test:${member.telegramId}:${messageId}`,
+      kind: row.kind,
+      requestId: row.requestId ?? null,
+      familyId: row.familyId ?? null,
+      recipientStaffId: member.id,
+      chatId: member.telegramId,
+      status: 'sent',
+      telegramMessageId: messageId,
+      payload: row.payload ?? {},
+      sentAt: new Date(),
+    })
+    .returning({ id: notifications.id });
+  return inserted!.id;
+}
+
+/** What this chat is shown when everything still to go to it is delivered, in order. */
+async function deliveredTo(chatId: number) {
+  const { sent, deliver } = recordingSender();
+  for (const id of await pendingIds([chatId])) await deliver(id);
+  return sent.filter((message) => message.chatId === chatId).map((message) => message.text);
+}
+
+/** The take-backs made in this chat: the message each replaces, and whether a file there is deleted. */
+async function takeBacksIn(chatId: number) {
+  const rows = await db
+    .select({ payload: notifications.payload })
+    .from(notifications)
+    .where(and(eq(notifications.kind, retractionKind), eq(notifications.chatId, chatId)))
+    .orderBy(asc(notifications.id));
+  return rows.map((row) => ({
+    messageId: row.payload.messageId,
+    reason: row.payload.reason,
+    left: row.payload.left,
+  }));
+}
+
+const numberOf = async (requestId: number) =>
+  (await db.select({ number: requests.number }).from(requests).where(eq(requests.id, requestId)))[0]!.number;
 
 describe('a curator deactivated', () => {
   it('hands their open requests on, withdraws what was on its way to them and sends their chat nothing more', async () => {
@@ -296,10 +367,15 @@ describe('a curator deactivated', () => {
     const turn = await deliver(fired.notificationIds[0]!);
     expect(turn.outcome).toBe('withdrawn');
     const [reminder] = await db
-      .select({ status: notifications.status, lastError: notifications.lastError })
+      .select({
+        status: notifications.status,
+        lastError: notifications.lastError,
+        attempts: notifications.attempts,
+      })
       .from(notifications)
       .where(eq(notifications.id, fired.notificationIds[0]!));
-    expect(reminder).toEqual({ status: 'failed', lastError: withdrawnReason });
+    // Withdrawn, not tried: no attempt counted, as for those the deactivation withdrew itself.
+    expect(reminder).toEqual({ status: 'failed', lastError: withdrawnReason, attempts: 0 });
     await deliver(takeBack!.id);
     expect(sent).toEqual([
       { chatId: oleg.telegramId, text: expect.stringContaining('Данные семьи удалены') },
@@ -395,5 +471,317 @@ describe('a curator deactivated', () => {
         ),
       );
     expect(remindersToOleg).toEqual([]);
+  });
+
+  it('with no supervisor in the district: his card says the regional supervisor has the request', async () => {
+    const { oleg, own } = await world({ alone: true, regional: true });
+    await sentTo(oleg, 611, { kind: 'request_card', requestId: own.request.id, familyId: own.family.id });
+
+    await deactivateStaff({ db }, oleg.id);
+
+    expect(await deliveredTo(oleg.telegramId)).toEqual([
+      `Заявка № ${await numberOf(own.request.id)} передана региональному руководителю. Действия по ней вам больше недоступны, кнопки убраны.`,
+    ]);
+  });
+
+  it("takes back the family's data from his chat: the family notice and family card, and closed requests' cards", async () => {
+    const { oleg, own } = await world();
+    // Олег was handed this family earlier (its notice), opened its card, and resolved an earlier request.
+    const closed = await createConfirmedRequest(db, { familyId: own.family.id });
+    await db
+      .update(requests)
+      .set({ curatorId: oleg.id, status: 'resolved', resolvedAt: new Date() })
+      .where(eq(requests.id, closed.id));
+    await sentTo(oleg, 621, {
+      kind: 'sup_family_reassigned_to',
+      payload: { familyId: own.family.id, requestIds: [], curatorLeft: true },
+    });
+    // The family card, opened from the open request's card.
+    await sentTo(oleg, 622, {
+      kind: 'staff_view_shown',
+      requestId: own.request.id,
+      familyId: own.family.id,
+      payload: { what: 'family_card' },
+    });
+    await sentTo(oleg, 623, { kind: 'request_card', requestId: closed.id, familyId: own.family.id });
+    await sentTo(oleg, 624, { kind: 'request_card', requestId: own.request.id, familyId: own.family.id });
+    // The family's message about its request, copied to him; and one of a member who since deleted their
+    // data, taken back then (not edited again).
+    await sentTo(oleg, 625, { kind: 'relay_to_staff', requestId: own.request.id, familyId: own.family.id });
+    await sentTo(oleg, 626, { kind: 'relay_to_staff', requestId: own.request.id, familyId: own.family.id });
+    await db.insert(notifications).values({
+      kind: retractionKind,
+      dedupeKey: `retract:erased:${oleg.telegramId}:626`,
+      recipientStaffId: oleg.id,
+      chatId: oleg.telegramId,
+      status: 'sent',
+      payload: { messageId: 626, reason: 'erased' },
+    });
+
+    await deactivateStaff({ db }, oleg.id);
+
+    const family = 'Семья передана другому куратору: Анна Остающаяся. Её сообщения вам больше не приходят.';
+    const handedOn = `Заявка № ${await numberOf(own.request.id)} передана другому куратору: Анна Остающаяся. Действия по ней вам больше недоступны, кнопки убраны.`;
+    expect(await deliveredTo(oleg.telegramId)).toEqual([
+      family,
+      family,
+      `Заявка № ${await numberOf(closed.id)}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+      handedOn,
+      handedOn,
+    ]);
+    // Each once, its files deleted rather than left with a new caption.
+    expect(await takeBacksIn(oleg.telegramId)).toEqual([
+      { messageId: 626, reason: 'erased', left: undefined },
+      { messageId: 621, reason: 'handed_over', left: true },
+      { messageId: 622, reason: 'handed_over', left: true },
+      { messageId: 623, reason: 'access_ended', left: undefined },
+      { messageId: 624, reason: 'handed_over', left: true },
+      { messageId: 625, reason: 'handed_over', left: true },
+    ]);
+  });
+});
+
+describe('a curator with hundreds of closed requests deactivated', () => {
+  it("has each closed request's card taken back once, in his chat's lane one at a time", async () => {
+    const { oleg, own } = await world();
+    const closed = await createConfirmedRequestsInBulk(db, [own.family.id], 300);
+    await db
+      .update(requests)
+      .set({ curatorId: oleg.id, status: 'resolved', resolvedAt: new Date() })
+      .where(
+        inArray(
+          requests.id,
+          closed.map((request) => request.id),
+        ),
+      );
+    await db.insert(notifications).values(
+      closed.map((request, index) => ({
+        dedupeKey: `test:${oleg.telegramId}:${1000 + index}`,
+        kind: 'request_card',
+        requestId: request.id,
+        familyId: own.family.id,
+        recipientStaffId: oleg.id,
+        chatId: oleg.telegramId,
+        status: 'sent' as const,
+        telegramMessageId: 1000 + index,
+        sentAt: new Date(),
+      })),
+    );
+
+    await deactivateStaff({ db }, oleg.id);
+
+    // One take-back per card, all waiting in his chat's lane: it sends one at a time, at the chat's pace.
+    const [deactivated] = await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(eq(outbox.kind, 'staff_deactivated'), raw`(${outbox.payload}->>'staffId')::int = ${oleg.id}`),
+      );
+    expect((deactivated!.payload as { takenBackIds: number[] }).takenBackIds).toHaveLength(300);
+    const lane = await createNotificationsRepository({ db }).pendingInChats([oleg.telegramId]);
+    expect(lane).toHaveLength(300);
+    const { sendClassOf } = createAppNotifications();
+    expect([...new Set(lane.map((row) => sendClassOf(row.kind)))]).toEqual(['notice']);
+    const reasons = await takeBacksIn(oleg.telegramId);
+    expect(new Set(reasons.map((row) => row.messageId)).size).toBe(300);
+    expect(new Set(reasons.map((row) => row.reason))).toEqual(new Set(['access_ended']));
+  });
+});
+
+describe('a supervisor deactivated', () => {
+  it('has their cards, alerts and digests of open requests taken back: their access ended, nothing handed to them', async () => {
+    const { oleg, elena, own, annas } = await world();
+    await db.update(requests).set({ status: 'cancelled' }).where(eq(requests.id, annas.request.id));
+    await sentTo(elena, 631, { kind: 'request_card', requestId: own.request.id, familyId: own.family.id });
+    await sentTo(elena, 632, { kind: 'escalation_alert', requestId: own.request.id });
+    await sentTo(elena, 633, {
+      kind: 'escalation_digest',
+      payload: { requestIds: [annas.request.id, own.request.id] },
+    });
+    // About a request closed since: no family's data, its buttons refused; left as it is.
+    await sentTo(elena, 634, { kind: 'escalation_alert', requestId: annas.request.id });
+    await sentTo(elena, 635, { kind: 'escalation_digest', payload: { requestIds: [annas.request.id] } });
+
+    await deactivateStaff({ db }, elena.id);
+
+    expect(await deliveredTo(elena.telegramId)).toEqual([
+      `Заявка № ${await numberOf(own.request.id)}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+      `Заявка № ${await numberOf(own.request.id)}: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!`,
+      'Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!',
+    ]);
+    // The request stays Олег's: nothing of his was touched.
+    expect(await takeBacksIn(oleg.telegramId)).toEqual([]);
+  });
+
+  it('is made no digest of the alerts buffered for them before they left', async () => {
+    const { elena, own } = await world();
+    // Six requests overdue at once: five alerts go on their own, the sixth waits for the digest.
+    const overdue = [own.request];
+    for (let i = 0; i < 5; i++) overdue.push(await createConfirmedRequest(db, { familyId: own.family.id }));
+    const digests = [];
+    for (const request of overdue) {
+      const fired = await fireEscalation(
+        { db, policies: defaultPolicies, now: own.request.takeDeadlineAt },
+        { requestId: request.id, clock: 'take', level: 'district' },
+      );
+      digests.push(...fired.digests);
+    }
+    expect(digests.map((digest) => digest.staffId)).toEqual([elena.id]);
+
+    await deactivateStaff({ db }, elena.id);
+
+    expect(await flushDigest({ db }, elena.id)).toEqual([]);
+    const made = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(eq(notifications.recipientStaffId, elena.id), eq(notifications.kind, 'escalation_digest')));
+    expect(made).toEqual([]);
+    // Nothing left owed: a restart's reconciler schedules no digest for her.
+    const owed = await db
+      .select({ id: supervisorAlerts.id })
+      .from(supervisorAlerts)
+      .where(and(eq(supervisorAlerts.staffId, elena.id), isNull(supervisorAlerts.notificationId)));
+    expect(owed).toEqual([]);
+  });
+});
+
+describe('a psychologist deactivated', () => {
+  it('refuses a slot of theirs pressed while their deactivation is under way: no booking is left with nobody', async () => {
+    const { own } = await world();
+    const base = 7_200_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const vera = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Вера Уходящая',
+      regional: true,
+    });
+    await db.insert(psychologistSchedules).values({
+      staffId: vera.id,
+      slotMinutes: 60,
+      hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, fromMinute: 0, toMinute: 1440 })),
+      formats: ['phone'],
+    });
+    const request = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const hour = 3_600_000;
+    const startsAt = new Date((Math.floor(Date.now() / hour) + 3) * hour);
+    const press = { familyId: own.family.id, requestId: request.id, staffId: vera.id, startsAt };
+
+    // The deactivation's first write (her staff row) is made and not yet committed when the family presses.
+    let pressed: Promise<unknown> | undefined;
+    const admin = createDb(process.env.DATABASE_URL!, { max: 1 });
+    const outcome = await admin.sql.begin(async (tx) => {
+      await tx`update staff set active = false, on_call = false where id = ${vera.id}`;
+      let finished = false;
+      pressed = bookSlot({ db, timeZone: 'Europe/Moscow' }, press).finally(() => {
+        finished = true;
+      });
+      // Until the press either ends or waits on this transaction (a backend blocked by it).
+      for (;;) {
+        if (finished) return 'went ahead';
+        const [row] = await tx`select count(*)::int as n from pg_stat_activity
+          where pg_backend_pid() = any(pg_blocking_pids(pid))`;
+        if (row!.n > 0) return 'waits for the deactivation';
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await admin.sql.end();
+
+    expect(outcome).toBe('waits for the deactivation');
+    expect(await pressed).toEqual({ ok: false, reason: 'not_slot' });
+    const left = await db.select().from(consultations).where(eq(consultations.psychologistId, vera.id));
+    expect(left).toEqual([]);
+  });
+
+  it('has each message naming a family taken back by its booking, its future bookings cancelled in the same transaction, and sent no cancellation notice', async () => {
+    const { own, annas, elena } = await world();
+    const base = 7_300_000_000 + Math.floor(Math.random() * 10_000_000) * 10;
+    const sofia = await createStaffMember(db, {
+      telegramId: base + 1,
+      role: 'psychologist',
+      fullName: 'Софья Уходящая',
+    });
+    const booking = async (request: typeof own.request, startsAt: Date, status: 'booked' | 'held') => {
+      const [row] = await db
+        .insert(consultations)
+        .values({
+          requestId: request.id,
+          familyId: request.familyId,
+          psychologistId: sofia.id,
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 3_600_000),
+          format: 'phone',
+          joinToken: `t-${base}-${request.id}`,
+          status,
+        })
+        .returning();
+      return row!;
+    };
+    const asking = await createConfirmedRequest(db, { familyId: own.family.id, category: 'psychologist' });
+    const ahead = await booking(asking, new Date(Date.now() + 2 * 86_400_000), 'booked');
+    const held = await booking(annas.request, new Date(Date.now() - 86_400_000), 'held');
+    await sentTo(sofia, 701, {
+      kind: 'consultation_booked',
+      requestId: asking.id,
+      payload: { consultationId: ahead.id },
+    });
+    await sentTo(sofia, 702, {
+      kind: 'consultation_reminder_staff',
+      requestId: annas.request.id,
+      payload: { consultationId: held.id, lead: '1h' },
+    });
+    // The day-before reminder was on its way when she left: withdrawn unsent.
+    const [pending] = await db
+      .insert(notifications)
+      .values({
+        dedupeKey: `test:${sofia.telegramId}:pending`,
+        kind: 'consultation_reminder_staff',
+        requestId: asking.id,
+        recipientStaffId: sofia.id,
+        chatId: sofia.telegramId,
+        payload: { consultationId: ahead.id, lead: '24h' },
+      })
+      .returning({ id: notifications.id });
+
+    const result = await deactivateStaff({ db }, sofia.id);
+
+    expect(result?.consultationsCancelled).toBe(1);
+    const [cancelled] = await db.select().from(consultations).where(eq(consultations.id, ahead.id));
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'left', cancelledBy: 'staff' });
+    const [withdrawn] = await db.select().from(notifications).where(eq(notifications.id, pending!.id));
+    expect(withdrawn).toMatchObject({ status: 'failed', lastError: withdrawnReason });
+    expect(await deliveredTo(sofia.telegramId)).toEqual([
+      `Запись № ${ahead.id} отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!`,
+      `Запись № ${held.id}: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!`,
+    ]);
+    // The cancellation's event tells the family and the curator (routing, run here), never the psychologist.
+    const [event] = await db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.kind, 'consultation_changed'),
+          raw`${outbox.payload}->>'consultationId' = ${String(ahead.id)}`,
+        ),
+      );
+    expect(event?.payload).toEqual({ consultationId: ahead.id, change: 'cancelled_by_psychologist' });
+    const told = await routeConsultationChange({ db, timeZone: 'Europe/Moscow' }, event!.id, {
+      consultationId: ahead.id,
+      change: 'cancelled_by_psychologist',
+    });
+    const recipients = await db
+      .select({ kind: notifications.kind, staffId: notifications.recipientStaffId })
+      .from(notifications)
+      .where(inArray(notifications.id, told));
+    expect(recipients).toContainEqual({ kind: 'consultation_psychologist_cancelled', staffId: null });
+    expect(recipients.filter((row) => row.staffId === sofia.id)).toEqual([]);
+    // No other psychologist has time: the family, told it is on the waiting list, is on it, and the
+    // district supervisor is alerted.
+    expect(recipients).toContainEqual({ kind: 'consultation_waitlist_alert', staffId: elena.id });
+    const [waiting] = await db
+      .select()
+      .from(consultationWaitlist)
+      .where(eq(consultationWaitlist.requestId, asking.id));
+    expect(waiting).toMatchObject({ familyId: own.family.id, leftAt: null });
+    expect(await pendingIds([sofia.telegramId])).toEqual([]);
   });
 });

@@ -1,17 +1,13 @@
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { openRequestStatuses } from '../../db/schema/enums.js';
-import { families, notifications, requests, staff } from '../../db/schema/index.js';
+import { families, requests, staff } from '../../db/schema/index.js';
 import { writeOutbox } from '../../queue/outbox.js';
-import {
-  lockPendingOfStaff,
-  retractionTargetColumns,
-  withdrawAndTakeBack,
-  withdrawPending,
-} from '../delivery/index.js';
+import { lockPendingOfStaff, withdrawPending } from '../delivery/index.js';
+import { cancelBookingsOnDeparture } from '../psychologists/index.js';
 import { readdressCopiesOfStaff } from '../relay/index.js';
 import { createStaffRepository, leastLoadedCurator } from '../staff/index.js';
-import { handedOverKinds } from './supervision.notices.js';
+import { takeBackFromChat } from './supervision.departure-chat.js';
 import { createSupervisionRepository } from './supervision.repository.js';
 
 type Request = typeof requests.$inferSelect;
@@ -28,11 +24,14 @@ type Request = typeof requests.$inferSelect;
  * - their other open requests (a request's curator can differ from its family's) go to the family's curator
  *   if active, else to the least-loaded one of the district (`request_reassigned`), else stay for the
  *   supervisors (routing and the escalation ladder reach them when the curator is inactive);
+ * - a psychologist's future bookings are cancelled (cancelBookingsOnDeparture: the families told and
+ *   offered new slots, the curators told; nothing to the psychologist);
  * - the families whose messages could reach them as a deputy are locked, so no routing slips a copy past;
  * - every notification still pending for them is withdrawn unsent, the family messages among it
  *   re-addressed to whoever routing names now;
- * - the cards and reminders of open requests in their chat are taken back (takeBackCards), saying who has
- *   each request now: its curator, or the district supervisors when nobody could take it over;
+ * - every message in their chat showing a family's data, or offering buttons on an open request, is taken
+ *   back (takeBackFromChat): saying who has the request or family now (its curator; the district's, or the
+ *   regional, supervisors), or that their access ended (a supervisor's, a closed request's);
  * the new copies and take-backs put in their lanes by a `staff_deactivated` event.
  * A take-back of a message in their chat (`staff_message_retracted`) still goes: it only removes a family's
  * data from there. Undefined when there is no active staff member with this id.
@@ -44,50 +43,20 @@ export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: 
     if (!member) return undefined;
     const handedOver = await handOverFamilies(tx, staffId, now);
     const requestsHandedOver = await handOverOtherRequests(tx, staffId, now);
+    const consultationsCancelled = await cancelBookingsOnDeparture(tx, staffId, now);
     await lockFamiliesDeputedTo(tx, staffId);
     // Those made meanwhile too: every row still pending for them, locked again (the ones held already).
     const pending = await lockPendingOfStaff(tx, staffId, { exceptTakeBacks: true });
     const readdressedIds = await readdressCopiesOfStaff(tx, staffId, now);
-    const takenBackIds = await takeBackCards(tx, staffId);
+    const theirs = new Set([
+      ...handedOver.flatMap((family) => family.requestIds),
+      ...requestsHandedOver.map((request) => request.requestId),
+    ]);
+    const takenBackIds = await takeBackFromChat(tx, member, now, theirs);
     await withdrawPending(tx, pending);
     await writeOutbox(tx, { kind: 'staff_deactivated', payload: { staffId, readdressedIds, takenBackIds } });
-    return { member, handedOver, requestsHandedOver, withdrawn: pending.length };
+    return { member, handedOver, requestsHandedOver, consultationsCancelled, withdrawn: pending.length };
   });
-}
-
-/**
- * The cards, reminders and hand-over cards of open requests in the leaving person's chat (sent, or partly
- * shown and withdrawn now) are taken back as a hand-over takes them (withdrawAndTakeBack): «Заявка № N
- * передана другому куратору: …» when the request has an active curator now, «… передана руководителю района»
- * when nobody could take it over. The pending ones were locked by deactivateStaff before any family or
- * request row; the sent ones no send changes, so nothing more is locked here. A card of a request handed on
- * is taken back here once: its reassignment job finds the take-back made (the same dedupe key).
- */
-async function takeBackCards(tx: DbOrTx, staffId: number): Promise<number[]> {
-  const rows = await tx
-    .select({
-      id: notifications.id,
-      status: notifications.status,
-      ...retractionTargetColumns,
-      curatorId: requests.curatorId,
-      curatorActive: staff.active,
-    })
-    .from(notifications)
-    .innerJoin(requests, eq(requests.id, notifications.requestId))
-    .leftJoin(staff, eq(staff.id, requests.curatorId))
-    .where(
-      and(
-        eq(notifications.recipientStaffId, staffId),
-        inArray(notifications.status, ['pending', 'sent']),
-        inArray(notifications.kind, [...handedOverKinds]),
-        inArray(requests.status, [...openRequestStatuses]),
-      ),
-    )
-    .orderBy(asc(notifications.id));
-  return withdrawAndTakeBack(tx, rows, (row) => ({
-    kind: 'handed_over',
-    toStaffId: row.curatorActive && row.curatorId !== staffId ? (row.curatorId ?? undefined) : undefined,
-  }));
 }
 
 /** Hands each family of the leaving curator on (see deactivateStaff); the families locked in id order. */

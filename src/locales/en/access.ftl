@@ -20,10 +20,31 @@ retracted-handed-over = { $number ->
     [none] The family was given to another curator: { $curator }. Its messages no longer come to you.
    *[other] Request No. { $number } was given to another curator: { $curator }. It is no longer yours to act on; the buttons were removed.
   }
-# The request's curator left the service and no colleague in the district could take it over.
+# The request's curator left the service and no colleague in the district could take it over: the district's
+# supervisors have it, or (the district has none) the regional ones; other: not recorded which.
 retracted-to-supervisors = { $number ->
-    [none] The family was given to the district supervisor. Its messages no longer come to you.
-   *[other] Request No. { $number } was given to the district supervisor. It is no longer yours to act on; the buttons were removed.
+    [none] The family was given to { $level ->
+        [district] the district supervisor
+        [regional] the regional supervisor
+       *[other] a supervisor
+    }. Its messages no longer come to you.
+   *[other] Request No. { $number } was given to { $level ->
+        [district] the district supervisor
+        [regional] the regional supervisor
+       *[other] a supervisor
+    }. It is no longer yours to act on; the buttons were removed.
+  }
+# The recipient left the service (deactivated): a message about a request or a family that was not handed on
+# to a colleague (a supervisor's cards and alerts, a closed request's card) is taken back, the family's data
+# with it.
+retracted-access-ended = { $number ->
+    [none] Your staff account is switched off; the details were removed. Thank you for your work!
+   *[other] Request No. { $number }: your staff account is switched off; the details were removed. Thank you for your work!
+  }
+# A psychologist left the service: their message about a booking is taken back; yes: their leaving cancelled it.
+retracted-consultation = { $cancelled ->
+    [yes] Booking No. { $consultationId } is cancelled: your staff account is switched off; the family's details were removed. We told the family and offered them to book again. Thank you for your work!
+   *[other] Booking No. { $consultationId }: your staff account is switched off; the family's details were removed. Thank you for your work!
   }
 retracted-erased = { $number ->
     [none] The family's data was deleted at its request.

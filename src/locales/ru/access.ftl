@@ -20,10 +20,32 @@ retracted-handed-over = { $number ->
     [none] Семья передана другому куратору: { $curator }. Её сообщения вам больше не приходят.
    *[other] Заявка № { $number } передана другому куратору: { $curator }. Действия по ней вам больше недоступны, кнопки убраны.
   }
-# The request's curator left the service and no colleague in the district could take it over.
+# The request's curator left the service and no colleague in the district could take it over: the district's
+# supervisors have it, or (the district has none) the regional ones; other: not recorded which.
 retracted-to-supervisors = { $number ->
-    [none] Семья передана руководителю района. Её сообщения вам больше не приходят.
-   *[other] Заявка № { $number } передана руководителю района. Действия по ней вам больше недоступны, кнопки убраны.
+    [none] Семья передана { $level ->
+        [district] руководителю района
+        [regional] региональному руководителю
+       *[other] руководителю
+    }. Её сообщения вам больше не приходят.
+   *[other] Заявка № { $number } передана { $level ->
+        [district] руководителю района
+        [regional] региональному руководителю
+       *[other] руководителю
+    }. Действия по ней вам больше недоступны, кнопки убраны.
+  }
+# The recipient left the service (deactivated): a message about a request or a family that was not handed on
+# to a colleague (a supervisor's cards and alerts, a closed request's card) is taken back, the family's data
+# with it.
+retracted-access-ended = { $number ->
+    [none] Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!
+   *[other] Заявка № { $number }: ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!
+  }
+# A psychologist left the service: their message about a booking (a new booking, a reminder, a family's
+# cancellation or move, the notes) is taken back; yes: their leaving cancelled that booking.
+retracted-consultation = { $cancelled ->
+    [yes] Запись № { $consultationId } отменена: ваша учётная запись сотрудника отключена, сведения о семье убраны. Семье мы сообщили и предложили записаться снова. Спасибо за вашу работу!
+   *[other] Запись № { $consultationId }: ваша учётная запись сотрудника отключена, сведения о семье убраны. Спасибо за вашу работу!
   }
 retracted-erased = { $number ->
     [none] Данные семьи удалены по её просьбе.

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_recipient_staff_idx" ON "notifications" USING btree ("recipient_staff_id") WHERE "notifications"."recipient_staff_id" is not null;
