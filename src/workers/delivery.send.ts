@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.js';
+import { isDatabaseOutage } from '../db/database-outage.js';
 import {
   createNotificationsRepository,
   type Notification,
@@ -23,6 +24,13 @@ export const MAX_SEND_ATTEMPTS = 8;
 
 /** How long a send may wait in hand for room in the global window before its chat is put back. */
 const MAX_IN_HAND_WAIT_MS = 3000;
+
+/**
+ * The same wait in a batched turn, whose sends are recorded when its last is answered: a message Telegram
+ * already shows stays unrecorded no longer than this and the slowest answer (a reply to it looks for it for
+ * about 2.5 s: relay's findThreadOfReply); a chat whose slot is further off is put back.
+ */
+const MAX_BATCH_WAIT_MS = 500;
 
 /**
  * A chat's turn is taken a little before its gap ends, so that reading and rendering overlap the gap: a
@@ -168,7 +176,7 @@ export async function givenUp(
 }
 
 /** A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). */
-async function takeSlot(deps: SendDeps, chatId: number, kind: string) {
+async function takeSlot(deps: SendDeps, chatId: number, kind: string, maxWaitMs = MAX_IN_HAND_WAIT_MS) {
   const sendClass = deps.notifications.sendClassOf(kind);
   const waiter = randomUUID();
   let slot = await deps.slots.acquire(chatId, sendClass, waiter);
@@ -177,7 +185,7 @@ async function takeSlot(deps: SendDeps, chatId: number, kind: string) {
   const short = (decision: SlotDecision): decision is Exclude<SlotDecision, { kind: 'granted' }> =>
     decision.kind === 'global_full' ||
     (decision.kind === 'chat_busy' && decision.waitMs <= MAX_CHAT_WAIT_IN_HAND_MS);
-  for (let waited = 0; short(slot) && waited < MAX_IN_HAND_WAIT_MS; ) {
+  for (let waited = 0; short(slot) && waited < maxWaitMs; ) {
     await sleep(slot.waitMs);
     waited += slot.waitMs;
     slot = await deps.slots.acquire(chatId, sendClass, waiter);
@@ -278,5 +286,226 @@ export function createClaimedSend(deps: SendDeps) {
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
       return record(tx, notification, content, outcome, { steps, done, planned });
     });
+  };
+}
+
+/**
+ * One notification of a batched turn (createBatchSend): what became of it, or that it goes through the
+ * single path after the batch (`single`: a message of several steps, a kind with hooks, or not claimed
+ * here), or the error that ended its turn (`answered`: after its send, which may have gone out).
+ */
+export interface BatchEntry {
+  notificationId: number;
+  chatId: number;
+  kind: string;
+  single?: boolean;
+  result?: SendResult;
+  error?: unknown;
+  answered?: boolean;
+  /** When its answer came (Date.now()): the chat's next turn counts from it, not from the batch's end. */
+  answeredAt?: number;
+  sentAs?: number;
+}
+
+/** A claimed notification of the batch that goes as one plain send, and what Telegram answered. */
+interface BatchSend {
+  entry: BatchEntry;
+  notification: Notification;
+  content: NotificationContent;
+  planned: PlannedStep | undefined;
+  outcome?: SendOutcome;
+}
+
+/** Recording a batch failed with an error that is not an outage: rolled back, then recorded one by one. */
+class BatchRecordingFailed extends Error {}
+
+/** Whether a message goes as one Bot API call with nothing but its `sent` mark (and `sentWith`) after it. */
+function plainSend(notification: Notification, content: NotificationContent) {
+  if (content.afterSent || content.followUps || content.notBefore || content.stillWanted) return undefined;
+  if (sentStepsOf(notification.payload).length > 0) return undefined;
+  if (!content.outgoing) return { planned: undefined };
+  const steps = planSteps(content.outgoing);
+  const [only] = steps;
+  return steps.length === 1 && only?.counts ? { planned: only } : undefined;
+}
+
+/**
+ * The claimed rows of a batch rendered: those that go as plain sends are returned; a withdrawn, an
+ * unrenderable one is recorded (in the batch's transaction), any other goes by the single path after it.
+ * Two copies of one relayed message go apart (each writes its id on the message's row).
+ */
+async function prepareBatch(
+  tx: DbOrTx,
+  claimed: Map<number, { notification: Notification; toInactiveStaff: boolean }>,
+  entries: Map<number, BatchEntry>,
+  render: (notification: Notification) => Promise<NotificationContent | undefined>,
+): Promise<BatchSend[]> {
+  const repository = createNotificationsRepository({ db: tx });
+  const rendered = await Promise.all(
+    [...claimed.values()].map(async ({ notification, toInactiveStaff }) => {
+      const entry = entries.get(notification.id)!;
+      entry.chatId = notification.chatId;
+      entry.kind = notification.kind;
+      entry.single = false;
+      if (toInactiveStaff && notification.kind !== retractionKind)
+        return { entry, notification, withdrawn: true };
+      try {
+        return { entry, notification, content: await render(notification) };
+      } catch (error) {
+        entry.error = error;
+        return undefined;
+      }
+    }),
+  );
+  const sends: BatchSend[] = [];
+  const messages = new Set<unknown>();
+  for (const item of rendered) {
+    if (!item) continue;
+    const { entry, notification, content } = item;
+    if ('withdrawn' in item) {
+      await repository.markWithdrawn(notification.id);
+      entry.result = { step: 'withdrawn' };
+    } else if (!content) {
+      await repository.markFailed(notification.id, `cannot render notification kind ${notification.kind}`);
+      entry.result = { step: 'unrenderable' };
+    } else {
+      const plain = plainSend(notification, content);
+      const message = notification.payload.messageId;
+      if (!plain || (message !== undefined && messages.has(message))) entry.single = true;
+      else sends.push({ entry, notification, content, planned: plain.planned });
+      if (message !== undefined) messages.add(message);
+    }
+  }
+  return sends;
+}
+
+/** A batch's plain send: its own slot (waited for in hand), the call, the slot back. */
+async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId: number) => void) {
+  const { entry, notification, content, planned } = send;
+  try {
+    const slot = await takeSlot(deps, notification.chatId, notification.kind, MAX_BATCH_WAIT_MS);
+    if (slot.kind !== 'granted') {
+      entry.result = { step: 'wait', slot };
+      return;
+    }
+    const outcome = await sendStepOf(deps, notification.chatId, content, planned);
+    entry.answered = true;
+    entry.answeredAt = Date.now();
+    if (outcome.kind === 'sent') entry.sentAs = outcome.messageIds?.[0] ?? outcome.messageId;
+    send.outcome = outcome;
+    await deps.slots
+      .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
+    // Sent: its dispatcher's turn may take another chat while the batch waits for its other sends (a 429's
+    // pause, any other outcome, is only known to the dispatcher when the batch ends: its turn waits).
+    if (outcome.kind === 'sent') onDone?.(entry.notificationId);
+  } catch (error) {
+    if (!entry.answered) entry.error = error;
+  }
+}
+
+/**
+ * What Telegram answered for a batch, in its transaction: every whole message sent marked in one statement
+ * (with what each writes with it), any other answer as the single path records it.
+ */
+async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
+  const answered = sends.filter((send) => send.outcome !== undefined);
+  const sent = answered.filter((send) => send.outcome?.kind === 'sent');
+  const repository = createNotificationsRepository({ db: tx });
+  await repository.markSentMany(
+    sent.map(({ entry, content, outcome }) => {
+      const ids = outcome?.kind === 'sent' ? (outcome.messageIds ?? [outcome.messageId]) : [];
+      return { id: entry.notificationId, telegramMessageId: ids[0]!, also: content.sentWith?.(ids) };
+    }),
+  );
+  for (const { entry } of sent) entry.result = { step: 'sent', produced: [] };
+  for (const send of answered) {
+    if (send.outcome?.kind === 'sent') continue;
+    send.entry.result = await record(tx, send.notification, send.content, send.outcome!, {
+      steps: send.planned ? [send.planned] : undefined,
+      done: [],
+      planned: send.planned,
+    });
+  }
+}
+
+/**
+ * A batch whose recording failed (rolled back): each answered send recorded in a transaction of its own,
+ * so one row's failure does not take back the others' `sent` marks; a row that fails again keeps its error
+ * (the worker's failedRecord).
+ */
+async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
+  for (const send of sends) {
+    if (send.outcome === undefined) continue;
+    const { entry } = send;
+    entry.result = undefined;
+    try {
+      entry.result = await deps.db.transaction(async (tx) => {
+        const claimed = await createNotificationsRepository({ db: tx }).claimPending(entry.notificationId);
+        if (!claimed) return { step: 'gone' } as const;
+        return record(tx, claimed.notification, send.content, send.outcome!, {
+          steps: send.planned ? [send.planned] : undefined,
+          done: [],
+          planned: send.planned,
+        });
+      });
+    } catch (error) {
+      entry.error = error;
+    }
+  }
+}
+
+/**
+ * A batched turn: the heads of several chats that came due together claimed in one statement, each
+ * rendered and sent as one plain message with its own send slot (in parallel), every `sent` mark in one
+ * statement and one commit. As in the single path, only a crash between a send and the commit can make a
+ * message go out twice; a recording that fails is retried one by one (recordOneByOne), so no send is taken
+ * back for another's failure. Anything but a plain send is left for the single path (`single`).
+ */
+export function createBatchSend(deps: SendDeps) {
+  return async function sendBatch(
+    ids: readonly number[],
+    render: (notification: Notification) => Promise<NotificationContent | undefined>,
+    /** A send of the batch went out: its dispatcher's turn may take another chat (see sendOne). */
+    sendDone?: (notificationId: number) => void,
+  ): Promise<BatchEntry[]> {
+    const entries = new Map<number, BatchEntry>(
+      ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true }]),
+    );
+    let sends: BatchSend[] = [];
+    try {
+      await deps.db.transaction(async (tx) => {
+        const claimed = await createNotificationsRepository({ db: tx }).claimPendingMany(ids);
+        sends = await prepareBatch(tx, claimed, entries, render);
+        await Promise.all(sends.map((send) => sendOne(deps, send, sendDone)));
+        try {
+          await recordBatch(tx, sends);
+        } catch (error) {
+          if (isDatabaseOutage(error)) throw error;
+          deps.logger.warn({ err: error }, 'could not record a batch of sends; recording them one by one');
+          throw new BatchRecordingFailed();
+        }
+      });
+    } catch (error) {
+      // An outage, or a failure before anything went out: each turn ends in it, as it would alone.
+      if (isDatabaseOutage(error) || !sends.some((send) => send.outcome !== undefined)) {
+        for (const entry of entries.values())
+          if (!entry.single || entry.result)
+            Object.assign(entry, { result: undefined, error, single: false });
+        return [...entries.values()];
+      }
+      if (!(error instanceof BatchRecordingFailed))
+        deps.logger.warn(
+          { err: error },
+          'a batch of sends failed after its sends; recording them one by one',
+        );
+      // What the rolled-back transaction recorded besides the sends (a withdrawal): looked at again next turn.
+      const sending = new Set(sends.map((send) => send.entry));
+      for (const entry of entries.values())
+        if (entry.result && !sending.has(entry))
+          Object.assign(entry, { result: undefined, error: new Error('batch rolled back') });
+      await recordOneByOne(deps, sends);
+    }
+    return [...entries.values()];
   };
 }

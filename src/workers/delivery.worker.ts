@@ -12,11 +12,22 @@ import type { Logger } from '../logger.js';
 import type { DeliveryMetrics } from '../metrics/delivery.metrics.js';
 import { lowSendClasses, type SendSlots } from '../telegram/send-slots.js';
 import type { TelegramSender } from '../telegram/telegram-sender.js';
-import { createClaimedSend, givenUp, MAX_SEND_ATTEMPTS, type SendResult } from './delivery.send.js';
+import {
+  type BatchEntry,
+  createBatchSend,
+  createClaimedSend,
+  givenUp,
+  MAX_SEND_ATTEMPTS,
+  type SendResult,
+} from './delivery.send.js';
 
 export { MAX_SEND_ATTEMPTS } from './delivery.send.js';
 
-/** Sends one worker process runs at once (and so the most it can have in flight when it dies). */
+/**
+ * Sends one worker process runs at once. A batched turn gives a chat's turn back once its send went out,
+ * while the batch waits for its others to record them all: when a process dies, at most this many sends in
+ * flight and those of its open batches (each held open by one of these) can go out again.
+ */
 export const DELIVERY_CONCURRENCY = 10;
 
 /**
@@ -34,6 +45,23 @@ const MAX_PREPARE_AHEAD_MS = 300;
  * as soon as it is due rather than after one of theirs ends.
  */
 export const TURNS_KEPT_FOR_URGENT = 3;
+
+/**
+ * How soon a chat may be due to be taken already: the chats of a backlog, each one gap after its last send,
+ * come due a pace or a few apart, and are taken together (a batched turn, one transaction and one `sent`
+ * statement for all); each waits for its own send slot in hand (delivery.send.ts waits up to 400 ms for a
+ * chat's gap).
+ */
+const TAKE_AHEAD_MS = 350;
+
+/** Outcomes whose wait is a pause to keep (a retry's backoff, Telegram's retry_after, an album settling). */
+const kept = new Set(['retry', 'error', 'flood', 'settling']);
+
+/**
+ * When the chat's next turn is due in its lane: a chat is taken up to TAKE_AHEAD_MS early (its send slot
+ * then keeps the per-chat gap), so a pause that nothing else keeps is scored that much later.
+ */
+const laneDelayOf = (turn: Turn) => (kept.has(turn.outcome) ? turn.nextInMs + TAKE_AHEAD_MS : turn.nextInMs);
 
 /**
  * How often a dispatcher with nothing due looks at the schedule for what other processes added (what this
@@ -157,7 +185,9 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     return Math.max(0, gap - Math.min(preparingMs, MAX_PREPARE_AHEAD_MS));
   };
 
-  return async (notificationId: number): Promise<Turn> => {
+  const sendBatch = createBatchSend(deps);
+
+  const one = async (notificationId: number): Promise<Turn> => {
     const started = Date.now();
     let chatId = 0;
     let kind = '';
@@ -187,6 +217,51 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     }
     return turnOf(result, gapOf(chatId), deps, kind, notificationId);
   };
+
+  return Object.assign(one, {
+    /**
+     * A batched turn of several chats' heads: each one's turn, its error, or `single` — to go by the single
+     * path (`one`), after this batch has committed.
+     */
+    async batch(ids: readonly number[], sendDone?: (notificationId: number) => void): Promise<BatchTurn[]> {
+      const entries = await sendBatch(ids, render, sendDone);
+      return Promise.all(
+        entries.map(async (entry): Promise<BatchTurn> => {
+          if (entry.single) return { notificationId: entry.notificationId, single: true };
+          try {
+            return {
+              notificationId: entry.notificationId,
+              turn: await turnOfEntry(deps, entry, gapOf(entry.chatId)),
+            };
+          } catch (error) {
+            return { notificationId: entry.notificationId, error };
+          }
+        }),
+      );
+    },
+  });
+}
+
+/** A batch entry's turn (see createBatchSend); throws what ended it before its send, or an outage. */
+async function turnOfEntry(deps: DeliveryDeps, entry: BatchEntry, gapMs: number): Promise<Turn> {
+  const { notificationId, sentAs } = entry;
+  if (!entry.result) {
+    if (!entry.answered || isDatabaseOutage(entry.error)) throw entry.error;
+    return failedRecord(deps, { notificationId, sentAs, gapMs }, entry.error);
+  }
+  const turn = turnOf(entry.result, gapMs, deps, entry.kind, notificationId);
+  // The batch ended after its last send: a chat's next turn counts from its own answer.
+  if (entry.answeredAt !== undefined)
+    turn.nextInMs = Math.max(0, turn.nextInMs - (Date.now() - entry.answeredAt));
+  return turn;
+}
+
+/** What a batched turn came to for one of its heads (createDeliveryProcessor's `batch`). */
+export interface BatchTurn {
+  notificationId: number;
+  turn?: Turn;
+  error?: unknown;
+  single?: boolean;
 }
 
 /**
@@ -312,12 +387,143 @@ async function runTurn(
   }
   try {
     if (result.produced?.length) await deps.lanes.add(result.produced);
-    await deps.lanes.finish(head, result.done, result.nextInMs);
+    await deps.lanes.finish(head, result.done, laneDelayOf(result));
   } catch (error) {
     // Redis away: the lease runs out and the chat comes back; the reconciler re-adds what was produced.
     deps.logger.warn({ err: error }, 'could not put a chat back in its lane');
   }
   return { pauseMs: result.pauseMs ?? 0, nextInMs: result.nextInMs };
+}
+
+/** A turn that ended in an error before its send (or in an outage): the chat comes back in a second. */
+function errorTurn(deps: WorkerDeps, notificationId: number, error: unknown): Turn {
+  if (isDatabaseOutage(error)) deps.database?.markDown();
+  else deps.logger.warn({ err: error, notificationId }, 'delivery turn failed');
+  return { outcome: 'error', done: false, nextInMs: 1000 };
+}
+
+/**
+ * A batched turn of several chats (createBatchSend), their chats back in the lanes in one round trip; the
+ * heads left to the single path then take their turns as runTurn does. Returns each chat's pause and due.
+ */
+async function runBatch(
+  deps: WorkerDeps,
+  processHead: ReturnType<typeof createDeliveryProcessor>,
+  heads: LaneHead[],
+  sendDone?: (notificationId: number) => void,
+): Promise<Array<{ pauseMs: number; nextInMs: number }>> {
+  let outcomes: BatchTurn[];
+  try {
+    outcomes = await processHead.batch(
+      heads.map((head) => head.notificationId),
+      sendDone,
+    );
+  } catch (error) {
+    outcomes = heads.map((head) => ({ notificationId: head.notificationId, error }));
+  }
+  const byId = new Map(outcomes.map((outcome) => [outcome.notificationId, outcome]));
+  const finished: Array<{ head: LaneHead; turn: Turn }> = [];
+  const singles: LaneHead[] = [];
+  for (const head of heads) {
+    const outcome = byId.get(head.notificationId);
+    if (outcome?.single) singles.push(head);
+    else
+      finished.push({
+        head,
+        turn: outcome?.turn ?? errorTurn(deps, head.notificationId, outcome?.error),
+      });
+  }
+  try {
+    const produced = finished.flatMap(({ turn }) => turn.produced ?? []);
+    if (produced.length > 0) await deps.lanes.add(produced);
+    await deps.lanes.finishMany(
+      finished.map(({ head, turn }) => ({ head, done: turn.done, nextInMs: laneDelayOf(turn) })),
+    );
+  } catch (error) {
+    // Redis away: the leases run out and the chats come back; the reconciler re-adds what was produced.
+    deps.logger.warn({ err: error }, 'could not put chats back in their lanes');
+  }
+  const alone = await Promise.all(singles.map((head) => runTurn(deps, processHead, head)));
+  return [...finished.map(({ turn }) => ({ pauseMs: turn.pauseMs ?? 0, nextInMs: turn.nextInMs })), ...alone];
+}
+
+type TurnsOf = Promise<Array<{ pauseMs: number; nextInMs: number }>>;
+
+/**
+ * The turns a dispatcher has in hand, of how many chats, how many of them of the low classes (see
+ * TURNS_KEPT_FOR_URGENT), and until when Telegram's global limit pauses the process.
+ */
+function createHands(concurrency: number, nap: ReturnType<typeof createNap>) {
+  const inHand = new Set<Promise<void>>();
+  const running = new Set<Promise<void>>();
+  let lowInHand = 0;
+  const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
+  let pausedUntil = 0;
+  // When the last take said the next chat it could take is due (none taken since then is counted).
+  let nextDueAt = 0;
+
+  /**
+   * A head's place among the turns in hand; the function returned gives it back (once): `early`, a batch's
+   * send that went out while its batch goes on.
+   */
+  function hold(head: LaneHead) {
+    const low = lowSendClasses.includes(head.sendClass);
+    let release = () => {};
+    const hand = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    inHand.add(hand);
+    if (low) lowInHand += 1;
+    return (early = false) => {
+      if (!inHand.has(hand)) return;
+      // The loop looks at the schedule at once when it waited for a free hand (or a low class's place);
+      // for a batch's send, only once what the last take left is due: a chat that becomes due otherwise
+      // (put back, added) wakes the loop itself, and a look per send found nothing (a Redis call a copy).
+      const lowWaited = low && lowInHand >= lowCap;
+      const wasFull = inHand.size >= concurrency || lowWaited;
+      inHand.delete(hand);
+      if (low) lowInHand -= 1;
+      release();
+      if (!wasFull) return;
+      if (!early || lowWaited) nap.wake();
+      else nap.wakeIn(Math.max(0, nextDueAt - Date.now()));
+    };
+  }
+
+  return {
+    free: () => concurrency - inHand.size,
+    lowRoom: () => Math.max(0, lowCap - lowInHand),
+    pausedForMs: () => pausedUntil - Date.now(),
+    running: () => [...running],
+    /** What the last take said: nothing it could take is due for this long. */
+    nextDueIn(ms: number) {
+      nextDueAt = Date.now() + ms;
+    },
+    /**
+     * Turns of these heads, run by `run` (one, or one batch): each head holds a turn in hand until they end,
+     * or until `sendDone` says its send is over (a batch's, whose commit waits for its last send). Then,
+     * unless a hand was awaited, the loop looks at the schedule when the first chat is due, if that is
+     * before its own timer ends — not right after every turn, which found nothing due (a Redis call a copy).
+     */
+    begin(heads: LaneHead[], run: (sendDone: (notificationId: number) => void) => TurnsOf) {
+      const hands = new Map(heads.map((head) => [head.notificationId, hold(head)]));
+      let dueInMs = 0;
+      const ended = run((notificationId) => hands.get(notificationId)?.(true))
+        .then((results) => {
+          for (const { pauseMs } of results)
+            if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
+          dueInMs = Math.min(...results.map((turn) => turn.nextInMs));
+        })
+        .catch(() => undefined);
+      running.add(ended);
+      void ended.finally(() => {
+        running.delete(ended);
+        for (const giveBack of hands.values()) giveBack();
+        // A few ms after: the lane scored it by Redis's clock when the chat was put back, a moment later.
+        nap.wakeIn(dueInMs + 5);
+      });
+    },
+  };
 }
 
 /**
@@ -328,44 +534,33 @@ async function runTurn(
  */
 export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
   const processHead = createDeliveryProcessor(deps);
-  const concurrency = deps.concurrency ?? DELIVERY_CONCURRENCY;
-  const inHand = new Set<Promise<void>>();
-  // Of the turns in hand, those of ordinary notices and digests (see TURNS_KEPT_FOR_URGENT).
-  let lowInHand = 0;
-  const lowCap = Math.max(1, concurrency - TURNS_KEPT_FOR_URGENT);
   const nap = createNap();
+  const hands = createHands(deps.concurrency ?? DELIVERY_CONCURRENCY, nap);
   let stopping = false;
-  let pausedUntil = 0;
   deps.lanes.onAdded(nap.wake);
 
-  function start(head: LaneHead) {
-    const low = lowSendClasses.includes(head.sendClass);
-    if (low) lowInHand += 1;
-    let dueInMs = 0;
-    const running: Promise<void> = runTurn(deps, processHead, head)
-      .then(({ pauseMs, nextInMs }) => {
-        if (pauseMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + pauseMs);
-        dueInMs = nextInMs;
-      })
-      .finally(() => {
-        // The loop looks at the schedule at once only when it waited for a free hand (or for a place among the
-        // low classes' turns); otherwise when this chat is due, if that is before its own timer ends — not a
-        // look right after every turn, which found nothing due (one Redis call per copy).
-        const wasFull = inHand.size >= concurrency || (low && lowInHand >= lowCap);
-        inHand.delete(running);
-        if (low) lowInHand -= 1;
-        if (wasFull) nap.wake();
-        // A few ms after: the lane scored it by Redis's clock when the chat was put back, a moment later.
-        else nap.wakeIn(dueInMs + 5);
-      });
-    inHand.add(running);
+  /**
+   * The heads a take returned: several of one class (not a person's own replies) go as one batched turn
+   * (runBatch), so an urgent card never waits for notices' sends; the rest one by one.
+   */
+  function startAll(heads: LaneHead[]) {
+    const byClass = new Map<string, LaneHead[]>();
+    for (const head of heads) byClass.set(head.sendClass, [...(byClass.get(head.sendClass) ?? []), head]);
+    for (const [sendClass, together] of byClass) {
+      if (sendClass !== 'interactive' && together.length >= 2) {
+        hands.begin(together, (sendDone) => runBatch(deps, processHead, together, sendDone));
+        continue;
+      }
+      for (const head of together)
+        hands.begin([head], () => runTurn(deps, processHead, head).then((turn) => [turn]));
+    }
   }
 
   async function loop() {
     while (!stopping) {
       if (deps.database?.isDown()) await deps.database.whenUp();
-      const pause = pausedUntil - Date.now();
-      const free = concurrency - inHand.size;
+      const pause = hands.pausedForMs();
+      const free = hands.free();
       if (pause > 0 || free <= 0) {
         await nap.sleep(pause > 0 ? pause : IDLE_POLL_MS);
         continue;
@@ -374,9 +569,11 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
         const { heads, nextDueMs } = await deps.lanes.take(
           free,
           LANE_LEASE_MS,
-          Math.max(0, lowCap - lowInHand),
+          hands.lowRoom(),
+          TAKE_AHEAD_MS,
         );
-        for (const head of heads) start(head);
+        hands.nextDueIn(nextDueMs ?? IDLE_POLL_MS);
+        startAll(heads);
         // Fewer than it could take: nothing else is due before `nextDueMs` (a look at once found nothing,
         // one Redis call per copy); a turn ending sooner or an add in this process wakes the loop.
         if (heads.length < free) await nap.sleep(Math.min(nextDueMs ?? IDLE_POLL_MS, IDLE_POLL_MS));
@@ -394,7 +591,7 @@ export function startDeliveryWorker(deps: WorkerDeps): DeliveryWorker {
       nap.wake();
       if (force) return;
       await looping;
-      await Promise.all([...inHand]);
+      await Promise.all(hands.running());
     },
   };
 }

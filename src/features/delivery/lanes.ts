@@ -86,7 +86,8 @@ return 0
 );
 
 // KEYS: the due sets, highest class first. ARGV: 1 how many chats, 2 the lease (ms), 3 the lanes' key prefix,
-// 4 how many of them may be of the classes from ARGV[5] (1-based key index) down. Returns the chats taken
+// 4 how many of them may be of the classes from ARGV[5] (1-based key index) down, 6 how soon a chat may be
+// due to be taken already (ms; its turn waits for its send slot in hand). Returns the chats taken
 // with their heads and classes (0-based), then ms until the next chat it could take is due (-1: none).
 const TAKE = redisScript<[Array<string | number>, number]>(
   'patronazhLaneTake',
@@ -103,7 +104,7 @@ for k = 1, #KEYS do
   local room = want - taken
   if k >= lowFrom then room = math.min(room, lowMax - low) end
   if room > 0 then
-    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now, 'LIMIT', 0, room)
+    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now + tonumber(ARGV[6] or '0'), 'LIMIT', 0, room)
     for _, chat in ipairs(chats) do
       local head = redis.call('ZRANGE', ARGV[3] .. chat, 0, 0)
       if head[1] then
@@ -157,12 +158,15 @@ export interface DeliveryLanes {
     count: number,
     leaseMs: number,
     lowMax?: number,
+    aheadMs?: number,
   ): Promise<{ heads: LaneHead[]; nextDueMs: number | undefined }>;
   /**
    * The chat's turn is over: its head leaves the lane when `done` (sent, or given up for good), and the
    * chat's next send is due in `nextInMs`.
    */
   finish(head: LaneHead, done: boolean, nextInMs: number): Promise<void>;
+  /** As finish, for the chats of a batched turn, in one round trip. */
+  finishMany(turns: ReadonlyArray<{ head: LaneHead; done: boolean; nextInMs: number }>): Promise<void>;
   /**
    * Of these chats with their pending counts (PostgreSQL's), those whose lane holds fewer, or that are in
    * no schedule while their lane is not empty: what Redis lost, to be added again.
@@ -198,6 +202,21 @@ async function incompleteChats(
     const scheduled = answers.slice(1).some((score) => score !== null);
     return inLane < pending || !scheduled ? [chatId] : [];
   });
+}
+
+/**
+ * A lane script's calls for several chats in one round trip (a pipeline). A Redis that does not know the
+ * script yet (first use, restarted): those chats again, by its text.
+ */
+async function runPiped(redis: Redis, script: typeof ADD, calls: Array<Array<string | number>>) {
+  const pipeline = redis.pipeline();
+  for (const args of calls) script.pipe(pipeline, ...args);
+  const results = (await pipeline.exec()) ?? [];
+  for (const [index, [error]] of results.entries()) {
+    if (!error) continue;
+    if (!script.isUnknown(error)) throw error;
+    await script.run(redis, ...calls[index]!);
+  }
 }
 
 /** The take script's chats, heads and classes (flat triples). */
@@ -238,6 +257,13 @@ export function createDeliveryLanes({
   const laneKey = (chatId: number) => `${prefix}:lane:${chatId}`;
   const dueKeys = sendClasses.map((name) => `${prefix}:due:${name}`);
   const listeners = new Set<() => void>();
+  const finishArgs = (head: LaneHead, done: boolean, nextInMs: number) => [
+    laneKey(head.chatId),
+    ...dueKeys,
+    head.chatId,
+    done ? head.member : '',
+    Math.max(0, Math.ceil(nextInMs)),
+  ];
   const score = (row: LaneRow) =>
     sendClasses.indexOf(sendClassOf(row.kind)) * CLASS_SPAN + Math.max(0, row.orderUs - EPOCH_US);
 
@@ -250,15 +276,7 @@ export function createDeliveryLanes({
       byChat.set(row.chatId, pairs);
     }
     const chats = [...byChat].map(([chatId, pairs]) => [laneKey(chatId), ...dueKeys, chatId, ...pairs]);
-    const pipeline = redis.pipeline();
-    for (const args of chats) ADD.pipe(pipeline, ...args);
-    const results = (await pipeline.exec()) ?? [];
-    // A Redis that does not know the script yet (first use, restarted): those chats again, by its text.
-    for (const [index, [error]] of results.entries()) {
-      if (!error) continue;
-      if (!ADD.isUnknown(error)) throw error;
-      await ADD.run(redis, ...chats[index]!);
-    }
+    await runPiped(redis, ADD, chats);
     for (const listener of listeners) listener();
   }
 
@@ -268,7 +286,7 @@ export function createDeliveryLanes({
       if (notificationIds.length === 0) return;
       await addRows(await createNotificationsRepository({ db }).pendingForLanes(notificationIds));
     },
-    async take(count, leaseMs, lowMax = count) {
+    async take(count, leaseMs, lowMax = count, aheadMs = 0) {
       const [flat, next] = await TAKE.run(
         redis,
         ...dueKeys,
@@ -277,19 +295,19 @@ export function createDeliveryLanes({
         `${prefix}:lane:`,
         lowMax,
         LOW_FROM + 1,
+        Math.max(0, Math.floor(aheadMs)),
       );
       return { heads: headsOf(flat), nextDueMs: next < 0 ? undefined : next };
     },
     async finish(head, done, nextInMs) {
-      await FINISH.run(
-        redis,
-        laneKey(head.chatId),
-        ...dueKeys,
-        head.chatId,
-        done ? head.member : '',
-        Math.max(0, Math.ceil(nextInMs)),
-      );
+      await FINISH.run(redis, ...finishArgs(head, done, nextInMs));
     },
+    finishMany: (turns) =>
+      runPiped(
+        redis,
+        FINISH,
+        turns.map(({ head, done, nextInMs }) => finishArgs(head, done, nextInMs)),
+      ),
     incomplete: (chats) => incompleteChats(redis, laneKey, dueKeys, chats),
     waitingChats: () => countWaiting(redis, dueKeys),
     onAdded(listener) {

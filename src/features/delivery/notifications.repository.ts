@@ -212,6 +212,58 @@ function notificationOf(raw: Record<string, unknown>): Notification {
   return row as Notification;
 }
 
+/** A whole message sent: its notification, the id Telegram gave it, and what is written with it. */
+export interface SentMark {
+  id: number;
+  telegramMessageId: number;
+  also?: SQL;
+}
+
+/**
+ * Several notifications marked `sent` as markSent does, in ONE statement with each one's `also`
+ * (NotificationContent.sentWith) in it. The same rule holds: only under the rows' claim.
+ */
+async function markSentMany(db: DbOrTx, sent: ReadonlyArray<SentMark>, now: Date) {
+  if (sent.length === 0) return [];
+  const values = sql.raw(
+    sent.map((row) => `(${Math.trunc(row.id)}, ${Math.trunc(row.telegramMessageId)})`).join(', '),
+  );
+  const alsos = sent.flatMap((row, index) =>
+    row.also ? [sql`, also${sql.raw(String(index))} as (${row.also})`] : [],
+  );
+  const rows = await db.execute<{ id: number }>(sql`
+    with sent as (
+      update ${notifications} n set status = 'sent', telegram_message_id = v.message_id,
+        sent_at = ${now.toISOString()}::timestamptz, attempts = n.attempts + 1, last_error = null
+      from (values ${values}) as v(id, message_id)
+      where n.id = v.id and n.status = 'pending' returning n.id)${sql.join(alsos, sql``)}
+    select id from sent`);
+  return rows.map((row) => Number(row.id));
+}
+
+/**
+ * Claims these pending notifications (see claimPending) in one statement; those locked by another
+ * transaction or no longer pending are left out.
+ */
+async function claimPendingMany(
+  db: DbOrTx,
+  ids: readonly number[],
+): Promise<Map<number, { notification: Notification; toInactiveStaff: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.execute<Record<string, unknown>>(sql`
+    select ${notificationSelectList}, exists (
+      select 1 from ${staff} s where s.id = ${notifications}.recipient_staff_id and not s.active
+    ) as "toInactiveStaff"
+    from ${notifications}
+    where ${inIntegers('id', ids)} and status = 'pending' for update of ${notifications} skip locked`);
+  return new Map(
+    rows.map((row) => {
+      const notification = notificationOf(row);
+      return [notification.id, { notification, toInactiveStaff: row.toInactiveStaff === true }];
+    }),
+  );
+}
+
 /** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
 function outcomesOf(db: DbOrTx) {
   return {
@@ -326,6 +378,12 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
         ? { notification: notificationOf(row), toInactiveStaff: row.toInactiveStaff === true }
         : undefined;
     },
+
+    /** Several whole messages sent together (a batched turn) marked in ONE statement; the ids marked. */
+    markSentMany: (sent: ReadonlyArray<SentMark>, now = new Date()) => markSentMany(db, sent, now),
+
+    /** As claimPending, for several notifications in one statement (a batched turn). */
+    claimPendingMany: (ids: readonly number[]) => claimPendingMany(db, ids),
 
     /**
      * Withdrawn when its turn came (its staff recipient left the service, or it is no longer wanted): `failed`,
