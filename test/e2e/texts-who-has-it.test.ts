@@ -1,6 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { consultations, districts, notifications, requests, staff } from '../../src/db/schema/index.js';
+import {
+  consultations,
+  districts,
+  families,
+  notifications,
+  requests,
+  staff,
+} from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -578,6 +585,72 @@ describe('an on-call curator leaves the service', () => {
       .where(and(eq(notifications.kind, 'staff_message_retracted'), eq(notifications.chatId, petrUser.id)));
     expect(takeBack?.payload).toMatchObject({ messageId: alert.message_id, reason: 'access_ended' });
     printChat('Пётр (дежурный куратор ушёл)', rec.render(petrUser.id));
+    rec.stop();
+  });
+});
+
+describe('a deputy leaves the service', () => {
+  // Олег stood in for Анна and got her family's general question; the family was never his. His copy is
+  // taken back saying his access ended, not that the family was «handed to another curator» (it stays Анна's).
+  it('a family message they got as a deputy says their access ended', async () => {
+    const code = `deputy-${Date.now()}`;
+    const [district] = await bot.db
+      .insert(districts)
+      .values({ code, name: 'Район заместителя', kind: 'municipal' })
+      .returning();
+    const anna = await curator(district!.id, 'Анна Петрова');
+    const oleg = await curator(district!.id, 'Олег Заместитель');
+    await bot.db
+      .update(staff)
+      .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: oleg.member.id })
+      .where(eq(staff.id, anna.member.id));
+    const familyUser = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: anna.member.id,
+      districtId: district!.id,
+      memberName: 'Вера Кузнецова',
+    });
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(oleg.user.id, 'Олег');
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+    await chat.say('Написать куратору', 'О чём вы хотите написать');
+    await chat.press('Общий вопрос', 'Напишите сообщение куратору');
+    await chat.say('Когда придут выплаты?', 'Передали куратору');
+    const copy = await bot.emulator.waitForMessage(
+      oleg.user.id,
+      (m) => m.text?.includes('выплаты') ?? false,
+      15_000,
+    );
+    expect(copy.text).toContain('как заместителю');
+    await eventually(
+      async () =>
+        (
+          await bot.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(notifications)
+            .where(
+              and(eq(notifications.recipientStaffId, oleg.member.id), eq(notifications.status, 'pending')),
+            )
+        )[0]!.n === 0,
+      15_000,
+      'the copy sent',
+    );
+    rec.note(oleg.user.id, 'администратор отключает учётную запись Олега');
+
+    await deactivateStaff({ db: bot.db }, oleg.member.id);
+
+    const edited = await bot.emulator.waitForEdit(oleg.user.id, copy.message_id, 15_000, { afterVersion: 0 });
+    expect(edited.text).toBe(
+      'Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!',
+    );
+    const [still] = await bot.db
+      .select({ curatorId: families.curatorId })
+      .from(families)
+      .where(eq(families.id, family.id));
+    expect(still?.curatorId).toBe(anna.member.id);
+    printChat('Олег (заместитель ушёл)', rec.render(oleg.user.id));
     rec.stop();
   });
 });
