@@ -7,7 +7,8 @@ import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
-import { recordTranscripts } from '../helpers/transcript.js';
+import { sentRecorded } from '../helpers/retractions.js';
+import { printChat, recordTranscripts } from '../helpers/transcript.js';
 import {
   bookedOf,
   familyAskingForPsychologist,
@@ -36,32 +37,6 @@ const bot = useE2E({
 
 const WAIT = 20_000;
 const body = (m: StoredMessage) => m.text ?? m.caption ?? '';
-
-/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
-function printChat(title: string, transcript: string) {
-  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
-}
-
-/** Waits until this message in the chat has been recorded as sent (a delivery, or a staff view). */
-async function recorded(chatId: number, messageId: number) {
-  await eventually(
-    async () =>
-      (
-        await bot.db
-          .select({ id: notifications.id })
-          .from(notifications)
-          .where(
-            and(
-              eq(notifications.chatId, chatId),
-              eq(notifications.telegramMessageId, messageId),
-              eq(notifications.status, 'sent'),
-            ),
-          )
-      ).length > 0,
-    WAIT,
-    `message ${messageId} recorded`,
-  );
-}
 
 describe('«Удалить мои данные» in a psychologist’s chat', () => {
   it('takes back the booking, the reminder, the move, /week and the notes; the booking is cancelled', async () => {
@@ -126,7 +101,7 @@ describe('«Удалить мои данные» in a psychologist’s chat', ()
     bot.emulator.pressButtonByText(I, toldAgain.message_id, 'Заметки');
     const notes = await irina.next('Заметки к записи');
     const shown = [told, reminder, movedNotice, toldAgain, week, notes];
-    for (const message of shown) await recorded(I, message.message_id);
+    for (const message of shown) await sentRecorded(bot.db, I, message.message_id, WAIT);
     rec.note(I, 'семья Марии нажимает «Удалить мои данные»');
 
     const family = familyChat(bot.emulator, user.id);

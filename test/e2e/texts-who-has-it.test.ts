@@ -14,8 +14,9 @@ import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
+import { sentRecorded } from '../helpers/retractions.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
-import { recordTranscripts } from '../helpers/transcript.js';
+import { printChat, recordTranscripts } from '../helpers/transcript.js';
 import {
   bookedOf,
   familyAskingForPsychologist,
@@ -30,9 +31,13 @@ import {
  */
 const bot = useE2E();
 
-/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
-function printChat(title: string, transcript: string) {
-  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
+/** A district of its own for one test (`code` made unique), so no other test's staff share it. */
+async function newDistrict(code: string, name: string) {
+  const [district] = await bot.db
+    .insert(districts)
+    .values({ code: `${code}-${Date.now()}`, name, kind: 'municipal' })
+    .returning();
+  return district!;
 }
 
 const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
@@ -63,18 +68,14 @@ async function askForHelp(chat: FamilyChat, text: string) {
  * curator of his district (none: nobody there could take it over).
  */
 async function leavingWithACard(colleague?: string) {
-  const code = `leaving-${Date.now()}`;
-  const [district] = await bot.db
-    .insert(districts)
-    .values({ code, name: 'Район ухода', kind: 'municipal' })
-    .returning();
-  const pavel = await curator(district!.id, 'Павел Уходящий');
-  const natalia = colleague === undefined ? undefined : await curator(district!.id, colleague);
+  const district = await newDistrict('leaving', 'Район ухода');
+  const pavel = await curator(district.id, 'Павел Уходящий');
+  const natalia = colleague === undefined ? undefined : await curator(district.id, colleague);
   const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
   await createRegisteredFamily(bot.db, {
     telegramId: familyUser.id,
     curatorId: pavel.member.id,
-    districtId: district!.id,
+    districtId: district.id,
     memberName: 'Ольга Сидорова',
   });
   const chat = familyChat(bot.emulator, familyUser.id);
@@ -350,22 +351,19 @@ describe('a curator is told when a family becomes theirs', () => {
 describe('a supervisor leaves the service', () => {
   it('their card of a request is taken back: their access ended, the request is not "handed" to them', async () => {
     await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
-    const [district] = await bot.db
-      .insert(districts)
-      .values({ code: `no-curators-${Date.now()}`, name: 'Район без кураторов', kind: 'municipal' })
-      .returning();
+    const district = await newDistrict('no-curators', 'Район без кураторов');
     const elenaUser = bot.emulator.createUser({ first_name: 'Елена', language_code: 'ru' });
     const elena = await createStaffMember(bot.db, {
       role: 'supervisor',
       telegramId: elenaUser.id,
       fullName: 'Елена Руководитель',
-      districtIds: [district!.id],
+      districtIds: [district.id],
     });
     const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
     await createRegisteredFamily(bot.db, {
       telegramId: familyUser.id,
       curatorId: null,
-      districtId: district!.id,
+      districtId: district.id,
     });
     const chat = familyChat(bot.emulator, familyUser.id);
     await chat.say('/menu', 'Главное меню');
@@ -393,20 +391,17 @@ describe('a supervisor leaves the service', () => {
 
 /** A district of its own with a curator (Анна) and a psychologist (Софья), free round the clock. */
 async function districtWithPsychologist() {
-  const [district] = await bot.db
-    .insert(districts)
-    .values({ code: `psy-leaving-${Date.now()}`, name: 'Район психолога', kind: 'municipal' })
-    .returning();
-  const anna = await curator(district!.id, 'Анна Куратор');
+  const district = await newDistrict('psy-leaving', 'Район психолога');
+  const anna = await curator(district.id, 'Анна Куратор');
   const sofiaUser = bot.emulator.createUser({ first_name: 'Софья', language_code: 'ru' });
   const sofia = await createStaffMember(bot.db, {
     role: 'psychologist',
     telegramId: sofiaUser.id,
     fullName: 'Софья Уходящая',
-    districtIds: [district!.id],
+    districtIds: [district.id],
   });
   await roundTheClock(bot.db, sofia.id);
-  return { district: district!, anna, sofia, sofiaUser };
+  return { district: district, anna, sofia, sofiaUser };
 }
 
 /**
@@ -476,22 +471,7 @@ describe('a psychologist leaves the service', () => {
     bot.emulator.pressButtonByText(sofiaUser.id, kept.told.message_id, 'Заметки');
     const notes = await sofiaChat.next('Заметки к записи');
     // The notes shown are recorded just after the reply (a staff view): the admin acts after that.
-    await eventually(
-      async () =>
-        (
-          await bot.db
-            .select({ id: notifications.id })
-            .from(notifications)
-            .where(
-              and(
-                eq(notifications.chatId, sofiaUser.id),
-                eq(notifications.telegramMessageId, notes.message_id),
-              ),
-            )
-        ).length > 0,
-      10_000,
-      'the notes view recorded',
-    );
+    await sentRecorded(bot.db, sofiaUser.id, notes.message_id);
     const sentToSofia = bot.emulator.messages(sofiaUser.id, { from: 'bot' }).length;
     const [{ lastId } = { lastId: 0 }] = await bot.db
       .select({ lastId: sql<number>`coalesce(max(${notifications.id}), 0)::int` })
@@ -593,13 +573,9 @@ describe('a deputy leaves the service', () => {
   // Олег stood in for Анна and got her family's general question; the family was never his. His copy is
   // taken back saying his access ended, not that the family was «handed to another curator» (it stays Анна's).
   it('a family message they got as a deputy says their access ended', async () => {
-    const code = `deputy-${Date.now()}`;
-    const [district] = await bot.db
-      .insert(districts)
-      .values({ code, name: 'Район заместителя', kind: 'municipal' })
-      .returning();
-    const anna = await curator(district!.id, 'Анна Петрова');
-    const oleg = await curator(district!.id, 'Олег Заместитель');
+    const district = await newDistrict('deputy', 'Район заместителя');
+    const anna = await curator(district.id, 'Анна Петрова');
+    const oleg = await curator(district.id, 'Олег Заместитель');
     await bot.db
       .update(staff)
       .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: oleg.member.id })
@@ -608,7 +584,7 @@ describe('a deputy leaves the service', () => {
     const { family } = await createRegisteredFamily(bot.db, {
       telegramId: familyUser.id,
       curatorId: anna.member.id,
-      districtId: district!.id,
+      districtId: district.id,
       memberName: 'Вера Кузнецова',
     });
     const rec = recordTranscripts(bot.emulator);
