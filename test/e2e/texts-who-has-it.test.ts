@@ -1,14 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { consultations, districts, notifications, requests, staff } from '../../src/db/schema/index.js';
+import {
+  consultations,
+  districts,
+  families,
+  notifications,
+  requests,
+  staff,
+} from '../../src/db/schema/index.js';
 import { deactivateStaff } from '../../src/features/supervision/supervision.departure.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
+import { sentRecorded } from '../helpers/retractions.js';
 import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
-import { recordTranscripts } from '../helpers/transcript.js';
+import { printChat, recordTranscripts } from '../helpers/transcript.js';
 import {
   bookedOf,
   familyAskingForPsychologist,
@@ -23,9 +31,13 @@ import {
  */
 const bot = useE2E();
 
-/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
-function printChat(title: string, transcript: string) {
-  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
+/** A district of its own for one test (`code` made unique), so no other test's staff share it. */
+async function newDistrict(code: string, name: string) {
+  const [district] = await bot.db
+    .insert(districts)
+    .values({ code: `${code}-${Date.now()}`, name, kind: 'municipal' })
+    .returning();
+  return district!;
 }
 
 const texts = (userId: number) => bot.emulator.messages(userId).map((m) => m.text ?? '');
@@ -56,18 +68,14 @@ async function askForHelp(chat: FamilyChat, text: string) {
  * curator of his district (none: nobody there could take it over).
  */
 async function leavingWithACard(colleague?: string) {
-  const code = `leaving-${Date.now()}`;
-  const [district] = await bot.db
-    .insert(districts)
-    .values({ code, name: 'Район ухода', kind: 'municipal' })
-    .returning();
-  const pavel = await curator(district!.id, 'Павел Уходящий');
-  const natalia = colleague === undefined ? undefined : await curator(district!.id, colleague);
+  const district = await newDistrict('leaving', 'Район ухода');
+  const pavel = await curator(district.id, 'Павел Уходящий');
+  const natalia = colleague === undefined ? undefined : await curator(district.id, colleague);
   const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
   await createRegisteredFamily(bot.db, {
     telegramId: familyUser.id,
     curatorId: pavel.member.id,
-    districtId: district!.id,
+    districtId: district.id,
     memberName: 'Ольга Сидорова',
   });
   const chat = familyChat(bot.emulator, familyUser.id);
@@ -343,22 +351,19 @@ describe('a curator is told when a family becomes theirs', () => {
 describe('a supervisor leaves the service', () => {
   it('their card of a request is taken back: their access ended, the request is not "handed" to them', async () => {
     await bot.db.update(staff).set({ onCall: false }).where(eq(staff.onCall, true));
-    const [district] = await bot.db
-      .insert(districts)
-      .values({ code: `no-curators-${Date.now()}`, name: 'Район без кураторов', kind: 'municipal' })
-      .returning();
+    const district = await newDistrict('no-curators', 'Район без кураторов');
     const elenaUser = bot.emulator.createUser({ first_name: 'Елена', language_code: 'ru' });
     const elena = await createStaffMember(bot.db, {
       role: 'supervisor',
       telegramId: elenaUser.id,
       fullName: 'Елена Руководитель',
-      districtIds: [district!.id],
+      districtIds: [district.id],
     });
     const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
     await createRegisteredFamily(bot.db, {
       telegramId: familyUser.id,
       curatorId: null,
-      districtId: district!.id,
+      districtId: district.id,
     });
     const chat = familyChat(bot.emulator, familyUser.id);
     await chat.say('/menu', 'Главное меню');
@@ -386,20 +391,17 @@ describe('a supervisor leaves the service', () => {
 
 /** A district of its own with a curator (Анна) and a psychologist (Софья), free round the clock. */
 async function districtWithPsychologist() {
-  const [district] = await bot.db
-    .insert(districts)
-    .values({ code: `psy-leaving-${Date.now()}`, name: 'Район психолога', kind: 'municipal' })
-    .returning();
-  const anna = await curator(district!.id, 'Анна Куратор');
+  const district = await newDistrict('psy-leaving', 'Район психолога');
+  const anna = await curator(district.id, 'Анна Куратор');
   const sofiaUser = bot.emulator.createUser({ first_name: 'Софья', language_code: 'ru' });
   const sofia = await createStaffMember(bot.db, {
     role: 'psychologist',
     telegramId: sofiaUser.id,
     fullName: 'Софья Уходящая',
-    districtIds: [district!.id],
+    districtIds: [district.id],
   });
   await roundTheClock(bot.db, sofia.id);
-  return { district: district!, anna, sofia, sofiaUser };
+  return { district: district, anna, sofia, sofiaUser };
 }
 
 /**
@@ -469,22 +471,7 @@ describe('a psychologist leaves the service', () => {
     bot.emulator.pressButtonByText(sofiaUser.id, kept.told.message_id, 'Заметки');
     const notes = await sofiaChat.next('Заметки к записи');
     // The notes shown are recorded just after the reply (a staff view): the admin acts after that.
-    await eventually(
-      async () =>
-        (
-          await bot.db
-            .select({ id: notifications.id })
-            .from(notifications)
-            .where(
-              and(
-                eq(notifications.chatId, sofiaUser.id),
-                eq(notifications.telegramMessageId, notes.message_id),
-              ),
-            )
-        ).length > 0,
-      10_000,
-      'the notes view recorded',
-    );
+    await sentRecorded(bot.db, sofiaUser.id, notes.message_id);
     const sentToSofia = bot.emulator.messages(sofiaUser.id, { from: 'bot' }).length;
     const [{ lastId } = { lastId: 0 }] = await bot.db
       .select({ lastId: sql<number>`coalesce(max(${notifications.id}), 0)::int` })
@@ -578,6 +565,68 @@ describe('an on-call curator leaves the service', () => {
       .where(and(eq(notifications.kind, 'staff_message_retracted'), eq(notifications.chatId, petrUser.id)));
     expect(takeBack?.payload).toMatchObject({ messageId: alert.message_id, reason: 'access_ended' });
     printChat('Пётр (дежурный куратор ушёл)', rec.render(petrUser.id));
+    rec.stop();
+  });
+});
+
+describe('a deputy leaves the service', () => {
+  // Олег stood in for Анна and got her family's general question; the family was never his. His copy is
+  // taken back saying his access ended, not that the family was «handed to another curator» (it stays Анна's).
+  it('a family message they got as a deputy says their access ended', async () => {
+    const district = await newDistrict('deputy', 'Район заместителя');
+    const anna = await curator(district.id, 'Анна Петрова');
+    const oleg = await curator(district.id, 'Олег Заместитель');
+    await bot.db
+      .update(staff)
+      .set({ awayUntil: new Date(Date.now() + 86_400_000), deputyId: oleg.member.id })
+      .where(eq(staff.id, anna.member.id));
+    const familyUser = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: anna.member.id,
+      districtId: district.id,
+      memberName: 'Вера Кузнецова',
+    });
+    const rec = recordTranscripts(bot.emulator);
+    rec.name(oleg.user.id, 'Олег');
+    const chat = familyChat(bot.emulator, familyUser.id);
+    await chat.say('/menu', 'Главное меню');
+    await chat.say('Написать куратору', 'О чём вы хотите написать');
+    await chat.press('Общий вопрос', 'Напишите сообщение куратору');
+    await chat.say('Когда придут выплаты?', 'Передали куратору');
+    const copy = await bot.emulator.waitForMessage(
+      oleg.user.id,
+      (m) => m.text?.includes('выплаты') ?? false,
+      15_000,
+    );
+    expect(copy.text).toContain('как заместителю');
+    await eventually(
+      async () =>
+        (
+          await bot.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(notifications)
+            .where(
+              and(eq(notifications.recipientStaffId, oleg.member.id), eq(notifications.status, 'pending')),
+            )
+        )[0]!.n === 0,
+      15_000,
+      'the copy sent',
+    );
+    rec.note(oleg.user.id, 'администратор отключает учётную запись Олега');
+
+    await deactivateStaff({ db: bot.db }, oleg.member.id);
+
+    const edited = await bot.emulator.waitForEdit(oleg.user.id, copy.message_id, 15_000, { afterVersion: 0 });
+    expect(edited.text).toBe(
+      'Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!',
+    );
+    const [still] = await bot.db
+      .select({ curatorId: families.curatorId })
+      .from(families)
+      .where(eq(families.id, family.id));
+    expect(still?.curatorId).toBe(anna.member.id);
+    printChat('Олег (заместитель ушёл)', rec.render(oleg.user.id));
     rec.stop();
   });
 });

@@ -113,6 +113,11 @@ export function recordTranscripts(emulator: Emulator) {
 
 export type TranscriptRecorder = ReturnType<typeof recordTranscripts>;
 
+/** A chat as its person read it, printed when PRINT_CHATS is set (for a reviewer; nothing is asserted on it). */
+export function printChat(title: string, transcript: string) {
+  if (process.env.PRINT_CHATS) process.stdout.write(`\n## ${title}\n${transcript}\n`);
+}
+
 function attachmentOf(m: StoredMessage): string | undefined {
   if (m.photo) return '[фото]';
   if (m.document) return `[документ ${m.document.file_name ?? ''}]`.replace(' ]', ']');

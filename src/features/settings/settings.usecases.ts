@@ -5,6 +5,7 @@ import { type Language, openRequestStatuses } from '../../db/schema/enums.js';
 import {
   attachments,
   consentEvents,
+  consultations,
   families,
   familyInvites,
   familyMembers,
@@ -84,8 +85,9 @@ export type StoredData = Awaited<ReturnType<typeof collectStoredData>>;
  * fields are erased at once (name, phone, relationship, Telegram id — so /start begins afresh) and so are
  * the texts and files of messages they sent. When no registered member of the family remains, the family's
  * personal data goes too (address, locality, serviceman, household names and dates, request details,
- * message texts, attachments, rating comments); open requests are cancelled. What stays is anonymous
- * statistics: district, categories, dates, statuses, ratings, the request history of ids and codes.
+ * message texts, attachments, rating comments, a psychologist's notes); open requests and booked
+ * consultations are cancelled. What stays is anonymous statistics: district, categories, dates, statuses,
+ * ratings, the request history of ids and codes.
  * A `consent_withdrawn` outbox row takes the data back from staff chats and tells the staff (erasure.ts).
  */
 export async function withdrawConsent(
@@ -176,11 +178,26 @@ async function eraseFamily(tx: DbOrTx, familyId: number, now: Date): Promise<num
     .where(eq(requests.familyId, familyId));
   await tx.delete(attachments).where(inArray(attachments.requestId, familyRequestIds));
   const cancelled = await cancelOpenRequests(tx, familyId, now);
+  await cancelConsultations(tx, familyId, now);
   await tx
     .update(requests)
     .set({ details: {}, ratingComment: null, updatedAt: now })
     .where(eq(requests.familyId, familyId));
   return cancelled;
+}
+
+/**
+ * The family's bookings with a psychologist go with its requests: a booked one is cancelled (`erased`, by the
+ * family), so no reminder naming nobody reaches the psychologist and /today and /week no longer list it; the
+ * psychologist's notes on every consultation of the family are erased (they are about the family). The
+ * psychologist's messages about them are taken back by the `consent_withdrawn` job (erasure.ts).
+ */
+async function cancelConsultations(tx: DbOrTx, familyId: number, now: Date) {
+  await tx
+    .update(consultations)
+    .set({ status: 'cancelled', cancelReason: 'erased', cancelledBy: 'family', closedAt: now })
+    .where(and(eq(consultations.familyId, familyId), eq(consultations.status, 'booked')));
+  await tx.update(consultations).set({ notes: null }).where(eq(consultations.familyId, familyId));
 }
 
 /** The family's open requests cancelled by the withdrawal, each with its `cancelled` event. */

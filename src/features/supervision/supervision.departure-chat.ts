@@ -169,15 +169,16 @@ async function familiesOf(tx: DbOrTx, rows: Row[]): Promise<Map<number, FamilyNo
  * - a psychologist's message about a booking: «Запись № N отменена: … Семье мы сообщили и предложили
  *   записаться снова» when their leaving cancelled it (cancelBookingsOnDeparture, earlier in the same
  *   transaction), else «Запись № N: ваша учётная запись сотрудника отключена, сведения о семье убраны…»;
- * - a curator's message about an open request that was theirs (`handedOverRequestIds`: handed on by this
+ * - a curator's message about an open request that was theirs (`theirs.requestIds`: handed on by this
  *   deactivation; or still theirs, nobody could take it): «Заявка № N передана другому куратору: …» when it
  *   has an active curator now, else «… передана руководителю района» (or «региональному руководителю» when
  *   the district has no supervisor, routing's supervisorsFor; «руководителю» when there is none at all);
- * - a curator's message about a family (no request): «Семья передана другому куратору: …», or to the
- *   supervisors as above when the family has no curator now;
+ * - a curator's message about a family that was theirs (`theirs.familyIds`: its curator when they left): «Семья
+ *   передана другому куратору: …», or to the supervisors as above when the family has no curator now;
  * - anything else — a closed request's card, an alert about a request that was never theirs (the on-call
- *   curator's crisis alert), everything a supervisor (or any other role) was sent — «Заявка № N: ваша учётная
- *   запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!».
+ *   curator's crisis alert), a family's message they got as a deputy of a family never theirs, everything a
+ *   supervisor (or any other role) was sent — «Заявка № N: ваша учётная запись сотрудника отключена,
+ *   сведения убраны. Спасибо за вашу работу!» (a family's: without the request).
  * A message taken back already in this chat is not edited again. The pending rows were locked by
  * deactivateStaff before any family or request row; the sent ones no send changes. Many messages (a
  * curator's hundreds of closed requests) go one edit at a time through the chat's lane, at the chat's pace.
@@ -186,7 +187,7 @@ export async function takeBackFromChat(
   tx: DbOrTx,
   member: { id: number; role: string; telegramId: number },
   now: Date,
-  handedOverRequestIds: ReadonlySet<number> = new Set(),
+  theirs: { requestIds: ReadonlySet<number>; familyIds: ReadonlySet<number> },
 ): Promise<number[]> {
   const already = await takenBackAlready(tx, member.telegramId);
   const rows = (await messagesToTakeBack(tx, member.id)).filter(
@@ -215,14 +216,15 @@ export async function takeBackFromChat(
       if (!(openRequestStatuses as readonly string[]).includes(row.requestStatus))
         return { kind: 'access_ended' };
       // Never theirs (an on-call curator's crisis alert): nothing was handed on from them.
-      if (row.requestCuratorId !== member.id && !handedOverRequestIds.has(Number(row.requestId)))
+      if (row.requestCuratorId !== member.id && !theirs.requestIds.has(Number(row.requestId)))
         return { kind: 'access_ended' };
       return row.requestCuratorActive && row.requestCuratorId !== member.id && row.requestCuratorId !== null
         ? { kind: 'handed_over', toStaffId: row.requestCuratorId, left: true }
         : toSupervisors(row.aboutFamilyId);
     }
     const family = row.aboutFamilyId === null ? undefined : familiesNow.get(Number(row.aboutFamilyId));
-    if (!family) return { kind: 'access_ended' };
+    // Never theirs (a family's message to them as a deputy): nothing was handed on from them.
+    if (!family || !theirs.familyIds.has(Number(row.aboutFamilyId))) return { kind: 'access_ended' };
     return family.curatorId !== null && family.curatorId !== member.id
       ? { kind: 'handed_over', toStaffId: family.curatorId, left: true }
       : toSupervisors(row.aboutFamilyId);

@@ -48,10 +48,13 @@ export async function deactivateStaff({ db, now = new Date() }: { db: Db; now?: 
     // Those made meanwhile too: every row still pending for them, locked again (the ones held already).
     const pending = await lockPendingOfStaff(tx, staffId, { exceptTakeBacks: true });
     const readdressedIds = await readdressCopiesOfStaff(tx, staffId, now);
-    const theirs = new Set([
-      ...handedOver.flatMap((family) => family.requestIds),
-      ...requestsHandedOver.map((request) => request.requestId),
-    ]);
+    const theirs = {
+      requestIds: new Set([
+        ...handedOver.flatMap((family) => family.requestIds),
+        ...requestsHandedOver.map((request) => request.requestId),
+      ]),
+      familyIds: new Set(handedOver.map((family) => family.familyId)),
+    };
     const takenBackIds = await takeBackFromChat(tx, member, now, theirs);
     await withdrawPending(tx, pending);
     await writeOutbox(tx, { kind: 'staff_deactivated', payload: { staffId, readdressedIds, takenBackIds } });
