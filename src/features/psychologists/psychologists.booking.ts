@@ -124,8 +124,8 @@ function formatOf(offered: ConsultationFormat[], asked?: ConsultationFormat, mov
 }
 
 /**
- * Books a slot for a family's psychologist request, atomically: the request row is locked (one press of
- * the family at a time), then the psychologist's staff row shared (their deactivation is never passed by), the
+ * Books a slot for a family's psychologist request, atomically: the request row is locked before it is read
+ * (one press of the family at a time; a closing under way is waited for, then refused), then the psychologist's staff row shared (their deactivation is never passed by), the
  * slot re-checked against the schedule now, the booking it moves (if any)
  * cancelled, and the new row inserted — the partial unique index on (psychologist, start) is what keeps two
  * families out of one slot; a lost race rolls everything back and reads `taken`.
@@ -135,9 +135,10 @@ export async function bookSlot(deps: BookingDeps, input: SlotPress): Promise<Boo
   try {
     return await deps.db.transaction(async (tx) => {
       const repository = createPsychologistsRepository({ db: tx });
+      // Locked before it is read: a closing under way (an erasure, a cancellation) ends first and is seen.
+      await repository.lockRequest(input.requestId);
       const request = await bookableRequest(tx, input.requestId, input.familyId);
       if (!request) return { ok: false, reason: 'closed' } as const;
-      await repository.lockRequest(request.id);
       // A deactivation of this psychologist under way ends first: a booking with someone who left is refused,
       // and one made first is seen (and cancelled) by the deactivation.
       await repository.lockPsychologist(input.staffId);
