@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { startWhileHeld } from '../../../test/helpers/held-lock.js';
 import { createConfirmedRequest, createStaffMember } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
 import { consultations, psychologistSchedules } from '../../db/schema/index.js';
@@ -39,27 +40,15 @@ describe('bookSlot', () => {
 
     // The request's closing (an erasure cancels it this way) is written and not yet committed when the
     // family presses.
-    let pressed: Promise<unknown> | undefined;
     const other = createDb(process.env.DATABASE_URL!, { max: 1 });
-    const outcome = await other.sql.begin(async (tx) => {
+    const { outcome, started } = await other.sql.begin(async (tx) => {
       await tx`update requests set status = 'cancelled', closed_at = now() where id = ${request.id}`;
-      let finished = false;
-      pressed = bookSlot({ db, timeZone: 'Europe/Moscow' }, press).finally(() => {
-        finished = true;
-      });
-      // Until the press either ends or waits on this transaction (a backend blocked by it).
-      for (;;) {
-        if (finished) return 'went ahead';
-        const [row] = await tx`select count(*)::int as n from pg_stat_activity
-          where pg_backend_pid() = any(pg_blocking_pids(pid))`;
-        if (row!.n > 0) return 'waits for the closing';
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return startWhileHeld(tx, () => bookSlot({ db, timeZone: 'Europe/Moscow' }, press));
     });
     await other.sql.end();
 
-    expect(outcome).toBe('waits for the closing');
-    expect(await pressed).toEqual({ ok: false, reason: 'closed' });
+    expect(outcome).toBe('waits');
+    expect(await started).toEqual({ ok: false, reason: 'closed' });
     const booked = await db.select().from(consultations).where(eq(consultations.requestId, request.id));
     expect(booked).toEqual([]);
   });

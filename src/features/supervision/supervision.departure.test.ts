@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql as raw } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { startWhileHeld } from '../../../test/helpers/held-lock.js';
 import {
   createConfirmedRequest,
   createConfirmedRequestsInBulk,
@@ -667,27 +668,15 @@ describe('a psychologist deactivated', () => {
     const press = { familyId: own.family.id, requestId: request.id, staffId: vera.id, startsAt };
 
     // The deactivation's first write (her staff row) is made and not yet committed when the family presses.
-    let pressed: Promise<unknown> | undefined;
     const admin = createDb(process.env.DATABASE_URL!, { max: 1 });
-    const outcome = await admin.sql.begin(async (tx) => {
+    const { outcome, started } = await admin.sql.begin(async (tx) => {
       await tx`update staff set active = false, on_call = false where id = ${vera.id}`;
-      let finished = false;
-      pressed = bookSlot({ db, timeZone: 'Europe/Moscow' }, press).finally(() => {
-        finished = true;
-      });
-      // Until the press either ends or waits on this transaction (a backend blocked by it).
-      for (;;) {
-        if (finished) return 'went ahead';
-        const [row] = await tx`select count(*)::int as n from pg_stat_activity
-          where pg_backend_pid() = any(pg_blocking_pids(pid))`;
-        if (row!.n > 0) return 'waits for the deactivation';
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return startWhileHeld(tx, () => bookSlot({ db, timeZone: 'Europe/Moscow' }, press));
     });
     await admin.sql.end();
 
-    expect(outcome).toBe('waits for the deactivation');
-    expect(await pressed).toEqual({ ok: false, reason: 'not_slot' });
+    expect(outcome).toBe('waits');
+    expect(await started).toEqual({ ok: false, reason: 'not_slot' });
     const left = await db.select().from(consultations).where(eq(consultations.psychologistId, vera.id));
     expect(left).toEqual([]);
   });
