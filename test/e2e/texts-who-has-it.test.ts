@@ -64,6 +64,19 @@ async function askForHelp(chat: FamilyChat, text: string) {
 }
 
 /**
+ * Ирина, a registered family of a district where no curator can take her request, through «Отправить»:
+ * her chat and the request's number.
+ */
+async function uncuratedFamilyAsks(districtId: number) {
+  const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
+  await createRegisteredFamily(bot.db, { telegramId: familyUser.id, curatorId: null, districtId });
+  const chat = familyChat(bot.emulator, familyUser.id);
+  await chat.say('/menu', 'Главное меню');
+  const confirmed = await askForHelp(chat, 'Помогите с документами');
+  return { familyUser, chat, number: /№ (\d+)/.exec(confirmed.text ?? '')![1]! };
+}
+
+/**
  * Павел, a curator about to leave, with the card of Ольга's new request in his chat; `colleague`: a second
  * curator of his district (none: nobody there could take it over).
  */
@@ -136,17 +149,7 @@ describe('who has the request', () => {
       });
       supervisors.push(user);
     }
-    const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
-    await createRegisteredFamily(bot.db, {
-      telegramId: familyUser.id,
-      curatorId: null,
-      districtId: district.id,
-    });
-    const chat = familyChat(bot.emulator, familyUser.id);
-    await chat.say('/menu', 'Главное меню');
-
-    const confirmed = await askForHelp(chat, 'Помогите с документами');
-    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    const { familyUser, chat, number } = await uncuratedFamilyAsks(district.id);
     for (const user of supervisors) {
       await bot.emulator.waitForMessage(user.id, (m) => m.text?.includes(`№ ${number}`) ?? false, 10_000);
     }
@@ -359,16 +362,7 @@ describe('a supervisor leaves the service', () => {
       fullName: 'Елена Руководитель',
       districtIds: [district.id],
     });
-    const familyUser = bot.emulator.createUser({ first_name: 'Ирина', language_code: 'ru' });
-    await createRegisteredFamily(bot.db, {
-      telegramId: familyUser.id,
-      curatorId: null,
-      districtId: district.id,
-    });
-    const chat = familyChat(bot.emulator, familyUser.id);
-    await chat.say('/menu', 'Главное меню');
-    const confirmed = await askForHelp(chat, 'Помогите с документами');
-    const number = /№ (\d+)/.exec(confirmed.text ?? '')![1]!;
+    const { number } = await uncuratedFamilyAsks(district.id);
     const card = await bot.emulator.waitForMessage(
       elenaUser.id,
       (m) => m.text?.includes(`№ ${number}`) ?? false,
