@@ -323,6 +323,9 @@ describe('a curator is told when a family becomes theirs', () => {
       (m) => (m.text?.includes('Ольга Сидорова') ?? false) && m.message_id > card.message_id,
       10_000,
     );
+    // The family card is recorded just after it is sent: the deactivation comes once it is (one recorded
+    // while the deactivation commits takes itself back as «учётная запись отключена»: supervision.departure.test).
+    await sentRecorded(bot.db, pavel.user.id, familyCard.message_id);
     rec.note(pavel.user.id, 'администратор отключает учётную запись Павла');
 
     await deactivateStaff({ db: bot.db }, pavel.member.id);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
+import { writeOutbox } from '../../queue/outbox.js';
 import type { FeatureNotifications, NotificationContent } from './notification-registry.js';
 import {
   insertNotifications,
@@ -275,7 +276,8 @@ export async function renderRetraction(
  * A staff view the bot sent in answer to a button or a command (a family card, «Показать полностью», a
  * search result): not a delivery, but a message showing a family's data in a staff chat. Recorded as an
  * already-sent notification so «Удалить мои данные» finds and takes it back like a delivered card; never
- * sent or rendered.
+ * sent or rendered. Recorded under the staff member's row (shared): a view sent while their deactivation
+ * commits, which its scan could not see, is taken back as soon as it is recorded.
  */
 export const staffViewKind = 'staff_view_shown';
 
@@ -298,25 +300,43 @@ export async function recordStaffView(
 ) {
   const [first, ...rest] = view.messageIds;
   if (first === undefined) return;
-  await db
-    .insert(notifications)
-    .values({
-      dedupeKey: `shown:${view.chatId}:${first}:family:${view.familyId}`,
-      kind: staffViewKind,
-      requestId: view.requestId ?? null,
-      familyId: view.familyId,
-      recipientStaffId: view.staffId,
-      chatId: view.chatId,
-      status: 'sent',
-      telegramMessageId: first,
-      payload: {
-        what: view.what,
-        ...(view.consultationId !== undefined ? { consultationId: view.consultationId } : {}),
-        ...(rest.length > 0 ? { sentSteps: [[first], ...rest.map((id) => [id])] } : {}),
-      },
-      sentAt: new Date(),
-    })
-    .onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    // Shared with a deactivation (which updates the row): one under way is waited for, and one that comes
+    // after this finds the view recorded and takes it back itself.
+    const [member] = await tx
+      .select({ active: staff.active })
+      .from(staff)
+      .where(eq(staff.id, view.staffId))
+      .for('share');
+    const [row] = await tx
+      .insert(notifications)
+      .values({
+        dedupeKey: `shown:${view.chatId}:${first}:family:${view.familyId}`,
+        kind: staffViewKind,
+        requestId: view.requestId ?? null,
+        familyId: view.familyId,
+        recipientStaffId: view.staffId,
+        chatId: view.chatId,
+        status: 'sent',
+        telegramMessageId: first,
+        payload: {
+          what: view.what,
+          ...(view.consultationId !== undefined ? { consultationId: view.consultationId } : {}),
+          ...(rest.length > 0 ? { sentSteps: [[first], ...rest.map((id) => [id])] } : {}),
+        },
+        sentAt: new Date(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: notifications.id, status: notifications.status, ...retractionTargetColumns });
+    if (!row || member?.active !== false) return;
+    // Sent while their deactivation was committing (it could not see this view): taken back now, as it
+    // would have been, and put in the chat's lane by the same event.
+    const takenBackIds = await withdrawAndTakeBack(tx, [row], { kind: 'access_ended' });
+    await writeOutbox(tx, {
+      kind: 'staff_deactivated',
+      payload: { staffId: view.staffId, readdressedIds: [], takenBackIds },
+    });
+  });
 }
 
 /** Messages taken back, for delivery's registry (delivery's own kind, registered like any other). */

@@ -32,7 +32,7 @@ import type { SendStep, TelegramSender } from '../../telegram/telegram-sender.js
 import { createDeliveryProcessor } from '../../workers/delivery.worker.js';
 import { fireEscalation, flushDigest } from '../deadlines/deadlines.usecases.js';
 import { createNotificationsRepository, withdrawnReason } from '../delivery/index.js';
-import { retractionKind } from '../delivery/retraction.js';
+import { recordStaffView, retractionKind } from '../delivery/retraction.js';
 import { bookSlot } from '../psychologists/psychologists.booking.js';
 import { routeConsultationChange } from '../psychologists/psychologists.routing.js';
 import { routeRelayedMessage } from '../relay/relay.routing.js';
@@ -772,5 +772,48 @@ describe('a psychologist deactivated', () => {
       .where(eq(consultationWaitlist.requestId, asking.id));
     expect(waiting).toMatchObject({ familyId: own.family.id, leftAt: null });
     expect(await pendingIds([sofia.telegramId])).toEqual([]);
+  });
+
+  it('takes back a family card they opened while their deactivation was committing: the view waits for it and takes itself back', async () => {
+    const { oleg, own } = await world();
+    // Олег pressed «Карточка семьи»; the card went out as message 901, and its record comes while the
+    // deactivation's first write (his staff row) is made and not yet committed — too late for its scan.
+    const admin = createDb(process.env.DATABASE_URL!, { max: 1 });
+    const { outcome, started } = await admin.sql.begin(async (tx) => {
+      await tx`update staff set active = false, on_call = false where id = ${oleg.id}`;
+      return startWhileHeld(tx, () =>
+        recordStaffView(db, {
+          staffId: oleg.id,
+          chatId: oleg.telegramId,
+          messageIds: [901],
+          familyId: own.family.id,
+          what: 'family_card',
+        }),
+      );
+    });
+    await admin.sql.end();
+    await started;
+
+    expect(outcome).toBe('waits');
+    const [takeBack] = await db
+      .select({ id: notifications.id, status: notifications.status, payload: notifications.payload })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.kind, retractionKind),
+          eq(notifications.chatId, oleg.telegramId),
+          raw`(${notifications.payload}->>'messageId')::int = 901`,
+        ),
+      );
+    expect(takeBack).toMatchObject({ status: 'pending', payload: { reason: 'access_ended' } });
+    const queued = await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(
+        and(eq(outbox.kind, 'staff_deactivated'), raw`(${outbox.payload}->>'staffId')::int = ${oleg.id}`),
+      );
+    expect(queued.map((row) => row.payload)).toContainEqual(
+      expect.objectContaining({ takenBackIds: [takeBack!.id] }),
+    );
   });
 });
