@@ -121,6 +121,22 @@ async function finish(
   return { step: 'sent', produced };
 }
 
+/**
+ * A staff member deactivated since it was made gets nothing more (a message taking a family's data back
+ * from their chat still goes: it shows nothing new).
+ */
+const toLeaver = (claimed: { notification: Notification; toInactiveStaff: boolean }) =>
+  claimed.toInactiveStaff && claimed.notification.kind !== retractionKind;
+
+/** Nothing to send for its kind: recorded as failed. */
+async function markUnrenderable(tx: DbOrTx, notification: Notification): Promise<SendResult> {
+  await createNotificationsRepository({ db: tx }).markFailed(
+    notification.id,
+    `cannot render notification kind ${notification.kind}`,
+  );
+  return { step: 'unrenderable' };
+}
+
 /** Records what Telegram answered, in the sending transaction. */
 async function record(
   tx: DbOrTx,
@@ -248,17 +264,12 @@ export function createClaimedSend(deps: SendDeps) {
         return row?.status === 'pending' ? { step: 'not_ours' } : { step: 'gone' };
       }
       const { notification } = claimed;
-      // A staff member deactivated since it was made gets nothing more (a message taking a family's data
-      // back from their chat still goes: it shows nothing new).
-      if (claimed.toInactiveStaff && notification.kind !== retractionKind) {
+      if (toLeaver(claimed)) {
         await repository.markWithdrawn(notification.id);
         return { step: 'withdrawn' };
       }
       const content = await render(notification);
-      if (!content) {
-        await repository.markFailed(notificationId, `cannot render notification kind ${notification.kind}`);
-        return { step: 'unrenderable' };
-      }
+      if (!content) return markUnrenderable(tx, notification);
       // An album waits a moment for its last items to arrive, then goes as one; its chat waits with it.
       const settleMs = content.notBefore ? content.notBefore.getTime() - Date.now() : 0;
       if (settleMs > 0) return { step: 'settling', waitMs: settleMs };
@@ -342,13 +353,13 @@ async function prepareBatch(
 ): Promise<BatchSend[]> {
   const repository = createNotificationsRepository({ db: tx });
   const rendered = await Promise.all(
-    [...claimed.values()].map(async ({ notification, toInactiveStaff }) => {
+    [...claimed.values()].map(async (row) => {
+      const { notification } = row;
       const entry = entries.get(notification.id)!;
       entry.chatId = notification.chatId;
       entry.kind = notification.kind;
       entry.single = false;
-      if (toInactiveStaff && notification.kind !== retractionKind)
-        return { entry, notification, withdrawn: true };
+      if (toLeaver(row)) return { entry, notification, withdrawn: true };
       try {
         return { entry, notification, content: await render(notification) };
       } catch (error) {
@@ -366,8 +377,7 @@ async function prepareBatch(
       await repository.markWithdrawn(notification.id);
       entry.result = { step: 'withdrawn' };
     } else if (!content) {
-      await repository.markFailed(notification.id, `cannot render notification kind ${notification.kind}`);
-      entry.result = { step: 'unrenderable' };
+      entry.result = await markUnrenderable(tx, notification);
     } else {
       const plain = plainSend(notification, content);
       const message = notification.payload.messageId;
@@ -378,6 +388,13 @@ async function prepareBatch(
   }
   return sends;
 }
+
+/** A plain send's plan as `record` reads it: its one step (if planned), none done before. */
+const planOf = (send: BatchSend) => ({
+  steps: send.planned ? [send.planned] : undefined,
+  done: [],
+  planned: send.planned,
+});
 
 /** A batch's plain send: its own slot (waited for in hand), the call, the slot back. */
 async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId: number) => void) {
@@ -421,11 +438,7 @@ async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
   for (const { entry } of sent) entry.result = { step: 'sent', produced: [] };
   for (const send of answered) {
     if (send.outcome?.kind === 'sent') continue;
-    send.entry.result = await record(tx, send.notification, send.content, send.outcome!, {
-      steps: send.planned ? [send.planned] : undefined,
-      done: [],
-      planned: send.planned,
-    });
+    send.entry.result = await record(tx, send.notification, send.content, send.outcome!, planOf(send));
   }
 }
 
@@ -443,11 +456,7 @@ async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
       entry.result = await deps.db.transaction(async (tx) => {
         const claimed = await createNotificationsRepository({ db: tx }).claimPending(entry.notificationId);
         if (!claimed) return { step: 'gone' } as const;
-        return record(tx, claimed.notification, send.content, send.outcome!, {
-          steps: send.planned ? [send.planned] : undefined,
-          done: [],
-          planned: send.planned,
-        });
+        return record(tx, claimed.notification, send.content, send.outcome!, planOf(send));
       });
     } catch (error) {
       entry.error = error;

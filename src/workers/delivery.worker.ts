@@ -381,9 +381,7 @@ async function runTurn(
   try {
     result = await processHead(head.notificationId);
   } catch (error) {
-    if (isDatabaseOutage(error)) deps.database?.markDown();
-    else deps.logger.warn({ err: error, notificationId: head.notificationId }, 'delivery turn failed');
-    result = { outcome: 'error', done: false, nextInMs: 1000 };
+    result = errorTurn(deps, head.notificationId, error);
   }
   try {
     if (result.produced?.length) await deps.lanes.add(result.produced);

@@ -274,13 +274,7 @@ function outcomesOf(db: DbOrTx) {
      * transaction), where it always does.
      */
     async markSent(id: number, telegramMessageId: number, now = new Date(), also?: SQL) {
-      const rows = await db.execute(sql`
-        with sent as (
-          update ${notifications} set status = 'sent', telegram_message_id = ${telegramMessageId},
-            sent_at = ${now.toISOString()}::timestamptz, attempts = attempts + 1, last_error = null
-          where id = ${id} and status = 'pending' returning id)${also ? sql`, also as (${also})` : sql``}
-        select id from sent`);
-      return rows.length > 0;
+      return (await markSentMany(db, [{ id, telegramMessageId, ...(also ? { also } : {}) }], now)).length > 0;
     },
 
     /**
