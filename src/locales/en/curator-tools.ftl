@@ -166,7 +166,7 @@ ct-intake-ask-category = What does the family need help with?
 ct-intake-ask-send = Send the request?
 ct-intake-request-dropped = The request was not sent. The family is saved: /family shows its card.
 ct-intake-request-invalid = The request could not be saved: check the answers and start again. The family is saved already.
-ct-intake-request-created = Request № { $number } is created on the family's behalf. Its card will arrive in this chat; deadlines as for any request.
+ct-intake-request-created = Request № { $number } is created on the family's behalf. Its card comes to this chat as a separate message; deadlines as for any request.
 
 ct-linked = We found your family: your curator registered it by phone. Now you can write to us here, in this chat. { $hasCurator ->
         [yes] Your curator is { $curator }.
