@@ -21,7 +21,8 @@ import {
  *   buttons anyway.
  * - `erased`: the family deleted its data; nothing of it stays readable in staff chats (issue 13 §3). A
  *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
- *   48 hours of sending; after that only its caption can be replaced.
+ *   48 hours of sending; after that its file is replaced by a blank one with the notice as its caption (a
+ *   voice message or a video note, which Telegram cannot replace, keeps its file: only a caption changes).
  * - `access_ended`: the recipient left the service (deactivated) and the message is not about something
  *   handed on to a colleague (a supervisor's cards and alerts, a closed request's card, an alert about a
  *   request that was never theirs): their access ended. A psychologist's message about a booking names the
