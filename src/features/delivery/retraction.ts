@@ -110,7 +110,7 @@ export async function retractMessages<T extends RetractionTarget>(
         ...(reason.kind === 'access_ended' && reason.consultation
           ? { consultationId: reason.consultation.id, cancelled: reason.consultation.cancelled }
           : {}),
-        ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
+        ...(typedByStaff.has(String(target.payload.what)) ? { deleteFirst: true } : {}),
       },
     }));
   });
@@ -126,6 +126,12 @@ function handedOverPayload(reason: Extract<TakeBack, { kind: 'handed_over' }>) {
     ...(reason.left ? { left: true } : {}),
   };
 }
+
+/**
+ * Views that hold what a staff member typed (a phone intake's exchange, a psychologist's `/note`): taken back
+ * by deleting the messages, since a person's own message cannot be edited by the bot.
+ */
+const typedByStaff = new Set(['intake', 'typed_note']);
 
 /** The columns of a sent notification that retractMessages needs. */
 export const retractionTargetColumns = {
@@ -292,9 +298,10 @@ export async function recordStaffView(
     requestId?: number | null;
     /**
      * intake: a phone intake's questions and the curator's answers, deleted rather than edited; agenda: a
-     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes.
+     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes;
+     * typed_note: the psychologist's own `/note` message, deleted rather than edited.
      */
-    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes';
+    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes' | 'typed_note';
     /** The consultation a psychologist's view is of (its take-back names the booking). */
     consultationId?: number;
   },
