@@ -409,6 +409,55 @@ describe('messages, buttons and edits', () => {
     expect(emulator.messages(user.id)[0]?.previous_versions).toHaveLength(2);
   });
 
+  it('replaces a file (editMessageMedia) as Telegram allows: not a voice message, and in an album only its kind', async () => {
+    const user = emulator.createUser({ first_name: 'Ann' });
+    const photo = await api.sendPhoto(user.id, new InputFile(Buffer.from('img'), 'p.jpg'), {
+      caption: 'old',
+    });
+    const replaced = await api.editMessageMedia(user.id, photo.message_id, {
+      type: 'document',
+      media: new InputFile(Buffer.from('gone'), 'removed.txt'),
+      caption: 'Убрано',
+    });
+    expect(replaced).toMatchObject({ caption: 'Убрано', document: { file_name: 'removed.txt' } });
+    expect(replaced).not.toHaveProperty('photo');
+    const voice = await api.sendVoice(user.id, new InputFile(Buffer.from('ogg'), 'v.ogg'));
+    await expect(
+      api.editMessageMedia(user.id, voice.message_id, {
+        type: 'photo',
+        media: new InputFile(Buffer.from('x'), 'x.png'),
+      }),
+    ).rejects.toMatchObject({ description: "Bad Request: message can't be edited" });
+    const album = await api.sendMediaGroup(user.id, [
+      { type: 'document', media: new InputFile(Buffer.from('a'), 'a.pdf') },
+      { type: 'document', media: new InputFile(Buffer.from('b'), 'b.pdf') },
+    ]);
+    await expect(
+      api.editMessageMedia(user.id, album[1]!.message_id, {
+        type: 'photo',
+        media: new InputFile(Buffer.from('x'), 'x.png'),
+      }),
+    ).rejects.toMatchObject({
+      description: "Bad Request: can't edit the media type of a message in an album",
+    });
+    const inAlbum = await api.editMessageMedia(user.id, album[1]!.message_id, {
+      type: 'document',
+      media: new InputFile(Buffer.from('gone'), 'removed.txt'),
+    });
+    expect(inAlbum).toMatchObject({
+      document: { file_name: 'removed.txt' },
+      media_group_id: (album[1] as Message).media_group_id,
+    });
+    // Not the person's own message.
+    const theirs = emulator.sendPhoto(user.id).message_id!;
+    await expect(
+      api.editMessageMedia(user.id, theirs, {
+        type: 'photo',
+        media: new InputFile(Buffer.from('x'), 'x.png'),
+      }),
+    ).rejects.toMatchObject({ description: "Bad Request: message can't be edited" });
+  });
+
   it('stores both sides of a chat, replies and deletions', async () => {
     const user = emulator.createUser({ first_name: 'Ann' });
     const { message_id: question } = emulator.sendText(user.id, 'Where is my curator?');

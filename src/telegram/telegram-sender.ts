@@ -1,4 +1,4 @@
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import nodeFetch from 'node-fetch';
 import { createLeanFetch } from './lean-fetch.js';
@@ -78,7 +78,8 @@ export type OutgoingMessage =
       /**
        * An earlier message taken back: its text (or, for a file, its caption) becomes `text` and its buttons
        * go. `deleteIfNoText`: a message whose text cannot be replaced (a photo, a video note, a message the
-       * edit cannot reach) is deleted instead, which Telegram allows within 48 hours of sending.
+       * edit cannot reach) is deleted instead, which Telegram allows within 48 hours of sending; past them its
+       * file is replaced by a blank one (a voice message or a video note cannot be: its caption is replaced).
        */
       type: 'retract';
       messageId: number;
@@ -330,8 +331,45 @@ const notModified = (error: unknown) =>
   error instanceof GrammyError && error.description.includes('message is not modified');
 
 /**
+ * A blank light-grey picture, 320×180 (PNG): what a photo or video taken back past Telegram's 48 hours
+ * shows instead of the family's file.
+ */
+const BLANK_PICTURE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAUAAAAC0CAIAAABqhmJGAAABk0lEQVR42u3TQQkAAAwDsfrXOdhjJqajEIiCg8vsAaUiARgYMDBgYDAwYGDAwICBwcCAgQEDg4EBAwMGBgwMBgYMDBgYMDAYGDAwYGAwMGBgwMCAgcHAgIEBAwMGBgMDBgYMDAYGDAwYGDAwGBgwMGBgMLAKYGDAwICBwcCAgQEDAwYGAwMGBgwMBgYMDBgYMDAYGDAwYGDAwGBgwMCAgcHAgIEBAwMGBgMDBgYMDBgYDAwYGDAwGBgwMGBgwMBgYMDAgIHBwICBAQMDBgYDAwYGDAwYGAwMGBgwMBgYMDBgYMDAYGDAwICBAQODgQEDAwYGAwMGBgwMGBgMDBgYMDBgYDAwYGDAwGBgwMCAgQEDg4EBAwMGBgMDBgYMDBgYDAwYGDAwYGAwMGBgwMBgYMDAgIEBA4OBAQMDBgYMDAYGDAwYGAwMGBgwMGBgMDBgYMDAYGAVwMCAgQEDg4EBAwMGBgwMBgYMDBgYDAwYGDAwYGAwMGBgwMCAgcHAgIEBA4OBAQMDBgYMDAYGDAwYGDAwdHuD+Rm/Gz6+RAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/**
+ * A file taken back past Telegram's 48 hours, when it can no longer be deleted: replaced by a blank picture,
+ * or (in an album of documents, where only a document may replace one) by a text file saying the same.
+ * Telegram cannot replace a voice message, a video note, or an audio in an album of audios: false, and the
+ * caller replaces the caption alone.
+ */
+async function replaceFile(api: Api, chatId: number, step: Extract<SendStep, { type: 'retract' }>) {
+  const replacements = [
+    { type: 'photo' as const, media: new InputFile(BLANK_PICTURE, 'removed.png'), caption: step.text },
+    {
+      type: 'document' as const,
+      media: new InputFile(Buffer.from(`${step.text}\n`, 'utf8'), 'removed.txt'),
+      caption: step.text,
+    },
+  ];
+  for (const media of replacements) {
+    try {
+      await api.editMessageMedia(chatId, step.messageId, media);
+      return true;
+    } catch (error) {
+      if (notModified(error)) return true;
+      if (!refused(error)) throw error;
+    }
+  }
+  return false;
+}
+
+/**
  * Takes a message back (OutgoingMessage `retract`): the text replaced; failing that (no text: a file), the
- * message deleted when asked, else — or when deleting fails too (over 48 hours old) — the caption replaced.
+ * message deleted when asked; past 48 hours its file replaced by a blank one (replaceFile); else, or when
+ * neither works, the caption replaced.
  * Throws the last refusal when nothing worked.
  */
 async function retract(api: Api, chatId: number, step: Extract<SendStep, { type: 'retract' }>) {
@@ -358,6 +396,8 @@ async function retract(api: Api, chatId: number, step: Extract<SendStep, { type:
     } catch (error) {
       if (!refused(error)) throw error;
     }
+    // Past Telegram's 48 hours: the file itself replaced by a blank one, the text as its caption.
+    if (await replaceFile(api, chatId, step)) return;
   }
   try {
     await api.editMessageCaption(chatId, step.messageId, { caption: step.text });

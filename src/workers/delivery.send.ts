@@ -113,8 +113,9 @@ async function finish(
   // One after another: concurrent statements in one transaction saved a round trip but no CPU the backlog
   // bench could see, and a dropped connection may leave one of them unsettled (postgres.js #1186; not
   // reproduced here).
-  // A message of several steps keeps every step's ids: a reply to any of its parts finds it.
-  if (done.length > 0) await repository.recordStep(notification.id, last);
+  // A message of several steps, or an album (one step, several messages), keeps every message's id: a reply
+  // to any of its parts finds it, and taking it back (an erasure, a departure) reaches every part.
+  if (done.length > 0 || last.length > 1) await repository.recordStep(notification.id, last);
   await repository.markSent(notification.id, first, new Date(), content.sentWith?.(ids));
   if (content.afterSent) await content.afterSent(tx, ids);
   const produced = content.followUps ? await content.followUps(tx, ids) : [];

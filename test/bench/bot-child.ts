@@ -43,7 +43,11 @@ export async function startServiceChild(
 }
 
 /** The bare grammY bot (the framework floor) as its own process, in webhook mode. */
-export async function startFloorChild(apiRoot: string, token: string): Promise<StartedChild> {
+export async function startFloorChild(
+  apiRoot: string,
+  token: string,
+  extraEnv: Record<string, string> = {},
+): Promise<StartedChild> {
   const httpPort = await freePort();
   const child = spawnBenchChild('test/bench/floor-bot.ts', [], {
     BOT_TOKEN: token,
@@ -52,6 +56,7 @@ export async function startFloorChild(apiRoot: string, token: string): Promise<S
     WEBHOOK_URL: `http://127.0.0.1:${httpPort}/telegram/webhook`,
     WEBHOOK_SECRET: randomBytes(16).toString('hex'),
     ...(process.env.BENCH_FLOOR_FETCH ? { BENCH_FLOOR_FETCH: process.env.BENCH_FLOOR_FETCH } : {}),
+    ...extraEnv,
   });
   await child.waitForLog('started', 60_000);
   return { ...child, httpPort };

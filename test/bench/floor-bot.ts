@@ -8,9 +8,11 @@
  * its own process by the intake scenario, with the same webhook settings as the real bot.
  */
 import { createServer } from 'node:http';
-import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
+import type { ConversationFlavor } from '@grammyjs/conversations';
+import { Bot, type Context, InlineKeyboard, webhookCallback } from 'grammy';
 import nodeFetch from 'node-fetch';
 import { createLeanFetch } from '../../src/telegram/lean-fetch.js';
+import { useStackFloor } from './floor-stack.js';
 
 const token = process.env.BOT_TOKEN!;
 const apiRoot = process.env.TELEGRAM_API_ROOT!;
@@ -21,15 +23,20 @@ const secret = process.env.WEBHOOK_SECRET!;
 // BENCH_FLOOR_FETCH=lean: the floor with the real bot's Bot API transport (src/telegram/lean-fetch.ts), to
 // tell the transport's saving from the bot's own overhead; otherwise grammY's own (node-fetch).
 const fetch = process.env.BENCH_FLOOR_FETCH === 'lean' ? createLeanFetch(nodeFetch) : undefined;
-const bot = new Bot(token, { client: { apiRoot, ...(fetch ? { fetch } : {}) } });
+const kind = process.env.BENCH_FLOOR_KIND ?? 'bare';
+const bot = new Bot<ConversationFlavor<Context>>(token, { client: { apiRoot, ...(fetch ? { fetch } : {}) } });
 const next = new InlineKeyboard().text('Дальше', 'next').text('Готово', 'done');
-bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
-bot.on('callback_query:data', async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const done = ctx.callbackQuery.data === 'done';
-  await ctx.editMessageText(done ? 'Ответ\n\nОтвет принят' : 'Ответ\n\n✓ Дальше');
-  await ctx.reply('Ответ', { reply_markup: next });
-});
+if (kind === 'bare') {
+  bot.on('message', (ctx) => ctx.reply('Ответ', { reply_markup: next }));
+  bot.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const done = ctx.callbackQuery.data === 'done';
+    await ctx.editMessageText(done ? 'Ответ\n\nОтвет принят' : 'Ответ\n\n✓ Дальше');
+    await ctx.reply('Ответ', { reply_markup: next });
+  });
+} else {
+  await useStackFloor(bot, kind, next);
+}
 
 await bot.init();
 const handle = webhookCallback(bot, 'http', { secretToken: secret });

@@ -9,6 +9,9 @@ import { seedFamilies } from './seed.js';
 import { fmt, ms, percentile } from './stats.js';
 import { floorDialogue, requestDialogue, type Step, walk } from './walks.js';
 
+/** The stack's floors run after the bare one (floor-stack.ts): `conversations`, `stack`. */
+const STACK_FLOORS = ['conversations', 'stack'];
+
 interface LoadFigures {
   updates: number;
   seconds: number;
@@ -108,6 +111,29 @@ export async function intakeScenario(options: { families: number }): Promise<Sce
     await child.stop();
     child = undefined;
 
+    // The stack's floors (floor-stack.ts), each in its own process after the bare one.
+    const stackFloors: Array<{ kind: string; figures: LoadFigures }> = [];
+    for (const kind of STACK_FLOORS) {
+      emulator.reset();
+      const users = Array.from(
+        { length: options.families + 1 },
+        (_, i) => emulator.createUser({ first_name: `Floor ${kind} ${i}` }).id,
+      );
+      child = await startFloorChild(emulator.url, BENCH_BOT_TOKEN, {
+        BENCH_FLOOR_KIND: kind,
+        DATABASE_URL: env.databaseUrl,
+        REDIS_URL: env.redisUrl,
+        REDIS_PREFIX: env.redisPrefix,
+      });
+      await walk(emulator, users[0]!, floorDialogue);
+      stackFloors.push({
+        kind,
+        figures: await runLoad(emulator, child, acks, users.slice(1), floorDialogue),
+      });
+      await child.stop();
+      child = undefined;
+    }
+
     const ratio = bot.updatesPerSecond / floor.updatesPerSecond;
     const cpuRatio = bot.cpuMsPerUpdate / floor.cpuMsPerUpdate;
     const name = `1 intake (${options.families} families × ${requestDialogue.length} updates)`;
@@ -163,6 +189,13 @@ export async function intakeScenario(options: { families: number }): Promise<Sce
         },
       ],
       notes: [
+        ...stackFloors.map(
+          ({ kind, figures }) =>
+            `The stack's floor «${kind}» (floor-stack.ts): ${fmt(figures.cpuMsPerUpdate, 2)} ms of CPU per update, ` +
+            `${fmt(figures.cpuMsPerUpdate / floor.cpuMsPerUpdate, 2)}× the bare floor's; ${fmt(figures.updatesPerSecond)} updates/s ` +
+            `(${fmt(figures.updatesPerSecond / floor.updatesPerSecond, 2)} of the bare floor's), ${figures.failedAcks} answers other than 2xx; ` +
+            `the bot ÷ this floor: CPU ${fmt(bot.cpuMsPerUpdate / figures.cpuMsPerUpdate, 2)}×, throughput ${fmt(bot.updatesPerSecond / figures.updatesPerSecond, 2)}.`,
+        ),
         `Bot: ${fmt(bot.updates)} updates in ${fmt(bot.seconds, 1)} s, ${bot.failedAcks} webhook answers other than 2xx, ` +
           `${fmt(saved?.n ?? 0)} requests saved (expected ${options.families + 1}, with the warm-up family); ` +
           `bot process RSS after the run ${fmt(botRss)} MiB.`,

@@ -135,6 +135,13 @@ describe('«Удалить мои данные» in a psychologist’s chat', ()
       for (const personal of ['Мария', 'Сын плохо спит', 'тревожится'])
         expect(body(m)).not.toContain(personal);
     }
+    // What Ирина typed herself (`/note …`) is deleted from her chat too.
+    const typed = bot.emulator.messages(I).find((m) => m.text?.startsWith('/note'));
+    await eventually(
+      async () => bot.emulator.messages(I).find((m) => m.message_id === typed?.message_id)?.deleted === true,
+      WAIT,
+      'the typed note deleted',
+    );
     // The booking went with the request: no reminder comes, /week lists nothing, the notes are gone.
     expect((await bookedOf(bot.db, request.id)).map((row) => [row.status, row.notes])).toEqual([
       ['cancelled', null],

@@ -489,6 +489,14 @@ describe('a psychologist leaves the service', () => {
     expect(await editedText(week.message_id)).toBe(
       'Ваша учётная запись сотрудника отключена, сведения убраны. Спасибо за вашу работу!',
     );
+    // What Софья typed herself (`/note …`) is deleted from her chat.
+    const typed = bot.emulator.messages(sofiaUser.id).find((m) => m.text?.startsWith('/note'));
+    await eventually(
+      async () =>
+        bot.emulator.messages(sofiaUser.id).find((m) => m.message_id === typed?.message_id)?.deleted === true,
+      15_000,
+      'the typed note deleted',
+    );
     // The family is told and offered new slots; Софья's chat shows no family and gets nothing new.
     const told = await bot.emulator.waitForMessage(
       ksenia.user.id,

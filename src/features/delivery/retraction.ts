@@ -21,7 +21,8 @@ import {
  *   buttons anyway.
  * - `erased`: the family deleted its data; nothing of it stays readable in staff chats (issue 13 §3). A
  *   message whose text cannot be replaced (a photo, a video note) is deleted, which Telegram allows within
- *   48 hours of sending; after that only its caption can be replaced.
+ *   48 hours of sending; after that its file is replaced by a blank one with the notice as its caption (a
+ *   voice message or a video note, which Telegram cannot replace, keeps its file: only a caption changes).
  * - `access_ended`: the recipient left the service (deactivated) and the message is not about something
  *   handed on to a colleague (a supervisor's cards and alerts, a closed request's card, an alert about a
  *   request that was never theirs): their access ended. A psychologist's message about a booking names the
@@ -109,7 +110,7 @@ export async function retractMessages<T extends RetractionTarget>(
         ...(reason.kind === 'access_ended' && reason.consultation
           ? { consultationId: reason.consultation.id, cancelled: reason.consultation.cancelled }
           : {}),
-        ...(target.payload.what === 'intake' ? { deleteFirst: true } : {}),
+        ...(typedByStaff.has(String(target.payload.what)) ? { deleteFirst: true } : {}),
       },
     }));
   });
@@ -125,6 +126,12 @@ function handedOverPayload(reason: Extract<TakeBack, { kind: 'handed_over' }>) {
     ...(reason.left ? { left: true } : {}),
   };
 }
+
+/**
+ * Views that hold what a staff member typed (a phone intake's exchange, a psychologist's `/note`): taken back
+ * by deleting the messages, since a person's own message cannot be edited by the bot.
+ */
+const typedByStaff = new Set(['intake', 'typed_note']);
 
 /** The columns of a sent notification that retractMessages needs. */
 export const retractionTargetColumns = {
@@ -291,9 +298,10 @@ export async function recordStaffView(
     requestId?: number | null;
     /**
      * intake: a phone intake's questions and the curator's answers, deleted rather than edited; agenda: a
-     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes.
+     * psychologist's `/today` or `/week` (a row for each family shown); notes: a consultation's notes;
+     * typed_note: the psychologist's own `/note` message, deleted rather than edited.
      */
-    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes';
+    what: 'family_card' | 'details' | 'search' | 'intake' | 'agenda' | 'notes' | 'typed_note';
     /** The consultation a psychologist's view is of (its take-back names the booking). */
     consultationId?: number;
   },

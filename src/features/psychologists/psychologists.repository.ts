@@ -174,7 +174,7 @@ async function saveNotes(db: DbOrTx, id: number, psychologistId: number, notes: 
     .update(consultations)
     .set({ notes })
     .where(and(eq(consultations.id, id), eq(consultations.psychologistId, psychologistId)))
-    .returning({ id: consultations.id });
+    .returning({ id: consultations.id, familyId: consultations.familyId });
   return row;
 }
 

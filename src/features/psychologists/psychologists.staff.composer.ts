@@ -77,6 +77,7 @@ async function note(ctx: CommandInPrivate, next: NextFunction) {
     telegramId: ctx.from.id,
     consultationId,
     text: words.join(' '),
+    typed: { chatId: ctx.chat.id, messageId: ctx.msg.message_id },
   });
   if (!result.ok && result.reason === 'not_psychologist') return next();
   await ctx.reply(ctx.t(result.ok ? 'psy-note-saved' : 'psy-refused-not-found'));

@@ -93,8 +93,20 @@ export async function cancelBookingsOnDeparture(tx: DbOrTx, staffId: number, now
   return cancelled;
 }
 
-/** `/note <№> text`: the psychologist's own notes of their own consultation. */
-export async function saveNotes(db: Db, input: { telegramId: number; consultationId: number; text: string }) {
+/**
+ * `/note <№> text`: the psychologist's own notes of their own consultation. The message they typed is about
+ * the family: recorded as a staff view, so that the family's erasure or their leaving deletes it from their
+ * chat (within Telegram's 48 hours) as it erases the notes.
+ */
+export async function saveNotes(
+  db: Db,
+  input: {
+    telegramId: number;
+    consultationId: number;
+    text: string;
+    typed: { chatId: number; messageId: number };
+  },
+) {
   const psychologist = await psychologistByTelegramId(db, input.telegramId);
   if (!psychologist) return { ok: false, reason: 'not_psychologist' } as const;
   const text = input.text.trim().slice(0, 4000);
@@ -103,7 +115,16 @@ export async function saveNotes(db: Db, input: { telegramId: number; consultatio
     psychologist.id,
     text,
   );
-  return saved ? ({ ok: true } as const) : ({ ok: false, reason: 'not_found' } as const);
+  if (!saved) return { ok: false, reason: 'not_found' } as const;
+  await recordStaffView(db, {
+    staffId: psychologist.id,
+    chatId: input.typed.chatId,
+    messageIds: [input.typed.messageId],
+    familyId: saved.familyId,
+    what: 'typed_note',
+    consultationId: input.consultationId,
+  });
+  return { ok: true } as const;
 }
 
 /**
