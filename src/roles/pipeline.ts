@@ -85,8 +85,11 @@ export async function openQueues(started: PipelineStarted) {
   const deadlinesQueue = openQueue(queueNames.deadlines);
   await Promise.all([routingQueue.waitUntilReady(), deadlinesQueue.waitUntilReady()]);
   const notifications = createAppNotifications({ psyVideoLinkTemplate: config.psyVideoLinkTemplate });
+  // The lanes and the worker's send slots use the process's shared client (container.ts), whose commands
+  // issued in one turn of the event loop share a socket write: a batched turn's takes, slots and
+  // finishes each went as a write of their own on the producers' connection (BullMQ's, not pipelined).
   const lanes = createDeliveryLanes({
-    redis: producerConnection,
+    redis: container.redis,
     prefix: config.redisPrefix,
     db,
     sendClassOf: notifications.sendClassOf,
@@ -133,7 +136,7 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
     notifications: queues.notifications,
     sender: createTelegramSender({ token: config.botToken, apiRoot: config.telegramApiRoot }),
     slots: createSendSlots({
-      redis: queues.producerConnection,
+      redis: container.redis,
       prefix,
       limits: sendLimitsFor(config.sendLimits),
     }),
