@@ -5,6 +5,7 @@ import { createDb } from '../db/client.js';
 import { notifications, staff } from '../db/schema/index.js';
 import { createDeliveryLanes } from '../features/delivery/lanes.js';
 import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
+import { withdrawPending } from '../features/delivery/retraction.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
@@ -28,13 +29,67 @@ describe('batched delivery turns', () => {
   const received: Array<{ chatId: number; text: string }> = [];
   /** Telegram: answers `sent` with a growing id, or what `answer` says for a chat. */
   const answers = new Map<number, SendOutcome>();
+  /** Chats whose sends Telegram holds unanswered until the test lets them go (hold). */
+  const held = new Map<number, { started: () => void; answer: Promise<void> }>();
   let nextMessageId = 1000;
   const sender: TelegramSender = {
     async sendText(chatId, text) {
       received.push({ chatId, text });
+      const hold = held.get(chatId);
+      if (hold) {
+        hold.started();
+        await hold.answer;
+      }
       return answers.get(chatId) ?? { kind: 'sent', messageId: nextMessageId++ };
     },
   };
+
+  /**
+   * Telegram holds the sends to this chat without an answer (as one that hangs until its HTTP timeout) until
+   * `answer()`; `started` resolves when the first of them has gone out.
+   */
+  function hold(chatId: number) {
+    let started = () => {};
+    let answer = () => {};
+    const sendStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    held.set(chatId, {
+      started,
+      answer: new Promise<void>((resolve) => {
+        answer = () => {
+          held.delete(chatId);
+          resolve();
+        };
+      }),
+    });
+    return { started: sendStarted, answer };
+  }
+
+  /**
+   * What a withdrawal does (a reassignment's or a deactivation's, retraction.ts): locks the row FOR UPDATE —
+   * waiting for a send in flight — and withdraws it if it is still pending. Resolves once it waits for the
+   * lock; `done` with the status it found.
+   */
+  async function withdrawalWaitingFor(id: number) {
+    const done = db.transaction(async (tx) => {
+      const [row] = await tx.execute<{ status: string }>(
+        sql`select status /* batch-test-withdrawal */ from ${notifications} where id = ${id} for update`,
+      );
+      if (row?.status === 'pending') await withdrawPending(tx, [id]);
+      return row?.status;
+    });
+    await expect
+      .poll(async () => {
+        const [waiting] = await db.execute<{ count: number }>(sql`
+          select count(*)::int as count from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'
+            and query like '%batch-test-withdrawal%' and pid <> pg_backend_pid()`);
+        return waiting?.count;
+      })
+      .toBe(1);
+    return { done };
+  }
 
   /**
    * A kind whose content writes, with its `sent` mark (`sentWith`), the id Telegram gave into another row's
@@ -73,7 +128,7 @@ describe('batched delivery turns', () => {
       limits: noSendLimits,
     }),
     metrics: createDeliveryMetrics(),
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
   });
 
   async function notificationsFor(
@@ -231,5 +286,100 @@ describe('batched delivery turns', () => {
     expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'withdrawn']);
     expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'failed']);
     expect(received.filter((message) => message.chatId === 9402)).toHaveLength(0);
+  });
+
+  it('a send that hangs does not keep its batch-mates unrecorded: they are sent with their writes while it waits', async () => {
+    const marks = await markers(3, 'hang');
+    const ids = await notificationsFor('hang', [
+      { chatId: 9501, text: 'answered one', marker: marks[0]! },
+      { chatId: 9502, text: 'answered two', marker: marks[1]! },
+      { chatId: 9503, text: 'the hanging one', marker: marks[2]! },
+    ]);
+    const hanging = hold(9503);
+    const processor = createDeliveryProcessor(deps('hang'));
+    const turns = processor.batch(ids);
+    await hanging.started;
+
+    // Telegram shows the first two: their rows say so (a curator's reply to them finds them) while the third
+    // is still unanswered.
+    await expect
+      .poll(async () => (await rowsOf(ids)).map((row) => row.status), { timeout: 8000 })
+      .toEqual(['sent', 'sent', 'pending']);
+    const [one, two] = await rowsOf(ids);
+    expect((await rowsOf(marks)).map((row) => row.lastError)).toEqual([
+      `copied as ${one!.telegramMessageId}`,
+      `copied as ${two!.telegramMessageId}`,
+      null,
+    ]);
+    // The hanging send still holds its row: another dispatcher's turn for it does not send it again.
+    expect(await processor(ids[2]!)).toMatchObject({ outcome: 'busy', done: false });
+
+    hanging.answer();
+    expect((await turns).map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent', 'sent']);
+    const rows = await rowsOf(ids);
+    expect(rows[2]).toMatchObject({ status: 'sent', attempts: 1 });
+    expect((await rowsOf(marks))[2]!.lastError).toBe(`copied as ${rows[2]!.telegramMessageId}`);
+    const texts = received.filter((message) => [9501, 9502, 9503].includes(message.chatId));
+    expect(texts.map((message) => message.text).sort()).toEqual([
+      'answered one',
+      'answered two',
+      'the hanging one',
+    ]);
+  });
+
+  /** A batch of two chats' heads (`chatId`, `chatId + 1`) whose second send Telegram holds unanswered. */
+  async function batchWithHangingSend(name: string, chatId: number) {
+    const ids = await notificationsFor(name, [
+      { chatId, text: 'answered' },
+      { chatId: chatId + 1, text: 'hanging' },
+    ]);
+    const hanging = hold(chatId + 1);
+    const turns = createDeliveryProcessor(deps(name)).batch(ids);
+    await hanging.started;
+    return { ids, hanging, turns };
+  }
+
+  it('a withdrawal that comes while a hanging send is in flight waits for it and finds it sent', async () => {
+    const { ids, hanging, turns } = await batchWithHangingSend('hang-withdrawn', 9601);
+    await expect
+      .poll(async () => (await rowsOf(ids)).map((row) => row.status), { timeout: 8000 })
+      .toEqual(['sent', 'pending']);
+
+    const withdrawal = await withdrawalWaitingFor(ids[1]!);
+    hanging.answer();
+    await turns;
+    // The message went out: it is recorded sent, and the withdrawal saw it sent (so it takes it back).
+    expect(await withdrawal.done).toBe('sent');
+    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('a withdrawal already waiting for a hanging send when the batch records the others still finds it sent', async () => {
+    const { ids, hanging, turns } = await batchWithHangingSend('hang-waited', 9701);
+    // Queued for the row before the batch stops waiting for the answer (1 s), which it then keeps waiting for.
+    const withdrawal = await withdrawalWaitingFor(ids[1]!);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    hanging.answer();
+    await turns;
+    expect(await withdrawal.done).toBe('sent');
+    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('a withdrawal waiting for a batch whose recording fails finds the sends that went out sent, not pending', async () => {
+    const ids = await notificationsFor('broken-waited', [
+      { chatId: 9801, text: 'went out' },
+      { chatId: 9802, text: 'broken', marker: -1 },
+    ]);
+    const hanging = [hold(9801), hold(9802)];
+    const processor = createDeliveryProcessor(deps('broken-waited'));
+    const turns = processor.batch(ids);
+    await Promise.all(hanging.map((send) => send.started));
+    const withdrawal = await withdrawalWaitingFor(ids[0]!);
+    for (const send of hanging) send.answer();
+
+    expect((await turns).map((turn) => turn.turn?.outcome)).toEqual(['sent', 'error']);
+    // Shown in the chat, so not withdrawn as if it had not gone: the withdrawal found it sent.
+    expect(await withdrawal.done).toBe('sent');
+    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'pending']);
+    expect(received.filter((message) => message.chatId === 9801)).toHaveLength(1);
   });
 });
