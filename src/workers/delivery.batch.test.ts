@@ -5,7 +5,7 @@ import { createDb } from '../db/client.js';
 import { notifications, staff } from '../db/schema/index.js';
 import { createDeliveryLanes } from '../features/delivery/lanes.js';
 import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
-import { withdrawPending } from '../features/delivery/retraction.js';
+import { messageIdsOf, withdrawPending } from '../features/delivery/retraction.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
@@ -33,6 +33,13 @@ describe('batched delivery turns', () => {
   const held = new Map<number, { started: () => void; answer: Promise<void> }>();
   let nextMessageId = 1000;
   const sender: TelegramSender = {
+    /** An album (the only step these tests plan): a message per item. */
+    async sendStep(chatId, step) {
+      const items = step.type === 'album' ? step.media.length : 1;
+      received.push({ chatId, text: `${items} items` });
+      const messageIds = Array.from({ length: items }, () => nextMessageId++);
+      return { kind: 'sent', messageId: messageIds[0]!, messageIds };
+    },
     async sendText(chatId, text) {
       received.push({ chatId, text });
       const hold = held.get(chatId);
@@ -101,8 +108,20 @@ describe('batched delivery turns', () => {
       kinds: ['test_batch'],
       render: async (_deps, notification) => {
         const marker = Number(notification.payload.marker);
+        const album = Number(notification.payload.album);
         return {
           text: String(notification.payload.text),
+          ...(album > 0
+            ? {
+                outgoing: {
+                  type: 'album' as const,
+                  media: Array.from({ length: album }, (_, index) => ({
+                    type: 'photo' as const,
+                    fileId: `photo-${index}`,
+                  })),
+                },
+              }
+            : {}),
           ...(Number.isInteger(marker)
             ? {
                 sentWith: (ids: number[]) =>
@@ -133,7 +152,7 @@ describe('batched delivery turns', () => {
 
   async function notificationsFor(
     name: string,
-    rows: Array<{ chatId: number; text: string; marker?: number; staffId?: number }>,
+    rows: Array<{ chatId: number; text: string; marker?: number; staffId?: number; album?: number }>,
   ) {
     const made = await db
       .insert(notifications)
@@ -143,7 +162,11 @@ describe('batched delivery turns', () => {
           kind: 'test_batch',
           chatId: row.chatId,
           recipientStaffId: row.staffId ?? null,
-          payload: { text: row.text, ...(row.marker !== undefined ? { marker: row.marker } : {}) },
+          payload: {
+            text: row.text,
+            ...(row.marker !== undefined ? { marker: row.marker } : {}),
+            ...(row.album !== undefined ? { album: row.album } : {}),
+          },
         })),
       )
       .returning({ id: notifications.id });
@@ -381,5 +404,18 @@ describe('batched delivery turns', () => {
     expect(await withdrawal.done).toBe('sent');
     expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'pending']);
     expect(received.filter((message) => message.chatId === 9801)).toHaveLength(1);
+  });
+
+  it('an album in a batch keeps the id of every item it made, as it would alone', async () => {
+    const ids = await notificationsFor('album', [
+      { chatId: 9901, text: 'a card’s photos', album: 3 },
+      { chatId: 9902, text: 'a notice' },
+    ]);
+    const turns = await createDeliveryProcessor(deps('album')).batch(ids);
+
+    expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent']);
+    const [album] = await rowsOf(ids);
+    // Every photo is found by a reply and taken back by an erasure, not only the first.
+    expect(messageIdsOf(album!)).toHaveLength(3);
   });
 });

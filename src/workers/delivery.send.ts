@@ -436,13 +436,18 @@ async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId
   }
 }
 
+/** A send Telegram took as one message (not an album of several, whose every id the single path keeps). */
+const sentAsOne = (send: BatchSend) =>
+  send.outcome?.kind === 'sent' && (send.outcome.messageIds?.length ?? 1) <= 1;
+
 /**
  * What Telegram answered for a batch, in its transaction: every whole message sent marked in one statement
- * (with what each writes with it), any other answer as the single path records it.
+ * (with what each writes with it), any other answer as the single path records it — an album too, so that
+ * each of its messages' ids is kept (a reply to any item finds it, an erasure takes back every item).
  */
 async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
   const answered = sends.filter((send) => send.outcome !== undefined);
-  const sent = answered.filter((send) => send.outcome?.kind === 'sent');
+  const sent = answered.filter(sentAsOne);
   const repository = createNotificationsRepository({ db: tx });
   await repository.markSentMany(
     sent.map(({ entry, content, outcome }) => {
@@ -452,7 +457,7 @@ async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
   );
   for (const { entry } of sent) entry.result = { step: 'sent', produced: [] };
   for (const send of answered) {
-    if (send.outcome?.kind === 'sent') continue;
+    if (sentAsOne(send)) continue;
     send.entry.result = await record(tx, send.notification, send.content, send.outcome!, planOf(send));
   }
 }
