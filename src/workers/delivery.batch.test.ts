@@ -52,8 +52,8 @@ describe('batched delivery turns', () => {
   };
 
   /**
-   * Telegram holds the sends to this chat without an answer (as one that hangs until its HTTP timeout) until
-   * `answer()`; `started` resolves when the first of them has gone out.
+   * Telegram holds the sends to this chat without an answer until `answer()`; `started` resolves when the
+   * first of them has gone out.
    */
   function hold(chatId: number) {
     let started = () => {};
@@ -309,82 +309,6 @@ describe('batched delivery turns', () => {
     expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'withdrawn']);
     expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'failed']);
     expect(received.filter((message) => message.chatId === 9402)).toHaveLength(0);
-  });
-
-  it('a send that hangs does not keep its batch-mates unrecorded: they are sent with their writes while it waits', async () => {
-    const marks = await markers(3, 'hang');
-    const ids = await notificationsFor('hang', [
-      { chatId: 9501, text: 'answered one', marker: marks[0]! },
-      { chatId: 9502, text: 'answered two', marker: marks[1]! },
-      { chatId: 9503, text: 'the hanging one', marker: marks[2]! },
-    ]);
-    const hanging = hold(9503);
-    const processor = createDeliveryProcessor(deps('hang'));
-    const turns = processor.batch(ids);
-    await hanging.started;
-
-    // Telegram shows the first two: their rows say so (a curator's reply to them finds them) while the third
-    // is still unanswered.
-    await expect
-      .poll(async () => (await rowsOf(ids)).map((row) => row.status), { timeout: 8000 })
-      .toEqual(['sent', 'sent', 'pending']);
-    const [one, two] = await rowsOf(ids);
-    expect((await rowsOf(marks)).map((row) => row.lastError)).toEqual([
-      `copied as ${one!.telegramMessageId}`,
-      `copied as ${two!.telegramMessageId}`,
-      null,
-    ]);
-    // The hanging send still holds its row: another dispatcher's turn for it does not send it again.
-    expect(await processor(ids[2]!)).toMatchObject({ outcome: 'busy', done: false });
-
-    hanging.answer();
-    expect((await turns).map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent', 'sent']);
-    const rows = await rowsOf(ids);
-    expect(rows[2]).toMatchObject({ status: 'sent', attempts: 1 });
-    expect((await rowsOf(marks))[2]!.lastError).toBe(`copied as ${rows[2]!.telegramMessageId}`);
-    const texts = received.filter((message) => [9501, 9502, 9503].includes(message.chatId));
-    expect(texts.map((message) => message.text).sort()).toEqual([
-      'answered one',
-      'answered two',
-      'the hanging one',
-    ]);
-  });
-
-  /** A batch of two chats' heads (`chatId`, `chatId + 1`) whose second send Telegram holds unanswered. */
-  async function batchWithHangingSend(name: string, chatId: number) {
-    const ids = await notificationsFor(name, [
-      { chatId, text: 'answered' },
-      { chatId: chatId + 1, text: 'hanging' },
-    ]);
-    const hanging = hold(chatId + 1);
-    const turns = createDeliveryProcessor(deps(name)).batch(ids);
-    await hanging.started;
-    return { ids, hanging, turns };
-  }
-
-  it('a withdrawal that comes while a hanging send is in flight waits for it and finds it sent', async () => {
-    const { ids, hanging, turns } = await batchWithHangingSend('hang-withdrawn', 9601);
-    await expect
-      .poll(async () => (await rowsOf(ids)).map((row) => row.status), { timeout: 8000 })
-      .toEqual(['sent', 'pending']);
-
-    const withdrawal = await withdrawalWaitingFor(ids[1]!);
-    hanging.answer();
-    await turns;
-    // The message went out: it is recorded sent, and the withdrawal saw it sent (so it takes it back).
-    expect(await withdrawal.done).toBe('sent');
-    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'sent']);
-  });
-
-  it('a withdrawal already waiting for a hanging send when the batch records the others still finds it sent', async () => {
-    const { ids, hanging, turns } = await batchWithHangingSend('hang-waited', 9701);
-    // Queued for the row before the batch stops waiting for the answer (1 s), which it then keeps waiting for.
-    const withdrawal = await withdrawalWaitingFor(ids[1]!);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    hanging.answer();
-    await turns;
-    expect(await withdrawal.done).toBe('sent');
-    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'sent']);
   });
 
   it('a withdrawal waiting for a batch whose recording fails finds the sends that went out sent, not pending', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 
 /** A transaction of the database (a batch records in savepoints of its own). */
@@ -31,18 +30,11 @@ export const MAX_SEND_ATTEMPTS = 8;
 const MAX_IN_HAND_WAIT_MS = 3000;
 
 /**
- * The same wait in a batched turn, whose sends are recorded together (MAX_BATCH_ANSWER_WAIT_MS): a chat
- * whose slot is further off is put back.
+ * The same wait in a batched turn, whose sends are recorded when its last is answered: a message Telegram
+ * already shows stays unrecorded no longer than this and the slowest answer (a reply to it looks for it for
+ * about 2.5 s: relay's findThreadOfReply); a chat whose slot is further off is put back.
  */
 const MAX_BATCH_WAIT_MS = 500;
-
-/**
- * How long a batch whose first send is answered waits for its other sends before it records and commits
- * those answered and hands each still unanswered to a transaction of its own (handOver): a copy Telegram
- * shows is recorded within about this and a commit of its answer, however long a batch-mate hangs (up to
- * Telegram's 10 s timeout), so a reply to it finds it (relay's findThreadOfReply looks for about 2.5 s).
- */
-const MAX_BATCH_ANSWER_WAIT_MS = 1000;
 
 /**
  * A chat's turn is taken a little before its gap ends, so that reading and rendering overlap the gap: a
@@ -338,9 +330,8 @@ interface BatchSend {
   content: NotificationContent;
   planned: PlannedStep | undefined;
   outcome?: SendOutcome;
-  /** Its send (sendOne), which never rejects; `settled` once it has ended. */
+  /** Its send (sendOne), which never rejects. */
   sending?: Promise<void>;
-  settled?: boolean;
 }
 
 /** Whether a message goes as one Bot API call with nothing but its `sent` mark (and `sentWith`) after it. */
@@ -431,8 +422,6 @@ async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId
     if (outcome.kind === 'sent') onDone?.(entry.notificationId);
   } catch (error) {
     if (!entry.answered) entry.error = error;
-  } finally {
-    send.settled = true;
   }
 }
 
@@ -519,134 +508,20 @@ async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
 }
 
 /**
- * A send of a batch still unanswered when the batch records the others, handed to a transaction of its
- * own: it waits for the row behind the batch (FOR UPDATE, not skipping), then for the send's answer, and
- * records it. `keep` false: the batch kept the send after all (handOver), and the transaction only ends.
- */
-interface Takeover {
-  send: BatchSend;
-  /** Its connection's backend pid, once it has one (the pool may be busy). */
-  pid: Promise<number>;
-  keep: boolean;
-  done: Promise<void>;
-}
-
-function takeOver(deps: SendDeps, send: BatchSend): Takeover {
-  let known: (pid: number) => void = () => {};
-  const pid = new Promise<number>((resolve) => {
-    known = resolve;
-  });
-  const takeover: Takeover = { send, pid, keep: true, done: Promise.resolve() };
-  const { entry } = send;
-  takeover.done = deps.db
-    .transaction(async (tx) => {
-      const [own] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-      known(Number(own?.pid));
-      const claimed = await createNotificationsRepository({ db: tx }).claimPendingWhenFree(
-        entry.notificationId,
-      );
-      await send.sending;
-      if (!claimed || !takeover.keep || send.outcome === undefined) return;
-      entry.result = await record(tx, claimed.notification, send.content, send.outcome, planOf(send));
-    })
-    .catch((error: unknown) => {
-      if (!takeover.keep) return;
-      entry.result = undefined;
-      entry.error = error;
-    });
-  return takeover;
-}
-
-/** How long a straggler's transaction may take to be queued for its row before the batch keeps it. */
-const MAX_HANDOVER_MS = 300;
-
-/**
- * Whether the transaction of this pid waits for a row the batch (`batchPid`) holds and is the first in line
- * for it: when the batch commits, it — not a withdrawal queued before it — gets the row next.
- */
-async function firstInLine(tx: DbOrTx, pid: Promise<number>, batchPid: number) {
-  const own = await Promise.race([pid, sleep(MAX_HANDOVER_MS).then(() => undefined)]);
-  if (own === undefined || !Number.isInteger(own)) return false;
-  for (let looked = 0; looked * 5 < MAX_HANDOVER_MS; looked += 1) {
-    const [row] = await tx.execute<{ pids: number[] }>(sql`select pg_blocking_pids(${own}) as pids`);
-    const pids = (row?.pids ?? []).map(Number);
-    // Not yet waiting (its statement on its way): look again.
-    if (pids.length > 0) return pids.length === 1 && pids[0] === batchPid;
-    await sleep(5);
-  }
-  return false;
-}
-
-/**
- * Hands the batch's stragglers to transactions of their own (takeOver), each queued for its row behind the
- * batch and verified first in line for it (pg_blocking_pids), so the batch can commit the others: a row
- * lock is not passed on in PostgreSQL, but a waiter first in line gets it from the commit. When one is not
- * first (a withdrawal was waiting for it already: it must find the send recorded, as with the single
- * path) or cannot be queued in time, the batch keeps them all and waits for their answers. What is left:
- * PostgreSQL does not queue a row whose locker has ended, so in the instant between the commit and the
- * waiter waking, a statement arriving just then (a withdrawal; a sender, only if the chat's lane was
- * rebuilt meanwhile) could take the row first. Only a send that hangs past MAX_BATCH_ANSWER_WAIT_MS meets it.
- */
-async function handOver(deps: SendDeps, tx: DbOrTx, stragglers: BatchSend[], takeovers: Takeover[]) {
-  const [batch] = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-  for (const send of stragglers) takeovers.push(takeOver(deps, send));
-  const first = await Promise.all(takeovers.map((taking) => firstInLine(tx, taking.pid, Number(batch?.pid))));
-  if (first.every(Boolean)) return;
-  for (const taking of takeovers) taking.keep = false;
-  deps.logger.info(
-    { stragglers: stragglers.length },
-    'a batch waits for its slow sends: a row is waited for',
-  );
-  await Promise.all(stragglers.map((send) => send.sending));
-}
-
-/**
- * Waits for a batch's sends: for all of them, unless some are answered and the rest keep them waiting
- * longer than MAX_BATCH_ANSWER_WAIT_MS; those are then handed over (handOver), into `takeovers`.
- */
-async function awaitAnswers(deps: SendDeps, tx: DbOrTx, sends: BatchSend[], takeovers: Takeover[]) {
-  const sending = sends.map((send) => send.sending);
-  const all = Promise.all(sending);
-  if (sends.length < 2) {
-    await all;
-    return;
-  }
-  await Promise.race(sending);
-  let timer: NodeJS.Timeout | undefined;
-  const allAnswered = await Promise.race([
-    all.then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), MAX_BATCH_ANSWER_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  const stragglers = sends.filter((send) => !send.settled);
-  if (allAnswered || stragglers.length === 0 || !sends.some((send) => send.outcome !== undefined)) {
-    await all;
-    return;
-  }
-  await handOver(deps, tx, stragglers, takeovers);
-}
-
-/**
  * A batch that failed: an outage, or a failure before anything went out, ends each turn in it (as it would
- * alone); any other failure after its sends (its commit) records them one by one (recordOneByOne). The
- * sends handed over record themselves.
+ * alone); any other failure after its sends (its commit) records them one by one (recordOneByOne).
  */
 async function afterFailedBatch(
   deps: SendDeps,
   error: unknown,
-  batch: { entries: Map<number, BatchEntry>; sends: BatchSend[]; handed: Set<BatchSend> },
+  batch: { entries: Map<number, BatchEntry>; sends: BatchSend[] },
 ) {
-  const { entries, sends, handed } = batch;
+  const { entries, sends } = batch;
   // Every outcome known first: a chat whose send is still in flight must not come back for its next turn.
   await Promise.all(sends.map((send) => send.sending));
-  const own = sends.filter((send) => !handed.has(send));
-  const handedEntries = new Set([...handed].map((send) => send.entry));
-  if (isDatabaseOutage(error) || !own.some((send) => send.outcome !== undefined)) {
+  if (isDatabaseOutage(error) || !sends.some((send) => send.outcome !== undefined)) {
     for (const entry of entries.values())
-      if (!handedEntries.has(entry) && (!entry.single || entry.result))
-        Object.assign(entry, { result: undefined, error, single: false });
+      if (!entry.single || entry.result) Object.assign(entry, { result: undefined, error, single: false });
     return;
   }
   deps.logger.warn({ err: error }, 'a batch of sends failed after its sends; recording them one by one');
@@ -655,7 +530,7 @@ async function afterFailedBatch(
   for (const entry of entries.values())
     if (entry.result && !sending.has(entry))
       Object.assign(entry, { result: undefined, error: new Error('batch rolled back') });
-  await recordOneByOne(deps, own);
+  await recordOneByOne(deps, sends);
 }
 
 /**
@@ -663,9 +538,8 @@ async function afterFailedBatch(
  * rendered and sent as one plain message with its own send slot (in parallel), every `sent` mark in one
  * statement and one commit. As in the single path, only a crash between a send and the commit can make a
  * message go out twice; a recording that fails is retried one by one under the batch's locks
- * (recordSends), so no send is taken back for another's failure. A send that keeps the others waiting
- * (Telegram answers it only at its timeout) is handed to a transaction of its own, and the others are
- * committed without it (awaitAnswers). Anything but a plain send is left for the single path (`single`).
+ * (recordSends), so no send is taken back for another's failure. Anything but a plain send is left for the
+ * single path (`single`).
  */
 export function createBatchSend(deps: SendDeps) {
   return async function sendBatch(
@@ -678,25 +552,16 @@ export function createBatchSend(deps: SendDeps) {
       ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true }]),
     );
     let sends: BatchSend[] = [];
-    const takeovers: Takeover[] = [];
     try {
       await deps.db.transaction(async (tx) => {
         const claimed = await createNotificationsRepository({ db: tx }).claimPendingMany(ids);
         sends = await prepareBatch(tx, claimed, entries, render);
         for (const send of sends) send.sending = sendOne(deps, send, sendDone);
-        await awaitAnswers(deps, tx, sends, takeovers);
-        const handed = new Set(takeovers.filter((taking) => taking.keep).map((taking) => taking.send));
-        await recordSends(
-          deps,
-          tx,
-          sends.filter((send) => !handed.has(send)),
-        );
+        await Promise.all(sends.map((send) => send.sending));
+        await recordSends(deps, tx, sends);
       });
     } catch (error) {
-      const handed = new Set(takeovers.filter((taking) => taking.keep).map((taking) => taking.send));
-      await afterFailedBatch(deps, error, { entries, sends, handed });
-    } finally {
-      await Promise.all(takeovers.map((taking) => taking.done));
+      await afterFailedBatch(deps, error, { entries, sends });
     }
     return [...entries.values()];
   };

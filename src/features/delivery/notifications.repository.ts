@@ -383,7 +383,8 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
 
     /**
      * As claimPending, but a row another transaction holds is waited for, not skipped: a batched turn
-     * handing a send still in flight to a transaction of its own (delivery.send.ts, takeOver).
+     * that rolled back after its sends records them one by one (delivery.send.ts, recordOneByOne), and a row
+     * another transaction took meanwhile must be left to it, not dropped from its lane while pending.
      */
     claimPendingWhenFree: (id: number) => claimOne(db, id, waitForLocked),
 
