@@ -5,6 +5,7 @@ import { createDb } from '../db/client.js';
 import { notifications, staff } from '../db/schema/index.js';
 import { createDeliveryLanes } from '../features/delivery/lanes.js';
 import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
+import { messageIdsOf, withdrawPending } from '../features/delivery/retraction.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
@@ -28,13 +29,74 @@ describe('batched delivery turns', () => {
   const received: Array<{ chatId: number; text: string }> = [];
   /** Telegram: answers `sent` with a growing id, or what `answer` says for a chat. */
   const answers = new Map<number, SendOutcome>();
+  /** Chats whose sends Telegram holds unanswered until the test lets them go (hold). */
+  const held = new Map<number, { started: () => void; answer: Promise<void> }>();
   let nextMessageId = 1000;
   const sender: TelegramSender = {
+    /** An album (the only step these tests plan): a message per item. */
+    async sendStep(chatId, step) {
+      const items = step.type === 'album' ? step.media.length : 1;
+      received.push({ chatId, text: `${items} items` });
+      const messageIds = Array.from({ length: items }, () => nextMessageId++);
+      return { kind: 'sent', messageId: messageIds[0]!, messageIds };
+    },
     async sendText(chatId, text) {
       received.push({ chatId, text });
+      const hold = held.get(chatId);
+      if (hold) {
+        hold.started();
+        await hold.answer;
+      }
       return answers.get(chatId) ?? { kind: 'sent', messageId: nextMessageId++ };
     },
   };
+
+  /**
+   * Telegram holds the sends to this chat without an answer until `answer()`; `started` resolves when the
+   * first of them has gone out.
+   */
+  function hold(chatId: number) {
+    let started = () => {};
+    let answer = () => {};
+    const sendStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    held.set(chatId, {
+      started,
+      answer: new Promise<void>((resolve) => {
+        answer = () => {
+          held.delete(chatId);
+          resolve();
+        };
+      }),
+    });
+    return { started: sendStarted, answer };
+  }
+
+  /**
+   * What a withdrawal does (a reassignment's or a deactivation's, retraction.ts): locks the row FOR UPDATE —
+   * waiting for a send in flight — and withdraws it if it is still pending. Resolves once it waits for the
+   * lock; `done` with the status it found.
+   */
+  async function withdrawalWaitingFor(id: number) {
+    const done = db.transaction(async (tx) => {
+      const [row] = await tx.execute<{ status: string }>(
+        sql`select status /* batch-test-withdrawal */ from ${notifications} where id = ${id} for update`,
+      );
+      if (row?.status === 'pending') await withdrawPending(tx, [id]);
+      return row?.status;
+    });
+    await expect
+      .poll(async () => {
+        const [waiting] = await db.execute<{ count: number }>(sql`
+          select count(*)::int as count from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'
+            and query like '%batch-test-withdrawal%' and pid <> pg_backend_pid()`);
+        return waiting?.count;
+      })
+      .toBe(1);
+    return { done };
+  }
 
   /**
    * A kind whose content writes, with its `sent` mark (`sentWith`), the id Telegram gave into another row's
@@ -46,8 +108,20 @@ describe('batched delivery turns', () => {
       kinds: ['test_batch'],
       render: async (_deps, notification) => {
         const marker = Number(notification.payload.marker);
+        const album = Number(notification.payload.album);
         return {
           text: String(notification.payload.text),
+          ...(album > 0
+            ? {
+                outgoing: {
+                  type: 'album' as const,
+                  media: Array.from({ length: album }, (_, index) => ({
+                    type: 'photo' as const,
+                    fileId: `photo-${index}`,
+                  })),
+                },
+              }
+            : {}),
           ...(Number.isInteger(marker)
             ? {
                 sentWith: (ids: number[]) =>
@@ -73,12 +147,12 @@ describe('batched delivery turns', () => {
       limits: noSendLimits,
     }),
     metrics: createDeliveryMetrics(),
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
   });
 
   async function notificationsFor(
     name: string,
-    rows: Array<{ chatId: number; text: string; marker?: number; staffId?: number }>,
+    rows: Array<{ chatId: number; text: string; marker?: number; staffId?: number; album?: number }>,
   ) {
     const made = await db
       .insert(notifications)
@@ -88,7 +162,11 @@ describe('batched delivery turns', () => {
           kind: 'test_batch',
           chatId: row.chatId,
           recipientStaffId: row.staffId ?? null,
-          payload: { text: row.text, ...(row.marker !== undefined ? { marker: row.marker } : {}) },
+          payload: {
+            text: row.text,
+            ...(row.marker !== undefined ? { marker: row.marker } : {}),
+            ...(row.album !== undefined ? { album: row.album } : {}),
+          },
         })),
       )
       .returning({ id: notifications.id });
@@ -231,5 +309,37 @@ describe('batched delivery turns', () => {
     expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'withdrawn']);
     expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'failed']);
     expect(received.filter((message) => message.chatId === 9402)).toHaveLength(0);
+  });
+
+  it('a withdrawal waiting for a batch whose recording fails finds the sends that went out sent, not pending', async () => {
+    const ids = await notificationsFor('broken-waited', [
+      { chatId: 9801, text: 'went out' },
+      { chatId: 9802, text: 'broken', marker: -1 },
+    ]);
+    const hanging = [hold(9801), hold(9802)];
+    const processor = createDeliveryProcessor(deps('broken-waited'));
+    const turns = processor.batch(ids);
+    await Promise.all(hanging.map((send) => send.started));
+    const withdrawal = await withdrawalWaitingFor(ids[0]!);
+    for (const send of hanging) send.answer();
+
+    expect((await turns).map((turn) => turn.turn?.outcome)).toEqual(['sent', 'error']);
+    // Shown in the chat, so not withdrawn as if it had not gone: the withdrawal found it sent.
+    expect(await withdrawal.done).toBe('sent');
+    expect((await rowsOf(ids)).map((row) => row.status)).toEqual(['sent', 'pending']);
+    expect(received.filter((message) => message.chatId === 9801)).toHaveLength(1);
+  });
+
+  it('an album in a batch keeps the id of every item it made, as it would alone', async () => {
+    const ids = await notificationsFor('album', [
+      { chatId: 9901, text: 'a card’s photos', album: 3 },
+      { chatId: 9902, text: 'a notice' },
+    ]);
+    const turns = await createDeliveryProcessor(deps('album')).batch(ids);
+
+    expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent']);
+    const [album] = await rowsOf(ids);
+    // Every photo is found by a reply and taken back by an erasure, not only the first.
+    expect(messageIdsOf(album!)).toHaveLength(3);
   });
 });

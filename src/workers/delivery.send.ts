@@ -19,6 +19,9 @@ import {
   type TelegramSender,
 } from '../telegram/telegram-sender.js';
 
+/** A transaction of the database (a batch records in savepoints of its own). */
+type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
 
@@ -326,10 +329,9 @@ interface BatchSend {
   content: NotificationContent;
   planned: PlannedStep | undefined;
   outcome?: SendOutcome;
+  /** Its send (sendOne), which never rejects. */
+  sending?: Promise<void>;
 }
-
-/** Recording a batch failed with an error that is not an outage: rolled back, then recorded one by one. */
-class BatchRecordingFailed extends Error {}
 
 /** Whether a message goes as one Bot API call with nothing but its `sent` mark (and `sentWith`) after it. */
 function plainSend(notification: Notification, content: NotificationContent) {
@@ -422,13 +424,18 @@ async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId
   }
 }
 
+/** A send Telegram took as one message (not an album of several, whose every id the single path keeps). */
+const sentAsOne = (send: BatchSend) =>
+  send.outcome?.kind === 'sent' && (send.outcome.messageIds?.length ?? 1) <= 1;
+
 /**
  * What Telegram answered for a batch, in its transaction: every whole message sent marked in one statement
- * (with what each writes with it), any other answer as the single path records it.
+ * (with what each writes with it), any other answer as the single path records it — an album too, so that
+ * each of its messages' ids is kept (a reply to any item finds it, an erasure takes back every item).
  */
 async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
   const answered = sends.filter((send) => send.outcome !== undefined);
-  const sent = answered.filter((send) => send.outcome?.kind === 'sent');
+  const sent = answered.filter(sentAsOne);
   const repository = createNotificationsRepository({ db: tx });
   await repository.markSentMany(
     sent.map(({ entry, content, outcome }) => {
@@ -438,15 +445,48 @@ async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
   );
   for (const { entry } of sent) entry.result = { step: 'sent', produced: [] };
   for (const send of answered) {
-    if (send.outcome?.kind === 'sent') continue;
+    if (sentAsOne(send)) continue;
     send.entry.result = await record(tx, send.notification, send.content, send.outcome!, planOf(send));
   }
 }
 
 /**
- * A batch whose recording failed (rolled back): each answered send recorded in a transaction of its own,
- * so one row's failure does not take back the others' `sent` marks; a row that fails again keeps its error
- * (the worker's failedRecord).
+ * Records a batch's answers (recordBatch) in a savepoint. If that fails (not an outage), the batch goes back
+ * to the savepoint and records each send in a savepoint of its own, so one notification's failure does not
+ * take back the others' `sent` marks; one that fails again keeps its error (the worker's failedRecord counts
+ * it, after the commit). The batch keeps its rows locked all along: a rollback of its transaction would free
+ * them before they are recorded, and a withdrawal waiting for one (retraction.ts) would take a message
+ * Telegram already shows for one never sent, or another sender would send it again.
+ */
+async function recordSends(deps: SendDeps, tx: Transaction, sends: BatchSend[]) {
+  if (!sends.some((send) => send.outcome !== undefined)) return;
+  try {
+    await tx.transaction((savepoint) => recordBatch(savepoint, sends));
+    return;
+  } catch (error) {
+    if (isDatabaseOutage(error)) throw error;
+    deps.logger.warn({ err: error }, 'could not record a batch of sends; recording them one by one');
+  }
+  for (const send of sends) {
+    if (send.outcome === undefined) continue;
+    const { entry, notification, content, outcome } = send;
+    entry.result = undefined;
+    try {
+      entry.result = await tx.transaction((savepoint) =>
+        record(savepoint, notification, content, outcome, planOf(send)),
+      );
+    } catch (error) {
+      if (isDatabaseOutage(error)) throw error;
+      entry.error = error;
+    }
+  }
+}
+
+/**
+ * A batch whose transaction failed after its sends (not in its recording, which recordSends mends under
+ * the batch's locks: at its commit, say), rolled back: each answered send recorded in a transaction of its
+ * own. Its rows were unlocked in between: one that another transaction took meanwhile (a withdrawal that
+ * waited for it, a sender whose lane was rebuilt) is waited for, and left to it if it is no longer pending.
  */
 async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
   for (const send of sends) {
@@ -455,7 +495,8 @@ async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
     entry.result = undefined;
     try {
       entry.result = await deps.db.transaction(async (tx) => {
-        const claimed = await createNotificationsRepository({ db: tx }).claimPending(entry.notificationId);
+        const repository = createNotificationsRepository({ db: tx });
+        const claimed = await repository.claimPendingWhenFree(entry.notificationId);
         if (!claimed) return { step: 'gone' } as const;
         return record(tx, claimed.notification, send.content, send.outcome!, planOf(send));
       });
@@ -466,11 +507,38 @@ async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
 }
 
 /**
+ * A batch that failed: an outage, or a failure before anything went out, ends each turn in it (as it would
+ * alone); any other failure after its sends (its commit) records them one by one (recordOneByOne).
+ */
+async function afterFailedBatch(
+  deps: SendDeps,
+  error: unknown,
+  batch: { entries: Map<number, BatchEntry>; sends: BatchSend[] },
+) {
+  const { entries, sends } = batch;
+  // Every outcome known first: a chat whose send is still in flight must not come back for its next turn.
+  await Promise.all(sends.map((send) => send.sending));
+  if (isDatabaseOutage(error) || !sends.some((send) => send.outcome !== undefined)) {
+    for (const entry of entries.values())
+      if (!entry.single || entry.result) Object.assign(entry, { result: undefined, error, single: false });
+    return;
+  }
+  deps.logger.warn({ err: error }, 'a batch of sends failed after its sends; recording them one by one');
+  // What the rolled-back transaction recorded besides the sends (a withdrawal): looked at again next turn.
+  const sending = new Set(sends.map((send) => send.entry));
+  for (const entry of entries.values())
+    if (entry.result && !sending.has(entry))
+      Object.assign(entry, { result: undefined, error: new Error('batch rolled back') });
+  await recordOneByOne(deps, sends);
+}
+
+/**
  * A batched turn: the heads of several chats that came due together claimed in one statement, each
  * rendered and sent as one plain message with its own send slot (in parallel), every `sent` mark in one
  * statement and one commit. As in the single path, only a crash between a send and the commit can make a
- * message go out twice; a recording that fails is retried one by one (recordOneByOne), so no send is taken
- * back for another's failure. Anything but a plain send is left for the single path (`single`).
+ * message go out twice; a recording that fails is retried one by one under the batch's locks
+ * (recordSends), so no send is taken back for another's failure. Anything but a plain send is left for the
+ * single path (`single`).
  */
 export function createBatchSend(deps: SendDeps) {
   return async function sendBatch(
@@ -487,34 +555,12 @@ export function createBatchSend(deps: SendDeps) {
       await deps.db.transaction(async (tx) => {
         const claimed = await createNotificationsRepository({ db: tx }).claimPendingMany(ids);
         sends = await prepareBatch(tx, claimed, entries, render);
-        await Promise.all(sends.map((send) => sendOne(deps, send, sendDone)));
-        try {
-          await recordBatch(tx, sends);
-        } catch (error) {
-          if (isDatabaseOutage(error)) throw error;
-          deps.logger.warn({ err: error }, 'could not record a batch of sends; recording them one by one');
-          throw new BatchRecordingFailed();
-        }
+        for (const send of sends) send.sending = sendOne(deps, send, sendDone);
+        await Promise.all(sends.map((send) => send.sending));
+        await recordSends(deps, tx, sends);
       });
     } catch (error) {
-      // An outage, or a failure before anything went out: each turn ends in it, as it would alone.
-      if (isDatabaseOutage(error) || !sends.some((send) => send.outcome !== undefined)) {
-        for (const entry of entries.values())
-          if (!entry.single || entry.result)
-            Object.assign(entry, { result: undefined, error, single: false });
-        return [...entries.values()];
-      }
-      if (!(error instanceof BatchRecordingFailed))
-        deps.logger.warn(
-          { err: error },
-          'a batch of sends failed after its sends; recording them one by one',
-        );
-      // What the rolled-back transaction recorded besides the sends (a withdrawal): looked at again next turn.
-      const sending = new Set(sends.map((send) => send.entry));
-      for (const entry of entries.values())
-        if (entry.result && !sending.has(entry))
-          Object.assign(entry, { result: undefined, error: new Error('batch rolled back') });
-      await recordOneByOne(deps, sends);
+      await afterFailedBatch(deps, error, { entries, sends });
     }
     return [...entries.values()];
   };

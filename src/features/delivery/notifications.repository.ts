@@ -264,6 +264,31 @@ async function claimPendingMany(
   );
 }
 
+const skipLocked = sql.raw('skip locked');
+const waitForLocked = sql.raw('');
+
+/**
+ * Locks a pending notification for the caller's transaction and reads it; undefined when another transaction
+ * holds it (`skip locked`: a send in progress elsewhere) or it is no longer pending. `toInactiveStaff`: its
+ * recipient is a staff member deactivated since it was made — read in the same statement, so the check costs
+ * no round trip.
+ */
+async function claimOne(
+  db: DbOrTx,
+  id: number,
+  wait: SQL,
+): Promise<{ notification: Notification; toInactiveStaff: boolean } | undefined> {
+  const [row] = await db.execute<Record<string, unknown>>(sql`
+    select ${notificationSelectList}, exists (
+      select 1 from ${staff} s where s.id = ${notifications}.recipient_staff_id and not s.active
+    ) as "toInactiveStaff"
+    from ${notifications}
+    where id = ${id} and status = 'pending' for update of ${notifications} ${wait}`);
+  return row
+    ? { notification: notificationOf(row), toInactiveStaff: row.toInactiveStaff === true }
+    : undefined;
+}
+
 /** What became of a send, recorded on a notification still `pending` (see createNotificationsRepository). */
 function outcomesOf(db: DbOrTx) {
   return {
@@ -353,25 +378,15 @@ export function createNotificationsRepository({ db }: { db: DbOrTx }) {
       return row;
     },
 
+    /** See claimOne: the claim of a chat's turn, which skips a row another sender holds. */
+    claimPending: (id: number) => claimOne(db, id, skipLocked),
+
     /**
-     * Locks a pending notification for the caller's transaction and reads it; undefined when another
-     * transaction holds it (a send in progress elsewhere) or it is no longer pending. `toInactiveStaff`:
-     * its recipient is a staff member deactivated since it was made — read in the same statement, so the
-     * check costs no round trip.
+     * As claimPending, but a row another transaction holds is waited for, not skipped: a batched turn
+     * that rolled back after its sends records them one by one (delivery.send.ts, recordOneByOne), and a row
+     * another transaction took meanwhile must be left to it, not dropped from its lane while pending.
      */
-    async claimPending(
-      id: number,
-    ): Promise<{ notification: Notification; toInactiveStaff: boolean } | undefined> {
-      const [row] = await db.execute<Record<string, unknown>>(sql`
-        select ${notificationSelectList}, exists (
-          select 1 from ${staff} s where s.id = ${notifications}.recipient_staff_id and not s.active
-        ) as "toInactiveStaff"
-        from ${notifications}
-        where id = ${id} and status = 'pending' for update of ${notifications} skip locked`);
-      return row
-        ? { notification: notificationOf(row), toInactiveStaff: row.toInactiveStaff === true }
-        : undefined;
-    },
+    claimPendingWhenFree: (id: number) => claimOne(db, id, waitForLocked),
 
     /** Several whole messages sent together (a batched turn) marked in ONE statement; the ids marked. */
     markSentMany: (sent: ReadonlyArray<SentMark>, now = new Date()) => markSentMany(db, sent, now),
