@@ -155,6 +155,12 @@ describe('«Удалить мои данные» in a psychologist’s chat', ()
     ).toEqual({ outcome: 'gone' });
     const weekAfter = await irina.say('/week', 'записей нет');
     expect(weekAfter.text).toBe('На ближайшую неделю записей нет. Ваше расписание — /schedule.');
+    // A note typed afterwards about that booking is not kept: the family deleted its data.
+    const late = await irina.say(`/note ${second.id} Мария звонила ещё раз`, 'Не нашли у вас запись');
+    expect(late.text).toBe(
+      `Не нашли у вас запись № ${second.id}. Возможно, её отменили или семья удалила свои данные. Ваши консультации — в /week.`,
+    );
+    expect((await bookedOf(bot.db, request.id)).map((row) => row.notes)).toEqual([null, null]);
     printChat('Ирина (психолог; семья удалила свои данные)', rec.render(I));
     rec.stop();
   });

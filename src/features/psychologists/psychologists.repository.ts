@@ -173,7 +173,14 @@ async function saveNotes(db: DbOrTx, id: number, psychologistId: number, notes: 
   const [row] = await db
     .update(consultations)
     .set({ notes })
-    .where(and(eq(consultations.id, id), eq(consultations.psychologistId, psychologistId)))
+    .where(
+      and(
+        eq(consultations.id, id),
+        eq(consultations.psychologistId, psychologistId),
+        // Nothing is kept about a family that deleted its data (its consultation's notes were erased with it).
+        sql`not exists (select 1 from ${families} where ${families.id} = ${consultations.familyId} and ${families.erasedAt} is not null)`,
+      ),
+    )
     .returning({ id: consultations.id, familyId: consultations.familyId });
   return row;
 }

@@ -80,7 +80,9 @@ async function note(ctx: CommandInPrivate, next: NextFunction) {
     typed: { chatId: ctx.chat.id, messageId: ctx.msg.message_id },
   });
   if (!result.ok && result.reason === 'not_psychologist') return next();
-  await ctx.reply(ctx.t(result.ok ? 'psy-note-saved' : 'psy-refused-not-found'));
+  await ctx.reply(
+    result.ok ? ctx.t('psy-note-saved') : ctx.t('psy-note-not-found', { number: String(consultationId) }),
+  );
 }
 
 async function staffPress(ctx: PressInPrivate) {

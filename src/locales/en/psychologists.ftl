@@ -149,6 +149,7 @@ psy-notes =
 psy-notes-empty = No notes on booking № { $consultationId } yet. Add one: /note { $consultationId } text.
 psy-notes-refused = Only psychologists see consultation notes.
 psy-note-saved = The note is saved. Only psychologists see it.
+psy-note-not-found = No booking № { $number } of yours was found. It may have been cancelled, or the family deleted its data. Your consultations: /week.
 psy-hint-note = Write it like this: /note 12 the note, where 12 is the booking number from /today.
 psy-waitlist-alert = { $when ->
         [none] Psychologist waiting list: request № { $number }. No psychologist with a schedule serves the family's district.
