@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { consultations, familyMembers, psychologistSchedules } from '../../src/db/schema/index.js';
 import { bookSlot } from '../../src/features/psychologists/psychologists.booking.js';
+import { addDays, regionDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
@@ -177,7 +178,10 @@ describe('a family books a consultation', () => {
 
 describe('moving and cancelling', () => {
   it('lets the family move a booking in two taps and cancel it in two, and tells the psychologist each time', async () => {
-    await roundTheClock(bot.db, bot.seeded.staff.irina.id);
+    // Today and tomorrow off: the earliest slots are over a day away, so the family may still change them
+    // (not within 2 hours, whatever the time of day the test runs at).
+    const today = regionDate(new Date(), 'Europe/Moscow');
+    await roundTheClock(bot.db, bot.seeded.staff.irina.id, { daysOff: [today, addDays(today, 1)] });
     const { user, request } = await family('Ольга');
     const offer = await offerTo(user.id);
     const [first, second] = slotButtons(offer);
@@ -245,6 +249,34 @@ describe('moving and cancelling', () => {
       'Если не получается, напишите куратору: «Написать куратору» в меню.',
     );
     expect((await bookedOf(bot.db, request.id))[0]!.status).toBe('booked');
+  });
+
+  it('tells the psychologist whose press comes after the family cancelled that the booking is gone, and where theirs are', async () => {
+    await roundTheClock(bot.db, bot.seeded.staff.irina.id);
+    const { user, request } = await family('Алла');
+    const offer = await offerTo(user.id);
+    const booked = bot.emulator.waitForEdit(user.id, offer.message_id, 15_000);
+    bot.emulator.pressButton(
+      user.id,
+      offer.message_id,
+      `${slotButtons(offer)[0]!.data.replace('psy:s:', 'psy:f:')}:phone`,
+    );
+    await booked;
+    const [booking] = await bookedOf(bot.db, request.id);
+    const card = await bot.emulator.waitForMessage(
+      bot.seeded.staff.irina.chat,
+      (m) => m.text?.includes(`Новая запись № ${booking!.id}`) ?? false,
+      15_000,
+    );
+    const reasons = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
+    bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'Отменить');
+    await reasons;
+    // The family cancels at that moment, before its notice reaches the psychologist's chat.
+    await bot.db.update(consultations).set({ status: 'cancelled' }).where(eq(consultations.id, booking!.id));
+
+    const refused = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
+    bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'болезнь психолога');
+    expect((await refused).text).toBe('Эта запись уже отменена или прошла. Ваши консультации — в /week.');
   });
 
   it('lets the psychologist cancel with a reason; the family gets the reason and new slots at once', async () => {

@@ -123,5 +123,12 @@ async function staffPress(ctx: PressInPrivate) {
   await ctx.answerCallbackQuery();
   const done =
     press.kind === 'outcome' ? `psy-marked-${press.outcome.replace('_', '-')}` : 'psy-cancelled-by-you';
-  await editOrReply(ctx, ctx.t(result.ok ? done : `psy-refused-${result.reason.replace('_', '-')}`));
+  // A booking no longer open (cancelled, marked, gone) points the psychologist to /week, not to the families'
+  // «Мои заявки» or «Нужна помощь» of psy-refused-not-found and psy-refused-closed.
+  const refused = result.ok
+    ? done
+    : result.reason === 'not_found' || result.reason === 'closed'
+      ? 'psy-staff-refused-not-found'
+      : `psy-refused-${result.reason.replace('_', '-')}`;
+  await editOrReply(ctx, ctx.t(refused));
 }
