@@ -176,6 +176,27 @@ describe('a family books a consultation', () => {
   });
 });
 
+/** A family of this name books the earliest slot by phone with Ирина; her «Новая запись» card of it. */
+async function bookedByPhone(name: string) {
+  await roundTheClock(bot.db, bot.seeded.staff.irina.id);
+  const { user, request } = await family(name);
+  const offer = await offerTo(user.id);
+  const booked = bot.emulator.waitForEdit(user.id, offer.message_id, 15_000);
+  bot.emulator.pressButton(
+    user.id,
+    offer.message_id,
+    `${slotButtons(offer)[0]!.data.replace('psy:s:', 'psy:f:')}:phone`,
+  );
+  await booked;
+  const [booking] = await bookedOf(bot.db, request.id);
+  const card = await bot.emulator.waitForMessage(
+    bot.seeded.staff.irina.chat,
+    (m) => m.text?.includes(`Новая запись № ${booking!.id}`) ?? false,
+    15_000,
+  );
+  return { user, request, booking: booking!, card };
+}
+
 describe('moving and cancelling', () => {
   it('lets the family move a booking in two taps and cancel it in two, and tells the psychologist each time', async () => {
     // Today and tomorrow off: the earliest slots are over a day away, so the family may still change them
@@ -252,22 +273,7 @@ describe('moving and cancelling', () => {
   });
 
   it('tells the psychologist whose press comes after the family cancelled that the booking is gone, and where theirs are', async () => {
-    await roundTheClock(bot.db, bot.seeded.staff.irina.id);
-    const { user, request } = await family('Алла');
-    const offer = await offerTo(user.id);
-    const booked = bot.emulator.waitForEdit(user.id, offer.message_id, 15_000);
-    bot.emulator.pressButton(
-      user.id,
-      offer.message_id,
-      `${slotButtons(offer)[0]!.data.replace('psy:s:', 'psy:f:')}:phone`,
-    );
-    await booked;
-    const [booking] = await bookedOf(bot.db, request.id);
-    const card = await bot.emulator.waitForMessage(
-      bot.seeded.staff.irina.chat,
-      (m) => m.text?.includes(`Новая запись № ${booking!.id}`) ?? false,
-      15_000,
-    );
+    const { booking, card } = await bookedByPhone('Алла');
     const reasons = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
     bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'Отменить');
     await reasons;
@@ -280,22 +286,7 @@ describe('moving and cancelling', () => {
   });
 
   it('lets the psychologist cancel with a reason; the family gets the reason and new slots at once', async () => {
-    await roundTheClock(bot.db, bot.seeded.staff.irina.id);
-    const { user, request } = await family('Вера');
-    const offer = await offerTo(user.id);
-    const booked = bot.emulator.waitForEdit(user.id, offer.message_id, 15_000);
-    bot.emulator.pressButton(
-      user.id,
-      offer.message_id,
-      `${slotButtons(offer)[0]!.data.replace('psy:s:', 'psy:f:')}:phone`,
-    );
-    await booked;
-    const [booking] = await bookedOf(bot.db, request.id);
-    const card = await bot.emulator.waitForMessage(
-      bot.seeded.staff.irina.chat,
-      (m) => m.text?.includes(`Новая запись № ${booking!.id}`) ?? false,
-      15_000,
-    );
+    const { user, request, card } = await bookedByPhone('Вера');
 
     const reasons = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
     bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'Отменить');
