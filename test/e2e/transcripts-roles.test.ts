@@ -323,7 +323,15 @@ describe('what every role reads, one realistic path each', () => {
     // Its take-by time is past: the card says so rather than offering it as still ahead.
     expect(textOf(handedCard)).toContain('⏰ Не взята в работу, срок был');
     expect(textOf(handedCard)).not.toContain('Взять в работу до');
-    const handedAway = await curator.wait('другому куратору');
+    // Her card of it is taken back: an edit of the card, which may land before or after this line.
+    const handedAway = await eventually(
+      async () => {
+        const now = bot.emulator.messages(curator.id).find((m) => m.message_id === nannyCard.message_id);
+        return now && textOf(now).includes('другому куратору') ? now : undefined;
+      },
+      WAIT,
+      'the card handed away',
+    );
     expect(handedAway.reply_markup).toBeUndefined();
     const familyToldNew = await maria.wait(`№ ${nanny} теперь занимается`);
     expect(textOf(familyToldNew)).toContain(other === anna ? 'Анна Петрова' : 'Олег Смирнов');
