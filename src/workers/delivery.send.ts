@@ -467,16 +467,33 @@ async function recordSends(deps: SendDeps, tx: Transaction, sends: BatchSend[]) 
     if (isDatabaseOutage(error)) throw error;
     deps.logger.warn({ err: error }, 'could not record a batch of sends; recording them one by one');
   }
+  await recordEach(
+    sends,
+    (send, outcome) =>
+      tx.transaction((savepoint) =>
+        record(savepoint, send.notification, send.content, outcome, planOf(send)),
+      ),
+    { outageEnds: true },
+  );
+}
+
+/**
+ * Each answered send of a batch recorded on its own by `recordOne`; one that fails keeps its error (the
+ * worker's failedRecord). `outageEnds`: a lost database ends the whole batch instead.
+ */
+async function recordEach(
+  sends: BatchSend[],
+  recordOne: (send: BatchSend, outcome: SendOutcome) => Promise<SendResult>,
+  { outageEnds }: { outageEnds: boolean },
+) {
   for (const send of sends) {
     if (send.outcome === undefined) continue;
-    const { entry, notification, content, outcome } = send;
+    const { entry } = send;
     entry.result = undefined;
     try {
-      entry.result = await tx.transaction((savepoint) =>
-        record(savepoint, notification, content, outcome, planOf(send)),
-      );
+      entry.result = await recordOne(send, send.outcome);
     } catch (error) {
-      if (isDatabaseOutage(error)) throw error;
+      if (outageEnds && isDatabaseOutage(error)) throw error;
       entry.error = error;
     }
   }
@@ -489,21 +506,17 @@ async function recordSends(deps: SendDeps, tx: Transaction, sends: BatchSend[]) 
  * waited for it, a sender whose lane was rebuilt) is waited for, and left to it if it is no longer pending.
  */
 async function recordOneByOne(deps: SendDeps, sends: BatchSend[]) {
-  for (const send of sends) {
-    if (send.outcome === undefined) continue;
-    const { entry } = send;
-    entry.result = undefined;
-    try {
-      entry.result = await deps.db.transaction(async (tx) => {
+  await recordEach(
+    sends,
+    (send, outcome) =>
+      deps.db.transaction(async (tx) => {
         const repository = createNotificationsRepository({ db: tx });
-        const claimed = await repository.claimPendingWhenFree(entry.notificationId);
+        const claimed = await repository.claimPendingWhenFree(send.entry.notificationId);
         if (!claimed) return { step: 'gone' } as const;
-        return record(tx, claimed.notification, send.content, send.outcome!, planOf(send));
-      });
-    } catch (error) {
-      entry.error = error;
-    }
-  }
+        return record(tx, claimed.notification, send.content, outcome, planOf(send));
+      }),
+    { outageEnds: false },
+  );
 }
 
 /**
