@@ -3,18 +3,24 @@
  * self time per function and per module, node's own work (socket writes, HTTP) charged to the module that
  * called it, and time per stage of an update by the innermost frame of a known stage on each sample's stack
  * (synchronous stacks only: what runs after an `await` starts a new stack, so the "other" row is large).
+ * Frames in the bundle (dist/main*.js, scripts/bundle.mjs) are read through its source maps, as the file of
+ * src/ or of the package they come from; profile the build the maps belong to (a rebuild renames chunks).
+ * `--from <s>` leaves out the profile's first seconds (the process's start-up).
  * Given a `.heapprofile` of allocation-sampling.mjs instead: bytes allocated per module, per function and
  * per nearest frame outside node (whose code asked for node's or V8's allocations).
  *
- *   npx tsx test/bench/cpuprofile-summary.ts /tmp/prof/CPU.….cpuprofile [rows]
+ *   npx tsx test/bench/cpuprofile-summary.ts /tmp/prof/CPU.….cpuprofile [rows] [--from <s>]
  *   npx tsx test/bench/cpuprofile-summary.ts /tmp/alloc-<pid>.heapprofile [rows]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber?: number;
 }
 interface ProfileNode {
   id: number;
@@ -32,23 +38,56 @@ interface Profile {
   timeDeltas: number[];
 }
 
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/** The source map next to a bundle file of dist/, if there is one. */
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!sourceMaps.has(url)) {
+    const path = url.startsWith('file:') && url.includes('/dist/') ? `${fileURLToPath(url)}.map` : undefined;
+    sourceMaps.set(
+      url,
+      path && existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : undefined,
+    );
+  }
+  return sourceMaps.get(url);
+}
+
+/**
+ * A bundle frame as the source it was built from: src/…ts, or the package's file. drizzle-orm's own maps
+ * name its sources `../src/…` from its package root, which the bundle's map resolves to node_modules/src/.
+ */
+function unbundled(frame: CallFrame): CallFrame {
+  const entry = sourceMapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
+  if (!entry || !('originalSource' in entry) || !entry.originalSource) return frame;
+  return {
+    functionName: frame.functionName || entry.name || '',
+    url: entry.originalSource.replace('/node_modules/src/', '/node_modules/drizzle-orm/src/'),
+    lineNumber: entry.originalLine,
+    columnNumber: entry.originalColumn,
+  };
+}
+
 /** Stages of an update, recognised by the file a frame runs in; the innermost match on a stack wins. */
 const stages: [string, RegExp][] = [
-  ['webhook HTTP in (node:http, ours)', /_http_server|_http_incoming|dist\/http\//],
-  ['grammY middleware', /grammy\/out\/(composer|bot|context)/],
+  ['webhook HTTP in (node:http, ours)', /_http_server|_http_incoming|(dist|src)\/http\//],
+  // The routing: grammY's chain, its filters and context getters, and ours (bot/composer.ts).
+  [
+    'middleware chain (grammY, bot/composer.ts)',
+    /grammy\/out\/(composer|bot|context|filter)|(dist|src)\/bot\/composer/,
+  ],
   [
     'intake: flood guard, claim and turn, release (ours)',
     /bot\/intake|deduplicate-updates|serialize-chat|in-flight|redis-script/,
   ],
   ['conversations plugin (replay)', /@grammyjs\/conversations/],
-  ['dialogue and feature code (ours)', /dist\/(bot\/dialogue|features)\//],
-  ['Fluent texts', /@fluent|dist\/i18n/],
+  ['dialogue and feature code (ours)', /(dist|src)\/(bot\/dialogue|features)\//],
+  ['Fluent texts', /@fluent|(dist|src)\/i18n/],
   ['drizzle (query building, mapping)', /drizzle-orm/],
-  ['PostgreSQL (postgres.js)', /node_modules\/postgres\/|dist\/db\//],
+  ['PostgreSQL (postgres.js)', /node_modules\/postgres\/|(dist|src)\/db\//],
   ['Redis (ioredis)', /ioredis|redis-parser|standard-as-callback/],
   [
     'Bot API calls (grammY client, node-fetch, ours)',
-    /grammy\/out\/core|node-fetch|dist\/telegram\/|auto-retry/,
+    /grammy\/out\/core|node-fetch|(dist|src)\/telegram\/|auto-retry/,
   ],
   ['zod', /node_modules\/zod/],
   ['pino', /pino|sonic-boom/],
@@ -68,14 +107,17 @@ function moduleOf(url: string): string {
   return /\/(dist|src|test)\/(.*)$/.exec(url)?.slice(1, 3).join('/') ?? url;
 }
 
-function summarise(profile: Profile, rows: number) {
+function summarise(profile: Profile, rows: number, fromUs: number) {
+  for (const node of profile.nodes) node.callFrame = unbundled(node.callFrame);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-  // A sample's time is the delta to the next sample.
+  // A sample's time is the delta to the next sample; the samples before `fromUs` are left out.
   const self = new Map<number, number>();
+  let clock = 0;
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
+    clock += profile.timeDeltas[i] ?? 0;
+    if (clock >= fromUs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
   });
 
   const frame = (id: number) => byId.get(id)!.callFrame;
@@ -165,11 +207,14 @@ function summariseAllocations(head: HeapNode, rows: number) {
   printTable('Allocated per nearest frame outside node', perCaller, rows, show);
 }
 
-const [file, rows] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [rows]');
+const args = process.argv.slice(2);
+const from = args.indexOf('--from');
+const fromSeconds = from >= 0 ? Number(args.splice(from, 2)[1]) : 0;
+const [file, rows] = args;
+if (!file || !Number.isFinite(fromSeconds)) {
+  console.error('usage: npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [rows] [--from <s>]');
   process.exit(1);
 }
 const parsed = JSON.parse(readFileSync(file, 'utf8')) as Profile | { head: HeapNode };
 if ('head' in parsed) summariseAllocations(parsed.head, Number(rows ?? 30));
-else summarise(parsed, Number(rows ?? 30));
+else summarise(parsed, Number(rows ?? 30), fromSeconds * 1e6);
