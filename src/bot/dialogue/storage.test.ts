@@ -21,7 +21,14 @@ const question: PendingQuestion = {
 // One run of the dialogue `request`, moved on after its entry: a kept answer stores it as just entered.
 const state = {
   version: [0, 1] as [0, number],
-  state: { request: [{ interrupts: [0], replay: { send: [{ payload: 'wait' }, {}], receive: [{}] } }] },
+  state: {
+    request: [
+      {
+        interrupts: [0],
+        replay: { send: [{ payload: 'wait' }, { payload: 'wait' }], receive: [{ send: 0, returnValue: {} }] },
+      },
+    ],
+  },
 };
 
 describe('the dialogue state in Redis', () => {
