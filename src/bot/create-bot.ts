@@ -261,18 +261,7 @@ function useFeatures(
   });
   features.use(reenterFromDraft);
   features.use(leaveDialogueOnEscape);
-  // UPPER-BOUND HACK (measurement only): an update in the request dialogue skips the 16 composers before it.
-  const all = new Composer<BotContext>();
-  for (const feature of deps.features) all.use(feature);
-  const fromRequests = new Composer<BotContext>();
-  for (const feature of deps.features.slice(16)) fromRequests.use(feature);
-  const allFn = all.middleware();
-  const fastFn = fromRequests.middleware();
-  features.use((ctx, next) => {
-    const active = ctx.conversation.active();
-    const inRequest = active.request === 1 && Object.keys(active).length === 1 && !ctx.message?.text?.startsWith('/');
-    return inRequest ? fastFn(ctx, next) : allFn(ctx, next);
-  });
+  for (const feature of deps.features) features.use(feature);
 }
 
 /**
