@@ -60,7 +60,7 @@ function unbundled(frame: CallFrame): CallFrame {
   const entry = sourceMapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber ?? 0);
   if (!entry || !('originalSource' in entry) || !entry.originalSource) return frame;
   return {
-    functionName: frame.functionName || entry.name || '',
+    functionName: frame.functionName || (entry as { name?: string }).name || '',
     url: entry.originalSource.replace('/node_modules/src/', '/node_modules/drizzle-orm/src/'),
     lineNumber: entry.originalLine,
     columnNumber: entry.originalColumn,
