@@ -129,15 +129,13 @@ async function startBot(started: Started, options: StartOptions) {
   // Loaded only by processes that receive updates: workers and relays never need the dialogues.
   const { createBot } = await import('./bot/create-bot.js');
   const { createBotFeatures, findBotSender } = await import('./roles/bot-features.js');
-  const { features, dialogueFirst } = createBotFeatures();
   const bot = createBot(config, {
     db: container.db,
     logger,
     i18n: container.i18n,
     redis: container.redis,
     botInfo: options.botInfo,
-    features,
-    dialogueFirst,
+    features: createBotFeatures(),
     findSender: findBotSender,
   });
   started.bot = bot;

@@ -29,7 +29,6 @@ import { leaveDialogueOnEscape } from './dialogue/escape.js';
 import { createDialogueExtras, type DialogueExtras } from './dialogue/extras.js';
 import { startDialogueIdleCloser } from './dialogue/idle-closer.js';
 import { createDialogueStorage, dialogueKeys } from './dialogue/storage.js';
-import { type DialogueFirst, routeAnswersFirst } from './dialogue-first.js';
 import { handleBotError } from './error-handler.js';
 import { createInFlightUpdates, type InFlightUpdates } from './in-flight.js';
 import { createFloodGuard } from './intake/flood-guard.js';
@@ -55,8 +54,6 @@ export interface CreateBotDeps {
    * knows no feature). They run inside the error boundary, after the dialogues plugin and the escape.
    */
   features: readonly Middleware<BotContext>[];
-  /** One of `features`: the one registering a dialogue whose answers go to it first (dialogue-first.ts). */
-  dialogueFirst?: DialogueFirst<BotContext>;
   /**
    * The registered family member behind a Telegram id (not erased) and their latest dialogue draft, looked
    * up once per update of a private chat, in one query.
@@ -264,7 +261,7 @@ function useFeatures(
   });
   features.use(reenterFromDraft);
   features.use(leaveDialogueOnEscape);
-  features.use(routeAnswersFirst(deps.features, deps.dialogueFirst));
+  for (const feature of deps.features) features.use(feature);
 }
 
 /**

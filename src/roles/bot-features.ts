@@ -1,7 +1,6 @@
 import type { Middleware } from 'grammy';
 import type { BotContext } from '../bot/context.js';
 import { resumeDialogueFromDraft } from '../bot/dialogue/resume.js';
-import type { DialogueFirst } from '../bot/dialogue-first.js';
 import { createAnnouncementsComposer } from '../features/announcements/index.js';
 import { createCheckInsComposer } from '../features/check-ins/index.js';
 import {
@@ -28,26 +27,18 @@ import {
   createRelayButtonsComposer,
   createRelayComposer,
 } from '../features/relay/index.js';
-import { createRequestsComposer, REQUEST_CONVERSATION } from '../features/requests/index.js';
+import { createRequestsComposer } from '../features/requests/index.js';
 import { createSettingsComposer } from '../features/settings/index.js';
 import { createStaffInviteComposer } from '../features/staff/index.js';
 import { createSupervisionComposer } from '../features/supervision/index.js';
 import { createSupportMeasuresComposer } from '../features/support-measures/index.js';
 import { createWebAccessComposer } from '../features/web-access/index.js';
 
-/**
- * The features the bot role runs, in the order they take an update, and the one a family's answer in the
- * request dialogue goes to first (given to `createBot`).
- */
-export function createBotFeatures(): {
-  features: Middleware<BotContext>[];
-  dialogueFirst: DialogueFirst<BotContext>;
-} {
+/** The features the bot role runs, in the order they take an update (given to `createBot`). */
+export function createBotFeatures(): Middleware<BotContext>[] {
   // The curator's card offers «Записать к психологу» for a family reached by phone (psychologists' button).
   registerCuratorCardButton(phoneBookingButton);
-  // Where the request dialogue is registered: the intake's common update, a family's answer, starts there.
-  const requests = createRequestsComposer();
-  const features = [
+  return [
     createStaffInviteComposer(),
     // The card's «Ответить» / «Ждём ответа семьи» before the curator composer takes every `cur:` press.
     createRelayButtonsComposer(),
@@ -68,7 +59,7 @@ export function createBotFeatures(): {
     createOnboardingComposer(),
     createPassportComposer(),
     createSettingsComposer(),
-    requests,
+    createRequestsComposer(),
     // «Хочу оформить» and «Есть вопрос» enter the request dialogue: after the composer that registers it.
     createSupportMeasuresComposer(),
     createCheckInsComposer(),
@@ -82,7 +73,6 @@ export function createBotFeatures(): {
     createHeldMessagesComposer(),
     createFallbackComposer(),
   ];
-  return { features, dialogueFirst: { dialogue: REQUEST_CONVERSATION, feature: requests } };
 }
 
 /** Who the sender is, for every update: the registered family member (onboarding owns the table) and their latest draft. */

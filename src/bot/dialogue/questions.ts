@@ -34,11 +34,6 @@ function buttonData(nonce: string, payload: string): string {
   return `dlg:${nonce}:${payload}`;
 }
 
-/** A press of a question's own button (only dialogues make them): no feature's composer takes it. */
-export function isQuestionButton(data: string): boolean {
-  return data.startsWith('dlg:');
-}
-
 function parseButton(data: string | undefined) {
   const [tag, nonce, payload] = (data ?? '').split(':');
   if (tag !== 'dlg' || nonce === undefined || payload === undefined) return undefined;
