@@ -130,6 +130,7 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
   });
   const delivery = startDeliveryWorker({
     db,
+    reads: container.reads,
     database,
     i18n: container.i18n,
     timeZone: config.timeZone,
@@ -217,7 +218,9 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
   const deadlinesReconciler = createDeadlinesReconciler({
     db,
     queue: queues.deadlinesQueue,
-    redis: queues.producerConnection,
+    // The shared auto-pipelining client: the wipe check's SET goes in one write with the parked updates'
+    // look, on the same one-second beat (beat.ts).
+    redis: container.redis,
     prefix: config.redisPrefix,
     scheduler: queues.deadlines,
     policies: config.deadlinePolicies,
