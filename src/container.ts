@@ -15,11 +15,6 @@ export function createContainer(
 ) {
   const logger = options.logger ?? createLogger({ level: config.logLevel, botToken: config.botToken });
   const { db, sql } = createDb(config.databaseUrl, { max: options.databasePool });
-  // One connection for plain reads that take no locks and are issued together (a batched delivery turn's
-  // renders): postgres.js pipelines the queries of one connection, so they go in one socket write and come
-  // back in one read, where the pool spread them over as many idle connections, a write and a read each.
-  // Opened at its first query (a bot process never opens it).
-  const reads = createDb(config.databaseUrl, { max: 1 });
   // Commands from request handlers should fail fast when Redis is down instead of queueing forever.
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -37,8 +32,6 @@ export function createContainer(
     logger,
     db,
     sql,
-    /** The one-connection handle for lock-free reads issued together (see above); never for writes. */
-    reads: reads.db,
     redis,
     i18n,
     async connect() {
@@ -46,7 +39,7 @@ export function createContainer(
     },
     async close() {
       redis.disconnect();
-      await Promise.all([sql.end({ timeout: 5 }), reads.sql.end({ timeout: 5 })]);
+      await sql.end({ timeout: 5 });
     },
   };
 }

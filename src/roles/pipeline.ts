@@ -130,7 +130,6 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
   });
   const delivery = startDeliveryWorker({
     db,
-    reads: container.reads,
     database,
     i18n: container.i18n,
     timeZone: config.timeZone,

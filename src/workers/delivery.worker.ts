@@ -79,8 +79,6 @@ export function retryDelayMs(attempts: number): number {
 
 export interface DeliveryDeps {
   db: Db;
-  /** Lock-free reads of the renders, on one connection (RenderDeps.reads); `db` without it. */
-  reads?: Db;
   i18n: I18n;
   timeZone: string;
   /** Every feature's notification kinds and renderers, registered when the app is composed. */

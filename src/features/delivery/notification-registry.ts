@@ -39,12 +39,6 @@ export interface NotificationContent {
 /** What a renderer reads: the database, the texts and the region's time zone. */
 export interface RenderDeps {
   db: Db;
-  /**
-   * A handle of one connection for plain reads that take no lock (container.ts): the reads of a batch's
-   * renders, issued together, go in one write. Never a write or a locking read here: one of them waiting for
-   * a lock would hold every read queued behind it on the connection.
-   */
-  reads?: Db;
   i18n: I18n;
   timeZone: string;
 }

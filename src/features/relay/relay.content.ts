@@ -32,7 +32,7 @@ const copyPayload = z.object({
 });
 const editPayload = z.object({ messageId: z.number().int().positive(), copyId: z.number().int().positive() });
 
-type Deps = { db: Db; reads?: Db; i18n: I18n; timeZone: string };
+type Deps = { db: Db; i18n: I18n; timeZone: string };
 
 /** The recipient's language: a family member's own; staff read Russian. */
 async function recipientLanguage(db: Db, notification: Notification) {
@@ -390,8 +390,7 @@ export async function renderRelayNotification(
     case relayNotificationKinds.toStaff: {
       const payload = copyPayload.parse(notification.payload);
       const now = new Date();
-      // A plain select: on the reads connection, where a batch's copies are read in one write.
-      const sources = await createRelayRepository({ db: deps.reads ?? deps.db }).copySources({
+      const sources = await createRelayRepository({ db: deps.db }).copySources({
         messageId: payload.messageId,
         chatId: notification.chatId,
         recipientMemberId: notification.recipientMemberId,
