@@ -217,7 +217,9 @@ export async function startRelay(started: PipelineStarted, queues: OpenQueues, o
   const deadlinesReconciler = createDeadlinesReconciler({
     db,
     queue: queues.deadlinesQueue,
-    redis: queues.producerConnection,
+    // The shared auto-pipelining client: the wipe check's SET goes in one write with the parked updates'
+    // look, on the same one-second beat (beat.ts).
+    redis: container.redis,
     prefix: config.redisPrefix,
     scheduler: queues.deadlines,
     policies: config.deadlinePolicies,

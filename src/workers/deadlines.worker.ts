@@ -7,6 +7,7 @@ import { type DeadlineScheduler, fireEscalation, flushDigest } from '../features
 import type { DeliveryLanes } from '../features/delivery/index.js';
 import { fireConsultationReminder } from '../features/psychologists/index.js';
 import type { Logger } from '../logger.js';
+import { WORKER_DRAIN_DELAY_S } from '../queue/connections.js';
 import { consultationReminderJobSchema, digestJobSchema, escalationJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
 import { withDatabaseWait } from './wait-for-database.js';
@@ -81,6 +82,7 @@ export function startDeadlinesWorker(deps: {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 16,
+    drainDelay: WORKER_DRAIN_DELAY_S,
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'deadlines worker error'));
   worker.on('failed', (job, error) =>

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import { familyInvites, staffInvites } from '../db/schema/index.js';
 import type { Logger } from '../logger.js';
+import { WORKER_DRAIN_DELAY_S } from '../queue/connections.js';
 import { queueNames } from '../queue/names.js';
 
 const RETENTION_DAYS = 30;
@@ -43,7 +44,7 @@ export async function startHousekeeping(deps: {
       deps.logger.info(purged, 'expired invites purged');
       return purged;
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 1 },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: 1, drainDelay: WORKER_DRAIN_DELAY_S },
   );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'housekeeping worker error'));
   return { queue, worker };

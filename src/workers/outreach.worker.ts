@@ -6,6 +6,7 @@ import { followUpSilentCheckIns, planCheckIns } from '../features/check-ins/inde
 import type { DeliveryLanes } from '../features/delivery/index.js';
 import { offerNewlyEligibleMeasures } from '../features/support-measures/index.js';
 import type { Logger } from '../logger.js';
+import { WORKER_DRAIN_DELAY_S } from '../queue/connections.js';
 import { queueNames } from '../queue/names.js';
 import { regionDate } from '../time.js';
 import { withDatabaseWait } from './wait-for-database.js';
@@ -62,6 +63,7 @@ export async function startOutreach(deps: {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 1,
+    drainDelay: WORKER_DRAIN_DELAY_S,
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'outreach worker error'));
   return { queue, worker };

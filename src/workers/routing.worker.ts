@@ -25,6 +25,7 @@ import {
 import { routeConsentWithdrawn } from '../features/settings/index.js';
 import { notifyReassignment } from '../features/supervision/index.js';
 import type { Logger } from '../logger.js';
+import { WORKER_DRAIN_DELAY_S } from '../queue/connections.js';
 import { type RoutingJob, routingJobSchema } from '../queue/jobs.js';
 import { queueNames } from '../queue/names.js';
 import { withDatabaseWait } from './wait-for-database.js';
@@ -218,6 +219,7 @@ export function startRoutingWorker(deps: {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: 8,
+    drainDelay: WORKER_DRAIN_DELAY_S,
   });
   worker.on('error', (error) => deps.logger.error({ err: error }, 'routing worker error'));
   worker.on('failed', (job, error) =>

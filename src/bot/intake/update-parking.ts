@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { every } from '../../beat.js';
 import { type DatabaseWatch, isDatabaseOutage } from '../../db/database-outage.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
@@ -98,7 +99,8 @@ function drainPeriodically(
   },
 ) {
   let running = false;
-  const timer = setInterval(() => {
+  // On the process's one-second beat by default (beat.ts), with the deadline timers' wipe check.
+  return every(intervalMs, () => {
     if (running || !ready() || redis.status !== 'ready' || database.isDown()) return;
     running = true;
     track(drain())
@@ -106,9 +108,7 @@ function drainPeriodically(
       .finally(() => {
         running = false;
       });
-  }, intervalMs);
-  timer.unref();
-  return timer;
+  });
 }
 
 /** Hands a chat's kept updates back in order, one chat at a time across processes. */
@@ -244,12 +244,12 @@ export function createUpdateParking(options: UpdateParkingOptions) {
     drain,
     /** Drains every `intervalMs` (parked updates of any process: bot processes share Redis). */
     startDraining(handle: Handle, timing: Parameters<typeof drainPeriodically>[2] = {}) {
-      const timer = drainPeriodically(options, () => drain(handle), timing);
+      const stopBeat = drainPeriodically(options, () => drain(handle), timing);
       return {
         /** No drain starts after this; one under way stops after the update in hand. */
         stop: () => {
           stopping = true;
-          clearInterval(timer);
+          stopBeat();
         },
       };
     },

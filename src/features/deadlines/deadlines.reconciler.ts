@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { every } from '../../beat.js';
 import type { Db } from '../../db/client.js';
 import type { DeadlinePolicies } from '../../deadline-policies.js';
 import type { Logger } from '../../logger.js';
@@ -42,7 +43,7 @@ export function createDeadlinesReconciler(deps: DeadlinesReconcilerDeps) {
     repository: createDeadlinesRepository({ db: deps.db }),
     repairs: deps.repairs ?? { inc: () => {} },
   };
-  let checkTimer: NodeJS.Timeout | undefined;
+  let stopChecking: (() => void) | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
@@ -66,19 +67,19 @@ export function createDeadlinesReconciler(deps: DeadlinesReconcilerDeps) {
       await guarded('deadline timers rebuild', async () => {
         if (!(await checkWiped())) await sweepLost();
       });
-      checkTimer = setInterval(
-        () => void guarded('deadline timers rebuild', checkWiped),
+      // On the process's one-second beat by default (beat.ts), with the parked updates' drain.
+      stopChecking = every(
         deps.checkIntervalMs ?? 1000,
+        () => void guarded('deadline timers rebuild', checkWiped),
       );
       sweepTimer = setInterval(
         () => void guarded('deadline timers sweep', sweepLost),
         deps.sweepIntervalMs ?? 30_000,
       );
-      checkTimer.unref();
       sweepTimer.unref();
     },
     async stop() {
-      if (checkTimer) clearInterval(checkTimer);
+      stopChecking?.();
       if (sweepTimer) clearInterval(sweepTimer);
       await running;
     },
@@ -90,7 +91,7 @@ export type DeadlinesReconciler = ReturnType<typeof createDeadlinesReconciler>;
 interface DeadlinesReconcilerDeps {
   db: Db;
   queue: Queue;
-  /** A producer connection (fails fast while Redis is away). */
+  /** A client that fails fast while Redis is away (a producer connection, or the container's). */
   redis: Redis;
   prefix: string;
   scheduler: DeadlineScheduler;
