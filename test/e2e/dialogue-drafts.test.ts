@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialogueKeys } from '../../src/bot/dialogue/storage.js';
+import { dialogueKeys, readDialoguePrompt } from '../../src/bot/dialogue/storage.js';
 import { DIALOGUE_VERSION } from '../../src/bot/dialogue/version.js';
 import {
   consentEvents,
@@ -39,12 +39,8 @@ const stateKey = (userId: number) => dialogueKeys(bot.config.redisPrefix).state(
  */
 const waitsOn = (userId: number, question: string) =>
   eventually(
-    async () => {
-      const raw = await redis.get(stateKey(userId));
-      return (
-        raw !== null && (JSON.parse(raw) as { prompt?: { text: string } }).prompt?.text.includes(question)
-      );
-    },
+    async () =>
+      (await readDialoguePrompt(redis, bot.config.redisPrefix, userId))?.text.includes(question) ?? false,
     10_000,
     `the dialogue to wait on «${question}»`,
   );

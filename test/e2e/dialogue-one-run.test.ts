@@ -40,7 +40,7 @@ async function storedAt(userId: number, question: string): Promise<Stored> {
     async () => {
       const raw = await redis.get(stateKey(userId));
       stored = raw ? (JSON.parse(raw) as Stored) : undefined;
-      return stored?.prompt?.text.includes(question) ?? false;
+      return (stored?.prompt ?? stored?.continuing)?.text.includes(question) ?? false;
     },
     10_000,
     `the dialogue to wait on «${question}»`,

@@ -285,6 +285,14 @@ describe('moving and cancelling', () => {
     expect((await refused).text).toBe('Эта запись уже отменена или прошла. Ваши консультации — в /week.');
   });
 
+  it('tells the psychologist who marks a booking before it began to mark it after, in their own words', async () => {
+    const { request, card } = await bookedByPhone('Алина');
+    const refused = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
+    bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'Состоялась');
+    expect((await refused).text).toBe('Консультация ещё не началась. Отметить итог можно после её начала.');
+    expect((await bookedOf(bot.db, request.id))[0]!.status).toBe('booked');
+  });
+
   it('lets the psychologist cancel with a reason; the family gets the reason and new slots at once', async () => {
     const { user, request, card } = await bookedByPhone('Вера');
 

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { readDialoguePrompt } from '../../src/bot/dialogue/storage.js';
 import { outbox, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -238,16 +239,14 @@ describe('request dialogues never dead-end', () => {
   it('continues at the same step after a restart of the bot', async () => {
     const { chat, family } = await registeredFamily('Вера');
     await startCategory(chat, 'Юридическая помощь', 'О чём вопрос');
-    const stateKey = `${bot.config.redisPrefix}:dlg:${chat.userId}`;
     bot.emulator.pressButtonByText(chat.userId, undefined, 'Жильё');
     await chat.next('Коротко опишите');
     // The bot answers before it stores the step, and the stop below does not wait for an update in hand
     // (see the report on app.ts): restart once this step is stored, as it is between two messages — the
     // state then waits on the new question.
     const stored = async () => {
-      const raw = await bot.redis.get(stateKey);
-      const prompt = raw ? (JSON.parse(raw) as { prompt?: { text?: string } }).prompt : undefined;
-      return prompt?.text?.includes('Коротко опишите') ?? false;
+      const prompt = await readDialoguePrompt(bot.redis, bot.config.redisPrefix, chat.userId);
+      return prompt?.text.includes('Коротко опишите') ?? false;
     };
     await eventually(stored, 5_000, 'the step stored in Redis');
     expect(await stored()).toBe(true);

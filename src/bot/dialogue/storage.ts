@@ -28,6 +28,7 @@ const STATE_TTL_EXTRA_SECONDS = 7 * 24 * 3600;
 
 /** What is stored per chat: the conversations plugin's state and the question the dialogue waits on. */
 interface StoredDialogue extends VersionedState<ConversationData> {
+  /** The question waited on; absent when it is `continuing`'s, as asked (`promptOf`). */
   prompt?: DialoguePrompt;
   aboutFamilyId?: number;
   /** The state is that of the dialogue just entered: its run begins at this question (continuation.ts). */
@@ -62,6 +63,27 @@ function stateToStore(
   return turn?.continuing && untouched ? { state, continuing: turn.continuing } : { state };
 }
 
+/** The question a dialogue just entered waits on: the one its run begins at. */
+const promptOf = (continuing: PendingQuestion): DialoguePrompt => ({
+  text: continuing.text,
+  replyMarkup: continuing.replyMarkup,
+  messageId: continuing.messageId,
+});
+
+/** The prompt to store beside `continuing`: none when it is that question as asked (read back by `promptOf`). */
+function promptToStore(
+  prompt: DialoguePrompt | undefined,
+  continuing: PendingQuestion | undefined,
+): DialoguePrompt | undefined {
+  if (!continuing) return prompt;
+  if (!prompt) return undefined;
+  const same =
+    prompt.text === continuing.text &&
+    prompt.messageId === continuing.messageId &&
+    prompt.replyMarkup === continuing.replyMarkup;
+  return same ? undefined : prompt;
+}
+
 /** The question the chat's dialogue waits on, as stored with its state (undefined: no dialogue). */
 export async function readDialoguePrompt(
   redis: Redis,
@@ -69,7 +91,9 @@ export async function readDialoguePrompt(
   chatId: number,
 ): Promise<DialoguePrompt | undefined> {
   const raw = await redis.get(dialogueKeys(prefix).state(String(chatId)));
-  return raw ? (JSON.parse(raw) as StoredDialogue).prompt : undefined;
+  if (!raw) return undefined;
+  const { prompt, continuing } = JSON.parse(raw) as StoredDialogue;
+  return prompt ?? (continuing ? promptOf(continuing) : undefined);
 }
 
 /** A dialogue's stored state written, and its idle deadline moved, with the chat's turn ended if it is held. */
@@ -142,12 +166,9 @@ export function createDialogueStorage(
         const turn = ctx.dialogueTurn;
         const about = turn?.aboutFamilyId;
         const { state: toStore, continuing } = stateToStore(state, turn);
-        // The question waited on: the one sent last, or (nothing sent) the one a fresh start still waits on.
-        const prompt =
-          turn?.prompt ??
-          (continuing
-            ? { text: continuing.text, replyMarkup: continuing.replyMarkup, messageId: continuing.messageId }
-            : undefined);
+        // The question waited on: the one sent last, or (nothing sent) the one a fresh start still waits on,
+        // which `continuing` already holds.
+        const prompt = promptToStore(turn?.prompt, continuing);
         const stored: StoredDialogue = {
           ...toStore,
           ...(prompt ? { prompt } : {}),

@@ -17,6 +17,22 @@ import { scheduleText } from './psychologists.views.js';
 
 const bookingDeps = (ctx: BotContext) => ({ db: ctx.deps.db, timeZone: ctx.deps.config.timeZone });
 
+type StaffRefusal = Extract<
+  Awaited<ReturnType<typeof markOutcome> | ReturnType<typeof cancelByPsychologist>>,
+  { ok: false }
+>['reason'];
+
+/**
+ * What a psychologist reads when a booking's button is refused: texts of their own, never the families'
+ * psy-refused-* (which point to «Мои заявки» or «Нужна помощь»). A booking no longer open points to /week.
+ */
+const staffRefusals = {
+  not_found: 'psy-staff-refused-not-found',
+  closed: 'psy-staff-refused-not-found',
+  not_psychologist: 'psy-staff-refused-not-psychologist',
+  not_yet: 'psy-staff-refused-not-yet',
+} as const satisfies Record<StaffRefusal, string>;
+
 /**
  * A psychologist's tools in their private chat: the schedule (`/schedule`, `/hours`, `/slot`, `/formats`,
  * `/address`, `/dayoff`), the day and week (`/today`, `/week`), outcomes, cancelling, notes (`/note`), and
@@ -123,12 +139,5 @@ async function staffPress(ctx: PressInPrivate) {
   await ctx.answerCallbackQuery();
   const done =
     press.kind === 'outcome' ? `psy-marked-${press.outcome.replace('_', '-')}` : 'psy-cancelled-by-you';
-  // A booking no longer open (cancelled, marked, gone) points the psychologist to /week, not to the families'
-  // «Мои заявки» or «Нужна помощь» of psy-refused-not-found and psy-refused-closed.
-  const refused = result.ok
-    ? done
-    : result.reason === 'not_found' || result.reason === 'closed'
-      ? 'psy-staff-refused-not-found'
-      : `psy-refused-${result.reason.replace('_', '-')}`;
-  await editOrReply(ctx, ctx.t(refused));
+  await editOrReply(ctx, ctx.t(result.ok ? done : staffRefusals[result.reason]));
 }

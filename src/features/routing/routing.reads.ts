@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/client.js';
+import type { SupervisorsLevel } from '../delivery/index.js';
 import { createRoutingRepository, familyRequestKey } from './routing.repository.js';
 import { effectiveOf } from './routing.usecases.js';
 
@@ -27,7 +28,7 @@ export async function supervisorsLevelFor(
   db: DbOrTx,
   districtId: number,
   now: Date,
-): Promise<'district' | 'regional' | undefined> {
+): Promise<SupervisorsLevel | undefined> {
   const found = await createRoutingRepository({ db }).supervisorsWithLevel(districtId, now);
   return found.ids.length > 0 ? found.level : undefined;
 }

@@ -13,7 +13,7 @@ import {
   staffDistricts,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
-import { insertNotifications as insertManyNotifications } from '../delivery/index.js';
+import { insertNotifications as insertManyNotifications, type SupervisorsLevel } from '../delivery/index.js';
 import { staffReachableNow } from '../staff/index.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -228,7 +228,7 @@ async function supervisorsWithLevel(
   districtId: number,
   now: Date,
   options: { excludeStaffIds?: number[] } = {},
-): Promise<{ ids: number[]; level: 'district' | 'regional' }> {
+): Promise<{ ids: number[]; level: SupervisorsLevel }> {
   const exclude = options.excludeStaffIds ?? [];
   const notExcluded =
     exclude.length > 0 ? sql`${staff.id} not in (${sql.join(exclude, sql`, `)})` : undefined;

@@ -91,8 +91,8 @@ psy-refused-closed = This request is closed, so no booking can be made for it. I
 psy-refused-not-found = This booking has been cancelled or is over. Your requests: «My requests» in the menu.
 psy-staff-refused-not-found = This booking is already cancelled or over. Your consultations: /week.
 psy-refused-too-late = The consultation is less than 2 hours away, so it can no longer be moved or cancelled here. If you cannot come, write to your curator: «Write to the curator» in the menu.
-psy-refused-not-psychologist = Only psychologists can do this. Your commands: /help.
-psy-refused-not-yet = The consultation has not started yet. Mark its outcome once it has begun.
+psy-staff-refused-not-psychologist = Only psychologists can do this. Your commands: /help.
+psy-staff-refused-not-yet = The consultation has not started yet. Mark its outcome once it has begun.
 
 ## Psychologist: day, week, outcomes, notes
 psy-help =
