@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
@@ -172,13 +172,25 @@ export type OutboxKind = OutboxEvent['kind'];
 
 export const OUTBOX_CHANNEL = 'outbox';
 
-/** Records an outbox event inside the caller's transaction; NOTIFY fires only when it commits. */
+/** The NOTIFY that wakes the relay for an outbox row (`id`: its id in the statement); sent when the writer commits. */
+export const notifyOutbox = (id: SQL) => sql`pg_notify(${OUTBOX_CHANNEL}, ${id}::text)`;
+
+/**
+ * writeOutbox inside a larger statement: the body of a CTE that inserts one `kind` row for each row of
+ * `source` (another CTE of the statement), its payload built there (ids only), returning `id`. The
+ * statement must select notifyOutbox of each id, or the relay is not woken.
+ */
+export function outboxRowsFrom(kind: OutboxKind, payload: SQL, source: SQL): SQL {
+  return sql`insert into ${outbox} (kind, payload) select ${kind}, ${payload} from ${source} returning id`;
+}
+
+/** Records an outbox event inside the caller's transaction, in one statement; NOTIFY fires only when it commits. */
 export async function writeOutbox(tx: DbOrTx, event: OutboxEvent): Promise<number> {
   const parsed = outboxEventSchema.parse(event);
-  const [row] = await tx
-    .insert(outbox)
-    .values({ kind: parsed.kind, payload: parsed.payload })
-    .returning({ id: outbox.id });
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${String(row!.id)})`);
-  return row!.id;
+  const [row] = await tx.execute<{ id: string }>(sql`
+    with written as (
+      insert into ${outbox} (kind, payload) values (${parsed.kind}, ${JSON.stringify(parsed.payload)}::jsonb)
+      returning id)
+    select id, ${notifyOutbox(sql`id`)} from written`);
+  return Number(row!.id);
 }

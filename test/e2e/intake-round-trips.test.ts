@@ -1,7 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialogueDrafts } from '../../src/db/schema/index.js';
 import { type E2E, startE2E } from '../helpers/e2e.js';
 import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/factories.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import { eventually } from '../helpers/pipeline.js';
 import { describeTrips, watchPostgresQueries, watchRedisRoundTrips } from '../helpers/round-trips.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -29,8 +32,15 @@ afterAll(async () => {
   redis.restore();
 });
 
-/** What the bot sent to the stores for one step: from sending it until the bot is done with it. */
-async function costOf(chat: FamilyChat, step: () => Promise<unknown>) {
+/**
+ * What the bot sent to the stores for one step: from sending it until the bot is done with it (`done`: the
+ * step's own sign of that, where the pipeline is not there to take what it wrote and settle).
+ */
+async function costOf(
+  chat: FamilyChat,
+  step: () => Promise<unknown>,
+  done: () => Promise<unknown> = () => bot.settled(),
+) {
   const prefix = bot.config.redisPrefix;
   const id = String(chat.userId);
   const ofThisChat = ({ args }: { args: string[] }) =>
@@ -43,7 +53,7 @@ async function costOf(chat: FamilyChat, step: () => Promise<unknown>) {
   const redisMark = redis.mark();
   const postgresMark = postgres.mark();
   await step();
-  await bot.settled();
+  await done();
   const trips = redis.since(redisMark, ofThisChat).filter((trip) => !trip.some(ofASend));
   // A connection the pool opens on the way asks for the array types once (postgres.js): not the update's.
   const queries = postgres.since(postgresMark).filter((query) => !query.includes('pg_catalog.pg_type'));
@@ -70,6 +80,10 @@ describe('one answer in a dialogue', () => {
     const checkpoints = (queries: string[]) =>
       queries.filter((query) => query.startsWith('insert into "dialogue_drafts"')).length;
     expect(checkpoints(category.postgres)).toBe(1);
+    // The passport (the address and the household) in one query (was two: the family, the household).
+    expect(category.postgres.filter((query) => /from "(families|household_members)"/.test(query))).toEqual([
+      expect.stringMatching(/^\s*select f\.address, .*from "household_members" h .*from "families" f/s),
+    ]);
 
     const press = await costOf(chat, () => chat.press('Можно в ближайшие дни', 'Для кого нужна помощь'));
     await chat.press('Для меня', 'Как удобнее');
@@ -88,5 +102,31 @@ describe('one answer in a dialogue', () => {
     const checkpoint = expect.stringMatching(/^insert into "dialogue_drafts"/);
     expect(press.postgres).toEqual([memberLookup, checkpoint]);
     expect(text.postgres).toEqual([memberLookup, checkpoint]);
+
+    // «Отправить»: the request saved in one transaction of one statement under the family's submission lock
+    // — the family read, the key looked for, the request, its event, its outbox row and its NOTIFY (were a
+    // statement each) — then the dialogue's draft erased, its last statement.
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Всё верно?');
+    await bot.settled();
+    const draftGone = () =>
+      eventually(
+        async () =>
+          (await bot.db.select().from(dialogueDrafts).where(eq(dialogueDrafts.telegramId, user.id)))
+            .length === 0,
+        10_000,
+        'the draft erased',
+      );
+    const send = await costOf(chat, () => chat.press('✅ Отправить куратору', 'принята'), draftGone);
+    expect(send.postgres).toEqual([
+      memberLookup,
+      expect.stringMatching(/^begin\s*$/),
+      expect.stringMatching(/^select pg_advisory_xact_lock/),
+      expect.stringMatching(
+        /^\s*with family as .*insert into "requests" .*insert into "request_events" .*insert into "outbox" .*pg_notify/s,
+      ),
+      'commit',
+      expect.stringMatching(/^delete from "dialogue_drafts"/),
+    ]);
   });
 });

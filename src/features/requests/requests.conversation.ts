@@ -276,12 +276,8 @@ async function prepare(
   if (afterLoss) saved.forget('passport');
   const loaded = await saved.rememberWithNext('passport', () =>
     conversation.external(async (outside) => {
-      const repository = createRequestsRepository({ db: outside.deps.db });
-      const [family, household] = await Promise.all([
-        repository.familyForRequest(familyId),
-        repository.household(familyId),
-      ]);
-      return { address: family?.address ?? null, household };
+      const passport = await createRequestsRepository({ db: outside.deps.db }).passportForRequest(familyId);
+      return { address: passport?.address ?? null, household: passport?.household ?? [] };
     }),
   );
   // One key per dialogue, kept in the draft: a second «Отправить», a replay, or a resumed dialogue saves the

@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCuratorInDistrict, createRegisteredFamily } from '../../../test/helpers/factories.js';
+import { eventually } from '../../../test/helpers/pipeline.js';
 import { createDb } from '../../db/client.js';
-import { attachments, outbox, requestEvents, requests } from '../../db/schema/index.js';
+import { attachments, families, outbox, requestEvents, requests } from '../../db/schema/index.js';
+import { OUTBOX_CHANNEL, writeOutbox } from '../../queue/outbox.js';
 import {
   cancelRequest,
   createRequest,
@@ -128,6 +130,116 @@ describe('createRequest', () => {
     );
     expect(result).toMatchObject({ ok: false, reason: 'invalid_details' });
     expect((await db.select().from(requests)).length).toBe(before);
+  });
+});
+
+describe('what a saved request writes, row by row', () => {
+  /**
+   * Every NOTIFY on the outbox channel, in commit order. `upTo` waits for a marker sent after what the test
+   * did, so what did not notify by then never will (PostgreSQL delivers notifications in commit order).
+   */
+  async function listenToOutbox() {
+    const heard: string[] = [];
+    const listener = await sql.listen(OUTBOX_CHANNEL, (payload) => heard.push(payload));
+    let markers = 0;
+    return {
+      async upTo(): Promise<string[]> {
+        const marker = `marker-${++markers}`;
+        await sql`select pg_notify(${OUTBOX_CHANNEL}, ${marker})`;
+        await eventually(async () => heard.includes(marker), 10_000, 'the marker notification');
+        return heard.splice(0).filter((payload) => !payload.startsWith('marker-'));
+      },
+      stop: () => listener.unlisten(),
+    };
+  }
+
+  it('writes the request, its created event and one outbox row, and notifies the relay once, on commit', async () => {
+    const outboxChannel = await listenToOutbox();
+    const other = await createRegisteredFamily(db, { telegramId: 5011, curatorId });
+    const input = {
+      familyId: other.family.id,
+      memberId: other.member.id,
+      submissionKey: 'key-rows-0001',
+      measureCode: 'transport',
+      draft: { category: 'psychologist', details: { forWhom: 'self', format: 'phone', urgency: 'now' } },
+      attachments: [],
+    };
+    const result = await createRequest({ db, timeZone, now }, input);
+    if (!result.ok) throw new Error('not saved');
+    const requestId = result.request.id;
+    expect(await db.select().from(requests).where(eq(requests.familyId, other.family.id))).toMatchObject([
+      {
+        id: requestId,
+        number: result.request.number,
+        memberId: other.member.id,
+        createdByStaffId: null,
+        category: 'psychologist',
+        details: { forWhom: 'self', format: 'phone', urgency: 'now' },
+        measureCode: 'transport',
+        priority: 'urgent',
+        status: 'new',
+        curatorId,
+        createdAt: now,
+        takeDeadlineAt: new Date('2026-03-10T09:15:00Z'),
+      },
+    ]);
+    expect(await db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId))).toMatchObject(
+      [
+        {
+          type: 'created',
+          actorKind: 'family',
+          actorMemberId: other.member.id,
+          actorStaffId: null,
+          data: { submissionKey: 'key-rows-0001', priority: 'urgent', attachments: 0 },
+          createdAt: now,
+        },
+      ],
+    );
+    const routed = (await db.select().from(outbox)).filter((row) => row.payload.requestId === requestId);
+    expect(routed).toMatchObject([{ kind: 'request_created', payload: { requestId }, status: 'pending' }]);
+    expect(await outboxChannel.upTo()).toEqual([String(routed[0]!.id)]);
+
+    // Confirmed again: the same request, as it is (its priority), and nothing written or notified.
+    const again = await createRequest({ db, timeZone, now }, input);
+    expect(again).toEqual({ ...result, created: false });
+    expect(await outboxChannel.upTo()).toEqual([]);
+    expect(
+      (await db.select().from(outbox)).filter((row) => row.payload.requestId === requestId),
+    ).toHaveLength(1);
+
+    // A curator's request on the family's behalf: its event names the curator.
+    const byCurator = await createRequest(
+      { db, timeZone, now },
+      { ...input, submissionKey: 'key-rows-0002', createdByStaffId: curatorId },
+    );
+    if (!byCurator.ok) throw new Error('not saved');
+    const [event] = await db
+      .select()
+      .from(requestEvents)
+      .where(eq(requestEvents.requestId, byCurator.request.id));
+    expect(event).toMatchObject({ actorKind: 'staff', actorStaffId: curatorId, actorMemberId: null });
+    expect(await outboxChannel.upTo()).toHaveLength(1);
+
+    // An erased family: nothing saved, nothing notified.
+    await db.update(families).set({ erasedAt: now }).where(eq(families.id, other.family.id));
+    expect(await createRequest({ db, timeZone, now }, { ...input, submissionKey: 'key-rows-0003' })).toEqual({
+      ok: false,
+      reason: 'family_not_found',
+    });
+    expect(await db.select().from(requests).where(eq(requests.familyId, other.family.id))).toHaveLength(2);
+    expect(await outboxChannel.upTo()).toEqual([]);
+    await outboxChannel.stop();
+  });
+
+  it('notifies the relay of an outbox row written on its own (writeOutbox), on commit', async () => {
+    const outboxChannel = await listenToOutbox();
+    const id = await db.transaction((tx) =>
+      writeOutbox(tx, { kind: 'family_without_curator', payload: { familyId: family.family.id } }),
+    );
+    const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+    expect(row).toMatchObject({ kind: 'family_without_curator', payload: { familyId: family.family.id } });
+    expect(await outboxChannel.upTo()).toEqual([String(id)]);
+    await outboxChannel.stop();
   });
 });
 

@@ -5,7 +5,7 @@ import type { RequestPriority, RequestStatus } from '../../db/schema/enums.js';
 import { type DeadlinePolicies, deadlinesFor } from '../../deadline-policies.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { regionDate } from '../../time.js';
-import { createRequestsRepository } from './requests.repository.js';
+import { createRequestsRepository, type Submission } from './requests.repository.js';
 import {
   type AttachmentInput,
   attachmentInputSchema,
@@ -53,7 +53,8 @@ export type CreateRequestResult =
  * Saves a confirmed request in one transaction: the request (number from the sequence, validated details,
  * priority, deadlines, the family's curator), its `created` event, its attachments and the outbox row that
  * routes it to a curator. The same `submissionKey` (one per dialogue) saves once: a second confirm returns
- * the first request.
+ * the first request. Without files or anything `alsoInTransaction`, four statements: BEGIN, the family's
+ * submission lock, saveSubmission, COMMIT.
  */
 export async function createRequest(
   deps: RequestsDeps,
@@ -86,49 +87,35 @@ export async function createRequest(
 
   return deps.db.transaction(async (tx) => {
     const repository = createRequestsRepository({ db: tx });
+    // Before the statement that looks for the key's request, so that it sees one a concurrent confirm saved.
     await tx.execute(
       sql`select pg_advisory_xact_lock(${SUBMISSION_LOCK_CLASS}::int, ${input.familyId}::int)`,
     );
-    const family = await repository.familyForRequest(input.familyId);
-    if (!family || family.erasedAt) return { ok: false, reason: 'family_not_found' } as const;
-
-    const earlier = await repository.findBySubmissionKey(input.familyId, submissionKey);
-    if (earlier) {
-      const request = await repository.familyRequest(input.familyId, earlier.id);
-      return {
-        ok: true,
-        request: { id: earlier.id, number: earlier.number, priority: request!.priority },
-        curatorName: family.curatorName,
-        created: false,
-      } as const;
+    const saved = await repository.saveSubmission(
+      submissionOf({ ...input, submissionKey, draft, files, now }, deps.policies),
+    );
+    if (!saved || saved.erased) return { ok: false, reason: 'family_not_found' } as const;
+    const request = saved.created ?? saved.earlier!;
+    if (saved.created) {
+      await repository.insertAttachments(
+        files.map((file) => ({ ...file, requestId: request.id, createdAt: now })),
+      );
+      if (input.alsoInTransaction) await input.alsoInTransaction(tx, request.id);
     }
-
-    const { request, priority } = await insertNewRequest(tx, deps.policies, {
-      ...input,
-      curatorId: family.curatorId,
-      submissionKey,
-      draft,
-      files,
-      now,
-    });
-    if (input.alsoInTransaction) await input.alsoInTransaction(tx, request.id);
     return {
       ok: true,
-      request: { id: request.id, number: request.number, priority },
-      curatorName: family.curatorName,
-      created: true,
+      request,
+      curatorName: saved.curatorName,
+      created: saved.created !== undefined,
     } as const;
   });
 }
 
-/** A new request's rows in the caller's transaction: the request, its `created` event, its files, the outbox. */
-async function insertNewRequest(
-  tx: DbOrTx,
-  policies: RequestsDeps['policies'],
+/** What saveSubmission writes for a new request: its priority and deadlines, and who its `created` event names. */
+function submissionOf(
   input: {
     familyId: number;
     memberId: number;
-    curatorId: number | null;
     createdByStaffId?: number;
     measureCode?: string;
     submissionKey: string;
@@ -136,34 +123,26 @@ async function insertNewRequest(
     files: z.infer<typeof attachmentInputSchema>[];
     now: Date;
   },
-) {
-  const { submissionKey, draft, files, now } = input;
-  const repo = createRequestsRepository({ db: tx });
+  policies: RequestsDeps['policies'],
+): Submission {
+  const { submissionKey, draft, now } = input;
   const priority: RequestPriority = isCrisis(draft) ? 'urgent' : 'normal';
-  const request = await repo.insertRequest({
+  return {
     familyId: input.familyId,
     memberId: input.memberId,
+    submissionKey,
     category: draft.category,
     details: draft.details as Record<string, unknown>,
     measureCode: input.measureCode ?? null,
     priority,
-    status: 'new',
-    curatorId: input.curatorId,
-    createdAt: now,
     ...deadlinesFor(draft.category, priority, now, policies),
-  });
-  await repo.insertEvent({
-    requestId: request.id,
-    type: 'created',
-    ...(input.createdByStaffId === undefined
-      ? { actorKind: 'family' as const, actorMemberId: input.memberId }
-      : { actorKind: 'staff' as const, actorStaffId: input.createdByStaffId }),
-    data: { submissionKey, priority, attachments: files.length },
+    actor:
+      input.createdByStaffId === undefined
+        ? { kind: 'family', staffId: null, memberId: input.memberId }
+        : { kind: 'staff', staffId: input.createdByStaffId, memberId: null },
+    eventData: { submissionKey, priority, attachments: input.files.length },
     createdAt: now,
-  });
-  await repo.insertAttachments(files.map((file) => ({ ...file, requestId: request.id, createdAt: now })));
-  await writeOutbox(tx, { kind: 'request_created', payload: { requestId: request.id } });
-  return { request, priority };
+  };
 }
 
 /** Statuses a family may still cancel: nothing final has happened yet. */
