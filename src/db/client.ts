@@ -55,5 +55,7 @@ export function createDb(databaseUrl: string, options: { max?: number } = {}) {
 }
 
 export type Db = ReturnType<typeof createDb>['db'];
+/** An open transaction (its `transaction` opens a savepoint). */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** A database handle or an open transaction: repositories accept either. */
-export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;

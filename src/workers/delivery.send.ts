@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx, Tx } from '../db/client.js';
 import { isDatabaseOutage } from '../db/database-outage.js';
 import {
   createNotificationsRepository,
@@ -18,9 +18,6 @@ import {
   type SendOutcome,
   type TelegramSender,
 } from '../telegram/telegram-sender.js';
-
-/** A transaction of the database (a batch records in savepoints of its own). */
-type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** After this many failed sends (5xx, network) a notification is given up as `failed`. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -458,7 +455,7 @@ async function recordBatch(tx: DbOrTx, sends: BatchSend[]) {
  * them before they are recorded, and a withdrawal waiting for one (retraction.ts) would take a message
  * Telegram already shows for one never sent, or another sender would send it again.
  */
-async function recordSends(deps: SendDeps, tx: Transaction, sends: BatchSend[]) {
+async function recordSends(deps: SendDeps, tx: Tx, sends: BatchSend[]) {
   if (!sends.some((send) => send.outcome !== undefined)) return;
   try {
     await tx.transaction((savepoint) => recordBatch(savepoint, sends));

@@ -201,7 +201,7 @@ describe('moving and cancelling', () => {
   it('lets the family move a booking in two taps and cancel it in two, and tells the psychologist each time', async () => {
     // Today and tomorrow off: the earliest slots are over a day away, so the family may still change them
     // (not within 2 hours, whatever the time of day the test runs at).
-    const today = regionDate(new Date(), 'Europe/Moscow');
+    const today = regionDate(new Date(), bot.config.timeZone);
     await roundTheClock(bot.db, bot.seeded.staff.irina.id, { daysOff: [today, addDays(today, 1)] });
     const { user, request } = await family('Ольга');
     const offer = await offerTo(user.id);
@@ -278,7 +278,7 @@ describe('moving and cancelling', () => {
     bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'Отменить');
     await reasons;
     // The family cancels at that moment, before its notice reaches the psychologist's chat.
-    await bot.db.update(consultations).set({ status: 'cancelled' }).where(eq(consultations.id, booking!.id));
+    await bot.db.update(consultations).set({ status: 'cancelled' }).where(eq(consultations.id, booking.id));
 
     const refused = bot.emulator.waitForEdit(card.chat.id, card.message_id, 15_000);
     bot.emulator.pressButtonByText(card.chat.id, card.message_id, 'болезнь психолога');

@@ -31,7 +31,7 @@ export type RegistrationResult =
   | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
   | { ok: false; reason: 'already_registered' };
 
-async function curatorName(db: Db | Parameters<Parameters<Db['transaction']>[0]>[0], id: number | undefined) {
+async function curatorName(db: DbOrTx, id: number | undefined) {
   if (id === undefined) return undefined;
   const [row] = await db.select({ fullName: staff.fullName }).from(staff).where(eq(staff.id, id));
   return row?.fullName;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
 import { openStatusList } from '../../db/sql-lists.js';
@@ -103,11 +103,9 @@ export async function activeStaffByTelegramId(db: Db, telegramId: number) {
   return member?.active ? member : undefined;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** The active, present curator of the district with the fewest open requests, ties by fewest families. */
 export async function leastLoadedCurator(
-  db: Db | Tx,
+  db: DbOrTx,
   districtId: number,
   options: { excludeStaffId?: number; now?: Date } = {},
 ): Promise<number | undefined> {
