@@ -203,7 +203,8 @@ async function takeSlot(
   kind: string,
   { maxWaitMs = MAX_IN_HAND_WAIT_MS, dueAt }: { maxWaitMs?: number; dueAt?: number } = {},
 ) {
-  const untilDue = dueAt === undefined ? 0 : Math.min(dueAt - Date.now(), MAX_CHAT_WAIT_IN_HAND_MS);
+  // A millisecond or two past it: the lane's and the slot's times are Redis's clock in whole ms.
+  const untilDue = dueAt === undefined ? 0 : Math.min(dueAt + 2 - Date.now(), MAX_CHAT_WAIT_IN_HAND_MS);
   if (untilDue > 0) await sleep(untilDue);
   const sendClass = deps.notifications.sendClassOf(kind);
   const waiter = randomUUID();
@@ -424,12 +425,13 @@ async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId
     }
     const outcome = await sendStepOf(deps, notification.chatId, content, planned);
     entry.answered = true;
-    entry.answeredAt = Date.now();
     if (outcome.kind === 'sent') entry.sentAs = outcome.messageIds?.[0] ?? outcome.messageId;
     send.outcome = outcome;
     await deps.slots
       .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
+    // The chat's gap counts from the release (its slot's clock), so its lane's next due is not before it.
+    entry.answeredAt = Date.now();
     // Sent: its dispatcher's turn may take another chat while the batch waits for its other sends (a 429's
     // pause, any other outcome, is only known to the dispatcher when the batch ends: its turn waits).
     if (outcome.kind === 'sent') onDone?.(entry.notificationId);
