@@ -106,8 +106,9 @@ export async function curatorScenario(options: { runs: CuratorRun[] }): Promise<
         });
       }
       notes.push(
-        `At ${run.rate}/s${withBulk}: p50 of the card's stages: ${stageLine(stages.p50)}; the slowest card ` +
-          `(${ms(Math.max(...latencies))}): ${stageLine(stages.slowest)}` +
+        `At ${run.rate}/s${withBulk}: the card's stages (press → the request's transaction begun → outbox row ` +
+          `dispatched → routing transaction begun → card sent; «Method» 2): p50 ${stageLine(stages.p50)}, the ` +
+          `slowest card (${ms(Math.max(...latencies))}) ${stageLine(stages.slowest)}` +
           (bulkSent ? `; ${fmt(bulkSent())} of the announcement's copies had gone out by then` : '') +
           `; ${emulator.stats().tooManyRequests - refusedBefore} sends answered 429 meanwhile.`,
       );
@@ -192,10 +193,8 @@ interface CardStages {
 
 const stageLine = (stages: CardStages | undefined) =>
   stages
-    ? `press → the request's transaction begun ${ms(stages.begun)}, → outbox row dispatched (the request ` +
-      `committed, the relay woken, the routing job queued) ${ms(stages.relayed)}, → routing transaction begun ` +
-      `${ms(stages.routing)}, → card sent (routing committed, lane, claim, render, send slot, HTTP) ` +
-      `${ms(stages.sent)}`
+    ? [stages.begun, stages.relayed, stages.routing, stages.sent].map((stage) => fmt(stage)).join(' / ') +
+      ' ms'
     : 'not known';
 
 /**
