@@ -579,10 +579,7 @@ export function createBatchSend(deps: SendDeps) {
     dueAt?: ReadonlyMap<number, number>,
   ): Promise<BatchEntry[]> {
     const entries = new Map<number, BatchEntry>(
-      ids.map((id) => [
-        id,
-        { notificationId: id, chatId: 0, kind: '', single: true, dueAt: dueAt?.get(id) },
-      ]),
+      ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true, dueAt: dueAt?.get(id) }]),
     );
     let sends: BatchSend[] = [];
     try {
