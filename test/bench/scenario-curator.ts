@@ -19,6 +19,8 @@ const upToSummary = requestDialogue.slice(0, -1);
 /** One run of the scenario: presses per second, and to how many families an announcement is going out. */
 export interface CuratorRun {
   rate: number;
+  /** How long it presses: rate × seconds presses, the samples its percentiles are taken over. */
+  seconds: number;
   /** Families (of another district, one chat each) an announcement is sent to as the run starts. */
   announcement?: number;
   /** The p99 target (ms) of the card. */
@@ -37,10 +39,7 @@ export interface CuratorRun {
  * use case and the service's relay) to that many families of another district, and times the cards and the
  * families' answers while it goes out.
  */
-export async function curatorScenario(options: {
-  runs: CuratorRun[];
-  seconds: number;
-}): Promise<ScenarioResult> {
+export async function curatorScenario(options: { runs: CuratorRun[] }): Promise<ScenarioResult> {
   const env = await scenarioEnv('curator');
   // Telegram's limits, with the short burst a person's chat allows (README, «Emulator»).
   const emulator = createEmulator({
@@ -60,7 +59,7 @@ export async function curatorScenario(options: {
       answers.set(event.chatId, Date.now());
   });
   try {
-    const total = options.runs.reduce((sum, run) => sum + run.rate * options.seconds, 0);
+    const total = options.runs.reduce((sum, run) => sum + run.rate * run.seconds, 0);
     const families = await seedFamilies(env.db, emulator, WARM_UP + total, { curatorEach: true });
     child = await startServiceChild(env, emulator.url, 'all');
     await inParallel(families, 50, async (family) => {
@@ -72,7 +71,7 @@ export async function curatorScenario(options: {
     const notes: string[] = [await warmUp(emulator, families.slice(0, WARM_UP), arrivals)];
     let offset = WARM_UP;
     for (const run of options.runs) {
-      const batch = families.slice(offset, offset + run.rate * options.seconds);
+      const batch = families.slice(offset, offset + run.rate * run.seconds);
       offset += batch.length;
       const bulkSent = run.announcement ? await sendAnnouncement(env, emulator, run.announcement) : undefined;
       const refusedBefore = emulator.stats().tooManyRequests;
@@ -85,7 +84,7 @@ export async function curatorScenario(options: {
       const latencies = batch.map(
         (family) => arrivals.get(family.curatorChat)! - pressedAt.get(family.userId)!,
       );
-      const stages = await stageTimes(env.db, batch, pressedAt);
+      const stages = await stageTimes(env.db, batch, pressedAt, arrivals);
       const p99 = percentile(latencies, 99);
       const withBulk = run.announcement ? ` during an announcement to ${fmt(run.announcement)} families` : '';
       rows.push({
@@ -107,10 +106,9 @@ export async function curatorScenario(options: {
         });
       }
       notes.push(
-        `At ${run.rate}/s${withBulk}: p50 of the card's stages: press → request saved ${ms(stages.saved)}, ` +
-          `saved → outbox row dispatched (relay) ${ms(stages.relayed)}, → card row (routing job) ` +
-          `${ms(stages.routed)}, → card sent (lane + send slot + HTTP) ${ms(stages.delivered)}; the last card came ` +
-          `${fmt(Math.max(...latencies) / 1000, 1)} s after its press` +
+        `At ${run.rate}/s${withBulk}: the card's stages (press → the request's transaction begun → outbox row ` +
+          `dispatched → routing transaction begun → card sent; «Method» 2): p50 ${stageLine(stages.p50)}, the ` +
+          `slowest card (${ms(Math.max(...latencies))}) ${stageLine(stages.slowest)}` +
           (bulkSent ? `; ${fmt(bulkSent())} of the announcement's copies had gone out by then` : '') +
           `; ${emulator.stats().tooManyRequests - refusedBefore} sends answered 429 meanwhile.`,
       );
@@ -185,20 +183,38 @@ async function sendAnnouncement(env: ScenarioEnv, emulator: Emulator, count: num
   return got;
 }
 
+/** The stages of a card, in ms (see stageTimes). */
+interface CardStages {
+  begun: number;
+  relayed: number;
+  routing: number;
+  sent: number;
+}
+
+const stageLine = (stages: CardStages | undefined) =>
+  stages
+    ? [stages.begun, stages.relayed, stages.routing, stages.sent].map((stage) => fmt(stage)).join(' / ') +
+      ' ms'
+    : 'not known';
+
 /**
  * Where the time goes, from PostgreSQL's timestamps (one machine, one clock), for the curator's card only
- * (the request's other notifications — the family's «доставлена», a psychologist offer — are not the card):
- * press → request saved → outbox row dispatched by the relay → card row written by routing → card sent.
+ * (the request's other notifications — the family's «доставлена», a psychologist offer — are not the card).
+ * A row's `created_at` is its transaction's start (`now()`), so the request's save and the routing
+ * transaction each show in the stage after their start; `dispatched_at` and `sent_at` are the relay's and
+ * the sender's clock when they wrote. The p50 of each stage, and the stages of the slowest card.
  */
 async function stageTimes(
   db: Awaited<ReturnType<typeof scenarioEnv>>['db'],
   batch: SeededFamily[],
   pressedAt: Map<number, number>,
+  arrivals: Map<number, number>,
 ) {
   const familyIds = batch.map((family) => family.familyId);
   const rows = await db
     .select({
       telegramId: familyMembers.telegramId,
+      chatId: notifications.chatId,
       created: requests.createdAt,
       dispatched: outbox.dispatchedAt,
       routed: notifications.createdAt,
@@ -218,22 +234,34 @@ async function stageTimes(
       ),
     )
     .where(inArray(requests.familyId, familyIds));
-  const saved: number[] = [];
-  const relayed: number[] = [];
-  const routed: number[] = [];
-  const delivered: number[] = [];
+  const cards: Array<CardStages & { total: number }> = [];
   for (const row of rows) {
     const pressed = pressedAt.get(Number(row.telegramId));
-    if (pressed === undefined || !row.dispatched) continue;
-    saved.push(row.created.getTime() - pressed);
-    relayed.push(row.dispatched.getTime() - row.created.getTime());
-    routed.push(row.routed.getTime() - row.dispatched.getTime());
-    if (row.sent) delivered.push(row.sent.getTime() - row.routed.getTime());
+    const arrived = arrivals.get(Number(row.chatId));
+    if (pressed === undefined || arrived === undefined || !row.dispatched || !row.sent) continue;
+    cards.push({
+      begun: row.created.getTime() - pressed,
+      relayed: row.dispatched.getTime() - row.created.getTime(),
+      routing: row.routed.getTime() - row.dispatched.getTime(),
+      sent: row.sent.getTime() - row.routed.getTime(),
+      total: arrived - pressed,
+    });
   }
+  const p50 = (stage: keyof CardStages) =>
+    percentile(
+      cards.map((card) => card[stage]),
+      50,
+    );
   return {
-    saved: percentile(saved, 50),
-    relayed: percentile(relayed, 50),
-    routed: percentile(routed, 50),
-    delivered: percentile(delivered, 50),
+    p50: {
+      begun: p50('begun'),
+      relayed: p50('relayed'),
+      routing: p50('routing'),
+      sent: p50('sent'),
+    },
+    slowest: cards.reduce<(typeof cards)[number] | undefined>(
+      (slowest, card) => (slowest && slowest.total >= card.total ? slowest : card),
+      undefined,
+    ),
   };
 }

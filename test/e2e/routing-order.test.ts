@@ -61,7 +61,13 @@ describe('routing a confirmed request', () => {
       5000,
       'the notification marked sent',
     );
-    expect(notification).toMatchObject({ status: 'sent', telegramMessageId: card.message_id, attempts: 1 });
+    // The card shows the family: «Удалить мои данные» finds it by its family to take it back.
+    expect(notification).toMatchObject({
+      status: 'sent',
+      telegramMessageId: card.message_id,
+      attempts: 1,
+      familyId: request.familyId,
+    });
   });
 
   it('goes to the deputy while the curator is away', async () => {
