@@ -80,7 +80,6 @@ export async function effectiveCurator(db: DbOrTx, staffId: number, now = new Da
 
 const cardKey = (requestId: number, staffId: number) => `request:${requestId}:card:staff:${staffId}`;
 
-/** Records the choice on the request (status, curator, history) and produces the request cards. */
 /**
  * The request given to the choice, its `assigned` event and the cards, in `tx`. The three writes depend on
  * none of each other, so they are sent together (pipelined on the transaction's connection: one wait for
