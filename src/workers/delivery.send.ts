@@ -192,8 +192,20 @@ export async function givenUp(
   return true;
 }
 
-/** A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). */
-async function takeSlot(deps: SendDeps, chatId: number, kind: string, maxWaitMs = MAX_IN_HAND_WAIT_MS) {
+/**
+ * A send slot for the chat, waited for in hand when it comes soon (the window, a chat's short gap). A chat
+ * taken from its lane before it is due (`dueAt`, its gap's end) waits until then before it asks: asked
+ * sooner, the slot would only say how long to wait (one Redis call and one wake-up more per send).
+ */
+async function takeSlot(
+  deps: SendDeps,
+  chatId: number,
+  kind: string,
+  { maxWaitMs = MAX_IN_HAND_WAIT_MS, dueAt }: { maxWaitMs?: number; dueAt?: number } = {},
+) {
+  // A millisecond or two past it: the lane's and the slot's times are Redis's clock in whole ms.
+  const untilDue = dueAt === undefined ? 0 : Math.min(dueAt + 2 - Date.now(), MAX_CHAT_WAIT_IN_HAND_MS);
+  if (untilDue > 0) await sleep(untilDue);
   const sendClass = deps.notifications.sendClassOf(kind);
   const waiter = randomUUID();
   let slot = await deps.slots.acquire(chatId, sendClass, waiter);
@@ -255,6 +267,7 @@ export function createClaimedSend(deps: SendDeps) {
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
     prepared?: () => void,
     answered?: (sentAs?: number) => void,
+    dueAt?: number,
   ): Promise<SendResult> {
     return deps.db.transaction(async (tx) => {
       const repository = createNotificationsRepository({ db: tx });
@@ -286,7 +299,7 @@ export function createClaimedSend(deps: SendDeps) {
       if (steps && !planned) return finish(tx, notification, content, done, []);
 
       prepared?.();
-      const slot = await takeSlot(deps, notification.chatId, notification.kind);
+      const slot = await takeSlot(deps, notification.chatId, notification.kind, { dueAt });
       if (slot.kind !== 'granted') return { step: 'wait', slot };
       const outcome = await sendStepOf(deps, notification.chatId, content, planned);
       const whole = done.length === 0 && (!steps || steps.length === 1) && (!planned || planned.counts);
@@ -316,6 +329,8 @@ export interface BatchEntry {
   answered?: boolean;
   /** When its answer came (Date.now()): the chat's next turn counts from it, not from the batch's end. */
   answeredAt?: number;
+  /** When its chat is due (LaneHead's `dueAt`): its send slot is asked for then. */
+  dueAt?: number;
   sentAs?: number;
 }
 
@@ -400,19 +415,23 @@ const planOf = (send: BatchSend) => ({
 async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId: number) => void) {
   const { entry, notification, content, planned } = send;
   try {
-    const slot = await takeSlot(deps, notification.chatId, notification.kind, MAX_BATCH_WAIT_MS);
+    const slot = await takeSlot(deps, notification.chatId, notification.kind, {
+      maxWaitMs: MAX_BATCH_WAIT_MS,
+      dueAt: entry.dueAt,
+    });
     if (slot.kind !== 'granted') {
       entry.result = { step: 'wait', slot };
       return;
     }
     const outcome = await sendStepOf(deps, notification.chatId, content, planned);
     entry.answered = true;
-    entry.answeredAt = Date.now();
     if (outcome.kind === 'sent') entry.sentAs = outcome.messageIds?.[0] ?? outcome.messageId;
     send.outcome = outcome;
     await deps.slots
       .release(notification.chatId, outcome.kind === 'flood' ? outcome.retryAfterMs : undefined)
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
+    // The chat's gap counts from the release (its slot's clock), so its lane's next due is not before it.
+    entry.answeredAt = Date.now();
     // Sent: its dispatcher's turn may take another chat while the batch waits for its other sends (a 429's
     // pause, any other outcome, is only known to the dispatcher when the batch ends: its turn waits).
     if (outcome.kind === 'sent') onDone?.(entry.notificationId);
@@ -556,9 +575,11 @@ export function createBatchSend(deps: SendDeps) {
     render: (notification: Notification) => Promise<NotificationContent | undefined>,
     /** A send of the batch went out: its dispatcher's turn may take another chat (see sendOne). */
     sendDone?: (notificationId: number) => void,
+    /** When each one's chat is due (see takeSlot), by notification id. */
+    dueAt?: ReadonlyMap<number, number>,
   ): Promise<BatchEntry[]> {
     const entries = new Map<number, BatchEntry>(
-      ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true }]),
+      ids.map((id) => [id, { notificationId: id, chatId: 0, kind: '', single: true, dueAt: dueAt?.get(id) }]),
     );
     let sends: BatchSend[] = [];
     try {

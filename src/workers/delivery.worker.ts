@@ -187,7 +187,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 
   const sendBatch = createBatchSend(deps);
 
-  const one = async (notificationId: number): Promise<Turn> => {
+  const one = async (notificationId: number, dueAt?: number): Promise<Turn> => {
     const started = Date.now();
     let chatId = 0;
     let kind = '';
@@ -209,6 +209,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           answered = true;
           sentAs = id;
         },
+        dueAt,
       );
     } catch (error) {
       // Before the send (a render, Redis away): nothing went out; the chat comes back (runTurn).
@@ -223,8 +224,12 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
      * A batched turn of several chats' heads: each one's turn, its error, or `single` — to go by the single
      * path (`one`), after this batch has committed.
      */
-    async batch(ids: readonly number[], sendDone?: (notificationId: number) => void): Promise<BatchTurn[]> {
-      const entries = await sendBatch(ids, render, sendDone);
+    async batch(
+      ids: readonly number[],
+      sendDone?: (notificationId: number) => void,
+      dueAt?: ReadonlyMap<number, number>,
+    ): Promise<BatchTurn[]> {
+      const entries = await sendBatch(ids, render, sendDone, dueAt);
       return Promise.all(
         entries.map(async (entry): Promise<BatchTurn> => {
           if (entry.single) return { notificationId: entry.notificationId, single: true };
@@ -379,7 +384,7 @@ async function runTurn(
 ): Promise<{ pauseMs: number; nextInMs: number }> {
   let result: Turn;
   try {
-    result = await processHead(head.notificationId);
+    result = await processHead(head.notificationId, head.dueAt);
   } catch (error) {
     result = errorTurn(deps, head.notificationId, error);
   }
@@ -412,9 +417,13 @@ async function runBatch(
 ): Promise<Array<{ pauseMs: number; nextInMs: number }>> {
   let outcomes: BatchTurn[];
   try {
+    const dueAt = new Map(
+      heads.flatMap((head) => (head.dueAt === undefined ? [] : [[head.notificationId, head.dueAt] as const])),
+    );
     outcomes = await processHead.batch(
       heads.map((head) => head.notificationId),
       sendDone,
+      dueAt,
     );
   } catch (error) {
     outcomes = heads.map((head) => ({ notificationId: head.notificationId, error }));

@@ -3,9 +3,15 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { messages, notifications } from '../../src/db/schema/index.js';
 import { relayNotificationKinds } from '../../src/features/relay/relay.kinds.js';
 import { createEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { TEST_BOT_TOKEN } from './env.js';
-import { startDeliveryPipeline } from './pipeline.js';
-import { createFamilyWithMember, createStaffMember, districtByCode } from './routing-factories.js';
+import { freshRedisPrefix, TEST_BOT_TOKEN } from './env.js';
+import { eventually, startDeliveryPipeline } from './pipeline.js';
+import { watchRedisRoundTrips } from './round-trips.js';
+import {
+  createFamilyWithMember,
+  createStaffMember,
+  districtByCode,
+  notificationStatusCounts,
+} from './routing-factories.js';
 
 /**
  * A test file's database handle, an emulator with Telegram's limits, and the delivery pipeline it starts
@@ -87,4 +93,31 @@ export async function writeRelayedBacklog(
   rows.sort((a, b) => String(a.dedupeKey).localeCompare(String(b.dedupeKey)));
   await db.insert(notifications).values(rows);
   return { chats, copies: rows.length };
+}
+
+/**
+ * A backlog of this size delivered by a pipeline of its own (the test file's), watched: how many copies it
+ * made, and the send slots its chats asked for (the slot script's calls: EVALSHA with the chat's slot key
+ * first, send-slots.ts ACQUIRE), by the Redis round trip each went in.
+ */
+export function watchBacklog(sizes: Parameters<typeof writeRelayedBacklog>[2]) {
+  const harness = useDeliveryPipeline();
+  const prefix = freshRedisPrefix();
+  const redis = watchRedisRoundTrips();
+  afterAll(() => redis.restore());
+  return async () => {
+    const { db } = harness;
+    const { copies } = await writeRelayedBacklog(db, harness.emulator, sizes);
+    const mark = redis.mark();
+    await harness.start(prefix);
+    await eventually(
+      async () => (await notificationStatusCounts(db)).sent === copies,
+      60_000,
+      'every copy sent',
+    );
+    const isSlotAsk = ({ name, args }: { name: string; args: string[] }) =>
+      name === 'evalsha' && args[1] === '7' && args[2]?.startsWith(`${prefix}:tg:c:`) === true;
+    const trips = redis.since(mark, isSlotAsk).map((trip) => trip.filter(isSlotAsk));
+    return { copies, trips, asks: trips.flat() };
+  };
 }

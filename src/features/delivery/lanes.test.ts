@@ -135,6 +135,22 @@ describe('delivery lanes', () => {
     expect((await lanes.take(5, 60_000)).heads).toMatchObject([{ chatId: 31, notificationId: two }]);
   });
 
+  it('says when a chat taken before it is due is due (its send slot is asked for then)', async () => {
+    const lanes = freshLanes();
+    const [one, two] = await pending([
+      [32, 'family_without_curator'],
+      [32, 'family_without_curator'],
+    ]);
+    await lanes.add([one!, two!]);
+    const { heads } = await lanes.take(5, 60_000);
+    expect(heads[0]?.dueAt).toBeUndefined();
+    await lanes.finish(heads[0]!, true, 400);
+    const before = Date.now();
+    const early = await lanes.take(5, 60_000, 5, 1000);
+    expect(early.heads).toMatchObject([{ chatId: 32, notificationId: two }]);
+    expect(early.heads[0]?.dueAt).toBeGreaterThan(before + 300);
+  });
+
   it('keeps turns for urgent cards: notices and digests take no more than they are allowed', async () => {
     const lanes = freshLanes();
     const [notice1, notice2, digest, card] = await pending([

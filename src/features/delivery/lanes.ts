@@ -88,7 +88,8 @@ return 0
 // KEYS: the due sets, highest class first. ARGV: 1 how many chats, 2 the lease (ms), 3 the lanes' key prefix,
 // 4 how many of them may be of the classes from ARGV[5] (1-based key index) down, 6 how soon a chat may be
 // due to be taken already (ms; its turn waits for its send slot in hand). Returns the chats taken
-// with their heads and classes (0-based), then ms until the next chat it could take is due (-1: none).
+// with their heads, classes (0-based) and ms until each is due (0: due already), then ms until the next
+// chat it could take is due (-1: none).
 const TAKE = redisScript<[Array<string | number>, number]>(
   'patronazhLaneTake',
   sendClasses.length,
@@ -104,14 +105,16 @@ for k = 1, #KEYS do
   local room = want - taken
   if k >= lowFrom then room = math.min(room, lowMax - low) end
   if room > 0 then
-    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now + tonumber(ARGV[6] or '0'), 'LIMIT', 0, room)
-    for _, chat in ipairs(chats) do
+    local chats = redis.call('ZRANGEBYSCORE', KEYS[k], '-inf', now + tonumber(ARGV[6] or '0'), 'WITHSCORES', 'LIMIT', 0, room)
+    for c = 1, #chats, 2 do
+      local chat = chats[c]
       local head = redis.call('ZRANGE', ARGV[3] .. chat, 0, 0)
       if head[1] then
         redis.call('ZADD', KEYS[k], now + tonumber(ARGV[2]), chat)
         out[#out + 1] = chat
         out[#out + 1] = head[1]
         out[#out + 1] = k - 1
+        out[#out + 1] = math.max(0, math.floor(tonumber(chats[c + 1]) - now))
         taken = taken + 1
         if k >= lowFrom then low = low + 1 end
       else
@@ -141,6 +144,11 @@ export interface LaneHead {
   sendClass: SendClass;
   /** Its entry in the lane (for finish). */
   member: string;
+  /**
+   * When the chat is due (Date.now() of this process): a chat taken before its gap ends waits until then
+   * in hand before it asks for its send slot, which would only tell it to wait that long.
+   */
+  dueAt?: number;
 }
 
 export interface DeliveryLanes {
@@ -222,13 +230,16 @@ async function runPiped(redis: Redis, script: typeof ADD, calls: Array<Array<str
 /** The take script's chats, heads and classes (flat triples). */
 function headsOf(flat: Array<string | number>): LaneHead[] {
   const heads: LaneHead[] = [];
-  for (let index = 0; index + 2 < flat.length; index += 3) {
+  const now = Date.now();
+  for (let index = 0; index + 3 < flat.length; index += 4) {
     const member = String(flat[index + 1]);
+    const dueInMs = Number(flat[index + 3]);
     heads.push({
       chatId: Number(flat[index]),
       notificationId: Number(member.split('.')[1]),
       sendClass: sendClasses[Number(flat[index + 2])] ?? 'bulk',
       member,
+      ...(dueInMs > 0 ? { dueAt: now + dueInMs } : {}),
     });
   }
   return heads;

@@ -68,4 +68,47 @@ describe('the notifications repository', () => {
     expect(copied).toMatchObject({ staffChatId: 77, staffMessageId: 900 });
     expect(await repository.find(made!.id)).toMatchObject({ status: 'sent', telegramMessageId: 900 });
   });
+
+  it('marks batches of the same size sent with one statement kept prepared, not one per batch', async () => {
+    const made = await db
+      .insert(notifications)
+      .values(
+        [1, 2, 3, 4].map((n) => ({
+          dedupeKey: `repository-test-many:${Date.now()}:${n}`,
+          kind: 'relay_to_staff',
+          chatId: 78,
+          payload: {},
+        })),
+      )
+      .returning({ id: notifications.id });
+    const [a, b, c, d] = made.map((row) => row.id);
+    // One transaction: one connection, whose prepared statements PostgreSQL lists.
+    const prepared = drizzleSql`select count(*)::int as n from pg_prepared_statements where statement like '%with sent as%'`;
+    const kept = await db.transaction(async (tx) => {
+      const before = (await tx.execute<{ n: number }>(prepared))[0]!.n;
+      const repository = createNotificationsRepository({ db: tx });
+      expect(
+        await repository.markSentMany([
+          { id: a!, telegramMessageId: 601 },
+          { id: b!, telegramMessageId: 602 },
+        ]),
+      ).toEqual([a, b]);
+      expect(
+        await repository.markSentMany([
+          { id: c!, telegramMessageId: 603 },
+          { id: d!, telegramMessageId: 604 },
+        ]),
+      ).toEqual([c, d]);
+      return (await tx.execute<{ n: number }>(prepared))[0]!.n - before;
+    });
+    expect(kept).toBeLessThanOrEqual(1);
+    for (const [id, messageId] of [
+      [a, 601],
+      [d, 604],
+    ] as const)
+      expect(await createNotificationsRepository({ db }).find(id!)).toMatchObject({
+        status: 'sent',
+        telegramMessageId: messageId,
+      });
+  });
 });

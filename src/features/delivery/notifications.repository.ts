@@ -225,9 +225,12 @@ export interface SentMark {
  */
 async function markSentMany(db: DbOrTx, sent: ReadonlyArray<SentMark>, now: Date) {
   if (sent.length === 0) return [];
-  const values = sql.raw(
-    sent.map((row) => `(${Math.trunc(row.id)}, ${Math.trunc(row.telegramMessageId)})`).join(', '),
-  );
+  // The ids as two array parameters, not values in the text: the statement's text then depends only on how
+  // many rows write what with them, so it is prepared once per connection and runs in one round trip (a
+  // text of its own per batch was parsed and described in two, and postgres.js keeps every named statement
+  // for the connection's life).
+  const ids = `{${sent.map((row) => Math.trunc(row.id)).join(',')}}`;
+  const messageIds = `{${sent.map((row) => Math.trunc(row.telegramMessageId)).join(',')}}`;
   const alsos = sent.flatMap((row, index) =>
     row.also ? [sql`, also${sql.raw(String(index))} as (${row.also})`] : [],
   );
@@ -235,7 +238,7 @@ async function markSentMany(db: DbOrTx, sent: ReadonlyArray<SentMark>, now: Date
     with sent as (
       update ${notifications} n set status = 'sent', telegram_message_id = v.message_id,
         sent_at = ${now.toISOString()}::timestamptz, attempts = n.attempts + 1, last_error = null
-      from (values ${values}) as v(id, message_id)
+      from unnest(${ids}::bigint[], ${messageIds}::bigint[]) as v(id, message_id)
       where n.id = v.id and n.status = 'pending' returning n.id)${sql.join(alsos, sql``)}
     select id from sent`);
   return rows.map((row) => Number(row.id));
