@@ -28,11 +28,11 @@ import {
   askAll,
   categoryLabel,
   createRequest,
-  familyForRequest,
-  householdOf,
+  type DialogueIo,
   nothingHeld,
   type Progress,
   parseRequestDraft,
+  passportForRequest,
   summaryText,
 } from '../requests/index.js';
 import { refusalKey } from './curator-tools.conversation.js';
@@ -208,25 +208,31 @@ async function keepAboutFamily(
 
 /** A request made on a family's behalf, as its dialogue is asked: who, and where its answers are kept. */
 interface OnBehalf {
-  family: { familyId: number; memberId: number; address: string | null; telegramId: number };
+  family: {
+    familyId: number;
+    memberId: number;
+    address: string | null;
+    /** The passport's children and relatives, read with the address when the dialogue (re)starts. */
+    household: DialogueIo['household'];
+    telegramId: number;
+  };
   transcript: Transcript;
   saved: Checkpoints;
 }
 
-/** The category (kept), the family's household, and the request's one key (kept: a resumed dialogue saves once). */
+/** The category (kept) and the request's one key (kept: a resumed dialogue saves once). */
 async function prepareIntakeRequest(conversation: DialogueConversation, ctx: DialogueContext, req: OnBehalf) {
-  const { family, saved } = req;
+  const { saved } = req;
   const category: RequestCategory = await saved.remember('category', () =>
     askChoice(conversation, ctx, {
       question: ctx.t('ct-intake-ask-category'),
       options: requestCategories.map((value) => ({ value, label: categoryLabel(ctx.t, value) })),
     }),
   );
-  const household = await conversation.external((outside) => householdOf(outside.deps.db, family.familyId));
   const submissionKey = await saved.remember('submissionKey', () =>
     conversation.external(() => randomBytes(12).toString('base64url')),
   );
-  return { category, household, submissionKey };
+  return { category, submissionKey };
 }
 
 /**
@@ -238,8 +244,8 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   const { family, transcript, saved } = req;
   const keep = () => keepAboutFamily(conversation, ctx, transcript, family.familyId);
   await keep();
-  const { category, household, submissionKey } = await prepareIntakeRequest(conversation, ctx, req);
-  const io = { conversation, ctx, household, passportAddress: family.address, saved };
+  const { category, submissionKey } = await prepareIntakeRequest(conversation, ctx, req);
+  const io = { conversation, ctx, household: family.household, passportAddress: family.address, saved };
   const progress = saved.get<Progress>('progress') ?? { details: {}, files: [], done: [] };
   const asking: Asking = { category, io, progress, held: nothingHeld(), afterStep: keep };
   await askAll(asking);
@@ -456,9 +462,9 @@ export async function intakeRequestDialogue(
     }
     const repository = createCuratorToolsRepository({ db: outside.deps.db });
     const memberId = await repository.firstMemberId(familyId);
-    const family = await familyForRequest(outside.deps.db, familyId);
-    if (memberId === undefined || !family) return { ok: false, reason: 'not_found' } as const;
-    return { ok: true, memberId, address: family.address } as const;
+    const passport = await passportForRequest(outside.deps.db, familyId);
+    if (memberId === undefined || !passport) return { ok: false, reason: 'not_found' } as const;
+    return { ok: true, memberId, address: passport.address, household: passport.household } as const;
   });
   if (!loaded.ok) {
     await ctx.reply(ctx.t(refusalKey(loaded.reason)));
@@ -475,7 +481,8 @@ export async function intakeRequestDialogue(
     },
     { restartAtCheckpoints: true, sameArgsOnly: true },
   );
-  const family = { familyId, memberId: loaded.memberId, address: loaded.address, telegramId };
+  const { memberId, address, household } = loaded;
+  const family = { familyId, memberId, address, household, telegramId };
   await askIntakeRequest(conversation, ctx, {
     family,
     transcript: keepTranscript(conversation),

@@ -12,4 +12,4 @@ export type { AttachmentInput, detailsSchemas } from './requests.schemas.js';
 export { parseRequestDraft } from './requests.schemas.js';
 export type { DialogueIo, Draft } from './requests.steps.js';
 export { closingSteps, REQUEST_CONVERSATION, stepsOf, summaryText } from './requests.steps.js';
-export { createRequest, familyForRequest, householdOf, lockFamilyRequest } from './requests.usecases.js';
+export { createRequest, lockFamilyRequest, passportForRequest } from './requests.usecases.js';

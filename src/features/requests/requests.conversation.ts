@@ -9,7 +9,6 @@ import { regionDate } from '../../time.js';
 import { CONSENT_VERSION } from '../onboarding/index.js';
 import { discardHeld, heldMessagesOf } from './requests.held.js';
 import { categoryLabel } from './requests.render.js';
-import { createRequestsRepository } from './requests.repository.js';
 import { type AttachmentInput, parseRequestDraft, requestCategorySchema } from './requests.schemas.js';
 import {
   closingSteps,
@@ -20,7 +19,7 @@ import {
   stepsOf,
   summaryText,
 } from './requests.steps.js';
-import { createRequest } from './requests.usecases.js';
+import { createRequest, passportForRequest } from './requests.usecases.js';
 
 /** Rounds of «Изменить» on the summary before we stop offering it (the replay log must stay bounded). */
 const MAX_SUMMARY_EDITS = 10;
@@ -276,7 +275,7 @@ async function prepare(
   if (afterLoss) saved.forget('passport');
   const loaded = await saved.rememberWithNext('passport', () =>
     conversation.external(async (outside) => {
-      const passport = await createRequestsRepository({ db: outside.deps.db }).passportForRequest(familyId);
+      const passport = await passportForRequest(outside.deps.db, familyId);
       return { address: passport?.address ?? null, household: passport?.household ?? [] };
     }),
   );

@@ -16,8 +16,6 @@ import { notifyOutbox, outboxRowsFrom } from '../../queue/outbox.js';
 /** Reads and writes of the family side of requests. Every read by a family is scoped to its family id. */
 export function createRequestsRepository({ db }: { db: DbOrTx }) {
   return bindDb(db, {
-    familyForRequest,
-    household,
     passportForRequest,
     saveSubmission,
     insertEvent,
@@ -32,32 +30,6 @@ export function createRequestsRepository({ db }: { db: DbOrTx }) {
     attachmentCount,
     staffName,
   });
-}
-
-/** The family a request is made for, with its curator (for the confirmation) and passport address. */
-async function familyForRequest(db: DbOrTx, familyId: number) {
-  const [row] = await db
-    .select({
-      id: families.id,
-      curatorId: families.curatorId,
-      address: families.address,
-      locality: families.locality,
-      erasedAt: families.erasedAt,
-      curatorName: staff.fullName,
-    })
-    .from(families)
-    .leftJoin(staff, eq(staff.id, families.curatorId))
-    .where(eq(families.id, familyId));
-  return row;
-}
-
-/** Children and relatives of the passport, to choose from in a request dialogue. */
-async function household(db: DbOrTx, familyId: number) {
-  return db
-    .select({ id: householdMembers.id, kind: householdMembers.kind, fullName: householdMembers.fullName })
-    .from(householdMembers)
-    .where(eq(householdMembers.familyId, familyId))
-    .orderBy(asc(householdMembers.id));
 }
 
 /**

@@ -15,14 +15,12 @@ import {
   type RequestDraft,
 } from './requests.schemas.js';
 
-/** The family a request is made for, with its curator and passport address. */
-export function familyForRequest(db: DbOrTx, familyId: number) {
-  return createRequestsRepository({ db }).familyForRequest(familyId);
-}
-
-/** Children and relatives of the family's passport, to choose from in a request dialogue. */
-export function householdOf(db: DbOrTx, familyId: number) {
-  return createRequestsRepository({ db }).household(familyId);
+/**
+ * The passport a request dialogue chooses from, in one query: the family's address and its children and
+ * relatives. Undefined when there is no such family.
+ */
+export function passportForRequest(db: DbOrTx, familyId: number) {
+  return createRequestsRepository({ db }).passportForRequest(familyId);
 }
 
 export interface RequestsDeps {
