@@ -4,15 +4,17 @@ import {
   consentEvents,
   families,
   familyMembers,
+  householdMembers,
   notifications,
   requestEvents,
   requests,
   servicemen,
 } from '../../src/db/schema/index.js';
 import { computeStats } from '../../src/features/supervision/supervision.usecases.js';
+import { addDays, regionDate, russianDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
-import { phoneIntakeToSummary } from '../helpers/phone-intake.js';
+import { type IntakeChild, phoneIntakeToSummary } from '../helpers/phone-intake.js';
 import { eventually } from '../helpers/pipeline.js';
 
 /**
@@ -185,6 +187,83 @@ describe('phone intake', () => {
     expect(joined).toMatchObject({ telegramId: mother.id, familyId: family!.id, consentVersion: 'v1' });
     expect(await bot.db.select().from(families).where(eq(families.districtId, district.id))).toHaveLength(1);
     await family2.say('Мои заявки', `№ ${number}`);
+  });
+
+  it('a request for one of the family’s children: the curator picks the child from the household just entered, and the saved request and its card name that child', async () => {
+    const {
+      staff: { irina },
+    } = await bot.seed({ staff: { irina: { name: 'Ирина Волкова', districts: ['lipetsk-city'] } } });
+    const chat = familyChat(bot.emulator, irina.chat);
+    const masha: IntakeChild = {
+      name: 'Смирнова Мария Алексеевна',
+      birthDate: '14.02.2021',
+      institution: 'Детский сад',
+    };
+    const vanya: IntakeChild = {
+      name: 'Смирнов Иван Алексеевич',
+      birthDate: '03.09.2016',
+      institution: 'Школа',
+    };
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    const phone = { typed: '8 (900) 555-66-22', stored: '+79005556622' };
+    const summary = await phoneIntakeToSummary(chat, phone, undefined, [masha, vanya]);
+    expect(summary.text).toContain(masha.name);
+    expect(summary.text).toContain(vanya.name);
+    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+
+    // «Для какого ребёнка?» lists the household the intake has just saved, as the family's own dialogue would:
+    // read from the passport when the request dialogue starts, not asked as a name.
+    const which = await chat.press('Перевод в детский сад ближе к дому', 'Для какого ребёнка?');
+    expect(which.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      masha.name,
+      vanya.name,
+      'Другой человек — напишу имя',
+    ]);
+    await chat.press(masha.name, 'В какой детский сад ребёнок ходит сейчас');
+    await chat.say('Детский сад № 12', 'В какой сад хотите перевести');
+    await chat.say('Рядом с улицей Ленина', 'С какого числа');
+    const wanted = addDays(regionDate(new Date(), bot.config.timeZone), 20);
+    await chat.say(russianDate(wanted), 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const check = await chat.press('Пропустить', 'Отправить заявку?');
+    expect(check.text).toContain(`Ребёнок: ${masha.name}`);
+    expect(check.text).not.toContain(vanya.name);
+    const created = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const number = Number(created.text?.match(/№ (\d+)/)?.[1]);
+
+    // PostgreSQL: the request names the child by its household row, not only by the name typed.
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.phone, phone.stored));
+    const household = await bot.db
+      .select()
+      .from(householdMembers)
+      .where(eq(householdMembers.familyId, member!.familyId));
+    const mashaRow = household.find((h) => h.fullName === masha.name);
+    expect(mashaRow).toMatchObject({ kind: 'child', birthDate: '2021-02-14', institution: 'kindergarten' });
+    const [request] = await bot.db.select().from(requests).where(eq(requests.number, number));
+    expect(request).toMatchObject({
+      familyId: member!.familyId,
+      category: 'kindergarten_transfer',
+      curatorId: irina.id,
+      details: {
+        child: { householdMemberId: mashaRow!.id, name: masha.name },
+        currentKindergarten: 'Детский сад № 12',
+        wantedKindergarten: 'Рядом с улицей Ленина',
+        wantedDate: wanted,
+      },
+    });
+
+    // The card the curator gets names the child too.
+    const card = await bot.emulator.waitForMessage(
+      irina.chat,
+      (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false,
+      15_000,
+      { afterMessageId: check.message_id },
+    );
+    expect(card.text).toContain('Перевод в детский сад ближе к дому');
+    expect(card.text).toContain(`Ребёнок: ${masha.name}`);
   });
 
   it('is refused to a family member and to a supervisor', async () => {
