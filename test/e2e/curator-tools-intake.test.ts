@@ -112,9 +112,14 @@ describe('phone intake', () => {
       expect.stringMatching(new RegExp(`^№ ${number} · Юридическая помощь · до `)),
     ]);
 
-    // The curator takes it: the family has no chat, so nothing is sent to it and nothing fails.
-    bot.emulator.pressButtonByText(user.id, card.message_id, 'Взять в работу');
-    await bot.emulator.waitForEdit(user.id, card.message_id, 10_000);
+    // The curator takes it: the family has no chat, so nothing is sent to it and nothing fails; the curator
+    // reads that they tell the family themselves.
+    const edited = bot.emulator.waitForEdit(user.id, card.message_id, 10_000);
+    const take = bot.emulator.pressButtonByText(user.id, card.message_id, 'Взять в работу');
+    expect((await bot.answerTo(take.callback_query_id)).text).toBe(
+      'Заявка ваша. У семьи нет чата с ботом: сообщите ей сами, по телефону.',
+    );
+    await edited;
     await eventually(
       async () =>
         (await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.status ===

@@ -6,6 +6,7 @@ import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime } from '../../time.js';
 import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
 import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
+import { familyMembersOfRequest } from '../routing/index.js';
 import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
 import { createCuratorRepository } from './curator.repository.js';
@@ -18,7 +19,13 @@ export interface CuratorDeps {
 export type { AccessRefusal };
 
 export type TakeResult =
-  | { ok: true; requestId: number; alreadyYours: boolean }
+  | {
+      ok: true;
+      requestId: number;
+      alreadyYours: boolean;
+      /** Someone of the family has a chat with the bot, so the family is told (not so for a family reached by phone). */
+      familyInChat: boolean;
+    }
   | { ok: false; refusal: AccessRefusal };
 
 /**
@@ -36,7 +43,9 @@ export async function takeRequest(
     const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    if (checked.alreadyYours) return { ok: true, requestId: request.id, alreadyYours: true } as const;
+    const familyInChat = (await familyMembersOfRequest(tx, request.id)).length > 0;
+    if (checked.alreadyYours)
+      return { ok: true, requestId: request.id, alreadyYours: true, familyInChat } as const;
     await repository.updateRequest(request.id, {
       status: 'in_progress',
       takenAt: now,
@@ -53,7 +62,7 @@ export async function takeRequest(
       createdAt: now,
     });
     await writeOutbox(tx, { kind: 'request_taken', payload: { requestId: request.id, staffId: presser.id } });
-    return { ok: true, requestId: request.id, alreadyYours: false } as const;
+    return { ok: true, requestId: request.id, alreadyYours: false, familyInChat } as const;
   });
 }
 

@@ -636,7 +636,8 @@ cur-card-status = Status: { $status ->
         [assigned] sent to a curator
        *[in_progress] in progress
     }
-cur-taken = The request is yours. The family has been told that you took it.
+cur-taken = The request is yours. The family will get a message that you took it.
+cur-taken-no-chat = The request is yours. The family has no chat with the bot: tell them yourself, by phone.
 cur-already-yours = You are already working on this request.
 cur-refused-stale = This button does not work. Open the request from its card.
 cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.
