@@ -156,7 +156,16 @@ describe('phone intake', () => {
     expect(card2.text).toContain('зарегистрирована куратором по телефону');
     expect(card2.text).toContain('Смирнова Елена Ивановна, телефон +79005554433 (без Telegram)');
 
-    // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card.
+    // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card. One
+    // not sent says where the family's card is.
+    bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Другое', 'своими словами');
+    await chat.say('Нужно привезти уголь', 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    await chat.press('Пропустить', 'Отправить заявку?');
+    const dropped = await chat.press('Не отправлять', 'Заявку не отправили');
+    expect(dropped.text).toBe('Заявку не отправили. Семья сохранена, её карточка — /family +79005554433');
     bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
     await chat.next('С чем нужна помощь');
     await chat.press('Другое', 'своими словами');
