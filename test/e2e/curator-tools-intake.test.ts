@@ -224,6 +224,9 @@ describe('phone intake', () => {
     const summary = await phoneIntakeToSummary(chat, phone, undefined, [masha, vanya]);
     expect(summary.text).toContain(masha.name);
     expect(summary.text).toContain(vanya.name);
+    // What was skipped reads in the line's gender.
+    expect(summary.text).toContain('Дата рождения военнослужащего: не указана\n');
+    expect(summary.text).toContain('Адрес: не указан\n');
     await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
     await chat.next('Оформить заявку от имени семьи');
     await chat.press('Оформить заявку', 'С чем нужна помощь');

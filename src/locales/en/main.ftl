@@ -261,6 +261,8 @@ passport-field = { $field ->
        *[relatives] Relatives
     }
 passport-none = not given
+passport-none-date = not given
+passport-none-address = not given
 passport-line-applicant = Applicant: { $name }
 passport-line-relationship = Relationship: { passport-relationship }
 passport-line-serviceman = Serviceman: { $name }

@@ -266,6 +266,8 @@ passport-field = { $field ->
        *[relatives] Родственники
     }
 passport-none = не указано
+passport-none-date = не указана
+passport-none-address = не указан
 passport-line-applicant = Заявитель: { $name }
 passport-line-relationship = Родство: { passport-relationship }
 passport-line-serviceman = Военнослужащий: { $name }
