@@ -61,7 +61,7 @@ describe('«Меры поддержки»', () => {
 
     // «Хочу оформить»: the school meals dialogue, the child offered from the passport.
     bot.emulator.pressButtonByText(olga.chat, measure.message_id, 'Хочу оформить');
-    await chat.next('Бесплатное питание в школе. Задам несколько коротких вопросов');
+    await chat.next('Бесплатное питание в школе. Зададим несколько коротких вопросов');
     const whichChild = await chat.next('Для какого ребёнка?');
     expect(buttonsOf(whichChild)).toContain('Петя Смирнов');
     await chat.press('Петя Смирнов', 'В какой школе');
