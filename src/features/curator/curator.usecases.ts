@@ -6,7 +6,6 @@ import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime } from '../../time.js';
 import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
 import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
-import { familyMembersOfRequest } from '../routing/index.js';
 import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
 import { createCuratorRepository } from './curator.repository.js';
@@ -43,7 +42,7 @@ export async function takeRequest(
     const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    const familyInChat = (await familyMembersOfRequest(tx, request.id)).length > 0;
+    const familyInChat = await repository.familyHasChat(request.familyId);
     if (checked.alreadyYours)
       return { ok: true, requestId: request.id, alreadyYours: true, familyInChat } as const;
     await repository.updateRequest(request.id, {
