@@ -11,9 +11,10 @@ import {
   servicemen,
 } from '../../src/db/schema/index.js';
 import { computeStats } from '../../src/features/supervision/supervision.usecases.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { addDays, regionDate, russianDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
-import { familyChat } from '../helpers/family-dialogue.js';
+import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
 import { type IntakeChild, phoneIntakeToSummary } from '../helpers/phone-intake.js';
 import { eventually } from '../helpers/pipeline.js';
 
@@ -22,6 +23,22 @@ import { eventually } from '../helpers/pipeline.js';
  * the request follows the usual path to the curator, and the family can join in Telegram later.
  */
 const bot = useE2E();
+
+/** The card of a new request, which comes through the pipeline: looked for from `after` (the summary) on. */
+const newRequestCard = (chatId: number, number: string, after: StoredMessage) =>
+  bot.emulator.waitForMessage(chatId, (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false, 15_000, {
+    afterMessageId: after.message_id,
+  });
+
+/** «Оформить заявку от имени семьи» under the family card, an «Другое» request, up to «Отправить заявку?». */
+async function otherRequestFromCard(chat: FamilyChat, card: StoredMessage, text: string) {
+  bot.emulator.pressButtonByText(chat.userId, card.message_id, 'Оформить заявку от имени семьи');
+  await chat.next('С чем нужна помощь');
+  await chat.press('Другое', 'своими словами');
+  await chat.say(text, 'добавить для куратора');
+  await chat.press('Пропустить', 'документы или фото');
+  return chat.press('Пропустить', 'Отправить заявку?');
+}
 
 describe('phone intake', () => {
   it('registers the family with oral consent, and its request reaches the curator’s card, /my and the statistics', async () => {
@@ -79,12 +96,7 @@ describe('phone intake', () => {
 
     // The request follows the usual path: the card comes to the family's curator, with deadlines. It comes
     // through the pipeline, before or after the reply above: looked for from the check onwards.
-    const card = await bot.emulator.waitForMessage(
-      user.id,
-      (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false,
-      15_000,
-      { afterMessageId: check.message_id },
-    );
+    const card = await newRequestCard(user.id, number!, check);
     expect(card.text).toContain('Юридическая помощь');
     expect(card.text).toContain('Семья: Смирнова Елена Ивановна');
     const [request] = await bot.db
@@ -158,20 +170,10 @@ describe('phone intake', () => {
 
     // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card. One
     // not sent says where the family's card is.
-    bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
-    await chat.next('С чем нужна помощь');
-    await chat.press('Другое', 'своими словами');
-    await chat.say('Нужно привезти уголь', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    await chat.press('Пропустить', 'Отправить заявку?');
+    await otherRequestFromCard(chat, card2, 'Нужно привезти уголь');
     const dropped = await chat.press('Не отправлять', 'Заявку не отправили');
     expect(dropped.text).toBe('Заявку не отправили. Семья сохранена, её карточка — /family +79005554433');
-    bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
-    await chat.next('С чем нужна помощь');
-    await chat.press('Другое', 'своими словами');
-    await chat.say('Нужно привезти дрова', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    await chat.press('Пропустить', 'Отправить заявку?');
+    await otherRequestFromCard(chat, card2, 'Нужно привезти дрова');
     const second = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
     const secondNumber = Number(second.text?.match(/№ (\d+)/)?.[1]);
     const [other] = await bot.db.select().from(requests).where(eq(requests.number, secondNumber));
@@ -273,12 +275,7 @@ describe('phone intake', () => {
     });
 
     // The card the curator gets names the child too.
-    const card = await bot.emulator.waitForMessage(
-      irina.chat,
-      (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false,
-      15_000,
-      { afterMessageId: check.message_id },
-    );
+    const card = await newRequestCard(irina.chat, String(number), check);
     expect(card.text).toContain('Перевод в детский сад ближе к дому');
     expect(card.text).toContain(`Ребёнок: ${masha.name}`);
   });
