@@ -25,7 +25,7 @@ describe('waiting for the family', () => {
 
     bot.emulator.pressButtonByText(C, card.message_id, 'Ждём ответа семьи');
     expect((await toCurator('Напишите вопрос')).text).toBe(
-      `Напишите вопрос для семьи по заявке № ${number}. Заявка перейдёт в статус «ждём ответа семьи»; когда семья ответит, заявка вернётся в работу.`,
+      `Напишите вопрос для семьи по заявке № ${number}. Заявка перейдёт в статус «ждём ответа семьи» и вернётся в работу, когда семья ответит.`,
     );
     const cardEdited = bot.emulator.waitForEdit(C, card.message_id, WAIT);
     bot.emulator.sendText(C, 'Какой размер одежды у ребёнка?');

@@ -61,7 +61,7 @@ relay-refused-deactivated = Your staff account is deactivated, so this message w
 ## Curator
 relay-staff-write = Your next message goes to the family, request № { $number }. Text, photo, document, voice or video.
 relay-staff-write-general = Your next message goes to the family (general question).
-relay-staff-ask-question = Write your question for the family, request № { $number }. The request becomes «waiting for the family»; when the family answers, the request is back in work.
+relay-staff-ask-question = Write your question for the family, request № { $number }. The request becomes «waiting for the family» and is back in work when the family answers.
 relay-staff-sent = Passing it on to the family · request № { $number }.
 relay-staff-sent-general = Passing it on to the family · general question.
 relay-staff-question-sent = Passing the question on to the family. Request № { $number } is waiting for the family.
