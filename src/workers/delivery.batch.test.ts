@@ -4,7 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../db/client.js';
 import { notifications, staff } from '../db/schema/index.js';
 import { createDeliveryLanes } from '../features/delivery/lanes.js';
-import { createNotificationRegistry } from '../features/delivery/notification-registry.js';
+import {
+  createNotificationRegistry,
+  type NotificationRenderer,
+} from '../features/delivery/notification-registry.js';
 import { messageIdsOf, withdrawPending } from '../features/delivery/retraction.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
@@ -103,34 +106,41 @@ describe('batched delivery turns', () => {
    * `last_error` (the marker): as a relayed copy writes its id on the message it copies. A marker id of -1
    * makes that write fail (not an outage).
    */
+  const renderTest: NotificationRenderer = async (_deps, notification) => {
+    const marker = Number(notification.payload.marker);
+    const album = Number(notification.payload.album);
+    return {
+      text: String(notification.payload.text),
+      ...(album > 0
+        ? {
+            outgoing: {
+              type: 'album' as const,
+              media: Array.from({ length: album }, (_, index) => ({
+                type: 'photo' as const,
+                fileId: `photo-${index}`,
+              })),
+            },
+          }
+        : {}),
+      ...(Number.isInteger(marker)
+        ? {
+            sentWith: (ids: number[]) =>
+              marker < 0
+                ? sql`update ${notifications} set attempts = 1 / 0 where id = ${notification.id}`
+                : sql`update ${notifications} set last_error = ${`copied as ${ids[0]}`} where id = ${marker}`,
+          }
+        : {}),
+    };
+  };
+  /** The notifications each batched render was given (by id), in the order of the calls. */
+  const renderedTogether: number[][] = [];
   const registry = createNotificationRegistry([
     {
       kinds: ['test_batch'],
-      render: async (_deps, notification) => {
-        const marker = Number(notification.payload.marker);
-        const album = Number(notification.payload.album);
-        return {
-          text: String(notification.payload.text),
-          ...(album > 0
-            ? {
-                outgoing: {
-                  type: 'album' as const,
-                  media: Array.from({ length: album }, (_, index) => ({
-                    type: 'photo' as const,
-                    fileId: `photo-${index}`,
-                  })),
-                },
-              }
-            : {}),
-          ...(Number.isInteger(marker)
-            ? {
-                sentWith: (ids: number[]) =>
-                  marker < 0
-                    ? sql`update ${notifications} set attempts = 1 / 0 where id = ${notification.id}`
-                    : sql`update ${notifications} set last_error = ${`copied as ${ids[0]}`} where id = ${marker}`,
-              }
-            : {}),
-        };
+      render: renderTest,
+      renderMany: (renderDeps, list) => {
+        renderedTogether.push(list.map((notification) => notification.id));
+        return list.map((notification) => renderTest(renderDeps, notification));
       },
     },
   ]);
@@ -231,6 +241,20 @@ describe('batched delivery turns', () => {
     // The chats' heads went together: one `sent` statement marks them at one moment.
     const firsts = sent.filter((_, index) => index % 3 === 0).map((row) => row.sentAt?.getTime());
     expect(new Set(firsts).size).toBe(1);
+  });
+
+  it('renders its heads together, in one call of their feature (one read for relayed copies)', async () => {
+    const ids = await notificationsFor('together', [
+      { chatId: 9151, text: 'first chat' },
+      { chatId: 9152, text: 'second chat' },
+      { chatId: 9153, text: 'third chat' },
+    ]);
+    const calls = renderedTogether.length;
+    const processor = createDeliveryProcessor(deps('together'));
+    const turns = await processor.batch(ids);
+
+    expect(turns.map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent', 'sent']);
+    expect(renderedTogether.slice(calls).map((call) => [...call].sort())).toEqual([[...ids].sort()]);
   });
 
   it('a 429 for one chat of a batch holds that one back; the others go and are recorded', async () => {

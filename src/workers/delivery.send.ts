@@ -355,28 +355,42 @@ function plainSend(notification: Notification, content: NotificationContent) {
   return steps.length === 1 && only?.counts ? { planned: only } : undefined;
 }
 
+/** A batch's renderer: its notifications' contents together, one promise each (NotificationsRenderer). */
+export type BatchRender = (
+  notifications: readonly Notification[],
+) => Array<Promise<NotificationContent | undefined>>;
+
 /**
- * The claimed rows of a batch rendered: those that go as plain sends are returned; a withdrawn, an
- * unrenderable one is recorded (in the batch's transaction), any other goes by the single path after it.
- * Two copies of one relayed message go apart (each writes its id on the message's row).
+ * The claimed rows of a batch rendered together (one read for the copies of relayed messages): those that
+ * go as plain sends are returned; a withdrawn, an unrenderable one is recorded (in the batch's
+ * transaction), any other goes by the single path after it. Two copies of one relayed message go apart
+ * (each writes its id on the message's row).
  */
 async function prepareBatch(
   tx: DbOrTx,
   claimed: Map<number, { notification: Notification; toInactiveStaff: boolean }>,
   entries: Map<number, BatchEntry>,
-  render: (notification: Notification) => Promise<NotificationContent | undefined>,
+  renderMany: BatchRender,
 ): Promise<BatchSend[]> {
   const repository = createNotificationsRepository({ db: tx });
+  const rows = [...claimed.values()];
+  for (const { notification } of rows) {
+    const entry = entries.get(notification.id)!;
+    entry.chatId = notification.chatId;
+    entry.kind = notification.kind;
+    entry.single = false;
+  }
+  const toRender = rows.filter((row) => !toLeaver(row)).map((row) => row.notification);
+  const contents = new Map(
+    renderMany(toRender).map((content, index) => [toRender[index]!.id, content] as const),
+  );
   const rendered = await Promise.all(
-    [...claimed.values()].map(async (row) => {
+    rows.map(async (row) => {
       const { notification } = row;
       const entry = entries.get(notification.id)!;
-      entry.chatId = notification.chatId;
-      entry.kind = notification.kind;
-      entry.single = false;
       if (toLeaver(row)) return { entry, notification, withdrawn: true };
       try {
-        return { entry, notification, content: await render(notification) };
+        return { entry, notification, content: await contents.get(notification.id) };
       } catch (error) {
         entry.error = error;
         return undefined;
@@ -572,7 +586,7 @@ async function afterFailedBatch(
 export function createBatchSend(deps: SendDeps) {
   return async function sendBatch(
     ids: readonly number[],
-    render: (notification: Notification) => Promise<NotificationContent | undefined>,
+    renderMany: BatchRender,
     /** A send of the batch went out: its dispatcher's turn may take another chat (see sendOne). */
     sendDone?: (notificationId: number) => void,
     /** When each one's chat is due (see takeSlot), by notification id. */
@@ -585,7 +599,7 @@ export function createBatchSend(deps: SendDeps) {
     try {
       await deps.db.transaction(async (tx) => {
         const claimed = await createNotificationsRepository({ db: tx }).claimPendingMany(ids);
-        sends = await prepareBatch(tx, claimed, entries, render);
+        sends = await prepareBatch(tx, claimed, entries, renderMany);
         for (const send of sends) send.sending = sendOne(deps, send, sendDone);
         await Promise.all(sends.map((send) => send.sending));
         await recordSends(deps, tx, sends);

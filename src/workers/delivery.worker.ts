@@ -173,6 +173,8 @@ function turnOf(
 export function createDeliveryProcessor(deps: DeliveryDeps) {
   const sendClaimed = createClaimedSend(deps);
   const render = (notification: Notification) => deps.notifications.render(deps, notification);
+  const renderMany = (notifications: readonly Notification[]) =>
+    deps.notifications.renderMany(deps, notifications);
   // How long a turn takes to come to its send (reading and rendering), on average: the chat's next turn
   // is taken that much before its gap ends, so that the send goes when the gap does (delivery.send.ts
   // waits out the rest in hand).
@@ -229,7 +231,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       sendDone?: (notificationId: number) => void,
       dueAt?: ReadonlyMap<number, number>,
     ): Promise<BatchTurn[]> {
-      const entries = await sendBatch(ids, render, sendDone, dueAt);
+      const entries = await sendBatch(ids, renderMany, sendDone, dueAt);
       return Promise.all(
         entries.map(async (entry): Promise<BatchTurn> => {
           if (entry.single) return { notificationId: entry.notificationId, single: true };

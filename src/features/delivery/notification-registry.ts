@@ -52,10 +52,22 @@ export type NotificationRenderer = (
   notification: Notification,
 ) => Promise<NotificationContent | undefined>;
 
+/**
+ * Renders several notifications together (a batched delivery turn's), reading what they share at once (a
+ * relayed message's copies: one statement for all): one promise per notification, in their order, each
+ * settling as `render`'s would for it alone.
+ */
+export type NotificationsRenderer = (
+  deps: RenderDeps,
+  notifications: readonly Notification[],
+) => Array<Promise<NotificationContent | undefined>>;
+
 /** What a feature tells delivery about the notifications it makes. */
 export interface FeatureNotifications {
   kinds: readonly string[];
   render: NotificationRenderer;
+  /** Several of its notifications at once; without it, each is rendered alone. */
+  renderMany?: NotificationsRenderer;
   /**
    * The kinds that do not take the ordinary place ('notice') in the send budget (send-slots.ts): people
    * waiting for each other go first ('urgent'), digests last ('bulk').
@@ -66,6 +78,8 @@ export interface FeatureNotifications {
 export interface NotificationRegistry {
   /** Undefined for a kind nobody registered (recorded as failed, not retried) or nothing left to send. */
   render(deps: RenderDeps, notification: Notification): Promise<NotificationContent | undefined>;
+  /** Several at once (NotificationsRenderer): each feature's together, as its `renderMany` can. */
+  renderMany: NotificationsRenderer;
   sendClassOf(kind: string): SendClass;
 }
 
@@ -74,12 +88,12 @@ export interface NotificationRegistry {
  * composed (app.ts), so delivery sends what features make without knowing any of them.
  */
 export function createNotificationRegistry(features: readonly FeatureNotifications[]): NotificationRegistry {
-  const renderers = new Map<string, NotificationRenderer>();
+  const byKind = new Map<string, FeatureNotifications>();
   const sendClasses = new Map<string, SendClass>();
   for (const feature of features) {
     for (const kind of feature.kinds) {
-      if (renderers.has(kind)) throw new Error(`notification kind ${kind} is registered twice`);
-      renderers.set(kind, feature.render);
+      if (byKind.has(kind)) throw new Error(`notification kind ${kind} is registered twice`);
+      byKind.set(kind, feature);
     }
     for (const [kind, sendClass] of Object.entries(feature.sendClasses ?? {})) {
       if (!feature.kinds.includes(kind))
@@ -87,9 +101,26 @@ export function createNotificationRegistry(features: readonly FeatureNotificatio
       sendClasses.set(kind, sendClass);
     }
   }
+  const render: NotificationRegistry['render'] = async (deps, notification) =>
+    byKind.get(notification.kind)?.render(deps, notification);
   return {
-    async render(deps, notification) {
-      return renderers.get(notification.kind)?.(deps, notification);
+    render,
+    renderMany(deps, notifications) {
+      const rendered: Array<Promise<NotificationContent | undefined>> = [];
+      const together = new Map<FeatureNotifications, number[]>();
+      for (const [index, notification] of notifications.entries()) {
+        const feature = byKind.get(notification.kind);
+        if (feature?.renderMany) together.set(feature, [...(together.get(feature) ?? []), index]);
+        else rendered[index] = render(deps, notification);
+      }
+      for (const [feature, indexes] of together) {
+        const theirs = feature.renderMany!(
+          deps,
+          indexes.map((index) => notifications[index]!),
+        );
+        for (const [k, index] of indexes.entries()) rendered[index] = theirs[k]!;
+      }
+      return rendered;
     },
     sendClassOf: (kind) => sendClasses.get(kind) ?? 'notice',
   };

@@ -380,6 +380,32 @@ function keepOrder(content: NotificationContent | undefined, earlierOnTheWay: bo
   };
 }
 
+/** A copy's kinds (to a family, to staff): rendered from copySources. */
+const copyKinds: ReadonlySet<string> = new Set([
+  relayNotificationKinds.toFamily,
+  relayNotificationKinds.toStaff,
+]);
+
+/** The fields copySources reads a copy by. */
+const copyOf = (notification: Notification, payload: CopyPayload) => ({
+  messageId: payload.messageId,
+  chatId: notification.chatId,
+  recipientMemberId: notification.recipientMemberId,
+  ...(payload.deputyFor !== undefined ? { deputyFor: payload.deputyFor } : {}),
+});
+
+/** A copy from its sources as of `now` (undefined: the message is gone). */
+async function copyFrom(
+  deps: Deps,
+  notification: Notification,
+  payload: CopyPayload,
+  sources: CopySources | undefined,
+  now: Date,
+) {
+  if (!sources) return undefined;
+  return keepOrder(await renderCopy(deps, notification, payload, sources), sources.earlierOnTheWay, now);
+}
+
 /** The content of a relay notification, built when it is sent (rows and payloads hold ids only). */
 export async function renderRelayNotification(
   deps: Deps,
@@ -391,14 +417,10 @@ export async function renderRelayNotification(
       const payload = copyPayload.parse(notification.payload);
       const now = new Date();
       const sources = await createRelayRepository({ db: deps.db }).copySources({
-        messageId: payload.messageId,
-        chatId: notification.chatId,
-        recipientMemberId: notification.recipientMemberId,
-        ...(payload.deputyFor !== undefined ? { deputyFor: payload.deputyFor } : {}),
+        ...copyOf(notification, payload),
         now,
       });
-      if (!sources) return undefined;
-      return keepOrder(await renderCopy(deps, notification, payload, sources), sources.earlierOnTheWay, now);
+      return copyFrom(deps, notification, payload, sources, now);
     }
     case relayNotificationKinds.edit:
       return renderEdit(deps, notification);
@@ -409,10 +431,41 @@ export async function renderRelayNotification(
   }
 }
 
+/**
+ * Relay notifications of a batched delivery turn: the copies' sources in one statement for all of them
+ * (copySourcesOfMany: one round trip and one PostgreSQL transaction a batch, not one a copy), the others
+ * each alone.
+ */
+export function renderRelayNotifications(
+  deps: Deps,
+  notifications: readonly Notification[],
+): Array<Promise<NotificationContent | undefined>> {
+  const rendered: Array<Promise<NotificationContent | undefined>> = [];
+  const copies: Array<{ notification: Notification; payload: CopyPayload; index: number }> = [];
+  for (const [index, notification] of notifications.entries()) {
+    const payload = copyKinds.has(notification.kind)
+      ? copyPayload.safeParse(notification.payload)
+      : undefined;
+    if (payload?.success) copies.push({ notification, payload: payload.data, index });
+    // Not a copy, or a payload it cannot read (which throws as it would alone).
+    else rendered[index] = renderRelayNotification(deps, notification);
+  }
+  if (copies.length === 0) return rendered;
+  const now = new Date();
+  const read = createRelayRepository({ db: deps.db }).copySourcesOfMany(
+    copies.map(({ notification, payload }) => copyOf(notification, payload)),
+    now,
+  );
+  for (const [k, { notification, payload, index }] of copies.entries())
+    rendered[index] = read.then((sources) => copyFrom(deps, notification, payload, sources[k], now));
+  return rendered;
+}
+
 /** Relayed messages, for delivery's registry: a family and a curator are waiting for each other. */
 export const relayNotifications: FeatureNotifications = {
   kinds: Object.values(relayNotificationKinds),
   render: renderRelayNotification,
+  renderMany: renderRelayNotifications,
   sendClasses: {
     [relayNotificationKinds.toFamily]: 'urgent',
     [relayNotificationKinds.toStaff]: 'urgent',

@@ -64,6 +64,7 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     mergeNotificationPayload,
     sentCopiesOf,
     copySources,
+    copySourcesOfMany,
     sentCards,
     copyInChat,
   });
@@ -473,6 +474,14 @@ async function sentCopiesOf(db: DbOrTx, messageId: number) {
   return copies.filter((copy) => copy.status === 'sent');
 }
 
+/** A copy whose sources copySources reads: the message, the chat it goes to and its recipient. */
+export interface CopyOf {
+  messageId: number;
+  chatId: number;
+  recipientMemberId: number | null;
+  deputyFor?: number;
+}
+
 /**
  * What a copy of a relayed message is made of, in one statement (each was a query of its own, five per
  * copy): the message; the recipient member's language; the request's number; the sender's name (and a
@@ -480,39 +489,51 @@ async function sentCopiesOf(db: DbOrTx, messageId: number) {
  * of the curator a deputy stands in for; and whether an earlier message of the conversation is still on its
  * way to this chat (a pending copy, or — for ten seconds — no copy yet because routing has not run; two minutes back at most; later items of an album are covered by their first; as of `now`). Undefined when the message is gone.
  */
-async function copySources(
-  db: DbOrTx,
-  copy: {
-    messageId: number;
-    chatId: number;
-    recipientMemberId: number | null;
-    deputyFor?: number;
-    now: Date;
-  },
-) {
-  const [found] = await copySourcesQuery(db).execute({
-    messageId: copy.messageId,
-    chatId: copy.chatId,
-    recipientMemberId: copy.recipientMemberId,
-    deputyFor: copy.deputyFor ?? null,
-    now: copy.now.toISOString(),
-  });
+async function copySources(db: DbOrTx, copy: CopyOf & { now: Date }) {
+  const [found] = await copySourcesOfMany(db, [copy], copy.now);
   return found;
 }
 
-/** copySources' statement, built once per handle: its placeholders are the copy's fields. */
+/**
+ * copySources of several copies (a batched delivery turn's) in one statement: one round trip and one
+ * PostgreSQL transaction for the batch, not one per copy. Each copy's sources, in the order given.
+ */
+async function copySourcesOfMany(db: DbOrTx, copies: readonly CopyOf[], now: Date) {
+  if (copies.length === 0) return [];
+  const rows = await copySourcesQuery(db).execute({
+    copies: JSON.stringify(
+      copies.map((copy, ord) => ({
+        ord,
+        message_id: copy.messageId,
+        chat_id: copy.chatId,
+        recipient_member_id: copy.recipientMemberId,
+        deputy_for: copy.deputyFor ?? null,
+      })),
+    ),
+    now: now.toISOString(),
+  });
+  const byOrd = new Map(rows.map(({ ord, ...sources }) => [Number(ord), sources]));
+  return copies.map((_, ord) => byOrd.get(ord));
+}
+
+/**
+ * copySources' statement, built once per handle: the copies' fields are one jsonb array (`c`), so its text
+ * is the same for a batch of any size.
+ */
 const copySourcesQuery = preparedPerDb((db) => {
   const relayKinds = sql.join(
     [relayNotificationKinds.toFamily, relayNotificationKinds.toStaff].map((kind) => sql`${kind}`),
     sql`, `,
   );
   const now = sql.placeholder('now');
-  const chatId = sql.placeholder('chatId');
+  const copies = sql`jsonb_to_recordset(${sql.placeholder('copies')}::text::jsonb)
+    as c(ord int, message_id bigint, chat_id bigint, recipient_member_id bigint, deputy_for bigint)`;
   return (
     db
       .select({
+        ord: sql<number>`c.ord`,
         row: messages,
-        language: sql<Language | null>`(select fm.language from ${familyMembers} fm where fm.id = ${sql.placeholder('recipientMemberId')})`,
+        language: sql<Language | null>`(select fm.language from ${familyMembers} fm where fm.id = c.recipient_member_id)`,
         requestNumber: requests.number,
         staffName: sql<
           string | null
@@ -524,9 +545,7 @@ const copySourcesQuery = preparedPerDb((db) => {
         answered: sql<boolean>`(${messages.direction} = 'family_to_staff' and exists (
         select 1 from ${requestEvents} ev where ev.request_id = ${messages.requestId}
           and ev.type = 'status_changed' and (ev.data->>'messageId')::bigint = ${messages.id}))`,
-        awayName: sql<
-          string | null
-        >`(select s.full_name from ${staff} s where s.id = ${sql.placeholder('deputyFor')})`,
+        awayName: sql<string | null>`(select s.full_name from ${staff} s where s.id = c.deputy_for)`,
         earlierOnTheWay: sql<boolean>`exists (
         select 1 from ${messages} e
         where e.family_id = ${messages.familyId} and e.direction = ${messages.direction} and e.id < ${messages.id}
@@ -538,17 +557,17 @@ const copySourcesQuery = preparedPerDb((db) => {
           and (e.media_group_id is null or e.media_group_id is distinct from ${messages.mediaGroupId})
           and (
             exists (select 1 from ${notifications} n
-              where n.chat_id = ${chatId} and n.status = 'pending' and n.kind in (${relayKinds})
+              where n.chat_id = c.chat_id and n.status = 'pending' and n.kind in (${relayKinds})
                 and (n.payload->>'messageId')::bigint = e.id)
             or (e.created_at > ${now}::timestamptz - interval '10 seconds'
               and not exists (select 1 from ${notifications} n
                 where n.kind in (${relayKinds}) and (n.payload->>'messageId')::bigint = e.id))))`,
       })
       .from(messages)
+      .innerJoin(copies, sql`c.message_id = ${messages.id}`)
       // A join (not a subquery) for the number, and so that drizzle names the outer row's columns with their
       // table in the subqueries above (in a one-table select it leaves the table out, and `id` would be theirs).
       .leftJoin(requests, eq(requests.id, messages.requestId))
-      .where(eq(messages.id, sql.placeholder('messageId')))
       .prepare('relay_copy_sources')
   );
 });
