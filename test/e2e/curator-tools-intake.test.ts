@@ -5,6 +5,7 @@ import {
   families,
   familyMembers,
   householdMembers,
+  messages,
   notifications,
   requestEvents,
   requests,
@@ -146,6 +147,21 @@ describe('phone intake', () => {
     expect(toFamily.filter((n) => n.recipientMemberId !== null)).toEqual([]);
     expect(toFamily.filter((n) => n.status === 'failed' || n.status === 'unreachable')).toEqual([]);
 
+    // Nobody of the family has a chat with the bot, so nothing can be written to it from here: «Ответить» on
+    // the card and a reply to the card are refused with what to do instead, and nothing is stored as written.
+    const noChat = `У семьи нет чата с ботом: её оформили по телефону. Сообщения отсюда до неё не дойдут, поэтому мы ничего не отправляем. Позвоните семье — телефон в её карточке: /family ${number}.`;
+    const replyPress = bot.emulator.pressButtonByText(user.id, card.message_id, 'Ответить');
+    expect((await bot.answerTo(replyPress.callback_query_id)).text).toBe(noChat);
+    const waitPress = bot.emulator.pressButtonByText(user.id, card.message_id, 'Ждём ответа семьи');
+    expect((await bot.answerTo(waitPress.callback_query_id)).text).toBe(noChat);
+    bot.emulator.sendText(user.id, 'Добрый день! Перезвоните, пожалуйста.', { replyTo: card.message_id });
+    expect((await chat.next('нет чата с ботом')).text).toBe(noChat);
+    const written = () => bot.db.select().from(messages).where(eq(messages.familyId, family!.id));
+    expect(await written()).toEqual([]);
+    expect((await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.status).toBe(
+      'in_progress',
+    );
+
     // The supervision statistics count it like any request of the district.
     const stats = await computeStats(
       bot.db,
@@ -203,6 +219,14 @@ describe('phone intake', () => {
     expect(joined).toMatchObject({ telegramId: mother.id, familyId: family!.id, consentVersion: 'v1' });
     expect(await bot.db.select().from(families).where(eq(families.districtId, district.id))).toHaveLength(1);
     await family2.say('Мои заявки', `№ ${number}`);
+
+    // Now the family has a chat: the curator's reply to the card goes to the mother.
+    bot.emulator.sendText(user.id, 'Елена Ивановна, документы получили.', { replyTo: card.message_id });
+    await chat.next(`Передаём семье · заявка № ${number}`);
+    await family2.next('Елена Ивановна, документы получили.');
+    expect(await written()).toEqual([
+      expect.objectContaining({ direction: 'staff_to_family', text: 'Елена Ивановна, документы получили.' }),
+    ]);
   });
 
   it('a request for one of the family’s children: the curator picks the child from the household just entered, and the saved request and its card name that child', async () => {
