@@ -86,7 +86,7 @@ describe('a request talked through between the family and the curator', () => {
     bot.emulator.sendText(C, 'Здравствуйте, Мария! Когда вам удобно, чтобы пришли?', {
       replyTo: card.message_id,
     });
-    expect((await toCurator('Отправлено семье')).text).toBe(`Отправлено семье · заявка ${label}.`);
+    expect((await toCurator('Передаём семье')).text).toBe(`Передаём семье · заявка ${label}.`);
     const c1 = await toFamily('Когда вам удобно');
     expect(c1.text).toBe(
       `💬 Куратор Анна Петрова · заявка ${label}\n\nЗдравствуйте, Мария! Когда вам удобно, чтобы пришли?`,
@@ -108,7 +108,7 @@ describe('a request talked through between the family and the curator', () => {
     bot.emulator.pressButtonByText(C, card.message_id, 'Ответить');
     expect((await toCurator('Следующее ваше сообщение')).text).toContain(`семье по заявке ${label}`);
     bot.emulator.sendPhoto(C, { caption: 'Вот так выглядит наш волонтёр.' });
-    await toCurator('Отправлено семье');
+    await toCurator('Передаём семье');
     const c2 = await toFamily('волонтёр');
     expect(c2.photo).toBeDefined();
     expect(c2.caption).toBe(`💬 Куратор Анна Петрова · заявка ${label}\n\nВот так выглядит наш волонтёр.`);
@@ -128,7 +128,7 @@ describe('a request talked through between the family and the curator', () => {
       caption: 'Памятка для семьи.',
       replyTo: f2.message_id,
     });
-    await toCurator('Отправлено семье');
+    await toCurator('Передаём семье');
     const c3 = await toFamily('Памятка для семьи');
     expect(c3.document?.file_name).toBe('памятка.pdf');
 
@@ -147,7 +147,7 @@ describe('a request talked through between the family and the curator', () => {
     // 7. Curator → family: a reply to the family's third message (the document) threads to this request.
     await delivered();
     bot.emulator.sendText(C, 'Спасибо, справку получила.', { replyTo: f3.message_id });
-    await toCurator('Отправлено семье');
+    await toCurator('Передаём семье');
     const c4 = await toFamily('справку получила');
     expect(c4.text).toContain(`заявка ${label}`);
     expect(c4.reply_to_message?.message_id).toBeDefined();
@@ -162,7 +162,7 @@ describe('a request talked through between the family and the curator', () => {
     // 9. Curator → family; 10. family → curator, replying to the curator's third message.
     await delivered();
     bot.emulator.sendText(C, 'Волонтёр придёт в субботу в 14:00.', { replyTo: f2.message_id });
-    await toCurator('Отправлено семье');
+    await toCurator('Передаём семье');
     await toFamily('в субботу в 14:00');
     await delivered();
     bot.emulator.sendText(F, 'Спасибо большое!', { replyTo: c3.message_id });

@@ -46,7 +46,7 @@ describe('taking a request from its card', () => {
     const edited = bot.emulator.waitForEdit(curatorUser.id, card.message_id, 10_000);
     const press = bot.emulator.pressButtonByText(curatorUser.id, card.message_id, 'Взять в работу');
     const answer = await bot.answerTo(press.callback_query_id);
-    expect(answer.text).toBe('Заявка ваша. Семье сообщили, что вы взяли её в работу.');
+    expect(answer.text).toBe('Заявка ваша. Семья получит сообщение, что вы взяли её в работу.');
 
     const row = await requestRow(request.id);
     expect(row.status).toBe('in_progress');

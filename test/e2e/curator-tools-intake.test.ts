@@ -4,15 +4,19 @@ import {
   consentEvents,
   families,
   familyMembers,
+  householdMembers,
+  messages,
   notifications,
   requestEvents,
   requests,
   servicemen,
 } from '../../src/db/schema/index.js';
 import { computeStats } from '../../src/features/supervision/supervision.usecases.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
+import { addDays, regionDate, russianDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
-import { familyChat } from '../helpers/family-dialogue.js';
-import { phoneIntakeToSummary } from '../helpers/phone-intake.js';
+import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
+import { type IntakeChild, phoneIntakeToSummary } from '../helpers/phone-intake.js';
 import { eventually } from '../helpers/pipeline.js';
 
 /**
@@ -20,6 +24,22 @@ import { eventually } from '../helpers/pipeline.js';
  * the request follows the usual path to the curator, and the family can join in Telegram later.
  */
 const bot = useE2E();
+
+/** The card of a new request, which comes through the pipeline: looked for from `after` (the summary) on. */
+const newRequestCard = (chatId: number, number: string, after: StoredMessage) =>
+  bot.emulator.waitForMessage(chatId, (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false, 15_000, {
+    afterMessageId: after.message_id,
+  });
+
+/** «Оформить заявку от имени семьи» under the family card, an «Другое» request, up to «Отправить заявку?». */
+async function otherRequestFromCard(chat: FamilyChat, card: StoredMessage, text: string) {
+  bot.emulator.pressButtonByText(chat.userId, card.message_id, 'Оформить заявку от имени семьи');
+  await chat.next('С чем нужна помощь');
+  await chat.press('Другое', 'своими словами');
+  await chat.say(text, 'добавить для куратора');
+  await chat.press('Пропустить', 'документы или фото');
+  return chat.press('Пропустить', 'Отправить заявку?');
+}
 
 describe('phone intake', () => {
   it('registers the family with oral consent, and its request reaches the curator’s card, /my and the statistics', async () => {
@@ -77,12 +97,7 @@ describe('phone intake', () => {
 
     // The request follows the usual path: the card comes to the family's curator, with deadlines. It comes
     // through the pipeline, before or after the reply above: looked for from the check onwards.
-    const card = await bot.emulator.waitForMessage(
-      user.id,
-      (m) => m.text?.includes(`Новая заявка № ${number}`) ?? false,
-      15_000,
-      { afterMessageId: check.message_id },
-    );
+    const card = await newRequestCard(user.id, number!, check);
     expect(card.text).toContain('Юридическая помощь');
     expect(card.text).toContain('Семья: Смирнова Елена Ивановна');
     const [request] = await bot.db
@@ -110,9 +125,14 @@ describe('phone intake', () => {
       expect.stringMatching(new RegExp(`^№ ${number} · Юридическая помощь · до `)),
     ]);
 
-    // The curator takes it: the family has no chat, so nothing is sent to it and nothing fails.
-    bot.emulator.pressButtonByText(user.id, card.message_id, 'Взять в работу');
-    await bot.emulator.waitForEdit(user.id, card.message_id, 10_000);
+    // The curator takes it: the family has no chat, so nothing is sent to it and nothing fails; the curator
+    // reads that they tell the family themselves.
+    const edited = bot.emulator.waitForEdit(user.id, card.message_id, 10_000);
+    const take = bot.emulator.pressButtonByText(user.id, card.message_id, 'Взять в работу');
+    expect((await bot.answerTo(take.callback_query_id)).text).toBe(
+      'Заявка ваша. У семьи нет чата с ботом: сообщите ей сами, по телефону.',
+    );
+    await edited;
     await eventually(
       async () =>
         (await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.status ===
@@ -126,6 +146,21 @@ describe('phone intake', () => {
       .where(eq(notifications.requestId, request!.id));
     expect(toFamily.filter((n) => n.recipientMemberId !== null)).toEqual([]);
     expect(toFamily.filter((n) => n.status === 'failed' || n.status === 'unreachable')).toEqual([]);
+
+    // Nobody of the family has a chat with the bot, so nothing can be written to it from here: «Ответить» on
+    // the card and a reply to the card are refused with what to do instead, and nothing is stored as written.
+    const noChat = `У семьи нет чата с ботом: её оформили по телефону. Сообщения отсюда до неё не дойдут, поэтому мы ничего не отправляем. Позвоните семье — телефон в её карточке: /family ${number}.`;
+    const replyPress = bot.emulator.pressButtonByText(user.id, card.message_id, 'Ответить');
+    expect((await bot.answerTo(replyPress.callback_query_id)).text).toBe(noChat);
+    const waitPress = bot.emulator.pressButtonByText(user.id, card.message_id, 'Ждём ответа семьи');
+    expect((await bot.answerTo(waitPress.callback_query_id)).text).toBe(noChat);
+    bot.emulator.sendText(user.id, 'Добрый день! Перезвоните, пожалуйста.', { replyTo: card.message_id });
+    expect((await chat.next('нет чата с ботом')).text).toBe(noChat);
+    const written = () => bot.db.select().from(messages).where(eq(messages.familyId, family!.id));
+    expect(await written()).toEqual([]);
+    expect((await bot.db.select().from(requests).where(eq(requests.id, request!.id)))[0]?.status).toBe(
+      'in_progress',
+    );
 
     // The supervision statistics count it like any request of the district.
     const stats = await computeStats(
@@ -149,13 +184,12 @@ describe('phone intake', () => {
     expect(card2.text).toContain('зарегистрирована куратором по телефону');
     expect(card2.text).toContain('Смирнова Елена Ивановна, телефон +79005554433 (без Telegram)');
 
-    // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card.
-    bot.emulator.pressButtonByText(user.id, card2.message_id, 'Оформить заявку от имени семьи');
-    await chat.next('С чем нужна помощь');
-    await chat.press('Другое', 'своими словами');
-    await chat.say('Нужно привезти дрова', 'добавить для куратора');
-    await chat.press('Пропустить', 'документы или фото');
-    await chat.press('Пропустить', 'Отправить заявку?');
+    // Later requests for a family without Telegram: «Оформить заявку от имени семьи» under its card. One
+    // not sent says where the family's card is.
+    await otherRequestFromCard(chat, card2, 'Нужно привезти уголь');
+    const dropped = await chat.press('Не отправлять', 'Заявку не отправили');
+    expect(dropped.text).toBe('Заявку не отправили. Семья сохранена, её карточка — /family +79005554433');
+    await otherRequestFromCard(chat, card2, 'Нужно привезти дрова');
     const second = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
     const secondNumber = Number(second.text?.match(/№ (\d+)/)?.[1]);
     const [other] = await bot.db.select().from(requests).where(eq(requests.number, secondNumber));
@@ -185,6 +219,89 @@ describe('phone intake', () => {
     expect(joined).toMatchObject({ telegramId: mother.id, familyId: family!.id, consentVersion: 'v1' });
     expect(await bot.db.select().from(families).where(eq(families.districtId, district.id))).toHaveLength(1);
     await family2.say('Мои заявки', `№ ${number}`);
+
+    // Now the family has a chat: the curator's reply to the card goes to the mother.
+    bot.emulator.sendText(user.id, 'Елена Ивановна, документы получили.', { replyTo: card.message_id });
+    await chat.next(`Передаём семье · заявка № ${number}`);
+    await family2.next('Елена Ивановна, документы получили.');
+    expect(await written()).toEqual([
+      expect.objectContaining({ direction: 'staff_to_family', text: 'Елена Ивановна, документы получили.' }),
+    ]);
+  });
+
+  it('a request for one of the family’s children: the curator picks the child from the household just entered, and the saved request and its card name that child', async () => {
+    const {
+      staff: { irina },
+    } = await bot.seed({ staff: { irina: { name: 'Ирина Волкова', districts: ['lipetsk-city'] } } });
+    const chat = familyChat(bot.emulator, irina.chat);
+    const masha: IntakeChild = {
+      name: 'Смирнова Мария Алексеевна',
+      birthDate: '14.02.2021',
+      institution: 'Детский сад',
+    };
+    const vanya: IntakeChild = {
+      name: 'Смирнов Иван Алексеевич',
+      birthDate: '03.09.2016',
+      institution: 'Школа',
+    };
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    const phone = { typed: '8 (900) 555-66-22', stored: '+79005556622' };
+    const summary = await phoneIntakeToSummary(chat, phone, undefined, [masha, vanya]);
+    expect(summary.text).toContain(masha.name);
+    expect(summary.text).toContain(vanya.name);
+    // What was skipped reads in the line's gender.
+    expect(summary.text).toContain('Дата рождения военнослужащего: не указана\n');
+    expect(summary.text).toContain('Адрес: не указан\n');
+    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+
+    // «Для какого ребёнка?» lists the household the intake has just saved, as the family's own dialogue would:
+    // read from the passport when the request dialogue starts, not asked as a name.
+    const which = await chat.press('Перевод в детский сад ближе к дому', 'Для какого ребёнка?');
+    expect(which.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      masha.name,
+      vanya.name,
+      'Другой человек — напишу имя',
+    ]);
+    await chat.press(masha.name, 'В какой детский сад ребёнок ходит сейчас');
+    await chat.say('Детский сад № 12', 'В какой сад хотите перевести');
+    await chat.say('Рядом с улицей Ленина', 'С какого числа');
+    const wanted = addDays(regionDate(new Date(), bot.config.timeZone), 20);
+    await chat.say(russianDate(wanted), 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const check = await chat.press('Пропустить', 'Отправить заявку?');
+    expect(check.text).toContain(`Ребёнок: ${masha.name}`);
+    expect(check.text).not.toContain(vanya.name);
+    const created = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const number = Number(created.text?.match(/№ (\d+)/)?.[1]);
+
+    // PostgreSQL: the request names the child by its household row, not only by the name typed.
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.phone, phone.stored));
+    const household = await bot.db
+      .select()
+      .from(householdMembers)
+      .where(eq(householdMembers.familyId, member!.familyId));
+    const mashaRow = household.find((h) => h.fullName === masha.name);
+    expect(mashaRow).toMatchObject({ kind: 'child', birthDate: '2021-02-14', institution: 'kindergarten' });
+    const [request] = await bot.db.select().from(requests).where(eq(requests.number, number));
+    expect(request).toMatchObject({
+      familyId: member!.familyId,
+      category: 'kindergarten_transfer',
+      curatorId: irina.id,
+      details: {
+        child: { householdMemberId: mashaRow!.id, name: masha.name },
+        currentKindergarten: 'Детский сад № 12',
+        wantedKindergarten: 'Рядом с улицей Ленина',
+        wantedDate: wanted,
+      },
+    });
+
+    // The card the curator gets names the child too.
+    const card = await newRequestCard(irina.chat, String(number), check);
+    expect(card.text).toContain('Перевод в детский сад ближе к дому');
+    expect(card.text).toContain(`Ребёнок: ${masha.name}`);
   });
 
   it('is refused to a family member and to a supervisor', async () => {

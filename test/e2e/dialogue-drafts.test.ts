@@ -352,4 +352,61 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
     expect(texts.filter((text) => text.startsWith('Продолжим'))).toHaveLength(2);
     expect(texts.filter((text) => text.includes('С чем нужна помощь'))).toHaveLength(1);
   });
+
+  it('a request for a child, resumed after a wipe, offers the same household: it is read again from the passport', async () => {
+    const {
+      staff: { nina },
+    } = await bot.seed({ staff: { nina: { name: 'Нина Белова', districts: ['lipetsk-city'] } } });
+    const chat = familyChat(bot.emulator, nina.chat, 20_000);
+    const children = [
+      { name: 'Смирнова Мария Алексеевна', birthDate: '14.02.2021', institution: 'Детский сад' },
+      { name: 'Смирнов Иван Алексеевич', birthDate: '03.09.2016', institution: 'Школа' },
+    ] as const;
+    const people = [...children.map((c) => c.name), 'Другой человек — напишу имя'];
+    const buttons = (m: { reply_markup?: { inline_keyboard?: { text: string }[][] } }) =>
+      m.reply_markup?.inline_keyboard?.flat().map((b) => b.text);
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    await phoneIntakeToSummary(chat, { typed: '8 (900) 555-99-44', stored: '+79005559944' }, undefined, [
+      ...children,
+    ]);
+    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    const first = await chat.press('Перевод в детский сад ближе к дому', 'Для какого ребёнка?');
+    expect(buttons(first)).toEqual(people);
+
+    // Redis loses the dialogue at this question: the curator's draft restarts it, which reads the passport
+    // again (nothing of the lost state is replayed), and the same people are offered.
+    await flushRedis(nina.chat, 'Для какого ребёнка?');
+    await expectResumedAt(chat, 'Мария', 'Для какого ребёнка?');
+    const again = bot.emulator.messages(nina.chat).at(-1)!;
+    expect(buttons(again)).toEqual(people);
+    await chat.press(children[1].name, 'В какой детский сад ребёнок ходит сейчас');
+    await chat.say('Детский сад № 3', 'В какой сад хотите перевести');
+    await chat.say('Любой в Советском районе', 'С какого числа');
+    const wanted = addDays(regionDate(new Date(), bot.config.timeZone), 30);
+    await chat.say(russianDate(wanted), 'добавить для куратора');
+    await chat.press('Пропустить', 'документы или фото');
+    const check = await chat.press('Пропустить', 'Отправить заявку?');
+    expect(check.text).toContain(`Ребёнок: ${children[1].name}`);
+    await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+
+    const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.phone, '+79005559944'));
+    const [vanya] = await bot.db
+      .select()
+      .from(householdMembers)
+      .where(eq(householdMembers.familyId, member!.familyId))
+      .then((rows) => rows.filter((h) => h.fullName === children[1].name));
+    const saved = await bot.db.select().from(requests).where(eq(requests.familyId, member!.familyId));
+    expect(saved).toEqual([
+      expect.objectContaining({
+        category: 'kindergarten_transfer',
+        details: expect.objectContaining({
+          child: { householdMemberId: vanya!.id, name: children[1].name },
+        }),
+      }),
+    ]);
+    expect(botTexts(nina.chat).filter((text) => text.includes('Для какого ребёнка?'))).toHaveLength(2);
+  });
 });

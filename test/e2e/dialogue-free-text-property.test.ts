@@ -621,7 +621,7 @@ steps.push(
     name: 'reply to the family',
     reach: () => curatorPressing('reply', 'уйдёт семье'),
     question: 'уйдёт семье',
-    next: 'Отправлено семье',
+    next: 'Передаём семье',
   },
 );
 

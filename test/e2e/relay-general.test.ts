@@ -49,7 +49,7 @@ describe('general questions and the whole family', () => {
       'Следующее ваше сообщение уйдёт семье (общий вопрос).',
     );
     bot.emulator.sendText(C, 'Выплаты приходят до 15 числа.');
-    expect((await toCurator('Отправлено семье')).text).toBe('Отправлено семье · общий вопрос.');
+    expect((await toCurator('Передаём семье')).text).toBe('Передаём семье · общий вопрос.');
     const toMaria = await toFamily('до 15 числа');
     const toPetr = await bot.emulator.waitForMessage(
       secondUser.id,

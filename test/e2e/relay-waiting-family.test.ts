@@ -25,12 +25,12 @@ describe('waiting for the family', () => {
 
     bot.emulator.pressButtonByText(C, card.message_id, 'Ждём ответа семьи');
     expect((await toCurator('Напишите вопрос')).text).toBe(
-      `Напишите вопрос для семьи по заявке № ${number}. Заявка перейдёт в статус «ждём ответа семьи»; когда семья ответит, она вернётся в работу.`,
+      `Напишите вопрос для семьи по заявке № ${number}. Заявка перейдёт в статус «ждём ответа семьи» и вернётся в работу, когда семья ответит.`,
     );
     const cardEdited = bot.emulator.waitForEdit(C, card.message_id, WAIT);
     bot.emulator.sendText(C, 'Какой размер одежды у ребёнка?');
-    expect((await toCurator('Вопрос отправлен')).text).toBe(
-      `Вопрос отправлен семье. Заявка № ${number} ждёт ответа семьи.`,
+    expect((await toCurator('Передаём вопрос семье')).text).toBe(
+      `Передаём вопрос семье. Заявка № ${number} ждёт ответа семьи.`,
     );
     const waitingCard = await cardEdited;
     expect(waitingCard.text).toContain('Статус: ждём ответа семьи');

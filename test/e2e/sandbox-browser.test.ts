@@ -200,7 +200,7 @@ describe('the sandbox page in a browser', () => {
     const sentReply = await waitForBubble(curator, 'Позвоню завтра', 'user');
     // The card was taken meanwhile: it is no longer «Новая заявка».
     await expect(sentReply.locator('.quote').textContent()).resolves.toContain(`Заявка № ${firstNumber} ·`);
-    await waitForBubble(curator, `Отправлено семье · заявка № ${firstNumber}`);
+    await waitForBubble(curator, `Передаём семье · заявка № ${firstNumber}`);
     const relayed = await waitForBubble(family, 'Позвоню завтра в 18:30');
     await expect(relayed.textContent()).resolves.toContain(
       `Куратор ${curatorName} · заявка № ${firstNumber}`,

@@ -61,7 +61,7 @@ describe('«Меры поддержки»', () => {
 
     // «Хочу оформить»: the school meals dialogue, the child offered from the passport.
     bot.emulator.pressButtonByText(olga.chat, measure.message_id, 'Хочу оформить');
-    await chat.next('Бесплатное питание в школе. Задам несколько коротких вопросов');
+    await chat.next('Бесплатное питание в школе. Зададим несколько коротких вопросов');
     const whichChild = await chat.next('Для какого ребёнка?');
     expect(buttonsOf(whichChild)).toContain('Петя Смирнов');
     await chat.press('Петя Смирнов', 'В какой школе');
@@ -106,7 +106,7 @@ describe('«Меры поддержки»', () => {
     expect(card.text).toContain(
       'Положено по паспорту, ещё не оформлено:\n• Бесплатная няня\n• Перевод в детский сад ближе к дому\n• Помощь психолога\n• Выплаты и пособия\n• Юридическая помощь',
     );
-    expect(card.text).toContain('Последний контакт: ещё не было');
+    expect(card.text).toContain('Контакта с семьёй ещё не было');
     bot.emulator.pressButtonByText(bot.seeded.staff.anna.chat, card.message_id, 'Записать меру поддержки');
     const ask = await curator.next('Какую меру поддержки получает семья?');
     // What is due comes first.

@@ -254,7 +254,7 @@ describe('what every role reads, one realistic path each', () => {
     await curator.press('Ждём ответа семьи', 'Напишите вопрос', card);
     await curator.say(
       'Пришлите, пожалуйста, адрес электронной почты для ссылки на видеозвонок.',
-      'Вопрос отправлен',
+      'Передаём вопрос семье',
     );
     const question = await maria.wait('адрес электронной почты');
     expect(textOf(question)).toContain('спрашивает');

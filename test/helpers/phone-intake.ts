@@ -1,14 +1,23 @@
 import type { FamilyChat } from './family-dialogue.js';
 
+/** A child as the curator types it in the intake: name, birth date (ДД.ММ.ГГГГ), the institution's button. */
+export interface IntakeChild {
+  name: string;
+  birthDate: string;
+  institution: 'Детский сад' | 'Школа' | 'Никуда не ходит';
+}
+
 /**
  * A curator's `/intake` from the family's phone to the summary «Проверьте анкету»: oral consent, the
- * mother Смирнова Елена Ивановна, the serviceman, Липецк, the address typed (or skipped), no children or
- * relatives. The curator covers one district, so it is not asked. Returns the summary.
+ * mother Смирнова Елена Ивановна, the serviceman, Липецк, the address typed (or skipped), the children
+ * given (none by default), no relatives. The curator covers one district, so it is not asked. Returns the
+ * summary.
  */
 export async function phoneIntakeToSummary(
   chat: FamilyChat,
   phone: { typed: string; stored: string },
   address?: string,
+  children: IntakeChild[] = [],
 ) {
   await chat.say(phone.typed, 'согласие на обработку');
   await chat.press('Согласие получено', 'ФИО того, кто обращается');
@@ -19,6 +28,12 @@ export async function phoneIntakeToSummary(
   await chat.say('Липецк', 'Адрес');
   if (address) await chat.say(address, 'Есть ли в семье дети');
   else await chat.press('Пропустить', 'Есть ли в семье дети');
-  await chat.press('Пропустить', 'пожилые родственники');
+  for (const [index, child] of children.entries()) {
+    await chat.press(index === 0 ? 'Добавить ребёнка' : 'Добавить ещё', 'Как зовут ребёнка');
+    await chat.say(child.name, 'Дата рождения ребёнка');
+    await chat.say(child.birthDate, 'детский сад или школу');
+    await chat.press(child.institution, `Детей добавлено: ${index + 1}`);
+  }
+  await chat.press(children.length > 0 ? 'Дальше' : 'Пропустить', 'пожилые родственники');
   return chat.press('Пропустить', `Проверьте анкету. Телефон: ${phone.stored}`);
 }

@@ -50,7 +50,12 @@ export type AccessReason =
   /** Still waiting to be taken: resolving, rejecting or asking the family needs it taken first. */
   | 'not_taken'
   /** A supervisor pressing «Взять в работу» on a request a curator already has in work. */
-  | 'taken_by_other';
+  | 'taken_by_other'
+  /**
+   * Writing to a family nobody of which has a chat with the bot (registered by phone): the message could
+   * reach no one, so it is not taken, and the staff member is told to call.
+   */
+  | 'no_chat';
 
 export interface StaffSubject {
   id: number;

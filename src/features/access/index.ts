@@ -5,5 +5,6 @@ export {
   accessRefusalText,
   authoriseFamilyAccess,
   authoriseRequestAction,
+  familyHasChat,
   staffByTelegramId,
 } from './access.usecases.js';

@@ -211,6 +211,8 @@ interface OnBehalf {
   family: {
     familyId: number;
     memberId: number;
+    /** The member's phone, for the family card's command in what the curator reads (`/family <phone>`). */
+    phone: string | null;
     address: string | null;
     /** The passport's children and relatives, read with the address when the dialogue (re)starts. */
     household: DialogueIo['household'];
@@ -251,8 +253,9 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   await askAll(asking);
   const today = regionDate(await conversation.now(), ctx.deps.config.timeZone);
   const parsed = parseRequestDraft({ category, details: progress.details }, today);
+  const card = { phone: family.phone ?? '' };
   if (!parsed.success) {
-    await ctx.reply(ctx.t('ct-intake-request-invalid'));
+    await ctx.reply(ctx.t('ct-intake-request-invalid', card));
     return;
   }
   const send = await askConfirm(conversation, ctx, {
@@ -262,7 +265,7 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   });
   await keep();
   if (!send) {
-    await ctx.reply(ctx.t('ct-intake-request-dropped'));
+    await ctx.reply(ctx.t('ct-intake-request-dropped', card));
     return;
   }
   const submission = { submissionKey, draft: parsed.data, attachments: progress.files };
@@ -272,7 +275,7 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   if (!result.ok) {
     await ctx.reply(
       'issues' in result || result.reason === 'family_not_found'
-        ? ctx.t('ct-intake-request-invalid')
+        ? ctx.t('ct-intake-request-invalid', card)
         : ctx.t(refusalKey(result.reason)),
     );
     return;
@@ -461,10 +464,11 @@ export async function intakeRequestDialogue(
       return allowed;
     }
     const repository = createCuratorToolsRepository({ db: outside.deps.db });
-    const memberId = await repository.firstMemberId(familyId);
+    const member = await repository.firstMember(familyId);
     const passport = await passportForRequest(outside.deps.db, familyId);
-    if (memberId === undefined || !passport) return { ok: false, reason: 'not_found' } as const;
-    return { ok: true, memberId, address: passport.address, household: passport.household } as const;
+    if (member === undefined || !passport) return { ok: false, reason: 'not_found' } as const;
+    const { address, household } = passport;
+    return { ok: true, memberId: member.id, phone: member.phone, address, household } as const;
   });
   if (!loaded.ok) {
     await ctx.reply(ctx.t(refusalKey(loaded.reason)));
@@ -481,8 +485,8 @@ export async function intakeRequestDialogue(
     },
     { restartAtCheckpoints: true, sameArgsOnly: true },
   );
-  const { memberId, address, household } = loaded;
-  const family = { familyId, memberId, address, household, telegramId };
+  const { memberId, phone, address, household } = loaded;
+  const family = { familyId, memberId, phone, address, household, telegramId };
   await askIntakeRequest(conversation, ctx, {
     family,
     transcript: keepTranscript(conversation),

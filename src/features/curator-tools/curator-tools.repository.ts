@@ -56,7 +56,7 @@ export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
     requestHistory,
     findFamilies,
     findFamily,
-    firstMemberId,
+    firstMember,
     familyMembers: membersOfFamily,
     measuresOf,
     insertMeasure,
@@ -169,15 +169,15 @@ async function findFamily(db: DbOrTx, familyId: number) {
   return row;
 }
 
-/** The member whose passport view stands for the family: the first one not erased. */
-async function firstMemberId(db: DbOrTx, familyId: number) {
+/** The member whose passport view stands for the family: the first one not erased (id, phone). */
+async function firstMember(db: DbOrTx, familyId: number) {
   const [row] = await db
-    .select({ id: familyMembers.id })
+    .select({ id: familyMembers.id, phone: familyMembers.phone })
     .from(familyMembers)
     .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
     .orderBy(asc(familyMembers.id))
     .limit(1);
-  return row?.id;
+  return row;
 }
 
 /** The family's members as staff see them: names, phones, whether they use the bot (erased left out). */

@@ -292,7 +292,7 @@ async function openByFamily(tx: DbOrTx, input: { telegramId: number; familyId: n
     kind: 'family',
     presser: checked.presser,
     familyId: input.familyId,
-    memberId: await createCuratorToolsRepository({ db: tx }).firstMemberId(input.familyId),
+    memberId: (await createCuratorToolsRepository({ db: tx }).firstMember(input.familyId))?.id,
     reachedBy: checked.family.reachedBy,
     via: input.via,
   };

@@ -59,7 +59,8 @@ async function takePress(ctx: PressInPrivate, press: CardPress) {
   const result = await takeRequest({ db: ctx.deps.db }, { telegramId: ctx.from.id, requestId });
   if (!result.ok) return refuse(ctx, press, result.refusal);
   ctx.log.info({ requestId, alreadyYours: result.alreadyYours }, 'request taken');
-  await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : 'cur-taken') });
+  const taken = result.familyInChat ? 'cur-taken' : 'cur-taken-no-chat';
+  await ctx.answerCallbackQuery({ text: ctx.t(result.alreadyYours ? 'cur-already-yours' : taken) });
   await showCard(ctx, requestId);
 }
 

@@ -4,7 +4,7 @@ import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime } from '../../time.js';
-import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
+import { type AccessRefusal, authoriseRequestAction, familyHasChat } from '../access/index.js';
 import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
 import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
@@ -18,7 +18,13 @@ export interface CuratorDeps {
 export type { AccessRefusal };
 
 export type TakeResult =
-  | { ok: true; requestId: number; alreadyYours: boolean }
+  | {
+      ok: true;
+      requestId: number;
+      alreadyYours: boolean;
+      /** Someone of the family has a chat with the bot, so the family is told (not so for a family reached by phone). */
+      familyInChat: boolean;
+    }
   | { ok: false; refusal: AccessRefusal };
 
 /**
@@ -36,7 +42,9 @@ export async function takeRequest(
     const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    if (checked.alreadyYours) return { ok: true, requestId: request.id, alreadyYours: true } as const;
+    const familyInChat = await familyHasChat(tx, request.familyId);
+    if (checked.alreadyYours)
+      return { ok: true, requestId: request.id, alreadyYours: true, familyInChat } as const;
     await repository.updateRequest(request.id, {
       status: 'in_progress',
       takenAt: now,
@@ -53,7 +61,7 @@ export async function takeRequest(
       createdAt: now,
     });
     await writeOutbox(tx, { kind: 'request_taken', payload: { requestId: request.id, staffId: presser.id } });
-    return { ok: true, requestId: request.id, alreadyYours: false } as const;
+    return { ok: true, requestId: request.id, alreadyYours: false, familyInChat } as const;
   });
 }
 

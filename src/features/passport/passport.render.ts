@@ -9,17 +9,17 @@ export function formatDate(isoDate: string): string {
 
 /** The passport as a person reads it (summary before saving, and «Социальный паспорт»). */
 export function renderPassport(t: Translate, draft: PassportDraft): string {
-  const none = t('passport-none');
   const lines = [
     t('passport-line-applicant', { name: draft.applicantName }),
     t('passport-line-relationship', { value: draft.relationship }),
     t('passport-line-serviceman', { name: draft.servicemanName }),
     t('passport-line-serviceman-birth-date', {
-      date: draft.servicemanBirthDate ? formatDate(draft.servicemanBirthDate) : none,
+      // «не указана» / «не указан»: the word agrees with the line's noun (дата, адрес).
+      date: draft.servicemanBirthDate ? formatDate(draft.servicemanBirthDate) : t('passport-none-date'),
     }),
     t('passport-line-district', { name: draft.districtName }),
     t('passport-line-locality', { value: draft.locality }),
-    t('passport-line-address', { value: draft.address ?? none }),
+    t('passport-line-address', { value: draft.address ?? t('passport-none-address') }),
     '',
     t('passport-line-children', { count: draft.children.length }),
     ...draft.children.map((child, index) =>

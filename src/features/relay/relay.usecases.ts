@@ -7,6 +7,7 @@ import {
   type AccessRefusal,
   authoriseFamilyAccess,
   authoriseRequestAction,
+  familyHasChat,
   staffByTelegramId,
 } from '../access/index.js';
 import { shownCardKind } from '../request-card/index.js';
@@ -71,9 +72,26 @@ export async function isDeactivatedStaff(db: Db, telegramId: number) {
 
 /**
  * The request or the family a staff member may write to now (features/access): «Ответить» on a request,
- * «Ждём ответа семьи» (`question`: only a request in work), or a general question's family.
+ * «Ждём ответа семьи» (`question`: only a request in work), or a general question's family. A family that
+ * nobody has a chat with the bot for (registered by phone) cannot be written to: refused with `no_chat`.
  */
 async function authoriseStaffTarget(
+  db: DbOrTx,
+  telegramId: number,
+  target: RelayTarget,
+  options: { question?: boolean; lock: boolean },
+) {
+  const checked = await authoriseStaffAccess(db, telegramId, target, options);
+  if (!checked.ok || (await familyHasChat(db, checked.familyId))) return checked;
+  const refusal: AccessRefusal = {
+    reason: 'no_chat',
+    ...(checked.request ? { number: checked.request.number } : {}),
+  };
+  return { ok: false, refusal } as const;
+}
+
+/** Whether the staff member may act on the target (authoriseStaffTarget without the family's chat). */
+async function authoriseStaffAccess(
   db: DbOrTx,
   telegramId: number,
   target: RelayTarget,

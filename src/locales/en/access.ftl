@@ -14,6 +14,10 @@ access-closed = Request No. { $number } is already closed: { $status ->
   }. It cannot be changed.
 access-not-taken = Request No. { $number } has not been taken yet. Press «Take» first.
 access-taken-by-other = Request No. { $number } is already in work with curator { $curator }. To give it to someone else, press «Reassign».
+access-no-chat = This family has no chat with the bot: it was registered by phone. Messages from here cannot reach it, so nothing is sent. Please call — the phone is on its card{ $numbered ->
+    [yes] : /family { $number }.
+   *[no] .
+  }
 
 # A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
 retracted-handed-over = { $number ->

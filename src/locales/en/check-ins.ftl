@@ -26,7 +26,7 @@ ci-outcome-saved = Call outcome recorded: { $outcome }. { $next ->
        *[talked] Thank you!
     }
 ci-last-contact = Last contact: { $date }
-ci-last-contact-none = Last contact: none yet
+ci-last-contact-none = No contact with the family yet
 ci-my-title = Your families ({ $count }), longest without contact first:
 ci-my-family = • { $name } — last contact: { $date }
 ## /silent

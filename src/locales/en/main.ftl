@@ -261,6 +261,8 @@ passport-field = { $field ->
        *[relatives] Relatives
     }
 passport-none = not given
+passport-none-date = not given
+passport-none-address = not given
 passport-line-applicant = Applicant: { $name }
 passport-line-relationship = Relationship: { passport-relationship }
 passport-line-serviceman = Serviceman: { $name }
@@ -636,7 +638,8 @@ cur-card-status = Status: { $status ->
         [assigned] sent to a curator
        *[in_progress] in progress
     }
-cur-taken = The request is yours. The family has been told that you took it.
+cur-taken = The request is yours. The family will get a message that you took it.
+cur-taken-no-chat = The request is yours. The family has no chat with the bot: tell them yourself, by phone.
 cur-already-yours = You are already working on this request.
 cur-refused-stale = This button does not work. Open the request from its card.
 cur-ask-resolve-comment = Write a short comment for the family: what has been done. The family will see it with a request to rate the help.

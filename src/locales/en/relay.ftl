@@ -61,10 +61,10 @@ relay-refused-deactivated = Your staff account is deactivated, so this message w
 ## Curator
 relay-staff-write = Your next message goes to the family, request № { $number }. Text, photo, document, voice or video.
 relay-staff-write-general = Your next message goes to the family (general question).
-relay-staff-ask-question = Write your question for the family, request № { $number }. The request becomes «waiting for the family»; when the family answers, it is back in work.
-relay-staff-sent = Sent to the family · request № { $number }.
-relay-staff-sent-general = Sent to the family · general question.
-relay-staff-question-sent = The question went to the family. Request № { $number } is waiting for the family.
+relay-staff-ask-question = Write your question for the family, request № { $number }. The request becomes «waiting for the family» and is back in work when the family answers.
+relay-staff-sent = Passing it on to the family · request № { $number }.
+relay-staff-sent-general = Passing it on to the family · general question.
+relay-staff-question-sent = Passing the question on to the family. Request № { $number } is waiting for the family.
 relay-unsupported-staff = This kind of message cannot go to the family. Send text, a photo, a document, a voice or video message.
 relay-staff-hint = To write to a family, reply (swipe or «Reply») to the request card or to the family's message — or press «Reply» under the card. Your requests — /my.
 relay-staff-reply-again = I could not tell which message you replied to: it has only just arrived. Your reply went nowhere. Reply to the same message again in a few seconds.

@@ -14,6 +14,10 @@ access-closed = Заявка № { $number } уже закрыта: { $status ->
   }. Изменить её нельзя.
 access-not-taken = Заявка № { $number } ещё не взята в работу. Сначала нажмите «Взять в работу».
 access-taken-by-other = Заявка № { $number } уже в работе, её ведёт куратор { $curator }. Передать её другому — кнопка «Переназначить».
+access-no-chat = У семьи нет чата с ботом: её оформили по телефону. Сообщения отсюда до неё не дойдут, поэтому мы ничего не отправляем. Позвоните семье — телефон в её карточке{ $numbered ->
+    [yes] : /family { $number }.
+   *[no] .
+  }
 
 # A message taken back from a staff chat (features/delivery/retraction.ts): its text and buttons replaced.
 retracted-handed-over = { $number ->

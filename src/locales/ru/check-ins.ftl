@@ -26,7 +26,7 @@ ci-outcome-saved = Итог звонка записан: { $outcome }. { $next -
        *[talked] Спасибо!
     }
 ci-last-contact = Последний контакт: { $date }
-ci-last-contact-none = Последний контакт: ещё не было
+ci-last-contact-none = Контакта с семьёй ещё не было
 ci-my-title = Ваши семьи ({ $count }), дольше всех без связи — сверху:
 ci-my-family = • { $name } — последний контакт: { $date }
 ## /silent
