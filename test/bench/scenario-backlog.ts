@@ -131,7 +131,8 @@ export async function backlogScenario(options: {
     let atHalf: { cpu: number; arrived: number } | undefined;
     const sampleRss = () => {
       peakRss = Math.max(peakRss, rssMiB(tree));
-      if (!atHalf && arrivals.length >= total / 2) atHalf = { cpu: cpuSeconds(tree), arrived: arrivals.length };
+      if (!atHalf && arrivals.length >= total / 2)
+        atHalf = { cpu: cpuSeconds(tree), arrived: arrivals.length };
     };
     sampler = setInterval(sampleRss, 250);
     const cpuBefore = cpuSeconds(tree);
@@ -167,7 +168,9 @@ export async function backlogScenario(options: {
     );
     const cpuAtEnd = cpuSeconds(tree);
     const cpu = cpuAtEnd - cpuBefore;
-    const warmMs = atHalf ? ((cpuAtEnd - atHalf.cpu) * 1000) / (arrivals.length - atHalf.arrived) : Number.NaN;
+    const warmMs = atHalf
+      ? ((cpuAtEnd - atHalf.cpu) * 1000) / (arrivals.length - atHalf.arrived)
+      : Number.NaN;
     const byRole = tree
       .map(
         (pid, index) =>
