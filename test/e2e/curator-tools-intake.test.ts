@@ -67,7 +67,7 @@ describe('phone intake', () => {
     await chat.say('Банк требует платёж, хотя сын мобилизован', 'добавить для куратора');
     await chat.press('Пропустить', 'документы или фото');
     const check = await chat.press('Пропустить', 'Отправить заявку?');
-    const created = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const created = await chat.press('✅ Отправить заявку', 'создана от имени семьи');
     const number = created.text?.match(/№ (\d+)/)?.[1];
     expect(number).toBeDefined();
 
@@ -190,7 +190,7 @@ describe('phone intake', () => {
     const dropped = await chat.press('Не отправлять', 'Заявку не отправили');
     expect(dropped.text).toBe('Заявку не отправили. Семья сохранена, её карточка — /family +79005554433');
     await otherRequestFromCard(chat, card2, 'Нужно привезти дрова');
-    const second = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const second = await chat.press('✅ Отправить заявку', 'создана от имени семьи');
     const secondNumber = Number(second.text?.match(/№ (\d+)/)?.[1]);
     const [other] = await bot.db.select().from(requests).where(eq(requests.number, secondNumber));
     expect(other).toMatchObject({ familyId: family!.id, memberId: member!.id, category: 'other' });
@@ -274,7 +274,7 @@ describe('phone intake', () => {
     const check = await chat.press('Пропустить', 'Отправить заявку?');
     expect(check.text).toContain(`Ребёнок: ${masha.name}`);
     expect(check.text).not.toContain(vanya.name);
-    const created = await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    const created = await chat.press('✅ Отправить заявку', 'создана от имени семьи');
     const number = Number(created.text?.match(/№ (\d+)/)?.[1]);
 
     // PostgreSQL: the request names the child by its household row, not only by the name typed.

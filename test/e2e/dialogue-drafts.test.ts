@@ -336,7 +336,7 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
     await flushRedis(vera.chat, 'документы или фото');
     await expectResumedAt(chat, 'нет', 'документы или фото');
     await chat.press('Пропустить', 'Отправить заявку?');
-    await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    await chat.press('✅ Отправить заявку', 'создана от имени семьи');
 
     const saved = await bot.db.select().from(requests).where(eq(requests.familyId, member!.familyId));
     expect(saved).toEqual([
@@ -390,7 +390,7 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
     await chat.press('Пропустить', 'документы или фото');
     const check = await chat.press('Пропустить', 'Отправить заявку?');
     expect(check.text).toContain(`Ребёнок: ${children[1].name}`);
-    await chat.press('✅ Отправить куратору', 'создана от имени семьи');
+    await chat.press('✅ Отправить заявку', 'создана от имени семьи');
 
     const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.phone, '+79005559944'));
     const [vanya] = await bot.db

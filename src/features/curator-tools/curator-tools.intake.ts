@@ -260,7 +260,8 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   }
   const send = await askConfirm(conversation, ctx, {
     question: `${summaryText(ctx, category, parsed.data.details, progress.files.length)}\n\n${ctx.t('ct-intake-ask-send')}`,
-    yes: ctx.t('req-summary-send'),
+    // Not the family's «Отправить куратору»: the one pressing it is a curator.
+    yes: ctx.t('ct-intake-send'),
     no: ctx.t('req-summary-cancel'),
   });
   await keep();

@@ -164,6 +164,7 @@ ct-intake-request-no = Not now
 ct-intake-done = Done. The family card — /family { $phone }
 ct-intake-ask-category = What does the family need help with?
 ct-intake-ask-send = Send the request?
+ct-intake-send = ✅ Send the request
 ct-intake-request-dropped = The request was not sent. The family is saved; its card: /family { $phone }
 ct-intake-request-invalid = The request could not be saved. The family is saved: open its card — /family { $phone } — and make the request again with «Make a request on the family's behalf».
 ct-intake-request-created = Request № { $number } is created on the family's behalf. Its card comes to this chat as a separate message; deadlines as for any request.

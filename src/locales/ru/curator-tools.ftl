@@ -165,6 +165,7 @@ ct-intake-request-no = Не сейчас
 ct-intake-done = Готово. Карточка семьи — /family { $phone }
 ct-intake-ask-category = С чем нужна помощь?
 ct-intake-ask-send = Отправить заявку?
+ct-intake-send = ✅ Отправить заявку
 ct-intake-request-dropped = Заявку не отправили. Семья сохранена, её карточка — /family { $phone }
 ct-intake-request-invalid = Заявку не удалось сохранить. Семья сохранена: откройте её карточку — /family { $phone } — и оформите заявку заново кнопкой «Оформить заявку от имени семьи».
 ct-intake-request-created = Заявка № { $number } создана от имени семьи. Её карточка приходит в этот чат отдельным сообщением, сроки — как у любой заявки.
