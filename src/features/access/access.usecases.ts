@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { families, familyMembers, requests, staff, staffDistricts } from '../../db/schema/index.js';
+import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
 import type { Translate } from '../../i18n.js';
 import {
   type AccessReason,
@@ -17,25 +17,6 @@ export interface AccessRefusal {
   number?: number;
   curatorName?: string;
   status?: string;
-}
-
-/**
- * Whether anyone of the family (not erased) has a chat with the bot: a family registered by phone may have
- * none, and then nothing written to it in the bot reaches it.
- */
-export async function familyHasChat(db: DbOrTx, familyId: number) {
-  const [row] = await db
-    .select({ id: familyMembers.id })
-    .from(familyMembers)
-    .where(
-      and(
-        eq(familyMembers.familyId, familyId),
-        isNotNull(familyMembers.telegramId),
-        isNull(familyMembers.erasedAt),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
 }
 
 /** The staff member behind a Telegram account, with the districts they cover (any state: the policy decides). */

@@ -5,6 +5,5 @@ export {
   accessRefusalText,
   authoriseFamilyAccess,
   authoriseRequestAction,
-  familyHasChat,
   staffByTelegramId,
 } from './access.usecases.js';

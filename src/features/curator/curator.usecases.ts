@@ -4,7 +4,7 @@ import type { RequestStatus } from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime } from '../../time.js';
-import { type AccessRefusal, authoriseRequestAction, familyHasChat } from '../access/index.js';
+import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
 import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
 import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
@@ -42,7 +42,7 @@ export async function takeRequest(
     const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    const familyInChat = await familyHasChat(tx, request.familyId);
+    const familyInChat = await repository.familyHasChat(request.familyId);
     if (checked.alreadyYours)
       return { ok: true, requestId: request.id, alreadyYours: true, familyInChat } as const;
     await repository.updateRequest(request.id, {
