@@ -20,14 +20,14 @@ export async function phoneIntakeToSummary(
   children: IntakeChild[] = [],
 ) {
   await chat.say(phone.typed, 'согласие на обработку');
-  await chat.press('Согласие получено', 'ФИО того, кто обращается');
+  await chat.press('Согласие получено', 'Как зовут того, кто обращается');
   await chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится');
-  await chat.press('Мать', 'ФИО военнослужащего');
+  await chat.press('Мать', 'Как зовут военнослужащего');
   await chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего');
-  await chat.press('Пропустить', 'Населённый пункт');
-  await chat.say('Липецк', 'Адрес');
-  if (address) await chat.say(address, 'Есть ли в семье дети');
-  else await chat.press('Пропустить', 'Есть ли в семье дети');
+  await chat.press('Пропустить', 'В каком населённом пункте');
+  await chat.say('Липецк', 'Адрес семьи');
+  if (address) await chat.say(address, 'Спросите, есть ли в семье дети');
+  else await chat.press('Пропустить', 'Спросите, есть ли в семье дети');
   for (const [index, child] of children.entries()) {
     await chat.press(index === 0 ? 'Добавить ребёнка' : 'Добавить ещё', 'Как зовут ребёнка');
     await chat.say(child.name, 'Дата рождения ребёнка');

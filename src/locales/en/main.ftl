@@ -414,6 +414,21 @@ req-ask-legal-description = Briefly describe the situation: what happened and wh
 req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
 req-ask-other-text = Tell us in your own words what you need help with.
 req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+# Phone intake: the curator asks the family's questions aloud and types the answers (requests.steps.ts, staffWording).
+req-staff-ask-address-default =
+    The address in the family's passport: { $address }
+    Is the help needed at this address?
+req-staff-ask-child-name-none = The family's passport has no children. Type the name of the child the family is asking about.
+req-staff-ask-relative-name-none = The family's passport lists no relatives who need care. Type who needs help (for example: “mother, Anna”).
+req-staff-ask-wanted-kindergarten = Which kindergarten does the family want the child moved to? Type its number or the area that suits the family.
+req-staff-ask-preferred-time = When does it suit the family to talk to a psychologist? For example: weekdays after 18:00.
+req-staff-ask-other-text = Ask what the family needs help with, and type it in the family's words.
+req-staff-ask-comment = Ask whether the family wants to add anything. Type it — or press «Skip».
+req-staff-crisis-contacts =
+    If anyone in the family is in danger, read them the emergency numbers right now:
+    { $contacts }
+    The calls are free. A few short questions are left — then send the request; it will be urgent.
+req-staff-hint-no-letters = Please describe in words how to help: symbols and emoji alone do not say what is needed.
 req-ask-attachments-more = { $count ->
         [1] Your file is in the request already.
        *[other] Your files are in the request already: { $count }.
