@@ -194,7 +194,7 @@ onboarding-done-with-curator =
     When you need help, press "I need help".
 onboarding-done-without-curator =
     Done, your family is registered.
-    A curator will be assigned soon — the district supervisor has been notified.
+    A curator will be assigned soon: a supervisor is being notified.
     When you need help, press "I need help": requests are accepted now too.
 onboarding-already-registered = You are already registered. The main menu is below.
 onboarding-greeting-invited =
