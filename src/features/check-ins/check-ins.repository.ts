@@ -2,15 +2,9 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'dr
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import { checkIns, families, familyMembers, messages, requests, staff } from '../../db/schema/index.js';
+import { memberReachable } from '../delivery/index.js';
 import { checkInSlotSql } from './check-ins.schedule.js';
 import type { CallOutcome, CheckInAnswer } from './check-ins.schemas.js';
-
-const reachable = and(
-  isNull(familyMembers.erasedAt),
-  isNotNull(familyMembers.telegramId),
-  isNotNull(familyMembers.consentAt),
-  eq(familyMembers.botBlocked, false),
-);
 
 /** When the family was last asked (or, never asked, when it registered). */
 const lastAskedAt = sql`coalesce((select max(${checkIns.createdAt}) from ${checkIns} where ${checkIns.familyId} = ${families.id}), ${families.createdAt})`;
@@ -27,7 +21,7 @@ async function dueFamilies(db: DbOrTx, cutoff: Date, openSlots: number, limit: n
     .where(
       and(
         isNull(families.erasedAt),
-        sql`exists (select 1 from ${familyMembers} where ${familyMembers.familyId} = ${families.id} and ${reachable})`,
+        sql`exists (select 1 from ${familyMembers} where ${familyMembers.familyId} = ${families.id} and ${memberReachable})`,
         sql`${lastAskedAt} <= ${cutoff.toISOString()}::timestamptz`,
         sql`(${families.id}::bigint * ${spread}) % ${dayLength} <= ${openSlots}`,
       ),

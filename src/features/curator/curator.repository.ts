@@ -1,7 +1,8 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import { families, familyMembers, messages, requestEvents, requests, staff } from '../../db/schema/index.js';
+import { memberInChat } from '../delivery/index.js';
 
 /** Reads and writes of the curator workspace. Accepts a transaction so a status change commits as one. */
 export function createCuratorRepository({ db }: { db: DbOrTx }) {
@@ -24,13 +25,7 @@ async function familyHasChat(db: DbOrTx, familyId: number) {
   const [row] = await db
     .select({ id: familyMembers.id })
     .from(familyMembers)
-    .where(
-      and(
-        eq(familyMembers.familyId, familyId),
-        isNotNull(familyMembers.telegramId),
-        isNull(familyMembers.erasedAt),
-      ),
-    )
+    .where(and(eq(familyMembers.familyId, familyId), memberInChat))
     .limit(1);
   return row !== undefined;
 }

@@ -17,6 +17,8 @@ export {
   applicantNameOf,
   createNotificationsRepository,
   insertNotifications,
+  memberInChat,
+  memberReachable,
   reachableMembersOf,
   sentStepsOf,
   withdrawnReason,

@@ -31,22 +31,28 @@ export async function applicantNameOf(db: DbOrTx, familyId: number): Promise<str
 }
 
 /**
- * The family's members a message can reach in Telegram: with a chat, consent given, not erased, not
- * blocking the bot; first registered first. What a notice to "the family" is sent to.
+ * A family member with a chat with the bot who has not deleted their data: whom a message to the family is
+ * copied to, a request's notices are addressed to, and whose absence makes a staff message to the family
+ * pointless (a family registered by phone). One who blocked the bot is left to delivery, which records it.
  */
+export const memberInChat = and(isNotNull(familyMembers.telegramId), isNull(familyMembers.erasedAt)) as SQL;
+
+/**
+ * A member in chat (memberInChat) who gave consent and does not block the bot: whom the service may reach
+ * on its own initiative (check-ins, support measures, notices to "the family").
+ */
+export const memberReachable = and(
+  memberInChat,
+  isNotNull(familyMembers.consentAt),
+  eq(familyMembers.botBlocked, false),
+) as SQL;
+
+/** The family's members reachable in Telegram (memberReachable), first registered first. */
 export function reachableMembersOf(db: DbOrTx, familyId: number) {
   return db
     .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
     .from(familyMembers)
-    .where(
-      and(
-        eq(familyMembers.familyId, familyId),
-        isNull(familyMembers.erasedAt),
-        isNotNull(familyMembers.telegramId),
-        isNotNull(familyMembers.consentAt),
-        eq(familyMembers.botBlocked, false),
-      ),
-    )
+    .where(and(eq(familyMembers.familyId, familyId), memberReachable))
     .orderBy(asc(familyMembers.id)) as Promise<Array<{ id: number; telegramId: number }>>;
 }
 

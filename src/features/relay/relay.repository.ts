@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import { preparedPerDb } from '../../db/prepared.js';
@@ -20,6 +20,7 @@ import {
 import { inIntegers } from '../../db/sql-lists.js';
 import {
   insertNotifications,
+  memberInChat,
   notRetracted,
   withdrawnReason,
   withPendingMadeBefore,
@@ -291,13 +292,7 @@ async function reachableMembers(db: DbOrTx, familyId: number) {
   const rows = await db
     .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
     .from(familyMembers)
-    .where(
-      and(
-        eq(familyMembers.familyId, familyId),
-        isNotNull(familyMembers.telegramId),
-        isNull(familyMembers.erasedAt),
-      ),
-    )
+    .where(and(eq(familyMembers.familyId, familyId), memberInChat))
     .orderBy(asc(familyMembers.id));
   return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, chatId: row.telegramId }]));
 }

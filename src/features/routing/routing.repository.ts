@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -13,7 +13,11 @@ import {
   staffDistricts,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
-import { insertNotifications as insertManyNotifications, type SupervisorsLevel } from '../delivery/index.js';
+import {
+  insertNotifications as insertManyNotifications,
+  memberInChat,
+  type SupervisorsLevel,
+} from '../delivery/index.js';
 import { staffReachableNow } from '../staff/index.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -330,9 +334,7 @@ async function reachableFamilyMembersOfRequest(db: DbOrTx, requestId: number) {
     .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
     .from(requests)
     .innerJoin(familyMembers, eq(familyMembers.familyId, requests.familyId))
-    .where(
-      and(eq(requests.id, requestId), isNotNull(familyMembers.telegramId), isNull(familyMembers.erasedAt)),
-    )
+    .where(and(eq(requests.id, requestId), memberInChat))
     .orderBy(asc(familyMembers.id));
   return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, telegramId: row.telegramId }]));
 }

@@ -14,7 +14,7 @@ import {
   staffDistricts,
 } from '../../db/schema/index.js';
 import { openStatusList } from '../../db/sql-lists.js';
-import { insertNotifications } from '../delivery/index.js';
+import { insertNotifications, memberInChat } from '../delivery/index.js';
 import type { StatsPeriod } from './supervision.period.js';
 import { inCategoryScope, inScope, type SupervisionScope } from './supervision.scope.js';
 
@@ -534,12 +534,12 @@ async function insertAudit(db: DbOrTx, values: typeof auditLog.$inferInsert) {
   await db.insert(auditLog).values(values);
 }
 
-/** Family members of a family who can be told in Telegram (a chat, not erased). */
+/** Family members of a family who can be told in Telegram (memberInChat). */
 async function reachableMembersOfFamily(db: DbOrTx, familyId: number) {
   const rows = await db
     .select({ id: familyMembers.id, telegramId: familyMembers.telegramId })
     .from(familyMembers)
-    .where(and(eq(familyMembers.familyId, familyId), isNull(familyMembers.erasedAt)))
+    .where(and(eq(familyMembers.familyId, familyId), memberInChat))
     .orderBy(asc(familyMembers.id));
   return rows.flatMap((row) => (row.telegramId === null ? [] : [{ id: row.id, telegramId: row.telegramId }]));
 }

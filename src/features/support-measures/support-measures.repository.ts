@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
 import {
@@ -10,6 +10,7 @@ import {
   measures,
   supportMeasures,
 } from '../../db/schema/index.js';
+import { memberReachable } from '../delivery/index.js';
 import type { MeasureEntry } from './support-measures.catalogue.js';
 import type { PassportFacts } from './support-measures.rules.js';
 
@@ -44,16 +45,7 @@ async function familiesWithChat(db: DbOrTx, afterId: number, limit: number) {
     .selectDistinct({ id: families.id })
     .from(families)
     .innerJoin(familyMembers, eq(familyMembers.familyId, families.id))
-    .where(
-      and(
-        gt(families.id, afterId),
-        isNull(families.erasedAt),
-        isNull(familyMembers.erasedAt),
-        isNotNull(familyMembers.telegramId),
-        isNotNull(familyMembers.consentAt),
-        eq(familyMembers.botBlocked, false),
-      ),
-    )
+    .where(and(gt(families.id, afterId), isNull(families.erasedAt), memberReachable))
     .orderBy(asc(families.id))
     .limit(limit);
   return rows.map((row) => row.id);
