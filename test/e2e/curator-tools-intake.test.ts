@@ -465,6 +465,74 @@ describe('phone intake', () => {
     printChat('Куратор Ирина', rec.render(ira.chat));
   });
 
+  it('a question that will not go, and /cancel: the curator reads words for a curator, not the family’s «Пусть уточнит куратор» or «отправьте /start»', async () => {
+    const {
+      staff: { vera },
+    } = await bot.seed({ staff: { vera: { name: 'Вера Орлова', districts: ['lipetsk-city'] } } });
+    const chat = familyChat(bot.emulator, vera.chat);
+    rec.name(vera.chat, 'Куратор Вера Орлова');
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    await phoneIntakeToSummary(chat, { typed: '8 (900) 555-61-16', stored: '+79005556116' });
+    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+    await chat.next('Оформить заявку от имени семьи');
+    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    const question = await chat.press('Другое', 'запишите словами семьи');
+    /** Six answers without a letter: five hints, then the sixth with the way-on offer, and the question again. */
+    const sixWrong = async () => {
+      for (let i = 0; i < 5; i++) {
+        await chat.say('???', 'словами, чем помочь');
+        await chat.next('запишите словами семьи');
+      }
+      await chat.say('???', 'словами, чем помочь');
+      const offer = await chat.next('не получается');
+      return { offer, again: await chat.next('запишите словами семьи') };
+    };
+    const { offer, again } = await sixWrong();
+    expect(everythingShown(vera.chat)).toContain(
+      'Опишите, пожалуйста, словами, чем помочь: по одним значкам и эмодзи не понять, что нужно.',
+    );
+    expect(offer.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      'Уточню у семьи позже',
+      'Прервать без сохранения',
+    ]);
+    bot.emulator.pressButtonByText(vera.chat, offer.message_id, 'Уточню у семьи позже');
+    await chat.next('хочет ли семья что-то добавить');
+    const settled = bot.emulator.messages(vera.chat).find((m) => m.message_id === again.message_id);
+    expect(settled?.text).toBe(`${question.text}\n\n✓ Уточню у семьи позже`);
+    await chat.press('Пропустить', 'документы или фото');
+    const summary = await chat.press('Пропустить', 'Отправить заявку?');
+    expect(summary.text).toContain('Запрос: семья не смогла ответить — уточните у неё');
+    await chat.press('Не отправлять', 'Заявку не отправили');
+
+    // Three rounds of it: the dialogue is closed, and the curator is pointed to her commands, not to /start.
+    const card = await chat.say('/family +79005556116', 'Карточка семьи');
+    bot.emulator.pressButtonByText(vera.chat, card.message_id, 'Оформить заявку от имени семьи');
+    await chat.next('С чем нужна помощь');
+    await chat.press('Другое', 'запишите словами семьи');
+    await sixWrong();
+    await sixWrong();
+    for (let i = 0; i < 5; i++) {
+      await chat.say('???', 'словами, чем помочь');
+      await chat.next('запишите словами семьи');
+    }
+    await chat.say('???', 'словами, чем помочь');
+    expect((await chat.next('прервёмся')).text).toBe(
+      'Давайте прервёмся: этот разговор закрыт, ответы из него не сохранились. Ваши команды — /help.',
+    );
+
+    // /cancel in the middle of an intake: cancelled, and again her commands.
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    expect((await chat.say('/cancel', 'отменили')).text).toBe('Хорошо, отменили. Ваши команды — /help.');
+    expect(
+      everythingShown(vera.chat).filter(
+        (text) => FAMILY_VOICE.test(text) || /\/start|Пусть уточнит куратор/.test(text),
+      ),
+    ).toEqual([]);
+    printChat('Куратор: вопрос, который не идёт, и /cancel', rec.render(vera.chat));
+  });
+
   it('is refused to a family member and to a supervisor', async () => {
     const {
       staff: { vera },

@@ -78,7 +78,7 @@ describe('a request question that will not go', () => {
       WAIT,
       'the card at the curator',
     );
-    expect(card.text).toContain('Суть вопроса: семья не смогла указать в чате — уточните у неё');
+    expect(card.text).toContain('Суть вопроса: семья не смогла ответить — уточните у неё');
   });
 
   it('«Выйти в меню без сохранения» leaves as /cancel does, and says so', async () => {

@@ -409,6 +409,7 @@ async function saveFamily(
  * category on its behalf — the same request dialogue and the same lifecycle and deadlines.
  */
 export async function intakeDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const districts = await conversation.external(async (outside) => {
@@ -472,6 +473,7 @@ export async function intakeRequestDialogue(
   ctx: DialogueContext,
   familyId: number,
 ) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const loaded = await conversation.external(async (outside) => {

@@ -136,6 +136,7 @@ dialogue-stuck =
 dialogue-stuck-skip = Skip this question
 dialogue-stuck-curator = Let the curator clarify
 dialogue-stuck-curator-chosen = The curator will clarify
+dialogue-stuck-curator-staff = I will ask the family later
 dialogue-stuck-menu = Leave for the menu without saving
 dialogue-stuck-leave = Stop without saving
 dialogue-left-unsaved = All right, stopped — the answers of this conversation were not kept.
@@ -143,6 +144,7 @@ dialogue-too-many-hints =
     Let us pause here: this conversation is closed and its answers were not kept.
     The curator can help anyway — choose “I need help” or “Write to the curator” whenever it suits you.
 dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
+dialogue-too-many-hints-staff = Let us pause here: this dialogue is closed and its answers were not kept. Your commands: /help.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
 dialogue-resumed = Let's pick up where we left off.
@@ -158,6 +160,8 @@ menu-shown = Main menu — choose what you need.
 menu-shown-unregistered = You are not registered yet. Send /start — it takes a few minutes.
 menu-cancelled = All right, cancelled. The main menu is below.
 menu-cancelled-unregistered = All right, cancelled. When you are ready, send /start.
+menu-shown-staff = The main menu is for families. Your commands: /help.
+menu-cancelled-staff = All right, cancelled. Your commands: /help.
 menu-register-first = Please register first — send /start.
 help-family =
     What the bot can do:
@@ -324,7 +328,7 @@ req-field-text = Request
 req-field-comment = Comment
 req-field-attachments = Files
 req-left-to-curator-family = the curator will clarify
-req-left-to-curator-staff = the family could not give it in the chat — please ask them
+req-left-to-curator-staff = the family could not answer — please ask them
 
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly

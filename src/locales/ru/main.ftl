@@ -141,6 +141,8 @@ dialogue-stuck =
 dialogue-stuck-skip = Пропустить этот вопрос
 dialogue-stuck-curator = Пусть уточнит куратор
 dialogue-stuck-curator-chosen = Уточнит куратор
+# Куратор, который спрашивает за семью (приём по телефону): вопрос остаётся, чтобы уточнить у семьи потом.
+dialogue-stuck-curator-staff = Уточню у семьи позже
 dialogue-stuck-menu = Выйти в меню без сохранения
 dialogue-stuck-leave = Прервать без сохранения
 dialogue-left-unsaved = Хорошо, прервали — ответы этого разговора не сохранились.
@@ -148,6 +150,7 @@ dialogue-too-many-hints =
     Давайте прервёмся: этот разговор мы закрыли, ответы из него не сохранились.
     Куратор поможет и так — выберите «Нужна помощь» или «Написать куратору», когда будет удобно.
 dialogue-too-many-hints-unregistered = Давайте прервёмся: регистрацию мы закрыли, ответы не сохранились. Отправьте /start, когда будет удобно.
+dialogue-too-many-hints-staff = Давайте прервёмся: этот разговор закрыт, ответы из него не сохранились. Ваши команды — /help.
 dialogue-idle-closed = Мы не получили ответа и закрыли незаконченный разговор. Ничего не потеряно — начните заново из меню, когда будет удобно.
 dialogue-idle-closed-unregistered = Мы не получили ответа и закрыли незаконченную регистрацию. Отправьте /start, когда будет удобно, и начнём сначала.
 dialogue-resumed = Продолжим с того места, где остановились.
@@ -163,6 +166,9 @@ menu-shown = Главное меню — выберите, что нужно.
 menu-shown-unregistered = Вы ещё не зарегистрированы. Отправьте /start — это займёт несколько минут.
 menu-cancelled = Хорошо, отменили. Главное меню — ниже.
 menu-cancelled-unregistered = Хорошо, отменили. Когда будете готовы, отправьте /start.
+# Сотрудник (у него нет меню семьи).
+menu-shown-staff = Главное меню — для семей. Ваши команды — /help.
+menu-cancelled-staff = Хорошо, отменили. Ваши команды — /help.
 menu-register-first = Сначала нужно зарегистрироваться — отправьте /start.
 help-family =
     Чем может помочь бот:
@@ -333,7 +339,7 @@ req-field-text = Запрос
 req-field-comment = Комментарий
 req-field-attachments = Файлы
 req-left-to-curator-family = уточнит куратор
-req-left-to-curator-staff = семья не смогла указать в чате — уточните у неё
+req-left-to-curator-staff = семья не смогла ответить — уточните у неё
 
 req-choice-schedule-once = Один раз
 req-choice-schedule-regular = Регулярно
