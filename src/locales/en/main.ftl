@@ -147,6 +147,7 @@ dialogue-too-many-hints-unregistered = Let us pause here: the registration is cl
 dialogue-too-many-hints-staff = Let us pause here: this dialogue is closed and its answers were not kept. Your commands: /help.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
+dialogue-idle-closed-staff = We had no answer and closed the unfinished dialogue; its answers were not kept. Your commands: /help.
 dialogue-resumed = Let's pick up where we left off.
 
 ## Main menu (B)
