@@ -17,7 +17,7 @@ import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { addDays, regionDate, russianDate } from '../../src/time.js';
 import { useE2E } from '../helpers/e2e.js';
 import { type FamilyChat, familyChat } from '../helpers/family-dialogue.js';
-import { type IntakeChild, phoneIntakeToSummary } from '../helpers/phone-intake.js';
+import { type IntakeChild, phoneIntakeSaved, phoneIntakeToSummary } from '../helpers/phone-intake.js';
 import { eventually } from '../helpers/pipeline.js';
 import { printChat, recordTranscripts, type TranscriptRecorder } from '../helpers/transcript.js';
 
@@ -363,12 +363,7 @@ describe('phone intake', () => {
     } = await bot.seed({ staff: { nina: { name: 'Нина Белова', districts: ['lipetsk-city'] } } });
     const chat = familyChat(bot.emulator, nina.chat);
     rec.name(nina.chat, 'Куратор Нина Белова');
-    await chat.say('/intake', 'Регистрируем семью по телефону');
-    await chat.next('Телефон семьи');
-    await phoneIntakeToSummary(chat, { typed: '8 (900) 555-31-13', stored: '+79005553113' });
-    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
-    await chat.next('Оформить заявку от имени семьи');
-    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    await phoneIntakeSaved(chat, { typed: '8 (900) 555-31-13', stored: '+79005553113' });
     await chat.press('Помощь психолога', 'Как срочно');
     const crisis = await chat.press('Нужна помощь прямо сейчас', 'продиктуйте');
     expect(crisis.text).toBe(
@@ -408,12 +403,8 @@ describe('phone intake', () => {
     rec.name(anna.chat, 'Куратор Анна Соколова');
     rec.name(oleg.chat, 'Куратор Олег Смирнов');
     rec.name(ira.chat, 'Куратор Ирина Лебедева');
-    await annaChat.say('/intake', 'Регистрируем семью по телефону');
-    await annaChat.next('Телефон семьи');
     const phone = { typed: '8 (900) 555-71-17', stored: '+79005557117' };
-    await phoneIntakeToSummary(annaChat, phone);
-    await annaChat.press('Сохранить', 'Семья сохранена и закреплена за вами');
-    await annaChat.next('Оформить заявку от имени семьи');
+    await phoneIntakeSaved(annaChat, phone, false);
     await annaChat.press('Не сейчас', 'Готово');
 
     /** «Другое» from the family card, sent: what the one who sent it reads, and the request's number. */
@@ -471,12 +462,7 @@ describe('phone intake', () => {
     } = await bot.seed({ staff: { vera: { name: 'Вера Орлова', districts: ['lipetsk-city'] } } });
     const chat = familyChat(bot.emulator, vera.chat);
     rec.name(vera.chat, 'Куратор Вера Орлова');
-    await chat.say('/intake', 'Регистрируем семью по телефону');
-    await chat.next('Телефон семьи');
-    await phoneIntakeToSummary(chat, { typed: '8 (900) 555-61-16', stored: '+79005556116' });
-    await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
-    await chat.next('Оформить заявку от имени семьи');
-    await chat.press('Оформить заявку', 'С чем нужна помощь');
+    await phoneIntakeSaved(chat, { typed: '8 (900) 555-61-16', stored: '+79005556116' });
     const question = await chat.press('Другое', 'запишите словами семьи');
     /** Six answers without a letter: five hints, then the sixth with the way-on offer, and the question again. */
     const sixWrong = async () => {

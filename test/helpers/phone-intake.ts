@@ -37,3 +37,20 @@ export async function phoneIntakeToSummary(
   await chat.press(children.length > 0 ? 'Дальше' : 'Пропустить', 'пожилые родственники');
   return chat.press('Пропустить', `Проверьте анкету. Телефон: ${phone.stored}`);
 }
+
+/**
+ * `/intake` through the saved family (no address, no children) to the question «Оформить заявку от имени семьи
+ * сейчас?»; with `request`, pressed «Оформить заявку» up to «С чем нужна помощь?».
+ */
+export async function phoneIntakeSaved(
+  chat: FamilyChat,
+  phone: { typed: string; stored: string },
+  request = true,
+) {
+  await chat.say('/intake', 'Регистрируем семью по телефону');
+  await chat.next('Телефон семьи');
+  await phoneIntakeToSummary(chat, phone);
+  await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
+  const ask = await chat.next('Оформить заявку от имени семьи');
+  return request ? chat.press('Оформить заявку', 'С чем нужна помощь') : ask;
+}

@@ -298,20 +298,9 @@ async function deputyCandidates(db: DbOrTx, staffId: number, districtIds: number
     .orderBy(asc(staff.id));
 }
 
-/** A staff member as routing weighs them (SPEC §4): can they take a request now, and whom they hand it to. */
+/** A staff member's row, as routing weighs them (SPEC §4): can they take a request now, and whom they hand it to. */
 async function staffForRouting(db: DbOrTx, staffId: number) {
-  const [row] = await db
-    .select({
-      id: staff.id,
-      fullName: staff.fullName,
-      role: staff.role,
-      active: staff.active,
-      botBlocked: staff.botBlocked,
-      awayUntil: staff.awayUntil,
-      deputyId: staff.deputyId,
-    })
-    .from(staff)
-    .where(eq(staff.id, staffId));
+  const [row] = await db.select().from(staff).where(eq(staff.id, staffId));
   return row;
 }
 
