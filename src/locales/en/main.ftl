@@ -469,7 +469,7 @@ req-delivered-curator = Request № { $number } has reached a curator. Your cura
 req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
 
 req-status-new = received
-req-status-assigned = passed to a curator
+req-status-assigned = waiting to be taken up
 req-status-in_progress = in progress
 req-status-waiting_family = waiting for your answer
 req-status-resolved = resolved
@@ -622,7 +622,7 @@ settings-stored-request = • № { $number }, { $at }: { $category ->
        *[other] other
     } — { $status ->
         [new] new
-        [assigned] passed to the curator
+        [assigned] waiting to be taken up
         [in_progress] in progress
         [waiting_family] waiting for your answer
         [resolved] resolved

@@ -480,7 +480,9 @@ req-delivered-curator = Заявка № { $number } доставлена кур
 req-delivered-supervisors = Заявка № { $number } передана руководителю кураторов вашего района — он назначит куратора.
 
 req-status-new = принята
-req-status-assigned = передана куратору
+# Заявка назначена, но её ещё не взяли: карточка может быть ещё в очереди, а если свободного куратора нет — она у
+# руководителя, который назначит куратора. «Передана куратору» было бы неправдой в обоих случаях.
+req-status-assigned = ждёт, когда её возьмут в работу
 req-status-in_progress = в работе
 req-status-waiting_family = ждём вашего ответа
 req-status-resolved = решена
@@ -633,7 +635,7 @@ settings-stored-request = • № { $number }, { $at }: { $category ->
        *[other] другое
     } — { $status ->
         [new] новая
-        [assigned] передана куратору
+        [assigned] ждёт, когда её возьмут в работу
         [in_progress] в работе
         [waiting_family] ждёт вашего ответа
         [resolved] решена
