@@ -278,7 +278,6 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
     ];
   },
   employment: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
       answer('occupation', 'occupation', () => askLong(io, 'req-ask-occupation')),
@@ -286,14 +285,12 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
     ];
   },
   legal: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('topic', 'topic', () => pick(io, 'topic', 'req-ask-legal-topic')),
       answer('description', 'description', () => askLong(io, 'req-ask-legal-description')),
     ];
   },
   medical: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
       answer('medical-need', 'need', () => askLong(io, 'req-ask-medical-need')),
