@@ -66,6 +66,11 @@ export interface DialogueTurn {
    */
   aboutFamilyId?: number;
   /**
+   * The dialogue is a staff member's (the phone intake), set by it on every run: the question helpers' way-on
+   * offer and their leaving texts then speak to staff, not to a family (no «Пусть уточнит куратор», no /start).
+   */
+  staffDialogue?: boolean;
+  /**
    * A dialogue that keeps a draft has just kept an answer and ended its run, to be entered again at once
    * from the draft (checkpoints.ts): its replay log then starts at the last answer, not at its first step.
    */

@@ -97,8 +97,8 @@ describe('a request talked through between the family and the curator', () => {
     // 2. Family → curator: a Telegram reply to that message.
     await delivered();
     bot.emulator.sendText(F, 'В субботу после обеда.', { replyTo: c1.message_id });
-    expect((await chat.next('Передали куратору')).text).toBe(
-      `Передали куратору (заявка ${label}). Ответ придёт сюда, в этот чат.`,
+    expect((await chat.next('Передаём куратору')).text).toBe(
+      `Передаём куратору (заявка ${label}). Ответ придёт сюда, в этот чат.`,
     );
     const f1 = await toCurator('В субботу после обеда');
     expect(f1.text).toBe(`💬 Мария Иванова · заявка ${label}\n\nВ субботу после обеда.`);
@@ -116,7 +116,7 @@ describe('a request talked through between the family and the curator', () => {
     // 4. Family → curator: a photo, as a reply.
     await delivered();
     bot.emulator.sendPhoto(F, { caption: 'А это наш двор.', replyTo: c2.message_id });
-    await chat.next('Передали куратору');
+    await chat.next('Передаём куратору');
     const f2 = await toCurator('наш двор');
     expect(f2.photo).toBeDefined();
     expect(f2.caption).toBe(`💬 Мария Иванова · заявка ${label}\n\nА это наш двор.`);
@@ -139,7 +139,7 @@ describe('a request talked through between the family and the curator', () => {
     expect(buttonsOf(topics)).toEqual([`№ ${number} · Другое`, `№ ${other.number} · Няня`, 'Общий вопрос']);
     await chat.press(`№ ${number} · Другое`, 'Напишите сообщение куратору');
     bot.emulator.sendDocument(F, { file_name: 'справка.pdf', caption: 'Справка из части.' });
-    await chat.next('Передали куратору');
+    await chat.next('Передаём куратору');
     const f3 = await toCurator('Справка из части');
     expect(f3.document?.file_name).toBe('справка.pdf');
     expect(f3.caption).toContain(`заявка ${label}`);
@@ -154,7 +154,7 @@ describe('a request talked through between the family and the curator', () => {
 
     // 8. Family → curator: still writing about the request they chose (no reply needed).
     bot.emulator.sendText(F, 'Хорошо, ждём.');
-    await chat.next('Передали куратору');
+    await chat.next('Передаём куратору');
     await toCurator('Хорошо, ждём.');
     bot.emulator.pressReplyButton(F, 'Мои заявки');
     await chat.next();
@@ -166,7 +166,7 @@ describe('a request talked through between the family and the curator', () => {
     await toFamily('в субботу в 14:00');
     await delivered();
     bot.emulator.sendText(F, 'Спасибо большое!', { replyTo: c3.message_id });
-    await chat.next('Передали куратору');
+    await chat.next('Передаём куратору');
     await toCurator('Спасибо большое!');
 
     // The curator resolves it; the family rates it.

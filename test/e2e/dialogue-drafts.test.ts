@@ -278,16 +278,16 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
     await chat.next('Телефон семьи');
     await chat.say('8 (900) 555-77-66', 'согласие на обработку');
     expect(await draftsOf(olga.chat)).toEqual([]);
-    await chat.press('Согласие получено', 'ФИО того, кто обращается');
+    await chat.press('Согласие получено', 'Как зовут того, кто обращается');
     await chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится');
-    await chat.press('Мать', 'ФИО военнослужащего');
+    await chat.press('Мать', 'Как зовут военнослужащего');
 
-    await flushRedis(olga.chat, 'ФИО военнослужащего');
-    await expectResumedAt(chat, 'Смирнов Алексей Петрович', 'ФИО военнослужащего');
+    await flushRedis(olga.chat, 'Как зовут военнослужащего');
+    await expectResumedAt(chat, 'Смирнов Алексей Петрович', 'Как зовут военнослужащего');
     await chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего');
-    await chat.press('Пропустить', 'Населённый пункт');
-    await chat.say('Липецк', 'Адрес');
-    await chat.press('Пропустить', 'Есть ли в семье дети');
+    await chat.press('Пропустить', 'В каком населённом пункте');
+    await chat.say('Липецк', 'Адрес семьи');
+    await chat.press('Пропустить', 'Спросите, есть ли в семье дети');
     await chat.press('Пропустить', 'пожилые родственники');
     await chat.press('Пропустить', 'Проверьте анкету. Телефон: +79005557766');
     await chat.press('Сохранить', 'Семья сохранена и закреплена за вами');
@@ -330,7 +330,7 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
 
     await flushRedis(vera.chat, 'Коротко опишите');
     await expectResumedAt(chat, 'Банк требует платёж', 'Коротко опишите');
-    await chat.say('Банк требует платёж, хотя сын мобилизован', 'добавить для куратора');
+    await chat.say('Банк требует платёж, хотя сын мобилизован', 'хочет ли семья что-то добавить');
     await chat.press('Пропустить', 'документы или фото');
 
     await flushRedis(vera.chat, 'документы или фото');
@@ -383,10 +383,10 @@ describe('a phone intake whose Redis state is lost goes on from the curator’s 
     const again = bot.emulator.messages(nina.chat).at(-1)!;
     expect(buttons(again)).toEqual(people);
     await chat.press(children[1].name, 'В какой детский сад ребёнок ходит сейчас');
-    await chat.say('Детский сад № 3', 'В какой сад хотите перевести');
+    await chat.say('Детский сад № 3', 'В какой сад семья хочет перевести');
     await chat.say('Любой в Советском районе', 'С какого числа');
     const wanted = addDays(regionDate(new Date(), bot.config.timeZone), 30);
-    await chat.say(russianDate(wanted), 'добавить для куратора');
+    await chat.say(russianDate(wanted), 'хочет ли семья что-то добавить');
     await chat.press('Пропустить', 'документы или фото');
     const check = await chat.press('Пропустить', 'Отправить заявку?');
     expect(check.text).toContain(`Ребёнок: ${children[1].name}`);

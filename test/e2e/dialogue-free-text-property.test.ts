@@ -206,12 +206,12 @@ async function intakeUntil(stop: string) {
   const { chat } = await newCurator();
   const steps: Array<[string, () => Promise<unknown>]> = [
     ['phone', async () => chat.say(`+7901${String(1_000_000 + serial).slice(-7)}`, 'согласие на обработку')],
-    ['consent', async () => chat.press('Согласие получено', 'ФИО того, кто обращается')],
+    ['consent', async () => chat.press('Согласие получено', 'Как зовут того, кто обращается')],
     ['applicant', async () => chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится')],
-    ['relationship', async () => chat.press('Мать', 'ФИО военнослужащего')],
+    ['relationship', async () => chat.press('Мать', 'Как зовут военнослужащего')],
     ['serviceman', async () => chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего')],
-    ['serviceman-birth', async () => chat.press('Пропустить', 'Населённый пункт')],
-    ['locality', async () => chat.say('Грязи', 'Адрес (улица')],
+    ['serviceman-birth', async () => chat.press('Пропустить', 'В каком населённом пункте')],
+    ['locality', async () => chat.say('Грязи', 'Адрес семьи')],
   ];
   await chat.say('/intake', 'Телефон семьи');
   for (const [marker, step] of steps) {
@@ -567,32 +567,32 @@ steps.push(
   {
     name: 'intake: applicant',
     reach: () => intakeUntil('applicant'),
-    question: 'ФИО того, кто обращается',
+    question: 'Как зовут того, кто обращается',
     next: 'Кем этот человек приходится',
   },
   {
     name: 'intake: serviceman',
     reach: () => intakeUntil('serviceman'),
-    question: 'ФИО военнослужащего',
+    question: 'Как зовут военнослужащего',
     next: 'Дата рождения военнослужащего',
   },
   {
     name: 'intake: serviceman birth date',
     reach: () => intakeUntil('serviceman-birth'),
     question: 'Дата рождения военнослужащего',
-    next: 'Населённый пункт',
+    next: 'В каком населённом пункте',
   },
   {
     name: 'intake: locality',
     reach: () => intakeUntil('locality'),
-    question: 'Населённый пункт',
-    next: 'Адрес (улица',
+    question: 'В каком населённом пункте',
+    next: 'Адрес семьи',
   },
   {
     name: 'intake: address',
     reach: () => intakeUntil('never'),
-    question: 'Адрес (улица',
-    next: 'Есть ли в семье дети',
+    question: 'Адрес семьи',
+    next: 'Спросите, есть ли в семье дети',
     finish: async (chat) => {
       await chat.press('Пропустить', 'пожилые родственники');
       await chat.press('Пропустить', 'Проверьте анкету');
@@ -603,7 +603,7 @@ steps.push(
     name: 'on the family’s behalf: description',
     reach: onBehalfDescription,
     question: 'Коротко опишите ситуацию',
-    next: COMMENT,
+    next: 'Спросите, хочет ли семья что-то добавить',
   },
   {
     name: 'resolve: comment for the family',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { familyMembers, requests } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
+import { createRegisteredFamily } from '../helpers/factories.js';
 import {
   type FamilyChat,
   familyChat,
@@ -10,6 +11,7 @@ import {
   upToServicemanBirthDate,
 } from '../helpers/family-dialogue.js';
 import { eventually } from '../helpers/pipeline.js';
+import { createConfirmedRequest } from '../helpers/routing-factories.js';
 
 /**
  * Five or six wrong answers to one question (issue 13 §5): the answers given so far are kept, and the person
@@ -78,7 +80,7 @@ describe('a request question that will not go', () => {
       WAIT,
       'the card at the curator',
     );
-    expect(card.text).toContain('Суть вопроса: семья не смогла указать в чате — уточните у неё');
+    expect(card.text).toContain('Суть вопроса: семья не смогла ответить — уточните у неё');
   });
 
   it('«Выйти в меню без сохранения» leaves as /cancel does, and says so', async () => {
@@ -150,5 +152,38 @@ describe('registration', () => {
     expect(await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id))).toEqual(
       [],
     );
+  });
+});
+
+describe('a staff member’s dialogue', () => {
+  it('after the third round of wrong answers it pauses with the staff member’s commands, not «регистрацию… /start»', async () => {
+    const familyUser = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
+    const { family } = await createRegisteredFamily(bot.db, {
+      telegramId: familyUser.id,
+      curatorId: anna().id,
+    });
+    const request = await createConfirmedRequest(bot.db, { familyId: family.id, category: 'legal' });
+    await bot.db
+      .update(requests)
+      .set({ status: 'in_progress', curatorId: anna().id, takenById: anna().id, takenAt: new Date() })
+      .where(eq(requests.id, request.id));
+    const chat = familyChat(bot.emulator, anna().chat, WAIT);
+    const onMessage = await chat.say('/help', 'Команды куратора');
+    bot.emulator.pressButton(anna().chat, onMessage.message_id, `cur:${request.id}:resolve`);
+    const comment = await chat.next('комментарий для семьи');
+    await stickSixTimes(chat, comment.text ?? '');
+    await stickSixTimes(chat, comment.text ?? '');
+    for (let i = 0; i < 5; i++) {
+      bot.emulator.sendSticker(anna().chat);
+      await chat.next('ответьте текстом');
+      await chat.next('комментарий для семьи');
+    }
+    bot.emulator.sendSticker(anna().chat);
+    await chat.next('ответьте текстом');
+    expect((await chat.next()).text).toBe(
+      'Давайте прервёмся: этот разговор закрыт, ответы из него не сохранились. Ваши команды — /help.',
+    );
+    const [row] = await bot.db.select().from(requests).where(eq(requests.id, request.id));
+    expect(row?.status).toBe('in_progress');
   });
 });

@@ -242,13 +242,13 @@ describe('«Удалить мои данные» in the staff chats', () => {
     const command = bot.emulator.sendText(C, '/intake');
     await chat.next('Телефон семьи');
     await chat.say('8 (900) 777-66-55', 'согласие на обработку');
-    await chat.press('Согласие получено', 'ФИО того, кто обращается');
+    await chat.press('Согласие получено', 'Как зовут того, кто обращается');
     await chat.say('Смирнова Елена Ивановна', 'Кем этот человек приходится');
-    await chat.press('Мать', 'ФИО военнослужащего');
+    await chat.press('Мать', 'Как зовут военнослужащего');
     await chat.say('Смирнов Алексей Петрович', 'Дата рождения военнослужащего');
-    await chat.press('Пропустить', 'Населённый пункт');
-    await chat.say('Сырское', 'Адрес');
-    await chat.say('ул. Садовая, д. 7', 'Есть ли в семье дети');
+    await chat.press('Пропустить', 'В каком населённом пункте');
+    await chat.say('Сырское', 'Адрес семьи');
+    await chat.say('ул. Садовая, д. 7', 'Спросите, есть ли в семье дети');
     await chat.press('Добавить ребёнка', 'Как зовут ребёнка');
     await chat.say('Смирнова Ольга Алексеевна', 'Дата рождения ребёнка');
     await chat.say('03.04.2017', 'детский сад или школу');
@@ -261,7 +261,7 @@ describe('«Удалить мои данные» in the staff chats', () => {
     await chat.press('Перевод в детский сад ближе к дому', 'Для какого ребёнка');
     // The curator is in the middle of the request when the family deletes its data.
     await chat.press('Смирнова Ольга Алексеевна', 'В какой детский сад ребёнок ходит');
-    await chat.say('Детский сад «Ромашка» на Садовой', 'В какой сад хотите перевести');
+    await chat.say('Детский сад «Ромашка» на Садовой', 'В какой сад семья хочет перевести');
     const state = `${bot.config.redisPrefix}:dlg:${C}`;
     expect(await bot.redis.get(state)).not.toBeNull();
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { familyMembers } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
 import { familyChat } from '../helpers/family-dialogue.js';
+import { createStaffMember, districtByCode } from '../helpers/routing-factories.js';
 
 const isStarted = (line: Record<string, unknown>) => line.msg === 'started';
 
@@ -62,5 +63,22 @@ describe('a dialogue left alone is closed with a message', () => {
     expect(await bot.redis.zscore(`${bot.config.redisPrefix}:dlg:idle`, String(user.id))).toBeNull();
     bot.emulator.sendContact(user.id, { phone_number: '+79990001122' });
     expect((await chat.next()).text).toContain('/start');
+  });
+
+  it('a curator’s phone intake left alone: closed with her commands, not «регистрацию… /start»', async () => {
+    const user = bot.emulator.createUser({ id: 100_000_778, first_name: 'Анна', language_code: 'ru' });
+    const district = await districtByCode(bot.db, 'gryazi');
+    await createStaffMember(bot.db, {
+      telegramId: user.id,
+      fullName: 'Анна Петрова',
+      districtIds: [district.id],
+    });
+    const chat = familyChat(bot.emulator, user.id);
+    await chat.say('/intake', 'Регистрируем семью по телефону');
+    await chat.next('Телефон семьи');
+    const closed = await chat.next('закрыли незаконченный разговор');
+    expect(closed.text).toBe(
+      'Мы не получили ответа и закрыли незаконченный разговор, ответы из него не сохранились. Ваши команды — /help.',
+    );
   });
 });

@@ -5,7 +5,7 @@ import { createCuratorInDistrict, createRegisteredFamily } from '../helpers/fact
 
 /**
  * The issue's scenario (12 §1): 200 families write to their curators at once, under Telegram's limits.
- * The bot's immediate «Передали куратору» replies and the curators' copies share one send budget in Redis,
+ * The bot's immediate «Передаём куратору» replies and the curators' copies share one send budget in Redis,
  * replies first: Telegram (the emulator) refuses nothing, every family is answered and every message
  * reaches its curator.
  */
@@ -57,7 +57,7 @@ describe('200 families writing to their curators at once', () => {
         bot.emulator.sendText(user.id, `Вопрос семьи ${index}`);
         await bot.emulator.waitForMessage(
           user.id,
-          (m) => (m.text ?? '').startsWith('Передали куратору'),
+          (m) => (m.text ?? '').startsWith('Передаём куратору'),
           WAIT,
         );
         lastReplyAt = Math.max(lastReplyAt, performance.now() - start);

@@ -57,9 +57,9 @@ describe('a family writes outside any dialogue', () => {
     });
     const chat = familyChat(bot.emulator, familyUser.id);
 
-    const told = await chat.say('Здравствуйте, когда придёт няня?', 'Передали');
+    const told = await chat.say('Здравствуйте, когда придёт няня?', 'Передаём');
     expect(told.text).toBe(
-      `Передали ваше сообщение куратору по заявке № ${request.number}. Ответ придёт сюда, в этот чат. Если вы о другом — нажмите «Написать куратору» или «Нужна помощь».`,
+      `Передаём ваше сообщение куратору по заявке № ${request.number}. Ответ придёт сюда, в этот чат. Если вы о другом — нажмите «Написать куратору» или «Нужна помощь».`,
     );
     const copy = await bot.emulator.waitForMessage(
       curatorUser.id,
@@ -117,8 +117,8 @@ describe('a family writes outside any dialogue', () => {
       question.message_id,
       `№ ${request.number} · Няня`,
     );
-    const sent = await chat.next('Передали куратору');
-    expect(sent.text).toBe(`Передали куратору (заявка № ${request.number}). Ответ придёт сюда, в этот чат.`);
+    const sent = await chat.next('Передаём куратору');
+    expect(sent.text).toBe(`Передаём куратору (заявка № ${request.number}). Ответ придёт сюда, в этот чат.`);
     await answerTo(bot, press.callback_query_id);
     const copy = await bot.emulator.waitForMessage(
       curatorUser.id,
@@ -138,7 +138,9 @@ describe('a family writes outside any dialogue', () => {
 
     // The same question's buttons, pressed again, send nothing twice.
     const again = bot.emulator.pressButton(familyUser.id, question.message_id, 'hold:g');
-    expect((await answerTo(bot, again.callback_query_id))?.text).toBe('Эти сообщения уже переданы.');
+    expect((await answerTo(bot, again.callback_query_id))?.text).toBe(
+      'Эти сообщения уже приняты: они идут куратору или вошли в заявку.',
+    );
     expect(await bot.db.select().from(messages).where(eq(messages.familyId, family.id))).toHaveLength(1);
   });
 
@@ -155,8 +157,10 @@ describe('a family writes outside any dialogue', () => {
     // A second message before choosing is kept too, and the choice takes both, in order.
     const asked = await chat.say('И ещё: куда обращаться за справкой?', 'сохранены: 2');
     bot.emulator.pressButtonByText(familyUser.id, asked.message_id, 'Общий вопрос куратору');
-    const sent = await chat.next('Передали куратору');
-    expect(sent.text).toBe('Передали куратору (общий вопрос), сообщений: 2. Ответ придёт сюда, в этот чат.');
+    const sent = await chat.next('Передаём куратору');
+    expect(sent.text).toBe(
+      'Передаём куратору (общий вопрос) ваши сообщения: 2. Ответ придёт сюда, в этот чат.',
+    );
     await bot.emulator.waitForMessage(curatorUser.id, (m) => body(m).includes('какие выплаты'), WAIT);
     await bot.emulator.waitForMessage(curatorUser.id, (m) => body(m).includes('куда обращаться'), WAIT);
     const relayed = await bot.db

@@ -37,8 +37,8 @@ describe('general questions and the whole family', () => {
     bot.emulator.pressButtonByText(F, topics.message_id, 'Общий вопрос');
     expect((await toFamily('Напишите сообщение куратору')).text).toContain('(общий вопрос)');
     bot.emulator.sendText(F, 'Когда придут выплаты?');
-    expect((await toFamily('Передали куратору')).text).toBe(
-      'Передали куратору (общий вопрос). Ответ придёт сюда, в этот чат.',
+    expect((await toFamily('Передаём куратору')).text).toBe(
+      'Передаём куратору (общий вопрос). Ответ придёт сюда, в этот чат.',
     );
     const question = await toCurator('выплаты');
     expect(question.text).toBe('💬 Мария Иванова · общий вопрос\n\nКогда придут выплаты?');

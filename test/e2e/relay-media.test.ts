@@ -80,7 +80,7 @@ describe('relay of media', () => {
     await delivered(bot);
     const acks = bot.emulator
       .messages(F, { from: 'bot' })
-      .filter((m) => body(m).startsWith('Передали куратору'));
+      .filter((m) => body(m).startsWith('Передаём куратору'));
     expect(acks).toHaveLength(1);
 
     // The curator sends two photos back as an album, replying to the family's album.

@@ -49,7 +49,7 @@ describe('waiting for the family', () => {
     const cardBack = bot.emulator.waitForEdit(C, card.message_id, WAIT);
     bot.emulator.sendText(F, 'Размер 128.');
     expect((await toFamily('Спасибо!')).text).toBe(
-      `Спасибо! Ваш ответ передан куратору, заявка № ${number} снова в работе.`,
+      `Спасибо! Передаём ваш ответ куратору, заявка № ${number} снова в работе.`,
     );
     expect((await toCurator('Размер 128.')).text).toBe(
       `💬 Мария Иванова · заявка № ${number}\nЭто ответ на ваш вопрос — заявка снова в работе.\n\nРазмер 128.`,

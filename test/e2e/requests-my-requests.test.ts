@@ -59,10 +59,16 @@ describe('«Мои заявки»', () => {
     const family = await registeredFamily('Мария');
     const made = [];
     for (let i = 1; i <= 7; i++) made.push(await savedRequest(family, `Просьба ${i}`));
+    // Routed, not taken: its card may still be queued, or it went to the supervisors (no curator yet).
+    await bot.db
+      .update(requests)
+      .set({ status: 'assigned', curatorId: null })
+      .where(eq(requests.id, made[5]!.id));
     bot.emulator.pressReplyButton(family.user.id, 'Мои заявки');
     const list = await family.chat.next('Ваши заявки');
     expect(list.text).toContain('страница 1 из 2');
     expect(list.text).toContain(`№ ${made[6]!.number} · Другое — принята`);
+    expect(list.text).toContain(`№ ${made[5]!.number} · Другое — ждёт, когда её возьмут в работу`);
     expect(list.text).not.toContain(`№ ${made[1]!.number} `);
     expect(buttonsOf(list)).toEqual([
       ...made

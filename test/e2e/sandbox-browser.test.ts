@@ -209,7 +209,7 @@ describe('the sandbox page in a browser', () => {
     // The family answers with the button under the curator's message.
     await clickButtonOn(family, relayed, 'Ответить куратору');
     await answerWithText(family, 'Напишите сообщение куратору', 'Да, удобно. Спасибо!');
-    await waitForBubble(family, 'Передали куратору');
+    await waitForBubble(family, 'Передаём куратору');
     const answer = await waitForBubble(curator, 'Да, удобно. Спасибо!');
     await expect(answer.textContent()).resolves.toContain(`заявка № ${firstNumber}`);
 

@@ -598,7 +598,7 @@ describe('a deputy leaves the service', () => {
     await chat.say('/menu', 'Главное меню');
     await chat.say('Написать куратору', 'О чём вы хотите написать');
     await chat.press('Общий вопрос', 'Напишите сообщение куратору');
-    await chat.say('Когда придут выплаты?', 'Передали куратору');
+    await chat.say('Когда придут выплаты?', 'Передаём куратору');
     const copy = await bot.emulator.waitForMessage(
       oleg.user.id,
       (m) => m.text?.includes('выплаты') ?? false,

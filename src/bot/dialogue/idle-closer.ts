@@ -3,7 +3,7 @@ import type { Api } from 'grammy';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../db/client.js';
 import type { Language } from '../../db/schema/enums.js';
-import { familyMembers } from '../../db/schema/index.js';
+import { familyMembers, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { Logger } from '../../logger.js';
 import { mainMenuKeyboard } from '../main-menu.js';
@@ -36,6 +36,30 @@ export interface DialogueIdleCloserDeps {
 /** The untouched drafts are looked for at most this often (one indexed DELETE across all processes). */
 const DRAFT_SWEEP_MS = 60_000;
 
+/** Who left the dialogue: a family member (their language, the menu), a staff member, or someone registering. */
+async function personOf(
+  db: Db,
+  chatId: number,
+): Promise<{ language: Language; who: 'member' | 'staff' | 'other' }> {
+  const [member] = await db
+    .select({ language: familyMembers.language, erasedAt: familyMembers.erasedAt })
+    .from(familyMembers)
+    .where(eq(familyMembers.telegramId, chatId));
+  if (member && !member.erasedAt) return { language: member.language, who: 'member' };
+  // A staff member's dialogue (a phone intake): not a registration, and /start is not their way back.
+  const [staffMember] = await db
+    .select({ active: staff.active })
+    .from(staff)
+    .where(eq(staff.telegramId, chatId));
+  return { language: 'ru', who: staffMember?.active ? 'staff' : 'other' };
+}
+
+const closedKey = {
+  member: 'dialogue-idle-closed',
+  staff: 'dialogue-idle-closed-staff',
+  other: 'dialogue-idle-closed-unregistered',
+};
+
 /**
  * Closes dialogues nobody touched for the idle time, and tells the person so; their drafts go with them
  * (the person reads that it starts again). Drafts left behind by a dialogue whose live state was lost
@@ -46,15 +70,6 @@ const DRAFT_SWEEP_MS = 60_000;
 export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
   const keys = dialogueKeys(deps.prefix);
   let running = false;
-
-  async function languageOf(chatId: number): Promise<{ language: Language; registered: boolean }> {
-    const [member] = await deps.db
-      .select({ language: familyMembers.language, erasedAt: familyMembers.erasedAt })
-      .from(familyMembers)
-      .where(eq(familyMembers.telegramId, chatId));
-    if (!member || member.erasedAt) return { language: 'ru', registered: false };
-    return { language: member.language, registered: true };
-  }
 
   async function closeDue(now = Date.now()): Promise<number> {
     const due = (await deps.redis.eval(
@@ -70,13 +85,11 @@ export function startDialogueIdleCloser(deps: DialogueIdleCloserDeps) {
       const chatId = Number(chatKey);
       try {
         await drafts.erase(chatId);
-        const { language, registered } = await languageOf(chatId);
+        const { language, who } = await personOf(deps.db, chatId);
         const t = deps.i18n.forLanguage(language);
-        await deps.api.sendMessage(
-          chatId,
-          t(registered ? 'dialogue-idle-closed' : 'dialogue-idle-closed-unregistered'),
-          { reply_markup: registered ? mainMenuKeyboard(t) : { remove_keyboard: true } },
-        );
+        await deps.api.sendMessage(chatId, t(closedKey[who]), {
+          reply_markup: who === 'member' ? mainMenuKeyboard(t) : { remove_keyboard: true },
+        });
       } catch (error) {
         deps.logger.warn({ err: error }, 'could not tell about an idle dialogue closed');
       }

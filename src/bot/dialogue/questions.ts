@@ -62,12 +62,18 @@ async function beginQuestion(conversation: DialogueConversation, ctx: DialogueCo
   return { id, nonce, asked };
 }
 
+/** After too many hints: a family member's, a staff member's (`staffDialogue`), or someone not registered yet. */
+function leavingKey(ctx: DialogueContext) {
+  if (ctx.dialogueTurn.staffDialogue) return 'dialogue-too-many-hints-staff';
+  return ctx.member ? 'dialogue-too-many-hints' : 'dialogue-too-many-hints-unregistered';
+}
+
 /** Leaves the dialogue after too many hints, with a kind word and the way back. */
 async function leaveAfterTooManyHints(
   conversation: DialogueConversation,
   ctx: DialogueContext,
 ): Promise<never> {
-  await ctx.reply(ctx.t(ctx.member ? 'dialogue-too-many-hints' : 'dialogue-too-many-hints-unregistered'), {
+  await ctx.reply(ctx.t(leavingKey(ctx)), {
     reply_markup: ctx.member ? mainMenuKeyboard(ctx.t) : { remove_keyboard: true },
   });
   return conversation.halt();
@@ -90,7 +96,9 @@ async function offerWayOn<T>(ctx: DialogueContext, nonce: string, wayOn: WayOn<T
   const keyboard = new InlineKeyboard();
   if (wayOn.skippable) keyboard.text(ctx.t('dialogue-stuck-skip'), buttonData(nonce, 'skip')).row();
   if (wayOn.handover !== undefined) {
-    keyboard.text(ctx.t('dialogue-stuck-curator'), buttonData(nonce, 'curator')).row();
+    // A curator asking on a family's behalf leaves it to be asked again, not to «the curator» (herself).
+    const label = ctx.dialogueTurn.staffDialogue ? 'dialogue-stuck-curator-staff' : 'dialogue-stuck-curator';
+    keyboard.text(ctx.t(label), buttonData(nonce, 'curator')).row();
   }
   keyboard.text(
     ctx.t(ctx.member ? 'dialogue-stuck-menu' : 'dialogue-stuck-leave'),
@@ -337,7 +345,12 @@ function interpretText(a: DialogueContext, options: AskTextOptions, maxLength: n
 
 /** What a settled question shows under it: «✓ Пропустить», «✓ Уточнит куратор», or nothing for an answer. */
 function settledChoice(answer: DialogueContext, value: unknown, handedOver: boolean | undefined) {
-  if (handedOver) return { chosen: answer.t('dialogue-stuck-curator-chosen') };
+  if (handedOver) {
+    const key = answer.dialogueTurn.staffDialogue
+      ? 'dialogue-stuck-curator-staff'
+      : 'dialogue-stuck-curator-chosen';
+    return { chosen: answer.t(key) };
+  }
   return value === undefined ? { chosen: answer.t('dialogue-skip') } : {};
 }
 

@@ -126,6 +126,7 @@ async function send(
  * preview, and confirms. Delivery then goes in the lowest send class; progress comes as one edited message.
  */
 export async function announceDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const scope = await conversation.external(async (outside) => {

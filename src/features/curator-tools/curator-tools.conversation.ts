@@ -27,6 +27,7 @@ export async function measureDialogue(
   ctx: DialogueContext,
   familyId: number,
 ) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   // Measures the family is eligible for and does not receive come first: the ones to grant.
@@ -82,6 +83,7 @@ const MAX_DATE_TRIES = 3;
 
 /** `/away`: until which date, and which curator of the district stands in meanwhile. */
 export async function awayDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const found = await conversation.external((outside) =>

@@ -37,7 +37,7 @@ import {
 } from '../requests/index.js';
 import { refusalKey } from './curator-tools.conversation.js';
 import { createCuratorToolsRepository } from './curator-tools.repository.js';
-import { activeStaff, checkFamilyAccess } from './curator-tools.usecases.js';
+import { activeStaff, cardRecipient, checkFamilyAccess } from './curator-tools.usecases.js';
 
 export const INTAKE_CONVERSATION = 'ct-intake';
 export const INTAKE_REQUEST_CONVERSATION = 'ct-intake-request';
@@ -129,7 +129,7 @@ async function askIntakePassport(
   const servicemanName = await saved.remember('servicemanName', () => name('ct-intake-ask-serviceman'));
   const servicemanBirthDate = await saved.remember('servicemanBirthDate', () =>
     askDate(conversation, ctx, {
-      question: ctx.t('passport-ask-serviceman-birth-date'),
+      question: ctx.t('ct-intake-ask-serviceman-birth-date'),
       skippable: true,
       birthOf: 'serviceman',
     }),
@@ -161,8 +161,12 @@ async function askIntakePassport(
       skippable: true,
     }),
   );
-  const children = await saved.remember('children', () => askChildren(conversation, ctx, saved));
-  const relatives = await saved.remember('relatives', () => askRelatives(conversation, ctx, saved));
+  const children = await saved.remember('children', () =>
+    askChildren(conversation, ctx, saved, 'ct-intake-ask-children'),
+  );
+  const relatives = await saved.remember('relatives', () =>
+    askRelatives(conversation, ctx, saved, 'ct-intake-ask-relatives'),
+  );
   return {
     applicantName,
     relationship,
@@ -247,7 +251,15 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
   const keep = () => keepAboutFamily(conversation, ctx, transcript, family.familyId);
   await keep();
   const { category, submissionKey } = await prepareIntakeRequest(conversation, ctx, req);
-  const io = { conversation, ctx, household: family.household, passportAddress: family.address, saved };
+  // The curator asks the family on the phone: the questions that speak to the family read in words for her.
+  const io = {
+    conversation,
+    ctx,
+    household: family.household,
+    passportAddress: family.address,
+    saved,
+    voice: 'staff' as const,
+  };
   const progress = saved.get<Progress>('progress') ?? { details: {}, files: [], done: [] };
   const asking: Asking = { category, io, progress, held: nothingHeld(), afterStep: keep };
   await askAll(asking);
@@ -259,7 +271,7 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
     return;
   }
   const send = await askConfirm(conversation, ctx, {
-    question: `${summaryText(ctx, category, parsed.data.details, progress.files.length)}\n\n${ctx.t('ct-intake-ask-send')}`,
+    question: `${summaryText(ctx, category, parsed.data.details, progress.files.length, 'staff')}\n\n${ctx.t('ct-intake-ask-send')}`,
     // Not the family's «Отправить куратору»: the one pressing it is a curator.
     yes: ctx.t('ct-intake-send'),
     no: ctx.t('req-summary-cancel'),
@@ -281,7 +293,13 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
     );
     return;
   }
-  await ctx.reply(ctx.t('ct-intake-request-created', { number: String(result.request.number) }));
+  await ctx.reply(
+    ctx.t('ct-intake-request-created', {
+      number: String(result.request.number),
+      to: result.card.to,
+      name: 'name' in result.card ? result.card.name : '',
+    }),
+  );
 }
 
 /** Saves the request on the family's behalf, checked again at the moment of saving: still active staff, still in scope. */
@@ -310,9 +328,10 @@ async function saveOnBehalf(
       createdByStaffId: allowed.staffId,
     },
   );
-  if (saved.ok)
-    outside.log.info({ requestId: saved.request.id, category }, 'request created by phone intake');
-  return saved;
+  if (!saved.ok) return saved;
+  outside.log.info({ requestId: saved.request.id, category }, 'request created by phone intake');
+  const card = await cardRecipient(db, { familyId: family.familyId, presserId: allowed.staffId });
+  return { ...saved, card };
 }
 
 /**
@@ -390,6 +409,7 @@ async function saveFamily(
  * category on its behalf — the same request dialogue and the same lifecycle and deadlines.
  */
 export async function intakeDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const districts = await conversation.external(async (outside) => {
@@ -453,6 +473,7 @@ export async function intakeRequestDialogue(
   ctx: DialogueContext,
   familyId: number,
 ) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const loaded = await conversation.external(async (outside) => {

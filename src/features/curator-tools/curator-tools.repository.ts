@@ -63,6 +63,7 @@ export function createCuratorToolsRepository({ db }: { db: DbOrTx }) {
     audit,
     recordFamilyCardView,
     deputyCandidates,
+    curatorWithDeputy,
     setAbsence,
     districtNames,
     memberByPhone,
@@ -295,6 +296,19 @@ async function deputyCandidates(db: DbOrTx, staffId: number, districtIds: number
       ),
     )
     .orderBy(asc(staff.id));
+}
+
+/** A staff member's row, as routing weighs them (SPEC §4): can they take a request now, and whom they hand it to. */
+async function staffForRouting(db: DbOrTx, staffId: number) {
+  const [row] = await db.select().from(staff).where(eq(staff.id, staffId));
+  return row;
+}
+
+/** A family's curator and, when they named one, their deputy: whose chat a new request's card goes to. */
+async function curatorWithDeputy(db: DbOrTx, curatorId: number) {
+  const curator = await staffForRouting(db, curatorId);
+  const deputy = curator?.deputyId == null ? undefined : await staffForRouting(db, curator.deputyId);
+  return { curator, deputy };
 }
 
 async function setAbsence(

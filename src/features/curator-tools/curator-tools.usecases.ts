@@ -396,3 +396,41 @@ export async function recordSupportMeasure(
     return { ok: true } as const;
   });
 }
+
+/** Where the card of a request made on a family's behalf goes, as the curator who made it is told. */
+export type CardRecipient =
+  | { to: 'here' | 'other' }
+  | { to: 'your-deputy' | 'deputy' | 'family-curator'; name: string };
+
+type RoutingCandidate = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof createCuratorToolsRepository>['curatorWithDeputy']>>['curator']
+>;
+
+const isAway = (member: RoutingCandidate, now: Date) => member.awayUntil !== null && member.awayUntil > now;
+const takesRequests = (member: RoutingCandidate, now: Date) =>
+  member.role === 'curator' && member.active && !member.botBlocked && !isAway(member, now);
+
+/**
+ * The first two steps of the routing order (SPEC §4), which features/routing follows once the request is
+ * committed: the family's curator if present, else their deputy while they are away. Past those the card
+ * goes to whoever the rest of the order picks (a free curator, the supervisors): not guessed here ('other').
+ * So the curator on the phone reads where the card will come — here, or to whom — not always «сюда».
+ */
+export async function cardRecipient(
+  db: DbOrTx,
+  input: { familyId: number; presserId: number; now?: Date },
+): Promise<CardRecipient> {
+  const now = input.now ?? new Date();
+  const repository = createCuratorToolsRepository({ db });
+  const family = await repository.findFamily(input.familyId);
+  if (!family?.curatorId) return { to: 'other' };
+  const { curator, deputy } = await repository.curatorWithDeputy(family.curatorId);
+  if (!curator) return { to: 'other' };
+  if (takesRequests(curator, now)) {
+    return curator.id === input.presserId ? { to: 'here' } : { to: 'family-curator', name: curator.fullName };
+  }
+  if (!curator.active || !isAway(curator, now) || !deputy || !takesRequests(deputy, now))
+    return { to: 'other' };
+  if (deputy.id === input.presserId) return { to: 'here' };
+  return { to: curator.id === input.presserId ? 'your-deputy' : 'deputy', name: deputy.fullName };
+}

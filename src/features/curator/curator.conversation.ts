@@ -26,6 +26,7 @@ export async function curatorStatusDialogue(
   action: StatusAction,
   card: { chatId: number; messageId: number } | null,
 ) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   if (telegramId === undefined) return;
   const note = await askText(conversation, ctx, {

@@ -79,6 +79,7 @@ async function askFamily(conversation: DialogueConversation, ctx: DialogueContex
  * request to the family's curator, routed as usual and marked as found in the field.
  */
 export async function fieldDialogue(conversation: DialogueConversation, ctx: DialogueContext) {
+  ctx.dialogueTurn.staffDialogue = true;
   const telegramId = ctx.from?.id;
   const chatId = ctx.chat?.id;
   if (telegramId === undefined || chatId === undefined) return;

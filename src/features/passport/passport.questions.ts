@@ -184,10 +184,15 @@ async function askRepeated<T>(
   return items;
 }
 
+/**
+ * `introKey`: the first question in another voice — the phone intake asks the curator
+ * («Спросите, есть ли в семье дети…»), not the family.
+ */
 export const askChildren = (
   conversation: DialogueConversation,
   ctx: DialogueContext,
   saved = Checkpoints.memory(),
+  introKey = 'passport-ask-children',
 ): Promise<ChildDraft[]> =>
   askRepeated(
     conversation,
@@ -195,7 +200,7 @@ export const askChildren = (
     saved,
     'children',
     {
-      intro: 'passport-ask-children',
+      intro: introKey,
       more: 'passport-ask-more-children',
       add: 'passport-add-child',
       addMore: 'passport-add-another-child',
@@ -203,10 +208,12 @@ export const askChildren = (
     askChild,
   );
 
+/** `introKey`: as for askChildren. */
 export const askRelatives = (
   conversation: DialogueConversation,
   ctx: DialogueContext,
   saved = Checkpoints.memory(),
+  introKey = 'passport-ask-relatives',
 ): Promise<RelativeDraft[]> =>
   askRepeated(
     conversation,
@@ -214,7 +221,7 @@ export const askRelatives = (
     saved,
     'relatives',
     {
-      intro: 'passport-ask-relatives',
+      intro: introKey,
       more: 'passport-ask-more-relatives',
       add: 'passport-add-relative',
       addMore: 'passport-add-another-relative',

@@ -146,12 +146,20 @@ export async function askUpcomingDate(
   });
 }
 
-/** A long answer (description, wish, address) with the shared hints for overlong or empty text. */
-export function askLongText(conversation: DialogueConversation, ctx: DialogueContext, question: string) {
+/**
+ * A long answer (description, wish, address) with the shared hints for overlong or empty text;
+ * `lettersHintKey` in the asker's voice (requests.steps.ts).
+ */
+export function askLongText(
+  conversation: DialogueConversation,
+  ctx: DialogueContext,
+  question: string,
+  lettersHintKey = 'dialogue-hint-no-letters-request',
+) {
   return askText(conversation, ctx, {
     question,
     maxLength: LONG_TEXT_MAX,
-    lettersHintKey: 'dialogue-hint-no-letters-request',
+    lettersHintKey,
     handover: LEFT_TO_CURATOR,
   });
 }

@@ -113,8 +113,9 @@ export function formatRequestDetails<K extends RequestCategory>(
   details: RequestDetailsByCategory[K],
   t: Translate,
   language = 'ru',
+  audience: DetailsAudience = 'family',
 ): string {
-  return renderRequestDetails(category, details, t, language)
+  return renderRequestDetails(category, details, t, language, audience)
     .map(({ label, value }) => `${label}: ${value}`)
     .join('\n');
 }

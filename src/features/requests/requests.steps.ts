@@ -10,7 +10,7 @@ import {
   askWeekdays,
   type HouseholdPerson,
 } from './requests.questions.js';
-import { categoryLabel, formatRequestDetails } from './requests.render.js';
+import { categoryLabel, type DetailsAudience, formatRequestDetails } from './requests.render.js';
 import {
   type AttachmentInput,
   choiceSets,
@@ -42,6 +42,42 @@ export interface DialogueIo {
    * from its draft goes on inside the step; the step's result is kept by the dialogue when it is done.
    */
   saved?: Checkpoints;
+  /**
+   * Who answers: the family itself (the default), or a curator asking the family on the phone (the phone
+   * intake), who reads the questions that speak to the family in words for the curator (staffWording).
+   */
+  voice?: 'family' | 'staff';
+}
+
+/**
+ * The family's questions that speak to the family («адрес из вашего паспорта», «хотите», «для куратора»),
+ * and what a curator asking on the family's behalf reads instead. The rest read the same to both.
+ */
+const staffWording: Record<string, string> = {
+  'req-ask-address-default': 'req-staff-ask-address-default',
+  'req-ask-child-name-none': 'req-staff-ask-child-name-none',
+  'req-ask-relative-name-none': 'req-staff-ask-relative-name-none',
+  'req-ask-wanted-kindergarten': 'req-staff-ask-wanted-kindergarten',
+  'req-ask-preferred-time': 'req-staff-ask-preferred-time',
+  'req-ask-other-text': 'req-staff-ask-other-text',
+  'req-ask-comment': 'req-staff-ask-comment',
+  'req-crisis-contacts': 'req-staff-crisis-contacts',
+  'dialogue-hint-no-letters-request': 'req-staff-hint-no-letters',
+};
+
+/** A text's key in the voice of the one who answers (see staffWording). */
+function worded(io: DialogueIo, key: string): string {
+  return io.voice === 'staff' ? (staffWording[key] ?? key) : key;
+}
+
+/** A long answer, with the hint for an answer without letters in the asker's voice. */
+function askLong(io: DialogueIo, questionKey: string): Promise<string> {
+  return askLongText(
+    io.conversation,
+    io.ctx,
+    io.ctx.t(worded(io, questionKey)),
+    worded(io, 'dialogue-hint-no-letters-request'),
+  );
 }
 
 /** A question inside a step, kept under `key` when the dialogue has a draft. */
@@ -65,8 +101,12 @@ function answer(field: string, key: string, ask: () => Promise<unknown>): Step {
   };
 }
 
-function choiceOptions<S extends keyof typeof choiceSets>(ctx: DialogueContext, set: S) {
-  return choiceSets[set].map((value) => ({ value, label: ctx.t(`req-choice-${set}-${value}`) }));
+/** Choices a curator reads from their side: the family's «Для меня» is «Для заявителя» (requests.render.ts). */
+const staffChoiceSets = new Set<string>(['forWhom']);
+
+function choiceOptions<S extends keyof typeof choiceSets>(io: DialogueIo, set: S) {
+  const prefix = io.voice === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice';
+  return choiceSets[set].map((value) => ({ value, label: io.ctx.t(`${prefix}-${set}-${value}`) }));
 }
 
 async function pick<S extends keyof typeof choiceSets>(
@@ -77,7 +117,7 @@ async function pick<S extends keyof typeof choiceSets>(
 ): Promise<(typeof choiceSets)[S][number]> {
   return askChoice(io.conversation, io.ctx, {
     question: io.ctx.t(questionKey),
-    options: choiceOptions(io.ctx, set),
+    options: choiceOptions(io, set),
     columns,
   });
 }
@@ -93,7 +133,7 @@ function childStep(io: DialogueIo): Step {
       [draft.child] = await askPerson(io.conversation, io.ctx, {
         question: io.ctx.t('req-ask-child'),
         people: children(io),
-        noneKey: 'req-ask-child-name-none',
+        noneKey: worded(io, 'req-ask-child-name-none'),
       });
     },
   };
@@ -105,7 +145,7 @@ async function askAddress(io: DialogueIo): Promise<string> {
   if (passportAddress) {
     const choice = await within(io, 'address~choice', () =>
       askChoice(conversation, ctx, {
-        question: ctx.t('req-ask-address-default', { address: passportAddress }),
+        question: ctx.t(worded(io, 'req-ask-address-default'), { address: passportAddress }),
         options: [
           { value: 'passport', label: ctx.t('req-address-passport') },
           { value: 'other', label: ctx.t('req-address-other') },
@@ -114,7 +154,7 @@ async function askAddress(io: DialogueIo): Promise<string> {
     );
     if (choice === 'passport') return passportAddress;
   }
-  return askLongText(conversation, ctx, ctx.t('req-ask-address'));
+  return askLong(io, 'req-ask-address');
 }
 
 type CategorySteps = (io: DialogueIo, draft: Draft) => Step[];
@@ -130,7 +170,7 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
           d.children = await askPerson(conversation, ctx, {
             question: ctx.t('req-ask-nanny-children'),
             people: children(io),
-            noneKey: 'req-ask-child-name-none',
+            noneKey: worded(io, 'req-ask-child-name-none'),
             allowAll: true,
           });
         },
@@ -172,9 +212,7 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
       answer('current-kindergarten', 'currentKindergarten', () =>
         askShortText(conversation, ctx, ctx.t('req-ask-current-kindergarten')),
       ),
-      answer('wanted-kindergarten', 'wantedKindergarten', () =>
-        askLongText(conversation, ctx, ctx.t('req-ask-wanted-kindergarten')),
-      ),
+      answer('wanted-kindergarten', 'wantedKindergarten', () => askLong(io, 'req-ask-wanted-kindergarten')),
       answer('wanted-date', 'wantedDate', () =>
         askUpcomingDate(conversation, ctx, { questionKey: 'req-ask-wanted-date', example: 'next-month' }),
       ),
@@ -202,7 +240,9 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
           if (d.urgency === 'now') {
             delete d.preferredTime;
             await ctx.reply(
-              ctx.t('req-crisis-contacts', { contacts: ctx.deps.config.crisisContacts.join('\n') }),
+              ctx.t(worded(io, 'req-crisis-contacts'), {
+                contacts: ctx.deps.config.crisisContacts.join('\n'),
+              }),
             );
           }
         },
@@ -213,7 +253,7 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
     if (draft.urgency !== 'now') {
       steps.push(
         answer('preferred-time', 'preferredTime', () =>
-          askShortText(conversation, ctx, ctx.t('req-ask-preferred-time')),
+          askShortText(conversation, ctx, ctx.t(worded(io, 'req-ask-preferred-time'))),
         ),
       );
     }
@@ -228,7 +268,7 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
           [d.relative] = await askPerson(conversation, ctx, {
             question: ctx.t('req-ask-relative'),
             people: relatives(io),
-            noneKey: 'req-ask-relative-name-none',
+            noneKey: worded(io, 'req-ask-relative-name-none'),
           });
         },
       },
@@ -238,27 +278,22 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
     ];
   },
   employment: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
-      answer('occupation', 'occupation', () => askLongText(conversation, ctx, ctx.t('req-ask-occupation'))),
-      answer('wanted-job', 'wanted', () => askLongText(conversation, ctx, ctx.t('req-ask-wanted-job'))),
+      answer('occupation', 'occupation', () => askLong(io, 'req-ask-occupation')),
+      answer('wanted-job', 'wanted', () => askLong(io, 'req-ask-wanted-job')),
     ];
   },
   legal: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('topic', 'topic', () => pick(io, 'topic', 'req-ask-legal-topic')),
-      answer('description', 'description', () =>
-        askLongText(conversation, ctx, ctx.t('req-ask-legal-description')),
-      ),
+      answer('description', 'description', () => askLong(io, 'req-ask-legal-description')),
     ];
   },
   medical: (io) => {
-    const { conversation, ctx } = io;
     return [
       answer('for-whom', 'forWhom', () => pick(io, 'forWhom', 'req-ask-for-whom')),
-      answer('medical-need', 'need', () => askLongText(conversation, ctx, ctx.t('req-ask-medical-need'))),
+      answer('medical-need', 'need', () => askLong(io, 'req-ask-medical-need')),
     ];
   },
   other: (io) => {
@@ -266,9 +301,9 @@ const categorySteps: { [C in RequestCategory]: CategorySteps } = {
     return [
       answer('text', 'text', () =>
         askText(conversation, ctx, {
-          question: ctx.t('req-ask-other-text'),
+          question: ctx.t(worded(io, 'req-ask-other-text')),
           maxLength: FREE_TEXT_MAX,
-          lettersHintKey: 'dialogue-hint-no-letters-request',
+          lettersHintKey: worded(io, 'dialogue-hint-no-letters-request'),
           handover: LEFT_TO_CURATOR,
         }),
       ),
@@ -297,7 +332,7 @@ export function closingSteps(
       field: 'comment',
       ask: async (d) => {
         const comment = await askText(conversation, ctx, {
-          question: ctx.t('req-ask-comment'),
+          question: ctx.t(worded(io, 'req-ask-comment')),
           maxLength: LONG_TEXT_MAX,
           skippable: true,
         });
@@ -331,17 +366,20 @@ export function closingSteps(
   return steps;
 }
 
+/** `audience` 'staff': the summary a curator checks on the family's behalf reads choices from their side. */
 export function summaryText(
   ctx: DialogueContext,
   category: RequestCategory,
   details: unknown,
   files: number,
+  audience: DetailsAudience = 'family',
 ): string {
   const body = formatRequestDetails(
     category,
     details as RequestDetailsByCategory[typeof category],
     ctx.t,
     ctx.language,
+    audience,
   );
   const summary = ctx.t('req-summary', { category: categoryLabel(ctx.t, category), details: body });
   return files > 0 ? `${summary}\n${ctx.t('req-summary-files', { files })}` : summary;

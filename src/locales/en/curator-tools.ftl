@@ -146,12 +146,15 @@ ct-intake-ask-consent = Read the personal data consent (as in the bot) to the pe
 ct-intake-consent-yes = Consent given
 ct-intake-consent-no = Does not agree
 ct-intake-no-consent = Without consent the family cannot be registered; nothing was saved. The person can call the hotline: { $hotline }.
-ct-intake-ask-applicant = Full name of the person calling:
+ct-intake-ask-applicant = What is the caller's name? Type their surname, first name and patronymic.
 ct-intake-ask-relationship = Who are they to the serviceman?
-ct-intake-ask-serviceman = The serviceman's full name:
-ct-intake-ask-district = The family's district:
-ct-intake-ask-locality = Locality:
-ct-intake-ask-address = Address (street, house, flat) — or «Skip»:
+ct-intake-ask-serviceman = What is the serviceman's name? Type his surname, first name and patronymic.
+ct-intake-ask-serviceman-birth-date = The serviceman's date of birth (DD.MM.YYYY). If the family prefers not to say, press "Skip".
+ct-intake-ask-district = Which district does the family live in?
+ct-intake-ask-locality = Which town or village does the family live in?
+ct-intake-ask-address = The family's address: street, house, flat. If the family prefers not to say, press "Skip".
+ct-intake-ask-children = Ask whether there are children under 18 in the family. If the family prefers not to say, press "Skip".
+ct-intake-ask-relatives = Ask whether there are elderly relatives or relatives with a disability in the family who need care. If the family prefers not to say, press "Skip".
 ct-intake-summary = Check the form. Phone: { $phone }
 ct-intake-ask-save = Save the family?
 ct-intake-save-yes = Save
@@ -165,9 +168,15 @@ ct-intake-done = Done. The family card — /family { $phone }
 ct-intake-ask-category = What does the family need help with?
 ct-intake-ask-send = Send the request?
 ct-intake-send = ✅ Send the request
-ct-intake-request-dropped = The request was not sent. The family is saved; its card: /family { $phone }
+ct-intake-request-dropped = The request was not sent. The family's card: /family { $phone }
 ct-intake-request-invalid = The request could not be saved. The family is saved: open its card — /family { $phone } — and make the request again with «Make a request on the family's behalf».
-ct-intake-request-created = Request № { $number } is created on the family's behalf. Its card comes to this chat as a separate message; deadlines as for any request.
+ct-intake-request-created = Request № { $number } is created on the family's behalf; deadlines as for any request. { $to ->
+        [here] The request's card will come here as a separate message.
+        [your-deputy] While you are away, your deputy gets the request's card: { $name }.
+        [deputy] The family's curator is away; their deputy gets the request's card: { $name }.
+        [family-curator] The family's curator gets the request's card: { $name }.
+       *[other] The family's curator cannot take the request now: a free curator or a supervisor gets its card.
+    }
 
 ct-linked = We found your family: your curator registered it by phone. Now you can write to us here, in this chat. { $hasCurator ->
         [yes] Your curator is { $curator }.

@@ -136,6 +136,7 @@ dialogue-stuck =
 dialogue-stuck-skip = Skip this question
 dialogue-stuck-curator = Let the curator clarify
 dialogue-stuck-curator-chosen = The curator will clarify
+dialogue-stuck-curator-staff = I will ask the family later
 dialogue-stuck-menu = Leave for the menu without saving
 dialogue-stuck-leave = Stop without saving
 dialogue-left-unsaved = All right, stopped — the answers of this conversation were not kept.
@@ -143,8 +144,10 @@ dialogue-too-many-hints =
     Let us pause here: this conversation is closed and its answers were not kept.
     The curator can help anyway — choose “I need help” or “Write to the curator” whenever it suits you.
 dialogue-too-many-hints-unregistered = Let us pause here: the registration is closed and its answers were not kept. Send /start whenever it suits you.
+dialogue-too-many-hints-staff = Let us pause here: this dialogue is closed and its answers were not kept. Your commands: /help.
 dialogue-idle-closed = We did not hear back, so we closed the unfinished conversation. Nothing is lost — start again from the menu whenever it suits you.
 dialogue-idle-closed-unregistered = We did not hear back, so we closed the unfinished registration. Send /start whenever it suits you and we will begin again.
+dialogue-idle-closed-staff = We had no answer and closed the unfinished dialogue; its answers were not kept. Your commands: /help.
 dialogue-resumed = Let's pick up where we left off.
 
 ## Main menu (B)
@@ -158,6 +161,8 @@ menu-shown = Main menu — choose what you need.
 menu-shown-unregistered = You are not registered yet. Send /start — it takes a few minutes.
 menu-cancelled = All right, cancelled. The main menu is below.
 menu-cancelled-unregistered = All right, cancelled. When you are ready, send /start.
+menu-shown-staff = The main menu is for families. Your commands: /help.
+menu-cancelled-staff = All right, cancelled. Your commands: /help.
 menu-register-first = Please register first — send /start.
 help-family =
     What the bot can do:
@@ -194,7 +199,7 @@ onboarding-done-with-curator =
     When you need help, press "I need help".
 onboarding-done-without-curator =
     Done, your family is registered.
-    A curator will be assigned soon — the district supervisor has been notified.
+    A curator will be assigned soon: a supervisor is being notified.
     When you need help, press "I need help": requests are accepted now too.
 onboarding-already-registered = You are already registered. The main menu is below.
 onboarding-greeting-invited =
@@ -324,7 +329,7 @@ req-field-text = Request
 req-field-comment = Comment
 req-field-attachments = Files
 req-left-to-curator-family = the curator will clarify
-req-left-to-curator-staff = the family could not give it in the chat — please ask them
+req-left-to-curator-staff = the family could not answer — please ask them
 
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
@@ -414,6 +419,21 @@ req-ask-legal-description = Briefly describe the situation: what happened and wh
 req-ask-medical-need = What is needed? For example: a doctor's appointment, medicines, a check-up.
 req-ask-other-text = Tell us in your own words what you need help with.
 req-ask-comment = Anything to add for your curator? Type it — or press «Skip».
+# Phone intake: the curator asks the family's questions aloud and types the answers (requests.steps.ts, staffWording).
+req-staff-ask-address-default =
+    The address in the family's passport: { $address }
+    Is the help needed at this address?
+req-staff-ask-child-name-none = The family's passport has no children. Type the name of the child the family is asking about.
+req-staff-ask-relative-name-none = The family's passport lists no relatives who need care. Type who needs help (for example: “mother, Anna”).
+req-staff-ask-wanted-kindergarten = Which kindergarten does the family want the child moved to? Type its number or the area that suits the family.
+req-staff-ask-preferred-time = When does it suit the family to talk to a psychologist? For example: weekdays after 18:00.
+req-staff-ask-other-text = Ask what the family needs help with, and type it in the family's words.
+req-staff-ask-comment = Ask whether the family wants to add anything. Type it — or press «Skip».
+req-staff-crisis-contacts =
+    If anyone in the family is in danger, read them the emergency numbers right now:
+    { $contacts }
+    The calls are free. A few short questions are left — then send the request; it will be urgent.
+req-staff-hint-no-letters = Please describe in words how to help: symbols and emoji alone do not say what is needed.
 req-ask-attachments-more = { $count ->
         [1] Your file is in the request already.
        *[other] Your files are in the request already: { $count }.
@@ -449,7 +469,7 @@ req-delivered-curator = Request № { $number } has reached a curator. Your cura
 req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
 
 req-status-new = received
-req-status-assigned = passed to a curator
+req-status-assigned = waiting to be taken up
 req-status-in_progress = in progress
 req-status-waiting_family = waiting for your answer
 req-status-resolved = resolved
@@ -602,7 +622,7 @@ settings-stored-request = • № { $number }, { $at }: { $category ->
        *[other] other
     } — { $status ->
         [new] new
-        [assigned] passed to the curator
+        [assigned] waiting to be taken up
         [in_progress] in progress
         [waiting_family] waiting for your answer
         [resolved] resolved

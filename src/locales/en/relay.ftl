@@ -36,9 +36,9 @@ relay-topic-general = General question
 relay-choose-topic-named = Your curator is { $curator }. What would you like to write about? Choose a request or «General question». A new request for help — through «I need help».
 relay-choose-topic-none = No curator is assigned yet; the head of the service will read your message. What would you like to write about? A new request for help — through «I need help».
 relay-family-write = Write your message to the curator ({ $about }). Text, a photo, a document, a voice or video message — I will pass it on as it is. To stop, press «Cancel» or any menu button.
-relay-family-sent = Passed on to the curator ({ $about }). The answer will come here, to this chat.
-relay-family-sent-resumed = Thank you! Your answer went to the curator; request № { $number } is in work again.
-relay-free-sent = Your message went to the curator of request № { $number }. The answer will come here, to this chat. If it is about something else, press «Write to the curator» or «Need help».
+relay-family-sent = Passing it on to the curator ({ $about }). The answer will come here, to this chat.
+relay-family-sent-resumed = Thank you! We are passing your answer to the curator; request № { $number } is in work again.
+relay-free-sent = We are passing your message to the curator of request № { $number }. The answer will come here, to this chat. If it is about something else, press «Write to the curator» or «Need help».
 relay-held-ask = { $count ->
         [1] Your message is kept.
        *[other] Your messages are kept: { $count }.
@@ -49,10 +49,10 @@ relay-held-ask = { $count ->
 relay-held-general = General question to the curator
 relay-held-new = New request
 relay-held-sent = { $count ->
-        [1] Passed to the curator ({ $about }).
-       *[other] Passed to the curator ({ $about }), messages: { $count }.
+        [1] Passing it on to the curator ({ $about }).
+       *[other] Passing your messages on to the curator ({ $about }): { $count }.
     } The answer will come here, to this chat.
-relay-held-gone = These messages have already been passed on.
+relay-held-gone = These messages are taken care of already: they are on their way to the curator or part of a request.
 relay-unsupported-family = I cannot pass this kind of message to the curator. Please write text or send a photo, a document, a voice or video message.
 relay-refused-not-yours = This is not your request. Press «Write to the curator» and choose a request from the list.
 relay-refused-not-family = This button is for families registered in the bot.
