@@ -20,6 +20,7 @@ import {
   familyRequestBlocks,
   latestRequestsOfFamily,
 } from '../request-card/index.js';
+import { familyCuratorOrDeputy } from '../staff/index.js';
 import { measureByCode } from '../support-measures/index.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
@@ -402,19 +403,12 @@ export type CardRecipient =
   | { to: 'here' | 'other' }
   | { to: 'your-deputy' | 'deputy' | 'family-curator'; name: string };
 
-type RoutingCandidate = NonNullable<
-  Awaited<ReturnType<ReturnType<typeof createCuratorToolsRepository>['curatorWithDeputy']>>['curator']
->;
-
-const isAway = (member: RoutingCandidate, now: Date) => member.awayUntil !== null && member.awayUntil > now;
-const takesRequests = (member: RoutingCandidate, now: Date) =>
-  member.role === 'curator' && member.active && !member.botBlocked && !isAway(member, now);
-
 /**
- * The first two steps of the routing order (SPEC §4), which features/routing follows once the request is
- * committed: the family's curator if present, else their deputy while they are away. Past those the card
- * goes to whoever the rest of the order picks (a free curator, the supervisors): not guessed here ('other').
- * So the curator on the phone reads where the card will come — here, or to whom — not always «сюда».
+ * Where the routing order (SPEC §4) will send the card once the request is committed, as far as its first
+ * two steps tell — the same rule features/routing follows (familyCuratorOrDeputy): the family's curator if
+ * present, else their deputy while they are away. Past those the card goes to whoever the rest of the order
+ * picks (a free curator, the supervisors): not guessed here ('other'). So the curator on the phone reads
+ * where the card will come — here, or to whom — not always «сюда».
  */
 export async function cardRecipient(
   db: DbOrTx,
@@ -425,12 +419,9 @@ export async function cardRecipient(
   const family = await repository.findFamily(input.familyId);
   if (!family?.curatorId) return { to: 'other' };
   const { curator, deputy } = await repository.curatorWithDeputy(family.curatorId);
-  if (!curator) return { to: 'other' };
-  if (takesRequests(curator, now)) {
-    return curator.id === input.presserId ? { to: 'here' } : { to: 'family-curator', name: curator.fullName };
-  }
-  if (!curator.active || !isAway(curator, now) || !deputy || !takesRequests(deputy, now))
-    return { to: 'other' };
-  if (deputy.id === input.presserId) return { to: 'here' };
-  return { to: curator.id === input.presserId ? 'your-deputy' : 'deputy', name: deputy.fullName };
+  const first = familyCuratorOrDeputy(curator, deputy, now);
+  if (!first) return { to: 'other' };
+  if (first.member.id === input.presserId) return { to: 'here' };
+  if (first.via === 'family_curator') return { to: 'family-curator', name: first.member.fullName };
+  return { to: curator?.id === input.presserId ? 'your-deputy' : 'deputy', name: first.member.fullName };
 }

@@ -1,5 +1,11 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { leastLoadedCurator } from '../staff/index.js';
+import {
+  canTakeRequests,
+  deputyStandsInFor,
+  familyCuratorOrDeputy,
+  isAway,
+  leastLoadedCurator,
+} from '../staff/index.js';
 import { notificationKinds } from './routing.kinds.js';
 import { createRoutingRepository, type StaffRow } from './routing.repository.js';
 
@@ -10,12 +16,6 @@ export type RoutingChoice =
   | { kind: 'curator'; staffId: number; via: RoutedVia }
   | { kind: 'supervisors'; staffIds: number[] }
   | { kind: 'nobody' };
-
-const isAway = (member: StaffRow, now: Date) => member.awayUntil !== null && member.awayUntil > now;
-
-function canTakeRequests(member: StaffRow, now: Date): boolean {
-  return member.role === 'curator' && member.active && !member.botBlocked && !isAway(member, now);
-}
 
 /**
  * The routing order of SPEC §4: the family's curator if active and present → their deputy while they are
@@ -29,13 +29,12 @@ export async function chooseRecipient(
 ): Promise<RoutingChoice> {
   const repository = createRoutingRepository({ db });
   const curator = family.curatorId === null ? undefined : await repository.findStaff(family.curatorId);
-  if (curator && canTakeRequests(curator, now)) {
-    return { kind: 'curator', staffId: curator.id, via: 'family_curator' };
-  }
-  if (curator?.active && isAway(curator, now) && curator.deputyId !== null) {
-    const deputy = await repository.findStaff(curator.deputyId);
-    if (deputy && canTakeRequests(deputy, now)) return { kind: 'curator', staffId: deputy.id, via: 'deputy' };
-  }
+  const deputy =
+    curator && deputyStandsInFor(curator, now) && curator.deputyId !== null
+      ? await repository.findStaff(curator.deputyId)
+      : undefined;
+  const first = familyCuratorOrDeputy(curator, deputy, now);
+  if (first) return { kind: 'curator', staffId: first.member.id, via: first.via };
   const leastLoaded = await leastLoadedCurator(db, family.districtId, { now });
   if (leastLoaded !== undefined) return { kind: 'curator', staffId: leastLoaded, via: 'least_loaded' };
   const onCall = await repository.onCallCurator(now);
@@ -53,12 +52,9 @@ export async function effectiveCuratorId(db: DbOrTx, staffId: number, now = new 
   return (await effectiveCurator(db, staffId, now))?.id ?? staffId;
 }
 
-/** Whether a curator away now hands their work to this deputy (see effectiveCurator). */
-const standsIn = (member: StaffRow, deputy: StaffRow | null | undefined, now: Date): deputy is StaffRow => {
-  if (!member.awayUntil || member.awayUntil <= now || member.deputyId === null) return false;
-  const deputyPresent = deputy?.awayUntil == null || deputy.awayUntil <= now;
-  return deputy?.active === true && deputy.role === 'curator' && !deputy.botBlocked && deputyPresent;
-};
+/** Whether a curator away now hands their work to this deputy (an active curator, present, reachable). */
+const standsIn = (member: StaffRow, deputy: StaffRow | null | undefined, now: Date): deputy is StaffRow =>
+  isAway(member, now) && member.deputyId !== null && !!deputy && canTakeRequests(deputy, now);
 
 /** As effectiveCurator, from the rows read already: the curator's and their deputy's. */
 export function effectiveOf(
@@ -74,7 +70,7 @@ export function effectiveOf(
 export async function effectiveCurator(db: DbOrTx, staffId: number, now = new Date()) {
   const repository = createRoutingRepository({ db });
   const member = await repository.findStaff(staffId);
-  if (!member?.awayUntil || member.awayUntil <= now || member.deputyId === null) return member;
+  if (!member || !isAway(member, now) || member.deputyId === null) return member;
   return effectiveOf(member, await repository.findStaff(member.deputyId), now);
 }
 
