@@ -357,7 +357,7 @@ describe('phone intake', () => {
     expect(everythingShown(irina.chat).filter((text) => FAMILY_VOICE.test(text))).toEqual([]);
   });
 
-  it('a psychologist needed right now: the curator reads the emergency numbers to say on the phone, and the choices from her side', async () => {
+  it('a psychologist needed right now: the curator reads the emergency numbers to say on the phone, and the choices from her side — with no «В чате» for a family without a chat', async () => {
     const {
       staff: { nina },
     } = await bot.seed({ staff: { nina: { name: 'Нина Белова', districts: ['lipetsk-city'] } } });
@@ -379,7 +379,13 @@ describe('phone intake', () => {
       'Для ребёнка',
       'Для другого родственника',
     ]);
-    await chat.press('Для заявителя', 'Как удобнее поговорить');
+    const format = await chat.press('Для заявителя', 'Как удобнее поговорить');
+    // Nobody of a family registered by phone is in chat with the bot: «В чате» is not offered.
+    expect(format.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      'По телефону',
+      'По видеосвязи',
+      'Лично',
+    ]);
     await chat.press('По телефону', 'хочет ли семья что-то добавить');
     const check = await chat.press('Пропустить', 'Отправить заявку?');
     expect(check.text).toContain('Для кого: Для заявителя');

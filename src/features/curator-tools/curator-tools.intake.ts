@@ -9,7 +9,7 @@ import { keepTranscript, noteInTranscript, type Transcript } from '../../bot/dia
 import type { Db } from '../../db/client.js';
 import { type RequestCategory, relationships, requestCategories } from '../../db/schema/enums.js';
 import { regionDate } from '../../time.js';
-import { recordStaffView } from '../delivery/index.js';
+import { familyInChat, recordStaffView } from '../delivery/index.js';
 import { CONSENT_VERSION } from '../onboarding/index.js';
 import {
   addHousehold,
@@ -221,6 +221,8 @@ interface OnBehalf {
     /** The passport's children and relatives, read with the address when the dialogue (re)starts. */
     household: DialogueIo['household'];
     telegramId: number;
+    /** Whether anyone of the family is in chat with the bot (a family registered by phone: nobody). */
+    inChat: boolean;
   };
   transcript: Transcript;
   saved: Checkpoints;
@@ -259,6 +261,7 @@ async function askIntakeRequest(conversation: DialogueConversation, ctx: Dialogu
     passportAddress: family.address,
     saved,
     voice: 'staff' as const,
+    familyInChat: family.inChat,
   };
   const progress = saved.get<Progress>('progress') ?? { details: {}, files: [], done: [] };
   const asking: Asking = { category, io, progress, held: nothingHeld(), afterStep: keep };
@@ -490,7 +493,8 @@ export async function intakeRequestDialogue(
     const passport = await passportForRequest(outside.deps.db, familyId);
     if (member === undefined || !passport) return { ok: false, reason: 'not_found' } as const;
     const { address, household } = passport;
-    return { ok: true, memberId: member.id, phone: member.phone, address, household } as const;
+    const inChat = await familyInChat(outside.deps.db, familyId);
+    return { ok: true, memberId: member.id, phone: member.phone, address, household, inChat } as const;
   });
   if (!loaded.ok) {
     await ctx.reply(ctx.t(refusalKey(loaded.reason)));
@@ -507,8 +511,8 @@ export async function intakeRequestDialogue(
     },
     { restartAtCheckpoints: true, sameArgsOnly: true },
   );
-  const { memberId, phone, address, household } = loaded;
-  const family = { familyId, memberId, phone, address, household, telegramId };
+  const { memberId, phone, address, household, inChat } = loaded;
+  const family = { familyId, memberId, phone, address, household, telegramId, inChat };
   await askIntakeRequest(conversation, ctx, {
     family,
     transcript: keepTranscript(conversation),

@@ -1,8 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { bindDb } from '../../db/bind-db.js';
 import type { DbOrTx } from '../../db/client.js';
-import { families, familyMembers, messages, requestEvents, requests, staff } from '../../db/schema/index.js';
-import { memberInChat } from '../delivery/index.js';
+import { families, messages, requestEvents, requests, staff } from '../../db/schema/index.js';
 
 /** Reads and writes of the curator workspace. Accepts a transaction so a status change commits as one. */
 export function createCuratorRepository({ db }: { db: DbOrTx }) {
@@ -13,21 +12,7 @@ export function createCuratorRepository({ db }: { db: DbOrTx }) {
     insertEvent,
     insertStaffMessage,
     staffName,
-    familyHasChat,
   });
-}
-
-/**
- * Whether anyone of the family (not erased) has a chat with the bot, as routing's notice to the family of a
- * request taken counts its recipients: a family registered by phone may have none.
- */
-async function familyHasChat(db: DbOrTx, familyId: number) {
-  const [row] = await db
-    .select({ id: familyMembers.id })
-    .from(familyMembers)
-    .where(and(eq(familyMembers.familyId, familyId), memberInChat))
-    .limit(1);
-  return row !== undefined;
 }
 
 /** The request with its family's district; the request row locked until the transaction ends. */

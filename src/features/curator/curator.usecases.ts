@@ -5,6 +5,7 @@ import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { formatRegionTime } from '../../time.js';
 import { type AccessRefusal, authoriseRequestAction } from '../access/index.js';
+import { familyInChat } from '../delivery/index.js';
 import { type CardFrame, requestCardText, withFullDetailsButton } from '../request-card/index.js';
 import { extraCardButtons } from './curator.card-buttons.js';
 import { cardStageOf, curatorCardKeyboard } from './curator.keyboards.js';
@@ -42,9 +43,9 @@ export async function takeRequest(
     const checked = await authoriseRequestAction(tx, { ...input, action: 'take', lock: true });
     if (!checked.ok) return checked;
     const { presser, request } = checked;
-    const familyInChat = await repository.familyHasChat(request.familyId);
+    const inChat = await familyInChat(tx, request.familyId);
     if (checked.alreadyYours)
-      return { ok: true, requestId: request.id, alreadyYours: true, familyInChat } as const;
+      return { ok: true, requestId: request.id, alreadyYours: true, familyInChat: inChat } as const;
     await repository.updateRequest(request.id, {
       status: 'in_progress',
       takenAt: now,
@@ -61,7 +62,7 @@ export async function takeRequest(
       createdAt: now,
     });
     await writeOutbox(tx, { kind: 'request_taken', payload: { requestId: request.id, staffId: presser.id } });
-    return { ok: true, requestId: request.id, alreadyYours: false, familyInChat } as const;
+    return { ok: true, requestId: request.id, alreadyYours: false, familyInChat: inChat } as const;
   });
 }
 

@@ -16,6 +16,7 @@ export type { Notification } from './notifications.repository.js';
 export {
   applicantNameOf,
   createNotificationsRepository,
+  familyInChat,
   insertNotifications,
   memberInChat,
   memberReachable,

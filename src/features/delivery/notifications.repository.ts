@@ -47,6 +47,19 @@ export const memberReachable = and(
   eq(familyMembers.botBlocked, false),
 ) as SQL;
 
+/**
+ * Whether anyone of the family is in chat with the bot (memberInChat): a family registered by phone may have
+ * nobody, so nothing written to it in the bot can reach it.
+ */
+export async function familyInChat(db: DbOrTx, familyId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: familyMembers.id })
+    .from(familyMembers)
+    .where(and(eq(familyMembers.familyId, familyId), memberInChat))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** The family's members reachable in Telegram (memberReachable), first registered first. */
 export function reachableMembersOf(db: DbOrTx, familyId: number) {
   return db

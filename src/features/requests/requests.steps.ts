@@ -47,6 +47,11 @@ export interface DialogueIo {
    * intake), who reads the questions that speak to the family in words for the curator (staffWording).
    */
   voice?: 'family' | 'staff';
+  /**
+   * False when nobody of the family is in chat with the bot (a family registered by phone): a choice that
+   * needs the chat (a psychologist «В чате») is not offered. Undefined: the family is asking in its chat.
+   */
+  familyInChat?: boolean;
 }
 
 /**
@@ -101,12 +106,16 @@ function answer(field: string, key: string, ask: () => Promise<unknown>): Step {
   };
 }
 
+/** Choices that need the family in chat with the bot (see DialogueIo.familyInChat). */
+const needsChat = new Set<string>(['chat']);
+
 /** Choices a curator reads from their side: the family's «Для меня» is «Для заявителя» (requests.render.ts). */
 const staffChoiceSets = new Set<string>(['forWhom']);
 
 function choiceOptions<S extends keyof typeof choiceSets>(io: DialogueIo, set: S) {
   const prefix = io.voice === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice';
-  return choiceSets[set].map((value) => ({ value, label: io.ctx.t(`${prefix}-${set}-${value}`) }));
+  const offered = choiceSets[set].filter((value) => io.familyInChat !== false || !needsChat.has(value));
+  return offered.map((value) => ({ value, label: io.ctx.t(`${prefix}-${set}-${value}`) }));
 }
 
 async function pick<S extends keyof typeof choiceSets>(
