@@ -39,6 +39,8 @@ describe('taking a request from its card', () => {
   it('moves the request to in progress, updates the card and tells the family who took it', async () => {
     const { curatorUser, curator, familyUser, request, card } = await routedRequest('gryazi', 'Анна Петрова');
     expect(buttonsOf(card)).toEqual(['Взять в работу', 'Ответить', 'Карточка семьи']);
+    expect(card.text).toContain('Взять в работу до:');
+    expect(card.text).not.toContain('Решить до');
     expect(card.reply_markup?.inline_keyboard[0]?.[0]).toMatchObject({
       callback_data: `cur:${request.id}:take`,
     });
@@ -64,6 +66,11 @@ describe('taking a request from its card', () => {
     const time = formatRegionTime(row.takenAt!, 'Europe/Moscow');
     expect(card2.text).toContain(`№ ${request.number}`);
     expect(card2.text).toContain(`Взята в работу: Анна Петрова, ${time}`);
+    // Taken: the clock that runs now is the resolve clock, not the take clock that stopped.
+    expect(card2.text).toContain(
+      `Решить до: ${formatRegionTime(row.resolveDeadlineAt, 'Europe/Moscow', 'ru')} по московскому времени`,
+    );
+    expect(card2.text).not.toContain('Взять в работу до');
     expect(buttonsOf(card2)).not.toContain('Взять в работу');
     expect(buttonsOf(card2)).toEqual([
       'Ответить',
@@ -141,6 +148,8 @@ describe('taking a request from its card', () => {
     );
     const refreshed = await edited;
     expect(refreshed.text).toContain('Статус: отменена семьёй');
+    // Closed: no clock runs, so no deadline is shown.
+    expect(refreshed.text).not.toMatch(/Взять в работу до|Решить до|⏰/);
     expect(buttonsOf(refreshed)).toEqual(['Карточка семьи']);
     const row = await requestRow(request.id);
     expect(row.status).toBe('cancelled');

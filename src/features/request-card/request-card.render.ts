@@ -39,8 +39,27 @@ export const isCrisis = (card: Pick<RequestCardData, 'category' | 'priority'>) =
   card.category === 'psychologist' && card.priority === 'urgent';
 
 /**
- * The head of a card: the crisis flag first, then number and category, district, family, take-by time —
- * marked ⏰ when a request still waiting to be taken is past it (a card handed over late, /my, /overdue).
+ * The deadline of the clock that runs now (as features/deadlines runs them): take-by while nobody has taken
+ * the request, resolve-by while it is in work, none once it is closed; marked ⏰ when past it (a card handed
+ * over late, /my, /overdue).
+ */
+function deadlineOf(t: Translate, timeZone: string, card: RequestCardData, now: Date): string[] {
+  const waiting = card.status === 'new' || card.status === 'assigned';
+  if (!waiting && !(openRequestStatuses as readonly string[]).includes(card.status)) return [];
+  const deadline = waiting ? card.takeDeadlineAt : card.resolveDeadlineAt;
+  return [
+    t('delivery-request-card-deadline', {
+      clock: waiting ? 'take' : 'resolve',
+      overdue: deadline.getTime() < now.getTime() ? 'yes' : 'no',
+      deadline: formatRegionTime(deadline, timeZone, 'ru'),
+      regionTime: regionTimePhrase(t, timeZone),
+    }),
+  ];
+}
+
+/**
+ * The head of a card: the crisis flag first, then number and category, district, family, and the deadline
+ * of the clock that runs now (deadlineOf).
  */
 export function cardHead(t: Translate, timeZone: string, card: RequestCardData, now = new Date()): string {
   const waiting = card.status === 'new' || card.status === 'assigned';
@@ -50,13 +69,11 @@ export function cardHead(t: Translate, timeZone: string, card: RequestCardData, 
     urgent: card.priority === 'urgent' ? 'yes' : 'no',
     // «Новая» only while nobody has taken it: a card in work, closed or shown by /my is just «Заявка».
     fresh: waiting ? 'yes' : 'no',
-    overdue: waiting && card.takeDeadlineAt.getTime() < now.getTime() ? 'yes' : 'no',
     district: card.district,
     family: card.applicant ?? t('delivery-family-unknown'),
-    deadline: formatRegionTime(card.takeDeadlineAt, timeZone, 'ru'),
-    regionTime: regionTimePhrase(t, timeZone),
   });
-  return isCrisis(card) ? `${t('card-crisis')}\n${head}` : head;
+  const lines = [head, ...deadlineOf(t, timeZone, card, now)];
+  return (isCrisis(card) ? [t('card-crisis'), ...lines] : lines).join('\n');
 }
 
 /** The family's answers as staff read them, or a line saying they cannot be shown (erased, unreadable). */

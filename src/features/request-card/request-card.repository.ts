@@ -74,6 +74,7 @@ async function findCard(db: DbOrTx, requestId: number) {
       memberId: requests.memberId,
       familyId: requests.familyId,
       takeDeadlineAt: requests.takeDeadlineAt,
+      resolveDeadlineAt: requests.resolveDeadlineAt,
       district: districts.name,
       measure: measures.title,
       applicant: applicantName,

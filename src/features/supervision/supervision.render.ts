@@ -153,9 +153,6 @@ export function overdueLine(
   });
 }
 
-export function deadlineLine(t: Translate, timeZone: string, takeBy: Date, resolveBy: Date) {
-  return t('sup-card-deadlines', {
-    take: formatRegionTime(takeBy, timeZone),
-    resolve: formatRegionTime(resolveBy, timeZone),
-  });
+export function deadlineLine(t: Translate, timeZone: string, resolveBy: Date) {
+  return t('sup-card-deadlines', { resolve: formatRegionTime(resolveBy, timeZone) });
 }

@@ -185,7 +185,11 @@ export async function openRequestForSupervisor(
   const card = await requestCardText({ db: deps.db, t, timeZone: deps.timeZone }, input.requestId, {
     after: [
       t('sup-card-status', { status: statusLabel(t, request.status), curator }),
-      deadlineLine(t, deps.timeZone, request.takeDeadlineAt, request.resolveDeadlineAt),
+      // The card's head gives the clock that runs now; while the request waits to be taken that is the
+      // take-by time, and the resolve clock, already running, is given here.
+      ...(request.status === 'new' || request.status === 'assigned'
+        ? [deadlineLine(t, deps.timeZone, request.resolveDeadlineAt)]
+        : []),
     ],
   });
   if (!card) return { ok: false, refusal: { reason: 'not_found' } } as const;

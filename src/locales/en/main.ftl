@@ -49,9 +49,15 @@ delivery-request-card =
     }
     District: { $district }
     Family: { $family }
-    { $overdue ->
-        [yes] ⏰ Not taken, it was due { $deadline } { $regionTime }
-       *[no] Take by: { $deadline } { $regionTime }
+delivery-request-card-deadline = { $clock ->
+        [take] { $overdue ->
+            [yes] ⏰ Not taken, it was due { $deadline } { $regionTime }
+           *[no] Take by: { $deadline } { $regionTime }
+        }
+       *[resolve] { $overdue ->
+            [yes] ⏰ Not resolved in time, it was due { $deadline } { $regionTime }
+           *[no] Resolve by: { $deadline } { $regionTime }
+        }
     }
 delivery-request-card-rerouted = This request came to you because the previous recipient cannot be reached.
 delivery-category = { $category ->

@@ -50,9 +50,17 @@ delivery-request-card =
     }
     Район: { $district }
     Семья: { $family }
-    { $overdue ->
-        [yes] ⏰ Не взята в работу, срок был { $deadline } { $regionTime }
-       *[no] Взять в работу до: { $deadline } { $regionTime }
+# The card's clock that runs now (features/deadlines): taking while nobody has taken it, then resolving; none
+# once closed.
+delivery-request-card-deadline = { $clock ->
+        [take] { $overdue ->
+            [yes] ⏰ Не взята в работу, срок был { $deadline } { $regionTime }
+           *[no] Взять в работу до: { $deadline } { $regionTime }
+        }
+       *[resolve] { $overdue ->
+            [yes] ⏰ Не решена в срок, срок был { $deadline } { $regionTime }
+           *[no] Решить до: { $deadline } { $regionTime }
+        }
     }
 delivery-request-card-rerouted = Заявка пришла вам, потому что предыдущий получатель недоступен.
 delivery-category = { $category ->
