@@ -525,6 +525,21 @@ describe('phone intake', () => {
     printChat('Куратор: вопрос, который не идёт, и /cancel', rec.render(vera.chat));
   });
 
+  it('the intake call is a contact: the family card and /my give its date, not «ещё не было»', async () => {
+    const {
+      staff: { lida },
+    } = await bot.seed({ staff: { lida: { name: 'Лидия Орлова', districts: ['lipetsk-city'] } } });
+    const chat = familyChat(bot.emulator, lida.chat);
+    await phoneIntakeSaved(chat, { typed: '8 900 555-31-15', stored: '+79005553115' }, false);
+    await chat.press('Не сейчас', 'Готово');
+    const today = new Intl.DateTimeFormat('ru-RU', { timeZone: bot.config.timeZone }).format(new Date());
+    const card = await chat.say('/family +79005553115', 'Карточка семьи');
+    expect(card.text).toContain(`Последний контакт: ${today}`);
+    expect(card.text).not.toContain('Контакта с семьёй ещё не было');
+    const my = await chat.say('/my', 'Ваши семьи (1)');
+    expect(my.text).toContain(`• Смирнова Елена Ивановна — последний контакт: ${today}`);
+  });
+
   it('is refused to a family member and to a supervisor', async () => {
     const {
       staff: { vera },

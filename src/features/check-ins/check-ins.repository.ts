@@ -114,11 +114,12 @@ async function markSilentNotice(db: DbOrTx, checkInId: number, now: Date) {
 
 /**
  * The last contact with each family: its answer to a check-in, a call that reached it, its last message
- * to staff, its last request. Families with none are absent.
+ * to staff, its last request, and for a family a curator registered by phone, that call (the family's
+ * creation). Families with none are absent.
  */
 async function lastContacts(db: DbOrTx, familyIds: number[]): Promise<Map<number, Date>> {
   if (familyIds.length === 0) return new Map();
-  const [answered, called, wrote, asked] = await Promise.all([
+  const [answered, called, wrote, asked, registered] = await Promise.all([
     db
       .select({
         familyId: checkIns.familyId,
@@ -151,9 +152,13 @@ async function lastContacts(db: DbOrTx, familyIds: number[]): Promise<Map<number
       .from(requests)
       .where(inArray(requests.familyId, familyIds))
       .groupBy(requests.familyId),
+    db
+      .select({ familyId: families.id, at: families.createdAt })
+      .from(families)
+      .where(and(inArray(families.id, familyIds), eq(families.reachedBy, 'phone'))),
   ]);
   const latest = new Map<number, Date>();
-  for (const row of [...answered, ...called, ...wrote, ...asked]) {
+  for (const row of [...answered, ...called, ...wrote, ...asked, ...registered]) {
     const known = latest.get(row.familyId);
     if (row.at && (!known || row.at > known)) latest.set(row.familyId, row.at);
   }
