@@ -40,6 +40,13 @@ export const openRequestStatuses = [
   'in_progress',
   'waiting_family',
 ] as const satisfies readonly RequestStatus[];
+/** Open and not taken yet: its take clock runs (features/deadlines), its card offers «Взять в работу». */
+export const waitingRequestStatuses = ['new', 'assigned'] as const satisfies readonly RequestStatus[];
+/** Whether a request waits to be taken (waitingRequestStatuses). */
+export const isWaitingToBeTaken = (status: string) =>
+  (waitingRequestStatuses as readonly string[]).includes(status);
+/** Whether a request is still open (openRequestStatuses). */
+export const isOpenRequest = (status: string) => (openRequestStatuses as readonly string[]).includes(status);
 export const requestStatus = pgEnum('request_status', requestStatuses);
 
 export const requestPriorities = ['normal', 'urgent'] as const;

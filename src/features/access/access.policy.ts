@@ -1,4 +1,9 @@
-import { openRequestStatuses, type RequestStatus, type StaffRole } from '../../db/schema/enums.js';
+import {
+  isWaitingToBeTaken,
+  openRequestStatuses,
+  type RequestStatus,
+  type StaffRole,
+} from '../../db/schema/enums.js';
 
 /**
  * The one rule for who may do what with a request now (SPEC §1, §4, §8). Every staff button and every staff
@@ -77,7 +82,6 @@ export interface RequestSubject {
 
 export type AccessDecision = { ok: true; alreadyYours: boolean } | { ok: false; reason: AccessReason };
 
-const waitingStatuses: readonly RequestStatus[] = ['new', 'assigned'];
 export const workStatuses: readonly RequestStatus[] = ['in_progress', 'waiting_family'];
 export const openStatuses: readonly RequestStatus[] = openRequestStatuses;
 
@@ -140,7 +144,7 @@ export function decideRequestAction(
   const closed = !openStatuses.includes(status);
   switch (statusRule[action]) {
     case 'waiting':
-      if (waitingStatuses.includes(status)) return { ok: true, alreadyYours: false };
+      if (isWaitingToBeTaken(status)) return { ok: true, alreadyYours: false };
       if (closed) return refuse('closed');
       return own ? { ok: true, alreadyYours: true } : refuse('taken_by_other');
     case 'work':

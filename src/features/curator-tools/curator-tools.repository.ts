@@ -15,6 +15,7 @@ import {
   staffDistricts,
   supportMeasures,
 } from '../../db/schema/index.js';
+import { standingDeputyId } from '../staff/index.js';
 
 /**
  * Whose requests and families a staff member works with: `own` — the curator's own (their families and the
@@ -304,10 +305,14 @@ async function staffForRouting(db: DbOrTx, staffId: number) {
   return row;
 }
 
-/** A family's curator and, when they named one, their deputy: whose chat a new request's card goes to. */
-async function curatorWithDeputy(db: DbOrTx, curatorId: number) {
+/**
+ * A family's curator and, when one stands in for them now (standingDeputyId), that deputy: whose chat a new
+ * request's card goes to. The deputy is read only then, as routing reads them.
+ */
+async function curatorWithDeputy(db: DbOrTx, curatorId: number, now: Date) {
   const curator = await staffForRouting(db, curatorId);
-  const deputy = curator?.deputyId == null ? undefined : await staffForRouting(db, curator.deputyId);
+  const deputyId = standingDeputyId(curator, now);
+  const deputy = deputyId === undefined ? undefined : await staffForRouting(db, deputyId);
   return { curator, deputy };
 }
 

@@ -418,7 +418,7 @@ export async function cardRecipient(
   const repository = createCuratorToolsRepository({ db });
   const family = await repository.findFamily(input.familyId);
   if (!family?.curatorId) return { to: 'other' };
-  const { curator, deputy } = await repository.curatorWithDeputy(family.curatorId);
+  const { curator, deputy } = await repository.curatorWithDeputy(family.curatorId, now);
   const first = familyCuratorOrDeputy(curator, deputy, now);
   if (!first) return { to: 'other' };
   if (first.member.id === input.presserId) return { to: 'here' };

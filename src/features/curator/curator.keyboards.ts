@@ -1,5 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 import { callbackData, id, oneOf } from '../../bot/callback-data.js';
+import { isWaitingToBeTaken } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 
 /**
@@ -26,7 +27,7 @@ export type CardStage = 'take' | 'work' | 'waiting' | 'none';
 
 /** The buttons a request's status allows on its card. */
 export const cardStageOf = (status: string): CardStage =>
-  status === 'new' || status === 'assigned'
+  isWaitingToBeTaken(status)
     ? 'take'
     : status === 'in_progress'
       ? 'work'

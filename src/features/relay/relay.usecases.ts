@@ -9,6 +9,7 @@ import {
   authoriseRequestAction,
   staffByTelegramId,
 } from '../access/index.js';
+import { familyInChat } from '../delivery/index.js';
 import { shownCardKind } from '../request-card/index.js';
 import { lockFamilyRequest } from '../requests/index.js';
 import { notificationKinds } from '../routing/index.js';
@@ -82,9 +83,8 @@ async function authoriseStaffTarget(
 ) {
   const checked = await authoriseStaffAccess(db, telegramId, target, options);
   if (!checked.ok) return checked;
-  // The members a staff message's copies go to (relay.routing.ts): none, and it would reach no one.
-  const reachable = await createRelayRepository({ db }).reachableMembers(checked.familyId);
-  if (reachable.length > 0) return checked;
+  // Nobody in chat (memberInChat, whom the relay's copies go to: relay.routing.ts), and it would reach no one.
+  if (await familyInChat(db, checked.familyId)) return checked;
   const refusal: AccessRefusal = {
     reason: 'no_chat',
     ...(checked.request ? { number: checked.request.number } : {}),

@@ -1,4 +1,4 @@
-import { openRequestStatuses } from '../../db/schema/enums.js';
+import { isOpenRequest, isWaitingToBeTaken } from '../../db/schema/enums.js';
 import type { Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks, splitText } from '../../telegram/message-limits.js';
 import { formatRegionTime, regionTimePhrase } from '../../time.js';
@@ -44,8 +44,8 @@ export const isCrisis = (card: Pick<RequestCardData, 'category' | 'priority'>) =
  * over late, /my, /overdue).
  */
 function deadlineOf(t: Translate, timeZone: string, card: RequestCardData, now: Date): string[] {
-  const waiting = card.status === 'new' || card.status === 'assigned';
-  if (!waiting && !(openRequestStatuses as readonly string[]).includes(card.status)) return [];
+  if (!isOpenRequest(card.status)) return [];
+  const waiting = isWaitingToBeTaken(card.status);
   const deadline = waiting ? card.takeDeadlineAt : card.resolveDeadlineAt;
   return [
     t('delivery-request-card-deadline', {
@@ -62,7 +62,7 @@ function deadlineOf(t: Translate, timeZone: string, card: RequestCardData, now: 
  * of the clock that runs now (deadlineOf).
  */
 export function cardHead(t: Translate, timeZone: string, card: RequestCardData, now = new Date()): string {
-  const waiting = card.status === 'new' || card.status === 'assigned';
+  const waiting = isWaitingToBeTaken(card.status);
   const head = t('delivery-request-card', {
     number: String(card.number),
     category: card.category,
@@ -149,8 +149,6 @@ export function fullDetailsMessages(
   return splitText(`${title}\n\n${body}`);
 }
 
-const openStatuses = new Set<string>(openRequestStatuses);
-
 /**
  * The family card's request list: a line per request, and under each open one the family's answers (a
  * closed one is opened by its button under the card). For `fitBlocks` with the rest of the family card.
@@ -169,7 +167,7 @@ export function familyRequestBlocks(
       category: t('delivery-category', { category: request.category }),
       status: request.status,
     });
-    const answers = openStatuses.has(request.status)
+    const answers = isOpenRequest(request.status)
       ? readableDetails(request.category, request.details, t, { audience: 'staff' })
       : undefined;
     if (!answers) {

@@ -1,10 +1,10 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import {
   canTakeRequests,
-  deputyStandsInFor,
   familyCuratorOrDeputy,
   isAway,
   leastLoadedCurator,
+  standingDeputyId,
 } from '../staff/index.js';
 import { notificationKinds } from './routing.kinds.js';
 import { createRoutingRepository, type StaffRow } from './routing.repository.js';
@@ -29,10 +29,8 @@ export async function chooseRecipient(
 ): Promise<RoutingChoice> {
   const repository = createRoutingRepository({ db });
   const curator = family.curatorId === null ? undefined : await repository.findStaff(family.curatorId);
-  const deputy =
-    curator && deputyStandsInFor(curator, now) && curator.deputyId !== null
-      ? await repository.findStaff(curator.deputyId)
-      : undefined;
+  const deputyId = standingDeputyId(curator, now);
+  const deputy = deputyId === undefined ? undefined : await repository.findStaff(deputyId);
   const first = familyCuratorOrDeputy(curator, deputy, now);
   if (first) return { kind: 'curator', staffId: first.member.id, via: first.via };
   const leastLoaded = await leastLoadedCurator(db, family.districtId, { now });

@@ -19,17 +19,17 @@ export const isAway = (member: StaffPresence, now: Date) =>
 export const canTakeRequests = (member: StaffPresence, now: Date) =>
   member.role === 'curator' && member.active && !member.botBlocked && !isAway(member, now);
 
-/** Whether the curator's deputy is worth reading: the curator is active, away, and named one. */
-export function deputyStandsInFor(curator: StaffPresence | undefined, now: Date): boolean {
-  if (!curator) return false;
-  return curator.active && isAway(curator, now) && curator.deputyId !== null;
+/** The deputy who may stand in for the curator now (the curator active, away, and named one): worth reading. */
+export function standingDeputyId(curator: StaffPresence | undefined, now: Date): number | undefined {
+  if (!curator?.active || !isAway(curator, now)) return undefined;
+  return curator.deputyId ?? undefined;
 }
 
 /**
  * The first two steps of the routing order (SPEC §4): the family's curator if they can take requests;
  * else, while they are away, their deputy if the deputy can. Undefined: the rest of the order decides
  * (the least-loaded curator of the district, the on-call curator, the supervisors). `deputy` is the row of
- * `curator.deputyId`, read only when deputyStandsInFor says so.
+ * standingDeputyId, read only when it gives one.
  */
 export function familyCuratorOrDeputy<Member extends StaffPresence>(
   curator: Member | undefined,
@@ -37,7 +37,7 @@ export function familyCuratorOrDeputy<Member extends StaffPresence>(
   now: Date,
 ): { member: Member; via: 'family_curator' | 'deputy' } | undefined {
   if (curator && canTakeRequests(curator, now)) return { member: curator, via: 'family_curator' };
-  if (deputy && deputyStandsInFor(curator, now) && canTakeRequests(deputy, now))
+  if (deputy && deputy.id === standingDeputyId(curator, now) && canTakeRequests(deputy, now))
     return { member: deputy, via: 'deputy' };
   return undefined;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { openRequestStatuses } from '../../db/schema/enums.js';
+import { isWaitingToBeTaken, openRequestStatuses } from '../../db/schema/enums.js';
 import { districts, families, familyMembers, notifications, requests, staff } from '../../db/schema/index.js';
 import type { I18n } from '../../i18n.js';
 import type { OutboxEvent } from '../../queue/outbox.js';
@@ -419,7 +419,7 @@ async function renderFamilyHandedTo(
           )
           .orderBy(asc(requests.number));
   const lines = open.map((request) => {
-    const stage = request.status === 'new' || request.status === 'assigned' ? 'take' : 'work';
+    const stage = isWaitingToBeTaken(request.status) ? 'take' : 'work';
     const deadline = stage === 'take' ? request.takeDeadlineAt : request.resolveDeadlineAt;
     return t('sup-notice-family-to-request', {
       number: String(request.number),

@@ -1,5 +1,10 @@
 import type { Db, DbOrTx } from '../../db/client.js';
-import { type RequestStatus, requestCategories, requestStatuses } from '../../db/schema/enums.js';
+import {
+  isWaitingToBeTaken,
+  type RequestStatus,
+  requestCategories,
+  requestStatuses,
+} from '../../db/schema/enums.js';
 import type { I18n } from '../../i18n.js';
 import { writeOutbox } from '../../queue/outbox.js';
 import { type AccessRefusal, authoriseRequestAction, openStatuses } from '../access/index.js';
@@ -187,7 +192,7 @@ export async function openRequestForSupervisor(
       t('sup-card-status', { status: statusLabel(t, request.status), curator }),
       // The card's head gives the clock that runs now; while the request waits to be taken that is the
       // take-by time, and the resolve clock, already running, is given here.
-      ...(request.status === 'new' || request.status === 'assigned'
+      ...(isWaitingToBeTaken(request.status)
         ? [deadlineLine(t, deps.timeZone, request.resolveDeadlineAt)]
         : []),
     ],
