@@ -4,8 +4,8 @@ import { freshRedisPrefix } from '../../../test/helpers/env.js';
 import { eventually } from '../../../test/helpers/pipeline.js';
 import { createStaffMember } from '../../../test/helpers/routing-factories.js';
 import { createDb } from '../../db/client.js';
-import { districts, families, messages, notifications, requests } from '../../db/schema/index.js';
-import { createUnrecordedSends } from '../delivery/index.js';
+import { districts, families, messages, requests } from '../../db/schema/index.js';
+import { createUnrecordedSends, insertNotifications } from '../delivery/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { findThreadOfReply } from './relay.usecases.js';
 
@@ -52,25 +52,23 @@ describe('the thread of a reply to a copy whose recording is late', () => {
         text: 'Когда придёт няня?',
       })
       .returning({ id: messages.id });
-    const [copy] = await db
-      .insert(notifications)
-      .values({
+    const [copyId] = await insertNotifications(db, [
+      {
         kind: relayNotificationKinds.toStaff,
         dedupeKey: `message:${message!.id}:chat:${chat}`,
-        familyId: family!.id,
         requestId: request!.id,
         recipientStaffId: curator.id,
         chatId: chat,
         payload: { messageId: message!.id },
-      })
-      .returning({ id: notifications.id });
+      },
+    ]);
     const replied = { message_id: 41, date: Math.floor(Date.now() / 1000), from: botUser };
     return {
       chat,
       familyId: family!.id,
       requestId: request!.id,
       messageId: message!.id,
-      copyId: copy!.id,
+      copyId: copyId!,
       replied,
     };
   }

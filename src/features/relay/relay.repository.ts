@@ -41,7 +41,6 @@ export function createRelayRepository({ db }: { db: DbOrTx }) {
     messageByStaffSide,
     messageByFamilySide,
     sentNotification,
-    notificationInChat,
     sendingTo,
     openRequestsOf,
     curatorNameOf,
@@ -149,15 +148,6 @@ async function sentNotification(db: DbOrTx, chatId: number, telegramMessageId: n
     )
     .orderBy(asc(notifications.id))
     .limit(1);
-  return row;
-}
-
-/** A notification to this chat, whatever its status (one Telegram shows while its recording is late). */
-async function notificationInChat(db: DbOrTx, notificationId: number, chatId: number) {
-  const [row] = await db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.id, notificationId), eq(notifications.chatId, chatId)));
   return row;
 }
 

@@ -9,7 +9,12 @@ import {
   authoriseRequestAction,
   staffByTelegramId,
 } from '../access/index.js';
-import { familyInChat, type Notification, type UnrecordedSends } from '../delivery/index.js';
+import {
+  createNotificationsRepository,
+  familyInChat,
+  type Notification,
+  type UnrecordedSends,
+} from '../delivery/index.js';
 import { shownCardKind } from '../request-card/index.js';
 import { lockFamilyRequest } from '../requests/index.js';
 import { notificationKinds } from '../routing/index.js';
@@ -211,10 +216,9 @@ async function threadOfUnrecorded(
   // Redis away: the rows alone are looked at.
   const notificationId = await unrecorded?.notificationOf(chatId, messageId).catch(() => undefined);
   if (notificationId === undefined) return undefined;
-  const repository = createRelayRepository({ db });
-  const notification = await repository.notificationInChat(notificationId, chatId);
-  if (!notification) return undefined;
-  return { thread: await threadOfNotification(repository, side, notification) };
+  const notification = await createNotificationsRepository({ db }).find(notificationId);
+  if (notification?.chatId !== chatId) return undefined;
+  return { thread: await threadOfNotification(createRelayRepository({ db }), side, notification) };
 }
 
 /**
