@@ -31,6 +31,18 @@ export type DetailsAudience = 'family' | 'staff';
 /** Choices that read differently from the staff's side (the family's «Для меня» is the applicant). */
 const staffChoiceSets = new Set(['forWhom']);
 
+/**
+ * A button's label as a value after «Поле:» — «Срочность: можно в ближайшие дни», not «…: Можно…»: the first
+ * letter lowered unless the word is an abbreviation (its second letter a capital too). Only a choice's label:
+ * what the family typed stays as typed. The locale says whether its language does this
+ * (`req-choice-after-colon`: Russian does; English keeps «For me», «I need help right now», «Mon»).
+ */
+export function lowerFirstLetter(label: string): string {
+  const [first, second] = label;
+  if (first === undefined || (second !== undefined && second !== second.toLowerCase())) return label;
+  return first.toLowerCase() + label.slice(1);
+}
+
 export function renderRequestDetails<K extends RequestCategory>(
   category: K,
   details: RequestDetailsByCategory[K],
@@ -42,9 +54,12 @@ export function renderRequestDetails<K extends RequestCategory>(
     label: t(`req-field-${field}`),
     value: value === LEFT_TO_CURATOR ? t(`req-left-to-curator-${audience}`) : value,
   });
+  const afterColon = t('req-choice-after-colon') === 'lower' ? lowerFirstLetter : (label: string) => label;
   const choice = (set: string, code: string) =>
-    t(
-      `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
+    afterColon(
+      t(
+        `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
+      ),
     );
   const lines: DetailLine[] = [];
   // A switch on the widened type: the generic parameter does not narrow `details` by itself.

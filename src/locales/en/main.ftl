@@ -337,6 +337,8 @@ req-field-attachments = Files
 req-left-to-curator-family = the curator will clarify
 req-left-to-curator-staff = the family could not answer — please ask them
 
+# A button's answer after a colon in a request's details: keep — as on the button («Urgency: I need help right now»).
+req-choice-after-colon = keep
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
 req-choice-weekday-mon = Mon

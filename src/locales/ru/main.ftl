@@ -350,6 +350,8 @@ req-field-attachments = Файлы
 req-left-to-curator-family = уточнит куратор
 req-left-to-curator-staff = семья не смогла ответить — уточните у неё
 
+# Ответ-кнопка после двоеточия в деталях заявки («Срочность: можно в ближайшие дни»): lower — со строчной буквы.
+req-choice-after-colon = lower
 req-choice-schedule-once = Один раз
 req-choice-schedule-regular = Регулярно
 req-choice-weekday-mon = Пн
