@@ -205,8 +205,14 @@ onboarding-done-with-curator =
     When you need help, press "I need help".
 onboarding-done-without-curator =
     Done, your family is registered.
-    A curator will be assigned soon: a supervisor is being notified.
-    When you need help, press "I need help": requests are accepted now too.
+    { $supervisor ->
+        [yes] A curator will be assigned soon: a supervisor is being notified.
+       *[no] There is no free curator in your district right now, and no supervisor is available yet. As soon as one is, we will tell them about you and they will assign a curator.
+    }
+    { $supervisor ->
+        [yes] When you need help, press "I need help": requests are accepted now too.
+       *[no] You can leave a request now too — press "I need help". If you need help urgently, call the hotline: { $hotline }.
+    }
 onboarding-already-registered = You are already registered. The main menu is below.
 onboarding-greeting-invited =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
@@ -474,7 +480,10 @@ req-created-urgent =
     If it gets harder, do not wait — call:
     { $contacts }
 req-delivered-curator = Request № { $number } has reached a curator. Your curator for this request: { $curator }.
-req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
+req-delivered-supervisors = Request № { $number } has been passed to { $level ->
+        [regional] the regional supervisor
+       *[district] the curators' supervisor of your district
+    }, who will assign a curator.
 
 req-status-new = received
 req-status-assigned = waiting to be taken up
