@@ -46,6 +46,9 @@ describe('onboarding of a new family', () => {
     expect(relationship?.reply_markup).toBeUndefined();
     const address = botMessages.find((m) => m.text?.startsWith('Адрес: улица'));
     expect(address?.reply_markup).toBeUndefined();
+    // The summary: a button's answer after a colon starts with a small letter («Родство: жена», not «Жена»).
+    const summary = botMessages.find((m) => m.text?.startsWith('Проверьте'));
+    expect(summary?.text).toContain('Заявитель: Иванова Мария Петровна\nРодство: жена\n');
 
     const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
     expect(member).toMatchObject({

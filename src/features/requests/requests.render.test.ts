@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { requestCategories } from '../../db/schema/enums.js';
 import { createI18n } from '../../i18n.js';
-import { formatRequestDetails, lowerFirstLetter } from './requests.render.js';
+import { formatRequestDetails } from './requests.render.js';
 import { choiceSets, detailsSchemas, type RequestDetailsByCategory } from './requests.schemas.js';
 
 const person = { householdMemberId: 1, name: 'Оля' };
@@ -65,12 +65,6 @@ describe('readable request details', () => {
       expect(detailsSchemas('2026-03-01')[category].safeParse(samples[category]).success).toBe(true);
       expect(formatRequestDetails(category, samples[category], t)).not.toContain('req-');
     }
-  });
-
-  it('lowers a first letter, not an abbreviation', () => {
-    expect(lowerFirstLetter('Можно в ближайшие дни')).toBe('можно в ближайшие дни');
-    expect(lowerFirstLetter('МФЦ')).toBe('МФЦ');
-    expect(lowerFirstLetter('')).toBe('');
   });
 
   it('has a label for every choice in both languages', () => {

@@ -1,5 +1,5 @@
 import type { RequestCategory } from '../../db/schema/enums.js';
-import type { Translate } from '../../i18n.js';
+import { choiceAfterColon, type Translate } from '../../i18n.js';
 import { formatCalendarDate } from '../../time.js';
 import { LEFT_TO_CURATOR, type PersonRef, type RequestDetailsByCategory } from './requests.schemas.js';
 
@@ -31,18 +31,6 @@ export type DetailsAudience = 'family' | 'staff';
 /** Choices that read differently from the staff's side (the family's «Для меня» is the applicant). */
 const staffChoiceSets = new Set(['forWhom']);
 
-/**
- * A button's label as a value after «Поле:» — «Срочность: можно в ближайшие дни», not «…: Можно…»: the first
- * letter lowered unless the word is an abbreviation (its second letter a capital too). Only a choice's label:
- * what the family typed stays as typed. The locale says whether its language does this
- * (`req-choice-after-colon`: Russian does; English keeps «For me», «I need help right now», «Mon»).
- */
-export function lowerFirstLetter(label: string): string {
-  const [first, second] = label;
-  if (first === undefined || (second !== undefined && second !== second.toLowerCase())) return label;
-  return first.toLowerCase() + label.slice(1);
-}
-
 export function renderRequestDetails<K extends RequestCategory>(
   category: K,
   details: RequestDetailsByCategory[K],
@@ -54,9 +42,10 @@ export function renderRequestDetails<K extends RequestCategory>(
     label: t(`req-field-${field}`),
     value: value === LEFT_TO_CURATOR ? t(`req-left-to-curator-${audience}`) : value,
   });
-  const afterColon = t('req-choice-after-colon') === 'lower' ? lowerFirstLetter : (label: string) => label;
+  // A choice's label follows «Поле:»: the locale's rule for it (choiceAfterColon), not the button's capital.
   const choice = (set: string, code: string) =>
-    afterColon(
+    choiceAfterColon(
+      t,
       t(
         `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
       ),

@@ -233,6 +233,8 @@ onboarding-joined =
 passport-ask-applicant-name = What is your name? Please write your surname, first name and patronymic.
 passport-hint-name = Please write the full name in letters, for example: Ivanova Maria Petrovna.
 passport-ask-relationship = How are you related to the serviceman?
+# A button's answer after a colon: keep — as on the button («Urgency: I need help right now»).
+answer-after-colon = keep
 passport-relationship = { $value ->
         [wife] Wife
         [mother] Mother
@@ -281,7 +283,7 @@ passport-none = not given
 passport-none-date = not given
 passport-none-address = not given
 passport-line-applicant = Applicant: { $name }
-passport-line-relationship = Relationship: { passport-relationship }
+passport-line-relationship = Relationship: { $relationship }
 passport-line-serviceman = Serviceman: { $name }
 passport-line-serviceman-birth-date = Serviceman's date of birth: { $date }
 passport-line-district = District: { $name }
@@ -343,8 +345,6 @@ req-field-attachments = Files
 req-left-to-curator-family = the curator will clarify
 req-left-to-curator-staff = the family could not answer — please ask them
 
-# A button's answer after a colon in a request's details: keep — as on the button («Urgency: I need help right now»).
-req-choice-after-colon = keep
 req-choice-schedule-once = Once
 req-choice-schedule-regular = Regularly
 req-choice-weekday-mon = Mon

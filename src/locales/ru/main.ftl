@@ -242,6 +242,8 @@ onboarding-joined =
 passport-ask-applicant-name = Как вас зовут? Напишите, пожалуйста, фамилию, имя и отчество.
 passport-hint-name = Напишите, пожалуйста, фамилию, имя и отчество буквами, например: Иванова Мария Петровна.
 passport-ask-relationship = Кем вы приходитесь военнослужащему?
+# Ответ-кнопка после двоеточия («Срочность: можно в ближайшие дни», «Родство: жена»): lower — со строчной буквы.
+answer-after-colon = lower
 passport-relationship = { $value ->
         [wife] Жена
         [mother] Мать
@@ -290,7 +292,7 @@ passport-none = не указано
 passport-none-date = не указана
 passport-none-address = не указан
 passport-line-applicant = Заявитель: { $name }
-passport-line-relationship = Родство: { passport-relationship }
+passport-line-relationship = Родство: { $relationship }
 passport-line-serviceman = Военнослужащий: { $name }
 passport-line-serviceman-birth-date = Дата рождения военнослужащего: { $date }
 passport-line-district = Район: { $name }
@@ -356,8 +358,6 @@ req-field-attachments = Файлы
 req-left-to-curator-family = уточнит куратор
 req-left-to-curator-staff = семья не смогла ответить — уточните у неё
 
-# Ответ-кнопка после двоеточия в деталях заявки («Срочность: можно в ближайшие дни»): lower — со строчной буквы.
-req-choice-after-colon = lower
 req-choice-schedule-once = Один раз
 req-choice-schedule-regular = Регулярно
 req-choice-weekday-mon = Пн
