@@ -11,8 +11,7 @@ import {
   recordFamilyInviteUser,
 } from '../family-invites/index.js';
 import { addHousehold, type PassportDraft, passportDraftSchema } from '../passport/index.js';
-import { supervisorsLevelFor } from '../routing/index.js';
-import { leastLoadedCurator } from '../staff/index.js';
+import { leastLoadedCurator, supervisorsToTell } from '../staff/index.js';
 import { findCurrentMember } from './onboarding.repository.js';
 
 /** Serializes registrations of one Telegram account (a double tap must not create two families). */
@@ -35,8 +34,8 @@ export type RegistrationResult =
       memberId: number;
       curatorName: string | undefined;
       /**
-       * No curator: whether a supervisor can be told now (the district's own, else a regional one — routing's
-       * supervisorsFor, which the notice goes to). False: nobody yet; the notice waits for one (reconciler).
+       * No curator: whether a supervisor can be told now (the district's own, else a regional one — staff's
+       * supervisorsToTell, whom routing sends the notice to). False: nobody yet; the notice waits for one (reconciler).
        */
       supervisorToTell: boolean;
     }
@@ -108,7 +107,7 @@ export async function registerFamily(
         : { kind: 'family_assigned', payload: { familyId, staffId: curatorId, reason: 'registered' } },
     );
     const supervisorToTell =
-      curatorId === undefined && (await supervisorsLevelFor(tx, draft.districtId, now)) !== undefined;
+      curatorId === undefined && (await supervisorsToTell(tx, draft.districtId, now)).ids.length > 0;
     return {
       ok: true,
       familyId,

@@ -129,3 +129,39 @@ export async function leastLoadedCurator(
     .limit(1);
   return row?.id;
 }
+
+/**
+ * The supervisors who can be told about a district now (active, not blocking the bot, not away): the
+ * district's own; when it has none, the regional ones; `level` says which. Routing sends its notices to them
+ * (supervisorsFor), and registration promises a family a supervisor's notice only when there is one.
+ */
+export async function supervisorsToTell(
+  db: DbOrTx,
+  districtId: number,
+  now: Date,
+  options: { excludeStaffIds?: number[] } = {},
+): Promise<{ ids: number[]; level: 'district' | 'regional' }> {
+  const exclude = options.excludeStaffIds ?? [];
+  const notExcluded =
+    exclude.length > 0 ? sql`${staff.id} not in (${sql.join(exclude, sql`, `)})` : undefined;
+  const district = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
+    .where(
+      and(
+        eq(staffDistricts.districtId, districtId),
+        eq(staff.role, 'supervisor'),
+        staffReachableNow(now),
+        notExcluded,
+      ),
+    )
+    .orderBy(asc(staff.id));
+  if (district.length > 0) return { ids: district.map((row) => row.id), level: 'district' as const };
+  const regional = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now), notExcluded))
+    .orderBy(asc(staff.id));
+  return { ids: regional.map((row) => row.id), level: 'regional' as const };
+}
