@@ -183,33 +183,26 @@ describe('/my', () => {
 
 describe('/family and support measures', () => {
   it('says on the card that the family’s curator is away, until when, and who gets the family’s requests meanwhile', async () => {
-    const district = await districtByCode(bot.db, 'gryazi');
-    const veraUser = bot.emulator.createUser({ first_name: 'Вера', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: veraUser.id,
-      fullName: 'Вера Львова',
-      districtIds: [district.id],
+    // Anna is away until 10 December 2099 (the start of that day in the region, as /away sets it), Oleg her
+    // deputy; Vera, another curator of the district, opens the family's card.
+    const {
+      staff: { vera: veraSeeded, oleg, anna },
+      families: { irina },
+    } = await bot.seed({
+      staff: {
+        vera: { name: 'Вера Львова', districts: ['gryazi'] },
+        oleg: { name: 'Олег Смирнов', districts: ['gryazi'] },
+        anna: {
+          name: 'Анна Петрова',
+          districts: ['gryazi'],
+          awayUntil: new Date('2099-12-09T21:00:00Z'),
+          deputy: 'oleg',
+        },
+      },
+      families: { irina: { curator: 'anna', memberName: 'Ирина Белова' } },
     });
-    const oleg = await createStaffMember(bot.db, {
-      telegramId: bot.emulator.createUser({ first_name: 'Олег' }).id,
-      fullName: 'Олег Смирнов',
-      districtIds: [district.id],
-    });
-    // Away until 10 December 2099 (the start of that day in the region, as /away sets it), Oleg her deputy.
-    const anna = await createStaffMember(bot.db, {
-      telegramId: bot.emulator.createUser({ first_name: 'Анна' }).id,
-      fullName: 'Анна Петрова',
-      districtIds: [district.id],
-      awayUntil: new Date('2099-12-09T21:00:00Z'),
-      deputyId: oleg.id,
-    });
-    const { member } = await createRegisteredFamily(bot.db, {
-      telegramId: bot.emulator.createUser({ first_name: 'Ирина' }).id,
-      curatorId: anna.id,
-      districtId: district.id,
-      memberName: 'Ирина Белова',
-    });
-    const vera = familyChat(bot.emulator, veraUser.id);
+    const member = irina.member;
+    const vera = familyChat(bot.emulator, veraSeeded.chat);
 
     const withDeputy = await vera.say(`/family ${member.phone}`, 'Карточка семьи');
     expect(withDeputy.text).toContain(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { familyMembers } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
 import { familyChat, registerThroughBot } from '../helpers/family-dialogue.js';
-import { createConfirmedRequest, createStaffMember } from '../helpers/routing-factories.js';
+import { createConfirmedRequest } from '../helpers/routing-factories.js';
 
 /**
  * A district with no curator and no supervisor of its own: what the family is promised at registration is
@@ -29,14 +29,10 @@ describe('registration where the district has no curator and no supervisor', () 
     expect(first.text).not.toContain('руководителю придёт уведомление');
 
     // A regional supervisor joins: the notice about Olga's family reaches her (the district has no supervisor).
-    const galinaUser = bot.emulator.createUser({ first_name: 'Галина', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      role: 'supervisor',
-      regional: true,
-      telegramId: galinaUser.id,
-      fullName: 'Галина Орлова',
-    });
-    const galina = familyChat(bot.emulator, galinaUser.id);
+    const {
+      staff: { galina: galinaSeeded },
+    } = await bot.seed({ staff: { galina: { name: 'Галина Орлова', role: 'supervisor', regional: true } } });
+    const galina = familyChat(bot.emulator, galinaSeeded.chat);
     const aboutOlga = await galina.next('Семья зарегистрировалась');
     expect(aboutOlga.text).toContain(
       `Семья зарегистрировалась в районе «Данковский район», но там нет активного куратора.\nНазначьте куратора семье (номер семьи в системе: ${(await memberOf(olga.id)).familyId}).`,

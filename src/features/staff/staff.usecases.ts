@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
@@ -103,6 +103,10 @@ export async function activeStaffByTelegramId(db: Db, telegramId: number) {
   return member?.active ? member : undefined;
 }
 
+/** Staff of this role in the district who can be reached now (active, not blocking the bot, not away). */
+const reachableInDistrict = (districtId: number, role: StaffRole, now: Date, also?: SQL) =>
+  and(eq(staffDistricts.districtId, districtId), eq(staff.role, role), staffReachableNow(now), also);
+
 /** The active, present curator of the district with the fewest open requests, ties by fewest families. */
 export async function leastLoadedCurator(
   db: DbOrTx,
@@ -118,10 +122,10 @@ export async function leastLoadedCurator(
     .from(staff)
     .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
     .where(
-      and(
-        eq(staffDistricts.districtId, districtId),
-        eq(staff.role, 'curator'),
-        staffReachableNow(now),
+      reachableInDistrict(
+        districtId,
+        'curator',
+        now,
         options.excludeStaffId === undefined ? undefined : ne(staff.id, options.excludeStaffId),
       ),
     )
@@ -148,14 +152,7 @@ export async function supervisorsToTell(
     .select({ id: staff.id })
     .from(staff)
     .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
-    .where(
-      and(
-        eq(staffDistricts.districtId, districtId),
-        eq(staff.role, 'supervisor'),
-        staffReachableNow(now),
-        notExcluded,
-      ),
-    )
+    .where(reachableInDistrict(districtId, 'supervisor', now, notExcluded))
     .orderBy(asc(staff.id));
   if (district.length > 0) return { ids: district.map((row) => row.id), level: 'district' as const };
   const regional = await db
