@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createI18n, localeFiles } from './i18n.js';
+import { choiceAfterColon, createI18n, localeFiles, lowerFirstLetter } from './i18n.js';
 
 const keysOf = (language: 'ru' | 'en', file: string) =>
   readFileSync(new URL(`./locales/${language}/${file}`, import.meta.url), 'utf8')
@@ -19,6 +19,16 @@ describe('locales', () => {
     const key = keysOf('ru', 'main.ftl')[0] ?? '';
     expect(i18n.has('ru', key)).toBe(true);
     expect(() => i18n.t('en', 'no-such-key')).toThrow(/Missing translation key/);
+  });
+});
+
+describe('a choice after a colon', () => {
+  it('starts with a small letter in Russian, keeps an abbreviation, and keeps the capital in English', () => {
+    const i18n = createI18n();
+    expect(choiceAfterColon(i18n.forLanguage('ru'), 'Можно в ближайшие дни')).toBe('можно в ближайшие дни');
+    expect(choiceAfterColon(i18n.forLanguage('en'), 'I need help right now')).toBe('I need help right now');
+    expect(lowerFirstLetter('МФЦ')).toBe('МФЦ');
+    expect(lowerFirstLetter('')).toBe('');
   });
 });
 

@@ -42,6 +42,24 @@ function identifiersAsText(args: TranslationArgs): TranslationArgs {
 }
 
 /** Loads the Fluent files once; Russian is the primary language and the fallback for missing keys. */
+/**
+ * A button's label written as a value after «Поле:» — «Срочность: можно в ближайшие дни», «Родство: жена»,
+ * not «…: Можно…»: the one rule for every summary and card that prints a choice after a colon (request
+ * details, the passport). The locale says whether its language does this (`answer-after-colon`: Russian
+ * lowers the first letter; English keeps «For me», «I need help right now», «Mon»); an abbreviation (its
+ * second letter a capital too) keeps its capitals. Only for a choice's label: what a person typed stays as typed.
+ */
+export function choiceAfterColon(t: Translate, label: string): string {
+  return t('answer-after-colon') === 'lower' ? lowerFirstLetter(label) : label;
+}
+
+/** The first letter lowered, unless the word is an abbreviation («МФЦ»). */
+export function lowerFirstLetter(label: string): string {
+  const [first, second] = label;
+  if (first === undefined || (second !== undefined && second !== second.toLowerCase())) return label;
+  return first.toLowerCase() + label.slice(1);
+}
+
 export function createI18n(): I18n {
   const bundles = new Map<Language, FluentBundle>();
   for (const language of languages) {

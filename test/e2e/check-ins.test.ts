@@ -219,7 +219,7 @@ describe('regular check-ins', () => {
     const ask = await chat.next('Как у вас дела?');
     bot.emulator.pressButtonByText(alone.chat, ask.message_id, 'Позвоните мне');
     expect((await chat.next()).text).toBe(
-      'Куратора вам пока не назначили, поэтому позвонить некому. Напишите, что случилось, через «Нужна помощь» в меню — заявку увидит руководитель района.',
+      'Куратора вам пока не назначили, поэтому позвонить некому. Напишите, что случилось, через «Нужна помощь» в меню — заявку передадим свободному куратору или руководителю.',
     );
     expect(await bot.db.select().from(outbox).where(eq(outbox.kind, 'check_in_call'))).toHaveLength(1);
   });

@@ -388,7 +388,7 @@ describe('phone intake', () => {
     ]);
     await chat.press('По телефону', 'хочет ли семья что-то добавить');
     const check = await chat.press('Пропустить', 'Отправить заявку?');
-    expect(check.text).toContain('Для кого: Для заявителя');
+    expect(check.text).toContain('Для кого: для заявителя');
     const created = await chat.press('✅ Отправить заявку', 'создана от имени семьи');
     expect(created.text).toContain('Карточка заявки придёт сюда отдельным сообщением.');
     expect(everythingShown(nina.chat).filter((text) => FAMILY_VOICE.test(text))).toEqual([]);

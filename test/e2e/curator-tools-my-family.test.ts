@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import type { RequestCategory, RequestStatus } from '../../src/db/schema/enums.js';
-import { auditLog, requestEvents, requests, supportMeasures } from '../../src/db/schema/index.js';
+import { auditLog, requestEvents, requests, staff, supportMeasures } from '../../src/db/schema/index.js';
 import { deadlinesFor } from '../../src/deadline-policies.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/types.js';
 import { useE2E } from '../helpers/e2e.js';
@@ -182,6 +182,49 @@ describe('/my', () => {
 });
 
 describe('/family and support measures', () => {
+  it('says on the card that the family’s curator is away, until when, and who gets the family’s requests meanwhile', async () => {
+    // Anna is away until 10 December 2099 (the start of that day in the region, as /away sets it), Oleg her
+    // deputy; Vera, another curator of the district, opens the family's card.
+    const {
+      staff: { vera: veraSeeded, oleg, anna },
+      families: { irina },
+    } = await bot.seed({
+      staff: {
+        vera: { name: 'Вера Львова', districts: ['gryazi'] },
+        oleg: { name: 'Олег Смирнов', districts: ['gryazi'] },
+        anna: {
+          name: 'Анна Петрова',
+          districts: ['gryazi'],
+          awayUntil: new Date('2099-12-09T21:00:00Z'),
+          deputy: 'oleg',
+        },
+      },
+      families: { irina: { curator: 'anna', memberName: 'Ирина Белова' } },
+    });
+    const member = irina.member;
+    const vera = familyChat(bot.emulator, veraSeeded.chat);
+
+    const withDeputy = await vera.say(`/family ${member.phone}`, 'Карточка семьи');
+    expect(withDeputy.text).toContain(
+      'Карточка семьи\nКуратор: Анна Петрова — отсутствует до 10 декабря 2099 г., заявки семьи получает заместитель — Олег Смирнов.\n',
+    );
+
+    // The deputy is away too: nobody stands in, and the routing order goes on to a free curator or a supervisor.
+    await bot.db
+      .update(staff)
+      .set({ awayUntil: new Date('2099-12-01T21:00:00Z') })
+      .where(eq(staff.id, oleg.id));
+    const alone = await vera.say(`/family ${member.phone}`, 'Карточка семьи');
+    expect(alone.text).toContain(
+      'Карточка семьи\nКуратор: Анна Петрова — отсутствует до 10 декабря 2099 г., сейчас никто не замещает: заявки семьи получит свободный куратор или руководитель.\n',
+    );
+
+    // Back: the card names her alone.
+    await bot.db.update(staff).set({ awayUntil: null, deputyId: null }).where(eq(staff.id, anna.id));
+    const back = await vera.say(`/family ${member.phone}`, 'Карточка семьи');
+    expect(back.text).toContain('Карточка семьи\nКуратор: Анна Петрова\n');
+  });
+
   it('finds a family by phone, name and request number in scope, shows the card, and records a measure', async () => {
     const district = await districtByCode(bot.db, 'gryazi');
     const user = bot.emulator.createUser({ first_name: 'Нина', language_code: 'ru' });

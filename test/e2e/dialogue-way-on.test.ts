@@ -70,7 +70,7 @@ describe('a request question that will not go', () => {
     );
     await chat.press('Пропустить', 'документы или фото');
     const summary = await chat.press('Пропустить', 'Всё верно?');
-    expect(summary.text).toContain('Тема: Документы\nСуть вопроса: уточнит куратор');
+    expect(summary.text).toContain('Тема: документы\nСуть вопроса: уточнит куратор');
     await chat.press('✅ Отправить куратору', 'принята');
     const [saved] = await bot.db.select().from(requests).where(eq(requests.familyId, family.id));
     expect(saved?.details).toEqual({ topic: 'documents', description: '@curator' });

@@ -46,6 +46,9 @@ describe('onboarding of a new family', () => {
     expect(relationship?.reply_markup).toBeUndefined();
     const address = botMessages.find((m) => m.text?.startsWith('Адрес: улица'));
     expect(address?.reply_markup).toBeUndefined();
+    // The summary: a button's answer after a colon starts with a small letter («Родство: жена», not «Жена»).
+    const summary = botMessages.find((m) => m.text?.startsWith('Проверьте'));
+    expect(summary?.text).toContain('Заявитель: Иванова Мария Петровна\nРодство: жена\n');
 
     const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
     expect(member).toMatchObject({
@@ -89,8 +92,9 @@ describe('onboarding of a new family', () => {
     const user = bot.emulator.createUser({ first_name: 'Ольга', language_code: 'ru' });
     const chat = familyChat(bot.emulator, user.id);
     const done = await registerThroughBot(chat, '89005550011', { district: 'Данковский район' });
-    // The supervisors' notice is only queued (outbox) when the family reads this: a notice to come, not one got.
-    expect(done.text).toContain('Куратора назначат в ближайшее время: руководителю придёт уведомление.');
+    // No supervisor either (none in this file): the notice waits in the outbox for one, and the family reads so
+    // (onboarding-no-supervisor: the regional supervisor gets it once there is one).
+    expect(done.text).toContain('руководители службы пока не на связи');
     const [member] = await bot.db.select().from(familyMembers).where(eq(familyMembers.telegramId, user.id));
     const [family] = await bot.db.select().from(families).where(eq(families.id, member!.familyId));
     expect(family!.curatorId).toBeNull();

@@ -290,7 +290,7 @@ describe('crisis path', () => {
     await chat.press('Срочность', 'Как срочно');
     await chat.press('Можно в ближайшие дни', 'Когда вам удобно');
     const summary = await chat.say('Завтра утром', 'Всё верно?');
-    expect(summary.text).toContain('Срочность: Можно в ближайшие дни');
+    expect(summary.text).toContain('Срочность: можно в ближайшие дни');
     expect(summary.text).toContain('Удобное время: Завтра утром');
     const done = await chat.press('✅ Отправить куратору', 'принята');
     expect(done.text).not.toContain('Срочная');

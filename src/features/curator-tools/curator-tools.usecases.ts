@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import type { I18n, Translate } from '../../i18n.js';
 import { type CardBlock, fitBlocks } from '../../telegram/message-limits.js';
-import { formatRegionTime, regionDate } from '../../time.js';
+import { formatCalendarDate, formatRegionTime, regionDate } from '../../time.js';
 import {
   type AccessRefusal,
   authoriseRequestAction,
@@ -20,7 +20,7 @@ import {
   familyRequestBlocks,
   latestRequestsOfFamily,
 } from '../request-card/index.js';
-import { familyCuratorOrDeputy } from '../staff/index.js';
+import { familyCuratorOrDeputy, isAway } from '../staff/index.js';
 import { measureByCode } from '../support-measures/index.js';
 import { supportMeasuresSection } from './curator-tools.measures.js';
 import { createCuratorToolsRepository, type StaffScope } from './curator-tools.repository.js';
@@ -251,7 +251,9 @@ export async function viewFamilyCard(
     });
     const measures = await supportMeasuresSection(tx, t, door.familyId, regionDate(now, deps.timeZone));
     const contact = await lastContactText(tx, t, door.familyId, deps.timeZone);
-    const { text } = fitBlocks(familyCardBlocks(t, door, { passport, members, history, measures, contact }), {
+    const curator = door.kind === 'family' ? await curatorLine(tx, t, door.familyId, now, deps.timeZone) : '';
+    const shown = { passport, members, history, measures, contact, curator };
+    const { text } = fitBlocks(familyCardBlocks(t, door, shown), {
       note: t('card-family-shortened'),
       detailsBudget: FAMILY_CARD_DETAILS_BUDGET,
     });
@@ -315,6 +317,8 @@ function familyCardBlocks(
     measures: string;
     /** «Последний контакт: …». */
     contact: string;
+    /** «Куратор: …», with who stands in while they are away (opened from the family only). */
+    curator: string;
   },
 ): CardBlock[] {
   const { passport, members, history, measures, contact } = shown;
@@ -336,13 +340,7 @@ function familyCardBlocks(
     ];
   }
   return [
-    [
-      t('ct-family-card-title', { reachedBy: door.reachedBy }),
-      t('ct-family-card-curator', {
-        curator: passport.curatorName ?? '',
-        hasCurator: passport.curatorName ? 'yes' : 'no',
-      }),
-    ].join('\n'),
+    [t('ct-family-card-title', { reachedBy: door.reachedBy }), shown.curator].join('\n'),
     renderPassport(t, passport.draft),
     [
       t('ct-family-card-members'),
@@ -361,6 +359,30 @@ function familyCardBlocks(
     }),
     measures,
   ];
+}
+
+/**
+ * The card's line about the family's curator, as the routing order will treat a new request now (SPEC §4,
+ * the same rule: familyCuratorOrDeputy): the curator; while they are away, until when and the deputy who
+ * gets the family's requests; or, when nobody stands in (or the curator cannot take requests), that a free
+ * curator or a supervisor gets them.
+ */
+async function curatorLine(tx: DbOrTx, t: Translate, familyId: number, now: Date, timeZone: string) {
+  const repository = createCuratorToolsRepository({ db: tx });
+  const curatorId = (await repository.findFamily(familyId))?.curatorId;
+  const { curator, deputy } = curatorId ? await repository.curatorWithDeputy(curatorId, now) : {};
+  if (!curator) return t('ct-family-card-curator', { state: 'none', curator: '' });
+  const first = familyCuratorOrDeputy(curator, deputy, now);
+  const away = isAway(curator, now) && curator.awayUntil;
+  const until = away ? formatCalendarDate(regionDate(away, timeZone)) : '';
+  const state =
+    first?.via === 'family_curator' ? 'present' : first ? 'deputy' : away ? 'away' : 'unavailable';
+  return t('ct-family-card-curator', {
+    state,
+    curator: curator.fullName,
+    until,
+    deputy: first?.via === 'deputy' ? first.member.fullName : '',
+  });
 }
 
 export const measureInputSchema = z.object({

@@ -192,7 +192,10 @@ async function registerNewFamily(
     event: 'family registered',
     text: registered.curatorName
       ? ctx.t('onboarding-done-with-curator', { curator: registered.curatorName })
-      : ctx.t('onboarding-done-without-curator'),
+      : ctx.t('onboarding-done-without-curator', {
+          supervisor: registered.supervisorToTell ? 'yes' : 'no',
+          hotline: ctx.deps.config.hotlinePhone,
+        }),
   };
 }
 

@@ -11,7 +11,7 @@ import {
   recordFamilyInviteUser,
 } from '../family-invites/index.js';
 import { addHousehold, type PassportDraft, passportDraftSchema } from '../passport/index.js';
-import { leastLoadedCurator } from '../staff/index.js';
+import { leastLoadedCurator, supervisorsToTell } from '../staff/index.js';
 import { findCurrentMember } from './onboarding.repository.js';
 
 /** Serializes registrations of one Telegram account (a double tap must not create two families). */
@@ -28,7 +28,17 @@ export interface RegistrationInput {
 }
 
 export type RegistrationResult =
-  | { ok: true; familyId: number; memberId: number; curatorName: string | undefined }
+  | {
+      ok: true;
+      familyId: number;
+      memberId: number;
+      curatorName: string | undefined;
+      /**
+       * No curator: whether a supervisor can be told now (the district's own, else a regional one — staff's
+       * supervisorsToTell, whom routing sends the notice to). False: nobody yet; the notice waits for one (reconciler).
+       */
+      supervisorToTell: boolean;
+    }
   | { ok: false; reason: 'already_registered' };
 
 async function curatorName(db: DbOrTx, id: number | undefined) {
@@ -96,7 +106,15 @@ export async function registerFamily(
         ? { kind: 'family_without_curator', payload: { familyId } }
         : { kind: 'family_assigned', payload: { familyId, staffId: curatorId, reason: 'registered' } },
     );
-    return { ok: true, familyId, memberId, curatorName: await curatorName(tx, curatorId) } as const;
+    const supervisorToTell =
+      curatorId === undefined && (await supervisorsToTell(tx, draft.districtId, now)).ids.length > 0;
+    return {
+      ok: true,
+      familyId,
+      memberId,
+      curatorName: await curatorName(tx, curatorId),
+      supervisorToTell,
+    } as const;
   });
 }
 

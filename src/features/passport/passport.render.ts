@@ -1,4 +1,4 @@
-import type { Translate } from '../../i18n.js';
+import { choiceAfterColon, type Translate } from '../../i18n.js';
 import type { PassportDraft } from './passport.schemas.js';
 
 /** dd.mm.yyyy, the way dates are written to people. */
@@ -11,7 +11,9 @@ export function formatDate(isoDate: string): string {
 export function renderPassport(t: Translate, draft: PassportDraft): string {
   const lines = [
     t('passport-line-applicant', { name: draft.applicantName }),
-    t('passport-line-relationship', { value: draft.relationship }),
+    t('passport-line-relationship', {
+      relationship: choiceAfterColon(t, t('passport-relationship', { value: draft.relationship })),
+    }),
     t('passport-line-serviceman', { name: draft.servicemanName }),
     t('passport-line-serviceman-birth-date', {
       // «не указана» / «не указан»: the word agrees with the line's noun (дата, адрес).

@@ -33,11 +33,34 @@ describe('readable request details', () => {
   it('renders every category with Russian labels and values', () => {
     const t = i18n.forLanguage('ru');
     expect(formatRequestDetails('nanny', samples.nanny, t)).toBe(
-      'Дети: Оля\nГрафик: Один раз\nДата: 15 марта 2026 г.\nЧасы: 9–13\nАдрес: Липецк',
+      'Дети: Оля\nГрафик: один раз\nДата: 15 марта 2026 г.\nЧасы: 9–13\nАдрес: Липецк',
     );
     expect(formatRequestDetails('legal', samples.legal, t)).toBe(
-      'Тема: Жильё\nСуть вопроса: протекает крыша\nКомментарий: срочно',
+      'Тема: жильё\nСуть вопроса: протекает крыша\nКомментарий: срочно',
     );
+    // A button's answer after a colon starts with a small letter; what the family typed stays as typed.
+    expect(formatRequestDetails('psychologist', samples.psychologist, t)).toBe(
+      'Срочность: можно в ближайшие дни\nДля кого: для ребёнка\nКак удобнее: по видеосвязи\nУдобное время: вечером',
+    );
+    expect(
+      formatRequestDetails(
+        'nanny',
+        { ...samples.nanny, schedule: { kind: 'regular', days: ['mon', 'thu'], hours: 'После 18' } },
+        t,
+      ),
+    ).toContain('График: регулярно\nДни: пн, чт\nЧасы: После 18');
+    expect(formatRequestDetails('employment', { ...samples.employment, occupation: 'Бухгалтер' }, t)).toBe(
+      'Для кого: для меня\nЧем занимается сейчас: Бухгалтер\nКакая работа или обучение нужны: курсы',
+    );
+    // English keeps the button's capital («I» above all).
+    expect(
+      formatRequestDetails(
+        'psychologist',
+        { ...samples.psychologist, urgency: 'now' },
+        i18n.forLanguage('en'),
+        'en',
+      ),
+    ).toContain(': I need help right now');
     for (const category of requestCategories) {
       expect(detailsSchemas('2026-03-01')[category].safeParse(samples[category]).success).toBe(true);
       expect(formatRequestDetails(category, samples[category], t)).not.toContain('req-');

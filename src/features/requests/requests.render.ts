@@ -1,5 +1,5 @@
 import type { RequestCategory } from '../../db/schema/enums.js';
-import type { Translate } from '../../i18n.js';
+import { choiceAfterColon, type Translate } from '../../i18n.js';
 import { formatCalendarDate } from '../../time.js';
 import { LEFT_TO_CURATOR, type PersonRef, type RequestDetailsByCategory } from './requests.schemas.js';
 
@@ -42,9 +42,13 @@ export function renderRequestDetails<K extends RequestCategory>(
     label: t(`req-field-${field}`),
     value: value === LEFT_TO_CURATOR ? t(`req-left-to-curator-${audience}`) : value,
   });
+  // A choice's label follows «Поле:»: the locale's rule for it (choiceAfterColon), not the button's capital.
   const choice = (set: string, code: string) =>
-    t(
-      `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
+    choiceAfterColon(
+      t,
+      t(
+        `${audience === 'staff' && staffChoiceSets.has(set) ? 'req-staff-choice' : 'req-choice'}-${set}-${code}`,
+      ),
     );
   const lines: DetailLine[] = [];
   // A switch on the widened type: the generic parameter does not narrow `details` by itself.

@@ -72,7 +72,7 @@ async function renderFamilyNotice(
     .from(requests)
     .where(eq(requests.id, notification.requestId));
   const [curator] = await deps.db
-    .select({ fullName: staff.fullName, role: staff.role })
+    .select({ fullName: staff.fullName, role: staff.role, regional: staff.regional })
     .from(staff)
     .where(eq(staff.id, payload.staffId));
   if (!member || member.erasedAt || !request || !curator) return undefined;
@@ -92,7 +92,7 @@ async function renderFamilyNotice(
         text:
           curator.role === 'curator'
             ? t('req-delivered-curator', { number, curator: curator.fullName })
-            : t('req-delivered-supervisors', { number }),
+            : t('req-delivered-supervisors', { number, level: curator.regional ? 'regional' : 'district' }),
       };
     case notificationKinds.familyRequestTaken:
       return {

@@ -10,7 +10,6 @@ import {
   requestEvents,
   requests,
   staff,
-  staffDistricts,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
 import {
@@ -18,7 +17,7 @@ import {
   memberInChat,
   type SupervisorsLevel,
 } from '../delivery/index.js';
-import { staffReachableNow } from '../staff/index.js';
+import { staffReachableNow, supervisorsToTell } from '../staff/index.js';
 
 export type StaffRow = typeof staff.$inferSelect;
 
@@ -232,36 +231,14 @@ async function supervisorsFor(
   return (await supervisorsWithLevel(db, districtId, now, options)).ids;
 }
 
-/** supervisorsFor, and whether they are the district's own or (it has none) the regional ones. */
-async function supervisorsWithLevel(
+/** supervisorsFor, and whether they are the district's own or (it has none) the regional ones (staff's rule). */
+function supervisorsWithLevel(
   db: DbOrTx,
   districtId: number,
   now: Date,
   options: { excludeStaffIds?: number[] } = {},
 ): Promise<{ ids: number[]; level: SupervisorsLevel }> {
-  const exclude = options.excludeStaffIds ?? [];
-  const notExcluded =
-    exclude.length > 0 ? sql`${staff.id} not in (${sql.join(exclude, sql`, `)})` : undefined;
-  const district = await db
-    .select({ id: staff.id })
-    .from(staff)
-    .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
-    .where(
-      and(
-        eq(staffDistricts.districtId, districtId),
-        eq(staff.role, 'supervisor'),
-        staffReachableNow(now),
-        notExcluded,
-      ),
-    )
-    .orderBy(asc(staff.id));
-  if (district.length > 0) return { ids: district.map((row) => row.id), level: 'district' };
-  const regional = await db
-    .select({ id: staff.id })
-    .from(staff)
-    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now), notExcluded))
-    .orderBy(asc(staff.id));
-  return { ids: regional.map((row) => row.id), level: 'regional' };
+  return supervisorsToTell(db, districtId, now, options);
 }
 
 async function assignRequest(db: DbOrTx, requestId: number, curatorId: number | null, now: Date) {

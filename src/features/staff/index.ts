@@ -9,4 +9,5 @@ export {
   leastLoadedCurator,
   redeemStaffInvite,
   StaffInviteInputError,
+  supervisorsToTell,
 } from './staff.usecases.js';

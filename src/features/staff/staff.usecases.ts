@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/enums.js';
 import { families, requests, staff, staffDistricts } from '../../db/schema/index.js';
@@ -103,6 +103,10 @@ export async function activeStaffByTelegramId(db: Db, telegramId: number) {
   return member?.active ? member : undefined;
 }
 
+/** Staff of this role in the district who can be reached now (active, not blocking the bot, not away). */
+const reachableInDistrict = (districtId: number, role: StaffRole, now: Date, also?: SQL) =>
+  and(eq(staffDistricts.districtId, districtId), eq(staff.role, role), staffReachableNow(now), also);
+
 /** The active, present curator of the district with the fewest open requests, ties by fewest families. */
 export async function leastLoadedCurator(
   db: DbOrTx,
@@ -118,14 +122,43 @@ export async function leastLoadedCurator(
     .from(staff)
     .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
     .where(
-      and(
-        eq(staffDistricts.districtId, districtId),
-        eq(staff.role, 'curator'),
-        staffReachableNow(now),
+      reachableInDistrict(
+        districtId,
+        'curator',
+        now,
         options.excludeStaffId === undefined ? undefined : ne(staff.id, options.excludeStaffId),
       ),
     )
     .orderBy(asc(openRequests), asc(familyCount), asc(staff.id))
     .limit(1);
   return row?.id;
+}
+
+/**
+ * The supervisors who can be told about a district now (active, not blocking the bot, not away): the
+ * district's own; when it has none, the regional ones; `level` says which. Routing sends its notices to them
+ * (supervisorsFor), and registration promises a family a supervisor's notice only when there is one.
+ */
+export async function supervisorsToTell(
+  db: DbOrTx,
+  districtId: number,
+  now: Date,
+  options: { excludeStaffIds?: number[] } = {},
+): Promise<{ ids: number[]; level: 'district' | 'regional' }> {
+  const exclude = options.excludeStaffIds ?? [];
+  const notExcluded =
+    exclude.length > 0 ? sql`${staff.id} not in (${sql.join(exclude, sql`, `)})` : undefined;
+  const district = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .innerJoin(staffDistricts, eq(staffDistricts.staffId, staff.id))
+    .where(reachableInDistrict(districtId, 'supervisor', now, notExcluded))
+    .orderBy(asc(staff.id));
+  if (district.length > 0) return { ids: district.map((row) => row.id), level: 'district' as const };
+  const regional = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.role, 'supervisor'), eq(staff.regional, true), staffReachableNow(now), notExcluded))
+    .orderBy(asc(staff.id));
+  return { ids: regional.map((row) => row.id), level: 'regional' as const };
 }

@@ -7,7 +7,7 @@ ci-answer = { $answer ->
     }
 ci-thanks-fine = We are glad all is well. If you need anything, press «I need help» in the menu.
 ci-thanks-call = We have asked your curator to call you. If it is urgent, press «I need help» in the menu.
-ci-no-curator = You have no curator yet, so there is no one to call you. Write what happened through «I need help» in the menu — the district supervisor will see the request.
+ci-no-curator = You have no curator yet, so there is no one to call you. Write what happened through «I need help» in the menu — we will pass the request to a free curator or a supervisor.
 ci-already = You have answered already, thank you. If you need anything, press «I need help» in the menu.
 ci-call-task = 📞 The family asks for a call: { $name }, phone { $phone }.
     After the call press «Record the call outcome».

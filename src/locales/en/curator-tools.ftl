@@ -101,9 +101,12 @@ ct-family-card-title = { $reachedBy ->
         [phone] Family card (registered by a curator on the phone)
        *[telegram] Family card
     }
-ct-family-card-curator = { $hasCurator ->
-        [yes] Curator: { $curator }
-       *[no] No curator assigned
+ct-family-card-curator = { $state ->
+        [none] No curator assigned
+        [deputy] Curator: { $curator } — away until { $until }; the family's requests go to the deputy, { $deputy }.
+        [away] Curator: { $curator } — away until { $until }, nobody stands in now: the family's requests go to a free curator or a supervisor.
+        [unavailable] Curator: { $curator } — cannot take requests now: they go to a free curator or a supervisor.
+       *[present] Curator: { $curator }
     }
 ct-family-card-members = Family members:
 ct-family-card-member = • { $name }, phone { $phone }{ $telegram ->

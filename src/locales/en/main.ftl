@@ -205,8 +205,14 @@ onboarding-done-with-curator =
     When you need help, press "I need help".
 onboarding-done-without-curator =
     Done, your family is registered.
-    A curator will be assigned soon: a supervisor is being notified.
-    When you need help, press "I need help": requests are accepted now too.
+    { $supervisor ->
+        [yes] A curator will be assigned soon: a supervisor is being notified.
+       *[no] There is no free curator in your district right now, and no supervisor is available yet. As soon as one is, we will tell them about you and they will assign a curator.
+    }
+    { $supervisor ->
+        [yes] When you need help, press "I need help": requests are accepted now too.
+       *[no] You can leave a request now too — press "I need help". If you need help urgently, call the hotline: { $hotline }.
+    }
 onboarding-already-registered = You are already registered. The main menu is below.
 onboarding-greeting-invited =
     Hello! This is Patronazh, the support service for families of mobilized servicemen.
@@ -227,6 +233,8 @@ onboarding-joined =
 passport-ask-applicant-name = What is your name? Please write your surname, first name and patronymic.
 passport-hint-name = Please write the full name in letters, for example: Ivanova Maria Petrovna.
 passport-ask-relationship = How are you related to the serviceman?
+# A button's answer after a colon: keep — as on the button («Urgency: I need help right now»).
+answer-after-colon = keep
 passport-relationship = { $value ->
         [wife] Wife
         [mother] Mother
@@ -275,7 +283,7 @@ passport-none = not given
 passport-none-date = not given
 passport-none-address = not given
 passport-line-applicant = Applicant: { $name }
-passport-line-relationship = Relationship: { passport-relationship }
+passport-line-relationship = Relationship: { $relationship }
 passport-line-serviceman = Serviceman: { $name }
 passport-line-serviceman-birth-date = Serviceman's date of birth: { $date }
 passport-line-district = District: { $name }
@@ -472,7 +480,10 @@ req-created-urgent =
     If it gets harder, do not wait — call:
     { $contacts }
 req-delivered-curator = Request № { $number } has reached a curator. Your curator for this request: { $curator }.
-req-delivered-supervisors = Request № { $number } has been passed to the curators' supervisor of your district, who will assign a curator.
+req-delivered-supervisors = Request № { $number } has been passed to { $level ->
+        [regional] the regional supervisor
+       *[district] the curators' supervisor of your district
+    }, who will assign a curator.
 
 req-status-new = received
 req-status-assigned = waiting to be taken up

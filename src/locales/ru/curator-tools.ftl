@@ -102,9 +102,12 @@ ct-family-card-title = { $reachedBy ->
         [phone] Карточка семьи (зарегистрирована куратором по телефону)
        *[telegram] Карточка семьи
     }
-ct-family-card-curator = { $hasCurator ->
-        [yes] Куратор: { $curator }
-       *[no] Куратор не назначен
+ct-family-card-curator = { $state ->
+        [none] Куратор не назначен
+        [deputy] Куратор: { $curator } — отсутствует до { $until }, заявки семьи получает заместитель — { $deputy }.
+        [away] Куратор: { $curator } — отсутствует до { $until }, сейчас никто не замещает: заявки семьи получит свободный куратор или руководитель.
+        [unavailable] Куратор: { $curator } — сейчас не может принимать заявки: их получит свободный куратор или руководитель.
+       *[present] Куратор: { $curator }
     }
 ct-family-card-members = Члены семьи:
 ct-family-card-member = • { $name }, телефон { $phone }{ $telegram ->
