@@ -12,6 +12,7 @@ import {
   createNotificationRegistry,
   createOutboxRelay,
   createReconciler,
+  createUnrecordedSends,
   type Reconciler,
   retractionNotifications,
 } from '../features/delivery/index.js';
@@ -143,6 +144,7 @@ export async function startWorkers(started: PipelineStarted, queues: OpenQueues)
     lanes,
     metrics,
     logger,
+    unrecorded: createUnrecordedSends({ redis: container.redis, prefix, logger }),
   });
   started.dispatchers.push(delivery);
   // The senders' progress messages, edited every ~10 s while an announcement goes out.

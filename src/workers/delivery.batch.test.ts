@@ -9,6 +9,7 @@ import {
   type NotificationRenderer,
 } from '../features/delivery/notification-registry.js';
 import { messageIdsOf, withdrawPending } from '../features/delivery/retraction.js';
+import { createUnrecordedSends } from '../features/delivery/unrecorded-sends.js';
 import { createI18n } from '../i18n.js';
 import { createLogger } from '../logger.js';
 import { createDeliveryMetrics } from '../metrics/delivery.metrics.js';
@@ -276,6 +277,25 @@ describe('batched delivery turns', () => {
     expect(rows.map((row) => row.status)).toEqual(['sent', 'pending', 'sent']);
     expect(rows[1]).toMatchObject({ attempts: 0, lastError: 'Too Many Requests: retry after 3' });
     expect(received.filter((message) => [9201, 9203].includes(message.chatId))).toHaveLength(2);
+  });
+
+  it('a send answered while a batch-mate hangs is noted for a reply to it, before the batch records it', async () => {
+    const [quick, slow] = await notificationsFor('noted', [
+      { chatId: 9511, text: 'to the curator' },
+      { chatId: 9512, text: 'to the chat Telegram hangs on' },
+    ]);
+    const unrecorded = createUnrecordedSends({ redis, prefix: `${process.env.REDIS_PREFIX}:batch-noted` });
+    const hanging = hold(9512);
+    // The quick send's id: the held one takes its id only when answered.
+    const quickMessage = nextMessageId;
+    const processor = createDeliveryProcessor({ ...deps('noted'), unrecorded });
+    const turns = processor.batch([quick!, slow!]);
+    await hanging.started;
+
+    await expect.poll(() => unrecorded.notificationOf(9511, quickMessage), { timeout: 10_000 }).toBe(quick);
+    expect((await rowsOf([quick!]))[0]!.status).toBe('pending');
+    hanging.answer();
+    expect((await turns).map((turn) => turn.turn?.outcome)).toEqual(['sent', 'sent']);
   });
 
   it('a batch whose recording fails for one notification keeps the others sent, and sends them only once', async () => {

@@ -8,6 +8,7 @@ import {
   type NotificationRegistry,
   retractionKind,
   sentStepsOf,
+  type UnrecordedSends,
 } from '../features/delivery/index.js';
 import { rerouteAfterUnreachable } from '../features/routing/index.js';
 import type { Logger } from '../logger.js';
@@ -27,8 +28,9 @@ const MAX_IN_HAND_WAIT_MS = 3000;
 
 /**
  * The same wait in a batched turn, whose sends are recorded when its last is answered: a message Telegram
- * already shows stays unrecorded no longer than this and the slowest answer (a reply to it looks for it for
- * about 2.5 s: relay's findThreadOfReply); a chat whose slot is further off is put back.
+ * already shows stays unrecorded no longer than this and the slowest answer; a chat whose slot is further
+ * off is put back. (A reply to a message whose recording is late finds it all the same: a send still
+ * unrecorded 0.3 s after its answer is noted in Redis, see watchUnrecorded.)
  */
 const MAX_BATCH_WAIT_MS = 500;
 
@@ -46,6 +48,8 @@ export interface SendDeps {
   sender: TelegramSender;
   slots: SendSlots;
   logger: Logger;
+  /** Where a send whose recording is late is noted, so that a reply to it finds it meanwhile. */
+  unrecorded?: UnrecordedSends;
 }
 
 /** What one turn of a notification came to (see sendClaimed). */
@@ -224,6 +228,20 @@ async function takeSlot(
   return slot;
 }
 
+/**
+ * A message Telegram took: noted in Redis if its recording is late (unrecorded-sends.ts), so that a reply to
+ * it finds what it answers meanwhile. The function returned says it is recorded (the commit is done).
+ */
+function watchUnrecorded(deps: SendDeps, notification: Notification, outcome: SendOutcome) {
+  if (outcome.kind !== 'sent' || !deps.unrecorded) return undefined;
+  const { id: notificationId, chatId } = notification;
+  return deps.unrecorded.watch({
+    notificationId,
+    chatId,
+    messageIds: outcome.messageIds ?? [outcome.messageId],
+  });
+}
+
 /** The notification's next Bot API call: its planned step, or its plain text. */
 async function sendStepOf(
   deps: SendDeps,
@@ -269,7 +287,9 @@ export function createClaimedSend(deps: SendDeps) {
     answered?: (sentAs?: number) => void,
     dueAt?: number,
   ): Promise<SendResult> {
-    return deps.db.transaction(async (tx) => {
+    // Stopped once the send is recorded; a recording that fails leaves the note (the message is shown).
+    let recorded: (() => void) | undefined;
+    const result = await deps.db.transaction(async (tx): Promise<SendResult> => {
       const repository = createNotificationsRepository({ db: tx });
       const claimed = await repository.claimPending(notificationId);
       if (!claimed) {
@@ -302,6 +322,7 @@ export function createClaimedSend(deps: SendDeps) {
       const slot = await takeSlot(deps, notification.chatId, notification.kind, { dueAt });
       if (slot.kind !== 'granted') return { step: 'wait', slot };
       const outcome = await sendStepOf(deps, notification.chatId, content, planned);
+      recorded = watchUnrecorded(deps, notification, outcome);
       const whole = done.length === 0 && (!steps || steps.length === 1) && (!planned || planned.counts);
       answered?.(
         outcome.kind === 'sent' && whole ? (outcome.messageIds?.[0] ?? outcome.messageId) : undefined,
@@ -311,6 +332,8 @@ export function createClaimedSend(deps: SendDeps) {
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release a chat slot'));
       return record(tx, notification, content, outcome, { steps, done, planned });
     });
+    recorded?.();
+    return result;
   };
 }
 
@@ -343,6 +366,8 @@ interface BatchSend {
   outcome?: SendOutcome;
   /** Its send (sendOne), which never rejects. */
   sending?: Promise<void>;
+  /** Says it is recorded (watchUnrecorded). */
+  recorded?: () => void;
 }
 
 /** Whether a message goes as one Bot API call with nothing but its `sent` mark (and `sentWith`) after it. */
@@ -438,6 +463,7 @@ async function sendOne(deps: SendDeps, send: BatchSend, onDone?: (notificationId
       return;
     }
     const outcome = await sendStepOf(deps, notification.chatId, content, planned);
+    send.recorded = watchUnrecorded(deps, notification, outcome);
     entry.answered = true;
     if (outcome.kind === 'sent') entry.sentAs = outcome.messageIds?.[0] ?? outcome.messageId;
     send.outcome = outcome;
@@ -578,7 +604,8 @@ async function afterFailedBatch(
 /**
  * A batched turn: the heads of several chats that came due together claimed in one statement, each
  * rendered and sent as one plain message with its own send slot (in parallel), every `sent` mark in one
- * statement and one commit. As in the single path, only a crash between a send and the commit can make a
+ * statement and one commit. A send answered long before the batch's last (a batch-mate Telegram answers only
+ * at its timeout) is noted in Redis meanwhile (watchUnrecorded): a reply to it finds its thread at once. As in the single path, only a crash between a send and the commit can make a
  * message go out twice; a recording that fails is retried one by one under the batch's locks
  * (recordSends), so no send is taken back for another's failure. Anything but a plain send is left for the
  * single path (`single`).
@@ -604,6 +631,7 @@ export function createBatchSend(deps: SendDeps) {
         await Promise.all(sends.map((send) => send.sending));
         await recordSends(deps, tx, sends);
       });
+      for (const send of sends) send.recorded?.();
     } catch (error) {
       await afterFailedBatch(deps, error, { entries, sends });
     }

@@ -6,6 +6,7 @@ import {
   type LaneHead,
   type Notification,
   type NotificationRegistry,
+  type UnrecordedSends,
 } from '../features/delivery/index.js';
 import type { I18n } from '../i18n.js';
 import type { Logger } from '../logger.js';
@@ -87,6 +88,8 @@ export interface DeliveryDeps {
   slots: SendSlots;
   metrics: DeliveryMetrics;
   logger: Logger;
+  /** Sends whose recording is late, noted for a reply to them (unrecorded-sends.ts). */
+  unrecorded?: UnrecordedSends;
 }
 
 /**

@@ -44,3 +44,5 @@ export {
   withdrawAndTakeBack,
   withdrawPending,
 } from './retraction.js';
+export type { UnrecordedSends } from './unrecorded-sends.js';
+export { createUnrecordedSends } from './unrecorded-sends.js';

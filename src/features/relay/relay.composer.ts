@@ -7,6 +7,7 @@ import { removePressedButtons } from '../../bot/edit-or-reply.js';
 import { menuButton } from '../../bot/main-menu.js';
 import { accessRefusalText } from '../access/index.js';
 import { curatorButtons, curatorCardView } from '../curator/index.js';
+import { createUnrecordedSends } from '../delivery/index.js';
 import {
   cancelKeyboard,
   chooseTopicKeyboard,
@@ -34,6 +35,9 @@ const STAFF_MODE_TTL_SECONDS = 30 * 60;
 
 const modesOf = (ctx: BotContext) =>
   createRelayModes({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
+/** Delivery's note of the sends whose recording is late: a reply to one finds it meanwhile. */
+const unrecordedOf = (ctx: BotContext) =>
+  createUnrecordedSends({ redis: ctx.deps.redis, prefix: ctx.deps.config.redisPrefix });
 const familyModeTtl = (ctx: BotContext) => Math.round(ctx.deps.config.dialogueIdleHours * 3600);
 
 /** «Написать куратору» in the main menu: which request the message is about, or a general question. */
@@ -283,7 +287,12 @@ async function replyOrModeTarget(
   const own = mode?.side === side ? mode : undefined;
   const replied = message.reply_to_message;
   if (replied && (!own || own.promptId !== replied.message_id)) {
-    const { thread, unsure } = await findThreadOfReply(ctx.deps.db, side, ctx.chat.id, replied);
+    const { thread, unsure } = await findThreadOfReply(
+      { db: ctx.deps.db, unrecorded: unrecordedOf(ctx) },
+      side,
+      ctx.chat.id,
+      replied,
+    );
     if (thread && (side === 'staff' || thread.familyId === ctx.member?.familyId)) return { target: thread };
     if (unsure && side === 'staff') return 'unsure';
   }

@@ -9,7 +9,12 @@ import {
   authoriseRequestAction,
   staffByTelegramId,
 } from '../access/index.js';
-import { familyInChat } from '../delivery/index.js';
+import {
+  createNotificationsRepository,
+  familyInChat,
+  type Notification,
+  type UnrecordedSends,
+} from '../delivery/index.js';
 import { shownCardKind } from '../request-card/index.js';
 import { lockFamilyRequest } from '../requests/index.js';
 import { notificationKinds } from '../routing/index.js';
@@ -159,7 +164,15 @@ export async function findThread(
       : await repository.messageByFamilySide(chatId, replyToMessageId);
   if (row) return { requestId: row.requestId, familyId: row.familyId, replyToId: row.id };
   const notification = await repository.sentNotification(chatId, replyToMessageId);
-  if (!notification) return undefined;
+  return notification ? threadOfNotification(repository, side, notification) : undefined;
+}
+
+/** The thread of a notification the bot sent: the relayed message it copies, or the request it is about. */
+async function threadOfNotification(
+  repository: ReturnType<typeof createRelayRepository>,
+  side: 'staff' | 'family',
+  notification: Notification,
+): Promise<(RelayTarget & { replyToId?: number }) | undefined> {
   const relayedId = Number(notification.payload.messageId);
   if (
     (notification.kind === relayNotificationKinds.toFamily ||
@@ -180,8 +193,10 @@ export async function findThread(
 /**
  * Pauses before looking again for what a reply to the bot's message answers, while something to that chat
  * is still on its way (about 2.5 s in all). Delivery writes a copy's ids in the transaction that marks it
- * sent, a moment after Telegram shows it; a person who answers at once, or a slow database, would
- * otherwise meet a bot that does not know what they answer.
+ * sent, a moment after Telegram shows it; a person who answers at once would otherwise meet a bot that does
+ * not know what they answer. A recording later than that (a batch-mate's send Telegram answers only at its
+ * 10 s timeout, a slow database) is noted in Redis 0.3 s after Telegram's answer (unrecorded-sends.ts), and
+ * found there.
  */
 const JUST_SENT_PAUSES_MS = [50, 100, 200, 400, 800, 1000];
 
@@ -189,22 +204,44 @@ const JUST_SENT_PAUSES_MS = [50, 100, 200, 400, 800, 1000];
 const JUST_SENT_WITHIN_SECONDS = 30;
 
 /**
+ * A message of the bot's whose recording is late, from delivery's note of it in Redis: its thread (none for
+ * a message nothing threads to), or undefined when it is not noted.
+ */
+async function threadOfUnrecorded(
+  { db, unrecorded }: { db: Db; unrecorded?: UnrecordedSends },
+  side: 'staff' | 'family',
+  chatId: number,
+  messageId: number,
+) {
+  // Redis away: the rows alone are looked at.
+  const notificationId = await unrecorded?.notificationOf(chatId, messageId).catch(() => undefined);
+  if (notificationId === undefined) return undefined;
+  const notification = await createNotificationsRepository({ db }).find(notificationId);
+  if (notification?.chatId !== chatId) return undefined;
+  return { thread: await threadOfNotification(createRelayRepository({ db }), side, notification) };
+}
+
+/**
  * `findThread` for a reply: when it answers a fresh message of the bot's that is not found yet, and a send
- * to this chat is still being recorded, looks again after a pause until it is found or nothing is on its way.
- * `unsure`: not found, and a send to this chat was still on its way when it stopped looking — the reply may
- * answer a message whose recording is late, so it must not be taken for a reply to anything else.
+ * to this chat is still being recorded, looks again after a pause (in the rows, and in delivery's note of a
+ * late recording) until it is found or nothing is on its way. `unsure`: not found, and a send to this chat
+ * was still on its way when it stopped looking — the reply may answer a message whose recording is late and
+ * could not be noted (Redis away), so it must not be taken for a reply to anything else.
  */
 export async function findThreadOfReply(
-  db: Db,
+  deps: { db: Db; unrecorded?: UnrecordedSends },
   side: 'staff' | 'family',
   chatId: number,
   replied: Pick<Message, 'message_id' | 'from' | 'date'>,
 ): Promise<{ thread: Awaited<ReturnType<typeof findThread>>; unsure: boolean }> {
+  const { db } = deps;
   let thread = await findThread(db, side, chatId, replied.message_id);
   const fresh = Date.now() / 1000 - replied.date <= JUST_SENT_WITHIN_SECONDS;
   if (thread || !replied.from?.is_bot || !fresh) return { thread, unsure: false };
   const repository = createRelayRepository({ db });
   for (const pauseMs of JUST_SENT_PAUSES_MS) {
+    const noted = await threadOfUnrecorded(deps, side, chatId, replied.message_id);
+    if (noted) return { thread: noted.thread, unsure: false };
     // Nothing on its way: recorded between the two looks, or not a message anything threads to.
     if (!(await repository.sendingTo(chatId)))
       return { thread: await findThread(db, side, chatId, replied.message_id), unsure: false };

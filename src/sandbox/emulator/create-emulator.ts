@@ -51,6 +51,8 @@ class BotApiEmulator implements Emulator {
   private readonly actions: UserActions;
   private readonly server: Server;
   private readonly closeStreams = new Set<() => void>();
+  /** Chats whose calls are answered late (answerLate), and how late, in ms. */
+  private readonly lateChats = new Map<number, number>();
   private address: string | undefined;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -218,6 +220,11 @@ class BotApiEmulator implements Emulator {
     return this.actions.setBlocked(userId, blocked);
   }
 
+  answerLate(chatId: number, ms: number): void {
+    if (ms > 0) this.lateChats.set(chatId, ms);
+    else this.lateChats.delete(chatId);
+  }
+
   setLimits(limits: RateLimits | false): void {
     if (limits !== false) {
       const valid = (value: unknown): boolean => Number.isInteger(value) && (value as number) > 0;
@@ -266,6 +273,7 @@ class BotApiEmulator implements Emulator {
     this.updates.reset();
     this.actions.reset();
     this.limiter.reset();
+    this.lateChats.clear();
     this.limiter.setLimits(this.options.limits ?? false);
     this.api.resetStats();
   }
@@ -342,6 +350,9 @@ class BotApiEmulator implements Emulator {
     res.on('close', () => {
       if (!res.writableFinished) callerGone.abort();
     });
+    const lateMs = this.lateChats.get(Number(payload.fields.chat_id));
+    if (lateMs !== undefined) await new Promise((resolve) => setTimeout(resolve, lateMs));
+    if (callerGone.signal.aborted) return;
     const result = await this.api.call(method, new ApiParams(payload), { signal: callerGone.signal });
     if (callerGone.signal.aborted) return;
     if (result instanceof DescribedResult) {

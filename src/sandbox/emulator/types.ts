@@ -283,6 +283,11 @@ export interface Emulator {
 
   /** Blocks/unblocks the bot for a user (the bot then gets 403 on sends and a my_chat_member update). */
   setBlocked(userId: number, blocked: boolean): { update_id?: number };
+  /**
+   * Calls naming this chat (`chat_id`) are answered `ms` later, as a Telegram that hangs; a caller that gives
+   * up first (its timeout) gets nothing and nothing is sent. 0 ends it; `reset()` ends every one.
+   */
+  answerLate(chatId: number, ms: number): void;
   setLimits(limits: RateLimits | false): void;
   limits(): RateLimits | false;
   /**
