@@ -15,7 +15,10 @@ type ContentDeps = RenderDeps & { linkTemplate: string };
 
 const consultationPayload = z.object({ consultationId: z.number().int().positive() });
 const reminderPayload = consultationPayload.extend({ lead: z.enum(['24h', '1h']) });
-const waitlistPayload = z.object({ firstFree: z.string().nullable() });
+const waitlistPayload = z.object({
+  firstFree: z.string().nullable(),
+  supervisorsTold: z.boolean().optional(),
+});
 
 async function familyT(deps: RenderDeps, notification: Notification): Promise<Translate> {
   const language =
@@ -59,9 +62,9 @@ async function renderFamily(deps: ContentDeps, notification: Notification): Prom
     case psychologistKinds.offer:
       return offerContent(deps, t, notification.requestId);
     case psychologistKinds.waitlist: {
-      const { firstFree } = waitlistPayload.parse(notification.payload);
+      const { firstFree, supervisorsTold } = waitlistPayload.parse(notification.payload);
       const when = firstFree ? longMoment(t, new Date(firstFree), deps.timeZone) : 'none';
-      return { text: t('psy-waitlist', { when }) };
+      return { text: t('psy-waitlist', { when, supervisors: supervisorsTold ? 'yes' : 'no' }) };
     }
     case psychologistKinds.psychologistCancelled: {
       const booking = await bookingDetails(
