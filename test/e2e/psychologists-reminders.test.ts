@@ -48,6 +48,10 @@ const bot = useE2E({
   },
 });
 
+/** The family's waiting-list notice. */
+const waitlistNotice = (chat: number) =>
+  bot.emulator.waitForMessage(chat, (m) => m.text?.includes('лист ожидания') ?? false, 20_000);
+
 const districtOf = (key: 'anna' | 'dankovHead' | 'dobroeHead') => bot.seeded.staff[key].districts[0]!.id;
 
 /** A family of Грязи with a booking of Ирина's at `startsAt`, booked `bookedAgoMs` ago, announced as routing would. */
@@ -320,11 +324,7 @@ describe('the waiting list', () => {
       districtId: districtOf('dobroeHead'),
       name: 'Зоя',
     });
-    const told = await bot.emulator.waitForMessage(
-      user.id,
-      (m) => m.text?.includes('лист ожидания') ?? false,
-      20_000,
-    );
+    const told = await waitlistNotice(user.id);
     expect(told.text).toContain(
       'Сейчас у психологов вашего района нет свободного времени. Мы записали вас в лист ожидания: когда у психолога освободится время, мы предложим его вам здесь. Руководителю службы придёт уведомление о вашей заявке.',
     );
@@ -341,11 +341,7 @@ describe('the waiting list', () => {
     // Волово: no psychologist, no supervisor of its own, no regional one — the alert reaches nobody.
     const volovo = await districtByCode(bot.db, 'volovo');
     const { user } = await familyAskingForPsychologist(bot, { districtId: volovo.id, name: 'Вера' });
-    const told = await bot.emulator.waitForMessage(
-      user.id,
-      (m) => m.text?.includes('лист ожидания') ?? false,
-      20_000,
-    );
+    const told = await waitlistNotice(user.id);
     expect(told.text).toBe(
       'Сейчас у психологов вашего района нет свободного времени. Мы записали вас в лист ожидания: когда у психолога освободится время, мы предложим его вам здесь.\nЕсли ждать тяжело, напишите куратору: «Написать куратору» в меню. Если есть угроза жизни, звоните 112.',
     );

@@ -11,6 +11,11 @@ import { createStaffMember, districtByCode } from '../helpers/routing-factories.
  */
 const bot = useE2E();
 
+async function supervisor(fullName: string, where: { regional: true } | { districtIds: number[] }) {
+  const user = bot.emulator.createUser({ first_name: fullName.split(' ')[0]!, language_code: 'ru' });
+  await createStaffMember(bot.db, { telegramId: user.id, fullName, role: 'supervisor', ...where });
+}
+
 describe('«Написать куратору» without a curator', () => {
   it('says who gets the message: nobody, the regional head, the district head', async () => {
     const volovo = await districtByCode(bot.db, 'volovo');
@@ -29,25 +34,13 @@ describe('«Написать куратору» without a curator', () => {
       'Куратор пока не назначен, и руководители службы пока не на связи, поэтому общий вопрос сейчас некому передать. Оставить заявку можно и сейчас — кнопка «Нужна помощь». Если помощь нужна срочно, звоните на горячую линию:',
     );
 
-    const regionalUser = bot.emulator.createUser({ first_name: 'Галина', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: regionalUser.id,
-      fullName: 'Галина Орлова',
-      role: 'supervisor',
-      regional: true,
-    });
+    await supervisor('Галина Орлова', { regional: true });
     const regional = await chat.say('Написать куратору', 'Куратор пока не назначен');
     expect(regional.text).toBe(
       'Куратор пока не назначен, ваше сообщение получит руководитель по региону. О чём вы хотите написать? Новая просьба о помощи — через «Нужна помощь».',
     );
 
-    const headUser = bot.emulator.createUser({ first_name: 'Пётр', language_code: 'ru' });
-    await createStaffMember(bot.db, {
-      telegramId: headUser.id,
-      fullName: 'Пётр Воловский',
-      role: 'supervisor',
-      districtIds: [volovo.id],
-    });
+    await supervisor('Пётр Воловский', { districtIds: [volovo.id] });
     const district = await chat.say('Написать куратору', 'Куратор пока не назначен');
     expect(district.text).toBe(
       'Куратор пока не назначен, ваше сообщение получит руководитель кураторов вашего района. О чём вы хотите написать? Новая просьба о помощи — через «Нужна помощь».',
