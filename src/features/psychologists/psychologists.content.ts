@@ -39,7 +39,8 @@ export async function offerContent(
   if (offer.kind === 'closed') return lead ? { text: lead.trim() } : undefined;
   if (offer.kind === 'none') {
     const when = offer.firstFree ? longMoment(t, offer.firstFree, deps.timeZone) : 'none';
-    return { text: `${lead}${t('psy-waitlist', { when })}` };
+    // No supervisor is alerted with this notice (a slot just taken, the calendar, a move, a cancellation).
+    return { text: `${lead}${t('psy-waitlist', { when, supervisors: 'unknown' })}` };
   }
   const text = t('psy-offer', {
     urgent: offer.urgent ? 'yes' : 'no',
