@@ -16,6 +16,7 @@ import { useE2E } from '../helpers/e2e.js';
 import { testEnv } from '../helpers/env.js';
 import { familyChat } from '../helpers/family-dialogue.js';
 import { eventually, wipeRedisPrefix } from '../helpers/pipeline.js';
+import { districtByCode } from '../helpers/routing-factories.js';
 import { runEntry } from '../helpers/spawn.js';
 import {
   familyAskingForPsychologist,
@@ -46,6 +47,10 @@ const bot = useE2E({
     },
   },
 });
+
+/** The family's waiting-list notice. */
+const waitlistNotice = (chat: number) =>
+  bot.emulator.waitForMessage(chat, (m) => m.text?.includes('лист ожидания') ?? false, 20_000);
 
 const districtOf = (key: 'anna' | 'dankovHead' | 'dobroeHead') => bot.seeded.staff[key].districts[0]!.id;
 
@@ -319,12 +324,10 @@ describe('the waiting list', () => {
       districtId: districtOf('dobroeHead'),
       name: 'Зоя',
     });
-    const told = await bot.emulator.waitForMessage(
-      user.id,
-      (m) => m.text?.includes('лист ожидания') ?? false,
-      20_000,
+    const told = await waitlistNotice(user.id);
+    expect(told.text).toContain(
+      'Сейчас у психологов вашего района нет свободного времени. Мы записали вас в лист ожидания: когда у психолога освободится время, мы предложим его вам здесь. Руководителю службы придёт уведомление о вашей заявке.',
     );
-    expect(told.text).toContain('Сейчас у психологов вашего района нет свободного времени.');
     expect(told.text).not.toContain('Самое раннее');
     const alert = await bot.emulator.waitForMessage(
       bot.seeded.staff.dobroeHead.chat,
@@ -332,6 +335,16 @@ describe('the waiting list', () => {
       20_000,
     );
     expect(alert.text).toContain(`заявка № ${request.number}. В районе семьи нет психолога с расписанием.`);
+  });
+
+  it('with no supervisor who can be told: the family is not promised one', async () => {
+    // Волово: no psychologist, no supervisor of its own, no regional one — the alert reaches nobody.
+    const volovo = await districtByCode(bot.db, 'volovo');
+    const { user } = await familyAskingForPsychologist(bot, { districtId: volovo.id, name: 'Вера' });
+    const told = await waitlistNotice(user.id);
+    expect(told.text).toBe(
+      'Сейчас у психологов вашего района нет свободного времени. Мы записали вас в лист ожидания: когда у психолога освободится время, мы предложим его вам здесь.\nЕсли ждать тяжело, напишите куратору: «Написать куратору» в меню. Если есть угроза жизни, звоните 112.',
+    );
   });
 });
 

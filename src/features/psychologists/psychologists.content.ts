@@ -15,7 +15,10 @@ type ContentDeps = RenderDeps & { linkTemplate: string };
 
 const consultationPayload = z.object({ consultationId: z.number().int().positive() });
 const reminderPayload = consultationPayload.extend({ lead: z.enum(['24h', '1h']) });
-const waitlistPayload = z.object({ firstFree: z.string().nullable() });
+const waitlistPayload = z.object({
+  firstFree: z.string().nullable(),
+  supervisorsTold: z.boolean().optional(),
+});
 
 async function familyT(deps: RenderDeps, notification: Notification): Promise<Translate> {
   const language =
@@ -36,7 +39,8 @@ export async function offerContent(
   if (offer.kind === 'closed') return lead ? { text: lead.trim() } : undefined;
   if (offer.kind === 'none') {
     const when = offer.firstFree ? longMoment(t, offer.firstFree, deps.timeZone) : 'none';
-    return { text: `${lead}${t('psy-waitlist', { when })}` };
+    // No supervisor is alerted with this notice (a slot just taken, the calendar, a move, a cancellation).
+    return { text: `${lead}${t('psy-waitlist', { when, supervisors: 'unknown' })}` };
   }
   const text = t('psy-offer', {
     urgent: offer.urgent ? 'yes' : 'no',
@@ -59,9 +63,9 @@ async function renderFamily(deps: ContentDeps, notification: Notification): Prom
     case psychologistKinds.offer:
       return offerContent(deps, t, notification.requestId);
     case psychologistKinds.waitlist: {
-      const { firstFree } = waitlistPayload.parse(notification.payload);
+      const { firstFree, supervisorsTold } = waitlistPayload.parse(notification.payload);
       const when = firstFree ? longMoment(t, new Date(firstFree), deps.timeZone) : 'none';
-      return { text: t('psy-waitlist', { when }) };
+      return { text: t('psy-waitlist', { when, supervisors: supervisorsTold ? 'yes' : 'no' }) };
     }
     case psychologistKinds.psychologistCancelled: {
       const booking = await bookingDetails(

@@ -46,13 +46,15 @@ export async function offerConsultation(deps: RoutingDeps, outboxId: number, req
     return notifyFamilyOf(deps.db, { kind: psychologistKinds.offer, dedupeKey, requestId });
   }
   const firstFree = offer.firstFree?.toISOString() ?? null;
+  // The family reads that a supervisor will be told only when the alert below has someone to go to.
+  const supervisors = await supervisorsFor(deps.db, request.districtId, deps.now ?? new Date());
   const toFamily = await notifyFamilyOf(deps.db, {
     kind: psychologistKinds.waitlist,
     dedupeKey,
     requestId,
-    payload: { firstFree },
+    payload: { firstFree, supervisorsTold: supervisors.length > 0 },
   });
-  return [...toFamily, ...(await waitlistAndAlert(deps, dedupeKey, request, firstFree))];
+  return [...toFamily, ...(await waitlistAndAlert(deps, dedupeKey, request, firstFree, supervisors))];
 }
 
 /**
@@ -64,13 +66,14 @@ async function waitlistAndAlert(
   dedupeKey: string,
   request: { id: number; familyId: number; districtId: number },
   firstFree: string | null,
+  toTell?: number[],
 ) {
   await createPsychologistsRepository({ db: deps.db }).joinWaitlist({
     requestId: request.id,
     familyId: request.familyId,
     districtId: request.districtId,
   });
-  const supervisors = await supervisorsFor(deps.db, request.districtId, deps.now ?? new Date());
+  const supervisors = toTell ?? (await supervisorsFor(deps.db, request.districtId, deps.now ?? new Date()));
   return notifyStaff(
     deps.db,
     supervisors.map((staffId) => ({

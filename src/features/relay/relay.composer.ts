@@ -46,11 +46,14 @@ async function askWriteTopic(ctx: BotContext) {
     await ctx.reply(ctx.t('menu-register-first'), { reply_markup: { remove_keyboard: true } });
     return;
   }
-  const { open, curatorName } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
+  const { open, curatorName, supervisors } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
   const intro =
     curatorName !== undefined
       ? ctx.t('relay-choose-topic-named', { curator: curatorName })
-      : ctx.t('relay-choose-topic-none');
+      : ctx.t('relay-choose-topic-none', {
+          supervisors: supervisors ?? 'none',
+          hotline: ctx.deps.config.hotlinePhone,
+        });
   await ctx.reply(intro, { reply_markup: chooseTopicKeyboard(ctx.t, open) });
 }
 

@@ -17,7 +17,7 @@ import {
 } from '../delivery/index.js';
 import { shownCardKind } from '../request-card/index.js';
 import { lockFamilyRequest } from '../requests/index.js';
-import { notificationKinds } from '../routing/index.js';
+import { notificationKinds, supervisorsLevelOfFamily } from '../routing/index.js';
 import { relayNotificationKinds } from './relay.kinds.js';
 import { createRelayRepository, type RelayedMessage } from './relay.repository.js';
 
@@ -440,12 +440,17 @@ export async function recordEdit(
   });
 }
 
-/** What «Написать куратору» offers a family: its open requests and its curator's name, if it has one. */
-export async function writeTopicsOf(db: Db, familyId: number) {
+/**
+ * What «Написать куратору» offers a family: its open requests and its curator's name, if it has one; without
+ * one, who gets a general question now (routing's supervisorsFor: the district's, the regional, or nobody).
+ */
+export async function writeTopicsOf(db: Db, familyId: number, now = new Date()) {
   const repository = createRelayRepository({ db });
   const open = await repository.openRequestsOf(familyId);
   const curatorName = await repository.curatorNameOf(familyId);
-  return { open, curatorName };
+  const supervisors =
+    curatorName === undefined ? await supervisorsLevelOfFamily(db, familyId, now) : undefined;
+  return { open, curatorName, supervisors };
 }
 
 /** The number of the request a family member chose to write about; undefined when it is not their family's. */

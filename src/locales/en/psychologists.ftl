@@ -48,8 +48,11 @@ psy-offer = { $urgent ->
     }
     Choose a time that suits you ({ $regionTime }) or open the two-week calendar.
 psy-waitlist = { $when ->
-        [none] The psychologists of your district have no free time now. You are on the waiting list, and the supervisor knows about your request.
-       *[other] The psychologists have no free time in the next two weeks. You are on the waiting list, and the supervisor knows about your request. The earliest free time now is { $when }.
+        [none] The psychologists of your district have no free time now.
+       *[other] The psychologists have no free time in the next two weeks. The earliest free time now is { $when }.
+    } You are on the waiting list: when a psychologist has free time, we will offer it to you here.{ $supervisors ->
+        [yes] { " " }The supervisor will get a notice about your request.
+       *[other] { "" }
     }
     If waiting is hard, write to your curator: «Write to the curator» in the menu. If a life is in danger, call 112.
 psy-ask-day = Choose a day. Only days with free time are shown.

@@ -34,7 +34,11 @@ relay-topic-general = General question
 
 ## Family
 relay-choose-topic-named = Your curator is { $curator }. What would you like to write about? Choose a request or «General question». A new request for help — through «I need help».
-relay-choose-topic-none = No curator is assigned yet; the head of the service will read your message. What would you like to write about? A new request for help — through «I need help».
+relay-choose-topic-none = { $supervisors ->
+        [district] No curator is assigned yet; your message will go to the head of curators of your district. What would you like to write about? A new request for help — through «I need help».
+        [regional] No curator is assigned yet; your message will go to the regional head. What would you like to write about? A new request for help — through «I need help».
+       *[none] No curator is assigned yet and the heads of the service are not available now, so a general question cannot be passed on yet. You can still leave a request — the «I need help» button. If you need help urgently, call the hotline: { $hotline }.
+    }
 relay-family-write = Write your message to the curator ({ $about }). Text, a photo, a document, a voice or video message — I will pass it on as it is. To stop, press «Cancel» or any menu button.
 relay-family-sent = Passing it on to the curator ({ $about }). The answer will come here, to this chat.
 relay-family-sent-resumed = Thank you! We are passing your answer to the curator; request № { $number } is in work again.
