@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { staff } from '../../src/db/schema/index.js';
 import { useE2E } from '../helpers/e2e.js';
 import { createRegisteredFamily } from '../helpers/factories.js';
 import { familyChat } from '../helpers/family-dialogue.js';
@@ -33,12 +35,21 @@ describe('«Написать куратору» without a curator', () => {
     expect(nobody.text).toContain(
       'Куратор пока не назначен, и руководители службы пока не на связи, поэтому общий вопрос сейчас некому передать. Оставить заявку можно и сейчас — кнопка «Нужна помощь». Если помощь нужна срочно, звоните на горячую линию:',
     );
+    // No «Общий вопрос» to press: nobody would get it.
+    expect(nobody.reply_markup).toBeUndefined();
 
     await supervisor('Галина Орлова', { regional: true });
     const regional = await chat.say('Написать куратору', 'Куратор пока не назначен');
     expect(regional.text).toBe(
       'Куратор пока не назначен, ваше сообщение получит руководитель по региону. О чём вы хотите написать? Новая просьба о помощи — через «Нужна помощь».',
     );
+    expect(JSON.stringify(regional.reply_markup)).toContain('Общий вопрос');
+
+    // The regional head leaves before the family presses «Общий вопрос»: told so, not asked to write.
+    await bot.db.update(staff).set({ active: false }).where(eq(staff.fullName, 'Галина Орлова'));
+    const late = await chat.press('Общий вопрос', 'Куратор пока не назначен');
+    expect(late.text).toContain('поэтому общий вопрос сейчас некому передать');
+    await bot.db.update(staff).set({ active: true }).where(eq(staff.fullName, 'Галина Орлова'));
 
     await supervisor('Пётр Воловский', { districtIds: [volovo.id] });
     const district = await chat.say('Написать куратору', 'Куратор пока не назначен');

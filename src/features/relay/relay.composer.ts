@@ -50,12 +50,19 @@ async function askWriteTopic(ctx: BotContext) {
   const intro =
     curatorName !== undefined
       ? ctx.t('relay-choose-topic-named', { curator: curatorName })
-      : ctx.t('relay-choose-topic-none', {
-          supervisors: supervisors ?? 'none',
-          hotline: ctx.deps.config.hotlinePhone,
-        });
-  await ctx.reply(intro, { reply_markup: chooseTopicKeyboard(ctx.t, open) });
+      : noCuratorText(ctx, supervisors);
+  // With nobody to get it, no «Общий вопрос» (a request's messages go to whoever has the request).
+  const general = curatorName !== undefined || supervisors !== undefined;
+  const keyboard = chooseTopicKeyboard(ctx.t, open, { general });
+  await ctx.reply(intro, open.length > 0 || general ? { reply_markup: keyboard } : {});
 }
+
+/** «Куратор пока не назначен…»: who gets a general question now, or that nobody can (with what to do instead). */
+const noCuratorText = (ctx: BotContext, supervisors: 'district' | 'regional' | undefined) =>
+  ctx.t('relay-choose-topic-none', {
+    supervisors: supervisors ?? 'none',
+    hotline: ctx.deps.config.hotlinePhone,
+  });
 
 /**
  * Mounted before the curator composer: the card's «Ответить» and «Ждём ответа семьи», the relay's own
@@ -179,7 +186,15 @@ async function topicPress(ctx: PressInPrivate, requestId: number) {
     return;
   }
   let number: number | undefined;
-  if (requestId !== 0) {
+  if (requestId === 0) {
+    // An older «Общий вопрос» pressed when nobody can get one now (no curator, no supervisor to tell).
+    const { curatorName, supervisors } = await writeTopicsOf(ctx.deps.db, ctx.member.familyId);
+    if (curatorName === undefined && supervisors === undefined) {
+      await ctx.answerCallbackQuery();
+      await ctx.reply(noCuratorText(ctx, supervisors));
+      return;
+    }
+  } else {
     number = await familyRequestNumber(ctx.deps.db, { familyId: ctx.member.familyId, requestId });
     if (number === undefined) {
       ctx.log.warn({ requestId }, 'relay topic button for another family refused');

@@ -38,6 +38,8 @@ export const cancelKeyboard = (t: Translate) =>
 export function chooseTopicKeyboard(
   t: Translate,
   openRequests: Array<{ id: number; number: number; category: RequestCategory }>,
+  /** «Общий вопрос»: only while someone can get it (a curator, or a supervisor routing names). */
+  { general }: { general: boolean } = { general: true },
 ) {
   const keyboard = new InlineKeyboard();
   for (const request of openRequests) {
@@ -51,7 +53,7 @@ export function chooseTopicKeyboard(
       )
       .row();
   }
-  return keyboard.text(t('relay-topic-general'), relayCallback.toRequest(0));
+  return general ? keyboard.text(t('relay-topic-general'), relayCallback.toRequest(0)) : keyboard;
 }
 
 /**
