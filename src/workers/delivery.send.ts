@@ -605,8 +605,9 @@ async function afterFailedBatch(
  * A batched turn: the heads of several chats that came due together claimed in one statement, each
  * rendered and sent as one plain message with its own send slot (in parallel), every `sent` mark in one
  * statement and one commit. A send answered long before the batch's last (a batch-mate Telegram answers only
- * at its timeout) is noted in Redis meanwhile (watchUnrecorded): a reply to it finds its thread at once. As in the single path, only a crash between a send and the commit can make a
- * message go out twice; a recording that fails is retried one by one under the batch's locks
+ * at its timeout) is noted in Redis meanwhile (watchUnrecorded): a reply to it finds its thread at once. As
+ * in the single path, only a crash between a send and the commit can make a message go out twice; a
+ * recording that fails is retried one by one under the batch's locks
  * (recordSends), so no send is taken back for another's failure. Anything but a plain send is left for the
  * single path (`single`).
  */
