@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import type { SupervisorsLevel } from '../delivery/index.js';
+import { supervisorsToTell } from '../staff/index.js';
 import { createRoutingRepository, familyRequestKey } from './routing.repository.js';
 import { effectiveOf } from './routing.usecases.js';
 
@@ -29,7 +30,7 @@ export async function supervisorsLevelFor(
   districtId: number,
   now: Date,
 ): Promise<SupervisorsLevel | undefined> {
-  const found = await createRoutingRepository({ db }).supervisorsWithLevel(districtId, now);
+  const found = await supervisorsToTell(db, districtId, now);
   return found.ids.length > 0 ? found.level : undefined;
 }
 

@@ -12,11 +12,7 @@ import {
   staff,
 } from '../../db/schema/index.js';
 import { inIntegers } from '../../db/sql-lists.js';
-import {
-  insertNotifications as insertManyNotifications,
-  memberInChat,
-  type SupervisorsLevel,
-} from '../delivery/index.js';
+import { insertNotifications as insertManyNotifications, memberInChat } from '../delivery/index.js';
 import { staffReachableNow, supervisorsToTell } from '../staff/index.js';
 
 export type StaffRow = typeof staff.$inferSelect;
@@ -33,7 +29,6 @@ export function createRoutingRepository({ db }: { db: DbOrTx }) {
     staffChats,
     onCallCurator,
     supervisorsFor,
-    supervisorsWithLevel,
     assignRequest,
     unassignRequest,
     addSystemEvent,
@@ -221,24 +216,14 @@ async function onCallCurator(db: DbOrTx, now: Date) {
   return row?.id;
 }
 
-/** Supervisors of the district; when it has none, the regional ones. */
+/** Supervisors of the district; when it has none, the regional ones (staff's supervisorsToTell). */
 async function supervisorsFor(
   db: DbOrTx,
   districtId: number,
   now: Date,
   options: { excludeStaffIds?: number[] } = {},
 ) {
-  return (await supervisorsWithLevel(db, districtId, now, options)).ids;
-}
-
-/** supervisorsFor, and whether they are the district's own or (it has none) the regional ones (staff's rule). */
-function supervisorsWithLevel(
-  db: DbOrTx,
-  districtId: number,
-  now: Date,
-  options: { excludeStaffIds?: number[] } = {},
-): Promise<{ ids: number[]; level: SupervisorsLevel }> {
-  return supervisorsToTell(db, districtId, now, options);
+  return (await supervisorsToTell(db, districtId, now, options)).ids;
 }
 
 async function assignRequest(db: DbOrTx, requestId: number, curatorId: number | null, now: Date) {
